@@ -1,0 +1,1 @@
+package io.zonesync; public final class Main { public static void main(String[] a) {} }

@@ -1,0 +1,15 @@
+package io.zonesync.config;
+
+/** The block a directive stands in, as nginx's NGX_*_CONF flags. */
+public enum Context {
+    MAIN,
+    EVENTS,
+    HTTP,
+    HTTP_SERVER,
+    HTTP_LOCATION,
+    HTTP_UPSTREAM,
+    HTTP_LIMIT_EXCEPT,
+    STREAM,
+    STREAM_SERVER,
+    STREAM_UPSTREAM
+}
