@@ -11,5 +11,7 @@ public enum Context {
     HTTP_LIMIT_EXCEPT,
     STREAM,
     STREAM_SERVER,
-    STREAM_UPSTREAM
+    STREAM_UPSTREAM,
+    /** A data block such as {@code types {}}: its lines are data, not directives, and are not validated. */
+    OPAQUE
 }
