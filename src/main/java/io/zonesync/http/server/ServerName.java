@@ -37,7 +37,7 @@ public record ServerName(Kind kind, String text, String key, Pattern regex) {
             return new ServerName(Kind.TRAILING_WILDCARD, raw, name.substring(0, name.length() - 1), null);
         }
         if (star >= 0) {
-            throw d.error("invalid server name or wildcard \"%s\" on %s", raw, "\"server_name\" directive");
+            throw d.error("invalid server name or wildcard \"%s\"", raw);
         }
         return new ServerName(Kind.EXACT, raw, name, null);
     }
