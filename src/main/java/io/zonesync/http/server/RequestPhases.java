@@ -121,10 +121,7 @@ final class RequestPhases {
 
     private static void runLocation(NettyExchange ex) {
         LocationConfig loc = ex.location;
-        if (loc.returnAction() != null) {
-            doReturn(ex, loc.returnAction());
-            return;
-        }
+        // as nginx's find-config phase: the declared length is checked before the location's return
         long max = loc.clientMaxBodySize();
         long declared = HttpUtil.getContentLength(ex.request, -1L);
         if (max > 0 && declared > max && ex.body.mode() == RequestBodyState.Mode.HOLD) {
@@ -134,6 +131,10 @@ final class RequestPhases {
             return;
         }
         ex.body.limit(max);
+        if (loc.returnAction() != null) {
+            doReturn(ex, loc.returnAction());
+            return;
+        }
         runAccess(ex, 0);
     }
 
