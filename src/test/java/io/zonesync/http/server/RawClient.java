@@ -24,8 +24,12 @@ final class RawClient implements AutoCloseable {
     }
 
     RawClient(int port) throws IOException {
+        this("127.0.0.1", port);
+    }
+
+    RawClient(String host, int port) throws IOException {
         socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        socket.connect(new InetSocketAddress(host, port), 5000);
         socket.setSoTimeout(10_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();
