@@ -7,25 +7,18 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.concurrent.Future;
 import io.zonesync.http.accesslog.AccessLog;
 import io.zonesync.http.vars.AttributeKey;
-import io.zonesync.http.vars.CoreVariables;
 import io.zonesync.http.vars.Variable;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -341,88 +334,12 @@ final class NettyExchange implements HttpExchange {
 
     @Override
     public ResponseStream startResponse(int code, HttpHeaders headers) {
-        Stream stream = new Stream();
+        ExchangeResponseStream stream = new ExchangeResponseStream(this);
         if (!inLoop(() -> stream.start(code, headers))) {
             return stream;
         }
         stream.start(code, headers);
         return stream;
-    }
-
-    /** The body of a response started with {@link #startResponse}. */
-    private final class Stream implements ResponseStream {
-        private boolean started;
-        private boolean ended;
-
-        void start(int code, HttpHeaders headers) {
-            if (!claimResponse()) {
-                ended = true;
-                return;
-            }
-            started = true;
-            int effective = effectiveStatus(code);
-            long length = headers == null ? -1 : headers.getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
-            channel.writeAndFlush(head(effective, headers, bodyless(effective) ? -2 : length));
-        }
-
-        @Override
-        public Future<Void> write(ByteBuf data) {
-            if (!eventLoop().inEventLoop()) {
-                io.netty.channel.ChannelPromise p = channel.newPromise();
-                eventLoop().execute(() -> write(data).addListener(f -> {
-                    if (f.isSuccess()) {
-                        p.setSuccess();
-                    } else {
-                        p.setFailure(f.cause());
-                    }
-                }));
-                return p;
-            }
-            if (!started || ended || aborted) {
-                data.release();
-                return channel.newFailedFuture(new IllegalStateException("the response body is not open"));
-            }
-            if (isHead() || bodyless(status)) {
-                data.release();
-                return channel.newSucceededFuture();
-            }
-            bodyBytesSent += data.readableBytes();
-            bytesSent += data.readableBytes();
-            return channel.writeAndFlush(new DefaultHttpContent(data));
-        }
-
-        @Override
-        public boolean isWritable() {
-            return channel.isWritable();
-        }
-
-        @Override
-        public void whenWritable(Runnable task) {
-            connection.whenWritable(task);
-        }
-
-        @Override
-        public void end(HttpHeaders trailers) {
-            if (!inLoop(() -> end(trailers))) {
-                return;
-            }
-            if (!started || ended) {
-                return;
-            }
-            ended = true;
-            LastHttpContent last = trailers == null || trailers.isEmpty() ? LastHttpContent.EMPTY_LAST_CONTENT
-                    : new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailers);
-            finish(channel.writeAndFlush(last));
-        }
-
-        @Override
-        public void abort() {
-            if (!inLoop(this::abort)) {
-                return;
-            }
-            ended = true;
-            NettyExchange.this.abortConnection();
-        }
     }
 
     // ---- response internals ----
@@ -436,7 +353,7 @@ final class NettyExchange implements HttpExchange {
     }
 
     /** Marks the response started; false (and a warning) if it already was or the client is gone. */
-    private boolean claimResponse() {
+    boolean claimResponse() {
         if (aborted) {
             return false;
         }
@@ -452,93 +369,35 @@ final class NettyExchange implements HttpExchange {
         return method.equals("HEAD");
     }
 
-    private int effectiveStatus(int code) {
+    int effectiveStatus(int code) {
         return statusOverride > 0 ? statusOverride : code;
     }
 
-    private static boolean bodyless(int code) {
+    static boolean bodyless(int code) {
         return code < 200 || code == 204 || code == 304;
     }
 
-    /** The status line and headers: the handler's, then Server, Date, length, Location, add_header, Connection. */
-    private DefaultHttpResponse head(int code, HttpHeaders extra, long contentLength) {
+    /** The status line and headers (see {@link ResponseHead}); records status, keep-alive and sizes. */
+    DefaultHttpResponse head(int code, HttpHeaders extra, long contentLength) {
         status = code;
-        DefaultHttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
-                new HttpResponseStatus(code, StatusPages.reason(code)));
-        HttpHeaders h = r.headers();
-        LocationConfig loc = location;
-        h.set(HttpHeaderNames.SERVER, loc == null || loc.serverTokens() ? "zonesync/" + CoreVariables.VERSION : "zonesync");
-        h.set(HttpHeaderNames.DATE, StaticFileHandler.httpDate(nowMillis()));
-        if (extra != null) {
-            for (Map.Entry<String, String> e : extra) {
-                if (!isHopByHop(e.getKey())) {
-                    h.add(e.getKey(), e.getValue());
-                }
-            }
-        }
-        boolean persistent = connection.mayKeepAlive(this) && !closeAfterResponse;
-        h.remove(HttpHeaderNames.CONTENT_LENGTH);
-        if (contentLength >= 0) {
-            h.set(HttpHeaderNames.CONTENT_LENGTH, contentLength);
-        } else if (contentLength == -1) {
-            if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
-                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            } else {
-                persistent = false;
-            }
-        }
-        String where = h.get(HttpHeaderNames.LOCATION);
-        if (where != null && loc != null && loc.absoluteRedirect() && where.startsWith("/")) {
-            h.set(HttpHeaderNames.LOCATION, absolute(where, loc));
-        }
-        if (loc != null) {
-            for (HeaderAddition a : loc.addHeaders()) {
-                if (a.appliesTo(code)) {
-                    String v = a.value().evaluate(this);
-                    if (!v.isEmpty()) {
-                        h.add(a.name(), v);
-                    }
-                }
-            }
-        }
-        keepAlive = persistent;
-        h.set(HttpHeaderNames.CONNECTION, persistent ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
-        if (persistent && loc != null && loc.keepaliveHeaderSeconds() >= 0) {
-            h.set("Keep-Alive", "timeout=" + loc.keepaliveHeaderSeconds());
-        }
-        responseHeaders = h;
-        long size = 17 + StatusPages.reason(code).length();
-        for (Map.Entry<String, String> e : h) {
-            size += e.getKey().length() + e.getValue().length() + 4;
-        }
-        bytesSent += size + 2;
-        return r;
+        ResponseHead head = ResponseHead.build(this, code, extra, contentLength,
+                connection.mayKeepAlive(this) && !closeAfterResponse);
+        keepAlive = head.keepAlive();
+        responseHeaders = head.response().headers();
+        bytesSent += head.size();
+        return head.response();
     }
 
-    private static boolean isHopByHop(String name) {
-        return name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive")
-                || name.equalsIgnoreCase("transfer-encoding") || name.equalsIgnoreCase("server")
-                || name.equalsIgnoreCase("date");
+    void countBody(long n) {
+        bodyBytesSent += n;
+        bytesSent += n;
     }
 
-    /** {@code /path} as {@code http://host[:port]/path}, as nginx's absolute_redirect does. */
-    private String absolute(String path, LocationConfig loc) {
-        String host = RequestPhases.hostOf(this);
-        if (host.isEmpty()) {
-            host = serverName();
-        }
-        SocketAddress local = localAddress();
-        if (host.isEmpty() && local instanceof InetSocketAddress inet) {
-            host = CoreVariables.addressText(inet);
-        }
-        String port = "";
-        if (loc.portInRedirect() && local instanceof InetSocketAddress inet && inet.getPort() != 80) {
-            port = ":" + inet.getPort();
-        }
-        return scheme() + "://" + host + port + path;
+    boolean isAborted() {
+        return aborted;
     }
 
-    private void finish(ChannelFuture lastWrite) {
+    void finish(ChannelFuture lastWrite) {
         lastWrite.addListener((ChannelFutureListener) f -> {
             responseDone = true;
             if (!f.isSuccess()) {

@@ -1,0 +1,100 @@
+package io.zonesync.http.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.Future;
+
+/**
+ * The body of a response started with {@link HttpExchange#startResponse}: every write hops to the
+ * exchange's event loop, HEAD and bodyless statuses drop the pieces, and the end completes the
+ * exchange.
+ */
+final class ExchangeResponseStream implements ResponseStream {
+    private final NettyExchange ex;
+    private final Channel channel;
+    private boolean started;
+    private boolean ended;
+
+    ExchangeResponseStream(NettyExchange ex) {
+        this.ex = ex;
+        this.channel = ex.connection.channel();
+    }
+
+    void start(int code, HttpHeaders headers) {
+        if (!ex.claimResponse()) {
+            ended = true;
+            return;
+        }
+        started = true;
+        int effective = ex.effectiveStatus(code);
+        long length = headers == null ? -1 : headers.getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
+        channel.writeAndFlush(ex.head(effective, headers, NettyExchange.bodyless(effective) ? -2 : length));
+    }
+
+    @Override
+    public Future<Void> write(ByteBuf data) {
+        if (!channel.eventLoop().inEventLoop()) {
+            ChannelPromise p = channel.newPromise();
+            channel.eventLoop().execute(() -> write(data).addListener(f -> {
+                if (f.isSuccess()) {
+                    p.setSuccess();
+                } else {
+                    p.setFailure(f.cause());
+                }
+            }));
+            return p;
+        }
+        if (!started || ended || ex.isAborted()) {
+            data.release();
+            return channel.newFailedFuture(new IllegalStateException("the response body is not open"));
+        }
+        if (ex.isHead() || NettyExchange.bodyless(ex.status())) {
+            data.release();
+            return channel.newSucceededFuture();
+        }
+        ex.countBody(data.readableBytes());
+        return channel.writeAndFlush(new DefaultHttpContent(data));
+    }
+
+    @Override
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    @Override
+    public void whenWritable(Runnable task) {
+        ex.connection.whenWritable(task);
+    }
+
+    @Override
+    public void end(HttpHeaders trailers) {
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.eventLoop().execute(() -> end(trailers));
+            return;
+        }
+        if (!started || ended) {
+            return;
+        }
+        ended = true;
+        LastHttpContent last = trailers == null || trailers.isEmpty() ? LastHttpContent.EMPTY_LAST_CONTENT
+                : new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailers);
+        ex.finish(channel.writeAndFlush(last));
+    }
+
+    @Override
+    public void abort() {
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.eventLoop().execute(this::abort);
+            return;
+        }
+        ended = true;
+        ex.abortConnection();
+    }
+}
