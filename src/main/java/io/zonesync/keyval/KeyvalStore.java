@@ -33,6 +33,7 @@ final class KeyvalStore {
     private final MatchIndex index;
     private long used;
     private long changes;
+    private long pairs;
 
     KeyvalStore(long size, KeyvalType type, boolean keepTombstones, long tombstoneTtlMs) {
         this.size = size;
@@ -74,6 +75,16 @@ final class KeyvalStore {
             return live(value, now) == null ? null : value;
         }
         return index.longest(value, k -> live(k, now) != null);
+    }
+
+    /** Keys stored, tombstones included. */
+    java.util.List<String> keys() {
+        return new java.util.ArrayList<>(entries.keySet());
+    }
+
+    /** Stored pairs (not tombstones), swept or not. */
+    long pairs() {
+        return pairs;
     }
 
     void forEach(BiConsumer<String, Entry> action) {
@@ -159,6 +170,7 @@ final class KeyvalStore {
 
     void store(String key, Entry entry) {
         Entry old = entries.put(key, entry);
+        pairs += (entry.value() != null ? 1 : 0) - (old != null && old.value() != null ? 1 : 0);
         if (old != null) {
             used -= old.cost();
             if (index != null && old.value() != null) {
@@ -175,6 +187,7 @@ final class KeyvalStore {
     void remove(String key) {
         Entry old = entries.remove(key);
         if (old != null) {
+            pairs -= old.value() != null ? 1 : 0;
             used -= old.cost();
             if (index != null && old.value() != null) {
                 index.remove(key);

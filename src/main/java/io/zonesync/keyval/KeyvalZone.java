@@ -391,6 +391,16 @@ public final class KeyvalZone {
         });
     }
 
+    /** Every key held, tombstones included, copied under the lock: what a snapshot walks. */
+    public List<String> keys() {
+        return read(store::keys);
+    }
+
+    /** Pairs held (tombstones not counted); an expired pair counts until the next sweep. */
+    public long pairCount() {
+        return read(store::pairs);
+    }
+
     /** Every unexpired record, tombstones included, for a snapshot. */
     public List<KeyvalRecord> records() {
         return read(() -> {
