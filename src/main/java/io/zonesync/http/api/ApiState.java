@@ -21,4 +21,13 @@ public interface ApiState {
     default Object streamZoneSync() {
         return null;
     }
+
+    /**
+     * zonesync's extension beside the standard endpoint, {@code GET /N/stream/zone_sync/nodes}: the
+     * sync state of each peer (address, state, online since, last error, records sent, received and
+     * still owed). Only asked when {@link #streamZoneSync} is not null.
+     */
+    default Object streamZoneSyncNodes() {
+        return java.util.List.of();
+    }
 }
