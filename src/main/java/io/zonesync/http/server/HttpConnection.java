@@ -1,0 +1,289 @@
+package io.zonesync.http.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: runs its requests one at a time (pipelined requests wait, with reading
+ * paused), keeps it alive between them as the location allows, and closes it when idle too long,
+ * when the client is too slow sending a body, or when the runtime drains or retires its listener.
+ */
+final class HttpConnection extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
+    /** nginx's client_header_timeout and client_body_timeout defaults. */
+    static final long READ_TIMEOUT_MS = 60_000;
+
+    private final Listener listener;
+    private final ServerContext context;
+    private final long id;
+    private ChannelHandlerContext ctx;
+    private NettyExchange current;
+    private boolean currentRequestRead;
+    private final ArrayDeque<Object> queued = new ArrayDeque<>();
+    private long requests;
+    private boolean pausedForBody;
+    private boolean pausedForQueue;
+    private ScheduledFuture<?> timer;
+    private long lastRead;
+    private final List<Runnable> writableWaiters = new ArrayList<>();
+
+    HttpConnection(Listener listener, ServerContext context) {
+        this.listener = listener;
+        this.context = context;
+        this.id = context.nextConnectionId();
+    }
+
+    long id() {
+        return id;
+    }
+
+    Channel channel() {
+        return ctx.channel();
+    }
+
+    Listener listener() {
+        return listener;
+    }
+
+    ServerContext context() {
+        return context;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        context.connections.add(ctx.channel());
+        if (context.draining) {
+            ctx.close();
+            return;
+        }
+        arm(READ_TIMEOUT_MS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        lastRead = now();
+        if ((current != null && currentRequestRead) || !queued.isEmpty()) {
+            queued.add(msg);
+            pausedForQueue = true;
+            updateAutoRead();
+            return;
+        }
+        dispatch(msg);
+    }
+
+    private void dispatch(Object msg) {
+        if (msg instanceof HttpRequest req) {
+            if (current != null) {
+                // cannot happen with HttpServerCodec; drop rather than mix two requests
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            cancelTimer();
+            requests++;
+            currentRequestRead = false;
+            current = new NettyExchange(this, listener.routes(), req, context.clock.millis(), requests);
+            arm(READ_TIMEOUT_MS);
+            NettyExchange ex = current;
+            RequestPhases.start(ex);
+            if (msg instanceof HttpContent content && current == ex) {
+                ex.body.onContent(content);
+            }
+            return;
+        }
+        if (msg instanceof HttpContent content) {
+            if (current == null || currentRequestRead) {
+                content.release();
+                return;
+            }
+            if (content.decoderResult().isFailure()) {
+                content.release();
+                LOG.info("client sent an invalid body: {}", content.decoderResult().cause().getMessage());
+                current.closeAfterResponse = true;
+                current.bodyTimedOutOrBroken(400);
+                return;
+            }
+            boolean last = content instanceof LastHttpContent;
+            current.body.onContent(content);
+            if (last) {
+                currentRequestRead = true;
+            }
+            return;
+        }
+        ReferenceCountUtil.release(msg);
+    }
+
+    /** Called by the exchange when the last piece of the request body arrived. */
+    void requestBodyComplete() {
+        currentRequestRead = true;
+        if (current != null && !current.isFinished()) {
+            cancelTimer();
+        }
+    }
+
+    /** Whether the response being written may leave the connection open. */
+    boolean mayKeepAlive(NettyExchange ex) {
+        if (context.draining || listener.isRetired()) {
+            return false;
+        }
+        LocationConfig loc = ex.location;
+        if (loc != null && (loc.keepaliveTimeoutMs() <= 0 || requests >= loc.keepaliveRequests())) {
+            return false;
+        }
+        String conn = ex.request.headers().get(HttpHeaderNames.CONNECTION);
+        if (ex.request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+            return conn != null && conn.toLowerCase(java.util.Locale.ROOT).contains(HttpHeaderValues.KEEP_ALIVE);
+        }
+        return conn == null || !conn.toLowerCase(java.util.Locale.ROOT).contains(HttpHeaderValues.CLOSE);
+    }
+
+    /** The exchange is done (response written, body read): next request, or close. */
+    void exchangeComplete(NettyExchange ex, boolean keepAlive) {
+        if (ex != current) {
+            return;
+        }
+        current = null;
+        currentRequestRead = false;
+        writableWaiters.clear();
+        if (!keepAlive || context.draining || listener.isRetired() || !ctx.channel().isActive()) {
+            ctx.close();
+            return;
+        }
+        long keepaliveMs = ex.location == null ? READ_TIMEOUT_MS : ex.location.keepaliveTimeoutMs();
+        arm(keepaliveMs);
+        while (current == null && !queued.isEmpty()) {
+            dispatch(queued.poll());
+        }
+        while (current != null && !currentRequestRead && !queued.isEmpty()) {
+            dispatch(queued.poll());
+        }
+        if (queued.isEmpty()) {
+            pausedForQueue = false;
+            updateAutoRead();
+        }
+    }
+
+    void pauseForBody(boolean paused) {
+        pausedForBody = paused;
+        updateAutoRead();
+    }
+
+    private void updateAutoRead() {
+        boolean read = !pausedForBody && !pausedForQueue;
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+            if (read) {
+                ctx.read();
+            }
+        }
+    }
+
+    void whenWritable(Runnable task) {
+        if (!ctx.executor().inEventLoop()) {
+            ctx.executor().execute(() -> whenWritable(task));
+            return;
+        }
+        if (ctx.channel().isWritable()) {
+            task.run();
+        } else {
+            writableWaiters.add(task);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && !writableWaiters.isEmpty()) {
+            List<Runnable> run = new ArrayList<>(writableWaiters);
+            writableWaiters.clear();
+            run.forEach(Runnable::run);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /** The runtime is draining: close now if idle, else after the current response. */
+    void drain() {
+        if (current == null) {
+            ctx.close();
+        }
+    }
+
+    private void arm(long ms) {
+        cancelTimer();
+        if (ms <= 0) {
+            return;
+        }
+        timer = ctx.executor().schedule(() -> onTimer(ms), ms, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    /**
+     * Idle between requests for the keep-alive timeout: close. Reading a request (headers or body)
+     * with nothing arriving for {@link #READ_TIMEOUT_MS}: 408 if nothing was answered, else close.
+     */
+    private void onTimer(long ms) {
+        timer = null;
+        if (current == null) {
+            ctx.close();
+            return;
+        }
+        if (currentRequestRead || current.isFinished()) {
+            return;
+        }
+        long quiet = now() - lastRead;
+        if (quiet < ms) {
+            arm(ms - quiet);
+            return;
+        }
+        current.bodyTimedOutOrBroken(408);
+    }
+
+    private long now() {
+        return System.nanoTime() / 1_000_000;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelTimer();
+        if (current != null) {
+            current.connectionLost();
+            current = null;
+        }
+        Object m;
+        while ((m = queued.poll()) != null) {
+            ReferenceCountUtil.release(m);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("connection {} from {} failed: {}", id, ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,34 @@
+package io.zonesync.http.server;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Map;
+
+/**
+ * One socket to listen on and the servers behind it. When a wildcard ({@code listen 80}) and
+ * specific addresses ({@code listen 127.0.0.1:80}) share a port, nginx binds only the wildcard and
+ * picks the servers by the address a connection arrived on: {@code byLocalAddress} holds those
+ * specific addresses' tables, {@code servers} the wildcard's.
+ */
+public record ListenEndpoint(Listen listen, ServerTable servers, Map<InetAddress, ServerTable> byLocalAddress) {
+
+    public ListenEndpoint {
+        byLocalAddress = Map.copyOf(byLocalAddress);
+    }
+
+    public ListenAddress address() {
+        return listen.address();
+    }
+
+    /** The servers for a connection that arrived on {@code local}. */
+    public ServerTable serversFor(SocketAddress local) {
+        if (!byLocalAddress.isEmpty() && local instanceof InetSocketAddress inet) {
+            ServerTable t = byLocalAddress.get(inet.getAddress());
+            if (t != null) {
+                return t;
+            }
+        }
+        return servers;
+    }
+}

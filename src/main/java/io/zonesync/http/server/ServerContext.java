@@ -1,0 +1,25 @@
+package io.zonesync.http.server;
+
+import io.netty.channel.group.ChannelGroup;
+import io.zonesync.http.accesslog.AccessLogWriter;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What every connection of one runtime shares: the clock, the log writer, ids, and the drain flag. */
+final class ServerContext {
+    final Clock clock;
+    final AccessLogWriter logWriter;
+    final ChannelGroup connections;
+    private final AtomicLong connectionIds = new AtomicLong();
+    volatile boolean draining;
+
+    ServerContext(Clock clock, AccessLogWriter logWriter, ChannelGroup connections) {
+        this.clock = clock;
+        this.logWriter = logWriter;
+        this.connections = connections;
+    }
+
+    long nextConnectionId() {
+        return connectionIds.incrementAndGet();
+    }
+}

@@ -1,0 +1,87 @@
+package io.zonesync.http.vars;
+
+import java.net.SocketAddress;
+import java.util.List;
+
+/**
+ * What a variable can see of one request: the request as received, the connection it came on,
+ * the server and location chosen for it, and the response so far. Implemented by the HTTP server's
+ * per-request exchange; tests may implement it directly.
+ *
+ * <p>Values are raw as nginx keeps them: {@link #args()} and {@link #requestUri()} are not
+ * percent-decoded, {@link #uri()} is decoded and normalised.
+ */
+public interface RequestView {
+
+    String method();
+
+    /** The request target as sent, e.g. {@code /a%20b?x=1}. */
+    String requestUri();
+
+    /** The decoded, normalised path, changed by internal redirects (index, error_page). */
+    String uri();
+
+    /** The query string without {@code ?}, or null when the request had none. */
+    String args();
+
+    /** {@code HTTP/1.0} or {@code HTTP/1.1}. */
+    String protocol();
+
+    /** The first value of a request header (name case-insensitive), or null. */
+    String header(String name);
+
+    /** Every value of a request header, in order; empty when absent. */
+    List<String> headers(String name);
+
+    /** The peer: an {@link java.net.InetSocketAddress}, or a unix domain socket address. */
+    SocketAddress remoteAddress();
+
+    /** The local address the request arrived on. */
+    SocketAddress localAddress();
+
+    /** {@code http} (or {@code https} once TLS arrives). */
+    String scheme();
+
+    /** The first {@code server_name} of the chosen server, "" when it has none. */
+    String serverName();
+
+    /** The serial number of the connection, as {@code $connection}. */
+    long connectionId();
+
+    /** How many requests this connection has carried, this one included. */
+    long connectionRequests();
+
+    /** 32 hex digits, unique per request. */
+    String requestId();
+
+    /** The response status, 0 before one is chosen. */
+    int status();
+
+    /** Bytes of the response sent so far, headers included. */
+    long bytesSent();
+
+    /** Bytes of the response body sent so far. */
+    long bodyBytesSent();
+
+    /** When the first byte of the request was read, in epoch milliseconds. */
+    long startMillis();
+
+    /** The current time in epoch milliseconds from the server's clock (injectable in tests). */
+    long nowMillis();
+
+    /** The first value of a response header set so far (name case-insensitive), or null. */
+    default String responseHeader(String name) {
+        return null;
+    }
+
+    /** The n-th capture of the last regular expression matched (location), or null. */
+    default String capture(int n) {
+        return null;
+    }
+
+    /**
+     * Per-request state another package attached (e.g. the upstream tried), or null. Keys are
+     * compared by identity, so a package keeps its key in a static field.
+     */
+    <T> T attribute(AttributeKey<T> key);
+}
