@@ -67,6 +67,18 @@ public final class Cli {
 
     /** Runs the command line; returns the exit status. */
     public int run(String... args) {
+        // Taken over first, so nothing (Netty included) logs through Logback's default console setup.
+        try (ErrorLog logs = ErrorLog.install(err)) {
+            try {
+                return run(args, logs);
+            } catch (RuntimeException e) {
+                Severity.EMERG.log(LOG, "unexpected failure: {}", e.toString(), e);
+                return 1;
+            }
+        }
+    }
+
+    private int run(String[] args, ErrorLog logs) {
         Options options;
         try {
             options = Options.parse(args);
@@ -88,14 +100,7 @@ public final class Cli {
             }
         }
         Path prefix = options.prefix() == null ? defaultPrefix : Path.of(options.prefix()).toAbsolutePath().normalize();
-        try (ErrorLog logs = ErrorLog.install(err)) {
-            try {
-                return run(options, prefix, logs);
-            } catch (RuntimeException e) {
-                Severity.EMERG.log(LOG, "unexpected failure: {}", e.toString(), e);
-                return 1;
-            }
-        }
+        return run(options, prefix, logs);
     }
 
     private int run(Options options, Path prefix, ErrorLog logs) {
@@ -112,6 +117,9 @@ public final class Cli {
             loaded = location.load(runner);
         } catch (ConfigException e) {
             Severity.EMERG.log(LOG, e.getMessage());
+            return testFailed(options, conf);
+        } catch (RuntimeException e) {
+            Severity.EMERG.log(LOG, "unexpected failure while reading {}: {}", conf, e.toString(), e);
             return testFailed(options, conf);
         }
         if (options.test()) {

@@ -2,7 +2,9 @@ package io.zonesync.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URL;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
 
@@ -40,9 +42,20 @@ final class Usage {
                 + "modules: " + String.join(" ", modules) + "\n";
     }
 
+    /** Read from Netty's jar without loading Netty, which would start logging. */
     private static String nettyVersion() {
-        io.netty.util.Version v = io.netty.util.Version.identify().get("netty-common");
-        return v == null ? "unknown" : v.artifactVersion();
+        try {
+            Properties all = new Properties();
+            for (URL url : Collections.list(Usage.class.getClassLoader()
+                    .getResources("META-INF/io.netty.versions.properties"))) {
+                try (InputStream in = url.openStream()) {
+                    all.load(in);
+                }
+            }
+            return all.getProperty("netty-common.version", "unknown");
+        } catch (IOException unreadable) {
+            return "unknown";
+        }
     }
 
     static String help(Path defaultPrefix) {
@@ -58,8 +71,8 @@ final class Usage {
                 + "  -q            : with -t and -T, print errors only\n"
                 + "  -s signal     : tell the running node to stop, quit, reopen or reload\n"
                 + "  -p prefix     : directory relative paths resolve against (default: " + defaultPrefix + "/)\n"
-                + "  -e filename   : error log until the configuration is read, \"stderr\" for the terminal"
-                + " (default: " + CoreSettings.DEFAULT_ERROR_LOG + ")\n"
+                + "  -e filename   : error log while starting, or \"stderr\" (default: "
+                + CoreSettings.DEFAULT_ERROR_LOG + ")\n"
                 + "  -c filename   : configuration file (default: " + Cli.DEFAULT_CONF + ")\n"
                 + "  -g directives : main-context directives to add to the configuration\n"
                 + "\n";

@@ -13,9 +13,6 @@ final class ConsoleLayout extends LayoutBase<ILoggingEvent> {
         StringBuilder line = new StringBuilder(96);
         line.append("zonesync: [").append(Severity.of(event).label()).append("] ")
                 .append(event.getFormattedMessage()).append('\n');
-        if (event.getThrowableProxy() != null) {
-            ErrorLogLayout.appendCause(line, event.getThrowableProxy());
-        }
-        return line.toString();
+        return line.toString(); // one line, as nginx; a cause's stack trace goes to the error log only
     }
 }
