@@ -37,22 +37,24 @@ public final class Cli {
     private final SignalSender signals;
     private final Path defaultPrefix;
     private final OptionalLong launcherPid;
+    private final SignalListener.Source signalSource;
 
     Cli(NodeRunner runner, PrintStream out, PrintStream err, SignalSender signals, Path defaultPrefix,
-            OptionalLong launcherPid) {
+            OptionalLong launcherPid, SignalListener.Source signalSource) {
         this.runner = runner;
         this.out = out;
         this.err = err;
         this.signals = signals;
         this.defaultPrefix = defaultPrefix.toAbsolutePath().normalize();
         this.launcherPid = launcherPid;
+        this.signalSource = signalSource;
     }
 
     /** The command line of this process: System.out/err, the prefix and launcher pid bin/zonesync passes. */
     public static Cli forThisProcess(NodeRunner runner) {
         String prefix = System.getProperty(PREFIX_PROPERTY, "");
         return new Cli(runner, System.out, System.err, SignalSender.killCommand(), Path.of(prefix),
-                launcherPid(System.getenv(LAUNCHER_PID_ENV)));
+                launcherPid(System.getenv(LAUNCHER_PID_ENV)), SignalListener::install);
     }
 
     /** The launcher's pid if it is really our parent (an inherited variable is ignored). */
@@ -129,7 +131,7 @@ public final class Cli {
             return signal(options.signal(), loaded.settings().pidFile());
         }
         long pid = launcherPid.orElse(ProcessHandle.current().pid());
-        return new RunLoop(runner, logs, location, pid, launcherPid).run(loaded);
+        return new RunLoop(runner, logs, location, pid, launcherPid, signalSource).run(loaded);
     }
 
     private int testFailed(Options options, Path conf) {

@@ -35,18 +35,21 @@ final class RunLoop {
     private final ConfigLocation location;
     private final long pidToWrite;
     private final OptionalLong launcherPid;
+    private final SignalListener.Source signalSource;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private volatile RunningNode node;
     private volatile boolean stopping;
     private CoreSettings settings;
     private Path pidFile;
 
-    RunLoop(NodeRunner runner, ErrorLog logs, ConfigLocation location, long pidToWrite, OptionalLong launcherPid) {
+    RunLoop(NodeRunner runner, ErrorLog logs, ConfigLocation location, long pidToWrite, OptionalLong launcherPid,
+            SignalListener.Source signalSource) {
         this.runner = runner;
         this.logs = logs;
         this.location = location;
         this.pidToWrite = pidToWrite;
         this.launcherPid = launcherPid;
+        this.signalSource = signalSource;
     }
 
     int run(ConfigLocation.Loaded loaded) {
@@ -67,7 +70,7 @@ final class RunLoop {
             return 1;
         }
         pidFile = settings.pidFile();
-        List<String> refused = SignalListener.install(this::onSignal);
+        List<String> refused = signalSource.install(this::onSignal);
         try {
             node = runner.start(loaded.config());
         } catch (ConfigException | IOException | RuntimeException e) {

@@ -26,6 +26,12 @@ final class SignalListener {
     /** What a signal asks the node to do. */
     enum Request { STOP, QUIT, RELOAD, REOPEN }
 
+    /** Where signals come from: the JVM ({@link SignalListener#install}) or a test. */
+    interface Source {
+        /** Starts delivering to {@code sink}; returns the names of the signals that cannot be caught. */
+        List<String> install(Consumer<Received> sink);
+    }
+
     private static final String[][] MAPPING = {
         {"TERM", "STOP"}, {"INT", "STOP"}, {"QUIT", "QUIT"}, {"USR2", "QUIT"}, {"HUP", "RELOAD"}, {"USR1", "REOPEN"},
     };
