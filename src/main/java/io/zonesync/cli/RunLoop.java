@@ -126,6 +126,7 @@ final class RunLoop {
                         Severity.NOTICE.log(LOG, "{}, reopening logs", e.why());
                         logs.reopen();
                         node.reopenLogs();
+                        Severity.NOTICE.log(LOG, "logs reopened");
                     }
                     case RELOAD -> {
                         Severity.NOTICE.log(LOG, "{}, reconfiguring", e.why());

@@ -22,6 +22,8 @@ final class FakeRunner implements NodeRunner {
     private static final Logger LOG = LoggerFactory.getLogger("fake.node");
     final List<String> calls = new CopyOnWriteArrayList<>();
     volatile IOException startFailure;
+    /** Whether quit() waits until stop() is called, like a node whose requests never finish. */
+    volatile boolean quitHangs;
 
     @Override
     public void check(ParsedConfig config) throws ConfigException {
@@ -65,6 +67,13 @@ final class FakeRunner implements NodeRunner {
         public void quit() {
             calls.add("quit");
             Severity.NOTICE.log(LOG, "fake node quit");
+            if (quitHangs) {
+                try {
+                    stopped.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             stopped.countDown();
         }
 
