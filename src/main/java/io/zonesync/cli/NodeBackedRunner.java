@@ -50,8 +50,7 @@ public final class NodeBackedRunner implements NodeRunner {
 
     @Override
     public List<String> moduleNames() {
-        // Node does not list its modules yet; until it does, -V shows the ones this package owns.
-        return namesOf(List.of(new CoreModule()));
+        return namesOf(Node.modules());
     }
 
     /** {@code KeyvalModule} becomes {@code keyval}, {@code ZoneSyncModule} {@code zone_sync}. */
