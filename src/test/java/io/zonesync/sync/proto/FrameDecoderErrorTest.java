@@ -115,6 +115,17 @@ class FrameDecoderErrorTest {
     }
 
     @Test
+    void aRecordThatEatsTheBytesOfTheNextIsCaught() {
+        // Two records pass the count check (2 * 27 bytes), but the first one's key takes 30 of them.
+        String first = record("00", "001e") + "00".repeat(30) + "00000000";
+        rejects(MAX_FRAME, after(frame(2, hex(ONE + "0002" + first + "00".repeat(10)))), AbortCode.MALFORMED,
+                "fixed fields of record 2 of 2 for zone \"one\" (keyval v1) need 23 bytes but the RECORDS frame has 10 left");
+        rejects(MAX_FRAME, after(frame(2, hex(ONE + "0002" + first + record("00", "0001") + "6b 0000"))),
+                AbortCode.MALFORMED, "payload length of record 2 of 2 for zone \"one\" (keyval v1) needs 4 bytes "
+                        + "but the RECORDS frame has 2 left");
+    }
+
+    @Test
     void recordFlagsAndTombstonesAreChecked() {
         rejects(MAX_FRAME, after(frame(2, hex(ONE + "0001" + record("02", "0001") + "6b 00000000"))),
                 AbortCode.MALFORMED, WHERE + ": flags 0x2 set bits outside the known 0x1");
