@@ -15,6 +15,11 @@ final class FrameReader {
         this.in = body;
     }
 
+    /** The body itself, for hot loops that check lengths on their own. */
+    ByteBuf buffer() {
+        return in;
+    }
+
     int left() {
         return in.readableBytes();
     }

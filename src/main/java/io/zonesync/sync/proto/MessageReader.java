@@ -9,6 +9,8 @@ import java.util.List;
 final class MessageReader {
     /** name length, at least one name byte, tag, codec version. */
     private static final int MIN_ZONE_BYTES = 1 + 1 + 1 + 2;
+    /** flags, hlc, node, ttl, key length. */
+    private static final int FIXED_BEFORE_KEY = 1 + 8 + 8 + 4 + 2;
 
     private MessageReader() {
     }
@@ -77,35 +79,55 @@ final class MessageReader {
                     + Protocol.MAX_RECORDS_PER_BATCH);
         }
         r.need((long) count * Protocol.RECORD_OVERHEAD_BYTES, count + " records for zone " + zone);
+        // The hot path: no strings are built unless a record is bad.
+        ByteBuf in = r.buffer();
         List<SyncRecord> records = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            String where = "record " + (i + 1) + " of " + count + " for zone " + zone;
-            int flags = r.u8("flags of " + where);
+            if (in.readableBytes() < FIXED_BEFORE_KEY) {
+                throw r.malformed("fixed fields of " + where(i, count, zone) + " need " + FIXED_BEFORE_KEY
+                        + " bytes but the RECORDS frame has " + in.readableBytes() + " left");
+            }
+            int flags = in.readUnsignedByte();
             if ((flags & ~Protocol.KNOWN_FLAGS) != 0) {
-                throw r.malformed(where + ": flags 0x" + Integer.toHexString(flags)
+                throw r.malformed(where(i, count, zone) + ": flags 0x" + Integer.toHexString(flags)
                         + " set bits outside the known 0x" + Integer.toHexString(Protocol.KNOWN_FLAGS));
             }
-            long hlc = r.u64("stamp of " + where);
-            long node = r.u64("stamp node of " + where);
-            long ttl = r.u32("ttl of " + where);
-            int keyLength = r.u16("key length of " + where);
+            long hlc = in.readLong();
+            long node = in.readLong();
+            long ttl = in.readUnsignedInt();
+            int keyLength = in.readUnsignedShort();
             if (keyLength < 1) {
-                throw r.malformed(where + ": key length 0 is below the minimum 1");
+                throw r.malformed(where(i, count, zone) + ": key length 0 is below the minimum 1");
             }
-            byte[] key = r.bytes(keyLength, "key of " + where);
-            long payloadLength = r.u32("payload length of " + where);
+            if (keyLength > in.readableBytes()) {
+                throw r.malformed("key of " + where(i, count, zone) + " needs " + keyLength
+                        + " bytes but the RECORDS frame has " + in.readableBytes() + " left");
+            }
+            byte[] key = new byte[keyLength];
+            in.readBytes(key);
+            if (in.readableBytes() < 4) {
+                throw r.malformed("payload length of " + where(i, count, zone) + " needs 4 bytes but the RECORDS frame has "
+                        + in.readableBytes() + " left");
+            }
+            long payloadLength = in.readUnsignedInt();
             if ((flags & Protocol.FLAG_TOMBSTONE) != 0 && payloadLength != 0) {
-                throw r.malformed(where + ": tombstone payload length " + payloadLength + " exceeds the limit 0");
+                throw r.malformed(where(i, count, zone) + ": tombstone payload length " + payloadLength
+                        + " exceeds the limit 0");
             }
-            if (payloadLength > r.left()) {
-                throw r.malformed(where + ": payload length " + payloadLength + " exceeds the " + r.left()
-                        + " bytes left in the RECORDS frame");
+            if (payloadLength > in.readableBytes()) {
+                throw r.malformed(where(i, count, zone) + ": payload length " + payloadLength + " exceeds the "
+                        + in.readableBytes() + " bytes left in the RECORDS frame");
             }
-            byte[] payload = r.bytes((int) payloadLength, "payload of " + where);
+            byte[] payload = new byte[(int) payloadLength];
+            in.readBytes(payload);
             records.add(SyncRecord.adopt(key, payload, new Stamp(hlc, node), flags,
                     ttl == Protocol.WIRE_NO_EXPIRY ? Protocol.NO_EXPIRY : ttl));
         }
         return new RecordBatch(zone, records);
+    }
+
+    private static String where(int i, int count, ZoneSignature zone) {
+        return "record " + (i + 1) + " of " + count + " for zone " + zone;
     }
 
     private static SnapshotEnd snapshotEnd(FrameReader r) {

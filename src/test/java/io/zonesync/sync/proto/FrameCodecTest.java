@@ -242,6 +242,20 @@ class FrameCodecTest {
     }
 
     @Test
+    void aLargeCatalogGetsThroughADecoderWithSmallFrames() {
+        List<ZoneSignature> zones = new ArrayList<>();
+        for (int i = 0; i < 240; i++) {
+            zones.add(new ZoneSignature(String.format("%03d", i) + "z".repeat(252), i % 4, i));
+        }
+        Hello big = Hello.of(1, 0, 4096, 1, "[::1]:9000", zones);
+        assertThat(FrameWriter.encodedSize(big)).isBetween(60_000, Protocol.HELLO_MIN_LIMIT);
+        EmbeddedChannel in = new EmbeddedChannel(new FrameDecoder(Protocol.MIN_FRAME_SIZE));
+        in.writeInbound(Unpooled.wrappedBuffer(bytes(big)));
+        assertThat(readAll(in)).containsExactly(big);
+        assertThat(in.finish()).isFalse();
+    }
+
+    @Test
     void recordsAreValuesWithImmutableBytes() {
         byte[] key = utf8("k");
         SyncRecord r = SyncRecord.of(key, utf8("v"), Samples.stamp(1), 10);
