@@ -1,53 +1,264 @@
 package io.zonesync.node;
 
+import io.zonesync.config.ConfModule;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.ParsedConfig;
+import io.zonesync.http.api.ApiFeature;
+import io.zonesync.http.api.ApiHandler;
+import io.zonesync.http.api.ApiState;
+import io.zonesync.http.server.HttpRuntime;
+import io.zonesync.http.server.Transport;
+import io.zonesync.log.LogMarkers;
+import io.zonesync.stream.StreamServerConf;
+import io.zonesync.sync.clock.HybridLogicalClock;
+import io.zonesync.sync.cluster.SyncCluster;
+import io.zonesync.sync.cluster.ZoneSyncSettings;
 import java.io.IOException;
+import java.net.SocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A running zonesync node: everything one configuration describes (listeners, zones, logs),
- * assembled from the feature packages. The command line drives it; signals map onto its methods.
+ * A running zonesync node: everything one configuration describes (HTTP listeners, zones and their
+ * state files, the zone_sync cluster), assembled from the feature packages. The command line drives
+ * it; signals map onto its methods. Zones outlive configurations (see {@link ZoneTable}).
  */
 public final class Node {
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+    /** How long QUIT waits for requests in flight when worker_shutdown_timeout is not set. */
+    static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
 
-    private Node() {
+    private final Clock clock;
+    private final long nodeId;
+    private final HybridLogicalClock hlc;
+    private final ZoneTable zones;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService apiExecutor;
+    private final ApiFeature api;
+    private final Transport httpTransport;
+    private final io.zonesync.net.Transport syncTransport;
+    private final AtomicLong generation = new AtomicLong(1);
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private volatile Instant loadTime;
+    private volatile CompiledConfig current;
+    private volatile HttpRuntime http;
+    private volatile SyncCluster sync;
+    private volatile boolean stopped;
+
+    private Node(Clock clock, int workerThreads) {
+        this.clock = clock;
+        this.nodeId = newNodeId();
+        this.hlc = HybridLogicalClock.of(nodeId, clock);
+        this.zones = new ZoneTable(clock, hlc);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("zonesync-timer"));
+        this.apiExecutor = Executors.newSingleThreadExecutor(daemon("zonesync-api"));
+        ApiState state = new NodeApiState(() -> current == null ? null : current.zones(), () -> sync,
+                generation::get, () -> loadTime);
+        this.api = new ApiFeature(new ApiHandler(state), apiExecutor);
+        this.httpTransport = Transport.create(workerThreads, "zonesync-http");
+        this.syncTransport = io.zonesync.net.Transport.create("zonesync-sync", 1);
+    }
+
+    /** The directives of every module built in, for {@code -V}. */
+    public static List<ConfModule> modules() {
+        return CompiledConfig.modules();
     }
 
     /** Validates and compiles a configuration without starting anything ({@code -t}). */
     public static void check(ParsedConfig config) throws ConfigException {
-        throw new UnsupportedOperationException("being implemented");
+        HybridLogicalClock throwaway = HybridLogicalClock.of(1, Clock.systemUTC());
+        ApiFeature api = new ApiFeature(new ApiHandler(new NodeApiState(() -> null, () -> null, () -> 0L,
+                Instant::now)), Runnable::run);
+        CompiledConfig.compile(config, new ZoneTable(Clock.systemUTC(), throwaway), api,
+                ZoneSyncSettings.HostResolver.SYSTEM);
     }
 
-    /** Builds and starts a node: binds listeners, opens zones and logs. */
+    /** Builds and starts a node: opens zones (loading state files), binds listeners, joins the cluster. */
     public static Node start(ParsedConfig config) throws ConfigException, IOException {
-        throw new UnsupportedOperationException("being implemented");
+        return start(config, Clock.systemUTC());
+    }
+
+    static Node start(ParsedConfig config, Clock clock) throws ConfigException, IOException {
+        io.zonesync.cli.CoreSettings core = io.zonesync.cli.CoreSettings.from(config);
+        Node node = new Node(clock, core.workerProcesses());
+        try {
+            node.begin(config);
+        } catch (ConfigException | IOException | RuntimeException e) {
+            node.stop();
+            throw e;
+        }
+        return node;
+    }
+
+    private void begin(ParsedConfig config) throws ConfigException, IOException {
+        CompiledConfig c = compile(config);
+        zones.commit(c.zones(), scheduler);
+        current = c;
+        loadTime = clock.instant();
+        http = HttpRuntime.start(c.http(), httpTransport, false, clock);
+        startSync(c);
+        warnAboutIdleStreamServers(c);
+        scheduler.scheduleWithFixedDelay(this::expireQuietly, 1, 1, TimeUnit.SECONDS);
+        LOG.info(LogMarkers.NOTICE, "zonesync {} started, node id {}", io.zonesync.http.vars.CoreVariables.VERSION,
+                Long.toHexString(nodeId));
+    }
+
+    private CompiledConfig compile(ParsedConfig config) throws ConfigException {
+        return CompiledConfig.compile(config, zones, api, ZoneSyncSettings.HostResolver.SYSTEM);
+    }
+
+    private void startSync(CompiledConfig c) throws IOException {
+        if (c.sync().isEmpty()) {
+            return;
+        }
+        SyncCluster cluster = new SyncCluster(c.sync().get(), nodeId, hlc, clock, syncTransport);
+        cluster.setZones(zones.replicated(c.zones()));
+        cluster.start();
+        sync = cluster;
+    }
+
+    private static void warnAboutIdleStreamServers(CompiledConfig c) {
+        for (StreamServerConf s : c.streamServers()) {
+            if (!s.scope().block().has("zone_sync")) {
+                LOG.warn("stream server at {} has nothing to serve (zonesync's stream servers carry zone_sync only):"
+                        + " not listening", s.directive().where());
+            }
+        }
     }
 
     /**
      * HUP: applies a new configuration. A bad one throws and the old one keeps serving; a good one
      * keeps the contents of zones that keep their name and type.
      */
-    public void reload(ParsedConfig config) throws ConfigException, IOException {
-        throw new UnsupportedOperationException("being implemented");
+    public synchronized void reload(ParsedConfig config) throws ConfigException, IOException {
+        CompiledConfig next = compile(config);
+        zones.commit(next.zones(), scheduler);
+        http.apply(next.http());
+        SyncCluster cluster = sync;
+        if (cluster != null && next.sync().isEmpty()) {
+            cluster.quit();
+            sync = null;
+        } else if (cluster == null) {
+            startSync(next);
+        } else {
+            cluster.reconfigure(next.sync().get(), zones.replicated(next.zones()));
+        }
+        current = next;
+        loadTime = clock.instant();
+        generation.incrementAndGet();
+        warnAboutIdleStreamServers(next);
+        LOG.info(LogMarkers.NOTICE, "configuration reloaded (generation {})", generation.get());
     }
 
-    /** QUIT: stop accepting, finish requests in flight, flush what must be flushed, close. Blocks until done. */
+    /** QUIT: stop accepting, finish requests in flight, flush pending sync records, save state files. Blocks. */
     public void quit() {
-        throw new UnsupportedOperationException("being implemented");
+        if (stopped) {
+            return;
+        }
+        long timeout = current == null ? 0 : current.core().shutdownTimeoutMs();
+        HttpRuntime h = http;
+        if (h != null) {
+            h.shutdownGracefully(timeout > 0 ? Duration.ofMillis(timeout) : DEFAULT_GRACE);
+        }
+        SyncCluster s = sync;
+        if (s != null) {
+            s.quit();
+        }
+        finish();
     }
 
-    /** TERM/INT: stop now. */
+    /** TERM/INT: stop now (state files are still saved: a pair acknowledged by the API is on disk already). */
     public void stop() {
-        throw new UnsupportedOperationException("being implemented");
+        if (stopped) {
+            return;
+        }
+        HttpRuntime h = http;
+        if (h != null) {
+            h.shutdownNow();
+        }
+        SyncCluster s = sync;
+        if (s != null) {
+            s.stop();
+        }
+        finish();
     }
 
-    /** USR1: reopen log files. */
+    private synchronized void finish() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        scheduler.shutdown();
+        zones.close();
+        apiExecutor.shutdown();
+        httpTransport.close();
+        syncTransport.shutdown();
+        LOG.info(LogMarkers.NOTICE, "zonesync stopped");
+        terminated.countDown();
+    }
+
+    /** USR1: reopen the access logs (the error logs are the command line's). */
     public void reopenLogs() {
-        throw new UnsupportedOperationException("being implemented");
+        HttpRuntime h = http;
+        if (h != null) {
+            h.reopenLogs();
+        }
     }
 
     /** Blocks until the node has stopped. */
     public void awaitTermination() throws InterruptedException {
-        throw new UnsupportedOperationException("being implemented");
+        terminated.await();
+    }
+
+    /** The addresses the HTTP listeners are bound to, by listen key (for tests on port 0). */
+    public Map<String, SocketAddress> httpAddresses() {
+        return http.boundAddresses();
+    }
+
+    /** The zone_sync listeners' addresses, empty without zone_sync. */
+    public List<SocketAddress> syncAddresses() {
+        SyncCluster s = sync;
+        return s == null ? List.of() : s.boundAddresses();
+    }
+
+    public long nodeId() {
+        return nodeId;
+    }
+
+    private void expireQuietly() {
+        try {
+            zones.expire();
+        } catch (RuntimeException e) {
+            LOG.error("expiring zones failed", e);
+        }
+    }
+
+    private static long newNodeId() {
+        long id;
+        SecureRandom random = new SecureRandom();
+        do {
+            id = random.nextLong();
+        } while (id == 0);
+        return id;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 }

@@ -1,0 +1,134 @@
+package io.zonesync.cli;
+
+import io.zonesync.config.Block;
+import io.zonesync.config.ConfigException;
+import io.zonesync.config.Directive;
+import io.zonesync.config.ParsedConfig;
+import io.zonesync.config.Values;
+import io.zonesync.log.ErrorLogTarget;
+import io.zonesync.log.Severity;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The values of the directives {@link CoreModule} registers, checked, with nginx's defaults.
+ *
+ * @param daemon              {@code daemon on} was asked for (zonesync stays in the foreground anyway)
+ * @param workerProcesses     event loop threads: the number given, or the processors for {@code auto}; default 1
+ * @param pidFile             absolute; default {@code logs/zonesync.pid} under the prefix
+ * @param errorLogs           the main context's {@code error_log}s, else the default one
+ * @param workerConnections   {@code events { worker_connections }}; default 512
+ * @param shutdownTimeoutMs   {@code worker_shutdown_timeout}; 0 (the default) waits as long as it takes
+ * @param notes               what to log at start about directives that have no effect here
+ */
+public record CoreSettings(boolean daemon, int workerProcesses, Path pidFile, List<ErrorLogTarget> errorLogs,
+        int workerConnections, long shutdownTimeoutMs, List<Note> notes) {
+
+    public static final String DEFAULT_PID = "logs/zonesync.pid";
+    public static final String DEFAULT_ERROR_LOG = "logs/error.log";
+    static final int DEFAULT_WORKER_CONNECTIONS = 512;
+    private static final Set<String> EVENT_METHODS = Set.of("epoll", "poll", "select");
+    private static final Set<String> WITHOUT_EFFECT =
+            Set.of("worker_rlimit_nofile", "worker_priority", "worker_cpu_affinity", "timer_resolution");
+
+    public CoreSettings {
+        errorLogs = List.copyOf(errorLogs);
+        notes = List.copyOf(notes);
+    }
+
+    /** A message to log once at start. */
+    public record Note(Severity severity, String message) {
+    }
+
+    /** Reads the settings; without an {@code error_log}, logs go to {@code logs/error.log} at {@code error}. */
+    public static CoreSettings from(ParsedConfig config) throws ConfigException {
+        return from(config, ErrorLogTarget.of(DEFAULT_ERROR_LOG, config.prefix(), Severity.ERROR));
+    }
+
+    /** Reads the settings; {@code defaultLog} applies when the main context has no {@code error_log} ({@code -e}). */
+    public static CoreSettings from(ParsedConfig config, ErrorLogTarget defaultLog) throws ConfigException {
+        Block root = config.root();
+        List<Note> notes = new ArrayList<>();
+        for (Directive d : root.all("load_module")) {
+            throw d.error("\"load_module\" directive is not supported: zonesync has its modules built in"
+                    + " (\"zonesync -V\" lists them)");
+        }
+        boolean daemon = flag(root, "daemon", false);
+        flag(root, "master_process", true);
+        flag(root, "pcre_jit", false);
+        if (daemon) {
+            notes.add(new Note(Severity.NOTICE, "\"daemon on\" is ignored: zonesync always runs in the foreground,"
+                    + " start it from a service manager such as systemd in " + root.first("daemon").where()));
+        }
+        int workers = workerProcesses(root.first("worker_processes"));
+        Directive pid = root.first("pid");
+        Path pidFile = config.resolve(pid == null ? DEFAULT_PID : pid.arg(0));
+        List<ErrorLogTarget> logs = new ArrayList<>();
+        for (Directive d : root.all("error_log")) {
+            logs.add(ErrorLogTarget.parse(d, config::resolve));
+        }
+        if (logs.isEmpty()) {
+            logs.add(defaultLog);
+        }
+        Directive timeout = root.first("worker_shutdown_timeout");
+        long shutdownMs = timeout == null ? 0 : Values.timeMs(timeout, timeout.arg(0));
+        Directive user = root.first("user");
+        if (user != null) {
+            notes.add(new Note(Severity.WARN, "\"user\" directive is ignored: zonesync keeps the user that started it ("
+                    + System.getProperty("user.name") + "), set the user in the service manager in " + user.where()));
+        }
+        for (Directive d : root.directives()) {
+            if (WITHOUT_EFFECT.contains(d.name())) {
+                checkWithoutEffect(d);
+                notes.add(new Note(Severity.NOTICE, "\"" + d.name() + "\" directive has no effect in zonesync in "
+                        + d.where()));
+            }
+        }
+        int connections = events(root.first("events"));
+        return new CoreSettings(daemon, workers, pidFile, logs, connections, shutdownMs, notes);
+    }
+
+    private static boolean flag(Block block, String name, boolean dflt) throws ConfigException {
+        Directive d = block.first(name);
+        return d == null ? dflt : Values.flag(d);
+    }
+
+    private static int workerProcesses(Directive d) throws ConfigException {
+        if (d == null) {
+            return 1;
+        }
+        if (d.arg(0).equals("auto")) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        return Values.positiveInt(d, d.arg(0));
+    }
+
+    private static void checkWithoutEffect(Directive d) throws ConfigException {
+        if (d.name().equals("worker_rlimit_nofile")) {
+            Values.positiveInt(d, d.arg(0));
+        } else if (d.name().equals("timer_resolution")) {
+            Values.timeMs(d, d.arg(0));
+        }
+    }
+
+    private static int events(Directive events) throws ConfigException {
+        if (events == null) {
+            return DEFAULT_WORKER_CONNECTIONS;
+        }
+        Block block = events.block();
+        Directive use = block.first("use");
+        if (use != null && !EVENT_METHODS.contains(use.arg(0))) {
+            throw use.error("invalid event type \"%s\", it must be one of epoll, poll, select", use.arg(0));
+        }
+        flag(block, "multi_accept", false);
+        flag(block, "accept_mutex", false);
+        Directive delay = block.first("accept_mutex_delay");
+        if (delay != null) {
+            Values.timeMs(delay, delay.arg(0));
+        }
+        Directive connections = block.first("worker_connections");
+        return connections == null ? DEFAULT_WORKER_CONNECTIONS : Values.positiveInt(connections, connections.arg(0));
+    }
+}

@@ -1,0 +1,111 @@
+package io.zonesync.http.api;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.zonesync.config.Arity;
+import io.zonesync.config.ConfModule;
+import io.zonesync.config.ConfigException;
+import io.zonesync.config.Context;
+import io.zonesync.config.Directive;
+import io.zonesync.config.DirectiveRegistry;
+import io.zonesync.config.DirectiveSpec;
+import io.zonesync.config.Values;
+import io.zonesync.http.server.CompileScope;
+import io.zonesync.http.server.ContentHandler;
+import io.zonesync.http.server.HttpExchange;
+import io.zonesync.http.server.HttpFeature;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * The {@code api [write=on|off]} directive: a location that answers the NGINX Plus API. The path
+ * the API sees is the request's URI after the location's prefix ({@code location /api} and
+ * {@code /api/9/nginx} give {@code /9/nginx}). Requests are handled off the event loop, because a
+ * write to a zone with a state file waits for the disk.
+ */
+public final class ApiFeature implements ConfModule, HttpFeature {
+    private final ApiHandler handler;
+    private final Executor executor;
+
+    /** @param executor where API requests run (a write may fsync a state file) */
+    public ApiFeature(ApiHandler handler, Executor executor) {
+        this.handler = handler;
+        this.executor = executor;
+    }
+
+    @Override
+    public void registerDirectives(DirectiveRegistry r) {
+        r.register(DirectiveSpec.single("api", Arity.between(0, 1), Context.HTTP_LOCATION));
+    }
+
+    @Override
+    public ContentHandler contentHandler(CompileScope location) throws ConfigException {
+        Directive api = location.scope().block().first("api");
+        if (api == null) {
+            return null;
+        }
+        boolean write = false;
+        if (api.argCount() == 1) {
+            String v = Values.param(api.arg(0), "write");
+            if (v == null) {
+                throw api.error("invalid parameter \"%s\"", api.arg(0));
+            }
+            if (!v.equals("on") && !v.equals("off")) {
+                throw api.error("invalid value \"%s\" in \"write\" parameter, it must be \"on\" or \"off\"", v);
+            }
+            write = v.equals("on");
+        }
+        return new Handler(prefixOf(location.locationDirective()), write);
+    }
+
+    /** The literal prefix of a prefix or exact location, "" for a regex one (the whole URI is the path). */
+    private static String prefixOf(Directive location) {
+        if (location == null || location.argCount() == 0) {
+            return "";
+        }
+        if (location.argCount() == 1) {
+            return location.arg(0);
+        }
+        String modifier = location.arg(0);
+        return modifier.equals("=") || modifier.equals("^~") ? location.arg(1) : "";
+    }
+
+    private final class Handler implements ContentHandler {
+        private final String prefix;
+        private final boolean write;
+
+        Handler(String prefix, boolean write) {
+            this.prefix = prefix;
+            this.write = write;
+        }
+
+        @Override
+        public void handle(HttpExchange ex) {
+            String uri = ex.uri();
+            String path = !prefix.isEmpty() && uri.startsWith(prefix) ? uri.substring(prefix.length()) : uri;
+            ByteBuf body = ex.body();
+            byte[] bytes = body == null ? new byte[0] : ByteBufUtil.getBytes(body);
+            ApiRequest request = new ApiRequest(ex.method(), path, ex.args(), bytes, ex.requestId(), write);
+            try {
+                executor.execute(() -> {
+                    ApiResponse response = handler.handle(request);
+                    ex.eventLoop().execute(() -> send(ex, response));
+                });
+            } catch (RejectedExecutionException e) {
+                ex.sendError(503);
+            }
+        }
+
+        private void send(HttpExchange ex, ApiResponse response) {
+            HttpHeaders headers = new DefaultHttpHeaders();
+            for (Map.Entry<String, String> h : response.headers().entrySet()) {
+                headers.set(h.getKey(), h.getValue());
+            }
+            ex.respond(response.status(), headers, Unpooled.wrappedBuffer(response.body()));
+        }
+    }
+}

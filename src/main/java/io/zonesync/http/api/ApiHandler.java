@@ -1,0 +1,287 @@
+package io.zonesync.http.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zonesync.keyval.KeyvalZone;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The NGINX Plus API ({@code location /api { api [write=on]; }}) as a pure function of the request
+ * and the node's {@link ApiState}: versions 1 to 9, {@code /N/}, {@code /N/nginx},
+ * {@code /N/http/keyvals[/zone]}, {@code /N/stream/keyvals[/zone]} and {@code /N/stream/zone_sync/}.
+ *
+ * <p>Checks in order: version ({@code UnknownVersion}), write methods without {@code write=on}
+ * ({@code MethodDisabled}), path ({@code PathNotFound}, {@code KeyvalNotFound}), method
+ * ({@code MethodNotSupported}), body size (413), then the endpoint. Errors use nginx's envelope,
+ * with {@code path} and {@code method} (empty) added in versions 1 to 3. Codes beyond the spec's:
+ * {@code KeyvalZoneFull} (413, the pair does not fit the zone's size), {@code RequestEntityTooLarge}
+ * (413, body over the limit), {@code MethodNotSupported} (405) and {@code StateFileError} (500,
+ * the change could not be saved). Nothing a client sends makes {@link #handle} throw.
+ */
+public final class ApiHandler {
+    /** The API versions served; 9 is current. */
+    public static final int MAX_VERSION = 9;
+    /** nginx's client_body_buffer_size on 64-bit platforms, the body the API reads by default. */
+    public static final int DEFAULT_MAX_BODY = 16 * 1024;
+    static final String HREF = "https://nginx.org/en/docs/http/ngx_http_api_module.html";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter ISO_MILLIS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final ApiState state;
+    private final Clock clock;
+    private final int maxBody;
+
+    public ApiHandler(ApiState state, Clock clock, int maxBodyBytes) {
+        this.state = Objects.requireNonNull(state);
+        this.clock = Objects.requireNonNull(clock);
+        this.maxBody = maxBodyBytes;
+    }
+
+    public ApiHandler(ApiState state) {
+        this(state, Clock.systemUTC(), DEFAULT_MAX_BODY);
+    }
+
+    /** The largest body accepted; the HTTP layer need not read more than one byte past it. */
+    public int maxBodyBytes() {
+        return maxBody;
+    }
+
+    public ApiResponse handle(ApiRequest request) {
+        int version = 0;
+        try {
+            List<String> segments = segments(request.path());
+            if (segments.isEmpty()) {
+                requireRead(request);
+                return ok(versions());
+            }
+            version = version(segments.get(0));
+            if (version == 0) {
+                throw ApiError.unknownVersion();
+            }
+            if (!isRead(request.method()) && !request.writeEnabled()) {
+                throw ApiError.methodDisabled();
+            }
+            return route(request, version, segments.subList(1, segments.size()), query(request.rawQuery()));
+        } catch (ApiError e) {
+            return error(e, version, request.requestId());
+        } catch (RuntimeException e) {
+            return error(new ApiError(500, "InternalError", "internal error: " + e), version, request.requestId());
+        }
+    }
+
+    private ApiResponse route(ApiRequest request, int version, List<String> path, Map<String, String> query)
+            throws ApiError {
+        if (path.isEmpty()) {
+            requireRead(request);
+            return ok(List.of("nginx", "http", "stream"));
+        }
+        String first = path.get(0);
+        if (first.equals("nginx") && path.size() == 1) {
+            requireRead(request);
+            return ok(nginx(query));
+        }
+        if (first.equals("http")) {
+            return section(request, version, path, query, state.httpKeyvalZones(), List.of("keyvals"));
+        }
+        if (first.equals("stream")) {
+            List<String> endpoints = new ArrayList<>();
+            if (version >= 2) {
+                endpoints.add("keyvals");
+            }
+            Object zoneSync = version >= 3 ? state.streamZoneSync() : null;
+            if (zoneSync != null) {
+                endpoints.add("zone_sync");
+            }
+            if (path.size() == 2 && path.get(1).equals("zone_sync") && zoneSync != null) {
+                requireRead(request);
+                return ok(zoneSync);
+            }
+            if (path.size() == 3 && path.get(1).equals("zone_sync") && path.get(2).equals("nodes") && zoneSync != null) {
+                requireRead(request);
+                return ok(state.streamZoneSyncNodes());
+            }
+            return section(request, version, path, query, version >= 2 ? state.streamKeyvalZones() : null, endpoints);
+        }
+        throw ApiError.pathNotFound();
+    }
+
+    /** {@code /N/http/...} or {@code /N/stream/...}; {@code zones} null when keyvals do not exist in this version. */
+    private ApiResponse section(ApiRequest request, int version, List<String> path, Map<String, String> query,
+            Map<String, KeyvalZone> zones, List<String> endpoints) throws ApiError {
+        if (path.size() == 1) {
+            requireRead(request);
+            return ok(endpoints);
+        }
+        if (zones == null || !path.get(1).equals("keyvals") || path.size() > 3) {
+            throw ApiError.pathNotFound();
+        }
+        if (path.size() == 2) {
+            requireRead(request);
+            return ok(KeyvalApi.all(zones, query));
+        }
+        String name = path.get(2);
+        KeyvalZone zone = zones.get(name);
+        if (zone == null) {
+            throw KeyvalApi.zoneNotFound(name);
+        }
+        switch (request.method()) {
+            case "GET", "HEAD" -> {
+                return ok(KeyvalApi.get(zone, query));
+            }
+            case "POST" -> {
+                KeyvalApi.post(zone, body(request), version);
+                return ApiResponse.empty(201);
+            }
+            case "PATCH" -> {
+                KeyvalApi.patch(zone, body(request), version);
+                return ApiResponse.empty(204);
+            }
+            case "DELETE" -> {
+                KeyvalApi.delete(zone);
+                return ApiResponse.empty(204);
+            }
+            default -> throw ApiError.methodNotSupported();
+        }
+    }
+
+    private byte[] body(ApiRequest request) throws ApiError {
+        byte[] body = request.body();
+        if (body == null) {
+            throw new ApiError(400, "BodyReadError", "reading request body failed");
+        }
+        if (body.length > maxBody) {
+            throw new ApiError(413, "RequestEntityTooLarge", "request body is too large: " + body.length
+                    + " bytes, the limit is " + maxBody + " bytes");
+        }
+        return body;
+    }
+
+    private Map<String, Object> nginx(Map<String, String> query) {
+        NginxInfo info = state.nginx();
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("version", info.version());
+        all.put("build", info.build());
+        all.put("address", info.address());
+        all.put("generation", info.generation());
+        all.put("load_timestamp", ISO_MILLIS.format(info.loadTimestamp()));
+        all.put("timestamp", ISO_MILLIS.format(Instant.ofEpochMilli(clock.millis())));
+        all.put("pid", info.pid());
+        all.put("ppid", info.ppid());
+        String fields = query.get("fields");
+        if (fields == null) {
+            return all;
+        }
+        List<String> wanted = Arrays.asList(fields.split(","));
+        all.keySet().retainAll(wanted);
+        return all;
+    }
+
+    private static List<Integer> versions() {
+        List<Integer> out = new ArrayList<>();
+        for (int v = 1; v <= MAX_VERSION; v++) {
+            out.add(v);
+        }
+        return out;
+    }
+
+    private static boolean isRead(String method) {
+        return method.equals("GET") || method.equals("HEAD");
+    }
+
+    private static void requireRead(ApiRequest request) throws ApiError {
+        if (!isRead(request.method())) {
+            throw request.writeEnabled() ? ApiError.methodNotSupported() : ApiError.methodDisabled();
+        }
+    }
+
+    /** 1..9, or 0 when the segment is not a served version. */
+    private static int version(String segment) {
+        if (segment.length() != 1 || segment.charAt(0) < '1' || segment.charAt(0) > '0' + MAX_VERSION) {
+            return 0;
+        }
+        return segment.charAt(0) - '0';
+    }
+
+    private static List<String> segments(String path) {
+        List<String> out = new ArrayList<>();
+        if (path == null) {
+            return out;
+        }
+        for (String s : path.split("/")) {
+            if (!s.isEmpty()) {
+                out.add(decode(s));
+            }
+        }
+        return out;
+    }
+
+    static Map<String, String> query(String raw) {
+        Map<String, String> out = new HashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String part : raw.split("&")) {
+            int eq = part.indexOf('=');
+            String name = decode(eq < 0 ? part : part.substring(0, eq));
+            out.putIfAbsent(name, eq < 0 ? "" : decode(part.substring(eq + 1)));
+        }
+        return out;
+    }
+
+    /** Percent-decoding as nginx's: {@code +} stays a plus; a malformed escape leaves the text as it is. */
+    private static String decode(String s) {
+        if (s.indexOf('%') < 0) {
+            return s;
+        }
+        try {
+            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
+    }
+
+    private static ApiResponse ok(Object body) throws ApiError {
+        return ApiResponse.json(200, write(body));
+    }
+
+    private static byte[] write(Object body) throws ApiError {
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new ApiError(500, "InternalError", "cannot write the response: " + e.getOriginalMessage());
+        }
+    }
+
+    private static ApiResponse error(ApiError e, int version, String requestId) {
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        if (version >= 1 && version <= 3) {
+            envelope.put("path", "");
+            envelope.put("method", "");
+        }
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("status", e.status());
+        error.put("text", e.text());
+        error.put("code", e.code());
+        envelope.put("error", error);
+        envelope.put("request_id", requestId == null ? "" : requestId);
+        envelope.put("href", HREF);
+        try {
+            return ApiResponse.json(e.status(), JSON.writeValueAsBytes(envelope));
+        } catch (JsonProcessingException impossible) {
+            return ApiResponse.empty(500);
+        }
+    }
+}

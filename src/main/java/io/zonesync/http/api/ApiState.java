@@ -1,0 +1,33 @@
+package io.zonesync.http.api;
+
+import io.zonesync.keyval.KeyvalZone;
+import java.util.Map;
+
+/** What the API reads and changes; the node implements it over its current configuration. */
+public interface ApiState {
+    /** The http keyval zones by name. */
+    Map<String, KeyvalZone> httpKeyvalZones();
+
+    /** The stream keyval zones by name. */
+    Map<String, KeyvalZone> streamKeyvalZones();
+
+    NginxInfo nginx();
+
+    /**
+     * The body of {@code GET /N/stream/zone_sync/} (any value Jackson can serialise, shaped as the
+     * spec's NginxStreamZoneSync), or null when zone_sync is not configured; the API then answers
+     * 404 PathNotFound, which clients take for "not configured".
+     */
+    default Object streamZoneSync() {
+        return null;
+    }
+
+    /**
+     * zonesync's extension beside the standard endpoint, {@code GET /N/stream/zone_sync/nodes}: the
+     * sync state of each peer (address, state, online since, last error, records sent, received and
+     * still owed). Only asked when {@link #streamZoneSync} is not null.
+     */
+    default Object streamZoneSyncNodes() {
+        return java.util.List.of();
+    }
+}

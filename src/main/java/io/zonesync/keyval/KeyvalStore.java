@@ -1,0 +1,216 @@
+package io.zonesync.keyval;
+
+import io.zonesync.zone.Stamp;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * The storage behind a {@link KeyvalZone}: entries, the match index and the byte budget. Not
+ * thread-safe; the zone's lock guards every call. Times are wall-clock ms passed in by the zone.
+ */
+final class KeyvalStore {
+
+    /** A stored key: a value (null for a tombstone), an absolute expiry (0 = never), its stamp and cost. */
+    record Entry(String value, long expireAt, Stamp stamp, long cost) {
+        boolean liveAt(long now) {
+            return value != null && (expireAt == 0 || now < expireAt);
+        }
+
+        boolean expiredAt(long now) {
+            return expireAt != 0 && now >= expireAt;
+        }
+    }
+
+    private final long size;
+    private final KeyvalType type;
+    private final long tombstoneTtlMs;
+    private final boolean keepTombstones;
+    private final Map<String, Entry> entries = new HashMap<>();
+    private final MatchIndex index;
+    private long used;
+    private long changes;
+    private long pairs;
+
+    KeyvalStore(long size, KeyvalType type, boolean keepTombstones, long tombstoneTtlMs) {
+        this.size = size;
+        this.type = type;
+        this.keepTombstones = keepTombstones;
+        this.tombstoneTtlMs = tombstoneTtlMs;
+        this.index = MatchIndex.forType(type);
+    }
+
+    long used() {
+        return used;
+    }
+
+    long free() {
+        return size - used;
+    }
+
+    long changes() {
+        return changes;
+    }
+
+    long cost(String key, String value) {
+        long c = KeyvalZone.ENTRY_OVERHEAD + utf8Length(key) + (value == null ? 0 : utf8Length(value));
+        return type == KeyvalType.STRING ? c : c + KeyvalZone.INDEX_OVERHEAD;
+    }
+
+    Entry entry(String key) {
+        return entries.get(key);
+    }
+
+    Entry live(String key, long now) {
+        Entry e = entries.get(key);
+        return e != null && e.liveAt(now) ? e : null;
+    }
+
+    /** The key the variable lookup matches, by the zone's type, or null. */
+    String match(String value, long now) {
+        if (index == null) {
+            return live(value, now) == null ? null : value;
+        }
+        return index.longest(value, k -> live(k, now) != null);
+    }
+
+    /** Keys stored, tombstones included. */
+    java.util.List<String> keys() {
+        return new java.util.ArrayList<>(entries.keySet());
+    }
+
+    /** Stored pairs (not tombstones), swept or not. */
+    long pairs() {
+        return pairs;
+    }
+
+    void forEach(BiConsumer<String, Entry> action) {
+        entries.forEach(action);
+    }
+
+    boolean anyLive(long now) {
+        for (Entry e : entries.values()) {
+            if (e.liveAt(now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code delta} more bytes fit. If not, reclaims expired entries and then, only if
+     * that makes it fit, tombstones oldest first; otherwise changes nothing a reader could see.
+     */
+    boolean makeRoom(long delta, long now) {
+        if (used + delta <= size) {
+            return true;
+        }
+        purgeExpired(now);
+        if (used + delta <= size) {
+            return true;
+        }
+        List<Map.Entry<String, Entry>> tombstones = new ArrayList<>();
+        long tombstoneBytes = 0;
+        for (Map.Entry<String, Entry> e : entries.entrySet()) {
+            if (e.getValue().value() == null) {
+                tombstones.add(e);
+                tombstoneBytes += e.getValue().cost();
+            }
+        }
+        if (used - tombstoneBytes + delta > size) {
+            return false;
+        }
+        tombstones.sort(Comparator.comparing(e -> e.getValue().stamp()));
+        List<String> drop = new ArrayList<>();
+        long after = used;
+        for (Map.Entry<String, Entry> t : tombstones) {
+            if (after + delta <= size) {
+                break;
+            }
+            drop.add(t.getKey());
+            after -= t.getValue().cost();
+        }
+        drop.forEach(this::remove);
+        return true;
+    }
+
+    int purgeExpired(long now) {
+        List<String> dead = new ArrayList<>();
+        entries.forEach((k, e) -> {
+            if (e.expiredAt(now)) {
+                dead.add(k);
+            }
+        });
+        dead.forEach(this::remove);
+        return dead.size();
+    }
+
+    void put(String key, String value, long expireAt, Stamp stamp) {
+        store(key, new Entry(value, expireAt, stamp, cost(key, value)));
+    }
+
+    /**
+     * Deletes a key: a tombstone when the zone keeps them, living {@code tombstoneTtlMs} and at
+     * least as long as the deleted pair would have (a peer may hold a copy until then).
+     */
+    void delete(String key, Entry old, Stamp stamp, long now) {
+        if (!keepTombstones) {
+            remove(key);
+            return;
+        }
+        long until = now + tombstoneTtlMs;
+        if (old != null && old.value() != null && old.expireAt() > until) {
+            until = old.expireAt();
+        }
+        store(key, new Entry(null, until, stamp, cost(key, null)));
+    }
+
+    void store(String key, Entry entry) {
+        Entry old = entries.put(key, entry);
+        pairs += (entry.value() != null ? 1 : 0) - (old != null && old.value() != null ? 1 : 0);
+        if (old != null) {
+            used -= old.cost();
+            if (index != null && old.value() != null) {
+                index.remove(key);
+            }
+        }
+        used += entry.cost();
+        if (index != null && entry.value() != null) {
+            index.add(key);
+        }
+        changes++;
+    }
+
+    void remove(String key) {
+        Entry old = entries.remove(key);
+        if (old != null) {
+            pairs -= old.value() != null ? 1 : 0;
+            used -= old.cost();
+            if (index != null && old.value() != null) {
+                index.remove(key);
+            }
+            changes++;
+        }
+    }
+
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n += 1;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+}

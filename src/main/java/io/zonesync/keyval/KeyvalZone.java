@@ -1,0 +1,536 @@
+package io.zonesync.keyval;
+
+import io.zonesync.keyval.KeyvalException.Reason;
+import io.zonesync.zone.Stamp;
+import io.zonesync.zone.StampSource;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+
+/**
+ * One keyval zone: key-value pairs under a byte budget, with expiry, type-specific lookup and the
+ * bookkeeping replication needs. Thread-safe (a read-write lock; lookups share it).
+ *
+ * <p><b>Budget.</b> Each stored key costs {@link #ENTRY_OVERHEAD} bytes, plus {@link #INDEX_OVERHEAD}
+ * for {@code ip} and {@code prefix} zones (their extra index, as in NGINX Plus), plus the UTF-8
+ * bytes of key and value. A write that does not fit is refused with {@link Reason#ZONE_FULL};
+ * nothing stored is evicted. To make room a write may first reclaim entries that have already
+ * expired and, failing that, tombstones (oldest first).
+ *
+ * <p><b>Expiry.</b> A pair expires {@code timeout} ms after its last write, or {@code expire} ms
+ * after the write that gave it a per-key expire. Expired pairs are invisible at once; {@link #expire()}
+ * reclaims their memory and should be called periodically (every second is plenty).
+ *
+ * <p><b>Replication.</b> Every local write carries a {@link Stamp} from the node's
+ * {@link StampSource}. In a {@code sync} zone a delete leaves a tombstone (key, stamp, no value)
+ * so the delete can replicate and beat older copies; a tombstone lives for the zone timeout (or
+ * {@link #DEFAULT_TOMBSTONE_TTL_MS} without one), and at least as long as the deleted pair would
+ * have, since a peer may hold a copy until then. {@link #applyRemote} merges a peer's record by last
+ * writer wins. Listeners hear about local changes (to push them) and remote ones (to save them).
+ */
+public final class KeyvalZone {
+    /** The smallest zone, as nginx's shared zones: 8 pages of 4 KiB. */
+    public static final long MIN_SIZE = 8 * 4096;
+    /** Fixed bytes each stored key costs: node, record, stamp and expiry bookkeeping. */
+    public static final int ENTRY_OVERHEAD = 64;
+    /** Extra bytes per key in {@code ip} and {@code prefix} zones for the match index. */
+    public static final int INDEX_OVERHEAD = 32;
+    /** How long a tombstone lives in a sync zone without a timeout: one hour. */
+    public static final long DEFAULT_TOMBSTONE_TTL_MS = 3_600_000;
+
+    /** What {@link #applyRemote} did with a peer's record. */
+    public enum ApplyResult {
+        APPLIED,
+        /** The local record is as new or newer; nothing changed. */
+        STALE,
+        /** The record does not fit the zone's budget; nothing changed. */
+        NO_ROOM,
+        /** The key is not valid for this zone's type; nothing changed. */
+        INVALID_KEY
+    }
+
+    private final String name;
+    private final long size;
+    private final KeyvalType type;
+    private final long timeoutMs;
+    private final boolean sync;
+    private final Clock clock;
+    private final StampSource stamps;
+
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final KeyvalStore store;
+    private final List<KeyvalListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile KeyvalStateFile stateFile;
+
+    public KeyvalZone(String name, long sizeBytes, KeyvalType type, long timeoutMs, boolean sync, Clock clock,
+            StampSource stamps) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.type = Objects.requireNonNull(type, "type");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.stamps = Objects.requireNonNull(stamps, "stamps");
+        if (sizeBytes < MIN_SIZE) {
+            throw new IllegalArgumentException("zone \"" + name + "\" size " + sizeBytes
+                    + " is below the minimum of " + MIN_SIZE + " bytes");
+        }
+        if (timeoutMs < 0) {
+            throw new IllegalArgumentException("zone \"" + name + "\" timeout " + timeoutMs + " is negative");
+        }
+        this.size = sizeBytes;
+        this.timeoutMs = timeoutMs;
+        this.sync = sync;
+        this.store = new KeyvalStore(sizeBytes, type, sync, tombstoneTtlMs());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long sizeBytes() {
+        return size;
+    }
+
+    public KeyvalType type() {
+        return type;
+    }
+
+    /** The zone timeout in ms, 0 for none. */
+    public long timeoutMs() {
+        return timeoutMs;
+    }
+
+    public boolean isSync() {
+        return sync;
+    }
+
+    /** How long a tombstone lives at least: the zone timeout, or {@link #DEFAULT_TOMBSTONE_TTL_MS} without one. */
+    public long tombstoneTtlMs() {
+        return timeoutMs > 0 ? timeoutMs : DEFAULT_TOMBSTONE_TTL_MS;
+    }
+
+    /** Bytes of the budget in use, tombstones and not yet swept pairs included. */
+    public long usedBytes() {
+        return read(store::used);
+    }
+
+    /** What storing this pair costs in this zone's budget ({@code value} null: a tombstone). */
+    public long cost(String key, String value) {
+        return store.cost(key, value);
+    }
+
+    /** Counts every change, local or remote; the state file compares it with what it last saved. */
+    public long changeCount() {
+        return read(store::changes);
+    }
+
+    public void addListener(KeyvalListener listener) {
+        listeners.add(Objects.requireNonNull(listener));
+    }
+
+    public void removeListener(KeyvalListener listener) {
+        listeners.remove(listener);
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /** The live value of exactly this key, or null. */
+    public String get(String key) {
+        return read(() -> {
+            KeyvalStore.Entry e = store.live(key, clock.millis());
+            return e == null ? null : e.value();
+        });
+    }
+
+    /**
+     * The value the {@code keyval} variable gets for this looked-up key: exact match for
+     * {@code string}, longest containing network for {@code ip}, longest prefix for {@code prefix}.
+     * Null when nothing matches.
+     */
+    public String lookup(String value) {
+        return read(() -> {
+            long now = clock.millis();
+            String key = store.match(value, now);
+            return key == null ? null : store.entry(key).value();
+        });
+    }
+
+    /** Every live pair, sorted by key. */
+    public List<KeyvalPair> pairs() {
+        List<KeyvalPair> out = read(() -> {
+            long now = clock.millis();
+            List<KeyvalPair> list = new ArrayList<>();
+            store.forEach((k, e) -> {
+                if (e.liveAt(now)) {
+                    list.add(new KeyvalPair(k, e.value(), e.expireAt()));
+                }
+            });
+            return list;
+        });
+        out.sort(Comparator.comparing(KeyvalPair::key));
+        return out;
+    }
+
+    /** Whether the zone holds no live pair. */
+    public boolean isEmpty() {
+        return read(() -> !store.anyLive(clock.millis()));
+    }
+
+    // ---------------------------------------------------------------- local writes
+
+    /** Adds a pair that must not exist yet ({@link Reason#KEY_EXISTS} otherwise). */
+    public void insert(KeyvalWrite write) throws KeyvalException {
+        insertAll(List.of(write));
+    }
+
+    /**
+     * Adds pairs, all or none: every key must be new, and several pairs may only go into an empty
+     * zone (the API's rule). A key given twice keeps its last value.
+     */
+    public void insertAll(List<KeyvalWrite> writes) throws KeyvalException {
+        Map<String, KeyvalWrite> byKey = new LinkedHashMap<>();
+        for (KeyvalWrite w : writes) {
+            checkWrite(w.key(), w.expireMs());
+            byKey.put(w.key(), w);
+        }
+        lock.writeLock().lock();
+        try {
+            long now = clock.millis();
+            if (byKey.size() > 1 && store.anyLive(now)) {
+                throw new KeyvalException(Reason.ZONE_NOT_EMPTY, null,
+                        "zone \"" + name + "\" is not empty, only one key can be added");
+            }
+            long need = 0;
+            long freed = 0;
+            for (KeyvalWrite w : byKey.values()) {
+                if (store.live(w.key(), now) != null) {
+                    throw new KeyvalException(Reason.KEY_EXISTS, w.key(), "key \"" + w.key() + "\" already exists");
+                }
+                KeyvalStore.Entry old = store.entry(w.key());
+                need += store.cost(w.key(), w.value());
+                freed += old == null ? 0 : old.cost();
+            }
+            ensureRoom(need - freed, need, byKey.size() == 1 ? byKey.keySet().iterator().next() : null, now);
+            for (KeyvalWrite w : byKey.values()) {
+                store.put(w.key(), w.value(), expireAt(now, w.expireMs()), stamps.next());
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+        byKey.keySet().forEach(this::notifyLocal);
+    }
+
+    /** Sets a pair whether or not it exists (variable assignment, tests). */
+    public void set(KeyvalWrite write) throws KeyvalException {
+        checkWrite(write.key(), write.expireMs());
+        lock.writeLock().lock();
+        try {
+            long now = clock.millis();
+            KeyvalStore.Entry old = store.entry(write.key());
+            long need = store.cost(write.key(), write.value());
+            ensureRoom(need - (old == null ? 0 : old.cost()), need, write.key(), now);
+            store.put(write.key(), write.value(), expireAt(now, write.expireMs()), stamps.next());
+        } finally {
+            lock.writeLock().unlock();
+        }
+        notifyLocal(write.key());
+    }
+
+    public void set(String key, String value) throws KeyvalException {
+        set(KeyvalWrite.of(key, value));
+    }
+
+    /**
+     * Changes an existing pair ({@link Reason#KEY_NOT_FOUND} otherwise): a new value (null keeps
+     * the value) and a per-key expire in ms (0: the zone timeout counts again from now).
+     */
+    public void update(String key, String value, long expireMs) throws KeyvalException {
+        checkWrite(key, expireMs);
+        lock.writeLock().lock();
+        try {
+            long now = clock.millis();
+            KeyvalStore.Entry old = store.live(key, now);
+            if (old == null) {
+                throw new KeyvalException(Reason.KEY_NOT_FOUND, key,
+                        "key \"" + key + "\" not found in zone \"" + name + "\"");
+            }
+            String newValue = value == null ? old.value() : value;
+            long need = store.cost(key, newValue);
+            ensureRoom(need - old.cost(), need, key, now);
+            store.put(key, newValue, expireAt(now, expireMs), stamps.next());
+        } finally {
+            lock.writeLock().unlock();
+        }
+        notifyLocal(key);
+    }
+
+    /** Removes a pair; true if a live one was there. In a sync zone it leaves a tombstone. */
+    public boolean remove(String key) {
+        lock.writeLock().lock();
+        try {
+            long now = clock.millis();
+            KeyvalStore.Entry old = store.live(key, now);
+            if (old == null) {
+                return false;
+            }
+            store.delete(key, old, stamps.next(), now);
+        } finally {
+            lock.writeLock().unlock();
+        }
+        notifyLocal(key);
+        return true;
+    }
+
+    /** Removes every pair (a tombstone for each in a sync zone). */
+    public void clear() {
+        List<String> removed = new ArrayList<>();
+        lock.writeLock().lock();
+        try {
+            long now = clock.millis();
+            List<Map.Entry<String, KeyvalStore.Entry>> live = new ArrayList<>();
+            store.forEach((k, e) -> {
+                if (e.liveAt(now)) {
+                    live.add(Map.entry(k, e));
+                }
+            });
+            for (Map.Entry<String, KeyvalStore.Entry> e : live) {
+                store.delete(e.getKey(), e.getValue(), stamps.next(), now);
+                removed.add(e.getKey());
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+        removed.forEach(this::notifyLocal);
+    }
+
+    /** Reclaims expired pairs and tombstones; returns how many were dropped. Listeners are not told. */
+    public int expire() {
+        lock.writeLock().lock();
+        try {
+            return store.purgeExpired(clock.millis());
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Makes every change so far durable: saves the state file now if the zone has one (blocking;
+     * concurrent callers share one save), nothing otherwise. The API calls this before it answers
+     * a write with 2xx.
+     */
+    public void persist() throws IOException {
+        KeyvalStateFile f = stateFile;
+        if (f != null) {
+            f.flushNow();
+        }
+    }
+
+    /** The zone clock's current time in ms. */
+    long now() {
+        return clock.millis();
+    }
+
+    void attachStateFile(KeyvalStateFile file) {
+        this.stateFile = file;
+    }
+
+    // ---------------------------------------------------------------- replication
+
+    /**
+     * Merges a peer's record, last writer wins by stamp: applied if the key is unknown here or the
+     * remote stamp is newer (tombstones included), else ignored. {@code value} null is a delete.
+     * {@code ttlMs} is the remaining lifetime (0 = none), capped at this zone's timeout. The stamp
+     * is observed so later local writes are newer. Local-change listeners are not told.
+     */
+    public ApplyResult applyRemote(String key, String value, long ttlMs, Stamp stamp) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(stamp, "stamp");
+        stamps.observe(stamp);
+        if (value != null && !validKey(key)) {
+            return ApplyResult.INVALID_KEY;
+        }
+        lock.writeLock().lock();
+        try {
+            long now = clock.millis();
+            KeyvalStore.Entry old = store.entry(key);
+            if (old != null && !stamp.isNewerThan(old.stamp())) {
+                return ApplyResult.STALE;
+            }
+            if (value == null) {
+                if (old == null && !sync) {
+                    return ApplyResult.STALE;
+                }
+                store.delete(key, old, stamp, now);
+            } else {
+                long ttl = timeoutMs > 0 && (ttlMs <= 0 || ttlMs > timeoutMs) ? timeoutMs : Math.max(0, ttlMs);
+                if (!store.makeRoom(store.cost(key, value) - (old == null ? 0 : old.cost()), now)) {
+                    return ApplyResult.NO_ROOM;
+                }
+                store.put(key, value, ttl == 0 ? 0 : now + ttl, stamp);
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+        for (KeyvalListener l : listeners) {
+            l.remoteChange(this, key);
+        }
+        return ApplyResult.APPLIED;
+    }
+
+    /** The record of one key for sync (live pair or tombstone), or null if there is none or it expired. */
+    public KeyvalRecord record(String key) {
+        return read(() -> {
+            KeyvalStore.Entry e = store.entry(key);
+            return e == null ? null : toRecord(key, e, clock.millis());
+        });
+    }
+
+    /** Every key held, tombstones included, copied under the lock: what a snapshot walks. */
+    public List<String> keys() {
+        return read(store::keys);
+    }
+
+    /** Pairs held (tombstones not counted); an expired pair counts until the next sweep. */
+    public long pairCount() {
+        return read(store::pairs);
+    }
+
+    /** Every unexpired record, tombstones included, for a snapshot. */
+    public List<KeyvalRecord> records() {
+        return read(() -> {
+            long now = clock.millis();
+            List<KeyvalRecord> out = new ArrayList<>();
+            store.forEach((k, e) -> {
+                KeyvalRecord r = toRecord(k, e, now);
+                if (r != null) {
+                    out.add(r);
+                }
+            });
+            return out;
+        });
+    }
+
+    /** Every unexpired entry with absolute times, tombstones included, sorted by key: what the state file saves. */
+    List<Map.Entry<String, KeyvalStore.Entry>> snapshot() {
+        List<Map.Entry<String, KeyvalStore.Entry>> out = read(() -> {
+            long now = clock.millis();
+            List<Map.Entry<String, KeyvalStore.Entry>> list = new ArrayList<>();
+            store.forEach((k, e) -> {
+                if (!e.expiredAt(now)) {
+                    list.add(Map.entry(k, e));
+                }
+            });
+            return list;
+        });
+        out.sort(Map.Entry.comparingByKey());
+        return out;
+    }
+
+    /**
+     * Puts back entries read from the state file, all or none; expired ones (and tombstones in a
+     * zone without sync) are skipped. Fails when they do not fit or a key is invalid for the type.
+     */
+    void restore(List<Map.Entry<String, KeyvalStore.Entry>> loaded) throws KeyvalException {
+        lock.writeLock().lock();
+        try {
+            long now = clock.millis();
+            List<Map.Entry<String, KeyvalStore.Entry>> keep = new ArrayList<>();
+            long need = 0;
+            for (Map.Entry<String, KeyvalStore.Entry> e : loaded) {
+                KeyvalStore.Entry in = e.getValue();
+                if (in.expiredAt(now) || (in.value() == null && !sync)) {
+                    continue;
+                }
+                if (in.value() != null && !validKey(e.getKey())) {
+                    throw invalidKey(e.getKey());
+                }
+                need += store.cost(e.getKey(), in.value());
+                keep.add(e);
+            }
+            if (store.used() + need > size) {
+                throw new KeyvalException(Reason.ZONE_FULL, null, "zone \"" + name + "\" of " + size
+                        + " bytes is too small for the " + need + " bytes of pairs to restore");
+            }
+            for (Map.Entry<String, KeyvalStore.Entry> e : keep) {
+                KeyvalStore.Entry in = e.getValue();
+                stamps.observe(in.stamp());
+                store.put(e.getKey(), in.value(), in.expireAt(), in.stamp());
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private <T> T read(Supplier<T> reader) {
+        lock.readLock().lock();
+        try {
+            return reader.get();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private static KeyvalRecord toRecord(String key, KeyvalStore.Entry e, long now) {
+        if (e.expiredAt(now)) {
+            return null;
+        }
+        return new KeyvalRecord(key, e.value(), e.expireAt() == 0 ? 0 : e.expireAt() - now, e.stamp());
+    }
+
+    private void checkWrite(String key, long expireMs) throws KeyvalException {
+        if (!validKey(key)) {
+            throw invalidKey(key);
+        }
+        if (expireMs < 0) {
+            throw new KeyvalException(Reason.INVALID_EXPIRE, key, "invalid expire " + expireMs + " for key \""
+                    + key + "\", it must be a positive number of milliseconds");
+        }
+        if (expireMs > 0 && timeoutMs == 0) {
+            throw new KeyvalException(Reason.TIMEOUT_NOT_ENABLED, key,
+                    "keyval timeout is not enabled in zone \"" + name + "\", expire cannot be set");
+        }
+    }
+
+    private boolean validKey(String key) {
+        return !key.isEmpty() && (type != KeyvalType.IP || IpNetwork.parse(key) != null);
+    }
+
+    private KeyvalException invalidKey(String key) {
+        String why = key.isEmpty() ? "key required" : "invalid key format \"" + key + "\" in zone \"" + name
+                + "\" of type=" + type.configName() + ", it must be an IPv4 or IPv6 address or CIDR network";
+        return new KeyvalException(Reason.INVALID_KEY, key, why);
+    }
+
+    private long expireAt(long now, long expireMs) {
+        long ttl = expireMs > 0 ? expireMs : timeoutMs;
+        return ttl == 0 ? 0 : now + ttl;
+    }
+
+    private void ensureRoom(long delta, long need, String key, long now) throws KeyvalException {
+        if (!store.makeRoom(delta, now)) {
+            throw new KeyvalException(Reason.ZONE_FULL, key, "zone \"" + name + "\" of " + size + " bytes is full: "
+                    + (key == null ? "the pairs need " : "key \"" + key + "\" needs ") + need + " bytes, "
+                    + store.free() + " bytes are free");
+        }
+    }
+
+    private void notifyLocal(String key) {
+        for (KeyvalListener l : listeners) {
+            l.localChange(this, key);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "keyval zone \"" + name + "\" (" + size + " bytes, type=" + type.configName()
+                + (timeoutMs > 0 ? ", timeout=" + timeoutMs + "ms" : "") + (sync ? ", sync" : "") + ")";
+    }
+}

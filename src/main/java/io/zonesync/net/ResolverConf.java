@@ -1,0 +1,59 @@
+package io.zonesync.net;
+
+import io.zonesync.config.ConfigException;
+import io.zonesync.config.Directive;
+import io.zonesync.config.Values;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code resolver address[:port] ... [valid=time] [ipv4=on|off] [ipv6=on|off] [status_zone=name]}
+ * with {@code resolver_timeout} (default 30s): where to ask, and how long answers are kept
+ * ({@code valid} overrides the records' TTL when set; null means the TTL applies).
+ */
+public record ResolverConf(List<Endpoint> servers, Long validMs, boolean ipv4, boolean ipv6, long timeoutMs) {
+    public static final long DEFAULT_TIMEOUT_MS = 30_000;
+
+    public static ResolverConf parse(Directive resolver, Directive timeout) throws ConfigException {
+        List<Endpoint> servers = new ArrayList<>();
+        Long valid = null;
+        boolean ipv4 = true;
+        boolean ipv6 = true;
+        for (String a : resolver.args()) {
+            String v;
+            if ((v = Values.param(a, "valid")) != null) {
+                valid = Values.timeMs(resolver, v);
+            } else if ((v = Values.param(a, "ipv4")) != null) {
+                ipv4 = onOff(resolver, "ipv4", v);
+            } else if ((v = Values.param(a, "ipv6")) != null) {
+                ipv6 = onOff(resolver, "ipv6", v);
+            } else if (Values.param(a, "status_zone") != null) {
+                continue; // accepted for pasted configurations; resolver statistics are not kept
+            } else {
+                try {
+                    servers.add(Endpoint.parse(a, 53, false));
+                } catch (Endpoint.ParseException e) {
+                    throw resolver.error("%s of the \"resolver\" directive", e.getMessage());
+                }
+            }
+        }
+        if (servers.isEmpty()) {
+            throw resolver.error("no name servers defined in \"resolver\"");
+        }
+        if (!ipv4 && !ipv6) {
+            throw resolver.error("\"ipv4\" and \"ipv6\" cannot both be \"off\"");
+        }
+        long timeoutMs = timeout == null ? DEFAULT_TIMEOUT_MS : Values.timeMs(timeout, timeout.arg(0));
+        return new ResolverConf(List.copyOf(servers), valid, ipv4, ipv6, timeoutMs);
+    }
+
+    private static boolean onOff(Directive d, String name, String v) throws ConfigException {
+        if (v.equals("on")) {
+            return true;
+        }
+        if (v.equals("off")) {
+            return false;
+        }
+        throw d.error("invalid parameter \"%s=%s\"", name, v);
+    }
+}

@@ -1,0 +1,65 @@
+package io.zonesync.node;
+
+import io.zonesync.cli.CoreModule;
+import io.zonesync.cli.CoreSettings;
+import io.zonesync.config.ConfModule;
+import io.zonesync.config.ConfigException;
+import io.zonesync.config.Context;
+import io.zonesync.config.Directive;
+import io.zonesync.config.DirectiveRegistry;
+import io.zonesync.config.ParsedConfig;
+import io.zonesync.config.Scope;
+import io.zonesync.http.api.ApiFeature;
+import io.zonesync.http.server.HttpConfig;
+import io.zonesync.http.server.HttpConfigCompiler;
+import io.zonesync.http.server.HttpCoreModule;
+import io.zonesync.keyval.KeyvalConfig;
+import io.zonesync.keyval.KeyvalHttpFeature;
+import io.zonesync.keyval.KeyvalModule;
+import io.zonesync.stream.StreamCoreModule;
+import io.zonesync.stream.StreamServerConf;
+import io.zonesync.sync.cluster.ZoneSyncModule;
+import io.zonesync.sync.cluster.ZoneSyncSettings;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A configuration checked and compiled end to end, nothing started: what {@code -t} runs, and what
+ * start and reload apply. Zones come from the node's {@link ZoneTable} so a reload keeps them.
+ */
+record CompiledConfig(
+        ParsedConfig parsed,
+        CoreSettings core,
+        KeyvalConfig.Both keyval,
+        ZoneTable.Zones zones,
+        HttpConfig http,
+        List<StreamServerConf> streamServers,
+        Optional<ZoneSyncSettings> sync) {
+
+    /** Every feature's directives, in the order {@code -V} lists them. */
+    static List<ConfModule> modules() {
+        return List.of(new CoreModule(), new HttpCoreModule(), new KeyvalModule(), new ApiFeature(null, null),
+                new StreamCoreModule(), new ZoneSyncModule());
+    }
+
+    static CompiledConfig compile(ParsedConfig parsed, ZoneTable table, ApiFeature api,
+            ZoneSyncSettings.HostResolver hosts) throws ConfigException {
+        DirectiveRegistry registry = new DirectiveRegistry();
+        registry.registerAll(modules().toArray(new ConfModule[0]));
+        registry.validate(parsed.root());
+        CoreSettings core = CoreSettings.from(parsed);
+        KeyvalConfig.Both keyval = KeyvalConfig.compile(parsed);
+        ZoneTable.Zones zones = table.prepare(keyval);
+        HttpConfigCompiler compiler = new HttpConfigCompiler(
+                List.of(new KeyvalHttpFeature(keyval::http, zones::http), api), List.of());
+        HttpConfig http = compiler.compile(parsed);
+        List<StreamServerConf> streamServers = List.of();
+        Optional<ZoneSyncSettings> sync = Optional.empty();
+        Directive stream = parsed.root().first("stream");
+        if (stream != null) {
+            streamServers = StreamServerConf.compileAll(Scope.root(parsed.root()).child(Context.STREAM, stream.block()));
+            sync = ZoneSyncSettings.compile(streamServers, hosts);
+        }
+        return new CompiledConfig(parsed, core, keyval, zones, http, streamServers, sync);
+    }
+}

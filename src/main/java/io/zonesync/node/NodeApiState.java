@@ -1,0 +1,98 @@
+package io.zonesync.node;
+
+import io.zonesync.http.api.ApiState;
+import io.zonesync.http.api.NginxInfo;
+import io.zonesync.http.vars.CoreVariables;
+import io.zonesync.keyval.KeyvalZone;
+import io.zonesync.sync.cluster.SyncCluster;
+import io.zonesync.sync.cluster.ZoneSyncStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The API's view of the running node: its current zones, its identity and the sync state. */
+final class NodeApiState implements ApiState {
+    private final Supplier<ZoneTable.Zones> zones;
+    private final Supplier<SyncCluster> sync;
+    private final Supplier<Long> generation;
+    private final Supplier<Instant> loadTime;
+
+    NodeApiState(Supplier<ZoneTable.Zones> zones, Supplier<SyncCluster> sync, Supplier<Long> generation,
+            Supplier<Instant> loadTime) {
+        this.zones = zones;
+        this.sync = sync;
+        this.generation = generation;
+        this.loadTime = loadTime;
+    }
+
+    @Override
+    public Map<String, KeyvalZone> httpKeyvalZones() {
+        ZoneTable.Zones z = zones.get();
+        return z == null ? Map.of() : z.http();
+    }
+
+    @Override
+    public Map<String, KeyvalZone> streamKeyvalZones() {
+        ZoneTable.Zones z = zones.get();
+        return z == null ? Map.of() : z.stream();
+    }
+
+    @Override
+    public NginxInfo nginx() {
+        ProcessHandle self = ProcessHandle.current();
+        long ppid = self.parent().map(ProcessHandle::pid).orElse(0L);
+        return new NginxInfo(CoreVariables.VERSION, "zonesync", "", generation.get(), loadTime.get(), self.pid(), ppid);
+    }
+
+    @Override
+    public Object streamZoneSync() {
+        SyncCluster c = sync.get();
+        if (c == null) {
+            return null;
+        }
+        ZoneSyncStatus s = c.status();
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("bytes_in", s.bytesIn());
+        status.put("msgs_in", s.msgsIn());
+        status.put("msgs_out", s.msgsOut());
+        status.put("bytes_out", s.bytesOut());
+        status.put("nodes_online", s.nodesOnline());
+        Map<String, Object> zoneMap = new LinkedHashMap<>();
+        s.zones().forEach((name, counts) -> {
+            Map<String, Object> z = new LinkedHashMap<>();
+            z.put("records_pending", counts.recordsPending());
+            z.put("records_total", counts.recordsTotal());
+            zoneMap.put(name, z);
+        });
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("zones", zoneMap);
+        body.put("status", status);
+        return body;
+    }
+
+    @Override
+    public Object streamZoneSyncNodes() {
+        SyncCluster c = sync.get();
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (c == null) {
+            return out;
+        }
+        for (ZoneSyncStatus.NodeStatus n : c.status().nodes()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("address", n.address());
+            m.put("direction", n.direction());
+            m.put("state", n.state());
+            m.put("node_id", n.nodeId() == 0 ? null : Long.toHexString(n.nodeId()));
+            m.put("online_since", n.onlineSince() == 0 ? null : Instant.ofEpochMilli(n.onlineSince()).toString());
+            m.put("last_error", n.lastError());
+            m.put("records_sent", n.recordsSent());
+            m.put("records_received", n.recordsReceived());
+            m.put("records_pending", n.recordsPending());
+            out.add(m);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,170 @@
+package io.zonesync.node;
+
+import io.zonesync.config.ConfigException;
+import io.zonesync.keyval.KeyvalConfig;
+import io.zonesync.keyval.KeyvalReplica;
+import io.zonesync.keyval.KeyvalStateFile;
+import io.zonesync.keyval.KeyvalZone;
+import io.zonesync.keyval.KeyvalZoneConf;
+import io.zonesync.zone.ReplicatedZone;
+import io.zonesync.zone.StampSource;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's zones, which outlive configurations: a reload keeps a zone that keeps its name, type
+ * and sync flag (with its contents and state file), creates new ones and closes removed ones.
+ * Shared-memory zone names are one namespace, as in nginx: an http and a stream zone cannot share
+ * a name.
+ */
+final class ZoneTable {
+    private static final Logger LOG = LoggerFactory.getLogger(ZoneTable.class);
+    /** How long a burst of remote changes may wait before the state file is saved. */
+    static final long STATE_SAVE_DEBOUNCE_MS = 1000;
+
+    /** The zones of one configuration, by name, for http and stream. */
+    record Zones(Map<String, KeyvalZone> http, Map<String, KeyvalZone> stream, Map<KeyvalZone, KeyvalZoneConf> confs) {
+        List<ReplicatedZone<?>> replicated(Map<KeyvalZone, KeyvalReplica> replicas) {
+            List<ReplicatedZone<?>> out = new ArrayList<>();
+            for (Map.Entry<KeyvalZone, KeyvalZoneConf> e : confs.entrySet()) {
+                if (e.getValue().sync()) {
+                    out.add(replicas.computeIfAbsent(e.getKey(), KeyvalReplica::new));
+                }
+            }
+            return out;
+        }
+
+        List<KeyvalZone> all() {
+            return new ArrayList<>(confs.keySet());
+        }
+    }
+
+    private final Clock clock;
+    private final StampSource stamps;
+    private final Map<String, KeyvalZone> byName = new HashMap<>();
+    private final Map<String, KeyvalZoneConf> confByName = new HashMap<>();
+    private final Map<KeyvalZone, KeyvalStateFile> stateFiles = new HashMap<>();
+    private final Map<KeyvalZone, KeyvalReplica> replicas = new HashMap<>();
+
+    ZoneTable(Clock clock, StampSource stamps) {
+        this.clock = clock;
+        this.stamps = stamps;
+    }
+
+    /**
+     * The zones a configuration declares: existing ones where the shape is unchanged, new ones
+     * otherwise. Nothing is opened or closed here, so a configuration that fails later leaves the
+     * table as it was.
+     */
+    synchronized Zones prepare(KeyvalConfig.Both keyval) throws ConfigException {
+        Map<String, KeyvalZone> http = new LinkedHashMap<>();
+        Map<String, KeyvalZone> stream = new LinkedHashMap<>();
+        Map<KeyvalZone, KeyvalZoneConf> confs = new LinkedHashMap<>();
+        Map<String, KeyvalZoneConf> seen = new HashMap<>();
+        for (boolean isHttp : new boolean[] {true, false}) {
+            for (KeyvalZoneConf c : (isHttp ? keyval.http() : keyval.stream()).zones()) {
+                KeyvalZoneConf other = seen.putIfAbsent(c.name(), c);
+                if (other != null) {
+                    throw new ConfigException("the shared memory zone \"" + c.name() + "\" is already declared"
+                            + " for a different use in " + other.where(), c.where());
+                }
+                KeyvalZone zone = reusable(c);
+                if (zone == null) {
+                    zone = new KeyvalZone(c.name(), c.sizeBytes(), c.type(), c.timeoutMs(), c.sync(), clock, stamps);
+                }
+                (isHttp ? http : stream).put(c.name(), zone);
+                confs.put(zone, c);
+            }
+        }
+        return new Zones(Map.copyOf(http), Map.copyOf(stream), confs);
+    }
+
+    private KeyvalZone reusable(KeyvalZoneConf c) {
+        KeyvalZone existing = byName.get(c.name());
+        KeyvalZoneConf before = confByName.get(c.name());
+        if (existing == null || before == null || !before.sameShapeAs(c)) {
+            return null;
+        }
+        if (before.sizeBytes() != c.sizeBytes() || before.timeoutMs() != c.timeoutMs()) {
+            LOG.warn("keyval_zone \"{}\": a new size or timeout applies after a restart; the zone keeps its"
+                    + " contents with the old settings until then", c.name());
+        }
+        return existing;
+    }
+
+    /**
+     * Makes a prepared set of zones the table: opens the state files of new zones (loading them)
+     * and closes (saving) those of zones no longer configured.
+     */
+    synchronized void commit(Zones zones, ScheduledExecutorService executor) throws IOException {
+        List<KeyvalStateFile> opened = new ArrayList<>();
+        try {
+            for (Map.Entry<KeyvalZone, KeyvalZoneConf> e : zones.confs().entrySet()) {
+                KeyvalZoneConf c = e.getValue();
+                if (c.stateFile() != null && !stateFiles.containsKey(e.getKey())) {
+                    KeyvalStateFile f = KeyvalStateFile.open(e.getKey(), c.stateFile(), executor,
+                            STATE_SAVE_DEBOUNCE_MS);
+                    opened.add(f);
+                    stateFiles.put(e.getKey(), f);
+                }
+            }
+        } catch (IOException e) {
+            for (KeyvalStateFile f : opened) {
+                stateFiles.values().remove(f);
+                closeQuietly(f);
+            }
+            throw e;
+        }
+        for (KeyvalZone gone : new ArrayList<>(stateFiles.keySet())) {
+            if (!zones.confs().containsKey(gone)) {
+                closeQuietly(stateFiles.remove(gone));
+            }
+        }
+        byName.clear();
+        confByName.clear();
+        for (Map.Entry<KeyvalZone, KeyvalZoneConf> e : zones.confs().entrySet()) {
+            byName.put(e.getValue().name(), e.getKey());
+            confByName.put(e.getValue().name(), e.getValue());
+        }
+        replicas.keySet().retainAll(zones.confs().keySet());
+    }
+
+    synchronized List<ReplicatedZone<?>> replicated(Zones zones) {
+        return zones.replicated(replicas);
+    }
+
+    /** Removes what expired; called every second. */
+    void expire() {
+        List<KeyvalZone> zones;
+        synchronized (this) {
+            zones = new ArrayList<>(byName.values());
+        }
+        for (KeyvalZone z : zones) {
+            z.expire();
+        }
+    }
+
+    /** Saves and closes every state file. */
+    synchronized void close() {
+        for (KeyvalStateFile f : stateFiles.values()) {
+            closeQuietly(f);
+        }
+        stateFiles.clear();
+    }
+
+    private static void closeQuietly(KeyvalStateFile f) {
+        try {
+            f.close();
+        } catch (IOException e) {
+            LOG.error("keyval state file \"{}\" could not be saved: {}", f.path(), e.getMessage());
+        }
+    }
+}

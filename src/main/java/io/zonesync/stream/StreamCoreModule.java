@@ -1,0 +1,19 @@
+package io.zonesync.stream;
+
+import io.zonesync.config.Arity;
+import io.zonesync.config.ConfModule;
+import io.zonesync.config.Context;
+import io.zonesync.config.DirectiveRegistry;
+import io.zonesync.config.DirectiveSpec;
+
+/** The {@code stream} block, its servers, their listeners, and the stream resolver. */
+public final class StreamCoreModule implements ConfModule {
+    @Override
+    public void registerDirectives(DirectiveRegistry r) {
+        r.register(DirectiveSpec.block("stream", Arity.NONE, Context.STREAM, false, Context.MAIN));
+        r.register(DirectiveSpec.block("server", Arity.NONE, Context.STREAM_SERVER, true, Context.STREAM));
+        r.register(DirectiveSpec.repeatable("listen", Arity.atLeast(1), Context.STREAM_SERVER));
+        r.register(DirectiveSpec.single("resolver", Arity.atLeast(1), Context.STREAM, Context.STREAM_SERVER));
+        r.register(DirectiveSpec.single("resolver_timeout", Arity.exactly(1), Context.STREAM, Context.STREAM_SERVER));
+    }
+}

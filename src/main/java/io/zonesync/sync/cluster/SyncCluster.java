@@ -1,0 +1,536 @@
+package io.zonesync.sync.cluster;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.zonesync.net.Endpoint;
+import io.zonesync.net.Transport;
+import io.zonesync.stream.StreamListen;
+import io.zonesync.sync.link.LinkHost;
+import io.zonesync.sync.link.LinkState;
+import io.zonesync.sync.link.PeerLink;
+import io.zonesync.sync.proto.FrameDecoder;
+import io.zonesync.sync.proto.FrameEncoder;
+import io.zonesync.sync.proto.GoodbyeReason;
+import io.zonesync.sync.proto.Hello;
+import io.zonesync.zone.ReplicatedZone;
+import io.zonesync.zone.StampSource;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
+import org.slf4j.MarkerFactory;
+
+/**
+ * This node's side of the cluster: the zone_sync listener, a dialer per configured node, the links
+ * (one per peer; doc/protocol.md section 10), the fan-out of local changes to them, and the
+ * counters behind {@code /api/N/stream/zone_sync}.
+ */
+public final class SyncCluster implements LinkHost {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncCluster.class);
+    /** nginx's "notice" level: cluster events an operator wants to see by default. */
+    static final Marker NOTICE = MarkerFactory.getMarker("NOTICE");
+
+    private final long nodeId;
+    private final StampSource clock;
+    private final Clock wall;
+    private final Transport transport;
+    private volatile ZoneSyncSettings settings;
+    private volatile Map<String, ReplicatedZone<?>> zones = Map.of();
+    private volatile Hello hello;
+    private final Set<PeerLink> links = ConcurrentHashMap.newKeySet();
+    private final Map<Long, PeerLink> byPeer = new HashMap<>();
+    private final Map<String, PeerDialer> dialers = new LinkedHashMap<>();
+    private final List<Channel> listeners = new ArrayList<>();
+    private final AtomicLong bytesIn = new AtomicLong();
+    private final AtomicLong bytesOut = new AtomicLong();
+    private final AtomicLong msgsIn = new AtomicLong();
+    private final AtomicLong msgsOut = new AtomicLong();
+    private volatile boolean stopping;
+
+    public SyncCluster(ZoneSyncSettings settings, long nodeId, StampSource clock, Clock wall, Transport transport) {
+        if (nodeId == 0) {
+            throw new IllegalArgumentException("node id 0 is reserved");
+        }
+        this.settings = settings;
+        this.nodeId = nodeId;
+        this.clock = clock;
+        this.wall = wall;
+        this.transport = transport;
+    }
+
+    public long nodeId() {
+        return nodeId;
+    }
+
+    ZoneSyncSettings settings() {
+        return settings;
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    /** Sets the zones to sync (before {@link #start}); each zone's local changes are pushed from then on. */
+    public void setZones(Collection<? extends ReplicatedZone<?>> synced) {
+        Map<String, ReplicatedZone<?>> m = new LinkedHashMap<>();
+        for (ReplicatedZone<?> z : synced) {
+            m.put(z.name(), z);
+            listen(z);
+        }
+        zones = Map.copyOf(m);
+        hello = null;
+    }
+
+    private <K> void listen(ReplicatedZone<K> zone) {
+        zone.setChangeListener((z, key) -> changed(z.name(), key));
+    }
+
+    /** Binds the zone_sync listeners and starts dialling the configured nodes. */
+    public void start() throws IOException {
+        for (StreamListen l : settings.server().listens()) {
+            SocketAddress addr = l.endpoint().bindAddress();
+            ChannelFuture f = new ServerBootstrap().group(transport.group())
+                    .channel(transport.serverChannel(addr))
+                    .option(ChannelOption.SO_BACKLOG, l.backlog())
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            if (stopping) {
+                                ch.close();
+                                return;
+                            }
+                            initLink(ch, newLink(false));
+                        }
+                    })
+                    .bind(addr).awaitUninterruptibly();
+            if (!f.isSuccess()) {
+                stopListeners();
+                throw new IOException("bind() to " + l.endpoint() + " failed for zone_sync (" + f.cause().getMessage()
+                        + ") in " + l.directive().where(), f.cause());
+            }
+            listeners.add(f.channel());
+            LOG.info(NOTICE, "zone_sync: listening on {}", f.channel().localAddress());
+        }
+        startDialers(settings);
+    }
+
+    /** The addresses the zone_sync listeners are bound to (port 0 resolved). */
+    public List<SocketAddress> boundAddresses() {
+        List<SocketAddress> out = new ArrayList<>();
+        for (Channel c : listeners) {
+            out.add(c.localAddress());
+        }
+        return out;
+    }
+
+    private synchronized void startDialers(ZoneSyncSettings s) {
+        for (ZoneSyncSettings.StaticPeer p : s.staticPeers()) {
+            if (dialers.containsKey(p.key())) {
+                continue;
+            }
+            PeerDialer d = new PeerDialer(this, p.key(), p.address() != null ? p.address() : unixAddress(p));
+            dialers.put(p.key(), d);
+            if (isOwnAddress(p)) {
+                d.markSelf();
+            } else {
+                d.start();
+            }
+        }
+    }
+
+    private static SocketAddress unixAddress(ZoneSyncSettings.StaticPeer p) {
+        return new io.netty.channel.unix.DomainSocketAddress(p.endpoint().unixPath().toFile());
+    }
+
+    /** An address one of our listeners is bound to (a wildcard listener: any local address with its port). */
+    private boolean isOwnAddress(ZoneSyncSettings.StaticPeer p) {
+        for (Channel c : listeners) {
+            SocketAddress local = c.localAddress();
+            if (p.address() == null) {
+                if (local instanceof io.netty.channel.unix.DomainSocketAddress u
+                        && p.endpoint().unixPath().toString().equals(u.path())) {
+                    return true;
+                }
+                continue;
+            }
+            if (!(local instanceof InetSocketAddress l) || l.getPort() != p.address().getPort()) {
+                continue;
+            }
+            InetAddress peer = p.address().getAddress();
+            if (l.getAddress().isAnyLocalAddress()) {
+                if (isLocal(peer)) {
+                    return true;
+                }
+            } else if (l.getAddress().equals(peer)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isLocal(InetAddress a) {
+        if (a.isAnyLocalAddress()) {
+            return true;
+        }
+        try {
+            return NetworkInterface.getByInetAddress(a) != null;
+        } catch (SocketException e) {
+            return false;
+        }
+    }
+
+    // ---- links ------------------------------------------------------------------------------
+
+    WriteBufferWaterMark waterMark() {
+        ZoneSyncSettings s = settings;
+        int high = (int) Math.min(Integer.MAX_VALUE, (long) s.bufferCount() * s.bufferSize());
+        return new WriteBufferWaterMark(Math.max(1, high / 2), high);
+    }
+
+    PeerLink newLink(boolean outbound) {
+        ZoneSyncSettings s = settings;
+        PeerLink link = new PeerLink(this, outbound, s.bufferSize(), s.intervalMs(), s.timeoutMs());
+        links.add(link);
+        return link;
+    }
+
+    /** The handlers of an outbound link, for its bootstrap. */
+    ChannelInitializer<Channel> pipeline(PeerLink link) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                initLink(ch, link);
+            }
+        };
+    }
+
+    /** Idle detection (heartbeats and zone_sync_timeout), the frame codec, the link itself. */
+    private void initLink(Channel ch, PeerLink link) {
+        ZoneSyncSettings s = settings;
+        ch.pipeline().addLast(PeerLink.IDLE_HANDLER, new IdleStateHandler(s.timeoutMs(),
+                Math.max(1, s.timeoutMs() / 3), 0, TimeUnit.MILLISECONDS));
+        ch.pipeline().addLast("decoder", new FrameDecoder(s.recvBufferSize()));
+        ch.pipeline().addLast("encoder", new FrameEncoder());
+        ch.pipeline().addLast("link", link);
+    }
+
+    boolean hasOnlineLink(long peerNodeId) {
+        synchronized (byPeer) {
+            PeerLink l = byPeer.get(peerNodeId);
+            return l != null && l.state() != LinkState.CLOSED;
+        }
+    }
+
+    @Override
+    public Hello localHello() {
+        Hello h = hello;
+        if (h == null) {
+            ZoneSyncSettings s = settings;
+            List<io.zonesync.sync.proto.ZoneSignature> catalog = new ArrayList<>();
+            for (ReplicatedZone<?> z : zones.values()) {
+                catalog.add(PeerLink.signature(z));
+            }
+            String advertised = s.server().listens().isEmpty() ? "" : s.server().listens().get(0).endpoint().toString();
+            h = Hello.of(nodeId, wall.millis(), s.recvBufferSize(), s.timeoutMs(), advertised, catalog);
+            hello = h;
+        }
+        return Hello.of(nodeId, wall.millis(), h.maxFrameSize(), h.timeoutMillis(), h.advertised(), h.catalog());
+    }
+
+    @Override
+    public Collection<ReplicatedZone<?>> zones() {
+        return zones.values();
+    }
+
+    @Override
+    public StampSource clock() {
+        return clock;
+    }
+
+    @Override
+    public long nowMillis() {
+        return wall.millis();
+    }
+
+    @Override
+    public HelloVerdict helloReceived(PeerLink link, Hello peer) {
+        if (peer.nodeId() == nodeId) {
+            if (link.outbound()) {
+                PeerDialer d = dialerOf(link);
+                if (d != null) {
+                    d.markSelf();
+                }
+            }
+            return HelloVerdict.SELF;
+        }
+        synchronized (byPeer) {
+            if (stopping) {
+                return HelloVerdict.DUPLICATE;
+            }
+            PeerLink existing = byPeer.get(peer.nodeId());
+            if (existing != null && existing != link && existing.state() != LinkState.CLOSED) {
+                // Keep the link dialled by the node with the lower id; both ends choose the same one.
+                boolean keepNew = Long.compareUnsigned(link.dialledBy(nodeId), existing.dialledBy(nodeId)) < 0;
+                if (!keepNew) {
+                    return HelloVerdict.DUPLICATE;
+                }
+                existing.close();
+            }
+            byPeer.put(peer.nodeId(), link);
+        }
+        return HelloVerdict.ACCEPT;
+    }
+
+    private PeerDialer dialerOf(PeerLink link) {
+        synchronized (this) {
+            for (PeerDialer d : dialers.values()) {
+                if (d.link() == link) {
+                    return d;
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void linkOnline(PeerLink link) {
+        LOG.info(NOTICE, "zone_sync: connected to {} ({} link, node {})", address(link),
+                link.outbound() ? "outbound" : "inbound", Long.toHexString(link.peerNodeId()));
+    }
+
+    @Override
+    public void linkClosed(PeerLink link) {
+        links.remove(link);
+        boolean wasOnline;
+        synchronized (byPeer) {
+            wasOnline = byPeer.remove(link.peerNodeId(), link);
+        }
+        if (wasOnline && !stopping) {
+            LOG.info(NOTICE, "zone_sync: disconnected from {}", address(link));
+        }
+    }
+
+    private static String address(PeerLink link) {
+        SocketAddress a = link.remoteAddress();
+        return a == null ? "peer" : a.toString().replaceFirst("^/", "");
+    }
+
+    @Override
+    public void countFrame(boolean inbound, int bytes) {
+        if (inbound) {
+            msgsIn.incrementAndGet();
+            bytesIn.addAndGet(bytes);
+        } else {
+            msgsOut.incrementAndGet();
+            bytesOut.addAndGet(bytes);
+        }
+    }
+
+    /** A local change: every online link owes the key to its peer. */
+    void changed(String zone, Object key) {
+        for (PeerLink l : onlineLinks()) {
+            l.enqueue(zone, key);
+        }
+    }
+
+    private List<PeerLink> onlineLinks() {
+        synchronized (byPeer) {
+            return new ArrayList<>(byPeer.values());
+        }
+    }
+
+    // ---- status -----------------------------------------------------------------------------
+
+    public ZoneSyncStatus status() {
+        List<PeerLink> online = onlineLinks();
+        Map<String, ZoneSyncStatus.ZoneCounts> zoneCounts = new LinkedHashMap<>();
+        Map<String, Long> pending = new HashMap<>();
+        List<ZoneSyncStatus.NodeStatus> nodes = new ArrayList<>();
+        int nodesOnline = 0;
+        for (PeerLink l : online) {
+            if (!l.state().online()) {
+                continue;
+            }
+            nodesOnline++;
+            long owed = 0;
+            for (Map.Entry<String, Long> e : l.backlog().entrySet()) {
+                pending.merge(e.getKey(), e.getValue(), Math::max);
+                owed += e.getValue();
+            }
+            long[] counts = l.recordCounts();
+            nodes.add(new ZoneSyncStatus.NodeStatus(address(l), l.outbound() ? "outbound" : "inbound",
+                    l.state().name().toLowerCase(), l.peerNodeId(), l.onlineSince(), l.lastError(), counts[0],
+                    counts[1], owed));
+        }
+        for (ReplicatedZone<?> z : zones.values()) {
+            zoneCounts.put(z.name(), new ZoneSyncStatus.ZoneCounts(pending.getOrDefault(z.name(), 0L), z.recordCount()));
+        }
+        synchronized (this) {
+            for (PeerDialer d : dialers.values()) {
+                if (d.isSelf() || (d.peerNodeId() != 0 && hasOnlineLink(d.peerNodeId())) || d.link() != null
+                        && d.link().state().online()) {
+                    continue;
+                }
+                nodes.add(new ZoneSyncStatus.NodeStatus(d.name(), "outbound",
+                        d.link() == null ? "connecting" : d.link().state().name().toLowerCase(), d.peerNodeId(), 0,
+                        d.lastFailure(), 0, 0, 0));
+            }
+        }
+        return new ZoneSyncStatus(bytesIn.get(), msgsIn.get(), msgsOut.get(), bytesOut.get(), nodesOnline,
+                zoneCounts, nodes);
+    }
+
+    // ---- lifecycle --------------------------------------------------------------------------
+
+    /**
+     * QUIT: stop accepting and dialling, flush every pending record to every online peer, say
+     * GOODBYE and wait for the peers to close, all within {@code zone_sync_timeout}.
+     */
+    public void quit() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
+        stopping = true;
+        stopListeners();
+        stopDialers();
+        List<ChannelFuture> closing = new ArrayList<>();
+        for (PeerLink l : new ArrayList<>(links)) {
+            if (l.state().online()) {
+                closing.add(l.goodbye(GoodbyeReason.SHUTDOWN));
+            } else {
+                l.close();
+            }
+        }
+        for (ChannelFuture f : closing) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                LOG.warn("zone_sync: a peer did not confirm the final flush within zone_sync_timeout ({} ms)",
+                        settings.timeoutMs());
+                break;
+            }
+        }
+        stop();
+    }
+
+    /** Closes everything at once. */
+    public void stop() {
+        stopping = true;
+        stopListeners();
+        stopDialers();
+        for (PeerLink l : new ArrayList<>(links)) {
+            l.close();
+        }
+    }
+
+    private void stopListeners() {
+        for (Channel c : listeners) {
+            c.close().awaitUninterruptibly();
+        }
+        listeners.clear();
+    }
+
+    private synchronized void stopDialers() {
+        for (PeerDialer d : dialers.values()) {
+            d.stop();
+        }
+        dialers.clear();
+    }
+
+    /**
+     * Reload: when the zones, the listeners or any setting other than the node list changed, every
+     * link says GOODBYE RELOAD and comes back with the new catalog and a snapshot; otherwise only the
+     * node list is reconciled: removed nodes are closed and no longer dialled, new ones are dialled.
+     */
+    public void reconfigure(ZoneSyncSettings next, Collection<? extends ReplicatedZone<?>> nextZones)
+            throws IOException {
+        ZoneSyncSettings prev = settings;
+        boolean sameZones = sameCatalog(nextZones);
+        boolean sameListen = listenOf(prev).equals(listenOf(next));
+        boolean sameTuning = prev.bufferCount() == next.bufferCount() && prev.bufferSize() == next.bufferSize()
+                && prev.recvBufferSize() == next.recvBufferSize() && prev.intervalMs() == next.intervalMs()
+                && prev.timeoutMs() == next.timeoutMs();
+        settings = next;
+        setZones(nextZones);
+        if (!sameListen) {
+            stopListeners();
+            start();
+            for (PeerLink l : new ArrayList<>(links)) {
+                l.close();
+            }
+            return;
+        }
+        if (!sameZones || !sameTuning) {
+            for (PeerLink l : new ArrayList<>(links)) {
+                if (l.state().online()) {
+                    l.goodbye(GoodbyeReason.RELOAD);
+                } else {
+                    l.close();
+                }
+            }
+        }
+        Map<String, ZoneSyncSettings.StaticPeer> wanted = new LinkedHashMap<>();
+        for (ZoneSyncSettings.StaticPeer p : next.staticPeers()) {
+            wanted.put(p.key(), p);
+        }
+        synchronized (this) {
+            for (PeerDialer d : new ArrayList<>(dialers.values())) {
+                if (!wanted.containsKey(d.name())) {
+                    dialers.remove(d.name());
+                    d.stop();
+                    long id = d.peerNodeId();
+                    PeerLink l;
+                    synchronized (byPeer) {
+                        l = id == 0 ? null : byPeer.get(id);
+                    }
+                    if (l != null) {
+                        l.goodbye(GoodbyeReason.REMOVED);
+                    }
+                    LOG.info(NOTICE, "zone_sync: node {} removed from the configuration", d.name());
+                }
+            }
+        }
+        startDialers(next);
+    }
+
+    private boolean sameCatalog(Collection<? extends ReplicatedZone<?>> nextZones) {
+        Map<String, ReplicatedZone<?>> now = zones;
+        if (now.size() != nextZones.size()) {
+            return false;
+        }
+        for (ReplicatedZone<?> z : nextZones) {
+            ReplicatedZone<?> old = now.get(z.name());
+            if (old == null || !old.type().equals(z.type())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<Endpoint> listenOf(ZoneSyncSettings s) {
+        List<Endpoint> out = new ArrayList<>();
+        for (StreamListen l : s.server().listens()) {
+            out.add(l.endpoint());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,37 @@
+package io.zonesync.sync.link;
+
+import io.zonesync.sync.proto.Hello;
+import io.zonesync.zone.ReplicatedZone;
+import io.zonesync.zone.StampSource;
+import java.util.Collection;
+
+/** What a link needs from the cluster it belongs to. */
+public interface LinkHost {
+
+    /** The HELLO this node sends. */
+    Hello localHello();
+
+    /** The zones this node syncs, for the catalog comparison. */
+    Collection<ReplicatedZone<?>> zones();
+
+    /** Issues and observes stamps. */
+    StampSource clock();
+
+    /** Wall-clock milliseconds. */
+    long nowMillis();
+
+    /** The peer's HELLO arrived and passed the protocol's checks: decide whether this link lives. */
+    HelloVerdict helloReceived(PeerLink link, Hello peer);
+
+    /** The link is online (SNAPSHOTTING); live changes may be queued to it. */
+    void linkOnline(PeerLink link);
+
+    /** The link is gone. */
+    void linkClosed(PeerLink link);
+
+    /** Counts one RECORDS frame in or out. */
+    void countFrame(boolean inbound, int bytes);
+
+    /** What becomes of a link once the peer's HELLO is known. */
+    enum HelloVerdict { ACCEPT, SELF, DUPLICATE }
+}

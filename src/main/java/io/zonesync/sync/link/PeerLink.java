@@ -1,0 +1,536 @@
+package io.zonesync.sync.link;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.zonesync.sync.proto.Abort;
+import io.zonesync.sync.proto.AbortCode;
+import io.zonesync.sync.proto.Goodbye;
+import io.zonesync.sync.proto.GoodbyeReason;
+import io.zonesync.sync.proto.Heartbeat;
+import io.zonesync.sync.proto.Hello;
+import io.zonesync.sync.proto.Protocol;
+import io.zonesync.sync.proto.ProtocolException;
+import io.zonesync.sync.proto.RecordBatch;
+import io.zonesync.sync.proto.RecordBatchWriter;
+import io.zonesync.sync.proto.SnapshotBegin;
+import io.zonesync.sync.proto.SnapshotEnd;
+import io.zonesync.sync.proto.SyncRecord;
+import io.zonesync.sync.proto.ZoneSignature;
+import io.zonesync.zone.ReplicatedZone;
+import io.zonesync.zone.ZoneRecord;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One zone_sync connection, inbound or outbound, from the HELLO exchange to its close
+ * (doc/protocol.md section 10). It merges what the peer sends, and sends this node's snapshot and
+ * its live changes, coalesced per key and packed into buffers, as fast as the socket takes them.
+ *
+ * <p>All state but the pending keys belongs to the channel's event loop.
+ */
+public final class PeerLink extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerLink.class);
+    /** A stamp further ahead of our clock than this is refused (doc/protocol.md 6.2). */
+    static final long DRIFT_BOUND_MS = TimeUnit.HOURS.toMillis(1);
+    private static final long DRIFT_LOG_INTERVAL_MS = TimeUnit.MINUTES.toMillis(1);
+    private static final byte[] EMPTY = new byte[0];
+    /** The name of the idle-state handler in the pipeline, replaced once the peer's timeout is known. */
+    public static final String IDLE_HANDLER = "idle";
+
+    private final LinkHost host;
+    private final boolean outbound;
+    private final int bufferSize;
+    private final long intervalMs;
+    private final long timeoutMs;
+    private final AtomicBoolean fillScheduled = new AtomicBoolean();
+    private final Map<String, ZoneSession<?>> sessions = new LinkedHashMap<>();
+    private final long createdAt;
+
+    private volatile LinkState state = LinkState.HANDSHAKING;
+    private volatile Hello peer;
+    private volatile long onlineSince;
+    private volatile String lastError;
+    private Channel channel;
+    private int frameBudget;
+    private boolean quitting;
+    private boolean goodbyeSent;
+    private boolean goodbyeReceived;
+    private GoodbyeReason goodbyeReason = GoodbyeReason.SHUTDOWN;
+    private ScheduledFuture<?> intervalTimer;
+    private long lastDriftLog = Long.MIN_VALUE;
+    private long refusedRecords;
+    private long ignoredFrames;
+
+    public PeerLink(LinkHost host, boolean outbound, int bufferSize, long intervalMs, long timeoutMs) {
+        this.host = host;
+        this.outbound = outbound;
+        this.bufferSize = bufferSize;
+        this.intervalMs = intervalMs;
+        this.timeoutMs = timeoutMs;
+        this.createdAt = host.nowMillis();
+    }
+
+    // ---- what the cluster asks of a link -------------------------------------------------------
+
+    public boolean outbound() {
+        return outbound;
+    }
+
+    public LinkState state() {
+        return state;
+    }
+
+    /** The peer's HELLO, or null before it arrived. */
+    public Hello peer() {
+        return peer;
+    }
+
+    public long peerNodeId() {
+        Hello p = peer;
+        return p == null ? 0 : p.nodeId();
+    }
+
+    /** The node that dialled this link (doc/protocol.md 10.3). */
+    public long dialledBy(long localNodeId) {
+        return outbound ? localNodeId : peerNodeId();
+    }
+
+    public SocketAddress remoteAddress() {
+        Channel c = channel;
+        return c == null ? null : c.remoteAddress();
+    }
+
+    public long onlineSince() {
+        return onlineSince;
+    }
+
+    public long createdAt() {
+        return createdAt;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    /** Queues a locally changed key for this link, if the zone is synced on it. */
+    public void enqueue(String zoneName, Object key) {
+        if (!state.online() || quitting) {
+            return;
+        }
+        ZoneSession<?> s = sessions.get(zoneName);
+        if (s != null) {
+            s.enqueue(key);
+            requestFill();
+        }
+    }
+
+    /** Per zone synced on this link: records still owed to the peer. */
+    public Map<String, Long> backlog() {
+        Map<String, Long> out = new HashMap<>();
+        if (state.online()) {
+            for (Map.Entry<String, ZoneSession<?>> e : new ArrayList<>(sessions.entrySet())) {
+                out.put(e.getKey(), e.getValue().backlog());
+            }
+        }
+        return out;
+    }
+
+    /** Records sent and received over this link, all zones together. */
+    public long[] recordCounts() {
+        long sent = 0;
+        long received = 0;
+        for (ZoneSession<?> s : new ArrayList<>(sessions.values())) {
+            sent += s.recordsSent;
+            received += s.recordsReceived;
+        }
+        return new long[] {sent, received};
+    }
+
+    /**
+     * Flushes every pending change, then says GOODBYE with this reason; the returned future
+     * completes when the link is closed (by the peer's GOODBYE or by the caller's deadline).
+     */
+    public ChannelFuture goodbye(GoodbyeReason reason) {
+        Channel c = channel;
+        c.eventLoop().execute(() -> {
+            quitting = true;
+            goodbyeReason = reason;
+            if (!state.online()) {
+                c.close();
+                return;
+            }
+            fill();
+        });
+        return c.closeFuture();
+    }
+
+    /** Closes at once. */
+    public void close() {
+        Channel c = channel;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    // ---- channel events ----------------------------------------------------------------------
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        ctx.writeAndFlush(host.localHello());
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Hello hello) {
+            onHello(ctx, hello);
+        } else if (msg instanceof RecordBatch batch) {
+            onRecords(batch);
+        } else if (msg instanceof SnapshotBegin begin) {
+            LOG.debug("zone_sync: peer {} starts its snapshot of zone \"{}\"", address(), begin.zone().name());
+        } else if (msg instanceof SnapshotEnd end) {
+            LOG.info("zone_sync: received the snapshot of zone \"{}\" from {}: {} records", end.zone().name(),
+                    address(), end.records());
+        } else if (msg instanceof Goodbye bye) {
+            onGoodbye(bye);
+        } else if (msg instanceof Abort abort) {
+            onAbort(abort);
+        } else if (!(msg instanceof Heartbeat)) {
+            LOG.debug("zone_sync: ignoring {} from {}", msg, address());
+        }
+    }
+
+    private void onHello(ChannelHandlerContext ctx, Hello hello) {
+        peer = hello;
+        long skew = hello.wallClockMillis() - host.nowMillis();
+        if (Math.abs(skew) > DRIFT_BOUND_MS) {
+            LOG.warn("zone_sync: the clock of {} differs from ours by {} ms, more than the bound of {} ms:"
+                    + " its records stamped that far ahead will be refused", address(), skew, DRIFT_BOUND_MS);
+        }
+        switch (host.helloReceived(this, hello)) {
+            case SELF -> {
+                abort(AbortCode.SELF_CONNECTION, "connected to itself");
+                return;
+            }
+            case DUPLICATE -> {
+                abort(AbortCode.DUPLICATE_LINK, "a link between these nodes exists already");
+                return;
+            }
+            case ACCEPT -> {
+            }
+        }
+        frameBudget = (int) Math.min(bufferSize, hello.maxFrameSize());
+        // Heartbeats at a third of the smaller timeout keep both ends' idle checks quiet (protocol 3.3).
+        long heartbeat = Math.max(1, Math.min(timeoutMs, hello.timeoutMillis()) / 3);
+        ctx.pipeline().replace(IDLE_HANDLER, IDLE_HANDLER,
+                new IdleStateHandler(timeoutMs, heartbeat, 0, TimeUnit.MILLISECONDS));
+        Map<String, ZoneSignature> theirs = new HashMap<>();
+        for (ZoneSignature z : hello.catalog()) {
+            theirs.put(z.name(), z);
+        }
+        for (ReplicatedZone<?> zone : host.zones()) {
+            ZoneSignature mine = signature(zone);
+            ZoneSignature other = theirs.get(zone.name());
+            if (other == null) {
+                LOG.info("zone_sync: zone \"{}\" is not synced by {}", zone.name(), address());
+            } else if (!other.matches(mine)) {
+                LOG.error("zone_sync: zone \"{}\" is {} here but {} on {}: its records are not synced with that"
+                        + " node", zone.name(), mine, other, address());
+            } else {
+                addSession(zone, mine);
+            }
+        }
+        state = LinkState.SNAPSHOTTING;
+        onlineSince = host.nowMillis();
+        host.linkOnline(this);
+        intervalTimer = ctx.executor().scheduleAtFixedRate(this::fill, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+        fill();
+    }
+
+    private <K> void addSession(ReplicatedZone<K> zone, ZoneSignature signature) {
+        ZoneSession<K> s = new ZoneSession<>(zone, signature);
+        s.snapshot = zone.keys();
+        sessions.put(zone.name(), s);
+    }
+
+    public static ZoneSignature signature(ReplicatedZone<?> zone) {
+        return new ZoneSignature(zone.name(), zone.type().tag(), zone.type().codecVersion());
+    }
+
+    private void onRecords(RecordBatch batch) {
+        if (!state.online() && state != LinkState.CLOSING) {
+            return;
+        }
+        host.countFrame(true, io.zonesync.sync.proto.FrameWriter.encodedSize(batch));
+        ZoneSession<?> s = sessions.get(batch.zone().name());
+        if (s == null || !s.signature.matches(batch.zone())) {
+            ignoredFrames++;
+            return;
+        }
+        long now = host.nowMillis();
+        for (SyncRecord r : batch.records()) {
+            if (r.stamp().millis() > now + DRIFT_BOUND_MS) {
+                refusedRecords++;
+                if (now - lastDriftLog >= DRIFT_LOG_INTERVAL_MS) {
+                    lastDriftLog = now;
+                    LOG.error("zone_sync: refused a record of zone \"{}\" from {} stamped {} ms ahead of our clock"
+                            + " (bound {} ms); {} refused so far", s.zone.name(), address(),
+                            r.stamp().millis() - now, DRIFT_BOUND_MS, refusedRecords);
+                }
+                continue;
+            }
+            if (r.ttlMillis() == 0) {
+                continue; // already expired on the sender
+            }
+            host.clock().observe(r.stamp());
+            s.zone.applyRemote(new ZoneRecord(r.key(), r.payload(), r.stamp(), r.isTombstone(),
+                    r.expires() ? r.ttlMillis() : ZoneRecord.NO_EXPIRY));
+            s.recordsReceived++;
+        }
+    }
+
+    private void onGoodbye(Goodbye bye) {
+        goodbyeReceived = true;
+        LOG.info("zone_sync: {} said goodbye ({})", address(), bye.reason());
+        state = LinkState.CLOSING;
+        if (!goodbyeSent) {
+            goodbyeSent = true;
+            channel.writeAndFlush(new Goodbye(GoodbyeReason.SHUTDOWN)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+
+    private void onAbort(Abort abort) {
+        String what = AbortCode.describe(abort.code());
+        if (abort.code() == AbortCode.SELF_CONNECTION.code() || abort.code() == AbortCode.DUPLICATE_LINK.code()) {
+            LOG.info("zone_sync: {} closed the link: {} {}", address(), what, abort.text());
+        } else {
+            lastError = "peer aborted: " + what + ": " + abort.text();
+            LOG.error("zone_sync: {} aborted the link: {} {}", address(), what, abort.text());
+        }
+        state = LinkState.CLOSING;
+        channel.close();
+    }
+
+    private void abort(AbortCode code, String text) {
+        state = LinkState.CLOSING;
+        channel.writeAndFlush(Abort.of(code, text)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent idle) {
+            if (idle.state() == IdleState.READER_IDLE) {
+                lastError = "nothing received for zone_sync_timeout";
+                LOG.error("zone_sync: nothing received from {} for zone_sync_timeout, closing the link", address());
+                abort(AbortCode.TIMEOUT, "nothing received for zone_sync_timeout");
+            } else if (idle.state() == IdleState.WRITER_IDLE && state != LinkState.CLOSED) {
+                ctx.writeAndFlush(Heartbeat.INSTANCE);
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            fill();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof ProtocolException pe) {
+            lastError = pe.getMessage();
+            LOG.error("zone_sync: protocol error from {}: {}; link closed", address(), pe.getMessage());
+        } else if (cause instanceof IOException) {
+            lastError = cause.getMessage();
+            LOG.info("zone_sync: connection to {} failed: {}", address(), cause.getMessage());
+        } else {
+            lastError = cause.toString();
+            LOG.error("zone_sync: link to {} failed", address(), cause);
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        boolean wasOnline = state.online() || state == LinkState.CLOSING;
+        state = LinkState.CLOSED;
+        if (intervalTimer != null) {
+            intervalTimer.cancel(false);
+        }
+        for (ZoneSession<?> s : sessions.values()) {
+            s.pending.clear();
+        }
+        if (wasOnline && !goodbyeReceived && !goodbyeSent) {
+            LOG.info("zone_sync: link to {} lost", address());
+        }
+        host.linkClosed(this);
+        ctx.fireChannelInactive();
+    }
+
+    // ---- sending -----------------------------------------------------------------------------
+
+    private void requestFill() {
+        Channel c = channel;
+        if (c != null && fillScheduled.compareAndSet(false, true)) {
+            c.eventLoop().execute(() -> {
+                fillScheduled.set(false);
+                fill();
+            });
+        }
+    }
+
+    /**
+     * Writes RECORDS frames while the socket takes them: live changes first, then the snapshot, zone
+     * by zone. Runs on the event loop; never blocks, never writes more than the water mark allows.
+     */
+    void fill() {
+        if (!state.online() || channel == null) {
+            return;
+        }
+        boolean wrote = false;
+        while (channel.isWritable()) {
+            // Live changes and the snapshot take turns frame by frame, so neither starves the other.
+            boolean progress = false;
+            for (ZoneSession<?> s : sessions.values()) {
+                if (s.hasPending() && channel.isWritable()) {
+                    progress |= writeBatch(s, false);
+                }
+            }
+            if (channel.isWritable() && snapshotStep()) {
+                progress = true;
+            }
+            if (!progress) {
+                break;
+            }
+            wrote = true;
+        }
+        if (wrote) {
+            channel.flush();
+        }
+        if (quitting && !goodbyeSent && allSent()) {
+            goodbyeSent = true;
+            state = LinkState.CLOSING;
+            channel.writeAndFlush(new Goodbye(goodbyeReason));
+        }
+    }
+
+    /** Nothing pending and every snapshot complete: a link that replaced another may still owe one. */
+    private boolean allSent() {
+        for (ZoneSession<?> s : sessions.values()) {
+            if (s.hasPending() || !s.snapshotDone) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One step of the snapshot; false when there is nothing left to snapshot. */
+    private boolean snapshotStep() {
+        for (ZoneSession<?> s : sessions.values()) {
+            if (s.snapshotDone) {
+                continue;
+            }
+            if (!s.snapshotBegun) {
+                s.snapshotBegun = true;
+                channel.write(new SnapshotBegin(s.signature));
+            }
+            if (s.hasSnapshotLeft()) {
+                writeBatch(s, true);
+            } else {
+                s.snapshotDone = true;
+                channel.write(new SnapshotEnd(s.signature, s.snapshotSent));
+                LOG.info("zone_sync: sent the snapshot of zone \"{}\" to {}: {} records", s.zone.name(), address(),
+                        s.snapshotSent);
+            }
+            return true;
+        }
+        if (state == LinkState.SNAPSHOTTING) {
+            state = LinkState.LIVE;
+        }
+        return false;
+    }
+
+    /** Packs one frame of this zone from its pending keys or its snapshot; true if a frame went out. */
+    private <K> boolean writeBatch(ZoneSession<K> s, boolean fromSnapshot) {
+        ByteBuf buf = channel.alloc().buffer(frameBudget);
+        RecordBatchWriter w = RecordBatchWriter.begin(buf, s.signature, frameBudget);
+        while (true) {
+            K key = fromSnapshot ? s.nextSnapshotKey() : s.nextPendingKey();
+            if (key == null) {
+                break;
+            }
+            ZoneRecord r = s.zone.export(key);
+            if (r == null || r.ttlMs() == 0) {
+                continue;
+            }
+            if (!RecordBatchWriter.fitsAlone(s.signature, r.key().length, r.payload().length, frameBudget)) {
+                LOG.error("zone_sync: record of zone \"{}\" with key \"{}\" needs {} bytes, more than one"
+                        + " zone_sync_buffers buffer ({} bytes): not synced", s.zone.name(),
+                        SyncRecord.printable(r.key()), RecordBatchWriter.headerSize(s.signature)
+                                + RecordBatchWriter.recordSize(r.key().length, r.payload().length), frameBudget);
+                continue;
+            }
+            long ttl = !r.expires() ? Protocol.NO_EXPIRY : Math.min(r.ttlMs(), Protocol.MAX_TTL_MILLIS);
+            int flags = r.tombstone() ? Protocol.FLAG_TOMBSTONE : 0;
+            if (!w.tryAdd(r.key(), r.tombstone() ? EMPTY : r.payload(), r.stamp(), flags, ttl)) {
+                s.putBack(key, fromSnapshot); // it goes first into the next frame
+                break;
+            }
+            if (fromSnapshot) {
+                s.snapshotSent++;
+            }
+            s.recordsSent++;
+        }
+        int size = w.finish();
+        if (size == 0) {
+            buf.release();
+            return false;
+        }
+        host.countFrame(false, size);
+        channel.write(buf);
+        return true;
+    }
+
+    private String address() {
+        Channel c = channel;
+        SocketAddress a = c == null ? null : c.remoteAddress();
+        return a == null ? "peer" : a.toString().replaceFirst("^/", "");
+    }
+
+    @Override
+    public String toString() {
+        return (outbound ? "outbound" : "inbound") + " link " + address() + " " + state;
+    }
+
+    static List<ZoneSignature> catalog(java.util.Collection<ReplicatedZone<?>> zones) {
+        List<ZoneSignature> out = new ArrayList<>();
+        for (ReplicatedZone<?> z : zones) {
+            out.add(signature(z));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,41 @@
+package io.zonesync.zone;
+
+import java.util.Iterator;
+
+/**
+ * A zone as the sync engine sees it. Feature packages (keyval, sticky, limit_req) adapt their zones
+ * to this; the engine never looks inside a record. {@code K} is the zone's own key object, which the
+ * engine keeps in its per-link sets of pending keys (so it must have value equality).
+ *
+ * <p>Threading: every method may be called from any thread.
+ */
+public interface ReplicatedZone<K> {
+
+    String name();
+
+    ZoneType type();
+
+    /** Live records (tombstones excluded), for {@code records_total}. */
+    long recordCount();
+
+    /** Every key the zone holds, tombstones included; weakly consistent, for snapshots. */
+    Iterator<K> keys();
+
+    /**
+     * The current state of {@code key} as a record to send, or null when there is nothing to send
+     * (the key is gone and left no tombstone, or it expired).
+     */
+    ZoneRecord export(K key);
+
+    /** Merges a record received from a peer; true if local state changed. Never notifies the listener. */
+    boolean applyRemote(ZoneRecord record);
+
+    /** Called with every key changed by a LOCAL write (an API call, a request), never by applyRemote. */
+    void setChangeListener(ChangeListener<K> listener);
+
+    /** Receives the keys of local changes. */
+    @FunctionalInterface
+    interface ChangeListener<K> {
+        void changed(ReplicatedZone<K> zone, K key);
+    }
+}

@@ -1,0 +1,97 @@
+package io.zonesync.cli;
+
+import io.zonesync.config.Arity;
+import io.zonesync.config.ConfigException;
+import io.zonesync.config.Context;
+import io.zonesync.config.DirectiveRegistry;
+import io.zonesync.config.DirectiveSpec;
+import io.zonesync.config.ParsedConfig;
+import io.zonesync.log.Severity;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node that only records what it was asked and logs it at notice. It knows the core directives,
+ * an opaque {@code http {}} block, and {@code fail_reload;}, which makes a reload fail inside the node.
+ */
+final class FakeRunner implements NodeRunner {
+    private static final Logger LOG = LoggerFactory.getLogger("fake.node");
+    final List<String> calls = new CopyOnWriteArrayList<>();
+    volatile IOException startFailure;
+    /** Whether quit() waits until stop() is called, like a node whose requests never finish. */
+    volatile boolean quitHangs;
+
+    @Override
+    public void check(ParsedConfig config) throws ConfigException {
+        DirectiveRegistry registry = new DirectiveRegistry();
+        registry.registerAll(new CoreModule(), r -> {
+            r.register(DirectiveSpec.block("http", Arity.NONE, Context.OPAQUE, false, Context.MAIN));
+            r.register(DirectiveSpec.single("fail_reload", Arity.NONE, Context.MAIN));
+        });
+        registry.validate(config.root());
+    }
+
+    @Override
+    public RunningNode start(ParsedConfig config) throws ConfigException, IOException {
+        check(config);
+        if (startFailure != null) {
+            throw startFailure;
+        }
+        calls.add("start");
+        Severity.NOTICE.log(LOG, "fake node started");
+        return new FakeNode();
+    }
+
+    @Override
+    public List<String> moduleNames() {
+        return List.of("core", "fake");
+    }
+
+    private final class FakeNode implements RunningNode {
+        private final CountDownLatch stopped = new CountDownLatch(1);
+
+        @Override
+        public void reload(ParsedConfig config) throws ConfigException {
+            if (config.root().has("fail_reload")) {
+                throw config.root().first("fail_reload").error("the fake node refuses this reload");
+            }
+            calls.add("reload");
+            Severity.NOTICE.log(LOG, "fake node reloaded");
+        }
+
+        @Override
+        public void quit() {
+            calls.add("quit");
+            Severity.NOTICE.log(LOG, "fake node quit");
+            if (quitHangs) {
+                try {
+                    stopped.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            stopped.countDown();
+        }
+
+        @Override
+        public void stop() {
+            calls.add("stop");
+            Severity.NOTICE.log(LOG, "fake node stopped");
+            stopped.countDown();
+        }
+
+        @Override
+        public void reopenLogs() {
+            calls.add("reopen");
+        }
+
+        @Override
+        public void awaitTermination() throws InterruptedException {
+            stopped.await();
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.zonesync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Real POSIX signals sent with {@code kill -s} to a child JVM running the real command line in
+ * front of a fake node ({@link FakeNodeMain}); and what this JVM lets Java catch, with and without
+ * {@code -Xrs}, which is why bin/zonesync does not pass {@code -Xrs}.
+ */
+class SignalHandlingIT {
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    @TempDir
+    Path prefix;
+    private Path conf;
+    private Path log;
+    private Path pidFile;
+
+    @BeforeEach
+    void configuration() throws IOException {
+        conf = prefix.resolve("conf/zonesync.conf");
+        log = prefix.resolve("logs/error.log");
+        pidFile = prefix.resolve("logs/zonesync.pid");
+        Files.createDirectories(conf.getParent());
+        Files.writeString(conf, "error_log logs/error.log info;\n");
+    }
+
+    private String logText() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    private ChildProcess startNode(List<String> jvmOptions) throws Exception {
+        ChildProcess node = ChildProcess.java(prefix.resolve("out.txt"), jvmOptions, FakeNodeMain.class.getName(),
+                "-p", prefix.toString());
+        await().atMost(PATIENCE).until(() -> logText().contains("started"));
+        assertThat(Files.readString(pidFile)).isEqualTo(node.pid() + "\n");
+        return node;
+    }
+
+    private String probe(String... jvmOptions) throws Exception {
+        try (ChildProcess p = ChildProcess.java(prefix.resolve("probe.txt"), List.of(jvmOptions),
+                SignalProbeMain.class.getName())) {
+            assertThat(p.exitStatus()).isZero();
+            return p.output().trim();
+        }
+    }
+
+    @Test
+    void javaCanNeverCatchQuitAndWithXrsNotHupIntOrTermEither() throws Exception {
+        assertThat(probe()).isEqualTo("QUIT=refused HUP=ok TERM=ok INT=ok USR1=ok USR2=ok");
+        assertThat(probe("-Xrs")).isEqualTo("QUIT=refused HUP=refused TERM=refused INT=refused USR1=ok USR2=ok");
+    }
+
+    @Test
+    void hupReloadsUsr1ReopensAndUsr2QuitsGracefully() throws Exception {
+        try (ChildProcess node = startNode(List.of())) {
+            Files.writeString(conf, "error_log logs/error.log info;\nworker_processes 2;\n");
+            node.signal("HUP");
+            await().atMost(PATIENCE).until(() -> logText().contains("reconfigured from " + conf));
+            assertThat(logText()).contains("signal 1 (SIGHUP) received, reconfiguring", "fake node reloaded");
+
+            Files.writeString(conf, "error_log logs/error.log info;\n\nno_such_directive on;\n");
+            node.signal("HUP");
+            await().atMost(PATIENCE).until(() -> logText().contains("[emerg] "));
+            assertThat(logText()).contains("unknown directive \"no_such_directive\" in " + conf + ":3");
+            assertThat(node.process.isAlive()).isTrue();
+
+            Path rotated = prefix.resolve("logs/error.log.1");
+            Files.move(log, rotated);
+            node.signal("USR1");
+            await().atMost(PATIENCE).until(() -> logText().contains("logs reopened"));
+            assertThat(Files.readString(rotated)).contains("signal 10 (SIGUSR1) received, reopening logs");
+
+            node.signal("USR2");
+            assertThat(node.exitStatus()).isZero();
+            assertThat(logText()).contains("signal 12 (SIGUSR2) received, shutting down gracefully",
+                    "fake node quit");
+            assertThat(pidFile).doesNotExist();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TERM", "INT"})
+    void termAndIntStopFastAndExitZero(String signal) throws Exception {
+        try (ChildProcess node = startNode(List.of())) {
+            node.signal(signal);
+            assertThat(node.exitStatus()).isZero();
+            assertThat(logText()).contains("(SIG" + signal + ") received, exiting", "fake node stopped");
+            assertThat(pidFile).doesNotExist();
+        }
+    }
+
+    @Test
+    void quitSentStraightToTheJvmOnlyDumpsThreads() throws Exception {
+        try (ChildProcess node = startNode(List.of())) {
+            node.signal("QUIT");
+            await().atMost(PATIENCE).until(() -> node.output().contains("Full thread dump"));
+            assertThat(node.process.isAlive()).isTrue();
+            node.signal("TERM");
+            assertThat(node.exitStatus()).isZero();
+        }
+    }
+
+    @Test
+    void withXrsTermKillsTheJvmWithoutCleanup() throws Exception {
+        try (ChildProcess node = startNode(List.of("-Xrs"))) {
+            node.signal("TERM");
+            assertThat(node.exitStatus()).isEqualTo(128 + 15);
+            assertThat(pidFile).exists();
+            assertThat(logText()).doesNotContain("SIGTERM");
+        }
+    }
+}

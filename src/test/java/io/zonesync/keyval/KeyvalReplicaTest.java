@@ -1,0 +1,75 @@
+package io.zonesync.keyval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonesync.zone.ZoneRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class KeyvalReplicaTest {
+    private static final long T0 = 1_767_225_600_000L;
+    private final MutableClock clock = new MutableClock(T0);
+
+    private KeyvalReplica replica(long timeoutMs, long node) {
+        return new KeyvalReplica(new KeyvalZone("one", KeyvalZone.MIN_SIZE, KeyvalType.STRING, timeoutMs, true, clock,
+                new TestStamps(clock, node)));
+    }
+
+    @Test
+    void aWriteTravelsAsBytesWithItsStampAndRemainingLifetime() throws Exception {
+        KeyvalReplica a = replica(60_000, 1);
+        KeyvalReplica b = replica(60_000, 2);
+        a.zone().set("k", "v");
+        clock.advance(10_000);
+        ZoneRecord r = a.export("k");
+        assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("k");
+        assertThat(new String(r.payload(), StandardCharsets.UTF_8)).isEqualTo("v");
+        assertThat(r.tombstone()).isFalse();
+        assertThat(r.ttlMs()).isEqualTo(50_000);
+        assertThat(b.applyRemote(r)).isTrue();
+        assertThat(b.zone().get("k")).isEqualTo("v");
+        assertThat(b.applyRemote(r)).as("the same write again changes nothing").isFalse();
+        assertThat(b.recordCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aPairWithoutExpiryTravelsWithoutOne() throws Exception {
+        KeyvalReplica a = replica(0, 1);
+        a.zone().set("k", "v");
+        assertThat(a.export("k").expires()).isFalse();
+    }
+
+    @Test
+    void aDeleteTravelsAsATombstoneAndBeatsTheOlderValue() throws Exception {
+        KeyvalReplica a = replica(0, 1);
+        KeyvalReplica b = replica(0, 2);
+        a.zone().set("k", "v");
+        b.applyRemote(a.export("k"));
+        a.zone().remove("k");
+        ZoneRecord tomb = a.export("k");
+        assertThat(tomb.tombstone()).isTrue();
+        assertThat(tomb.payload()).isEmpty();
+        assertThat(tomb.expires()).as("a tombstone lives for a bounded time").isTrue();
+        assertThat(b.applyRemote(tomb)).isTrue();
+        assertThat(b.zone().get("k")).isNull();
+        assertThat(b.recordCount()).isZero();
+        assertThat(b.keys()).toIterable().containsExactly("k");
+    }
+
+    @Test
+    void localChangesReachTheListenerRemoteOnesDoNotAndAReplacedListenerIsSilent() throws Exception {
+        KeyvalReplica a = replica(0, 1);
+        KeyvalReplica b = replica(0, 2);
+        List<String> first = new ArrayList<>();
+        List<String> second = new ArrayList<>();
+        b.setChangeListener((z, k) -> first.add(k));
+        b.setChangeListener((z, k) -> second.add(k));
+        a.zone().set("remote", "r");
+        b.applyRemote(a.export("remote"));
+        b.zone().set("local", "l");
+        assertThat(first).isEmpty();
+        assertThat(second).containsExactly("local");
+    }
+}

@@ -1,0 +1,169 @@
+package io.zonesync.testing;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A TCP proxy on a loopback port for partition tests: it forwards both ways, and can be told to
+ * blackhole (accept and keep connections but drop every byte, as a cut cable does), to refuse new
+ * connections, or to cut every connection it carries.
+ */
+public final class TcpProxy implements AutoCloseable {
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final InetSocketAddress target;
+    private final Channel server;
+    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+    private volatile boolean blackhole;
+    private volatile boolean refuse;
+
+    public TcpProxy(InetSocketAddress target) throws InterruptedException {
+        this.target = target;
+        this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new Front());
+                    }
+                })
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    public int port() {
+        return address().getPort();
+    }
+
+    /** Drops all bytes in both directions while on; connections stay open. */
+    public void blackhole(boolean on) {
+        blackhole = on;
+    }
+
+    /** Closes new connections at once while on. */
+    public void refuse(boolean on) {
+        refuse = on;
+    }
+
+    /** Closes every connection now. */
+    public void cutAll() {
+        for (Channel c : channels) {
+            c.close();
+        }
+    }
+
+    public int openConnections() {
+        return (int) channels.stream().filter(Channel::isActive).count() / 2;
+    }
+
+    @Override
+    public void close() {
+        cutAll();
+        server.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private final class Front extends ChannelInboundHandlerAdapter {
+        private Channel back;
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            Channel front = ctx.channel();
+            if (refuse) {
+                front.close();
+                return;
+            }
+            channels.add(front);
+            front.closeFuture().addListener(f -> channels.remove(front));
+            new Bootstrap().group(front.eventLoop()).channel(NioSocketChannel.class)
+                    .handler(new Relay(front))
+                    .connect(target).addListener((ChannelFutureListener) f -> {
+                        if (f.isSuccess()) {
+                            back = f.channel();
+                            channels.add(back);
+                            back.closeFuture().addListener(x -> {
+                                channels.remove(back);
+                                front.close();
+                            });
+                            front.read();
+                        } else {
+                            front.close();
+                        }
+                    });
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            forward(msg, back, ctx.channel());
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (back != null) {
+                back.close();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    private final class Relay extends ChannelInboundHandlerAdapter {
+        private final Channel front;
+
+        Relay(Channel front) {
+            this.front = front;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            forward(msg, front, ctx.channel());
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            front.close();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    private void forward(Object msg, Channel to, Channel from) {
+        if (blackhole || to == null || !to.isActive()) {
+            ReferenceCountUtil.release(msg);
+            from.read();
+            return;
+        }
+        to.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+                from.read();
+            } else {
+                from.close();
+            }
+        });
+    }
+}
