@@ -44,6 +44,10 @@ final class PeerDialer {
         return self;
     }
 
+    boolean isStopped() {
+        return stopped;
+    }
+
     long peerNodeId() {
         return peerNodeId;
     }
@@ -64,6 +68,15 @@ final class PeerDialer {
     /** Stops dialling; a link it made lives on until the cluster closes or flushes it. */
     void stop() {
         stopped = true;
+    }
+
+    /** The node removed us from its configuration: stop dialling it until our own list changes. */
+    void markRemovedByPeer() {
+        if (!self && !stopped) {
+            stopped = true;
+            LOG.info(SyncCluster.NOTICE, "zone_sync: {} no longer lists this node; not dialled until this node's"
+                    + " configuration changes", name);
+        }
     }
 
     /** This address is this node: never dial it again (until the configuration changes). */

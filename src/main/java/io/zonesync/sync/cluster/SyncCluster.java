@@ -315,6 +315,17 @@ public final class SyncCluster implements LinkHost {
     }
 
     @Override
+    public void removedByPeer(PeerLink link) {
+        synchronized (this) {
+            for (PeerDialer d : dialers.values()) {
+                if (d.link() == link || (link.peerNodeId() != 0 && d.peerNodeId() == link.peerNodeId())) {
+                    d.markRemovedByPeer();
+                }
+            }
+        }
+    }
+
+    @Override
     public void linkOnline(PeerLink link) {
         LOG.info(NOTICE, "zone_sync: connected to {} ({} link, node {})", address(link),
                 link.outbound() ? "outbound" : "inbound", Long.toHexString(link.peerNodeId()));
@@ -494,6 +505,10 @@ public final class SyncCluster implements LinkHost {
         }
         synchronized (this) {
             for (PeerDialer d : new ArrayList<>(dialers.values())) {
+                if (d.isStopped() && !d.isSelf() && wanted.containsKey(d.name())) {
+                    dialers.remove(d.name()); // stopped by the peer's REMOVED: our list changed, try again
+                    continue;
+                }
                 if (!wanted.containsKey(d.name())) {
                     dialers.remove(d.name());
                     d.stop();

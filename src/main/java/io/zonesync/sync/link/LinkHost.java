@@ -29,6 +29,9 @@ public interface LinkHost {
     /** The link is gone. */
     void linkClosed(PeerLink link);
 
+    /** The peer said GOODBYE REMOVED: it no longer lists this node, so stop dialling it until our list changes. */
+    void removedByPeer(PeerLink link);
+
     /** Counts one RECORDS frame in or out. */
     void countFrame(boolean inbound, int bytes);
 

@@ -310,6 +310,9 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     private void onGoodbye(Goodbye bye) {
         goodbyeReceived = true;
         LOG.info("zone_sync: {} said goodbye ({})", address(), bye.reason());
+        if (bye.reason() == GoodbyeReason.REMOVED) {
+            host.removedByPeer(this);
+        }
         state = LinkState.CLOSING;
         if (!goodbyeSent) {
             goodbyeSent = true;

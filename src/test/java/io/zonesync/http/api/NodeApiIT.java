@@ -1,0 +1,122 @@
+package io.zonesync.http.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.zonesync.testing.FreePorts;
+import io.zonesync.testing.Http;
+import io.zonesync.testing.InJvmNode;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The API through a real node's HTTP stack, every answer checked against the NGINX Plus spec,
+ * including {@code /stream/zone_sync} of a two-node cluster.
+ */
+class NodeApiIT {
+    @TempDir
+    Path dir;
+    private final List<InJvmNode> nodes = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        nodes.forEach(InJvmNode::close);
+    }
+
+    private static String config(int syncPort, List<Integer> peers) {
+        StringBuilder servers = new StringBuilder();
+        for (int p : peers) {
+            servers.append("zone_sync_server 127.0.0.1:").append(p).append(";\n");
+        }
+        return """
+                events { }
+                stream {
+                    keyval_zone zone=streamzone:32k;
+                    server { listen 127.0.0.1:%d; zone_sync; zone_sync_connect_retry_interval 100ms; %s }
+                }
+                http {
+                    access_log off;
+                    keyval_zone zone=one:32k sync;
+                    keyval_zone zone=nets:32k type=ip;
+                    keyval $remote_addr $net zone=nets;
+                    server {
+                        listen 127.0.0.1:0;
+                        location /api { api write=on; }
+                        location /ro/api { api; }
+                        location /net { return 200 "net=$net"; }
+                    }
+                }
+                """.formatted(syncPort, servers);
+    }
+
+    private static HttpResponse<String> checked(Http http, String method, String uri, String body) {
+        HttpResponse<String> r = http.send(method, uri, body);
+        String apiPath = uri.replaceFirst("^(/ro)?/api", "").replaceFirst("\\?.*$", "");
+        Map<String, String> headers = r.headers().firstValue("content-type").map(t -> Map.of("Content-Type", t))
+                .orElse(Map.of());
+        ApiSpec.check(method, apiPath, new ApiResponse(r.statusCode(), headers, r.body().getBytes(StandardCharsets.UTF_8)));
+        return r;
+    }
+
+    @Test
+    void zoneSyncStatusOfATwoNodeClusterMatchesTheSpecAndCountsWhatWasSynced() throws Exception {
+        List<Integer> ports = FreePorts.take(2);
+        for (int i = 0; i < 2; i++) {
+            nodes.add(InJvmNode.start(dir.resolve("n" + i), config(ports.get(i), ports)));
+        }
+        Http a = nodes.get(0).http();
+        Http b = nodes.get(1).http();
+        await().atMost(Duration.ofSeconds(20)).until(() -> checked(a, "GET", "/api/9/stream/zone_sync", null).body()
+                .contains("\"nodes_online\":1"));
+        assertThat(checked(a, "POST", "/api/9/http/keyvals/one", "{\"k\":\"v\"}").statusCode()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(20)).until(() -> b.get("/api/9/http/keyvals/one").body().equals("{\"k\":\"v\"}"));
+        await().until(() -> checked(a, "GET", "/api/9/stream/zone_sync", null).body()
+                .contains("\"one\":{\"records_pending\":0,\"records_total\":1}"));
+        String status = checked(b, "GET", "/api/9/stream/zone_sync/", null).body();
+        assertThat(status).contains("\"nodes_online\":1").contains("\"records_total\":1");
+        assertThat(status).doesNotContain("nets").as("zones without sync are not listed");
+        assertThat(checked(a, "GET", "/api/9/stream/", null).body()).contains("zone_sync");
+        assertThat(a.get("/api/9/stream/zone_sync/nodes").body()).contains("\"state\":\"live\"");
+    }
+
+    @Test
+    void withoutZoneSyncTheEndpointIsPathNotFoundAsNginxPlusAnswers() throws Exception {
+        nodes.add(InJvmNode.start(dir, """
+                events { }
+                http { server { listen 127.0.0.1:0; location /api { api; } } }
+                """));
+        HttpResponse<String> r = checked(nodes.get(0).http(), "GET", "/api/9/stream/zone_sync", null);
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.body()).contains("\"code\":\"PathNotFound\"");
+    }
+
+    @Test
+    void throughHttpWritesNeedWriteOnErrorsUseTheEnvelopeAndIpZonesMatchTheClient() throws Exception {
+        nodes.add(InJvmNode.start(dir, config(FreePorts.take(), List.of())));
+        Http http = nodes.get(0).http();
+        HttpResponse<String> ro = checked(http, "POST", "/ro/api/9/http/keyvals/one", "{\"a\":\"b\"}");
+        assertThat(ro.statusCode()).isEqualTo(405);
+        assertThat(ro.body()).contains("\"code\":\"MethodDisabled\"");
+        assertThat(checked(http, "GET", "/api/9/http/keyvals/nope", null).body()).contains("KeyvalNotFound");
+        assertThat(checked(http, "POST", "/api/9/http/keyvals/one", "{not json").statusCode()).isGreaterThanOrEqualTo(400);
+        String big = "{\"k\":\"" + "x".repeat(40_000) + "\"}";
+        HttpResponse<String> tooBig = http.post("/api/9/http/keyvals/one", big);
+        assertThat(tooBig.statusCode()).isEqualTo(413);
+        assertThat(http.get("/api/9/http/keyvals/one").body()).isEqualTo("{}");
+
+        assertThat(checked(http, "POST", "/api/9/http/keyvals/nets", "{\"127.0.0.0/8\":\"loopback\"}").statusCode())
+                .isEqualTo(201);
+        assertThat(http.get("/net").body()).isEqualTo("net=loopback");
+        assertThat(checked(http, "POST", "/api/9/stream/keyvals/streamzone", "{\"s\":\"1\"}").statusCode())
+                .isEqualTo(201);
+        assertThat(checked(http, "GET", "/api/9/stream/keyvals/", null).body()).isEqualTo("{\"streamzone\":{\"s\":\"1\"}}");
+    }
+}

@@ -1,0 +1,110 @@
+package io.zonesync.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zonesync.config.ConfigException;
+import io.zonesync.testing.FreePorts;
+import io.zonesync.testing.Http;
+import io.zonesync.testing.InJvmNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** HUP as nodes see it: zones keep their contents, a bad configuration changes nothing, peers come and go. */
+class NodeReloadIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    Path dir;
+    private final List<InJvmNode> nodes = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        nodes.forEach(InJvmNode::close);
+    }
+
+    private static String http(String zones, int port) {
+        return """
+                events { }
+                http {
+                    access_log off;
+                    %s
+                    server { listen 127.0.0.1:%d; location /api { api write=on; } }
+                }
+                """.formatted(zones, port);
+    }
+
+    @Test
+    void aReloadKeepsZoneContentsAddsAndRemovesZonesAndABadOneChangesNothing() throws Exception {
+        int port = FreePorts.take();
+        InJvmNode node = InJvmNode.start(dir, http("keyval_zone zone=one:32k;", port));
+        nodes.add(node);
+        Http api = node.http();
+        assertThat(api.post("/api/9/http/keyvals/one", "{\"kept\":\"yes\"}").statusCode()).isEqualTo(201);
+
+        node.reload(http("keyval_zone zone=one:32k; keyval_zone zone=two:32k;", port));
+        assertThat(api.get("/api/9/http/keyvals/one").body()).isEqualTo("{\"kept\":\"yes\"}");
+        assertThat(api.get("/api/9/http/keyvals/two").statusCode()).isEqualTo(200);
+
+        assertThatThrownBy(() -> node.reload(http("keyval_zone zone=one:32k; bogus_directive;", port)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown directive \"bogus_directive\"")
+                .hasMessageContaining("zonesync.conf:4");
+        assertThat(api.get("/api/9/http/keyvals/two").statusCode()).as("old configuration still serves").isEqualTo(200);
+
+        node.reload(http("keyval_zone zone=one:32k type=ip;", port));
+        assertThat(api.get("/api/9/http/keyvals/one").body()).as("a zone whose type changed starts empty")
+                .isEqualTo("{}");
+        assertThat(api.get("/api/9/http/keyvals/two").body()).contains("KeyvalNotFound");
+    }
+
+    private static String member(int syncPort, int httpPort, List<Integer> peers) {
+        StringBuilder servers = new StringBuilder();
+        for (int p : peers) {
+            servers.append(" zone_sync_server 127.0.0.1:").append(p).append(";");
+        }
+        return """
+                events { }
+                stream { server { listen 127.0.0.1:%d; zone_sync; zone_sync_connect_retry_interval 100ms;%s } }
+                http {
+                    access_log off;
+                    keyval_zone zone=one:32k sync;
+                    server { listen 127.0.0.1:%d; location /api { api write=on; } }
+                }
+                """.formatted(syncPort, servers, httpPort);
+    }
+
+    private static int online(InJvmNode n) throws Exception {
+        return JSON.readTree(n.http().get("/api/9/stream/zone_sync").body()).path("status").path("nodes_online").asInt();
+    }
+
+    @Test
+    void aReloadDialsNewNodesAndDropsRemovedOnesForGood() throws Exception {
+        List<Integer> p = FreePorts.take(6);
+        int a = p.get(0);
+        int b = p.get(1);
+        int c = p.get(2);
+        InJvmNode na = InJvmNode.start(dir.resolve("a"), member(a, p.get(3), List.of(a, b)));
+        InJvmNode nb = InJvmNode.start(dir.resolve("b"), member(b, p.get(4), List.of(b, a)));
+        InJvmNode nc = InJvmNode.start(dir.resolve("c"), member(c, p.get(5), List.of(c)));
+        nodes.addAll(List.of(na, nb, nc));
+        await().atMost(Duration.ofSeconds(20)).until(() -> online(na) == 1 && online(nb) == 1);
+        assertThat(online(nc)).isZero();
+
+        na.reload(member(a, p.get(3), List.of(a, b, c)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> online(na) == 2 && online(nc) == 1);
+        nc.http().post("/api/9/http/keyvals/one", "{\"from-c\":\"1\"}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> na.http().get("/api/9/http/keyvals/one").body()
+                .contains("from-c"));
+
+        na.reload(member(a, p.get(3), List.of(a, c)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> online(na) == 1 && online(nb) == 0);
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> online(nb) == 0);
+        assertThat(online(nc)).isEqualTo(1);
+    }
+}
