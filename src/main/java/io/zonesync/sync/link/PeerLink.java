@@ -253,7 +253,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
                 LOG.info("zone_sync: zone \"{}\" is not synced by {}", zone.name(), address());
             } else if (!other.matches(mine)) {
                 LOG.error("zone_sync: zone \"{}\" is {} here but {} on {}: its records are not synced with that"
-                        + " node", zone.name(), mine, other, address());
+                        + " node", zone.name(), describe(mine), describe(other), address());
             } else {
                 addSession(zone, mine);
             }
@@ -269,6 +269,10 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         ZoneSession<K> s = new ZoneSession<>(zone, signature);
         s.snapshot = zone.keys();
         sessions.put(zone.name(), s);
+    }
+
+    private static String describe(ZoneSignature z) {
+        return io.zonesync.sync.proto.ZoneTypes.name(z.typeTag()) + " codec v" + z.codecVersion();
     }
 
     public static ZoneSignature signature(ReplicatedZone<?> zone) {
@@ -491,7 +495,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
                 continue;
             }
             if (!RecordBatchWriter.fitsAlone(s.signature, r.key().length, r.payload().length, frameBudget)) {
-                LOG.error("zone_sync: record of zone \"{}\" with key \"{}\" needs {} bytes, more than one"
+                LOG.error("zone_sync: record of zone \"{}\" with key {} needs {} bytes, more than one"
                         + " zone_sync_buffers buffer ({} bytes): not synced", s.zone.name(),
                         SyncRecord.printable(r.key()), RecordBatchWriter.headerSize(s.signature)
                                 + RecordBatchWriter.recordSize(r.key().length, r.payload().length), frameBudget);

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class SyncClusterIT {
     private Transport transport;
     private final List<AutoCloseable> closeMe = new ArrayList<>();
+    private final io.zonesync.testing.LogCapture logs = new io.zonesync.testing.LogCapture();
 
     @BeforeEach
     void setUp() {
@@ -36,6 +37,7 @@ class SyncClusterIT {
             c.close();
         }
         transport.shutdown();
+        logs.close();
     }
 
     private <T extends AutoCloseable> T track(T c) {
@@ -170,6 +172,35 @@ class SyncClusterIT {
         await().until(() -> "for b".equals(b.zones.get(0).get("y")));
         assertThat(b.zones.get(1).get("x")).isNull();
         assertThat(a.cluster.status().zones()).containsKeys("shared", "clash");
+        assertThat(logs.lines()).anyMatch(l -> l.startsWith("ERROR") && l.contains("zone \"clash\"")
+                && l.contains("codec v1 here") && l.contains("codec v2 on") && l.contains("not synced"));
+    }
+
+    @Test
+    void aRecordLargerThanOneBufferIsLoggedWithZoneAndKeyAndSkippedWhileTheRestSyncs() throws Exception {
+        List<EngineNode> nodes = cluster(2, " zone_sync_buffers 4 1k;\n");
+        await().until(() -> nodes.stream().allMatch(n -> n.online() == 1));
+        nodes.get(0).zone().put("huge", "x".repeat(2000));
+        nodes.get(0).zone().put("small", "fits");
+        await().until(() -> "fits".equals(nodes.get(1).zone().get("small")));
+        assertThat(nodes.get(1).zone().get("huge")).isNull();
+        assertThat(logs.lines()).anyMatch(l -> l.startsWith("ERROR") && l.contains("zone \"one\"")
+                && l.contains("key \"huge\"") && l.contains("1024 bytes"));
+    }
+
+    @Test
+    void anIdleLinkStaysUpOnHeartbeatsWhileASilentOneIsClosedAfterTheTimeout() throws Exception {
+        List<Integer> ports = FreePorts.take(2);
+        TcpProxy toB = track(new TcpProxy(new InetSocketAddress("127.0.0.1", ports.get(1))));
+        String tuning = " zone_sync_timeout 300ms;\n";
+        EngineNode a = track(new EngineNode(transport, EngineNode.conf(ports.get(0), List.of(toB.port()), tuning), "one"))
+                .start();
+        EngineNode b = track(new EngineNode(transport, EngineNode.conf(ports.get(1), List.of(), tuning), "one")).start();
+        await().until(() -> a.online() == 1 && b.online() == 1);
+        await().during(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(3)).until(() -> a.online() == 1);
+        toB.blackhole(true);
+        await().atMost(Duration.ofSeconds(3)).until(() -> a.online() == 0 && b.online() == 0);
+        assertThat(logs.lines()).anyMatch(l -> l.contains("nothing received") && l.contains("zone_sync_timeout"));
     }
 
     @Test
