@@ -52,6 +52,11 @@ final class PeerDialer {
         return peerNodeId;
     }
 
+    /** The node id behind this address, from the HELLO on our own dial. */
+    void learned(long id) {
+        peerNodeId = id;
+    }
+
     PeerLink link() {
         return link;
     }

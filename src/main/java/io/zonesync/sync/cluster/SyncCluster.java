@@ -67,6 +67,8 @@ public final class SyncCluster implements LinkHost {
     private final AtomicLong msgsIn = new AtomicLong();
     private final AtomicLong msgsOut = new AtomicLong();
     private volatile boolean stopping;
+    /** Nodes removed from the configuration by the last reload: their links are refused. */
+    private volatile Set<Long> removedNodes = Set.of();
 
     public SyncCluster(ZoneSyncSettings settings, long nodeId, StampSource clock, Clock wall, Transport transport) {
         if (nodeId == 0) {
@@ -276,14 +278,18 @@ public final class SyncCluster implements LinkHost {
 
     @Override
     public HelloVerdict helloReceived(PeerLink link, Hello peer) {
+        PeerDialer dialer = link.outbound() ? dialerOf(link) : null;
         if (peer.nodeId() == nodeId) {
-            if (link.outbound()) {
-                PeerDialer d = dialerOf(link);
-                if (d != null) {
-                    d.markSelf();
-                }
+            if (dialer != null) {
+                dialer.markSelf();
             }
             return HelloVerdict.SELF;
+        }
+        if (dialer != null) {
+            dialer.learned(peer.nodeId());
+        }
+        if (removedNodes.contains(peer.nodeId())) {
+            return HelloVerdict.REMOVED;
         }
         synchronized (byPeer) {
             if (stopping) {
@@ -316,13 +322,28 @@ public final class SyncCluster implements LinkHost {
 
     @Override
     public void removedByPeer(PeerLink link) {
+        String advertised = advertisedKey(link);
         synchronized (this) {
             for (PeerDialer d : dialers.values()) {
-                if (d.link() == link || (link.peerNodeId() != 0 && d.peerNodeId() == link.peerNodeId())) {
+                if (d.link() == link || (link.peerNodeId() != 0 && d.peerNodeId() == link.peerNodeId())
+                        || d.name().equals(advertised)) {
                     d.markRemovedByPeer();
                 }
             }
         }
+    }
+
+    /** The peer's advertised sync address as a dialer key, its wildcard host replaced by where it connects from. */
+    private static String advertisedKey(PeerLink link) {
+        Hello h = link.peer();
+        if (h == null || h.advertised().isEmpty()) {
+            return "";
+        }
+        String adv = h.advertised();
+        if (adv.startsWith("*:") && link.remoteAddress() instanceof InetSocketAddress remote) {
+            return remote.getAddress().getHostAddress() + adv.substring(1);
+        }
+        return adv;
     }
 
     @Override
@@ -503,6 +524,7 @@ public final class SyncCluster implements LinkHost {
         for (ZoneSyncSettings.StaticPeer p : next.staticPeers()) {
             wanted.put(p.key(), p);
         }
+        Set<Long> removedNow = new java.util.HashSet<>();
         synchronized (this) {
             for (PeerDialer d : new ArrayList<>(dialers.values())) {
                 if (d.isStopped() && !d.isSelf() && wanted.containsKey(d.name())) {
@@ -512,19 +534,33 @@ public final class SyncCluster implements LinkHost {
                 if (!wanted.containsKey(d.name())) {
                     dialers.remove(d.name());
                     d.stop();
-                    long id = d.peerNodeId();
-                    PeerLink l;
-                    synchronized (byPeer) {
-                        l = id == 0 ? null : byPeer.get(id);
-                    }
-                    if (l != null) {
+                    for (PeerLink l : linksTo(d)) {
+                        if (l.peerNodeId() != 0) {
+                            removedNow.add(l.peerNodeId());
+                        }
                         l.goodbye(GoodbyeReason.REMOVED);
                     }
                     LOG.info(NOTICE, "zone_sync: node {} removed from the configuration", d.name());
                 }
             }
         }
+        removedNodes = Set.copyOf(removedNow);
         startDialers(next);
+    }
+
+    /** Links to the node a dialer stands for: by its learned id, its own link, or the peer's advertised address. */
+    private List<PeerLink> linksTo(PeerDialer d) {
+        List<PeerLink> out = new ArrayList<>();
+        for (PeerLink l : new ArrayList<>(links)) {
+            if (!l.state().online()) {
+                continue;
+            }
+            if (l == d.link() || (d.peerNodeId() != 0 && l.peerNodeId() == d.peerNodeId())
+                    || advertisedKey(l).equals(d.name())) {
+                out.add(l);
+            }
+        }
+        return out;
     }
 
     private boolean sameCatalog(Collection<? extends ReplicatedZone<?>> nextZones) {

@@ -36,5 +36,11 @@ public interface LinkHost {
     void countFrame(boolean inbound, int bytes);
 
     /** What becomes of a link once the peer's HELLO is known. */
-    enum HelloVerdict { ACCEPT, SELF, DUPLICATE }
+    enum HelloVerdict {
+        ACCEPT,
+        SELF,
+        DUPLICATE,
+        /** A node this one removed from its configuration: told so, and closed. */
+        REMOVED
+    }
 }

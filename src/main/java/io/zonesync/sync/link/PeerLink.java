@@ -234,6 +234,12 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
                 abort(AbortCode.DUPLICATE_LINK, "a link between these nodes exists already");
                 return;
             }
+            case REMOVED -> {
+                state = LinkState.CLOSING;
+                goodbyeSent = true;
+                channel.writeAndFlush(new Goodbye(GoodbyeReason.REMOVED)).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
             case ACCEPT -> {
             }
         }
