@@ -10,23 +10,13 @@ import java.util.Properties;
 
 /** The texts of {@code -v}, {@code -V} and {@code -h}. */
 final class Usage {
-    private static final String POM_PROPERTIES = "/META-INF/maven/io.zonesync/zonesync/pom.properties";
 
     private Usage() {
     }
 
     /** The version from the jar Maven built, or {@code dev} when running from classes. */
     static String versionNumber() {
-        try (InputStream in = Usage.class.getResourceAsStream(POM_PROPERTIES)) {
-            if (in != null) {
-                Properties p = new Properties();
-                p.load(in);
-                return p.getProperty("version", "dev");
-            }
-        } catch (IOException unreadable) {
-            // fall through
-        }
-        return "dev";
+        return io.zonesync.Version.NUMBER;
     }
 
     static String version() {

@@ -20,7 +20,7 @@ import java.util.Locale;
  */
 public final class CoreVariables implements VariableProvider {
     /** Reported as {@code $nginx_version}: the zonesync version. */
-    public static final String VERSION = version();
+    public static final String VERSION = io.zonesync.Version.NUMBER;
 
     private static final DateTimeFormatter TIME_LOCAL =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
@@ -185,10 +185,6 @@ public final class CoreVariables implements VariableProvider {
         return Hostname.NAME;
     }
 
-    private static String version() {
-        String v = CoreVariables.class.getPackage().getImplementationVersion();
-        return v != null ? v : "0.1.0";
-    }
 
     /** The machine's name, looked up once. */
     private static final class Hostname {

@@ -39,7 +39,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
-import org.slf4j.MarkerFactory;
 
 /**
  * This node's side of the cluster: the zone_sync listener, a dialer per configured node, the links
@@ -49,7 +48,7 @@ import org.slf4j.MarkerFactory;
 public final class SyncCluster implements LinkHost {
     private static final Logger LOG = LoggerFactory.getLogger(SyncCluster.class);
     /** nginx's "notice" level: cluster events an operator wants to see by default. */
-    static final Marker NOTICE = MarkerFactory.getMarker("NOTICE");
+    static final Marker NOTICE = io.zonesync.log.LogMarkers.NOTICE;
 
     private final long nodeId;
     private final StampSource clock;
