@@ -58,14 +58,14 @@ class CliTest {
     @Test
     void versionHelpAndBuildInfoGoToStderr() {
         assertThat(run("-v")).isZero();
-        assertThat(err()).isEqualTo("zonesync version: zonesync/dev\n");
+        assertThat(err()).isEqualTo("zonesync version: zonesync/" + io.zonesync.Version.NUMBER + "\n");
         err.reset();
         assertThat(run("-V")).isZero();
-        assertThat(err()).startsWith("zonesync version: zonesync/dev\nbuilt with Java 17")
+        assertThat(err()).startsWith("zonesync version: zonesync/" + io.zonesync.Version.NUMBER + "\nbuilt with Java 17")
                 .contains("libraries: netty 4.").endsWith("modules: core fake\n");
         err.reset();
         assertThat(run("-?")).isZero();
-        assertThat(err()).startsWith("zonesync version: zonesync/dev\nUsage: zonesync [-?hvVtTq] [-s signal]")
+        assertThat(err()).startsWith("zonesync version: zonesync/" + io.zonesync.Version.NUMBER + "\nUsage: zonesync [-?hvVtTq] [-s signal]")
                 .contains("(default: " + prefix + "/)");
         assertThat(out()).isEmpty();
         assertThat(prefix.resolve("logs")).doesNotExist();
