@@ -59,6 +59,8 @@ public final class SyncCluster implements LinkHost {
     private volatile Hello hello;
     private final Set<PeerLink> links = ConcurrentHashMap.newKeySet();
     private final Map<Long, PeerLink> byPeer = new HashMap<>();
+    /** byPeer's links, republished on every change: what each local change is fanned out to, lock-free. */
+    private volatile PeerLink[] fanOut = new PeerLink[0];
     private final Map<String, PeerDialer> dialers = new LinkedHashMap<>();
     private final List<Channel> listeners = new ArrayList<>();
     private final AtomicLong bytesIn = new AtomicLong();
@@ -304,6 +306,7 @@ public final class SyncCluster implements LinkHost {
                 existing.close();
             }
             byPeer.put(peer.nodeId(), link);
+            fanOut = byPeer.values().toArray(new PeerLink[0]);
         }
         return HelloVerdict.ACCEPT;
     }
@@ -357,6 +360,7 @@ public final class SyncCluster implements LinkHost {
         boolean wasOnline;
         synchronized (byPeer) {
             wasOnline = byPeer.remove(link.peerNodeId(), link);
+            fanOut = byPeer.values().toArray(new PeerLink[0]);
         }
         if (wasOnline && !stopping) {
             LOG.info(NOTICE, "zone_sync: disconnected from {}", address(link));
@@ -381,7 +385,7 @@ public final class SyncCluster implements LinkHost {
 
     /** A local change: every online link owes the key to its peer. */
     void changed(String zone, Object key) {
-        for (PeerLink l : onlineLinks()) {
+        for (PeerLink l : fanOut) {
             l.enqueue(zone, key);
         }
     }
