@@ -68,7 +68,7 @@ class RunLoopTest {
 
     private void startAndWait() {
         start();
-        await().atMost(PATIENCE).until(() -> logText().contains("zonesync/dev started"));
+        await().atMost(PATIENCE).until(() -> logText().contains("zonesync/" + io.zonesync.Version.NUMBER + " started"));
     }
 
     private void send(Request request) {
