@@ -38,6 +38,46 @@ public final class HeapPerRecordBench {
             throw new IllegalStateException("zone holds " + replica.recordCount());
         }
         BenchNode.result("heap.bytes_per_record", perRecord, "bytes");
+        zone = null;
+        replica = null;
+        whatIf(mem, n);
+    }
+
+    /** KeyvalStore's entry layout today, rebuilt here to check the accounting of where the bytes go. */
+    record SameEntry(String value, long expireAt, io.zonesync.zone.Stamp stamp, long cost) {
+    }
+
+    /** A layout that would fit the target: value as bytes, the stamp inlined, no stored cost. */
+    record CompactEntry(byte[] value, long expireAt, long hlc, long node) {
+    }
+
+    /**
+     * Not zonesync code: the same N pairs in a HashMap with (1) the entry layout KeyvalStore uses
+     * today and (2) a compact entry, so the report can say what a layout change would save.
+     */
+    private static void whatIf(MemoryMXBean mem, int n) {
+        long before = used(mem);
+        java.util.HashMap<String, SameEntry> same = new java.util.HashMap<>();
+        for (int i = 0; i < n; i++) {
+            String k = BenchNode.key(i);
+            same.put(k, new SameEntry(BenchNode.value(i), 0, new io.zonesync.zone.Stamp(i, 42), 112));
+        }
+        long after = used(mem);
+        System.out.printf("what-if, HashMap<String, (String value, long expireAt, Stamp, long cost)> (today's"
+                + " layout): %.1f bytes/record (%d entries)%n", (double) (after - before) / n, same.size());
+        BenchNode.result("heap.whatif.same_layout", (double) (after - before) / n, "bytes");
+        same = null;
+        before = used(mem);
+        java.util.HashMap<String, CompactEntry> compact = new java.util.HashMap<>();
+        for (int i = 0; i < n; i++) {
+            String k = BenchNode.key(i);
+            compact.put(k, new CompactEntry(BenchNode.value(i).getBytes(java.nio.charset.StandardCharsets.UTF_8), 0,
+                    i, 42));
+        }
+        after = used(mem);
+        System.out.printf("what-if, HashMap<String, (byte[] value, long expireAt, long hlc, long node)>:"
+                + " %.1f bytes/record (%d entries)%n", (double) (after - before) / n, compact.size());
+        BenchNode.result("heap.whatif.compact_layout", (double) (after - before) / n, "bytes");
     }
 
     private static long used(MemoryMXBean mem) {

@@ -18,6 +18,7 @@ public final class SnapshotBench {
     public static void main(String[] args) throws Exception {
         int n = BenchNode.intEnv("KEYS", 1_000_000);
         int rounds = BenchNode.intEnv("ROUNDS", 3);
+        int warmups = BenchNode.intEnv("WARMUP_ROUNDS", 1);
         String extra = BenchNode.env("SYNC_EXTRA", "");
         int threads = BenchNode.intEnv("LOOP_THREADS", 1);
         String label = BenchNode.env("LABEL", "default");
@@ -28,7 +29,7 @@ public final class SnapshotBench {
             for (int i = 0; i < n; i++) {
                 a.zone.set(BenchNode.key(i), BenchNode.value(i));
             }
-            for (int round = 0; round < rounds; round++) {
+            for (int round = -warmups; round < rounds; round++) {
                 System.gc();
                 try (BenchNode b = new BenchNode("b" + round, ports[1], ports[0], n, extra, threads)) {
                     AtomicLong arrived = new AtomicLong();
@@ -57,10 +58,14 @@ public final class SnapshotBench {
                     if (!all.await(300, TimeUnit.SECONDS)) {
                         throw new IllegalStateException("B got only " + arrived.get() + " of " + n);
                     }
-                    secs[round] = (doneAt[0] - t0) / 1e9;
-                    System.out.printf("round %d: snapshot of %d records to a joining node in %.3f s (first record"
-                            + " after %.3f s) = %.0f records/s; B holds %d; %s%n", round + 1, n, secs[round],
-                            (firstAt[0] - t0) / 1e9, n / secs[round], b.zone.pairCount(), BenchNode.loadNote());
+                    double took = (doneAt[0] - t0) / 1e9;
+                    if (round >= 0) {
+                        secs[round] = took;
+                    }
+                    System.out.printf("%s: snapshot of %d records to a joining node in %.3f s (first record"
+                            + " after %.3f s) = %.0f records/s; B holds %d; %s%n", 
+                            round < 0 ? "warm-up (not counted)" : "round " + (round + 1), n, took,
+                            (firstAt[0] - t0) / 1e9, n / took, b.zone.pairCount(), BenchNode.loadNote());
                 }
                 // wait until A has seen B's link go away before the next B binds the same port
                 long deadline = System.currentTimeMillis() + 10_000;

@@ -18,6 +18,7 @@ public final class SyncThroughputBench {
     public static void main(String[] args) throws Exception {
         int n = BenchNode.intEnv("KEYS", 1_000_000);
         int rounds = BenchNode.intEnv("ROUNDS", 3);
+        int warmups = BenchNode.intEnv("WARMUP_ROUNDS", 1);
         String extra = BenchNode.env("SYNC_EXTRA", "");
         int threads = BenchNode.intEnv("LOOP_THREADS", 1);
         String label = BenchNode.env("LABEL", "default");
@@ -28,7 +29,7 @@ public final class SyncThroughputBench {
             values[i] = BenchNode.value(i);
         }
         double[] rates = new double[rounds];
-        for (int round = 0; round < rounds; round++) {
+        for (int round = -warmups; round < rounds; round++) {
             int[] ports = BenchNode.freePorts();
             try (BenchNode a = new BenchNode("a", ports[0], ports[1], n, extra, threads);
                     BenchNode b = new BenchNode("b", ports[1], ports[0], n, extra, threads)) {
@@ -62,9 +63,13 @@ public final class SyncThroughputBench {
                     throw new IllegalStateException("B got only " + arrived.get() + " of " + n);
                 }
                 double secs = (doneAt[0] - t0) / 1e9;
-                rates[round] = n / secs;
-                System.out.printf("round %d: %d records A->B in %.3f s = %.0f records/s (A's writer done after"
-                        + " %.3f s = %.0f writes/s); B holds %d; %s%n", round + 1, n, secs, rates[round],
+                double rate = n / secs;
+                if (round >= 0) {
+                    rates[round] = rate;
+                }
+                System.out.printf("%s: %d records A->B in %.3f s = %.0f records/s (A's writer done after"
+                        + " %.3f s = %.0f writes/s); B holds %d; %s%n", 
+                        round < 0 ? "warm-up (not counted)" : "round " + (round + 1), n, secs, rate,
                         (written - t0) / 1e9, n / ((written - t0) / 1e9), b.zone.pairCount(), BenchNode.loadNote());
             }
         }
