@@ -2,13 +2,13 @@
 # zone_sync benchmarks, zonesync and HAProxy peers side by side, on this machine's loopback.
 #
 #   bench/sync/run.sh                 full size: 1M keys (a, c, d), 10k/s and 100k/s for 10 s (b)
-#   KEYS=50000 SECONDS=3 ROUNDS=1 bench/sync/run.sh      smoke run, under a minute
+#   KEYS=50000 DURATION=3 ROUNDS=1 bench/sync/run.sh     smoke run, under a minute
 #
 # Environment (all optional):
 #   KEYS=1000000        distinct 16-byte keys / 32-byte values for (a), (c), (d) and HAProxy
 #   ROUNDS=3            measured rounds of (a) and (c) (median and best reported), after
 #   WARMUP_ROUNDS=1     rounds that warm the JIT and are not counted
-#   RATES=10000,100000  paced write rates for (b); SECONDS=10 measured, WARMUP_SECONDS=3 discarded
+#   RATES=10000,100000  paced write rates for (b); DURATION=10 s measured, WARMUP_DURATION=3 s discarded
 #   SYNC_EXTRA=""       extra zone_sync directives for both nodes, e.g. "zone_sync_buffers 16 64k;"
 #   LOOP_THREADS=1      event loop threads per node
 #   JAVA_OPTS=""        extra JVM options for (a), (b), (c) (default JVM: G1, default heap)
@@ -19,8 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 export KEYS=${KEYS:-1000000} ROUNDS=${ROUNDS:-3} WARMUP_ROUNDS=${WARMUP_ROUNDS:-1}
-export RATES=${RATES:-10000,100000} SECONDS_=${SECONDS:-10} WARMUP_SECONDS=${WARMUP_SECONDS:-3}
-export SECONDS=$SECONDS_   # bash resets $SECONDS as a timer; the Java side reads the env copy
+export RATES=${RATES:-10000,100000} DURATION=${DURATION:-10} WARMUP_DURATION=${WARMUP_DURATION:-3}
 ONLY=${ONLY:-"a b c d h"}
 JAVA_OPTS=${JAVA_OPTS:-}
 stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
@@ -47,11 +46,14 @@ LOGCONF=-Dlogback.configurationFile=bench/sync/logback-bench.xml
     echo "# java: $(java -version 2>&1 | sed -n 2p)"
     command -v haproxy >/dev/null && echo "# haproxy: $(haproxy -v | head -1)"
     echo "# loadavg at start: $(cat /proc/loadavg)"
-    echo "# KEYS=$KEYS ROUNDS=$ROUNDS WARMUP_ROUNDS=$WARMUP_ROUNDS RATES=$RATES SECONDS=$SECONDS"\
-         "WARMUP_SECONDS=$WARMUP_SECONDS SYNC_EXTRA='${SYNC_EXTRA:-}' LOOP_THREADS=${LOOP_THREADS:-1} JAVA_OPTS='$JAVA_OPTS'"
+    echo "# KEYS=$KEYS ROUNDS=$ROUNDS WARMUP_ROUNDS=$WARMUP_ROUNDS RATES=$RATES DURATION=$DURATION"\
+         "WARMUP_DURATION=$WARMUP_DURATION SYNC_EXTRA='${SYNC_EXTRA:-}' LOOP_THREADS=${LOOP_THREADS:-1} JAVA_OPTS='$JAVA_OPTS'"
 } | tee "$log"
 
-run() { echo "## $1" | tee -a "$log"; shift; "$@" 2>&1 | tee -a "$log"; }
+run() {
+    echo "## $1" | tee -a "$log"; shift
+    "$@" 2>&1 | tee -a "$log" || echo "FAILED (exit ${PIPESTATUS[0]}): $*" | tee -a "$log"
+}
 
 [[ " $ONLY " == *" d "* ]] && run "(d) heap bytes per record (own JVM, SerialGC)" \
     java -XX:+UseSerialGC $LOGCONF -cp "$CP" io.zonesync.bench.HeapPerRecordBench

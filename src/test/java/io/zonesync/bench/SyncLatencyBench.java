@@ -12,14 +12,14 @@ import java.util.concurrent.locks.LockSupport;
  * write's scheduled time (so a writer that falls behind is charged, no coordinated omission) and,
  * separately, from the moment the write call started. A warm-up phase at the same rate is discarded.
  *
- * <p>Environment: RATES (comma list, default "10000,100000"), SECONDS (measured, default 10),
- * WARMUP_SECONDS (default 3), SYNC_EXTRA, LOOP_THREADS.
+ * <p>Environment: RATES (comma list, default "10000,100000"), DURATION (seconds measured, default 10),
+ * WARMUP_DURATION (seconds, default 3), SYNC_EXTRA, LOOP_THREADS.
  */
 public final class SyncLatencyBench {
     public static void main(String[] args) throws Exception {
         String[] rates = BenchNode.env("RATES", "10000,100000").split(",");
-        int seconds = BenchNode.intEnv("SECONDS", 10);
-        int warmup = BenchNode.intEnv("WARMUP_SECONDS", 3);
+        int seconds = BenchNode.intEnv("DURATION", 10);
+        int warmup = BenchNode.intEnv("WARMUP_DURATION", 3);
         String extra = BenchNode.env("SYNC_EXTRA", "");
         int threads = BenchNode.intEnv("LOOP_THREADS", 1);
         String label = BenchNode.env("LABEL", "default");
@@ -30,6 +30,9 @@ public final class SyncLatencyBench {
 
     private static void run(int rate, int seconds, int warmup, String extra, int threads, String label)
             throws Exception {
+        if (seconds < 1) {
+            throw new IllegalArgumentException("DURATION " + seconds + " s is below 1");
+        }
         int warm = rate * warmup;
         int n = warm + rate * seconds;
         String[] keys = new String[n];
