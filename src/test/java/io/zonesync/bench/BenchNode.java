@@ -153,6 +153,16 @@ final class BenchNode implements AutoCloseable {
         System.out.printf("RESULT %s %.3f %s%n", name, value, unit);
     }
 
+    /** Milliseconds all collectors of this JVM have spent collecting so far (pauses, for G1 young/full). */
+    static long gcMillis() {
+        long t = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory
+                .getGarbageCollectorMXBeans()) {
+            t += Math.max(0, gc.getCollectionTime());
+        }
+        return t;
+    }
+
     static String loadNote() {
         try {
             return "loadavg " + java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();

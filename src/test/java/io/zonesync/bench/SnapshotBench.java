@@ -53,19 +53,21 @@ public final class SnapshotBench {
                             }
                         }
                     });
+                    long gc0 = BenchNode.gcMillis();
                     long t0 = System.nanoTime();
                     b.start();
                     if (!all.await(300, TimeUnit.SECONDS)) {
                         throw new IllegalStateException("B got only " + arrived.get() + " of " + n);
                     }
                     double took = (doneAt[0] - t0) / 1e9;
+                    long gcMs = BenchNode.gcMillis() - gc0;
                     if (round >= 0) {
                         secs[round] = took;
                     }
                     System.out.printf("%s: snapshot of %d records to a joining node in %.3f s (first record"
-                            + " after %.3f s) = %.0f records/s; B holds %d; %s%n", 
+                            + " after %.3f s) = %.0f records/s; GC %d ms; B holds %d; %s%n", 
                             round < 0 ? "warm-up (not counted)" : "round " + (round + 1), n, took,
-                            (firstAt[0] - t0) / 1e9, n / took, b.zone.pairCount(), BenchNode.loadNote());
+                            (firstAt[0] - t0) / 1e9, n / took, gcMs, b.zone.pairCount(), BenchNode.loadNote());
                 }
                 // wait until A has seen B's link go away before the next B binds the same port
                 long deadline = System.currentTimeMillis() + 10_000;

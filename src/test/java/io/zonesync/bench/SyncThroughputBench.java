@@ -54,6 +54,7 @@ public final class SyncThroughputBench {
                 BenchNode.waitOnline(a, b, 10_000);
                 Thread.sleep(200); // let both (empty) snapshots finish
                 System.gc();
+                long gc0 = BenchNode.gcMillis();
                 long t0 = System.nanoTime();
                 for (int i = 0; i < n; i++) {
                     a.zone.set(keys[i], values[i]);
@@ -63,14 +64,15 @@ public final class SyncThroughputBench {
                     throw new IllegalStateException("B got only " + arrived.get() + " of " + n);
                 }
                 double secs = (doneAt[0] - t0) / 1e9;
+                long gcMs = BenchNode.gcMillis() - gc0;
                 double rate = n / secs;
                 if (round >= 0) {
                     rates[round] = rate;
                 }
                 System.out.printf("%s: %d records A->B in %.3f s = %.0f records/s (A's writer done after"
-                        + " %.3f s = %.0f writes/s); B holds %d; %s%n", 
+                        + " %.3f s = %.0f writes/s); GC %d ms; B holds %d; %s%n", 
                         round < 0 ? "warm-up (not counted)" : "round " + (round + 1), n, secs, rate,
-                        (written - t0) / 1e9, n / ((written - t0) / 1e9), b.zone.pairCount(), BenchNode.loadNote());
+                        (written - t0) / 1e9, n / ((written - t0) / 1e9), gcMs, b.zone.pairCount(), BenchNode.loadNote());
             }
         }
         java.util.Arrays.sort(rates);
