@@ -1,0 +1,82 @@
+package io.zonesync.bench;
+
+import io.zonesync.keyval.KeyvalListener;
+import io.zonesync.keyval.KeyvalZone;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * (a) Sustained replication throughput: two nodes A and B on loopback, linked and idle; one thread
+ * writes N distinct keys (16-byte keys, 32-byte values) into A's keyval zone as fast as it can; the
+ * clock runs from the first write until B's zone has applied all N (counted by B's remoteChange).
+ *
+ * <p>Environment: KEYS (default 1000000), ROUNDS (default 3, best and median reported), SYNC_EXTRA
+ * (zone_sync directives, e.g. "zone_sync_buffers 8 64k;"), LOOP_THREADS (per node, default 1).
+ */
+public final class SyncThroughputBench {
+    public static void main(String[] args) throws Exception {
+        int n = BenchNode.intEnv("KEYS", 1_000_000);
+        int rounds = BenchNode.intEnv("ROUNDS", 3);
+        int warmups = BenchNode.intEnv("WARMUP_ROUNDS", 1);
+        String extra = BenchNode.env("SYNC_EXTRA", "");
+        int threads = BenchNode.intEnv("LOOP_THREADS", 1);
+        String label = BenchNode.env("LABEL", "default");
+        String[] values = new String[n];
+        String[] keys = new String[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = BenchNode.key(i);
+            values[i] = BenchNode.value(i);
+        }
+        double[] rates = new double[rounds];
+        for (int round = -warmups; round < rounds; round++) {
+            int[] ports = BenchNode.freePorts();
+            try (BenchNode a = new BenchNode("a", ports[0], ports[1], n, extra, threads);
+                    BenchNode b = new BenchNode("b", ports[1], ports[0], n, extra, threads)) {
+                AtomicLong arrived = new AtomicLong();
+                CountDownLatch all = new CountDownLatch(1);
+                long[] doneAt = new long[1];
+                b.onRemote(new KeyvalListener() {
+                    @Override
+                    public void localChange(KeyvalZone zone, String key) {
+                    }
+
+                    @Override
+                    public void remoteChange(KeyvalZone zone, String key) {
+                        if (arrived.incrementAndGet() == n) {
+                            doneAt[0] = System.nanoTime();
+                            all.countDown();
+                        }
+                    }
+                });
+                a.start();
+                b.start();
+                BenchNode.waitOnline(a, b, 10_000);
+                Thread.sleep(200); // let both (empty) snapshots finish
+                System.gc();
+                long gc0 = BenchNode.gcMillis();
+                long t0 = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    a.zone.set(keys[i], values[i]);
+                }
+                long written = System.nanoTime();
+                if (!all.await(300, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("B got only " + arrived.get() + " of " + n);
+                }
+                double secs = (doneAt[0] - t0) / 1e9;
+                long gcMs = BenchNode.gcMillis() - gc0;
+                double rate = n / secs;
+                if (round >= 0) {
+                    rates[round] = rate;
+                }
+                System.out.printf("%s: %d records A->B in %.3f s = %.0f records/s (A's writer done after"
+                        + " %.3f s = %.0f writes/s); GC %d ms; B holds %d; %s%n", 
+                        round < 0 ? "warm-up (not counted)" : "round " + (round + 1), n, secs, rate,
+                        (written - t0) / 1e9, n / ((written - t0) / 1e9), gcMs, b.zone.pairCount(), BenchNode.loadNote());
+            }
+        }
+        java.util.Arrays.sort(rates);
+        BenchNode.result("throughput." + label + ".best", rates[rates.length - 1], "records/s");
+        BenchNode.result("throughput." + label + ".median", rates[rates.length / 2], "records/s");
+    }
+}
