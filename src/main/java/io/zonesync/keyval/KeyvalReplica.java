@@ -42,16 +42,29 @@ public final class KeyvalReplica implements ReplicatedZone<String> {
     }
 
     @Override
-    public Iterator<String> keys() {
-        return zone.keys().iterator();
+    public Iterator<ZoneRecord> snapshot() {
+        Iterator<KeyvalRecord> records = zone.snapshotRecords();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return records.hasNext();
+            }
+
+            @Override
+            public ZoneRecord next() {
+                return toZoneRecord(records.next());
+            }
+        };
     }
 
     @Override
     public ZoneRecord export(String key) {
         KeyvalRecord r = zone.record(key);
-        if (r == null) {
-            return null;
-        }
+        return r == null ? null : toZoneRecord(r);
+    }
+
+    private static ZoneRecord toZoneRecord(KeyvalRecord r) {
+        String key = r.key();
         long ttl = r.ttlMs() == 0 ? ZoneRecord.NO_EXPIRY : r.ttlMs();
         byte[] k = key.getBytes(StandardCharsets.UTF_8);
         if (r.isDelete()) {

@@ -78,8 +78,8 @@ final class KeyvalStore {
     }
 
     /** Keys stored, tombstones included. */
-    java.util.List<String> keys() {
-        return new java.util.ArrayList<>(entries.keySet());
+    int size() {
+        return entries.size();
     }
 
     /** Stored pairs (not tombstones), swept or not. */

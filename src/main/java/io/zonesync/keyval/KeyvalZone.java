@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -391,9 +392,42 @@ public final class KeyvalZone {
         });
     }
 
-    /** Every key held, tombstones included, copied under the lock: what a snapshot walks. */
-    public List<String> keys() {
-        return read(store::keys);
+    /**
+     * What a snapshot sends: every key held with its entry as of now (entries are immutable, so
+     * the copy stays consistent without the lock), converted to records only as they are sent.
+     */
+    Iterator<KeyvalRecord> snapshotRecords() {
+        List<Map.Entry<String, KeyvalStore.Entry>> entries = read(() -> {
+            List<Map.Entry<String, KeyvalStore.Entry>> list = new ArrayList<>(store.size());
+            store.forEach((k, e) -> list.add(Map.entry(k, e)));
+            return list;
+        });
+        return new Iterator<>() {
+            private int next;
+            private KeyvalRecord ahead;
+
+            @Override
+            public boolean hasNext() {
+                if (ahead == null) {
+                    long now = clock.millis(); // lifetimes count from when the record is taken
+                    while (ahead == null && next < entries.size()) {
+                        Map.Entry<String, KeyvalStore.Entry> e = entries.get(next++);
+                        ahead = toRecord(e.getKey(), e.getValue(), now);
+                    }
+                }
+                return ahead != null;
+            }
+
+            @Override
+            public KeyvalRecord next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                KeyvalRecord r = ahead;
+                ahead = null;
+                return r;
+            }
+        };
     }
 
     /** Pairs held (tombstones not counted); an expired pair counts until the next sweep. */

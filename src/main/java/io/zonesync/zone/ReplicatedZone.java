@@ -18,8 +18,12 @@ public interface ReplicatedZone<K> {
     /** Live records (tombstones excluded), for {@code records_total}. */
     long recordCount();
 
-    /** Every key the zone holds, tombstones included; weakly consistent, for snapshots. */
-    Iterator<K> keys();
+    /**
+     * The zone's records as of now, tombstones included, for a snapshot: the zone takes its copy
+     * when called (cheaply: references, not encoded records) and encodes each record as the
+     * iterator reaches it, so its remaining lifetime is counted from when it is sent.
+     */
+    Iterator<ZoneRecord> snapshot();
 
     /**
      * The current state of {@code key} as a record to send, or null when there is nothing to send

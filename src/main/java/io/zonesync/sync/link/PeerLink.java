@@ -273,7 +273,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
 
     private <K> void addSession(ReplicatedZone<K> zone, ZoneSignature signature) {
         ZoneSession<K> s = new ZoneSession<>(zone, signature);
-        s.snapshot = zone.keys();
+        s.snapshot = zone.snapshot();
         sessions.put(zone.name(), s);
     }
 
@@ -492,25 +492,38 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         ByteBuf buf = channel.alloc().buffer(frameBudget);
         RecordBatchWriter w = RecordBatchWriter.begin(buf, s.signature, frameBudget);
         while (true) {
-            K key = fromSnapshot ? s.nextSnapshotKey() : s.nextPendingKey();
-            if (key == null) {
-                break;
+            K key = null;
+            ZoneRecord r;
+            if (fromSnapshot) {
+                r = s.nextSnapshotRecord();
+                if (r == null) {
+                    break;
+                }
+            } else {
+                key = s.nextPendingKey();
+                if (key == null) {
+                    break;
+                }
+                r = s.zone.export(key);
             }
-            ZoneRecord r = s.zone.export(key);
             if (r == null || r.ttlMs() == 0) {
                 continue;
             }
-            if (!RecordBatchWriter.fitsAlone(s.signature, r.key().length, r.payload().length, frameBudget)) {
+            int needed = s.frameHeaderSize + RecordBatchWriter.recordSize(r.key().length, r.payload().length);
+            if (needed > frameBudget) {
                 LOG.error("zone_sync: record of zone \"{}\" with key {} needs {} bytes, more than one"
                         + " zone_sync_buffers buffer ({} bytes): not synced", s.zone.name(),
-                        SyncRecord.printable(r.key()), RecordBatchWriter.headerSize(s.signature)
-                                + RecordBatchWriter.recordSize(r.key().length, r.payload().length), frameBudget);
+                        SyncRecord.printable(r.key()), needed, frameBudget);
                 continue;
             }
             long ttl = !r.expires() ? Protocol.NO_EXPIRY : Math.min(r.ttlMs(), Protocol.MAX_TTL_MILLIS);
             int flags = r.tombstone() ? Protocol.FLAG_TOMBSTONE : 0;
             if (!w.tryAdd(r.key(), r.tombstone() ? EMPTY : r.payload(), r.stamp(), flags, ttl)) {
-                s.putBack(key, fromSnapshot); // it goes first into the next frame
+                if (fromSnapshot) { // it goes first into the next frame
+                    s.putBack(r);
+                } else {
+                    s.putBack(key);
+                }
                 break;
             }
             if (fromSnapshot) {

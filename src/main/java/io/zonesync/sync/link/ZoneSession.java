@@ -2,6 +2,7 @@ package io.zonesync.sync.link;
 
 import io.zonesync.sync.proto.ZoneSignature;
 import io.zonesync.zone.ReplicatedZone;
+import io.zonesync.zone.ZoneRecord;
 import java.util.Iterator;
 
 /**
@@ -12,18 +13,21 @@ final class ZoneSession<K> {
     final ReplicatedZone<K> zone;
     final ZoneSignature signature;
     final PendingKeys<K> pending = new PendingKeys<>();
-    Iterator<K> snapshot;
+    /** Bytes of a RECORDS frame of this zone before its first record, computed once (it encodes the name). */
+    final int frameHeaderSize;
+    Iterator<ZoneRecord> snapshot;
     boolean snapshotBegun;
     boolean snapshotDone;
     long snapshotSent;
     long recordsSent;
     long recordsReceived;
     private K carryPending;
-    private K carrySnapshot;
+    private ZoneRecord carrySnapshot;
 
     ZoneSession(ReplicatedZone<K> zone, ZoneSignature signature) {
         this.zone = zone;
         this.signature = signature;
+        this.frameHeaderSize = io.zonesync.sync.proto.RecordBatchWriter.headerSize(signature);
     }
 
     K nextPendingKey() {
@@ -35,22 +39,23 @@ final class ZoneSession<K> {
         return pending.poll();
     }
 
-    K nextSnapshotKey() {
-        K k = carrySnapshot;
-        if (k != null) {
+    ZoneRecord nextSnapshotRecord() {
+        ZoneRecord r = carrySnapshot;
+        if (r != null) {
             carrySnapshot = null;
-            return k;
+            return r;
         }
         return snapshot.hasNext() ? snapshot.next() : null;
     }
 
-    /** A key whose record did not fit the frame being packed: it is the first of the next one. */
-    void putBack(K key, boolean fromSnapshot) {
-        if (fromSnapshot) {
-            carrySnapshot = key;
-        } else {
-            carryPending = key;
-        }
+    /** A pending key whose record did not fit the frame being packed: it is the first of the next one. */
+    void putBack(K key) {
+        carryPending = key;
+    }
+
+    /** The same for a snapshot record. */
+    void putBack(ZoneRecord record) {
+        carrySnapshot = record;
     }
 
     boolean hasPending() {

@@ -78,8 +78,9 @@ final class MapZone implements ReplicatedZone<String> {
     }
 
     @Override
-    public Iterator<String> keys() {
-        return entries.keySet().iterator();
+    public Iterator<ZoneRecord> snapshot() {
+        return new java.util.ArrayList<>(entries.keySet()).stream().map(this::export)
+                .filter(java.util.Objects::nonNull).iterator();
     }
 
     @Override
