@@ -148,19 +148,83 @@ public final class SyncCluster implements LinkHost {
         return out;
     }
 
-    private synchronized void startDialers(ZoneSyncSettings s) {
+    /** A node to keep dialled: its key (the address as text), the name it was configured by, its address. */
+    record PeerTarget(String key, String name, SocketAddress address) {
+    }
+
+    private static List<PeerTarget> staticTargets(ZoneSyncSettings s) {
+        List<PeerTarget> out = new ArrayList<>();
         for (ZoneSyncSettings.StaticPeer p : s.staticPeers()) {
-            if (dialers.containsKey(p.key())) {
+            out.add(new PeerTarget(p.key(), p.name(), p.address() != null ? p.address() : unixAddress(p)));
+        }
+        return out;
+    }
+
+    private void startDialers(ZoneSyncSettings s) {
+        reconcile(staticTargets(s), "the configuration");
+    }
+
+    /**
+     * Makes the dialled nodes these: new ones are dialled (and get a snapshot when their link comes
+     * up), missing ones are closed with GOODBYE REMOVED and not dialled again, ones a peer's REMOVED
+     * had stopped are tried again (our list changed), this node's own addresses are skipped.
+     */
+    synchronized void reconcile(Collection<PeerTarget> targets, String source) {
+        Map<String, PeerTarget> wanted = new LinkedHashMap<>();
+        for (PeerTarget t : targets) {
+            wanted.put(t.key(), t);
+        }
+        Set<Long> removedNow = new java.util.HashSet<>();
+        for (PeerDialer d : new ArrayList<>(dialers.values())) {
+            if (d.isStopped() && !d.isSelf() && wanted.containsKey(d.name())) {
+                dialers.remove(d.name()); // stopped by the peer's REMOVED: our list changed, try again
                 continue;
             }
-            PeerDialer d = new PeerDialer(this, p.key(), p.address() != null ? p.address() : unixAddress(p));
-            dialers.put(p.key(), d);
-            if (isOwnAddress(p)) {
+            if (!wanted.containsKey(d.name())) {
+                dialers.remove(d.name());
+                d.stop();
+                for (PeerLink l : linksTo(d)) {
+                    if (l.peerNodeId() != 0) {
+                        removedNow.add(l.peerNodeId());
+                    }
+                    l.goodbye(GoodbyeReason.REMOVED);
+                }
+                LOG.info(NOTICE, "zone_sync: node {} removed from {}", d.name(), source);
+            }
+        }
+        boolean added = false;
+        for (PeerTarget t : wanted.values()) {
+            if (dialers.containsKey(t.key())) {
+                continue;
+            }
+            added = true;
+            PeerDialer d = new PeerDialer(this, t.key(), t.address());
+            dialers.put(t.key(), d);
+            if (isOwnAddress(t.address())) {
                 d.markSelf();
             } else {
                 d.start();
             }
         }
+        // Refused from now on: the nodes just removed. A list that grew (a node may be back) or a
+        // reload forgets earlier removals; a DNS refresh that changed nothing keeps them.
+        if (added || !removedNow.isEmpty() || !source.equals("DNS")) {
+            removedNodes = Set.copyOf(removedNow);
+        }
+    }
+
+    /** The nodes a DNS name resolves to now (zone_sync_server ... resolve): dialled, or dropped when gone. */
+    public void discovered(Collection<InetSocketAddress> addresses) {
+        if (stopping) {
+            return;
+        }
+        List<PeerTarget> targets = new ArrayList<>();
+        for (InetSocketAddress a : addresses) {
+            String key = (a.getAddress().getHostAddress().indexOf(':') >= 0 ? "[" + a.getAddress().getHostAddress()
+                    + "]" : a.getAddress().getHostAddress()) + ":" + a.getPort();
+            targets.add(new PeerTarget(key, key, a));
+        }
+        reconcile(targets, "DNS");
     }
 
     private static SocketAddress unixAddress(ZoneSyncSettings.StaticPeer p) {
@@ -168,20 +232,20 @@ public final class SyncCluster implements LinkHost {
     }
 
     /** An address one of our listeners is bound to (a wildcard listener: any local address with its port). */
-    private boolean isOwnAddress(ZoneSyncSettings.StaticPeer p) {
+    private boolean isOwnAddress(SocketAddress target) {
         for (Channel c : listeners) {
             SocketAddress local = c.localAddress();
-            if (p.address() == null) {
-                if (local instanceof io.netty.channel.unix.DomainSocketAddress u
-                        && p.endpoint().unixPath().toString().equals(u.path())) {
+            if (target instanceof io.netty.channel.unix.DomainSocketAddress t) {
+                if (local instanceof io.netty.channel.unix.DomainSocketAddress u && t.path().equals(u.path())) {
                     return true;
                 }
                 continue;
             }
-            if (!(local instanceof InetSocketAddress l) || l.getPort() != p.address().getPort()) {
+            if (!(target instanceof InetSocketAddress p) || !(local instanceof InetSocketAddress l)
+                    || l.getPort() != p.getPort()) {
                 continue;
             }
-            InetAddress peer = p.address().getAddress();
+            InetAddress peer = p.getAddress();
             if (l.getAddress().isAnyLocalAddress()) {
                 if (isLocal(peer)) {
                     return true;
@@ -523,32 +587,9 @@ public final class SyncCluster implements LinkHost {
                 }
             }
         }
-        Map<String, ZoneSyncSettings.StaticPeer> wanted = new LinkedHashMap<>();
-        for (ZoneSyncSettings.StaticPeer p : next.staticPeers()) {
-            wanted.put(p.key(), p);
+        if (next.dnsNames().isEmpty()) {
+            reconcile(staticTargets(next), "the configuration");
         }
-        Set<Long> removedNow = new java.util.HashSet<>();
-        synchronized (this) {
-            for (PeerDialer d : new ArrayList<>(dialers.values())) {
-                if (d.isStopped() && !d.isSelf() && wanted.containsKey(d.name())) {
-                    dialers.remove(d.name()); // stopped by the peer's REMOVED: our list changed, try again
-                    continue;
-                }
-                if (!wanted.containsKey(d.name())) {
-                    dialers.remove(d.name());
-                    d.stop();
-                    for (PeerLink l : linksTo(d)) {
-                        if (l.peerNodeId() != 0) {
-                            removedNow.add(l.peerNodeId());
-                        }
-                        l.goodbye(GoodbyeReason.REMOVED);
-                    }
-                    LOG.info(NOTICE, "zone_sync: node {} removed from the configuration", d.name());
-                }
-            }
-        }
-        removedNodes = Set.copyOf(removedNow);
-        startDialers(next);
     }
 
     /** Links to the node a dialer stands for: by its learned id, its own link, or the peer's advertised address. */
