@@ -83,6 +83,32 @@ class SyncClusterIT {
     }
 
     @Test
+    void discoveredAddressesAreDialledAndAnAddressThatLeavesIsDroppedForGood() throws Exception {
+        List<Integer> ports = FreePorts.take(3);
+        List<EngineNode> nodes = new ArrayList<>();
+        List<InetSocketAddress> all = new ArrayList<>();
+        for (int p : ports) {
+            nodes.add(track(new EngineNode(transport, EngineNode.conf(p, List.of(), ""), "one")).start());
+            all.add(new InetSocketAddress("127.0.0.1", p));
+        }
+        for (EngineNode n : nodes) {
+            n.cluster.discovered(all); // what DNS would say: every node, each node's own address included
+        }
+        await().until(() -> nodes.stream().allMatch(n -> n.online() == 2));
+        nodes.get(2).zone().put("from-c", "1");
+        await().until(() -> "1".equals(nodes.get(0).zone().get("from-c")));
+
+        List<InetSocketAddress> withoutC = all.subList(0, 2);
+        nodes.get(0).cluster.discovered(withoutC);
+        nodes.get(1).cluster.discovered(withoutC);
+        await().until(() -> nodes.get(0).online() == 1 && nodes.get(1).online() == 1 && nodes.get(2).online() == 0);
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3)).until(() -> nodes.get(2).online() == 0);
+        nodes.get(0).zone().put("after", "1");
+        await().until(() -> "1".equals(nodes.get(1).zone().get("after")));
+        assertThat(nodes.get(2).zone().get("after")).isNull();
+    }
+
+    @Test
     void aDeleteDisappearsEverywhere() throws Exception {
         List<EngineNode> nodes = cluster(3, "");
         await().until(() -> nodes.stream().allMatch(n -> n.online() == 2));
