@@ -10,6 +10,10 @@ import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.ParsedConfig;
 import io.zonesync.config.Scope;
 import io.zonesync.http.api.ApiFeature;
+import io.zonesync.http.limitreq.LimitReqFeature;
+import io.zonesync.http.limitreq.LimitReqModule;
+import io.zonesync.http.limitreq.LimitReqZoneConf;
+import io.zonesync.http.limitreq.LimitReqZones;
 import io.zonesync.http.server.HttpConfig;
 import io.zonesync.http.server.HttpConfigCompiler;
 import io.zonesync.http.server.HttpCoreModule;
@@ -32,13 +36,15 @@ record CompiledConfig(
         CoreSettings core,
         KeyvalConfig.Both keyval,
         ZoneTable.Zones zones,
+        LimitReqZones.Prepared limitReq,
         HttpConfig http,
         List<StreamServerConf> streamServers,
         Optional<ZoneSyncSettings> sync) {
 
     /** Every feature's directives, in the order {@code -V} lists them. */
     static List<ConfModule> modules() {
-        return List.of(new CoreModule(), new HttpCoreModule(), new KeyvalModule(), new ApiFeature(null, null),
+        return List.of(new CoreModule(), new HttpCoreModule(), new KeyvalModule(), new LimitReqModule(),
+                new ApiFeature(null, null),
                 new StreamCoreModule(), new ZoneSyncModule());
     }
 
@@ -50,8 +56,11 @@ record CompiledConfig(
         CoreSettings core = CoreSettings.from(parsed);
         KeyvalConfig.Both keyval = KeyvalConfig.compile(parsed);
         ZoneTable.Zones zones = table.prepare(keyval);
-        HttpConfigCompiler compiler = new HttpConfigCompiler(
-                List.of(new KeyvalHttpFeature(keyval::http, zones::http), api), List.of());
+        java.util.Set<String> keyvalNames = new java.util.HashSet<>(zones.http().keySet());
+        keyvalNames.addAll(zones.stream().keySet());
+        LimitReqZones.Prepared limitReq = table.limitReq().prepare(LimitReqZoneConf.compileAll(parsed, keyvalNames));
+        HttpConfigCompiler compiler = new HttpConfigCompiler(List.of(new KeyvalHttpFeature(keyval::http, zones::http),
+                new LimitReqFeature(limitReq.zones()), api), List.of());
         HttpConfig http = compiler.compile(parsed);
         List<StreamServerConf> streamServers = List.of();
         Optional<ZoneSyncSettings> sync = Optional.empty();
@@ -68,6 +77,6 @@ record CompiledConfig(
                 }
             }
         }
-        return new CompiledConfig(parsed, core, keyval, zones, http, streamServers, sync);
+        return new CompiledConfig(parsed, core, keyval, zones, limitReq, http, streamServers, sync);
     }
 }

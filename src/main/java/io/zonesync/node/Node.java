@@ -64,8 +64,9 @@ public final class Node {
         this.zones = new ZoneTable(clock, hlc);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("zonesync-timer"));
         this.apiExecutor = Executors.newSingleThreadExecutor(daemon("zonesync-api"));
-        ApiState state = new NodeApiState(() -> current == null ? null : current.zones(), () -> sync,
-                generation::get, () -> loadTime);
+        ApiState state = new NodeApiState(() -> current == null ? null : current.zones(),
+                () -> current == null ? Map.of() : current.limitReq().zones(), () -> sync, generation::get,
+                () -> loadTime);
         this.api = new ApiFeature(new ApiHandler(state), apiExecutor);
         this.httpTransport = Transport.create(workerThreads, "zonesync-http");
         this.syncTransport = io.zonesync.net.Transport.create("zonesync-sync", 1);
@@ -79,7 +80,7 @@ public final class Node {
     /** Validates and compiles a configuration without starting anything ({@code -t}). */
     public static void check(ParsedConfig config) throws ConfigException {
         HybridLogicalClock throwaway = HybridLogicalClock.of(1, Clock.systemUTC());
-        ApiFeature api = new ApiFeature(new ApiHandler(new NodeApiState(() -> null, () -> null, () -> 0L,
+        ApiFeature api = new ApiFeature(new ApiHandler(new NodeApiState(() -> null, Map::of, () -> null, () -> 0L,
                 Instant::now)), Runnable::run);
         CompiledConfig.compile(config, new ZoneTable(Clock.systemUTC(), throwaway), api,
                 ZoneSyncSettings.HostResolver.SYSTEM);
@@ -105,6 +106,7 @@ public final class Node {
     private void begin(ParsedConfig config) throws ConfigException, IOException {
         CompiledConfig c = compile(config);
         zones.commit(c.zones(), scheduler);
+        zones.limitReq().commit(c.limitReq());
         current = c;
         loadTime = clock.instant();
         http = HttpRuntime.start(c.http(), httpTransport, false, clock);
@@ -124,9 +126,16 @@ public final class Node {
             return;
         }
         SyncCluster cluster = new SyncCluster(c.sync().get(), nodeId, hlc, clock, syncTransport);
-        cluster.setZones(zones.replicated(c.zones()));
+        cluster.setZones(replicated(c));
         cluster.start();
         sync = cluster;
+    }
+
+    /** The synced zones of a configuration: keyval, then limit_req. */
+    private List<io.zonesync.zone.ReplicatedZone<?>> replicated(CompiledConfig c) {
+        List<io.zonesync.zone.ReplicatedZone<?>> all = new java.util.ArrayList<>(zones.replicated(c.zones()));
+        all.addAll(zones.limitReq().replicated(c.limitReq()));
+        return all;
     }
 
     private static void warnAboutIdleStreamServers(CompiledConfig c) {
@@ -145,6 +154,7 @@ public final class Node {
     public synchronized void reload(ParsedConfig config) throws ConfigException, IOException {
         CompiledConfig next = compile(config);
         zones.commit(next.zones(), scheduler);
+        zones.limitReq().commit(next.limitReq());
         http.apply(next.http());
         SyncCluster cluster = sync;
         if (cluster != null && next.sync().isEmpty()) {
@@ -153,7 +163,7 @@ public final class Node {
         } else if (cluster == null) {
             startSync(next);
         } else {
-            cluster.reconfigure(next.sync().get(), zones.replicated(next.zones()));
+            cluster.reconfigure(next.sync().get(), replicated(next));
         }
         current = next;
         loadTime = clock.instant();

@@ -2,6 +2,7 @@ package io.zonesync.node;
 
 import io.zonesync.http.api.ApiState;
 import io.zonesync.http.api.NginxInfo;
+import io.zonesync.http.limitreq.LimitReqZone;
 import io.zonesync.http.vars.CoreVariables;
 import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.sync.cluster.SyncCluster;
@@ -16,13 +17,15 @@ import java.util.function.Supplier;
 /** The API's view of the running node: its current zones, its identity and the sync state. */
 final class NodeApiState implements ApiState {
     private final Supplier<ZoneTable.Zones> zones;
+    private final Supplier<Map<String, LimitReqZone>> limitReqZones;
     private final Supplier<SyncCluster> sync;
     private final Supplier<Long> generation;
     private final Supplier<Instant> loadTime;
 
-    NodeApiState(Supplier<ZoneTable.Zones> zones, Supplier<SyncCluster> sync, Supplier<Long> generation,
-            Supplier<Instant> loadTime) {
+    NodeApiState(Supplier<ZoneTable.Zones> zones, Supplier<Map<String, LimitReqZone>> limitReqZones,
+            Supplier<SyncCluster> sync, Supplier<Long> generation, Supplier<Instant> loadTime) {
         this.zones = zones;
+        this.limitReqZones = limitReqZones;
         this.sync = sync;
         this.generation = generation;
         this.loadTime = loadTime;
@@ -38,6 +41,11 @@ final class NodeApiState implements ApiState {
     public Map<String, KeyvalZone> streamKeyvalZones() {
         ZoneTable.Zones z = zones.get();
         return z == null ? Map.of() : z.stream();
+    }
+
+    @Override
+    public Map<String, LimitReqZone> httpLimitReqZones() {
+        return limitReqZones.get();
     }
 
     @Override

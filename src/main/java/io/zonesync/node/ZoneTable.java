@@ -1,6 +1,8 @@
 package io.zonesync.node;
 
 import io.zonesync.config.ConfigException;
+import io.zonesync.http.limitreq.LimitReqZones;
+import io.zonesync.http.limitreq.MonotonicClock;
 import io.zonesync.keyval.KeyvalConfig;
 import io.zonesync.keyval.KeyvalReplica;
 import io.zonesync.keyval.KeyvalStateFile;
@@ -53,10 +55,17 @@ final class ZoneTable {
     private final Map<String, KeyvalZoneConf> confByName = new HashMap<>();
     private final Map<KeyvalZone, KeyvalStateFile> stateFiles = new HashMap<>();
     private final Map<KeyvalZone, KeyvalReplica> replicas = new HashMap<>();
+    private final LimitReqZones limitReq;
 
     ZoneTable(Clock clock, StampSource stamps) {
         this.clock = clock;
         this.stamps = stamps;
+        this.limitReq = new LimitReqZones(MonotonicClock.system(), stamps);
+    }
+
+    /** The limit_req zones, which keep their own table (their buckets survive reloads the same way). */
+    LimitReqZones limitReq() {
+        return limitReq;
     }
 
     /**

@@ -20,7 +20,7 @@ import java.util.Objects;
 /**
  * The NGINX Plus API ({@code location /api { api [write=on]; }}) as a pure function of the request
  * and the node's {@link ApiState}: versions 1 to 9, {@code /N/}, {@code /N/nginx},
- * {@code /N/http/keyvals[/zone]}, {@code /N/stream/keyvals[/zone]} and {@code /N/stream/zone_sync/}.
+ * {@code /N/http/keyvals[/zone]}, {@code /N/http/limit_reqs[/zone]} (6+), {@code /N/stream/keyvals[/zone]} and {@code /N/stream/zone_sync/}.
  *
  * <p>Checks in order: version ({@code UnknownVersion}), write methods without {@code write=on}
  * ({@code MethodDisabled}), path ({@code PathNotFound}, {@code KeyvalNotFound}), method
@@ -94,7 +94,11 @@ public final class ApiHandler {
             return ok(nginx(query));
         }
         if (first.equals("http")) {
-            return section(request, version, path, query, state.httpKeyvalZones(), List.of("keyvals"));
+            if (version >= 6 && path.size() >= 2 && path.get(1).equals("limit_reqs")) {
+                return LimitReqApi.handle(request, path, query, state.httpLimitReqZones());
+            }
+            return section(request, version, path, query, state.httpKeyvalZones(),
+                    version >= 6 ? List.of("limit_reqs", "keyvals") : List.of("keyvals"));
         }
         if (first.equals("stream")) {
             List<String> endpoints = new ArrayList<>();
@@ -251,6 +255,10 @@ public final class ApiHandler {
         } catch (IllegalArgumentException e) {
             return s;
         }
+    }
+
+    static ApiResponse okJson(Object body) throws ApiError {
+        return ok(body);
     }
 
     private static ApiResponse ok(Object body) throws ApiError {

@@ -1,5 +1,6 @@
 package io.zonesync.http.api;
 
+import io.zonesync.http.limitreq.LimitReqZone;
 import io.zonesync.keyval.KeyvalZone;
 import java.util.Map;
 
@@ -12,6 +13,11 @@ public interface ApiState {
     Map<String, KeyvalZone> streamKeyvalZones();
 
     NginxInfo nginx();
+
+    /** The http limit_req zones by name, for {@code /N/http/limit_reqs} (version 6 and later). */
+    default Map<String, LimitReqZone> httpLimitReqZones() {
+        return Map.of();
+    }
 
     /**
      * The body of {@code GET /N/stream/zone_sync/} (any value Jackson can serialise, shaped as the

@@ -105,7 +105,7 @@ class ApiHandlerTest {
         assertThat(text(get(""))).isEqualTo("[1,2,3,4,5,6,7,8,9]");
         assertThat(text(get("/9/"))).isEqualTo("[\"nginx\",\"http\",\"stream\"]");
         assertThat(text(get("/9"))).isEqualTo("[\"nginx\",\"http\",\"stream\"]");
-        assertThat(text(get("/9/http/"))).isEqualTo("[\"keyvals\"]");
+        assertThat(text(get("/9/http/"))).isEqualTo("[\"limit_reqs\",\"keyvals\"]");
         assertThat(text(get("/9/stream/"))).isEqualTo("[\"keyvals\"]");
         assertThat(text(get("/1/stream/"))).isEqualTo("[]");
         zoneSync = Map.of("zones", Map.of(), "status", Map.of("bytes_in", 0, "msgs_in", 0, "msgs_out", 0,

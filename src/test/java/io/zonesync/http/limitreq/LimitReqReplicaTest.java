@@ -1,0 +1,157 @@
+package io.zonesync.http.limitreq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonesync.zone.Stamp;
+import io.zonesync.zone.StampSource;
+import io.zonesync.zone.ZoneRecord;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sync adapter: records carry a running count of accepted requests, so exporting twice (two
+ * links, a record put back into the next frame, a snapshot beside a live push) never loses or
+ * doubles a request; the receiver adds what is new since the last record from that node.
+ */
+class LimitReqReplicaTest {
+    private final TestClock clock = new TestClock();
+
+    private static StampSource stamps(long node) {
+        return new StampSource() {
+            private long hlc;
+
+            @Override
+            public synchronized Stamp next() {
+                return new Stamp(++hlc, node);
+            }
+
+            @Override
+            public void observe(Stamp remote) {
+            }
+        };
+    }
+
+    private final LimitReqReplica a = new LimitReqReplica(zone(), stamps(0xA));
+    private final LimitReqReplica b = new LimitReqReplica(zone(), stamps(0xB));
+    private final LimitReqReplica c = new LimitReqReplica(zone(), stamps(0xC));
+    private static final LimitKey K = LimitKey.of("client");
+
+    private LimitReqZone zone() {
+        return new LimitReqZone("one", 1 << 20, "$k", 1000, clock); // 1r/s
+    }
+
+    private static void accept(LimitReqReplica r, int n) {
+        for (int i = 0; i < n; i++) {
+            r.zone().lookup(K, Long.MAX_VALUE / 2, true);
+        }
+    }
+
+    private static long level(LimitReqReplica r) {
+        return r.zone().storedExcess(K);
+    }
+
+    @Test
+    void everyAcceptedRequestFiresTheListenerAndExportChangesNothing() {
+        List<LimitKey> changed = new ArrayList<>();
+        a.setChangeListener((z, key) -> changed.add(key));
+        accept(a, 3);
+        assertThat(changed).containsExactly(K, K, K);
+        ZoneRecord first = a.export(K);
+        ZoneRecord again = a.export(K);
+        assertThat(again.payload()).isEqualTo(first.payload());
+        assertThat(first.stamp().node()).isEqualTo(0xA);
+        assertThat(first.expires()).isFalse();
+        assertThat(a.export(LimitKey.of("absent"))).isNull();
+        assertThat(LimitReqRecord.decode(first.payload()).accepted()).isEqualTo(3);
+    }
+
+    @Test
+    void eachPeerAddsWhatIsNewSinceItsLastRecordFromTheSender() {
+        accept(a, 1);
+        b.applyRemote(a.export(K)); // first record from a: only where a's count starts
+        c.applyRemote(a.export(K));
+        assertThat(level(b)).isZero();
+        accept(a, 3);
+        ZoneRecord r = a.export(K);
+        b.applyRemote(r);
+        b.applyRemote(r); // the same record again (a frame put back, a snapshot overlapping) adds nothing
+        c.applyRemote(a.export(K)); // the second link exports too: c gets all three as well
+        assertThat(level(b)).isEqualTo(3000);
+        assertThat(level(c)).isEqualTo(3000);
+    }
+
+    @Test
+    void remoteRequestsLeakLikeLocalOnesAndCountAgainstLocalTraffic() {
+        accept(a, 1);
+        b.applyRemote(a.export(K));
+        accept(a, 2);
+        clock.at(500);
+        accept(b, 1); // b's state dates from a's first record: 0 - 500 + 1000
+        b.applyRemote(a.export(K)); // leak to now (nothing) and add a's two: 2500, as one node would have
+        assertThat(level(b)).isEqualTo(2500);
+        clock.at(1500);
+        // 2500 - 1000 + 1000 = 2500 > burst 1000: a single node would refuse this one too
+        assertThat(b.zone().lookup(K, 1000, true).outcome()).isEqualTo(LimitReqZone.Outcome.BUSY);
+    }
+
+    @Test
+    void aSnapshotRaisesTheLevelToThePeersLeakedByItsIdleTime() {
+        accept(a, 5); // level 4000 at t=0
+        clock.at(1000);
+        b.applyRemote(a.export(K)); // idle 1000 ms: 4000 - 1000
+        assertThat(level(b)).isEqualTo(3000);
+        accept(b, 1); // 3000 - 0 + 1000
+        a.applyRemote(b.export(K)); // b's first record at a: a = max(4000 - 1000, 4000 - 0)
+        assertThat(level(a)).isEqualTo(4000);
+        b.applyRemote(a.export(K)); // a's count did not move: b keeps max(4000, 4000)
+        assertThat(level(b)).isEqualTo(4000);
+    }
+
+    @Test
+    void countsThatPiledUpWhileApartLandNoHigherThanTheSendersOwnLevel() {
+        accept(a, 1);
+        b.applyRemote(a.export(K));
+        accept(a, 100); // level 100000 on a, no record reaches b
+        clock.at(95_000); // a's bucket drained to 5000 meanwhile
+        b.applyRemote(a.export(K));
+        assertThat(level(b)).as("5000 + one request, not 100 requests").isEqualTo(6000);
+    }
+
+    @Test
+    void aNewIncarnationOfTheKeyOnTheSenderStartsItsCountAfresh() {
+        accept(a, 1);
+        b.applyRemote(a.export(K));
+        LimitReqReplica a2 = new LimitReqReplica(zone(), stamps(0xA)); // a restarted or evicted the key
+        accept(a2, 2);
+        b.applyRemote(a2.export(K)); // other epoch: a base, not 2 - 1 requests
+        assertThat(level(b)).isEqualTo(1000); // a2's own level, merged by max
+        accept(a2, 1);
+        b.applyRemote(a2.export(K));
+        assertThat(level(b)).isEqualTo(2000);
+    }
+
+    @Test
+    void recordsOfUnknownKindsAreIgnored() {
+        byte[] payload = {9, 0, 0, 0, 0};
+        assertThat(b.applyRemote(new ZoneRecord(K.bytes(), payload, new Stamp(1, 0xA), false, -1))).isFalse();
+        assertThat(b.zone().size()).isZero();
+    }
+
+    @Test
+    void payloadRoundTripsAtTheLimitsOfItsFields() {
+        LimitReqZone.Export e = new LimitReqZone.Export(-1, Integer.MIN_VALUE, 0xFFFF_FFFFL, 0xFFFF_FFFEL);
+        assertThat(LimitReqRecord.decode(LimitReqRecord.encode(e))).isEqualTo(e);
+    }
+
+    @Test
+    void snapshotAndCountReflectTheZone() {
+        accept(a, 1);
+        a.zone().lookup(LimitKey.of("other"), 0, true);
+        List<LimitKey> keys = new ArrayList<>();
+        a.snapshot().forEachRemaining(r -> keys.add(LimitKey.of(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8))));
+        assertThat(keys).containsExactlyInAnyOrder(K, LimitKey.of("other"));
+        assertThat(a.recordCount()).isEqualTo(2);
+        assertThat(a.type().tag()).isEqualTo(3);
+    }
+}
