@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -216,7 +217,7 @@ public final class DnsMembership {
             long next = policy.nextDelayMs(minTtl, failed);
             logOutcome(failures, failed, next);
             List<InetAddress> after = addresses();
-            if (!after.equals(before)) {
+            if (!new HashSet<>(after).equals(new HashSet<>(before))) {
                 LOG.info(LogMarkers.NOTICE, "zone_sync: \"{}\" resolves to {} node(s) via {}: [{}] ({}); next lookup in {} ms",
                         endpoint, after.size(), lookup.describe(), hosts(after), String.join(", ", definite), next);
             }

@@ -164,7 +164,7 @@ public final class NettyDnsLookup implements DnsLookup {
                         result.complete(FamilyAnswer.noSuchName(family));
                         return;
                     }
-                    failure = text(server) + " answered " + code.toString().replaceAll("\\(\\d+\\)$", "");
+                    failure = text(server) + " answered " + rcodeName(code.intValue());
                 } catch (RuntimeException e) {
                     failure = text(server) + " sent an unusable answer: " + e.getMessage();
                 } finally {
@@ -183,6 +183,19 @@ public final class NettyDnsLookup implements DnsLookup {
                 result.complete(FamilyAnswer.failed(family, String.join("; ", failures)));
             }
         });
+    }
+
+    /** The RFC 1035 / 2136 mnemonic, as dig prints it. */
+    static String rcodeName(int code) {
+        return switch (code) {
+            case 1 -> "FORMERR";
+            case 2 -> "SERVFAIL";
+            case 4 -> "NOTIMP";
+            case 5 -> "REFUSED";
+            case 6 -> "YXDOMAIN";
+            case 9 -> "NOTAUTH";
+            default -> "rcode " + code;
+        };
     }
 
     private static String text(InetSocketAddress a) {
