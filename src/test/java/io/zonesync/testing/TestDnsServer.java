@@ -248,11 +248,6 @@ public final class TestDnsServer implements AutoCloseable {
                     DatagramDnsResponse response = new DatagramDnsResponse(query.recipient(), query.sender(), query.id());
                     send(ctx, query, response, false);
                 }
-
-                @Override
-                public boolean isSharable() {
-                    return true;
-                }
             };
         }
 
@@ -261,11 +256,6 @@ public final class TestDnsServer implements AutoCloseable {
                 @Override
                 protected void channelRead0(ChannelHandlerContext ctx, DnsQuery query) {
                     send(ctx, query, new DefaultDnsResponse(query.id()), true);
-                }
-
-                @Override
-                public boolean isSharable() {
-                    return true;
                 }
             };
         }
