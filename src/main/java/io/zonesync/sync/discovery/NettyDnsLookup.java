@@ -1,0 +1,216 @@
+package io.zonesync.sync.discovery;
+
+import io.netty.channel.AddressedEnvelope;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.dns.DefaultDnsQuestion;
+import io.netty.handler.codec.dns.DnsResponse;
+import io.netty.handler.codec.dns.DnsResponseCode;
+import io.netty.resolver.ResolvedAddressTypes;
+import io.netty.resolver.dns.DnsNameResolver;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.resolver.dns.DnsNameResolverTimeoutException;
+import io.netty.resolver.dns.NoopAuthoritativeDnsServerCache;
+import io.netty.resolver.dns.NoopDnsCache;
+import io.netty.resolver.dns.NoopDnsCnameCache;
+import io.netty.resolver.dns.SequentialDnsServerAddressStreamProvider;
+import io.netty.util.concurrent.Future;
+import io.zonesync.net.Endpoint;
+import io.zonesync.net.ResolverConf;
+import io.zonesync.net.Transport;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * {@link DnsLookup} on Netty's DNS client, configured as the {@code resolver} directive says.
+ *
+ * <p>Each query goes to the next name server in turn (round robin, as nginx does). A server that
+ * does not answer within {@code resolver_timeout}, or answers with anything but NOERROR or
+ * NXDOMAIN (SERVFAIL, REFUSED, ...), or sends an unusable reply, is skipped for the next one; the
+ * query fails when every server has been tried once. NXDOMAIN ends the query at once: it is a
+ * definite answer. Nothing is cached here (the caller schedules the next lookup from the TTLs),
+ * and neither /etc/hosts nor search domains apply: names are looked up as written. A truncated
+ * UDP answer is asked again over TCP.
+ */
+public final class NettyDnsLookup implements DnsLookup {
+    private final List<InetSocketAddress> servers;
+    private final List<AddressFamily> families;
+    private final long timeoutMs;
+    private final DnsNameResolver resolver;
+    private final AtomicInteger nextServer = new AtomicInteger();
+    private volatile boolean closed;
+
+    /**
+     * @param servers   the name servers, queried round robin
+     * @param families  the families looked up (A for IPv4, AAAA for IPv6), at least one
+     * @param timeoutMs how long to wait for one server's answer ({@code resolver_timeout})
+     * @param transport whose event loop and channel kind (epoll or NIO) the client uses
+     */
+    public NettyDnsLookup(List<InetSocketAddress> servers, List<AddressFamily> families, long timeoutMs,
+            Transport transport) {
+        if (servers.isEmpty()) {
+            throw new IllegalArgumentException("no name servers to look names up with");
+        }
+        if (families.isEmpty()) {
+            throw new IllegalArgumentException("no address family to look up: ipv4 and ipv6 are both off");
+        }
+        if (timeoutMs <= 0) {
+            throw new IllegalArgumentException("resolver timeout " + timeoutMs + " ms must be above 0");
+        }
+        this.servers = List.copyOf(servers);
+        this.families = List.copyOf(families);
+        this.timeoutMs = timeoutMs;
+        boolean epoll = transport.epoll();
+        this.resolver = new DnsNameResolverBuilder(transport.group().next())
+                .datagramChannelType(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .socketChannelType(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                .nameServerProvider(new SequentialDnsServerAddressStreamProvider(this.servers))
+                .queryTimeoutMillis(timeoutMs)
+                .resolveCache(NoopDnsCache.INSTANCE)
+                .cnameCache(NoopDnsCnameCache.INSTANCE)
+                .authoritativeDnsServerCache(NoopAuthoritativeDnsServerCache.INSTANCE)
+                .hostsFileEntriesResolver((host, types) -> null)
+                .searchDomains(List.of())
+                .ndots(1)
+                .recursionDesired(true)
+                .resolvedAddressTypes(families.contains(AddressFamily.IPV4)
+                        ? (families.contains(AddressFamily.IPV6) ? ResolvedAddressTypes.IPV4_PREFERRED
+                                : ResolvedAddressTypes.IPV4_ONLY)
+                        : ResolvedAddressTypes.IPV6_ONLY)
+                .build();
+    }
+
+    /** A lookup as {@code resolver} and {@code resolver_timeout} configure it. */
+    public static NettyDnsLookup fromConf(ResolverConf conf, Transport transport) throws UnknownHostException {
+        List<AddressFamily> families = new ArrayList<>();
+        if (conf.ipv4()) {
+            families.add(AddressFamily.IPV4);
+        }
+        if (conf.ipv6()) {
+            families.add(AddressFamily.IPV6);
+        }
+        return new NettyDnsLookup(nameServers(conf.servers()), families, conf.timeoutMs(), transport);
+    }
+
+    /**
+     * The socket addresses of the configured name servers. An IP literal is taken as is; a name
+     * is resolved once, now, with the system resolver, and each of its addresses is a server.
+     */
+    public static List<InetSocketAddress> nameServers(List<Endpoint> endpoints) throws UnknownHostException {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (Endpoint e : endpoints) {
+            InetAddress[] addresses;
+            try {
+                addresses = InetAddress.getAllByName(e.host());
+            } catch (UnknownHostException ex) {
+                throw new UnknownHostException("name server \"" + e + "\" of \"resolver\" could not be resolved: "
+                        + ex.getMessage());
+            }
+            for (InetAddress a : addresses) {
+                out.add(new InetSocketAddress(a, e.port()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public CompletionStage<DnsAnswer> lookup(String name) {
+        List<CompletableFuture<FamilyAnswer>> parts = new ArrayList<>(families.size());
+        for (AddressFamily f : families) {
+            CompletableFuture<FamilyAnswer> part = new CompletableFuture<>();
+            int start = Math.floorMod(nextServer.getAndIncrement(), servers.size());
+            ask(name, f, start, 0, new ArrayList<>(), part);
+            parts.add(part);
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenApply(done -> new DnsAnswer(name, parts.stream().map(CompletableFuture::join).toList()));
+    }
+
+    private void ask(String name, AddressFamily family, int start, int tried, List<String> failures,
+            CompletableFuture<FamilyAnswer> result) {
+        InetSocketAddress server = servers.get((start + tried) % servers.size());
+        if (closed) {
+            result.complete(FamilyAnswer.failed(family, "the resolver is closed"));
+            return;
+        }
+        Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> query;
+        try {
+            query = resolver.query(server, new DefaultDnsQuestion(name, family.recordType()));
+        } catch (RuntimeException e) {
+            result.complete(FamilyAnswer.failed(family, text(server) + ": " + e));
+            return;
+        }
+        query.addListener(done -> {
+            String failure;
+            if (done.isSuccess()) {
+                AddressedEnvelope<DnsResponse, InetSocketAddress> envelope = query.getNow();
+                try {
+                    DnsResponse response = envelope.content();
+                    DnsResponseCode code = response.code();
+                    if (code.equals(DnsResponseCode.NOERROR)) {
+                        result.complete(FamilyAnswer.answer(family, AnswerRecords.addresses(response, name, family)));
+                        return;
+                    }
+                    if (code.equals(DnsResponseCode.NXDOMAIN)) {
+                        result.complete(FamilyAnswer.noSuchName(family));
+                        return;
+                    }
+                    failure = text(server) + " answered " + rcodeName(code.intValue());
+                } catch (RuntimeException e) {
+                    failure = text(server) + " sent an unusable answer: " + e.getMessage();
+                } finally {
+                    envelope.release();
+                }
+            } else if (done.cause() instanceof DnsNameResolverTimeoutException) {
+                failure = text(server) + " did not answer within " + timeoutMs + " ms (resolver_timeout)";
+            } else {
+                Throwable cause = done.cause();
+                failure = text(server) + ": " + (cause.getMessage() == null ? cause.toString() : cause.getMessage());
+            }
+            failures.add(failure);
+            if (tried + 1 < servers.size()) {
+                ask(name, family, start, tried + 1, failures, result);
+            } else {
+                result.complete(FamilyAnswer.failed(family, String.join("; ", failures)));
+            }
+        });
+    }
+
+    /** The RFC 1035 / 2136 mnemonic, as dig prints it. */
+    static String rcodeName(int code) {
+        return switch (code) {
+            case 1 -> "FORMERR";
+            case 2 -> "SERVFAIL";
+            case 4 -> "NOTIMP";
+            case 5 -> "REFUSED";
+            case 6 -> "YXDOMAIN";
+            case 9 -> "NOTAUTH";
+            default -> "rcode " + code;
+        };
+    }
+
+    private static String text(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    @Override
+    public String describe() {
+        return servers.stream().map(NettyDnsLookup::text).collect(Collectors.joining(", "));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        resolver.close();
+    }
+}
