@@ -68,14 +68,6 @@ record CompiledConfig(
         if (stream != null) {
             streamServers = StreamServerConf.compileAll(Scope.root(parsed.root()).child(Context.STREAM, stream.block()));
             sync = ZoneSyncSettings.compile(streamServers, hosts);
-            if (sync.isPresent() && !sync.get().dnsNames().isEmpty()) {
-                for (Directive d : sync.get().server().scope().block().all("zone_sync_server")) {
-                    if (d.argCount() == 2) {
-                        throw d.error("zone_sync_server \"%s\" resolve: DNS discovery is not available in this"
-                                + " version yet; list the nodes without \"resolve\"", d.arg(0));
-                    }
-                }
-            }
         }
         return new CompiledConfig(parsed, core, keyval, zones, limitReq, http, streamServers, sync);
     }

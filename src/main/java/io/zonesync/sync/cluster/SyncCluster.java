@@ -10,6 +10,12 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.zonesync.net.Endpoint;
 import io.zonesync.net.Transport;
 import io.zonesync.stream.StreamListen;
+import io.zonesync.sync.discovery.DnsLookup;
+import io.zonesync.sync.discovery.DnsMembership;
+import io.zonesync.sync.discovery.Member;
+import io.zonesync.sync.discovery.NettyDnsLookup;
+import io.zonesync.sync.discovery.RefreshPolicy;
+import io.zonesync.sync.discovery.Scheduler;
 import io.zonesync.sync.link.LinkHost;
 import io.zonesync.sync.link.LinkState;
 import io.zonesync.sync.link.PeerLink;
@@ -68,6 +74,9 @@ public final class SyncCluster implements LinkHost {
     private final AtomicLong msgsIn = new AtomicLong();
     private final AtomicLong msgsOut = new AtomicLong();
     private volatile boolean stopping;
+    /** DNS discovery, when zone_sync_server names carry "resolve". */
+    private DnsLookup lookup;
+    private DnsMembership membership;
     /** Nodes removed from the configuration by the last reload: their links are refused. */
     private volatile Set<Long> removedNodes = Set.of();
 
@@ -137,6 +146,39 @@ public final class SyncCluster implements LinkHost {
             LOG.info(NOTICE, "zone_sync: listening on {}", f.channel().localAddress());
         }
         startDialers(settings);
+        startDiscovery(List.of());
+    }
+
+    /** Resolves the "resolve" names on their schedule; each change of the set reconciles the dialers. */
+    private synchronized void startDiscovery(List<Member> previous) throws IOException {
+        ZoneSyncSettings s = settings;
+        if (s.dnsNames().isEmpty()) {
+            return;
+        }
+        lookup = NettyDnsLookup.fromConf(s.resolver(), transport);
+        membership = new DnsMembership(s.dnsNames(), lookup, RefreshPolicy.of(s.resolver()),
+                Scheduler.on(transport.group().next()), change -> {
+                    List<InetSocketAddress> now = new ArrayList<>();
+                    for (Member m : change.current()) {
+                        now.add(m.address());
+                    }
+                    discovered(now);
+                });
+        membership.start(previous);
+    }
+
+    /** Stops discovery; returns the members it knew, for the next discovery to start from. */
+    private synchronized List<Member> stopDiscovery() {
+        List<Member> last = List.of();
+        if (membership != null) {
+            last = membership.stop();
+            membership = null;
+        }
+        if (lookup != null) {
+            lookup.close();
+            lookup = null;
+        }
+        return last;
     }
 
     /** The addresses the zone_sync listeners are bound to (port 0 resolved). */
@@ -510,6 +552,7 @@ public final class SyncCluster implements LinkHost {
     public void quit() {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
         stopping = true;
+        stopDiscovery();
         stopListeners();
         stopDialers();
         List<ChannelFuture> closing = new ArrayList<>();
@@ -534,6 +577,7 @@ public final class SyncCluster implements LinkHost {
     /** Closes everything at once. */
     public void stop() {
         stopping = true;
+        stopDiscovery();
         stopListeners();
         stopDialers();
         for (PeerLink l : new ArrayList<>(links)) {
@@ -587,8 +631,11 @@ public final class SyncCluster implements LinkHost {
                 }
             }
         }
+        List<Member> known = stopDiscovery();
         if (next.dnsNames().isEmpty()) {
             reconcile(staticTargets(next), "the configuration");
+        } else {
+            startDiscovery(known);
         }
     }
 
