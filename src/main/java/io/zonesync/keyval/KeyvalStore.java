@@ -1,5 +1,6 @@
 package io.zonesync.keyval;
 
+import java.nio.charset.StandardCharsets;
 import io.zonesync.zone.Stamp;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,8 +15,53 @@ import java.util.function.BiConsumer;
  */
 final class KeyvalStore {
 
-    /** A stored key: a value (null for a tombstone), an absolute expiry (0 = never), its stamp and cost. */
-    record Entry(String value, long expireAt, Stamp stamp, long cost) {
+    /**
+     * A stored key: a value (null for a tombstone), an absolute expiry (0 = never), its stamp and its
+     * cost. Immutable. Laid out for the heap (it is held once per key): the value as UTF-8 bytes and
+     * the stamp as two longs, so an entry is one 48-byte object plus the value's bytes; the value
+     * string and the stamp are made again when asked for.
+     */
+    static final class Entry {
+        private final byte[] value;
+        private final long expireAt;
+        private final long hlc;
+        private final long node;
+        private final int cost;
+
+        Entry(String value, long expireAt, Stamp stamp, long cost) {
+            this.value = value == null ? null : value.getBytes(StandardCharsets.UTF_8);
+            this.expireAt = expireAt;
+            this.hlc = stamp.hlc();
+            this.node = stamp.node();
+            this.cost = (int) Math.min(Integer.MAX_VALUE, cost);
+        }
+
+        String value() {
+            return value == null ? null : new String(value, StandardCharsets.UTF_8);
+        }
+
+        boolean isTombstone() {
+            return value == null;
+        }
+
+        long expireAt() {
+            return expireAt;
+        }
+
+        Stamp stamp() {
+            return new Stamp(hlc, node);
+        }
+
+        /** Whether this entry's stamp is older than {@code other} (without making a Stamp). */
+        boolean isOlderThan(Stamp other) {
+            int c = Long.compareUnsigned(hlc, other.hlc());
+            return c < 0 || c == 0 && Long.compareUnsigned(node, other.node()) < 0;
+        }
+
+        long cost() {
+            return cost;
+        }
+
         boolean liveAt(long now) {
             return value != null && (expireAt == 0 || now < expireAt);
         }
@@ -115,7 +161,7 @@ final class KeyvalStore {
         List<Map.Entry<String, Entry>> tombstones = new ArrayList<>();
         long tombstoneBytes = 0;
         for (Map.Entry<String, Entry> e : entries.entrySet()) {
-            if (e.getValue().value() == null) {
+            if (e.getValue().isTombstone()) {
                 tombstones.add(e);
                 tombstoneBytes += e.getValue().cost();
             }
@@ -162,7 +208,7 @@ final class KeyvalStore {
             return;
         }
         long until = now + tombstoneTtlMs;
-        if (old != null && old.value() != null && old.expireAt() > until) {
+        if (old != null && !old.isTombstone() && old.expireAt() > until) {
             until = old.expireAt();
         }
         store(key, new Entry(null, until, stamp, cost(key, null)));
@@ -170,15 +216,15 @@ final class KeyvalStore {
 
     void store(String key, Entry entry) {
         Entry old = entries.put(key, entry);
-        pairs += (entry.value() != null ? 1 : 0) - (old != null && old.value() != null ? 1 : 0);
+        pairs += (entry.isTombstone() ? 0 : 1) - (old != null && !old.isTombstone() ? 1 : 0);
         if (old != null) {
             used -= old.cost();
-            if (index != null && old.value() != null) {
+            if (index != null && !old.isTombstone()) {
                 index.remove(key);
             }
         }
         used += entry.cost();
-        if (index != null && entry.value() != null) {
+        if (index != null && !entry.isTombstone()) {
             index.add(key);
         }
         changes++;
@@ -187,9 +233,9 @@ final class KeyvalStore {
     void remove(String key) {
         Entry old = entries.remove(key);
         if (old != null) {
-            pairs -= old.value() != null ? 1 : 0;
+            pairs -= old.isTombstone() ? 0 : 1;
             used -= old.cost();
-            if (index != null && old.value() != null) {
+            if (index != null && !old.isTombstone()) {
                 index.remove(key);
             }
             changes++;

@@ -360,7 +360,7 @@ public final class KeyvalZone {
         try {
             long now = clock.millis();
             KeyvalStore.Entry old = store.entry(key);
-            if (old != null && !stamp.isNewerThan(old.stamp())) {
+            if (old != null && !old.isOlderThan(stamp)) {
                 return ApplyResult.STALE;
             }
             if (value == null) {
@@ -478,10 +478,10 @@ public final class KeyvalZone {
             long need = 0;
             for (Map.Entry<String, KeyvalStore.Entry> e : loaded) {
                 KeyvalStore.Entry in = e.getValue();
-                if (in.expiredAt(now) || (in.value() == null && !sync)) {
+                if (in.expiredAt(now) || (in.isTombstone() && !sync)) {
                     continue;
                 }
-                if (in.value() != null && !validKey(e.getKey())) {
+                if (!in.isTombstone() && !validKey(e.getKey())) {
                     throw invalidKey(e.getKey());
                 }
                 need += store.cost(e.getKey(), in.value());
