@@ -13,6 +13,13 @@ import io.zonesync.http.api.ApiFeature;
 import io.zonesync.http.server.HttpConfig;
 import io.zonesync.http.server.HttpConfigCompiler;
 import io.zonesync.http.server.HttpCoreModule;
+import io.zonesync.http.proxy.ProxyConfig;
+import io.zonesync.http.proxy.ProxyFeature;
+import io.zonesync.http.proxy.ProxyModule;
+import io.zonesync.http.proxy.UpstreamVariables;
+import io.zonesync.http.sticky.StickyModule;
+import io.zonesync.http.upstream.UpstreamGroup;
+import io.zonesync.http.upstream.UpstreamModule;
 import io.zonesync.keyval.KeyvalConfig;
 import io.zonesync.keyval.KeyvalHttpFeature;
 import io.zonesync.keyval.KeyvalModule;
@@ -21,6 +28,7 @@ import io.zonesync.stream.StreamServerConf;
 import io.zonesync.sync.cluster.ZoneSyncModule;
 import io.zonesync.sync.cluster.ZoneSyncSettings;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -34,11 +42,13 @@ record CompiledConfig(
         ZoneTable.Zones zones,
         HttpConfig http,
         List<StreamServerConf> streamServers,
-        Optional<ZoneSyncSettings> sync) {
+        Optional<ZoneSyncSettings> sync,
+        Map<String, UpstreamGroup> upstreams) {
 
     /** Every feature's directives, in the order {@code -V} lists them. */
     static List<ConfModule> modules() {
-        return List.of(new CoreModule(), new HttpCoreModule(), new KeyvalModule(), new ApiFeature(null, null),
+        return List.of(new CoreModule(), new HttpCoreModule(), new KeyvalModule(), new UpstreamModule(),
+                new StickyModule(), new ProxyModule(), new ApiFeature(null, null),
                 new StreamCoreModule(), new ZoneSyncModule());
     }
 
@@ -49,9 +59,11 @@ record CompiledConfig(
         registry.validate(parsed.root());
         CoreSettings core = CoreSettings.from(parsed);
         KeyvalConfig.Both keyval = KeyvalConfig.compile(parsed);
-        ZoneTable.Zones zones = table.prepare(keyval);
+        ProxyConfig proxyConfig = ProxyConfig.parse(parsed);
+        ZoneTable.Zones zones = table.prepare(keyval, proxyConfig.learnZones());
+        ProxyFeature proxy = new ProxyFeature(proxyConfig, zones::sticky, table.clock());
         HttpConfigCompiler compiler = new HttpConfigCompiler(
-                List.of(new KeyvalHttpFeature(keyval::http, zones::http), api), List.of());
+                List.of(new KeyvalHttpFeature(keyval::http, zones::http), proxy, api), List.of(new UpstreamVariables()));
         HttpConfig http = compiler.compile(parsed);
         List<StreamServerConf> streamServers = List.of();
         Optional<ZoneSyncSettings> sync = Optional.empty();
@@ -60,6 +72,6 @@ record CompiledConfig(
             streamServers = StreamServerConf.compileAll(Scope.root(parsed.root()).child(Context.STREAM, stream.block()));
             sync = ZoneSyncSettings.compile(streamServers, hosts);
         }
-        return new CompiledConfig(parsed, core, keyval, zones, http, streamServers, sync);
+        return new CompiledConfig(parsed, core, keyval, zones, http, streamServers, sync, proxy.groups());
     }
 }
