@@ -94,7 +94,12 @@ public final class ApiHandler {
             return ok(nginx(query));
         }
         if (first.equals("http")) {
-            return section(request, version, path, query, state.httpKeyvalZones(), List.of("keyvals"));
+            Map<String, io.zonesync.http.upstream.UpstreamGroup> upstreams = state.httpUpstreams();
+            if (path.size() >= 2 && path.get(1).equals("upstreams")) {
+                return upstreams(request, path, query, upstreams);
+            }
+            return section(request, version, path, query, state.httpKeyvalZones(),
+                    upstreams.isEmpty() ? List.of("keyvals") : List.of("keyvals", "upstreams"));
         }
         if (first.equals("stream")) {
             List<String> endpoints = new ArrayList<>();
@@ -116,6 +121,32 @@ public final class ApiHandler {
             return section(request, version, path, query, version >= 2 ? state.streamKeyvalZones() : null, endpoints);
         }
         throw ApiError.pathNotFound();
+    }
+
+    /** {@code /N/http/upstreams[/name]}: GET, and DELETE (reset statistics) on one group. */
+    private ApiResponse upstreams(ApiRequest request, List<String> path, Map<String, String> query,
+            Map<String, io.zonesync.http.upstream.UpstreamGroup> upstreams) throws ApiError {
+        if (path.size() == 2) {
+            requireRead(request);
+            return ok(UpstreamApi.all(upstreams, query));
+        }
+        io.zonesync.http.upstream.UpstreamGroup group = upstreams.get(path.get(2));
+        if (group == null) {
+            throw UpstreamApi.notFound();
+        }
+        if (path.size() > 3) {
+            throw ApiError.pathNotFound();
+        }
+        switch (request.method()) {
+            case "GET", "HEAD" -> {
+                return ok(UpstreamApi.one(group, query));
+            }
+            case "DELETE" -> {
+                group.resetStatistics();
+                return ApiResponse.empty(204);
+            }
+            default -> throw ApiError.methodNotSupported();
+        }
     }
 
     /** {@code /N/http/...} or {@code /N/stream/...}; {@code zones} null when keyvals do not exist in this version. */
