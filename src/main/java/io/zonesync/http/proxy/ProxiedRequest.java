@@ -11,16 +11,13 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.zonesync.http.server.BodyReceiver;
 import io.zonesync.http.server.HttpExchange;
-import io.zonesync.http.server.ResponseStream;
 import io.zonesync.http.upstream.Attempts;
 import io.zonesync.http.upstream.Outcome;
 import io.zonesync.http.upstream.Peer;
 import io.zonesync.http.upstream.StickyPolicy;
 import io.zonesync.http.upstream.UpstreamGroup;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,11 +58,10 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     private long received;
     private HttpResponse response;
     private boolean skipInformational;
-    private ScheduledFuture<?> readTimer;
-    private ScheduledFuture<?> sendTimer;
+    private final AttemptTimers timers;
     private int attemptNo;
 
-    private ResponseStream out;
+    private ResponseRelay out;
 
     ProxiedRequest(HttpExchange ex, ProxyRoute route, long now) {
         this.ex = ex;
@@ -74,6 +70,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         this.loop = ex.eventLoop();
         this.attempts = group.newAttempts();
         this.startedAt = now;
+        this.timers = new AttemptTimers(loop, route.settings().readTimeoutMs(), route.settings().sendTimeoutMs());
     }
 
     void start() {
@@ -190,14 +187,12 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         ch.flush();
         if (!ch.isWritable()) {
             ex.requestBody().pause();
-            if (sendTimer == null) {
-                int attempt = attemptNo;
-                sendTimer = loop.schedule(() -> {
-                    if (attempt == attemptNo && !finished) {
-                        failAttempt(NextUpstream.TIMEOUT, "upstream timed out while sending request to upstream");
-                    }
-                }, route.settings().sendTimeoutMs(), TimeUnit.MILLISECONDS);
-            }
+            int attempt = attemptNo;
+            timers.armSend(() -> {
+                if (attempt == attemptNo && !finished) {
+                    failAttempt(NextUpstream.TIMEOUT, "upstream timed out while sending request to upstream");
+                }
+            });
         } else {
             ex.requestBody().resume();
         }
@@ -205,8 +200,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
 
     @Override
     public void onWritable() {
-        cancel(sendTimer);
-        sendTimer = null;
+        timers.cancelSend();
         if (!finished) {
             ex.requestBody().resume();
         }
@@ -242,7 +236,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         if (sticky != null) {
             sticky.onHeaders(peer, headers);
         }
-        out = ex.startResponse(status, headers);
+        out = new ResponseRelay(ex.startResponse(status, headers));
     }
 
     @Override
@@ -261,21 +255,13 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         received += data.readableBytes();
         if (data.isReadable()) {
             Channel upstream = ch;
-            out.write(data).addListener(f -> {
-                if (!f.isSuccess() && !finished && ch == upstream) {
+            out.pass(data, upstream, () -> ch == upstream, () -> {
+                if (!finished && ch == upstream) {
                     LOG.info("client closed the connection while the response from upstream \"{}\" was being sent",
                             group.name());
                     abandon(Outcome.OK);
                 }
             });
-            if (!out.isWritable()) {
-                upstream.config().setAutoRead(false);
-                out.whenWritable(() -> {
-                    if (ch == upstream) {
-                        upstream.config().setAutoRead(true);
-                    }
-                });
-            }
         } else {
             c.release();
         }
@@ -346,9 +332,8 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     }
 
     private void armReadTimer() {
-        cancel(readTimer);
         int attempt = attemptNo;
-        readTimer = loop.schedule(() -> {
+        timers.armRead(() -> {
             if (attempt != attemptNo || finished) {
                 return;
             }
@@ -358,7 +343,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
             } else {
                 failAttempt(NextUpstream.TIMEOUT, "upstream timed out while reading response header from upstream");
             }
-        }, route.settings().readTimeoutMs(), TimeUnit.MILLISECONDS);
+        });
     }
 
     // ---- failure ----
@@ -379,21 +364,10 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         }
     }
 
-    /** nginx's rules for passing a request on: tries left, body resendable, idempotent once sent, limits. */
+    /** nginx's rules for passing a request on: tries left, body resendable, then the settings' limits. */
     private boolean mayRetry() {
-        ProxySettings s = route.settings();
-        if (attempts.remaining() <= 0 || !body.canResend()) {
-            return false;
-        }
-        if (s.nextTries() > 0 && tries >= s.nextTries()) {
-            return false;
-        }
-        if (s.nextTimeoutMs() > 0 && ex.nowMillis() - startedAt >= s.nextTimeoutMs()) {
-            return false;
-        }
-        String m = ex.method();
-        boolean idempotent = !(m.equals("POST") || m.equals("LOCK") || m.equals("PATCH"));
-        return !headSent || idempotent || s.next().contains(NextUpstream.NON_IDEMPOTENT);
+        return attempts.remaining() > 0 && body.canResend()
+                && route.settings().allowsNext(tries, ex.nowMillis() - startedAt, ex.method(), headSent);
     }
 
     /** Ends without a usable response: an error page. */
@@ -438,15 +412,6 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     }
 
     private void cancelTimers() {
-        cancel(readTimer);
-        cancel(sendTimer);
-        readTimer = null;
-        sendTimer = null;
-    }
-
-    private static void cancel(ScheduledFuture<?> f) {
-        if (f != null) {
-            f.cancel(false);
-        }
+        timers.cancelAll();
     }
 }

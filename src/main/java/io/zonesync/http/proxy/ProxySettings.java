@@ -29,6 +29,22 @@ record ProxySettings(List<HeaderSetting> headers, long connectTimeoutMs, long re
     }
 
     /**
+     * Whether {@code proxy_next_upstream_tries}, {@code proxy_next_upstream_timeout} and the
+     * non-idempotent rule let a request that failed its {@code tries}-th attempt go on: POST, LOCK
+     * and PATCH are not passed on once their request was sent, unless {@code non_idempotent}.
+     */
+    boolean allowsNext(int tries, long elapsedMs, String method, boolean requestSent) {
+        if (nextTries > 0 && tries >= nextTries) {
+            return false;
+        }
+        if (nextTimeoutMs > 0 && elapsedMs >= nextTimeoutMs) {
+            return false;
+        }
+        boolean idempotent = !(method.equals("POST") || method.equals("LOCK") || method.equals("PATCH"));
+        return !requestSent || idempotent || next.contains(NextUpstream.NON_IDEMPOTENT);
+    }
+
+    /**
      * @param keepaliveUpstream whether the upstream caches connections: with HTTP/1.1 the default
      *        {@code Connection: close} is then left out so connections can be reused
      */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonesync.node.Node;
 import io.zonesync.testing.FreePorts;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -124,6 +125,29 @@ class UpstreamFailureTest {
         HttpResponse<String> plain = get("/plain/503");
         assertThat(plain.statusCode()).isEqualTo(503);
         assertThat(a.requests.get() + b.requests.get()).isEqualTo(3);
+    }
+
+    @Test
+    void garbageFromUpstreamIsAnInvalidHeader502() throws Exception {
+        java.net.ServerSocket garbage = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        closeMe.add(garbage);
+        Thread t = new Thread(() -> {
+            while (!garbage.isClosed()) {
+                try (java.net.Socket s = garbage.accept()) {
+                    s.getInputStream().read(new byte[1024]);
+                    s.getOutputStream().write("SPDY/9 what\r\n\u0001\u0002\r\n\r\n".getBytes(
+                            java.nio.charset.StandardCharsets.ISO_8859_1));
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        node("server { listen 127.0.0.1:0; location / { proxy_pass http://127.0.0.1:" + garbage.getLocalPort()
+                + "; } }");
+        assertThat(get("/").statusCode()).isEqualTo(502);
+        assertThat(get("/again").statusCode()).isEqualTo(502);
     }
 
     @Test
