@@ -17,6 +17,13 @@ import io.zonesync.http.limitreq.LimitReqZones;
 import io.zonesync.http.server.HttpConfig;
 import io.zonesync.http.server.HttpConfigCompiler;
 import io.zonesync.http.server.HttpCoreModule;
+import io.zonesync.http.proxy.ProxyConfig;
+import io.zonesync.http.proxy.ProxyFeature;
+import io.zonesync.http.proxy.ProxyModule;
+import io.zonesync.http.proxy.UpstreamVariables;
+import io.zonesync.http.sticky.StickyModule;
+import io.zonesync.http.upstream.UpstreamGroup;
+import io.zonesync.http.upstream.UpstreamModule;
 import io.zonesync.keyval.KeyvalConfig;
 import io.zonesync.keyval.KeyvalHttpFeature;
 import io.zonesync.keyval.KeyvalModule;
@@ -25,6 +32,7 @@ import io.zonesync.stream.StreamServerConf;
 import io.zonesync.sync.cluster.ZoneSyncModule;
 import io.zonesync.sync.cluster.ZoneSyncSettings;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -39,12 +47,13 @@ record CompiledConfig(
         LimitReqZones.Prepared limitReq,
         HttpConfig http,
         List<StreamServerConf> streamServers,
-        Optional<ZoneSyncSettings> sync) {
+        Optional<ZoneSyncSettings> sync,
+        Map<String, UpstreamGroup> upstreams) {
 
     /** Every feature's directives, in the order {@code -V} lists them. */
     static List<ConfModule> modules() {
         return List.of(new CoreModule(), new HttpCoreModule(), new KeyvalModule(), new LimitReqModule(),
-                new ApiFeature(null, null),
+                new UpstreamModule(), new StickyModule(), new ProxyModule(), new ApiFeature(null, null),
                 new StreamCoreModule(), new ZoneSyncModule());
     }
 
@@ -55,12 +64,15 @@ record CompiledConfig(
         registry.validate(parsed.root());
         CoreSettings core = CoreSettings.from(parsed);
         KeyvalConfig.Both keyval = KeyvalConfig.compile(parsed);
-        ZoneTable.Zones zones = table.prepare(keyval);
+        ProxyConfig proxyConfig = ProxyConfig.parse(parsed);
+        ZoneTable.Zones zones = table.prepare(keyval, proxyConfig.learnZones());
         java.util.Set<String> keyvalNames = new java.util.HashSet<>(zones.http().keySet());
         keyvalNames.addAll(zones.stream().keySet());
+        keyvalNames.addAll(zones.sticky().keySet());
         LimitReqZones.Prepared limitReq = table.limitReq().prepare(LimitReqZoneConf.compileAll(parsed, keyvalNames));
+        ProxyFeature proxy = new ProxyFeature(proxyConfig, zones::sticky, table.clock());
         HttpConfigCompiler compiler = new HttpConfigCompiler(List.of(new KeyvalHttpFeature(keyval::http, zones::http),
-                new LimitReqFeature(limitReq.zones()), api), List.of());
+                new LimitReqFeature(limitReq.zones()), proxy, api), List.of(new UpstreamVariables()));
         HttpConfig http = compiler.compile(parsed);
         List<StreamServerConf> streamServers = List.of();
         Optional<ZoneSyncSettings> sync = Optional.empty();
@@ -69,6 +81,6 @@ record CompiledConfig(
             streamServers = StreamServerConf.compileAll(Scope.root(parsed.root()).child(Context.STREAM, stream.block()));
             sync = ZoneSyncSettings.compile(streamServers, hosts);
         }
-        return new CompiledConfig(parsed, core, keyval, zones, limitReq, http, streamServers, sync);
+        return new CompiledConfig(parsed, core, keyval, zones, limitReq, http, streamServers, sync, proxy.groups());
     }
 }

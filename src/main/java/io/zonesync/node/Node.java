@@ -5,7 +5,6 @@ import io.zonesync.config.ConfigException;
 import io.zonesync.config.ParsedConfig;
 import io.zonesync.http.api.ApiFeature;
 import io.zonesync.http.api.ApiHandler;
-import io.zonesync.http.api.ApiState;
 import io.zonesync.http.server.HttpRuntime;
 import io.zonesync.http.server.Transport;
 import io.zonesync.log.LogMarkers;
@@ -64,9 +63,10 @@ public final class Node {
         this.zones = new ZoneTable(clock, hlc);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("zonesync-timer"));
         this.apiExecutor = Executors.newSingleThreadExecutor(daemon("zonesync-api"));
-        ApiState state = new NodeApiState(() -> current == null ? null : current.zones(),
+        NodeApiState state = new NodeApiState(() -> current == null ? null : current.zones(),
                 () -> current == null ? Map.of() : current.limitReq().zones(), () -> sync, generation::get,
                 () -> loadTime);
+        state.upstreams(() -> current == null ? null : current.upstreams());
         this.api = new ApiFeature(new ApiHandler(state), apiExecutor);
         this.httpTransport = Transport.create(workerThreads, "zonesync-http");
         this.syncTransport = io.zonesync.net.Transport.create("zonesync-sync", 1);

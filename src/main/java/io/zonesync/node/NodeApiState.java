@@ -21,6 +21,7 @@ final class NodeApiState implements ApiState {
     private final Supplier<SyncCluster> sync;
     private final Supplier<Long> generation;
     private final Supplier<Instant> loadTime;
+    private volatile Supplier<Map<String, io.zonesync.http.upstream.UpstreamGroup>> upstreams;
 
     NodeApiState(Supplier<ZoneTable.Zones> zones, Supplier<Map<String, LimitReqZone>> limitReqZones,
             Supplier<SyncCluster> sync, Supplier<Long> generation, Supplier<Instant> loadTime) {
@@ -29,6 +30,11 @@ final class NodeApiState implements ApiState {
         this.sync = sync;
         this.generation = generation;
         this.loadTime = loadTime;
+    }
+
+    /** Where the current configuration's upstream groups come from (set once the node exists). */
+    void upstreams(Supplier<Map<String, io.zonesync.http.upstream.UpstreamGroup>> source) {
+        this.upstreams = source;
     }
 
     @Override
@@ -46,6 +52,21 @@ final class NodeApiState implements ApiState {
     @Override
     public Map<String, LimitReqZone> httpLimitReqZones() {
         return limitReqZones.get();
+    }
+
+    @Override
+    public Map<String, io.zonesync.http.upstream.UpstreamGroup> httpUpstreams() {
+        Supplier<Map<String, io.zonesync.http.upstream.UpstreamGroup>> u = upstreams;
+        Map<String, io.zonesync.http.upstream.UpstreamGroup> all = u == null ? null : u.get();
+        Map<String, io.zonesync.http.upstream.UpstreamGroup> out = new LinkedHashMap<>();
+        if (all != null) {
+            all.forEach((name, g) -> {
+                if (g.spec().zone() != null) {
+                    out.put(name, g);
+                }
+            });
+        }
+        return out;
     }
 
     @Override

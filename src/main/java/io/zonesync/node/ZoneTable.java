@@ -3,6 +3,9 @@ package io.zonesync.node;
 import io.zonesync.config.ConfigException;
 import io.zonesync.http.limitreq.LimitReqZones;
 import io.zonesync.http.limitreq.MonotonicClock;
+import io.zonesync.http.sticky.SessionZone;
+import io.zonesync.http.sticky.StickyReplica;
+import io.zonesync.http.sticky.StickySpec;
 import io.zonesync.keyval.KeyvalConfig;
 import io.zonesync.keyval.KeyvalReplica;
 import io.zonesync.keyval.KeyvalStateFile;
@@ -32,13 +35,20 @@ final class ZoneTable {
     /** How long a burst of remote changes may wait before the state file is saved. */
     static final long STATE_SAVE_DEBOUNCE_MS = 1000;
 
-    /** The zones of one configuration, by name, for http and stream. */
-    record Zones(Map<String, KeyvalZone> http, Map<String, KeyvalZone> stream, Map<KeyvalZone, KeyvalZoneConf> confs) {
-        List<ReplicatedZone<?>> replicated(Map<KeyvalZone, KeyvalReplica> replicas) {
+    /** The zones of one configuration, by name: keyval for http and stream, and sticky learn sessions. */
+    record Zones(Map<String, KeyvalZone> http, Map<String, KeyvalZone> stream, Map<KeyvalZone, KeyvalZoneConf> confs,
+            Map<String, SessionZone> sticky) {
+        List<ReplicatedZone<?>> replicated(Map<KeyvalZone, KeyvalReplica> replicas,
+                Map<SessionZone, StickyReplica> stickyReplicas) {
             List<ReplicatedZone<?>> out = new ArrayList<>();
             for (Map.Entry<KeyvalZone, KeyvalZoneConf> e : confs.entrySet()) {
                 if (e.getValue().sync()) {
                     out.add(replicas.computeIfAbsent(e.getKey(), KeyvalReplica::new));
+                }
+            }
+            for (SessionZone z : sticky.values()) {
+                if (z.sync()) {
+                    out.add(stickyReplicas.computeIfAbsent(z, StickyReplica::new));
                 }
             }
             return out;
@@ -56,6 +66,8 @@ final class ZoneTable {
     private final Map<KeyvalZone, KeyvalStateFile> stateFiles = new HashMap<>();
     private final Map<KeyvalZone, KeyvalReplica> replicas = new HashMap<>();
     private final LimitReqZones limitReq;
+    private final Map<String, SessionZone> stickyByName = new HashMap<>();
+    private final Map<SessionZone, StickyReplica> stickyReplicas = new HashMap<>();
 
     ZoneTable(Clock clock, StampSource stamps) {
         this.clock = clock;
@@ -73,7 +85,11 @@ final class ZoneTable {
      * otherwise. Nothing is opened or closed here, so a configuration that fails later leaves the
      * table as it was.
      */
-    synchronized Zones prepare(KeyvalConfig.Both keyval) throws ConfigException {
+    Clock clock() {
+        return clock;
+    }
+
+    synchronized Zones prepare(KeyvalConfig.Both keyval, List<StickySpec.Learn> learn) throws ConfigException {
         Map<String, KeyvalZone> http = new LinkedHashMap<>();
         Map<String, KeyvalZone> stream = new LinkedHashMap<>();
         Map<KeyvalZone, KeyvalZoneConf> confs = new LinkedHashMap<>();
@@ -93,7 +109,33 @@ final class ZoneTable {
                 confs.put(zone, c);
             }
         }
-        return new Zones(Map.copyOf(http), Map.copyOf(stream), confs);
+        Map<String, SessionZone> sticky = new LinkedHashMap<>();
+        for (StickySpec.Learn l : learn) {
+            KeyvalZoneConf other = seen.get(l.zone());
+            if (other != null) {
+                throw l.directive().error("the shared memory zone \"%s\" is already declared for a different use"
+                        + " in %s", l.zone(), other.where());
+            }
+            sticky.put(l.zone(), reusableSticky(l));
+        }
+        return new Zones(Map.copyOf(http), Map.copyOf(stream), confs, Map.copyOf(sticky));
+    }
+
+    /** The session zone for {@code l}: the current one if only the size or timeout changed, else a new one. */
+    private SessionZone reusableSticky(StickySpec.Learn l) throws ConfigException {
+        SessionZone existing = stickyByName.get(l.zone());
+        if (existing != null && !existing.upstream().equals(l.upstream())) {
+            throw l.directive().error("sticky zone \"%s\" is used in upstream \"%s\" while previously it was used"
+                    + " in upstream \"%s\"", l.zone(), l.upstream(), existing.upstream());
+        }
+        if (existing != null && existing.sync() == l.sync()) {
+            if (existing.sizeBytes() != l.sizeBytes() || existing.timeoutMs() != l.timeoutMs()) {
+                LOG.warn("sticky zone \"{}\": a new size or timeout applies after a restart; the zone keeps its"
+                        + " sessions with the old settings until then", l.zone());
+            }
+            return existing;
+        }
+        return new SessionZone(l.zone(), l.upstream(), l.sizeBytes(), l.timeoutMs(), l.sync(), clock, stamps);
     }
 
     private KeyvalZone reusable(KeyvalZoneConf c) {
@@ -144,19 +186,27 @@ final class ZoneTable {
             confByName.put(e.getValue().name(), e.getValue());
         }
         replicas.keySet().retainAll(zones.confs().keySet());
+        stickyByName.clear();
+        stickyByName.putAll(zones.sticky());
+        stickyReplicas.keySet().retainAll(zones.sticky().values());
     }
 
     synchronized List<ReplicatedZone<?>> replicated(Zones zones) {
-        return zones.replicated(replicas);
+        return zones.replicated(replicas, stickyReplicas);
     }
 
     /** Removes what expired; called every second. */
     void expire() {
         List<KeyvalZone> zones;
+        List<SessionZone> sessions;
         synchronized (this) {
             zones = new ArrayList<>(byName.values());
+            sessions = new ArrayList<>(stickyByName.values());
         }
         for (KeyvalZone z : zones) {
+            z.expire();
+        }
+        for (SessionZone z : sessions) {
             z.expire();
         }
     }

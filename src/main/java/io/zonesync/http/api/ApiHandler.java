@@ -97,8 +97,19 @@ public final class ApiHandler {
             if (version >= 6 && path.size() >= 2 && path.get(1).equals("limit_reqs")) {
                 return LimitReqApi.handle(request, path, query, state.httpLimitReqZones());
             }
-            return section(request, version, path, query, state.httpKeyvalZones(),
-                    version >= 6 ? List.of("limit_reqs", "keyvals") : List.of("keyvals"));
+            Map<String, io.zonesync.http.upstream.UpstreamGroup> upstreams = state.httpUpstreams();
+            if (path.size() >= 2 && path.get(1).equals("upstreams")) {
+                return upstreams(request, path, query, upstreams);
+            }
+            List<String> endpoints = new ArrayList<>();
+            if (version >= 6) {
+                endpoints.add("limit_reqs");
+            }
+            endpoints.add("keyvals");
+            if (!upstreams.isEmpty()) {
+                endpoints.add("upstreams");
+            }
+            return section(request, version, path, query, state.httpKeyvalZones(), endpoints);
         }
         if (first.equals("stream")) {
             List<String> endpoints = new ArrayList<>();
@@ -120,6 +131,32 @@ public final class ApiHandler {
             return section(request, version, path, query, version >= 2 ? state.streamKeyvalZones() : null, endpoints);
         }
         throw ApiError.pathNotFound();
+    }
+
+    /** {@code /N/http/upstreams[/name]}: GET, and DELETE (reset statistics) on one group. */
+    private ApiResponse upstreams(ApiRequest request, List<String> path, Map<String, String> query,
+            Map<String, io.zonesync.http.upstream.UpstreamGroup> upstreams) throws ApiError {
+        if (path.size() == 2) {
+            requireRead(request);
+            return ok(UpstreamApi.all(upstreams, query));
+        }
+        io.zonesync.http.upstream.UpstreamGroup group = upstreams.get(path.get(2));
+        if (group == null) {
+            throw UpstreamApi.notFound();
+        }
+        if (path.size() > 3) {
+            throw ApiError.pathNotFound();
+        }
+        switch (request.method()) {
+            case "GET", "HEAD" -> {
+                return ok(UpstreamApi.one(group, query));
+            }
+            case "DELETE" -> {
+                group.resetStatistics();
+                return ApiResponse.empty(204);
+            }
+            default -> throw ApiError.methodNotSupported();
+        }
     }
 
     /** {@code /N/http/...} or {@code /N/stream/...}; {@code zones} null when keyvals do not exist in this version. */

@@ -19,6 +19,11 @@ public interface ApiState {
         return Map.of();
     }
 
+    /** The http upstream groups that have a {@code zone} (those the API shows), by name. */
+    default Map<String, io.zonesync.http.upstream.UpstreamGroup> httpUpstreams() {
+        return Map.of();
+    }
+
     /**
      * The body of {@code GET /N/stream/zone_sync/} (any value Jackson can serialise, shaped as the
      * spec's NginxStreamZoneSync), or null when zone_sync is not configured; the API then answers

@@ -53,28 +53,7 @@ public final class LimitReqReplica implements ReplicatedZone<LimitKey> {
 
     @Override
     public Iterator<ZoneRecord> snapshot() {
-        Iterator<LimitKey> keys = zone.keys();
-        return new Iterator<>() {
-            private ZoneRecord ahead;
-
-            @Override
-            public boolean hasNext() {
-                while (ahead == null && keys.hasNext()) {
-                    ahead = export(keys.next());
-                }
-                return ahead != null;
-            }
-
-            @Override
-            public ZoneRecord next() {
-                if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
-                }
-                ZoneRecord r = ahead;
-                ahead = null;
-                return r;
-            }
-        };
+        return new io.zonesync.zone.ExportingIterator<>(zone.keys(), this::export);
     }
 
     @Override

@@ -1,0 +1,417 @@
+package io.zonesync.http.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.zonesync.http.server.BodyReceiver;
+import io.zonesync.http.server.HttpExchange;
+import io.zonesync.http.upstream.Attempts;
+import io.zonesync.http.upstream.Outcome;
+import io.zonesync.http.upstream.Peer;
+import io.zonesync.http.upstream.StickyPolicy;
+import io.zonesync.http.upstream.UpstreamGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request on its way through {@code proxy_pass}: choose a server, connect (or take a cached
+ * connection), stream the request body up and the response down with backpressure both ways, and
+ * on an error, a timeout or a status listed in {@code proxy_next_upstream} try the next server
+ * while nginx's rules allow it. Ends with the upstream's response, 502 (error, invalid header, no
+ * live upstreams) or 504 (timeout); a failure after the response started closes the client
+ * connection. Everything runs on the client connection's event loop.
+ */
+final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
+    private static final Logger LOG = LoggerFactory.getLogger(ProxiedRequest.class);
+
+    private final HttpExchange ex;
+    private final ProxyRoute route;
+    private final UpstreamGroup group;
+    private final EventLoop loop;
+    private final Attempts attempts;
+    private final UpstreamTrail trail = new UpstreamTrail();
+    private final BodyBuffer body = new BodyBuffer();
+    private final long startedAt;
+    private StickyPolicy.StickyRequest sticky;
+    private int tries;
+
+    private boolean bodyEnded;
+    private boolean finished;
+
+    // the current attempt
+    private Peer peer;
+    private boolean holding;
+    private Channel ch;
+    private boolean reused;
+    private boolean headSent;
+    private boolean requestSent;
+    private boolean sentClose;
+    private long sent;
+    private long received;
+    private HttpResponse response;
+    private boolean skipInformational;
+    private final AttemptTimers timers;
+    private int attemptNo;
+
+    private ResponseRelay out;
+
+    ProxiedRequest(HttpExchange ex, ProxyRoute route, long now) {
+        this.ex = ex;
+        this.route = route;
+        this.group = route.group();
+        this.loop = ex.eventLoop();
+        this.attempts = group.newAttempts();
+        this.startedAt = now;
+        this.timers = new AttemptTimers(loop, route.settings().readTimeoutMs(), route.settings().sendTimeoutMs());
+    }
+
+    void start() {
+        ex.setAttribute(UpstreamTrail.KEY, trail);
+        ex.setAttribute(UpstreamTrail.PROXY_HOST, route.proxyHost());
+        StickyPolicy policy = group.sticky();
+        sticky = policy == null ? null : policy.begin(ex);
+        ex.requestBody().subscribe(this);
+        if (!finished) {
+            nextAttempt();
+        }
+    }
+
+    // ---- choosing and connecting ----
+
+    private void nextAttempt() {
+        Peer p = group.select(attempts, sticky == null ? null : sticky.hint());
+        if (p == null) {
+            if (tries == 0) {
+                LOG.error("no live upstreams while connecting to upstream \"{}\", request \"{} {}\"", group.name(),
+                        ex.method(), ex.requestUri());
+                trail.attempt(group.name());
+                trail.status(502);
+            }
+            finish(502);
+            return;
+        }
+        tries++;
+        attemptNo++;
+        peer = p;
+        holding = true;
+        reused = false;
+        headSent = false;
+        requestSent = false;
+        sent = 0;
+        received = 0;
+        response = null;
+        trail.attempt(p.addressText());
+        Channel cached = group.pool().acquire(loop, p);
+        if (cached != null) {
+            reused = true;
+            attach(cached);
+            return;
+        }
+        int attempt = attemptNo;
+        ChannelFuture f = UpstreamConnector.connect(loop, p.spec().address(), route.settings().connectTimeoutMs());
+        f.addListener(done -> {
+            if (finished || attempt != attemptNo) {
+                f.channel().close();
+            } else if (done.isSuccess()) {
+                attach(f.channel());
+            } else {
+                Throwable cause = done.cause();
+                boolean timeout = cause instanceof ConnectTimeoutException;
+                failAttempt(timeout ? NextUpstream.TIMEOUT : NextUpstream.ERROR, (timeout ? "upstream timed out"
+                        : "connect() failed (" + cause.getMessage() + ")") + " while connecting to upstream");
+            }
+        });
+    }
+
+    private void attach(Channel c) {
+        ch = c;
+        UpstreamConnector.handler(c).listener(this);
+        c.config().setAutoRead(true);
+        HttpRequest head = route.head(ex);
+        sentClose = "close".equalsIgnoreCase(head.headers().get("Connection"));
+        c.write(head);
+        headSent = true;
+        body.rewind();
+        sendBody();
+    }
+
+    // ---- request body, client to upstream ----
+
+    @Override
+    public void onData(ByteBuf chunk) {
+        if (finished) {
+            chunk.release();
+            return;
+        }
+        body.add(chunk);
+        if (ch != null && headSent) {
+            sendBody();
+        } else if (body.unsentBytes() > BodyBuffer.REPLAY_LIMIT) {
+            ex.requestBody().pause();
+        }
+    }
+
+    @Override
+    public void onEnd() {
+        bodyEnded = true;
+        if (!finished && ch != null && headSent) {
+            sendBody();
+        }
+    }
+
+    @Override
+    public void onError(Throwable cause) {
+        // the client went away, timed out, or sent too large a body (answered 413 by the server)
+        if (!finished) {
+            LOG.info("client stopped sending the request body ({}) while proxying to upstream \"{}\"",
+                    cause.getMessage(), group.name());
+            abandon(Outcome.OK);
+        }
+    }
+
+    private void sendBody() {
+        sent += body.writeTo(ch);
+        if (bodyEnded && !requestSent) {
+            ch.write(LastHttpContent.EMPTY_LAST_CONTENT);
+            requestSent = true;
+            armReadTimer();
+        }
+        ch.flush();
+        if (!ch.isWritable()) {
+            ex.requestBody().pause();
+            int attempt = attemptNo;
+            timers.armSend(() -> {
+                if (attempt == attemptNo && !finished) {
+                    failAttempt(NextUpstream.TIMEOUT, "upstream timed out while sending request to upstream");
+                }
+            });
+        } else {
+            ex.requestBody().resume();
+        }
+    }
+
+    @Override
+    public void onWritable() {
+        timers.cancelSend();
+        if (!finished) {
+            ex.requestBody().resume();
+        }
+    }
+
+    // ---- response, upstream to client ----
+
+    @Override
+    public void onResponse(HttpResponse r) {
+        armReadTimer();
+        if (r.decoderResult().isFailure()) {
+            failAttempt(NextUpstream.INVALID_HEADER, "upstream sent an invalid header ("
+                    + r.decoderResult().cause().getMessage() + ") while reading response header from upstream");
+            return;
+        }
+        int status = r.status().code();
+        if (status >= 100 && status < 200) {
+            skipInformational = true;
+            return;
+        }
+        response = r;
+        trail.status(status);
+        trail.headers(r.headers());
+        NextUpstream condition = NextUpstream.forStatus(status);
+        if (condition != null && route.settings().next().contains(condition) && mayRetry()) {
+            group.account(peer, status, sent, received);
+            dropConnection();
+            releasePeer(condition.countsAsFailure() ? Outcome.FAILED : Outcome.NEXT);
+            nextAttempt();
+            return;
+        }
+        io.netty.handler.codec.http.HttpHeaders headers = ResponseHeaders.forClient(r.headers());
+        if (sticky != null) {
+            sticky.onHeaders(peer, headers);
+        }
+        out = new ResponseRelay(ex.startResponse(status, headers));
+    }
+
+    @Override
+    public void onContent(HttpContent c) {
+        if (skipInformational) {
+            skipInformational = !(c instanceof LastHttpContent);
+            c.release();
+            return;
+        }
+        if (out == null) {
+            c.release();
+            return;
+        }
+        armReadTimer();
+        ByteBuf data = c.content();
+        received += data.readableBytes();
+        if (data.isReadable()) {
+            Channel upstream = ch;
+            out.pass(data, upstream, () -> ch == upstream, () -> {
+                if (!finished && ch == upstream) {
+                    LOG.info("client closed the connection while the response from upstream \"{}\" was being sent",
+                            group.name());
+                    abandon(Outcome.OK);
+                }
+            });
+        } else {
+            c.release();
+        }
+        if (c instanceof LastHttpContent) {
+            complete();
+        }
+    }
+
+    private void complete() {
+        cancelTimers();
+        out.end();
+        group.account(peer, response.status().code(), sent, received);
+        if (sticky != null) {
+            sticky.onComplete(peer);
+        }
+        Channel c = ch;
+        ch = null;
+        UpstreamConnector.handler(c).listener(null);
+        if (requestSent && !sentClose && HttpUtil.isKeepAlive(response) && group.pool().enabled()) {
+            group.pool().release(loop, peer, c);
+        } else {
+            c.close();
+        }
+        releasePeer(Outcome.OK);
+        finished = true;
+        body.release();
+    }
+
+    @Override
+    public void onClosed() {
+        if (finished || ch == null) {
+            return;
+        }
+        if (out != null) {
+            LOG.error("upstream prematurely closed connection while reading upstream \"{}\" ({})", group.name(),
+                    peer.addressText());
+            abandon(Outcome.OK);
+            return;
+        }
+        if (reused && received == 0 && response == null && body.canResend()) {
+            // a cached connection the server had closed: try again on a fresh one, not counted
+            dropConnection();
+            releasePeer(Outcome.OK);
+            attempts.refund();
+            attempts.forget(peer);
+            nextAttempt();
+            return;
+        }
+        failAttempt(NextUpstream.ERROR, "upstream prematurely closed connection while reading response header"
+                + " from upstream");
+    }
+
+    @Override
+    public void onFailure(Throwable cause) {
+        if (finished || ch == null) {
+            return;
+        }
+        if (out != null) {
+            LOG.error("upstream \"{}\" ({}) failed while sending the response: {}", group.name(), peer.addressText(),
+                    cause.toString());
+            abandon(Outcome.OK);
+        } else if (cause instanceof DecoderException) {
+            failAttempt(NextUpstream.INVALID_HEADER, "upstream sent an invalid header (" + cause.getMessage()
+                    + ") while reading response header from upstream");
+        } else {
+            failAttempt(NextUpstream.ERROR, "error (" + cause.getMessage() + ") while talking to upstream");
+        }
+    }
+
+    private void armReadTimer() {
+        int attempt = attemptNo;
+        timers.armRead(() -> {
+            if (attempt != attemptNo || finished) {
+                return;
+            }
+            if (out != null) {
+                LOG.error("upstream timed out while reading upstream \"{}\" ({})", group.name(), peer.addressText());
+                abandon(Outcome.FAILED);
+            } else {
+                failAttempt(NextUpstream.TIMEOUT, "upstream timed out while reading response header from upstream");
+            }
+        });
+    }
+
+    // ---- failure ----
+
+    /** The attempt gave no usable response: count it, then try the next server or answer 502/504. */
+    private void failAttempt(NextUpstream condition, String message) {
+        int status = condition == NextUpstream.TIMEOUT ? 504 : 502;
+        LOG.error("{}, client: {}, upstream: \"{}\" ({}), request: \"{} {}\"", message,
+                io.zonesync.http.vars.CoreVariables.addressText(ex.remoteAddress()), group.name(),
+                peer.addressText(), ex.method(), ex.requestUri());
+        trail.status(status);
+        dropConnection();
+        releasePeer(Outcome.FAILED);
+        if (route.settings().next().contains(condition) && mayRetry()) {
+            nextAttempt();
+        } else {
+            finish(status);
+        }
+    }
+
+    /** nginx's rules for passing a request on: tries left, body resendable, then the settings' limits. */
+    private boolean mayRetry() {
+        return attempts.remaining() > 0 && body.canResend()
+                && route.settings().allowsNext(tries, ex.nowMillis() - startedAt, ex.method(), headSent);
+    }
+
+    /** Ends without a usable response: an error page. */
+    private void finish(int status) {
+        finished = true;
+        cancelTimers();
+        body.release();
+        ex.sendError(status);
+    }
+
+    /** Gives up mid-way (client gone, or upstream failed after the response started). */
+    private void abandon(Outcome outcome) {
+        finished = true;
+        cancelTimers();
+        if (holding) {
+            group.account(peer, response == null ? 0 : response.status().code(), sent, received);
+            dropConnection();
+            releasePeer(outcome);
+        }
+        body.release();
+        if (out != null) {
+            out.abort();
+        }
+    }
+
+    private void releasePeer(Outcome outcome) {
+        if (holding) {
+            holding = false;
+            group.release(peer, outcome);
+        }
+    }
+
+    private void dropConnection() {
+        cancelTimers();
+        attemptNo++;
+        Channel c = ch;
+        ch = null;
+        if (c != null) {
+            UpstreamConnector.handler(c).listener(null);
+            c.close();
+        }
+    }
+
+    private void cancelTimers() {
+        timers.cancelAll();
+    }
+}

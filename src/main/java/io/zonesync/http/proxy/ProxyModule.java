@@ -1,0 +1,38 @@
+package io.zonesync.http.proxy;
+
+import static io.zonesync.config.Context.HTTP;
+import static io.zonesync.config.Context.HTTP_LOCATION;
+import static io.zonesync.config.Context.HTTP_SERVER;
+
+import io.zonesync.config.Arity;
+import io.zonesync.config.ConfModule;
+import io.zonesync.config.DirectiveRegistry;
+import io.zonesync.config.DirectiveSpec;
+import java.util.List;
+
+/**
+ * The proxy directives: {@code proxy_pass}, {@code proxy_set_header}, {@code proxy_connect_timeout},
+ * {@code proxy_read_timeout}, {@code proxy_send_timeout}, {@code proxy_next_upstream},
+ * {@code proxy_next_upstream_tries}, {@code proxy_next_upstream_timeout} and
+ * {@code proxy_http_version}. {@link #ACCEPTED_WITHOUT_EFFECT} are buffer tunings a pasted
+ * configuration often holds; zonesync always streams, so they are checked for arity and ignored.
+ */
+public final class ProxyModule implements ConfModule {
+    public static final List<String> ACCEPTED_WITHOUT_EFFECT = List.of("proxy_buffering", "proxy_request_buffering",
+            "proxy_buffer_size", "proxy_buffers", "proxy_busy_buffers_size", "proxy_max_temp_file_size",
+            "proxy_temp_file_write_size");
+
+    @Override
+    public void registerDirectives(DirectiveRegistry r) {
+        r.register(DirectiveSpec.single("proxy_pass", Arity.exactly(1), HTTP_LOCATION));
+        r.register(DirectiveSpec.repeatable("proxy_set_header", Arity.exactly(2), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        for (String name : List.of("proxy_connect_timeout", "proxy_read_timeout", "proxy_send_timeout",
+                "proxy_http_version", "proxy_next_upstream_tries", "proxy_next_upstream_timeout")) {
+            r.register(DirectiveSpec.single(name, Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        }
+        r.register(DirectiveSpec.single("proxy_next_upstream", Arity.atLeast(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        for (String name : ACCEPTED_WITHOUT_EFFECT) {
+            r.register(DirectiveSpec.single(name, Arity.between(1, 2), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        }
+    }
+}

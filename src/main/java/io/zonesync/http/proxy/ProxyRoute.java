@@ -1,0 +1,104 @@
+package io.zonesync.http.proxy;
+
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import io.zonesync.http.server.HttpExchange;
+import io.zonesync.http.server.UriPath;
+import io.zonesync.http.upstream.UpstreamGroup;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Where one location's {@code proxy_pass} goes and how the request is rewritten for it.
+ *
+ * @param proxyHost {@code $proxy_host}: the upstream name, or {@code host[:port]} as written
+ * @param uriPart the URI of {@code proxy_pass http://host/uri}, or null when it has none
+ * @param locationPrefix the prefix location's path, replaced by {@code uriPart}
+ */
+record ProxyRoute(UpstreamGroup group, String proxyHost, String uriPart, String locationPrefix,
+        ProxySettings settings) {
+
+    /**
+     * The request target sent upstream. Without a URI part, the client's target as sent (or the
+     * changed {@code $uri} after an internal redirect); with one, the location prefix of {@code $uri}
+     * replaced by it, as nginx does.
+     */
+    String upstreamUri(HttpExchange ex) {
+        String args = ex.args() == null ? "" : "?" + ex.args();
+        String uri = ex.uri();
+        if (uriPart == null) {
+            String raw = ex.requestUri();
+            int q = raw.indexOf('?');
+            String rawPath = q < 0 ? raw : raw.substring(0, q);
+            if (uri.equals(UriPath.normalize(rawPath))) {
+                return raw;
+            }
+            return escape(uri) + args;
+        }
+        String rest = uri.startsWith(locationPrefix) ? uri.substring(locationPrefix.length()) : uri;
+        return uriPart + escape(rest) + args;
+    }
+
+    /**
+     * The request head for the upstream: method, target, nginx's header rules, body framing. A
+     * chunked request body always goes as HTTP/1.1 (with the configured Connection header, close by
+     * default): HTTP/1.0 has no chunked framing, and nginx's way out, reading the whole body first to
+     * count it, is what streaming avoids.
+     */
+    HttpRequest head(HttpExchange ex) {
+        boolean chunked = ex.requestHeaders().containsValue(HttpHeaderNames.TRANSFER_ENCODING,
+                HttpHeaderValues.CHUNKED, true);
+        HttpVersion version = settings.http11() || chunked ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0;
+        HttpRequest req = new DefaultHttpRequest(version, HttpMethod.valueOf(ex.method()), upstreamUri(ex));
+        HttpHeaders h = req.headers();
+        Set<String> set = new HashSet<>();
+        for (ProxySettings.HeaderSetting s : settings.headers()) {
+            set.add(s.key());
+            String value = s.value().evaluate(ex);
+            if (value != null && !value.isEmpty()) {
+                h.add(s.name(), value);
+            }
+        }
+        HttpHeaders in = ex.requestHeaders();
+        for (Map.Entry<String, String> e : in) {
+            String key = e.getKey().toLowerCase(Locale.ROOT);
+            if (!set.contains(key) && !key.equals("content-length") && !key.equals("transfer-encoding")) {
+                h.add(e.getKey(), e.getValue());
+            }
+        }
+        if (chunked) {
+            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        } else if (ex.requestBody().declaredLength() >= 0) {
+            h.set(HttpHeaderNames.CONTENT_LENGTH, ex.requestBody().declaredLength());
+        }
+        return req;
+    }
+
+    /** Percent-escapes what may not stand raw in a request path (nginx's URI escaping set). */
+    static String escape(String path) {
+        StringBuilder b = null;
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            boolean unsafe = c <= 0x20 || c >= 0x7f || c == '"' || c == '#' || c == '%' || c == '?';
+            if (unsafe && b == null) {
+                b = new StringBuilder(path.length() + 16).append(path, 0, i);
+            }
+            if (b != null) {
+                if (unsafe) {
+                    b.append('%').append(Character.toUpperCase(Character.forDigit((c >> 4) & 0xF, 16)))
+                            .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+                } else {
+                    b.append(c);
+                }
+            }
+        }
+        return b == null ? path : b.toString();
+    }
+}

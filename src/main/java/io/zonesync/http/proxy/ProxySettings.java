@@ -1,0 +1,107 @@
+package io.zonesync.http.proxy;
+
+import io.zonesync.config.ConfigException;
+import io.zonesync.config.Directive;
+import io.zonesync.config.Values;
+import io.zonesync.http.server.CompileScope;
+import io.zonesync.http.vars.ComplexValue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The proxy settings of one location, inherited from server and http as nginx does (a level that
+ * sets any {@code proxy_set_header} replaces all the outer ones).
+ *
+ * @param headers the headers to set, nginx's defaults merged under the configured ones; an empty
+ *        value removes the header
+ * @param nextTries {@code proxy_next_upstream_tries}, 0 for no limit
+ * @param nextTimeoutMs {@code proxy_next_upstream_timeout}, 0 for no limit
+ */
+record ProxySettings(List<HeaderSetting> headers, long connectTimeoutMs, long readTimeoutMs, long sendTimeoutMs,
+        Set<NextUpstream> next, int nextTries, long nextTimeoutMs, boolean http11) {
+
+    static final long DEFAULT_TIMEOUT_MS = 60_000;
+
+    /** One {@code proxy_set_header}: lower-cased name for matching, name as written, value. */
+    record HeaderSetting(String key, String name, ComplexValue value) {
+    }
+
+    /**
+     * Whether {@code proxy_next_upstream_tries}, {@code proxy_next_upstream_timeout} and the
+     * non-idempotent rule let a request that failed its {@code tries}-th attempt go on: POST, LOCK
+     * and PATCH are not passed on once their request was sent, unless {@code non_idempotent}.
+     */
+    boolean allowsNext(int tries, long elapsedMs, String method, boolean requestSent) {
+        if (nextTries > 0 && tries >= nextTries) {
+            return false;
+        }
+        if (nextTimeoutMs > 0 && elapsedMs >= nextTimeoutMs) {
+            return false;
+        }
+        boolean idempotent = !(method.equals("POST") || method.equals("LOCK") || method.equals("PATCH"));
+        return !requestSent || idempotent || next.contains(NextUpstream.NON_IDEMPOTENT);
+    }
+
+    /**
+     * @param keepaliveUpstream whether the upstream caches connections: with HTTP/1.1 the default
+     *        {@code Connection: close} is then left out so connections can be reused
+     */
+    static ProxySettings compile(CompileScope cs, boolean keepaliveUpstream) throws ConfigException {
+        long connect = time(cs, "proxy_connect_timeout");
+        long read = time(cs, "proxy_read_timeout");
+        long send = time(cs, "proxy_send_timeout");
+        boolean http11 = false;
+        Directive v = cs.scope().effectiveFirst("proxy_http_version");
+        if (v != null) {
+            if (v.arg(0).equals("1.1")) {
+                http11 = true;
+            } else if (!v.arg(0).equals("1.0")) {
+                throw v.error("invalid value \"%s\" in \"%s\" directive, it must be \"1.0\" or \"1.1\"", v.arg(0),
+                        v.name());
+            }
+        }
+        Directive n = cs.scope().effectiveFirst("proxy_next_upstream");
+        Set<NextUpstream> next = n == null ? NextUpstream.DEFAULT : NextUpstream.parse(n);
+        int tries = 0;
+        Directive t = cs.scope().effectiveFirst("proxy_next_upstream_tries");
+        if (t != null && !t.arg(0).equals("0")) {
+            tries = Values.positiveInt(t, t.arg(0));
+        }
+        long nextTimeout = 0;
+        Directive nt = cs.scope().effectiveFirst("proxy_next_upstream_timeout");
+        if (nt != null) {
+            nextTimeout = Values.timeMs(nt, nt.arg(0));
+        }
+        List<HeaderSetting> headers = new ArrayList<>();
+        for (Directive h : cs.scope().effective("proxy_set_header")) {
+            headers.add(new HeaderSetting(h.arg(0).toLowerCase(Locale.ROOT), h.arg(0), cs.compile(h, h.arg(1))));
+        }
+        addDefault(headers, "Host", ComplexValue.compile("$proxy_host", cs.variables(), null));
+        addDefault(headers, "Connection", ComplexValue.constant(http11 && keepaliveUpstream ? "" : "close"));
+        for (String dropped : List.of("TE", "Keep-Alive", "Expect", "Upgrade")) {
+            addDefault(headers, dropped, ComplexValue.constant(""));
+        }
+        return new ProxySettings(headers, connect, read, send, next, tries, nextTimeout, http11);
+    }
+
+    private static void addDefault(List<HeaderSetting> headers, String name, ComplexValue value) {
+        String key = name.toLowerCase(Locale.ROOT);
+        if (headers.stream().noneMatch(h -> h.key().equals(key))) {
+            headers.add(new HeaderSetting(key, name, value));
+        }
+    }
+
+    private static long time(CompileScope cs, String name) throws ConfigException {
+        Directive d = cs.scope().effectiveFirst(name);
+        if (d == null) {
+            return DEFAULT_TIMEOUT_MS;
+        }
+        long ms = Values.timeMs(d, d.arg(0));
+        if (ms == 0) {
+            throw d.error("invalid value \"%s\" in \"%s\" directive, it must be more than 0", d.arg(0), d.name());
+        }
+        return ms;
+    }
+}

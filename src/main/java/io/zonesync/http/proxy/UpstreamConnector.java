@@ -1,0 +1,52 @@
+package io.zonesync.http.proxy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import java.net.InetSocketAddress;
+
+/**
+ * Opens upstream connections on the client connection's own event loop (no thread hop between
+ * the two sides), with the channel type that loop runs: epoll or NIO.
+ */
+final class UpstreamConnector {
+    /** Longest status line and header block accepted from an upstream. */
+    static final int MAX_HEADER_BYTES = 32 * 1024;
+    static final int MAX_CHUNK_BYTES = 64 * 1024;
+
+    private UpstreamConnector() {
+    }
+
+    static ChannelFuture connect(EventLoop loop, InetSocketAddress address, long timeoutMs) {
+        return new Bootstrap().group(loop).channel(channelType(loop))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMs))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast("http", new HttpClientCodec(8192, MAX_HEADER_BYTES, MAX_CHUNK_BYTES));
+                        ch.pipeline().addLast("upstream", new UpstreamHandler());
+                    }
+                })
+                .connect(address);
+    }
+
+    static UpstreamHandler handler(Channel ch) {
+        return ch.pipeline().get(UpstreamHandler.class);
+    }
+
+    private static Class<? extends Channel> channelType(EventLoop loop) {
+        if (loop instanceof IoEventLoop io && io.isIoType(EpollIoHandler.class)) {
+            return EpollSocketChannel.class;
+        }
+        return NioSocketChannel.class;
+    }
+}

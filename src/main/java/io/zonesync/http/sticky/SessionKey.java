@@ -1,0 +1,51 @@
+package io.zonesync.http.sticky;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/** A session as the zone keys it: the 16-byte MD5 of the session id. Immutable, compared by value. */
+public final class SessionKey {
+    public static final int LENGTH = 16;
+    private final byte[] md5;
+    private final int hash;
+
+    private SessionKey(byte[] md5) {
+        this.md5 = md5;
+        this.hash = Arrays.hashCode(md5);
+    }
+
+    public static SessionKey of(String sessionId) {
+        try {
+            return new SessionKey(MessageDigest.getInstance("MD5").digest(sessionId.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is missing from this JVM", e);
+        }
+    }
+
+    /** A key received from a peer; null unless it is exactly 16 bytes. */
+    public static SessionKey fromBytes(byte[] bytes) {
+        return bytes.length == LENGTH ? new SessionKey(bytes.clone()) : null;
+    }
+
+    public byte[] bytes() {
+        return md5.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SessionKey k && Arrays.equals(md5, k.md5);
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    @Override
+    public String toString() {
+        return HexFormat.of().formatHex(md5);
+    }
+}

@@ -1,0 +1,79 @@
+package io.zonesync.http.upstream;
+
+import java.util.TreeMap;
+
+/**
+ * One server of an upstream group at run time: the balancer's state (smooth weighted round robin
+ * weights, failures in the current {@code fail_timeout} window) and the counters the API shows.
+ * Every field is guarded by the owning {@link UpstreamGroup}'s lock.
+ */
+public final class Peer {
+    private final int id;
+    private final ServerSpec spec;
+    private final String sid;
+
+    // balancer
+    int currentWeight;
+    int effectiveWeight;
+    int fails;
+    long accessed;
+    long checked;
+
+    // statistics
+    int active;
+    long requests;
+    final long[] responsesByClass = new long[5];
+    final TreeMap<Integer, Long> codes = new TreeMap<>();
+    long sent;
+    long received;
+    long failsTotal;
+    long unavail;
+    long downtimeMs;
+    long downstart;
+    long selected;
+
+    Peer(int id, ServerSpec spec) {
+        this.id = id;
+        this.spec = spec;
+        this.sid = spec.sid();
+        this.effectiveWeight = spec.weight();
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public ServerSpec spec() {
+        return spec;
+    }
+
+    /** The server id sticky sessions bind to. */
+    public String sid() {
+        return sid;
+    }
+
+    public String addressText() {
+        return spec.addressText();
+    }
+
+    /** Whether failures have taken the server out until its fail_timeout window ends. */
+    boolean unavailable(long now) {
+        return spec.maxFails() > 0 && fails >= spec.maxFails() && now - checked <= spec.failTimeoutMs();
+    }
+
+    void resetStatistics() {
+        requests = 0;
+        java.util.Arrays.fill(responsesByClass, 0);
+        codes.clear();
+        sent = 0;
+        received = 0;
+        failsTotal = 0;
+        unavail = 0;
+        downtimeMs = 0;
+    }
+
+    @Override
+    public String toString() {
+        return spec.addressText();
+    }
+}

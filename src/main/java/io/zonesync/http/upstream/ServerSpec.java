@@ -1,0 +1,134 @@
+package io.zonesync.http.upstream;
+
+import io.zonesync.config.ConfigException;
+import io.zonesync.config.Directive;
+import io.zonesync.config.SourceLocation;
+import io.zonesync.config.Values;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * One address of an upstream {@code server} line, with its parameters. A name that resolves to
+ * several addresses gives one spec per address, as nginx does.
+ *
+ * @param name the address as written ({@code backend.local:8080})
+ * @param address the resolved socket address
+ * @param route the {@code route=} value, or null
+ */
+public record ServerSpec(String name, InetSocketAddress address, int weight, int maxFails, long failTimeoutMs,
+        boolean backup, boolean down, String route, SourceLocation where) {
+
+    public static final int DEFAULT_MAX_FAILS = 1;
+    public static final long DEFAULT_FAIL_TIMEOUT_MS = 10_000;
+    /** nginx's limit on a server id (route or MD5 hex): 32 bytes. */
+    public static final int MAX_SID_LENGTH = 32;
+
+    /** {@code ip:port}, IPv6 in brackets, as {@code $upstream_addr} shows it. */
+    public String addressText() {
+        return addressText(address);
+    }
+
+    public static String addressText(InetSocketAddress a) {
+        InetAddress ip = a.getAddress();
+        String host = ip == null ? a.getHostString() : ip.getHostAddress();
+        return (ip instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    /** The server id sticky methods bind to: the route, else the hex MD5 of {@code ip:port}. */
+    public String sid() {
+        if (route != null) {
+            return route;
+        }
+        try {
+            byte[] md5 = MessageDigest.getInstance("MD5").digest(addressText().getBytes(StandardCharsets.ISO_8859_1));
+            return HexFormat.of().formatHex(md5);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is missing from this JVM", e);
+        }
+    }
+
+    /** The specs of one {@code server address [params]} line inside an upstream block. */
+    public static List<ServerSpec> parse(Directive d, String upstream) throws ConfigException {
+        String target = d.arg(0);
+        int weight = 1;
+        int maxFails = DEFAULT_MAX_FAILS;
+        long failTimeout = DEFAULT_FAIL_TIMEOUT_MS;
+        boolean backup = false;
+        boolean down = false;
+        String route = null;
+        for (String p : d.args().subList(1, d.argCount())) {
+            String v;
+            if ((v = Values.param(p, "weight")) != null) {
+                weight = positive(d, p, v);
+            } else if ((v = Values.param(p, "max_fails")) != null) {
+                maxFails = nonNegative(d, p, v);
+            } else if ((v = Values.param(p, "fail_timeout")) != null) {
+                failTimeout = time(d, p, v);
+            } else if ((v = Values.param(p, "max_conns")) != null) {
+                nonNegative(d, p, v); // accepted; zonesync does not queue or cap connections per server
+            } else if ((v = Values.param(p, "route")) != null) {
+                if (v.isEmpty() || v.length() > MAX_SID_LENGTH) {
+                    throw d.error("invalid route \"%s\": it must be 1 to %d characters", v, MAX_SID_LENGTH);
+                }
+                route = v;
+            } else if (p.equals("backup")) {
+                backup = true;
+            } else if (p.equals("down")) {
+                down = true;
+            } else {
+                throw d.error("invalid parameter \"%s\"", p);
+            }
+        }
+        if (target.startsWith("unix:")) {
+            throw d.error("unix domain socket upstream servers are not supported: \"%s\" in upstream \"%s\"",
+                    target, upstream);
+        }
+        HostPort hp = HostPort.parse(target, 80);
+        if (hp == null) {
+            throw d.error("invalid port in upstream \"%s\"", target);
+        }
+        InetAddress[] ips;
+        try {
+            ips = InetAddress.getAllByName(hp.host());
+        } catch (UnknownHostException e) {
+            throw d.error("host not found in upstream \"%s\"", target);
+        }
+        List<ServerSpec> out = new ArrayList<>();
+        for (InetAddress ip : ips) {
+            out.add(new ServerSpec(target, new InetSocketAddress(ip, hp.port()), weight, maxFails, failTimeout,
+                    backup, down, route, d.where()));
+        }
+        return out;
+    }
+
+    private static int positive(Directive d, String param, String v) throws ConfigException {
+        int n = nonNegative(d, param, v);
+        if (n == 0) {
+            throw d.error("invalid parameter \"%s\"", param);
+        }
+        return n;
+    }
+
+    private static int nonNegative(Directive d, String param, String v) throws ConfigException {
+        if (v.isEmpty() || v.length() > 9 || !v.chars().allMatch(Character::isDigit)) {
+            throw d.error("invalid parameter \"%s\"", param);
+        }
+        return Integer.parseInt(v);
+    }
+
+    private static long time(Directive d, String param, String v) throws ConfigException {
+        try {
+            return Values.timeMs(d, v);
+        } catch (ConfigException e) {
+            throw d.error("invalid parameter \"%s\"", param);
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package io.zonesync.http.upstream;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An upstream group at run time: nginx's smooth weighted round robin over the primary servers,
+ * then the backup servers when no primary one is usable; failure accounting ({@code max_fails}
+ * failures within {@code fail_timeout} make a server unavailable for {@code fail_timeout}); a
+ * sticky hint that picks a bound server when it is usable; and the keep-alive cache.
+ *
+ * <p>Thread-safe: requests on every event loop share one group; selection and release hold its
+ * lock for a few field updates. A group with a single server and no backup is never marked
+ * unavailable, as in nginx.
+ */
+public final class UpstreamGroup {
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamGroup.class);
+
+    private final UpstreamSpec spec;
+    private final List<Peer> primary = new ArrayList<>();
+    private final List<Peer> backup = new ArrayList<>();
+    private final List<Peer> all = new ArrayList<>();
+    private final boolean single;
+    private final Clock clock;
+    private final KeepalivePool pool;
+    private volatile StickyPolicy sticky;
+
+    public UpstreamGroup(UpstreamSpec spec, Clock clock) {
+        this.spec = spec;
+        this.clock = clock;
+        int id = 0;
+        for (ServerSpec s : spec.servers()) {
+            if (!s.backup()) {
+                primary.add(new Peer(id++, s));
+            }
+        }
+        for (ServerSpec s : spec.servers()) {
+            if (s.backup()) {
+                backup.add(new Peer(id++, s));
+            }
+        }
+        all.addAll(primary);
+        all.addAll(backup);
+        this.single = primary.size() == 1 && backup.isEmpty();
+        this.pool = new KeepalivePool(spec.keepalive(), spec.keepaliveTimeoutMs(), spec.keepaliveRequests());
+    }
+
+    public String name() {
+        return spec.name();
+    }
+
+    public UpstreamSpec spec() {
+        return spec;
+    }
+
+    /** Primary servers first, then backup ones; the index is the peer id. */
+    public List<Peer> peers() {
+        return List.copyOf(all);
+    }
+
+    public KeepalivePool pool() {
+        return pool;
+    }
+
+    public StickyPolicy sticky() {
+        return sticky;
+    }
+
+    public void setSticky(StickyPolicy policy) {
+        this.sticky = policy;
+    }
+
+    public Attempts newAttempts() {
+        return new Attempts(all.size());
+    }
+
+    /**
+     * The server for the next attempt, or null when none is left ("no live upstreams"). A usable
+     * server whose sid equals {@code hint} is taken first.
+     */
+    public synchronized Peer select(Attempts attempts, String hint) {
+        if (attempts.remaining() <= 0) {
+            return null;
+        }
+        long now = clock.millis();
+        Peer chosen = null;
+        if (single) {
+            Peer p = primary.get(0);
+            chosen = p.spec().down() || attempts.tried(p) ? null : p;
+        } else {
+            if (hint != null) {
+                chosen = byHint(attempts, hint, now);
+            }
+            if (chosen == null && !attempts.onBackup) {
+                chosen = roundRobin(primary, attempts, now);
+                if (chosen == null && !backup.isEmpty()) {
+                    attempts.onBackup = true;
+                }
+            }
+            if (chosen == null && attempts.onBackup) {
+                chosen = roundRobin(backup, attempts, now);
+            }
+        }
+        if (chosen == null) {
+            return null;
+        }
+        if (now - chosen.checked > chosen.spec().failTimeoutMs()) {
+            chosen.checked = now;
+        }
+        attempts.mark(chosen);
+        chosen.active++;
+        chosen.requests++;
+        chosen.selected = now;
+        return chosen;
+    }
+
+    private Peer byHint(Attempts attempts, String hint, long now) {
+        for (Peer p : attempts.onBackup ? backup : all) {
+            if (p.sid().equals(hint) && usable(p, attempts, now)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static boolean usable(Peer p, Attempts attempts, long now) {
+        return !p.spec().down() && !attempts.tried(p) && !p.unavailable(now);
+    }
+
+    private static Peer roundRobin(List<Peer> peers, Attempts attempts, long now) {
+        Peer best = null;
+        int total = 0;
+        for (Peer p : peers) {
+            if (!usable(p, attempts, now)) {
+                continue;
+            }
+            p.currentWeight += p.effectiveWeight;
+            total += p.effectiveWeight;
+            if (p.effectiveWeight < p.spec().weight()) {
+                p.effectiveWeight++;
+            }
+            if (best == null || p.currentWeight > best.currentWeight) {
+                best = p;
+            }
+        }
+        if (best != null) {
+            best.currentWeight -= total;
+        }
+        return best;
+    }
+
+    /** Ends an attempt on {@code peer}: failure accounting and the active count. */
+    public synchronized void release(Peer peer, Outcome outcome) {
+        peer.active--;
+        if (single) {
+            if (outcome == Outcome.FAILED) {
+                peer.failsTotal++;
+            }
+            return;
+        }
+        long now = clock.millis();
+        if (outcome == Outcome.FAILED) {
+            peer.fails++;
+            peer.failsTotal++;
+            peer.accessed = now;
+            peer.checked = now;
+            int maxFails = peer.spec().maxFails();
+            if (maxFails > 0) {
+                peer.effectiveWeight = Math.max(0, peer.effectiveWeight - peer.spec().weight() / maxFails);
+                if (peer.fails == maxFails) {
+                    peer.unavail++;
+                    peer.downstart = now;
+                    LOG.warn("upstream server temporarily disabled: {} in upstream \"{}\" failed {} time(s)"
+                            + " within {} ms", peer.addressText(), name(), peer.fails, peer.spec().failTimeoutMs());
+                }
+            }
+        } else if (peer.accessed < peer.checked) {
+            if (peer.downstart != 0) {
+                peer.downtimeMs += now - peer.downstart;
+                peer.downstart = 0;
+            }
+            peer.fails = 0;
+        }
+    }
+
+    /** Counts a response status and the bytes of an attempt for the API. */
+    public synchronized void account(Peer peer, int status, long sent, long received) {
+        if (status >= 100 && status < 600) {
+            peer.responsesByClass[status / 100 - 1]++;
+            peer.codes.merge(status, 1L, Long::sum);
+        }
+        peer.sent += sent;
+        peer.received += received;
+    }
+
+    /** The API's view of the group, taken under the lock. */
+    public synchronized UpstreamStatus status() {
+        long now = clock.millis();
+        List<UpstreamStatus.PeerStatus> peers = new ArrayList<>();
+        for (Peer p : all) {
+            String state = p.spec().down() ? "down" : !single && p.unavailable(now) ? "unavail" : "up";
+            long downtime = p.downtimeMs + (p.downstart != 0 ? now - p.downstart : 0);
+            peers.add(new UpstreamStatus.PeerStatus(p.id(), p.addressText(), p.spec().name(), p.spec().backup(),
+                    p.spec().weight(), state, p.active, p.requests, p.responsesByClass.clone(),
+                    new java.util.TreeMap<>(p.codes), p.sent, p.received, p.failsTotal, p.unavail, downtime,
+                    p.downstart, p.selected));
+        }
+        return new UpstreamStatus(name(), spec.zone(), pool.idleCount(), peers);
+    }
+
+    /** The API's DELETE: statistics back to zero (balancer state is kept). */
+    public synchronized void resetStatistics() {
+        for (Peer p : all) {
+            p.resetStatistics();
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.zonesync.http.upstream;
+
+import static io.zonesync.config.Context.HTTP;
+import static io.zonesync.config.Context.HTTP_UPSTREAM;
+
+import io.zonesync.config.Arity;
+import io.zonesync.config.ConfModule;
+import io.zonesync.config.DirectiveRegistry;
+import io.zonesync.config.DirectiveSpec;
+
+/**
+ * The directives of nginx's upstream module: {@code upstream name { server address [weight=n]
+ * [max_fails=n] [fail_timeout=time] [backup] [down] [route=string] [max_conns=n]; keepalive n;
+ * keepalive_timeout time; keepalive_requests n; zone name [size]; }}. ({@code sticky} belongs to
+ * {@link io.zonesync.http.sticky.StickyModule}.) Values are checked by {@link UpstreamSpec}.
+ */
+public final class UpstreamModule implements ConfModule {
+    @Override
+    public void registerDirectives(DirectiveRegistry r) {
+        r.register(DirectiveSpec.block("upstream", Arity.exactly(1), HTTP_UPSTREAM, true, HTTP));
+        r.register(DirectiveSpec.repeatable("server", Arity.atLeast(1), HTTP_UPSTREAM));
+        r.register(DirectiveSpec.single("keepalive", Arity.exactly(1), HTTP_UPSTREAM));
+        r.register(DirectiveSpec.single("keepalive_timeout", Arity.exactly(1), HTTP_UPSTREAM));
+        r.register(DirectiveSpec.single("keepalive_requests", Arity.exactly(1), HTTP_UPSTREAM));
+        r.register(DirectiveSpec.single("zone", Arity.between(1, 2), HTTP_UPSTREAM));
+    }
+}

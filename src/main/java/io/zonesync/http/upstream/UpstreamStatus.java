@@ -1,0 +1,18 @@
+package io.zonesync.http.upstream;
+
+import java.util.List;
+import java.util.SortedMap;
+
+/** A consistent snapshot of an upstream group's servers and counters, for the API. */
+public record UpstreamStatus(String name, String zone, int keepalive, List<PeerStatus> peers) {
+
+    /**
+     * @param responsesByClass 1xx..5xx
+     * @param downstart epoch ms when the server last became unavailable, 0 when it is available
+     * @param selected epoch ms of the last selection, 0 if never
+     */
+    public record PeerStatus(int id, String server, String name, boolean backup, int weight, String state,
+            int active, long requests, long[] responsesByClass, SortedMap<Integer, Long> codes, long sent,
+            long received, long fails, long unavail, long downtimeMs, long downstart, long selected) {
+    }
+}
