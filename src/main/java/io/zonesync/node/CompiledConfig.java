@@ -20,6 +20,8 @@ import io.zonesync.stream.StreamCoreModule;
 import io.zonesync.stream.StreamServerConf;
 import io.zonesync.sync.cluster.ZoneSyncModule;
 import io.zonesync.sync.cluster.ZoneSyncSettings;
+import io.zonesync.tls.TlsModule;
+import io.zonesync.access.StreamAccessModule;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,7 +41,7 @@ record CompiledConfig(
     /** Every feature's directives, in the order {@code -V} lists them. */
     static List<ConfModule> modules() {
         return List.of(new CoreModule(), new HttpCoreModule(), new KeyvalModule(), new ApiFeature(null, null),
-                new StreamCoreModule(), new ZoneSyncModule());
+                new StreamCoreModule(), new ZoneSyncModule(), new TlsModule(), new StreamAccessModule());
     }
 
     static CompiledConfig compile(ParsedConfig parsed, ZoneTable table, ApiFeature api,
@@ -58,7 +60,7 @@ record CompiledConfig(
         Directive stream = parsed.root().first("stream");
         if (stream != null) {
             streamServers = StreamServerConf.compileAll(Scope.root(parsed.root()).child(Context.STREAM, stream.block()));
-            sync = ZoneSyncSettings.compile(streamServers, hosts);
+            sync = ZoneSyncSettings.compile(streamServers, hosts, confDir(parsed));
             if (sync.isPresent() && !sync.get().dnsNames().isEmpty()) {
                 for (Directive d : sync.get().server().scope().block().all("zone_sync_server")) {
                     if (d.argCount() == 2) {
@@ -69,5 +71,10 @@ record CompiledConfig(
             }
         }
         return new CompiledConfig(parsed, core, keyval, zones, http, streamServers, sync);
+    }
+
+    /** nginx's conf prefix: certificates and keys are relative to the main configuration file's directory. */
+    private static java.nio.file.Path confDir(ParsedConfig parsed) {
+        return parsed.file() != null && parsed.file().getParent() != null ? parsed.file().getParent() : parsed.prefix();
     }
 }
