@@ -22,6 +22,7 @@ import io.zonesync.sync.cluster.ZoneSyncModule;
 import io.zonesync.sync.cluster.ZoneSyncSettings;
 import io.zonesync.tls.TlsModule;
 import io.zonesync.access.StreamAccessModule;
+import io.zonesync.http.access.HttpAccessFeature;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,7 +42,8 @@ record CompiledConfig(
     /** Every feature's directives, in the order {@code -V} lists them. */
     static List<ConfModule> modules() {
         return List.of(new CoreModule(), new HttpCoreModule(), new KeyvalModule(), new ApiFeature(null, null),
-                new StreamCoreModule(), new ZoneSyncModule(), new TlsModule(), new StreamAccessModule());
+                new StreamCoreModule(), new ZoneSyncModule(), new TlsModule(), new StreamAccessModule(),
+                new HttpAccessFeature());
     }
 
     static CompiledConfig compile(ParsedConfig parsed, ZoneTable table, ApiFeature api,
@@ -53,7 +55,7 @@ record CompiledConfig(
         KeyvalConfig.Both keyval = KeyvalConfig.compile(parsed);
         ZoneTable.Zones zones = table.prepare(keyval);
         HttpConfigCompiler compiler = new HttpConfigCompiler(
-                List.of(new KeyvalHttpFeature(keyval::http, zones::http), api), List.of());
+                List.of(new KeyvalHttpFeature(keyval::http, zones::http), api, new HttpAccessFeature()), List.of());
         HttpConfig http = compiler.compile(parsed);
         List<StreamServerConf> streamServers = List.of();
         Optional<ZoneSyncSettings> sync = Optional.empty();

@@ -56,7 +56,7 @@ public final class ClientTls {
         if (on == null || !Values.flag(on)) {
             return null;
         }
-        TlsOptions.requireOpenSsl(on);
+        TlsOptions.requireOpenSsl(on.where());
         TlsFiles files = new TlsFiles(confDir);
         SslContextBuilder b = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL)
                 .endpointIdentificationAlgorithm(null);

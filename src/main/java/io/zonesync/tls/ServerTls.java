@@ -10,6 +10,7 @@ import io.netty.handler.ssl.SslProvider;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import io.zonesync.config.Scope;
+import io.zonesync.config.SourceLocation;
 import io.zonesync.config.Values;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -43,16 +44,16 @@ public final class ServerTls {
     }
 
     /**
-     * The TLS of a server whose {@code listen} (given, for errors) has {@code ssl}; relative paths
+     * The TLS of a server whose {@code listen} (where it stands, for errors) has {@code ssl}; relative paths
      * resolve against {@code confDir}.
      */
-    public static ServerTls compile(Scope scope, Directive listen, Path confDir) throws ConfigException {
+    public static ServerTls compile(Scope scope, SourceLocation listen, Path confDir) throws ConfigException {
         TlsOptions.requireOpenSsl(listen);
         TlsFiles files = new TlsFiles(confDir);
         List<Directive> certs = scope.effective("ssl_certificate");
         List<Directive> keys = scope.effective("ssl_certificate_key");
         if (certs.isEmpty()) {
-            throw listen.error("no \"ssl_certificate\" is defined for the \"listen ... ssl\" directive");
+            throw ConfigException.at(listen, "no \"ssl_certificate\" is defined for the \"listen ... ssl\" directive");
         }
         Directive passwords = scope.effectiveFirst("ssl_password_file");
         KeyStore store;
@@ -75,7 +76,7 @@ public final class ServerTls {
                 store.setKeyEntry("cert" + i, key, new char[0], chain.toArray(new X509Certificate[0]));
             }
         } catch (java.security.GeneralSecurityException | java.io.IOException e) {
-            throw listen.error("cannot assemble the server certificates: %s", e.getMessage());
+            throw ConfigException.at(listen, "cannot assemble the server certificates: %s", e.getMessage());
         }
         SslContextBuilder b;
         try {
@@ -83,7 +84,7 @@ public final class ServerTls {
             kmf.init(store, new char[0]);
             b = SslContextBuilder.forServer(kmf).sslProvider(SslProvider.OPENSSL);
         } catch (java.security.GeneralSecurityException e) {
-            throw listen.error("cannot assemble the server certificates: %s", e.getMessage());
+            throw ConfigException.at(listen, "cannot assemble the server certificates: %s", e.getMessage());
         }
         TlsOptions.apply(b, scope, PREFIX, "HIGH:!aNULL:!MD5", files);
         verification(b, scope, files);
@@ -102,7 +103,7 @@ public final class ServerTls {
             }
             return new ServerTls(ctx, handshake, files.fingerprint());
         } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
-            throw listen.error("cannot set up TLS for this listener: %s", e.getMessage());
+            throw ConfigException.at(listen, "cannot set up TLS for this listener: %s", e.getMessage());
         }
     }
 
@@ -172,6 +173,10 @@ public final class ServerTls {
         SslHandler h = context.newHandler(ch.alloc());
         h.setHandshakeTimeoutMillis(handshakeTimeoutMs);
         return h;
+    }
+
+    SslContext context() {
+        return context;
     }
 
     public long handshakeTimeoutMs() {

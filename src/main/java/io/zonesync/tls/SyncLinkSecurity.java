@@ -42,7 +42,7 @@ public final class SyncLinkSecurity {
         ServerTls tls = null;
         for (StreamListen l : server.listens()) {
             if (l.ssl()) {
-                tls = ServerTls.compile(server.scope(), l.directive(), confDir);
+                tls = ServerTls.compile(server.scope(), l.directive().where(), confDir);
                 break;
             }
         }

@@ -34,10 +34,10 @@ final class TlsOptions {
     }
 
     /** The TLS library is there, or a configuration error that says what is missing. */
-    static void requireOpenSsl(Directive d) throws ConfigException {
+    static void requireOpenSsl(io.zonesync.config.SourceLocation where) throws ConfigException {
         if (!OpenSsl.isAvailable()) {
             Throwable why = OpenSsl.unavailabilityCause();
-            throw d.error("TLS needs BoringSSL (netty-tcnative-boringssl-static), which did not load: %s",
+            throw ConfigException.at(where, "TLS needs BoringSSL (netty-tcnative-boringssl-static), which did not load: %s",
                     why == null ? "unknown reason" : why.getMessage());
         }
     }
