@@ -2,6 +2,8 @@ package io.zonesync.tls;
 
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSslCredential;
+import io.netty.handler.ssl.OpenSslCredentialBuilder;
 import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -13,13 +15,11 @@ import io.zonesync.config.Scope;
 import io.zonesync.config.SourceLocation;
 import io.zonesync.config.Values;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
 
 /**
  * The server side of TLS for a listener with {@code listen ... ssl}, from the {@code ssl_*}
@@ -56,35 +56,33 @@ public final class ServerTls {
             throw ConfigException.at(listen, "no \"ssl_certificate\" is defined for the \"listen ... ssl\" directive");
         }
         Directive passwords = scope.effectiveFirst("ssl_password_file");
-        KeyStore store;
-        try {
-            store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            for (int i = 0; i < certs.size(); i++) {
-                if (i >= keys.size()) {
-                    throw certs.get(i).error("no \"ssl_certificate_key\" is defined for certificate \"%s\"",
-                            certs.get(i).arg(0));
-                }
-                List<X509Certificate> chain = files.certificates(certs.get(i), "certificate");
-                PrivateKey key = files.key(keys.get(i), passwords);
-                if (!chain.get(0).getPublicKey().getAlgorithm().equals(key.getAlgorithm())
-                        && !(key.getAlgorithm().equals("EC") && chain.get(0).getPublicKey().getAlgorithm().equals("EC"))) {
-                    throw keys.get(i).error("certificate key \"%s\" (%s) does not belong to certificate \"%s\" (%s)",
-                            keys.get(i).arg(0), key.getAlgorithm(), certs.get(i).arg(0),
-                            chain.get(0).getPublicKey().getAlgorithm());
-                }
-                store.setKeyEntry("cert" + i, key, new char[0], chain.toArray(new X509Certificate[0]));
+        List<PrivateKey> privateKeys = new java.util.ArrayList<>();
+        List<X509Certificate[]> chains = new java.util.ArrayList<>();
+        for (int i = 0; i < certs.size(); i++) {
+            if (i >= keys.size()) {
+                throw certs.get(i).error("no \"ssl_certificate_key\" is defined for certificate \"%s\"",
+                        certs.get(i).arg(0));
             }
-        } catch (java.security.GeneralSecurityException | java.io.IOException e) {
-            throw ConfigException.at(listen, "cannot assemble the server certificates: %s", e.getMessage());
+            List<X509Certificate> chain = files.certificates(certs.get(i), "certificate");
+            PrivateKey key = files.key(keys.get(i), passwords);
+            String certAlg = chain.get(0).getPublicKey().getAlgorithm();
+            if (!certAlg.equals(key.getAlgorithm())) {
+                throw keys.get(i).error("certificate key \"%s\" (%s) does not belong to certificate \"%s\" (%s)",
+                        keys.get(i).arg(0), key.getAlgorithm(), certs.get(i).arg(0), certAlg);
+            }
+            privateKeys.add(key);
+            chains.add(chain.toArray(new X509Certificate[0]));
         }
-        SslContextBuilder b;
-        try {
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
-            kmf.init(store, new char[0]);
-            b = SslContextBuilder.forServer(kmf).sslProvider(SslProvider.OPENSSL);
-        } catch (java.security.GeneralSecurityException e) {
-            throw ConfigException.at(listen, "cannot assemble the server certificates: %s", e.getMessage());
+        // The first pair is the context's own; the others are BoringSSL credentials, among which it
+        // picks per handshake by what the client supports (an ECDSA-only client gets the ECDSA one).
+        SslContextBuilder b = SslContextBuilder.forServer(privateKeys.get(0), chains.get(0))
+                .sslProvider(SslProvider.OPENSSL);
+        for (int i = 1; i < privateKeys.size(); i++) {
+            if (!OpenSslCredential.isAvailable()) {
+                throw certs.get(i).error("a second \"ssl_certificate\" needs BoringSSL credentials, which %s lacks",
+                        io.netty.handler.ssl.OpenSsl.versionString());
+            }
+            b.addCredential(OpenSslCredentialBuilder.forX509(privateKeys.get(i), chains.get(i)).build());
         }
         TlsOptions.apply(b, scope, PREFIX, "HIGH:!aNULL:!MD5", files);
         verification(b, scope, files);

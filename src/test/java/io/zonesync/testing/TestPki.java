@@ -166,6 +166,16 @@ public final class TestPki {
 
     /** The key as PKCS#1 ("RSA PRIVATE KEY") or SEC1 ("EC PRIVATE KEY"), as {@code openssl genrsa} used to. */
     public static Path writeTraditionalKey(Issued leaf, Path key, String password) {
+        if (password == null && leaf.keys().getPrivate() instanceof java.security.interfaces.ECPrivateKey ec) {
+            // as OpenSSL writes it: the named curve in the [0] parameters
+            try {
+                byte[] sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(256, ec.getS(), null,
+                        org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1).getEncoded();
+                return write(key, new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", sec1));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         if (password == null) {
             return write(key, leaf.keys());
         }
