@@ -135,7 +135,11 @@ public final class TestPki {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter w = new JcaPEMWriter(out)) {
             for (Object o : pemObjects) {
-                w.writeObject(o);
+                if (o instanceof org.bouncycastle.util.io.pem.PemObjectGenerator g) {
+                    w.writeObject(g);
+                } else {
+                    w.writeObject(o);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -179,8 +183,12 @@ public final class TestPki {
         if (password == null) {
             return write(key, leaf.keys());
         }
-        return write(key, new Object[] {new org.bouncycastle.openssl.MiscPEMGenerator(leaf.keys(),
-                new JcePEMEncryptorBuilder("AES-256-CBC").setProvider(BC).build(password.toCharArray()))});
+        try {
+            return write(key, new org.bouncycastle.openssl.jcajce.JcaMiscPEMGenerator(leaf.keys(),
+                    new JcePEMEncryptorBuilder("AES-256-CBC").setProvider(BC).build(password.toCharArray())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The key as encrypted PKCS#8 (PBES2, AES-256-CBC), as {@code openssl pkcs8 -topk8 -v2 aes256}. */

@@ -239,4 +239,24 @@ class SyncTlsIT {
         InJvmNode nb = start("b", member("b", 1, syncPorts(), ""));
         await().atMost(Duration.ofSeconds(20)).until(() -> online(na) == 1 && online(nb) == 1);
     }
+
+    @Test
+    void theSyncPortClosesOnAddressesDeniedByTheStreamAccessRules() throws Exception {
+        String plain = """
+                events { }
+                stream { server { listen 127.0.0.1:%d; zone_sync; zone_sync_connect_retry_interval 100ms; %s %s } }
+                http { access_log off; keyval_zone zone=one:32k sync;
+                       server { listen 127.0.0.1:%d; location /api { api write=on; } } }
+                """;
+        InJvmNode a = start("a", plain.formatted(ports.get(0), "deny 127.0.0.0/8; allow all;",
+                "zone_sync_server 127.0.0.1:" + ports.get(0) + ";", ports.get(3)));
+        InJvmNode c = start("c", plain.formatted(ports.get(2), "", "zone_sync_server 127.0.0.1:" + ports.get(0) + ";",
+                ports.get(5)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> logs.contains(
+                "zone_sync: access forbidden by rule \"deny 127.0.0.0/8\""));
+        c.http().post("/api/9/http/keyvals/one", "{\"from-denied\":\"x\"}");
+        await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(5)).until(() -> online(a) == 0);
+        assertThat(keys(a)).doesNotContain("from-denied");
+        assertThat(a.http().post("/api/9/http/keyvals/one", "{\"local\":\"ok\"}").statusCode()).isEqualTo(201);
+    }
 }
