@@ -31,6 +31,9 @@ import io.zonesync.stream.StreamCoreModule;
 import io.zonesync.stream.StreamServerConf;
 import io.zonesync.sync.cluster.ZoneSyncModule;
 import io.zonesync.sync.cluster.ZoneSyncSettings;
+import io.zonesync.tls.TlsModule;
+import io.zonesync.access.StreamAccessModule;
+import io.zonesync.http.access.HttpAccessFeature;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +57,8 @@ record CompiledConfig(
     static List<ConfModule> modules() {
         return List.of(new CoreModule(), new HttpCoreModule(), new KeyvalModule(), new LimitReqModule(),
                 new UpstreamModule(), new StickyModule(), new ProxyModule(), new ApiFeature(null, null),
-                new StreamCoreModule(), new ZoneSyncModule());
+                new StreamCoreModule(), new ZoneSyncModule(), new TlsModule(), new StreamAccessModule(),
+                new HttpAccessFeature());
     }
 
     static CompiledConfig compile(ParsedConfig parsed, ZoneTable table, ApiFeature api,
@@ -72,15 +76,21 @@ record CompiledConfig(
         LimitReqZones.Prepared limitReq = table.limitReq().prepare(LimitReqZoneConf.compileAll(parsed, keyvalNames));
         ProxyFeature proxy = new ProxyFeature(proxyConfig, zones::sticky, table.clock());
         HttpConfigCompiler compiler = new HttpConfigCompiler(List.of(new KeyvalHttpFeature(keyval::http, zones::http),
-                new LimitReqFeature(limitReq.zones()), proxy, api), List.of(new UpstreamVariables()));
+                new LimitReqFeature(limitReq.zones()), new HttpAccessFeature(), proxy, api),
+                List.of(new UpstreamVariables()));
         HttpConfig http = compiler.compile(parsed);
         List<StreamServerConf> streamServers = List.of();
         Optional<ZoneSyncSettings> sync = Optional.empty();
         Directive stream = parsed.root().first("stream");
         if (stream != null) {
             streamServers = StreamServerConf.compileAll(Scope.root(parsed.root()).child(Context.STREAM, stream.block()));
-            sync = ZoneSyncSettings.compile(streamServers, hosts);
+            sync = ZoneSyncSettings.compile(streamServers, hosts, confDir(parsed));
         }
         return new CompiledConfig(parsed, core, keyval, zones, limitReq, http, streamServers, sync, proxy.groups());
+    }
+
+    /** nginx's conf prefix: certificates and keys are relative to the main configuration file's directory. */
+    private static java.nio.file.Path confDir(ParsedConfig parsed) {
+        return parsed.file() != null && parsed.file().getParent() != null ? parsed.file().getParent() : parsed.prefix();
     }
 }

@@ -9,6 +9,8 @@ import io.zonesync.http.accesslog.LogFormat;
 import io.zonesync.http.vars.CoreVariables;
 import io.zonesync.http.vars.VariableProvider;
 import io.zonesync.http.vars.VariableRegistry;
+import io.zonesync.tls.ListenerTls;
+import io.zonesync.tls.ServerTls;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -87,15 +89,52 @@ public final class HttpConfigCompiler {
                 listens.add(defaultListen(s));
             }
             for (Listen listen : listens) {
-                byAddress.computeIfAbsent(listen.address().key(), k -> new ArrayList<>()).add(new Bound(listen, server));
+                byAddress.computeIfAbsent(listen.address().key(), k -> new ArrayList<>()).add(new Bound(listen, server, scope));
             }
         }
-        List<ListenEndpoint> endpoints = endpoints(byAddress);
+        List<ListenEndpoint> endpoints = endpoints(byAddress, config.file() != null
+                && config.file().getParent() != null ? config.file().getParent() : config.prefix());
         variables.freeze();
         return new HttpConfig(endpoints, variables, locations.accessLogs());
     }
 
-    private record Bound(Listen listen, VirtualServer server) {
+    private record Bound(Listen listen, VirtualServer server, Scope scope) {
+    }
+
+    /**
+     * The TLS of a socket when any of its listens has {@code ssl} (nginx makes the whole address
+     * TLS): the default server's certificates, the others' chosen by SNI. Null for plaintext.
+     */
+    private static ListenerTls tls(List<Bound> bounds, ServerTable table, java.nio.file.Path confDir)
+            throws ConfigException {
+        Listen ssl = null;
+        for (Bound b : bounds) {
+            if (b.listen().ssl()) {
+                ssl = b.listen();
+                break;
+            }
+        }
+        if (ssl == null) {
+            return null;
+        }
+        Map<VirtualServer, ServerTls> byServer = new LinkedHashMap<>();
+        for (Bound b : bounds) {
+            if (!byServer.containsKey(b.server())) {
+                byServer.put(b.server(), ServerTls.compile(b.scope(), b.listen().ssl() ? b.listen().where()
+                        : ssl.where(), confDir));
+            }
+        }
+        Map<String, ServerTls> byName = new LinkedHashMap<>();
+        for (Map.Entry<VirtualServer, ServerTls> e : byServer.entrySet()) {
+            for (ServerName n : e.getKey().names()) {
+                if (n.kind() == ServerName.Kind.EXACT && !n.text().isEmpty()) {
+                    byName.putIfAbsent(n.text(), e.getValue());
+                } else if (n.kind() == ServerName.Kind.LEADING_WILDCARD && n.text().startsWith("*.")) {
+                    byName.putIfAbsent(n.text(), e.getValue());
+                }
+            }
+        }
+        return ListenerTls.of(byServer.get(table.defaultServer()), byName);
     }
 
     private VirtualServer server(Directive s, Scope scope, LocationCompiler locations) throws ConfigException {
@@ -117,7 +156,8 @@ public final class HttpConfigCompiler {
                 server.where());
     }
 
-    private List<ListenEndpoint> endpoints(Map<String, List<Bound>> byAddress) throws ConfigException {
+    private List<ListenEndpoint> endpoints(Map<String, List<Bound>> byAddress, java.nio.file.Path confDir)
+            throws ConfigException {
         Map<String, ServerTable> tables = new LinkedHashMap<>();
         for (Map.Entry<String, List<Bound>> e : byAddress.entrySet()) {
             tables.put(e.getKey(), table(e.getKey(), e.getValue()));
@@ -139,14 +179,16 @@ public final class HttpConfigCompiler {
                     servedByWildcard.add(other.getKey());
                 }
             }
-            out.add(new ListenEndpoint(first, tables.get(e.getKey()), specific));
+            out.add(new ListenEndpoint(first, tables.get(e.getKey()), specific,
+                    tls(e.getValue(), tables.get(e.getKey()), confDir)));
         }
         for (Map.Entry<String, List<Bound>> e : byAddress.entrySet()) {
             ListenAddress a = e.getValue().get(0).listen().address();
             if ((a.isWildcard() && a.port() != 0) || servedByWildcard.contains(e.getKey())) {
                 continue;
             }
-            out.add(new ListenEndpoint(socketOptions(e.getValue()), tables.get(e.getKey()), Map.of()));
+            out.add(new ListenEndpoint(socketOptions(e.getValue()), tables.get(e.getKey()), Map.of(),
+                    tls(e.getValue(), tables.get(e.getKey()), confDir)));
         }
         return out;
     }

@@ -187,6 +187,10 @@ public final class HttpRuntime implements AutoCloseable {
             protected void initChannel(Channel ch) {
                 HttpDecoderConfig decoder = new HttpDecoderConfig().setMaxInitialLineLength(MAX_INITIAL_LINE)
                         .setMaxHeaderSize(MAX_HEADER_SIZE).setMaxChunkSize(MAX_CHUNK);
+                io.zonesync.tls.ListenerTls tls = l.routes().endpoint().tls();
+                if (tls != null) {
+                    ch.pipeline().addLast("tls", tls.newHandler(ch));
+                }
                 ch.pipeline().addLast("codec", new HttpServerCodec(decoder));
                 ch.pipeline().addLast("connection", new HttpConnection(l, context));
             }

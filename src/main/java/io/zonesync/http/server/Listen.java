@@ -11,7 +11,13 @@ import io.zonesync.config.Values;
  * {@code bind} asks for a socket of its own even when a wildcard on the same port exists.
  */
 public record Listen(ListenAddress address, boolean defaultServer, boolean bind, int backlog, boolean reusePort,
-        Boolean ipv6only, int receiveBuffer, int sendBuffer, SourceLocation where) {
+        Boolean ipv6only, int receiveBuffer, int sendBuffer, SourceLocation where, boolean ssl) {
+
+    /** A listen without TLS. */
+    public Listen(ListenAddress address, boolean defaultServer, boolean bind, int backlog, boolean reusePort,
+            Boolean ipv6only, int receiveBuffer, int sendBuffer, SourceLocation where) {
+        this(address, defaultServer, bind, backlog, reusePort, ipv6only, receiveBuffer, sendBuffer, where, false);
+    }
 
     /** nginx's default backlog on Linux. */
     public static final int DEFAULT_BACKLOG = 511;
@@ -25,6 +31,7 @@ public record Listen(ListenAddress address, boolean defaultServer, boolean bind,
         Boolean ipv6only = null;
         int rcvbuf = 0;
         int sndbuf = 0;
+        boolean ssl = false;
         for (String p : d.args().subList(1, d.argCount())) {
             String v;
             if (p.equals("default_server") || p.equals("default")) {
@@ -52,13 +59,15 @@ public record Listen(ListenAddress address, boolean defaultServer, boolean bind,
                 }
                 ipv6only = v.equals("on");
                 bind = true;
-            } else if (p.equals("ssl") || p.equals("http2") || p.equals("quic") || p.equals("proxy_protocol")) {
+            } else if (p.equals("ssl")) {
+                ssl = true;
+            } else if (p.equals("http2") || p.equals("quic") || p.equals("proxy_protocol")) {
                 throw d.error("the \"%s\" parameter of the \"listen\" directive is not supported yet", p);
             } else {
                 throw d.error("invalid parameter \"%s\"", p);
             }
         }
-        return new Listen(address, defaultServer, bind, backlog, reusePort, ipv6only, rcvbuf, sndbuf, d.where());
+        return new Listen(address, defaultServer, bind, backlog, reusePort, ipv6only, rcvbuf, sndbuf, d.where(), ssl);
     }
 
     private static int intParam(Directive d, String param, String value) throws ConfigException {

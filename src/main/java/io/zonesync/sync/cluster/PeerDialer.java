@@ -108,7 +108,7 @@ final class PeerDialer {
                 .channel(cluster.transport().clientChannel(address))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, s.connectTimeoutMs()))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, cluster.waterMark())
-                .handler(cluster.pipeline(newLink));
+                .handler(cluster.pipeline(newLink, name, address, why -> failed("TLS handshake failed: " + why)));
         ChannelFuture f = b.connect(address);
         link = newLink;
         f.addListener(done -> {
@@ -118,8 +118,15 @@ final class PeerDialer {
                 retryLater();
                 return;
             }
-            if (lastFailure != null) {
+            io.netty.handler.ssl.SslHandler tls = f.channel().pipeline().get(io.netty.handler.ssl.SslHandler.class);
+            if (tls == null) {
                 lastFailure = null;
+            } else {
+                tls.handshakeFuture().addListener(h -> {
+                    if (h.isSuccess()) {
+                        lastFailure = null;
+                    }
+                });
             }
             f.channel().closeFuture().addListener(closed -> {
                 link = null;

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.zonesync.net.Endpoint;
 import io.zonesync.net.Transport;
 import io.zonesync.stream.StreamListen;
 import io.zonesync.sync.discovery.DnsLookup;
@@ -129,7 +128,7 @@ public final class SyncCluster implements LinkHost {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            if (stopping) {
+                            if (stopping || !settings.security().admitInbound(ch, l.ssl())) {
                                 ch.close();
                                 return;
                             }
@@ -325,14 +324,31 @@ public final class SyncCluster implements LinkHost {
         return link;
     }
 
-    /** The handlers of an outbound link, for its bootstrap. */
-    ChannelInitializer<Channel> pipeline(PeerLink link) {
+    /**
+     * The handlers of an outbound link to the node dialled as {@code key} ("ip:port") at
+     * {@code address}, for its bootstrap: TLS first when zone_sync_ssl is on (a failed handshake
+     * goes to {@code tlsFailed} with its reason).
+     */
+    ChannelInitializer<Channel> pipeline(PeerLink link, String key, SocketAddress address,
+            java.util.function.Consumer<String> tlsFailed) {
+        ZoneSyncSettings s = settings;
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                s.security().secureOutbound(ch, listedHost(s, key, address), address, s.connectTimeoutMs(), tlsFailed);
                 initLink(ch, link);
             }
         };
+    }
+
+    /** The host a node was listed under (the default zone_sync_ssl_name); a discovered node's address. */
+    private static String listedHost(ZoneSyncSettings s, String key, SocketAddress address) {
+        for (ZoneSyncSettings.StaticPeer p : s.staticPeers()) {
+            if (p.key().equals(key)) {
+                return p.name();
+            }
+        }
+        return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : key;
     }
 
     /** Idle detection (heartbeats and zone_sync_timeout), the frame codec, the link itself. */
@@ -611,7 +627,7 @@ public final class SyncCluster implements LinkHost {
         boolean sameListen = listenOf(prev).equals(listenOf(next));
         boolean sameTuning = prev.bufferCount() == next.bufferCount() && prev.bufferSize() == next.bufferSize()
                 && prev.recvBufferSize() == next.recvBufferSize() && prev.intervalMs() == next.intervalMs()
-                && prev.timeoutMs() == next.timeoutMs();
+                && prev.timeoutMs() == next.timeoutMs() && prev.security().equals(next.security());
         settings = next;
         setZones(nextZones);
         if (!sameListen) {
@@ -668,10 +684,10 @@ public final class SyncCluster implements LinkHost {
         return true;
     }
 
-    private static List<Endpoint> listenOf(ZoneSyncSettings s) {
-        List<Endpoint> out = new ArrayList<>();
+    private static List<String> listenOf(ZoneSyncSettings s) {
+        List<String> out = new ArrayList<>();
         for (StreamListen l : s.server().listens()) {
-            out.add(l.endpoint());
+            out.add(l.endpoint() + (l.ssl() ? " ssl" : ""));
         }
         return out;
     }

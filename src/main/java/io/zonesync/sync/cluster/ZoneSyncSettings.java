@@ -8,9 +8,11 @@ import io.zonesync.net.Endpoint;
 import io.zonesync.net.ResolverConf;
 import io.zonesync.stream.StreamListen;
 import io.zonesync.stream.StreamServerConf;
+import io.zonesync.tls.SyncLinkSecurity;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -34,7 +36,8 @@ public record ZoneSyncSettings(
         long intervalMs,
         long connectTimeoutMs,
         long connectRetryIntervalMs,
-        long timeoutMs) {
+        long timeoutMs,
+        SyncLinkSecurity security) {
 
     public static final int PAGE_SIZE = 4096;
 
@@ -55,6 +58,12 @@ public record ZoneSyncSettings(
     /** The settings of the one server with {@code zone_sync}, if any. */
     public static Optional<ZoneSyncSettings> compile(List<StreamServerConf> servers, HostResolver hosts)
             throws ConfigException {
+        return compile(servers, hosts, null);
+    }
+
+    /** As above, with TLS file names relative to {@code confDir} (the main configuration's directory). */
+    public static Optional<ZoneSyncSettings> compile(List<StreamServerConf> servers, HostResolver hosts, Path confDir)
+            throws ConfigException {
         StreamServerConf found = null;
         for (StreamServerConf s : servers) {
             Directive zs = s.scope().block().first("zone_sync");
@@ -65,10 +74,11 @@ public record ZoneSyncSettings(
                 found = s;
             }
         }
-        return found == null ? Optional.empty() : Optional.of(compile(found, hosts));
+        return found == null ? Optional.empty() : Optional.of(compile(found, hosts, confDir));
     }
 
-    private static ZoneSyncSettings compile(StreamServerConf server, HostResolver hosts) throws ConfigException {
+    private static ZoneSyncSettings compile(StreamServerConf server, HostResolver hosts, Path confDir)
+            throws ConfigException {
         Scope scope = server.scope();
         int count = 8;
         int size = PAGE_SIZE;
@@ -158,7 +168,7 @@ public record ZoneSyncSettings(
             }
         }
         return new ZoneSyncSettings(server, List.copyOf(peers), List.copyOf(dns), resolver, count, size, recv,
-                interval, connectTimeout, retry, timeout);
+                interval, connectTimeout, retry, timeout, SyncLinkSecurity.compile(server, confDir));
     }
 
     private static List<StaticPeer> resolveStatic(Directive d, Endpoint e, HostResolver hosts) throws ConfigException {

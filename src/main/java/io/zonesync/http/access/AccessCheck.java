@@ -1,0 +1,105 @@
+package io.zonesync.http.access;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.zonesync.access.AccessRule;
+import io.zonesync.http.server.AccessDecision;
+import io.zonesync.http.server.AccessHandler;
+import io.zonesync.http.server.HttpExchange;
+import io.zonesync.http.server.StatusPages;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The access phase of one location: the guard for the request's method (the {@code limit_except}
+ * block's for a method it does not free, else the location's), allow/deny first (403), then basic
+ * authentication (401 with the realm). A bcrypt check runs off the event loop.
+ */
+final class AccessCheck implements AccessHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(AccessCheck.class);
+
+    private final AccessGuard normal;
+    private final AccessGuard restricted;
+    private final Set<String> freeMethods;
+
+    AccessCheck(AccessGuard normal, AccessGuard restricted, Set<String> freeMethods) {
+        this.normal = normal;
+        this.restricted = restricted;
+        this.freeMethods = freeMethods;
+    }
+
+    @Override
+    public AccessDecision check(HttpExchange ex) {
+        AccessGuard g = restricted != null && !freeMethods.contains(ex.method()) ? restricted : normal;
+        AccessRule rule = g.rules.match(ex.remoteAddress());
+        if (rule != null && !rule.allow()) {
+            LOG.error("access forbidden by rule \"deny {}\" in {}, client: {}, request: \"{} {}\"", rule.directive().arg(0),
+                    rule.directive().where(), client(ex), ex.method(), ex.requestUri());
+            return AccessDecision.respond(403);
+        }
+        if (!g.authenticates()) {
+            return AccessDecision.proceed();
+        }
+        String[] credentials = credentials(ex.requestHeaders().get(HttpHeaderNames.AUTHORIZATION));
+        if (credentials == null) {
+            return challenge(ex, g);
+        }
+        String user = credentials[0];
+        String password = credentials[1];
+        if (!g.users.hasUser(user)) {
+            LOG.error("user \"{}\" was not found in \"{}\", client: {}", user, g.userFile, client(ex));
+            return challenge(ex, g);
+        }
+        if (g.rememberedLogin(user, password)) {
+            return AccessDecision.proceed();
+        }
+        if (!g.users.isSlow(user)) {
+            return verdict(ex, g, user, g.login(user, password));
+        }
+        return AccessDecision.later(CompletableFuture.supplyAsync(() -> g.login(user, password), ForkJoinPool.commonPool())
+                .thenApply(ok -> verdict(ex, g, user, ok)));
+    }
+
+    private static AccessDecision verdict(HttpExchange ex, AccessGuard g, String user, boolean ok) {
+        if (ok) {
+            return AccessDecision.proceed();
+        }
+        LOG.error("user \"{}\": password mismatch, client: {}", user, client(ex));
+        return challenge(ex, g);
+    }
+
+    /** 401 with the realm; the page is sent here because the decision alone cannot carry the header. */
+    private static AccessDecision challenge(HttpExchange ex, AccessGuard g) {
+        HttpHeaders h = new DefaultHttpHeaders();
+        h.set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + g.realm.replace("\"", "\\\"") + "\"");
+        h.set(HttpHeaderNames.CONTENT_TYPE, "text/html");
+        ex.respond(401, h, Unpooled.wrappedBuffer(StatusPages.page(401)));
+        return AccessDecision.respond(401);
+    }
+
+    /** {user, password} from {@code Basic base64(user:password)}, or null. */
+    static String[] credentials(String header) {
+        if (header == null || header.length() < 6 || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        int colon = decoded.indexOf(':');
+        return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+    }
+
+    private static String client(HttpExchange ex) {
+        return String.valueOf(ex.remoteAddress()).replaceFirst("^/", "");
+    }
+}

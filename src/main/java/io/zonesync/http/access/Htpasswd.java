@@ -1,0 +1,115 @@
+package io.zonesync.http.access;
+
+import io.zonesync.config.ConfigException;
+import io.zonesync.config.Directive;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An {@code auth_basic_user_file}: {@code user:hash} lines ({@code #} comments), the hash bcrypt
+ * ({@code $2y$}, {@code $2a$}, {@code $2b$}), Apache MD5 ({@code $apr1$}), {@code {SHA}} (base64
+ * SHA-1) or {@code {PLAIN}}. Read when the configuration is compiled (start and reload), not per
+ * request as nginx does: a request never waits on the disk. A line with a scheme this node cannot
+ * check (crypt(3) DES, {@code $1$}, {@code $5$}, {@code $6$}) is logged and that user cannot log in.
+ */
+final class Htpasswd {
+    private static final Logger LOG = LoggerFactory.getLogger(Htpasswd.class);
+
+    private final Map<String, String> hashes;
+
+    private Htpasswd(Map<String, String> hashes) {
+        this.hashes = Map.copyOf(hashes);
+    }
+
+    static Htpasswd read(Directive d, Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw d.error("auth_basic_user_file \"%s\" does not exist", file);
+        } catch (IOException e) {
+            throw d.error("cannot read auth_basic_user_file \"%s\": %s", file, e.getMessage());
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        int lineNo = 0;
+        for (String line : text.split("\\r?\\n")) {
+            lineNo++;
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                LOG.warn("{}:{}: not a \"user:hash\" line; ignored", file, lineNo);
+                continue;
+            }
+            String user = line.substring(0, colon);
+            String hash = line.substring(colon + 1);
+            int extra = hash.indexOf(':');
+            if (extra >= 0) {
+                hash = hash.substring(0, extra); // htpasswd allows a comment field after the hash
+            }
+            if (!supported(hash)) {
+                LOG.warn("{}:{}: the password hash of user \"{}\" uses a scheme this node cannot check (bcrypt with"
+                        + " cost 4..{}, $apr1$, {{SHA}} and {{PLAIN}} are supported); that user cannot log in", file,
+                        lineNo, user, Bcrypt.MAX_COST);
+            }
+            out.putIfAbsent(user, hash);
+        }
+        return new Htpasswd(out);
+    }
+
+    private static boolean supported(String hash) {
+        if (hash.startsWith("$2")) {
+            return Bcrypt.cost(hash) >= 4 && Bcrypt.cost(hash) <= Bcrypt.MAX_COST;
+        }
+        return hash.startsWith("$apr1$") || hash.startsWith("{SHA}") || hash.startsWith("{PLAIN}");
+    }
+
+    boolean hasUser(String user) {
+        return hashes.containsKey(user);
+    }
+
+    /** Whether this is the user's password; bcrypt costs milliseconds per check, so call it off the event loop. */
+    boolean check(String user, String password) {
+        String hash = hashes.get(user);
+        if (hash == null) {
+            return false;
+        }
+        if (hash.startsWith("$2")) {
+            return Bcrypt.matches(password, hash);
+        }
+        if (hash.startsWith("$apr1$")) {
+            return Apr1Crypt.matches(password, hash);
+        }
+        if (hash.startsWith("{SHA}")) {
+            try {
+                byte[] sha = MessageDigest.getInstance("SHA-1").digest(password.getBytes(StandardCharsets.UTF_8));
+                return MessageDigest.isEqual(Base64.getEncoder().encodeToString(sha)
+                        .getBytes(StandardCharsets.US_ASCII), hash.substring(5).getBytes(StandardCharsets.US_ASCII));
+            } catch (NoSuchAlgorithmException e) {
+                return false;
+            }
+        }
+        if (hash.startsWith("{PLAIN}")) {
+            return MessageDigest.isEqual(hash.substring(7).getBytes(StandardCharsets.UTF_8),
+                    password.getBytes(StandardCharsets.UTF_8));
+        }
+        return false;
+    }
+
+    /** Whether checking this user's password is slow enough to belong off the event loop. */
+    boolean isSlow(String user) {
+        String h = hashes.get(user);
+        return h != null && h.startsWith("$2");
+    }
+}

@@ -1,0 +1,82 @@
+package io.zonesync.http.access;
+
+import io.zonesync.access.AccessRules;
+import io.zonesync.config.Arity;
+import io.zonesync.config.ConfModule;
+import io.zonesync.config.ConfigException;
+import io.zonesync.config.Context;
+import io.zonesync.config.Directive;
+import io.zonesync.config.DirectiveRegistry;
+import io.zonesync.config.DirectiveSpec;
+import io.zonesync.config.ParsedConfig;
+import io.zonesync.config.Scope;
+import io.zonesync.http.server.AccessHandler;
+import io.zonesync.http.server.CompileScope;
+import io.zonesync.http.server.HttpFeature;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * nginx's access control for http: {@code allow}/{@code deny} (ngx_http_access_module),
+ * {@code auth_basic}/{@code auth_basic_user_file} (ngx_http_auth_basic_module) and
+ * {@code limit_except} (the methods it lists are free; every other method meets the rules inside
+ * its block, which inherit the location's). Denied requests get 403, missing or wrong credentials
+ * 401 with {@code WWW-Authenticate}.
+ */
+public final class HttpAccessFeature implements HttpFeature, ConfModule {
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "MKCOL", "COPY", "MOVE",
+            "OPTIONS", "PROPFIND", "PROPPATCH", "LOCK", "UNLOCK", "PATCH");
+
+    @Override
+    public void registerDirectives(DirectiveRegistry r) {
+        Context[] where = {Context.HTTP_SERVER, Context.HTTP_LOCATION, Context.HTTP_LIMIT_EXCEPT};
+        r.register(DirectiveSpec.repeatable("allow", Arity.exactly(1), Context.HTTP, where));
+        r.register(DirectiveSpec.repeatable("deny", Arity.exactly(1), Context.HTTP, where));
+        r.register(DirectiveSpec.single("auth_basic", Arity.exactly(1), Context.HTTP, where));
+        r.register(DirectiveSpec.single("auth_basic_user_file", Arity.exactly(1), Context.HTTP, where));
+        r.register(DirectiveSpec.block("limit_except", Arity.atLeast(1), Context.HTTP_LIMIT_EXCEPT, false,
+                Context.HTTP_LOCATION));
+    }
+
+    @Override
+    public List<AccessHandler> accessHandlers(CompileScope location) throws ConfigException {
+        Scope scope = location.scope();
+        AccessGuard normal = guard(scope, location.config());
+        Directive limit = scope.effectiveFirst("limit_except");
+        if (limit == null) {
+            return normal.isOpen() ? List.of() : List.of(new AccessCheck(normal, null, Set.of()));
+        }
+        Set<String> free = new HashSet<>();
+        for (String m : limit.args()) {
+            String method = m.toUpperCase(Locale.ROOT);
+            if (!METHODS.contains(method)) {
+                throw limit.error("invalid method \"%s\"", m);
+            }
+            free.add(method);
+            if (method.equals("GET")) {
+                free.add("HEAD");
+            }
+        }
+        AccessGuard restricted = guard(scope.child(Context.HTTP_LIMIT_EXCEPT, limit.block()), location.config());
+        return List.of(new AccessCheck(normal, restricted, Set.copyOf(free)));
+    }
+
+    private static AccessGuard guard(Scope scope, ParsedConfig config) throws ConfigException {
+        AccessRules rules = AccessRules.of(scope);
+        Directive realm = scope.effectiveFirst("auth_basic");
+        Directive file = scope.effectiveFirst("auth_basic_user_file");
+        if (realm == null || realm.arg(0).equals("off") || file == null) {
+            return new AccessGuard(rules, null, null, null);
+        }
+        Path path = Path.of(file.arg(0));
+        if (!path.isAbsolute()) {
+            Path confDir = config.file() != null && config.file().getParent() != null ? config.file().getParent()
+                    : config.prefix();
+            path = confDir.resolve(path).normalize();
+        }
+        return new AccessGuard(rules, realm.arg(0), Htpasswd.read(file, path), path);
+    }
+}

@@ -1,0 +1,50 @@
+package io.zonesync.tls;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.DomainWildcardMappingBuilder;
+import io.netty.util.Mapping;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The TLS of one listening socket that serves several servers: the default server's certificates,
+ * and, when other servers on the socket have their own, a choice by the name the client asks for
+ * (SNI: exact names and {@code *.example.com}), as nginx picks the server's {@code ssl_*}.
+ */
+public final class ListenerTls {
+    private final ServerTls defaultTls;
+    private final Mapping<String, SslContext> sni;
+
+    private ListenerTls(ServerTls defaultTls, Map<String, ServerTls> byName) {
+        this.defaultTls = defaultTls;
+        if (byName.isEmpty()) {
+            this.sni = null;
+        } else {
+            DomainWildcardMappingBuilder<SslContext> m = new DomainWildcardMappingBuilder<>(defaultTls.context());
+            byName.forEach((name, tls) -> m.add(name, tls.context()));
+            this.sni = m.build();
+        }
+    }
+
+    /**
+     * @param byName server names (exact, or {@code *.} wildcards) to the TLS of their server; names
+     *        whose server uses the default's TLS may be left out
+     */
+    public static ListenerTls of(ServerTls defaultTls, Map<String, ServerTls> byName) {
+        Map<String, ServerTls> own = new LinkedHashMap<>();
+        byName.forEach((name, tls) -> {
+            if (tls != defaultTls) {
+                own.put(name, tls);
+            }
+        });
+        return new ListenerTls(defaultTls, own);
+    }
+
+    /** The handler that goes first in a new connection's pipeline. */
+    public ChannelHandler newHandler(Channel ch) {
+        return sni == null ? defaultTls.newHandler(ch) : new SniHandler(sni, defaultTls.handshakeTimeoutMs());
+    }
+}

@@ -1,0 +1,188 @@
+package io.zonesync.tls;
+
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSslCredential;
+import io.netty.handler.ssl.OpenSslCredentialBuilder;
+import io.netty.handler.ssl.OpenSslSessionContext;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.zonesync.config.ConfigException;
+import io.zonesync.config.Directive;
+import io.zonesync.config.Scope;
+import io.zonesync.config.SourceLocation;
+import io.zonesync.config.Values;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The server side of TLS for a listener with {@code listen ... ssl}, from the {@code ssl_*}
+ * directives of its server (http or stream), read with nginx's defaults: protocols TLSv1.2 TLSv1.3,
+ * ciphers {@code HIGH:!aNULL:!MD5}, verify_client off, verify depth 1, session cache none, session
+ * timeout 5m, handshake timeout 60s. Several {@code ssl_certificate}/{@code ssl_certificate_key}
+ * pairs (RSA and ECDSA) are offered together; BoringSSL picks by what the client supports.
+ * Immutable; files are read once, when the configuration is compiled.
+ */
+public final class ServerTls {
+    static final String PREFIX = "ssl_";
+    private static final long DEFAULT_HANDSHAKE_TIMEOUT_MS = 60_000;
+
+    private final SslContext context;
+    private final long handshakeTimeoutMs;
+    private final String fingerprint;
+
+    private ServerTls(SslContext context, long handshakeTimeoutMs, String fingerprint) {
+        this.context = context;
+        this.handshakeTimeoutMs = handshakeTimeoutMs;
+        this.fingerprint = fingerprint;
+    }
+
+    /**
+     * The TLS of a server whose {@code listen} (where it stands, for errors) has {@code ssl}; relative paths
+     * resolve against {@code confDir}.
+     */
+    public static ServerTls compile(Scope scope, SourceLocation listen, Path confDir) throws ConfigException {
+        TlsOptions.requireOpenSsl(listen);
+        TlsFiles files = new TlsFiles(confDir);
+        List<Directive> certs = scope.effective("ssl_certificate");
+        List<Directive> keys = scope.effective("ssl_certificate_key");
+        if (certs.isEmpty()) {
+            throw ConfigException.at(listen, "no \"ssl_certificate\" is defined for the \"listen ... ssl\" directive");
+        }
+        Directive passwords = scope.effectiveFirst("ssl_password_file");
+        List<PrivateKey> privateKeys = new java.util.ArrayList<>();
+        List<X509Certificate[]> chains = new java.util.ArrayList<>();
+        for (int i = 0; i < certs.size(); i++) {
+            if (i >= keys.size()) {
+                throw certs.get(i).error("no \"ssl_certificate_key\" is defined for certificate \"%s\"",
+                        certs.get(i).arg(0));
+            }
+            List<X509Certificate> chain = files.certificates(certs.get(i), "certificate");
+            PrivateKey key = files.key(keys.get(i), passwords);
+            String certAlg = chain.get(0).getPublicKey().getAlgorithm();
+            if (!certAlg.equals(key.getAlgorithm())) {
+                throw keys.get(i).error("certificate key \"%s\" (%s) does not belong to certificate \"%s\" (%s)",
+                        keys.get(i).arg(0), key.getAlgorithm(), certs.get(i).arg(0), certAlg);
+            }
+            privateKeys.add(key);
+            chains.add(chain.toArray(new X509Certificate[0]));
+        }
+        // The first pair is the context's own; the others are BoringSSL credentials, among which it
+        // picks per handshake by what the client supports (an ECDSA-only client gets the ECDSA one).
+        SslContextBuilder b = SslContextBuilder.forServer(privateKeys.get(0), chains.get(0))
+                .sslProvider(SslProvider.OPENSSL);
+        for (int i = 1; i < privateKeys.size(); i++) {
+            if (!OpenSslCredential.isAvailable()) {
+                throw certs.get(i).error("a second \"ssl_certificate\" needs BoringSSL credentials, which %s lacks",
+                        io.netty.handler.ssl.OpenSsl.versionString());
+            }
+            b.addCredential(OpenSslCredentialBuilder.forX509(privateKeys.get(i), chains.get(i)).build());
+        }
+        TlsOptions.apply(b, scope, PREFIX, "HIGH:!aNULL:!MD5", files);
+        verification(b, scope, files);
+        long sessionTimeoutMs = TlsOptions.time(scope, "ssl_session_timeout", 300_000, files);
+        b.sessionTimeout(Math.max(1, sessionTimeoutMs / 1000));
+        long cacheSessions = sessionCache(scope, files);
+        if (cacheSessions > 0) {
+            b.sessionCacheSize(cacheSessions);
+        }
+        long handshake = TlsOptions.time(scope, "ssl_handshake_timeout", DEFAULT_HANDSHAKE_TIMEOUT_MS, files);
+        files.note(scope.effectiveFirst("ssl_prefer_server_ciphers"));
+        try {
+            SslContext ctx = b.build();
+            if (cacheSessions == 0 && ctx.sessionContext() instanceof OpenSslSessionContext s) {
+                s.setSessionCacheEnabled(false);
+            }
+            return new ServerTls(ctx, handshake, files.fingerprint());
+        } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+            throw ConfigException.at(listen, "cannot set up TLS for this listener: %s", e.getMessage());
+        }
+    }
+
+    private static void verification(SslContextBuilder b, Scope scope, TlsFiles files) throws ConfigException {
+        Directive verify = scope.effectiveFirst("ssl_verify_client");
+        files.note(verify);
+        String mode = verify == null ? "off" : verify.arg(0);
+        Directive clientCa = scope.effectiveFirst("ssl_client_certificate");
+        Directive trustedCa = scope.effectiveFirst("ssl_trusted_certificate");
+        Directive crlDirective = scope.effectiveFirst("ssl_crl");
+        int depth = TlsOptions.verifyDepth(scope, PREFIX, files);
+        List<X509Certificate> advertised = clientCa == null ? List.of() : files.certificates(clientCa, "client certificate");
+        List<X509Certificate> trusted = new java.util.ArrayList<>(advertised);
+        if (trustedCa != null) {
+            trusted.addAll(files.certificates(trustedCa, "trusted certificate"));
+        }
+        List<X509CRL> crls = crlDirective == null ? List.of() : files.crls(crlDirective);
+        switch (mode) {
+            case "off" -> {
+                return;
+            }
+            case "on", "optional" -> {
+                if (trusted.isEmpty()) {
+                    throw verify.error("no ssl_client_certificate or ssl_trusted_certificate for ssl_verify_client");
+                }
+                b.clientAuth(mode.equals("on") ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
+                b.trustManager(new PeerCertificateCheck(trusted, advertised, crls, depth, null, Clock.systemUTC()));
+            }
+            case "optional_no_ca" -> {
+                b.clientAuth(ClientAuth.OPTIONAL);
+                b.trustManager(new PeerCertificateCheck(null, List.of(), List.of(), depth, null, Clock.systemUTC()));
+            }
+            default -> throw verify.error("invalid value \"%s\" in \"ssl_verify_client\" directive, it must be \"on\","
+                    + " \"off\", \"optional\" or \"optional_no_ca\"", mode);
+        }
+    }
+
+    /** Sessions the cache holds: 0 for off/none, builtin[:n], shared:name:size at about 4000 per MB. */
+    private static long sessionCache(Scope scope, TlsFiles files) throws ConfigException {
+        Directive d = scope.effectiveFirst("ssl_session_cache");
+        files.note(d);
+        if (d == null) {
+            return 0;
+        }
+        long sessions = 0;
+        for (String a : d.args()) {
+            if (a.equals("off") || a.equals("none")) {
+                if (d.argCount() > 1) {
+                    throw d.invalidValue(a);
+                }
+                return 0;
+            } else if (a.equals("builtin")) {
+                sessions += 20480;
+            } else if (a.startsWith("builtin:")) {
+                sessions += Values.positiveInt(d, a.substring(8));
+            } else if (a.startsWith("shared:") && a.indexOf(':', 7) > 7) {
+                sessions += Math.max(1, Values.size(d, a.substring(a.indexOf(':', 7) + 1)) * 4000 / (1024 * 1024));
+            } else {
+                throw d.invalidValue(a);
+            }
+        }
+        return sessions;
+    }
+
+    /** A handler for a new connection, with the configured handshake timeout. */
+    public SslHandler newHandler(Channel ch) {
+        SslHandler h = context.newHandler(ch.alloc());
+        h.setHandshakeTimeoutMillis(handshakeTimeoutMs);
+        return h;
+    }
+
+    SslContext context() {
+        return context;
+    }
+
+    public long handshakeTimeoutMs() {
+        return handshakeTimeoutMs;
+    }
+
+    /** A digest of every setting and file this came from: equal when a reload changed nothing. */
+    public String fingerprint() {
+        return fingerprint;
+    }
+}

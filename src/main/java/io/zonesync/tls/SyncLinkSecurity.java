@@ -1,0 +1,108 @@
+package io.zonesync.tls;
+
+import io.netty.channel.Channel;
+import io.zonesync.access.AccessRule;
+import io.zonesync.access.AccessRules;
+import io.zonesync.config.ConfigException;
+import io.zonesync.log.LogMarkers;
+import io.zonesync.stream.StreamListen;
+import io.zonesync.stream.StreamServerConf;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who may be a zone_sync peer: the listener's TLS ({@code listen ... ssl} with the stream
+ * {@code ssl_*} directives, client certificates checked by {@code ssl_verify_client}), the
+ * {@code allow}/{@code deny} rules of the zone_sync server, and the TLS this node speaks when it
+ * dials ({@code zone_sync_ssl*}). Installs the handlers at the head of a link's pipeline; the
+ * frames above never see a byte from a peer that failed any of these. Equal when a reload changed
+ * no setting and no file.
+ */
+public final class SyncLinkSecurity {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncLinkSecurity.class);
+    public static final SyncLinkSecurity NONE = new SyncLinkSecurity(null, null, AccessRules.NONE);
+
+    private final ServerTls listener;
+    private final ClientTls dial;
+    private final AccessRules access;
+
+    private SyncLinkSecurity(ServerTls listener, ClientTls dial, AccessRules access) {
+        this.listener = listener;
+        this.dial = dial;
+        this.access = access;
+    }
+
+    /** From the zone_sync server's directives; relative file names resolve against {@code confDir}. */
+    public static SyncLinkSecurity compile(StreamServerConf server, Path confDir) throws ConfigException {
+        ServerTls tls = null;
+        for (StreamListen l : server.listens()) {
+            if (l.ssl()) {
+                tls = ServerTls.compile(server.scope(), l.directive().where(), confDir);
+                break;
+            }
+        }
+        return new SyncLinkSecurity(tls, ClientTls.compile(server.scope(), confDir), AccessRules.of(server.scope()));
+    }
+
+    /**
+     * Admits a connection accepted on a zone_sync listener: false (the caller closes it) when the
+     * access rules deny the client, which is logged with the rule; otherwise the TLS handlers go in
+     * first when the listener has {@code ssl}.
+     */
+    public boolean admitInbound(Channel ch, boolean sslListen) {
+        AccessRule rule = access.match(ch.remoteAddress());
+        if (rule != null && !rule.allow()) {
+            LOG.info(LogMarkers.NOTICE, "zone_sync: access forbidden by rule \"deny {}\" in {}, client: {}",
+                    rule.directive().arg(0), rule.directive().where(), address(ch.remoteAddress()));
+            return false;
+        }
+        if (sslListen && listener != null) {
+            ch.pipeline().addLast("tls", listener.newHandler(ch));
+            ch.pipeline().addLast("tls-log", new HandshakeLog("zone_sync", null));
+        }
+        return true;
+    }
+
+    /**
+     * Puts TLS in front of an outbound link when {@code zone_sync_ssl} is on; a failed handshake
+     * goes to {@code failed} with its reason. {@code listedHost} is the host the node was listed
+     * under (the default {@code zone_sync_ssl_name}).
+     */
+    public void secureOutbound(Channel ch, String listedHost, SocketAddress remote, long timeoutMs,
+            Consumer<String> failed) {
+        if (dial == null) {
+            return;
+        }
+        int port = remote instanceof InetSocketAddress inet ? inet.getPort() : -1;
+        ch.pipeline().addLast("tls", dial.newHandler(ch, listedHost, port, timeoutMs));
+        ch.pipeline().addLast("tls-log", new HandshakeLog("zone_sync", failed));
+    }
+
+    public boolean dialsWithTls() {
+        return dial != null;
+    }
+
+    private static String address(SocketAddress a) {
+        return String.valueOf(a).replaceFirst("^/", "");
+    }
+
+    private String fingerprint() {
+        return (listener == null ? "-" : listener.fingerprint()) + "/" + (dial == null ? "-" : dial.fingerprint());
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SyncLinkSecurity other && fingerprint().equals(other.fingerprint())
+                && access.equals(other.access);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(fingerprint(), access);
+    }
+}

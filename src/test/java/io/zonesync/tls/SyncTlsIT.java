@@ -1,0 +1,262 @@
+package io.zonesync.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zonesync.config.ConfigException;
+import io.zonesync.testing.FreePorts;
+import io.zonesync.testing.InJvmNode;
+import io.zonesync.testing.LogCapture;
+import io.zonesync.testing.TestPki;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Mutual TLS between real nodes: a cluster whose members all hold certificates from one CA
+ * converges and stays converged across reloads; a stranger (another CA, an expired or revoked
+ * certificate, a wrong name, no certificate, no TLS) is refused at the handshake, is never online,
+ * leaves a log line saying why, and none of its writes arrive, while the members go on syncing.
+ */
+class SyncTlsIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    Path dir;
+    private final List<InJvmNode> nodes = new ArrayList<>();
+    private final LogCapture logs = new LogCapture();
+    private TestPki pki;
+    private List<Integer> ports;
+
+    @BeforeEach
+    void setUp() {
+        pki = TestPki.ca("cluster-ca");
+        pki.writeCa(dir.resolve("ca.pem"));
+        ports = FreePorts.take(6); // sync a, b, c; http a, b, c
+    }
+
+    @AfterEach
+    void tearDown() {
+        nodes.forEach(InJvmNode::close);
+        logs.close();
+    }
+
+    /** The stream block of a member: TLS both ways, client certificates required, peers verified by name. */
+    private String member(String name, int index, List<Integer> peers, String extra) {
+        StringBuilder servers = new StringBuilder();
+        for (int p : peers) {
+            servers.append("        zone_sync_server 127.0.0.1:").append(p).append(";\n");
+        }
+        Path ca = dir.resolve("ca.pem");
+        Path cert = dir.resolve(name + ".pem");
+        Path key = dir.resolve(name + ".key");
+        return """
+                events { }
+                stream {
+                    server {
+                        listen 127.0.0.1:%d ssl;
+                        ssl_certificate %s; ssl_certificate_key %s;
+                        ssl_verify_client on; ssl_trusted_certificate %s;
+                        zone_sync; zone_sync_connect_retry_interval 100ms;
+                %s
+                        zone_sync_ssl on; zone_sync_ssl_verify on; zone_sync_ssl_trusted_certificate %s;
+                        zone_sync_ssl_certificate %s; zone_sync_ssl_certificate_key %s;
+                        %s
+                    }
+                }
+                http {
+                    access_log off;
+                    keyval_zone zone=one:32k sync;
+                    server { listen 127.0.0.1:%d; location /api { api write=on; } }
+                }
+                """.formatted(ports.get(index), cert, key, ca, servers, ca, cert, key, extra, ports.get(index + 3));
+    }
+
+    private InJvmNode start(String name, String config) throws Exception {
+        InJvmNode n = InJvmNode.start(dir.resolve("node-" + name), config);
+        nodes.add(n);
+        return n;
+    }
+
+    private void issue(String name, String... sans) {
+        TestPki.writePair(pki.issue(name, sans), dir.resolve(name + ".pem"), dir.resolve(name + ".key"));
+    }
+
+    private static JsonNode status(InJvmNode n) throws Exception {
+        return JSON.readTree(n.http().get("/api/9/stream/zone_sync").body()).path("status");
+    }
+
+    private static int online(InJvmNode n) throws Exception {
+        return status(n).path("nodes_online").asInt();
+    }
+
+    private static String keys(InJvmNode n) {
+        return n.http().get("/api/9/http/keyvals/one").body();
+    }
+
+    private List<Integer> syncPorts() {
+        return ports.subList(0, 3);
+    }
+
+    /** Members a and b, each listing a, b and c. */
+    private InJvmNode[] goodPair(String extra) throws Exception {
+        issue("a", "127.0.0.1");
+        issue("b", "127.0.0.1");
+        InJvmNode a = start("a", member("a", 0, syncPorts(), extra));
+        InJvmNode b = start("b", member("b", 1, syncPorts(), extra));
+        await().atMost(Duration.ofSeconds(20)).until(() -> online(a) == 1 && online(b) == 1);
+        return new InJvmNode[] {a, b};
+    }
+
+    @Test
+    void threeMembersConvergeOverMutualTlsAndStayConvergedAcrossReloads() throws Exception {
+        issue("c", "127.0.0.1");
+        InJvmNode[] ab = goodPair("");
+        InJvmNode c = start("c", member("c", 2, syncPorts(), ""));
+        List<InJvmNode> all = List.of(ab[0], ab[1], c);
+        await().atMost(Duration.ofSeconds(20)).until(() -> online(ab[0]) == 2 && online(ab[1]) == 2 && online(c) == 2);
+        for (int i = 0; i < 3; i++) {
+            all.get(i).http().post("/api/9/http/keyvals/one", "{\"k" + i + "\":\"v" + i + "\"}");
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> all.stream().allMatch(n -> keys(n).contains("k0")
+                && keys(n).contains("k1") && keys(n).contains("k2")));
+
+        ab[0].reload(member("a", 0, syncPorts(), ""));
+        c.reload(member("c", 2, syncPorts(), "zone_sync_ssl_protocols TLSv1.3;"));
+        ab[1].http().post("/api/9/http/keyvals/one", "{\"after\":\"reload\"}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> all.stream().allMatch(n -> keys(n).contains("after")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> online(ab[0]) == 2 && online(ab[1]) == 2 && online(c) == 2);
+
+        java.nio.file.Files.writeString(dir.resolve("a.pem"), "not a certificate");
+        assertThatThrownBy(() -> ab[0].reload(member("a", 0, syncPorts(), "")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("a.pem").hasMessageContaining("zonesync.conf:");
+        c.http().post("/api/9/http/keyvals/one", "{\"still\":\"serving\"}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> keys(ab[0]).contains("still"));
+    }
+
+    /** c is refused: never online on a or b, the reason is logged, its writes never arrive, a and b still sync. */
+    private void assertRefused(InJvmNode a, InJvmNode b, InJvmNode c, String reason) throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> logs.contains(reason));
+        c.http().post("/api/9/http/keyvals/one", "{\"from-stranger\":\"x\"}");
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+                .until(() -> online(a) == 1 && online(b) == 1);
+        assertThat(keys(a)).doesNotContain("from-stranger");
+        assertThat(keys(b)).doesNotContain("from-stranger");
+        a.http().post("/api/9/http/keyvals/one", "{\"members\":\"still-sync\"}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> keys(b).contains("still-sync"));
+        assertThat(status(a).path("nodes").toString()).doesNotContain("\"" + "127.0.0.1:" + ports.get(2) + "\",\"state\":\"online\"");
+    }
+
+    @Test
+    void aPeerWithACertificateFromAnotherCaIsRefused() throws Exception {
+        InJvmNode[] ab = goodPair("");
+        TestPki other = TestPki.ca("other-ca");
+        TestPki.writePair(other.issue("c", "127.0.0.1"), dir.resolve("c.pem"), dir.resolve("c.key"));
+        InJvmNode c = start("c", member("c", 2, syncPorts(), ""));
+        assertRefused(ab[0], ab[1], c, "certificate \"CN=c\" is not issued by a trusted CA");
+        assertThat(logs.lines()).anyMatch(l -> l.contains("TLS handshake with") && l.contains("not issued by a trusted CA"));
+    }
+
+    @Test
+    void aPeerWithAnExpiredCertificateIsRefused() throws Exception {
+        InJvmNode[] ab = goodPair("");
+        Instant now = Instant.now();
+        TestPki.writePair(pki.issue(TestPki.rsa(), "c", now.minus(Duration.ofDays(10)), now.minus(Duration.ofDays(1)),
+                "127.0.0.1"), dir.resolve("c.pem"), dir.resolve("c.key"));
+        InJvmNode c = start("c", member("c", 2, syncPorts(), ""));
+        assertRefused(ab[0], ab[1], c, "certificate \"CN=c\" expired on");
+    }
+
+    @Test
+    void aPeerWithARevokedCertificateIsRefused() throws Exception {
+        TestPki.Issued revoked = pki.issue("c", "127.0.0.1");
+        pki.revoke(revoked);
+        Path crl = pki.writeCrl(dir.resolve("crl.pem"));
+        InJvmNode[] ab = goodPair("ssl_crl " + crl + "; zone_sync_ssl_crl " + crl + ";");
+        TestPki.writePair(revoked, dir.resolve("c.pem"), dir.resolve("c.key"));
+        InJvmNode c = start("c", member("c", 2, syncPorts(), ""));
+        assertRefused(ab[0], ab[1], c, "certificate \"CN=c\" is revoked (CRL)");
+    }
+
+    @Test
+    void aPeerWhoseNameDoesNotMatchIsRefusedWhenVerificationIsOn() throws Exception {
+        InJvmNode[] ab = goodPair("");
+        issue("c", "wrong.example");
+        InJvmNode c = start("c", member("c", 2, List.of(ports.get(2)), "")); // c only answers, never dials
+        assertRefused(ab[0], ab[1], c, "does not match the name \"127.0.0.1\" (its names: wrong.example)");
+    }
+
+    @Test
+    void aPeerWithoutAClientCertificateIsRefusedWhereVerifyClientIsOn() throws Exception {
+        InJvmNode[] ab = goodPair("");
+        String config = member("c", 2, syncPorts(), "").replace("listen 127.0.0.1:" + ports.get(2) + " ssl;",
+                "listen 127.0.0.1:" + ports.get(2) + ";").replaceAll("zone_sync_ssl_certificate[^;]*;", "")
+                .replaceAll("zone_sync_ssl_certificate_key[^;]*;", "").replaceAll(" ssl_[a-z_]+ [^;]*;", "");
+        InJvmNode c = start("c", config);
+        assertRefused(ab[0], ab[1], c, "the peer sent no client certificate, and ssl_verify_client is on");
+    }
+
+    @Test
+    void aPlaintextPeerOnATlsListenerIsRefused() throws Exception {
+        InJvmNode[] ab = goodPair("");
+        StringBuilder servers = new StringBuilder();
+        for (int p : syncPorts()) {
+            servers.append(" zone_sync_server 127.0.0.1:").append(p).append(";");
+        }
+        InJvmNode c = start("c", """
+                events { }
+                stream { server { listen 127.0.0.1:%d; zone_sync; zone_sync_connect_retry_interval 100ms; %s } }
+                http { access_log off; keyval_zone zone=one:32k sync;
+                       server { listen 127.0.0.1:%d; location /api { api write=on; } } }
+                """.formatted(ports.get(2), servers, ports.get(5)));
+        assertRefused(ab[0], ab[1], c, "not a TLS connection (a plaintext peer on a TLS listener?)");
+    }
+
+    @Test
+    void aWrongPasswordFileIsAConfigurationErrorNamingTheFile() throws Exception {
+        TestPki.Issued a = pki.issue("a", "127.0.0.1");
+        TestPki.write(dir.resolve("a.pem"), a.cert());
+        TestPki.writeEncryptedKey(a, dir.resolve("a.key"), "right");
+        java.nio.file.Files.writeString(dir.resolve("pw"), "wrong\nalso-wrong\n");
+        assertThatThrownBy(() -> start("a", member("a", 0, syncPorts(), "zone_sync_ssl_password_file " + dir.resolve("pw")
+                + "; ssl_password_file " + dir.resolve("pw") + ";")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cannot load certificate key \"" + dir.resolve("a.key") + "\"")
+                .hasMessageContaining("none of the 2 passphrases in \"" + dir.resolve("pw") + "\"")
+                .hasMessageContaining("zonesync.conf:");
+        java.nio.file.Files.writeString(dir.resolve("pw"), "wrong\nright\n");
+        issue("b", "127.0.0.1");
+        InJvmNode na = start("a", member("a", 0, syncPorts(), "zone_sync_ssl_password_file " + dir.resolve("pw")
+                + "; ssl_password_file " + dir.resolve("pw") + ";"));
+        InJvmNode nb = start("b", member("b", 1, syncPorts(), ""));
+        await().atMost(Duration.ofSeconds(20)).until(() -> online(na) == 1 && online(nb) == 1);
+    }
+
+    @Test
+    void theSyncPortClosesOnAddressesDeniedByTheStreamAccessRules() throws Exception {
+        String plain = """
+                events { }
+                stream { server { listen 127.0.0.1:%d; zone_sync; zone_sync_connect_retry_interval 100ms; %s %s } }
+                http { access_log off; keyval_zone zone=one:32k sync;
+                       server { listen 127.0.0.1:%d; location /api { api write=on; } } }
+                """;
+        InJvmNode a = start("a", plain.formatted(ports.get(0), "deny 127.0.0.0/8; allow all;",
+                "zone_sync_server 127.0.0.1:" + ports.get(0) + ";", ports.get(3)));
+        InJvmNode c = start("c", plain.formatted(ports.get(2), "", "zone_sync_server 127.0.0.1:" + ports.get(0) + ";",
+                ports.get(5)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> logs.contains(
+                "zone_sync: access forbidden by rule \"deny 127.0.0.0/8\""));
+        c.http().post("/api/9/http/keyvals/one", "{\"from-denied\":\"x\"}");
+        await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(5)).until(() -> online(a) == 0);
+        assertThat(keys(a)).doesNotContain("from-denied");
+        assertThat(a.http().post("/api/9/http/keyvals/one", "{\"local\":\"ok\"}").statusCode()).isEqualTo(201);
+    }
+}
