@@ -19,8 +19,8 @@ public final class Values {
         return size;
     }
 
-    /** Bytes for a size such as {@code 32k}, or -1 if it is not one. */
-    static long parseSize(String value) {
+    /** Bytes for a size such as {@code 32k}, or -1 if it is not one (for parameters with their own messages). */
+    public static long parseSize(String value) {
         if (value.isEmpty()) {
             return -1;
         }
@@ -170,8 +170,8 @@ public final class Values {
         return arg.startsWith(key + "=") ? arg.substring(key.length() + 1) : null;
     }
 
-    /** Digits only, at most 18 of them; -1 otherwise. */
-    private static long parseDigits(String s) {
+    /** A whole number written with digits only (at most 18 of them), or -1 (for parameters with their own messages). */
+    public static long parseDigits(String s) {
         if (s.isEmpty() || s.length() > 18) {
             return -1;
         }

@@ -99,43 +99,11 @@ public record LimitReqZoneConf(String name, long sizeBytes, String key, long rat
 
     /** A non-negative integer of at most 2^31-1 (nginx's ngx_atoi on an int), or -1. */
     static long number(String s) {
-        if (s.isEmpty() || s.length() > 10) {
-            return -1;
-        }
-        long n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            n = n * 10 + (c - '0');
-        }
+        long n = io.zonesync.config.Values.parseDigits(s);
         return n > Integer.MAX_VALUE ? -1 : n;
     }
 
-    /** nginx's size: digits with an optional k/K, m/M or g/G; -1 if not one. */
     private static long size(String s) {
-        if (s.isEmpty()) {
-            return -1;
-        }
-        long scale = switch (s.charAt(s.length() - 1)) {
-            case 'k', 'K' -> 1024;
-            case 'm', 'M' -> 1024 * 1024;
-            case 'g', 'G' -> 1024 * 1024 * 1024;
-            default -> 1;
-        };
-        String digits = scale == 1 ? s : s.substring(0, s.length() - 1);
-        if (digits.isEmpty() || digits.length() > 12) {
-            return -1;
-        }
-        long n = 0;
-        for (int i = 0; i < digits.length(); i++) {
-            char c = digits.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            n = n * 10 + (c - '0');
-        }
-        return n * scale;
+        return io.zonesync.config.Values.parseSize(s);
     }
 }
