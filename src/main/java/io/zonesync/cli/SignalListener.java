@@ -19,6 +19,10 @@ final class SignalListener {
     /** A signal as received, with what it asks for. */
     record Received(String name, int number, Request request) {
         String describe() {
+            if (name.equals("USR2")) {
+                // The launcher's stand-in for the QUIT the operator sent (Java cannot catch QUIT).
+                return "signal 3 (SIGQUIT) received (passed on by the launcher as SIGUSR2)";
+            }
             return "signal " + number + " (SIG" + name + ") received";
         }
     }

@@ -88,7 +88,7 @@ class LauncherIT {
         try (ChildProcess node = startNode()) {
             node.signal("QUIT");
             assertThat(node.exitStatus()).isZero();
-            assertThat(logText()).contains("signal 12 (SIGUSR2) received, shutting down gracefully", "fake node quit");
+            assertThat(logText()).contains("signal 3 (SIGQUIT) received (passed on by the launcher as SIGUSR2), shutting down gracefully", "fake node quit");
             assertThat(pidFile).doesNotExist();
         }
     }

@@ -85,7 +85,7 @@ class SignalHandlingIT {
 
             node.signal("USR2");
             assertThat(node.exitStatus()).isZero();
-            assertThat(logText()).contains("signal 12 (SIGUSR2) received, shutting down gracefully",
+            assertThat(logText()).contains("signal 3 (SIGQUIT) received (passed on by the launcher as SIGUSR2), shutting down gracefully",
                     "fake node quit");
             assertThat(pidFile).doesNotExist();
         }
