@@ -6,7 +6,7 @@ import io.zonesync.config.ParsedConfig;
 import io.zonesync.http.api.ApiFeature;
 import io.zonesync.http.api.ApiHandler;
 import io.zonesync.http.server.HttpRuntime;
-import io.zonesync.http.server.Transport;
+import io.zonesync.net.Transport;
 import io.zonesync.log.LogMarkers;
 import io.zonesync.stream.StreamServerConf;
 import io.zonesync.sync.clock.HybridLogicalClock;
@@ -47,7 +47,7 @@ public final class Node {
     private final ExecutorService apiExecutor;
     private final ApiFeature api;
     private final Transport httpTransport;
-    private final io.zonesync.net.Transport syncTransport;
+    private final Transport syncTransport;
     private final AtomicLong generation = new AtomicLong(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile Instant loadTime;
@@ -69,7 +69,7 @@ public final class Node {
         state.upstreams(() -> current == null ? null : current.upstreams());
         this.api = new ApiFeature(new ApiHandler(state), apiExecutor);
         this.httpTransport = Transport.create(workerThreads, "zonesync-http");
-        this.syncTransport = io.zonesync.net.Transport.create("zonesync-sync", 1);
+        this.syncTransport = Transport.create(1, "zonesync-sync");
     }
 
     /** The directives of every module built in, for {@code -V}. */

@@ -46,7 +46,7 @@ final class BenchNode implements AutoCloseable {
      */
     BenchNode(String name, int ownPort, int peerPort, int pairs, String extra, int loopThreads) throws Exception {
         this.name = name;
-        this.transport = Transport.create("bench-" + name, loopThreads);
+        this.transport = Transport.create(loopThreads, "bench-" + name);
         long size = Math.max(KeyvalZone.MIN_SIZE, (long) pairs * (KeyvalZone.ENTRY_OVERHEAD + 16 + 32) * 2);
         this.zone = new KeyvalZone(ZONE, size, KeyvalType.STRING, 0, true, Clock.systemUTC(), clock);
         this.replica = new KeyvalReplica(zone);

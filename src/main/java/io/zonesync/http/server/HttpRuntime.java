@@ -1,5 +1,6 @@
 package io.zonesync.http.server;
 
+import io.zonesync.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

@@ -69,7 +69,7 @@ public final class NettyDnsLookup implements DnsLookup {
         this.servers = List.copyOf(servers);
         this.families = List.copyOf(families);
         this.timeoutMs = timeoutMs;
-        boolean epoll = transport.epoll();
+        boolean epoll = transport.isEpoll();
         this.resolver = new DnsNameResolverBuilder(transport.group().next())
                 .datagramChannelType(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .socketChannelType(epoll ? EpollSocketChannel.class : NioSocketChannel.class)

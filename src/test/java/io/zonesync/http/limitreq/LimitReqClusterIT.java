@@ -42,7 +42,7 @@ class LimitReqClusterIT {
     private static final int OFFERED_PER_SECOND = 150;
     private static final long RUN_MS = 4000;
 
-    private final Transport transport = Transport.create("limitreq-it", 2);
+    private final Transport transport = Transport.create(2, "limitreq-it");
     private final List<SyncCluster> engines = new ArrayList<>();
 
     @AfterEach

@@ -1,5 +1,6 @@
 package io.zonesync.http.server;
 
+import io.zonesync.net.Transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonesync.config.ConfigException;

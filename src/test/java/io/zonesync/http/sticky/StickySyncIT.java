@@ -40,7 +40,7 @@ class StickySyncIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        transport = Transport.create("sticky-sync", 2);
+        transport = Transport.create(2, "sticky-sync");
         List<Integer> ports = FreePorts.take(3);
         for (int i = 0; i < 3; i++) {
             long id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);

@@ -27,7 +27,7 @@ class SyncClusterIT {
 
     @BeforeEach
     void setUp() {
-        transport = Transport.create("test-sync", 2);
+        transport = Transport.create(2, "test-sync");
         org.awaitility.Awaitility.setDefaultTimeout(Duration.ofSeconds(20));
     }
 

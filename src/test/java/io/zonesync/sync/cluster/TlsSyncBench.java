@@ -100,8 +100,8 @@ public final class TlsSyncBench {
 
     private static void run(Path dir, String extra, boolean ssl, int records, boolean print) throws Exception {
         List<Integer> ports = FreePorts.take(2);
-        Transport ta = Transport.create("bench-a", 1);
-        Transport tb = Transport.create("bench-b", 1);
+        Transport ta = Transport.create(1, "bench-a");
+        Transport tb = Transport.create(1, "bench-b");
         try (Engine a = new Engine(settings(dir, ports.get(0), ports, extra, ssl), ta);
                 Engine b = new Engine(settings(dir, ports.get(1), ports, extra, ssl), tb)) {
             for (int i = 0; i < records; i++) {
@@ -142,7 +142,7 @@ public final class TlsSyncBench {
     /** Full handshakes (no session reuse) against a TLS listener that requires client certificates. */
     private static void handshakes(Path dir, String tls, int seconds) throws Exception {
         int port = FreePorts.take();
-        Transport t = Transport.create("bench-listener", 1);
+        Transport t = Transport.create(1, "bench-listener");
         EventLoopGroup clients = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try (Engine server = new Engine(settings(dir, port, List.of(port), tls, true), t)) {
             server.cluster.start();

@@ -38,7 +38,7 @@ class DnsMembershipDnsmasqIT {
         Assumptions.assumeTrue(Dnsmasq.executable().isPresent(),
                 "dnsmasq is not installed here (apt-get install dnsmasq-base; .ci/run installs it)");
         dnsmasq = Dnsmasq.start(dir, "zonesync.test");
-        transport = Transport.create("dnsmasq-it", 1);
+        transport = Transport.create(1, "dnsmasq-it");
         // resolver 127.0.0.1:PORT ipv6=on; resolver_timeout 2s; dnsmasq's records have a TTL of 1 s
         ResolverConf conf = new ResolverConf(List.of(Endpoint.inet("127.0.0.1", dnsmasq.address().getPort())),
                 null, true, true, 2_000);

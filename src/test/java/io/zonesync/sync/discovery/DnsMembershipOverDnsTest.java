@@ -25,7 +25,7 @@ class DnsMembershipOverDnsTest {
 
     @BeforeEach
     void start() {
-        transport = Transport.create("dns-membership-test", 1);
+        transport = Transport.create(1, "dns-membership-test");
         dns = TestDnsServer.start();
         lookup = new NettyDnsLookup(List.of(dns.address()), List.of(AddressFamily.IPV4), 300, transport);
     }

@@ -25,7 +25,7 @@ class NettyDnsLookupTest {
 
     @BeforeAll
     static void transport() {
-        transport = Transport.create("dns-test", 1);
+        transport = Transport.create(1, "dns-test");
     }
 
     @AfterAll
