@@ -9,12 +9,6 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.zonesync.net.Transport;
 import io.zonesync.stream.StreamListen;
-import io.zonesync.sync.discovery.DnsLookup;
-import io.zonesync.sync.discovery.DnsMembership;
-import io.zonesync.sync.discovery.Member;
-import io.zonesync.sync.discovery.NettyDnsLookup;
-import io.zonesync.sync.discovery.RefreshPolicy;
-import io.zonesync.sync.discovery.Scheduler;
 import io.zonesync.sync.link.LinkHost;
 import io.zonesync.sync.link.LinkState;
 import io.zonesync.sync.link.PeerLink;
@@ -25,11 +19,8 @@ import io.zonesync.sync.proto.Hello;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.StampSource;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
 import java.net.SocketAddress;
-import java.net.SocketException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -66,16 +57,13 @@ public final class SyncCluster implements LinkHost {
     private final Map<Long, PeerLink> byPeer = new HashMap<>();
     /** byPeer's links, republished on every change: what each local change is fanned out to, lock-free. */
     private volatile PeerLink[] fanOut = new PeerLink[0];
-    private final Map<String, PeerDialer> dialers = new LinkedHashMap<>();
+    private final PeerRoster roster = new PeerRoster(this);
     private final List<Channel> listeners = new ArrayList<>();
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
     private final AtomicLong msgsIn = new AtomicLong();
     private final AtomicLong msgsOut = new AtomicLong();
     private volatile boolean stopping;
-    /** DNS discovery, when zone_sync_server names carry "resolve". */
-    private DnsLookup lookup;
-    private DnsMembership membership;
     /** Nodes removed from the configuration by the last reload: their links are refused. */
     private volatile Set<Long> removedNodes = Set.of();
 
@@ -144,40 +132,7 @@ public final class SyncCluster implements LinkHost {
             listeners.add(f.channel());
             LOG.info(NOTICE, "zone_sync: listening on {}", f.channel().localAddress());
         }
-        startDialers(settings);
-        startDiscovery(List.of());
-    }
-
-    /** Resolves the "resolve" names on their schedule; each change of the set reconciles the dialers. */
-    private synchronized void startDiscovery(List<Member> previous) throws IOException {
-        ZoneSyncSettings s = settings;
-        if (s.dnsNames().isEmpty()) {
-            return;
-        }
-        lookup = NettyDnsLookup.fromConf(s.resolver(), transport);
-        membership = new DnsMembership(s.dnsNames(), lookup, RefreshPolicy.of(s.resolver()),
-                Scheduler.on(transport.group().next()), change -> {
-                    List<InetSocketAddress> now = new ArrayList<>();
-                    for (Member m : change.current()) {
-                        now.add(m.address());
-                    }
-                    discovered(now);
-                });
-        membership.start(previous);
-    }
-
-    /** Stops discovery; returns the members it knew, for the next discovery to start from. */
-    private synchronized List<Member> stopDiscovery() {
-        List<Member> last = List.of();
-        if (membership != null) {
-            last = membership.stop();
-            membership = null;
-        }
-        if (lookup != null) {
-            lookup.close();
-            lookup = null;
-        }
-        return last;
+        roster.start(settings, List.of());
     }
 
     /** The addresses the zone_sync listeners are bound to (port 0 resolved). */
@@ -187,126 +142,6 @@ public final class SyncCluster implements LinkHost {
             out.add(c.localAddress());
         }
         return out;
-    }
-
-    /** A node to keep dialled: its key (the address as text), the name it was configured by, its address. */
-    record PeerTarget(String key, String name, SocketAddress address) {
-    }
-
-    private static List<PeerTarget> staticTargets(ZoneSyncSettings s) {
-        List<PeerTarget> out = new ArrayList<>();
-        for (ZoneSyncSettings.StaticPeer p : s.staticPeers()) {
-            out.add(new PeerTarget(p.key(), p.name(), p.address() != null ? p.address() : unixAddress(p)));
-        }
-        return out;
-    }
-
-    private void startDialers(ZoneSyncSettings s) {
-        reconcile(staticTargets(s), "the configuration");
-    }
-
-    /**
-     * Makes the dialled nodes these: new ones are dialled (and get a snapshot when their link comes
-     * up), missing ones are closed with GOODBYE REMOVED and not dialled again, ones a peer's REMOVED
-     * had stopped are tried again (our list changed), this node's own addresses are skipped.
-     */
-    synchronized void reconcile(Collection<PeerTarget> targets, String source) {
-        Map<String, PeerTarget> wanted = new LinkedHashMap<>();
-        for (PeerTarget t : targets) {
-            wanted.put(t.key(), t);
-        }
-        Set<Long> removedNow = new java.util.HashSet<>();
-        for (PeerDialer d : new ArrayList<>(dialers.values())) {
-            if (d.isStopped() && !d.isSelf() && wanted.containsKey(d.name())) {
-                dialers.remove(d.name()); // stopped by the peer's REMOVED: our list changed, try again
-                continue;
-            }
-            if (!wanted.containsKey(d.name())) {
-                dialers.remove(d.name());
-                d.stop();
-                for (PeerLink l : linksTo(d)) {
-                    if (l.peerNodeId() != 0) {
-                        removedNow.add(l.peerNodeId());
-                    }
-                    l.goodbye(GoodbyeReason.REMOVED);
-                }
-                LOG.info(NOTICE, "zone_sync: node {} removed from {}", d.name(), source);
-            }
-        }
-        boolean added = false;
-        for (PeerTarget t : wanted.values()) {
-            if (dialers.containsKey(t.key())) {
-                continue;
-            }
-            added = true;
-            PeerDialer d = new PeerDialer(this, t.key(), t.address());
-            dialers.put(t.key(), d);
-            if (isOwnAddress(t.address())) {
-                d.markSelf();
-            } else {
-                d.start();
-            }
-        }
-        // Refused from now on: the nodes just removed. A list that grew (a node may be back) or a
-        // reload forgets earlier removals; a DNS refresh that changed nothing keeps them.
-        if (added || !removedNow.isEmpty() || !source.equals("DNS")) {
-            removedNodes = Set.copyOf(removedNow);
-        }
-    }
-
-    /** The nodes a DNS name resolves to now (zone_sync_server ... resolve): dialled, or dropped when gone. */
-    public void discovered(Collection<InetSocketAddress> addresses) {
-        if (stopping) {
-            return;
-        }
-        List<PeerTarget> targets = new ArrayList<>();
-        for (InetSocketAddress a : addresses) {
-            String key = (a.getAddress().getHostAddress().indexOf(':') >= 0 ? "[" + a.getAddress().getHostAddress()
-                    + "]" : a.getAddress().getHostAddress()) + ":" + a.getPort();
-            targets.add(new PeerTarget(key, key, a));
-        }
-        reconcile(targets, "DNS");
-    }
-
-    private static SocketAddress unixAddress(ZoneSyncSettings.StaticPeer p) {
-        return new io.netty.channel.unix.DomainSocketAddress(p.endpoint().unixPath().toFile());
-    }
-
-    /** An address one of our listeners is bound to (a wildcard listener: any local address with its port). */
-    private boolean isOwnAddress(SocketAddress target) {
-        for (Channel c : listeners) {
-            SocketAddress local = c.localAddress();
-            if (target instanceof io.netty.channel.unix.DomainSocketAddress t) {
-                if (local instanceof io.netty.channel.unix.DomainSocketAddress u && t.path().equals(u.path())) {
-                    return true;
-                }
-                continue;
-            }
-            if (!(target instanceof InetSocketAddress p) || !(local instanceof InetSocketAddress l)
-                    || l.getPort() != p.getPort()) {
-                continue;
-            }
-            InetAddress peer = p.getAddress();
-            if (l.getAddress().isAnyLocalAddress()) {
-                if (isLocal(peer)) {
-                    return true;
-                }
-            } else if (l.getAddress().equals(peer)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isLocal(InetAddress a) {
-        if (a.isAnyLocalAddress()) {
-            return true;
-        }
-        try {
-            return NetworkInterface.getByInetAddress(a) != null;
-        } catch (SocketException e) {
-            return false;
-        }
     }
 
     // ---- links ------------------------------------------------------------------------------
@@ -401,7 +236,7 @@ public final class SyncCluster implements LinkHost {
 
     @Override
     public HelloVerdict helloReceived(PeerLink link, Hello peer) {
-        PeerDialer dialer = link.outbound() ? dialerOf(link) : null;
+        PeerDialer dialer = link.outbound() ? roster.dialerOf(link) : null;
         if (peer.nodeId() == nodeId) {
             if (dialer != null) {
                 dialer.markSelf();
@@ -411,7 +246,7 @@ public final class SyncCluster implements LinkHost {
         if (dialer != null) {
             dialer.learned(peer.nodeId());
         }
-        if (removedNodes.contains(peer.nodeId())) {
+        if (roster.isRemoved(peer.nodeId())) {
             return HelloVerdict.REMOVED;
         }
         synchronized (byPeer) {
@@ -433,41 +268,23 @@ public final class SyncCluster implements LinkHost {
         return HelloVerdict.ACCEPT;
     }
 
-    private PeerDialer dialerOf(PeerLink link) {
-        synchronized (this) {
-            for (PeerDialer d : dialers.values()) {
-                if (d.link() == link) {
-                    return d;
-                }
-            }
-        }
-        return null;
-    }
-
     @Override
     public void removedByPeer(PeerLink link) {
-        String advertised = advertisedKey(link);
-        synchronized (this) {
-            for (PeerDialer d : dialers.values()) {
-                if (d.link() == link || (link.peerNodeId() != 0 && d.peerNodeId() == link.peerNodeId())
-                        || d.name().equals(advertised)) {
-                    d.markRemovedByPeer();
-                }
-            }
-        }
+        roster.removedByPeer(link);
     }
 
-    /** The peer's advertised sync address as a dialer key, its wildcard host replaced by where it connects from. */
-    private static String advertisedKey(PeerLink link) {
-        Hello h = link.peer();
-        if (h == null || h.advertised().isEmpty()) {
-            return "";
-        }
-        String adv = h.advertised();
-        if (adv.startsWith("*:") && link.remoteAddress() instanceof InetSocketAddress remote) {
-            return remote.getAddress().getHostAddress() + adv.substring(1);
-        }
-        return adv;
+    /** The nodes a DNS name resolves to now (zone_sync_server ... resolve): dialled, or dropped when gone. */
+    public void discovered(Collection<InetSocketAddress> addresses) {
+        roster.discovered(addresses);
+    }
+
+    boolean isStopping() {
+        return stopping;
+    }
+
+    /** Every link, online or not. */
+    List<PeerLink> allLinks() {
+        return new ArrayList<>(links);
     }
 
     @Override
@@ -544,17 +361,7 @@ public final class SyncCluster implements LinkHost {
         for (ReplicatedZone<?> z : zones.values()) {
             zoneCounts.put(z.name(), new ZoneSyncStatus.ZoneCounts(pending.getOrDefault(z.name(), 0L), z.recordCount()));
         }
-        synchronized (this) {
-            for (PeerDialer d : dialers.values()) {
-                if (d.isSelf() || (d.peerNodeId() != 0 && hasOnlineLink(d.peerNodeId())) || d.link() != null
-                        && d.link().state().online()) {
-                    continue;
-                }
-                nodes.add(new ZoneSyncStatus.NodeStatus(d.name(), "outbound",
-                        d.link() == null ? "connecting" : d.link().state().name().toLowerCase(), d.peerNodeId(), 0,
-                        d.lastFailure(), 0, 0, 0));
-            }
-        }
+        roster.addDialling(nodes);
         return new ZoneSyncStatus(bytesIn.get(), msgsIn.get(), msgsOut.get(), bytesOut.get(), nodesOnline,
                 zoneCounts, nodes);
     }
@@ -568,9 +375,8 @@ public final class SyncCluster implements LinkHost {
     public void quit() {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
         stopping = true;
-        stopDiscovery();
+        roster.stopAll();
         stopListeners();
-        stopDialers();
         List<ChannelFuture> closing = new ArrayList<>();
         for (PeerLink l : new ArrayList<>(links)) {
             if (l.state().online()) {
@@ -593,9 +399,8 @@ public final class SyncCluster implements LinkHost {
     /** Closes everything at once. */
     public void stop() {
         stopping = true;
-        stopDiscovery();
+        roster.stopAll();
         stopListeners();
-        stopDialers();
         for (PeerLink l : new ArrayList<>(links)) {
             l.close();
         }
@@ -606,13 +411,6 @@ public final class SyncCluster implements LinkHost {
             c.close().awaitUninterruptibly();
         }
         listeners.clear();
-    }
-
-    private synchronized void stopDialers() {
-        for (PeerDialer d : dialers.values()) {
-            d.stop();
-        }
-        dialers.clear();
     }
 
     /**
@@ -647,27 +445,7 @@ public final class SyncCluster implements LinkHost {
                 }
             }
         }
-        List<Member> known = stopDiscovery();
-        if (next.dnsNames().isEmpty()) {
-            reconcile(staticTargets(next), "the configuration");
-        } else {
-            startDiscovery(known);
-        }
-    }
-
-    /** Links to the node a dialer stands for: by its learned id, its own link, or the peer's advertised address. */
-    private List<PeerLink> linksTo(PeerDialer d) {
-        List<PeerLink> out = new ArrayList<>();
-        for (PeerLink l : new ArrayList<>(links)) {
-            if (!l.state().online()) {
-                continue;
-            }
-            if (l == d.link() || (d.peerNodeId() != 0 && l.peerNodeId() == d.peerNodeId())
-                    || advertisedKey(l).equals(d.name())) {
-                out.add(l);
-            }
-        }
-        return out;
+        roster.start(next, roster.stopDiscovery());
     }
 
     private boolean sameCatalog(Collection<? extends ReplicatedZone<?>> nextZones) {

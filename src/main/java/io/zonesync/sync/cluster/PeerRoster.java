@@ -1,0 +1,277 @@
+package io.zonesync.sync.cluster;
+
+import io.zonesync.sync.discovery.DnsLookup;
+import io.zonesync.sync.discovery.DnsMembership;
+import io.zonesync.sync.discovery.Member;
+import io.zonesync.sync.discovery.NettyDnsLookup;
+import io.zonesync.sync.discovery.RefreshPolicy;
+import io.zonesync.sync.discovery.Scheduler;
+import io.zonesync.sync.link.PeerLink;
+import io.zonesync.sync.proto.GoodbyeReason;
+import io.zonesync.sync.proto.Hello;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The nodes this node keeps dialled: one {@link PeerDialer} per address, from the static list or
+ * from DNS ({@code resolve}), reconciled whenever either changes. Remembers the nodes the last change
+ * removed (their links are refused) and the ones that removed this node (not dialled until our list
+ * changes). Knows nothing of what links carry.
+ */
+final class PeerRoster {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerRoster.class);
+    private static final org.slf4j.Marker NOTICE = SyncCluster.NOTICE;
+
+    private final SyncCluster cluster;
+    private final Map<String, PeerDialer> dialers = new LinkedHashMap<>();
+    /** Nodes removed by the last change of the list: their links are refused. */
+    private volatile Set<Long> removedNodes = Set.of();
+    private DnsLookup lookup;
+    private DnsMembership membership;
+
+    PeerRoster(SyncCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    boolean isRemoved(long nodeId) {
+        return removedNodes.contains(nodeId);
+    }
+
+    /** Dials the static list, or starts following DNS when the names carry "resolve". */
+    void start(ZoneSyncSettings s, List<Member> knownFromDns) throws IOException {
+        if (s.dnsNames().isEmpty()) {
+            reconcile(staticTargets(s), "the configuration");
+        } else {
+            startDiscovery(s, knownFromDns);
+        }
+    }
+
+    /** Resolves the "resolve" names on their schedule; each change of the set reconciles the dialers. */
+    private synchronized void startDiscovery(ZoneSyncSettings s, List<Member> previous) throws IOException {
+        lookup = NettyDnsLookup.fromConf(s.resolver(), cluster.transport());
+        membership = new DnsMembership(s.dnsNames(), lookup, RefreshPolicy.of(s.resolver()),
+                Scheduler.on(cluster.transport().group().next()), change -> {
+                    List<InetSocketAddress> now = new ArrayList<>();
+                    for (Member m : change.current()) {
+                        now.add(m.address());
+                    }
+                    discovered(now);
+                });
+        membership.start(previous);
+    }
+
+    /** Stops discovery; returns the members it knew, for the next discovery to start from. */
+    synchronized List<Member> stopDiscovery() {
+        List<Member> last = List.of();
+        if (membership != null) {
+            last = membership.stop();
+            membership = null;
+        }
+        if (lookup != null) {
+            lookup.close();
+            lookup = null;
+        }
+        return last;
+    }
+
+    /** A node to keep dialled: its key (the address as text), the name it was configured by, its address. */
+    record PeerTarget(String key, String name, SocketAddress address) {
+    }
+
+    private static List<PeerTarget> staticTargets(ZoneSyncSettings s) {
+        List<PeerTarget> out = new ArrayList<>();
+        for (ZoneSyncSettings.StaticPeer p : s.staticPeers()) {
+            out.add(new PeerTarget(p.key(), p.name(), p.address() != null ? p.address() : unixAddress(p)));
+        }
+        return out;
+    }
+
+    /**
+     * Makes the dialled nodes these: new ones are dialled (and get a snapshot when their link comes
+     * up), missing ones are closed with GOODBYE REMOVED and not dialled again, ones a peer's REMOVED
+     * had stopped are tried again (our list changed), this node's own addresses are skipped.
+     */
+    synchronized void reconcile(Collection<PeerTarget> targets, String source) {
+        Map<String, PeerTarget> wanted = new LinkedHashMap<>();
+        for (PeerTarget t : targets) {
+            wanted.put(t.key(), t);
+        }
+        Set<Long> removedNow = new java.util.HashSet<>();
+        for (PeerDialer d : new ArrayList<>(dialers.values())) {
+            if (d.isStopped() && !d.isSelf() && wanted.containsKey(d.name())) {
+                dialers.remove(d.name()); // stopped by the peer's REMOVED: our list changed, try again
+                continue;
+            }
+            if (!wanted.containsKey(d.name())) {
+                dialers.remove(d.name());
+                d.stop();
+                for (PeerLink l : linksTo(d)) {
+                    if (l.peerNodeId() != 0) {
+                        removedNow.add(l.peerNodeId());
+                    }
+                    l.goodbye(GoodbyeReason.REMOVED);
+                }
+                LOG.info(NOTICE, "zone_sync: node {} removed from {}", d.name(), source);
+            }
+        }
+        boolean added = false;
+        for (PeerTarget t : wanted.values()) {
+            if (dialers.containsKey(t.key())) {
+                continue;
+            }
+            added = true;
+            PeerDialer d = new PeerDialer(cluster, t.key(), t.address());
+            dialers.put(t.key(), d);
+            if (isOwnAddress(t.address())) {
+                d.markSelf();
+            } else {
+                d.start();
+            }
+        }
+        // Refused from now on: the nodes just removed. A list that grew (a node may be back) or a
+        // reload forgets earlier removals; a DNS refresh that changed nothing keeps them.
+        if (added || !removedNow.isEmpty() || !source.equals("DNS")) {
+            removedNodes = Set.copyOf(removedNow);
+        }
+    }
+
+    /** The nodes a DNS name resolves to now (zone_sync_server ... resolve): dialled, or dropped when gone. */
+    void discovered(Collection<InetSocketAddress> addresses) {
+        if (cluster.isStopping()) {
+            return;
+        }
+        List<PeerTarget> targets = new ArrayList<>();
+        for (InetSocketAddress a : addresses) {
+            String key = (a.getAddress().getHostAddress().indexOf(':') >= 0 ? "[" + a.getAddress().getHostAddress()
+                    + "]" : a.getAddress().getHostAddress()) + ":" + a.getPort();
+            targets.add(new PeerTarget(key, key, a));
+        }
+        reconcile(targets, "DNS");
+    }
+
+    private static SocketAddress unixAddress(ZoneSyncSettings.StaticPeer p) {
+        return new io.netty.channel.unix.DomainSocketAddress(p.endpoint().unixPath().toFile());
+    }
+
+    /** An address one of our listeners is bound to (a wildcard listener: any local address with its port). */
+    private boolean isOwnAddress(SocketAddress target) {
+        for (SocketAddress local : cluster.boundAddresses()) {
+            if (target instanceof io.netty.channel.unix.DomainSocketAddress t) {
+                if (local instanceof io.netty.channel.unix.DomainSocketAddress u && t.path().equals(u.path())) {
+                    return true;
+                }
+                continue;
+            }
+            if (!(target instanceof InetSocketAddress p) || !(local instanceof InetSocketAddress l)
+                    || l.getPort() != p.getPort()) {
+                continue;
+            }
+            InetAddress peer = p.getAddress();
+            if (l.getAddress().isAnyLocalAddress()) {
+                if (isLocal(peer)) {
+                    return true;
+                }
+            } else if (l.getAddress().equals(peer)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isLocal(InetAddress a) {
+        if (a.isAnyLocalAddress()) {
+            return true;
+        }
+        try {
+            return NetworkInterface.getByInetAddress(a) != null;
+        } catch (SocketException e) {
+            return false;
+        }
+    }
+
+    PeerDialer dialerOf(PeerLink link) {
+        synchronized (this) {
+            for (PeerDialer d : dialers.values()) {
+                if (d.link() == link) {
+                    return d;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The peer said GOODBYE REMOVED: stop dialling it until our own list changes. */
+    void removedByPeer(PeerLink link) {
+        String advertised = advertisedKey(link);
+        synchronized (this) {
+            for (PeerDialer d : dialers.values()) {
+                if (d.link() == link || (link.peerNodeId() != 0 && d.peerNodeId() == link.peerNodeId())
+                        || d.name().equals(advertised)) {
+                    d.markRemovedByPeer();
+                }
+            }
+        }
+    }
+
+    /** The peer's advertised sync address as a dialer key, its wildcard host replaced by where it connects from. */
+    static String advertisedKey(PeerLink link) {
+        Hello h = link.peer();
+        if (h == null || h.advertised().isEmpty()) {
+            return "";
+        }
+        String adv = h.advertised();
+        if (adv.startsWith("*:") && link.remoteAddress() instanceof InetSocketAddress remote) {
+            return remote.getAddress().getHostAddress() + adv.substring(1);
+        }
+        return adv;
+    }
+
+    /** Links to the node a dialer stands for: by its learned id, its own link, or the peer's advertised address. */
+    private List<PeerLink> linksTo(PeerDialer d) {
+        List<PeerLink> out = new ArrayList<>();
+        for (PeerLink l : cluster.allLinks()) {
+            if (!l.state().online()) {
+                continue;
+            }
+            if (l == d.link() || (d.peerNodeId() != 0 && l.peerNodeId() == d.peerNodeId())
+                    || advertisedKey(l).equals(d.name())) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
+    /** Stops every dialer and DNS discovery. */
+    synchronized void stopAll() {
+        stopDiscovery();
+        for (PeerDialer d : dialers.values()) {
+            d.stop();
+        }
+        dialers.clear();
+    }
+
+    /** Status rows for the nodes being dialled that have no online link. */
+    synchronized void addDialling(List<ZoneSyncStatus.NodeStatus> nodes) {
+        for (PeerDialer d : dialers.values()) {
+            if (d.isSelf() || (d.peerNodeId() != 0 && cluster.hasOnlineLink(d.peerNodeId())) || d.link() != null
+                    && d.link().state().online()) {
+                continue;
+            }
+            nodes.add(new ZoneSyncStatus.NodeStatus(d.name(), "outbound",
+                    d.link() == null ? "connecting" : d.link().state().name().toLowerCase(), d.peerNodeId(), 0,
+                    d.lastFailure(), 0, 0, 0));
+        }
+    }
+}
