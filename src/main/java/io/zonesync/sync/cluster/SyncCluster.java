@@ -58,6 +58,8 @@ public final class SyncCluster implements LinkHost {
     /** byPeer's links, republished on every change: what each local change is fanned out to, lock-free. */
     private volatile PeerLink[] fanOut = new PeerLink[0];
     private final PeerRoster roster = new PeerRoster(this);
+    /** Zone type clashes already logged, as "peer node id/zone". */
+    private final Set<String> reportedClashes = ConcurrentHashMap.newKeySet();
     private final List<Channel> listeners = new ArrayList<>();
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
@@ -276,6 +278,11 @@ public final class SyncCluster implements LinkHost {
     /** The nodes a DNS name resolves to now (zone_sync_server ... resolve): dialled, or dropped when gone. */
     public void discovered(Collection<InetSocketAddress> addresses) {
         roster.discovered(addresses);
+    }
+
+    @Override
+    public boolean firstClash(long peerNodeId, String zone) {
+        return reportedClashes.add(Long.toHexString(peerNodeId) + "/" + zone);
     }
 
     boolean isStopping() {

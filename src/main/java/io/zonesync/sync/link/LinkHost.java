@@ -32,6 +32,9 @@ public interface LinkHost {
     /** The peer said GOODBYE REMOVED: it no longer lists this node, so stop dialling it until our list changes. */
     void removedByPeer(PeerLink link);
 
+    /** True the first time a clash of this zone with this peer is reported: it is logged once, not per reconnect. */
+    boolean firstClash(long peerNodeId, String zone);
+
     /** Counts one RECORDS frame in or out. */
     void countFrame(boolean inbound, int bytes);
 

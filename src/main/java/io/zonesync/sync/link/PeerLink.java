@@ -258,6 +258,10 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
             if (other == null) {
                 LOG.info("zone_sync: zone \"{}\" is not synced by {}", zone.name(), address());
             } else if (!other.matches(mine)) {
+                if (!host.firstClash(hello.nodeId(), zone.name())) {
+                    LOG.debug("zone_sync: zone \"{}\" still differs on {}", zone.name(), address());
+                    continue;
+                }
                 LOG.error("zone_sync: zone \"{}\" is {} here but {} on {}: its records are not synced with that"
                         + " node", zone.name(), describe(mine), describe(other), address());
             } else {

@@ -180,16 +180,18 @@ class SyncClusterIT {
     }
 
     @Test
-    void aZoneOfAnotherTypeOnAPeerIsNotSyncedWhileTheOthersAre() throws Exception {
+    void aZoneOfAnotherTypeOnAPeerIsNotSyncedWhileTheOthersAreAndTheClashIsLoggedOnce() throws Exception {
         List<Integer> ports = FreePorts.take(2);
-        EngineNode a = track(new EngineNode(transport, EngineNode.conf(ports.get(0), ports, ""),
-                List.of(new MapZone("shared", new io.zonesync.sync.clock.HybridLogicalClock(7, System::currentTimeMillis,
-                        3_600_000)), new MapZone("clash", new ZoneType("test-map", 1, 1), new io.zonesync.sync.clock
-                        .HybridLogicalClock(7, System::currentTimeMillis, 3_600_000))), 7));
-        EngineNode b = track(new EngineNode(transport, EngineNode.conf(ports.get(1), ports, ""),
-                List.of(new MapZone("shared", new io.zonesync.sync.clock.HybridLogicalClock(9, System::currentTimeMillis,
-                        3_600_000)), new MapZone("clash", new ZoneType("test-map", 1, 2), new io.zonesync.sync.clock
-                        .HybridLogicalClock(9, System::currentTimeMillis, 3_600_000))), 9));
+        TcpProxy toB = track(new TcpProxy(new InetSocketAddress("127.0.0.1", ports.get(1))));
+        io.zonesync.sync.clock.HybridLogicalClock clockA = new io.zonesync.sync.clock.HybridLogicalClock(7,
+                System::currentTimeMillis, 3_600_000);
+        io.zonesync.sync.clock.HybridLogicalClock clockB = new io.zonesync.sync.clock.HybridLogicalClock(9,
+                System::currentTimeMillis, 3_600_000);
+        // A dials B through the proxy; B lists nobody, so the one link can be cut and comes back.
+        EngineNode a = track(new EngineNode(transport, EngineNode.conf(ports.get(0), List.of(toB.port()), ""),
+                List.of(new MapZone("shared", clockA), new MapZone("clash", new ZoneType("test-map", 1, 1), clockA)), 7));
+        EngineNode b = track(new EngineNode(transport, EngineNode.conf(ports.get(1), List.of(), ""),
+                List.of(new MapZone("shared", clockB), new MapZone("clash", new ZoneType("test-map", 1, 2), clockB)), 9));
         a.start();
         b.start();
         await().until(() -> a.online() == 1 && b.online() == 1);
@@ -200,6 +202,14 @@ class SyncClusterIT {
         assertThat(a.cluster.status().zones()).containsKeys("shared", "clash");
         assertThat(logs.lines()).anyMatch(l -> l.startsWith("ERROR") && l.contains("zone \"clash\"")
                 && l.contains("codec v1 here") && l.contains("codec v2 on") && l.contains("not synced"));
+
+        toB.cutAll();
+        await().until(() -> a.online() == 0);
+        await().until(() -> a.online() == 1 && b.online() == 1);
+        a.zones.get(0).put("after", "reconnect");
+        await().until(() -> "reconnect".equals(b.zones.get(0).get("after")));
+        assertThat(logs.lines().stream().filter(l -> l.startsWith("ERROR") && l.contains("zone \"clash\""))
+                .count()).as("one line from each side, not one per connection").isEqualTo(2);
     }
 
     @Test
