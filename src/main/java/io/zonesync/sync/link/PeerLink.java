@@ -1,6 +1,5 @@
 package io.zonesync.sync.link;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -16,10 +15,8 @@ import io.zonesync.sync.proto.Goodbye;
 import io.zonesync.sync.proto.GoodbyeReason;
 import io.zonesync.sync.proto.Heartbeat;
 import io.zonesync.sync.proto.Hello;
-import io.zonesync.sync.proto.Protocol;
 import io.zonesync.sync.proto.ProtocolException;
 import io.zonesync.sync.proto.RecordBatch;
-import io.zonesync.sync.proto.RecordBatchWriter;
 import io.zonesync.sync.proto.SnapshotBegin;
 import io.zonesync.sync.proto.SnapshotEnd;
 import io.zonesync.sync.proto.SyncRecord;
@@ -30,7 +27,6 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +46,6 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     /** A stamp further ahead of our clock than this is refused (doc/protocol.md 6.2). */
     static final long DRIFT_BOUND_MS = TimeUnit.HOURS.toMillis(1);
     private static final long DRIFT_LOG_INTERVAL_MS = TimeUnit.MINUTES.toMillis(1);
-    private static final byte[] EMPTY = new byte[0];
     /** The name of the idle-state handler in the pipeline, replaced once the peer's timeout is known. */
     public static final String IDLE_HANDLER = "idle";
 
@@ -60,7 +55,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     private final long intervalMs;
     private final long timeoutMs;
     private final AtomicBoolean fillScheduled = new AtomicBoolean();
-    private final Map<String, ZoneSession<?>> sessions = new LinkedHashMap<>();
+    private final LinkOutbox outbox;
     private final long createdAt;
 
     private volatile LinkState state = LinkState.HANDSHAKING;
@@ -68,7 +63,6 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     private volatile long onlineSince;
     private volatile String lastError;
     private Channel channel;
-    private int frameBudget;
     private boolean quitting;
     private boolean goodbyeSent;
     private boolean goodbyeReceived;
@@ -85,6 +79,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         this.intervalMs = intervalMs;
         this.timeoutMs = timeoutMs;
         this.createdAt = host.nowMillis();
+        this.outbox = new LinkOutbox(host);
     }
 
     // ---- what the cluster asks of a link -------------------------------------------------------
@@ -134,33 +129,19 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         if (!state.online() || quitting) {
             return;
         }
-        ZoneSession<?> s = sessions.get(zoneName);
-        if (s != null) {
-            s.enqueue(key);
+        if (outbox.enqueue(zoneName, key)) {
             requestFill();
         }
     }
 
     /** Per zone synced on this link: records still owed to the peer. */
     public Map<String, Long> backlog() {
-        Map<String, Long> out = new HashMap<>();
-        if (state.online()) {
-            for (Map.Entry<String, ZoneSession<?>> e : new ArrayList<>(sessions.entrySet())) {
-                out.put(e.getKey(), e.getValue().backlog());
-            }
-        }
-        return out;
+        return state.online() ? outbox.backlog() : Map.of();
     }
 
     /** Records sent and received over this link, all zones together. */
     public long[] recordCounts() {
-        long sent = 0;
-        long received = 0;
-        for (ZoneSession<?> s : new ArrayList<>(sessions.values())) {
-            sent += s.recordsSent;
-            received += s.recordsReceived;
-        }
-        return new long[] {sent, received};
+        return outbox.recordCounts();
     }
 
     /**
@@ -243,7 +224,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
             case ACCEPT -> {
             }
         }
-        frameBudget = (int) Math.min(bufferSize, hello.maxFrameSize());
+        outbox.frameBudget((int) Math.min(bufferSize, hello.maxFrameSize()));
         // Heartbeats at a third of the smaller timeout keep both ends' idle checks quiet (protocol 3.3).
         long heartbeat = Math.max(1, Math.min(timeoutMs, hello.timeoutMillis()) / 3);
         ctx.pipeline().replace(IDLE_HANDLER, IDLE_HANDLER,
@@ -265,20 +246,17 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
                 LOG.error("zone_sync: zone \"{}\" is {} here but {} on {}: its records are not synced with that"
                         + " node", zone.name(), describe(mine), describe(other), address());
             } else {
-                addSession(zone, mine);
+                outbox.addZone(zone, mine);
             }
         }
+        // Online before the copy: a write that misses the snapshot is queued instead (writers
+        // already see this link in the cluster's fan-out and drop changes while it is handshaking).
         state = LinkState.SNAPSHOTTING;
+        outbox.takeSnapshots();
         onlineSince = host.nowMillis();
         host.linkOnline(this);
         intervalTimer = ctx.executor().scheduleAtFixedRate(this::fill, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
         fill();
-    }
-
-    private <K> void addSession(ReplicatedZone<K> zone, ZoneSignature signature) {
-        ZoneSession<K> s = new ZoneSession<>(zone, signature);
-        s.snapshot = zone.snapshot();
-        sessions.put(zone.name(), s);
     }
 
     private static String describe(ZoneSignature z) {
@@ -294,7 +272,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
             return;
         }
         host.countFrame(true, io.zonesync.sync.proto.FrameWriter.encodedSize(batch));
-        ZoneSession<?> s = sessions.get(batch.zone().name());
+        ZoneSession<?> s = outbox.session(batch.zone().name());
         if (s == null || !s.signature.matches(batch.zone())) {
             ignoredFrames++;
             return;
@@ -398,9 +376,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         if (intervalTimer != null) {
             intervalTimer.cancel(false);
         }
-        for (ZoneSession<?> s : sessions.values()) {
-            s.pending.clear();
-        }
+        outbox.clear();
         if (wasOnline && !goodbyeReceived && !goodbyeSent) {
             LOG.info("zone_sync: link to {} lost", address());
         }
@@ -421,128 +397,23 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Writes RECORDS frames while the socket takes them: live changes first, then the snapshot, zone
-     * by zone. Runs on the event loop; never blocks, never writes more than the water mark allows.
+     * Writes RECORDS frames while the socket takes them (see {@link LinkOutbox#fill}); when this
+     * node's snapshots are complete the link is LIVE, and when a QUIT or reload has nothing left to
+     * send, GOODBYE goes out. Runs on the event loop.
      */
     void fill() {
         if (!state.online() || channel == null) {
             return;
         }
-        boolean wrote = false;
-        while (channel.isWritable()) {
-            // Live changes and the snapshot take turns frame by frame, so neither starves the other.
-            boolean progress = false;
-            for (ZoneSession<?> s : sessions.values()) {
-                if (s.hasPending() && channel.isWritable()) {
-                    progress |= writeBatch(s, false);
-                }
-            }
-            if (channel.isWritable() && snapshotStep()) {
-                progress = true;
-            }
-            if (!progress) {
-                break;
-            }
-            wrote = true;
+        outbox.fill(channel, address());
+        if (state == LinkState.SNAPSHOTTING && outbox.snapshotsDone()) {
+            state = LinkState.LIVE;
         }
-        if (wrote) {
-            channel.flush();
-        }
-        if (quitting && !goodbyeSent && allSent()) {
+        if (quitting && !goodbyeSent && outbox.allSent()) {
             goodbyeSent = true;
             state = LinkState.CLOSING;
             channel.writeAndFlush(new Goodbye(goodbyeReason));
         }
-    }
-
-    /** Nothing pending and every snapshot complete: a link that replaced another may still owe one. */
-    private boolean allSent() {
-        for (ZoneSession<?> s : sessions.values()) {
-            if (s.hasPending() || !s.snapshotDone) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** One step of the snapshot; false when there is nothing left to snapshot. */
-    private boolean snapshotStep() {
-        for (ZoneSession<?> s : sessions.values()) {
-            if (s.snapshotDone) {
-                continue;
-            }
-            if (!s.snapshotBegun) {
-                s.snapshotBegun = true;
-                channel.write(new SnapshotBegin(s.signature));
-            }
-            if (s.hasSnapshotLeft()) {
-                writeBatch(s, true);
-            } else {
-                s.snapshotDone = true;
-                channel.write(new SnapshotEnd(s.signature, s.snapshotSent));
-                LOG.info("zone_sync: sent the snapshot of zone \"{}\" to {}: {} records", s.zone.name(), address(),
-                        s.snapshotSent);
-            }
-            return true;
-        }
-        if (state == LinkState.SNAPSHOTTING) {
-            state = LinkState.LIVE;
-        }
-        return false;
-    }
-
-    /** Packs one frame of this zone from its pending keys or its snapshot; true if a frame went out. */
-    private <K> boolean writeBatch(ZoneSession<K> s, boolean fromSnapshot) {
-        ByteBuf buf = channel.alloc().buffer(frameBudget);
-        RecordBatchWriter w = RecordBatchWriter.begin(buf, s.signature, frameBudget);
-        while (true) {
-            K key = null;
-            ZoneRecord r;
-            if (fromSnapshot) {
-                r = s.nextSnapshotRecord();
-                if (r == null) {
-                    break;
-                }
-            } else {
-                key = s.nextPendingKey();
-                if (key == null) {
-                    break;
-                }
-                r = s.zone.export(key);
-            }
-            if (r == null || r.ttlMs() == 0) {
-                continue;
-            }
-            int needed = s.frameHeaderSize + RecordBatchWriter.recordSize(r.key().length, r.payload().length);
-            if (needed > frameBudget) {
-                LOG.error("zone_sync: record of zone \"{}\" with key {} needs {} bytes, more than one"
-                        + " zone_sync_buffers buffer ({} bytes): not synced", s.zone.name(),
-                        SyncRecord.printable(r.key()), needed, frameBudget);
-                continue;
-            }
-            long ttl = !r.expires() ? Protocol.NO_EXPIRY : Math.min(r.ttlMs(), Protocol.MAX_TTL_MILLIS);
-            int flags = r.tombstone() ? Protocol.FLAG_TOMBSTONE : 0;
-            if (!w.tryAdd(r.key(), r.tombstone() ? EMPTY : r.payload(), r.stamp(), flags, ttl)) {
-                if (fromSnapshot) { // it goes first into the next frame
-                    s.putBack(r);
-                } else {
-                    s.putBack(key);
-                }
-                break;
-            }
-            if (fromSnapshot) {
-                s.snapshotSent++;
-            }
-            s.recordsSent++;
-        }
-        int size = w.finish();
-        if (size == 0) {
-            buf.release();
-            return false;
-        }
-        host.countFrame(false, size);
-        channel.write(buf);
-        return true;
     }
 
     private String address() {

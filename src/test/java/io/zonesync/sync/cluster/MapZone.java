@@ -26,6 +26,8 @@ final class MapZone implements ReplicatedZone<String> {
     private final StampSource clock;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private volatile ChangeListener<String> listener = (z, k) -> { };
+    /** Run by the next snapshot right after it copied the keys: a write racing the copy. */
+    private volatile Runnable afterSnapshotCopy;
 
     MapZone(String name, ZoneType type, StampSource clock) {
         this.name = name;
@@ -79,8 +81,17 @@ final class MapZone implements ReplicatedZone<String> {
 
     @Override
     public Iterator<ZoneRecord> snapshot() {
-        return new java.util.ArrayList<>(entries.keySet()).stream().map(this::export)
-                .filter(java.util.Objects::nonNull).iterator();
+        java.util.List<String> keys = new java.util.ArrayList<>(entries.keySet());
+        Runnable race = afterSnapshotCopy;
+        afterSnapshotCopy = null;
+        if (race != null) {
+            race.run();
+        }
+        return keys.stream().map(this::export).filter(java.util.Objects::nonNull).iterator();
+    }
+
+    void afterNextSnapshotCopy(Runnable r) {
+        afterSnapshotCopy = r;
     }
 
     @Override

@@ -83,6 +83,20 @@ class SyncClusterIT {
     }
 
     @Test
+    void aWriteJustAfterTheSnapshotCopyIsQueuedRatherThanLost() throws Exception {
+        List<Integer> ports = FreePorts.take(2);
+        // Only A dials, so there is exactly one link and one snapshot in each direction.
+        EngineNode a = track(new EngineNode(transport, EngineNode.conf(ports.get(0), ports, ""), "one"));
+        EngineNode b = track(new EngineNode(transport, EngineNode.conf(ports.get(1), List.of(), ""), "one"));
+        a.zone().put("before", "1");
+        a.zone().afterNextSnapshotCopy(() -> a.zone().put("racing", "1"));
+        b.start();
+        a.start();
+        await().until(() -> "1".equals(b.zone().get("before")));
+        await().until(() -> "1".equals(b.zone().get("racing")));
+    }
+
+    @Test
     void discoveredAddressesAreDialledAndAnAddressThatLeavesIsDroppedForGood() throws Exception {
         List<Integer> ports = FreePorts.take(3);
         List<EngineNode> nodes = new ArrayList<>();
