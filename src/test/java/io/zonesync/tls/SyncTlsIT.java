@@ -173,6 +173,13 @@ class SyncTlsIT {
                 "127.0.0.1"), dir.resolve("c.pem"), dir.resolve("c.key"));
         InJvmNode c = start("c", member("c", 2, syncPorts(), ""));
         assertRefused(ab[0], ab[1], c, "certificate \"CN=c\" expired on");
+        // c learns of its refusal only after its TLS 1.3 handshake completed: one line from its
+        // dialer, not a stack trace on every retry.
+        await().atMost(Duration.ofSeconds(20)).until(() -> logs.contains("TLS handshake failed: the peer refused"
+                + " the handshake (TLS alert certificate_expired)"));
+        assertThat(logs.lines().stream().filter(l -> l.contains("connecting to")
+                && l.contains("certificate_expired")).count()).as("one line per node c dials").isEqualTo(2);
+        assertThat(logs.lines()).noneMatch(l -> l.contains("zone_sync: link to") && l.contains("failed"));
     }
 
     @Test

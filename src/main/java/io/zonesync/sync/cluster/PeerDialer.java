@@ -53,8 +53,10 @@ final class PeerDialer {
     }
 
     /** The node id behind this address, from the HELLO on our own dial. */
+    /** The node answered with its HELLO: the connection, TLS included, works. */
     void learned(long id) {
         peerNodeId = id;
+        lastFailure = null;
     }
 
     PeerLink link() {
@@ -118,15 +120,10 @@ final class PeerDialer {
                 retryLater();
                 return;
             }
-            io.netty.handler.ssl.SslHandler tls = f.channel().pipeline().get(io.netty.handler.ssl.SslHandler.class);
-            if (tls == null) {
+            // With TLS, a completed handshake proves nothing yet: under TLS 1.3 the server checks
+            // our certificate afterwards. The failure is forgotten when the peer's HELLO arrives.
+            if (f.channel().pipeline().get(io.netty.handler.ssl.SslHandler.class) == null) {
                 lastFailure = null;
-            } else {
-                tls.handshakeFuture().addListener(h -> {
-                    if (h.isSuccess()) {
-                        lastFailure = null;
-                    }
-                });
             }
             f.channel().closeFuture().addListener(closed -> {
                 link = null;

@@ -173,6 +173,7 @@ public final class SyncCluster implements LinkHost {
             @Override
             protected void initChannel(Channel ch) {
                 s.security().secureOutbound(ch, listedHost(s, key, address), address, s.connectTimeoutMs(), tlsFailed);
+                link.reportTlsFailuresTo(tlsFailed);
                 initLink(ch, link);
             }
         };

@@ -71,6 +71,10 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     private long lastDriftLog = Long.MIN_VALUE;
     private long refusedRecords;
     private long ignoredFrames;
+    /** Where a TLS failure before our HELLO exchange goes (the dialer's retry log); null logs it. */
+    private volatile java.util.function.Consumer<String> tlsFailureReport;
+    /** The close was already explained in the log (the peer's ABORT), so it is not "lost". */
+    private boolean closeExplained;
 
     public PeerLink(LinkHost host, boolean outbound, int bufferSize, long intervalMs, long timeoutMs) {
         this.host = host;
@@ -160,6 +164,15 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
             fill();
         });
         return c.closeFuture();
+    }
+
+    /**
+     * With TLS 1.3 a client's handshake completes before the server has checked the client's
+     * certificate, so the server's refusal arrives as an alert on a link that is already up: it is
+     * reported here, where the dialer logs it once rather than on every retry.
+     */
+    public void reportTlsFailuresTo(java.util.function.Consumer<String> report) {
+        tlsFailureReport = report;
     }
 
     /** Closes at once. */
@@ -322,6 +335,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
             lastError = "peer aborted: " + what + ": " + abort.text();
             LOG.error("zone_sync: {} aborted the link: {} {}", address(), what, abort.text());
         }
+        closeExplained = true;
         state = LinkState.CLOSING;
         channel.close();
     }
@@ -359,6 +373,16 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         if (cause instanceof ProtocolException pe) {
             lastError = pe.getMessage();
             LOG.error("zone_sync: protocol error from {}: {}; link closed", address(), pe.getMessage());
+        } else if (isTls(cause)) {
+            String why = io.zonesync.tls.HandshakeFailure.describe(cause);
+            lastError = "TLS: " + why;
+            java.util.function.Consumer<String> report = tlsFailureReport;
+            if (report != null && state == LinkState.HANDSHAKING) {
+                report.accept(why);
+            } else {
+                LOG.error("zone_sync: TLS error on the link to {}: {}; link closed", address(), why);
+            }
+            closeExplained = true;
         } else if (cause instanceof IOException) {
             lastError = cause.getMessage();
             LOG.info("zone_sync: connection to {} failed: {}", address(), cause.getMessage());
@@ -377,11 +401,20 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
             intervalTimer.cancel(false);
         }
         outbox.clear();
-        if (wasOnline && !goodbyeReceived && !goodbyeSent) {
+        if (wasOnline && !goodbyeReceived && !goodbyeSent && !closeExplained) {
             LOG.info("zone_sync: link to {} lost", address());
         }
         host.linkClosed(this);
         ctx.fireChannelInactive();
+    }
+
+    private static boolean isTls(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- sending -----------------------------------------------------------------------------

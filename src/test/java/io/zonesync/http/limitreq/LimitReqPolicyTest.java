@@ -6,6 +6,7 @@ import io.zonesync.http.limitreq.LimitReqPolicy.Decision;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.FakeRequest;
 import io.zonesync.log.Severity;
+import io.zonesync.testing.LogCapture;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.FakeRequest;
 import io.zonesync.log.Severity;
+import io.zonesync.testing.LogCapture;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

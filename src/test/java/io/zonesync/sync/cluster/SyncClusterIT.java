@@ -214,7 +214,7 @@ class SyncClusterIT {
         await().until(() -> "for b".equals(b.zones.get(0).get("y")));
         assertThat(b.zones.get(1).get("x")).isNull();
         assertThat(a.cluster.status().zones()).containsKeys("shared", "clash");
-        assertThat(logs.lines()).anyMatch(l -> l.startsWith("ERROR") && l.contains("zone \"clash\"")
+        assertThat(logs.lines()).anyMatch(l -> l.startsWith("error") && l.contains("zone \"clash\"")
                 && l.contains("codec v1 here") && l.contains("codec v2 on") && l.contains("not synced"));
 
         toB.cutAll();
@@ -222,7 +222,7 @@ class SyncClusterIT {
         await().until(() -> a.online() == 1 && b.online() == 1);
         a.zones.get(0).put("after", "reconnect");
         await().until(() -> "reconnect".equals(b.zones.get(0).get("after")));
-        assertThat(logs.lines().stream().filter(l -> l.startsWith("ERROR") && l.contains("zone \"clash\""))
+        assertThat(logs.lines().stream().filter(l -> l.startsWith("error") && l.contains("zone \"clash\""))
                 .count()).as("one line from each side, not one per connection").isEqualTo(2);
     }
 
@@ -234,7 +234,7 @@ class SyncClusterIT {
         nodes.get(0).zone().put("small", "fits");
         await().until(() -> "fits".equals(nodes.get(1).zone().get("small")));
         assertThat(nodes.get(1).zone().get("huge")).isNull();
-        assertThat(logs.lines()).anyMatch(l -> l.startsWith("ERROR") && l.contains("zone \"one\"")
+        assertThat(logs.lines()).anyMatch(l -> l.startsWith("error") && l.contains("zone \"one\"")
                 && l.contains("key \"huge\"") && l.contains("1024 bytes"));
     }
 
