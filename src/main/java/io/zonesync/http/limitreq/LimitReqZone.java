@@ -319,8 +319,8 @@ public final class LimitReqZone {
      * Merges a peer's record (doc/protocol.md 5.3, 7): the local bucket leaks to now; the requests the
      * peer accepted since the count last merged from it are added (1000 each), but never more than the
      * peer's own level plus one request, so counts that piled up while the two were apart do not all
-     * land at once; then the level is raised to the peer's level leaked over its idle time if that is
-     * higher. The first record of a peer's incarnation of the key only sets the count to start from.
+     * land at once. The first record of a peer's incarnation of the key sets the count to start from
+     * and raises the level to the peer's, leaked over its idle time, if that is higher.
      * Returns false when the zone had no room for a new key.
      */
     synchronized boolean merge(LimitKey key, long origin, Export remote) {
@@ -344,18 +344,27 @@ public final class LimitReqZone {
         long remoteLevel = Math.max(0, remote.excess() - leak(remote.idleMs()));
         int i = s.origin(origin);
         if (i >= 0 && s.originEpochs[i] == remote.epoch()) {
+            // Counted: the sender's new requests are added, and nothing else. Its level is not
+            // merged by max here: that level was leaked only to when the record was packed, not
+            // over its time in flight, and it already holds requests that third nodes accepted,
+            // which their own records add again; either way a max would charge requests twice.
             long diff = (remote.accepted() - s.originCounts[i]) & 0xFFFF_FFFFL;
             if (diff != 0 && diff < 0x8000_0000L) {
                 level += Math.min(diff * 1000, remoteLevel + 1000);
                 s.originCounts[i] = remote.accepted();
             }
-        } else if (i >= 0) {
+            s.excess = Math.min(MAX_EXCESS, level);
+            return true;
+        }
+        if (i >= 0) {
             s.originEpochs[i] = remote.epoch();
             s.originCounts[i] = remote.accepted();
         } else if (s.origins() < MAX_ORIGINS && used + ORIGIN_BYTES <= sizeBytes) {
             s.addOrigin(origin, remote.epoch(), remote.accepted());
             used += ORIGIN_BYTES;
         }
+        // Not counted (the first record of this incarnation of the key on the sender, or no room
+        // to remember its count): the sender's level is all there is to go by.
         s.excess = Math.min(MAX_EXCESS, Math.max(level, remoteLevel));
         return true;
     }

@@ -109,6 +109,29 @@ class LimitReqReplicaTest {
     }
 
     @Test
+    void aRequestHeardOfThroughTwoPeersCountsOnce() {
+        for (LimitReqReplica r : List.of(a, b, c)) {
+            accept(r, 1); // a fresh bucket takes its first request at level 0
+        }
+        for (LimitReqReplica from : List.of(a, b, c)) {
+            for (LimitReqReplica to : List.of(a, b, c)) {
+                if (from != to) {
+                    to.applyRemote(from.export(K)); // where each sender's count starts
+                }
+            }
+        }
+        accept(c, 1);
+        b.applyRemote(c.export(K)); // b holds c's request
+        accept(b, 1);
+        a.applyRemote(b.export(K)); // b's record reaches a before c's does, its level holding c's request
+        a.applyRemote(c.export(K));
+        c.applyRemote(b.export(K));
+        assertThat(level(a)).as("two requests, whichever way they came").isEqualTo(2000);
+        assertThat(level(b)).isEqualTo(2000);
+        assertThat(level(c)).isEqualTo(2000);
+    }
+
+    @Test
     void countsThatPiledUpWhileApartLandNoHigherThanTheSendersOwnLevel() {
         accept(a, 1);
         b.applyRemote(a.export(K));
