@@ -83,15 +83,18 @@ public final class KeyvalReplica implements ReplicatedZone<String> {
 
     @Override
     public synchronized void setChangeListener(ChangeListener<String> l) {
-        if (listener != null) {
-            zone.removeListener(listener);
-        }
+        KeyvalListener old = listener;
         listener = new KeyvalListener() {
             @Override
             public void localChange(KeyvalZone z, String key) {
                 l.changed(KeyvalReplica.this, key);
             }
         };
+        // The new one first (a reload re-registers while writes go on): a write in between is told
+        // twice at worst, which the links' pending key sets absorb, never to nobody.
         zone.addListener(listener);
+        if (old != null) {
+            zone.removeListener(old);
+        }
     }
 }

@@ -49,6 +49,30 @@ class KeyvalReplicaTest {
     }
 
     @Test
+    void aWriteDuringAListenerSwapIsHeardByTheOldListenerOrTheNew() throws Exception {
+        KeyvalReplica a = new KeyvalReplica(new KeyvalZone("one", 64L << 20, KeyvalType.STRING, 0, true, clock,
+                new TestStamps(clock, 1)));
+        java.util.Set<String> heard = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        a.setChangeListener((z, key) -> heard.add(key));
+        int writes = 20_000;
+        Thread writer = new Thread(() -> {
+            for (int i = 0; i < writes; i++) {
+                try {
+                    a.zone().set("k" + i, "v");
+                } catch (KeyvalException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        });
+        writer.start();
+        while (writer.isAlive()) { // what every reload does to every synced zone
+            a.setChangeListener((z, key) -> heard.add(key));
+        }
+        writer.join();
+        assertThat(heard).hasSize(writes);
+    }
+
+    @Test
     void aPairWithoutExpiryTravelsWithoutOne() throws Exception {
         KeyvalReplica a = replica(0, 1);
         a.zone().set("k", "v");

@@ -84,10 +84,12 @@ public final class StickyReplica implements ReplicatedZone<SessionKey> {
 
     @Override
     public synchronized void setChangeListener(ChangeListener<SessionKey> l) {
-        if (listener != null) {
-            zone.removeListener(listener);
-        }
+        var old = listener;
         listener = key -> l.changed(this, key);
+        // The new one first, as for keyval: a change during a reload is told twice, never to nobody.
         zone.addListener(listener);
+        if (old != null) {
+            zone.removeListener(old);
+        }
     }
 }
