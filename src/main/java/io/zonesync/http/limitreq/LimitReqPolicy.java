@@ -164,7 +164,7 @@ public record LimitReqPolicy(List<LimitRule> rules, int status, Severity logLeve
 
     private static String address(SocketAddress a) {
         if (a instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress().getHostAddress();
+            return io.zonesync.net.AddressText.ip(inet.getAddress());
         }
         return String.valueOf(a);
     }

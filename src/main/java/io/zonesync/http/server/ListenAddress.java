@@ -147,9 +147,7 @@ public final class ListenAddress {
         if (unixPath != null) {
             return "unix:" + unixPath;
         }
-        InetAddress a = ip();
-        String host = a.getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return io.zonesync.net.AddressText.hostPort(new java.net.InetSocketAddress(ip(), port));
     }
 
     @Override

@@ -103,7 +103,7 @@ public final class CoreVariables implements VariableProvider {
     public static String addressText(SocketAddress a) {
         if (a instanceof InetSocketAddress inet) {
             InetAddress ip = inet.getAddress();
-            return ip == null ? inet.getHostString() : ip.getHostAddress().replaceFirst("%.*$", "");
+            return ip == null ? inet.getHostString() : io.zonesync.net.AddressText.ip(ip);
         }
         return "unix:";
     }

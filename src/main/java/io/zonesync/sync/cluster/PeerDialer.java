@@ -52,8 +52,7 @@ final class PeerDialer {
         return peerNodeId;
     }
 
-    /** The node id behind this address, from the HELLO on our own dial. */
-    /** The node answered with its HELLO: the connection, TLS included, works. */
+    /** The node id behind this address, from the HELLO on our own dial: the connection, TLS included, works. */
     void learned(long id) {
         peerNodeId = id;
         lastFailure = null;
@@ -111,12 +110,13 @@ final class PeerDialer {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, s.connectTimeoutMs()))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, cluster.waterMark())
                 .handler(cluster.pipeline(newLink, name, address, why -> failed("TLS handshake failed: " + why)));
+        link = newLink; // before connecting: the peer's HELLO may be read on another thread at once
         ChannelFuture f = b.connect(address);
-        link = newLink;
         f.addListener(done -> {
             if (!done.isSuccess()) {
                 link = null;
-                failed(done.cause() == null ? "unknown error" : done.cause().getMessage());
+                cluster.linkNeverConnected(newLink); // no channelInactive will tell the cluster
+                failed(describe(done.cause()));
                 retryLater();
                 return;
             }
@@ -136,6 +136,13 @@ final class PeerDialer {
                 }
             });
         });
+    }
+
+    private static String describe(Throwable cause) {
+        if (cause == null) {
+            return "unknown error";
+        }
+        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }
 
     private void failed(String why) {

@@ -60,6 +60,9 @@ final class PeerRoster {
 
     /** Resolves the "resolve" names on their schedule; each change of the set reconciles the dialers. */
     private synchronized void startDiscovery(ZoneSyncSettings s, List<Member> previous) throws IOException {
+        if (membership != null) {
+            throw new IllegalStateException("DNS discovery is running already; stop it first");
+        }
         lookup = NettyDnsLookup.fromConf(s.resolver(), cluster.transport());
         membership = new DnsMembership(s.dnsNames(), lookup, RefreshPolicy.of(s.resolver()),
                 Scheduler.on(cluster.transport().group().next()), change -> {

@@ -301,6 +301,11 @@ public final class SyncCluster implements LinkHost {
                 link.outbound() ? "outbound" : "inbound", Long.toHexString(link.peerNodeId()));
     }
 
+    /** A dial that failed before its channel was active: forget the link it was made with. */
+    void linkNeverConnected(PeerLink link) {
+        links.remove(link);
+    }
+
     @Override
     public void linkClosed(PeerLink link) {
         links.remove(link);
@@ -315,8 +320,7 @@ public final class SyncCluster implements LinkHost {
     }
 
     private static String address(PeerLink link) {
-        SocketAddress a = link.remoteAddress();
-        return a == null ? "peer" : a.toString().replaceFirst("^/", "");
+        return link.peerAddress();
     }
 
     @Override
@@ -438,6 +442,7 @@ public final class SyncCluster implements LinkHost {
         setZones(nextZones);
         if (!sameListen) {
             stopListeners();
+            roster.stopDiscovery(); // start() begins it anew from the new settings
             start();
             for (PeerLink l : new ArrayList<>(links)) {
                 l.close();

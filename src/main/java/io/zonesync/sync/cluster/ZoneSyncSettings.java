@@ -8,6 +8,7 @@ import io.zonesync.net.Endpoint;
 import io.zonesync.net.ResolverConf;
 import io.zonesync.stream.StreamListen;
 import io.zonesync.stream.StreamServerConf;
+import io.zonesync.sync.proto.Protocol;
 import io.zonesync.tls.SyncLinkSecurity;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -86,8 +87,11 @@ public record ZoneSyncSettings(
         if (buffers != null) {
             count = Values.positiveInt(buffers, buffers.arg(0));
             long s = Values.size(buffers, buffers.arg(1));
-            if (s < 64 || s > 64L * 1024 * 1024) {
-                throw buffers.error("zone_sync_buffers size \"%s\" must be between 64 and 64m", buffers.arg(1));
+            if (s < Protocol.MIN_FRAME_SIZE || s > 64L * 1024 * 1024) {
+                // 512 holds a frame's header with the longest zone name and a record, and is the
+                // smallest frame a peer must accept (doc/protocol.md section 8).
+                throw buffers.error("zone_sync_buffers size \"%s\" must be between %d and 64m", buffers.arg(1),
+                        Protocol.MIN_FRAME_SIZE);
             }
             size = (int) s;
         }

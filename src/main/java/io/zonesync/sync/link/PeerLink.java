@@ -438,7 +438,16 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         if (!state.online() || channel == null) {
             return;
         }
-        outbox.fill(channel, address());
+        try {
+            outbox.fill(channel, address());
+        } catch (RuntimeException e) {
+            // A bug in packing must not leave the link silently stuck (nor kill its interval timer):
+            // close it, say why, and let the retry and the next snapshot recover.
+            lastError = "internal error while sending: " + e;
+            LOG.error("zone_sync: internal error while sending to {}; link closed", address(), e);
+            abort(AbortCode.INTERNAL, "internal error while sending");
+            return;
+        }
         if (state == LinkState.SNAPSHOTTING && outbox.snapshotsDone()) {
             state = LinkState.LIVE;
         }
@@ -450,9 +459,33 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     }
 
     private String address() {
+        return peerAddress();
+    }
+
+    /**
+     * The peer as an operator knows it: for an inbound link whose HELLO named the peer's sync
+     * listener, that address (its host taken from the socket when the listener is a wildcard)
+     * rather than the ephemeral port it dialled from; otherwise the socket's remote address.
+     */
+    public String peerAddress() {
         Channel c = channel;
-        SocketAddress a = c == null ? null : c.remoteAddress();
-        return a == null ? "peer" : a.toString().replaceFirst("^/", "");
+        SocketAddress remote = c == null ? null : c.remoteAddress();
+        Hello p = peer;
+        if (!outbound && p != null && !p.advertised().isEmpty()) {
+            try {
+                io.zonesync.net.Endpoint listener = io.zonesync.net.Endpoint.parse(p.advertised(), -1, false);
+                if (!listener.isWildcard()) {
+                    return listener.toString();
+                }
+                if (remote instanceof java.net.InetSocketAddress inet && listener.port() > 0) {
+                    return io.zonesync.net.AddressText.hostPort(
+                            new java.net.InetSocketAddress(inet.getAddress(), listener.port()));
+                }
+            } catch (io.zonesync.net.Endpoint.ParseException e) {
+                // a HELLO with an address we cannot read: fall back to the socket's
+            }
+        }
+        return remote == null ? "peer" : io.zonesync.net.AddressText.hostPort(remote);
     }
 
     @Override

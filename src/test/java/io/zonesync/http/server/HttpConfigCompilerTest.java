@@ -71,7 +71,7 @@ class HttpConfigCompilerTest {
         HttpConfig c = compile("http { access_log off; server { listen 8081; listen 127.0.0.1; listen [::1]:8082;"
                 + " listen localhost:8083; listen unix:/tmp/z.sock; listen *:8084; } }");
         assertThat(c.endpoints()).extracting(e -> e.address().key()).containsExactlyInAnyOrder(
-                "0.0.0.0:8081", "127.0.0.1:80", "[0:0:0:0:0:0:0:1]:8082", "127.0.0.1:8083", "unix:/tmp/z.sock",
+                "0.0.0.0:8081", "127.0.0.1:80", "[::1]:8082", "127.0.0.1:8083", "unix:/tmp/z.sock",
                 "0.0.0.0:8084");
     }
 

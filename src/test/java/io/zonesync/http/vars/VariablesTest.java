@@ -25,6 +25,13 @@ class VariablesTest {
     }
 
     @Test
+    void anIpv6ClientIsWrittenAsNginxWritesIt() {
+        assertThat(CoreVariables.addressText(new java.net.InetSocketAddress("::1", 80))).isEqualTo("::1");
+        assertThat(CoreVariables.addressText(new java.net.InetSocketAddress("2001:db8:0:0:0:0:0:7", 80)))
+                .isEqualTo("2001:db8::7");
+    }
+
+    @Test
     void connectionAndRequestLine() throws ConfigException {
         req.method = "POST";
         req.requestUri = "/a%20b?x=1";

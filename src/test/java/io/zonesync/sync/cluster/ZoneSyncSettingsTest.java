@@ -99,6 +99,8 @@ class ZoneSyncSettingsTest {
         assertServerError("zone_sync_buffers 8 4k;\nzone_sync_recv_buffer_size 2k;",
                 "zone_sync_recv_buffer_size 2k is smaller than one zone_sync_buffers buffer (4096 bytes)");
         assertServerError("zone_sync_buffers 0 4k;", "invalid value \"0\" in \"zone_sync_buffers\" directive");
+        // below one minimal frame, every link would fail at its first HELLO
+        assertServerError("zone_sync_buffers 4 64;", "zone_sync_buffers size \"64\" must be between 512 and 64m");
         assertServerError("zone_sync_timeout 0;", "\"zone_sync_timeout\" must be greater than zero");
         assertServerError("zone_sync_server cluster.test:1 resolve;",
                 "no resolver defined to resolve \"cluster.test:1\": add a \"resolver\" directive");
