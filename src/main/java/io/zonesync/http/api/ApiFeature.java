@@ -59,7 +59,13 @@ public final class ApiFeature implements ConfModule, HttpFeature {
             }
             write = v.equals("on");
         }
-        return new Handler(prefixOf(location.locationDirective()), write);
+        // As in NGINX Plus, the API takes a body that fits the location's client_body_buffer_size.
+        Directive buffer = location.scope().effectiveFirst("client_body_buffer_size");
+        long limit = buffer == null ? 0 : Values.size(buffer, buffer.arg(0));
+        if (limit > Integer.MAX_VALUE) {
+            throw buffer.invalidValue(buffer.arg(0));
+        }
+        return new Handler(prefixOf(location.locationDirective()), write, (int) limit);
     }
 
     /** The literal prefix of a prefix or exact location, "" for a regex one (the whole URI is the path). */
@@ -77,10 +83,12 @@ public final class ApiFeature implements ConfModule, HttpFeature {
     private final class Handler implements ContentHandler {
         private final String prefix;
         private final boolean write;
+        private final int bodyLimit;
 
-        Handler(String prefix, boolean write) {
+        Handler(String prefix, boolean write, int bodyLimit) {
             this.prefix = prefix;
             this.write = write;
+            this.bodyLimit = bodyLimit;
         }
 
         @Override
@@ -89,7 +97,7 @@ public final class ApiFeature implements ConfModule, HttpFeature {
             String path = !prefix.isEmpty() && uri.startsWith(prefix) ? uri.substring(prefix.length()) : uri;
             ByteBuf body = ex.body();
             byte[] bytes = body == null ? new byte[0] : ByteBufUtil.getBytes(body);
-            ApiRequest request = new ApiRequest(ex.method(), path, ex.args(), bytes, ex.requestId(), write);
+            ApiRequest request = new ApiRequest(ex.method(), path, ex.args(), bytes, ex.requestId(), write, bodyLimit);
             try {
                 executor.execute(() -> {
                     ApiResponse response = handler.handle(request);

@@ -203,9 +203,10 @@ public final class ApiHandler {
         if (body == null) {
             throw new ApiError(400, "BodyReadError", "reading request body failed");
         }
-        if (body.length > maxBody) {
+        int limit = request.bodyLimit() > 0 ? request.bodyLimit() : maxBody;
+        if (body.length > limit) {
             throw new ApiError(413, "RequestEntityTooLarge", "request body is too large: " + body.length
-                    + " bytes, the limit is " + maxBody + " bytes");
+                    + " bytes, the limit is " + limit + " bytes (client_body_buffer_size)");
         }
         return body;
     }

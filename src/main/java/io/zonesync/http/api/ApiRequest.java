@@ -9,5 +9,11 @@ package io.zonesync.http.api;
  * {@code writeEnabled} is {@code api write=on}.
  */
 public record ApiRequest(String method, String path, String rawQuery, byte[] body, String requestId,
-        boolean writeEnabled) {
+        boolean writeEnabled, int bodyLimit) {
+
+    /** A request under the handler's default body limit. */
+    public ApiRequest(String method, String path, String rawQuery, byte[] body, String requestId,
+            boolean writeEnabled) {
+        this(method, path, rawQuery, body, requestId, writeEnabled, 0);
+    }
 }

@@ -35,7 +35,7 @@ public final class HttpCoreModule implements ConfModule {
     public static final List<String> ACCEPTED_VALUES_WITHOUT_EFFECT = List.of(
             "charset", "source_charset", "types_hash_max_size", "types_hash_bucket_size",
             "server_names_hash_max_size", "server_names_hash_bucket_size", "variables_hash_max_size",
-            "variables_hash_bucket_size", "client_body_buffer_size", "client_header_buffer_size",
+            "variables_hash_bucket_size", "client_header_buffer_size",
             "client_header_timeout", "client_body_timeout", "send_timeout", "output_buffers",
             "postpone_output", "lingering_close", "lingering_time", "lingering_timeout", "send_lowat",
             "keepalive_time", "keepalive_disable");
@@ -56,6 +56,12 @@ public final class HttpCoreModule implements ConfModule {
         r.register(DirectiveSpec.single("default_type", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.repeatable("error_page", Arity.atLeast(2), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("client_max_body_size", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        // The largest body the API takes (see ApiFeature); other handlers stream bodies.
+        r.register(DirectiveSpec.single("client_body_buffer_size", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        // Accepted so that pasted configurations load; upstream names are resolved when the
+        // configuration is compiled (doc/proxy.md), so nothing in http uses it yet.
+        r.register(DirectiveSpec.single("resolver", Arity.atLeast(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("resolver_timeout", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("keepalive_timeout", Arity.between(1, 2), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("keepalive_requests", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("server_tokens", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));

@@ -46,11 +46,13 @@ class NodeApiIT {
                     access_log off;
                     keyval_zone zone=one:32k sync;
                     keyval_zone zone=nets:32k type=ip;
+                    keyval_zone zone=bulk:1m;
                     keyval $remote_addr $net zone=nets;
                     server {
                         listen 127.0.0.1:0;
                         location /api { api write=on; }
                         location /ro/api { api; }
+                        location /bulk/api { client_body_buffer_size 256k; api write=on; }
                         location /net { return 200 "net=$net"; }
                     }
                 }
@@ -111,6 +113,14 @@ class NodeApiIT {
         HttpResponse<String> tooBig = http.post("/api/9/http/keyvals/one", big);
         assertThat(tooBig.statusCode()).isEqualTo(413);
         assertThat(http.get("/api/9/http/keyvals/one").body()).isEqualTo("{}");
+        StringBuilder load = new StringBuilder("{");
+        for (int i = 0; i < 1000; i++) {
+            load.append(i == 0 ? "" : ",").append("\"key").append(i).append("\":\"").append("v".repeat(40)).append('"');
+        }
+        String bulk = load.append('}').toString(); // about 50 KB, past the default 16k buffer
+        assertThat(http.post("/api/9/http/keyvals/bulk", bulk).statusCode()).isEqualTo(413);
+        assertThat(checked(http, "POST", "/bulk/api/9/http/keyvals/bulk", bulk).statusCode())
+                .as("client_body_buffer_size raises the limit").isEqualTo(201);
 
         assertThat(checked(http, "POST", "/api/9/http/keyvals/nets", "{\"127.0.0.0/8\":\"loopback\"}").statusCode())
                 .isEqualTo(201);
