@@ -68,6 +68,7 @@ public final class ClientTls {
             }
             List<X509Certificate> chain = files.certificates(cert, "certificate");
             PrivateKey pk = files.key(key, scope.effectiveFirst(PREFIX + "password_file"));
+            KeyPairCheck.require(cert, chain.get(0), key, pk);
             b.keyManager(pk, chain);
         }
         TlsOptions.apply(b, scope, PREFIX, "DEFAULT", files);

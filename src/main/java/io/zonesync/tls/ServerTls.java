@@ -65,11 +65,7 @@ public final class ServerTls {
             }
             List<X509Certificate> chain = files.certificates(certs.get(i), "certificate");
             PrivateKey key = files.key(keys.get(i), passwords);
-            String certAlg = chain.get(0).getPublicKey().getAlgorithm();
-            if (!certAlg.equals(key.getAlgorithm())) {
-                throw keys.get(i).error("certificate key \"%s\" (%s) does not belong to certificate \"%s\" (%s)",
-                        keys.get(i).arg(0), key.getAlgorithm(), certs.get(i).arg(0), certAlg);
-            }
+            KeyPairCheck.require(certs.get(i), chain.get(0), keys.get(i), key);
             privateKeys.add(key);
             chains.add(chain.toArray(new X509Certificate[0]));
         }

@@ -135,6 +135,11 @@ class SyncTlsIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> all.stream().allMatch(n -> keys(n).contains("after")));
         await().atMost(Duration.ofSeconds(20)).until(() -> online(ab[0]) == 2 && online(ab[1]) == 2 && online(c) == 2);
 
+        java.nio.file.Files.copy(dir.resolve("a.key"), dir.resolve("a.key.good"));
+        java.nio.file.Files.copy(dir.resolve("b.key"), dir.resolve("a.key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThatThrownBy(() -> ab[0].reload(member("a", 0, syncPorts(), "")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("key values mismatch");
+        java.nio.file.Files.move(dir.resolve("a.key.good"), dir.resolve("a.key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         java.nio.file.Files.writeString(dir.resolve("a.pem"), "not a certificate");
         assertThatThrownBy(() -> ab[0].reload(member("a", 0, syncPorts(), "")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("a.pem").hasMessageContaining("zonesync.conf:");

@@ -89,6 +89,23 @@ class TlsConfigTest {
     }
 
     @Test
+    void aKeyOfAnotherCertificateIsRefusedAsNginxRefusesIt() throws Exception {
+        TestPki.writePair(TestPki.ca("unit-ca").issue("other", "127.0.0.1"), dir.resolve("other.pem"),
+                dir.resolve("other.key")); // RSA too: same algorithm, other key
+        assertThatThrownBy(() -> serverTls("ssl_certificate node.pem;\nssl_certificate_key other.key;"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("certificate key \"other.key\" does not match certificate \"node.pem\""
+                        + " (key values mismatch)")
+                .hasMessageContaining("test.conf:3");
+        assertThatThrownBy(() -> ClientTls.compile(server("zone_sync_ssl on; zone_sync_ssl_certificate node.pem;\n"
+                + "zone_sync_ssl_certificate_key other.key;"), dir))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("does not match certificate \"node.pem\" (key values mismatch)")
+                .hasMessageContaining("test.conf:3");
+        serverTls("ssl_certificate other.pem; ssl_certificate_key other.key;");
+    }
+
+    @Test
     void aProtocolTheRuntimeCannotOfferIsWarnedAboutAndLeftOut() throws Exception {
         try (LogCapture logs = new LogCapture()) {
             assertThat(ClientTls.compile(server("zone_sync_ssl on; zone_sync_ssl_protocols SSLv3 TLSv1.2 TLSv1.3;"),
