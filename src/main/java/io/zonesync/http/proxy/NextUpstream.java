@@ -28,9 +28,12 @@ enum NextUpstream {
         };
     }
 
-    /** Whether an attempt ended this way counts towards the server's max_fails (403, 404 and 429 do not). */
+    /**
+     * Whether an attempt ended this way counts towards the server's max_fails: all but 403 and 404,
+     * as in nginx's ngx_http_upstream_next (a server answering 429 under http_429 is failing).
+     */
     boolean countsAsFailure() {
-        return this != HTTP_403 && this != HTTP_404 && this != HTTP_429;
+        return this != HTTP_403 && this != HTTP_404;
     }
 
     static Set<NextUpstream> parse(Directive d) throws ConfigException {
