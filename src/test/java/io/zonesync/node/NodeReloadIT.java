@@ -106,5 +106,21 @@ class NodeReloadIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> online(na) == 1 && online(nb) == 0);
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> online(nb) == 0);
         assertThat(online(nc)).isEqualTo(1);
+
+        // b restarts, still listing a, with a new node id: a refuses it by its address all the same
+        nb.close();
+        nodes.remove(nb);
+        InJvmNode reborn = InJvmNode.start(dir.resolve("b"), member(b, p.get(4), List.of(b, a)));
+        nodes.add(reborn);
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+                .until(() -> online(reborn) == 0 && online(na) == 1);
+        reborn.http().post("/api/9/http/keyvals/one", "{\"from-removed\":\"1\"}");
+        nc.http().post("/api/9/http/keyvals/one", "{\"from-c-later\":\"1\"}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> na.http().get("/api/9/http/keyvals/one").body()
+                .contains("from-c-later"));
+        assertThat(na.http().get("/api/9/http/keyvals/one").body()).doesNotContain("from-removed");
+
+        na.reload(member(a, p.get(3), List.of(a, b, c))); // listed again: welcome back
+        await().atMost(Duration.ofSeconds(20)).until(() -> online(na) == 2 && online(reborn) == 1);
     }
 }

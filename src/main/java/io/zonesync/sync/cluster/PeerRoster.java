@@ -38,6 +38,11 @@ final class PeerRoster {
     private final Map<String, PeerDialer> dialers = new LinkedHashMap<>();
     /** Nodes removed by the last change of the list: their links are refused. */
     private volatile Set<Long> removedNodes = Set.of();
+    /**
+     * Addresses removed from the list and not listed again since: a node behind one is refused
+     * even after a restart gave it a new node id, until this node's list names it again.
+     */
+    private volatile Set<String> removedAddresses = Set.of();
     private DnsLookup lookup;
     private DnsMembership membership;
 
@@ -47,6 +52,17 @@ final class PeerRoster {
 
     boolean isRemoved(long nodeId) {
         return removedNodes.contains(nodeId);
+    }
+
+    /** Whether any of these "host:port" forms of a peer's sync address was removed (see removedAddresses). */
+    boolean isRemovedAddress(Collection<String> addresses) {
+        Set<String> removed = removedAddresses;
+        for (String a : addresses) {
+            if (removed.contains(a)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Dials the static list, or starts following DNS when the names carry "resolve". */
@@ -112,6 +128,7 @@ final class PeerRoster {
             wanted.put(t.key(), t);
         }
         Set<Long> removedNow = new java.util.HashSet<>();
+        Set<String> refusedAddresses = new java.util.HashSet<>(removedAddresses);
         for (PeerDialer d : new ArrayList<>(dialers.values())) {
             if (d.isStopped() && !d.isSelf() && wanted.containsKey(d.name())) {
                 dialers.remove(d.name()); // stopped by the peer's REMOVED: our list changed, try again
@@ -120,6 +137,7 @@ final class PeerRoster {
             if (!wanted.containsKey(d.name())) {
                 dialers.remove(d.name());
                 d.stop();
+                refusedAddresses.add(d.name());
                 for (PeerLink l : linksTo(d)) {
                     if (l.peerNodeId() != 0) {
                         removedNow.add(l.peerNodeId());
@@ -148,6 +166,8 @@ final class PeerRoster {
         if (added || !removedNow.isEmpty() || !source.equals("DNS")) {
             removedNodes = Set.copyOf(removedNow);
         }
+        refusedAddresses.removeAll(wanted.keySet());
+        removedAddresses = Set.copyOf(refusedAddresses);
     }
 
     /** The nodes a DNS name resolves to now (zone_sync_server ... resolve): dialled, or dropped when gone. */
@@ -157,8 +177,7 @@ final class PeerRoster {
         }
         List<PeerTarget> targets = new ArrayList<>();
         for (InetSocketAddress a : addresses) {
-            String key = (a.getAddress().getHostAddress().indexOf(':') >= 0 ? "[" + a.getAddress().getHostAddress()
-                    + "]" : a.getAddress().getHostAddress()) + ":" + a.getPort();
+            String key = io.zonesync.net.AddressText.hostPort(a);
             targets.add(new PeerTarget(key, key, a));
         }
         reconcile(targets, "DNS");

@@ -249,7 +249,7 @@ public final class SyncCluster implements LinkHost {
         if (dialer != null) {
             dialer.learned(peer.nodeId());
         }
-        if (roster.isRemoved(peer.nodeId())) {
+        if (roster.isRemoved(peer.nodeId()) || (!link.outbound() && roster.isRemovedAddress(link.listenAddresses()))) {
             return HelloVerdict.REMOVED;
         }
         synchronized (byPeer) {

@@ -45,7 +45,7 @@ public record ZoneSyncSettings(
     /** A node from a static {@code zone_sync_server}: the name as written and one address it stands for. */
     public record StaticPeer(String name, Endpoint endpoint, InetSocketAddress address) {
         public String key() {
-            return endpoint.isUnix() ? endpoint.toString() : address.getAddress().getHostAddress() + ":" + address.getPort();
+            return endpoint.isUnix() ? endpoint.toString() : io.zonesync.net.AddressText.hostPort(address);
         }
     }
 

@@ -463,6 +463,31 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     }
 
     /**
+     * The forms of the sync address an inbound peer's HELLO names, as "host:port": as written, and
+     * with the host the connection came from (a listener on a name or a wildcard); empty when the
+     * HELLO named none.
+     */
+    public List<String> listenAddresses() {
+        Hello p = peer;
+        Channel c = channel;
+        if (p == null || p.advertised().isEmpty()) {
+            return List.of();
+        }
+        try {
+            io.zonesync.net.Endpoint listener = io.zonesync.net.Endpoint.parse(p.advertised(), -1, false);
+            List<String> out = new ArrayList<>(2);
+            out.add(listener.toString());
+            if (!listener.isUnix() && c != null && c.remoteAddress() instanceof java.net.InetSocketAddress inet) {
+                out.add(io.zonesync.net.AddressText.hostPort(
+                        new java.net.InetSocketAddress(inet.getAddress(), listener.port())));
+            }
+            return out;
+        } catch (io.zonesync.net.Endpoint.ParseException e) {
+            return List.of();
+        }
+    }
+
+    /**
      * The peer as an operator knows it: for an inbound link whose HELLO named the peer's sync
      * listener, that address (its host taken from the socket when the listener is a wildcard)
      * rather than the ephemeral port it dialled from; otherwise the socket's remote address.
