@@ -60,7 +60,7 @@ final class Htpasswd {
             }
             if (!supported(hash)) {
                 LOG.warn("{}:{}: the password hash of user \"{}\" uses a scheme this node cannot check (bcrypt with"
-                        + " cost 4..{}, $apr1$, {{SHA}} and {{PLAIN}} are supported); that user cannot log in", file,
+                        + " cost 4..{}, $apr1$, {SHA} and {PLAIN} are supported); that user cannot log in", file,
                         lineNo, user, Bcrypt.MAX_COST);
             }
             out.putIfAbsent(user, hash);

@@ -87,7 +87,6 @@ public final class StaticFileHandler implements ContentHandler {
             ex.respond(304, h, null);
             return;
         }
-        h.set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
         ex.respondFile(200, h, file, attrs.size());
     }
 

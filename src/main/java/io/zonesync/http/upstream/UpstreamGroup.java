@@ -202,11 +202,15 @@ public final class UpstreamGroup {
         List<UpstreamStatus.PeerStatus> peers = new ArrayList<>();
         for (Peer p : all) {
             String state = p.spec().down() ? "down" : !single && p.unavailable(now) ? "unavail" : "up";
-            long downtime = p.downtimeMs + (p.downstart != 0 ? now - p.downstart : 0);
+            // Down while unavailable: once fail_timeout has passed the server is tried again and
+            // shows as up, so its downtime stops there even before a request succeeds.
+            boolean down = p.downstart != 0 && !single && p.unavailable(now);
+            long downUntil = down ? now : Math.min(now, p.checked + p.spec().failTimeoutMs());
+            long downtime = p.downtimeMs + (p.downstart != 0 ? Math.max(0, downUntil - p.downstart) : 0);
             peers.add(new UpstreamStatus.PeerStatus(p.id(), p.addressText(), p.spec().name(), p.spec().backup(),
                     p.spec().weight(), state, p.active, p.requests, p.responsesByClass.clone(),
                     new java.util.TreeMap<>(p.codes), p.sent, p.received, p.failsTotal, p.unavail, downtime,
-                    p.downstart, p.selected));
+                    down ? p.downstart : 0, p.selected));
         }
         return new UpstreamStatus(name(), spec.zone(), pool.idleCount(), peers);
     }

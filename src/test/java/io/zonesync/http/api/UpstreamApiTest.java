@@ -91,7 +91,13 @@ class UpstreamApiTest {
         assertThat(p1.path("fails").asLong()).isEqualTo(1);
         assertThat(p1.path("unavail").asLong()).isEqualTo(1);
         assertThat(p1.path("downtime").asLong()).isEqualTo(5);
+        assertThat(p1.has("downstart")).isTrue();
         assertThat(peers.get(2).path("backup").asBoolean()).isTrue();
+        clock.advance(20_000); // past fail_timeout (10 s): up again, and no longer down
+        JsonNode later = json(call("GET", "/9/http/upstreams/backend", null)).path("peers").get(failing.id());
+        assertThat(later.path("state").asText()).isEqualTo("up");
+        assertThat(later.path("downtime").asLong()).isEqualTo(10_000);
+        assertThat(later.has("downstart")).isFalse();
 
         assertThat(json(call("GET", "/9/http/upstreams/backend", "fields=zone")).toString())
                 .isEqualTo("{\"zone\":\"backend\"}");
