@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -134,7 +133,7 @@ class DnsClusterIT {
 
     @Test
     void aRealDnsServerFromDebianDrivesJoinAndLeave() throws Exception {
-        Assumptions.assumeTrue(Dnsmasq.executable().isPresent(), "dnsmasq is not installed (.ci/run installs it)");
+        Dnsmasq.assumeInstalled();
         int port = FreePorts.take();
         java.nio.file.Files.createDirectories(dir.resolve("dnsmasq"));
         try (Dnsmasq dnsmasq = Dnsmasq.start(dir.resolve("dnsmasq"), "test")) {

@@ -97,6 +97,18 @@ class SyncClusterIT {
     }
 
     @Test
+    void diallingADeadPeerDoesNotPileUpLinks() throws Exception {
+        List<Integer> ports = FreePorts.take(2); // the second is never listened on
+        EngineNode a = track(new EngineNode(transport, EngineNode.conf(ports.get(0), ports, "")
+                .replace("zone_sync_connect_retry_interval 100ms", "zone_sync_connect_retry_interval 10ms"), "one"))
+                .start();
+        await().until(() -> logs.contains("connecting to 127.0.0.1:" + ports.get(1) + " failed"));
+        // about 80 dials in the next 800 ms: each failed one must be forgotten
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3))
+                .until(() -> a.cluster.allLinks().size() <= 1);
+    }
+
+    @Test
     void discoveredAddressesAreDialledAndAnAddressThatLeavesIsDroppedForGood() throws Exception {
         List<Integer> ports = FreePorts.take(3);
         List<EngineNode> nodes = new ArrayList<>();

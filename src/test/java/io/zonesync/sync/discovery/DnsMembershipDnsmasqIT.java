@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +34,7 @@ class DnsMembershipDnsmasqIT {
 
     @BeforeEach
     void start() throws Exception {
-        Assumptions.assumeTrue(Dnsmasq.executable().isPresent(),
-                "dnsmasq is not installed here (apt-get install dnsmasq-base; .ci/run installs it)");
+        Dnsmasq.assumeInstalled();
         dnsmasq = Dnsmasq.start(dir, "zonesync.test");
         transport = Transport.create(1, "dnsmasq-it");
         // resolver 127.0.0.1:PORT ipv6=on; resolver_timeout 2s; dnsmasq's records have a TTL of 1 s
