@@ -190,6 +190,7 @@ public final class HttpRuntime implements AutoCloseable {
                         .setMaxHeaderSize(MAX_HEADER_SIZE).setMaxChunkSize(MAX_CHUNK);
                 io.zonesync.tls.ListenerTls tls = l.routes().endpoint().tls();
                 if (tls != null) {
+                    ch.pipeline().addLast("plain-http", new PlainHttpOnTlsPort());
                     ch.pipeline().addLast("tls", tls.newHandler(ch));
                 }
                 ch.pipeline().addLast("codec", new HttpServerCodec(decoder));

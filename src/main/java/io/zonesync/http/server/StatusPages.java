@@ -74,9 +74,18 @@ public final class StatusPages {
         if (!hasPage(code)) {
             return new byte[0];
         }
-        String t = title(code);
-        String html = "<html>\r\n<head><title>" + t + "</title></head>\r\n<body>\r\n<center><h1>" + t
-                + "</h1></center>\r\n<hr><center>zonesync</center>\r\n</body>\r\n</html>\r\n";
+        return page(title(code), title(code), null);
+    }
+
+    /** A page whose title names the precise trouble under the code's heading, as nginx's 400 pages do. */
+    static byte[] page(int code, String detail) {
+        return page(code + " " + detail, title(code), detail);
+    }
+
+    private static byte[] page(String title, String heading, String detail) {
+        String html = "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" + heading
+                + "</h1></center>\r\n" + (detail == null ? "" : "<center>" + detail + "</center>\r\n")
+                + "<hr><center>zonesync</center>\r\n</body>\r\n</html>\r\n";
         return html.getBytes(StandardCharsets.US_ASCII);
     }
 }

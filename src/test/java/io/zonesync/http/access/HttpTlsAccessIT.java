@@ -153,6 +153,17 @@ class HttpTlsAccessIT {
     }
 
     @Test
+    void plainHttpOnTheHttpsPortGetsNginxs400() throws Exception {
+        InJvmNode[] ab = cluster();
+        HttpResponse<String> plain = new Http("127.0.0.1", ports.get(2)).get("/api/9/http/keyvals/one");
+        assertThat(plain.statusCode()).isEqualTo(400);
+        assertThat(plain.body()).contains("The plain HTTP request was sent to HTTPS port");
+        assertThat(logs.contains("client sent plain HTTP request to HTTPS port")).isTrue();
+        assertThat(send(https(), "GET", "/api/9/http/keyvals/one", null, null).statusCode()).isEqualTo(200);
+        stillServesItsCluster(ab[0], ab[1], "after-plain");
+    }
+
+    @Test
     void aDeniedAddressGets403AndNothingIsWritten() throws Exception {
         InJvmNode[] ab = cluster();
         Http denied = new Http("127.0.0.1", ports.get(3));
