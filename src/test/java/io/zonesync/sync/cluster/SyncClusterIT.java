@@ -215,19 +215,25 @@ class SyncClusterIT {
                 System::currentTimeMillis, 3_600_000);
         // A dials B through the proxy; B lists nobody, so the one link can be cut and comes back.
         EngineNode a = track(new EngineNode(transport, EngineNode.conf(ports.get(0), List.of(toB.port()), ""),
-                List.of(new MapZone("shared", clockA), new MapZone("clash", new ZoneType("test-map", 1, 1), clockA)), 7));
+                List.of(new MapZone("shared", clockA), new MapZone("clash", new ZoneType("test-map", 1, 1), clockA),
+                        new MapZone("kinds", new ZoneType("test-map", 1, 1), clockA)), 7));
         EngineNode b = track(new EngineNode(transport, EngineNode.conf(ports.get(1), List.of(), ""),
-                List.of(new MapZone("shared", clockB), new MapZone("clash", new ZoneType("test-map", 1, 2), clockB)), 9));
+                List.of(new MapZone("shared", clockB), new MapZone("clash", new ZoneType("test-map", 1, 2), clockB),
+                        new MapZone("kinds", new ZoneType("test-other", 2, 1), clockB)), 9)); // another kind of zone
         a.start();
         b.start();
         await().until(() -> a.online() == 1 && b.online() == 1);
         a.zones.get(1).put("x", "not for b");
+        a.zones.get(2).put("z", "not for b either");
         a.zones.get(0).put("y", "for b");
         await().until(() -> "for b".equals(b.zones.get(0).get("y")));
         assertThat(b.zones.get(1).get("x")).isNull();
+        assertThat(b.zones.get(2).get("z")).isNull();
         assertThat(a.cluster.status().zones()).containsKeys("shared", "clash");
         assertThat(logs.lines()).anyMatch(l -> l.startsWith("error") && l.contains("zone \"clash\"")
                 && l.contains("codec v1 here") && l.contains("codec v2 on") && l.contains("not synced"));
+        assertThat(logs.lines()).anyMatch(l -> l.startsWith("error") && l.contains("zone \"kinds\" is keyval codec v1"
+                + " here but sticky codec v1 on"));
 
         long dropped = logs.count("zone_sync: disconnected from");
         toB.cutAll();
