@@ -32,7 +32,7 @@ record ResponseHead(DefaultHttpResponse response, boolean keepAlive, long size) 
         HttpHeaders h = r.headers();
         LocationConfig loc = ex.location;
         h.set(HttpHeaderNames.SERVER, loc == null || loc.serverTokens() ? "zonesync/" + CoreVariables.VERSION : "zonesync");
-        h.set(HttpHeaderNames.DATE, StaticFileHandler.httpDate(ex.nowMillis()));
+        h.set(HttpHeaderNames.DATE, HttpDate.ofSecond(ex.nowMillis()));
         if (extra != null) {
             for (Map.Entry<String, String> e : extra) {
                 if (!isHopByHop(e.getKey())) {
