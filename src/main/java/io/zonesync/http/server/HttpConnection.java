@@ -45,7 +45,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     /** When the armed timeout ({@link #armedMs}) passes, in nanoTime; {@link #DISARMED} when none is. */
     private long deadline = DISARMED;
     private long armedMs;
-    private final Runnable timerTask = this::timerDue;
+    private final Runnable timerTask = this::timerFired;
     private long lastRead;
     private final List<Runnable> writableWaiters = new ArrayList<>();
 
@@ -265,7 +265,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         deadline = DISARMED;
     }
 
-    private void timerDue() {
+    private void timerFired() {
         timer = null;
         if (deadline == DISARMED) {
             return;
