@@ -10,10 +10,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.zonesync.http.server.HttpExchange;
 import io.zonesync.http.server.UriPath;
 import io.zonesync.http.upstream.UpstreamGroup;
-import java.util.HashSet;
-import java.util.Locale;
+import java.util.Iterator;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Where one location's {@code proxy_pass} goes and how the request is rewritten for it.
@@ -58,18 +56,16 @@ record ProxyRoute(UpstreamGroup group, String proxyHost, String uriPart, String 
         HttpVersion version = settings.http11() || chunked ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0;
         HttpRequest req = new DefaultHttpRequest(version, HttpMethod.valueOf(ex.method()), upstreamUri(ex));
         HttpHeaders h = req.headers();
-        Set<String> set = new HashSet<>();
         for (ProxySettings.HeaderSetting s : settings.headers()) {
-            set.add(s.key());
             String value = s.value().evaluate(ex);
             if (value != null && !value.isEmpty()) {
                 h.add(s.name(), value);
             }
         }
         HttpHeaders in = ex.requestHeaders();
-        for (Map.Entry<String, String> e : in) {
-            String key = e.getKey().toLowerCase(Locale.ROOT);
-            if (!set.contains(key) && !key.equals("content-length") && !key.equals("transfer-encoding")) {
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = in.iteratorCharSequence(); it.hasNext();) {
+            Map.Entry<CharSequence, CharSequence> e = it.next();
+            if (!settings.notCopied().contains(e.getKey())) {
                 h.add(e.getKey(), e.getValue());
             }
         }

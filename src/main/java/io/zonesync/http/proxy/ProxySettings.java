@@ -18,8 +18,10 @@ import java.util.Set;
  *        value removes the header
  * @param nextTries {@code proxy_next_upstream_tries}, 0 for no limit
  * @param nextTimeoutMs {@code proxy_next_upstream_timeout}, 0 for no limit
+ * @param notCopied the client's request headers not passed on as sent: those in {@code headers}
+ *        and the body framing (Content-Length, Transfer-Encoding), which the proxy sets itself
  */
-record ProxySettings(List<HeaderSetting> headers, long connectTimeoutMs, long readTimeoutMs, long sendTimeoutMs,
+record ProxySettings(List<HeaderSetting> headers, HeaderNameSet notCopied, long connectTimeoutMs, long readTimeoutMs, long sendTimeoutMs,
         Set<NextUpstream> next, int nextTries, long nextTimeoutMs, boolean http11) {
 
     static final long DEFAULT_TIMEOUT_MS = 60_000;
@@ -83,7 +85,10 @@ record ProxySettings(List<HeaderSetting> headers, long connectTimeoutMs, long re
         for (String dropped : List.of("TE", "Keep-Alive", "Expect", "Upgrade")) {
             addDefault(headers, dropped, ComplexValue.constant(""));
         }
-        return new ProxySettings(headers, connect, read, send, next, tries, nextTimeout, http11);
+        List<String> notCopied = new ArrayList<>(List.of("content-length", "transfer-encoding"));
+        headers.forEach(h -> notCopied.add(h.key()));
+        return new ProxySettings(headers, new HeaderNameSet(notCopied), connect, read, send, next, tries, nextTimeout,
+                http11);
     }
 
     private static void addDefault(List<HeaderSetting> headers, String name, ComplexValue value) {

@@ -27,6 +27,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
     /** nginx's client_header_timeout and client_body_timeout defaults. */
     static final long READ_TIMEOUT_MS = 60_000;
+    private static final long DISARMED = Long.MAX_VALUE;
 
     private final Listener listener;
     private final ServerContext context;
@@ -38,7 +39,13 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     private long requests;
     private boolean pausedForBody;
     private boolean pausedForQueue;
+    /** The timer task, due at {@link #timerDue}; it may be early for {@link #deadline}, never late. */
     private ScheduledFuture<?> timer;
+    private long timerDue;
+    /** When the armed timeout ({@link #armedMs}) passes, in nanoTime; {@link #DISARMED} when none is. */
+    private long deadline = DISARMED;
+    private long armedMs;
+    private final Runnable timerTask = this::timerFired;
     private long lastRead;
     private final List<Runnable> writableWaiters = new ArrayList<>();
 
@@ -99,7 +106,6 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                 ReferenceCountUtil.release(msg);
                 return;
             }
-            cancelTimer();
             requests++;
             currentRequestRead = false;
             current = new NettyExchange(this, listener.routes(), req, context.clock.millis(), requests);
@@ -227,19 +233,49 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Arms the connection's one timeout, replacing the one armed. Moving the deadline later keeps
+     * the scheduled task, which reschedules itself for the rest when it comes early: the timeout is
+     * re-armed two or three times per request, and cancelling and scheduling a task each time kept
+     * the event loop's timer queue busy for nothing.
+     */
     private void arm(long ms) {
-        cancelTimer();
         if (ms <= 0) {
+            cancelTimer();
             return;
         }
-        timer = ctx.executor().schedule(() -> onTimer(ms), ms, TimeUnit.MILLISECONDS);
-    }
-
-    private void cancelTimer() {
+        armedMs = ms;
+        deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        if (timer != null && timerDue - deadline <= 0) {
+            return;
+        }
         if (timer != null) {
             timer.cancel(false);
-            timer = null;
         }
+        schedule(deadline);
+    }
+
+    private void schedule(long due) {
+        timerDue = due;
+        timer = ctx.executor().schedule(timerTask, due - System.nanoTime(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Disarms the timeout; a task already scheduled stays, and does nothing when it runs disarmed. */
+    private void cancelTimer() {
+        deadline = DISARMED;
+    }
+
+    private void timerFired() {
+        timer = null;
+        if (deadline == DISARMED) {
+            return;
+        }
+        if (deadline - System.nanoTime() > 0) {
+            schedule(deadline);
+            return;
+        }
+        deadline = DISARMED;
+        onTimer(armedMs);
     }
 
     /**
@@ -247,7 +283,6 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
      * with nothing arriving for {@link #READ_TIMEOUT_MS}: 408 if nothing was answered, else close.
      */
     private void onTimer(long ms) {
-        timer = null;
         if (current == null) {
             ctx.close();
             return;
@@ -270,6 +305,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelTimer();
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
         if (current != null) {
             current.connectionLost();
             current = null;

@@ -6,9 +6,11 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import io.zonesync.http.vars.CoreVariables;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -20,6 +22,7 @@ import java.util.Map;
  * @param size the bytes of the head, for {@code $bytes_sent}
  */
 record ResponseHead(DefaultHttpResponse response, boolean keepAlive, long size) {
+    private static final String SERVER_WITH_VERSION = "zonesync/" + CoreVariables.VERSION;
 
     /**
      * @param contentLength the body length, -1 when unknown (chunked for HTTP/1.1, close for
@@ -27,14 +30,17 @@ record ResponseHead(DefaultHttpResponse response, boolean keepAlive, long size) 
      * @param persistent whether the connection may stay open as far as the connection knows
      */
     static ResponseHead build(NettyExchange ex, int code, HttpHeaders extra, long contentLength, boolean persistent) {
+        // valueOf: Netty's shared instance when the reason phrase is its own
         DefaultHttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
-                new HttpResponseStatus(code, StatusPages.reason(code)));
+                HttpResponseStatus.valueOf(code, StatusPages.reason(code)));
         HttpHeaders h = r.headers();
         LocationConfig loc = ex.location;
-        h.set(HttpHeaderNames.SERVER, loc == null || loc.serverTokens() ? "zonesync/" + CoreVariables.VERSION : "zonesync");
-        h.set(HttpHeaderNames.DATE, StaticFileHandler.httpDate(ex.nowMillis()));
+        h.set(HttpHeaderNames.SERVER, loc == null || loc.serverTokens() ? SERVER_WITH_VERSION : "zonesync");
+        h.set(HttpHeaderNames.DATE, HttpDate.ofSecond(ex.nowMillis()));
         if (extra != null) {
-            for (Map.Entry<String, String> e : extra) {
+            // the CharSequence view: the String one converts every name and value
+            for (Iterator<Map.Entry<CharSequence, CharSequence>> it = extra.iteratorCharSequence(); it.hasNext();) {
+                Map.Entry<CharSequence, CharSequence> e = it.next();
                 if (!isHopByHop(e.getKey())) {
                     h.add(e.getKey(), e.getValue());
                 }
@@ -69,16 +75,19 @@ record ResponseHead(DefaultHttpResponse response, boolean keepAlive, long size) 
             h.set("Keep-Alive", "timeout=" + loc.keepaliveHeaderSeconds());
         }
         long size = 17 + StatusPages.reason(code).length() + 2;
-        for (Map.Entry<String, String> e : h) {
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext();) {
+            Map.Entry<CharSequence, CharSequence> e = it.next();
             size += e.getKey().length() + e.getValue().length() + 4;
         }
         return new ResponseHead(r, persistent, size);
     }
 
-    private static boolean isHopByHop(String name) {
-        return name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive")
-                || name.equalsIgnoreCase("transfer-encoding") || name.equalsIgnoreCase("server")
-                || name.equalsIgnoreCase("date");
+    private static boolean isHopByHop(CharSequence name) {
+        return AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION)
+                || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.KEEP_ALIVE)
+                || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TRANSFER_ENCODING)
+                || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.SERVER)
+                || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.DATE);
     }
 
     /** {@code /path} as {@code http://host[:port]/path}, as nginx's absolute_redirect does. */

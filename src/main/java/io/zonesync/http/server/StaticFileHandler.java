@@ -11,9 +11,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 /**
  * The default content handler: files under {@code root}, as nginx's index and static modules.
@@ -74,7 +71,7 @@ public final class StaticFileHandler implements ContentHandler {
             ex.sendError(403);
             return;
         }
-        String lastModified = httpDate(attrs.lastModifiedTime().toMillis());
+        String lastModified = HttpDate.format(attrs.lastModifiedTime().toMillis());
         HttpHeaders h = new DefaultHttpHeaders();
         String type = loc.types().forFileName(uri);
         h.set(HttpHeaderNames.CONTENT_TYPE, type != null ? type : loc.defaultType());
@@ -126,13 +123,5 @@ public final class StaticFileHandler implements ContentHandler {
         } catch (IOException e) {
             return null;
         }
-    }
-
-    private static final DateTimeFormatter HTTP_DATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US).withZone(ZoneOffset.UTC);
-
-    /** An HTTP date: {@code Sun, 06 Nov 1994 08:49:37 GMT}. */
-    static String httpDate(long millis) {
-        return HTTP_DATE.format(Instant.ofEpochMilli(millis));
     }
 }

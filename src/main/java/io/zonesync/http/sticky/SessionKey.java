@@ -17,12 +17,20 @@ public final class SessionKey {
         this.hash = Arrays.hashCode(md5);
     }
 
-    public static SessionKey of(String sessionId) {
+    /**
+     * One MD5 per thread, reused: looking the algorithm up through the security providers cost more
+     * than hashing a session id, twice per proxied request.
+     */
+    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
         try {
-            return new SessionKey(MessageDigest.getInstance("MD5").digest(sessionId.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("MD5 is missing from this JVM", e);
         }
+    });
+
+    public static SessionKey of(String sessionId) {
+        return new SessionKey(MD5.get().digest(sessionId.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** A key received from a peer; null unless it is exactly 16 bytes. */

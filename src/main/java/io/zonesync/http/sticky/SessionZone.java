@@ -4,12 +4,10 @@ import io.zonesync.zone.Stamp;
 import io.zonesync.zone.StampSource;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -42,17 +40,23 @@ public final class SessionZone {
     private final Clock clock;
     private final StampSource stamps;
     private final Map<SessionKey, Session> sessions = new HashMap<>();
-    private final TreeSet<Session> byLastUse = new TreeSet<>(
-            Comparator.<Session>comparingLong(s -> s.last).thenComparingLong(s -> s.seq));
+    /**
+     * The sessions by last use, then by the order of their last change: a doubly linked list, oldest
+     * first. A local use is the newest, so it moves to the end in constant time; a peer's older last
+     * use walks back from the end to its place. (A tree set did the same in log time and was the
+     * costliest step of a proxied request.)
+     */
+    private Session oldest;
+    private Session newest;
     private final List<Consumer<SessionKey>> listeners = new CopyOnWriteArrayList<>();
-    private long seq;
 
     private static final class Session {
         final SessionKey key;
         String sid;
         long last;
-        long seq;
         Stamp stamp;
+        Session older;
+        Session newer;
 
         Session(SessionKey key, String sid, Stamp stamp) {
             this.key = key;
@@ -146,8 +150,10 @@ public final class SessionZone {
     /** Removes the sessions whose timeout has passed. */
     public synchronized void expire() {
         long now = clock.millis();
-        while (!byLastUse.isEmpty() && byLastUse.first().last + timeoutMs <= now) {
-            sessions.remove(byLastUse.pollFirst().key);
+        while (oldest != null && oldest.last + timeoutMs <= now) {
+            Session s = oldest;
+            unlink(s);
+            sessions.remove(s.key);
         }
     }
 
@@ -203,7 +209,7 @@ public final class SessionZone {
     private Session live(SessionKey key, long now) {
         Session s = sessions.get(key);
         if (s != null && s.last + timeoutMs <= now) {
-            byLastUse.remove(s);
+            unlink(s);
             sessions.remove(key);
             return null;
         }
@@ -214,21 +220,56 @@ public final class SessionZone {
         if (sessions.size() >= capacity) {
             LOG.warn("could not allocate node in sticky session zone \"{}\", expiring least recently used session",
                     name);
-            Session oldest = byLastUse.pollFirst();
-            if (oldest != null) {
-                sessions.remove(oldest.key);
+            Session lru = oldest;
+            if (lru != null) {
+                unlink(lru);
+                sessions.remove(lru.key);
             }
         }
         s.last = last;
-        s.seq = ++seq;
         sessions.put(s.key, s);
-        byLastUse.add(s);
+        link(s);
     }
 
     private void touch(Session s, long last) {
-        byLastUse.remove(s);
+        unlink(s);
         s.last = last;
-        s.seq = ++seq;
-        byLastUse.add(s);
+        link(s);
+    }
+
+    /** Puts {@code s} (the latest change) after every session used at or before its last use. */
+    private void link(Session s) {
+        Session before = newest;
+        while (before != null && before.last > s.last) {
+            before = before.older;
+        }
+        Session after = before == null ? oldest : before.newer;
+        s.older = before;
+        s.newer = after;
+        if (before == null) {
+            oldest = s;
+        } else {
+            before.newer = s;
+        }
+        if (after == null) {
+            newest = s;
+        } else {
+            after.older = s;
+        }
+    }
+
+    private void unlink(Session s) {
+        if (s.older == null) {
+            oldest = s.newer;
+        } else {
+            s.older.newer = s.newer;
+        }
+        if (s.newer == null) {
+            newest = s.older;
+        } else {
+            s.newer.older = s.older;
+        }
+        s.older = null;
+        s.newer = null;
     }
 }

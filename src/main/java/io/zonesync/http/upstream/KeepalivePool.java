@@ -18,6 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An idle connection closes after {@code keepalive_timeout}, and a connection that has carried
  * {@code keepalive_requests} requests is not kept. Each event loop's connections are touched only
  * on that loop.
+ *
+ * <p>The timeout is one timer per event loop, due when the longest idle connection times out, not a
+ * timer per connection: a connection is usually taken again within a millisecond, and scheduling
+ * and cancelling a timer for each request was a measurable part of proxying one.
  */
 public final class KeepalivePool {
     private static final AttributeKey<Integer> REQUESTS = AttributeKey.valueOf("zonesync.upstream.requests");
@@ -25,10 +29,45 @@ public final class KeepalivePool {
     private final int max;
     private final long timeoutMs;
     private final int maxRequests;
-    private final Map<EventLoop, ArrayDeque<Idle>> idle = new ConcurrentHashMap<>();
+    private final Map<EventLoop, LoopIdle> idle = new ConcurrentHashMap<>();
     private final AtomicInteger idleCount = new AtomicInteger();
 
-    private record Idle(Peer peer, Channel channel, ScheduledFuture<?> timer, ChannelFutureListener onClose) {
+    private record Idle(Peer peer, Channel channel, long since, ChannelFutureListener onClose) {
+    }
+
+    /** One event loop's idle connections, longest idle first, and its timeout timer. */
+    private final class LoopIdle {
+        final EventLoop loop;
+        final ArrayDeque<Idle> queue = new ArrayDeque<>();
+        final Runnable sweep = this::sweep;
+        ScheduledFuture<?> timer;
+
+        LoopIdle(EventLoop loop) {
+            this.loop = loop;
+        }
+
+        void add(Idle i) {
+            queue.addLast(i);
+            if (timer == null) {
+                timer = loop.schedule(sweep, timeoutMs, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        /** Closes the connections idle for the timeout; runs again when the next one is due. */
+        private void sweep() {
+            timer = null;
+            long now = System.nanoTime();
+            long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+            Idle first;
+            while ((first = queue.peekFirst()) != null && now - first.since() >= timeoutNanos) {
+                queue.pollFirst();
+                detach(first);
+                first.channel().close();
+            }
+            if (first != null) {
+                timer = loop.schedule(sweep, first.since() + timeoutNanos - now, TimeUnit.NANOSECONDS);
+            }
+        }
     }
 
     KeepalivePool(int max, long timeoutMs, int maxRequests) {
@@ -48,11 +87,11 @@ public final class KeepalivePool {
 
     /** The most recently idled open connection to {@code peer} on {@code loop}, or null. Call on the loop. */
     public Channel acquire(EventLoop loop, Peer peer) {
-        ArrayDeque<Idle> q = idle.get(loop);
-        if (q == null) {
+        LoopIdle l = idle.get(loop);
+        if (l == null) {
             return null;
         }
-        for (Iterator<Idle> it = q.descendingIterator(); it.hasNext();) {
+        for (Iterator<Idle> it = l.queue.descendingIterator(); it.hasNext();) {
             Idle i = it.next();
             if (i.peer() == peer) {
                 it.remove();
@@ -78,33 +117,26 @@ public final class KeepalivePool {
             ch.close();
             return;
         }
-        ArrayDeque<Idle> q = idle.computeIfAbsent(loop, l -> new ArrayDeque<>());
-        if (q.size() >= max) {
-            Idle oldest = q.pollFirst();
+        LoopIdle l = idle.computeIfAbsent(loop, LoopIdle::new);
+        if (l.queue.size() >= max) {
+            Idle oldest = l.queue.pollFirst();
             detach(oldest);
             oldest.channel().close();
         }
         Idle[] self = new Idle[1];
-        ScheduledFuture<?> timer = loop.schedule(() -> {
-            if (q.remove(self[0])) {
-                detach(self[0]);
-                ch.close();
-            }
-        }, timeoutMs, TimeUnit.MILLISECONDS);
         ChannelFutureListener onClose = f -> {
-            if (q.remove(self[0])) {
+            if (l.queue.remove(self[0])) {
                 detach(self[0]);
             }
         };
-        self[0] = new Idle(peer, ch, timer, onClose);
-        q.addLast(self[0]);
+        self[0] = new Idle(peer, ch, System.nanoTime(), onClose);
+        l.add(self[0]);
         idleCount.incrementAndGet();
         ch.closeFuture().addListener(onClose);
     }
 
     private void detach(Idle i) {
         idleCount.decrementAndGet();
-        i.timer().cancel(false);
         i.channel().closeFuture().removeListener(i.onClose());
     }
 }

@@ -91,6 +91,20 @@ class VariablesTest {
     }
 
     @Test
+    void aValueThatIsOneVariableOrNoneAnswersLikeAnyOther() throws ConfigException {
+        VariableRegistry mine = vars.copy();
+        mine.define("missing", r -> null);
+        mine.define("word", r -> "w");
+        assertThat(ComplexValue.compile("$word", mine, AT).evaluate(req)).isEqualTo("w");
+        assertThat(ComplexValue.compile("$missing", mine, AT).evaluate(req)).isEqualTo("");
+        assertThat(ComplexValue.compile("a$missing", mine, AT).evaluate(req)).isEqualTo("a");
+        assertThat(ComplexValue.compile("$word$word", mine, AT).evaluate(req)).isEqualTo("ww");
+        assertThat(ComplexValue.constant("").evaluate(req)).isEqualTo("");
+        assertThat(ComplexValue.constant("").isConstant()).isTrue();
+        assertThat(ComplexValue.compile("$word", mine, AT).isConstant()).isFalse();
+    }
+
+    @Test
     void badReferencesFailWithNginxsWordsAndTheLocation() {
         assertThatThrownBy(() -> eval("x $nope y")).hasMessage("unknown \"nope\" variable in v.conf:3");
         assertThatThrownBy(() -> eval("${host")).hasMessage("the closing bracket in \"host\" variable is missing in v.conf:3");
