@@ -93,6 +93,20 @@ class LauncherIT {
         }
     }
 
+    @Test
+    void aFlightRecordingDoesNotStopTheNode() throws Exception {
+        Map<String, String> jfr = Map.of("JAVA_OPTS", "-XX:StartFlightRecording=filename="
+                + dir.resolve("node.jfr") + ",settings=profile");
+        try (ChildProcess node = launch("node.out", jfr, "-p", prefix.toString())) {
+            await().atMost(PATIENCE).until(() -> Files.exists(log) && logText().contains("started"));
+            // the profile samples threads every 10-20 ms, each sample a signal to the JVM's threads
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .until(() -> !logText().contains("shutting down"));
+            node.signal("QUIT");
+            assertThat(node.exitStatus()).isZero();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"TERM", "INT"})
     void termAndIntToTheLauncherStopFast(String signal) throws Exception {
