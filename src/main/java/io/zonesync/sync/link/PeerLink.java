@@ -73,6 +73,8 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     private long ignoredFrames;
     /** Where a TLS failure before our HELLO exchange goes (the dialer's retry log); null logs it. */
     private volatile java.util.function.Consumer<String> tlsFailureReport;
+    /** {@link #peerAddress()} once it can no longer change; it is in every log line and fill. */
+    private volatile String addressText;
     /** The close was already explained in the log (the peer's ABORT), so it is not "lost". */
     private boolean closeExplained;
 
@@ -493,6 +495,19 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
      * rather than the ephemeral port it dialled from; otherwise the socket's remote address.
      */
     public String peerAddress() {
+        String known = addressText;
+        if (known != null) {
+            return known;
+        }
+        String a = describePeer();
+        Channel c = channel;
+        if (c != null && c.remoteAddress() != null && (outbound || peer != null)) {
+            addressText = a; // settled: the socket is connected and, inbound, the HELLO has named the peer
+        }
+        return a;
+    }
+
+    private String describePeer() {
         Channel c = channel;
         SocketAddress remote = c == null ? null : c.remoteAddress();
         Hello p = peer;
