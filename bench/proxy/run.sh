@@ -498,6 +498,28 @@ steady_sampler() {
 }
 
 # acc_load KIND N PORT...: ACC_WARMUP s of load, pause, then ACC_DURATION s measured, one wrk per node
+# The part of (2)'s http block that zonesync and nginx share, so both get the same configuration:
+# the backend upstream and the limited server on port $1, with $2 as one more location ("" for none).
+acc_upstream_and_server() {
+    cat <<EOF
+    upstream be {
+        server 127.0.0.1:$B1;
+        keepalive 8;
+    }
+    server {
+        listen 127.0.0.1:$1;
+        server_name bench;
+        location / {
+            limit_req zone=rl burst=$ACC_BURST nodelay;
+            proxy_pass http://be;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+        $2
+    }
+EOF
+}
+
 acc_load() {
     local kind=$1 n=$2 p pids=() i t0 t1
     shift 2
@@ -619,21 +641,7 @@ http {
     limit_req_zone \$server_name zone=rl:1m rate=${ACC_RATE}r/s sync;
     limit_req_status 429;
     limit_req_log_level info;   # not every rejection into the error log
-    upstream be {
-        server 127.0.0.1:$B1;
-        keepalive 8;
-    }
-    server {
-        listen 127.0.0.1:${hp[i - 1]};
-        server_name bench;
-        location / {
-            limit_req zone=rl burst=$ACC_BURST nodelay;
-            proxy_pass http://be;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-        }
-        location /api { api write=on; }
-    }
+$(acc_upstream_and_server "${hp[i - 1]}" "location /api { api write=on; }")
 }
 EOF
             [[ $i == 1 ]] && { echo "node 1 configuration:"; sed 's/^/    /' "$d/zonesync.conf"; }
@@ -690,20 +698,7 @@ $(nginx_http_common "$d")
     limit_req_zone \$server_name zone=rl:1m rate=${ACC_RATE}r/s;
     limit_req_status 429;
     limit_req_log_level info;
-    upstream be {
-        server 127.0.0.1:$B1;
-        keepalive 8;
-    }
-    server {
-        listen 127.0.0.1:${hp[i - 1]};
-        server_name bench;
-        location / {
-            limit_req zone=rl burst=$ACC_BURST nodelay;
-            proxy_pass http://be;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-        }
-    }
+$(acc_upstream_and_server "${hp[i - 1]}" "")
 }
 EOF
             } >"$d/nginx.conf"
