@@ -132,6 +132,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     }
 
     private void attach(Channel c) {
+        trail.connected();
         ch = c;
         UpstreamConnector.handler(c).listener(this);
         c.config().setAutoRead(true);
@@ -222,6 +223,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
             return;
         }
         response = r;
+        trail.headerReceived();
         trail.status(status);
         trail.headers(r.headers());
         NextUpstream condition = NextUpstream.forStatus(status);
@@ -271,6 +273,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     }
 
     private void complete() {
+        trail.ended();
         cancelTimers();
         out.end();
         group.account(peer, response.status().code(), sent, received);
@@ -355,6 +358,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
                 io.zonesync.http.vars.CoreVariables.addressText(ex.remoteAddress()), group.name(),
                 peer.addressText(), ex.method(), ex.requestUri());
         trail.status(status);
+        trail.ended();
         dropConnection();
         releasePeer(Outcome.FAILED);
         if (route.settings().next().contains(condition) && mayRetry()) {
@@ -372,6 +376,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
 
     /** Ends without a usable response: an error page. */
     private void finish(int status) {
+        trail.ended();
         finished = true;
         cancelTimers();
         body.release();
@@ -380,6 +385,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
 
     /** Gives up mid-way (client gone, or upstream failed after the response started). */
     private void abandon(Outcome outcome) {
+        trail.ended();
         finished = true;
         cancelTimers();
         if (holding) {

@@ -4,26 +4,106 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.zonesync.http.vars.AttributeKey;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * What one proxied request did upstream, for {@code $upstream_addr}, {@code $upstream_status},
+ * {@code $upstream_connect_time}, {@code $upstream_header_time}, {@code $upstream_response_time},
  * {@code $upstream_http_*} and {@code $upstream_cookie_*}: the address of every attempt, its status
- * (502 or 504 for an attempt that gave no response), and the headers of the last response.
+ * (502 or 504 for an attempt that gave no response), how long its phases took, and the headers of
+ * the last response.
  */
 public final class UpstreamTrail {
     public static final AttributeKey<UpstreamTrail> KEY = AttributeKey.named("upstream trail");
     /** The value {@code $proxy_host} takes for this request. */
     public static final AttributeKey<String> PROXY_HOST = AttributeKey.named("proxy host");
 
+    private static final int START = 0;
+    private static final int CONNECTED = 1;
+    private static final int HEADER = 2;
+    private static final int END = 3;
+
+    private final LongSupplier nanos;
     private final List<String> addresses = new ArrayList<>();
     private final List<String> statuses = new ArrayList<>();
+    /** Per attempt: when it started, connected, had the response header, ended (nanos; -1 not yet). */
+    private final List<long[]> times = new ArrayList<>();
     private volatile HttpHeaders headers;
+
+    public UpstreamTrail() {
+        this(System::nanoTime);
+    }
+
+    UpstreamTrail(LongSupplier nanos) {
+        this.nanos = nanos;
+    }
 
     void attempt(String address) {
         synchronized (this) {
+            ended();
             addresses.add(address);
             statuses.add("-");
+            times.add(new long[] {nanos.getAsLong(), -1, -1, -1});
         }
+    }
+
+    /** The attempt has its connection (a cached one at once). */
+    synchronized void connected() {
+        mark(CONNECTED);
+    }
+
+    /** The attempt has the upstream's response header. */
+    synchronized void headerReceived() {
+        mark(HEADER);
+    }
+
+    /** The attempt is over, whichever way; marking it again changes nothing. */
+    synchronized void ended() {
+        mark(END);
+    }
+
+    private void mark(int phase) {
+        if (!times.isEmpty()) {
+            long[] t = times.get(times.size() - 1);
+            if (t[phase] < 0) {
+                t[phase] = nanos.getAsLong();
+            }
+        }
+    }
+
+    /** {@code $upstream_connect_time}: seconds with milliseconds per attempt, "-" where it never connected. */
+    public synchronized String connectTimes() {
+        return seconds(CONNECTED);
+    }
+
+    /** {@code $upstream_header_time}. */
+    public synchronized String headerTimes() {
+        return seconds(HEADER);
+    }
+
+    /** {@code $upstream_response_time}: to the end of each attempt (an attempt still going counts to now). */
+    public synchronized String responseTimes() {
+        return seconds(END);
+    }
+
+    private String seconds(int phase) {
+        if (times.isEmpty()) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder();
+        for (long[] t : times) {
+            if (b.length() > 0) {
+                b.append(", ");
+            }
+            long at = t[phase] >= 0 ? t[phase] : phase == END ? nanos.getAsLong() : -1;
+            if (at < 0) {
+                b.append('-');
+            } else {
+                long ms = Math.max(0, at - t[START]) / 1_000_000;
+                b.append(ms / 1000).append('.').append(String.format("%03d", ms % 1000));
+            }
+        }
+        return b.toString();
     }
 
     synchronized void status(int status) {

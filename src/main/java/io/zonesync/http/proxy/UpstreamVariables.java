@@ -18,6 +18,9 @@ public final class UpstreamVariables implements VariableProvider {
     public void defineVariables(VariableRegistry r) {
         r.define("upstream_addr", req -> trail(req) == null ? null : trail(req).addresses());
         r.define("upstream_status", req -> trail(req) == null ? null : trail(req).statuses());
+        r.define("upstream_connect_time", req -> trail(req) == null ? null : trail(req).connectTimes());
+        r.define("upstream_header_time", req -> trail(req) == null ? null : trail(req).headerTimes());
+        r.define("upstream_response_time", req -> trail(req) == null ? null : trail(req).responseTimes());
         r.definePrefix("upstream_http_", name -> req -> {
             UpstreamTrail t = trail(req);
             HttpHeaders h = t == null ? null : t.headers();

@@ -73,10 +73,13 @@ class UpstreamFailureTest {
         String dead = refused();
         node("upstream backend { server " + dead + "; server " + b.address() + "; }\n"
                 + "server { listen 127.0.0.1:0;\n"
-                + " location / { proxy_pass http://backend; add_header X-Up \"$upstream_addr|$upstream_status\"; } }");
+                + " location / { proxy_pass http://backend; add_header X-Up \"$upstream_addr|$upstream_status\";"
+                + " add_header X-T \"$upstream_connect_time|$upstream_header_time|$upstream_response_time\"; } }");
         HttpResponse<String> r = get("/x");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("X-Up")).hasValue(dead + ", " + b.address() + "|502, 200");
+        assertThat(r.headers().firstValue("X-T")).hasValueSatisfying(t -> assertThat(t)
+                .matches("-, \\d+\\.\\d{3}\\|-, \\d+\\.\\d{3}\\|\\d+\\.\\d{3}, \\d+\\.\\d{3}"));
         // max_fails=1: the dead server is out for fail_timeout, so the next requests go straight to b
         for (int i = 0; i < 4; i++) {
             assertThat(get("/y").headers().firstValue("X-Up")).hasValue(b.address() + "|200");
