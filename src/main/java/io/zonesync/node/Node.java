@@ -82,8 +82,16 @@ public final class Node {
         HybridLogicalClock throwaway = HybridLogicalClock.of(1, Clock.systemUTC());
         ApiFeature api = new ApiFeature(new ApiHandler(new NodeApiState(() -> null, Map::of, () -> null, () -> 0L,
                 Instant::now)), Runnable::run);
-        CompiledConfig.compile(config, new ZoneTable(Clock.systemUTC(), throwaway), api,
+        CompiledConfig c = CompiledConfig.compile(config, new ZoneTable(Clock.systemUTC(), throwaway), api,
                 ZoneSyncSettings.HostResolver.SYSTEM);
+        // As nginx -t does, open (and create) every access log, so a path a start could not open fails here.
+        for (io.zonesync.http.accesslog.AccessLog log : c.http().accessLogs()) {
+            try {
+                io.zonesync.http.accesslog.AccessLogWriter.probe(log.path());
+            } catch (IOException e) {
+                throw new ConfigException(e.getMessage(), null, e);
+            }
+        }
     }
 
     /** Builds and starts a node: opens zones (loading state files), binds listeners, joins the cluster. */

@@ -74,6 +74,11 @@ public final class AccessLogWriter implements AutoCloseable {
         }
     }
 
+    /** Opens the file for appending (creating it) and closes it again: what {@code -t} checks. */
+    public static void probe(Path path) throws IOException {
+        openFile(path, 0, 0).out.close();
+    }
+
     private static OpenFile openFile(Path path, int buffer, long flushMs) throws IOException {
         try {
             OutputStream out = new FileOutputStream(path.toFile(), true);

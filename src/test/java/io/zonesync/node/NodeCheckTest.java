@@ -1,0 +1,31 @@
+package io.zonesync.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.zonesync.config.ConfigException;
+import io.zonesync.config.ConfigParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What -t checks beyond the syntax, as nginx -t does. */
+class NodeCheckTest {
+    @TempDir
+    Path dir;
+
+    private void check(String http) throws Exception {
+        Path conf = Files.writeString(dir.resolve("zonesync.conf"), "events { }\nhttp {\n" + http + "\n}\n");
+        Node.check(ConfigParser.parseFile(conf, dir, null));
+    }
+
+    @Test
+    void anAccessLogThatCannotBeOpenedFailsTheTestAndOneThatCanIsCreated() throws Exception {
+        assertThatThrownBy(() -> check("server { listen 127.0.0.1:0; access_log nowhere/a.log; }"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("open() \"" + dir.resolve("nowhere/a.log") + "\" failed (No such file or directory)");
+        check("server { listen 127.0.0.1:0; access_log a.log; }");
+        assertThat(dir.resolve("a.log")).exists();
+    }
+}
