@@ -235,6 +235,10 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
             return;
         }
         io.netty.handler.codec.http.HttpHeaders headers = ResponseHeaders.forClient(r.headers());
+        String location = headers.get(io.netty.handler.codec.http.HttpHeaderNames.LOCATION);
+        if (location != null) {
+            headers.set(io.netty.handler.codec.http.HttpHeaderNames.LOCATION, route.redirects().apply(location));
+        }
         if (sticky != null) {
             sticky.onHeaders(peer, headers);
         }

@@ -96,7 +96,8 @@ public final class ProxyFeature implements HttpFeature {
             prefix = loc.arg(loc.argCount() - 1);
         }
         ProxySettings settings = ProxySettings.compile(location, group.spec().keepalive() > 0);
-        return new ProxyHandler(new ProxyRoute(group, hostPort, uriPart, prefix, settings));
+        RedirectRewrite redirects = RedirectRewrite.compile(location.scope(), hostPort, uriPart, prefix);
+        return new ProxyHandler(new ProxyRoute(group, hostPort, uriPart, prefix, settings, redirects));
     }
 
     private UpstreamGroup implicitGroup(Directive pass, String hostPort, HostPort hp) throws ConfigException {

@@ -19,9 +19,10 @@ import java.util.Map;
  * @param proxyHost {@code $proxy_host}: the upstream name, or {@code host[:port]} as written
  * @param uriPart the URI of {@code proxy_pass http://host/uri}, or null when it has none
  * @param locationPrefix the prefix location's path, replaced by {@code uriPart}
+ * @param redirects how the upstream's Location is rewritten ({@code proxy_redirect})
  */
 record ProxyRoute(UpstreamGroup group, String proxyHost, String uriPart, String locationPrefix,
-        ProxySettings settings) {
+        ProxySettings settings, RedirectRewrite redirects) {
 
     /**
      * The request target sent upstream. Without a URI part, the client's target as sent (or the

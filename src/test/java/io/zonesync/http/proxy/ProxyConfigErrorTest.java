@@ -97,6 +97,16 @@ class ProxyConfigErrorTest {
     }
 
     @Test
+    void proxyRedirectFormsNotSupportedAreErrorsNotSilentlyIgnored() throws Exception {
+        assertThat(error("keepalive 2;", "proxy_pass http://backend; proxy_redirect ~^http://(.*)$ /$1;").detail())
+                .isEqualTo("regular expressions and variables in \"proxy_redirect\" are not supported");
+        assertThat(error("keepalive 2;", "proxy_pass http://backend; proxy_redirect bogus;").detail())
+                .isEqualTo("invalid parameter \"bogus\"");
+        assertThat(error("keepalive 2;", "proxy_pass http://backend; proxy_redirect off; proxy_redirect default;")
+                .detail()).contains("\"off\", it cannot be combined");
+    }
+
+    @Test
     void noServersInUpstream() throws Exception {
         String text = "http {\n upstream a { keepalive 2; }\n}\n";
         assertThatThrownBy(() -> Node.check(ProxyNodes.parse(dir, text)))

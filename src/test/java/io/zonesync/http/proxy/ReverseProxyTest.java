@@ -77,6 +77,35 @@ class ReverseProxyTest {
     }
 
     @Test
+    void redirectsThatNameTheUpstreamAreRewrittenAsNginxsProxyRedirectDefault() throws Exception {
+        TestBackend a = backend("a");
+        String self = "http://127.0.0.1:";
+        node("upstream backend { server " + a.address() + "; }\n"
+                + "server { listen 127.0.0.1:0;\n"
+                + " location / { proxy_pass http://backend; }\n"
+                + " location /rd/ { proxy_pass http://" + a.address() + "/new/; }\n"
+                + " location /off/ { proxy_pass http://backend; proxy_redirect off; }\n"
+                + " location /own/ { proxy_pass http://backend; proxy_redirect http://elsewhere/ /there/; } }");
+        HttpClient noFollow = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        java.util.function.Function<String, String> location = path -> {
+            try {
+                return noFollow.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString())
+                        .headers().firstValue("Location").orElse(null);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        // the backend builds its URL from Host, which is the upstream's name: http://backend/ becomes /
+        assertThat(location.apply("/redirect?to=http://backend/x?y=1")).isEqualTo(self + port + "/x?y=1");
+        // with a URI part, the proxy_pass URL becomes the location's prefix
+        assertThat(location.apply("/rd/redirect?to=http://" + a.address() + "/new/target"))
+                .isEqualTo(self + port + "/rd/target");
+        assertThat(location.apply("/redirect?to=https://example.com/z")).isEqualTo("https://example.com/z");
+        assertThat(location.apply("/off/redirect?to=http://backend/x")).isEqualTo("http://backend/x");
+        assertThat(location.apply("/own/redirect?to=http://elsewhere/a")).isEqualTo(self + port + "/there/a");
+    }
+
+    @Test
     void smoothWeightedRoundRobinAsNginx() throws Exception {
         TestBackend a = backend("a");
         TestBackend b = backend("b");

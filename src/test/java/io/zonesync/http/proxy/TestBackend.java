@@ -134,6 +134,9 @@ final class TestBackend implements AutoCloseable {
             if (path.startsWith("/status/")) {
                 status = Integer.parseInt(path.substring(8));
                 body = Unpooled.copiedBuffer(name + " " + status, StandardCharsets.UTF_8);
+            } else if (path.endsWith("/redirect")) { // answers 302 to ?to=
+                status = 302;
+                body = Unpooled.copiedBuffer(name + " redirect", StandardCharsets.UTF_8);
             } else if (path.equals("/big")) {
                 body = filled(intParam(q, "n"));
             } else {
@@ -143,6 +146,9 @@ final class TestBackend implements AutoCloseable {
                     body);
             r.headers().set("X-Backend", name);
             r.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+            if (path.endsWith("/redirect")) {
+                r.headers().set(HttpHeaderNames.LOCATION, param(q, "to"));
+            }
             if (path.equals("/login")) {
                 r.headers().add(HttpHeaderNames.SET_COOKIE, "session=" + param(q, "id") + "; Path=/");
             }
