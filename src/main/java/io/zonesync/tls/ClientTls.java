@@ -132,6 +132,11 @@ public final class ClientTls {
         return verify;
     }
 
+    /** zone_sync_ssl_verify_depth. */
+    int verifyDepth() {
+        return depth;
+    }
+
     public String fingerprint() {
         return fingerprint;
     }

@@ -133,6 +133,16 @@ class TlsConfigTest {
         assertThat(ClientTls.compile(server(""), dir)).isNull();
         ClientTls tls = ClientTls.compile(server("zone_sync_ssl on;"), dir);
         assertThat(tls.verifies()).isFalse();
+        assertThat(tls.verifyDepth()).isEqualTo(1);
+        // NGINX Plus's defaults: TLSv1.2 TLSv1.3, ciphers DEFAULT
+        javax.net.ssl.SSLEngine engine = tls.newHandler(new io.netty.channel.embedded.EmbeddedChannel(), "10.0.0.1",
+                12345, 5000).engine();
+        assertThat(engine.getEnabledProtocols()).as("SSLv2Hello is Netty's name for a hello format, not a protocol")
+                .filteredOn(p -> !p.equals("SSLv2Hello")).containsExactlyInAnyOrder("TLSv1.2", "TLSv1.3");
+        javax.net.ssl.SSLEngine explicit = ClientTls.compile(server("zone_sync_ssl on; zone_sync_ssl_ciphers DEFAULT;"
+                + " zone_sync_ssl_protocols TLSv1.2 TLSv1.3;"), dir)
+                .newHandler(new io.netty.channel.embedded.EmbeddedChannel(), "10.0.0.1", 12345, 5000).engine();
+        assertThat(engine.getEnabledCipherSuites()).containsExactlyInAnyOrder(explicit.getEnabledCipherSuites());
         assertThat(tls.nameFor("node-a.example")).isEqualTo("node-a.example");
         assertThat(ClientTls.compile(server("zone_sync_ssl on; zone_sync_ssl_name cluster.internal;"), dir)
                 .nameFor("10.0.0.1")).isEqualTo("cluster.internal");
