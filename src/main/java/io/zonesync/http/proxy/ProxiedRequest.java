@@ -346,7 +346,8 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
             }
             if (out != null) {
                 LOG.error("upstream timed out while reading upstream \"{}\" ({})", group.name(), peer.addressText());
-                abandon(Outcome.FAILED);
+                // As nginx, which frees the peer without a failure once the response has started.
+                abandon(Outcome.OK);
             } else {
                 failAttempt(NextUpstream.TIMEOUT, "upstream timed out while reading response header from upstream");
             }

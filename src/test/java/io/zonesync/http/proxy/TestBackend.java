@@ -108,6 +108,13 @@ final class TestBackend implements AutoCloseable {
             if (path.equals("/slow")) {
                 return;
             }
+            if (path.equals("/stall")) { // a head and part of the body, then silence
+                HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+                r.headers().set(HttpHeaderNames.CONTENT_LENGTH, 1000);
+                ctx.write(r);
+                ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer("0123456789", StandardCharsets.US_ASCII)));
+                return;
+            }
             if (path.equals("/close-early")) {
                 HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
                 r.headers().set(HttpHeaderNames.CONTENT_LENGTH, 1000);

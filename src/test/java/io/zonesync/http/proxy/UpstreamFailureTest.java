@@ -68,6 +68,22 @@ class UpstreamFailureTest {
     }
 
     @Test
+    void aTimeoutAfterTheResponseStartedCutsItWithoutChargingTheServer() throws Exception {
+        TestBackend a = backend("a");
+        node("upstream backend { zone backend 64k; server " + a.address() + " max_fails=1; server "
+                + backend("b").address() + "; }\n"
+                + "server { listen 127.0.0.1:0; proxy_read_timeout 300ms;\n"
+                + " location / { proxy_pass http://backend; } location /api { api; } }");
+        for (int i = 0; i < 2; i++) { // one on each server
+            int attempt = i;
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> get("/stall?" + attempt))
+                    .isInstanceOf(IOException.class);
+        }
+        String peers = get("/api/9/http/upstreams/backend").body();
+        assertThat(peers).contains("\"fails\":0").doesNotContain("\"fails\":1").doesNotContain("\"state\":\"unavail\"");
+    }
+
+    @Test
     void refusedConnectionGoesToTheNextServerAndCountsAFailure() throws Exception {
         TestBackend b = backend("b");
         String dead = refused();
