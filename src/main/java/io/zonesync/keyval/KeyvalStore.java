@@ -40,6 +40,11 @@ final class KeyvalStore {
             return value == null ? null : new String(value, StandardCharsets.UTF_8);
         }
 
+        /** The value's UTF-8 bytes themselves, not a copy (null for a tombstone): never to be modified. */
+        byte[] valueBytes() {
+            return value;
+        }
+
         boolean isTombstone() {
             return value == null;
         }
