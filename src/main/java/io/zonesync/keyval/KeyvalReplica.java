@@ -67,9 +67,23 @@ public final class KeyvalReplica implements ReplicatedZone<String> {
     @Override
     public boolean applyRemote(ZoneRecord record) {
         String key = new String(record.key(), StandardCharsets.UTF_8);
-        String value = record.tombstone() ? null : new String(record.payload(), StandardCharsets.UTF_8);
+        byte[] value = record.tombstone() ? null : wellFormed(record.payload());
         long ttl = record.expires() ? record.ttlMs() : 0;
-        return zone.applyRemote(key, value, ttl, record.stamp()) == KeyvalZone.ApplyResult.APPLIED;
+        return zone.applyRemoteUtf8(key, value, ttl, record.stamp()) == KeyvalZone.ApplyResult.APPLIED;
+    }
+
+    /**
+     * A received value as the zone keeps it: ASCII bytes as they came (the frame's own copy, which
+     * nothing else holds), anything else decoded and encoded again so that malformed UTF-8 is
+     * stored with replacement characters, as a String would hold it.
+     */
+    private static byte[] wellFormed(byte[] payload) {
+        for (byte b : payload) {
+            if (b < 0) {
+                return new String(payload, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
+            }
+        }
+        return payload;
     }
 
     @Override

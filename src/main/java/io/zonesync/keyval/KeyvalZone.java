@@ -4,6 +4,7 @@ import io.zonesync.keyval.KeyvalException.Reason;
 import io.zonesync.zone.Stamp;
 import io.zonesync.zone.StampSource;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -236,7 +237,7 @@ public final class KeyvalZone {
             KeyvalStore.Entry old = store.entry(write.key());
             long need = store.cost(write.key(), write.value());
             ensureRoom(need - (old == null ? 0 : old.cost()), need, write.key(), now);
-            store.put(write.key(), write.value(), expireAt(now, write.expireMs()), stamps.next());
+            store.put(write.key(), write.value(), expireAt(now, write.expireMs()), stamps.next(), need);
         } finally {
             lock.writeLock().unlock();
         }
@@ -264,7 +265,7 @@ public final class KeyvalZone {
             String newValue = value == null ? old.value() : value;
             long need = store.cost(key, newValue);
             ensureRoom(need - old.cost(), need, key, now);
-            store.put(key, newValue, expireAt(now, expireMs), stamps.next());
+            store.put(key, newValue, expireAt(now, expireMs), stamps.next(), need);
         } finally {
             lock.writeLock().unlock();
         }
@@ -350,6 +351,14 @@ public final class KeyvalZone {
      * is observed so later local writes are newer. Local-change listeners are not told.
      */
     public ApplyResult applyRemote(String key, String value, long ttlMs, Stamp stamp) {
+        return applyRemoteUtf8(key, value == null ? null : value.getBytes(StandardCharsets.UTF_8), ttlMs, stamp);
+    }
+
+    /**
+     * The same with the value as UTF-8 bytes (null for a delete), which the zone keeps as they are:
+     * the caller gives up the array and must pass well-formed UTF-8.
+     */
+    ApplyResult applyRemoteUtf8(String key, byte[] value, long ttlMs, Stamp stamp) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(stamp, "stamp");
         stamps.observe(stamp);
@@ -370,10 +379,11 @@ public final class KeyvalZone {
                 store.delete(key, old, stamp, now);
             } else {
                 long ttl = timeoutMs > 0 && (ttlMs <= 0 || ttlMs > timeoutMs) ? timeoutMs : Math.max(0, ttlMs);
-                if (!store.makeRoom(store.cost(key, value) - (old == null ? 0 : old.cost()), now)) {
+                long cost = store.cost(key, value);
+                if (!store.makeRoom(cost - (old == null ? 0 : old.cost()), now)) {
                     return ApplyResult.NO_ROOM;
                 }
-                store.put(key, value, ttl == 0 ? 0 : now + ttl, stamp);
+                store.put(key, value, ttl == 0 ? 0 : now + ttl, stamp, cost);
             }
         } finally {
             lock.writeLock().unlock();
