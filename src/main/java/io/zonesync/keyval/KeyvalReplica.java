@@ -43,42 +43,47 @@ public final class KeyvalReplica implements ReplicatedZone<String> {
 
     @Override
     public Iterator<ZoneRecord> snapshot() {
-        Iterator<KeyvalRecord> records = zone.snapshotRecords();
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return records.hasNext();
-            }
-
-            @Override
-            public ZoneRecord next() {
-                return toZoneRecord(records.next());
-            }
-        };
+        return zone.snapshot(KeyvalReplica::toZoneRecord);
     }
 
     @Override
     public ZoneRecord export(String key) {
-        KeyvalRecord r = zone.record(key);
-        return r == null ? null : toZoneRecord(r);
+        return zone.record(key, KeyvalReplica::toZoneRecord);
     }
 
-    private static ZoneRecord toZoneRecord(KeyvalRecord r) {
-        String key = r.key();
-        long ttl = r.ttlMs() == 0 ? ZoneRecord.NO_EXPIRY : r.ttlMs();
+    /**
+     * The wire form of a held entry: the value's UTF-8 bytes are the entry's own (immutable, only
+     * read by the encoder), so nothing is decoded to a String and encoded back.
+     */
+    private static ZoneRecord toZoneRecord(String key, KeyvalStore.Entry e, long now) {
+        long ttl = e.expireAt() == 0 ? ZoneRecord.NO_EXPIRY : e.expireAt() - now;
         byte[] k = key.getBytes(StandardCharsets.UTF_8);
-        if (r.isDelete()) {
-            return new ZoneRecord(k, EMPTY, r.stamp(), true, ttl);
+        if (e.isTombstone()) {
+            return new ZoneRecord(k, EMPTY, e.stamp(), true, ttl);
         }
-        return new ZoneRecord(k, r.value().getBytes(StandardCharsets.UTF_8), r.stamp(), false, ttl);
+        return new ZoneRecord(k, e.valueBytes(), e.stamp(), false, ttl);
     }
 
     @Override
     public boolean applyRemote(ZoneRecord record) {
         String key = new String(record.key(), StandardCharsets.UTF_8);
-        String value = record.tombstone() ? null : new String(record.payload(), StandardCharsets.UTF_8);
+        byte[] value = record.tombstone() ? null : wellFormed(record.payload());
         long ttl = record.expires() ? record.ttlMs() : 0;
-        return zone.applyRemote(key, value, ttl, record.stamp()) == KeyvalZone.ApplyResult.APPLIED;
+        return zone.applyRemoteUtf8(key, value, ttl, record.stamp()) == KeyvalZone.ApplyResult.APPLIED;
+    }
+
+    /**
+     * A received value as the zone keeps it: ASCII bytes as they came (the frame's own copy, which
+     * nothing else holds), anything else decoded and encoded again so that malformed UTF-8 is
+     * stored with replacement characters, as a String would hold it.
+     */
+    private static byte[] wellFormed(byte[] payload) {
+        for (byte b : payload) {
+            if (b < 0) {
+                return new String(payload, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
+            }
+        }
+        return payload;
     }
 
     @Override

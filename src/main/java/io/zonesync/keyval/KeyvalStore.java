@@ -29,7 +29,11 @@ final class KeyvalStore {
         private final int cost;
 
         Entry(String value, long expireAt, Stamp stamp, long cost) {
-            this.value = value == null ? null : value.getBytes(StandardCharsets.UTF_8);
+            this(value == null ? null : value.getBytes(StandardCharsets.UTF_8), expireAt, stamp, cost);
+        }
+
+        Entry(byte[] utf8Value, long expireAt, Stamp stamp, long cost) {
+            this.value = utf8Value;
             this.expireAt = expireAt;
             this.hlc = stamp.hlc();
             this.node = stamp.node();
@@ -38,6 +42,11 @@ final class KeyvalStore {
 
         String value() {
             return value == null ? null : new String(value, StandardCharsets.UTF_8);
+        }
+
+        /** The value's UTF-8 bytes themselves, not a copy (null for a tombstone): never to be modified. */
+        byte[] valueBytes() {
+            return value;
         }
 
         boolean isTombstone() {
@@ -195,7 +204,23 @@ final class KeyvalStore {
     }
 
     void put(String key, String value, long expireAt, Stamp stamp) {
-        store(key, new Entry(value, expireAt, stamp, cost(key, value)));
+        put(key, value, expireAt, stamp, cost(key, value));
+    }
+
+    /** Stores a pair whose {@link #cost} the caller has just computed (it walks both strings). */
+    void put(String key, String value, long expireAt, Stamp stamp, long cost) {
+        store(key, new Entry(value, expireAt, stamp, cost));
+    }
+
+    /** The same with the value's UTF-8 bytes, kept as they are (the caller gives up the array). */
+    void put(String key, byte[] utf8Value, long expireAt, Stamp stamp, long cost) {
+        store(key, new Entry(utf8Value, expireAt, stamp, cost));
+    }
+
+    /** {@link #cost} of a value given as UTF-8 bytes. */
+    long cost(String key, byte[] utf8Value) {
+        long c = KeyvalZone.ENTRY_OVERHEAD + utf8Length(key) + utf8Value.length;
+        return type == KeyvalType.STRING ? c : c + KeyvalZone.INDEX_OVERHEAD;
     }
 
     /**
@@ -211,7 +236,7 @@ final class KeyvalStore {
         if (old != null && !old.isTombstone() && old.expireAt() > until) {
             until = old.expireAt();
         }
-        store(key, new Entry(null, until, stamp, cost(key, null)));
+        store(key, new Entry((byte[]) null, until, stamp, cost(key, (String) null)));
     }
 
     void store(String key, Entry entry) {

@@ -4,6 +4,7 @@ import io.zonesync.keyval.KeyvalException.Reason;
 import io.zonesync.zone.Stamp;
 import io.zonesync.zone.StampSource;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -236,7 +237,7 @@ public final class KeyvalZone {
             KeyvalStore.Entry old = store.entry(write.key());
             long need = store.cost(write.key(), write.value());
             ensureRoom(need - (old == null ? 0 : old.cost()), need, write.key(), now);
-            store.put(write.key(), write.value(), expireAt(now, write.expireMs()), stamps.next());
+            store.put(write.key(), write.value(), expireAt(now, write.expireMs()), stamps.next(), need);
         } finally {
             lock.writeLock().unlock();
         }
@@ -264,7 +265,7 @@ public final class KeyvalZone {
             String newValue = value == null ? old.value() : value;
             long need = store.cost(key, newValue);
             ensureRoom(need - old.cost(), need, key, now);
-            store.put(key, newValue, expireAt(now, expireMs), stamps.next());
+            store.put(key, newValue, expireAt(now, expireMs), stamps.next(), need);
         } finally {
             lock.writeLock().unlock();
         }
@@ -350,6 +351,14 @@ public final class KeyvalZone {
      * is observed so later local writes are newer. Local-change listeners are not told.
      */
     public ApplyResult applyRemote(String key, String value, long ttlMs, Stamp stamp) {
+        return applyRemoteUtf8(key, value == null ? null : value.getBytes(StandardCharsets.UTF_8), ttlMs, stamp);
+    }
+
+    /**
+     * The same with the value as UTF-8 bytes (null for a delete), which the zone keeps as they are:
+     * the caller gives up the array and must pass well-formed UTF-8.
+     */
+    ApplyResult applyRemoteUtf8(String key, byte[] value, long ttlMs, Stamp stamp) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(stamp, "stamp");
         stamps.observe(stamp);
@@ -370,10 +379,11 @@ public final class KeyvalZone {
                 store.delete(key, old, stamp, now);
             } else {
                 long ttl = timeoutMs > 0 && (ttlMs <= 0 || ttlMs > timeoutMs) ? timeoutMs : Math.max(0, ttlMs);
-                if (!store.makeRoom(store.cost(key, value) - (old == null ? 0 : old.cost()), now)) {
+                long cost = store.cost(key, value);
+                if (!store.makeRoom(cost - (old == null ? 0 : old.cost()), now)) {
                     return ApplyResult.NO_ROOM;
                 }
-                store.put(key, value, ttl == 0 ? 0 : now + ttl, stamp);
+                store.put(key, value, ttl == 0 ? 0 : now + ttl, stamp, cost);
             }
         } finally {
             lock.writeLock().unlock();
@@ -384,46 +394,83 @@ public final class KeyvalZone {
         return ApplyResult.APPLIED;
     }
 
+    /** The keys and entries of the zone at one moment, side by side. */
+    private static final class EntryCopy {
+        final String[] keys;
+        final KeyvalStore.Entry[] entries;
+        int size;
+
+        EntryCopy(String[] keys, KeyvalStore.Entry[] entries) {
+            this.keys = keys;
+            this.entries = entries;
+        }
+
+        void add(String key, KeyvalStore.Entry entry) {
+            keys[size] = key;
+            entries[size++] = entry;
+        }
+    }
+
     /** The record of one key for sync (live pair or tombstone), or null if there is none or it expired. */
     public KeyvalRecord record(String key) {
+        return record(key, KeyvalZone::toRecord);
+    }
+
+    /** What the sync layer makes of one held, unexpired entry: lets it read the entry's bytes as they are. */
+    interface EntryExport<T> {
+        T export(String key, KeyvalStore.Entry entry, long now);
+    }
+
+    /** One key's entry as {@code export} makes it, or null if there is none or it expired. */
+    <T> T record(String key, EntryExport<T> export) {
         return read(() -> {
             KeyvalStore.Entry e = store.entry(key);
-            return e == null ? null : toRecord(key, e, clock.millis());
+            long now = clock.millis();
+            return e == null || e.expiredAt(now) ? null : export.export(key, e, now);
         });
     }
 
     /**
      * What a snapshot sends: every key held with its entry as of now (entries are immutable, so
-     * the copy stays consistent without the lock), converted to records only as they are sent.
+     * the copy stays consistent without the lock; two arrays of references, no object per key),
+     * converted by {@code export} only as they are sent; expired entries are skipped.
      */
-    Iterator<KeyvalRecord> snapshotRecords() {
-        List<Map.Entry<String, KeyvalStore.Entry>> entries = read(() -> {
-            List<Map.Entry<String, KeyvalStore.Entry>> list = new ArrayList<>(store.size());
-            store.forEach((k, e) -> list.add(Map.entry(k, e)));
-            return list;
+    <T> Iterator<T> snapshot(EntryExport<T> export) {
+        EntryCopy copy = read(() -> {
+            EntryCopy c = new EntryCopy(new String[store.size()], new KeyvalStore.Entry[store.size()]);
+            store.forEach(c::add);
+            return c;
         });
+        String[] keys = copy.keys;
+        KeyvalStore.Entry[] entries = copy.entries;
+        int size = copy.size;
         return new Iterator<>() {
             private int next;
-            private KeyvalRecord ahead;
+            private T ahead;
 
             @Override
             public boolean hasNext() {
                 if (ahead == null) {
                     long now = clock.millis(); // lifetimes count from when the record is taken
-                    while (ahead == null && next < entries.size()) {
-                        Map.Entry<String, KeyvalStore.Entry> e = entries.get(next++);
-                        ahead = toRecord(e.getKey(), e.getValue(), now);
+                    while (ahead == null && next < size) {
+                        KeyvalStore.Entry e = entries[next];
+                        String k = keys[next];
+                        keys[next] = null; // sent: let the copy go as the snapshot advances
+                        entries[next++] = null;
+                        if (!e.expiredAt(now)) {
+                            ahead = export.export(k, e, now);
+                        }
                     }
                 }
                 return ahead != null;
             }
 
             @Override
-            public KeyvalRecord next() {
+            public T next() {
                 if (!hasNext()) {
                     throw new java.util.NoSuchElementException();
                 }
-                KeyvalRecord r = ahead;
+                T r = ahead;
                 ahead = null;
                 return r;
             }

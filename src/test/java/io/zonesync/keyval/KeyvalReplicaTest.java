@@ -111,4 +111,23 @@ class KeyvalReplicaTest {
         assertThat(first).isEmpty();
         assertThat(second).containsExactly("local");
     }
+
+    @Test
+    void aReceivedValueIsStoredAsAStringWouldHoldItAndSentOnAsStored() throws Exception {
+        KeyvalReplica b = replica(0, 2);
+        io.zonesync.zone.Stamp stamp = new io.zonesync.zone.Stamp(T0 << 16, 1);
+        byte[] ascii = "plain".getBytes(StandardCharsets.UTF_8);
+        byte[] utf8 = "caf\u00e9 \ud83d\ude00".getBytes(StandardCharsets.UTF_8);
+        byte[] malformed = {'a', (byte) 0xC3, 'b', (byte) 0xFF};
+        b.applyRemote(new ZoneRecord("a".getBytes(StandardCharsets.UTF_8), ascii, stamp, false, ZoneRecord.NO_EXPIRY));
+        b.applyRemote(new ZoneRecord("u".getBytes(StandardCharsets.UTF_8), utf8, stamp, false, ZoneRecord.NO_EXPIRY));
+        b.applyRemote(new ZoneRecord("m".getBytes(StandardCharsets.UTF_8), malformed, stamp, false,
+                ZoneRecord.NO_EXPIRY));
+        assertThat(b.zone().get("a")).isEqualTo("plain");
+        assertThat(b.zone().get("u")).isEqualTo("caf\u00e9 \ud83d\ude00");
+        assertThat(b.zone().get("m")).isEqualTo("a\ufffdb\ufffd");
+        assertThat(b.export("u").payload()).isEqualTo(utf8);
+        assertThat(b.export("m").payload()).as("malformed bytes are sent on as they were stored")
+                .isEqualTo("a\ufffdb\ufffd".getBytes(StandardCharsets.UTF_8));
+    }
 }

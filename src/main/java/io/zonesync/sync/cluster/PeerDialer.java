@@ -98,8 +98,10 @@ final class PeerDialer {
             return;
         }
         long known = peerNodeId;
-        if (known != 0 && cluster.hasOnlineLink(known)) {
-            // The node is already connected through its own dial (doc/protocol.md 10.3); check later.
+        if ((known != 0 && cluster.hasOnlineLink(known)) || cluster.hasOnlineLinkAdvertising(name)) {
+            // The node is already connected, through its own dial or ours (doc/protocol.md 10.2):
+            // a second link would only be closed as a duplicate after both had started a
+            // snapshot (10.3). Check again later.
             retryLater();
             return;
         }

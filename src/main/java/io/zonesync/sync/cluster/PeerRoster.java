@@ -288,7 +288,7 @@ final class PeerRoster {
     synchronized void addDialling(List<ZoneSyncStatus.NodeStatus> nodes) {
         for (PeerDialer d : dialers.values()) {
             if (d.isSelf() || (d.peerNodeId() != 0 && cluster.hasOnlineLink(d.peerNodeId())) || d.link() != null
-                    && d.link().state().online()) {
+                    && d.link().state().online() || cluster.hasOnlineLinkAdvertising(d.name())) {
                 continue;
             }
             nodes.add(new ZoneSyncStatus.NodeStatus(d.name(), "outbound",

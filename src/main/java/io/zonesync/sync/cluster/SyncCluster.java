@@ -206,6 +206,22 @@ public final class SyncCluster implements LinkHost {
         }
     }
 
+    /**
+     * Whether a link past its HELLO exists with the node listening at this dialled address, known
+     * by the sync address its HELLO advertised (doc/protocol.md 10.2): such a node is not dialled,
+     * even when it came back with a new id.
+     */
+    boolean hasOnlineLinkAdvertising(String dialKey) {
+        synchronized (byPeer) {
+            for (PeerLink l : byPeer.values()) {
+                if (l.state() != LinkState.CLOSED && PeerRoster.advertisedKey(l).equals(dialKey)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     @Override
     public Hello localHello() {
         Hello h = hello;
