@@ -111,6 +111,29 @@ class DnsClusterIT {
     }
 
     @Test
+    void aReloadThatMovesTheSyncPortFollowsTheNameOnTheNewPortOnly() throws Exception {
+        List<Integer> ports = FreePorts.take(2);
+        int before = ports.get(0);
+        int after = ports.get(1);
+        try (TestDnsServer dns = TestDnsServer.start(); LogCapture logs = new LogCapture()) {
+            dns.records("cluster.test", 1, "127.0.0.2", "127.0.0.3");
+            InJvmNode a = node(2, before, dns.address(), "valid=1s");
+            InJvmNode b = node(3, before, dns.address(), "valid=1s");
+            await().atMost(Duration.ofSeconds(20)).until(() -> online(a) == 1 && online(b) == 1);
+            a.reload(config("127.0.0.2", after, dns.address(), "valid=1s"));
+            b.reload(config("127.0.0.3", after, dns.address(), "valid=1s"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> online(a) == 1 && online(b) == 1);
+            long stale = logs.count(":" + before + " discovered");
+            // A discovery left over from the old settings would bring the old port back on its next
+            // lookup (every second) and drop it again, taking the live link down with it.
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+                    .until(() -> online(a) == 1 && online(b) == 1 && logs.count(":" + before + " discovered") == stale);
+            http(a).post(ZONE, "{\"after-move\":\"1\"}");
+            await().atMost(Duration.ofSeconds(10)).until(() -> http(b).get(ZONE).body().contains("after-move"));
+        }
+    }
+
+    @Test
     void withoutValidTheRecordsTtlDecidesWhenTheNameIsAskedAgain() throws Exception {
         int port = FreePorts.take();
         try (TestDnsServer dns = TestDnsServer.start()) {

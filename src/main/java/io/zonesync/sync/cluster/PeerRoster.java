@@ -54,6 +54,16 @@ final class PeerRoster {
         return removedNodes.contains(nodeId);
     }
 
+    /** Whether any of these "host:port" forms of a peer's sync address is in the list dialled now. */
+    synchronized boolean isListed(Collection<String> addresses) {
+        for (String a : addresses) {
+            if (dialers.containsKey(a)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether any of these "host:port" forms of a peer's sync address was removed (see removedAddresses). */
     boolean isRemovedAddress(Collection<String> addresses) {
         Set<String> removed = removedAddresses;

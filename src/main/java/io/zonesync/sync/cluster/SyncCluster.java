@@ -265,7 +265,12 @@ public final class SyncCluster implements LinkHost {
         if (dialer != null) {
             dialer.learned(peer.nodeId());
         }
-        if (roster.isRemoved(peer.nodeId()) || (!link.outbound() && roster.isRemovedAddress(link.listenAddresses()))) {
+        // Refused: a node at a removed address, or a removed node id that is not listed under
+        // another address now (a node that moved, say to another port, is the same id, welcome at
+        // its new address; and our own dial goes only to listed addresses).
+        java.util.List<String> at = link.listenAddresses();
+        boolean listed = link.outbound() || roster.isListed(at);
+        if ((roster.isRemoved(peer.nodeId()) && !listed) || (!link.outbound() && roster.isRemovedAddress(at))) {
             return HelloVerdict.REMOVED;
         }
         synchronized (byPeer) {
