@@ -68,6 +68,10 @@ class SyncClusterIT {
             }
         }
         nodes.get(0).zone().put("shared", "first");
+        // "last" must be written after node 2 has seen "first": two writes on two nodes within the
+        // same millisecond are ordered by their hybrid clocks' counters, not by the test's order,
+        // and a write that did not see the other may lose to it (doc/protocol.md 6).
+        await().until(() -> "first".equals(nodes.get(2).zone().get("shared")));
         nodes.get(2).zone().put("shared", "last");
         await().until(() -> nodes.stream().allMatch(n -> n.zone().live().size() == 301
                 && "last".equals(n.zone().get("shared"))));
