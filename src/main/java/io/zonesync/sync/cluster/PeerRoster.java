@@ -8,7 +8,6 @@ import io.zonesync.sync.discovery.RefreshPolicy;
 import io.zonesync.sync.discovery.Scheduler;
 import io.zonesync.sync.link.PeerLink;
 import io.zonesync.sync.proto.GoodbyeReason;
-import io.zonesync.sync.proto.Hello;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -246,28 +245,15 @@ final class PeerRoster {
 
     /** The peer said GOODBYE REMOVED: stop dialling it until our own list changes. */
     void removedByPeer(PeerLink link) {
-        String advertised = advertisedKey(link);
+        List<String> advertised = link.listenAddresses();
         synchronized (this) {
             for (PeerDialer d : dialers.values()) {
                 if (d.link() == link || (link.peerNodeId() != 0 && d.peerNodeId() == link.peerNodeId())
-                        || d.name().equals(advertised)) {
+                        || advertised.contains(d.name())) {
                     d.markRemovedByPeer();
                 }
             }
         }
-    }
-
-    /** The peer's advertised sync address as a dialer key, its wildcard host replaced by where it connects from. */
-    static String advertisedKey(PeerLink link) {
-        Hello h = link.peer();
-        if (h == null || h.advertised().isEmpty()) {
-            return "";
-        }
-        String adv = h.advertised();
-        if (adv.startsWith("*:") && link.remoteAddress() instanceof InetSocketAddress remote) {
-            return remote.getAddress().getHostAddress() + adv.substring(1);
-        }
-        return adv;
     }
 
     /** Links to the node a dialer stands for: by its learned id, its own link, or the peer's advertised address. */
@@ -278,7 +264,7 @@ final class PeerRoster {
                 continue;
             }
             if (l == d.link() || (d.peerNodeId() != 0 && l.peerNodeId() == d.peerNodeId())
-                    || advertisedKey(l).equals(d.name())) {
+                    || l.listenAddresses().contains(d.name())) {
                 out.add(l);
             }
         }

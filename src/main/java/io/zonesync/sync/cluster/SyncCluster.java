@@ -214,7 +214,7 @@ public final class SyncCluster implements LinkHost {
     boolean hasOnlineLinkAdvertising(String dialKey) {
         synchronized (byPeer) {
             for (PeerLink l : byPeer.values()) {
-                if (l.state() != LinkState.CLOSED && PeerRoster.advertisedKey(l).equals(dialKey)) {
+                if (l.state() != LinkState.CLOSED && l.listenAddresses().contains(dialKey)) {
                     return true;
                 }
             }

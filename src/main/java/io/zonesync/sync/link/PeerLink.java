@@ -465,9 +465,10 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The forms of the sync address an inbound peer's HELLO names, as "host:port": as written, and
-     * with the host the connection came from (a listener on a name or a wildcard); empty when the
-     * HELLO named none.
+     * The peer's sync listener as its HELLO names it, in the "host:port" forms a dialer or a list
+     * key may know it by: as written (unless a wildcard), and with the host the connection came
+     * from (a listener on a name or a wildcard), the best first. Empty before the HELLO, when it
+     * names none, or names one that cannot be read.
      */
     public List<String> listenAddresses() {
         Hello p = peer;
@@ -478,7 +479,9 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         try {
             io.zonesync.net.Endpoint listener = io.zonesync.net.Endpoint.parse(p.advertised(), -1, false);
             List<String> out = new ArrayList<>(2);
-            out.add(listener.toString());
+            if (!listener.isWildcard()) {
+                out.add(listener.toString());
+            }
             if (!listener.isUnix() && c != null && c.remoteAddress() instanceof java.net.InetSocketAddress inet) {
                 out.add(io.zonesync.net.AddressText.hostPort(
                         new java.net.InetSocketAddress(inet.getAddress(), listener.port())));
@@ -508,23 +511,14 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     }
 
     private String describePeer() {
-        Channel c = channel;
-        SocketAddress remote = c == null ? null : c.remoteAddress();
-        Hello p = peer;
-        if (!outbound && p != null && !p.advertised().isEmpty()) {
-            try {
-                io.zonesync.net.Endpoint listener = io.zonesync.net.Endpoint.parse(p.advertised(), -1, false);
-                if (!listener.isWildcard()) {
-                    return listener.toString();
-                }
-                if (remote instanceof java.net.InetSocketAddress inet && listener.port() > 0) {
-                    return io.zonesync.net.AddressText.hostPort(
-                            new java.net.InetSocketAddress(inet.getAddress(), listener.port()));
-                }
-            } catch (io.zonesync.net.Endpoint.ParseException e) {
-                // a HELLO with an address we cannot read: fall back to the socket's
+        if (!outbound) {
+            List<String> listener = listenAddresses();
+            if (!listener.isEmpty()) {
+                return listener.get(0);
             }
         }
+        Channel c = channel;
+        SocketAddress remote = c == null ? null : c.remoteAddress();
         return remote == null ? "peer" : io.zonesync.net.AddressText.hostPort(remote);
     }
 
