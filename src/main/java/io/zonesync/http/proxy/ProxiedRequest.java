@@ -363,7 +363,6 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
                 io.zonesync.http.vars.CoreVariables.addressText(ex.remoteAddress()), group.name(),
                 peer.addressText(), ex.method(), ex.requestUri());
         trail.status(status);
-        trail.ended();
         dropConnection();
         releasePeer(Outcome.FAILED);
         if (route.settings().next().contains(condition) && mayRetry()) {

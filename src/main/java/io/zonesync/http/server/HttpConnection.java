@@ -13,8 +13,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +25,6 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
     /** nginx's client_header_timeout and client_body_timeout defaults. */
     static final long READ_TIMEOUT_MS = 60_000;
-    private static final long DISARMED = Long.MAX_VALUE;
 
     private final Listener listener;
     private final ServerContext context;
@@ -39,13 +36,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     private long requests;
     private boolean pausedForBody;
     private boolean pausedForQueue;
-    /** The timer task, due at {@link #timerDue}; it may be early for {@link #deadline}, never late. */
-    private ScheduledFuture<?> timer;
-    private long timerDue;
-    /** When the armed timeout ({@link #armedMs}) passes, in nanoTime; {@link #DISARMED} when none is. */
-    private long deadline = DISARMED;
+    /** The connection's one timeout (keep-alive, or reading a request), armed for {@link #armedMs}. */
+    private DeadlineTimer timer;
     private long armedMs;
-    private final Runnable timerTask = this::timerFired;
     private long lastRead;
     private final List<Runnable> writableWaiters = new ArrayList<>();
 
@@ -74,6 +67,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.timer = new DeadlineTimer(ctx.executor(), () -> onTimer(armedMs));
     }
 
     @Override
@@ -233,49 +227,18 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * Arms the connection's one timeout, replacing the one armed. Moving the deadline later keeps
-     * the scheduled task, which reschedules itself for the rest when it comes early: the timeout is
-     * re-armed two or three times per request, and cancelling and scheduling a task each time kept
-     * the event loop's timer queue busy for nothing.
-     */
+    /** Arms the connection's one timeout, replacing the one armed (a non-positive time disarms it). */
     private void arm(long ms) {
         if (ms <= 0) {
             cancelTimer();
             return;
         }
         armedMs = ms;
-        deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
-        if (timer != null && timerDue - deadline <= 0) {
-            return;
-        }
-        if (timer != null) {
-            timer.cancel(false);
-        }
-        schedule(deadline);
+        timer.arm(ms);
     }
 
-    private void schedule(long due) {
-        timerDue = due;
-        timer = ctx.executor().schedule(timerTask, due - System.nanoTime(), TimeUnit.NANOSECONDS);
-    }
-
-    /** Disarms the timeout; a task already scheduled stays, and does nothing when it runs disarmed. */
     private void cancelTimer() {
-        deadline = DISARMED;
-    }
-
-    private void timerFired() {
-        timer = null;
-        if (deadline == DISARMED) {
-            return;
-        }
-        if (deadline - System.nanoTime() > 0) {
-            schedule(deadline);
-            return;
-        }
-        deadline = DISARMED;
-        onTimer(armedMs);
+        timer.disarm();
     }
 
     /**
@@ -304,11 +267,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancelTimer();
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        timer.cancel();
         if (current != null) {
             current.connectionLost();
             current = null;
