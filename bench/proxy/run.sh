@@ -35,7 +35,8 @@
 #   SESSIONS=1000      distinct session cookies wrk sends in (1); 0 = no cookie (every response then
 #                      creates a new sticky session; nginx's hash then sends everything to one server)
 #   ACC_NODES="1 2 3"  cluster sizes for (2); ACC_NGINX_NODES="1 3" independent nginx nodes ("" = none)
-#   ACC_RATE=100 ACC_BURST=20   the limit for (2), in r/s and requests
+#   ACC_RATE=100 ACC_BURST=20   the limit for (2), in r/s and requests; ACC_BURST=0 writes
+#                      `limit_req zone=rl;` (no burst parameter, nginx's default) instead
 #   ACC_DURATION=20    seconds of load for (2); ACC_WARMUP=3 s of load before it, not counted
 #   ACC_CONNECTIONS=4  wrk connections per node in (2) (one wrk thread per node)
 #   ACC_WORKERS=auto   worker_processes (event loops) of each node in (2)
@@ -500,6 +501,13 @@ steady_sampler() {
 # acc_load KIND N PORT...: ACC_WARMUP s of load, pause, then ACC_DURATION s measured, one wrk per node
 # The part of (2)'s http block that zonesync and nginx share, so both get the same configuration:
 # the backend upstream and the limited server on port $1, with $2 as one more location ("" for none).
+acc_limit_req() {
+    if ((ACC_BURST == 0)); then
+        echo "limit_req zone=rl;"
+    else
+        echo "limit_req zone=rl burst=$ACC_BURST nodelay;"
+    fi
+}
 acc_upstream_and_server() {
     cat <<EOF
     upstream be {
@@ -510,7 +518,7 @@ acc_upstream_and_server() {
         listen 127.0.0.1:$1;
         server_name bench;
         location / {
-            limit_req zone=rl burst=$ACC_BURST nodelay;
+            $(acc_limit_req)
             proxy_pass http://be;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
@@ -612,7 +620,7 @@ PY
 
 if [[ " $ONLY " == *" acc "* ]]; then
     echo
-    echo "## (2) limit_req accuracy: rate=${ACC_RATE}r/s burst=$ACC_BURST nodelay, one key for every client, load on every node at once"
+    echo "## (2) limit_req accuracy: rate=${ACC_RATE}r/s, $(acc_limit_req) one key for every client, load on every node at once"
     for n in $ACC_NODES; do
         echo
         echo "### zonesync, $n node(s)"

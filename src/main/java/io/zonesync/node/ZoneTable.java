@@ -72,7 +72,7 @@ final class ZoneTable {
     ZoneTable(Clock clock, StampSource stamps) {
         this.clock = clock;
         this.stamps = stamps;
-        this.limitReq = new LimitReqZones(MonotonicClock.system(), stamps);
+        this.limitReq = new LimitReqZones(MonotonicClock.system(), stamps, clock);
     }
 
     /** The limit_req zones, which keep their own table (their buckets survive reloads the same way). */

@@ -4,6 +4,7 @@ import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.StampSource;
 import io.zonesync.zone.ZoneRecord;
 import io.zonesync.zone.ZoneType;
+import java.time.Clock;
 import java.util.Iterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,13 +24,23 @@ public final class LimitReqReplica implements ReplicatedZone<LimitKey> {
     public static final ZoneType TYPE = new ZoneType("limit_req", 3, 1);
     private static final Logger LOG = LoggerFactory.getLogger(LimitReqReplica.class);
 
+    /**
+     * The longest time in flight a record is credited with (its stamp's age on arrival): beyond it,
+     * a late record is charged as if it had taken this long, so a peer whose clock runs behind cannot
+     * buy more than this much of an empty bucket's time.
+     */
+    static final long MAX_TRANSIT_MS = 100;
+
     private final LimitReqZone zone;
     private final StampSource stamps;
+    private final Clock wall;
     private volatile long lastFullLog;
 
-    public LimitReqReplica(LimitReqZone zone, StampSource stamps) {
+    /** @param wall the clock the stamps are read against, to learn how long a record was in flight */
+    public LimitReqReplica(LimitReqZone zone, StampSource stamps, Clock wall) {
         this.zone = zone;
         this.stamps = stamps;
+        this.wall = wall;
     }
 
     public LimitReqZone zone() {
@@ -71,7 +82,8 @@ public final class LimitReqReplica implements ReplicatedZone<LimitKey> {
         if (e == null || record.tombstone() || record.key().length == 0) {
             return false;
         }
-        if (!zone.merge(LimitKey.wrap(record.key()), record.stamp().node(), e)) {
+        long transit = Math.min(MAX_TRANSIT_MS, Math.max(0, wall.millis() - record.stamp().millis()));
+        if (!zone.merge(LimitKey.wrap(record.key()), record.stamp().node(), e, e.idleMs() + transit)) {
             long now = System.nanoTime();
             if (now - lastFullLog > 60_000_000_000L) {
                 lastFullLog = now;

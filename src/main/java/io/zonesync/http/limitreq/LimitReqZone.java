@@ -319,11 +319,13 @@ public final class LimitReqZone {
      * Merges a peer's record (doc/protocol.md 5.3, 7): the local bucket leaks to now; the requests the
      * peer accepted since the count last merged from it are added (1000 each), but never more than the
      * peer's own level plus one request, so counts that piled up while the two were apart do not all
-     * land at once. The first record of a peer's incarnation of the key sets the count to start from
-     * and raises the level to the peer's, leaked over its idle time, if that is higher.
+     * land at once. They are charged {@code ageMs} ago, when the peer's newest of them was accepted
+     * as far as the receiver can tell (see {@link #chargeAt}). The first record of a peer's
+     * incarnation of the key sets the count to start from and raises the level to the peer's, leaked
+     * over its idle time, if that is higher.
      * Returns false when the zone had no room for a new key.
      */
-    synchronized boolean merge(LimitKey key, long origin, Export remote) {
+    synchronized boolean merge(LimitKey key, long origin, Export remote, long ageMs) {
         long now = clock.millis();
         LimitReqState s = index.get(key);
         if (s == null) {
@@ -337,10 +339,6 @@ public final class LimitReqZone {
         }
         long ms = elapsed(s, now);
         long level = Math.max(0, s.excess - leak(ms));
-        if (ms != 0) {
-            s.last = now;
-            s.fresh = false;
-        }
         long remoteLevel = Math.max(0, remote.excess() - leak(remote.idleMs()));
         int i = s.origin(origin);
         if (i >= 0 && s.originEpochs[i] == remote.epoch()) {
@@ -350,11 +348,22 @@ public final class LimitReqZone {
             // which their own records add again; either way a max would charge requests twice.
             long diff = (remote.accepted() - s.originCounts[i]) & 0xFFFF_FFFFL;
             if (diff != 0 && diff < 0x8000_0000L) {
-                level += Math.min(diff * 1000, remoteLevel + 1000);
+                // Two bounds on what the requests add, the smaller wins: all of them charged when
+                // the newest was accepted (chargeAt), or the sender's own level now plus one request
+                // (so counts that piled up while the two were apart do not land at once).
+                level = Math.min(chargeAt(s, now, diff * 1000, ageMs), level + Math.min(diff * 1000, remoteLevel + 1000));
                 s.originCounts[i] = remote.accepted();
             }
             s.excess = Math.min(MAX_EXCESS, level);
+            if (ms != 0) {
+                s.last = now;
+                s.fresh = false;
+            }
             return true;
+        }
+        if (ms != 0) {
+            s.last = now;
+            s.fresh = false;
         }
         if (i >= 0) {
             s.originEpochs[i] = remote.epoch();
@@ -367,6 +376,26 @@ public final class LimitReqZone {
         // to remember its count): the sender's level is all there is to go by.
         s.excess = Math.min(MAX_EXCESS, Math.max(level, remoteLevel));
         return true;
+    }
+
+    /**
+     * The level now after charging {@code charge} for requests a peer accepted {@code ageMs} ago:
+     * the charge is added when it happened, not when it arrived, so the time the local bucket stood
+     * empty since then drains it (a charge applied late to an empty bucket would otherwise be drained
+     * only from its arrival, and the cluster would admit less than one bucket). A charge older than
+     * the bucket's last update is added at that update: its history before is not known.
+     */
+    private long chargeAt(LimitReqState s, long now, long charge, long ageMs) {
+        if (s.fresh) {
+            return charge;
+        }
+        long at = Math.max(s.last, now - Math.max(0, ageMs));
+        long before = Math.max(0, s.excess - leak(elapsedBetween(s.last, at)));
+        return Math.max(0, before + charge - leak(elapsedBetween(at, now)));
+    }
+
+    private static long elapsedBetween(long from, long to) {
+        return Math.max(0, to - from);
     }
 
     // ---- counters ------------------------------------------------------------------------

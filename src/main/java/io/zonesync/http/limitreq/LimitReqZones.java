@@ -3,6 +3,7 @@ package io.zonesync.http.limitreq;
 import io.zonesync.config.ConfigException;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.StampSource;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,12 +27,15 @@ public final class LimitReqZones {
 
     private final MonotonicClock clock;
     private final StampSource stamps;
+    private final Clock wall;
     private final Map<String, LimitReqZone> byName = new HashMap<>();
     private final Map<LimitReqZone, LimitReqReplica> replicas = new HashMap<>();
 
-    public LimitReqZones(MonotonicClock clock, StampSource stamps) {
+    /** @param wall the clock the node's stamps follow (records' time in flight is read against it) */
+    public LimitReqZones(MonotonicClock clock, StampSource stamps, Clock wall) {
         this.clock = clock;
         this.stamps = stamps;
+        this.wall = wall;
     }
 
     /** Existing zones where name, size and key are unchanged, new ones otherwise; changes nothing. */
@@ -75,7 +79,7 @@ public final class LimitReqZones {
         List<ReplicatedZone<?>> out = new ArrayList<>();
         for (Map.Entry<String, LimitReqZone> e : p.zones().entrySet()) {
             if (p.confs().get(e.getKey()).sync()) {
-                out.add(replicas.computeIfAbsent(e.getValue(), z -> new LimitReqReplica(z, stamps)));
+                out.add(replicas.computeIfAbsent(e.getValue(), z -> new LimitReqReplica(z, stamps, wall)));
             }
         }
         return out;

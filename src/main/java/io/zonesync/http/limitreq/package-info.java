@@ -13,6 +13,12 @@
  * would reach one peer only or be lost with the frame. If a link drops with records unsent, the
  * peer gets the count on the next record or in the snapshot when the link returns, capped at the
  * sender's own level plus one request so a backlog does not land at once.</li>
+ * <li>A peer's requests are charged when it accepted them, not when their record arrives (its
+ * {@code idle} plus the record's time in flight, read from its stamp against the local wall clock,
+ * at most 100 ms): an empty bucket that waited for them drains them over that wait. Charged on
+ * arrival, each remote request cost up to a request's worth of drain, and without a burst a cluster
+ * under load passed as little as two thirds of its rate. Clocks that disagree by more than a few
+ * milliseconds move this by at most 100 ms of drain per record; synchronised clocks are assumed.</li>
  * <li>The first record of a sender's state for a key (a new key, a new link) sets where its count
  * starts and merges its level by max; the requests it counted before are in that level. So a key
  * new on one node while another already holds it loses at most one request per node, like nginx's

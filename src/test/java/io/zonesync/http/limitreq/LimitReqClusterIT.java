@@ -75,7 +75,7 @@ class LimitReqClusterIT {
             HybridLogicalClock hlc = HybridLogicalClock.of(id, Clock.systemUTC());
             LimitReqZone zone = new LimitReqZone("one", 1 << 20, "$binary_remote_addr", RATE, MonotonicClock.system());
             SyncCluster engine = new SyncCluster(settings(ports.get(i), ports), id, hlc, Clock.systemUTC(), transport);
-            engine.setZones(List.of(new LimitReqReplica(zone, hlc)));
+            engine.setZones(List.of(new LimitReqReplica(zone, hlc, Clock.systemUTC())));
             engines.add(engine);
             policies.add(new LimitReqPolicy(List.of(new LimitRule(zone, ComplexValue.constant("client"),
                     BURST * 1000L, LimitRule.NO_DELAY)), 503, Severity.INFO, false));

@@ -8,6 +8,7 @@ import io.zonesync.config.ConfigParser;
 import io.zonesync.config.ParsedConfig;
 import io.zonesync.node.Node;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -101,7 +102,7 @@ class LimitReqConfigTest {
 
     @Test
     void aReloadMayChangeTheRateButNotTheKeyOfAZoneItKeeps() throws Exception {
-        LimitReqZones table = new LimitReqZones(MonotonicClock.system(), null);
+        LimitReqZones table = new LimitReqZones(MonotonicClock.system(), null, Clock.systemUTC());
         LimitReqZones.Prepared first = table.prepare(LimitReqZoneConf.compileAll(parse(ZONE), Set.of()));
         table.commit(first);
         LimitReqZones.Prepared faster = table.prepare(LimitReqZoneConf.compileAll(parse(
