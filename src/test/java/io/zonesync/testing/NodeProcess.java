@@ -3,12 +3,14 @@ package io.zonesync.testing;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code bin/zonesync} run as a separate process, as an operator runs it: a prefix directory with
@@ -19,27 +21,40 @@ public final class NodeProcess implements AutoCloseable {
     public static final Path LAUNCHER = REPO.resolve("bin/zonesync");
 
     public final Path prefix;
+    private final String host;
     private final int httpPort;
+    private final UnaryOperator<List<String>> wrapper;
     private Process process;
 
-    private NodeProcess(Path prefix, int httpPort) {
+    private NodeProcess(Path prefix, String host, int httpPort, UnaryOperator<List<String>> wrapper) {
         this.prefix = prefix;
+        this.host = host;
         this.httpPort = httpPort;
+        this.wrapper = wrapper;
     }
 
     /** Writes the configuration and starts the node; returns once it answers HTTP on {@code httpPort}. */
     public static NodeProcess start(Path prefix, String config, int httpPort) throws IOException {
+        return start(prefix, config, "127.0.0.1", httpPort, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(Path, String, int)}, for a node that answers HTTP on {@code host} and whose
+     * command line {@code wrapper} rewrites (e.g. to run it in a {@link NetLab} namespace).
+     */
+    public static NodeProcess start(Path prefix, String config, String host, int httpPort,
+            UnaryOperator<List<String>> wrapper) throws IOException {
         Files.createDirectories(prefix.resolve("conf"));
         Files.createDirectories(prefix.resolve("logs"));
         Files.writeString(prefix.resolve("conf/zonesync.conf"), config);
-        NodeProcess p = new NodeProcess(prefix, httpPort);
+        NodeProcess p = new NodeProcess(prefix, host, httpPort, wrapper);
         p.launch();
         return p;
     }
 
     /** Starts the process again with the configuration as it is on disk. */
     public void launch() throws IOException {
-        List<String> command = new ArrayList<>(List.of(LAUNCHER.toString(), "-p", prefix.toString()));
+        List<String> command = wrapper.apply(new ArrayList<>(List.of(LAUNCHER.toString(), "-p", prefix.toString())));
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(prefix.resolve("zonesync.out").toFile())).start();
         Http http = http();
@@ -52,7 +67,7 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     public Http http() {
-        return new Http("127.0.0.1", httpPort);
+        return new Http(host, httpPort);
     }
 
     public String output() throws IOException {
@@ -65,6 +80,31 @@ public final class NodeProcess implements AutoCloseable {
         if (kill.waitFor() != 0) {
             throw new IllegalStateException("kill -s " + name + " " + process.pid() + " failed");
         }
+    }
+
+    /** Stops the node's JVM where it stands ({@code SIGSTOP}): it neither reads nor writes until {@link #resume}. */
+    public void pause() {
+        jvmSignal("STOP");
+    }
+
+    /** Lets a {@link #pause}d JVM run again ({@code SIGCONT}). */
+    public void resume() {
+        jvmSignal("CONT");
+    }
+
+    private void jvmSignal(String name) {
+        process.descendants().forEach(child -> {
+            try {
+                if (new ProcessBuilder("kill", "-s", name, Long.toString(child.pid())).start().waitFor() != 0) {
+                    throw new IllegalStateException("kill -s " + name + " " + child.pid() + " failed");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /** As {@code kill -9}: the launcher and the JVM die at once, nothing is flushed. */
