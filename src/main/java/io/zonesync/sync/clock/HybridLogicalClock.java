@@ -90,11 +90,6 @@ public final class HybridLogicalClock implements StampSource {
         return refused.get();
     }
 
-    /** The greatest hlc value issued or observed so far (0 before the first). */
-    public long lastHlc() {
-        return last.get();
-    }
-
     private long wall() {
         long now = wallMillis.getAsLong();
         return Math.max(0, Math.min(now, MAX_MILLIS));

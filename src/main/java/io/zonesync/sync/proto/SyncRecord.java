@@ -1,14 +1,13 @@
 package io.zonesync.sync.proto;
 
 import io.zonesync.zone.Stamp;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
  * One record of the generic envelope (doc/protocol.md section 4): opaque key and payload bytes, the
  * version stamp, flags and the remaining lifetime. Immutable: the public factories copy the arrays
- * they are given, {@link #key()} and {@link #payload()} return copies, and the views are read-only.
+ * they are given, {@link #key()} and {@link #payload()} return copies.
  */
 public final class SyncRecord {
     private final byte[] key;
@@ -65,16 +64,6 @@ public final class SyncRecord {
 
     public byte[] payload() {
         return payload.clone();
-    }
-
-    /** The key without a copy, read-only. */
-    public ByteBuffer keyView() {
-        return ByteBuffer.wrap(key).asReadOnlyBuffer();
-    }
-
-    /** The payload without a copy, read-only. */
-    public ByteBuffer payloadView() {
-        return ByteBuffer.wrap(payload).asReadOnlyBuffer();
     }
 
     public int keyLength() {
