@@ -34,6 +34,15 @@ public interface ReplicatedZone<K> {
     /** Merges a record received from a peer; true if local state changed. Never notifies the listener. */
     boolean applyRemote(ZoneRecord record);
 
+    /**
+     * Whether two nodes holding the same state of a key hold the same stamp for it, so that the
+     * zone can be compared by digests (anti-entropy, doc/protocol.md 11.5). A zone whose records are
+     * stamped when they are sent (limit_req's running counts) says false and takes no part.
+     */
+    default boolean reconciled() {
+        return true;
+    }
+
     /** Called with every key changed by a LOCAL write (an API call, a request), never by applyRemote. */
     void setChangeListener(ChangeListener<K> listener);
 

@@ -62,6 +62,7 @@ class NetworkFaultIT {
                             zone_sync_connect_timeout 1s;
                             zone_sync_timeout 2s;
                             zone_sync_interval 500ms;
+                            zone_sync_digest_interval 1s;
                     %3$s    }
                     }
                     http {
@@ -122,6 +123,28 @@ class NetworkFaultIT {
         lab.bandwidth(2, 1000);
         write(0, "lossy-a-", 300);
         write(2, "lossy-c-", 300);
+        awaitConverged();
+    }
+
+    /**
+     * A node dies after its writes reached one peer but not another (the two were cut apart):
+     * nothing will ever push those records again, and the peers' digests find and repair the
+     * difference. Before digests, C kept a few of A's 500 writes for good.
+     */
+    @Test
+    void writesOfANodeThatDiedWhileCutOffFromOnePeerStillReachIt() throws Exception {
+        lab.cut(0, 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> online(0) == 1 && online(2) == 1);
+        write(0, "dead-a-", 500);
+        await().atMost(CONVERGE).until(() -> zone(1).size() >= acknowledged.size());
+        nodes.get(0).kill9();
+        lab.heal();
+        await().atMost(CONVERGE).untilAsserted(() -> {
+            Set<String> held = new LinkedHashSet<>();
+            zone(2).fieldNames().forEachRemaining(held::add);
+            assertThat(held).as("node 2").containsAll(acknowledged);
+        });
+        nodes.get(0).launch();
         awaitConverged();
     }
 

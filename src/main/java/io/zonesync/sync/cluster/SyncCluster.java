@@ -12,6 +12,7 @@ import io.zonesync.stream.StreamListen;
 import io.zonesync.sync.link.LinkHost;
 import io.zonesync.sync.link.LinkState;
 import io.zonesync.sync.link.PeerLink;
+import io.zonesync.sync.link.ZoneDigests;
 import io.zonesync.sync.proto.FrameDecoder;
 import io.zonesync.sync.proto.FrameEncoder;
 import io.zonesync.sync.proto.GoodbyeReason;
@@ -57,6 +58,7 @@ public final class SyncCluster implements LinkHost {
     private final Map<Long, PeerLink> byPeer = new HashMap<>();
     /** byPeer's links, republished on every change: what each local change is fanned out to, lock-free. */
     private volatile PeerLink[] fanOut = new PeerLink[0];
+    private final ZoneDigests digests = new ZoneDigests();
     private final PeerRoster roster = new PeerRoster(this);
     /** Zone type clashes already logged, as "peer node id/zone". */
     private final Set<String> reportedClashes = ConcurrentHashMap.newKeySet();
@@ -156,7 +158,8 @@ public final class SyncCluster implements LinkHost {
 
     PeerLink newLink(boolean outbound) {
         ZoneSyncSettings s = settings;
-        PeerLink link = new PeerLink(this, outbound, s.bufferSize(), s.intervalMs(), s.timeoutMs());
+        PeerLink link = new PeerLink(this, outbound, s.bufferSize(), s.intervalMs(), s.timeoutMs(),
+                s.digestIntervalMs());
         links.add(link);
         return link;
     }
@@ -246,6 +249,11 @@ public final class SyncCluster implements LinkHost {
     @Override
     public StampSource clock() {
         return clock;
+    }
+
+    @Override
+    public ZoneDigests digests() {
+        return digests;
     }
 
     @Override

@@ -22,7 +22,8 @@ import java.util.Set;
 
 /**
  * Everything the {@code zone_sync} server says, with NGINX Plus's defaults: buffers 8 x 4k (one
- * page), receive buffer number x size, interval 1s, connect timeout 5s, retry 1s, timeout 5s.
+ * page), receive buffer number x size, interval 1s, connect timeout 5s, retry 1s, timeout 5s; and
+ * zonesync's own {@code zone_sync_digest_interval} (anti-entropy, default 10s, {@code off}: 0).
  * Static {@code zone_sync_server} names are resolved here, once, each address a node; names with
  * {@code resolve} are kept for the DNS discovery.
  */
@@ -38,7 +39,11 @@ public record ZoneSyncSettings(
         long connectTimeoutMs,
         long connectRetryIntervalMs,
         long timeoutMs,
+        long digestIntervalMs,
         SyncLinkSecurity security) {
+
+    /** How often, by default, linked nodes compare digests of their zones (doc/protocol.md 11.5). */
+    public static final long DEFAULT_DIGEST_INTERVAL_MS = 10_000;
 
     public static final int PAGE_SIZE = 4096;
 
@@ -112,6 +117,9 @@ public record ZoneSyncSettings(
         long connectTimeout = time(scope, "zone_sync_connect_timeout", 5000);
         long retry = time(scope, "zone_sync_connect_retry_interval", 1000);
         long timeout = time(scope, "zone_sync_timeout", 5000);
+        Directive digestDirective = scope.effectiveFirst("zone_sync_digest_interval");
+        long digestInterval = digestDirective != null && digestDirective.arg(0).equals("off") ? 0
+                : time(scope, "zone_sync_digest_interval", DEFAULT_DIGEST_INTERVAL_MS);
 
         List<StaticPeer> peers = new ArrayList<>();
         List<Endpoint> dns = new ArrayList<>();
@@ -172,7 +180,7 @@ public record ZoneSyncSettings(
             }
         }
         return new ZoneSyncSettings(server, List.copyOf(peers), List.copyOf(dns), resolver, count, size, recv,
-                interval, connectTimeout, retry, timeout, SyncLinkSecurity.compile(server, confDir));
+                interval, connectTimeout, retry, timeout, digestInterval, SyncLinkSecurity.compile(server, confDir));
     }
 
     private static List<StaticPeer> resolveStatic(Directive d, Endpoint e, HostResolver hosts) throws ConfigException {

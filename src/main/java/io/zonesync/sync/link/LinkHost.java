@@ -35,6 +35,9 @@ public interface LinkHost {
     /** True the first time a clash of this zone with this peer is reported: it is logged once, not per reconnect. */
     boolean firstClash(long peerNodeId, String zone);
 
+    /** The digests of this node's zones, shared by its links (doc/protocol.md 11.5). */
+    ZoneDigests digests();
+
     /** Counts one RECORDS frame in or out. */
     void countFrame(boolean inbound, int bytes);
 

@@ -11,7 +11,10 @@ import io.zonesync.sync.proto.ZoneSignature;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.ZoneRecord;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -53,6 +56,14 @@ final class LinkOutbox {
         for (ZoneSession<?> s : sessions.values()) {
             s.snapshot = s.zone.snapshot();
         }
+    }
+
+    int frameBudget() {
+        return frameBudget;
+    }
+
+    Collection<ZoneSession<?>> sessions() {
+        return sessions.values();
     }
 
     ZoneSession<?> session(String zone) {
@@ -106,10 +117,13 @@ final class LinkOutbox {
             boolean progress = false;
             for (ZoneSession<?> s : sessions.values()) {
                 if (s.hasPending() && channel.isWritable()) {
-                    progress |= writeBatch(channel, s, false);
+                    progress |= writeBatch(channel, s, Source.PENDING);
                 }
             }
             if (channel.isWritable() && snapshotStep(channel, peer)) {
+                progress = true;
+            }
+            if (channel.isWritable() && repairStep(channel, peer)) {
                 progress = true;
             }
             if (!progress) {
@@ -131,14 +145,67 @@ final class LinkOutbox {
         return true;
     }
 
-    /** Nothing pending and every snapshot complete: a link that replaced another may still owe one. */
+    /** Nothing pending, every snapshot complete, no repair under way. */
     boolean allSent() {
         for (ZoneSession<?> s : sessions.values()) {
-            if (s.hasPending() || !s.snapshotDone) {
+            if (!s.idle()) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * Starts sending this node's records of the given buckets of a zone (the peer's digest differs
+     * there, doc/protocol.md 11.5): they go out frame by frame after live changes and the snapshot.
+     */
+    void repair(ZoneSession<?> s, BitSet buckets) {
+        Iterator<ZoneRecord> all = s.zone.snapshot();
+        s.repairSent = 0;
+        s.repair = new Iterator<>() {
+            private ZoneRecord next = advance();
+
+            private ZoneRecord advance() {
+                while (all.hasNext()) {
+                    ZoneRecord r = all.next();
+                    if (r != null && buckets.get(ZoneDigest.bucketOf(r.key()))) {
+                        return r;
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public ZoneRecord next() {
+                ZoneRecord r = next;
+                next = advance();
+                return r;
+            }
+        };
+    }
+
+    /** One frame of a repair; false when no repair has anything left. */
+    private boolean repairStep(Channel channel, String peer) {
+        for (ZoneSession<?> s : sessions.values()) {
+            if (s.repair == null) {
+                continue;
+            }
+            if (s.hasRepairLeft() && writeBatch(channel, s, Source.REPAIR)) {
+                return true;
+            }
+            if (!s.hasRepairLeft()) {
+                s.repair = null;
+                LOG.info("zone_sync: sent {} records of zone \"{}\" to {} where their digests differed", s.repairSent,
+                        s.zone.name(), peer);
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One step of the snapshot; false when there is nothing left to snapshot. */
@@ -152,7 +219,7 @@ final class LinkOutbox {
                 channel.write(new SnapshotBegin(s.signature));
             }
             if (s.hasSnapshotLeft()) {
-                writeBatch(channel, s, true);
+                writeBatch(channel, s, Source.SNAPSHOT);
             } else {
                 s.snapshotDone = true;
                 channel.write(new SnapshotEnd(s.signature, s.snapshotSent));
@@ -164,24 +231,27 @@ final class LinkOutbox {
         return false;
     }
 
-    /** Packs one frame of this zone from its pending keys or its snapshot; true if a frame went out. */
-    private <K> boolean writeBatch(Channel channel, ZoneSession<K> s, boolean fromSnapshot) {
+    /** Where a frame's records come from. */
+    private enum Source { PENDING, SNAPSHOT, REPAIR }
+
+    /** Packs one frame of this zone from one source; true if a frame went out. */
+    private <K> boolean writeBatch(Channel channel, ZoneSession<K> s, Source source) {
         ByteBuf buf = channel.alloc().buffer(frameBudget);
         RecordBatchWriter w = RecordBatchWriter.begin(buf, s.signature, frameBudget);
         while (true) {
             K key = null;
             ZoneRecord r;
-            if (fromSnapshot) {
-                r = s.nextSnapshotRecord();
-                if (r == null) {
-                    break;
-                }
-            } else {
+            if (source == Source.PENDING) {
                 key = s.nextPendingKey();
                 if (key == null) {
                     break;
                 }
                 r = s.zone.export(key);
+            } else {
+                r = source == Source.SNAPSHOT ? s.nextSnapshotRecord() : s.nextRepairRecord();
+                if (r == null) {
+                    break;
+                }
             }
             if (r == null || r.ttlMs() == 0) {
                 continue;
@@ -196,15 +266,17 @@ final class LinkOutbox {
             long ttl = !r.expires() ? Protocol.NO_EXPIRY : Math.min(r.ttlMs(), Protocol.MAX_TTL_MILLIS);
             int flags = r.tombstone() ? Protocol.FLAG_TOMBSTONE : 0;
             if (!w.tryAdd(r.key(), r.tombstone() ? EMPTY : r.payload(), r.stamp(), flags, ttl)) {
-                if (fromSnapshot) { // it goes first into the next frame
-                    s.putBack(r);
-                } else {
-                    s.putBack(key);
+                switch (source) { // it goes first into the next frame
+                    case PENDING -> s.putBack(key);
+                    case SNAPSHOT -> s.putBack(r);
+                    case REPAIR -> s.putBackRepair(r);
                 }
                 break;
             }
-            if (fromSnapshot) {
-                s.snapshotSent++;
+            switch (source) {
+                case SNAPSHOT -> s.snapshotSent++;
+                case REPAIR -> s.repairSent++;
+                case PENDING -> { }
             }
             s.recordsSent++;
         }

@@ -11,6 +11,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.zonesync.sync.proto.Abort;
 import io.zonesync.sync.proto.AbortCode;
+import io.zonesync.sync.proto.Digest;
 import io.zonesync.sync.proto.Goodbye;
 import io.zonesync.sync.proto.GoodbyeReason;
 import io.zonesync.sync.proto.Heartbeat;
@@ -26,9 +27,11 @@ import io.zonesync.zone.ZoneRecord;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -46,6 +49,11 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     /** A stamp further ahead of our clock than this is refused (doc/protocol.md 6.2). */
     static final long DRIFT_BOUND_MS = TimeUnit.HOURS.toMillis(1);
     private static final long DRIFT_LOG_INTERVAL_MS = TimeUnit.MINUTES.toMillis(1);
+    /**
+     * Records stamped this recently are left out of digests: they may still be on their way, and
+     * would make two nodes that agree look different (doc/protocol.md 11.5).
+     */
+    static final long DIGEST_GRACE_MS = 5000;
     /** The name of the idle-state handler in the pipeline, replaced once the peer's timeout is known. */
     public static final String IDLE_HANDLER = "idle";
 
@@ -54,6 +62,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     private final int bufferSize;
     private final long intervalMs;
     private final long timeoutMs;
+    private final long digestIntervalMs;
     private final AtomicBoolean fillScheduled = new AtomicBoolean();
     private final LinkOutbox outbox;
     private final long createdAt;
@@ -68,6 +77,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     private boolean goodbyeReceived;
     private GoodbyeReason goodbyeReason = GoodbyeReason.SHUTDOWN;
     private ScheduledFuture<?> intervalTimer;
+    private ScheduledFuture<?> digestTimer;
     private long lastDriftLog = Long.MIN_VALUE;
     private long refusedRecords;
     private long ignoredFrames;
@@ -78,12 +88,15 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     /** The close was already explained in the log (the peer's ABORT), so it is not "lost". */
     private boolean closeExplained;
 
-    public PeerLink(LinkHost host, boolean outbound, int bufferSize, long intervalMs, long timeoutMs) {
+    /** @param digestIntervalMs how often to offer the peer a digest of each zone; 0: never */
+    public PeerLink(LinkHost host, boolean outbound, int bufferSize, long intervalMs, long timeoutMs,
+            long digestIntervalMs) {
         this.host = host;
         this.outbound = outbound;
         this.bufferSize = bufferSize;
         this.intervalMs = intervalMs;
         this.timeoutMs = timeoutMs;
+        this.digestIntervalMs = digestIntervalMs;
         this.createdAt = host.nowMillis();
         this.outbox = new LinkOutbox(host);
     }
@@ -205,6 +218,8 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof SnapshotEnd end) {
             LOG.info("zone_sync: received the snapshot of zone \"{}\" from {}: {} records", end.zone().name(),
                     address(), end.records());
+        } else if (msg instanceof Digest digest) {
+            onDigest(digest);
         } else if (msg instanceof Goodbye bye) {
             onGoodbye(bye);
         } else if (msg instanceof Abort abort) {
@@ -402,6 +417,9 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         if (intervalTimer != null) {
             intervalTimer.cancel(false);
         }
+        if (digestTimer != null) {
+            digestTimer.cancel(false);
+        }
         outbox.clear();
         if (wasOnline && !goodbyeReceived && !goodbyeSent && !closeExplained) {
             LOG.info("zone_sync: link to {} lost", address());
@@ -452,6 +470,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         }
         if (state == LinkState.SNAPSHOTTING && outbox.snapshotsDone()) {
             state = LinkState.LIVE;
+            startDigests();
         }
         if (quitting && !goodbyeSent && outbox.allSent()) {
             goodbyeSent = true;
@@ -462,6 +481,107 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
 
     private String address() {
         return peerAddress();
+    }
+
+    // ---- anti-entropy (doc/protocol.md 11.5) ---------------------------------------------------
+
+    private void startDigests() {
+        if (digestIntervalMs <= 0 || digestTimer != null || !peer.takesDigests()) {
+            return;
+        }
+        long first = digestIntervalMs + ThreadLocalRandom.current().nextLong(Math.max(1, digestIntervalMs / 4));
+        digestTimer = channel.eventLoop().scheduleAtFixedRate(this::digestRound, first, digestIntervalMs,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * This node's turn: a one-hash summary of every compared zone that owes the peer nothing. The
+     * cutoff falls on a grid of the interval, so every link of the round reads the same digest.
+     */
+    private void digestRound() {
+        if (state != LinkState.LIVE || quitting) {
+            return;
+        }
+        long cutoff = digestCutoff(host.nowMillis(), digestIntervalMs);
+        for (ZoneSession<?> s : outbox.sessions()) {
+            if (s.zone.reconciled() && s.idle()) {
+                host.digests().request(s.zone, cutoff, channel.eventLoop(), mine -> {
+                    if (state.online()) {
+                        channel.writeAndFlush(new Digest(s.signature, cutoff, 0, 0, new long[] {mine.summary()}));
+                    }
+                });
+            }
+        }
+    }
+
+    /** The newest cutoff on the interval's grid that leaves out the last {@link #DIGEST_GRACE_MS}. */
+    static long digestCutoff(long nowMillis, long intervalMs) {
+        long c = nowMillis - DIGEST_GRACE_MS;
+        return c - Math.floorMod(c, intervalMs);
+    }
+
+    /**
+     * A peer's digest: a summary that differs from ours at its cutoff is answered with our bucket
+     * hashes; bucket hashes are compared with ours, and our records in the buckets that differ are
+     * sent once the last frame of them has arrived.
+     */
+    private void onDigest(Digest m) {
+        ZoneSession<?> s = outbox.session(m.zone().name());
+        if (!state.online() || s == null || !s.signature.matches(m.zone()) || !s.zone.reconciled()
+                || (!m.summary() && m.bucketBits() != ZoneDigest.BUCKET_BITS)) {
+            ignoredFrames++;
+            return;
+        }
+        host.digests().request(s.zone, m.cutoff(), channel.eventLoop(), mine -> {
+            if (!state.online()) {
+                return;
+            }
+            if (m.summary()) {
+                if (mine.summary() != m.hashes()[0]) {
+                    sendBuckets(s, mine);
+                }
+            } else {
+                compareBuckets(s, m, mine);
+            }
+        });
+    }
+
+    private void sendBuckets(ZoneSession<?> s, ZoneDigest mine) {
+        int per = Digest.hashesPerFrame(s.signature, outbox.frameBudget());
+        for (int first = 0; first < ZoneDigest.BUCKETS; first += per) {
+            long[] hashes = new long[Math.min(per, ZoneDigest.BUCKETS - first)];
+            for (int i = 0; i < hashes.length; i++) {
+                hashes[i] = mine.bucket(first + i);
+            }
+            channel.write(new Digest(s.signature, mine.cutoff, ZoneDigest.BUCKET_BITS, first, hashes));
+        }
+        channel.flush();
+    }
+
+    private void compareBuckets(ZoneSession<?> s, Digest m, ZoneDigest mine) {
+        if (m.first() == 0) {
+            s.differing = new BitSet(ZoneDigest.BUCKETS);
+        }
+        if (s.differing == null) {
+            return; // the first frame of this comparison went to a link state we no longer have
+        }
+        for (int i = 0; i < m.hashes().length; i++) {
+            if (m.hashes()[i] != mine.bucket(m.first() + i)) {
+                s.differing.set(m.first() + i);
+            }
+        }
+        if (m.first() + m.hashes().length < ZoneDigest.BUCKETS) {
+            return;
+        }
+        BitSet differing = s.differing;
+        s.differing = null;
+        if (differing.isEmpty() || s.repair != null) {
+            return; // the same, or a repair still under way: the next round sees what is left
+        }
+        LOG.info("zone_sync: zone \"{}\" differs from {} in {} of {} buckets: sending this node's records in them",
+                s.zone.name(), address(), differing.cardinality(), ZoneDigest.BUCKETS);
+        outbox.repair(s, differing);
+        fill();
     }
 
     /**

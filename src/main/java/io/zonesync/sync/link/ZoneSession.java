@@ -3,6 +3,7 @@ package io.zonesync.sync.link;
 import io.zonesync.sync.proto.ZoneSignature;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.ZoneRecord;
+import java.util.BitSet;
 import java.util.Iterator;
 
 /**
@@ -21,8 +22,14 @@ final class ZoneSession<K> {
     long snapshotSent;
     long recordsSent;
     long recordsReceived;
+    /** This node's records in the buckets a peer's digest showed different, being sent (11.5). */
+    Iterator<ZoneRecord> repair;
+    long repairSent;
+    /** The buckets found different so far in the digest frames of one comparison. */
+    BitSet differing;
     private K carryPending;
     private ZoneRecord carrySnapshot;
+    private ZoneRecord carryRepair;
 
     ZoneSession(ReplicatedZone<K> zone, ZoneSignature signature) {
         this.zone = zone;
@@ -46,6 +53,28 @@ final class ZoneSession<K> {
             return r;
         }
         return snapshot.hasNext() ? snapshot.next() : null;
+    }
+
+    ZoneRecord nextRepairRecord() {
+        ZoneRecord r = carryRepair;
+        if (r != null) {
+            carryRepair = null;
+            return r;
+        }
+        return repair != null && repair.hasNext() ? repair.next() : null;
+    }
+
+    void putBackRepair(ZoneRecord record) {
+        carryRepair = record;
+    }
+
+    boolean hasRepairLeft() {
+        return carryRepair != null || (repair != null && repair.hasNext());
+    }
+
+    /** Nothing owed to the peer: no pending key, the snapshot sent, no repair under way. */
+    boolean idle() {
+        return !hasPending() && snapshotDone && !hasRepairLeft();
     }
 
     /** A pending key whose record did not fit the frame being packed: it is the first of the next one. */

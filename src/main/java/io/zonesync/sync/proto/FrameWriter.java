@@ -53,6 +53,15 @@ public final class FrameWriter {
             out.writeShort(a.code());
             out.writeShort(text.length);
             out.writeBytes(text);
+        } else if (m instanceof Digest d) {
+            writeZone(out, d.zone());
+            out.writeLong(d.cutoff());
+            out.writeByte(d.bucketBits());
+            out.writeInt(d.first());
+            out.writeShort(d.hashes().length);
+            for (long h : d.hashes()) {
+                out.writeLong(h);
+            }
         } else if (!(m instanceof Heartbeat)) {
             throw new IllegalArgumentException("no encoding for " + m.getClass().getName());
         }
@@ -89,6 +98,8 @@ public final class FrameWriter {
             body = 1;
         } else if (m instanceof Abort a) {
             body = 4 + Utf8.length(a.text(), "abort text", 0, Protocol.MAX_ABORT_TEXT_BYTES);
+        } else if (m instanceof Digest d) {
+            body = zoneSize(d.zone()) + Digest.FIXED_BYTES + 8L * d.hashes().length;
         } else {
             body = 0;
         }
@@ -119,7 +130,7 @@ public final class FrameWriter {
         byte[] advertised = Utf8.encode(h.advertised(), "advertised address", 0, Protocol.MAX_ADVERTISED_BYTES);
         out.writeInt(Protocol.MAGIC);
         out.writeShort(h.version());
-        out.writeShort(0);
+        out.writeShort(h.flags());
         out.writeLong(h.nodeId());
         out.writeLong(h.wallClockMillis());
         out.writeInt((int) h.maxFrameSize());

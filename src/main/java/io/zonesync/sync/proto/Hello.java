@@ -15,9 +15,10 @@ import java.util.Set;
  * @param timeoutMillis   the sender's zone_sync_timeout
  * @param advertised      the sender's sync listen address as configured; may be empty
  * @param catalog         every zone the sender syncs, names unique
+ * @param flags           what the sender understands beyond version 1's base ({@link Protocol#HELLO_FLAG_DIGESTS})
  */
 public record Hello(int version, long nodeId, long wallClockMillis, long maxFrameSize, long timeoutMillis,
-        String advertised, List<ZoneSignature> catalog) implements Message {
+        String advertised, List<ZoneSignature> catalog, int flags) implements Message {
 
     public Hello {
         if (version < 0 || version > 0xFFFF) {
@@ -34,6 +35,9 @@ public record Hello(int version, long nodeId, long wallClockMillis, long maxFram
             throw new IllegalArgumentException("timeout " + timeoutMillis + " ms is outside 1.." + 0xFFFF_FFFFL);
         }
         Utf8.encode(advertised, "advertised address", 0, Protocol.MAX_ADVERTISED_BYTES);
+        if (flags < 0 || flags > 0xFFFF) {
+            throw new IllegalArgumentException("flags " + flags + " are outside 0..65535");
+        }
         catalog = List.copyOf(catalog);
         if (catalog.size() > Protocol.MAX_CATALOG_ZONES) {
             throw new IllegalArgumentException("catalog of " + catalog.size() + " zones exceeds the limit "
@@ -47,10 +51,16 @@ public record Hello(int version, long nodeId, long wallClockMillis, long maxFram
         }
     }
 
-    /** A HELLO of this protocol version. */
+    /** A HELLO of this protocol version, announcing everything this implementation understands. */
     public static Hello of(long nodeId, long wallClockMillis, long maxFrameSize, long timeoutMillis,
             String advertised, List<ZoneSignature> catalog) {
-        return new Hello(Protocol.VERSION, nodeId, wallClockMillis, maxFrameSize, timeoutMillis, advertised, catalog);
+        return new Hello(Protocol.VERSION, nodeId, wallClockMillis, maxFrameSize, timeoutMillis, advertised, catalog,
+                Protocol.HELLO_FLAGS);
+    }
+
+    /** Whether the sender takes DIGEST frames (doc/protocol.md 11.5). */
+    public boolean takesDigests() {
+        return (flags & Protocol.HELLO_FLAG_DIGESTS) != 0;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.zonesync.sync.proto;
 
 /** One frame's worth of meaning; every frame type has exactly one message class. */
-public sealed interface Message permits Hello, RecordBatch, SnapshotBegin, SnapshotEnd, Heartbeat, Goodbye, Abort {
+public sealed interface Message permits Hello, RecordBatch, SnapshotBegin, SnapshotEnd, Heartbeat, Goodbye, Abort,
+        Digest {
     MessageType type();
 }

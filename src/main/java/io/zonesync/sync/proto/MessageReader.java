@@ -27,6 +27,7 @@ final class MessageReader {
                 case HEARTBEAT -> Heartbeat.INSTANCE;
                 case GOODBYE -> goodbye(r);
                 case ABORT -> abort(r);
+                case DIGEST -> digest(r);
             };
         } catch (IllegalArgumentException e) {
             throw new ProtocolException(AbortCode.MALFORMED, type + " frame: " + e.getMessage());
@@ -44,7 +45,7 @@ final class MessageReader {
         if (version != Protocol.VERSION) {
             throw new ProtocolException(AbortCode.UNSUPPORTED_VERSION, unsupportedVersion(version));
         }
-        r.u16("flags");
+        int flags = r.u16("flags");
         long nodeId = r.u64("node id");
         if (nodeId == 0) {
             throw r.malformed("node id 0 is reserved (node ids are non-zero)");
@@ -68,7 +69,7 @@ final class MessageReader {
         for (int i = 0; i < zones; i++) {
             catalog.add(r.zone());
         }
-        return new Hello(version, nodeId, wallClock, maxFrameSize, timeout, advertised, catalog);
+        return new Hello(version, nodeId, wallClock, maxFrameSize, timeout, advertised, catalog, flags);
     }
 
     private static RecordBatch records(FrameReader r) {
@@ -138,6 +139,28 @@ final class MessageReader {
                     + " exceeds the limit " + Long.MAX_VALUE);
         }
         return new SnapshotEnd(zone, records);
+    }
+
+    private static Digest digest(FrameReader r) {
+        ZoneSignature zone = r.zone();
+        long cutoff = r.u64("digest cutoff");
+        int bits = r.u8("digest bucket bits");
+        if (bits > Protocol.MAX_DIGEST_BUCKET_BITS) {
+            throw r.malformed("digest bucket bits " + bits + " for zone " + zone + " exceed the limit "
+                    + Protocol.MAX_DIGEST_BUCKET_BITS);
+        }
+        long first = r.u32("digest first bucket");
+        int count = r.u16("digest hash count");
+        if (count < 1 || first + count > (1L << bits)) {
+            throw r.malformed("digest buckets " + first + " to " + (first + count - 1) + " for zone " + zone
+                    + " are outside 0.." + ((1L << bits) - 1) + " or empty");
+        }
+        r.need(count * 8L, count + " digest hashes for zone " + zone);
+        long[] hashes = new long[count];
+        for (int i = 0; i < count; i++) {
+            hashes[i] = r.buffer().readLong();
+        }
+        return new Digest(zone, cutoff, bits, (int) first, hashes);
     }
 
     private static Goodbye goodbye(FrameReader r) {

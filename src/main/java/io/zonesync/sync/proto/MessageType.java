@@ -8,9 +8,10 @@ public enum MessageType {
     SNAPSHOT_END(4),
     HEARTBEAT(5),
     GOODBYE(6),
-    ABORT(7);
+    ABORT(7),
+    DIGEST(8);
 
-    private static final MessageType[] BY_CODE = new MessageType[8];
+    private static final MessageType[] BY_CODE = new MessageType[9];
 
     static {
         for (MessageType t : values()) {

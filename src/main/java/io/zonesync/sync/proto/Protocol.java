@@ -29,6 +29,13 @@ public final class Protocol {
     public static final int FLAG_TOMBSTONE = 0x01;
     public static final int KNOWN_FLAGS = FLAG_TOMBSTONE;
 
+    /** HELLO flag: the sender takes DIGEST frames (anti-entropy, doc/protocol.md 11.5). */
+    public static final int HELLO_FLAG_DIGESTS = 0x0001;
+    /** The flags this implementation sends. */
+    public static final int HELLO_FLAGS = HELLO_FLAG_DIGESTS;
+    /** A DIGEST splits a zone's keys into at most 2^16 buckets. */
+    public static final int MAX_DIGEST_BUCKET_BITS = 16;
+
     /** A ttl of this value (in Java: {@link #NO_EXPIRY}) means the record does not expire. */
     public static final long WIRE_NO_EXPIRY = 0xFFFF_FFFFL;
     public static final long NO_EXPIRY = -1L;

@@ -84,14 +84,27 @@ class FrameDecoderErrorTest {
 
     @Test
     void anUnknownTypeIsRefusedAsSoonAsItsByteArrives() {
-        rejects(MAX_FRAME, after(hex("00000100 09")), AbortCode.UNKNOWN_TYPE, "frame type 9 is unknown (known types are 1..7)");
+        rejects(MAX_FRAME, after(hex("00000100 09")), AbortCode.UNKNOWN_TYPE, "frame type 9 is unknown (known types are 1..8)");
         rejects(MAX_FRAME, after(frame(0, new byte[0])), AbortCode.UNKNOWN_TYPE,
-                "frame type 0 is unknown (known types are 1..7)");
+                "frame type 0 is unknown (known types are 1..8)");
     }
 
     @Test
     void aSecondHelloIsRefused() {
         rejects(MAX_FRAME, after(helloBytes()), AbortCode.UNEXPECTED_MESSAGE, "a second HELLO arrived after the handshake");
+    }
+
+    @Test
+    void digestsOutsideTheirBucketsOrLyingAboutTheirLengthAreRefused() {
+        String cutoff = "0000019b7b2c5e70";
+        rejects(MAX_FRAME, after(frame(8, hex(ONE + cutoff + "11 00000000 0001" + "0000000000000001"))),
+                AbortCode.MALFORMED, "digest bucket bits 17 for zone \"one\" (keyval v1) exceed the limit 16");
+        rejects(MAX_FRAME, after(frame(8, hex(ONE + cutoff + "02 00000003 0002" + "00000000000000010000000000000002"))),
+                AbortCode.MALFORMED, "digest buckets 3 to 4 for zone \"one\" (keyval v1) are outside 0..3 or empty");
+        rejects(MAX_FRAME, after(frame(8, hex(ONE + cutoff + "0c 00000000 0000"))), AbortCode.MALFORMED,
+                "digest buckets 0 to -1 for zone \"one\" (keyval v1) are outside 0..4095 or empty");
+        rejects(MAX_FRAME, after(frame(8, hex(ONE + cutoff + "0c 00000000 0040" + "0000000000000001"))),
+                AbortCode.MALFORMED, "64 digest hashes for zone \"one\" (keyval v1) needs 512 bytes but the DIGEST frame has 8 left");
     }
 
     @Test

@@ -44,6 +44,8 @@ final class Samples {
         all.add(batch());
         all.add(new SnapshotEnd(ONE, 4));
         all.add(Heartbeat.INSTANCE);
+        all.add(new Digest(ONE, 1_767_225_590_000L, 0, 0, new long[] {0x0123456789ABCDEFL}));
+        all.add(new Digest(ONE, 1_767_225_590_000L, 12, 4088, new long[] {1, 2, 3, 4, 5, 6, 7, -1}));
         all.add(new RecordBatch(STICKY, List.of(SyncRecord.of(new byte[16], utf8("\u0001a"), stamp(9), 1))));
         for (GoodbyeReason r : GoodbyeReason.values()) {
             all.add(new Goodbye(r));
