@@ -20,26 +20,37 @@ public final class NodeProcess implements AutoCloseable {
 
     public final Path prefix;
     private final int httpPort;
+    private final int fileLimit;
     private Process process;
 
-    private NodeProcess(Path prefix, int httpPort) {
+    private NodeProcess(Path prefix, int httpPort, int fileLimit) {
         this.prefix = prefix;
         this.httpPort = httpPort;
+        this.fileLimit = fileLimit;
     }
 
     /** Writes the configuration and starts the node; returns once it answers HTTP on {@code httpPort}. */
     public static NodeProcess start(Path prefix, String config, int httpPort) throws IOException {
+        return start(prefix, config, httpPort, 0);
+    }
+
+    /** As above, started as {@code ulimit -n fileLimit; exec bin/zonesync ...} (0: the limit this JVM has). */
+    public static NodeProcess start(Path prefix, String config, int httpPort, int fileLimit) throws IOException {
         Files.createDirectories(prefix.resolve("conf"));
         Files.createDirectories(prefix.resolve("logs"));
         Files.writeString(prefix.resolve("conf/zonesync.conf"), config);
-        NodeProcess p = new NodeProcess(prefix, httpPort);
+        NodeProcess p = new NodeProcess(prefix, httpPort, fileLimit);
         p.launch();
         return p;
     }
 
     /** Starts the process again with the configuration as it is on disk. */
     public void launch() throws IOException {
-        List<String> command = new ArrayList<>(List.of(LAUNCHER.toString(), "-p", prefix.toString()));
+        List<String> command = new ArrayList<>();
+        if (fileLimit > 0) {
+            command.addAll(List.of("bash", "-c", "ulimit -n " + fileLimit + " && exec \"$0\" \"$@\""));
+        }
+        command.addAll(List.of(LAUNCHER.toString(), "-p", prefix.toString()));
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(prefix.resolve("zonesync.out").toFile())).start();
         Http http = http();

@@ -1,5 +1,6 @@
 package io.zonesync.http.server;
 
+import io.zonesync.net.AcceptErrors;
 import io.zonesync.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -183,6 +184,7 @@ public final class HttpRuntime implements AutoCloseable {
             bindTo = a.socketAddress();
         }
         b.option(ChannelOption.SO_BACKLOG, listen.backlog());
+        b.handler(AcceptErrors.on(a.key(), transport));
         b.childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {

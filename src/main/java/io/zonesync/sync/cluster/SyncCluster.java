@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.zonesync.net.AcceptErrors;
 import io.zonesync.net.Transport;
 import io.zonesync.stream.StreamListen;
 import io.zonesync.sync.link.LinkHost;
@@ -114,6 +115,7 @@ public final class SyncCluster implements LinkHost {
             ChannelFuture f = new ServerBootstrap().group(transport.group())
                     .channel(transport.serverChannel(addr))
                     .option(ChannelOption.SO_BACKLOG, l.backlog())
+                    .handler(AcceptErrors.on(l.endpoint().toString(), transport))
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
