@@ -20,20 +20,20 @@ import java.util.Optional;
  */
 final class LauncherWatch {
     /** Pause before following the launcher again after a notice that turned out wrong. */
-    static final long RETRY_MS = 1000;
+    private static final long RETRY_MS = 1000;
     private static final Path PROC = Path.of("/proc");
 
     private final long pid;
     private final Path procDir;
 
-    private LauncherWatch(long pid, Path proc) {
+    private LauncherWatch(long pid) {
         this.pid = pid;
-        this.procDir = proc.resolve(Long.toString(pid));
+        this.procDir = PROC.resolve(Long.toString(pid));
     }
 
     /** Runs {@code onExit} once, on a daemon thread, when the launcher with this pid has exited. */
     static void start(long pid, Runnable onExit) {
-        LauncherWatch watch = new LauncherWatch(pid, PROC);
+        LauncherWatch watch = new LauncherWatch(pid);
         Thread t = new Thread(() -> watch.follow(onExit), "zonesync-launcher-watch");
         t.setDaemon(true);
         t.start();
@@ -58,7 +58,7 @@ final class LauncherWatch {
     }
 
     /** Whether {@code /proc/PID} is certainly gone; a stat(2) opens no file descriptor. */
-    boolean gone() {
+    private boolean gone() {
         try {
             Files.readAttributes(procDir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             return false;

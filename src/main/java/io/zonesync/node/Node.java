@@ -168,7 +168,6 @@ public final class Node {
         CompiledConfig next = compile(config);
         zones.commit(next.zones(), scheduler);
         zones.limitReq().commit(next.limitReq());
-        connections.configure(next.core().workerConnections(), next.sync().isPresent());
         http.apply(next.http());
         SyncCluster cluster = sync;
         if (cluster != null && next.sync().isEmpty()) {
@@ -179,6 +178,7 @@ public final class Node {
         } else {
             cluster.reconfigure(next.sync().get(), replicated(next));
         }
+        connections.configure(next.core().workerConnections(), next.sync().isPresent());
         current = next;
         loadTime = clock.instant();
         generation.incrementAndGet();

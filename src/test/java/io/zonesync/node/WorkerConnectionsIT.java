@@ -84,7 +84,7 @@ class WorkerConnectionsIT {
     }
 
     @Test
-    void anUpstreamConnectionPastTheLimitIsAnsweredWith500() throws Exception {
+    void anUpstreamConnectionPastTheLimitIsAnsweredWith500AfterAReloadLowersIt() throws Exception {
         int closedPort = FreePorts.take();
         String config = """
                 events { worker_connections %d; }
@@ -93,15 +93,16 @@ class WorkerConnectionsIT {
                     server { listen 127.0.0.1:0; location / { proxy_pass http://127.0.0.1:%d; } }
                 }
                 """;
-        // the listener and the client take both connections: none is left for the upstream
         try (LogCapture log = new LogCapture();
-                InJvmNode node = InJvmNode.start(dir.resolve("two"), config.formatted(2, closedPort))) {
+                InJvmNode node = InJvmNode.start(dir.resolve("n"), config.formatted(3, closedPort))) {
+            // the listener, the client and the upstream fit: the node dials (and finds nobody listening)
+            assertThat(node.http().get("/").statusCode()).isEqualTo(502);
+            assertThat(log.lines()).noneMatch(l -> l.contains("worker_connections"));
+
+            // reloaded with 2, the listener and the client take both: none is left for the upstream
+            node.reload(config.formatted(2, closedPort));
             assertThat(node.http().get("/").statusCode()).isEqualTo(500);
             assertThat(log.lines()).contains("alert 2 worker_connections are not enough");
-        }
-        // with one more, the node dials (and finds nobody listening)
-        try (InJvmNode node = InJvmNode.start(dir.resolve("three"), config.formatted(3, closedPort))) {
-            assertThat(node.http().get("/").statusCode()).isEqualTo(502);
         }
     }
 
