@@ -107,7 +107,8 @@ class WorkerConnectionsIT {
     }
 
     private static int online(InJvmNode n) throws Exception {
-        return JSON.readTree(n.http().get("/api/9/stream/zone_sync").body()).path("status").path("nodes_online").asInt();
+        return JSON.readTree(n.http().get("/api/9/stream/zone_sync").body()).path("status").path("nodes_online")
+                .asInt();
     }
 
     /** How many of these client sockets the node has closed (their read ends). */
