@@ -19,10 +19,12 @@ import java.util.EnumSet;
  * <li>{@code worker_shutdown_timeout TIME}: how long a graceful stop (QUIT) may take before it
  *     turns into a fast one;</li>
  * <li>{@code events { worker_connections N; use epoll|poll|select; multi_accept; accept_mutex;
- *     accept_mutex_delay; }}: worker_connections is exposed, the others are checked and have no
- *     effect;</li>
- * <li>{@code user}, {@code worker_rlimit_nofile}, {@code worker_priority}, {@code worker_cpu_affinity},
- *     {@code timer_resolution}: checked, no effect, a notice at start says so;</li>
+ *     accept_mutex_delay; }}: worker_connections limits the node's connections (see
+ *     {@link io.zonesync.net.ConnectionLimit}), the others are checked and have no effect;</li>
+ * <li>{@code worker_rlimit_nofile N}: the open file limit the node sets for itself at start and
+ *     on reload (see {@link FileLimit});</li>
+ * <li>{@code user}, {@code worker_priority}, {@code worker_cpu_affinity}, {@code timer_resolution}:
+ *     checked, no effect, a notice at start says so;</li>
  * <li>{@code master_process}, {@code env}, {@code pcre_jit}, {@code thread_pool}: harmless, accepted
  *     silently;</li>
  * <li>{@code load_module}: an error, as zonesync's modules are built in.</li>

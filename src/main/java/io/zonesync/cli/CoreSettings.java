@@ -20,18 +20,19 @@ import java.util.Set;
  * @param pidFile             absolute; default {@code logs/zonesync.pid} under the prefix
  * @param errorLogs           the main context's {@code error_log}s, else the default one
  * @param workerConnections   {@code events { worker_connections }}; default 512
+ * @param rlimitNofile        {@code worker_rlimit_nofile}: the open file limit to set at start; 0 when not set
  * @param shutdownTimeoutMs   {@code worker_shutdown_timeout}; 0 (the default) waits as long as it takes
  * @param notes               what to log at start about directives that have no effect here
  */
 public record CoreSettings(boolean daemon, int workerProcesses, Path pidFile, List<ErrorLogTarget> errorLogs,
-        int workerConnections, long shutdownTimeoutMs, List<Note> notes) {
+        int workerConnections, int rlimitNofile, long shutdownTimeoutMs, List<Note> notes) {
 
     public static final String DEFAULT_PID = "logs/zonesync.pid";
     public static final String DEFAULT_ERROR_LOG = "logs/error.log";
     static final int DEFAULT_WORKER_CONNECTIONS = 512;
     private static final Set<String> EVENT_METHODS = Set.of("epoll", "poll", "select");
     private static final Set<String> WITHOUT_EFFECT =
-            Set.of("worker_rlimit_nofile", "worker_priority", "worker_cpu_affinity", "timer_resolution");
+            Set.of("worker_priority", "worker_cpu_affinity", "timer_resolution");
 
     public CoreSettings {
         errorLogs = List.copyOf(errorLogs);
@@ -87,7 +88,9 @@ public record CoreSettings(boolean daemon, int workerProcesses, Path pidFile, Li
             }
         }
         int connections = events(root.first("events"));
-        return new CoreSettings(daemon, workers, pidFile, logs, connections, shutdownMs, notes);
+        Directive nofile = root.first("worker_rlimit_nofile");
+        int rlimit = nofile == null ? 0 : Values.positiveInt(nofile, nofile.arg(0));
+        return new CoreSettings(daemon, workers, pidFile, logs, connections, rlimit, shutdownMs, notes);
     }
 
     private static boolean flag(Block block, String name, boolean dflt) throws ConfigException {
@@ -106,9 +109,7 @@ public record CoreSettings(boolean daemon, int workerProcesses, Path pidFile, Li
     }
 
     private static void checkWithoutEffect(Directive d) throws ConfigException {
-        if (d.name().equals("worker_rlimit_nofile")) {
-            Values.positiveInt(d, d.arg(0));
-        } else if (d.name().equals("timer_resolution")) {
+        if (d.name().equals("timer_resolution")) {
             Values.timeMs(d, d.arg(0));
         }
     }

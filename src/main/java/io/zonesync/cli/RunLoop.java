@@ -55,6 +55,10 @@ final class RunLoop {
     int run(ConfigLocation.Loaded loaded) {
         settings = loaded.settings();
         settings.notes().forEach(n -> n.severity().log(LOG, n.message()));
+        if (settings.rlimitNofile() > 0) {
+            FileLimit.apply(settings.rlimitNofile());
+        }
+        FileLimit.check(settings.workerConnections());
         OpenedLogs opened;
         try {
             opened = logs.open(settings.errorLogs());
@@ -113,8 +117,8 @@ final class RunLoop {
         }, "zonesync-node-watch");
         watcher.setDaemon(true);
         watcher.start();
-        launcherPid.ifPresent(pid -> ProcessHandle.of(pid).ifPresent(launcher -> launcher.onExit().thenRun(() ->
-                events.add(new Event(Request.STOP, "the launcher (pid " + pid + ") exited", true)))));
+        launcherPid.ifPresent(pid -> LauncherWatch.start(pid, () ->
+                events.add(new Event(Request.STOP, "the launcher (pid " + pid + ") exited", true))));
     }
 
     private int loop() {
@@ -205,7 +209,15 @@ final class RunLoop {
                 f.severity().log(LOG, "{}; the pid file stays {}", f.getMessage(), pidFile);
             }
         }
+        CoreSettings previous = settings;
         settings = next.settings();
+        if (settings.rlimitNofile() > 0 && settings.rlimitNofile() != previous.rlimitNofile()) {
+            FileLimit.apply(settings.rlimitNofile());
+        }
+        if (settings.rlimitNofile() != previous.rlimitNofile()
+                || settings.workerConnections() != previous.workerConnections()) {
+            FileLimit.check(settings.workerConnections());
+        }
         Severity.NOTICE.log(LOG, "reconfigured from {}", location.file());
     }
 

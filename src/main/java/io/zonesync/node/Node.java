@@ -6,6 +6,7 @@ import io.zonesync.config.ParsedConfig;
 import io.zonesync.http.api.ApiFeature;
 import io.zonesync.http.api.ApiHandler;
 import io.zonesync.http.server.HttpRuntime;
+import io.zonesync.net.ConnectionLimit;
 import io.zonesync.net.Transport;
 import io.zonesync.log.LogMarkers;
 import io.zonesync.stream.StreamServerConf;
@@ -48,6 +49,8 @@ public final class Node {
     private final ApiFeature api;
     private final Transport httpTransport;
     private final Transport syncTransport;
+    /** worker_connections over every socket of the node. */
+    private final ConnectionLimit connections;
     private final AtomicLong generation = new AtomicLong(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile Instant loadTime;
@@ -56,7 +59,7 @@ public final class Node {
     private volatile SyncCluster sync;
     private volatile boolean stopped;
 
-    private Node(Clock clock, int workerThreads) {
+    private Node(Clock clock, int workerThreads, int workerConnections) {
         this.clock = clock;
         this.nodeId = newNodeId();
         this.hlc = HybridLogicalClock.of(nodeId, clock);
@@ -70,6 +73,7 @@ public final class Node {
         this.api = new ApiFeature(new ApiHandler(state), apiExecutor);
         this.httpTransport = Transport.create(workerThreads, "zonesync-http");
         this.syncTransport = Transport.create(1, "zonesync-sync");
+        this.connections = ConnectionLimit.of(workerConnections);
     }
 
     /** The directives of every module built in, for {@code -V}. */
@@ -101,7 +105,7 @@ public final class Node {
 
     static Node start(ParsedConfig config, Clock clock) throws ConfigException, IOException {
         io.zonesync.cli.CoreSettings core = io.zonesync.cli.CoreSettings.from(config);
-        Node node = new Node(clock, core.workerProcesses());
+        Node node = new Node(clock, core.workerProcesses(), core.workerConnections());
         try {
             node.begin(config);
         } catch (ConfigException | IOException | RuntimeException e) {
@@ -117,7 +121,8 @@ public final class Node {
         zones.limitReq().commit(c.limitReq());
         current = c;
         loadTime = clock.instant();
-        http = HttpRuntime.start(c.http(), httpTransport, false, clock);
+        connections.configure(c.core().workerConnections(), c.sync().isPresent());
+        http = HttpRuntime.start(c.http(), httpTransport, false, clock, connections);
         startSync(c);
         warnAboutIdleStreamServers(c);
         scheduler.scheduleWithFixedDelay(this::expireQuietly, 1, 1, TimeUnit.SECONDS);
@@ -133,7 +138,7 @@ public final class Node {
         if (c.sync().isEmpty()) {
             return;
         }
-        SyncCluster cluster = new SyncCluster(c.sync().get(), nodeId, hlc, clock, syncTransport);
+        SyncCluster cluster = new SyncCluster(c.sync().get(), nodeId, hlc, clock, syncTransport, connections);
         cluster.setZones(replicated(c));
         cluster.start();
         sync = cluster;
@@ -173,6 +178,7 @@ public final class Node {
         } else {
             cluster.reconfigure(next.sync().get(), replicated(next));
         }
+        connections.configure(next.core().workerConnections(), next.sync().isPresent());
         current = next;
         loadTime = clock.instant();
         generation.incrementAndGet();

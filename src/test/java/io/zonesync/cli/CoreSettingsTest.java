@@ -75,12 +75,12 @@ class CoreSettingsTest {
         assertThat(s.errorLogs()).containsExactly(ErrorLogTarget.file(Path.of("/var/log/nginx/error.log"),
                 Severity.ERROR));
         assertThat(s.workerConnections()).isEqualTo(768);
+        assertThat(s.rlimitNofile()).isEqualTo(8192);
         assertThat(s.shutdownTimeoutMs()).isEqualTo(10_000);
         assertThat(s.notes()).extracting(CoreSettings.Note::message).containsExactly(
                 "\"user\" directive is ignored: zonesync keeps the user that started it ("
                         + System.getProperty("user.name") + "), set the user in the service manager in "
-                        + dir.resolve("z.conf") + ":1",
-                "\"worker_rlimit_nofile\" directive has no effect in zonesync in " + dir.resolve("z.conf") + ":8");
+                        + dir.resolve("z.conf") + ":1");
     }
 
     @Test

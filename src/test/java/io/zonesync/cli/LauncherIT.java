@@ -107,6 +107,17 @@ class LauncherIT {
         }
     }
 
+    /** The node follows its launcher: killed with -9 (no signal passed on), the node stops too. */
+    @Test
+    void aLauncherKilledOutrightStopsTheNode() throws Exception {
+        try (ChildProcess node = startNode()) {
+            ProcessHandle jvm = node.process.children().findFirst().orElseThrow();
+            node.signal("KILL");
+            await().atMost(PATIENCE).until(() -> !jvm.isAlive());
+            assertThat(logText()).contains("the launcher (pid " + node.pid() + ") exited, exiting");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"TERM", "INT"})
     void termAndIntToTheLauncherStopFast(String signal) throws Exception {

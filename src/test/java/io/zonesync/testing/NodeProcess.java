@@ -38,6 +38,15 @@ public final class NodeProcess implements AutoCloseable {
         return start(prefix, config, "127.0.0.1", httpPort, UnaryOperator.identity());
     }
 
+    /** As above, started as {@code ulimit -n fileLimit; exec bin/zonesync ...}. */
+    public static NodeProcess start(Path prefix, String config, int httpPort, int fileLimit) throws IOException {
+        return start(prefix, config, "127.0.0.1", httpPort, command -> {
+            List<String> limited = new ArrayList<>(List.of("bash", "-c", "ulimit -n " + fileLimit + " && exec \"$0\" \"$@\""));
+            limited.addAll(command);
+            return limited;
+        });
+    }
+
     /**
      * As {@link #start(Path, String, int)}, for a node that answers HTTP on {@code host} and whose
      * command line {@code wrapper} rewrites (e.g. to run it in a {@link NetLab} namespace).

@@ -18,6 +18,7 @@ import io.zonesync.http.upstream.Outcome;
 import io.zonesync.http.upstream.Peer;
 import io.zonesync.http.upstream.StickyPolicy;
 import io.zonesync.http.upstream.UpstreamGroup;
+import io.zonesync.net.ConnectionLimit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * on an error, a timeout or a status listed in {@code proxy_next_upstream} try the next server
  * while nginx's rules allow it. Ends with the upstream's response, 502 (error, invalid header, no
  * live upstreams) or 504 (timeout); a failure after the response started closes the client
- * connection. Everything runs on the client connection's event loop.
+ * connection; 500 when worker_connections leave no room for the upstream connection. Everything runs
+ * on the client connection's event loop.
  */
 final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(ProxiedRequest.class);
@@ -115,9 +117,21 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
             attach(cached);
             return;
         }
+        ConnectionLimit limit = ex.connectionLimit();
+        if (!limit.takeClientSlot()) {
+            // worker_connections are used up (the alert says so): nginx answers 500, the server is not to blame
+            releasePeer(Outcome.OK);
+            finish(500);
+            return;
+        }
         int attempt = attemptNo;
         ChannelFuture f = UpstreamConnector.connect(loop, p.spec().address(), route.settings().connectTimeoutMs());
         f.addListener(done -> {
+            if (done.isSuccess()) {
+                limit.holdUntilClosed(f.channel());
+            } else {
+                limit.release();
+            }
             if (finished || attempt != attemptNo) {
                 f.channel().close();
             } else if (done.isSuccess()) {

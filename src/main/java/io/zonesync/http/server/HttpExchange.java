@@ -5,6 +5,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.zonesync.http.vars.AttributeKey;
 import io.zonesync.http.vars.RequestView;
+import io.zonesync.net.ConnectionLimit;
 
 /**
  * One request and its response, as handlers see it. Everything of {@link RequestView} (method,
@@ -32,6 +33,9 @@ public interface HttpExchange extends RequestView {
 
     /** The event loop of the connection: run continuations here to keep to one thread. */
     EventLoop eventLoop();
+
+    /** The node's worker_connections, which connections opened for this request (upstream) count against. */
+    ConnectionLimit connectionLimit();
 
     /**
      * The whole request body, for {@link ContentHandler.BodyMode#AGGREGATE} handlers (empty for

@@ -1,5 +1,7 @@
 package io.zonesync.http.server;
 
+import io.zonesync.net.AcceptErrors;
+import io.zonesync.net.ConnectionLimit;
 import io.zonesync.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -66,11 +68,11 @@ public final class HttpRuntime implements AutoCloseable {
     private volatile HttpConfig config;
     private boolean stopped;
 
-    private HttpRuntime(Transport transport, boolean ownsTransport, Clock clock) {
+    private HttpRuntime(Transport transport, boolean ownsTransport, Clock clock, ConnectionLimit connectionLimit) {
         this.transport = transport;
         this.ownsTransport = ownsTransport;
         this.context = new ServerContext(clock, new AccessLogWriter(),
-                new DefaultChannelGroup("http-connections", GlobalEventExecutor.INSTANCE));
+                new DefaultChannelGroup("http-connections", GlobalEventExecutor.INSTANCE), connectionLimit);
     }
 
     /** Starts on a transport of its own (epoll when available), closed with the runtime. */
@@ -84,7 +86,13 @@ public final class HttpRuntime implements AutoCloseable {
      */
     public static HttpRuntime start(HttpConfig config, Transport transport, boolean ownsTransport, Clock clock)
             throws IOException {
-        HttpRuntime r = new HttpRuntime(transport, ownsTransport, clock);
+        return start(config, transport, ownsTransport, clock, ConnectionLimit.unlimited());
+    }
+
+    /** As above, with the node's {@code worker_connections}: listeners and client connections count against it. */
+    public static HttpRuntime start(HttpConfig config, Transport transport, boolean ownsTransport, Clock clock,
+            ConnectionLimit connectionLimit) throws IOException {
+        HttpRuntime r = new HttpRuntime(transport, ownsTransport, clock, connectionLimit);
         try {
             r.apply(config);
         } catch (IOException | RuntimeException e) {
@@ -183,9 +191,14 @@ public final class HttpRuntime implements AutoCloseable {
             bindTo = a.socketAddress();
         }
         b.option(ChannelOption.SO_BACKLOG, listen.backlog());
+        b.handler(AcceptErrors.on(a.key(), transport));
         b.childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+                if (!context.connectionLimit.admitClient(ch)) {
+                    ch.close();
+                    return;
+                }
                 HttpDecoderConfig decoder = new HttpDecoderConfig().setMaxInitialLineLength(MAX_INITIAL_LINE)
                         .setMaxHeaderSize(MAX_HEADER_SIZE).setMaxChunkSize(MAX_CHUNK);
                 io.zonesync.tls.ListenerTls tls = l.routes().endpoint().tls();
@@ -203,6 +216,7 @@ public final class HttpRuntime implements AutoCloseable {
             throw new IOException("bind() to " + a.key() + " failed (" + (c == null ? "?" : c.getMessage()) + ")", c);
         }
         l.channel(f.channel());
+        context.connectionLimit.listening(f.channel());
         LOG.debug("listening on {} ({})", a.key(), f.channel().localAddress());
     }
 

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.zonesync.http.accesslog.AccessLog;
 import io.zonesync.http.vars.AttributeKey;
 import io.zonesync.http.vars.Variable;
+import io.zonesync.net.ConnectionLimit;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.FileChannel;
@@ -228,6 +229,11 @@ final class NettyExchange implements HttpExchange {
     @Override
     public EventLoop eventLoop() {
         return channel.eventLoop();
+    }
+
+    @Override
+    public ConnectionLimit connectionLimit() {
+        return connection.context().connectionLimit;
     }
 
     @Override

@@ -7,6 +7,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.zonesync.net.AcceptErrors;
+import io.zonesync.net.ConnectionLimit;
 import io.zonesync.net.Transport;
 import io.zonesync.stream.StreamListen;
 import io.zonesync.sync.link.LinkHost;
@@ -51,6 +53,7 @@ public final class SyncCluster implements LinkHost {
     private final StampSource clock;
     private final Clock wall;
     private final Transport transport;
+    private final ConnectionLimit connectionLimit;
     private volatile ZoneSyncSettings settings;
     private volatile Map<String, ReplicatedZone<?>> zones = Map.of();
     private volatile Hello hello;
@@ -72,6 +75,12 @@ public final class SyncCluster implements LinkHost {
     private volatile Set<Long> removedNodes = Set.of();
 
     public SyncCluster(ZoneSyncSettings settings, long nodeId, StampSource clock, Clock wall, Transport transport) {
+        this(settings, nodeId, clock, wall, transport, ConnectionLimit.unlimited());
+    }
+
+    /** As above, with the node's {@code worker_connections}: listeners and links count against it. */
+    public SyncCluster(ZoneSyncSettings settings, long nodeId, StampSource clock, Clock wall, Transport transport,
+            ConnectionLimit connectionLimit) {
         if (nodeId == 0) {
             throw new IllegalArgumentException("node id 0 is reserved");
         }
@@ -80,6 +89,7 @@ public final class SyncCluster implements LinkHost {
         this.clock = clock;
         this.wall = wall;
         this.transport = transport;
+        this.connectionLimit = connectionLimit;
     }
 
     public long nodeId() {
@@ -116,11 +126,13 @@ public final class SyncCluster implements LinkHost {
             ChannelFuture f = new ServerBootstrap().group(transport.group())
                     .channel(transport.serverChannel(addr))
                     .option(ChannelOption.SO_BACKLOG, l.backlog())
+                    .handler(AcceptErrors.on(l.endpoint().toString(), transport))
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            if (stopping || !settings.security().admitInbound(ch, l.ssl())) {
+                            if (stopping || !connectionLimit.admitSync(ch)
+                                    || !settings.security().admitInbound(ch, l.ssl())) {
                                 ch.close();
                                 return;
                             }
@@ -134,6 +146,7 @@ public final class SyncCluster implements LinkHost {
                         + ") in " + l.directive().where(), f.cause());
             }
             listeners.add(f.channel());
+            connectionLimit.listening(f.channel());
             LOG.info(NOTICE, "zone_sync: listening on {}", f.channel().localAddress());
         }
         roster.start(settings, List.of());
@@ -175,6 +188,10 @@ public final class SyncCluster implements LinkHost {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                if (!connectionLimit.admitSync(ch)) {
+                    ch.close();
+                    return;
+                }
                 s.security().secureOutbound(ch, listedHost(s, key, address), address, s.connectTimeoutMs(), tlsFailed);
                 link.reportTlsFailuresTo(tlsFailed);
                 initLink(ch, link);
