@@ -52,9 +52,10 @@ public final class SyncLinkSecurity {
     /**
      * Admits a connection accepted on a zone_sync listener: false (the caller closes it) when the
      * access rules deny the client, which is logged with the rule; otherwise the TLS handlers go in
-     * first when the listener has {@code ssl}.
+     * first when the listener has {@code ssl}, and a failed handshake goes to {@code failed} with
+     * its reason.
      */
-    public boolean admitInbound(Channel ch, boolean sslListen) {
+    public boolean admitInbound(Channel ch, boolean sslListen, Consumer<String> failed) {
         AccessRule rule = access.match(ch.remoteAddress());
         if (rule != null && !rule.allow()) {
             LOG.info(LogMarkers.NOTICE, "zone_sync: access forbidden by rule \"deny {}\" in {}, client: {}",
@@ -63,7 +64,7 @@ public final class SyncLinkSecurity {
         }
         if (sslListen && listener != null) {
             ch.pipeline().addLast("tls", listener.newHandler(ch));
-            ch.pipeline().addLast("tls-log", new HandshakeLog("zone_sync", null));
+            ch.pipeline().addLast("tls-log", new HandshakeLog(failed));
         }
         return true;
     }
@@ -80,7 +81,7 @@ public final class SyncLinkSecurity {
         }
         int port = remote instanceof InetSocketAddress inet ? inet.getPort() : -1;
         ch.pipeline().addLast("tls", dial.newHandler(ch, listedHost, port, timeoutMs));
-        ch.pipeline().addLast("tls-log", new HandshakeLog("zone_sync", failed));
+        ch.pipeline().addLast("tls-log", new HandshakeLog(failed));
     }
 
     public boolean dialsWithTls() {
