@@ -156,7 +156,7 @@ public final class SyncCluster implements LinkHost {
                         + ") in " + l.directive().where(), f.cause());
             }
             listeners.add(f.channel());
-            LOG.info(NOTICE, "zone_sync: listening on {}", f.channel().localAddress());
+            LOG.info(NOTICE, "zone_sync: listening on {}", AddressText.hostPort(f.channel().localAddress()));
         }
         if (summaries == null) {
             summaries = transport.group().scheduleAtFixedRate(() -> {

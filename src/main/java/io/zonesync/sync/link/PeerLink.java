@@ -29,6 +29,7 @@ import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -346,7 +347,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
 
     private void onGoodbye(Goodbye bye) {
         goodbyeReceived = true;
-        closeReason = "it said goodbye (" + bye.reason() + ")";
+        closeReason = "it said goodbye (" + bye.reason().name().toLowerCase(Locale.ROOT) + ")";
         if (bye.reason() == GoodbyeReason.REMOVED) {
             host.removedByPeer(this);
         }
@@ -362,7 +363,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     private void onAbort(Abort abort) {
         String what = AbortCode.describe(abort.code());
         if (abort.code() == AbortCode.SELF_CONNECTION.code() || abort.code() == AbortCode.DUPLICATE_LINK.code()) {
-            LOG.info("zone_sync: {} closed the link: {} {}", address(), what, abort.text());
+            LOG.debug("zone_sync: {} closed the link: {} {}", address(), what, abort.text());
             closeReason = "it closed the link: " + what;
         } else {
             lastError = "peer aborted: " + what + ": " + abort.text();
