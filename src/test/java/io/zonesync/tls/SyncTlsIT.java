@@ -276,6 +276,10 @@ class SyncTlsIT {
         c.http().post("/api/9/http/keyvals/one", "{\"from-denied\":\"x\"}");
         await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(5)).until(() -> online(a) == 0);
         assertThat(keys(a)).doesNotContain("from-denied");
+        // c dials every 100 ms: one line, at error as nginx logs it, the rest counted for the summary
+        assertThat(logs.lines().stream().filter(l -> l.contains("access forbidden by rule"))).singleElement()
+                .matches(l -> l.startsWith("error zone_sync: access forbidden by rule \"deny 127.0.0.0/8\" in ")
+                        && l.contains(", client: 127.0.0.1:") && l.endsWith(", server: 127.0.0.1:" + ports.get(0)));
         assertThat(a.http().post("/api/9/http/keyvals/one", "{\"local\":\"ok\"}").statusCode()).isEqualTo(201);
     }
 }

@@ -80,6 +80,8 @@ public final class SyncCluster implements LinkHost {
     private final RepeatedLog peerFailures;
     /** Connections that end before their HELLO (probes, plaintext on TLS, refused certificates): by reason and client host. */
     private final RepeatedLog clientFailures;
+    /** Clients the access rules deny, at error as nginx logs them: by rule and client host. */
+    private final RepeatedLog clientsRefused;
     private ScheduledFuture<?> summaries;
 
     public SyncCluster(ZoneSyncSettings settings, long nodeId, StampSource clock, Clock wall, Transport transport) {
@@ -94,6 +96,7 @@ public final class SyncCluster implements LinkHost {
         this.peerFailures = new RepeatedLog(LoggerFactory.getLogger(PeerDialer.class), Severity.ERROR,
                 SUMMARY_INTERVAL, wall);
         this.clientFailures = new RepeatedLog(LOG, Severity.INFO, SUMMARY_INTERVAL, wall);
+        this.clientsRefused = new RepeatedLog(LOG, Severity.ERROR, SUMMARY_INTERVAL, wall);
     }
 
     public long nodeId() {
@@ -138,10 +141,16 @@ public final class SyncCluster implements LinkHost {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            if (stopping) {
+                                ch.close();
+                                return;
+                            }
                             PeerLink link = newLink(false);
-                            if (stopping || !settings.security().admitInbound(ch, l.ssl(),
-                                    why -> link.failedBeforeHello(HandshakeFailure.nginxWords(why, null)))) {
+                            String forbidden = settings.security().admitInbound(ch, l.ssl(),
+                                    why -> link.failedBeforeHello(HandshakeFailure.nginxWords(why, null)));
+                            if (forbidden != null) {
                                 links.remove(link);
+                                clientRefused(ch, forbidden);
                                 ch.close();
                                 return;
                             }
@@ -162,6 +171,7 @@ public final class SyncCluster implements LinkHost {
             summaries = transport.group().scheduleAtFixedRate(() -> {
                 peerFailures.flush();
                 clientFailures.flush();
+                clientsRefused.flush();
             }, 1, 1, TimeUnit.SECONDS);
         }
         roster.start(settings, List.of());
@@ -173,10 +183,19 @@ public final class SyncCluster implements LinkHost {
      * probe a port over and over.
      */
     private void clientFailed(Channel ch, String why) {
+        summarise(clientFailures, ch, why);
+    }
+
+    /** A client the access rules deny: at error, as nginx logs it, and summarised the same way. */
+    private void clientRefused(Channel ch, String why) {
+        summarise(clientsRefused, ch, why);
+    }
+
+    private static void summarise(RepeatedLog log, Channel ch, String why) {
         SocketAddress remote = ch.remoteAddress();
         String host = remote instanceof InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress() : String.valueOf(remote);
-        clientFailures.log(why + "|" + host, "zone_sync: " + why + ", client: " + AddressText.hostPort(remote)
+        log.log(why + "|" + host, "zone_sync: " + why + ", client: " + AddressText.hostPort(remote)
                 + ", server: " + AddressText.hostPort(ch.localAddress()));
     }
 
