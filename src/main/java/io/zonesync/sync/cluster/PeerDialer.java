@@ -156,6 +156,9 @@ final class PeerDialer {
     /** An attempt failed (connect, TLS, or anything before the node's HELLO), in nginx's words. */
     private synchronized void failed(String why) {
         lastFailure = why;
+        if (stopped || self) {
+            return; // an attempt still in flight when the node was removed, or this node stops
+        }
         failures++;
         if (downSince == 0) {
             downSince = lostAt != 0 ? lostAt : cluster.nowMillis();

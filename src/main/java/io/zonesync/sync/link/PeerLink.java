@@ -22,6 +22,7 @@ import io.zonesync.sync.proto.SnapshotBegin;
 import io.zonesync.sync.proto.SnapshotEnd;
 import io.zonesync.sync.proto.SyncRecord;
 import io.zonesync.sync.proto.ZoneSignature;
+import io.zonesync.tls.HandshakeFailure;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.ZoneRecord;
 import java.io.IOException;
@@ -419,9 +420,9 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
                 LOG.error("zone_sync: protocol error from {}: {}; link closed", address(), pe.getMessage());
             }
         } else if (isTls(cause)) {
-            String why = io.zonesync.tls.HandshakeFailure.describe(cause);
+            String why = HandshakeFailure.describe(cause);
             if (peer == null) {
-                failedBeforeHello(io.zonesync.tls.HandshakeFailure.nginxWords(why, outbound ? address() : null));
+                failedBeforeHello(HandshakeFailure.nginxWords(why, outbound ? address() : null));
             } else {
                 lastError = "TLS: " + why;
                 closeReason = lastError;
