@@ -188,12 +188,12 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
 
     /** A failure before the peer's HELLO (the TLS handshake, say): reported once, where {@link #reportEarlyFailuresTo} said. */
     public void failedBeforeHello(String why) {
-        lastError = why;
-        closeReason = why;
         if (earlyFailureReported || closedHere) {
             return;
         }
         earlyFailureReported = true;
+        lastError = why;
+        closeReason = why;
         Consumer<String> report = earlyFailureReport;
         if (report != null) {
             report.accept(why);
