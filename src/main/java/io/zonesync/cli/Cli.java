@@ -115,14 +115,24 @@ public final class Cli {
         ConfigLocation location = new ConfigLocation(conf, prefix, options.globals(),
                 ErrorLogTarget.of(errorLog, prefix, Severity.ERROR));
         ConfigLocation.Loaded loaded;
+        if (options.signal() != null) {
+            logs.configWarnings().holding(); // the running node gave them when it read this file
+        } else {
+            logs.configWarnings().reading();
+        }
         try {
             loaded = location.load(runner);
         } catch (ConfigException e) {
+            logs.configWarnings().dropped();
             Severity.EMERG.log(LOG, e.getMessage());
             return testFailed(options, conf);
         } catch (RuntimeException e) {
+            logs.configWarnings().dropped();
             Severity.EMERG.log(LOG, "unexpected failure while reading {}: {}", conf, e.toString(), e);
             return testFailed(options, conf);
+        }
+        if (options.test() || options.signal() != null) {
+            logs.configWarnings().dropped();
         }
         if (options.test()) {
             return test(options, conf, loaded, logs);

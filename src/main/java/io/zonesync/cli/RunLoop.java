@@ -78,11 +78,13 @@ final class RunLoop {
         try {
             node = runner.start(loaded.config());
         } catch (ConfigException | IOException | RuntimeException e) {
+            logs.configWarnings().dropped();
             logFailure(e);
             opened.close();
             PidFile.release(pidFile, pidToWrite);
             return 1;
         }
+        logs.configWarnings().tookEffect();
         logs.activate(opened);
         logs.endStartup();
         Severity.NOTICE.log(LOG, "zonesync/{} started, {} event loop thread(s), pid file {}", Usage.versionNumber(),
@@ -180,24 +182,32 @@ final class RunLoop {
         done.complete(null);
     }
 
-    /** Reads the configuration again; anything wrong is logged and the old configuration stays. */
+    /**
+     * Reads the configuration again; anything wrong is logged and the old configuration stays. The
+     * warnings the configuration in effect gave already are not repeated; the line that ends the
+     * reload says how many there were.
+     */
     private void reload() {
         ConfigLocation.Loaded next;
         OpenedLogs opened;
+        logs.configWarnings().reading();
         try {
             next = location.load(runner);
             opened = logs.open(next.settings().errorLogs());
         } catch (ConfigException | IOException e) {
+            logs.configWarnings().dropped();
             Severity.EMERG.log(LOG, e.getMessage());
             return;
         }
         try {
             node.reload(next.config());
         } catch (ConfigException | IOException | RuntimeException e) {
+            logs.configWarnings().dropped();
             opened.close();
             logFailure(e);
             return;
         }
+        int unchanged = logs.configWarnings().tookEffect();
         logs.activate(opened);
         Path newPidFile = next.settings().pidFile();
         if (!newPidFile.equals(pidFile)) {
@@ -218,7 +228,8 @@ final class RunLoop {
                 || settings.workerConnections() != previous.workerConnections()) {
             FileLimit.check(settings.workerConnections());
         }
-        Severity.NOTICE.log(LOG, "reconfigured from {}", location.file());
+        Severity.NOTICE.log(LOG, "reconfigured from {}{}", location.file(), unchanged == 0 ? ""
+                : " (" + unchanged + " warning" + (unchanged == 1 ? "" : "s") + " as before, not repeated)");
     }
 
     private static void logFailure(Exception e) {

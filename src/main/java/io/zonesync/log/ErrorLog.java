@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  *     cannot be opened changes nothing), and {@link #activate} switches to them;</li>
  * <li>{@link #reopen} opens every file again by name (USR1, after logrotate moved them away).</li>
  * </ol>
+ * While it is installed, {@link #configWarnings} keeps a configuration's warnings from being
+ * written again each time the same configuration is read.
  * The line format is {@link ErrorLogLayout}'s; the level mapping is {@link Severity}'s. Methods
  * are meant for one control thread; logging goes on from any thread meanwhile.
  */
@@ -42,6 +44,7 @@ public final class ErrorLog implements AutoCloseable {
     private final PrintStream console;
     private final List<Appender<ILoggingEvent>> displaced = new ArrayList<>();
     private final Level displacedLevel;
+    private final ConfigWarnings configWarnings = new ConfigWarnings();
     private OpenedLogs active;
     private Appender<ILoggingEvent> echo;
 
@@ -64,6 +67,9 @@ public final class ErrorLog implements AutoCloseable {
         ErrorLog log = new ErrorLog(context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME), console);
         log.echo = log.consoleAppender(new ConsoleLayout(), new SeverityFilter(Severity.WARN));
         log.root.addAppender(log.echo);
+        log.configWarnings.setContext(context);
+        log.configWarnings.start();
+        context.addTurboFilter(log.configWarnings);
         log.updateLevel();
         return log;
     }
@@ -155,6 +161,11 @@ public final class ErrorLog implements AutoCloseable {
         return active.targets;
     }
 
+    /** Where the control thread says when it reads a configuration, and whether it took effect. */
+    public ConfigWarnings configWarnings() {
+        return configWarnings;
+    }
+
     /** Closes the logs and gives Logback's root logger back what it had before {@link #install}. */
     @Override
     public void close() {
@@ -166,6 +177,8 @@ public final class ErrorLog implements AutoCloseable {
         active = new OpenedLogs(List.of(), List.of());
         displaced.forEach(root::addAppender);
         root.setLevel(displacedLevel);
+        root.getLoggerContext().getTurboFilterList().remove(configWarnings);
+        configWarnings.stop();
     }
 
     private void updateLevel() {

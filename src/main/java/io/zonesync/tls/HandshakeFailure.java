@@ -47,6 +47,15 @@ public final class HandshakeFailure {
         return all;
     }
 
+    /**
+     * A failed handshake as nginx words it, with the reason from {@link #describe}:
+     * {@code SSL_do_handshake() failed (REASON) while SSL handshaking to PEER}, or without
+     * {@code to PEER} when the other end is a client of our listener.
+     */
+    public static String nginxWords(String reason, String peer) {
+        return "SSL_do_handshake() failed (" + reason + ") while SSL handshaking" + (peer == null ? "" : " to " + peer);
+    }
+
     private static String messages(Throwable failure) {
         StringBuilder b = new StringBuilder();
         for (Throwable t = failure; t != null; t = t.getCause()) {

@@ -3,29 +3,20 @@ package io.zonesync.tls;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.zonesync.log.LogMarkers;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Sits right behind the SslHandler: when the handshake fails it reports why (to the log for a
- * listener, to a callback for a dialer) and keeps the TLS exceptions that follow from reaching the
- * handlers behind it, which would report the same failure again in less useful words.
+ * Sits right behind the SslHandler: when the handshake fails it reports why, in the words of
+ * {@link HandshakeFailure#describe}, to its owner (who logs it, summarised), and keeps the TLS
+ * exceptions that follow from reaching the handlers behind it, which would report the same failure
+ * again in less useful words.
  */
 public final class HandshakeLog extends ChannelDuplexHandler {
-    private static final Logger LOG = LoggerFactory.getLogger(HandshakeLog.class);
-
-    private final String what;
     private final Consumer<String> report;
     private boolean failed;
 
-    /**
-     * @param what the listener, e.g. {@code zone_sync}
-     * @param report where the reason goes; null logs it, naming the client
-     */
-    public HandshakeLog(String what, Consumer<String> report) {
-        this.what = what;
+    /** @param report where the reason goes */
+    public HandshakeLog(Consumer<String> report) {
         this.report = report;
     }
 
@@ -34,13 +25,7 @@ public final class HandshakeLog extends ChannelDuplexHandler {
         if (evt instanceof SslHandshakeCompletionEvent done) {
             if (!done.isSuccess() && !failed) {
                 failed = true;
-                String why = HandshakeFailure.describe(done.cause());
-                if (report != null) {
-                    report.accept(why);
-                } else {
-                    LOG.info(LogMarkers.NOTICE, "{}: TLS handshake with {} failed: {}; connection closed", what,
-                            String.valueOf(ctx.channel().remoteAddress()).replaceFirst("^/", ""), why);
-                }
+                report.accept(HandshakeFailure.describe(done.cause()));
                 ctx.close();
                 return;
             }

@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.zonesync.access.AccessRule;
 import io.zonesync.access.AccessRules;
 import io.zonesync.config.ConfigException;
-import io.zonesync.log.LogMarkers;
 import io.zonesync.stream.StreamListen;
 import io.zonesync.stream.StreamServerConf;
 import java.net.InetSocketAddress;
@@ -12,8 +11,6 @@ import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Who may be a zone_sync peer: the listener's TLS ({@code listen ... ssl} with the stream
@@ -24,7 +21,6 @@ import org.slf4j.LoggerFactory;
  * no setting and no file.
  */
 public final class SyncLinkSecurity {
-    private static final Logger LOG = LoggerFactory.getLogger(SyncLinkSecurity.class);
     public static final SyncLinkSecurity NONE = new SyncLinkSecurity(null, null, AccessRules.NONE);
 
     private final ServerTls listener;
@@ -50,22 +46,22 @@ public final class SyncLinkSecurity {
     }
 
     /**
-     * Admits a connection accepted on a zone_sync listener: false (the caller closes it) when the
-     * access rules deny the client, which is logged with the rule; otherwise the TLS handlers go in
-     * first when the listener has {@code ssl}.
+     * Admits a connection accepted on a zone_sync listener: the reason (the caller logs it and
+     * closes the connection) when the access rules deny the client, as nginx words it:
+     * {@code access forbidden by rule "deny 10.0.0.0/8" in FILE:LINE}; otherwise null, and the TLS
+     * handlers go in first when the listener has {@code ssl}, a failed handshake going to
+     * {@code failed} with its reason.
      */
-    public boolean admitInbound(Channel ch, boolean sslListen) {
+    public String admitInbound(Channel ch, boolean sslListen, Consumer<String> failed) {
         AccessRule rule = access.match(ch.remoteAddress());
         if (rule != null && !rule.allow()) {
-            LOG.info(LogMarkers.NOTICE, "zone_sync: access forbidden by rule \"deny {}\" in {}, client: {}",
-                    rule.directive().arg(0), rule.directive().where(), address(ch.remoteAddress()));
-            return false;
+            return "access forbidden by rule \"deny " + rule.directive().arg(0) + "\" in " + rule.directive().where();
         }
         if (sslListen && listener != null) {
             ch.pipeline().addLast("tls", listener.newHandler(ch));
-            ch.pipeline().addLast("tls-log", new HandshakeLog("zone_sync", null));
+            ch.pipeline().addLast("tls-log", new HandshakeLog(failed));
         }
-        return true;
+        return null;
     }
 
     /**
@@ -80,15 +76,11 @@ public final class SyncLinkSecurity {
         }
         int port = remote instanceof InetSocketAddress inet ? inet.getPort() : -1;
         ch.pipeline().addLast("tls", dial.newHandler(ch, listedHost, port, timeoutMs));
-        ch.pipeline().addLast("tls-log", new HandshakeLog("zone_sync", failed));
+        ch.pipeline().addLast("tls-log", new HandshakeLog(failed));
     }
 
     public boolean dialsWithTls() {
         return dial != null;
-    }
-
-    private static String address(SocketAddress a) {
-        return String.valueOf(a).replaceFirst("^/", "");
     }
 
     private String fingerprint() {

@@ -207,6 +207,20 @@ class CliTest {
     }
 
     @Test
+    void aSignalDoesNotRepeatTheWarningsTheNodeGaveForItsConfiguration() throws IOException {
+        Files.writeString(conf, "pid run/z.pid;\nfake_warning \"low address bits\";\n");
+        Files.createDirectories(prefix.resolve("run"));
+        Files.writeString(prefix.resolve("run/z.pid"), "4242\n");
+        assertThat(run("-s", "quit")).isZero();
+        assertThat(sent).containsExactly("4242 QUIT");
+        assertThat(err()).isEmpty();
+        assertThat(Files.readString(prefix.resolve("logs/error.log"))).contains("signal process started")
+                .doesNotContain("low address bits");
+        assertThat(run("-t")).as("-t still shows them").isZero();
+        assertThat(err()).contains("zonesync: [warn] low address bits in " + conf + ":2");
+    }
+
+    @Test
     void signalWithoutAPidFile() {
         Path pid = prefix.resolve("logs/zonesync.pid");
         assertThat(run("-s", "reload")).isEqualTo(1);

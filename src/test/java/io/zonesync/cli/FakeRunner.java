@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A node that only records what it was asked and logs it at notice. It knows the core directives,
- * an opaque {@code http {}} block, and {@code fail_reload;}, which makes a reload fail inside the node.
+ * an opaque {@code http {}} block, {@code fail_reload;}, which makes a reload fail inside the node,
+ * and {@code fake_warning TEXT;}, a warning each time the configuration is checked (as a real
+ * node's check and start both compile the configuration).
  */
 final class FakeRunner implements NodeRunner {
     private static final Logger LOG = LoggerFactory.getLogger("fake.node");
@@ -31,8 +33,10 @@ final class FakeRunner implements NodeRunner {
         registry.registerAll(new CoreModule(), r -> {
             r.register(DirectiveSpec.block("http", Arity.NONE, Context.OPAQUE, false, Context.MAIN));
             r.register(DirectiveSpec.single("fail_reload", Arity.NONE, Context.MAIN));
+            r.register(DirectiveSpec.repeatable("fake_warning", Arity.exactly(1), Context.MAIN));
         });
         registry.validate(config.root());
+        config.root().all("fake_warning").forEach(d -> LOG.warn("{} in {}", d.arg(0), d.where()));
     }
 
     @Override

@@ -127,6 +127,39 @@ class RunLoopTest {
         assertThat(logText()).contains("signal 1 (SIGHUP) received, reconfiguring");
     }
 
+    private static int count(String text, String fragment) {
+        int n = 0;
+        for (int i = text.indexOf(fragment); i >= 0; i = text.indexOf(fragment, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void aWarningIsWrittenOnceNotAgainOnEveryReload() throws Exception {
+        String warned = "error_log logs/error.log info;\nfake_warning \"low address bits\";\nhttp {}\n";
+        Files.writeString(conf, warned);
+        startAndWait();
+        for (int i = 1; i <= 2; i++) {
+            int reloads = i;
+            send(Request.RELOAD);
+            await().atMost(PATIENCE).until(() -> count(logText(), "reconfigured from") == reloads);
+        }
+        assertThat(count(logText(), "[warn] ")).isEqualTo(1);
+        assertThat(logText()).contains("low address bits in " + conf + ":2",
+                "reconfigured from " + conf + " (1 warning as before, not repeated)");
+        assertThat(count(err.toString(StandardCharsets.UTF_8), "low address bits")).isEqualTo(1);
+
+        Files.writeString(conf, warned + "fake_warning \"a new one\";\n");
+        send(Request.RELOAD);
+        await().atMost(PATIENCE).until(() -> count(logText(), "reconfigured from") == 3);
+        assertThat(count(logText(), "[warn] ")).isEqualTo(2);
+        assertThat(logText()).contains("a new one in " + conf + ":4");
+        send(Request.QUIT);
+        assertThat(exitStatus()).isZero();
+        assertThat(count(logText(), "[warn] ")).isEqualTo(2);
+    }
+
     @Test
     void aBadConfigurationOnReloadIsLoggedAndTheOldOneStays() throws Exception {
         startAndWait();

@@ -167,7 +167,8 @@ class SyncTlsIT {
         TestPki.writePair(other.issue("c", "127.0.0.1"), dir.resolve("c.pem"), dir.resolve("c.key"));
         InJvmNode c = start("c", member("c", 2, syncPorts(), ""));
         assertRefused(ab[0], ab[1], c, "certificate \"CN=c\" is not issued by a trusted CA");
-        assertThat(logs.lines()).anyMatch(l -> l.contains("TLS handshake with") && l.contains("not issued by a trusted CA"));
+        assertThat(logs.lines()).anyMatch(l -> l.startsWith("info zone_sync: SSL_do_handshake() failed (")
+                && l.contains("not issued by a trusted CA") && l.contains(") while SSL handshaking, client: 127.0.0.1:"));
     }
 
     @Test
@@ -180,9 +181,9 @@ class SyncTlsIT {
         assertRefused(ab[0], ab[1], c, "certificate \"CN=c\" expired on");
         // c learns of its refusal only after its TLS 1.3 handshake completed: one line from its
         // dialer, not a stack trace on every retry.
-        await().atMost(Duration.ofSeconds(20)).until(() -> logs.contains("TLS handshake failed: the peer refused"
-                + " the handshake (TLS alert certificate_expired)"));
-        assertThat(logs.lines().stream().filter(l -> l.contains("connecting to")
+        await().atMost(Duration.ofSeconds(20)).until(() -> logs.contains("SSL_do_handshake() failed (the peer refused"
+                + " the handshake (TLS alert certificate_expired)) while SSL handshaking to 127.0.0.1:"));
+        assertThat(logs.lines().stream().filter(l -> l.startsWith("error zone_sync: peer ") && l.contains(" is down: ")
                 && l.contains("certificate_expired")).count()).as("one line per node c dials").isEqualTo(2);
         assertThat(logs.lines()).noneMatch(l -> l.contains("zone_sync: link to") && l.contains("failed"));
     }
@@ -230,6 +231,12 @@ class SyncTlsIT {
                        server { listen 127.0.0.1:%d; location /api { api write=on; } } }
                 """.formatted(ports.get(2), servers, ports.get(5)));
         assertRefused(ab[0], ab[1], c, "not a TLS connection (a plaintext peer on a TLS listener?)");
+        // c tried every 100 ms for more than a second and a half: one line on each listener, the
+        // rest counted for the summary a minute on
+        for (int p : syncPorts().subList(0, 2)) {
+            assertThat(logs.lines().stream().filter(l -> l.startsWith("info zone_sync: SSL_do_handshake() failed (not a"
+                    + " TLS connection") && l.endsWith(", server: 127.0.0.1:" + p)).count()).isEqualTo(1);
+        }
     }
 
     @Test
@@ -269,6 +276,10 @@ class SyncTlsIT {
         c.http().post("/api/9/http/keyvals/one", "{\"from-denied\":\"x\"}");
         await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(5)).until(() -> online(a) == 0);
         assertThat(keys(a)).doesNotContain("from-denied");
+        // c dials every 100 ms: one line, at error as nginx logs it, the rest counted for the summary
+        assertThat(logs.lines().stream().filter(l -> l.contains("access forbidden by rule"))).singleElement()
+                .matches(l -> l.startsWith("error zone_sync: access forbidden by rule \"deny 127.0.0.0/8\" in ")
+                        && l.contains(", client: 127.0.0.1:") && l.endsWith(", server: 127.0.0.1:" + ports.get(0)));
         assertThat(a.http().post("/api/9/http/keyvals/one", "{\"local\":\"ok\"}").statusCode()).isEqualTo(201);
     }
 }

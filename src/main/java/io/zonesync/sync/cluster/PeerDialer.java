@@ -3,8 +3,11 @@ package io.zonesync.sync.cluster;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.zonesync.log.ErrnoText;
 import io.zonesync.sync.link.PeerLink;
 import java.net.SocketAddress;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps one configured node dialled: connects, and after a failure or a lost link tries again every
  * {@code zone_sync_connect_retry_interval}. Stops for good when the node turns out to be this node,
- * or when it is removed from the configuration. A failure is logged once per outage, not per retry.
+ * or when it is removed from the configuration. Says when the node goes down (its first failed
+ * attempt, and a new reason when the reason changes, then a summary of the retries at most once a
+ * minute) and when it is back, and after how long.
  */
 final class PeerDialer {
     private static final Logger LOG = LoggerFactory.getLogger(PeerDialer.class);
@@ -25,6 +30,14 @@ final class PeerDialer {
     private volatile long peerNodeId;
     private volatile PeerLink link;
     private volatile String lastFailure;
+    /** Wall-clock ms since the node is down (its link lost, else the first failed attempt); 0 while up. */
+    private long downSince;
+    /** When its last online link closed; 0 while one is up. */
+    private long lostAt;
+    private long failures;
+    private boolean everUp;
+    /** The reasons logged in this outage: each is written when it first occurs, then summarised. */
+    private final Set<String> reasons = new HashSet<>();
 
     PeerDialer(SyncCluster cluster, String name, SocketAddress address) {
         this.cluster = cluster;
@@ -111,14 +124,14 @@ final class PeerDialer {
                 .channel(cluster.transport().clientChannel(address))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, s.connectTimeoutMs()))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, cluster.waterMark())
-                .handler(cluster.pipeline(newLink, name, address, why -> failed("TLS handshake failed: " + why)));
+                .handler(cluster.pipeline(newLink, name, address, this::failed));
         link = newLink; // before connecting: the peer's HELLO may be read on another thread at once
         ChannelFuture f = b.connect(address);
         f.addListener(done -> {
             if (!done.isSuccess()) {
                 link = null;
                 cluster.linkNeverConnected(newLink); // no channelInactive will tell the cluster
-                failed(describe(done.cause()));
+                failed(ErrnoText.connectFailed(name, done.cause()));
                 retryLater();
                 return;
             }
@@ -140,19 +153,57 @@ final class PeerDialer {
         });
     }
 
-    private static String describe(Throwable cause) {
-        if (cause == null) {
-            return "unknown error";
+    /** An attempt failed (connect, TLS, or anything before the node's HELLO), in nginx's words. */
+    private synchronized void failed(String why) {
+        lastFailure = why;
+        if (stopped || self) {
+            return; // an attempt still in flight when the node was removed, or this node stops
         }
-        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        failures++;
+        if (downSince == 0) {
+            downSince = lostAt != 0 ? lostAt : cluster.nowMillis();
+        }
+        String key = name + " " + why;
+        reasons.add(key);
+        cluster.peerFailures().log(key, "zone_sync: peer " + name + " is down: " + why);
     }
 
-    private void failed(String why) {
-        if (!why.equals(lastFailure)) {
-            LOG.info(SyncCluster.NOTICE, "zone_sync: connecting to {} failed: {}; retrying every {} ms", name, why,
-                    cluster.settings().connectRetryIntervalMs());
+    /** A link to the node came online, dialled by either side. */
+    synchronized void peerUp() {
+        lastFailure = null;
+        long since = downSince;
+        long attempts = failures;
+        boolean back = everUp;
+        downSince = 0;
+        lostAt = 0;
+        failures = 0;
+        everUp = true;
+        reasons.forEach(cluster.peerFailures()::forget);
+        reasons.clear();
+        if (since != 0) {
+            LOG.info(SyncCluster.NOTICE, "zone_sync: peer {} is {} after {} ({} failed attempt{})", name,
+                    back ? "back" : "up", duration(cluster.nowMillis() - since), attempts, attempts == 1 ? "" : "s");
         }
-        lastFailure = why;
+    }
+
+    /** The node's online link closed: if it cannot be reached again, it has been down since now. */
+    synchronized void linkLost() {
+        lostAt = cluster.nowMillis();
+    }
+
+    /** e.g. {@code 850ms}, {@code 42s}, {@code 3m12s}, {@code 2h5m}. */
+    static String duration(long ms) {
+        if (ms < 1000) {
+            return Math.max(0, ms) + "ms";
+        }
+        long s = (ms + 500) / 1000;
+        if (s < 60) {
+            return s + "s";
+        }
+        if (s < 3600) {
+            return s / 60 + "m" + (s % 60 == 0 ? "" : s % 60 + "s");
+        }
+        return s / 3600 + "h" + (s % 3600 / 60 == 0 ? "" : s % 3600 / 60 + "m");
     }
 
     private void retryLater() {

@@ -256,16 +256,42 @@ final class PeerRoster {
         }
     }
 
-    /** Links to the node a dialer stands for: by its learned id, its own link, or the peer's advertised address. */
+    /** Links to the node a dialer stands for. */
     private List<PeerLink> linksTo(PeerDialer d) {
         List<PeerLink> out = new ArrayList<>();
         for (PeerLink l : cluster.allLinks()) {
-            if (!l.state().online()) {
-                continue;
-            }
-            if (l == d.link() || (d.peerNodeId() != 0 && l.peerNodeId() == d.peerNodeId())
-                    || l.listenAddresses().contains(d.name())) {
+            if (l.state().online() && standsFor(d, l)) {
                 out.add(l);
+            }
+        }
+        return out;
+    }
+
+    /** Whether the dialer stands for the node at the other end of the link: by its own link, its learned id, or the peer's advertised address. */
+    private static boolean standsFor(PeerDialer d, PeerLink l) {
+        return l == d.link() || (d.peerNodeId() != 0 && l.peerNodeId() == d.peerNodeId())
+                || l.listenAddresses().contains(d.name());
+    }
+
+    /** A link came online, dialled by either side: the node it reaches is up. */
+    void linkUp(PeerLink link) {
+        for (PeerDialer d : dialersOf(link)) {
+            d.peerUp();
+        }
+    }
+
+    /** An online link closed: the node it reached may be down from now on. */
+    void linkLost(PeerLink link) {
+        for (PeerDialer d : dialersOf(link)) {
+            d.linkLost();
+        }
+    }
+
+    private synchronized List<PeerDialer> dialersOf(PeerLink link) {
+        List<PeerDialer> out = new ArrayList<>();
+        for (PeerDialer d : dialers.values()) {
+            if (!d.isSelf() && standsFor(d, link)) {
+                out.add(d);
             }
         }
         return out;

@@ -9,6 +9,10 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.zonesync.net.AcceptErrors;
 import io.zonesync.net.ConnectionLimit;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.zonesync.log.RepeatedLog;
+import io.zonesync.log.Severity;
+import io.zonesync.net.AddressText;
 import io.zonesync.net.Transport;
 import io.zonesync.stream.StreamListen;
 import io.zonesync.sync.link.LinkHost;
@@ -19,12 +23,14 @@ import io.zonesync.sync.proto.FrameDecoder;
 import io.zonesync.sync.proto.FrameEncoder;
 import io.zonesync.sync.proto.GoodbyeReason;
 import io.zonesync.sync.proto.Hello;
+import io.zonesync.tls.HandshakeFailure;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.StampSource;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -48,6 +54,8 @@ public final class SyncCluster implements LinkHost {
     private static final Logger LOG = LoggerFactory.getLogger(SyncCluster.class);
     /** nginx's "notice" level: cluster events an operator wants to see by default. */
     static final Marker NOTICE = io.zonesync.log.LogMarkers.NOTICE;
+    /** A failure that recurs is written once and then summarised at most this often. */
+    static final Duration SUMMARY_INTERVAL = Duration.ofSeconds(60);
 
     private final long nodeId;
     private final StampSource clock;
@@ -73,6 +81,13 @@ public final class SyncCluster implements LinkHost {
     private volatile boolean stopping;
     /** Nodes removed from the configuration by the last reload: their links are refused. */
     private volatile Set<Long> removedNodes = Set.of();
+    /** Peers that cannot be reached, one line per outage and then summaries: by dialled address. */
+    private final RepeatedLog peerFailures;
+    /** Connections that end before their HELLO (probes, plaintext on TLS, refused certificates): by reason and client host. */
+    private final RepeatedLog clientFailures;
+    /** Clients the access rules deny, at error as nginx logs them: by rule and client host. */
+    private final RepeatedLog clientsRefused;
+    private ScheduledFuture<?> summaries;
 
     public SyncCluster(ZoneSyncSettings settings, long nodeId, StampSource clock, Clock wall, Transport transport) {
         this(settings, nodeId, clock, wall, transport, ConnectionLimit.unlimited());
@@ -90,6 +105,10 @@ public final class SyncCluster implements LinkHost {
         this.wall = wall;
         this.transport = transport;
         this.connectionLimit = connectionLimit;
+        this.peerFailures = new RepeatedLog(LoggerFactory.getLogger(PeerDialer.class), Severity.ERROR,
+                SUMMARY_INTERVAL, wall);
+        this.clientFailures = new RepeatedLog(LOG, Severity.INFO, SUMMARY_INTERVAL, wall);
+        this.clientsRefused = new RepeatedLog(LOG, Severity.ERROR, SUMMARY_INTERVAL, wall);
     }
 
     public long nodeId() {
@@ -102,6 +121,10 @@ public final class SyncCluster implements LinkHost {
 
     Transport transport() {
         return transport;
+    }
+
+    RepeatedLog peerFailures() {
+        return peerFailures;
     }
 
     /** Sets the zones to sync (before {@link #start}); each zone's local changes are pushed from then on. */
@@ -131,12 +154,21 @@ public final class SyncCluster implements LinkHost {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            if (stopping || !connectionLimit.admitSync(ch)
-                                    || !settings.security().admitInbound(ch, l.ssl())) {
+                            if (stopping || !connectionLimit.admitSync(ch)) {
                                 ch.close();
                                 return;
                             }
-                            initLink(ch, newLink(false));
+                            PeerLink link = newLink(false);
+                            String forbidden = settings.security().admitInbound(ch, l.ssl(),
+                                    why -> link.failedBeforeHello(HandshakeFailure.nginxWords(why, null)));
+                            if (forbidden != null) {
+                                links.remove(link);
+                                clientRefused(ch, forbidden);
+                                ch.close();
+                                return;
+                            }
+                            link.reportEarlyFailuresTo(why -> clientFailed(ch, why));
+                            initLink(ch, link);
                         }
                     })
                     .bind(addr).awaitUninterruptibly();
@@ -147,9 +179,38 @@ public final class SyncCluster implements LinkHost {
             }
             listeners.add(f.channel());
             connectionLimit.listening(f.channel());
-            LOG.info(NOTICE, "zone_sync: listening on {}", f.channel().localAddress());
+            LOG.info(NOTICE, "zone_sync: listening on {}", AddressText.hostPort(f.channel().localAddress()));
+        }
+        if (summaries == null) {
+            summaries = transport.group().scheduleAtFixedRate(() -> {
+                peerFailures.flush();
+                clientFailures.flush();
+                clientsRefused.flush();
+            }, 1, 1, TimeUnit.SECONDS);
         }
         roster.start(settings, List.of());
+    }
+
+    /**
+     * A connection to our listener ended before its HELLO: at info, as nginx logs what its
+     * clients do, and summarised per reason and client host, since load balancers and scanners
+     * probe a port over and over.
+     */
+    private void clientFailed(Channel ch, String why) {
+        summarise(clientFailures, ch, why);
+    }
+
+    /** A client the access rules deny: at error, as nginx logs it, and summarised the same way. */
+    private void clientRefused(Channel ch, String why) {
+        summarise(clientsRefused, ch, why);
+    }
+
+    private static void summarise(RepeatedLog log, Channel ch, String why) {
+        SocketAddress remote = ch.remoteAddress();
+        String host = remote instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : String.valueOf(remote);
+        log.log(why + "|" + host, "zone_sync: " + why + ", client: " + AddressText.hostPort(remote)
+                + ", server: " + AddressText.hostPort(ch.localAddress()));
     }
 
     /** The addresses the zone_sync listeners are bound to (port 0 resolved). */
@@ -179,11 +240,11 @@ public final class SyncCluster implements LinkHost {
 
     /**
      * The handlers of an outbound link to the node dialled as {@code key} ("ip:port") at
-     * {@code address}, for its bootstrap: TLS first when zone_sync_ssl is on (a failed handshake
-     * goes to {@code tlsFailed} with its reason).
+     * {@code address}, for its bootstrap: TLS first when zone_sync_ssl is on. A failure before the
+     * peer's HELLO (a failed handshake, say) goes to {@code earlyFailure} in nginx's words.
      */
     ChannelInitializer<Channel> pipeline(PeerLink link, String key, SocketAddress address,
-            java.util.function.Consumer<String> tlsFailed) {
+            java.util.function.Consumer<String> earlyFailure) {
         ZoneSyncSettings s = settings;
         return new ChannelInitializer<>() {
             @Override
@@ -192,8 +253,9 @@ public final class SyncCluster implements LinkHost {
                     ch.close();
                     return;
                 }
-                s.security().secureOutbound(ch, listedHost(s, key, address), address, s.connectTimeoutMs(), tlsFailed);
-                link.reportTlsFailuresTo(tlsFailed);
+                s.security().secureOutbound(ch, listedHost(s, key, address), address, s.connectTimeoutMs(),
+                        why -> link.failedBeforeHello(HandshakeFailure.nginxWords(why, key)));
+                link.reportEarlyFailuresTo(earlyFailure);
                 initLink(ch, link);
             }
         };
@@ -345,6 +407,7 @@ public final class SyncCluster implements LinkHost {
     public void linkOnline(PeerLink link) {
         LOG.info(NOTICE, "zone_sync: connected to {} ({} link, node {})", address(link),
                 link.outbound() ? "outbound" : "inbound", Long.toHexString(link.peerNodeId()));
+        roster.linkUp(link);
     }
 
     /** A dial that failed before its channel was active: forget the link it was made with. */
@@ -361,7 +424,8 @@ public final class SyncCluster implements LinkHost {
             fanOut = byPeer.values().toArray(new PeerLink[0]);
         }
         if (wasOnline && !stopping) {
-            LOG.info(NOTICE, "zone_sync: disconnected from {}", address(link));
+            LOG.info(NOTICE, "zone_sync: disconnected from {} ({})", address(link), link.closeReason());
+            roster.linkLost(link);
         }
     }
 
@@ -457,6 +521,9 @@ public final class SyncCluster implements LinkHost {
     /** Closes everything at once. */
     public void stop() {
         stopping = true;
+        if (summaries != null) {
+            summaries.cancel(false);
+        }
         roster.stopAll();
         stopListeners();
         for (PeerLink l : new ArrayList<>(links)) {

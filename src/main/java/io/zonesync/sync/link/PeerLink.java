@@ -9,6 +9,7 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.zonesync.log.ErrnoText;
 import io.zonesync.sync.proto.Abort;
 import io.zonesync.sync.proto.AbortCode;
 import io.zonesync.sync.proto.Digest;
@@ -22,6 +23,7 @@ import io.zonesync.sync.proto.SnapshotBegin;
 import io.zonesync.sync.proto.SnapshotEnd;
 import io.zonesync.sync.proto.SyncRecord;
 import io.zonesync.sync.proto.ZoneSignature;
+import io.zonesync.tls.HandshakeFailure;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.ZoneRecord;
 import java.io.IOException;
@@ -30,10 +32,12 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,12 +85,15 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     private long lastDriftLog = Long.MIN_VALUE;
     private long refusedRecords;
     private long ignoredFrames;
-    /** Where a TLS failure before our HELLO exchange goes (the dialer's retry log); null logs it. */
-    private volatile java.util.function.Consumer<String> tlsFailureReport;
+    /** Where a failure before the peer's HELLO goes: the dialer (outbound) or the cluster's client log (inbound). */
+    private volatile Consumer<String> earlyFailureReport;
+    private boolean earlyFailureReported;
+    /** Why the link closed, for the cluster's "disconnected" line; null while it is open. */
+    private volatile String closeReason;
+    /** This node closed the link (stop, reload, a duplicate): nothing to report about the peer. */
+    private volatile boolean closedHere;
     /** {@link #peerAddress()} once it can no longer change; it is in every log line and fill. */
     private volatile String addressText;
-    /** The close was already explained in the log (the peer's ABORT), so it is not "lost". */
-    private boolean closeExplained;
 
     /** @param digestIntervalMs how often to offer the peer a digest of each zone; 0: never */
     public PeerLink(LinkHost host, boolean outbound, int bufferSize, long intervalMs, long timeoutMs,
@@ -182,16 +189,41 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * With TLS 1.3 a client's handshake completes before the server has checked the client's
-     * certificate, so the server's refusal arrives as an alert on a link that is already up: it is
-     * reported here, where the dialer logs it once rather than on every retry.
+     * Where a failure before the peer's HELLO goes, in nginx's words (e.g. {@code client closed
+     * connection while waiting for HELLO}): for an outbound link the dialer, which says the peer
+     * is down; for an inbound one the cluster, which summarises clients that probe the port. With
+     * TLS 1.3 a client's handshake completes before the server has checked the client's
+     * certificate, so the server's refusal arrives here too, as an alert on a link already up.
      */
-    public void reportTlsFailuresTo(java.util.function.Consumer<String> report) {
-        tlsFailureReport = report;
+    public void reportEarlyFailuresTo(Consumer<String> report) {
+        earlyFailureReport = report;
+    }
+
+    /** A failure before the peer's HELLO (the TLS handshake, say): reported once, where {@link #reportEarlyFailuresTo} said. */
+    public void failedBeforeHello(String why) {
+        if (earlyFailureReported || closedHere) {
+            return;
+        }
+        earlyFailureReported = true;
+        lastError = why;
+        closeReason = why;
+        Consumer<String> report = earlyFailureReport;
+        if (report != null) {
+            report.accept(why);
+        }
+    }
+
+    /** Why the link closed, e.g. {@code connection closed by peer}; null while it is open. */
+    public String closeReason() {
+        return closeReason;
     }
 
     /** Closes at once. */
     public void close() {
+        closedHere = true;
+        if (closeReason == null) {
+            closeReason = "closed by this node";
+        }
         Channel c = channel;
         if (c != null) {
             c.close();
@@ -331,7 +363,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
 
     private void onGoodbye(Goodbye bye) {
         goodbyeReceived = true;
-        LOG.info("zone_sync: {} said goodbye ({})", address(), bye.reason());
+        closeReason = "it said goodbye (" + bye.reason().name().toLowerCase(Locale.ROOT) + ")";
         if (bye.reason() == GoodbyeReason.REMOVED) {
             host.removedByPeer(this);
         }
@@ -347,12 +379,13 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     private void onAbort(Abort abort) {
         String what = AbortCode.describe(abort.code());
         if (abort.code() == AbortCode.SELF_CONNECTION.code() || abort.code() == AbortCode.DUPLICATE_LINK.code()) {
-            LOG.info("zone_sync: {} closed the link: {} {}", address(), what, abort.text());
+            LOG.debug("zone_sync: {} closed the link: {} {}", address(), what, abort.text());
+            closeReason = "it closed the link: " + what;
         } else {
             lastError = "peer aborted: " + what + ": " + abort.text();
+            closeReason = lastError;
             LOG.error("zone_sync: {} aborted the link: {} {}", address(), what, abort.text());
         }
-        closeExplained = true;
         state = LinkState.CLOSING;
         channel.close();
     }
@@ -366,8 +399,14 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent idle) {
             if (idle.state() == IdleState.READER_IDLE) {
-                lastError = "nothing received for zone_sync_timeout";
-                LOG.error("zone_sync: nothing received from {} for zone_sync_timeout, closing the link", address());
+                if (peer == null) {
+                    failedBeforeHello(who() + " timed out (110: Connection timed out) while waiting for HELLO");
+                } else {
+                    lastError = "nothing received for zone_sync_timeout";
+                    closeReason = lastError;
+                    LOG.error("zone_sync: nothing received from {} for zone_sync_timeout, closing the link",
+                            address());
+                }
                 abort(AbortCode.TIMEOUT, "nothing received for zone_sync_timeout");
             } else if (idle.state() == IdleState.WRITER_IDLE && state != LinkState.CLOSED) {
                 ctx.writeAndFlush(Heartbeat.INSTANCE);
@@ -388,21 +427,30 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof ProtocolException pe) {
-            lastError = pe.getMessage();
-            LOG.error("zone_sync: protocol error from {}: {}; link closed", address(), pe.getMessage());
-        } else if (isTls(cause)) {
-            String why = io.zonesync.tls.HandshakeFailure.describe(cause);
-            lastError = "TLS: " + why;
-            java.util.function.Consumer<String> report = tlsFailureReport;
-            if (report != null && state == LinkState.HANDSHAKING) {
-                report.accept(why);
+            if (peer == null) {
+                failedBeforeHello(who() + " sent invalid data (" + pe.getMessage() + ") while waiting for HELLO");
             } else {
+                lastError = pe.getMessage();
+                closeReason = "protocol error";
+                LOG.error("zone_sync: protocol error from {}: {}; link closed", address(), pe.getMessage());
+            }
+        } else if (isTls(cause)) {
+            String why = HandshakeFailure.describe(cause);
+            if (peer == null) {
+                failedBeforeHello(HandshakeFailure.nginxWords(why, outbound ? address() : null));
+            } else {
+                lastError = "TLS: " + why;
+                closeReason = lastError;
                 LOG.error("zone_sync: TLS error on the link to {}: {}; link closed", address(), why);
             }
-            closeExplained = true;
         } else if (cause instanceof IOException) {
-            lastError = cause.getMessage();
-            LOG.info("zone_sync: connection to {} failed: {}", address(), cause.getMessage());
+            String why = "connection failed (" + ErrnoText.ofSocket(cause) + ")";
+            if (peer == null) {
+                failedBeforeHello(why + " while waiting for HELLO");
+            } else {
+                lastError = why;
+                closeReason = why;
+            }
         } else {
             lastError = cause.toString();
             LOG.error("zone_sync: link to {} failed", address(), cause);
@@ -412,7 +460,6 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        boolean wasOnline = state.online() || state == LinkState.CLOSING;
         state = LinkState.CLOSED;
         if (intervalTimer != null) {
             intervalTimer.cancel(false);
@@ -421,11 +468,18 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
             digestTimer.cancel(false);
         }
         outbox.clear();
-        if (wasOnline && !goodbyeReceived && !goodbyeSent && !closeExplained) {
-            LOG.info("zone_sync: link to {} lost", address());
+        if (peer == null) {
+            failedBeforeHello(who() + " closed connection while waiting for HELLO");
+        } else if (closeReason == null) {
+            closeReason = goodbyeSent ? "closed after GOODBYE" : "connection closed by peer";
         }
         host.linkClosed(this);
         ctx.fireChannelInactive();
+    }
+
+    /** The other end as nginx names it: a client of our listener, or the peer we dialled. */
+    private String who() {
+        return outbound ? "peer" : "client";
     }
 
     private static boolean isTls(Throwable cause) {

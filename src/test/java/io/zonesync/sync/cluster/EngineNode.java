@@ -26,6 +26,13 @@ final class EngineNode implements AutoCloseable {
         cluster.setZones(zones);
     }
 
+    /** With the wall clock the engine reads (its logs' durations and summaries go by it). */
+    EngineNode(Transport transport, String streamBody, Clock wall, String... zoneNames) throws Exception {
+        this.zones = java.util.Arrays.stream(zoneNames).map(n -> new MapZone(n, clock)).toList();
+        this.cluster = new SyncCluster(settings(streamBody), id, clock, wall, transport);
+        cluster.setZones(zones);
+    }
+
     EngineNode(Transport transport, String streamBody, List<MapZone> zones, long id) throws Exception {
         this.zones = zones;
         this.cluster = new SyncCluster(settings(streamBody), id, clock, Clock.systemUTC(), transport);

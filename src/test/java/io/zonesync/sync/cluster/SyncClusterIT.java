@@ -106,7 +106,7 @@ class SyncClusterIT {
         EngineNode a = track(new EngineNode(transport, EngineNode.conf(ports.get(0), ports, "")
                 .replace("zone_sync_connect_retry_interval 100ms", "zone_sync_connect_retry_interval 10ms"), "one"))
                 .start();
-        await().until(() -> logs.contains("connecting to 127.0.0.1:" + ports.get(1) + " failed"));
+        await().until(() -> logs.contains("peer 127.0.0.1:" + ports.get(1) + " is down"));
         // about 80 dials in the next 800 ms: each failed one must be forgotten
         await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3))
                 .until(() -> a.cluster.allLinks().size() <= 1);
