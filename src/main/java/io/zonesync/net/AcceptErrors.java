@@ -4,9 +4,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.unix.Errors.NativeIoException;
 import io.zonesync.log.Severity;
+import io.zonesync.log.RepeatedLog;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * logged in nginx's words ({@code accept4() failed (24: Too many open files) while accepting new
  * connection on 127.0.0.1:8080}); when the node is out of file descriptors (EMFILE, ENFILE)
  * accepting pauses for {@link #PAUSE_MS} and then resumes, and the connections already open are
- * served on. A listener that keeps failing logs at most one line per {@link #LOG_INTERVAL_MS}, the
- * next line saying how many were left out. Sits in the server channel's pipeline, ahead of Netty's
+ * served on. A listener that keeps failing the same way logs at most one line per
+ * {@link #LOG_INTERVAL_MS}, the next one saying how often it failed meanwhile ({@link RepeatedLog}). Sits in the server channel's pipeline, ahead of Netty's
  * acceptor, so Netty's own one-second pause and its "reached the tail of the pipeline" warning
  * are not reached.
  */
@@ -32,22 +37,24 @@ public final class AcceptErrors extends ChannelInboundHandlerAdapter {
 
     private final String listening;
     private final String syscall;
-    private final PacedLine line;
+    private final Map<Severity, RepeatedLog> lines = new EnumMap<>(Severity.class);
 
-    private AcceptErrors(String listening, String syscall, LongSupplier nanoTime) {
+    private AcceptErrors(String listening, String syscall, Clock clock) {
         this.listening = listening;
         this.syscall = syscall;
-        this.line = new PacedLine(LOG, LOG_INTERVAL_MS, nanoTime);
+        for (Severity s : List.of(Severity.CRIT, Severity.ALERT, Severity.ERROR)) {
+            lines.put(s, new RepeatedLog(LOG, s, Duration.ofMillis(LOG_INTERVAL_MS), clock));
+        }
     }
 
     /** For a listener at {@code listening} (as the configuration names it) on this transport. */
     public static AcceptErrors on(String listening, Transport transport) {
-        return of(listening, transport.isEpoll(), System::nanoTime);
+        return of(listening, transport.isEpoll(), Clock.systemUTC());
     }
 
-    /** Epoll accepts with accept4(), NIO with accept(); {@code nanoTime} paces the log. */
-    static AcceptErrors of(String listening, boolean epoll, LongSupplier nanoTime) {
-        return new AcceptErrors(listening, epoll ? "accept4()" : "accept()", nanoTime);
+    /** Epoll accepts with accept4(), NIO with accept(); {@code clock} paces the log. */
+    static AcceptErrors of(String listening, boolean epoll, Clock clock) {
+        return new AcceptErrors(listening, epoll ? "accept4()" : "accept()", clock);
     }
 
     @Override
@@ -59,8 +66,8 @@ public final class AcceptErrors extends ChannelInboundHandlerAdapter {
         int errno = errno(io);
         boolean outOfFiles = errno == EMFILE || errno == ENFILE;
         Severity level = outOfFiles ? Severity.CRIT : errno == ECONNABORTED ? Severity.ERROR : Severity.ALERT;
-        line.write(level, syscall + " failed (" + reason(errno, io) + ") while accepting new connection on "
-                + listening);
+        String reason = reason(errno, io);
+        lines.get(level).log(reason, syscall + " failed (" + reason + ") while accepting new connection on " + listening);
         if (outOfFiles && ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(false);
             ctx.executor().schedule(() -> {

@@ -1,9 +1,11 @@
 package io.zonesync.net;
 
 import io.netty.channel.Channel;
+import io.zonesync.log.RepeatedLog;
 import io.zonesync.log.Severity;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,23 +26,23 @@ public final class ConnectionLimit {
     public static final long LOG_INTERVAL_MS = 5000;
 
     private final AtomicInteger open = new AtomicInteger();
-    private final PacedLine notEnough;
+    private final RepeatedLog notEnough;
     private volatile int limit;
     private volatile int reserve;
 
-    private ConnectionLimit(int limit, LongSupplier nanoTime) {
+    private ConnectionLimit(int limit, Clock clock) {
         this.limit = limit;
-        this.notEnough = new PacedLine(LOG, LOG_INTERVAL_MS, nanoTime);
+        this.notEnough = new RepeatedLog(LOG, Severity.ALERT, Duration.ofMillis(LOG_INTERVAL_MS), clock);
     }
 
     /** {@code worker_connections} connections, none kept back until {@link #configure} says so. */
     public static ConnectionLimit of(int workerConnections) {
-        return of(workerConnections, System::nanoTime);
+        return of(workerConnections, Clock.systemUTC());
     }
 
     /** As {@link #of(int)}, with the clock that paces the alert. */
-    static ConnectionLimit of(int workerConnections, LongSupplier nanoTime) {
-        return new ConnectionLimit(workerConnections, nanoTime);
+    static ConnectionLimit of(int workerConnections, Clock clock) {
+        return new ConnectionLimit(workerConnections, clock);
     }
 
     /** No limit: a part run on its own, outside a node (tests, tools). */
@@ -119,7 +121,7 @@ public final class ConnectionLimit {
         while (true) {
             int now = open.get();
             if (now >= allowed) {
-                notEnough.write(Severity.ALERT, max + " worker_connections are not enough"
+                notEnough.log("not enough", max + " worker_connections are not enough"
                         + (keepBack > 0 ? " (" + keepBack + " of them kept for zone_sync links)" : ""));
                 return false;
             }

@@ -1,5 +1,6 @@
 package io.zonesync.keyval;
 
+import io.zonesync.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonesync.zone.ZoneRecord;

@@ -2,7 +2,7 @@ package io.zonesync.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zonesync.keyval.MutableClock;
+import io.zonesync.testing.MutableClock;
 import io.zonesync.testing.LogCapture;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;

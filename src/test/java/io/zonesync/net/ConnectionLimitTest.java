@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.zonesync.testing.LogCapture;
+import io.zonesync.testing.MutableClock;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class ConnectionLimitTest {
-    private final AtomicLong nanos = new AtomicLong();
+    private final MutableClock clock = new MutableClock(1_000_000L);
 
     @Test
     void clientsStopShortOfTheReserveWhichSyncLinksMayUse() {
-        ConnectionLimit limit = ConnectionLimit.of(16, nanos::get);
+        ConnectionLimit limit = ConnectionLimit.of(16, clock);
         limit.configure(16, true);
         assertThat(ConnectionLimit.reserveFor(16)).isEqualTo(2);
         limit.listening(new EmbeddedChannel());
@@ -28,7 +28,7 @@ class ConnectionLimitTest {
         assertThat(limit.admitSync(new EmbeddedChannel())).isTrue();
         assertThat(limit.admitSync(new EmbeddedChannel())).isTrue();
         try (LogCapture log = new LogCapture()) {
-            nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(ConnectionLimit.LOG_INTERVAL_MS));
+            clock.advance(ConnectionLimit.LOG_INTERVAL_MS);
             assertThat(limit.admitSync(new EmbeddedChannel())).as("a link past 16").isFalse();
             assertThat(log.lines()).containsExactly("alert 16 worker_connections are not enough");
         }
@@ -37,7 +37,7 @@ class ConnectionLimitTest {
 
     @Test
     void aClosedConnectionGivesItsSlotBack() {
-        ConnectionLimit limit = ConnectionLimit.of(2, nanos::get);
+        ConnectionLimit limit = ConnectionLimit.of(2, clock);
         EmbeddedChannel first = new EmbeddedChannel();
         assertThat(limit.admitClient(first)).isTrue();
         assertThat(limit.admitClient(new EmbeddedChannel())).isTrue();
@@ -49,7 +49,7 @@ class ConnectionLimitTest {
 
     @Test
     void aDialledSlotIsGivenBackWhenTheConnectFailsAndKeptWhileTheConnectionLives() {
-        ConnectionLimit limit = ConnectionLimit.of(1, nanos::get);
+        ConnectionLimit limit = ConnectionLimit.of(1, clock);
         assertThat(limit.takeClientSlot()).isTrue();
         assertThat(limit.takeClientSlot()).isFalse();
         limit.release();
@@ -63,16 +63,16 @@ class ConnectionLimitTest {
 
     @Test
     void theAlertIsWrittenOncePerIntervalAndCountsWhatItLeftOut() {
-        ConnectionLimit limit = ConnectionLimit.of(1, nanos::get);
+        ConnectionLimit limit = ConnectionLimit.of(1, clock);
         assertThat(limit.admitClient(new EmbeddedChannel())).isTrue();
         try (LogCapture log = new LogCapture()) {
             for (int i = 0; i < 5; i++) {
                 assertThat(limit.admitClient(new EmbeddedChannel())).isFalse();
             }
-            nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(ConnectionLimit.LOG_INTERVAL_MS));
+            clock.advance(ConnectionLimit.LOG_INTERVAL_MS);
             assertThat(limit.admitClient(new EmbeddedChannel())).isFalse();
             assertThat(log.lines()).containsExactly("alert 1 worker_connections are not enough",
-                    "alert 1 worker_connections are not enough (4 more since the last report)");
+                    "alert 1 worker_connections are not enough (repeated 5 times in the last 5s)");
         }
     }
 }

@@ -11,7 +11,7 @@ import io.zonesync.http.upstream.ServerSpec;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.upstream.UpstreamSpec;
 import io.zonesync.keyval.KeyvalZone;
-import io.zonesync.keyval.MutableClock;
+import io.zonesync.testing.MutableClock;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;

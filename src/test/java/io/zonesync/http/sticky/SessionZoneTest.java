@@ -2,7 +2,7 @@ package io.zonesync.http.sticky;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zonesync.keyval.MutableClock;
+import io.zonesync.testing.MutableClock;
 import io.zonesync.keyval.TestStamps;
 import io.zonesync.zone.ZoneRecord;
 import java.util.ArrayList;

@@ -8,7 +8,7 @@ import io.zonesync.config.ConfigParser;
 import io.zonesync.config.Context;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.Scope;
-import io.zonesync.keyval.MutableClock;
+import io.zonesync.testing.MutableClock;
 import io.zonesync.net.Transport;
 import io.zonesync.stream.StreamCoreModule;
 import io.zonesync.stream.StreamServerConf;

@@ -3,7 +3,7 @@ package io.zonesync.sync.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.zonesync.keyval.MutableClock;
+import io.zonesync.testing.MutableClock;
 import io.zonesync.net.Transport;
 import io.zonesync.testing.FreePorts;
 import io.zonesync.testing.LogCapture;

@@ -1,4 +1,4 @@
-package io.zonesync.keyval;
+package io.zonesync.testing;
 
 import java.time.Clock;
 import java.time.Instant;
