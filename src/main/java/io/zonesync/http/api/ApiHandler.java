@@ -20,7 +20,9 @@ import java.util.Objects;
 /**
  * The NGINX Plus API ({@code location /api { api [write=on]; }}) as a pure function of the request
  * and the node's {@link ApiState}: versions 1 to 9, {@code /N/}, {@code /N/nginx},
- * {@code /N/http/keyvals[/zone]}, {@code /N/http/limit_reqs[/zone]} (6+), {@code /N/stream/keyvals[/zone]} and {@code /N/stream/zone_sync/}.
+ * {@code /N/http/keyvals[/zone]}, {@code /N/http/limit_reqs[/zone]} (6+), {@code /N/http/upstreams[/name]},
+ * {@code /N/stream/keyvals[/zone]} and {@code /N/stream/zone_sync/[nodes]}; {@code /} lists the versions
+ * and {@code /openapi.yaml} is the API's own description ({@link OpenApiDocument}).
  *
  * <p>Checks in order: version ({@code UnknownVersion}), write methods without {@code write=on}
  * ({@code MethodDisabled}), path ({@code PathNotFound}, {@code KeyvalNotFound}), method
@@ -66,6 +68,10 @@ public final class ApiHandler {
             if (segments.isEmpty()) {
                 requireRead(request);
                 return ok(versions());
+            }
+            if (segments.size() == 1 && segments.get(0).equals(OpenApiDocument.NAME)) {
+                requireRead(request);
+                return OpenApiDocument.response();
             }
             version = version(segments.get(0));
             if (version == 0) {

@@ -9,6 +9,7 @@ import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.keyval.MutableClock;
 import io.zonesync.keyval.TestStamps;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -113,6 +114,18 @@ class ApiHandlerTest {
         assertThat(text(get("/9/stream/"))).isEqualTo("[\"keyvals\",\"zone_sync\"]");
         assertThat(text(get("/2/stream/"))).isEqualTo("[\"keyvals\"]");
         assertThat(json(get("/9/stream/zone_sync/")).path("status").path("nodes_online").asInt()).isZero();
+    }
+
+    @Test
+    void theOpenApiDocumentIsServedAsTheRepositoryHoldsIt() throws Exception {
+        ApiResponse r = get("/openapi.yaml");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.headers()).containsEntry("Content-Type", "application/yaml");
+        assertThat(r.body()).isEqualTo(Files.readAllBytes(ApiSpec.FILE));
+        assertThat(call("HEAD", "/openapi.yaml", null, null, false).status()).isEqualTo(200);
+        assertError(write("POST", "/openapi.yaml", "{}"), 405, "MethodNotSupported", "method not supported");
+        assertError(call("PUT", "/openapi.yaml", null, "{}", false), 405, "MethodDisabled", "method disabled");
+        assertError(get("/9/openapi.yaml"), 404, "PathNotFound", "path not found");
     }
 
     @Test
