@@ -16,7 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Every endpoint and every error path; every response is validated against the spec. */
+/** Every endpoint and every error path; every response is validated against doc/api/openapi.yaml. */
 class ApiHandlerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long T0 = 1_700_000_000_000L;
@@ -126,6 +126,19 @@ class ApiHandlerTest {
         assertError(write("POST", "/openapi.yaml", "{}"), 405, "MethodNotSupported", "method not supported");
         assertError(call("PUT", "/openapi.yaml", null, "{}", false), 405, "MethodDisabled", "method disabled");
         assertError(get("/9/openapi.yaml"), 404, "PathNotFound", "path not found");
+    }
+
+    @Test
+    void everyPathTheDocumentListsIsServed() throws Exception {
+        zoneSync = Map.of("zones", Map.of(), "status", Map.of("bytes_in", 0, "msgs_in", 0, "msgs_out", 0,
+                "bytes_out", 0, "nodes_online", 0));
+        assertThat(ApiSpec.paths()).contains("/", "/{version}/http/keyvals/{httpKeyvalZoneName}");
+        for (String documented : ApiSpec.paths()) {
+            String path = documented.replace("{version}", "9").replaceAll("\\{[^}]+}", "nope");
+            ApiResponse r = get(path);
+            String code = r.status() == 200 ? "" : json(r).path("error").path("code").asText();
+            assertThat(code).as(path).isNotIn("PathNotFound", "UnknownVersion");
+        }
     }
 
     @Test

@@ -49,6 +49,11 @@ final class ApiSpec {
     private ApiSpec() {
     }
 
+    /** The paths the document lists, as written there ({@code /{version}/nginx}). */
+    static Set<String> paths() {
+        return API.getPaths().keySet();
+    }
+
     private static OpenAPI parse() {
         if (!Files.isRegularFile(FILE)) {
             throw new IllegalStateException("the API's OpenAPI document " + FILE + " is missing");
@@ -80,9 +85,9 @@ final class ApiSpec {
         Request.Method httpMethod = method("HEAD".equals(method) ? "GET" : method);
         ValidationReport report = httpMethod == null ? null
                 : INTERACTIONS.validateResponse(apiPath, httpMethod, toSimple(response));
-        boolean listed = report != null && report.getMessages().stream().noneMatch(m -> m.getKey().endsWith("path.missing")
-                || m.getKey().endsWith("operation.notAllowed")
-                || response.status() == 500 && m.getKey().endsWith("status.unknown"));
+        boolean listed = report != null && report.getMessages().stream().noneMatch(m ->
+                m.getKey().endsWith("path.missing") || m.getKey().endsWith("operation.notAllowed")
+                        || response.status() == 500 && m.getKey().endsWith("status.unknown"));
         if (!listed) {
             if (response.status() < 400) {
                 throw new AssertionError("no operation in " + FILE + " for " + method + " " + path + " answering "

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@code /N/http/upstreams}: shapes validated against the spec, counters, failures, reset, errors. */
+/** {@code /N/http/upstreams}: shapes validated against doc/api/openapi.yaml, counters, failures, reset, errors. */
 class UpstreamApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final MutableClock clock = new MutableClock(1_700_000_000_000L);
