@@ -39,6 +39,8 @@ public final class ApiHandler {
     public static final int DEFAULT_MAX_BODY = 16 * 1024;
     static final String HREF = "https://nginx.org/en/docs/http/ngx_http_api_module.html";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Read when the class loads, so that a build without the document fails at start, not per request. */
+    private static final ApiResponse DOCUMENT = OpenApiDocument.response();
     private static final DateTimeFormatter ISO_MILLIS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -71,7 +73,7 @@ public final class ApiHandler {
             }
             if (segments.size() == 1 && segments.get(0).equals(OpenApiDocument.NAME)) {
                 requireRead(request);
-                return OpenApiDocument.response();
+                return DOCUMENT;
             }
             version = version(segments.get(0));
             if (version == 0) {
