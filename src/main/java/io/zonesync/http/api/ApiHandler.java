@@ -20,12 +20,14 @@ import java.util.Objects;
 /**
  * The NGINX Plus API ({@code location /api { api [write=on]; }}) as a pure function of the request
  * and the node's {@link ApiState}: versions 1 to 9, {@code /N/}, {@code /N/nginx},
- * {@code /N/http/keyvals[/zone]}, {@code /N/http/limit_reqs[/zone]} (6+), {@code /N/stream/keyvals[/zone]} and {@code /N/stream/zone_sync/}.
+ * {@code /N/http/keyvals[/zone]}, {@code /N/http/limit_reqs[/zone]} (6+), {@code /N/http/upstreams[/name]},
+ * {@code /N/stream/keyvals[/zone]} and {@code /N/stream/zone_sync/[nodes]}; {@code /} lists the versions
+ * and {@code /openapi.yaml} is the API's own description ({@link OpenApiDocument}).
  *
  * <p>Checks in order: version ({@code UnknownVersion}), write methods without {@code write=on}
  * ({@code MethodDisabled}), path ({@code PathNotFound}, {@code KeyvalNotFound}), method
  * ({@code MethodNotSupported}), body size (413), then the endpoint. Errors use nginx's envelope,
- * with {@code path} and {@code method} (empty) added in versions 1 to 3. Codes beyond the spec's:
+ * with {@code path} and {@code method} (empty) added in versions 1 to 3. Codes beyond NGINX Plus's:
  * {@code KeyvalZoneFull} (413, the pair does not fit the zone's size), {@code RequestEntityTooLarge}
  * (413, body over the limit), {@code MethodNotSupported} (405) and {@code StateFileError} (500,
  * the change could not be saved). Nothing a client sends makes {@link #handle} throw.
@@ -37,6 +39,8 @@ public final class ApiHandler {
     public static final int DEFAULT_MAX_BODY = 16 * 1024;
     static final String HREF = "https://nginx.org/en/docs/http/ngx_http_api_module.html";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Read when the class loads, so that a build without the document fails at start, not per request. */
+    private static final ApiResponse DOCUMENT = OpenApiDocument.response();
     private static final DateTimeFormatter ISO_MILLIS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -66,6 +70,10 @@ public final class ApiHandler {
             if (segments.isEmpty()) {
                 requireRead(request);
                 return ok(versions());
+            }
+            if (segments.size() == 1 && segments.get(0).equals(OpenApiDocument.NAME)) {
+                requireRead(request);
+                return DOCUMENT;
             }
             version = version(segments.get(0));
             if (version == 0) {

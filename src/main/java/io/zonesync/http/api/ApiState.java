@@ -25,9 +25,9 @@ public interface ApiState {
     }
 
     /**
-     * The body of {@code GET /N/stream/zone_sync/} (any value Jackson can serialise, shaped as the
-     * spec's NginxStreamZoneSync), or null when zone_sync is not configured; the API then answers
-     * 404 PathNotFound, which clients take for "not configured".
+     * The body of {@code GET /N/stream/zone_sync/} (any value Jackson can serialise, shaped as
+     * NginxStreamZoneSync in doc/api/openapi.yaml), or null when zone_sync is not configured; the
+     * API then answers 404 PathNotFound, which clients take for "not configured".
      */
     default Object streamZoneSync() {
         return null;

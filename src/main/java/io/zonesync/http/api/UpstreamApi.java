@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * {@code /N/http/upstreams[/name]}: the status of upstream groups that have a {@code zone}, shaped
- * as the spec's NginxHTTPUpstream; DELETE on one group resets its statistics. Changing servers
- * ({@code /servers}) is not offered. Per-status {@code codes} are counted but not shown (see {@link #peer}).
+ * as NGINX Plus's (NginxHTTPUpstream in doc/api/openapi.yaml); DELETE on one group resets its
+ * statistics. Changing servers ({@code /servers}) is not offered.
  */
 final class UpstreamApi {
     private static final DateTimeFormatter ISO_MILLIS =
@@ -70,8 +70,9 @@ final class UpstreamApi {
             responses.put((i + 1) + "xx", p.responsesByClass()[i]);
             total += p.responsesByClass()[i];
         }
-        // "codes" (per status) is left out: the spec declares it with one fixed property, "codeNumber",
-        // so a validator holding to the spec rejects real status keys
+        Map<String, Long> codes = new LinkedHashMap<>();
+        p.codes().forEach((status, count) -> codes.put(Integer.toString(status), count));
+        responses.put("codes", codes);
         responses.put("total", total);
         m.put("responses", responses);
         m.put("sent", p.sent());

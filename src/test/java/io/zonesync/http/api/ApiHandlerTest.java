@@ -9,13 +9,14 @@ import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.testing.MutableClock;
 import io.zonesync.keyval.TestStamps;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Every endpoint and every error path; every response is validated against the spec. */
+/** Every endpoint and every error path; every response is validated against doc/api/openapi.yaml. */
 class ApiHandlerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long T0 = 1_700_000_000_000L;
@@ -113,6 +114,31 @@ class ApiHandlerTest {
         assertThat(text(get("/9/stream/"))).isEqualTo("[\"keyvals\",\"zone_sync\"]");
         assertThat(text(get("/2/stream/"))).isEqualTo("[\"keyvals\"]");
         assertThat(json(get("/9/stream/zone_sync/")).path("status").path("nodes_online").asInt()).isZero();
+    }
+
+    @Test
+    void theOpenApiDocumentIsServedAsTheRepositoryHoldsIt() throws Exception {
+        ApiResponse r = get("/openapi.yaml");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.headers()).containsEntry("Content-Type", "application/yaml");
+        assertThat(r.body()).isEqualTo(Files.readAllBytes(ApiSpec.FILE));
+        assertThat(call("HEAD", "/openapi.yaml", null, null, false).status()).isEqualTo(200);
+        assertError(write("POST", "/openapi.yaml", "{}"), 405, "MethodNotSupported", "method not supported");
+        assertError(call("PUT", "/openapi.yaml", null, "{}", false), 405, "MethodDisabled", "method disabled");
+        assertError(get("/9/openapi.yaml"), 404, "PathNotFound", "path not found");
+    }
+
+    @Test
+    void everyPathTheDocumentListsIsServed() throws Exception {
+        zoneSync = Map.of("zones", Map.of(), "status", Map.of("bytes_in", 0, "msgs_in", 0, "msgs_out", 0,
+                "bytes_out", 0, "nodes_online", 0));
+        assertThat(ApiSpec.paths()).contains("/", "/{version}/http/keyvals/{httpKeyvalZoneName}");
+        for (String documented : ApiSpec.paths()) {
+            String path = documented.replace("{version}", "9").replaceAll("\\{[^}]+}", "nope");
+            ApiResponse r = get(path);
+            String code = r.status() == 200 ? "" : json(r).path("error").path("code").asText();
+            assertThat(code).as(path).isNotIn("PathNotFound", "UnknownVersion");
+        }
     }
 
     @Test

@@ -17,7 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** {@code /N/http/limit_reqs[/zone]}: every response validated against the NGINX Plus API spec. */
+/** {@code /N/http/limit_reqs[/zone]}: every response validated against doc/api/openapi.yaml. */
 class LimitReqApiTest {
     private final Map<String, LimitReqZone> zones = new LinkedHashMap<>();
     private long now = 1_000_000;

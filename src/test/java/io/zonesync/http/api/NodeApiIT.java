@@ -8,6 +8,7 @@ import io.zonesync.testing.Http;
 import io.zonesync.testing.InJvmNode;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The API through a real node's HTTP stack, every answer checked against the NGINX Plus spec,
- * including {@code /stream/zone_sync} of a two-node cluster.
+ * The API through a real node's HTTP stack, every answer checked against the API's OpenAPI
+ * document, including {@code /stream/zone_sync} of a two-node cluster and the document itself.
  */
 class NodeApiIT {
     @TempDir
@@ -61,7 +62,7 @@ class NodeApiIT {
 
     private static HttpResponse<String> checked(Http http, String method, String uri, String body) {
         HttpResponse<String> r = http.send(method, uri, body);
-        String apiPath = uri.replaceFirst("^(/ro)?/api", "").replaceFirst("\\?.*$", "");
+        String apiPath = uri.replaceFirst("^(/ro|/bulk)?/api", "").replaceFirst("\\?.*$", "");
         Map<String, String> headers = r.headers().firstValue("content-type").map(t -> Map.of("Content-Type", t))
                 .orElse(Map.of());
         ApiSpec.check(method, apiPath, new ApiResponse(r.statusCode(), headers, r.body().getBytes(StandardCharsets.UTF_8)));
@@ -86,7 +87,20 @@ class NodeApiIT {
         assertThat(status).contains("\"nodes_online\":1").contains("\"records_total\":1");
         assertThat(status).doesNotContain("nets").as("zones without sync are not listed");
         assertThat(checked(a, "GET", "/api/9/stream/", null).body()).contains("zone_sync");
-        assertThat(a.get("/api/9/stream/zone_sync/nodes").body()).contains("\"state\":\"live\"");
+        assertThat(checked(a, "GET", "/api/9/stream/zone_sync/nodes", null).body()).contains("\"state\":\"live\"");
+    }
+
+    @Test
+    void everyApiLocationServesTheOpenApiDocumentAsTheRepositoryHoldsIt() throws Exception {
+        nodes.add(InJvmNode.start(dir, config(FreePorts.take(), List.of())));
+        Http http = nodes.get(0).http();
+        byte[] file = Files.readAllBytes(ApiSpec.FILE);
+        for (String location : List.of("/api", "/ro/api")) {
+            HttpResponse<String> r = checked(http, "GET", location + "/openapi.yaml", null);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("content-type")).hasValue("application/yaml");
+            assertThat(r.body().getBytes(StandardCharsets.UTF_8)).isEqualTo(file);
+        }
     }
 
     @Test

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@code /N/http/upstreams}: shapes validated against the spec, counters, failures, reset, errors. */
+/** {@code /N/http/upstreams}: shapes validated against doc/api/openapi.yaml, counters, failures, reset, errors. */
 class UpstreamApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final MutableClock clock = new MutableClock(1_700_000_000_000L);
@@ -83,6 +83,7 @@ class UpstreamApiTest {
         assertThat(p0.path("server").asText()).isEqualTo("10.0.0.1:80");
         assertThat(p0.path("requests").asLong()).isEqualTo(1);
         assertThat(p0.path("responses").path("2xx").asLong()).isEqualTo(1);
+        assertThat(p0.path("responses").path("codes").toString()).isEqualTo("{\"200\":1}");
         assertThat(p0.path("sent").asLong()).isEqualTo(120);
         assertThat(p0.path("received").asLong()).isEqualTo(3400);
         assertThat(p0.path("selected").asText()).isEqualTo("2023-11-14T22:13:20.000Z");
