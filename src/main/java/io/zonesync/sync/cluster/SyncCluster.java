@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollSocketChannelConfig;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.zonesync.net.AcceptErrors;
 import io.zonesync.net.ConnectionLimit;
@@ -16,6 +17,7 @@ import io.zonesync.net.AddressText;
 import io.zonesync.net.Transport;
 import io.zonesync.stream.StreamListen;
 import io.zonesync.sync.link.LinkHost;
+import io.zonesync.sync.link.LinkSettings;
 import io.zonesync.sync.link.LinkState;
 import io.zonesync.sync.link.PeerLink;
 import io.zonesync.sync.link.ZoneDigests;
@@ -232,8 +234,8 @@ public final class SyncCluster implements LinkHost {
 
     PeerLink newLink(boolean outbound) {
         ZoneSyncSettings s = settings;
-        PeerLink link = new PeerLink(this, outbound, s.bufferSize(), s.intervalMs(), s.timeoutMs(),
-                s.digestIntervalMs());
+        PeerLink link = new PeerLink(this, outbound, new LinkSettings(s.bufferSize(), s.intervalMs(), s.timeoutMs(),
+                s.connectTimeoutMs(), s.digestIntervalMs()));
         links.add(link);
         return link;
     }
@@ -274,6 +276,11 @@ public final class SyncCluster implements LinkHost {
     /** Idle detection (heartbeats and zone_sync_timeout), the frame codec, the link itself. */
     private void initLink(Channel ch, PeerLink link) {
         ZoneSyncSettings s = settings;
+        if (ch.config() instanceof EpollSocketChannelConfig tcp) {
+            // The kernel keeps at most the water mark unsent, the rest waits here where
+            // records_pending and the stall check see it (doc/protocol.md 11.3).
+            tcp.setTcpNotSentLowAt(waterMark().high());
+        }
         ch.pipeline().addLast(PeerLink.IDLE_HANDLER, new IdleStateHandler(s.timeoutMs(),
                 Math.max(1, s.timeoutMs() / 3), 0, TimeUnit.MILLISECONDS));
         ch.pipeline().addLast("decoder", new FrameDecoder(s.recvBufferSize()));

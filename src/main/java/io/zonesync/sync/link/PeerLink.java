@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -58,6 +59,8 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
      * would make two nodes that agree look different (doc/protocol.md 11.5).
      */
     static final long DIGEST_GRACE_MS = 5000;
+    /** How long a last frame (ABORT, GOODBYE) may take to go out before the socket is closed anyway. */
+    static final long CLOSE_LINGER_MS = 1000;
     /** The name of the idle-state handler in the pipeline, replaced once the peer's timeout is known. */
     public static final String IDLE_HANDLER = "idle";
 
@@ -66,6 +69,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     private final int bufferSize;
     private final long intervalMs;
     private final long timeoutMs;
+    private final long helloTimeoutMs;
     private final long digestIntervalMs;
     private final AtomicBoolean fillScheduled = new AtomicBoolean();
     private final LinkOutbox outbox;
@@ -82,6 +86,11 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     private GoodbyeReason goodbyeReason = GoodbyeReason.SHUTDOWN;
     private ScheduledFuture<?> intervalTimer;
     private ScheduledFuture<?> digestTimer;
+    private ScheduledFuture<?> helloTimer;
+    /** Write progress as last seen (doc/protocol.md 10.1): when, and what the outbound buffer held. */
+    private long lastWriteProgress;
+    private int lastWriteHead;
+    private long lastWriteHeadProgress;
     private long lastDriftLog = Long.MIN_VALUE;
     private long refusedRecords;
     private long ignoredFrames;
@@ -95,15 +104,14 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     /** {@link #peerAddress()} once it can no longer change; it is in every log line and fill. */
     private volatile String addressText;
 
-    /** @param digestIntervalMs how often to offer the peer a digest of each zone; 0: never */
-    public PeerLink(LinkHost host, boolean outbound, int bufferSize, long intervalMs, long timeoutMs,
-            long digestIntervalMs) {
+    public PeerLink(LinkHost host, boolean outbound, LinkSettings settings) {
         this.host = host;
         this.outbound = outbound;
-        this.bufferSize = bufferSize;
-        this.intervalMs = intervalMs;
-        this.timeoutMs = timeoutMs;
-        this.digestIntervalMs = digestIntervalMs;
+        this.bufferSize = settings.bufferSize();
+        this.intervalMs = settings.intervalMs();
+        this.timeoutMs = settings.timeoutMs();
+        this.helloTimeoutMs = settings.helloTimeoutMs();
+        this.digestIntervalMs = settings.digestIntervalMs();
         this.createdAt = host.nowMillis();
         this.outbox = new LinkOutbox(host);
     }
@@ -236,6 +244,12 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         ctx.writeAndFlush(host.localHello());
+        helloTimer = ctx.executor().schedule(() -> {
+            if (peer == null && state == LinkState.HANDSHAKING) {
+                failedBeforeHello(who() + " timed out (110: Connection timed out) while waiting for HELLO");
+                abort(AbortCode.TIMEOUT, "no HELLO within zone_sync_connect_timeout");
+            }
+        }, helloTimeoutMs, TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
     }
 
@@ -263,6 +277,9 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
 
     private void onHello(ChannelHandlerContext ctx, Hello hello) {
         peer = hello;
+        if (helloTimer != null) {
+            helloTimer.cancel(false);
+        }
         long skew = hello.wallClockMillis() - host.nowMillis();
         if (Math.abs(skew) > DRIFT_BOUND_MS) {
             LOG.warn("zone_sync: the clock of {} differs from ours by {} ms, more than the bound of {} ms:"
@@ -280,7 +297,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
             case REMOVED -> {
                 state = LinkState.CLOSING;
                 goodbyeSent = true;
-                channel.writeAndFlush(new Goodbye(GoodbyeReason.REMOVED)).addListener(ChannelFutureListener.CLOSE);
+                sendAndClose(new Goodbye(GoodbyeReason.REMOVED));
                 return;
             }
             case ACCEPT -> {
@@ -317,7 +334,8 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         outbox.takeSnapshots();
         onlineSince = host.nowMillis();
         host.linkOnline(this);
-        intervalTimer = ctx.executor().scheduleAtFixedRate(this::fill, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+        lastWriteProgress = host.nowMillis();
+        intervalTimer = ctx.executor().scheduleAtFixedRate(this::tick, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
         fill();
     }
 
@@ -370,7 +388,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         state = LinkState.CLOSING;
         if (!goodbyeSent) {
             goodbyeSent = true;
-            channel.writeAndFlush(new Goodbye(GoodbyeReason.SHUTDOWN)).addListener(ChannelFutureListener.CLOSE);
+            sendAndClose(new Goodbye(GoodbyeReason.SHUTDOWN));
         } else {
             channel.close();
         }
@@ -392,7 +410,20 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
 
     private void abort(AbortCode code, String text) {
         state = LinkState.CLOSING;
-        channel.writeAndFlush(Abort.of(code, text)).addListener(ChannelFutureListener.CLOSE);
+        sendAndClose(Abort.of(code, text));
+    }
+
+    /**
+     * Sends a last frame and closes the socket once it has gone out, or after
+     * {@link #CLOSE_LINGER_MS} if the socket takes nothing (a peer that does not read): a link
+     * being closed must not stay half open, refusing the peer's next link as a duplicate.
+     */
+    private void sendAndClose(Object last) {
+        Channel c = channel;
+        c.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+        c.eventLoop().schedule(() -> {
+            c.close();
+        }, CLOSE_LINGER_MS, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -467,6 +498,9 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         if (digestTimer != null) {
             digestTimer.cancel(false);
         }
+        if (helloTimer != null) {
+            helloTimer.cancel(false);
+        }
         outbox.clear();
         if (peer == null) {
             failedBeforeHello(who() + " closed connection while waiting for HELLO");
@@ -508,6 +542,33 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
      * node's snapshots are complete the link is LIVE, and when a QUIT or reload has nothing left to
      * send, GOODBYE goes out. Runs on the event loop.
      */
+    /**
+     * Every {@code zone_sync_interval}: a link whose socket has taken nothing for
+     * {@code zone_sync_timeout} while bytes wait (a peer that heartbeats but never reads) is
+     * closed like one that sends nothing; otherwise whatever is pending goes out.
+     */
+    private void tick() {
+        ChannelOutboundBuffer buf = channel.unsafe().outboundBuffer();
+        long now = host.nowMillis();
+        long waiting = buf == null ? 0 : buf.totalPendingWriteBytes();
+        int head = buf == null ? 0 : System.identityHashCode(buf.current());
+        long headProgress = buf == null ? 0 : buf.currentProgress();
+        if (waiting == 0 || head != lastWriteHead || headProgress != lastWriteHeadProgress) {
+            lastWriteProgress = now;
+        }
+        lastWriteHead = head;
+        lastWriteHeadProgress = headProgress;
+        if (waiting > 0 && now - lastWriteProgress >= timeoutMs && state.online()) {
+            lastError = "nothing could be sent for zone_sync_timeout";
+            closeReason = lastError;
+            LOG.error("zone_sync: {} has taken nothing for zone_sync_timeout ({} bytes waiting), closing the link",
+                    address(), waiting);
+            abort(AbortCode.TIMEOUT, "nothing could be sent for zone_sync_timeout");
+            return;
+        }
+        fill();
+    }
+
     void fill() {
         if (!state.online() || channel == null) {
             return;
