@@ -267,7 +267,8 @@ final class KeyvalStore {
         }
     }
 
-    private static long utf8Length(String s) {
+    /** Bytes of {@code s} in UTF-8, without encoding it. */
+    static long utf8Length(String s) {
         long n = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -71,6 +71,7 @@ public final class KeyvalZone {
     private final KeyvalStore store;
     private final List<KeyvalListener> listeners = new CopyOnWriteArrayList<>();
     private volatile KeyvalStateFile stateFile;
+    private volatile long syncRecordLimit;
 
     public KeyvalZone(String name, long sizeBytes, KeyvalType type, long timeoutMs, boolean sync, Clock clock,
             StampSource stamps) {
@@ -115,6 +116,15 @@ public final class KeyvalZone {
     /** How long a tombstone lives at least: the zone timeout, or {@link #DEFAULT_TOMBSTONE_TTL_MS} without one. */
     public long tombstoneTtlMs() {
         return timeoutMs > 0 ? timeoutMs : DEFAULT_TOMBSTONE_TTL_MS;
+    }
+
+    /**
+     * Sets the most UTF-8 bytes key and value together may take so that one sync record carries
+     * them (0: no limit). Only a {@code sync} zone enforces it; the node sets it from
+     * {@code zone_sync_buffers} at start and at every reload. Pairs already stored are kept.
+     */
+    public void syncRecordLimit(long keyValueBytes) {
+        this.syncRecordLimit = keyValueBytes;
     }
 
     /** Bytes of the budget in use, tombstones and not yet swept pairs included. */
@@ -199,6 +209,7 @@ public final class KeyvalZone {
         Map<String, KeyvalWrite> byKey = new LinkedHashMap<>();
         for (KeyvalWrite w : writes) {
             checkWrite(w.key(), w.expireMs());
+            checkSyncable(w.key(), w.value());
             byKey.put(w.key(), w);
         }
         lock.writeLock().lock();
@@ -231,6 +242,7 @@ public final class KeyvalZone {
     /** Sets a pair whether or not it exists (variable assignment, tests). */
     public void set(KeyvalWrite write) throws KeyvalException {
         checkWrite(write.key(), write.expireMs());
+        checkSyncable(write.key(), write.value());
         lock.writeLock().lock();
         try {
             long now = clock.millis();
@@ -254,6 +266,9 @@ public final class KeyvalZone {
      */
     public void update(String key, String value, long expireMs) throws KeyvalException {
         checkWrite(key, expireMs);
+        if (value != null) {
+            checkSyncable(key, value);
+        }
         lock.writeLock().lock();
         try {
             long now = clock.millis();
@@ -577,6 +592,19 @@ public final class KeyvalZone {
         if (expireMs > 0 && timeoutMs == 0) {
             throw new KeyvalException(Reason.TIMEOUT_NOT_ENABLED, key,
                     "keyval timeout is not enabled in zone \"" + name + "\", expire cannot be set");
+        }
+    }
+
+    private void checkSyncable(String key, String value) throws KeyvalException {
+        long limit = syncRecordLimit;
+        if (!sync || limit <= 0) {
+            return;
+        }
+        long bytes = KeyvalStore.utf8Length(key) + KeyvalStore.utf8Length(value);
+        if (bytes > limit) {
+            throw new KeyvalException(Reason.TOO_LARGE_TO_SYNC, key, "key \"" + key + "\" and its value take "
+                    + bytes + " bytes, more than the " + limit + " bytes one sync record of zone \"" + name
+                    + "\" can carry; raise the size of zone_sync_buffers to store larger pairs");
         }
     }
 

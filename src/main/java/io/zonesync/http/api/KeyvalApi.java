@@ -112,6 +112,7 @@ final class KeyvalApi {
             case KEY_EXISTS -> new ApiError(409, "KeyvalKeyExists", e.getMessage());
             case KEY_NOT_FOUND -> keyNotFound(zone, e.key());
             case ZONE_FULL -> new ApiError(413, "KeyvalZoneFull", e.getMessage());
+            case TOO_LARGE_TO_SYNC -> new ApiError(413, "KeyvalTooLarge", e.getMessage());
             case ZONE_NOT_EMPTY -> ApiError.format("only one key can be added, keyval \"" + zone.name()
                     + "\" is not empty");
             case INVALID_KEY, TIMEOUT_NOT_ENABLED, INVALID_EXPIRE -> ApiError.format(e.getMessage());
