@@ -87,7 +87,6 @@ final class KeyvalStore {
     private final Map<String, Entry> entries = new HashMap<>();
     private final MatchIndex index;
     private long used;
-    private long changes;
     private long pairs;
 
     KeyvalStore(long size, KeyvalType type, boolean keepTombstones, long tombstoneTtlMs) {
@@ -104,10 +103,6 @@ final class KeyvalStore {
 
     long free() {
         return size - used;
-    }
-
-    long changes() {
-        return changes;
     }
 
     long cost(String key, String value) {
@@ -252,7 +247,6 @@ final class KeyvalStore {
         if (index != null && !entry.isTombstone()) {
             index.add(key);
         }
-        changes++;
     }
 
     void remove(String key) {
@@ -263,8 +257,7 @@ final class KeyvalStore {
             if (index != null && !old.isTombstone()) {
                 index.remove(key);
             }
-            changes++;
-        }
+            }
     }
 
     /** Bytes of {@code s} in UTF-8, without encoding it. */

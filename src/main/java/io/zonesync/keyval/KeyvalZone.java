@@ -137,11 +137,6 @@ public final class KeyvalZone {
         return store.cost(key, value);
     }
 
-    /** Counts every change, local or remote; the state file compares it with what it last saved. */
-    public long changeCount() {
-        return read(store::changes);
-    }
-
     public void addListener(KeyvalListener listener) {
         listeners.add(Objects.requireNonNull(listener));
     }
@@ -337,14 +332,15 @@ public final class KeyvalZone {
     }
 
     /**
-     * Makes every change so far durable: saves the state file now if the zone has one (blocking;
-     * concurrent callers share one save), nothing otherwise. The API calls this before it answers
-     * a write with 2xx.
+     * Makes sure every change so far is in the zone's state file, if it has one (see
+     * {@link KeyvalStateFile#persist()}: appended, so safe from a killed process, and forced to the
+     * device by the next group commit); throws if it cannot be. The API calls this before it
+     * answers a write with 2xx.
      */
     public void persist() throws IOException {
         KeyvalStateFile f = stateFile;
         if (f != null) {
-            f.flushNow();
+            f.persist();
         }
     }
 

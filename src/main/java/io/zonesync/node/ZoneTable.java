@@ -34,8 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ZoneTable {
     private static final Logger LOG = LoggerFactory.getLogger(ZoneTable.class);
-    /** How long a burst of remote changes may wait before the state file is saved. */
-    static final long STATE_SAVE_DEBOUNCE_MS = 1000;
 
     /** The zones of one configuration, by name: keyval for http and stream, and sticky learn sessions. */
     record Zones(Map<String, KeyvalZone> http, Map<String, KeyvalZone> stream, Map<KeyvalZone, KeyvalZoneConf> confs,
@@ -164,8 +162,7 @@ final class ZoneTable {
             for (Map.Entry<KeyvalZone, KeyvalZoneConf> e : zones.confs().entrySet()) {
                 KeyvalZoneConf c = e.getValue();
                 if (c.stateFile() != null && !stateFiles.containsKey(e.getKey())) {
-                    KeyvalStateFile f = KeyvalStateFile.open(e.getKey(), c.stateFile(), executor,
-                            STATE_SAVE_DEBOUNCE_MS);
+                    KeyvalStateFile f = KeyvalStateFile.open(e.getKey(), c.stateFile(), executor);
                     opened.add(f);
                     stateFiles.put(e.getKey(), f);
                 }

@@ -13,7 +13,7 @@ import java.util.TreeMap;
 
 /**
  * The {@code /N/http/keyvals/} and {@code /N/stream/keyvals/} endpoints over one map of zones.
- * Every write is all or nothing, and is saved to the zone's state file before it is answered 2xx.
+ * Every write is all or nothing, and is appended to the zone's state file before it is answered 2xx.
  */
 final class KeyvalApi {
     private KeyvalApi() {
