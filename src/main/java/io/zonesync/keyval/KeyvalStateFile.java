@@ -71,6 +71,10 @@ public final class KeyvalStateFile implements KeyvalListener, Closeable {
     private long unsyncedBytes;
     private boolean syncQueued;
     private boolean compactQueued;
+    /** The journal must be larger than this, too, to be compacted: pushed up after a failed compaction. */
+    private long compactFloor;
+    /** Whether a background rewrite after a failed append has failed and been logged since. */
+    private boolean repairFailing;
     /** While a compaction runs: the records appended since it took its copy of the zone. */
     private ByteArrayOutputStream compactionTail;
     private IOException failure;
@@ -223,7 +227,8 @@ public final class KeyvalStateFile implements KeyvalListener, Closeable {
             if (unsyncedBytes >= SYNC_BYTES && !syncQueued) {
                 syncQueued = submit(this::syncQuietly);
             }
-            if (!compactQueued && fileBytes > compactMinBytes && fileBytes > 2 * zone.usedBytes()) {
+            if (!compactQueued && fileBytes > Math.max(compactMinBytes, compactFloor)
+                    && fileBytes > 2 * zone.usedBytes()) {
                 compactQueued = submit(this::compactQuietly);
             }
         }
@@ -239,26 +244,40 @@ public final class KeyvalStateFile implements KeyvalListener, Closeable {
         }
     }
 
+    /** The group commit, or after a failed append the rewrite (logged once while it keeps failing). */
     private void syncQuietly() {
+        boolean failed;
+        synchronized (lock) {
+            failed = failure != null && !closed;
+        }
         try {
-            boolean failed;
-            synchronized (lock) {
-                failed = failure != null && !closed;
-            }
             if (failed) {
                 compact();
+                if (repairFailing) {
+                    repairFailing = false;
+                    LOG.info(LogMarkers.NOTICE, "state file \"{}\" of keyval zone \"{}\" is written again",
+                            file, zone.name());
+                }
             } else {
                 sync();
             }
         } catch (IOException | RuntimeException e) {
-            LOG.error("syncing state file \"{}\" of keyval zone \"{}\" failed: {}", file, zone.name(), e.toString());
+            if (!failed || !repairFailing) {
+                repairFailing = failed;
+                LOG.error("{} state file \"{}\" of keyval zone \"{}\" failed: {}", failed ? "rewriting" : "syncing",
+                        file, zone.name(), e.toString());
+            }
         }
     }
 
+    /** A compaction in the background; after a failure the next waits for another compactMinBytes of growth. */
     private void compactQuietly() {
         try {
             compact();
         } catch (IOException | RuntimeException e) {
+            synchronized (lock) {
+                compactFloor = fileBytes + compactMinBytes;
+            }
             LOG.error("compacting state file \"{}\" of keyval zone \"{}\" failed: {}", file, zone.name(),
                     e.toString());
         }
