@@ -140,7 +140,7 @@ public final class KeyvalStateFile implements KeyvalListener, Closeable {
     }
 
     /** Forces every append made so far to the device (what the group commit does). */
-    public void sync() throws IOException {
+    void sync() throws IOException {
         synchronized (diskLock) {
             FileChannel ch;
             long pending;
