@@ -227,10 +227,14 @@ public final class KeyvalStateFile implements KeyvalListener, Closeable {
             if (unsyncedBytes >= SYNC_BYTES && !syncQueued) {
                 syncQueued = submit(this::syncQuietly);
             }
-            if (!compactQueued && fileBytes > Math.max(compactMinBytes, compactFloor)
-                    && fileBytes > 2 * zone.usedBytes()) {
-                compactQueued = submit(this::compactQuietly);
-            }
+            compactIfOutgrown();
+        }
+    }
+
+    /** Queues a compaction if the journal has outgrown the zone and none is queued; under {@link #lock}. */
+    private void compactIfOutgrown() {
+        if (!compactQueued && fileBytes > Math.max(compactMinBytes, compactFloor) && fileBytes > 2 * zone.usedBytes()) {
+            compactQueued = submit(this::compactQuietly);
         }
     }
 
@@ -320,6 +324,7 @@ public final class KeyvalStateFile implements KeyvalListener, Closeable {
                     unsyncedBytes = 0;
                     compactionTail = null;
                     failure = null;
+                    compactIfOutgrown(); // what was appended meanwhile may be most of the file
                 }
                 out = null;
                 if (old != null) {
