@@ -1,10 +1,13 @@
 package io.zonesync.keyval;
 
 import io.zonesync.zone.Stamp;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.zip.CRC32C;
 
@@ -39,7 +42,7 @@ final class KeyvalJournal {
     private KeyvalJournal() {
     }
 
-    /** Whether {@code bytes} start like a journal. */
+    /** Whether {@code bytes} (a file's first bytes) are a journal's header. */
     static boolean isJournal(byte[] bytes) {
         return bytes.length >= HEADER.length && Arrays.equals(bytes, 0, HEADER.length, HEADER, 0, HEADER.length);
     }
@@ -82,51 +85,55 @@ final class KeyvalJournal {
     }
 
     /**
-     * Reads the records after the header, keeping the last state of each key; stops at the first
-     * record that is cut short or fails its checksum. {@code bytes} must start with {@link #HEADER}.
+     * Reads the records that follow the header in {@code in} (positioned just after it, in a file
+     * of {@code fileBytes} bytes), keeping the last state of each key; stops at the first record
+     * that is cut short or fails its checksum. Reads one record at a time, so a journal larger
+     * than memory allows for one array still loads.
      */
-    static Replay replay(byte[] bytes) {
-        Map<String, KeyvalStore.Entry> out = new LinkedHashMap<>();
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        int at = HEADER.length;
+    static Replay replay(InputStream in, long fileBytes) throws IOException {
+        Map<String, KeyvalStore.Entry> out = new HashMap<>();
+        DataInputStream data = new DataInputStream(in);
+        long at = HEADER.length;
         CRC32C crc = new CRC32C();
-        while (at < bytes.length) {
-            int left = bytes.length - at;
+        while (at < fileBytes) {
+            long left = fileBytes - at;
             if (left < FRAME_BYTES) {
                 return new Replay(out, at, new Damage(at, "truncated"));
             }
-            long length = Integer.toUnsignedLong(in.getInt(at));
+            long length = Integer.toUnsignedLong(data.readInt());
+            int checksum = data.readInt();
             if (length > left - FRAME_BYTES) {
                 return new Replay(out, at, new Damage(at, "truncated"));
             }
-            if (length < MIN_BODY_BYTES) {
+            if (length < MIN_BODY_BYTES || length > Integer.MAX_VALUE - 16) {
                 return new Replay(out, at, new Damage(at, "damaged (a record of " + length + " bytes)"));
             }
-            int body = at + FRAME_BYTES;
+            byte[] body = new byte[(int) length];
+            data.readFully(body);
             crc.reset();
-            crc.update(bytes, body, (int) length);
-            if ((int) crc.getValue() != in.getInt(at + 4)) {
+            crc.update(body);
+            if ((int) crc.getValue() != checksum) {
                 return new Replay(out, at, new Damage(at, "damaged (checksum mismatch)"));
             }
-            byte op = in.get(body);
-            long hlc = in.getLong(body + 1);
-            long node = in.getLong(body + 9);
-            long expireAt = in.getLong(body + 17);
-            long keyLength = Integer.toUnsignedLong(in.getInt(body + 25));
+            ByteBuffer b = ByteBuffer.wrap(body);
+            byte op = b.get(0);
+            long hlc = b.getLong(1);
+            long node = b.getLong(9);
+            long expireAt = b.getLong(17);
+            long keyLength = Integer.toUnsignedLong(b.getInt(25));
             long valueLength = length - MIN_BODY_BYTES - keyLength;
             if (op < PAIR || op > REMOVED || valueLength < 0 || op != PAIR && valueLength != 0) {
                 return new Replay(out, at, new Damage(at, "damaged (a malformed record)"));
             }
-            int keyAt = body + MIN_BODY_BYTES;
-            String key = new String(bytes, keyAt, (int) keyLength, StandardCharsets.UTF_8);
+            String key = new String(body, MIN_BODY_BYTES, (int) keyLength, StandardCharsets.UTF_8);
             if (op == REMOVED) {
                 out.remove(key);
             } else {
-                byte[] value = op == PAIR ? Arrays.copyOfRange(bytes, keyAt + (int) keyLength, body + (int) length)
+                byte[] value = op == PAIR ? Arrays.copyOfRange(body, MIN_BODY_BYTES + (int) keyLength, body.length)
                         : null;
                 out.put(key, new KeyvalStore.Entry(value, expireAt, new Stamp(hlc, node), 0));
             }
-            at = body + (int) length;
+            at += FRAME_BYTES + length;
         }
         return new Replay(out, at, null);
     }

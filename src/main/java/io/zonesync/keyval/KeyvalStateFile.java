@@ -1,9 +1,11 @@
 package io.zonesync.keyval;
 
 import io.zonesync.log.LogMarkers;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -383,18 +385,15 @@ public final class KeyvalStateFile implements KeyvalListener, Closeable {
     // ---------------------------------------------------------------- loading
 
     private void load() throws KeyvalStateFileException {
-        byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            bytes = new byte[0];
-        } catch (IOException e) {
-            throw new KeyvalStateFileException(file, zone.name(), "cannot be read: " + e, e);
-        }
-        try {
-            if (KeyvalJournal.isJournal(bytes)) {
-                loadJournal(bytes);
+            if (loadJournal()) {
                 return;
+            }
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(file);
+            } catch (NoSuchFileException e) {
+                bytes = new byte[0];
             }
             boolean blank = new String(bytes, StandardCharsets.UTF_8).isBlank();
             if (!blank) {
@@ -408,16 +407,27 @@ public final class KeyvalStateFile implements KeyvalListener, Closeable {
         } catch (KeyvalStateFileException e) {
             throw e;
         } catch (IOException e) {
-            throw new KeyvalStateFileException(file, zone.name(), "cannot be written: " + e, e);
+            throw new KeyvalStateFileException(file, zone.name(), "cannot be read or written: " + e, e);
         }
     }
 
-    private void loadJournal(byte[] bytes) throws IOException {
-        KeyvalJournal.Replay replay = KeyvalJournal.replay(bytes);
+    /** Replays the file if it is a journal, cutting a bad tail off; false if it is not one (or missing). */
+    private boolean loadJournal() throws IOException {
+        KeyvalJournal.Replay replay;
+        long size;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), WRITE_CHUNK)) {
+            size = Files.size(file);
+            if (!KeyvalJournal.isJournal(in.readNBytes(KeyvalJournal.HEADER.length))) {
+                return false;
+            }
+            replay = KeyvalJournal.replay(in, size);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
         restore(new ArrayList<>(replay.entries().entrySet()));
         FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         if (replay.damage() != null) {
-            long ignored = bytes.length - replay.goodBytes();
+            long ignored = size - replay.goodBytes();
             if (replay.damage().problem().equals("truncated")) {
                 LOG.warn("keyval state file \"{}\" is truncated at offset {}, the rest ({} bytes) is ignored", file,
                         replay.damage().offset(), ignored);
@@ -432,6 +442,7 @@ public final class KeyvalStateFile implements KeyvalListener, Closeable {
             channel = ch;
             fileBytes = replay.goodBytes();
         }
+        return true;
     }
 
     private void restore(List<Map.Entry<String, KeyvalStore.Entry>> entries) throws KeyvalStateFileException {
