@@ -53,11 +53,11 @@ import org.slf4j.LoggerFactory;
 public final class KeyvalStateFile implements KeyvalListener, Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(KeyvalStateFile.class);
     /** How often waiting appends are forced to disk, by default. */
-    public static final long SYNC_INTERVAL_MS = 100;
+    static final long SYNC_INTERVAL_MS = 100;
     /** Waiting bytes that force the file at once rather than at the next interval. */
     static final long SYNC_BYTES = 1 << 20;
     /** A journal smaller than this is never compacted, by default. */
-    public static final long COMPACT_MIN_BYTES = 1 << 20;
+    static final long COMPACT_MIN_BYTES = 1 << 20;
     private static final int WRITE_CHUNK = 64 * 1024;
 
     private final KeyvalZone zone;
