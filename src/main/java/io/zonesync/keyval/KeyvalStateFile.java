@@ -308,9 +308,11 @@ public final class KeyvalStateFile implements KeyvalListener, Closeable {
                 entries = zone.snapshot();
             }
             Path dir = file.toAbsolutePath().getParent();
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+            Path tmp = null;
             FileChannel out = null;
+            boolean replaced = false;
             try {
+                tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
                 out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
                 writeSnapshot(out, entries);
                 out.force(false);
@@ -328,17 +330,20 @@ public final class KeyvalStateFile implements KeyvalListener, Closeable {
                     failure = null;
                     compactIfOutgrown(); // what was appended meanwhile may be most of the file
                 }
-                out = null;
+                replaced = true;
                 if (old != null) {
                     old.close();
                 }
             } finally {
-                if (out != null) {
+                if (!replaced) {
                     synchronized (lock) {
                         compactionTail = null;
                     }
-                    out.close();
-                    Files.deleteIfExists(tmp);
+                    try (FileChannel unused = out) {
+                        if (tmp != null) {
+                            Files.deleteIfExists(tmp);
+                        }
+                    }
                 }
             }
         }

@@ -320,4 +320,34 @@ class KeyvalStateFileTest {
         open(back, file);
         assertThat(back.pairs()).extracting(KeyvalPair::key).containsExactly("a");
     }
+
+    @Test
+    void aFailedCompactionIsLoggedAndTriedAgainOnlyAfterMoreGrowth() throws Exception {
+        Path sub = Files.createDirectory(dir.resolve("sub"));
+        Path file = sub.resolve("one.keyval");
+        KeyvalZone z = new KeyvalZone("one", 1 << 20, KeyvalType.STRING, 0, false, clock, stamps);
+        KeyvalStateFile state = KeyvalStateFile.open(z, file, executor, 3_600_000, 4096);
+        Files.delete(file);
+        Files.delete(sub); // appends go on to the open file; a compaction cannot create its new one
+        try (LogCapture log = new LogCapture(KeyvalStateFile.class.getName())) {
+            int i = 0;
+            while (log.count("compacting state file") == 0) {
+                z.set("k", "v" + i++);
+                executor.submit(() -> { }).get(); // whatever was queued before has run
+            }
+            assertThat(log.lines().get(0)).startsWith("error compacting state file \"" + file
+                    + "\" of keyval zone \"one\" failed: java.nio.file.NoSuchFileException");
+            long failedAt = state.journalBytes();
+            while (true) {
+                z.set("k", "v" + i++);
+                executor.submit(() -> { }).get();
+                if (state.journalBytes() > failedAt + 4096) {
+                    break;
+                }
+                assertThat(log.count("compacting state file")).as("no retry before 4096 more bytes").isEqualTo(1);
+            }
+            assertThat(log.count("compacting state file")).isEqualTo(2);
+        }
+        assertThat(z.get("k")).startsWith("v");
+    }
 }
