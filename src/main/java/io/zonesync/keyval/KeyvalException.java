@@ -23,7 +23,9 @@ public final class KeyvalException extends Exception {
         /** Several pairs were inserted at once into a zone that is not empty. */
         ZONE_NOT_EMPTY,
         /** An expire that is not a positive number of milliseconds. */
-        INVALID_EXPIRE
+        INVALID_EXPIRE,
+        /** Key and value together are larger than one sync record can carry (sync zones only). */
+        TOO_LARGE_TO_SYNC
     }
 
     private final Reason reason;

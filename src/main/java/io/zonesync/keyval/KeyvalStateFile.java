@@ -1,18 +1,14 @@
 package io.zonesync.keyval;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zonesync.zone.Stamp;
+import io.zonesync.log.LogMarkers;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -20,9 +16,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,67 +26,93 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code state=file} of a keyval zone: loaded once when the zone opens, saved as JSON whenever
- * the zone changed.
+ * The {@code state=file} of a keyval zone, kept as an append-only journal ({@link KeyvalJournal}):
+ * loaded once when the zone opens, then one record appended per change.
  *
- * <p><b>Format</b> (close to njs shared dicts, which is what NGINX Plus documents for state):
- * {@code {"key":{"value":"v","expire":1767225600000,"stamp":[hlc,node]}, ...}}. {@code expire} is
- * absolute wall-clock ms and is absent for pairs that never expire; {@code stamp} is the write's
- * {@link Stamp} so a restarted node keeps last-writer-wins order; a tombstone of a sync zone is
- * saved with {@code "value":null}. On load, expired entries are dropped, a pair without
- * {@code expire} in a zone with a timeout gets now + timeout, and a pair without {@code stamp}
- * gets {@link Stamp#ZERO} (any peer's write wins over it).
+ * <p><b>When a change is on disk.</b> Every change, local or from a peer, is appended (written to
+ * the file, so in the operating system's cache) by the thread that made it, before the zone's
+ * listeners return, so before the API answers: a killed process loses nothing acknowledged. The
+ * file is forced to the device by a background group commit every {@code syncIntervalMs} that saw
+ * changes, and at once when {@link #SYNC_BYTES} are waiting, so a power loss may cost the changes
+ * of the last interval and no more.
  *
- * <p><b>Atomicity.</b> A save writes a temporary file in the same directory, forces it to disk,
- * renames it over the state file and forces the directory, so a crash leaves either the old or
- * the new file, never a torn one.
+ * <p><b>Compaction.</b> When the journal is more than twice the zone's used bytes and more than
+ * {@code compactMinBytes}, a background task writes the zone's current entries to a fresh file
+ * in the same directory, appends what changed meanwhile, forces it and renames it over the
+ * journal. Writers wait only for that last step.
  *
- * <p><b>When it saves.</b> Local changes through the API must survive a crash once the API has
- * answered 2xx: the API calls {@link KeyvalZone#persist()}, which calls {@link #flushNow()}
- * synchronously before answering (a save already covering the change is not repeated, so
- * concurrent writers share one save). Changes without a caller waiting (remote changes from sync,
- * variable assignment) are saved by a debounced background save at most {@code debounceMs} after
- * the first unsaved change, so a burst of peer updates costs one write, not one per update. A
- * failed background save is logged and retried on the next change. {@link #close()} saves once
- * more.
+ * <p><b>Loading.</b> A missing file is an empty zone. A journal is replayed up to its last good
+ * record; a truncated or damaged tail is logged with the file and offset and cut off. A JSON
+ * file (earlier zonesync versions, NGINX Plus, njs: {@link KeyvalJsonState}) is loaded and at once
+ * rewritten as a journal.
+ *
+ * <p><b>Failures.</b> A failed append is logged and stops appends; the next {@link #persist()}
+ * (the API calls it before it answers) or background sync writes the whole zone to a fresh file
+ * instead, and until one succeeds {@link #persist()} throws.
  */
 public final class KeyvalStateFile implements KeyvalListener, Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(KeyvalStateFile.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonFactory FACTORY = JSON.getFactory();
+    /** How often waiting appends are forced to disk, by default. */
+    static final long SYNC_INTERVAL_MS = 100;
+    /** Waiting bytes that force the file at once rather than at the next interval. */
+    static final long SYNC_BYTES = 1 << 20;
+    /** A journal smaller than this is never compacted, by default. */
+    static final long COMPACT_MIN_BYTES = 1 << 20;
+    private static final int WRITE_CHUNK = 64 * 1024;
 
     private final KeyvalZone zone;
     private final Path file;
     private final ScheduledExecutorService executor;
-    private final long debounceMs;
-    private final Object saveLock = new Object();
-    private long savedChange;
-    private ScheduledFuture<?> pending;
+    private final long compactMinBytes;
+    /** Held by appenders and for the short steps of sync and compaction. */
+    private final Object lock = new Object();
+    /** Held by whoever forces or replaces the file: one at a time, appenders never wait for it. */
+    private final Object diskLock = new Object();
+    private FileChannel channel;
+    private long fileBytes;
+    private long unsyncedBytes;
+    private boolean syncQueued;
+    private boolean compactQueued;
+    /** The journal must be larger than this, too, to be compacted: pushed up after a failed compaction. */
+    private long compactFloor;
+    /** Whether a background rewrite after a failed append has failed and been logged since. */
+    private boolean repairFailing;
+    /** While a compaction runs: the records appended since it took its copy of the zone. */
+    private ByteArrayOutputStream compactionTail;
+    private IOException failure;
     private boolean closed;
+    private ScheduledFuture<?> syncer;
 
-    private KeyvalStateFile(KeyvalZone zone, Path file, ScheduledExecutorService executor, long debounceMs) {
+    private KeyvalStateFile(KeyvalZone zone, Path file, ScheduledExecutorService executor, long compactMinBytes) {
         this.zone = zone;
         this.file = file;
         this.executor = executor;
-        this.debounceMs = debounceMs;
+        this.compactMinBytes = compactMinBytes;
     }
 
     /**
      * Loads {@code file} into {@code zone} (a missing file is an empty zone) and from then on keeps
-     * it saved. Background saves run on {@code executor} after {@code debounceMs}.
+     * it: group commits and compactions run on {@code executor}.
      */
-    public static KeyvalStateFile open(KeyvalZone zone, Path file, ScheduledExecutorService executor,
-            long debounceMs) throws KeyvalStateFileException {
+    public static KeyvalStateFile open(KeyvalZone zone, Path file, ScheduledExecutorService executor)
+            throws KeyvalStateFileException {
+        return open(zone, file, executor, SYNC_INTERVAL_MS, COMPACT_MIN_BYTES);
+    }
+
+    /** As above, with the group commit interval and the smallest journal compacted. */
+    static KeyvalStateFile open(KeyvalZone zone, Path file, ScheduledExecutorService executor, long syncIntervalMs,
+            long compactMinBytes) throws KeyvalStateFileException {
         Path dir = file.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {
             throw new KeyvalStateFileException(file, zone.name(), "cannot be written: directory \"" + dir
                     + "\" does not exist", null);
         }
-        KeyvalStateFile stateFile = new KeyvalStateFile(zone, file, executor, debounceMs);
+        KeyvalStateFile stateFile = new KeyvalStateFile(zone, file, executor, compactMinBytes);
         stateFile.load();
-        stateFile.savedChange = zone.changeCount();
         zone.attachStateFile(stateFile);
         zone.addListener(stateFile);
+        stateFile.syncer = executor.scheduleWithFixedDelay(stateFile::syncQuietly, syncIntervalMs, syncIntervalMs,
+                TimeUnit.MILLISECONDS);
         return stateFile;
     }
 
@@ -98,111 +120,262 @@ public final class KeyvalStateFile implements KeyvalListener, Closeable {
         return file;
     }
 
-    /** Saves now unless a save already covers every change; returns when the file is on disk. */
-    public void flushNow() throws IOException {
-        synchronized (saveLock) {
-            long target = zone.changeCount();
-            if (target == savedChange) {
+    /** Bytes of the journal now (header and records). */
+    long journalBytes() {
+        synchronized (lock) {
+            return fileBytes;
+        }
+    }
+
+    /**
+     * Returns once every change made so far is at least in the operating system's cache (which
+     * appends made already), and throws if it is not: then the appends have failed and a rewrite
+     * of the whole file is tried first.
+     */
+    public void persist() throws IOException {
+        synchronized (lock) {
+            if (failure == null) {
                 return;
             }
-            write(encode(zone.snapshot()));
-            savedChange = target;
+        }
+        compact();
+    }
+
+    /** Forces every append made so far to the device (what the group commit does). */
+    void sync() throws IOException {
+        synchronized (diskLock) {
+            FileChannel ch;
+            long pending;
+            synchronized (lock) {
+                syncQueued = false;
+                if (closed || unsyncedBytes == 0 || failure != null) {
+                    return;
+                }
+                ch = channel;
+                pending = unsyncedBytes;
+            }
+            ch.force(false);
+            synchronized (lock) {
+                unsyncedBytes -= Math.min(pending, unsyncedBytes);
+            }
         }
     }
 
     @Override
     public void localChange(KeyvalZone z, String key) {
-        scheduleSave();
+        append(key);
     }
 
     @Override
     public void remoteChange(KeyvalZone z, String key) {
-        scheduleSave();
+        append(key);
     }
 
-    /** Stops background saves and saves what is left. */
+    /** Stops listening, writes the zone out afresh if appends had failed, forces and closes the file. */
     @Override
     public void close() throws IOException {
-        synchronized (saveLock) {
-            closed = true;
-            if (pending != null) {
-                pending.cancel(false);
-                pending = null;
+        zone.removeListener(this);
+        if (syncer != null) {
+            syncer.cancel(false);
+        }
+        persist();
+        synchronized (diskLock) {
+            FileChannel ch;
+            synchronized (lock) {
+                closed = true;
+                ch = channel;
+                channel = null;
+            }
+            if (ch != null) {
+                try (ch) {
+                    ch.force(false);
+                }
             }
         }
-        zone.removeListener(this);
-        flushNow();
     }
 
-    private void scheduleSave() {
-        synchronized (saveLock) {
-            if (closed || pending != null) {
+    // ---------------------------------------------------------------- appending
+
+    /**
+     * Appends the key's current state. Reading it under {@link #lock} keeps the file in the order of
+     * the changes even when two threads change the same key: the later append reads the later state.
+     */
+    private void append(String key) {
+        synchronized (lock) {
+            if (closed) {
                 return;
             }
-            pending = executor.schedule(this::backgroundSave, debounceMs, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void backgroundSave() {
-        synchronized (saveLock) {
-            pending = null;
-        }
-        try {
-            flushNow();
-        } catch (IOException | RuntimeException e) {
-            LOG.error("saving state file \"{}\" of keyval zone \"{}\" failed: {}", file, zone.name(), e.toString());
-        }
-    }
-
-    // ---------------------------------------------------------------- encoding
-
-    static byte[] encode(List<Map.Entry<String, KeyvalStore.Entry>> entries) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
-            g.writeStartObject();
-            for (Map.Entry<String, KeyvalStore.Entry> e : entries) {
-                KeyvalStore.Entry v = e.getValue();
-                g.writeObjectFieldStart(e.getKey());
-                if (v.value() == null) {
-                    g.writeNullField("value");
-                } else {
-                    g.writeStringField("value", v.value());
-                }
-                if (v.expireAt() != 0) {
-                    g.writeNumberField("expire", v.expireAt());
-                }
-                g.writeArrayFieldStart("stamp");
-                g.writeNumber(v.stamp().hlc());
-                g.writeNumber(v.stamp().node());
-                g.writeEndArray();
-                g.writeEndObject();
+            byte[] record = zone.record(key, (k, e, now) -> KeyvalJournal.entry(k, e));
+            if (record == null) {
+                record = KeyvalJournal.removed(key);
             }
-            g.writeEndObject();
-        }
-        out.write('\n');
-        return out.toByteArray();
-    }
-
-    private void write(byte[] bytes) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
+            if (compactionTail != null) {
+                compactionTail.writeBytes(record);
+            }
+            if (failure != null) {
+                return;
             }
             try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot replace state file \"" + file + "\" atomically: " + e.getMessage(), e);
+                writeFully(channel, record);
+            } catch (IOException e) {
+                failure = e;
+                LOG.error("appending to state file \"{}\" of keyval zone \"{}\" failed: {}; the zone is written out"
+                        + " afresh at the next write or within {} ms", file, zone.name(), e.toString(),
+                        SYNC_INTERVAL_MS);
+                return;
             }
-        } finally {
-            Files.deleteIfExists(tmp);
+            fileBytes += record.length;
+            unsyncedBytes += record.length;
+            if (unsyncedBytes >= SYNC_BYTES && !syncQueued) {
+                syncQueued = submit(this::syncQuietly);
+            }
+            compactIfOutgrown();
         }
-        forceDirectory(dir);
+    }
+
+    /** Queues a compaction if the journal has outgrown the zone and none is queued; under {@link #lock}. */
+    private void compactIfOutgrown() {
+        if (!compactQueued && fileBytes > Math.max(compactMinBytes, compactFloor) && fileBytes > 2 * zone.usedBytes()) {
+            compactQueued = submit(this::compactQuietly);
+        }
+    }
+
+    /** Runs a task in the background; false when the executor is shutting down (the node is stopping). */
+    private boolean submit(Runnable task) {
+        try {
+            executor.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    /** The group commit, or after a failed append the rewrite (logged once while it keeps failing). */
+    private void syncQuietly() {
+        boolean failed;
+        synchronized (lock) {
+            failed = failure != null && !closed;
+        }
+        try {
+            if (failed) {
+                compact();
+                if (repairFailing) {
+                    repairFailing = false;
+                    LOG.info(LogMarkers.NOTICE, "state file \"{}\" of keyval zone \"{}\" is written again",
+                            file, zone.name());
+                }
+            } else {
+                sync();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!failed || !repairFailing) {
+                repairFailing = failed;
+                LOG.error("{} state file \"{}\" of keyval zone \"{}\" failed: {}", failed ? "rewriting" : "syncing",
+                        file, zone.name(), e.toString());
+            }
+        }
+    }
+
+    /** A compaction in the background; after a failure the next waits for another compactMinBytes of growth. */
+    private void compactQuietly() {
+        try {
+            compact();
+        } catch (IOException | RuntimeException e) {
+            synchronized (lock) {
+                compactFloor = fileBytes + compactMinBytes;
+            }
+            LOG.error("compacting state file \"{}\" of keyval zone \"{}\" failed: {}", file, zone.name(),
+                    e.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------- compaction
+
+    /**
+     * Writes the zone's entries to a fresh journal and renames it over the file. Appends go on
+     * meanwhile (to the old file, and are kept to be copied to the new one); they wait only while
+     * those are copied, the new file forced and renamed.
+     */
+    void compact() throws IOException {
+        synchronized (diskLock) {
+            List<Map.Entry<String, KeyvalStore.Entry>> entries;
+            synchronized (lock) {
+                compactQueued = false;
+                if (closed) {
+                    return;
+                }
+                compactionTail = new ByteArrayOutputStream();
+                entries = zone.snapshot();
+            }
+            Path dir = file.toAbsolutePath().getParent();
+            Path tmp = null;
+            FileChannel out = null;
+            boolean replaced = false;
+            try {
+                tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+                out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                writeSnapshot(out, entries);
+                out.force(false);
+                FileChannel old;
+                synchronized (lock) {
+                    writeFully(out, compactionTail.toByteArray());
+                    out.force(false);
+                    move(tmp, file);
+                    forceDirectory(dir);
+                    old = channel;
+                    channel = out;
+                    fileBytes = out.size();
+                    unsyncedBytes = 0;
+                    compactionTail = null;
+                    failure = null;
+                    compactIfOutgrown(); // what was appended meanwhile may be most of the file
+                }
+                replaced = true;
+                if (old != null) {
+                    old.close();
+                }
+            } finally {
+                if (!replaced) {
+                    synchronized (lock) {
+                        compactionTail = null;
+                    }
+                    try (FileChannel unused = out) {
+                        if (tmp != null) {
+                            Files.deleteIfExists(tmp);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void writeSnapshot(FileChannel out, List<Map.Entry<String, KeyvalStore.Entry>> entries)
+            throws IOException {
+        ByteArrayOutputStream chunk = new ByteArrayOutputStream(WRITE_CHUNK * 2);
+        chunk.writeBytes(KeyvalJournal.HEADER);
+        for (Map.Entry<String, KeyvalStore.Entry> e : entries) {
+            chunk.writeBytes(KeyvalJournal.entry(e.getKey(), e.getValue()));
+            if (chunk.size() >= WRITE_CHUNK) {
+                writeFully(out, chunk.toByteArray());
+                chunk.reset();
+            }
+        }
+        writeFully(out, chunk.toByteArray());
+    }
+
+    private static void writeFully(FileChannel ch, byte[] bytes) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        while (buf.hasRemaining()) {
+            ch.write(buf);
+        }
+    }
+
+    private void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("cannot replace state file \"" + to + "\" atomically: " + e.getMessage(), e);
+        }
     }
 
     private static void forceDirectory(Path dir) {
@@ -217,79 +390,71 @@ public final class KeyvalStateFile implements KeyvalListener, Closeable {
     // ---------------------------------------------------------------- loading
 
     private void load() throws KeyvalStateFileException {
-        byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return;
+            if (loadJournal()) {
+                return;
+            }
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(file);
+            } catch (NoSuchFileException e) {
+                bytes = new byte[0];
+            }
+            boolean blank = new String(bytes, StandardCharsets.UTF_8).isBlank();
+            if (!blank) {
+                restore(new KeyvalJsonState(file, zone).decode(bytes));
+            }
+            compact();
+            if (!blank) {
+                LOG.info(LogMarkers.NOTICE, "keyval state file \"{}\" of zone \"{}\" was JSON and is now a journal",
+                        file, zone.name());
+            }
+        } catch (KeyvalStateFileException e) {
+            throw e;
         } catch (IOException e) {
-            throw new KeyvalStateFileException(file, zone.name(), "cannot be read: " + e, e);
+            throw new KeyvalStateFileException(file, zone.name(), "cannot be read or written: " + e, e);
         }
-        List<Map.Entry<String, KeyvalStore.Entry>> loaded = decode(bytes);
+    }
+
+    /** Replays the file if it is a journal, cutting a bad tail off; false if it is not one (or missing). */
+    private boolean loadJournal() throws IOException {
+        KeyvalJournal.Replay replay;
+        long size;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), WRITE_CHUNK)) {
+            size = Files.size(file);
+            if (!KeyvalJournal.isJournal(in.readNBytes(KeyvalJournal.HEADER.length))) {
+                return false;
+            }
+            replay = KeyvalJournal.replay(in, size);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        restore(new ArrayList<>(replay.entries().entrySet()));
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        if (replay.damage() != null) {
+            long ignored = size - replay.goodBytes();
+            if (replay.damage().problem().equals("truncated")) {
+                LOG.warn("keyval state file \"{}\" is truncated at offset {}, the rest ({} bytes) is ignored", file,
+                        replay.damage().offset(), ignored);
+            } else {
+                LOG.error("keyval state file \"{}\" is {} at offset {}, the rest ({} bytes) is ignored", file,
+                        replay.damage().problem(), replay.damage().offset(), ignored);
+            }
+            ch.truncate(replay.goodBytes());
+            ch.force(false);
+        }
+        synchronized (lock) {
+            channel = ch;
+            fileBytes = replay.goodBytes();
+        }
+        return true;
+    }
+
+    private void restore(List<Map.Entry<String, KeyvalStore.Entry>> entries) throws KeyvalStateFileException {
         try {
-            zone.restore(loaded);
+            zone.restore(entries);
         } catch (KeyvalException e) {
             throw new KeyvalStateFileException(file, zone.name(), "cannot be loaded: " + e.getMessage(), e);
         }
-    }
-
-    private List<Map.Entry<String, KeyvalStore.Entry>> decode(byte[] bytes) throws KeyvalStateFileException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw new KeyvalStateFileException(file, zone.name(), "is not valid JSON" + where + ": "
-                    + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new KeyvalStateFileException(file, zone.name(), "cannot be read: " + e, e);
-        }
-        if (root == null || root.isMissingNode()) {
-            return List.of();
-        }
-        if (!root.isObject()) {
-            throw corrupt("must hold a JSON object of keys, not " + root.getNodeType().toString().toLowerCase());
-        }
-        List<Map.Entry<String, KeyvalStore.Entry>> out = new ArrayList<>();
-        long now = zone.now();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> f = it.next();
-            out.add(Map.entry(f.getKey(), decodeEntry(f.getKey(), f.getValue(), now)));
-        }
-        return out;
-    }
-
-    private KeyvalStore.Entry decodeEntry(String key, JsonNode node, long now) throws KeyvalStateFileException {
-        if (!node.isObject()) {
-            throw corrupt("has key \"" + key + "\" whose entry is not an object");
-        }
-        JsonNode value = node.get("value");
-        if (value == null || !(value.isTextual() || value.isNull())) {
-            throw corrupt("has key \"" + key + "\" without a string \"value\"");
-        }
-        JsonNode expire = node.get("expire");
-        long expireAt;
-        if (expire == null) {
-            expireAt = zone.timeoutMs() > 0 ? now + zone.timeoutMs() : 0;
-        } else if (expire.canConvertToLong() && expire.isIntegralNumber() && expire.asLong() > 0) {
-            expireAt = expire.asLong();
-        } else {
-            throw corrupt("has key \"" + key + "\" with invalid \"expire\" " + expire);
-        }
-        JsonNode stamp = node.get("stamp");
-        Stamp s = Stamp.ZERO;
-        if (stamp != null) {
-            if (!stamp.isArray() || stamp.size() != 2 || !stamp.get(0).isIntegralNumber()
-                    || !stamp.get(1).isIntegralNumber()) {
-                throw corrupt("has key \"" + key + "\" with invalid \"stamp\" " + stamp);
-            }
-            s = new Stamp(stamp.get(0).asLong(), stamp.get(1).asLong());
-        }
-        return new KeyvalStore.Entry(value.isNull() ? null : value.asText(), expireAt, s, 0);
-    }
-
-    private KeyvalStateFileException corrupt(String problem) {
-        return new KeyvalStateFileException(file, zone.name(), problem, null);
     }
 }

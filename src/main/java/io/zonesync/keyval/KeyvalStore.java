@@ -87,7 +87,6 @@ final class KeyvalStore {
     private final Map<String, Entry> entries = new HashMap<>();
     private final MatchIndex index;
     private long used;
-    private long changes;
     private long pairs;
 
     KeyvalStore(long size, KeyvalType type, boolean keepTombstones, long tombstoneTtlMs) {
@@ -104,10 +103,6 @@ final class KeyvalStore {
 
     long free() {
         return size - used;
-    }
-
-    long changes() {
-        return changes;
     }
 
     long cost(String key, String value) {
@@ -252,7 +247,6 @@ final class KeyvalStore {
         if (index != null && !entry.isTombstone()) {
             index.add(key);
         }
-        changes++;
     }
 
     void remove(String key) {
@@ -263,11 +257,11 @@ final class KeyvalStore {
             if (index != null && !old.isTombstone()) {
                 index.remove(key);
             }
-            changes++;
-        }
+            }
     }
 
-    private static long utf8Length(String s) {
+    /** Bytes of {@code s} in UTF-8, without encoding it. */
+    static long utf8Length(String s) {
         long n = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

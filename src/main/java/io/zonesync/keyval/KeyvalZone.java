@@ -71,6 +71,7 @@ public final class KeyvalZone {
     private final KeyvalStore store;
     private final List<KeyvalListener> listeners = new CopyOnWriteArrayList<>();
     private volatile KeyvalStateFile stateFile;
+    private volatile long syncRecordLimit;
 
     public KeyvalZone(String name, long sizeBytes, KeyvalType type, long timeoutMs, boolean sync, Clock clock,
             StampSource stamps) {
@@ -117,6 +118,15 @@ public final class KeyvalZone {
         return timeoutMs > 0 ? timeoutMs : DEFAULT_TOMBSTONE_TTL_MS;
     }
 
+    /**
+     * Sets the most UTF-8 bytes key and value together may take so that one sync record carries
+     * them (0: no limit). Only a {@code sync} zone enforces it; the node sets it from
+     * {@code zone_sync_buffers} at start and at every reload. Pairs already stored are kept.
+     */
+    public void syncRecordLimit(long keyValueBytes) {
+        this.syncRecordLimit = keyValueBytes;
+    }
+
     /** Bytes of the budget in use, tombstones and not yet swept pairs included. */
     public long usedBytes() {
         return read(store::used);
@@ -125,11 +135,6 @@ public final class KeyvalZone {
     /** What storing this pair costs in this zone's budget ({@code value} null: a tombstone). */
     public long cost(String key, String value) {
         return store.cost(key, value);
-    }
-
-    /** Counts every change, local or remote; the state file compares it with what it last saved. */
-    public long changeCount() {
-        return read(store::changes);
     }
 
     public void addListener(KeyvalListener listener) {
@@ -199,6 +204,7 @@ public final class KeyvalZone {
         Map<String, KeyvalWrite> byKey = new LinkedHashMap<>();
         for (KeyvalWrite w : writes) {
             checkWrite(w.key(), w.expireMs());
+            checkSyncable(w.key(), w.value());
             byKey.put(w.key(), w);
         }
         lock.writeLock().lock();
@@ -231,6 +237,7 @@ public final class KeyvalZone {
     /** Sets a pair whether or not it exists (variable assignment, tests). */
     public void set(KeyvalWrite write) throws KeyvalException {
         checkWrite(write.key(), write.expireMs());
+        checkSyncable(write.key(), write.value());
         lock.writeLock().lock();
         try {
             long now = clock.millis();
@@ -254,6 +261,9 @@ public final class KeyvalZone {
      */
     public void update(String key, String value, long expireMs) throws KeyvalException {
         checkWrite(key, expireMs);
+        if (value != null) {
+            checkSyncable(key, value);
+        }
         lock.writeLock().lock();
         try {
             long now = clock.millis();
@@ -322,14 +332,15 @@ public final class KeyvalZone {
     }
 
     /**
-     * Makes every change so far durable: saves the state file now if the zone has one (blocking;
-     * concurrent callers share one save), nothing otherwise. The API calls this before it answers
-     * a write with 2xx.
+     * Makes sure every change so far is in the zone's state file, if it has one (see
+     * {@link KeyvalStateFile#persist()}: appended, so safe from a killed process, and forced to the
+     * device by the next group commit); throws if it cannot be. The API calls this before it
+     * answers a write with 2xx.
      */
     public void persist() throws IOException {
         KeyvalStateFile f = stateFile;
         if (f != null) {
-            f.flushNow();
+            f.persist();
         }
     }
 
@@ -577,6 +588,19 @@ public final class KeyvalZone {
         if (expireMs > 0 && timeoutMs == 0) {
             throw new KeyvalException(Reason.TIMEOUT_NOT_ENABLED, key,
                     "keyval timeout is not enabled in zone \"" + name + "\", expire cannot be set");
+        }
+    }
+
+    private void checkSyncable(String key, String value) throws KeyvalException {
+        long limit = syncRecordLimit;
+        if (!sync || limit <= 0) {
+            return;
+        }
+        long bytes = KeyvalStore.utf8Length(key) + KeyvalStore.utf8Length(value);
+        if (bytes > limit) {
+            throw new KeyvalException(Reason.TOO_LARGE_TO_SYNC, key, "key \"" + key + "\" and its value take "
+                    + bytes + " bytes, more than the " + limit + " bytes one sync record of zone \"" + name
+                    + "\" can carry; raise the size of zone_sync_buffers to store larger pairs");
         }
     }
 

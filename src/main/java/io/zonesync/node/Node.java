@@ -117,7 +117,7 @@ public final class Node {
 
     private void begin(ParsedConfig config) throws ConfigException, IOException {
         CompiledConfig c = compile(config);
-        zones.commit(c.zones(), scheduler);
+        zones.commit(c.zones(), syncFrameBytes(c), scheduler);
         zones.limitReq().commit(c.limitReq());
         current = c;
         loadTime = clock.instant();
@@ -132,6 +132,11 @@ public final class Node {
 
     private CompiledConfig compile(ParsedConfig config) throws ConfigException {
         return CompiledConfig.compile(config, zones, api, ZoneSyncSettings.HostResolver.SYSTEM);
+    }
+
+    /** One zone_sync_buffers buffer: the largest frame this node sends (the default without zone_sync). */
+    private static int syncFrameBytes(CompiledConfig c) {
+        return c.sync().map(ZoneSyncSettings::bufferSize).orElse(ZoneSyncSettings.PAGE_SIZE);
     }
 
     private void startSync(CompiledConfig c) throws IOException {
@@ -166,7 +171,7 @@ public final class Node {
      */
     public synchronized void reload(ParsedConfig config) throws ConfigException, IOException {
         CompiledConfig next = compile(config);
-        zones.commit(next.zones(), scheduler);
+        zones.commit(next.zones(), syncFrameBytes(next), scheduler);
         zones.limitReq().commit(next.limitReq());
         http.apply(next.http());
         SyncCluster cluster = sync;

@@ -11,6 +11,8 @@ import io.zonesync.keyval.KeyvalReplica;
 import io.zonesync.keyval.KeyvalStateFile;
 import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.keyval.KeyvalZoneConf;
+import io.zonesync.sync.proto.RecordBatchWriter;
+import io.zonesync.sync.proto.ZoneSignature;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.StampSource;
 import java.io.IOException;
@@ -32,8 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ZoneTable {
     private static final Logger LOG = LoggerFactory.getLogger(ZoneTable.class);
-    /** How long a burst of remote changes may wait before the state file is saved. */
-    static final long STATE_SAVE_DEBOUNCE_MS = 1000;
 
     /** The zones of one configuration, by name: keyval for http and stream, and sticky learn sessions. */
     record Zones(Map<String, KeyvalZone> http, Map<String, KeyvalZone> stream, Map<KeyvalZone, KeyvalZoneConf> confs,
@@ -152,17 +152,17 @@ final class ZoneTable {
     }
 
     /**
-     * Makes a prepared set of zones the table: opens the state files of new zones (loading them)
-     * and closes (saving) those of zones no longer configured.
+     * Makes a prepared set of zones the table: opens the state files of new zones (loading them),
+     * closes (saving) those of zones no longer configured, and gives every keyval zone the largest
+     * pair one sync frame of {@code syncFrameBytes} (a {@code zone_sync_buffers} buffer) carries.
      */
-    synchronized void commit(Zones zones, ScheduledExecutorService executor) throws IOException {
+    synchronized void commit(Zones zones, int syncFrameBytes, ScheduledExecutorService executor) throws IOException {
         List<KeyvalStateFile> opened = new ArrayList<>();
         try {
             for (Map.Entry<KeyvalZone, KeyvalZoneConf> e : zones.confs().entrySet()) {
                 KeyvalZoneConf c = e.getValue();
                 if (c.stateFile() != null && !stateFiles.containsKey(e.getKey())) {
-                    KeyvalStateFile f = KeyvalStateFile.open(e.getKey(), c.stateFile(), executor,
-                            STATE_SAVE_DEBOUNCE_MS);
+                    KeyvalStateFile f = KeyvalStateFile.open(e.getKey(), c.stateFile(), executor);
                     opened.add(f);
                     stateFiles.put(e.getKey(), f);
                 }
@@ -182,6 +182,7 @@ final class ZoneTable {
         byName.clear();
         confByName.clear();
         for (Map.Entry<KeyvalZone, KeyvalZoneConf> e : zones.confs().entrySet()) {
+            e.getKey().syncRecordLimit(syncRecordLimit(e.getKey().name(), syncFrameBytes));
             byName.put(e.getValue().name(), e.getKey());
             confByName.put(e.getValue().name(), e.getValue());
         }
@@ -189,6 +190,12 @@ final class ZoneTable {
         stickyByName.clear();
         stickyByName.putAll(zones.sticky());
         stickyReplicas.keySet().retainAll(zones.sticky().values());
+    }
+
+    /** Key and value bytes that fit alone in a RECORDS frame of {@code frameBytes} for this keyval zone. */
+    static long syncRecordLimit(String zone, int frameBytes) {
+        ZoneSignature signature = new ZoneSignature(zone, KeyvalReplica.TYPE.tag(), KeyvalReplica.TYPE.codecVersion());
+        return frameBytes - RecordBatchWriter.headerSize(signature) - RecordBatchWriter.recordSize(0, 0);
     }
 
     synchronized List<ReplicatedZone<?>> replicated(Zones zones) {

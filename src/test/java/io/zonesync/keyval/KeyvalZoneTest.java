@@ -350,4 +350,27 @@ class KeyvalZoneTest {
     void zoneBelowTheMinimumCannotBeBuilt() {
         assertThatThrownBy(() -> zone(4096, 0, false)).hasMessageContaining("below the minimum of 32768 bytes");
     }
+
+    @Test
+    void aSyncZoneRefusesPairsLargerThanItsSyncRecordLimitAndOnlyThose() throws Exception {
+        KeyvalZone z = zone(KeyvalZone.MIN_SIZE, 60_000, true);
+        z.syncRecordLimit(100);
+        z.insert(KeyvalWrite.of("key", repeat('x', 97)));
+        assertThatThrownBy(() -> z.insert(KeyvalWrite.of("ké", repeat('x', 98))))
+                .isInstanceOfSatisfying(KeyvalException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE_TO_SYNC))
+                .hasMessage("key \"ké\" and its value take 101 bytes, more than the 100 bytes one sync record of"
+                        + " zone \"one\" can carry; raise the size of zone_sync_buffers to store larger pairs");
+        assertThatThrownBy(() -> z.update("key", repeat('x', 98), 0)).isInstanceOf(KeyvalException.class);
+        assertThatThrownBy(() -> z.set("other", repeat('x', 200))).isInstanceOf(KeyvalException.class);
+        assertThat(z.get("key")).hasSize(97);
+        z.syncRecordLimit(50); // a reload made the buffers smaller: what is stored stays, and keeps its value
+        z.update("key", null, 1_000);
+        assertThat(z.get("key")).hasSize(97);
+
+        KeyvalZone local = zone(KeyvalZone.MIN_SIZE, 0, false);
+        local.syncRecordLimit(100);
+        local.insert(KeyvalWrite.of("key", repeat('x', 5000)));
+        assertThat(local.get("key")).hasSize(5000);
+    }
 }

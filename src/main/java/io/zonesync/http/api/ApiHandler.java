@@ -28,7 +28,8 @@ import java.util.Objects;
  * ({@code MethodDisabled}), path ({@code PathNotFound}, {@code KeyvalNotFound}), method
  * ({@code MethodNotSupported}), body size (413), then the endpoint. Errors use nginx's envelope,
  * with {@code path} and {@code method} (empty) added in versions 1 to 3. Codes beyond NGINX Plus's:
- * {@code KeyvalZoneFull} (413, the pair does not fit the zone's size), {@code RequestEntityTooLarge}
+ * {@code KeyvalZoneFull} (413, the pair does not fit the zone's size), {@code KeyvalTooLarge} (413, a sync
+ * zone's pair larger than one sync record can carry), {@code RequestEntityTooLarge}
  * (413, body over the limit), {@code MethodNotSupported} (405) and {@code StateFileError} (500,
  * the change could not be saved). Nothing a client sends makes {@link #handle} throw.
  */

@@ -13,7 +13,7 @@ import java.util.TreeMap;
 
 /**
  * The {@code /N/http/keyvals/} and {@code /N/stream/keyvals/} endpoints over one map of zones.
- * Every write is all or nothing, and is saved to the zone's state file before it is answered 2xx.
+ * Every write is all or nothing, and is appended to the zone's state file before it is answered 2xx.
  */
 final class KeyvalApi {
     private KeyvalApi() {
@@ -112,6 +112,7 @@ final class KeyvalApi {
             case KEY_EXISTS -> new ApiError(409, "KeyvalKeyExists", e.getMessage());
             case KEY_NOT_FOUND -> keyNotFound(zone, e.key());
             case ZONE_FULL -> new ApiError(413, "KeyvalZoneFull", e.getMessage());
+            case TOO_LARGE_TO_SYNC -> new ApiError(413, "KeyvalTooLarge", e.getMessage());
             case ZONE_NOT_EMPTY -> ApiError.format("only one key can be added, keyval \"" + zone.name()
                     + "\" is not empty");
             case INVALID_KEY, TIMEOUT_NOT_ENABLED, INVALID_EXPIRE -> ApiError.format(e.getMessage());

@@ -83,19 +83,29 @@ class ApiRobustnessTest {
         try {
             KeyvalZone zone = new KeyvalZone("one", KeyvalZone.MIN_SIZE, KeyvalType.STRING, 0, true, clock, stamps);
             Path file = dir.resolve("one.keyval");
-            KeyvalStateFile.open(zone, file, executor, 3_600_000);
+            KeyvalStateFile.open(zone, file, executor);
             ApiHandler handler = new ApiHandler(state(Map.of("one", zone)));
             ApiResponse r = handler.handle(new ApiRequest("POST", "/9/http/keyvals/one", null,
                     "{\"durable\":\"yes\"}".getBytes(StandardCharsets.UTF_8), "id", true));
             assertThat(r.status()).isEqualTo(201);
-            assertThat(Files.readString(file)).contains("\"durable\":{\"value\":\"yes\"");
+            assertThat(onDisk(dir, file, executor).get("durable")).isEqualTo("yes");
             handler.handle(new ApiRequest("PATCH", "/9/http/keyvals/one", null,
                     "{\"durable\":null}".getBytes(StandardCharsets.UTF_8), "id", true));
-            assertThat(Files.readString(file)).contains("\"durable\":{\"value\":null");
+            assertThat(onDisk(dir, file, executor).record("durable").isDelete()).isTrue();
+            handler.handle(new ApiRequest("POST", "/9/http/keyvals/one", null,
+                    "{\"again\":\"1\"}".getBytes(StandardCharsets.UTF_8), "id", true));
             handler.handle(new ApiRequest("DELETE", "/9/http/keyvals/one", null, new byte[0], "id", true));
-            assertThat(Files.readString(file)).contains("\"durable\":{\"value\":null");
+            assertThat(onDisk(dir, file, executor).record("again").isDelete()).isTrue();
         } finally {
             executor.shutdownNow();
         }
+    }
+
+    /** The zone a node killed now would load from {@code file}. */
+    private KeyvalZone onDisk(Path dir, Path file, ScheduledExecutorService executor) throws Exception {
+        Path copy = Files.copy(file, dir.resolve("copy-" + System.nanoTime()));
+        KeyvalZone zone = new KeyvalZone("one", KeyvalZone.MIN_SIZE, KeyvalType.STRING, 0, true, clock, stamps);
+        KeyvalStateFile.open(zone, copy, executor).close();
+        return zone;
     }
 }

@@ -143,4 +143,29 @@ class NodeApiIT {
                 .isEqualTo(201);
         assertThat(checked(http, "GET", "/api/9/stream/keyvals/", null).body()).isEqualTo("{\"streamzone\":{\"s\":\"1\"}}");
     }
+
+    @Test
+    void aPairLargerThanOneSyncRecordIsRefusedInASyncZoneUntilZoneSyncBuffersGrow() throws Exception {
+        int syncPort = FreePorts.take();
+        nodes.add(InJvmNode.start(dir, config(syncPort, List.of())));
+        Http http = nodes.get(0).http();
+        String value = "x".repeat(5 * 1024);
+        HttpResponse<String> post = checked(http, "POST", "/api/9/http/keyvals/one", "{\"k\":\"" + value + "\"}");
+        assertThat(post.statusCode()).isEqualTo(413);
+        assertThat(post.body()).contains("\"code\":\"KeyvalTooLarge\"")
+                .contains("key \\\"k\\\" and its value take 5121 bytes, more than the 4055 bytes")
+                .contains("raise the size of zone_sync_buffers");
+        assertThat(http.get("/api/9/http/keyvals/one").body()).isEqualTo("{}");
+        assertThat(checked(http, "POST", "/api/9/http/keyvals/one", "{\"k\":\"small\"}").statusCode()).isEqualTo(201);
+        HttpResponse<String> patch = checked(http, "PATCH", "/api/9/http/keyvals/one", "{\"k\":\"" + value + "\"}");
+        assertThat(patch.statusCode()).isEqualTo(413);
+        assertThat(patch.body()).contains("\"code\":\"KeyvalTooLarge\"");
+        assertThat(http.get("/api/9/http/keyvals/one").body()).isEqualTo("{\"k\":\"small\"}");
+        assertThat(checked(http, "POST", "/api/9/http/keyvals/bulk", "{\"k\":\"" + value + "\"}").statusCode())
+                .as("a zone without sync is limited by its size only").isEqualTo(201);
+
+        nodes.get(0).reload(config(syncPort, List.of()).replace("zone_sync;", "zone_sync; zone_sync_buffers 8 8k;"));
+        assertThat(checked(http, "PATCH", "/api/9/http/keyvals/one", "{\"k\":\"" + value + "\"}").statusCode())
+                .isEqualTo(204);
+    }
 }
