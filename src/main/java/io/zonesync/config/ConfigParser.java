@@ -22,9 +22,15 @@ import java.util.List;
 public final class ConfigParser {
     /** Includes nested deeper than this are taken for a loop. */
     static final int MAX_INCLUDE_DEPTH = 32;
+    /**
+     * Blocks nested deeper than this are refused, counted across includes: far beyond any real
+     * configuration, and well within the stack the parser and the compilers recurse on.
+     */
+    static final int MAX_BLOCK_DEPTH = 100;
 
     private final Path includeBase;
     private final List<ConfigSource> sources = new ArrayList<>();
+    private int blockDepth;
 
     private ConfigParser(Path includeBase) {
         this.includeBase = includeBase;
@@ -88,7 +94,12 @@ public final class ConfigParser {
                 }
                 case BLOCK_START -> {
                     SourceLocation where = new SourceLocation(lexer.here().file(), st.line());
+                    if (blockDepth >= MAX_BLOCK_DEPTH) {
+                        throw new ConfigException("blocks are nested deeper than " + MAX_BLOCK_DEPTH + " levels", where);
+                    }
+                    blockDepth++;
                     List<Directive> inner = parseBlock(lexer, true, depth);
+                    blockDepth--;
                     out.add(new Directive(st.words().get(0), st.words().subList(1, st.words().size()), where,
                             new Block(inner)));
                 }
