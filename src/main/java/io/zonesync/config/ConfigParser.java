@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * nginx-syntax parser: {@code #} comments, single and double quotes with escapes, {@code ${var}}
@@ -166,6 +167,8 @@ public final class ConfigParser {
             }
         } catch (IOException e) {
             throw new ConfigException("glob() \"" + target + "\" failed (" + e.getMessage() + ")", where, e);
+        } catch (PatternSyntaxException e) {
+            throw new ConfigException("glob() \"" + target + "\" failed (" + e.getDescription() + ")", where, e);
         }
         found.sort(null);
         return found;

@@ -113,6 +113,15 @@ class ConfigParserTest {
     }
 
     @Test
+    void includeGlobThatIsNotAPatternIsReported() throws Exception {
+        Path main = write("main.conf", "a;\ninclude *.con[;\n");
+        assertThatThrownBy(() -> ConfigParser.parseFile(main, dir, null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("glob() \"" + dir.resolve("*.con[") + "\" failed (Missing ']")
+                .hasMessageEndingWith(") in " + main + ":2");
+    }
+
+    @Test
     void includeInsideABlockAndErrorsInIncludedFilesNameThatFile() throws Exception {
         write("inner.conf", "listen 80;\nbroken\n");
         Path main = write("main.conf", "http {\n server {\n  include inner.conf;\n }\n}\n");
