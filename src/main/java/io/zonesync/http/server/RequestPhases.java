@@ -39,6 +39,13 @@ final class RequestPhases {
             sendError(ex, dr.cause() instanceof TooLongHttpLineException ? 414 : 400);
             return;
         }
+        if (ex.declaredLength == NettyExchange.INVALID_LENGTH) {
+            ex.uri = "/";
+            ex.closeAfterResponse = true;
+            LOG.info("client sent invalid \"Content-Length\" header");
+            sendError(ex, 400);
+            return;
+        }
         if (ex.request.protocolVersion().majorVersion() != 1) {
             ex.uri = "/";
             ex.closeAfterResponse = true;
@@ -123,7 +130,7 @@ final class RequestPhases {
         LocationConfig loc = ex.location;
         // as nginx's find-config phase: the declared length is checked before the location's return
         long max = loc.clientMaxBodySize();
-        long declared = HttpUtil.getContentLength(ex.request, -1L);
+        long declared = ex.declaredLength;
         if (max > 0 && declared > max && ex.body.mode() == RequestBodyState.Mode.HOLD) {
             LOG.info("client intended to send too large body: {} bytes, client_max_body_size is {}", declared, max);
             ex.closeAfterResponse = true;
