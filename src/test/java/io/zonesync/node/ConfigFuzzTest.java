@@ -3,6 +3,7 @@ package io.zonesync.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.code_intelligence.jazzer.junit.DictionaryFile;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.ConfigParser;
@@ -33,8 +34,8 @@ import org.junit.jupiter.api.BeforeAll;
  *
  * <p>A plain {@code mvn test} runs this in regression mode over the seeds in
  * {@code src/test/resources/io/zonesync/node/ConfigFuzzTestInputs/}; {@code bench/fuzz/run.sh} fuzzes
- * it for real. The input is the file's text (UTF-8), written to a fresh directory that is also the
- * prefix, so relative includes, state files and certificates stay inside it. Inputs that name
+ * it for real, drawing on the directive names and value tokens of {@code config.dict} beside them.
+ * The input is the file's text (UTF-8), written to a directory that is also the prefix, so relative includes, state files and certificates stay inside it. Inputs that name
  * {@code dev/}, {@code proc/} or {@code sys/} are skipped: reading {@code /dev/zero} as a
  * certificate or an include never ends, which is the operator's doing, not the parser's. Host
  * names never reach DNS: the zone_sync resolver refuses them and, when fuzzing, the JVM resolves
@@ -62,6 +63,7 @@ class ConfigFuzzTest {
     }
 
     @FuzzTest(maxDuration = "5m")
+    @DictionaryFile(resourcePath = "config.dict")
     void compilesOrNamesTheLine(byte[] input) throws IOException {
         String text = new String(input, StandardCharsets.UTF_8);
         if (text.contains("dev/") || text.contains("proc/") || text.contains("sys/")) {
