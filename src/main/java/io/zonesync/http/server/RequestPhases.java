@@ -66,7 +66,7 @@ final class RequestPhases {
         String path = q >= 0 ? target.substring(0, q) : target;
         ex.args = q >= 0 ? target.substring(q + 1) : null;
         ex.uri = UriPath.normalize(path);
-        if (ex.uri == null) {
+        if (ex.uri == null || hasSpaceOrControl(ex.request.uri())) {
             ex.uri = "/";
             ex.closeAfterResponse = true;
             LOG.info("client sent invalid request target \"{}\"", shorten(ex.request.uri()));
@@ -107,6 +107,17 @@ final class RequestPhases {
         }
         findLocation(ex);
         runLocation(ex);
+    }
+
+    /** As nginx (since 1.21.1), a request line with a space or a control character in its target is refused. */
+    private static boolean hasSpaceOrControl(String target) {
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c <= 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String shorten(String s) {
