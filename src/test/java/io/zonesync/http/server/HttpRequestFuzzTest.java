@@ -85,7 +85,8 @@ class HttpRequestFuzzTest {
                         location / { return 200 "text: $text $uri $args\\n"; }
                         location /static/ { }
                         location /api { api write=on; }
-                        location /proxy/ { proxy_pass http://backend/; proxy_set_header X-Uri $request_uri; }
+                        location /proxy/ { proxy_pass http://backend/; proxy_set_header X-Uri $request_uri;
+                            proxy_set_header X-Path $uri; }
                         location /limited { limit_req zone=perip burst=5 nodelay; return 204; }
                         location /auth { auth_basic "fuzz"; auth_basic_user_file %s; return 200 "in\\n"; }
                         location = /redirect { return 301 /elsewhere$is_args$args; }
