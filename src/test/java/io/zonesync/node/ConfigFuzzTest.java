@@ -43,13 +43,14 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class ConfigFuzzTest {
     private static Path dir;
+    private static Path hosts;
 
     @BeforeAll
     static void setUp() throws IOException {
         dir = Files.createTempDirectory("config-fuzz");
         String fuzz = System.getenv("JAZZER_FUZZ");
         if (fuzz != null && !fuzz.isEmpty() && System.getProperty("jdk.net.hosts.file") == null) {
-            Path hosts = Files.writeString(dir.resolveSibling(dir.getFileName() + ".hosts"),
+            hosts = Files.writeString(dir.resolveSibling(dir.getFileName() + ".hosts"),
                     "127.0.0.1 localhost\n::1 localhost\n");
             System.setProperty("jdk.net.hosts.file", hosts.toString());
         }
@@ -59,6 +60,9 @@ class ConfigFuzzTest {
     static void tearDown() throws IOException {
         try (var files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        if (hosts != null) {
+            Files.delete(hosts);
         }
     }
 
