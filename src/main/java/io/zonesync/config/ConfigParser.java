@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * nginx-syntax parser: {@code #} comments, single and double quotes with escapes, {@code ${var}}
@@ -22,9 +23,15 @@ import java.util.List;
 public final class ConfigParser {
     /** Includes nested deeper than this are taken for a loop. */
     static final int MAX_INCLUDE_DEPTH = 32;
+    /**
+     * Blocks nested deeper than this are refused, counted across includes: far beyond any real
+     * configuration, and well within the stack the parser and the compilers recurse on.
+     */
+    static final int MAX_BLOCK_DEPTH = 100;
 
     private final Path includeBase;
     private final List<ConfigSource> sources = new ArrayList<>();
+    private int blockDepth;
 
     private ConfigParser(Path includeBase) {
         this.includeBase = includeBase;
@@ -88,7 +95,12 @@ public final class ConfigParser {
                 }
                 case BLOCK_START -> {
                     SourceLocation where = new SourceLocation(lexer.here().file(), st.line());
+                    if (blockDepth >= MAX_BLOCK_DEPTH) {
+                        throw new ConfigException("blocks are nested deeper than " + MAX_BLOCK_DEPTH + " levels", where);
+                    }
+                    blockDepth++;
                     List<Directive> inner = parseBlock(lexer, true, depth);
+                    blockDepth--;
                     out.add(new Directive(st.words().get(0), st.words().subList(1, st.words().size()), where,
                             new Block(inner)));
                 }
@@ -155,6 +167,8 @@ public final class ConfigParser {
             }
         } catch (IOException e) {
             throw new ConfigException("glob() \"" + target + "\" failed (" + e.getMessage() + ")", where, e);
+        } catch (PatternSyntaxException e) {
+            throw new ConfigException("glob() \"" + target + "\" failed (" + e.getDescription() + ")", where, e);
         }
         found.sort(null);
         return found;

@@ -9,7 +9,8 @@ import java.util.List;
  * at the start of a word comments out the rest of the line; single or double quotes make one word
  * of everything up to the matching quote; a backslash protects the next character, and
  * {@code \" \' \\ \t \r \n} are unescaped (any other escape is kept as written); inside
- * {@code ${...}} a brace does not end the word.
+ * {@code ${...}} a brace does not end the word. A NUL byte in a word is refused: no path, name or
+ * value can hold one.
  */
 final class Lexer {
 
@@ -124,7 +125,7 @@ final class Lexer {
             pos++;
         }
         pos = Math.min(pos, text.length());
-        return unescape(text.substring(start, pos));
+        return unescape(raw(start, pos));
     }
 
     private String quoted(char quote) throws ConfigException {
@@ -143,7 +144,7 @@ final class Lexer {
                 line++;
             }
             if (ch == quote) {
-                String value = unescape(text.substring(start, pos));
+                String value = unescape(raw(start, pos));
                 pos++;
                 if (pos < text.length()) {
                     char after = text.charAt(pos);
@@ -201,6 +202,15 @@ final class Lexer {
 
     SourceLocation here() {
         return new SourceLocation(file, lineless ? 0 : line);
+    }
+
+    /** The text of a word as written. */
+    private String raw(int start, int end) throws ConfigException {
+        String raw = text.substring(start, end);
+        if (raw.indexOf('\0') >= 0) {
+            throw error("unexpected NUL byte");
+        }
+        return raw;
     }
 
     private ConfigException error(String message) {

@@ -73,6 +73,10 @@ class ConfigParserTest {
         assertError("a \"b\"c;", "unexpected \"c\" in t.conf:1");
         assertError("a \"b;\n\n", "unexpected end of file, expecting \"\"\" in t.conf:1");
         assertError("a b }", "unexpected \"}\" in t.conf:1");
+        assertError("include a.conf\0;", "unexpected NUL byte in t.conf:1");
+        assertError("a\n'b\n\0';", "unexpected NUL byte in t.conf:3");
+        assertError("a b\\\0c;", "unexpected NUL byte in t.conf:1");
+        assertError("a ${b\0};", "unexpected NUL byte in t.conf:1");
     }
 
     private static void assertError(String text, String message) {
@@ -109,6 +113,15 @@ class ConfigParserTest {
     }
 
     @Test
+    void includeGlobThatIsNotAPatternIsReported() throws Exception {
+        Path main = write("main.conf", "a;\ninclude *.con[;\n");
+        assertThatThrownBy(() -> ConfigParser.parseFile(main, dir, null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("glob() \"" + dir.resolve("*.con[") + "\" failed (Missing ']")
+                .hasMessageEndingWith(") in " + main + ":2");
+    }
+
+    @Test
     void includeInsideABlockAndErrorsInIncludedFilesNameThatFile() throws Exception {
         write("inner.conf", "listen 80;\nbroken\n");
         Path main = write("main.conf", "http {\n server {\n  include inner.conf;\n }\n}\n");
@@ -121,6 +134,17 @@ class ConfigParserTest {
         Path main = write("loop.conf", "include loop.conf;\n");
         assertThatThrownBy(() -> ConfigParser.parseFile(main, dir, null))
                 .hasMessageContaining("include nesting is deeper than 32 levels");
+    }
+
+    @Test
+    void blocksNestedTooDeeplyAreReportedNotAStackOverflow() throws Exception {
+        parse("a {\n".repeat(ConfigParser.MAX_BLOCK_DEPTH) + "}".repeat(ConfigParser.MAX_BLOCK_DEPTH));
+        assertError("a {\n".repeat(ConfigParser.MAX_BLOCK_DEPTH) + "b {\n".repeat(10_000),
+                "blocks are nested deeper than 100 levels in t.conf:101");
+        Path main = write("outer.conf", "a {\n".repeat(60) + "include inner.conf;\n" + "}".repeat(60));
+        write("inner.conf", "b {\n".repeat(60) + "}".repeat(60));
+        assertThatThrownBy(() -> ConfigParser.parseFile(main, dir, null))
+                .hasMessage("blocks are nested deeper than 100 levels in " + dir.resolve("inner.conf") + ":41");
     }
 
     @Test

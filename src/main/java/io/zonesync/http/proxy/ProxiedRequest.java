@@ -61,6 +61,8 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     private HttpResponse response;
     private boolean skipInformational;
     private final AttemptTimers timers;
+    /** The request head every attempt sends. */
+    private HttpRequest head;
     private int attemptNo;
 
     private ResponseRelay out;
@@ -81,9 +83,20 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         StickyPolicy policy = group.sticky();
         sticky = policy == null ? null : policy.begin(ex);
         ex.requestBody().subscribe(this);
-        if (!finished) {
-            nextAttempt();
+        if (finished) {
+            return;
         }
+        try {
+            head = route.head(ex);
+        } catch (IllegalArgumentException e) {
+            // a header value from the request (proxy_set_header X $uri with %0A in the path, ...) that no
+            // HTTP message may carry
+            LOG.info("client sent a request that cannot be passed to upstream \"{}\": {}", group.name(),
+                    e.getMessage());
+            finish(400);
+            return;
+        }
+        nextAttempt();
     }
 
     // ---- choosing and connecting ----
@@ -150,7 +163,6 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         ch = c;
         UpstreamConnector.handler(c).listener(this);
         c.config().setAutoRead(true);
-        HttpRequest head = route.head(ex);
         sentClose = "close".equalsIgnoreCase(head.headers().get("Connection"));
         c.write(head);
         headSent = true;

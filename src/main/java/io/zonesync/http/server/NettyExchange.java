@@ -44,6 +44,8 @@ final class NettyExchange implements HttpExchange {
     final ListenerRoutes routes;
     final HttpRequest request;
     final RequestBodyState body;
+    /** The request's Content-Length: -1 when it has none, {@link #INVALID_LENGTH} when it is not a number. */
+    final long declaredLength;
     private final Channel channel;
     private final long startMillis;
     private final long connectionRequests;
@@ -80,7 +82,18 @@ final class NettyExchange implements HttpExchange {
         this.startMillis = startMillis;
         this.connectionRequests = connectionRequests;
         this.method = request.method().name();
-        this.body = new RequestBodyState(channel.alloc(), new BodyEvents(), HttpUtil.getContentLength(request, -1L));
+        this.declaredLength = declaredLength(request);
+        this.body = new RequestBodyState(channel.alloc(), new BodyEvents(), Math.max(-1L, declaredLength));
+    }
+
+    static final long INVALID_LENGTH = -2;
+
+    private static long declaredLength(HttpRequest request) {
+        try {
+            return HttpUtil.getContentLength(request, -1L);
+        } catch (NumberFormatException e) {
+            return INVALID_LENGTH;
+        }
     }
 
     // ---- RequestView ----

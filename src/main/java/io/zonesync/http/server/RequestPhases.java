@@ -39,6 +39,13 @@ final class RequestPhases {
             sendError(ex, dr.cause() instanceof TooLongHttpLineException ? 414 : 400);
             return;
         }
+        if (ex.declaredLength == NettyExchange.INVALID_LENGTH) {
+            ex.uri = "/";
+            ex.closeAfterResponse = true;
+            LOG.info("client sent invalid \"Content-Length\" header");
+            sendError(ex, 400);
+            return;
+        }
         if (ex.request.protocolVersion().majorVersion() != 1) {
             ex.uri = "/";
             ex.closeAfterResponse = true;
@@ -59,7 +66,7 @@ final class RequestPhases {
         String path = q >= 0 ? target.substring(0, q) : target;
         ex.args = q >= 0 ? target.substring(q + 1) : null;
         ex.uri = UriPath.normalize(path);
-        if (ex.uri == null) {
+        if (ex.uri == null || hasSpaceOrControl(ex.request.uri())) {
             ex.uri = "/";
             ex.closeAfterResponse = true;
             LOG.info("client sent invalid request target \"{}\"", shorten(ex.request.uri()));
@@ -102,6 +109,17 @@ final class RequestPhases {
         runLocation(ex);
     }
 
+    /** As nginx (since 1.21.1), a request line with a space or a control character in its target is refused. */
+    private static boolean hasSpaceOrControl(String target) {
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c <= 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String shorten(String s) {
         return s.length() > 200 ? s.substring(0, 200) + "..." : s;
     }
@@ -123,7 +141,7 @@ final class RequestPhases {
         LocationConfig loc = ex.location;
         // as nginx's find-config phase: the declared length is checked before the location's return
         long max = loc.clientMaxBodySize();
-        long declared = HttpUtil.getContentLength(ex.request, -1L);
+        long declared = ex.declaredLength;
         if (max > 0 && declared > max && ex.body.mode() == RequestBodyState.Mode.HOLD) {
             LOG.info("client intended to send too large body: {} bytes, client_max_body_size is {}", declared, max);
             ex.closeAfterResponse = true;
