@@ -11,7 +11,7 @@ import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.upstream.UpstreamSpec;
 import io.zonesync.keyval.KeyvalType;
 import io.zonesync.keyval.KeyvalZone;
-import io.zonesync.keyval.MutableClock;
+import io.zonesync.testing.MutableClock;
 import io.zonesync.keyval.TestStamps;
 import java.io.IOException;
 import java.net.InetSocketAddress;
