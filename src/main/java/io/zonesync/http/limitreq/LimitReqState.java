@@ -20,6 +20,13 @@ final class LimitReqState {
     int pins;
     int epoch;
     int accepted;
+    /**
+     * When this node last accepted a request for the key, and the level right after it: what a
+     * record tells peers, so they can charge the request when it happened (merges of other nodes'
+     * requests move {@code last} on, and would make it look newer than it is).
+     */
+    long acceptedAt;
+    long excessAtAccept;
     long[] originNodes = NO_ORIGINS;
     int[] originEpochs;
     int[] originCounts;

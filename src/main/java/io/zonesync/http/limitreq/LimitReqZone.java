@@ -139,7 +139,7 @@ public final class LimitReqZone {
             }
             if (account) {
                 store(s, excess, ms, now);
-                s.accepted++;
+                accepted(s, now);
                 return new Lookup(Outcome.OK, excess, null);
             }
             s.pins++;
@@ -152,7 +152,7 @@ public final class LimitReqZone {
         }
         if (account) {
             s.last = now;
-            s.accepted = 1;
+            accepted(s, now);
             return new Lookup(Outcome.OK, 0, null);
         }
         s.fresh = true;
@@ -169,7 +169,7 @@ public final class LimitReqZone {
             excess = Math.max(0, s.excess - leak(ms) + 1000);
             store(s, excess, ms, now);
             s.pins--;
-            s.accepted++;
+            accepted(s, now);
         }
         acceptListener.accept(s.key);
         return excess;
@@ -178,6 +178,12 @@ public final class LimitReqZone {
     /** Lets go of a state pinned by {@link #lookup} without charging it (another limit rejected). */
     synchronized void release(LimitReqState s) {
         s.pins--;
+    }
+
+    private static void accepted(LimitReqState s, long now) {
+        s.accepted++;
+        s.acceptedAt = now;
+        s.excessAtAccept = s.excess;
     }
 
     private static void store(LimitReqState s, long excess, long ms, long now) {
@@ -305,11 +311,20 @@ public final class LimitReqZone {
     record Export(int epoch, int accepted, long excess, long idleMs) {
     }
 
-    /** The key's state for a record, or null when the zone does not hold it. Changes nothing. */
+    /**
+     * The key's state for a record, or null when the zone does not hold it. Changes nothing. The
+     * level and idle time are those of this node's last accepted request (doc/protocol.md 5.3), so
+     * the receiver can charge it when it happened; for a key this node accepted nothing of, its
+     * level and the time since it was last updated.
+     */
     synchronized Export export(LimitKey key) {
         LimitReqState s = index.get(key);
         if (s == null) {
             return null;
+        }
+        if (s.accepted != 0) {
+            long idle = Math.min(MAX_EXCESS, Math.max(0, clock.millis() - s.acceptedAt));
+            return new Export(s.epoch, s.accepted, Math.min(s.excessAtAccept, MAX_EXCESS), idle);
         }
         long idle = s.fresh ? MAX_EXCESS : Math.min(MAX_EXCESS, Math.max(0, clock.millis() - s.last));
         return new Export(s.epoch, s.accepted, Math.min(s.excess, MAX_EXCESS), idle);
