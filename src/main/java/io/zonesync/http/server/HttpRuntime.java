@@ -7,6 +7,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -60,6 +61,15 @@ public final class HttpRuntime implements AutoCloseable {
     private static final int MAX_INITIAL_LINE = 8192;
     private static final int MAX_HEADER_SIZE = 32 * 1024;
     private static final int MAX_CHUNK = 64 * 1024;
+    /**
+     * The most bytes one read takes from a client. A connection stops reading while requests wait
+     * (HttpConnection), but the codec decodes every request in the bytes already read: at most
+     * this many bytes' worth. The smallest request (a request line and a blank line) takes 16 bytes,
+     * so {@link #MAX_PIPELINE_DEPTH}, twice what one read can hold, is never reached: the codec's
+     * own limit (128 by default) dropped clients that pipelined more than that at once.
+     */
+    private static final int MAX_READ = 64 * 1024;
+    private static final int MAX_PIPELINE_DEPTH = 2 * MAX_READ / 16;
 
     private final Transport transport;
     private final boolean ownsTransport;
@@ -191,6 +201,7 @@ public final class HttpRuntime implements AutoCloseable {
             bindTo = a.socketAddress();
         }
         b.option(ChannelOption.SO_BACKLOG, listen.backlog());
+        b.childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ));
         b.handler(AcceptErrors.on(a.key(), transport));
         b.childHandler(new ChannelInitializer<Channel>() {
             @Override
@@ -206,7 +217,7 @@ public final class HttpRuntime implements AutoCloseable {
                     ch.pipeline().addLast("plain-http", new PlainHttpOnTlsPort());
                     ch.pipeline().addLast("tls", tls.newHandler(ch));
                 }
-                ch.pipeline().addLast("codec", new HttpServerCodec(decoder));
+                ch.pipeline().addLast("codec", new HttpServerCodec(decoder, MAX_PIPELINE_DEPTH));
                 ch.pipeline().addLast("connection", new HttpConnection(l, context));
             }
         });
