@@ -58,8 +58,11 @@ public final class HttpRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpRuntime.class);
     /** Linux: IPPROTO_IPV6, IPV6_V6ONLY. nginx binds [::] for IPv6 only unless ipv6only=off. */
     private static final IntegerUnixChannelOption IPV6_V6ONLY = new IntegerUnixChannelOption("IPV6_V6ONLY", 41, 26);
-    private static final int MAX_INITIAL_LINE = 8192;
-    private static final int MAX_HEADER_SIZE = 32 * 1024;
+    /**
+     * What the codec reads at most of a request line and of all header lines; the configured
+     * {@code large_client_header_buffers} (at most this much) are checked on the decoded request.
+     */
+    static final int MAX_HEADER_BYTES = 256 * 1024;
     private static final int MAX_CHUNK = 64 * 1024;
     /**
      * The most bytes one read takes from a client. A connection stops reading while requests wait
@@ -210,8 +213,8 @@ public final class HttpRuntime implements AutoCloseable {
                     ch.close();
                     return;
                 }
-                HttpDecoderConfig decoder = new HttpDecoderConfig().setMaxInitialLineLength(MAX_INITIAL_LINE)
-                        .setMaxHeaderSize(MAX_HEADER_SIZE).setMaxChunkSize(MAX_CHUNK);
+                HttpDecoderConfig decoder = new HttpDecoderConfig().setMaxInitialLineLength(MAX_HEADER_BYTES)
+                        .setMaxHeaderSize(MAX_HEADER_BYTES).setMaxChunkSize(MAX_CHUNK);
                 io.zonesync.tls.ListenerTls tls = l.routes().endpoint().tls();
                 if (tls != null) {
                     ch.pipeline().addLast("plain-http", new PlainHttpOnTlsPort());

@@ -198,6 +198,18 @@ final class LocationCompiler {
             maxBody = Values.size(mb, mb.arg(0));
         }
 
+        LocationConfig.HeaderBuffers headerBuffers = LocationConfig.HeaderBuffers.DEFAULT;
+        Directive hb = scope.effectiveFirst("large_client_header_buffers");
+        if (hb != null) {
+            int number = Values.positiveInt(hb, hb.arg(0));
+            long size = Values.size(hb, hb.arg(1));
+            if (size < 1 || size > HttpRuntime.MAX_HEADER_BYTES || (long) number * size > HttpRuntime.MAX_HEADER_BYTES) {
+                throw hb.error("\"large_client_header_buffers\" of %s %s is outside what zonesync reads: the size and"
+                        + " the total at most %d bytes", hb.arg(0), hb.arg(1), HttpRuntime.MAX_HEADER_BYTES);
+            }
+            headerBuffers = new LocationConfig.HeaderBuffers(number, (int) size);
+        }
+
         long keepaliveMs = DEFAULT_KEEPALIVE_TIMEOUT_MS;
         long keepaliveHeader = -1;
         Directive ka = scope.effectiveFirst("keepalive_timeout");
@@ -221,7 +233,8 @@ final class LocationCompiler {
         Directive dt = scope.effectiveFirst("default_type");
         String defaultType = dt == null ? "text/plain" : dt.arg(0);
 
-        return new LocationConfig(name, returnAction, root, config.prefix(), index, headers, maxBody, keepaliveMs,
+        return new LocationConfig(name, returnAction, root, config.prefix(), index, headers, maxBody, headerBuffers,
+                keepaliveMs,
                 keepaliveHeader, keepaliveRequests, types, defaultType, accessLogs(scope), errorPages(scope, cs),
                 flag(scope, "server_tokens", true), flag(scope, "absolute_redirect", true),
                 flag(scope, "port_in_redirect", true), contentHandler(cs), accessHandlers(cs));

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param index the {@code index} file names, in order
  * @param addHeaders the {@code add_header}s in effect
  * @param clientMaxBodySize the largest request body in bytes, 0 for no limit
+ * @param headerBuffers     {@code large_client_header_buffers}: how long the request line and one header
+ *                          line may be, and how many such buffers all header lines may fill
  * @param keepaliveTimeoutMs how long an idle keep-alive connection stays open, 0 for no keep-alive
  * @param keepaliveHeaderSeconds the {@code Keep-Alive: timeout=} to announce, -1 for none
  * @param keepaliveRequests the requests one connection may carry
@@ -37,6 +39,7 @@ public record LocationConfig(
         List<String> index,
         List<HeaderAddition> addHeaders,
         long clientMaxBodySize,
+        HeaderBuffers headerBuffers,
         long keepaliveTimeoutMs,
         long keepaliveHeaderSeconds,
         long keepaliveRequests,
@@ -49,6 +52,11 @@ public record LocationConfig(
         boolean portInRedirect,
         ContentHandler contentHandler,
         List<AccessHandler> accessHandlers) {
+
+    /** {@code large_client_header_buffers number size}; nginx's default is 4 8k. */
+    public record HeaderBuffers(int number, int size) {
+        public static final HeaderBuffers DEFAULT = new HeaderBuffers(4, 8192);
+    }
 
     public LocationConfig {
         index = List.copyOf(index);

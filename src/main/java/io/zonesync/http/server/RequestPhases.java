@@ -6,12 +6,14 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.zonesync.http.vars.HostHeader;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,9 @@ final class RequestPhases {
             ex.closeAfterResponse = true;
             LOG.info("client sent invalid request: {}", dr.cause() == null ? "?" : dr.cause().getMessage());
             sendError(ex, dr.cause() instanceof TooLongHttpLineException ? 414 : 400);
+            return;
+        }
+        if (headerTooLarge(ex)) {
             return;
         }
         if (ex.declaredLength == NettyExchange.INVALID_LENGTH) {
@@ -258,6 +263,45 @@ final class RequestPhases {
         HttpHeaders h = new DefaultHttpHeaders();
         h.set(HttpHeaderNames.CONTENT_TYPE, ex.location.defaultType());
         ex.respond(code, h, Unpooled.copiedBuffer(text, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * {@code large_client_header_buffers} of the address's default server, as nginx reads headers
+     * before it knows the server: a request line longer than one buffer is 414; a header line
+     * longer than one buffer, or header lines filling more than all of them, is 400 with nginx's
+     * "Request Header Or Cookie Too Large" page (its 494). True when it answered.
+     */
+    private static boolean headerTooLarge(NettyExchange ex) {
+        LocationConfig.HeaderBuffers buffers = ex.location.headerBuffers();
+        HttpRequest r = ex.request;
+        long line = r.method().name().length() + 1L + r.uri().length() + 1 + r.protocolVersion().text().length();
+        if (line > buffers.size()) {
+            ex.uri = "/";
+            LOG.info("client sent too long URI while reading client request line");
+            sendError(ex, 414);
+            return true;
+        }
+        long total = 0;
+        String tooLong = null;
+        for (Map.Entry<String, String> h : r.headers()) {
+            long length = h.getKey().length() + 2L + h.getValue().length();
+            total += length + 2;
+            if (length > buffers.size() && tooLong == null) {
+                tooLong = h.getKey();
+            }
+        }
+        if (tooLong == null && total <= (long) buffers.number() * buffers.size()) {
+            return false;
+        }
+        ex.uri = "/";
+        ex.closeAfterResponse = true;
+        LOG.info(tooLong != null ? "client sent too long header line: \"" + tooLong + ": ...\" while reading client"
+                + " request headers" : "client sent too large request headers ({} bytes) while reading client request"
+                + " headers", total);
+        HttpHeaders h = new DefaultHttpHeaders();
+        h.set(HttpHeaderNames.CONTENT_TYPE, "text/html");
+        ex.respond(400, h, Unpooled.wrappedBuffer(StatusPages.page(400, "Request Header Or Cookie Too Large")));
+        return true;
     }
 
     static void sendError(NettyExchange ex, int code) {
