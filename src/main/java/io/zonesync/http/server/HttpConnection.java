@@ -3,6 +3,7 @@ package io.zonesync.http.server;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -10,6 +11,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.zonesync.net.AddressText;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
-    /** nginx's client_header_timeout and client_body_timeout defaults. */
-    static final long READ_TIMEOUT_MS = 60_000;
 
     private final Listener listener;
     private final ServerContext context;
@@ -41,6 +41,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     private long armedMs;
     private long lastRead;
     private final List<Runnable> writableWaiters = new ArrayList<>();
+    /** {@code send_timeout}: runs while a response waits to be sent (see {@link #watchSend}). */
+    private DeadlineTimer sendTimer;
+    private boolean sendWatched;
+    private List<Long> sendProgress = List.of();
 
     HttpConnection(Listener listener, ServerContext context) {
         this.listener = listener;
@@ -68,6 +72,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.timer = new DeadlineTimer(ctx.executor(), () -> onTimer(armedMs));
+        this.sendTimer = new DeadlineTimer(ctx.executor(), this::onSendTimeout);
     }
 
     @Override
@@ -77,7 +82,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        arm(READ_TIMEOUT_MS);
+        arm(defaultServerConfig().timeouts().clientHeaderMs());
         ctx.fireChannelActive();
     }
 
@@ -103,9 +108,12 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             requests++;
             currentRequestRead = false;
             current = new NettyExchange(this, listener.routes(), req, context.clock.millis(), requests);
-            arm(READ_TIMEOUT_MS);
             NettyExchange ex = current;
+            arm(defaultServerConfig().timeouts().clientBodyMs());
             RequestPhases.start(ex);
+            if (current == ex && !currentRequestRead && ex.location != null) {
+                arm(ex.location.timeouts().clientBodyMs()); // the location's, now that it is known
+            }
             if (msg instanceof HttpContent content && current == ex) {
                 ex.body.onContent(content);
             }
@@ -169,7 +177,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        long keepaliveMs = ex.location == null ? READ_TIMEOUT_MS : ex.location.keepaliveTimeoutMs();
+        long keepaliveMs = ex.location == null ? LocationCompiler.DEFAULT_KEEPALIVE_TIMEOUT_MS
+                : ex.location.keepaliveTimeoutMs();
         arm(keepaliveMs);
         while (current == null && !queued.isEmpty()) {
             dispatch(queued.poll());
@@ -210,8 +219,60 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * The server configuration of this connection's address before a request names its server:
+     * nginx reads a request's headers with the default server's settings.
+     */
+    private LocationConfig defaultServerConfig() {
+        return listener.routes().endpoint().serversFor(ctx.channel().localAddress()).defaultServer().serverConfig();
+    }
+
+    /**
+     * Watches a response going out for {@code send_timeout}: if in that time the socket takes
+     * nothing of what waits to be sent, the connection is closed, as nginx closes a client that
+     * stopped reading. Called when a response's last part is written and when the connection
+     * stops being writable (a streamed response).
+     */
+    void watchSend() {
+        if (sendWatched) {
+            return;
+        }
+        sendWatched = true;
+        sendProgress = sendSnapshot();
+        LocationConfig loc = current != null && current.location != null ? current.location : defaultServerConfig();
+        sendTimer.arm(loc.timeouts().sendMs());
+    }
+
+    private void onSendTimeout() {
+        sendWatched = false;
+        ChannelOutboundBuffer buf = ctx.channel().unsafe().outboundBuffer();
+        if (buf == null || buf.isEmpty() || !ctx.channel().isActive()) {
+            return; // all sent: nothing to watch until the next response
+        }
+        if (!sendSnapshot().equals(sendProgress)) {
+            watchSend();
+            return;
+        }
+        LOG.info("client timed out (110: Connection timed out) while sending response to client, client: {}",
+                AddressText.hostPort(ctx.channel().remoteAddress()));
+        ctx.close();
+    }
+
+    /** Where sending stands: the message being written, how far into it, and what waits behind it. */
+    private List<Long> sendSnapshot() {
+        ChannelOutboundBuffer buf = ctx.channel().unsafe().outboundBuffer();
+        if (buf == null) {
+            return List.of();
+        }
+        return List.of((long) System.identityHashCode(buf.current()), buf.currentProgress(),
+                buf.totalPendingWriteBytes());
+    }
+
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isWritable()) {
+            watchSend();
+        }
         if (ctx.channel().isWritable() && !writableWaiters.isEmpty()) {
             List<Runnable> run = new ArrayList<>(writableWaiters);
             writableWaiters.clear();
@@ -243,7 +304,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     /**
      * Idle between requests for the keep-alive timeout: close. Reading a request (headers or body)
-     * with nothing arriving for {@link #READ_TIMEOUT_MS}: 408 if nothing was answered, else close.
+     * with nothing arriving for {@code client_body_timeout}: 408 if nothing was answered, else close.
      */
     private void onTimer(long ms) {
         if (current == null) {
@@ -268,6 +329,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         timer.cancel();
+        sendTimer.cancel();
         if (current != null) {
             current.connectionLost();
             current = null;

@@ -36,7 +36,7 @@ public final class HttpCoreModule implements ConfModule {
             "charset", "source_charset", "types_hash_max_size", "types_hash_bucket_size",
             "server_names_hash_max_size", "server_names_hash_bucket_size", "variables_hash_max_size",
             "variables_hash_bucket_size", "client_header_buffer_size",
-            "client_header_timeout", "client_body_timeout", "send_timeout", "output_buffers",
+            "output_buffers",
             "postpone_output", "lingering_close", "lingering_time", "lingering_timeout", "send_lowat",
             "keepalive_time", "keepalive_disable");
 
@@ -70,6 +70,9 @@ public final class HttpCoreModule implements ConfModule {
         r.register(DirectiveSpec.repeatable("access_log", Arity.atLeast(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.repeatable("log_format", Arity.atLeast(2), HTTP));
         r.register(DirectiveSpec.single("large_client_header_buffers", Arity.exactly(2), HTTP, HTTP_SERVER));
+        r.register(DirectiveSpec.single("client_header_timeout", Arity.exactly(1), HTTP, HTTP_SERVER));
+        r.register(DirectiveSpec.single("client_body_timeout", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("send_timeout", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         for (String name : ACCEPTED_WITHOUT_EFFECT) {
             r.register(DirectiveSpec.single(name, Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
         }

@@ -210,6 +210,11 @@ final class LocationCompiler {
             headerBuffers = new LocationConfig.HeaderBuffers(number, (int) size);
         }
 
+        LocationConfig.Timeouts timeouts = new LocationConfig.Timeouts(
+                timeout(scope, "client_header_timeout", LocationConfig.Timeouts.DEFAULT.clientHeaderMs()),
+                timeout(scope, "client_body_timeout", LocationConfig.Timeouts.DEFAULT.clientBodyMs()),
+                timeout(scope, "send_timeout", LocationConfig.Timeouts.DEFAULT.sendMs()));
+
         long keepaliveMs = DEFAULT_KEEPALIVE_TIMEOUT_MS;
         long keepaliveHeader = -1;
         Directive ka = scope.effectiveFirst("keepalive_timeout");
@@ -234,10 +239,22 @@ final class LocationCompiler {
         String defaultType = dt == null ? "text/plain" : dt.arg(0);
 
         return new LocationConfig(name, returnAction, root, config.prefix(), index, headers, maxBody, headerBuffers,
-                keepaliveMs,
+                timeouts, keepaliveMs,
                 keepaliveHeader, keepaliveRequests, types, defaultType, accessLogs(scope), errorPages(scope, cs),
                 flag(scope, "server_tokens", true), flag(scope, "absolute_redirect", true),
                 flag(scope, "port_in_redirect", true), contentHandler(cs), accessHandlers(cs));
+    }
+
+    private static long timeout(Scope scope, String name, long dflt) throws ConfigException {
+        Directive d = scope.effectiveFirst(name);
+        if (d == null) {
+            return dflt;
+        }
+        long ms = Values.timeMs(d, d.arg(0));
+        if (ms <= 0) {
+            throw d.invalidValue(d.arg(0));
+        }
+        return ms;
     }
 
     private static boolean flag(Scope scope, String name, boolean dflt) throws ConfigException {

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param index the {@code index} file names, in order
  * @param addHeaders the {@code add_header}s in effect
  * @param clientMaxBodySize the largest request body in bytes, 0 for no limit
+ * @param timeouts          {@code client_header_timeout}, {@code client_body_timeout}, {@code send_timeout}
  * @param headerBuffers     {@code large_client_header_buffers}: how long the request line and one header
  *                          line may be, and how many such buffers all header lines may fill
  * @param keepaliveTimeoutMs how long an idle keep-alive connection stays open, 0 for no keep-alive
@@ -40,6 +41,7 @@ public record LocationConfig(
         List<HeaderAddition> addHeaders,
         long clientMaxBodySize,
         HeaderBuffers headerBuffers,
+        Timeouts timeouts,
         long keepaliveTimeoutMs,
         long keepaliveHeaderSeconds,
         long keepaliveRequests,
@@ -56,6 +58,15 @@ public record LocationConfig(
     /** {@code large_client_header_buffers number size}; nginx's default is 4 8k. */
     public record HeaderBuffers(int number, int size) {
         public static final HeaderBuffers DEFAULT = new HeaderBuffers(4, 8192);
+    }
+
+    /**
+     * How long a client may take: to send a request's headers ({@code client_header_timeout}, read
+     * from the address's default server), between two reads of a body ({@code client_body_timeout})
+     * and while the node cannot write to it ({@code send_timeout}). nginx's defaults: 60 s each.
+     */
+    public record Timeouts(long clientHeaderMs, long clientBodyMs, long sendMs) {
+        public static final Timeouts DEFAULT = new Timeouts(60_000, 60_000, 60_000);
     }
 
     public LocationConfig {

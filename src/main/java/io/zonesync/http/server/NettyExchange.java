@@ -417,6 +417,9 @@ final class NettyExchange implements HttpExchange {
     }
 
     void finish(ChannelFuture lastWrite) {
+        if (!lastWrite.isDone()) {
+            connection.watchSend(); // send_timeout: the response must keep going out
+        }
         lastWrite.addListener((ChannelFutureListener) f -> {
             responseDone = true;
             if (!f.isSuccess()) {
