@@ -139,6 +139,15 @@ public final class Values {
         return rate * 1000 / scale;
     }
 
+    /** A time of more than zero, in ms: a timeout or an interval; zero or less is an error naming the directive. */
+    public static long positiveTimeMs(Directive d, String value) throws ConfigException {
+        long ms = timeMs(d, value);
+        if (ms <= 0) {
+            throw d.error("\"%s\" must be greater than zero, got \"%s\"", d.name(), value);
+        }
+        return ms;
+    }
+
     /** A positive integer (nginx's ngx_atoi, at most 2^31-1); {@code invalid value} otherwise. */
     public static int positiveInt(Directive d, String value) throws ConfigException {
         long n = parseDigits(value);

@@ -247,14 +247,7 @@ final class LocationCompiler {
 
     private static long timeout(Scope scope, String name, long dflt) throws ConfigException {
         Directive d = scope.effectiveFirst(name);
-        if (d == null) {
-            return dflt;
-        }
-        long ms = Values.timeMs(d, d.arg(0));
-        if (ms <= 0) {
-            throw d.invalidValue(d.arg(0));
-        }
-        return ms;
+        return d == null ? dflt : Values.positiveTimeMs(d, d.arg(0));
     }
 
     private static boolean flag(Scope scope, String name, boolean dflt) throws ConfigException {

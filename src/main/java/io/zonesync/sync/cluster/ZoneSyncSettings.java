@@ -202,13 +202,6 @@ public record ZoneSyncSettings(
 
     private static long time(Scope scope, String name, long defaultMs) throws ConfigException {
         Directive d = scope.effectiveFirst(name);
-        if (d == null) {
-            return defaultMs;
-        }
-        long ms = Values.timeMs(d, d.arg(0));
-        if (ms <= 0) {
-            throw d.error("\"%s\" must be greater than zero, got \"%s\"", name, d.arg(0));
-        }
-        return ms;
+        return d == null ? defaultMs : Values.positiveTimeMs(d, d.arg(0));
     }
 }
