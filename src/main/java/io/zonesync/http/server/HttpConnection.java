@@ -109,10 +109,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             currentRequestRead = false;
             current = new NettyExchange(this, listener.routes(), req, context.clock.millis(), requests);
             NettyExchange ex = current;
-            arm(defaultServerConfig().timeouts().clientBodyMs());
             RequestPhases.start(ex);
-            if (current == ex && !currentRequestRead && ex.location != null) {
-                arm(ex.location.timeouts().clientBodyMs()); // the location's, now that it is known
+            if (current == ex && !currentRequestRead) {
+                // reading the body: the location's client_body_timeout, known now
+                arm((ex.location != null ? ex.location : defaultServerConfig()).timeouts().clientBodyMs());
             }
             if (msg instanceof HttpContent content && current == ex) {
                 ex.body.onContent(content);
