@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -44,6 +45,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     /** {@code send_timeout}: runs while a response waits to be sent (see {@link #watchSend}). */
     private DeadlineTimer sendTimer;
     private boolean sendWatched;
+    /** Reads the header blocks ahead of the codec; told here how each request's body is framed. */
+    private HeaderFoldGuard foldGuard;
     private List<Long> sendProgress = List.of();
 
     HttpConnection(Listener listener, ServerContext context) {
@@ -73,6 +76,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         this.timer = new DeadlineTimer(ctx.executor(), () -> onTimer(armedMs));
         this.sendTimer = new DeadlineTimer(ctx.executor(), this::onSendTimeout);
+        this.foldGuard = ctx.pipeline().get(HeaderFoldGuard.class);
     }
 
     @Override
@@ -89,6 +93,14 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         lastRead = now();
+        if (foldGuard != null) {
+            if (msg instanceof HttpRequest req) {
+                foldGuard.bodyFraming(bodyFraming(req));
+            }
+            if (msg instanceof LastHttpContent) {
+                foldGuard.bodyEnded();
+            }
+        }
         if ((current != null && currentRequestRead) || !queued.isEmpty()) {
             queued.add(msg);
             pausedForQueue = true;
@@ -96,6 +108,18 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         dispatch(msg);
+    }
+
+    /** How the codec frames this request's body: its length, -1 for chunked, 0 for none or a bad length. */
+    private static long bodyFraming(HttpRequest req) {
+        if (HttpUtil.isTransferEncodingChunked(req)) {
+            return -1;
+        }
+        try {
+            return Math.max(0, HttpUtil.getContentLength(req, 0L));
+        } catch (NumberFormatException e) {
+            return 0; // answered 400 and closed
+        }
     }
 
     private void dispatch(Object msg) {

@@ -220,6 +220,7 @@ public final class HttpRuntime implements AutoCloseable {
                     ch.pipeline().addLast("plain-http", new PlainHttpOnTlsPort());
                     ch.pipeline().addLast("tls", tls.newHandler(ch));
                 }
+                ch.pipeline().addLast("fold", new HeaderFoldGuard());
                 ch.pipeline().addLast("codec", new HttpServerCodec(decoder, MAX_PIPELINE_DEPTH));
                 ch.pipeline().addLast("connection", new HttpConnection(l, context));
             }
