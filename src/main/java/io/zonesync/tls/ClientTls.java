@@ -128,6 +128,20 @@ public final class ClientTls {
         return h;
     }
 
+    /**
+     * Why a peer's certificate chain fails the checks this node applies to the peers it dials
+     * (trusted CAs, CRLs, verify depth, the name for {@code listedHost}), or null when it passes.
+     */
+    String refusal(X509Certificate[] chain, String listedHost) {
+        String name = nameFor(listedHost);
+        try {
+            new PeerCertificateCheck(trusted, List.of(), crls, depth, name, Clock.systemUTC()).check(chain, name);
+            return null;
+        } catch (PeerCertificateCheck.PeerCertificateException e) {
+            return e.getMessage();
+        }
+    }
+
     public boolean verifies() {
         return verify;
     }

@@ -48,6 +48,16 @@ public final class ServerTls {
      * resolve against {@code confDir}.
      */
     public static ServerTls compile(Scope scope, SourceLocation listen, Path confDir) throws ConfigException {
+        return compile(scope, listen, confDir, false);
+    }
+
+    /**
+     * As above; with {@code askForClientCertificate}, a listener whose {@code ssl_verify_client} is
+     * off still asks clients for a certificate (accepting any, or none), for a later check of its
+     * own (zone_sync's peers are verified at their HELLO).
+     */
+    public static ServerTls compile(Scope scope, SourceLocation listen, Path confDir, boolean askForClientCertificate)
+            throws ConfigException {
         TlsOptions.requireOpenSsl(listen);
         TlsFiles files = new TlsFiles(confDir);
         List<Directive> certs = scope.effective("ssl_certificate");
@@ -81,7 +91,7 @@ public final class ServerTls {
             b.addCredential(OpenSslCredentialBuilder.forX509(privateKeys.get(i), chains.get(i)).build());
         }
         TlsOptions.apply(b, scope, PREFIX, "HIGH:!aNULL:!MD5", files);
-        verification(b, scope, files);
+        verification(b, scope, files, askForClientCertificate);
         long sessionTimeoutMs = TlsOptions.time(scope, "ssl_session_timeout", 300_000, files);
         b.sessionTimeout(Math.max(1, sessionTimeoutMs / 1000));
         long cacheSessions = sessionCache(scope, files);
@@ -101,7 +111,8 @@ public final class ServerTls {
         }
     }
 
-    private static void verification(SslContextBuilder b, Scope scope, TlsFiles files) throws ConfigException {
+    private static void verification(SslContextBuilder b, Scope scope, TlsFiles files, boolean ask)
+            throws ConfigException {
         Directive verify = scope.effectiveFirst("ssl_verify_client");
         files.note(verify);
         String mode = verify == null ? "off" : verify.arg(0);
@@ -117,7 +128,10 @@ public final class ServerTls {
         List<X509CRL> crls = crlDirective == null ? List.of() : files.crls(crlDirective);
         switch (mode) {
             case "off" -> {
-                return;
+                if (ask) {
+                    b.clientAuth(ClientAuth.OPTIONAL);
+                    b.trustManager(new PeerCertificateCheck(null, List.of(), List.of(), depth, null, Clock.systemUTC()));
+                }
             }
             case "on", "optional" -> {
                 if (trusted.isEmpty()) {

@@ -6,17 +6,21 @@ import io.zonesync.access.AccessRules;
 import io.zonesync.config.ConfigException;
 import io.zonesync.stream.StreamListen;
 import io.zonesync.stream.StreamServerConf;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.Objects;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * Who may be a zone_sync peer: the listener's TLS ({@code listen ... ssl} with the stream
  * {@code ssl_*} directives, client certificates checked by {@code ssl_verify_client}), the
  * {@code allow}/{@code deny} rules of the zone_sync server, and the TLS this node speaks when it
- * dials ({@code zone_sync_ssl*}). Installs the handlers at the head of a link's pipeline; the
+ * dials ({@code zone_sync_ssl*}), whose checks also apply to the peers that dial in. Installs the handlers at the head of a link's pipeline; the
  * frames above never see a byte from a peer that failed any of these. Equal when a reload changed
  * no setting and no file.
  */
@@ -35,14 +39,16 @@ public final class SyncLinkSecurity {
 
     /** From the zone_sync server's directives; relative file names resolve against {@code confDir}. */
     public static SyncLinkSecurity compile(StreamServerConf server, Path confDir) throws ConfigException {
+        ClientTls dial = ClientTls.compile(server.scope(), confDir);
         ServerTls tls = null;
         for (StreamListen l : server.listens()) {
             if (l.ssl()) {
-                tls = ServerTls.compile(server.scope(), l.directive().where(), confDir);
+                // Peers that dial in are verified too: the listener asks for their certificate.
+                tls = ServerTls.compile(server.scope(), l.directive().where(), confDir, dial != null && dial.verifies());
                 break;
             }
         }
-        return new SyncLinkSecurity(tls, ClientTls.compile(server.scope(), confDir), AccessRules.of(server.scope()));
+        return new SyncLinkSecurity(tls, dial, AccessRules.of(server.scope()));
     }
 
     /**
@@ -77,6 +83,37 @@ public final class SyncLinkSecurity {
         int port = remote instanceof InetSocketAddress inet ? inet.getPort() : -1;
         ch.pipeline().addLast("tls", dial.newHandler(ch, listedHost, port, timeoutMs));
         ch.pipeline().addLast("tls-log", new HandshakeLog(failed));
+    }
+
+    /**
+     * Checks a peer that dialled in, once its HELLO named it, as this node checks the peers it
+     * dials when {@code zone_sync_ssl_verify} is on: its certificate (the one it presented to the
+     * listener) must chain to {@code zone_sync_ssl_trusted_certificate} within the verify depth,
+     * pass {@code zone_sync_ssl_crl} and match {@code zone_sync_ssl_name}, else the host it is
+     * listed under. Returns why the peer fails, or null when it passes or verification is off.
+     */
+    public String verifyInbound(Channel ch, String listedHost) {
+        if (dial == null || !dial.verifies()) {
+            return null;
+        }
+        SslHandler tls = ch == null ? null : ch.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            return "the link is not TLS (the zone_sync listener has no \"ssl\"), and zone_sync_ssl_verify is on";
+        }
+        Certificate[] presented;
+        try {
+            presented = tls.engine().getSession().getPeerCertificates();
+        } catch (SSLPeerUnverifiedException e) {
+            return "it sent no certificate (zone_sync_ssl_certificate), and zone_sync_ssl_verify is on";
+        }
+        X509Certificate[] chain = new X509Certificate[presented.length];
+        for (int i = 0; i < presented.length; i++) {
+            if (!(presented[i] instanceof X509Certificate x509)) {
+                return "it sent a certificate that is not X.509";
+            }
+            chain[i] = x509;
+        }
+        return dial.refusal(chain, listedHost);
     }
 
     public boolean dialsWithTls() {

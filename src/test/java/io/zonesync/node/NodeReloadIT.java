@@ -91,7 +91,8 @@ class NodeReloadIT {
         int c = p.get(2);
         InJvmNode na = InJvmNode.start(dir.resolve("a"), member(a, p.get(3), List.of(a, b)));
         InJvmNode nb = InJvmNode.start(dir.resolve("b"), member(b, p.get(4), List.of(b, a)));
-        InJvmNode nc = InJvmNode.start(dir.resolve("c"), member(c, p.get(5), List.of(c)));
+        // c lists a, a does not list c: a refuses c's link, and c stops dialling a
+        InJvmNode nc = InJvmNode.start(dir.resolve("c"), member(c, p.get(5), List.of(c, a)));
         nodes.addAll(List.of(na, nb, nc));
         await().atMost(Duration.ofSeconds(20)).until(() -> online(na) == 1 && online(nb) == 1);
         assertThat(online(nc)).isZero();

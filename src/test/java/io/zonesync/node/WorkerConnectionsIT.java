@@ -54,9 +54,9 @@ class WorkerConnectionsIT {
         int syncB = p.get(1);
         List<Socket> clients = new ArrayList<>();
         try (LogCapture log = new LogCapture();
-                InJvmNode a = InJvmNode.start(dir.resolve("a"), member(16, syncA, p.get(2), List.of(syncA)))) {
+                InJvmNode a = InJvmNode.start(dir.resolve("a"), member(16, syncA, p.get(2), List.of(syncA, syncB)))) {
             // 16 connections: 2 kept for zone_sync, 2 listeners, so 12 clients; the rest are closed at once.
-            // (a dials nobody, so no dial in flight takes a connection meanwhile; b dials a)
+            // (a's dials to b, not up yet, are refused at once; b dials a)
             for (int i = 0; i < 20; i++) {
                 clients.add(new Socket("127.0.0.1", a.httpPort()));
             }

@@ -200,6 +200,67 @@ class SyncTlsIT {
     }
 
     @Test
+    void aRevokedPeerThatDialsInIsRefusedByZoneSyncSslCrlAlone() throws Exception {
+        // The listeners check client certificates against the CA but have no ssl_crl: only the
+        // zone_sync_ssl_* checks, applied to inbound links too, keep c out when it dials.
+        TestPki.Issued revoked = pki.issue("c", "127.0.0.1");
+        pki.revoke(revoked);
+        Path crl = pki.writeCrl(dir.resolve("crl.pem"));
+        InJvmNode[] ab = goodPair("zone_sync_ssl_crl " + crl + ";");
+        TestPki.writePair(revoked, dir.resolve("c.pem"), dir.resolve("c.key"));
+        InJvmNode c = start("c", member("c", 2, syncPorts(), ""));
+        assertRefused(ab[0], ab[1], c, "zone_sync: refused the link from 127.0.0.1:" + ports.get(2)
+                + ": certificate \"CN=c\" is revoked (CRL)");
+        await().atMost(Duration.ofSeconds(20)).until(() -> logs.contains("aborted the link: UNTRUSTED"));
+    }
+
+    @Test
+    void aCertificateRevokedWhileItsLinkIsUpIsRefusedAfterAReloadWithTheNewCrl() throws Exception {
+        TestPki.Issued cCert = pki.issue("c", "127.0.0.1");
+        TestPki.writePair(cCert, dir.resolve("c.pem"), dir.resolve("c.key"));
+        InJvmNode[] ab = goodPair("");
+        InJvmNode c = start("c", member("c", 2, syncPorts(), ""));
+        await().atMost(Duration.ofSeconds(20)).until(() -> online(ab[0]) == 2 && online(ab[1]) == 2 && online(c) == 2);
+        c.http().post("/api/9/http/keyvals/one", "{\"before\":\"revocation\"}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> keys(ab[0]).contains("before") && keys(ab[1]).contains("before"));
+
+        pki.revoke(cCert);
+        Path crl = pki.writeCrl(dir.resolve("crl.pem"));
+        ab[0].reload(member("a", 0, syncPorts(), "zone_sync_ssl_crl " + crl + ";"));
+        ab[1].reload(member("b", 1, syncPorts(), "zone_sync_ssl_crl " + crl + ";"));
+        assertRefused(ab[0], ab[1], c, "certificate \"CN=c\" is revoked (CRL)");
+    }
+
+    @Test
+    void aPeerNotInTheListIsRefusedAndLoggedOnce() throws Exception {
+        issue("c", "127.0.0.1");
+        InJvmNode[] ab = new InJvmNode[2];
+        issue("a", "127.0.0.1");
+        issue("b", "127.0.0.1");
+        ab[0] = start("a", member("a", 0, syncPorts().subList(0, 2), ""));
+        ab[1] = start("b", member("b", 1, syncPorts().subList(0, 2), ""));
+        await().atMost(Duration.ofSeconds(20)).until(() -> online(ab[0]) == 1 && online(ab[1]) == 1);
+        InJvmNode c = start("c", member("c", 2, syncPorts(), "")); // trusted, and lists a and b: they do not list it
+        String refusal = "zone_sync: refused the link from 127.0.0.1:" + ports.get(2)
+                + ": it is not in the zone_sync_server list";
+        assertRefused(ab[0], ab[1], c, refusal);
+        await().atMost(Duration.ofSeconds(20)).until(() -> logs.lines().stream().filter(l -> l.contains(refusal)).count() == 2);
+        // told GOODBYE REMOVED, c stops dialling: one line on each of a and b, and no summary of repeats
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+                .until(() -> logs.lines().stream().filter(l -> l.contains(refusal)).count() == 2);
+        assertThat(logs.lines()).allMatch(l -> !l.contains(refusal) || l.startsWith("warn "));
+    }
+
+    @Test
+    void aPeerWhoseNameDoesNotMatchIsRefusedWhenItDialsIn() throws Exception {
+        InJvmNode[] ab = goodPair("");
+        issue("c", "wrong.example");
+        InJvmNode c = start("c", member("c", 2, syncPorts(), "")); // c dials a and b; its listener is trusted by name nowhere
+        assertRefused(ab[0], ab[1], c, "zone_sync: refused the link from 127.0.0.1:" + ports.get(2)
+                + ": certificate \"CN=c\" does not match the name \"127.0.0.1\" (its names: wrong.example)");
+    }
+
+    @Test
     void aPeerWhoseNameDoesNotMatchIsRefusedWhenVerificationIsOn() throws Exception {
         InJvmNode[] ab = goodPair("");
         issue("c", "wrong.example");

@@ -89,12 +89,12 @@ final class PeerDialer {
         stopped = true;
     }
 
-    /** The node removed us from its configuration: stop dialling it until our own list changes. */
-    void markRemovedByPeer() {
+    /** The node refuses us (it does not list us, or does not trust our certificate): stop dialling it until our configuration changes. */
+    void markRefusedByPeer(String why) {
         if (!self && !stopped) {
             stopped = true;
-            LOG.info(SyncCluster.NOTICE, "zone_sync: {} no longer lists this node; not dialled until this node's"
-                    + " configuration changes", name);
+            LOG.info(SyncCluster.NOTICE, "zone_sync: {} {}; not dialled until this node's configuration changes",
+                    name, why);
         }
     }
 

@@ -35,13 +35,6 @@ final class PeerRoster {
 
     private final SyncCluster cluster;
     private final Map<String, PeerDialer> dialers = new LinkedHashMap<>();
-    /** Nodes removed by the last change of the list: their links are refused. */
-    private volatile Set<Long> removedNodes = Set.of();
-    /**
-     * Addresses removed from the list and not listed again since: a node behind one is refused
-     * even after a restart gave it a new node id, until this node's list names it again.
-     */
-    private volatile Set<String> removedAddresses = Set.of();
     private DnsLookup lookup;
     private DnsMembership membership;
 
@@ -49,29 +42,23 @@ final class PeerRoster {
         this.cluster = cluster;
     }
 
-    boolean isRemoved(long nodeId) {
-        return removedNodes.contains(nodeId);
-    }
-
-    /** Whether any of these "host:port" forms of a peer's sync address is in the list dialled now. */
-    synchronized boolean isListed(Collection<String> addresses) {
+    /**
+     * The listed address a peer that dialled in stands for, or null when it is not listed: the first
+     * of the "host:port" forms of its advertised sync address in the list, else the address whose
+     * dial reached the node with this id (a node listed through NAT or a forwarding proxy).
+     */
+    synchronized String listedKey(Collection<String> addresses, long nodeId) {
         for (String a : addresses) {
             if (dialers.containsKey(a)) {
-                return true;
+                return a;
             }
         }
-        return false;
-    }
-
-    /** Whether any of these "host:port" forms of a peer's sync address was removed (see removedAddresses). */
-    boolean isRemovedAddress(Collection<String> addresses) {
-        Set<String> removed = removedAddresses;
-        for (String a : addresses) {
-            if (removed.contains(a)) {
-                return true;
+        for (PeerDialer d : dialers.values()) {
+            if (nodeId != 0 && d.peerNodeId() == nodeId) {
+                return d.name();
             }
         }
-        return false;
+        return null;
     }
 
     /** Dials the static list, or starts following DNS when the names carry "resolve". */
@@ -136,8 +123,6 @@ final class PeerRoster {
         for (PeerTarget t : targets) {
             wanted.put(t.key(), t);
         }
-        Set<Long> removedNow = new java.util.HashSet<>();
-        Set<String> refusedAddresses = new java.util.HashSet<>(removedAddresses);
         for (PeerDialer d : new ArrayList<>(dialers.values())) {
             if (d.isStopped() && !d.isSelf() && wanted.containsKey(d.name())) {
                 dialers.remove(d.name()); // stopped by the peer's REMOVED: our list changed, try again
@@ -146,22 +131,16 @@ final class PeerRoster {
             if (!wanted.containsKey(d.name())) {
                 dialers.remove(d.name());
                 d.stop();
-                refusedAddresses.add(d.name());
                 for (PeerLink l : linksTo(d)) {
-                    if (l.peerNodeId() != 0) {
-                        removedNow.add(l.peerNodeId());
-                    }
                     l.goodbye(GoodbyeReason.REMOVED);
                 }
                 LOG.info(NOTICE, "zone_sync: node {} removed from {}", d.name(), source);
             }
         }
-        boolean added = false;
         for (PeerTarget t : wanted.values()) {
             if (dialers.containsKey(t.key())) {
                 continue;
             }
-            added = true;
             PeerDialer d = new PeerDialer(cluster, t.key(), t.address());
             dialers.put(t.key(), d);
             if (isOwnAddress(t.address())) {
@@ -170,13 +149,6 @@ final class PeerRoster {
                 d.start();
             }
         }
-        // Refused from now on: the nodes just removed. A list that grew (a node may be back) or a
-        // reload forgets earlier removals; a DNS refresh that changed nothing keeps them.
-        if (added || !removedNow.isEmpty() || !source.equals("DNS")) {
-            removedNodes = Set.copyOf(removedNow);
-        }
-        refusedAddresses.removeAll(wanted.keySet());
-        removedAddresses = Set.copyOf(refusedAddresses);
     }
 
     /** The nodes a DNS name resolves to now (zone_sync_server ... resolve): dialled, or dropped when gone. */
@@ -243,14 +215,14 @@ final class PeerRoster {
         return null;
     }
 
-    /** The peer said GOODBYE REMOVED: stop dialling it until our own list changes. */
-    void removedByPeer(PeerLink link) {
+    /** The peer refuses this node (GOODBYE REMOVED, ABORT UNTRUSTED): stop dialling it until our configuration changes. */
+    void refusedByPeer(PeerLink link, String why) {
         List<String> advertised = link.listenAddresses();
         synchronized (this) {
             for (PeerDialer d : dialers.values()) {
                 if (d.link() == link || (link.peerNodeId() != 0 && d.peerNodeId() == link.peerNodeId())
                         || advertised.contains(d.name())) {
-                    d.markRemovedByPeer();
+                    d.markRefusedByPeer(why);
                 }
             }
         }

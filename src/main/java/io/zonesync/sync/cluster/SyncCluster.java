@@ -81,14 +81,14 @@ public final class SyncCluster implements LinkHost {
     private final AtomicLong msgsIn = new AtomicLong();
     private final AtomicLong msgsOut = new AtomicLong();
     private volatile boolean stopping;
-    /** Nodes removed from the configuration by the last reload: their links are refused. */
-    private volatile Set<Long> removedNodes = Set.of();
     /** Peers that cannot be reached, one line per outage and then summaries: by dialled address. */
     private final RepeatedLog peerFailures;
     /** Connections that end before their HELLO (probes, plaintext on TLS, refused certificates): by reason and client host. */
     private final RepeatedLog clientFailures;
     /** Clients the access rules deny, at error as nginx logs them: by rule and client host. */
     private final RepeatedLog clientsRefused;
+    /** Nodes refused at their HELLO (not listed, certificate not trusted): by reason and node. */
+    private final RepeatedLog peersRefused;
     private ScheduledFuture<?> summaries;
 
     public SyncCluster(ZoneSyncSettings settings, long nodeId, StampSource clock, Clock wall, Transport transport) {
@@ -111,6 +111,7 @@ public final class SyncCluster implements LinkHost {
                 SUMMARY_INTERVAL, wall);
         this.clientFailures = new RepeatedLog(LOG, Severity.INFO, SUMMARY_INTERVAL, wall);
         this.clientsRefused = new RepeatedLog(LOG, Severity.ERROR, SUMMARY_INTERVAL, wall);
+        this.peersRefused = new RepeatedLog(LOG, Severity.WARN, SUMMARY_INTERVAL, wall);
     }
 
     public long nodeId() {
@@ -188,6 +189,7 @@ public final class SyncCluster implements LinkHost {
                 peerFailures.flush();
                 clientFailures.flush();
                 clientsRefused.flush();
+                peersRefused.flush();
             }, 1, 1, TimeUnit.SECONDS);
         }
         roster.start(settings, List.of());
@@ -263,14 +265,22 @@ public final class SyncCluster implements LinkHost {
         };
     }
 
-    /** The host a node was listed under (the default zone_sync_ssl_name); a discovered node's address. */
+    /**
+     * The host a node was listed under (the default zone_sync_ssl_name); for a discovered node, its
+     * address ({@code address} when known, else the host of its "host:port" key).
+     */
     private static String listedHost(ZoneSyncSettings s, String key, SocketAddress address) {
         for (ZoneSyncSettings.StaticPeer p : s.staticPeers()) {
             if (p.key().equals(key)) {
                 return p.name();
             }
         }
-        return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : key;
+        if (address instanceof InetSocketAddress inet) {
+            return inet.getAddress().getHostAddress();
+        }
+        int colon = key.lastIndexOf(':');
+        return colon > 0 ? key.substring(key.startsWith("[") ? 1 : 0, key.charAt(colon - 1) == ']' ? colon - 1 : colon)
+                : key;
     }
 
     /** Idle detection (heartbeats and zone_sync_timeout), the frame codec, the link itself. */
@@ -359,13 +369,11 @@ public final class SyncCluster implements LinkHost {
         if (dialer != null) {
             dialer.learned(peer.nodeId());
         }
-        // Refused: a node at a removed address, or a removed node id that is not listed under
-        // another address now (a node that moved, say to another port, is the same id, welcome at
-        // its new address; and our own dial goes only to listed addresses).
-        java.util.List<String> at = link.listenAddresses();
-        boolean listed = link.outbound() || roster.isListed(at);
-        if ((roster.isRemoved(peer.nodeId()) && !listed) || (!link.outbound() && roster.isRemovedAddress(at))) {
-            return HelloVerdict.REMOVED;
+        if (!link.outbound()) {
+            HelloVerdict refused = admit(link);
+            if (refused != null) {
+                return refused;
+            }
         }
         synchronized (byPeer) {
             if (stopping) {
@@ -386,9 +394,33 @@ public final class SyncCluster implements LinkHost {
         return HelloVerdict.ACCEPT;
     }
 
+    /**
+     * Who may have an inbound link: a node in the list (static or resolved), recognised by the sync
+     * address its HELLO advertised, whose certificate passes the zone_sync_ssl_verify checks under
+     * the name it is listed by. A refusal is logged once per node and reason, then summarised.
+     */
+    private HelloVerdict admit(PeerLink link) {
+        ZoneSyncSettings s = settings;
+        List<String> at = link.listenAddresses();
+        String key = roster.listedKey(at, link.peerNodeId());
+        Channel ch = link.channel();
+        if (key == null) {
+            String who = at.isEmpty() ? link.peerAddress() : at.get(0);
+            peersRefused.log("unlisted|" + who, "zone_sync: refused the link from " + who
+                    + ": it is not in the zone_sync_server list");
+            return HelloVerdict.REMOVED;
+        }
+        String untrusted = s.security().verifyInbound(ch, listedHost(s, key, null));
+        if (untrusted != null) {
+            peersRefused.log(untrusted + "|" + key, "zone_sync: refused the link from " + key + ": " + untrusted);
+            return HelloVerdict.UNTRUSTED;
+        }
+        return null;
+    }
+
     @Override
-    public void removedByPeer(PeerLink link) {
-        roster.removedByPeer(link);
+    public void refusedByPeer(PeerLink link, String why) {
+        roster.refusedByPeer(link, why);
     }
 
     /** The nodes a DNS name resolves to now (zone_sync_server ... resolve): dialled, or dropped when gone. */

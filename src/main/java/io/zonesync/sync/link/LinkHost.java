@@ -29,8 +29,11 @@ public interface LinkHost {
     /** The link is gone. */
     void linkClosed(PeerLink link);
 
-    /** The peer said GOODBYE REMOVED: it no longer lists this node, so stop dialling it until our list changes. */
-    void removedByPeer(PeerLink link);
+    /**
+     * The peer said GOODBYE REMOVED or ABORT UNTRUSTED ({@code why}, in words): it refuses this
+     * node, so stop dialling it until our configuration changes.
+     */
+    void refusedByPeer(PeerLink link, String why);
 
     /** True the first time a clash of this zone with this peer is reported: it is logged once, not per reconnect. */
     boolean firstClash(long peerNodeId, String zone);
@@ -46,7 +49,9 @@ public interface LinkHost {
         ACCEPT,
         SELF,
         DUPLICATE,
-        /** A node this one removed from its configuration: told so, and closed. */
-        REMOVED
+        /** A node this one does not list (or removed from its list): told GOODBYE REMOVED, and closed. */
+        REMOVED,
+        /** A node whose certificate failed this node's zone_sync_ssl_verify checks: ABORT UNTRUSTED, and closed. */
+        UNTRUSTED
     }
 }

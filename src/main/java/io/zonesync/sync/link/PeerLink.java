@@ -221,6 +221,11 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The link's connection, null until it is up: where the cluster finds the peer's TLS session. */
+    public Channel channel() {
+        return channel;
+    }
+
     /** Why the link closed, e.g. {@code connection closed by peer}; null while it is open. */
     public String closeReason() {
         return closeReason;
@@ -298,6 +303,10 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
                 state = LinkState.CLOSING;
                 goodbyeSent = true;
                 sendAndClose(new Goodbye(GoodbyeReason.REMOVED));
+                return;
+            }
+            case UNTRUSTED -> {
+                abort(AbortCode.UNTRUSTED, "this node's certificate did not pass the peer's zone_sync_ssl_verify checks");
                 return;
             }
             case ACCEPT -> {
@@ -383,7 +392,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         goodbyeReceived = true;
         closeReason = "it said goodbye (" + bye.reason().name().toLowerCase(Locale.ROOT) + ")";
         if (bye.reason() == GoodbyeReason.REMOVED) {
-            host.removedByPeer(this);
+            host.refusedByPeer(this, "no longer lists this node");
         }
         state = LinkState.CLOSING;
         if (!goodbyeSent) {
@@ -403,6 +412,9 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
             lastError = "peer aborted: " + what + ": " + abort.text();
             closeReason = lastError;
             LOG.error("zone_sync: {} aborted the link: {} {}", address(), what, abort.text());
+            if (abort.code() == AbortCode.UNTRUSTED.code()) {
+                host.refusedByPeer(this, "does not trust this node's certificate");
+            }
         }
         state = LinkState.CLOSING;
         channel.close();

@@ -11,7 +11,8 @@ public enum AbortCode {
     SELF_CONNECTION(7),
     DUPLICATE_LINK(8),
     TIMEOUT(9),
-    INTERNAL(10);
+    INTERNAL(10),
+    UNTRUSTED(11);
 
     private final int code;
 

@@ -88,7 +88,7 @@ class ClusterLogIT {
     void aPeerThatComesBackIsOneLineSayingHowLongItWasAway() throws Exception {
         List<Integer> ports = FreePorts.take(2);
         String b = "127.0.0.1:" + ports.get(1);
-        EngineNode first = new EngineNode(transport, EngineNode.conf(ports.get(1), List.of(), ""), "one").start();
+        EngineNode first = new EngineNode(transport, EngineNode.conf(ports.get(1), ports, ""), "one").start();
         EngineNode a = track(new EngineNode(transport, fastRetries(EngineNode.conf(ports.get(0), ports, "")), wall,
                 "one")).start();
         await().until(() -> a.online() == 1);
@@ -96,7 +96,7 @@ class ClusterLogIT {
         await().until(() -> logs.contains("zone_sync: disconnected from " + b + " (connection closed by peer)"));
         await().until(() -> logs.contains("zone_sync: peer " + b + " is down: connect() to " + b + " failed"));
         wall.advance(42_000);
-        track(new EngineNode(transport, EngineNode.conf(ports.get(1), List.of(), ""), "one")).start();
+        track(new EngineNode(transport, EngineNode.conf(ports.get(1), ports, ""), "one")).start();
         await().until(() -> a.online() == 1);
         Pattern back = Pattern.compile("notice zone_sync: peer " + Pattern.quote(b)
                 + " is back after 42s \\(\\d+ failed attempts?\\)");

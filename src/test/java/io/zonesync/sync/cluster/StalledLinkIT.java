@@ -52,7 +52,8 @@ class StalledLinkIT {
 
     private void start(String extra) throws Exception {
         port = FreePorts.take(1).get(0);
-        node = new EngineNode(transport, EngineNode.conf(port, List.of(port), extra), "one").start();
+        // lists the fake peer's advertised address (nothing listens there), so its link is accepted
+        node = new EngineNode(transport, EngineNode.conf(port, List.of(port, 1), extra), "one").start();
     }
 
     private static byte[] frame(Message m) {

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /** The sync engine on real loopback sockets, several nodes in one JVM, zones as plain LWW maps. */
 class SyncClusterIT {
+    /** A node whose listener refuses every connection: its links are the ones it dials. */
+    private static final String ONLY_DIALS = " deny all;\n";
     private Transport transport;
     private final List<AutoCloseable> closeMe = new ArrayList<>();
     private final io.zonesync.testing.LogCapture logs = new io.zonesync.testing.LogCapture();
@@ -89,9 +91,10 @@ class SyncClusterIT {
     @Test
     void aWriteJustAfterTheSnapshotCopyIsQueuedRatherThanLost() throws Exception {
         List<Integer> ports = FreePorts.take(2);
-        // Only A dials, so there is exactly one link and one snapshot in each direction.
-        EngineNode a = track(new EngineNode(transport, EngineNode.conf(ports.get(0), ports, ""), "one"));
-        EngineNode b = track(new EngineNode(transport, EngineNode.conf(ports.get(1), List.of(), ""), "one"));
+        // Only A's dial gets through (A's listener denies everyone; B lists A, so it accepts A's
+        // link): exactly one link, and one snapshot in each direction.
+        EngineNode a = track(new EngineNode(transport, EngineNode.conf(ports.get(0), ports, ONLY_DIALS), "one"));
+        EngineNode b = track(new EngineNode(transport, EngineNode.conf(ports.get(1), ports, ""), "one"));
         a.zone().put("before", "1");
         a.zone().afterNextSnapshotCopy(() -> a.zone().put("racing", "1"));
         b.start();
@@ -217,11 +220,11 @@ class SyncClusterIT {
                 System::currentTimeMillis, 3_600_000);
         io.zonesync.sync.clock.HybridLogicalClock clockB = new io.zonesync.sync.clock.HybridLogicalClock(9,
                 System::currentTimeMillis, 3_600_000);
-        // A dials B through the proxy; B lists nobody, so the one link can be cut and comes back.
-        EngineNode a = track(new EngineNode(transport, EngineNode.conf(ports.get(0), List.of(toB.port()), ""),
+        // A dials B through the proxy and denies B's dials, so the one link can be cut and comes back.
+        EngineNode a = track(new EngineNode(transport, EngineNode.conf(ports.get(0), List.of(toB.port()), ONLY_DIALS),
                 List.of(new MapZone("shared", clockA), new MapZone("clash", new ZoneType("test-map", 1, 1), clockA),
                         new MapZone("kinds", new ZoneType("test-map", 1, 1), clockA)), 7));
-        EngineNode b = track(new EngineNode(transport, EngineNode.conf(ports.get(1), List.of(), ""),
+        EngineNode b = track(new EngineNode(transport, EngineNode.conf(ports.get(1), ports, ""),
                 List.of(new MapZone("shared", clockB), new MapZone("clash", new ZoneType("test-map", 1, 2), clockB),
                         new MapZone("kinds", new ZoneType("test-other", 2, 1), clockB)), 9)); // another kind of zone
         a.start();
@@ -267,9 +270,9 @@ class SyncClusterIT {
         List<Integer> ports = FreePorts.take(2);
         TcpProxy toB = track(new TcpProxy(new InetSocketAddress("127.0.0.1", ports.get(1))));
         String tuning = " zone_sync_timeout 300ms;\n";
-        EngineNode a = track(new EngineNode(transport, EngineNode.conf(ports.get(0), List.of(toB.port()), tuning), "one"))
-                .start();
-        EngineNode b = track(new EngineNode(transport, EngineNode.conf(ports.get(1), List.of(), tuning), "one")).start();
+        EngineNode a = track(new EngineNode(transport, EngineNode.conf(ports.get(0), List.of(toB.port()),
+                tuning + ONLY_DIALS), "one")).start();
+        EngineNode b = track(new EngineNode(transport, EngineNode.conf(ports.get(1), ports, tuning), "one")).start();
         await().until(() -> a.online() == 1 && b.online() == 1);
         await().during(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(3)).until(() -> a.online() == 1);
         toB.blackhole(true);
