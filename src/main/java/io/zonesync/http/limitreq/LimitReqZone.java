@@ -294,6 +294,12 @@ public final class LimitReqZone {
         return used;
     }
 
+    /** The level of a key now (leaked since its last update), or -1 if the zone does not hold it; for tests. */
+    public synchronized long level(LimitKey key) {
+        LimitReqState s = index.get(key);
+        return s == null ? -1 : Math.max(0, s.excess - leak(elapsed(s, clock.millis())));
+    }
+
     /** The level of a key as stored (not leaked to now), or -1 if the zone does not hold it; for tests and logs. */
     public synchronized long storedExcess(LimitKey key) {
         LimitReqState s = index.get(key);
@@ -331,14 +337,17 @@ public final class LimitReqZone {
     }
 
     /**
-     * Merges a peer's record (doc/protocol.md 5.3, 7): the local bucket leaks to now; the requests the
-     * peer accepted since the count last merged from it are added (1000 each), but never more than the
-     * peer's own level plus one request, so counts that piled up while the two were apart do not all
-     * land at once. They are charged {@code ageMs} ago, when the peer's newest of them was accepted
-     * as far as the receiver can tell (see {@link #chargeAt}). The first record of a peer's
-     * incarnation of the key sets the count to start from and raises the level to the peer's, leaked
-     * over its idle time, if that is higher.
-     * Returns false when the zone had no room for a new key.
+     * Merges a peer's record (doc/protocol.md 5.3, 7). The requests the peer accepted since the count
+     * last merged from it are charged as one nginx bucket would have taken them: at the moment the
+     * newest of them was accepted as far as the receiver can tell ({@code ageMs} ago), or at the
+     * bucket's last update if that is later (its history before is not known). As in nginx, the
+     * bucket keeps the level and the time of its latest request: the time it then stood empty pays
+     * for up to one of the new requests ({@code max(0, excess - leak + 1000)} adds before it clamps),
+     * and it drains from then on. Never more than the peer's own level plus one request is added,
+     * so counts that piled up while the two were apart do not land at once. The first record of a
+     * peer's incarnation of the key sets the count to start from and raises the level to the peer's,
+     * leaked over its idle time, if that is higher. Returns false when the zone had no room for a new
+     * key.
      */
     synchronized boolean merge(LimitKey key, long origin, Export remote, long ageMs) {
         long now = clock.millis();
@@ -352,8 +361,6 @@ public final class LimitReqZone {
         } else {
             touch(s);
         }
-        long ms = elapsed(s, now);
-        long level = Math.max(0, s.excess - leak(ms));
         long remoteLevel = Math.max(0, remote.excess() - leak(remote.idleMs()));
         int i = s.origin(origin);
         if (i >= 0 && s.originEpochs[i] == remote.epoch()) {
@@ -363,19 +370,26 @@ public final class LimitReqZone {
             // which their own records add again; either way a max would charge requests twice.
             long diff = (remote.accepted() - s.originCounts[i]) & 0xFFFF_FFFFL;
             if (diff != 0 && diff < 0x8000_0000L) {
-                // Two bounds on what the requests add, the smaller wins: all of them charged when
-                // the newest was accepted (chargeAt), or the sender's own level now plus one request
-                // (so counts that piled up while the two were apart do not land at once).
-                level = Math.min(chargeAt(s, now, diff * 1000, ageMs), level + Math.min(diff * 1000, remoteLevel + 1000));
-                s.originCounts[i] = remote.accepted();
-            }
-            s.excess = Math.min(MAX_EXCESS, level);
-            if (ms != 0) {
-                s.last = now;
+                long at = s.fresh ? now - Math.max(0, ageMs) : Math.max(s.last, now - Math.max(0, ageMs));
+                // the level then, below zero for the time the bucket had stood empty
+                long before = s.fresh ? -MAX_EXCESS : s.excess - leak(at - s.last);
+                long charge = diff * 1000;
+                long then = Math.max(charge - 1000, before + charge);
+                long levelNow = Math.max(0, before - leak(now - at)) + Math.min(charge, remoteLevel + 1000);
+                if (then - leak(now - at) <= levelNow) {
+                    s.excess = Math.min(MAX_EXCESS, then);
+                    s.last = at;
+                } else {
+                    s.excess = Math.min(MAX_EXCESS, levelNow); // the sender's level bounds it
+                    s.last = now;
+                }
                 s.fresh = false;
+                s.originCounts[i] = remote.accepted();
             }
             return true;
         }
+        long ms = elapsed(s, now);
+        long level = Math.max(0, s.excess - leak(ms));
         if (ms != 0) {
             s.last = now;
             s.fresh = false;
@@ -391,26 +405,6 @@ public final class LimitReqZone {
         // to remember its count): the sender's level is all there is to go by.
         s.excess = Math.min(MAX_EXCESS, Math.max(level, remoteLevel));
         return true;
-    }
-
-    /**
-     * The level now after charging {@code charge} for requests a peer accepted {@code ageMs} ago:
-     * the charge is added when it happened, not when it arrived, so the time the local bucket stood
-     * empty since then drains it (a charge applied late to an empty bucket would otherwise be drained
-     * only from its arrival, and the cluster would admit less than one bucket). A charge older than
-     * the bucket's last update is added at that update: its history before is not known.
-     */
-    private long chargeAt(LimitReqState s, long now, long charge, long ageMs) {
-        if (s.fresh) {
-            return charge;
-        }
-        long at = Math.max(s.last, now - Math.max(0, ageMs));
-        long before = Math.max(0, s.excess - leak(elapsedBetween(s.last, at)));
-        return Math.max(0, before + charge - leak(elapsedBetween(at, now)));
-    }
-
-    private static long elapsedBetween(long from, long to) {
-        return Math.max(0, to - from);
     }
 
     // ---- counters ------------------------------------------------------------------------

@@ -53,7 +53,7 @@ class LimitReqReplicaTest {
     }
 
     private static long level(LimitReqReplica r) {
-        return r.zone().storedExcess(K);
+        return r.zone().level(K);
     }
 
     @Test
@@ -98,6 +98,28 @@ class LimitReqReplicaTest {
         clock.at(1500);
         // 2500 - 1000 + 1000 = 2500 > burst 1000: a single node would refuse this one too
         assertThat(b.zone().lookup(K, 1000, true).outcome()).isEqualTo(LimitReqZone.Outcome.BUSY);
+    }
+
+    /**
+     * With no burst every accepted request leaves the bucket empty. A peer's request is charged as
+     * one nginx would have taken it between b's own requests: b at 0 s, a at 1 s (heard of at
+     * 1.2 s), so b may take the next at 2 s. Charged at its arrival, or with the time the bucket
+     * stood empty before it thrown away, b had to wait until 2.2 s: a 3-node cluster admitted 6%
+     * less than one nginx.
+     */
+    @Test
+    void aPeersRequestIsChargedAsOneBucketWouldHaveTakenItWhenItHappened() {
+        accept(b, 1);
+        accept(a, 1);
+        b.applyRemote(a.export(K)); // where a's count starts
+        clock.at(1000);
+        assertThat(a.zone().lookup(K, 0, true).outcome()).isEqualTo(LimitReqZone.Outcome.OK);
+        clock.at(1200);
+        b.applyRemote(a.export(K));
+        clock.at(1999);
+        assertThat(b.zone().lookup(K, 0, true).outcome()).isEqualTo(LimitReqZone.Outcome.BUSY);
+        clock.at(2000);
+        assertThat(b.zone().lookup(K, 0, true).outcome()).isEqualTo(LimitReqZone.Outcome.OK);
     }
 
     @Test
