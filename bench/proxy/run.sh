@@ -39,6 +39,8 @@
 #                      `limit_req zone=rl;` (no burst parameter, nginx's default) instead
 #   ACC_DURATION=20    seconds of load for (2); ACC_WARMUP=3 s of load before it, not counted
 #   ACC_CONNECTIONS=4  wrk connections per node in (2) (one wrk thread per node)
+#   ACC_SPREAD=even    how (2)'s load is spread: even (ACC_CONNECTIONS on every node) or uneven (node 1
+#                      takes all but one connection per other node of the N*ACC_CONNECTIONS)
 #   ACC_WORKERS=auto   worker_processes (event loops) of each node in (2)
 #   ONLY="proxy acc"   which parts to run
 #   JAVA_OPTS=""       extra JVM options for the zonesync nodes
@@ -57,7 +59,8 @@ THREADS=${THREADS:-2} CONNECTIONS=${CONNECTIONS:-50} SESSIONS=${SESSIONS:-1000}
 ACC_NODES=${ACC_NODES:-"1 2 3"} ACC_NGINX_NODES=${ACC_NGINX_NODES-"1 3"}
 ACC_RATE=${ACC_RATE:-100} ACC_BURST=${ACC_BURST:-20}
 ACC_DURATION=${ACC_DURATION:-20} ACC_WARMUP=${ACC_WARMUP:-3} ACC_CONNECTIONS=${ACC_CONNECTIONS:-4}
-ACC_WORKERS=${ACC_WORKERS:-auto}
+ACC_WORKERS=${ACC_WORKERS:-auto} ACC_SPREAD=${ACC_SPREAD:-even}
+[[ $ACC_SPREAD == even || $ACC_SPREAD == uneven ]] || { echo "ACC_SPREAD must be even or uneven" >&2; exit 2; }
 ONLY=${ONLY:-"proxy acc"}
 export JAVA_OPTS=${JAVA_OPTS:-}
 
@@ -250,7 +253,7 @@ echo "# wrk: $(wrk -v 2>&1 | head -1 || true)"
 echo "# zonesync: $jar ($(date -u -r "$jar" '+%Y-%m-%d %H:%M UTC'), git $rev)"
 echo "# DURATION=$DURATION WARMUP=$WARMUP ROUNDS=$ROUNDS THREADS=$THREADS CONNECTIONS=$CONNECTIONS SESSIONS=$SESSIONS" \
      "ACC_NODES='$ACC_NODES' ACC_NGINX_NODES='$ACC_NGINX_NODES' ACC_RATE=$ACC_RATE ACC_BURST=$ACC_BURST" \
-     "ACC_DURATION=$ACC_DURATION ACC_WARMUP=$ACC_WARMUP ACC_CONNECTIONS=$ACC_CONNECTIONS ACC_WORKERS=$ACC_WORKERS" \
+     "ACC_DURATION=$ACC_DURATION ACC_WARMUP=$ACC_WARMUP ACC_CONNECTIONS=$ACC_CONNECTIONS ACC_WORKERS=$ACC_WORKERS ACC_SPREAD=$ACC_SPREAD" \
      "ONLY='$ONLY' JAVA_OPTS='$JAVA_OPTS'"
 echo "RESULT config.acc_rate $ACC_RATE r/s"
 echo "RESULT config.acc_burst $ACC_BURST requests"
@@ -528,12 +531,25 @@ acc_upstream_and_server() {
 EOF
 }
 
+# acc_conns I N: wrk connections for node I of N under ACC_SPREAD
+acc_conns() {
+    if [[ $ACC_SPREAD == uneven && $1 == 1 ]]; then
+        echo $((ACC_CONNECTIONS * $2 - ($2 - 1)))
+    elif [[ $ACC_SPREAD == uneven ]]; then
+        echo 1
+    else
+        echo "$ACC_CONNECTIONS"
+    fi
+}
+
 acc_load() {
     local kind=$1 n=$2 p pids=() i t0 t1
     shift 2
     if ((ACC_WARMUP > 0)); then
+        i=0
         for p in "$@"; do
-            wrk -t1 -c"$ACC_CONNECTIONS" -d"${ACC_WARMUP}s" "http://127.0.0.1:$p/" >/dev/null 2>&1 &
+            i=$((i + 1))
+            wrk -t1 -c"$(acc_conns "$i" "$n")" -d"${ACC_WARMUP}s" "http://127.0.0.1:$p/" >/dev/null 2>&1 &
             pids+=($!); PIDS+=($!)
         done
         for p in "${pids[@]}"; do wait "$p"; done
@@ -548,7 +564,7 @@ acc_load() {
     t0=$(date +%s%N)
     for p in "$@"; do
         i=$((i + 1))
-        wrk -t1 -c"$ACC_CONNECTIONS" -d"${ACC_DURATION}s" "http://127.0.0.1:$p/" >"$tmp/wrk-acc-$kind-n$n-$i.txt" 2>&1 &
+        wrk -t1 -c"$(acc_conns "$i" "$n")" -d"${ACC_DURATION}s" "http://127.0.0.1:$p/" >"$tmp/wrk-acc-$kind-n$n-$i.txt" 2>&1 &
         pids+=($!); PIDS+=($!)
     done
     # Steady state, free of the start: passed counts sampled during the load (in the background,
@@ -563,7 +579,7 @@ acc_load() {
     [[ -z "$sampler" ]] || wait "$sampler"
     local ok=0 reqs=0 wrk_secs=0
     for i in $(seq 1 "$n"); do
-        echo "### node $i: wrk -t1 -c$ACC_CONNECTIONS -d${ACC_DURATION}s"
+        echo "### node $i: wrk -t1 -c$(acc_conns "$i" "$n") -d${ACC_DURATION}s"
         sed 's/^/    /' "$tmp/wrk-acc-$kind-n$n-$i.txt"
         parse_wrk "$tmp/wrk-acc-$kind-n$n-$i.txt" "acc.$kind.n$n.node$i" >"$tmp/parsed.txt"
         cat "$tmp/parsed.txt"
