@@ -219,15 +219,16 @@ final class KeyvalStore {
     }
 
     /**
-     * Deletes a key: a tombstone when the zone keeps them, living {@code tombstoneTtlMs} and at
+     * Deletes a key: a tombstone when the zone keeps them, living {@code tombstoneTtlMs} (or
+     * {@code atLeastMs}, the lifetime the peer that sent the delete asks for, if longer) and at
      * least as long as the deleted pair would have (a peer may hold a copy until then).
      */
-    void delete(String key, Entry old, Stamp stamp, long now) {
+    void delete(String key, Entry old, Stamp stamp, long now, long atLeastMs) {
         if (!keepTombstones) {
             remove(key);
             return;
         }
-        long until = now + tombstoneTtlMs;
+        long until = now + Math.max(tombstoneTtlMs, atLeastMs);
         if (old != null && !old.isTombstone() && old.expireAt() > until) {
             until = old.expireAt();
         }

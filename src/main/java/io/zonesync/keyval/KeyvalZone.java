@@ -291,7 +291,7 @@ public final class KeyvalZone {
             if (old == null) {
                 return false;
             }
-            store.delete(key, old, stamps.next(), now);
+            store.delete(key, old, stamps.next(), now, 0);
         } finally {
             lock.writeLock().unlock();
         }
@@ -312,7 +312,7 @@ public final class KeyvalZone {
                 }
             });
             for (Map.Entry<String, KeyvalStore.Entry> e : live) {
-                store.delete(e.getKey(), e.getValue(), stamps.next(), now);
+                store.delete(e.getKey(), e.getValue(), stamps.next(), now, 0);
                 removed.add(e.getKey());
             }
         } finally {
@@ -387,7 +387,7 @@ public final class KeyvalZone {
                 if (old == null && !sync) {
                     return ApplyResult.STALE;
                 }
-                store.delete(key, old, stamp, now);
+                store.delete(key, old, stamp, now, Math.max(0, ttlMs)); // as long as the sender asks, at least
             } else {
                 long ttl = timeoutMs > 0 && (ttlMs <= 0 || ttlMs > timeoutMs) ? timeoutMs : Math.max(0, ttlMs);
                 long cost = store.cost(key, value);

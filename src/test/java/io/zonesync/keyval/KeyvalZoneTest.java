@@ -250,6 +250,16 @@ class KeyvalZoneTest {
     }
 
     @Test
+    void aRemoteTombstoneLivesAsLongAsItsSenderAsksWhenThatIsLongerThanTheLocalTimeout() throws Exception {
+        KeyvalZone z = zone(KeyvalZone.MIN_SIZE, 1_000, true);
+        z.set("a", "1");
+        z.applyRemote("a", null, 60_000, new Stamp(Long.MAX_VALUE / 2, 7)); // the sender's zone keeps keys a minute
+        assertThat(z.record("a").ttlMs()).isEqualTo(60_000);
+        z.applyRemote("b", null, 10, new Stamp(Long.MAX_VALUE / 2, 7)); // shorter than ours: ours holds
+        assertThat(z.record("b").ttlMs()).isEqualTo(1_000);
+    }
+
+    @Test
     void deleteInPlainZoneLeavesNothing() throws Exception {
         KeyvalZone z = zone(KeyvalZone.MIN_SIZE, 0, false);
         z.set("a", "1");
