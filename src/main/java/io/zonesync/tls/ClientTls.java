@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLException;
 
 /**
  * The client side of TLS on zone_sync links, from the {@code zone_sync_ssl_*} directives with
@@ -105,7 +106,7 @@ public final class ClientTls {
                     return template.trustManager(new PeerCertificateCheck(verify ? trusted : null, List.of(), crls,
                             depth, verify ? n : null, Clock.systemUTC())).build();
                 }
-            } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+            } catch (SSLException | IllegalArgumentException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
         });

@@ -1,6 +1,7 @@
 package io.zonesync.tls;
 
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 
 /**
  * The little DER that turning PKCS#1 and SEC1 keys into PKCS#8 needs: read one element, write
@@ -80,7 +81,7 @@ final class Der {
     }
 
     static byte[] slice(byte[] b, int from, int to) {
-        return java.util.Arrays.copyOfRange(b, from, to);
+        return Arrays.copyOfRange(b, from, to);
     }
 
     /** PKCS#8 PrivateKeyInfo (version 0) around a key of the given algorithm. */

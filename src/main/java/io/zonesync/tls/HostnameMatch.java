@@ -1,6 +1,7 @@
 package io.zonesync.tls;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -76,7 +77,7 @@ final class HostnameMatch {
     private static boolean sameAddress(String a, String b) {
         try {
             return InetAddress.getByName(a).equals(InetAddress.getByName(b));
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             return false;
         }
     }

@@ -1,10 +1,14 @@
 package io.zonesync.tls;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import javax.crypto.Cipher;
@@ -98,7 +102,7 @@ final class PrivateKeyReader {
         EncryptedPrivateKeyInfo info;
         try {
             info = new EncryptedPrivateKeyInfo(der);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new KeyException("the encrypted key is malformed: " + e.getMessage(), false);
         }
         String alg = info.getAlgName();
@@ -110,7 +114,7 @@ final class PrivateKeyReader {
             Cipher c = Cipher.getInstance(alg);
             c.init(Cipher.DECRYPT_MODE, f.generateSecret(new PBEKeySpec(passphrase)), info.getAlgParameters());
             return info.getKeySpec(c).getEncoded();
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new KeyException("the key is encrypted with " + alg + ", which this runtime cannot decrypt", false);
         } catch (GeneralSecurityException e) {
             return null;
@@ -135,8 +139,8 @@ final class PrivateKeyReader {
             default -> throw new KeyException("the key is encrypted with " + cipherName + ", which is not supported;"
                     + " convert it with \"openssl pkcs8 -topk8\"", false);
         }
-        byte[] key = bytesToKey(new String(passphrase).getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                java.util.Arrays.copyOf(iv, 8), keyLen);
+        byte[] key = bytesToKey(new String(passphrase).getBytes(StandardCharsets.UTF_8),
+                Arrays.copyOf(iv, 8), keyLen);
         try {
             Cipher c = Cipher.getInstance(transform);
             c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, keyAlg), new IvParameterSpec(iv));
@@ -163,7 +167,7 @@ final class PrivateKeyReader {
                 filled += n;
             }
             return out;
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("MD5 is missing from the runtime", e);
         }
     }

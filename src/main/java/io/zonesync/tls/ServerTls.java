@@ -2,6 +2,7 @@ package io.zonesync.tls;
 
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslCredential;
 import io.netty.handler.ssl.OpenSslCredentialBuilder;
 import io.netty.handler.ssl.OpenSslSessionContext;
@@ -19,7 +20,9 @@ import java.security.PrivateKey;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLException;
 
 /**
  * The server side of TLS for a listener with {@code listen ... ssl}, from the {@code ssl_*}
@@ -66,8 +69,8 @@ public final class ServerTls {
             throw ConfigException.at(listen, "no \"ssl_certificate\" is defined for the \"listen ... ssl\" directive");
         }
         Directive passwords = scope.effectiveFirst("ssl_password_file");
-        List<PrivateKey> privateKeys = new java.util.ArrayList<>();
-        List<X509Certificate[]> chains = new java.util.ArrayList<>();
+        List<PrivateKey> privateKeys = new ArrayList<>();
+        List<X509Certificate[]> chains = new ArrayList<>();
         for (int i = 0; i < certs.size(); i++) {
             if (i >= keys.size()) {
                 throw certs.get(i).error("no \"ssl_certificate_key\" is defined for certificate \"%s\"",
@@ -86,7 +89,7 @@ public final class ServerTls {
         for (int i = 1; i < privateKeys.size(); i++) {
             if (!OpenSslCredential.isAvailable()) {
                 throw certs.get(i).error("a second \"ssl_certificate\" needs BoringSSL credentials, which %s lacks",
-                        io.netty.handler.ssl.OpenSsl.versionString());
+                        OpenSsl.versionString());
             }
             b.addCredential(OpenSslCredentialBuilder.forX509(privateKeys.get(i), chains.get(i)).build());
         }
@@ -106,7 +109,7 @@ public final class ServerTls {
                 s.setSessionCacheEnabled(false);
             }
             return new ServerTls(ctx, handshake, files.fingerprint());
-        } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+        } catch (SSLException | IllegalArgumentException e) {
             throw ConfigException.at(listen, "cannot set up TLS for this listener: %s", e.getMessage());
         }
     }
@@ -121,7 +124,7 @@ public final class ServerTls {
         Directive crlDirective = scope.effectiveFirst("ssl_crl");
         int depth = TlsOptions.verifyDepth(scope, PREFIX, files);
         List<X509Certificate> advertised = clientCa == null ? List.of() : files.certificates(clientCa, "client certificate");
-        List<X509Certificate> trusted = new java.util.ArrayList<>(advertised);
+        List<X509Certificate> trusted = new ArrayList<>(advertised);
         if (trustedCa != null) {
             trusted.addAll(files.certificates(trustedCa, "trusted certificate"));
         }

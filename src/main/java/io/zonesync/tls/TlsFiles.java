@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
+import java.security.cert.CRLException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
@@ -109,7 +110,7 @@ final class TlsFiles {
                     out.add((X509CRL) f.generateCRL(new ByteArrayInputStream(b.der())));
                 }
             }
-        } catch (CertificateException | java.security.cert.CRLException e) {
+        } catch (CertificateException | CRLException e) {
             throw d.error("cannot load CRL \"%s\": %s", p, e.getMessage());
         }
         if (out.isEmpty()) {

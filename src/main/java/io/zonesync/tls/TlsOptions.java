@@ -10,11 +10,13 @@ import io.netty.internal.tcnative.SSLContext;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import io.zonesync.config.Scope;
+import io.zonesync.config.SourceLocation;
 import io.zonesync.config.Values;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +36,7 @@ final class TlsOptions {
     }
 
     /** The TLS library is there, or a configuration error that says what is missing. */
-    static void requireOpenSsl(io.zonesync.config.SourceLocation where) throws ConfigException {
+    static void requireOpenSsl(SourceLocation where) throws ConfigException {
         if (!OpenSsl.isAvailable()) {
             Throwable why = OpenSsl.unavailabilityCause();
             throw ConfigException.at(where, "TLS needs BoringSSL (netty-tcnative-boringssl-static), which did not load: %s",
@@ -50,7 +52,7 @@ final class TlsOptions {
                 var ctx = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL).build();
                 p = new LinkedHashSet<>(List.of(ctx.newEngine(ByteBufAllocator.DEFAULT).getSupportedProtocols()));
                 p.remove("SSLv2Hello");
-            } catch (javax.net.ssl.SSLException e) {
+            } catch (SSLException e) {
                 p = Set.of("TLSv1.2", "TLSv1.3");
             }
             runtimeProtocols = p;

@@ -11,7 +11,9 @@ import io.zonesync.testing.FreePorts;
 import io.zonesync.testing.InJvmNode;
 import io.zonesync.testing.LogCapture;
 import io.zonesync.testing.TestPki;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -135,12 +137,12 @@ class SyncTlsIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> all.stream().allMatch(n -> keys(n).contains("after")));
         await().atMost(Duration.ofSeconds(20)).until(() -> online(ab[0]) == 2 && online(ab[1]) == 2 && online(c) == 2);
 
-        java.nio.file.Files.copy(dir.resolve("a.key"), dir.resolve("a.key.good"));
-        java.nio.file.Files.copy(dir.resolve("b.key"), dir.resolve("a.key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(dir.resolve("a.key"), dir.resolve("a.key.good"));
+        Files.copy(dir.resolve("b.key"), dir.resolve("a.key"), StandardCopyOption.REPLACE_EXISTING);
         assertThatThrownBy(() -> ab[0].reload(member("a", 0, syncPorts(), "")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("key values mismatch");
-        java.nio.file.Files.move(dir.resolve("a.key.good"), dir.resolve("a.key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        java.nio.file.Files.writeString(dir.resolve("a.pem"), "not a certificate");
+        Files.move(dir.resolve("a.key.good"), dir.resolve("a.key"), StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(dir.resolve("a.pem"), "not a certificate");
         assertThatThrownBy(() -> ab[0].reload(member("a", 0, syncPorts(), "")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("a.pem").hasMessageContaining("zonesync.conf:");
         c.http().post("/api/9/http/keyvals/one", "{\"still\":\"serving\"}");
@@ -305,14 +307,14 @@ class SyncTlsIT {
         TestPki.Issued a = pki.issue("a", "127.0.0.1");
         TestPki.write(dir.resolve("a.pem"), a.cert());
         TestPki.writeEncryptedKey(a, dir.resolve("a.key"), "right");
-        java.nio.file.Files.writeString(dir.resolve("pw"), "wrong\nalso-wrong\n");
+        Files.writeString(dir.resolve("pw"), "wrong\nalso-wrong\n");
         assertThatThrownBy(() -> start("a", member("a", 0, syncPorts(), "zone_sync_ssl_password_file " + dir.resolve("pw")
                 + "; ssl_password_file " + dir.resolve("pw") + ";")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("cannot load certificate key \"" + dir.resolve("a.key") + "\"")
                 .hasMessageContaining("none of the 2 passphrases in \"" + dir.resolve("pw") + "\"")
                 .hasMessageContaining("zonesync.conf:");
-        java.nio.file.Files.writeString(dir.resolve("pw"), "wrong\nright\n");
+        Files.writeString(dir.resolve("pw"), "wrong\nright\n");
         issue("b", "127.0.0.1");
         InJvmNode na = start("a", member("a", 0, syncPorts(), "zone_sync_ssl_password_file " + dir.resolve("pw")
                 + "; ssl_password_file " + dir.resolve("pw") + ";"));

@@ -3,6 +3,7 @@ package io.zonesync.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.zonesync.config.Block;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.ConfigParser;
@@ -10,10 +11,13 @@ import io.zonesync.config.Context;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.Scope;
 import io.zonesync.config.SourceLocation;
+import io.zonesync.stream.StreamCoreModule;
+import io.zonesync.sync.cluster.ZoneSyncModule;
 import io.zonesync.testing.LogCapture;
 import io.zonesync.testing.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +39,7 @@ class TlsConfigTest {
     private Scope server(String body) throws Exception {
         Block root = ConfigParser.parseString("stream { server {\n" + body + "\n} }\n", "test.conf");
         DirectiveRegistry r = new DirectiveRegistry();
-        r.registerAll(new io.zonesync.stream.StreamCoreModule(), new io.zonesync.sync.cluster.ZoneSyncModule(),
+        r.registerAll(new StreamCoreModule(), new ZoneSyncModule(),
                 new TlsModule());
         r.validate(root);
         Scope stream = Scope.root(root).child(Context.STREAM, root.first("stream").block());
@@ -135,13 +139,13 @@ class TlsConfigTest {
         assertThat(tls.verifies()).isFalse();
         assertThat(tls.verifyDepth()).isEqualTo(1);
         // NGINX Plus's defaults: TLSv1.2 TLSv1.3, ciphers DEFAULT
-        javax.net.ssl.SSLEngine engine = tls.newHandler(new io.netty.channel.embedded.EmbeddedChannel(), "10.0.0.1",
+        SSLEngine engine = tls.newHandler(new EmbeddedChannel(), "10.0.0.1",
                 12345, 5000).engine();
         assertThat(engine.getEnabledProtocols()).as("SSLv2Hello is Netty's name for a hello format, not a protocol")
                 .filteredOn(p -> !p.equals("SSLv2Hello")).containsExactlyInAnyOrder("TLSv1.2", "TLSv1.3");
-        javax.net.ssl.SSLEngine explicit = ClientTls.compile(server("zone_sync_ssl on; zone_sync_ssl_ciphers DEFAULT;"
+        SSLEngine explicit = ClientTls.compile(server("zone_sync_ssl on; zone_sync_ssl_ciphers DEFAULT;"
                 + " zone_sync_ssl_protocols TLSv1.2 TLSv1.3;"), dir)
-                .newHandler(new io.netty.channel.embedded.EmbeddedChannel(), "10.0.0.1", 12345, 5000).engine();
+                .newHandler(new EmbeddedChannel(), "10.0.0.1", 12345, 5000).engine();
         assertThat(engine.getEnabledCipherSuites()).containsExactlyInAnyOrder(explicit.getEnabledCipherSuites());
         assertThat(tls.nameFor("node-a.example")).isEqualTo("node-a.example");
         assertThat(ClientTls.compile(server("zone_sync_ssl on; zone_sync_ssl_name cluster.internal;"), dir)

@@ -3,6 +3,7 @@ package io.zonesync.sync.cluster;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslHandler;
 import io.zonesync.log.ErrnoText;
 import io.zonesync.sync.link.PeerLink;
 import java.net.SocketAddress;
@@ -137,7 +138,7 @@ final class PeerDialer {
             }
             // With TLS, a completed handshake proves nothing yet: under TLS 1.3 the server checks
             // our certificate afterwards. The failure is forgotten when the peer's HELLO arrives.
-            if (f.channel().pipeline().get(io.netty.handler.ssl.SslHandler.class) == null) {
+            if (f.channel().pipeline().get(SslHandler.class) == null) {
                 lastFailure = null;
             }
             f.channel().closeFuture().addListener(closed -> {

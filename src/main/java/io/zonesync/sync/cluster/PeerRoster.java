@@ -1,5 +1,7 @@
 package io.zonesync.sync.cluster;
 
+import io.netty.channel.unix.DomainSocketAddress;
+import io.zonesync.net.AddressText;
 import io.zonesync.sync.discovery.DnsLookup;
 import io.zonesync.sync.discovery.DnsMembership;
 import io.zonesync.sync.discovery.Member;
@@ -22,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
 
 /**
  * The nodes this node keeps dialled: one {@link PeerDialer} per address, from the static list or
@@ -31,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PeerRoster {
     private static final Logger LOG = LoggerFactory.getLogger(PeerRoster.class);
-    private static final org.slf4j.Marker NOTICE = SyncCluster.NOTICE;
+    private static final Marker NOTICE = SyncCluster.NOTICE;
 
     private final SyncCluster cluster;
     private final Map<String, PeerDialer> dialers = new LinkedHashMap<>();
@@ -158,21 +161,21 @@ final class PeerRoster {
         }
         List<PeerTarget> targets = new ArrayList<>();
         for (InetSocketAddress a : addresses) {
-            String key = io.zonesync.net.AddressText.hostPort(a);
+            String key = AddressText.hostPort(a);
             targets.add(new PeerTarget(key, key, a));
         }
         reconcile(targets, "DNS");
     }
 
     private static SocketAddress unixAddress(ZoneSyncSettings.StaticPeer p) {
-        return new io.netty.channel.unix.DomainSocketAddress(p.endpoint().unixPath().toFile());
+        return new DomainSocketAddress(p.endpoint().unixPath().toFile());
     }
 
     /** An address one of our listeners is bound to (a wildcard listener: any local address with its port). */
     private boolean isOwnAddress(SocketAddress target) {
         for (SocketAddress local : cluster.boundAddresses()) {
-            if (target instanceof io.netty.channel.unix.DomainSocketAddress t) {
-                if (local instanceof io.netty.channel.unix.DomainSocketAddress u && t.path().equals(u.path())) {
+            if (target instanceof DomainSocketAddress t) {
+                if (local instanceof DomainSocketAddress u && t.path().equals(u.path())) {
                     return true;
                 }
                 continue;

@@ -8,12 +8,13 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollSocketChannelConfig;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.zonesync.net.AcceptErrors;
-import io.zonesync.net.ConnectionLimit;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.zonesync.log.LogMarkers;
 import io.zonesync.log.RepeatedLog;
 import io.zonesync.log.Severity;
+import io.zonesync.net.AcceptErrors;
 import io.zonesync.net.AddressText;
+import io.zonesync.net.ConnectionLimit;
 import io.zonesync.net.Transport;
 import io.zonesync.stream.StreamListen;
 import io.zonesync.sync.link.LinkHost;
@@ -25,6 +26,7 @@ import io.zonesync.sync.proto.FrameDecoder;
 import io.zonesync.sync.proto.FrameEncoder;
 import io.zonesync.sync.proto.GoodbyeReason;
 import io.zonesync.sync.proto.Hello;
+import io.zonesync.sync.proto.ZoneSignature;
 import io.zonesync.tls.HandshakeFailure;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.StampSource;
@@ -43,6 +45,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
@@ -55,7 +58,7 @@ import org.slf4j.Marker;
 public final class SyncCluster implements LinkHost {
     private static final Logger LOG = LoggerFactory.getLogger(SyncCluster.class);
     /** nginx's "notice" level: cluster events an operator wants to see by default. */
-    static final Marker NOTICE = io.zonesync.log.LogMarkers.NOTICE;
+    static final Marker NOTICE = LogMarkers.NOTICE;
     /** A failure that recurs is written once and then summarised at most this often. */
     static final Duration SUMMARY_INTERVAL = Duration.ofSeconds(60);
 
@@ -248,7 +251,7 @@ public final class SyncCluster implements LinkHost {
      * peer's HELLO (a failed handshake, say) goes to {@code earlyFailure} in nginx's words.
      */
     ChannelInitializer<Channel> pipeline(PeerLink link, String key, SocketAddress address,
-            java.util.function.Consumer<String> earlyFailure) {
+            Consumer<String> earlyFailure) {
         ZoneSyncSettings s = settings;
         return new ChannelInitializer<>() {
             @Override
@@ -326,7 +329,7 @@ public final class SyncCluster implements LinkHost {
         Hello h = hello;
         if (h == null) {
             ZoneSyncSettings s = settings;
-            List<io.zonesync.sync.proto.ZoneSignature> catalog = new ArrayList<>();
+            List<ZoneSignature> catalog = new ArrayList<>();
             for (ReplicatedZone<?> z : zones.values()) {
                 catalog.add(PeerLink.signature(z));
             }

@@ -4,6 +4,7 @@ import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import io.zonesync.config.Scope;
 import io.zonesync.config.Values;
+import io.zonesync.net.AddressText;
 import io.zonesync.net.Endpoint;
 import io.zonesync.net.ResolverConf;
 import io.zonesync.stream.StreamListen;
@@ -50,7 +51,7 @@ public record ZoneSyncSettings(
     /** A node from a static {@code zone_sync_server}: the name as written and one address it stands for. */
     public record StaticPeer(String name, Endpoint endpoint, InetSocketAddress address) {
         public String key() {
-            return endpoint.isUnix() ? endpoint.toString() : io.zonesync.net.AddressText.hostPort(address);
+            return endpoint.isUnix() ? endpoint.toString() : AddressText.hostPort(address);
         }
     }
 

@@ -11,9 +11,12 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.zonesync.log.ErrnoText;
+import io.zonesync.net.AddressText;
+import io.zonesync.net.Endpoint;
 import io.zonesync.sync.proto.Abort;
 import io.zonesync.sync.proto.AbortCode;
 import io.zonesync.sync.proto.Digest;
+import io.zonesync.sync.proto.FrameWriter;
 import io.zonesync.sync.proto.Goodbye;
 import io.zonesync.sync.proto.GoodbyeReason;
 import io.zonesync.sync.proto.Heartbeat;
@@ -24,13 +27,16 @@ import io.zonesync.sync.proto.SnapshotBegin;
 import io.zonesync.sync.proto.SnapshotEnd;
 import io.zonesync.sync.proto.SyncRecord;
 import io.zonesync.sync.proto.ZoneSignature;
+import io.zonesync.sync.proto.ZoneTypes;
 import io.zonesync.tls.HandshakeFailure;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.ZoneRecord;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +45,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -349,7 +356,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     }
 
     private static String describe(ZoneSignature z) {
-        return io.zonesync.sync.proto.ZoneTypes.name(z.typeTag()) + " codec v" + z.codecVersion();
+        return ZoneTypes.name(z.typeTag()) + " codec v" + z.codecVersion();
     }
 
     public static ZoneSignature signature(ReplicatedZone<?> zone) {
@@ -360,7 +367,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         if (!state.online() && state != LinkState.CLOSING) {
             return;
         }
-        host.countFrame(true, io.zonesync.sync.proto.FrameWriter.encodedSize(batch));
+        host.countFrame(true, FrameWriter.encodedSize(batch));
         ZoneSession<?> s = outbox.session(batch.zone().name());
         if (s == null || !s.signature.matches(batch.zone())) {
             ignoredFrames++;
@@ -530,7 +537,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
 
     private static boolean isTls(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof javax.net.ssl.SSLException) {
+            if (t instanceof SSLException) {
                 return true;
             }
         }
@@ -724,17 +731,17 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
             return List.of();
         }
         try {
-            io.zonesync.net.Endpoint listener = io.zonesync.net.Endpoint.parse(p.advertised(), -1, false);
+            Endpoint listener = Endpoint.parse(p.advertised(), -1, false);
             List<String> out = new ArrayList<>(2);
             if (!listener.isWildcard()) {
                 out.add(listener.toString());
             }
-            if (!listener.isUnix() && c != null && c.remoteAddress() instanceof java.net.InetSocketAddress inet) {
-                out.add(io.zonesync.net.AddressText.hostPort(
-                        new java.net.InetSocketAddress(inet.getAddress(), listener.port())));
+            if (!listener.isUnix() && c != null && c.remoteAddress() instanceof InetSocketAddress inet) {
+                out.add(AddressText.hostPort(
+                        new InetSocketAddress(inet.getAddress(), listener.port())));
             }
             return out;
-        } catch (io.zonesync.net.Endpoint.ParseException e) {
+        } catch (Endpoint.ParseException e) {
             return List.of();
         }
     }
@@ -766,7 +773,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         }
         Channel c = channel;
         SocketAddress remote = c == null ? null : c.remoteAddress();
-        return remote == null ? "peer" : io.zonesync.net.AddressText.hostPort(remote);
+        return remote == null ? "peer" : AddressText.hostPort(remote);
     }
 
     @Override
@@ -774,7 +781,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         return (outbound ? "outbound" : "inbound") + " link " + address() + " " + state;
     }
 
-    static List<ZoneSignature> catalog(java.util.Collection<ReplicatedZone<?>> zones) {
+    static List<ZoneSignature> catalog(Collection<ReplicatedZone<?>> zones) {
         List<ZoneSignature> out = new ArrayList<>();
         for (ReplicatedZone<?> z : zones) {
             out.add(signature(z));

@@ -1,5 +1,6 @@
 package io.zonesync.sync.link;
 
+import io.zonesync.sync.proto.RecordBatchWriter;
 import io.zonesync.sync.proto.ZoneSignature;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.ZoneRecord;
@@ -34,7 +35,7 @@ final class ZoneSession<K> {
     ZoneSession(ReplicatedZone<K> zone, ZoneSignature signature) {
         this.zone = zone;
         this.signature = signature;
-        this.frameHeaderSize = io.zonesync.sync.proto.RecordBatchWriter.headerSize(signature);
+        this.frameHeaderSize = RecordBatchWriter.headerSize(signature);
     }
 
     K nextPendingKey() {

@@ -1,6 +1,7 @@
 package io.zonesync.sync.proto;
 
 import io.zonesync.zone.Stamp;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -136,7 +137,7 @@ public final class SyncRecord {
             }
         }
         String shown = text
-                ? "\"" + new String(key, 0, n, java.nio.charset.StandardCharsets.US_ASCII) + "\""
+                ? "\"" + new String(key, 0, n, StandardCharsets.US_ASCII) + "\""
                 : "0x" + HexFormat.of().formatHex(key, 0, n);
         return key.length > n ? shown + "... (" + key.length + " bytes)" : shown;
     }

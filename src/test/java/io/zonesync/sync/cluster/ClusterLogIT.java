@@ -3,10 +3,10 @@ package io.zonesync.sync.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.zonesync.testing.MutableClock;
 import io.zonesync.net.Transport;
 import io.zonesync.testing.FreePorts;
 import io.zonesync.testing.LogCapture;
+import io.zonesync.testing.MutableClock;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class ClusterLogIT {
     @BeforeEach
     void setUp() {
         transport = Transport.create(2, "test-log");
-        org.awaitility.Awaitility.setDefaultTimeout(Duration.ofSeconds(20));
+        Awaitility.setDefaultTimeout(Duration.ofSeconds(20));
     }
 
     @AfterEach

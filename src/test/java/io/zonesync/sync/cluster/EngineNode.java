@@ -11,6 +11,7 @@ import io.zonesync.stream.StreamCoreModule;
 import io.zonesync.stream.StreamServerConf;
 import io.zonesync.sync.clock.HybridLogicalClock;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -22,14 +23,14 @@ final class EngineNode implements AutoCloseable {
     final List<MapZone> zones;
 
     EngineNode(Transport transport, String streamBody, String... zoneNames) throws Exception {
-        this.zones = java.util.Arrays.stream(zoneNames).map(n -> new MapZone(n, clock)).toList();
+        this.zones = Arrays.stream(zoneNames).map(n -> new MapZone(n, clock)).toList();
         this.cluster = new SyncCluster(settings(streamBody), id, clock, Clock.systemUTC(), transport);
         cluster.setZones(zones);
     }
 
     /** With the wall clock the engine reads (its logs' durations and summaries go by it). */
     EngineNode(Transport transport, String streamBody, Clock wall, String... zoneNames) throws Exception {
-        this.zones = java.util.Arrays.stream(zoneNames).map(n -> new MapZone(n, clock)).toList();
+        this.zones = Arrays.stream(zoneNames).map(n -> new MapZone(n, clock)).toList();
         this.cluster = new SyncCluster(settings(streamBody), id, clock, wall, transport);
         cluster.setZones(zones);
     }

@@ -6,8 +6,12 @@ import io.zonesync.zone.StampSource;
 import io.zonesync.zone.ZoneRecord;
 import io.zonesync.zone.ZoneType;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -55,7 +59,7 @@ final class MapZone implements ReplicatedZone<String> {
     }
 
     Map<String, String> live() {
-        Map<String, String> out = new java.util.TreeMap<>();
+        Map<String, String> out = new TreeMap<>();
         entries.forEach((k, e) -> {
             if (!e.deleted()) {
                 out.put(k, e.value());
@@ -81,13 +85,13 @@ final class MapZone implements ReplicatedZone<String> {
 
     @Override
     public Iterator<ZoneRecord> snapshot() {
-        java.util.List<String> keys = new java.util.ArrayList<>(entries.keySet());
+        List<String> keys = new ArrayList<>(entries.keySet());
         Runnable race = afterSnapshotCopy;
         afterSnapshotCopy = null;
         if (race != null) {
             race.run();
         }
-        return keys.stream().map(this::export).filter(java.util.Objects::nonNull).iterator();
+        return keys.stream().map(this::export).filter(Objects::nonNull).iterator();
     }
 
     void afterNextSnapshotCopy(Runnable r) {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.zonesync.net.Transport;
+import io.zonesync.sync.clock.HybridLogicalClock;
 import io.zonesync.testing.FreePorts;
+import io.zonesync.testing.LogCapture;
 import io.zonesync.testing.TcpProxy;
 import io.zonesync.zone.ZoneType;
 import java.io.InputStream;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,12 +28,12 @@ class SyncClusterIT {
     private static final String ONLY_DIALS = " deny all;\n";
     private Transport transport;
     private final List<AutoCloseable> closeMe = new ArrayList<>();
-    private final io.zonesync.testing.LogCapture logs = new io.zonesync.testing.LogCapture();
+    private final LogCapture logs = new LogCapture();
 
     @BeforeEach
     void setUp() {
         transport = Transport.create(2, "test-sync");
-        org.awaitility.Awaitility.setDefaultTimeout(Duration.ofSeconds(20));
+        Awaitility.setDefaultTimeout(Duration.ofSeconds(20));
     }
 
     @AfterEach
@@ -216,9 +219,9 @@ class SyncClusterIT {
     void aZoneOfAnotherTypeOnAPeerIsNotSyncedWhileTheOthersAreAndTheClashIsLoggedOnce() throws Exception {
         List<Integer> ports = FreePorts.take(2);
         TcpProxy toB = track(new TcpProxy(new InetSocketAddress("127.0.0.1", ports.get(1))));
-        io.zonesync.sync.clock.HybridLogicalClock clockA = new io.zonesync.sync.clock.HybridLogicalClock(7,
+        HybridLogicalClock clockA = new HybridLogicalClock(7,
                 System::currentTimeMillis, 3_600_000);
-        io.zonesync.sync.clock.HybridLogicalClock clockB = new io.zonesync.sync.clock.HybridLogicalClock(9,
+        HybridLogicalClock clockB = new HybridLogicalClock(9,
                 System::currentTimeMillis, 3_600_000);
         // A dials B through the proxy and denies B's dials, so the one link can be cut and comes back.
         EngineNode a = track(new EngineNode(transport, EngineNode.conf(ports.get(0), List.of(toB.port()), ONLY_DIALS),

@@ -11,6 +11,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -48,7 +50,7 @@ class FrameDecoderErrorTest {
 
     @Test
     void aHelloIsAllowedSixtyFourKilobytesAndNoMore() {
-        byte[] prefix = java.util.Arrays.copyOf(helloBytes(), Protocol.HELLO_PREFIX_BYTES);
+        byte[] prefix = Arrays.copyOf(helloBytes(), Protocol.HELLO_PREFIX_BYTES);
         prefix[0] = 0x7F;
         prefix[1] = (byte) 0xFF;
         prefix[2] = (byte) 0xFF;
@@ -69,7 +71,7 @@ class FrameDecoderErrorTest {
     @Test
     void aFrameOfExactlyTheMaximumSizeIsAccepted() {
         byte[] value = new byte[MAX_FRAME - RecordBatchWriter.headerSize(Samples.ONE) - Protocol.RECORD_OVERHEAD_BYTES - 1];
-        RecordBatch b = new RecordBatch(Samples.ONE, java.util.List.of(SyncRecord.of(new byte[1], value, Samples.stamp(0), 1)));
+        RecordBatch b = new RecordBatch(Samples.ONE, List.of(SyncRecord.of(new byte[1], value, Samples.stamp(0), 1)));
         assertThat(FrameWriter.encodedSize(b)).isEqualTo(MAX_FRAME);
         EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(MAX_FRAME));
         ch.writeInbound(Unpooled.wrappedBuffer(concat(helloBytes(), Samples.bytes(b))));

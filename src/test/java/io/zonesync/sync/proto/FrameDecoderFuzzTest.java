@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -89,7 +90,7 @@ class FrameDecoderFuzzTest {
         int size = FrameWriter.encodedSize(m);
         int limit = m instanceof Hello ? Protocol.HELLO_MIN_LIMIT : MAX_FRAME;
         assertThat(size).isLessThanOrEqualTo(limit);
-        ByteBuf again = FrameWriter.encode(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, m);
+        ByteBuf again = FrameWriter.encode(UnpooledByteBufAllocator.DEFAULT, m);
         try {
             assertThat(again.readInt()).isEqualTo(size - Protocol.LENGTH_FIELD_BYTES);
             assertThat(again.readUnsignedByte()).isEqualTo((short) m.type().code());

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.zonesync.zone.Stamp;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /** Messages of every type, and helpers to turn them into bytes. */
@@ -113,6 +114,6 @@ final class Samples {
     }
 
     static byte[] hex(String hex) {
-        return java.util.HexFormat.of().parseHex(hex.replaceAll("\\s+", ""));
+        return HexFormat.of().parseHex(hex.replaceAll("\\s+", ""));
     }
 }
