@@ -1,10 +1,8 @@
 package io.zonesync.sync.cluster;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollSocketChannelConfig;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -12,14 +10,10 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.zonesync.log.LogMarkers;
 import io.zonesync.log.RepeatedLog;
 import io.zonesync.log.Severity;
-import io.zonesync.net.AcceptErrors;
-import io.zonesync.net.AddressText;
 import io.zonesync.net.ConnectionLimit;
 import io.zonesync.net.Transport;
-import io.zonesync.stream.StreamListen;
 import io.zonesync.sync.link.LinkHost;
 import io.zonesync.sync.link.LinkSettings;
-import io.zonesync.sync.link.LinkState;
 import io.zonesync.sync.link.PeerLink;
 import io.zonesync.sync.link.ZoneDigests;
 import io.zonesync.sync.proto.FrameDecoder;
@@ -51,9 +45,13 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
 
 /**
- * This node's side of the cluster: the zone_sync listener, a dialer per configured node, the links
- * (one per peer; doc/protocol.md section 10), the fan-out of local changes to them, and the
- * counters behind {@code /api/N/stream/zone_sync}.
+ * This node's side of the cluster: the hub every link reports to ({@link LinkHost}). It owns the
+ * links' lifecycle (created, past their HELLO, closed), decides at each HELLO whether a link lives
+ * (itself, a duplicate, an unlisted or untrusted node), fans local changes out to the live links,
+ * keeps the counters behind {@code /api/N/stream/zone_sync}, and runs QUIT and reload. The parts
+ * with a job of their own are beside it: {@link SyncListeners} (accepting), {@link PeerRoster} and
+ * {@link PeerDialer} (whom to dial), {@link PeerLinks} (one link per peer). Longer than most
+ * classes because the link callbacks and the lifecycle steps share its state.
  */
 public final class SyncCluster implements LinkHost {
     private static final Logger LOG = LoggerFactory.getLogger(SyncCluster.class);
@@ -71,14 +69,12 @@ public final class SyncCluster implements LinkHost {
     private volatile Map<String, ReplicatedZone<?>> zones = Map.of();
     private volatile Hello hello;
     private final Set<PeerLink> links = ConcurrentHashMap.newKeySet();
-    private final Map<Long, PeerLink> byPeer = new HashMap<>();
-    /** byPeer's links, republished on every change: what each local change is fanned out to, lock-free. */
-    private volatile PeerLink[] fanOut = new PeerLink[0];
+    private final PeerLinks online = new PeerLinks();
     private final ZoneDigests digests = new ZoneDigests();
     private final PeerRoster roster = new PeerRoster(this);
     /** Zone type clashes already logged, as "peer node id/zone". */
     private final Set<String> reportedClashes = ConcurrentHashMap.newKeySet();
-    private final List<Channel> listeners = new ArrayList<>();
+    private final SyncListeners listeners;
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
     private final AtomicLong msgsIn = new AtomicLong();
@@ -86,10 +82,6 @@ public final class SyncCluster implements LinkHost {
     private volatile boolean stopping;
     /** Peers that cannot be reached, one line per outage and then summaries: by dialled address. */
     private final RepeatedLog peerFailures;
-    /** Connections that end before their HELLO (probes, plaintext on TLS, refused certificates): by reason and client host. */
-    private final RepeatedLog clientFailures;
-    /** Clients the access rules deny, at error as nginx logs them: by rule and client host. */
-    private final RepeatedLog clientsRefused;
     /** Nodes refused at their HELLO (not listed, certificate not trusted): by reason and node. */
     private final RepeatedLog peersRefused;
     private ScheduledFuture<?> summaries;
@@ -112,8 +104,7 @@ public final class SyncCluster implements LinkHost {
         this.connectionLimit = connectionLimit;
         this.peerFailures = new RepeatedLog(LoggerFactory.getLogger(PeerDialer.class), Severity.ERROR,
                 SUMMARY_INTERVAL, wall);
-        this.clientFailures = new RepeatedLog(LOG, Severity.INFO, SUMMARY_INTERVAL, wall);
-        this.clientsRefused = new RepeatedLog(LOG, Severity.ERROR, SUMMARY_INTERVAL, wall);
+        this.listeners = new SyncListeners(this, wall);
         this.peersRefused = new RepeatedLog(LOG, Severity.WARN, SUMMARY_INTERVAL, wall);
     }
 
@@ -150,83 +141,24 @@ public final class SyncCluster implements LinkHost {
 
     /** Binds the zone_sync listeners and starts dialling the configured nodes. */
     public void start() throws IOException {
-        for (StreamListen l : settings.server().listens()) {
-            SocketAddress addr = l.endpoint().bindAddress();
-            ChannelFuture f = new ServerBootstrap().group(transport.group())
-                    .channel(transport.serverChannel(addr))
-                    .option(ChannelOption.SO_BACKLOG, l.backlog())
-                    .handler(AcceptErrors.on(l.endpoint().toString(), transport))
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
-                    .childHandler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            if (stopping || !connectionLimit.admitSync(ch)) {
-                                ch.close();
-                                return;
-                            }
-                            PeerLink link = newLink(false);
-                            String forbidden = settings.security().admitInbound(ch, l.ssl(),
-                                    why -> link.failedBeforeHello(HandshakeFailure.nginxWords(why, null)));
-                            if (forbidden != null) {
-                                links.remove(link);
-                                clientRefused(ch, forbidden);
-                                ch.close();
-                                return;
-                            }
-                            link.reportEarlyFailuresTo(why -> clientFailed(ch, why));
-                            initLink(ch, link);
-                        }
-                    })
-                    .bind(addr).awaitUninterruptibly();
-            if (!f.isSuccess()) {
-                stopListeners();
-                throw new IOException("bind() to " + l.endpoint() + " failed for zone_sync (" + f.cause().getMessage()
-                        + ") in " + l.directive().where(), f.cause());
-            }
-            listeners.add(f.channel());
-            connectionLimit.listening(f.channel());
-            LOG.info(NOTICE, "zone_sync: listening on {}", AddressText.hostPort(f.channel().localAddress()));
-        }
+        listeners.bind(settings);
         if (summaries == null) {
             summaries = transport.group().scheduleAtFixedRate(() -> {
                 peerFailures.flush();
-                clientFailures.flush();
-                clientsRefused.flush();
+                listeners.flushSummaries();
                 peersRefused.flush();
             }, 1, 1, TimeUnit.SECONDS);
         }
         roster.start(settings, List.of());
     }
 
-    /**
-     * A connection to our listener ended before its HELLO: at info, as nginx logs what its
-     * clients do, and summarised per reason and client host, since load balancers and scanners
-     * probe a port over and over.
-     */
-    private void clientFailed(Channel ch, String why) {
-        summarise(clientFailures, ch, why);
-    }
-
-    /** A client the access rules deny: at error, as nginx logs it, and summarised the same way. */
-    private void clientRefused(Channel ch, String why) {
-        summarise(clientsRefused, ch, why);
-    }
-
-    private static void summarise(RepeatedLog log, Channel ch, String why) {
-        SocketAddress remote = ch.remoteAddress();
-        String host = remote instanceof InetSocketAddress inet && inet.getAddress() != null
-                ? inet.getAddress().getHostAddress() : String.valueOf(remote);
-        log.log(why + "|" + host, "zone_sync: " + why + ", client: " + AddressText.hostPort(remote)
-                + ", server: " + AddressText.hostPort(ch.localAddress()));
-    }
-
     /** The addresses the zone_sync listeners are bound to (port 0 resolved). */
     public List<SocketAddress> boundAddresses() {
-        List<SocketAddress> out = new ArrayList<>();
-        for (Channel c : listeners) {
-            out.add(c.localAddress());
-        }
-        return out;
+        return listeners.boundAddresses();
+    }
+
+    ConnectionLimit connectionLimit() {
+        return connectionLimit;
     }
 
     // ---- links ------------------------------------------------------------------------------
@@ -287,7 +219,7 @@ public final class SyncCluster implements LinkHost {
     }
 
     /** Idle detection (heartbeats and zone_sync_timeout), the frame codec, the link itself. */
-    private void initLink(Channel ch, PeerLink link) {
+    void initLink(Channel ch, PeerLink link) {
         ZoneSyncSettings s = settings;
         if (ch.config() instanceof EpollSocketChannelConfig tcp) {
             // The kernel keeps at most the water mark unsent, the rest waits here where
@@ -302,26 +234,12 @@ public final class SyncCluster implements LinkHost {
     }
 
     boolean hasOnlineLink(long peerNodeId) {
-        synchronized (byPeer) {
-            PeerLink l = byPeer.get(peerNodeId);
-            return l != null && l.state() != LinkState.CLOSED;
-        }
+        return online.hasLinkTo(peerNodeId);
     }
 
-    /**
-     * Whether a link past its HELLO exists with the node listening at this dialled address, known
-     * by the sync address its HELLO advertised (doc/protocol.md 10.2): such a node is not dialled,
-     * even when it came back with a new id.
-     */
+    /** Whether a link past its HELLO exists with the node listening at this dialled address: it is not dialled. */
     boolean hasOnlineLinkAdvertising(String dialKey) {
-        synchronized (byPeer) {
-            for (PeerLink l : byPeer.values()) {
-                if (l.state() != LinkState.CLOSED && l.listenAddresses().contains(dialKey)) {
-                    return true;
-                }
-            }
-            return false;
-        }
+        return online.hasLinkAdvertising(dialKey);
     }
 
     @Override
@@ -378,21 +296,8 @@ public final class SyncCluster implements LinkHost {
                 return refused;
             }
         }
-        synchronized (byPeer) {
-            if (stopping) {
-                return HelloVerdict.DUPLICATE;
-            }
-            PeerLink existing = byPeer.get(peer.nodeId());
-            if (existing != null && existing != link && existing.state() != LinkState.CLOSED) {
-                // Keep the link dialled by the node with the lower id; both ends choose the same one.
-                boolean keepNew = Long.compareUnsigned(link.dialledBy(nodeId), existing.dialledBy(nodeId)) < 0;
-                if (!keepNew) {
-                    return HelloVerdict.DUPLICATE;
-                }
-                existing.close();
-            }
-            byPeer.put(peer.nodeId(), link);
-            fanOut = byPeer.values().toArray(new PeerLink[0]);
+        if (stopping || !online.claim(link, peer.nodeId(), nodeId)) {
+            return HelloVerdict.DUPLICATE;
         }
         return HelloVerdict.ACCEPT;
     }
@@ -460,12 +365,7 @@ public final class SyncCluster implements LinkHost {
     @Override
     public void linkClosed(PeerLink link) {
         links.remove(link);
-        boolean wasOnline;
-        synchronized (byPeer) {
-            wasOnline = byPeer.remove(link.peerNodeId(), link);
-            fanOut = byPeer.values().toArray(new PeerLink[0]);
-        }
-        if (wasOnline && !stopping) {
+        if (online.release(link) && !stopping) {
             LOG.info(NOTICE, "zone_sync: disconnected from {} ({})", address(link), link.closeReason());
             roster.linkLost(link);
         }
@@ -488,26 +388,20 @@ public final class SyncCluster implements LinkHost {
 
     /** A local change: every online link owes the key to its peer. */
     void changed(String zone, Object key) {
-        for (PeerLink l : fanOut) {
+        for (PeerLink l : online.fanOut()) {
             l.enqueue(zone, key);
-        }
-    }
-
-    private List<PeerLink> onlineLinks() {
-        synchronized (byPeer) {
-            return new ArrayList<>(byPeer.values());
         }
     }
 
     // ---- status -----------------------------------------------------------------------------
 
     public ZoneSyncStatus status() {
-        List<PeerLink> online = onlineLinks();
+        List<PeerLink> linked = online.all();
         Map<String, ZoneSyncStatus.ZoneCounts> zoneCounts = new LinkedHashMap<>();
         Map<String, Long> pending = new HashMap<>();
         List<ZoneSyncStatus.NodeStatus> nodes = new ArrayList<>();
         int nodesOnline = 0;
-        for (PeerLink l : online) {
+        for (PeerLink l : linked) {
             if (!l.state().online()) {
                 continue;
             }
@@ -540,7 +434,7 @@ public final class SyncCluster implements LinkHost {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
         stopping = true;
         roster.stopAll();
-        stopListeners();
+        listeners.close();
         List<ChannelFuture> closing = new ArrayList<>();
         for (PeerLink l : new ArrayList<>(links)) {
             if (l.state().online()) {
@@ -567,17 +461,10 @@ public final class SyncCluster implements LinkHost {
             summaries.cancel(false);
         }
         roster.stopAll();
-        stopListeners();
+        listeners.close();
         for (PeerLink l : new ArrayList<>(links)) {
             l.close();
         }
-    }
-
-    private void stopListeners() {
-        for (Channel c : listeners) {
-            c.close().awaitUninterruptibly();
-        }
-        listeners.clear();
     }
 
     /**
@@ -589,14 +476,14 @@ public final class SyncCluster implements LinkHost {
             throws IOException {
         ZoneSyncSettings prev = settings;
         boolean sameZones = sameCatalog(nextZones);
-        boolean sameListen = listenOf(prev).equals(listenOf(next));
+        boolean sameListen = SyncListeners.listenOf(prev).equals(SyncListeners.listenOf(next));
         boolean sameTuning = prev.bufferCount() == next.bufferCount() && prev.bufferSize() == next.bufferSize()
                 && prev.recvBufferSize() == next.recvBufferSize() && prev.intervalMs() == next.intervalMs()
                 && prev.timeoutMs() == next.timeoutMs() && prev.security().equals(next.security());
         settings = next;
         setZones(nextZones);
         if (!sameListen) {
-            stopListeners();
+            listeners.close();
             roster.stopDiscovery(); // start() begins it anew from the new settings
             start();
             for (PeerLink l : new ArrayList<>(links)) {
@@ -628,13 +515,5 @@ public final class SyncCluster implements LinkHost {
             }
         }
         return true;
-    }
-
-    private static List<String> listenOf(ZoneSyncSettings s) {
-        List<String> out = new ArrayList<>();
-        for (StreamListen l : s.server().listens()) {
-            out.add(l.endpoint() + (l.ssl() ? " ssl" : ""));
-        }
-        return out;
     }
 }
