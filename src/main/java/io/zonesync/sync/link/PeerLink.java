@@ -35,13 +35,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -55,17 +53,17 @@ import org.slf4j.LoggerFactory;
  * its live changes, coalesced per key and packed into buffers, as fast as the socket takes them.
  *
  * <p>All state but the pending keys belongs to the channel's event loop.
+ *
+ * <p>One state machine per link, as HAProxy's peers have: the states of protocol.md 10.1 and every
+ * event that moves them (frames, timers, writability, close) are in this one class, which is why it
+ * is longer than most; what each state does with records is in {@link LinkOutbox} (sending) and
+ * {@link DigestExchange} (anti-entropy).
  */
 public final class PeerLink extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(PeerLink.class);
     /** A stamp further ahead of our clock than this is refused (doc/protocol.md 6.2). */
     static final long DRIFT_BOUND_MS = TimeUnit.HOURS.toMillis(1);
     private static final long DRIFT_LOG_INTERVAL_MS = TimeUnit.MINUTES.toMillis(1);
-    /**
-     * Records stamped this recently are left out of digests: they may still be on their way, and
-     * would make two nodes that agree look different (doc/protocol.md 11.5).
-     */
-    static final long DIGEST_GRACE_MS = 5000;
     /** How long a last frame (ABORT, GOODBYE) may take to go out before the socket is closed anyway. */
     static final long CLOSE_LINGER_MS = 1000;
     /** The name of the idle-state handler in the pipeline, replaced once the peer's timeout is known. */
@@ -77,7 +75,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     private final long intervalMs;
     private final long timeoutMs;
     private final long helloTimeoutMs;
-    private final long digestIntervalMs;
+    private final DigestExchange digests;
     private final AtomicBoolean fillScheduled = new AtomicBoolean();
     private final LinkOutbox outbox;
     private final long createdAt;
@@ -92,7 +90,6 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     private boolean goodbyeReceived;
     private GoodbyeReason goodbyeReason = GoodbyeReason.SHUTDOWN;
     private ScheduledFuture<?> intervalTimer;
-    private ScheduledFuture<?> digestTimer;
     private ScheduledFuture<?> helloTimer;
     /** Write progress as last seen (doc/protocol.md 10.1): when, and what the outbound buffer held. */
     private long lastWriteProgress;
@@ -118,9 +115,9 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         this.intervalMs = settings.intervalMs();
         this.timeoutMs = settings.timeoutMs();
         this.helloTimeoutMs = settings.helloTimeoutMs();
-        this.digestIntervalMs = settings.digestIntervalMs();
         this.createdAt = host.nowMillis();
         this.outbox = new LinkOutbox(host);
+        this.digests = new DigestExchange(this, host, outbox, settings.digestIntervalMs());
     }
 
     // ---- what the cluster asks of a link -------------------------------------------------------
@@ -155,6 +152,11 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
 
     public long onlineSince() {
         return onlineSince;
+    }
+
+    /** A QUIT is flushing this link: no new rounds of anything. */
+    boolean isQuitting() {
+        return quitting;
     }
 
     public long createdAt() {
@@ -277,7 +279,9 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
             LOG.info("zone_sync: received the snapshot of zone \"{}\" from {}: {} records", end.zone().name(),
                     address(), end.records());
         } else if (msg instanceof Digest digest) {
-            onDigest(digest);
+            if (!digests.received(channel, digest)) {
+                ignoredFrames++;
+            }
         } else if (msg instanceof Goodbye bye) {
             onGoodbye(bye);
         } else if (msg instanceof Abort abort) {
@@ -514,9 +518,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         if (intervalTimer != null) {
             intervalTimer.cancel(false);
         }
-        if (digestTimer != null) {
-            digestTimer.cancel(false);
-        }
+        digests.stop();
         if (helloTimer != null) {
             helloTimer.cancel(false);
         }
@@ -604,7 +606,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         }
         if (state == LinkState.SNAPSHOTTING && outbox.snapshotsDone()) {
             state = LinkState.LIVE;
-            startDigests();
+            digests.start(channel, peer.takesDigests());
         }
         if (quitting && !goodbyeSent && outbox.allSent()) {
             goodbyeSent = true;
@@ -615,107 +617,6 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
 
     private String address() {
         return peerAddress();
-    }
-
-    // ---- anti-entropy (doc/protocol.md 11.5) ---------------------------------------------------
-
-    private void startDigests() {
-        if (digestIntervalMs <= 0 || digestTimer != null || !peer.takesDigests()) {
-            return;
-        }
-        long first = digestIntervalMs + ThreadLocalRandom.current().nextLong(Math.max(1, digestIntervalMs / 4));
-        digestTimer = channel.eventLoop().scheduleAtFixedRate(this::digestRound, first, digestIntervalMs,
-                TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * This node's turn: a one-hash summary of every compared zone that owes the peer nothing. The
-     * cutoff falls on a grid of the interval, so every link of the round reads the same digest.
-     */
-    private void digestRound() {
-        if (state != LinkState.LIVE || quitting) {
-            return;
-        }
-        long cutoff = digestCutoff(host.nowMillis(), digestIntervalMs);
-        for (ZoneSession<?> s : outbox.sessions()) {
-            if (s.zone.reconciled() && s.idle()) {
-                host.digests().request(s.zone, cutoff, channel.eventLoop(), mine -> {
-                    if (state.online()) {
-                        channel.writeAndFlush(new Digest(s.signature, cutoff, 0, 0, new long[] {mine.summary()}));
-                    }
-                });
-            }
-        }
-    }
-
-    /** The newest cutoff on the interval's grid that leaves out the last {@link #DIGEST_GRACE_MS}. */
-    static long digestCutoff(long nowMillis, long intervalMs) {
-        long c = nowMillis - DIGEST_GRACE_MS;
-        return c - Math.floorMod(c, intervalMs);
-    }
-
-    /**
-     * A peer's digest: a summary that differs from ours at its cutoff is answered with our bucket
-     * hashes; bucket hashes are compared with ours, and our records in the buckets that differ are
-     * sent once the last frame of them has arrived.
-     */
-    private void onDigest(Digest m) {
-        ZoneSession<?> s = outbox.session(m.zone().name());
-        if (!state.online() || s == null || !s.signature.matches(m.zone()) || !s.zone.reconciled()
-                || (!m.summary() && m.bucketBits() != ZoneDigest.BUCKET_BITS)) {
-            ignoredFrames++;
-            return;
-        }
-        host.digests().request(s.zone, m.cutoff(), channel.eventLoop(), mine -> {
-            if (!state.online()) {
-                return;
-            }
-            if (m.summary()) {
-                if (mine.summary() != m.hashes()[0]) {
-                    sendBuckets(s, mine);
-                }
-            } else {
-                compareBuckets(s, m, mine);
-            }
-        });
-    }
-
-    private void sendBuckets(ZoneSession<?> s, ZoneDigest mine) {
-        int per = Digest.hashesPerFrame(s.signature, outbox.frameBudget());
-        for (int first = 0; first < ZoneDigest.BUCKETS; first += per) {
-            long[] hashes = new long[Math.min(per, ZoneDigest.BUCKETS - first)];
-            for (int i = 0; i < hashes.length; i++) {
-                hashes[i] = mine.bucket(first + i);
-            }
-            channel.write(new Digest(s.signature, mine.cutoff, ZoneDigest.BUCKET_BITS, first, hashes));
-        }
-        channel.flush();
-    }
-
-    private void compareBuckets(ZoneSession<?> s, Digest m, ZoneDigest mine) {
-        if (m.first() == 0) {
-            s.differing = new BitSet(ZoneDigest.BUCKETS);
-        }
-        if (s.differing == null) {
-            return; // the first frame of this comparison went to a link state we no longer have
-        }
-        for (int i = 0; i < m.hashes().length; i++) {
-            if (m.hashes()[i] != mine.bucket(m.first() + i)) {
-                s.differing.set(m.first() + i);
-            }
-        }
-        if (m.first() + m.hashes().length < ZoneDigest.BUCKETS) {
-            return;
-        }
-        BitSet differing = s.differing;
-        s.differing = null;
-        if (differing.isEmpty() || s.repair != null) {
-            return; // the same, or a repair still under way: the next round sees what is left
-        }
-        LOG.info("zone_sync: zone \"{}\" differs from {} in {} of {} buckets: sending this node's records in them",
-                s.zone.name(), address(), differing.cardinality(), ZoneDigest.BUCKETS);
-        outbox.repair(s, differing);
-        fill();
     }
 
     /**
