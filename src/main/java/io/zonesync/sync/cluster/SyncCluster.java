@@ -11,6 +11,7 @@ import io.zonesync.log.LogMarkers;
 import io.zonesync.log.RepeatedLog;
 import io.zonesync.log.Severity;
 import io.zonesync.net.ConnectionLimit;
+import io.zonesync.net.Endpoint;
 import io.zonesync.net.Transport;
 import io.zonesync.sync.link.LinkHost;
 import io.zonesync.sync.link.LinkSettings;
@@ -142,6 +143,7 @@ public final class SyncCluster implements LinkHost {
     /** Binds the zone_sync listeners and starts dialling the configured nodes. */
     public void start() throws IOException {
         listeners.bind(settings);
+        hello = null; // it names the bound port when the listen says port 0
         if (summaries == null) {
             summaries = transport.group().scheduleAtFixedRate(() -> {
                 peerFailures.flush();
@@ -251,11 +253,27 @@ public final class SyncCluster implements LinkHost {
             for (ReplicatedZone<?> z : zones.values()) {
                 catalog.add(PeerLink.signature(z));
             }
-            String advertised = s.server().listens().isEmpty() ? "" : s.server().listens().get(0).endpoint().toString();
+            String advertised = advertised(s);
             h = Hello.of(nodeId, wall.millis(), s.recvBufferSize(), s.timeoutMs(), advertised, catalog);
             hello = h;
         }
         return Hello.of(nodeId, wall.millis(), h.maxFrameSize(), h.timeoutMillis(), h.advertised(), h.catalog());
+    }
+
+    /**
+     * The sync address the HELLO gives: the first {@code listen} as written, with the port the
+     * kernel chose when it says port 0 (peers recognise a node by it, doc/protocol.md 10.2).
+     */
+    private String advertised(ZoneSyncSettings s) {
+        if (s.server().listens().isEmpty()) {
+            return "";
+        }
+        Endpoint e = s.server().listens().get(0).endpoint();
+        List<SocketAddress> bound = listeners.boundAddresses();
+        if (!e.isUnix() && e.port() == 0 && !bound.isEmpty() && bound.get(0) instanceof InetSocketAddress inet) {
+            return Endpoint.inet(e.host(), inet.getPort()).toString();
+        }
+        return e.toString();
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.zonesync.net.Transport;
 import io.zonesync.stream.StreamCoreModule;
 import io.zonesync.stream.StreamServerConf;
 import io.zonesync.sync.clock.HybridLogicalClock;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
@@ -68,6 +69,16 @@ final class EngineNode implements AutoCloseable {
     EngineNode start() throws Exception {
         cluster.start();
         return this;
+    }
+
+    /** The port the zone_sync listener is bound to (the kernel's choice for port 0). */
+    int syncPort() {
+        return ((InetSocketAddress) cluster.boundAddresses().get(0)).getPort();
+    }
+
+    /** Reloads the stream block, as a SIGHUP would. */
+    void reload(String streamBody) throws Exception {
+        cluster.reconfigure(settings(streamBody), zones);
     }
 
     int online() {

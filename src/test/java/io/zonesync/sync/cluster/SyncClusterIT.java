@@ -91,6 +91,23 @@ class SyncClusterIT {
         assertThat(s.nodes()).hasSize(2).allMatch(n -> n.state().equals("live") || n.state().equals("snapshotting"));
     }
 
+    /**
+     * Nodes that listen on port 0 are known by the port the kernel gave them: their HELLO says it,
+     * so once every list names the bound ports the links are accepted as listed (before, the HELLO
+     * said port 0 and each node refused the others as unlisted).
+     */
+    @Test
+    void nodesOnPortZeroAreKnownByTheirBoundPorts() throws Exception {
+        EngineNode a = track(new EngineNode(transport, EngineNode.conf(0, List.of(), ""), "one")).start();
+        EngineNode b = track(new EngineNode(transport, EngineNode.conf(0, List.of(), ""), "one")).start();
+        List<Integer> both = List.of(a.syncPort(), b.syncPort());
+        a.reload(EngineNode.conf(0, both, ONLY_DIALS)); // b cannot dial a: b knows a only by its HELLO
+        b.reload(EngineNode.conf(0, both, ""));
+        await().until(() -> a.online() == 1 && b.online() == 1);
+        a.zone().put("k", "1");
+        await().until(() -> "1".equals(b.zone().get("k")));
+    }
+
     @Test
     void aWriteJustAfterTheSnapshotCopyIsQueuedRatherThanLost() throws Exception {
         List<Integer> ports = FreePorts.take(2);
