@@ -11,8 +11,8 @@ import java.util.Iterator;
  * value's UTF-8 bytes as payload, a tombstone for a delete, and the remaining lifetime.
  */
 public final class KeyvalReplica implements ReplicatedZone<String> {
-    /** Wire tag 1 (keyval) and codec version 1, as doc/protocol.md 3.2 assigns them. */
-    public static final ZoneType TYPE = new ZoneType(KeyvalRecord.TYPE_TAG, 1, KeyvalRecord.CODEC_VERSION);
+    /** Wire tag 1 (keyval) and codec version 1 (doc/protocol.md 5.1); bump the version when the payload changes. */
+    public static final ZoneType TYPE = new ZoneType("keyval", 1, 1);
     private static final byte[] EMPTY = new byte[0];
 
     private final KeyvalZone zone;

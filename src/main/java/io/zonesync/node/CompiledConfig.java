@@ -10,10 +10,10 @@ import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.ParsedConfig;
 import io.zonesync.config.Scope;
 import io.zonesync.http.api.ApiFeature;
+import io.zonesync.http.limitreq.LimitReqFamily;
 import io.zonesync.http.limitreq.LimitReqFeature;
 import io.zonesync.http.limitreq.LimitReqModule;
-import io.zonesync.http.limitreq.LimitReqZoneConf;
-import io.zonesync.http.limitreq.LimitReqZones;
+import io.zonesync.http.limitreq.MonotonicClock;
 import io.zonesync.http.server.HttpConfig;
 import io.zonesync.http.server.HttpConfigCompiler;
 import io.zonesync.http.server.HttpCoreModule;
@@ -21,10 +21,12 @@ import io.zonesync.http.proxy.ProxyConfig;
 import io.zonesync.http.proxy.ProxyFeature;
 import io.zonesync.http.proxy.ProxyModule;
 import io.zonesync.http.proxy.UpstreamVariables;
+import io.zonesync.http.sticky.StickyFamily;
 import io.zonesync.http.sticky.StickyModule;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.upstream.UpstreamModule;
 import io.zonesync.keyval.KeyvalConfig;
+import io.zonesync.keyval.KeyvalFamily;
 import io.zonesync.keyval.KeyvalHttpFeature;
 import io.zonesync.keyval.KeyvalModule;
 import io.zonesync.stream.StreamCoreModule;
@@ -34,6 +36,9 @@ import io.zonesync.sync.cluster.ZoneSyncSettings;
 import io.zonesync.tls.TlsModule;
 import io.zonesync.access.StreamAccessModule;
 import io.zonesync.http.access.HttpAccessFeature;
+import io.zonesync.zone.StampSource;
+import io.zonesync.zone.ZoneFamily;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,7 +52,6 @@ record CompiledConfig(
         CoreSettings core,
         KeyvalConfig.Both keyval,
         ZoneTable.Zones zones,
-        LimitReqZones.Prepared limitReq,
         HttpConfig http,
         List<StreamServerConf> streamServers,
         Optional<ZoneSyncSettings> sync,
@@ -61,7 +65,13 @@ record CompiledConfig(
                 new HttpAccessFeature());
     }
 
-    static CompiledConfig compile(ParsedConfig parsed, ZoneTable table, ApiFeature api,
+    /** Every kind of shared-memory zone, in the order their zones are declared: one line each. */
+    static List<ZoneFamily<?, ?>> zoneFamilies(Clock clock, StampSource stamps) {
+        return List.of(KeyvalFamily.http(clock, stamps), KeyvalFamily.stream(clock, stamps),
+                new StickyFamily(clock, stamps), new LimitReqFamily(MonotonicClock.system(), stamps, clock));
+    }
+
+    static CompiledConfig compile(ParsedConfig parsed, ZoneTable table, Clock clock, ApiFeature api,
             ZoneSyncSettings.HostResolver hosts) throws ConfigException {
         DirectiveRegistry registry = new DirectiveRegistry();
         registry.registerAll(modules().toArray(new ConfModule[0]));
@@ -69,14 +79,11 @@ record CompiledConfig(
         CoreSettings core = CoreSettings.from(parsed);
         KeyvalConfig.Both keyval = KeyvalConfig.compile(parsed);
         ProxyConfig proxyConfig = ProxyConfig.parse(parsed);
-        ZoneTable.Zones zones = table.prepare(keyval, proxyConfig.learnZones());
-        java.util.Set<String> keyvalNames = new java.util.HashSet<>(zones.http().keySet());
-        keyvalNames.addAll(zones.stream().keySet());
-        keyvalNames.addAll(zones.sticky().keySet());
-        LimitReqZones.Prepared limitReq = table.limitReq().prepare(LimitReqZoneConf.compileAll(parsed, keyvalNames));
-        ProxyFeature proxy = new ProxyFeature(proxyConfig, zones::sticky, table.clock());
-        HttpConfigCompiler compiler = new HttpConfigCompiler(List.of(new KeyvalHttpFeature(keyval::http, zones::http),
-                new LimitReqFeature(limitReq.zones()), new HttpAccessFeature(), proxy, api),
+        ZoneTable.Zones zones = table.prepare(parsed);
+        ProxyFeature proxy = new ProxyFeature(proxyConfig, () -> zones.of(StickyFamily.KEY), clock);
+        HttpConfigCompiler compiler = new HttpConfigCompiler(List.of(
+                new KeyvalHttpFeature(keyval::http, () -> zones.of(KeyvalFamily.HTTP)),
+                new LimitReqFeature(zones.of(LimitReqFamily.KEY)), new HttpAccessFeature(), proxy, api),
                 List.of(new UpstreamVariables()));
         HttpConfig http = compiler.compile(parsed);
         List<StreamServerConf> streamServers = List.of();
@@ -86,7 +93,7 @@ record CompiledConfig(
             streamServers = StreamServerConf.compileAll(Scope.root(parsed.root()).child(Context.STREAM, stream.block()));
             sync = ZoneSyncSettings.compile(streamServers, hosts, confDir(parsed));
         }
-        return new CompiledConfig(parsed, core, keyval, zones, limitReq, http, streamServers, sync, proxy.groups());
+        return new CompiledConfig(parsed, core, keyval, zones, http, streamServers, sync, proxy.groups());
     }
 
     /** nginx's conf prefix: certificates and keys are relative to the main configuration file's directory. */

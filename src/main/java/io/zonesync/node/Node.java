@@ -13,6 +13,10 @@ import io.zonesync.stream.StreamServerConf;
 import io.zonesync.sync.clock.HybridLogicalClock;
 import io.zonesync.sync.cluster.SyncCluster;
 import io.zonesync.sync.cluster.ZoneSyncSettings;
+import io.zonesync.sync.proto.RecordBatchWriter;
+import io.zonesync.sync.proto.ZoneSignature;
+import io.zonesync.zone.ReplicatedZone;
+import io.zonesync.zone.ZoneFamily;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.security.SecureRandom;
@@ -63,12 +67,11 @@ public final class Node {
         this.clock = clock;
         this.nodeId = newNodeId();
         this.hlc = HybridLogicalClock.of(nodeId, clock);
-        this.zones = new ZoneTable(clock, hlc);
+        this.zones = new ZoneTable(CompiledConfig.zoneFamilies(clock, hlc));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("zonesync-timer"));
         this.apiExecutor = Executors.newSingleThreadExecutor(daemon("zonesync-api"));
-        NodeApiState state = new NodeApiState(() -> current == null ? null : current.zones(),
-                () -> current == null ? Map.of() : current.limitReq().zones(), () -> sync, generation::get,
-                () -> loadTime);
+        NodeApiState state = new NodeApiState(() -> current == null ? null : current.zones(), () -> sync,
+                generation::get, () -> loadTime);
         state.upstreams(() -> current == null ? null : current.upstreams());
         this.api = new ApiFeature(new ApiHandler(state), apiExecutor);
         this.httpTransport = Transport.create(workerThreads, "zonesync-http");
@@ -84,9 +87,10 @@ public final class Node {
     /** Validates and compiles a configuration without starting anything ({@code -t}). */
     public static void check(ParsedConfig config) throws ConfigException {
         HybridLogicalClock throwaway = HybridLogicalClock.of(1, Clock.systemUTC());
-        ApiFeature api = new ApiFeature(new ApiHandler(new NodeApiState(() -> null, Map::of, () -> null, () -> 0L,
+        ApiFeature api = new ApiFeature(new ApiHandler(new NodeApiState(() -> null, () -> null, () -> 0L,
                 Instant::now)), Runnable::run);
-        CompiledConfig c = CompiledConfig.compile(config, new ZoneTable(Clock.systemUTC(), throwaway), api,
+        CompiledConfig c = CompiledConfig.compile(config,
+                new ZoneTable(CompiledConfig.zoneFamilies(Clock.systemUTC(), throwaway)), Clock.systemUTC(), api,
                 ZoneSyncSettings.HostResolver.SYSTEM);
         // As nginx -t does, open (and create) every access log, so a path a start could not open fails here.
         for (io.zonesync.http.accesslog.AccessLog log : c.http().accessLogs()) {
@@ -117,8 +121,7 @@ public final class Node {
 
     private void begin(ParsedConfig config) throws ConfigException, IOException {
         CompiledConfig c = compile(config);
-        zones.commit(c.zones(), syncFrameBytes(c), scheduler);
-        zones.limitReq().commit(c.limitReq());
+        zones.commit(c.zones(), commitContext(c));
         current = c;
         loadTime = clock.instant();
         connections.configure(c.core().workerConnections(), c.sync().isPresent());
@@ -131,12 +134,19 @@ public final class Node {
     }
 
     private CompiledConfig compile(ParsedConfig config) throws ConfigException {
-        return CompiledConfig.compile(config, zones, api, ZoneSyncSettings.HostResolver.SYSTEM);
+        return CompiledConfig.compile(config, zones, clock, api, ZoneSyncSettings.HostResolver.SYSTEM);
     }
 
-    /** One zone_sync_buffers buffer: the largest frame this node sends (the default without zone_sync). */
-    private static int syncFrameBytes(CompiledConfig c) {
-        return c.sync().map(ZoneSyncSettings::bufferSize).orElse(ZoneSyncSettings.PAGE_SIZE);
+    /**
+     * What a configuration's zones learn when it is committed: the key and payload bytes one record
+     * fits in a zone_sync_buffers buffer (the largest frame this node sends; the default without
+     * zone_sync), and the timer thread.
+     */
+    private ZoneFamily.Commit commitContext(CompiledConfig c) {
+        int frameBytes = c.sync().map(ZoneSyncSettings::bufferSize).orElse(ZoneSyncSettings.PAGE_SIZE);
+        return new ZoneFamily.Commit((zone, type) -> frameBytes
+                - RecordBatchWriter.headerSize(new ZoneSignature(zone, type.tag(), type.codecVersion()))
+                - RecordBatchWriter.recordSize(0, 0), scheduler);
     }
 
     private void startSync(CompiledConfig c) throws IOException {
@@ -149,11 +159,9 @@ public final class Node {
         sync = cluster;
     }
 
-    /** The synced zones of a configuration: keyval, then limit_req. */
-    private List<io.zonesync.zone.ReplicatedZone<?>> replicated(CompiledConfig c) {
-        List<io.zonesync.zone.ReplicatedZone<?>> all = new java.util.ArrayList<>(zones.replicated(c.zones()));
-        all.addAll(zones.limitReq().replicated(c.limitReq()));
-        return all;
+    /** The synced zones of a configuration, every family's. */
+    private List<ReplicatedZone<?>> replicated(CompiledConfig c) {
+        return zones.replicated(c.zones());
     }
 
     private static void warnAboutIdleStreamServers(CompiledConfig c) {
@@ -171,8 +179,7 @@ public final class Node {
      */
     public synchronized void reload(ParsedConfig config) throws ConfigException, IOException {
         CompiledConfig next = compile(config);
-        zones.commit(next.zones(), syncFrameBytes(next), scheduler);
-        zones.limitReq().commit(next.limitReq());
+        zones.commit(next.zones(), commitContext(next));
         http.apply(next.http());
         SyncCluster cluster = sync;
         if (cluster != null && next.sync().isEmpty()) {

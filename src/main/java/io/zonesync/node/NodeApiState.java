@@ -2,8 +2,10 @@ package io.zonesync.node;
 
 import io.zonesync.http.api.ApiState;
 import io.zonesync.http.api.NginxInfo;
+import io.zonesync.http.limitreq.LimitReqFamily;
 import io.zonesync.http.limitreq.LimitReqZone;
 import io.zonesync.http.vars.CoreVariables;
+import io.zonesync.keyval.KeyvalFamily;
 import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.sync.cluster.SyncCluster;
 import io.zonesync.sync.cluster.ZoneSyncStatus;
@@ -17,16 +19,14 @@ import java.util.function.Supplier;
 /** The API's view of the running node: its current zones, its identity and the sync state. */
 final class NodeApiState implements ApiState {
     private final Supplier<ZoneTable.Zones> zones;
-    private final Supplier<Map<String, LimitReqZone>> limitReqZones;
     private final Supplier<SyncCluster> sync;
     private final Supplier<Long> generation;
     private final Supplier<Instant> loadTime;
     private volatile Supplier<Map<String, io.zonesync.http.upstream.UpstreamGroup>> upstreams;
 
-    NodeApiState(Supplier<ZoneTable.Zones> zones, Supplier<Map<String, LimitReqZone>> limitReqZones,
-            Supplier<SyncCluster> sync, Supplier<Long> generation, Supplier<Instant> loadTime) {
+    NodeApiState(Supplier<ZoneTable.Zones> zones, Supplier<SyncCluster> sync, Supplier<Long> generation,
+            Supplier<Instant> loadTime) {
         this.zones = zones;
-        this.limitReqZones = limitReqZones;
         this.sync = sync;
         this.generation = generation;
         this.loadTime = loadTime;
@@ -40,18 +40,19 @@ final class NodeApiState implements ApiState {
     @Override
     public Map<String, KeyvalZone> httpKeyvalZones() {
         ZoneTable.Zones z = zones.get();
-        return z == null ? Map.of() : z.http();
+        return z == null ? Map.of() : z.of(KeyvalFamily.HTTP);
     }
 
     @Override
     public Map<String, KeyvalZone> streamKeyvalZones() {
         ZoneTable.Zones z = zones.get();
-        return z == null ? Map.of() : z.stream();
+        return z == null ? Map.of() : z.of(KeyvalFamily.STREAM);
     }
 
     @Override
     public Map<String, LimitReqZone> httpLimitReqZones() {
-        return limitReqZones.get();
+        ZoneTable.Zones z = zones.get();
+        return z == null ? Map.of() : z.of(LimitReqFamily.KEY);
     }
 
     @Override

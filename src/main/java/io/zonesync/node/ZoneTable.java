@@ -1,236 +1,193 @@
 package io.zonesync.node;
 
 import io.zonesync.config.ConfigException;
-import io.zonesync.http.limitreq.LimitReqZones;
-import io.zonesync.http.limitreq.MonotonicClock;
-import io.zonesync.http.sticky.SessionZone;
-import io.zonesync.http.sticky.StickyReplica;
-import io.zonesync.http.sticky.StickySpec;
-import io.zonesync.keyval.KeyvalConfig;
-import io.zonesync.keyval.KeyvalReplica;
-import io.zonesync.keyval.KeyvalStateFile;
-import io.zonesync.keyval.KeyvalZone;
-import io.zonesync.keyval.KeyvalZoneConf;
-import io.zonesync.sync.proto.RecordBatchWriter;
-import io.zonesync.sync.proto.ZoneSignature;
+import io.zonesync.config.ParsedConfig;
+import io.zonesync.config.SourceLocation;
 import io.zonesync.zone.ReplicatedZone;
-import io.zonesync.zone.StampSource;
+import io.zonesync.zone.ZoneFamily;
 import java.io.IOException;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The node's zones, which outlive configurations: a reload keeps a zone that keeps its name, type
- * and sync flag (with its contents and state file), creates new ones and closes removed ones.
- * Shared-memory zone names are one namespace, as in nginx: an http and a stream zone cannot share
- * a name.
+ * The node's zones, which outlive configurations, for every {@link ZoneFamily}: a reload keeps a
+ * zone its family lets it keep (with its contents and open files), makes new ones and releases
+ * removed ones. Zone names are one namespace across families, as nginx's shared memory is.
  */
 final class ZoneTable {
-    private static final Logger LOG = LoggerFactory.getLogger(ZoneTable.class);
 
-    /** The zones of one configuration, by name: keyval for http and stream, and sticky learn sessions. */
-    record Zones(Map<String, KeyvalZone> http, Map<String, KeyvalZone> stream, Map<KeyvalZone, KeyvalZoneConf> confs,
-            Map<String, SessionZone> sticky) {
-        List<ReplicatedZone<?>> replicated(Map<KeyvalZone, KeyvalReplica> replicas,
-                Map<SessionZone, StickyReplica> stickyReplicas) {
-            List<ReplicatedZone<?>> out = new ArrayList<>();
-            for (Map.Entry<KeyvalZone, KeyvalZoneConf> e : confs.entrySet()) {
-                if (e.getValue().sync()) {
-                    out.add(replicas.computeIfAbsent(e.getKey(), KeyvalReplica::new));
-                }
-            }
-            for (SessionZone z : sticky.values()) {
-                if (z.sync()) {
-                    out.add(stickyReplicas.computeIfAbsent(z, StickyReplica::new));
+    /** The zones of one configuration, each with what declared it: prepared, then committed. */
+    static final class Zones {
+        private final Map<ZoneFamily<?, ?>, Map<String, Declared<?, ?>>> byFamily;
+
+        private Zones(Map<ZoneFamily<?, ?>, Map<String, Declared<?, ?>>> byFamily) {
+            this.byFamily = byFamily;
+        }
+
+        /** The zones of the family with this key, by name, in the order declared. */
+        @SuppressWarnings("unchecked")
+        <Z> Map<String, Z> of(ZoneFamily.Key<Z> key) {
+            Map<String, Z> out = new LinkedHashMap<>();
+            for (Map.Entry<ZoneFamily<?, ?>, Map<String, Declared<?, ?>>> f : byFamily.entrySet()) {
+                if (f.getKey().key().equals(key)) {
+                    f.getValue().forEach((name, d) -> out.put(name, (Z) d.zone()));
                 }
             }
             return out;
         }
+    }
 
-        List<KeyvalZone> all() {
-            return new ArrayList<>(confs.keySet());
+    /** One zone of a configuration: its family, its declaration, and the zone it gets. */
+    private record Declared<D, Z>(ZoneFamily<D, Z> family, D declaration, Z zone) {
+        boolean synced() {
+            return family.synced(declaration);
+        }
+
+        void commit(ZoneFamily.Commit context) throws IOException {
+            family.commit(declaration, zone, context);
         }
     }
 
-    private final Clock clock;
-    private final StampSource stamps;
-    private final Map<String, KeyvalZone> byName = new HashMap<>();
-    private final Map<String, KeyvalZoneConf> confByName = new HashMap<>();
-    private final Map<KeyvalZone, KeyvalStateFile> stateFiles = new HashMap<>();
-    private final Map<KeyvalZone, KeyvalReplica> replicas = new HashMap<>();
-    private final LimitReqZones limitReq;
-    private final Map<String, SessionZone> stickyByName = new HashMap<>();
-    private final Map<SessionZone, StickyReplica> stickyReplicas = new HashMap<>();
+    private final List<ZoneFamily<?, ?>> families;
+    /** The committed zones: by family, by name. */
+    private Map<ZoneFamily<?, ?>, Map<String, Declared<?, ?>>> current = Map.of();
+    /** Each synced zone's replica, the same object across reloads. */
+    private final Map<Object, ReplicatedZone<?>> replicas = new IdentityHashMap<>();
 
-    ZoneTable(Clock clock, StampSource stamps) {
-        this.clock = clock;
-        this.stamps = stamps;
-        this.limitReq = new LimitReqZones(MonotonicClock.system(), stamps, clock);
-    }
-
-    /** The limit_req zones, which keep their own table (their buckets survive reloads the same way). */
-    LimitReqZones limitReq() {
-        return limitReq;
+    ZoneTable(List<ZoneFamily<?, ?>> families) {
+        this.families = List.copyOf(families);
     }
 
     /**
-     * The zones a configuration declares: existing ones where the shape is unchanged, new ones
+     * The zones a configuration declares: the kept ones where their family allows, new ones
      * otherwise. Nothing is opened or closed here, so a configuration that fails later leaves the
      * table as it was.
      */
-    Clock clock() {
-        return clock;
+    synchronized Zones prepare(ParsedConfig config) throws ConfigException {
+        Map<ZoneFamily<?, ?>, Map<String, Declared<?, ?>>> out = new LinkedHashMap<>();
+        Map<String, SourceLocation> names = new HashMap<>();
+        for (ZoneFamily<?, ?> f : families) {
+            out.put(f, prepare(f, config, names));
+        }
+        return new Zones(out);
     }
 
-    synchronized Zones prepare(KeyvalConfig.Both keyval, List<StickySpec.Learn> learn) throws ConfigException {
-        Map<String, KeyvalZone> http = new LinkedHashMap<>();
-        Map<String, KeyvalZone> stream = new LinkedHashMap<>();
-        Map<KeyvalZone, KeyvalZoneConf> confs = new LinkedHashMap<>();
-        Map<String, KeyvalZoneConf> seen = new HashMap<>();
-        for (boolean isHttp : new boolean[] {true, false}) {
-            for (KeyvalZoneConf c : (isHttp ? keyval.http() : keyval.stream()).zones()) {
-                KeyvalZoneConf other = seen.putIfAbsent(c.name(), c);
-                if (other != null) {
-                    throw new ConfigException("the shared memory zone \"" + c.name() + "\" is already declared"
-                            + " for a different use in " + other.where(), c.where());
-                }
-                KeyvalZone zone = reusable(c);
-                if (zone == null) {
-                    zone = new KeyvalZone(c.name(), c.sizeBytes(), c.type(), c.timeoutMs(), c.sync(), clock, stamps);
-                }
-                (isHttp ? http : stream).put(c.name(), zone);
-                confs.put(zone, c);
+    private <D, Z> Map<String, Declared<?, ?>> prepare(ZoneFamily<D, Z> family, ParsedConfig config,
+            Map<String, SourceLocation> names) throws ConfigException {
+        Map<String, Declared<?, ?>> zones = new LinkedHashMap<>();
+        Map<String, Declared<?, ?>> before = current.getOrDefault(family, Map.of());
+        for (D d : family.declare(config)) {
+            String name = family.zoneName(d);
+            if (names.putIfAbsent(name, family.where(d)) != null) {
+                throw ConfigException.at(family.where(d), "the shared memory zone \"%s\" is already declared for a"
+                        + " different use", name);
             }
+            @SuppressWarnings("unchecked")
+            Declared<D, Z> kept = (Declared<D, Z>) before.get(name);
+            zones.put(name, new Declared<>(family, d, family.zoneFor(d, kept == null ? null : kept.zone())));
         }
-        Map<String, SessionZone> sticky = new LinkedHashMap<>();
-        for (StickySpec.Learn l : learn) {
-            KeyvalZoneConf other = seen.get(l.zone());
-            if (other != null) {
-                throw l.directive().error("the shared memory zone \"%s\" is already declared for a different use"
-                        + " in %s", l.zone(), other.where());
-            }
-            sticky.put(l.zone(), reusableSticky(l));
-        }
-        return new Zones(Map.copyOf(http), Map.copyOf(stream), confs, Map.copyOf(sticky));
-    }
-
-    /** The session zone for {@code l}: the current one if only the size or timeout changed, else a new one. */
-    private SessionZone reusableSticky(StickySpec.Learn l) throws ConfigException {
-        SessionZone existing = stickyByName.get(l.zone());
-        if (existing != null && !existing.upstream().equals(l.upstream())) {
-            throw l.directive().error("sticky zone \"%s\" is used in upstream \"%s\" while previously it was used"
-                    + " in upstream \"%s\"", l.zone(), l.upstream(), existing.upstream());
-        }
-        if (existing != null && existing.sync() == l.sync()) {
-            if (existing.sizeBytes() != l.sizeBytes() || existing.timeoutMs() != l.timeoutMs()) {
-                LOG.warn("sticky zone \"{}\": a new size or timeout applies after a restart; the zone keeps its"
-                        + " sessions with the old settings until then", l.zone());
-            }
-            return existing;
-        }
-        return new SessionZone(l.zone(), l.upstream(), l.sizeBytes(), l.timeoutMs(), l.sync(), clock, stamps);
-    }
-
-    private KeyvalZone reusable(KeyvalZoneConf c) {
-        KeyvalZone existing = byName.get(c.name());
-        KeyvalZoneConf before = confByName.get(c.name());
-        if (existing == null || before == null || !before.sameShapeAs(c)) {
-            return null;
-        }
-        if (before.sizeBytes() != c.sizeBytes() || before.timeoutMs() != c.timeoutMs()) {
-            LOG.warn("keyval_zone \"{}\": a new size or timeout applies after a restart; the zone keeps its"
-                    + " contents with the old settings until then", c.name());
-        }
-        return existing;
+        return zones;
     }
 
     /**
-     * Makes a prepared set of zones the table: opens the state files of new zones (loading them),
-     * closes (saving) those of zones no longer configured, and gives every keyval zone the largest
-     * pair one sync frame of {@code syncFrameBytes} (a {@code zone_sync_buffers} buffer) carries.
+     * Makes a prepared configuration's zones the table's: each is committed (a kept zone takes its
+     * new settings, a new one opens its files), and zones no longer declared are released. If a
+     * commit fails, the zones this commit opened are released and the table stays as it was.
      */
-    synchronized void commit(Zones zones, int syncFrameBytes, ScheduledExecutorService executor) throws IOException {
-        List<KeyvalStateFile> opened = new ArrayList<>();
+    synchronized void commit(Zones zones, ZoneFamily.Commit context) throws IOException {
+        List<Declared<?, ?>> opened = new ArrayList<>();
         try {
-            for (Map.Entry<KeyvalZone, KeyvalZoneConf> e : zones.confs().entrySet()) {
-                KeyvalZoneConf c = e.getValue();
-                if (c.stateFile() != null && !stateFiles.containsKey(e.getKey())) {
-                    KeyvalStateFile f = KeyvalStateFile.open(e.getKey(), c.stateFile(), executor);
-                    opened.add(f);
-                    stateFiles.put(e.getKey(), f);
+            for (Map<String, Declared<?, ?>> family : zones.byFamily.values()) {
+                for (Declared<?, ?> d : family.values()) {
+                    boolean isNew = !holds(d);
+                    d.commit(context);
+                    if (isNew) {
+                        opened.add(d);
+                    }
                 }
             }
-        } catch (IOException e) {
-            for (KeyvalStateFile f : opened) {
-                stateFiles.values().remove(f);
-                closeQuietly(f);
+        } catch (IOException | RuntimeException e) {
+            for (Declared<?, ?> d : opened) {
+                release(d);
             }
             throw e;
         }
-        for (KeyvalZone gone : new ArrayList<>(stateFiles.keySet())) {
-            if (!zones.confs().containsKey(gone)) {
-                closeQuietly(stateFiles.remove(gone));
+        for (Map.Entry<ZoneFamily<?, ?>, Map<String, Declared<?, ?>>> f : current.entrySet()) {
+            for (Declared<?, ?> d : f.getValue().values()) {
+                if (!declares(zones, d)) {
+                    release(d);
+                    replicas.remove(d.zone());
+                }
             }
         }
-        byName.clear();
-        confByName.clear();
-        for (Map.Entry<KeyvalZone, KeyvalZoneConf> e : zones.confs().entrySet()) {
-            e.getKey().syncRecordLimit(syncRecordLimit(e.getKey().name(), syncFrameBytes));
-            byName.put(e.getValue().name(), e.getKey());
-            confByName.put(e.getValue().name(), e.getValue());
+        current = zones.byFamily;
+    }
+
+    /** Whether the committed configuration has this zone (the same object). */
+    private boolean holds(Declared<?, ?> d) {
+        for (Declared<?, ?> c : current.getOrDefault(d.family(), Map.of()).values()) {
+            if (c.zone() == d.zone()) {
+                return true;
+            }
         }
-        replicas.keySet().retainAll(zones.confs().keySet());
-        stickyByName.clear();
-        stickyByName.putAll(zones.sticky());
-        stickyReplicas.keySet().retainAll(zones.sticky().values());
+        return false;
     }
 
-    /** Key and value bytes that fit alone in a RECORDS frame of {@code frameBytes} for this keyval zone. */
-    static long syncRecordLimit(String zone, int frameBytes) {
-        ZoneSignature signature = new ZoneSignature(zone, KeyvalReplica.TYPE.tag(), KeyvalReplica.TYPE.codecVersion());
-        return frameBytes - RecordBatchWriter.headerSize(signature) - RecordBatchWriter.recordSize(0, 0);
+    private static boolean declares(Zones zones, Declared<?, ?> d) {
+        for (Declared<?, ?> c : zones.byFamily.getOrDefault(d.family(), Map.of()).values()) {
+            if (c.zone() == d.zone()) {
+                return true;
+            }
+        }
+        return false;
     }
 
+    private static <D, Z> void release(Declared<D, Z> d) {
+        d.family().release(d.zone());
+    }
+
+    /** The replicas of a configuration's {@code sync} zones, each the same object across reloads. */
     synchronized List<ReplicatedZone<?>> replicated(Zones zones) {
-        return zones.replicated(replicas, stickyReplicas);
+        List<ReplicatedZone<?>> out = new ArrayList<>();
+        for (Map<String, Declared<?, ?>> family : zones.byFamily.values()) {
+            for (Declared<?, ?> d : family.values()) {
+                if (d.synced()) {
+                    out.add(replicas.computeIfAbsent(d.zone(), z -> replicaOf(d)));
+                }
+            }
+        }
+        return out;
     }
 
-    /** Removes what expired; called every second. */
+    private static <D, Z> ReplicatedZone<?> replicaOf(Declared<D, Z> d) {
+        return d.family().replicaOf(d.zone());
+    }
+
+    /** Removes what expired in every committed zone; called every second. */
     void expire() {
-        List<KeyvalZone> zones;
-        List<SessionZone> sessions;
+        List<Declared<?, ?>> all = new ArrayList<>();
         synchronized (this) {
-            zones = new ArrayList<>(byName.values());
-            sessions = new ArrayList<>(stickyByName.values());
+            current.values().forEach(f -> all.addAll(f.values()));
         }
-        for (KeyvalZone z : zones) {
-            z.expire();
-        }
-        for (SessionZone z : sessions) {
-            z.expire();
+        for (Declared<?, ?> d : all) {
+            expire(d);
         }
     }
 
-    /** Saves and closes every state file. */
+    private static <D, Z> void expire(Declared<D, Z> d) {
+        d.family().expire(d.zone());
+    }
+
+    /** Releases every zone (state files are saved and closed); at stop. */
     synchronized void close() {
-        for (KeyvalStateFile f : stateFiles.values()) {
-            closeQuietly(f);
-        }
-        stateFiles.clear();
-    }
-
-    private static void closeQuietly(KeyvalStateFile f) {
-        try {
-            f.close();
-        } catch (IOException e) {
-            LOG.error("keyval state file \"{}\" could not be saved: {}", f.path(), e.getMessage());
+        for (Map<String, Declared<?, ?>> family : current.values()) {
+            for (Declared<?, ?> d : family.values()) {
+                release(d);
+            }
         }
     }
 }

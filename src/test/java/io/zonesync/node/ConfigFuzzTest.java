@@ -77,8 +77,8 @@ class ConfigFuzzTest {
         Files.writeString(file, text, StandardCharsets.UTF_8);
         try {
             ParsedConfig parsed = ConfigParser.parseFile(file, dir, null);
-            CompiledConfig.compile(parsed, new ZoneTable(Clock.systemUTC(), HybridLogicalClock.of(1, Clock.systemUTC())),
-                    api(), name -> {
+            CompiledConfig.compile(parsed, new ZoneTable(CompiledConfig.zoneFamilies(Clock.systemUTC(),
+                    HybridLogicalClock.of(1, Clock.systemUTC()))), Clock.systemUTC(), api(), name -> {
                         throw new UnknownHostException(name);
                     });
         } catch (ConfigException e) {
@@ -92,7 +92,7 @@ class ConfigFuzzTest {
     }
 
     private static ApiFeature api() {
-        return new ApiFeature(new ApiHandler(new NodeApiState(() -> null, Map::of, () -> null, () -> 0L,
+        return new ApiFeature(new ApiHandler(new NodeApiState(() -> null, () -> null, () -> 0L,
                 Instant::now)), Runnable::run);
     }
 }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One {@code limit_req_zone key zone=name:size rate=Nr/s|Nr/m [sync]}, checked as nginx checks it.
@@ -18,12 +17,8 @@ import java.util.Set;
 public record LimitReqZoneConf(String name, long sizeBytes, String key, long rateMilli, boolean sync,
         SourceLocation where) {
 
-    /**
-     * The zones of the http block. {@code otherZones} are the names other features' zones already
-     * use (keyval): shared zones are one namespace, as in nginx.
-     */
-    public static List<LimitReqZoneConf> compileAll(ParsedConfig config, Set<String> otherZones)
-            throws ConfigException {
+    /** The zones of the http block (their names against other families' are the zone table's check). */
+    public static List<LimitReqZoneConf> compileAll(ParsedConfig config) throws ConfigException {
         Directive http = config.root().first("http");
         if (http == null || !http.hasBlock()) {
             return List.of();
@@ -31,9 +26,6 @@ public record LimitReqZoneConf(String name, long sizeBytes, String key, long rat
         Map<String, LimitReqZoneConf> byName = new LinkedHashMap<>();
         for (Directive d : http.block().all(LimitReqModule.ZONE)) {
             LimitReqZoneConf c = compile(d);
-            if (otherZones.contains(c.name)) {
-                throw d.error("the shared memory zone \"%s\" is already declared for a different use", c.name);
-            }
             LimitReqZoneConf before = byName.get(c.name);
             if (before != null) {
                 if (before.sizeBytes != c.sizeBytes) {

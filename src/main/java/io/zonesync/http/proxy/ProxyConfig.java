@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The upstream blocks of a configuration and their {@code sticky} lines, read before the http
- * block compiles so the node can prepare the sticky learn zones (which outlive reloads) first.
+ * The upstream blocks of a configuration and their {@code sticky} lines, checked (a learn zone
+ * serves one upstream) before the http block compiles.
  */
 public record ProxyConfig(Map<String, UpstreamSpec> upstreams, Map<String, StickySpec> sticky) {
 
@@ -39,16 +39,5 @@ public record ProxyConfig(Map<String, UpstreamSpec> upstreams, Map<String, Stick
             sticky.put(u.name(), s);
         }
         return new ProxyConfig(Map.copyOf(upstreams), Map.copyOf(sticky));
-    }
-
-    /** The {@code sticky learn} zones to prepare. */
-    public List<StickySpec.Learn> learnZones() {
-        List<StickySpec.Learn> out = new ArrayList<>();
-        for (StickySpec s : sticky.values()) {
-            if (s instanceof StickySpec.Learn l) {
-                out.add(l);
-            }
-        }
-        return out;
     }
 }

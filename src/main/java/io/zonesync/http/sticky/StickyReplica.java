@@ -1,6 +1,5 @@
 package io.zonesync.http.sticky;
 
-import io.zonesync.sync.proto.ZoneTypes;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.ZoneRecord;
 import io.zonesync.zone.ZoneType;
@@ -15,7 +14,8 @@ import java.util.function.Consumer;
  * local create, re-bind or refresh is a change pushed to peers; the engine coalesces them.
  */
 public final class StickyReplica implements ReplicatedZone<SessionKey> {
-    public static final ZoneType TYPE = new ZoneType("sticky", ZoneTypes.STICKY, 1);
+    /** Wire tag 2 (sticky), codec version 1 (doc/protocol.md 5.2); bump the version when the payload changes. */
+    public static final ZoneType TYPE = new ZoneType("sticky", 2, 1);
     private static final long MAX_IDLE = 0xFFFF_FFFFL;
 
     private final SessionZone zone;

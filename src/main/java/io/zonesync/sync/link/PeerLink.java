@@ -27,7 +27,6 @@ import io.zonesync.sync.proto.SnapshotBegin;
 import io.zonesync.sync.proto.SnapshotEnd;
 import io.zonesync.sync.proto.SyncRecord;
 import io.zonesync.sync.proto.ZoneSignature;
-import io.zonesync.sync.proto.ZoneTypes;
 import io.zonesync.tls.HandshakeFailure;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.ZoneRecord;
@@ -359,8 +358,14 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         fill();
     }
 
-    private static String describe(ZoneSignature z) {
-        return ZoneTypes.name(z.typeTag()) + " codec v" + z.codecVersion();
+    /** A zone type for a log line: its name where this node has a zone of that type, else its tag. */
+    private String describe(ZoneSignature z) {
+        for (ReplicatedZone<?> local : host.zones()) {
+            if (local.type().tag() == z.typeTag()) {
+                return local.type().name() + " codec v" + z.codecVersion();
+            }
+        }
+        return "type " + z.typeTag() + " codec v" + z.codecVersion();
     }
 
     public static ZoneSignature signature(ReplicatedZone<?> zone) {

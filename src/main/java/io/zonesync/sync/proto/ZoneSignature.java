@@ -21,9 +21,9 @@ public record ZoneSignature(String name, int typeTag, int codecVersion) {
         return equals(other);
     }
 
-    /** For logs: {@code "one" (keyval v1)}. */
+    /** For logs: {@code "one" (type 1 v1)}; the engine does not name feature types. */
     @Override
     public String toString() {
-        return "\"" + name + "\" (" + ZoneTypes.name(typeTag) + " v" + codecVersion + ")";
+        return "\"" + name + "\" (type " + typeTag + " v" + codecVersion + ")";
     }
 }

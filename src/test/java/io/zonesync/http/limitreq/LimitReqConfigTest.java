@@ -10,7 +10,6 @@ import io.zonesync.node.Node;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -43,8 +42,7 @@ class LimitReqConfigTest {
     @Test
     void zoneParametersAreReadAsNginxReadsThem() throws Exception {
         List<LimitReqZoneConf> z = LimitReqZoneConf.compileAll(parse(ZONE
-                + "limit_req_zone $uri zone=two:1M rate=30r/m sync;\nlimit_req_zone $uri rate=5 zone=three:64k;"),
-                Set.of());
+                + "limit_req_zone $uri zone=two:1M rate=30r/m sync;\nlimit_req_zone $uri rate=5 zone=three:64k;"));
         assertThat(z).extracting(LimitReqZoneConf::name).containsExactly("one", "two", "three");
         assertThat(z).extracting(LimitReqZoneConf::rateMilli).containsExactly(10_000L, 500L, 5000L);
         assertThat(z).extracting(LimitReqZoneConf::sizeBytes).containsExactly(32_768L, 1_048_576L, 65_536L);
@@ -102,21 +100,19 @@ class LimitReqConfigTest {
 
     @Test
     void aReloadMayChangeTheRateButNotTheKeyOfAZoneItKeeps() throws Exception {
-        LimitReqZones table = new LimitReqZones(MonotonicClock.system(), null, Clock.systemUTC());
-        LimitReqZones.Prepared first = table.prepare(LimitReqZoneConf.compileAll(parse(ZONE), Set.of()));
-        table.commit(first);
-        LimitReqZones.Prepared faster = table.prepare(LimitReqZoneConf.compileAll(parse(
-                "limit_req_zone $binary_remote_addr zone=one:32k rate=20r/s;"), Set.of()));
-        assertThat(faster.zones().get("one")).isSameAs(first.zones().get("one"));
-        table.commit(faster);
-        assertThat(first.zones().get("one").rate()).isEqualTo(20_000);
-        assertThatThrownBy(() -> table.prepare(LimitReqZoneConf.compileAll(parse(
-                "limit_req_zone $uri zone=one:32k rate=20r/s;"), Set.of())))
+        LimitReqFamily family = new LimitReqFamily(MonotonicClock.system(), null, Clock.systemUTC());
+        LimitReqZoneConf first = family.declare(parse(ZONE)).get(0);
+        LimitReqZone zone = family.zoneFor(first, null);
+        LimitReqZoneConf faster = family.declare(parse("limit_req_zone $binary_remote_addr zone=one:32k rate=20r/s;"))
+                .get(0);
+        assertThat(family.zoneFor(faster, zone)).isSameAs(zone);
+        family.commit(faster, zone, null);
+        assertThat(zone.rate()).isEqualTo(20_000);
+        LimitReqZoneConf otherKey = family.declare(parse("limit_req_zone $uri zone=one:32k rate=20r/s;")).get(0);
+        assertThatThrownBy(() -> family.zoneFor(otherKey, zone))
                 .hasMessage("limit_req \"one\" uses the \"$uri\" key while previously it used the"
                         + " \"$binary_remote_addr\" key in t.conf:2");
-        LimitReqZones.Prepared bigger = table.prepare(LimitReqZoneConf.compileAll(parse(
-                "limit_req_zone $uri zone=one:64k rate=20r/s;"), Set.of()));
-        assertThat(bigger.zones().get("one")).as("a new size is a new zone, whatever its key")
-                .isNotSameAs(first.zones().get("one"));
+        LimitReqZoneConf bigger = family.declare(parse("limit_req_zone $uri zone=one:64k rate=20r/s;")).get(0);
+        assertThat(family.zoneFor(bigger, zone)).as("a new size is a new zone, whatever its key").isNotSameAs(zone);
     }
 }

@@ -53,7 +53,7 @@ class FrameCodecTest {
 
     @Test
     void theWorkedExampleOfTheProtocolDocumentIsExact() {
-        RecordBatch b = new RecordBatch(new ZoneSignature("one", ZoneTypes.KEYVAL, 1), List.of(SyncRecord.of(
+        RecordBatch b = new RecordBatch(new ZoneSignature("one", 1, 1), List.of(SyncRecord.of(
                 utf8("k"), utf8("v"), new Stamp(Stamp.hlc(1_767_225_600_000L, 1), 0x1122334455667788L), 60_000)));
         assertThat(HexFormat.of().formatHex(bytes(b))).isEqualTo(
                 "00000027" + "02" + "036f6e65" + "01" + "0001" + "0001" + "00" + "019b76daa8000001"
@@ -198,7 +198,7 @@ class FrameCodecTest {
             assertThatThrownBy(() -> w.tryAdd(new byte[1], new byte[1], Samples.stamp(0), 0, 1L << 32))
                     .hasMessage("ttl 4294967296 ms is outside 0..4294967294");
             assertThatThrownBy(() -> RecordBatchWriter.begin(buf, Samples.ONE, 20))
-                    .hasMessageContaining("frame budget 20 bytes for zone \"one\" (keyval v1) is below the minimum");
+                    .hasMessageContaining("frame budget 20 bytes for zone \"one\" (type 1 v1) is below the minimum");
         } finally {
             buf.release();
         }
@@ -216,7 +216,7 @@ class FrameCodecTest {
         assertThatThrownBy(() -> new ZoneSignature("", 1, 1)).hasMessage("zone name length 0 is below the minimum 1");
         assertThatThrownBy(() -> new ZoneSignature("bad\uD800", 1, 1)).hasMessageContaining("is not valid Unicode");
         assertThatThrownBy(() -> new RecordBatch(Samples.ONE, List.of()))
-                .hasMessage("record count 0 for zone \"one\" (keyval v1) is outside 1..8192");
+                .hasMessage("record count 0 for zone \"one\" (type 1 v1) is outside 1..8192");
         assertThatThrownBy(() -> SyncRecord.of(new byte[65_536], new byte[0], Samples.stamp(0), 1))
                 .hasMessage("key length 65536 is outside 1..65535");
         assertThatThrownBy(() -> new Abort(1, "x".repeat(1025))).hasMessage("abort text length 1025 exceeds the limit 1024");

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(NoLeaks.class)
 class FrameDecoderErrorTest {
     private static final int MAX_FRAME = 1024;
-    /** The zone signature of "one" (keyval v1) on the wire. */
+    /** The zone signature of "one" (type 1 v1) on the wire. */
     private static final String ONE = "03 6f6e65 01 0001";
-    private static final String WHERE = "record 1 of 1 for zone \"one\" (keyval v1)";
+    private static final String WHERE = "record 1 of 1 for zone \"one\" (type 1 v1)";
 
     @Test
     void aClientThatIsNotAZonesyncNodeIsToldByTheMagic() {
@@ -100,23 +100,23 @@ class FrameDecoderErrorTest {
     void digestsOutsideTheirBucketsOrLyingAboutTheirLengthAreRefused() {
         String cutoff = "0000019b7b2c5e70";
         rejects(MAX_FRAME, after(frame(8, hex(ONE + cutoff + "11 00000000 0001" + "0000000000000001"))),
-                AbortCode.MALFORMED, "digest bucket bits 17 for zone \"one\" (keyval v1) exceed the limit 16");
+                AbortCode.MALFORMED, "digest bucket bits 17 for zone \"one\" (type 1 v1) exceed the limit 16");
         rejects(MAX_FRAME, after(frame(8, hex(ONE + cutoff + "02 00000003 0002" + "00000000000000010000000000000002"))),
-                AbortCode.MALFORMED, "digest buckets 3 to 4 for zone \"one\" (keyval v1) are outside 0..3 or empty");
+                AbortCode.MALFORMED, "digest buckets 3 to 4 for zone \"one\" (type 1 v1) are outside 0..3 or empty");
         rejects(MAX_FRAME, after(frame(8, hex(ONE + cutoff + "0c 00000000 0000"))), AbortCode.MALFORMED,
-                "digest buckets 0 to -1 for zone \"one\" (keyval v1) are outside 0..4095 or empty");
+                "digest buckets 0 to -1 for zone \"one\" (type 1 v1) are outside 0..4095 or empty");
         rejects(MAX_FRAME, after(frame(8, hex(ONE + cutoff + "0c 00000000 0040" + "0000000000000001"))),
-                AbortCode.MALFORMED, "64 digest hashes for zone \"one\" (keyval v1) needs 512 bytes but the DIGEST frame has 8 left");
+                AbortCode.MALFORMED, "64 digest hashes for zone \"one\" (type 1 v1) needs 512 bytes but the DIGEST frame has 8 left");
     }
 
     @Test
     void recordCountsThatLieAreRefusedBeforeAnythingIsAllocated() {
         rejects(MAX_FRAME, after(frame(2, hex(ONE + "ea60"))), AbortCode.MALFORMED,
-                "record count 60000 for zone \"one\" (keyval v1) is outside 1..8192");
+                "record count 60000 for zone \"one\" (type 1 v1) is outside 1..8192");
         rejects(MAX_FRAME, after(frame(2, hex(ONE + "0000"))), AbortCode.MALFORMED,
-                "record count 0 for zone \"one\" (keyval v1) is outside 1..8192");
+                "record count 0 for zone \"one\" (type 1 v1) is outside 1..8192");
         rejects(MAX_FRAME, after(frame(2, hex(ONE + "0064 00"))), AbortCode.MALFORMED,
-                "100 records for zone \"one\" (keyval v1) needs 2700 bytes but the RECORDS frame has 1 left");
+                "100 records for zone \"one\" (type 1 v1) needs 2700 bytes but the RECORDS frame has 1 left");
     }
 
     @Test
@@ -134,9 +134,9 @@ class FrameDecoderErrorTest {
         // Two records pass the count check (2 * 27 bytes), but the first one's key takes 30 of them.
         String first = record("00", "001e") + "00".repeat(30) + "00000000";
         rejects(MAX_FRAME, after(frame(2, hex(ONE + "0002" + first + "00".repeat(10)))), AbortCode.MALFORMED,
-                "fixed fields of record 2 of 2 for zone \"one\" (keyval v1) need 23 bytes but the RECORDS frame has 10 left");
+                "fixed fields of record 2 of 2 for zone \"one\" (type 1 v1) need 23 bytes but the RECORDS frame has 10 left");
         rejects(MAX_FRAME, after(frame(2, hex(ONE + "0002" + first + record("00", "0001") + "6b 0000"))),
-                AbortCode.MALFORMED, "payload length of record 2 of 2 for zone \"one\" (keyval v1) needs 4 bytes "
+                AbortCode.MALFORMED, "payload length of record 2 of 2 for zone \"one\" (type 1 v1) needs 4 bytes "
                         + "but the RECORDS frame has 2 left");
     }
 
@@ -171,7 +171,7 @@ class FrameDecoderErrorTest {
                 "goodbye reason needs 1 bytes but the GOODBYE frame has 0 left");
         rejects(MAX_FRAME, after(frame(7, hex("0001 07d0"))), AbortCode.MALFORMED, "abort text length 2000 exceeds the limit 1024");
         rejects(MAX_FRAME, after(frame(4, hex(ONE + "ffffffffffffffff"))), AbortCode.MALFORMED,
-                "snapshot record count 18446744073709551615 for zone \"one\" (keyval v1) exceeds the limit 9223372036854775807");
+                "snapshot record count 18446744073709551615 for zone \"one\" (type 1 v1) exceeds the limit 9223372036854775807");
     }
 
     @Test
@@ -209,7 +209,7 @@ class FrameDecoderErrorTest {
         String longZone = "z".repeat(255);
         byte[] body = concat(new byte[] {(byte) 255}, longZone.getBytes(StandardCharsets.US_ASCII), hex("01 0001 0064"));
         rejects(MAX_FRAME, after(frame(2, body)), AbortCode.MALFORMED,
-                "100 records for zone \"" + longZone + "\" (keyval v1) needs 2700 bytes but the RECORDS frame has 0 left");
+                "100 records for zone \"" + longZone + "\" (type 1 v1) needs 2700 bytes but the RECORDS frame has 0 left");
     }
 
     /** The fixed part of one record before the key bytes: flags, stamp, ttl, key length. */

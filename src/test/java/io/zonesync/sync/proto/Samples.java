@@ -10,9 +10,9 @@ import java.util.List;
 
 /** Messages of every type, and helpers to turn them into bytes. */
 final class Samples {
-    static final ZoneSignature ONE = new ZoneSignature("one", ZoneTypes.KEYVAL, 1);
-    static final ZoneSignature STICKY = new ZoneSignature("sessions", ZoneTypes.STICKY, 1);
-    static final ZoneSignature RATE = new ZoneSignature("perip", ZoneTypes.LIMIT_REQ, 1);
+    static final ZoneSignature ONE = new ZoneSignature("one", 1, 1);
+    static final ZoneSignature STICKY = new ZoneSignature("sessions", 2, 1);
+    static final ZoneSignature RATE = new ZoneSignature("perip", 3, 1);
 
     private Samples() {
     }
