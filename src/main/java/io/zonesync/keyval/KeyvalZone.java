@@ -422,11 +422,6 @@ public final class KeyvalZone {
         }
     }
 
-    /** The record of one key for sync (live pair or tombstone), or null if there is none or it expired. */
-    public KeyvalRecord record(String key) {
-        return record(key, KeyvalZone::toRecord);
-    }
-
     /** What the sync layer makes of one held, unexpired entry: lets it read the entry's bytes as they are. */
     interface EntryExport<T> {
         T export(String key, KeyvalStore.Entry entry, long now);
@@ -493,21 +488,6 @@ public final class KeyvalZone {
         return read(store::pairs);
     }
 
-    /** Every unexpired record, tombstones included, for a snapshot. */
-    public List<KeyvalRecord> records() {
-        return read(() -> {
-            long now = clock.millis();
-            List<KeyvalRecord> out = new ArrayList<>();
-            store.forEach((k, e) -> {
-                KeyvalRecord r = toRecord(k, e, now);
-                if (r != null) {
-                    out.add(r);
-                }
-            });
-            return out;
-        });
-    }
-
     /** Every unexpired entry with absolute times, tombstones included, sorted by key: what the state file saves. */
     List<Map.Entry<String, KeyvalStore.Entry>> snapshot() {
         List<Map.Entry<String, KeyvalStore.Entry>> out = read(() -> {
@@ -568,13 +548,6 @@ public final class KeyvalZone {
         } finally {
             lock.readLock().unlock();
         }
-    }
-
-    private static KeyvalRecord toRecord(String key, KeyvalStore.Entry e, long now) {
-        if (e.expiredAt(now)) {
-            return null;
-        }
-        return new KeyvalRecord(key, e.value(), e.expireAt() == 0 ? 0 : e.expireAt() - now, e.stamp());
     }
 
     private void checkWrite(String key, long expireMs) throws KeyvalException {

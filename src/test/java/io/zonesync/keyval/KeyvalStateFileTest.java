@@ -67,9 +67,9 @@ class KeyvalStateFileTest {
         open(back, file);
         assertThat(back.pairs()).containsExactlyElementsOf(z.pairs());
         assertThat(back.pairs()).contains(new KeyvalPair("a", "1", T0 + 60_000));
-        assertThat(back.records()).hasSize(3);
-        assertThat(back.record("gone").isDelete()).isTrue();
-        assertThat(back.record("a").stamp()).isEqualTo(z.record("a").stamp());
+        assertThat(TestRecord.all(back)).hasSize(3);
+        assertThat(TestRecord.of(back, "gone").isDelete()).isTrue();
+        assertThat(TestRecord.of(back, "a").stamp()).isEqualTo(TestRecord.of(z, "a").stamp());
         assertThat(back.usedBytes()).isEqualTo(z.usedBytes());
     }
 
@@ -130,7 +130,7 @@ class KeyvalStateFileTest {
                     + "\" of zone \"one\" was JSON and is now a journal");
         }
         assertThat(z.pairs()).containsExactly(new KeyvalPair("k", "v", T0 + 30_000));
-        assertThat(z.record("k").stamp()).isEqualTo(Stamp.ZERO);
+        assertThat(TestRecord.of(z, "k").stamp()).isEqualTo(Stamp.ZERO);
         assertThat(Files.readAllBytes(file)).startsWith(KeyvalJournal.HEADER);
         assertThat(reloaded(file, 30_000, true).pairs()).isEqualTo(z.pairs());
     }
@@ -276,7 +276,7 @@ class KeyvalStateFileTest {
         open(back, reloadedCopyOf(file));
         assertThat(back.pairs()).isEqualTo(z.pairs());
         assertThat(back.get("k99")).isEqualTo("round49");
-        assertThat(back.record("k0").isDelete()).isTrue();
+        assertThat(TestRecord.of(back, "k0").isDelete()).isTrue();
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.filter(f -> f.getFileName().toString().endsWith(".tmp"))).isEmpty();
         }

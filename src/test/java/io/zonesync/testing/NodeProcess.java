@@ -131,6 +131,12 @@ public final class NodeProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The pid of the node's JVM (the launcher's child), for jcmd and /proc; the launcher's own if it has none. */
+    public long jvmPid() {
+        return process.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
+                .mapToLong(ProcessHandle::pid).findFirst().orElse(process.pid());
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }
