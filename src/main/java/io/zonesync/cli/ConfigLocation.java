@@ -1,5 +1,6 @@
 package io.zonesync.cli;
 
+import io.zonesync.core.CoreSettings;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.ConfigParser;
 import io.zonesync.config.ParsedConfig;

@@ -1,5 +1,6 @@
 package io.zonesync.cli;
 
+import io.zonesync.core.CoreSettings;
 import io.zonesync.cli.NodeRunner.RunningNode;
 import io.zonesync.cli.SignalListener.Received;
 import io.zonesync.cli.SignalListener.Request;

@@ -1,5 +1,6 @@
 package io.zonesync.cli;
 
+import io.zonesync.core.CoreSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;

@@ -1,7 +1,7 @@
 package io.zonesync.node;
 
-import io.zonesync.cli.CoreModule;
-import io.zonesync.cli.CoreSettings;
+import io.zonesync.core.CoreModule;
+import io.zonesync.core.CoreSettings;
 import io.zonesync.config.ConfModule;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Context;
@@ -27,7 +27,7 @@ import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.upstream.UpstreamModule;
 import io.zonesync.keyval.KeyvalConfig;
 import io.zonesync.keyval.KeyvalFamily;
-import io.zonesync.keyval.KeyvalHttpFeature;
+import io.zonesync.http.keyval.KeyvalHttpFeature;
 import io.zonesync.keyval.KeyvalModule;
 import io.zonesync.stream.StreamCoreModule;
 import io.zonesync.stream.StreamServerConf;

@@ -108,7 +108,7 @@ public final class Node {
     }
 
     static Node start(ParsedConfig config, Clock clock) throws ConfigException, IOException {
-        io.zonesync.cli.CoreSettings core = io.zonesync.cli.CoreSettings.from(config);
+        io.zonesync.core.CoreSettings core = io.zonesync.core.CoreSettings.from(config);
         Node node = new Node(clock, core.workerProcesses(), core.workerConnections());
         try {
             node.begin(config);

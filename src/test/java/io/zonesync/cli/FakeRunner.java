@@ -1,5 +1,6 @@
 package io.zonesync.cli;
 
+import io.zonesync.core.CoreModule;
 import io.zonesync.config.Arity;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Context;

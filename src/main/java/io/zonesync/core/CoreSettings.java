@@ -1,4 +1,4 @@
-package io.zonesync.cli;
+package io.zonesync.core;
 
 import io.zonesync.config.Block;
 import io.zonesync.config.ConfigException;

@@ -1,4 +1,4 @@
-package io.zonesync.cli;
+package io.zonesync.core;
 
 import io.zonesync.config.Arity;
 import io.zonesync.config.ConfModule;

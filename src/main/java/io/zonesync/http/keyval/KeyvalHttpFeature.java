@@ -1,14 +1,18 @@
-package io.zonesync.keyval;
+package io.zonesync.http.keyval;
 
 import io.zonesync.config.ConfigException;
 import io.zonesync.http.server.CompileScope;
 import io.zonesync.http.server.HttpFeature;
 import io.zonesync.http.vars.ComplexValue;
+import io.zonesync.keyval.KeyvalConfig;
+import io.zonesync.keyval.KeyvalVariableConf;
+import io.zonesync.keyval.KeyvalZone;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Defines the http {@code keyval} variables: {@code keyval $arg_text $text zone=one} makes
+ * The http side of keyval (the zones themselves are in {@code io.zonesync.keyval}, shared with
+ * stream): defines the http {@code keyval} variables: {@code keyval $arg_text $text zone=one} makes
  * {@code $text} the value the zone holds for the evaluated key (exact, longest CIDR or longest
  * prefix match by the zone's type), or nothing.
  */

@@ -1,4 +1,4 @@
-package io.zonesync.cli;
+package io.zonesync.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
