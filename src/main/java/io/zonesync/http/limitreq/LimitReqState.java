@@ -1,5 +1,8 @@
 package io.zonesync.http.limitreq;
 
+import io.zonesync.zone.UseOrder;
+import java.util.Arrays;
+
 /**
  * One key's bucket in a zone, nginx's {@code ngx_http_limit_req_node_t}: the level in
  * milli-requests, when it was last updated (monotonic ms), how many requests in flight hold it
@@ -7,7 +10,7 @@ package io.zonesync.http.limitreq;
  * requests this node accepted for the key (wrapping 32-bit, with a random epoch per incarnation of
  * the state) and remembers, per peer, the last such count merged. Guarded by the zone's lock.
  */
-final class LimitReqState {
+final class LimitReqState extends UseOrder.Entry<LimitReqState> {
     final LimitKey key;
     long excess;
     long last;
@@ -30,8 +33,6 @@ final class LimitReqState {
     long[] originNodes = NO_ORIGINS;
     int[] originEpochs;
     int[] originCounts;
-    LimitReqState newer;
-    LimitReqState older;
 
     private static final long[] NO_ORIGINS = new long[0];
 
@@ -55,9 +56,9 @@ final class LimitReqState {
 
     void addOrigin(long node, int epochOfPeer, int count) {
         int n = originNodes.length;
-        originNodes = java.util.Arrays.copyOf(originNodes, n + 1);
-        originEpochs = originEpochs == null ? new int[1] : java.util.Arrays.copyOf(originEpochs, n + 1);
-        originCounts = originCounts == null ? new int[1] : java.util.Arrays.copyOf(originCounts, n + 1);
+        originNodes = Arrays.copyOf(originNodes, n + 1);
+        originEpochs = originEpochs == null ? new int[1] : Arrays.copyOf(originEpochs, n + 1);
+        originCounts = originCounts == null ? new int[1] : Arrays.copyOf(originCounts, n + 1);
         originNodes[n] = node;
         originEpochs[n] = epochOfPeer;
         originCounts[n] = count;

@@ -1,6 +1,7 @@
 package io.zonesync.http.limitreq;
 
 import io.zonesync.log.LogMarkers;
+import io.zonesync.zone.UseOrder;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,8 +47,8 @@ public final class LimitReqZone {
     private final MonotonicClock clock;
     private volatile long rate;
     private final Map<LimitKey, LimitReqState> index = new ConcurrentHashMap<>();
-    /** Queue sentinel: {@code head.older} is the most recently used state, {@code head.newer} the least. */
-    private final LimitReqState head = new LimitReqState(LimitKey.wrap(new byte[0]));
+    /** The states by last use, for nginx's expiry from the least recently used end. */
+    private final UseOrder<LimitReqState> byUse = new UseOrder<>();
     private long used;
     private volatile Consumer<LimitKey> acceptListener = k -> { };
     private final LongAdder passed = new LongAdder();
@@ -73,8 +74,6 @@ public final class LimitReqZone {
         this.keySource = keySource;
         this.rate = rateMilli;
         this.clock = clock;
-        head.newer = head;
-        head.older = head;
     }
 
     public String name() {
@@ -230,7 +229,7 @@ public final class LimitReqZone {
         s.epoch = ThreadLocalRandom.current().nextInt();
         used += cost;
         index.put(key, s);
-        linkFirst(s);
+        byUse.addNewest(s);
         return s;
     }
 
@@ -241,8 +240,8 @@ public final class LimitReqZone {
      */
     private void expire(long now, int n) {
         while (n < 3) {
-            LimitReqState t = head.newer;
-            if (t == head || t.pins > 0) {
+            LimitReqState t = byUse.oldest();
+            if (t == null || t.pins > 0) {
                 return;
             }
             if (n++ != 0) {
@@ -256,7 +255,7 @@ public final class LimitReqZone {
     }
 
     private void remove(LimitReqState s) {
-        unlink(s);
+        byUse.remove(s);
         index.remove(s.key);
         used -= cost(s);
     }
@@ -266,22 +265,7 @@ public final class LimitReqZone {
     }
 
     private void touch(LimitReqState s) {
-        unlink(s);
-        linkFirst(s);
-    }
-
-    private void linkFirst(LimitReqState s) {
-        s.older = head.older;
-        s.newer = head;
-        head.older.newer = s;
-        head.older = s;
-    }
-
-    private static void unlink(LimitReqState s) {
-        s.older.newer = s.newer;
-        s.newer.older = s.older;
-        s.older = null;
-        s.newer = null;
+        byUse.moveToNewest(s);
     }
 
     /** States held. */

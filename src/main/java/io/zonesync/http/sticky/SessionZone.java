@@ -2,6 +2,7 @@ package io.zonesync.http.sticky;
 
 import io.zonesync.zone.Stamp;
 import io.zonesync.zone.StampSource;
+import io.zonesync.zone.UseOrder;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,22 +42,19 @@ public final class SessionZone {
     private final StampSource stamps;
     private final Map<SessionKey, Session> sessions = new HashMap<>();
     /**
-     * The sessions by last use, then by the order of their last change: a doubly linked list, oldest
-     * first. A local use is the newest, so it moves to the end in constant time; a peer's older last
-     * use walks back from the end to its place. (A tree set did the same in log time and was the
-     * costliest step of a proxied request.)
+     * The sessions by last use, then by the order of their last change, oldest first. A local use
+     * is the newest, so it moves to the end in constant time; a peer's older last use walks back
+     * from the end to its place. (A tree set did the same in log time and was the costliest step of
+     * a proxied request.)
      */
-    private Session oldest;
-    private Session newest;
+    private final UseOrder<Session> byUse = new UseOrder<>();
     private final List<Consumer<SessionKey>> listeners = new CopyOnWriteArrayList<>();
 
-    private static final class Session {
+    private static final class Session extends UseOrder.Entry<Session> {
         final SessionKey key;
         String sid;
         long last;
         Stamp stamp;
-        Session older;
-        Session newer;
 
         Session(SessionKey key, String sid, Stamp stamp) {
             this.key = key;
@@ -150,8 +148,8 @@ public final class SessionZone {
     /** Removes the sessions whose timeout has passed. */
     public synchronized void expire() {
         long now = clock.millis();
-        while (oldest != null && oldest.last + timeoutMs <= now) {
-            Session s = oldest;
+        while (byUse.oldest() != null && byUse.oldest().last + timeoutMs <= now) {
+            Session s = byUse.oldest();
             unlink(s);
             sessions.remove(s.key);
         }
@@ -220,7 +218,7 @@ public final class SessionZone {
         if (sessions.size() >= capacity) {
             LOG.warn("could not allocate node in sticky session zone \"{}\", expiring least recently used session",
                     name);
-            Session lru = oldest;
+            Session lru = byUse.oldest();
             if (lru != null) {
                 unlink(lru);
                 sessions.remove(lru.key);
@@ -239,37 +237,14 @@ public final class SessionZone {
 
     /** Puts {@code s} (the latest change) after every session used at or before its last use. */
     private void link(Session s) {
-        Session before = newest;
+        Session before = byUse.newest();
         while (before != null && before.last > s.last) {
-            before = before.older;
+            before = byUse.older(before);
         }
-        Session after = before == null ? oldest : before.newer;
-        s.older = before;
-        s.newer = after;
-        if (before == null) {
-            oldest = s;
-        } else {
-            before.newer = s;
-        }
-        if (after == null) {
-            newest = s;
-        } else {
-            after.older = s;
-        }
+        byUse.insertAfter(before, s);
     }
 
     private void unlink(Session s) {
-        if (s.older == null) {
-            oldest = s.newer;
-        } else {
-            s.older.newer = s.newer;
-        }
-        if (s.newer == null) {
-            newest = s.older;
-        } else {
-            s.newer.older = s.older;
-        }
-        s.older = null;
-        s.newer = null;
+        byUse.remove(s);
     }
 }
