@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The chaos soak (bench/chaos/run.sh): N bin/zonesync processes, each in its own network namespace,
@@ -337,12 +339,8 @@ public final class ChaosSoak {
         Process p = new ProcessBuilder("jcmd", Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor();
-        for (String line : out.split("\n")) {
-            if (line.contains("used")) {
-                return "heap " + line.trim().replaceAll("\\s+", " ");
-            }
-        }
-        return "heap unknown";
+        Matcher m = Pattern.compile("total (\\d+K), used (\\d+K)").matcher(out);
+        return m.find() ? "heap used " + m.group(2) + " of " + m.group(1) : "heap unknown";
     }
 
     private void close() {
