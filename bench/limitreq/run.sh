@@ -5,7 +5,7 @@
 # limit beside them in the same run. Each cell is a run of bench/proxy/run.sh's part (2) (one key
 # for every client, dense load on every node at once, accepted = the nodes' `passed` counts).
 #
-#   bench/limitreq/run.sh                      full table: 36 runs, about 15 minutes
+#   bench/limitreq/run.sh                      full table: 36 runs, about 12 minutes
 #   RATES=100 BURSTS=0 ACC_DURATION=5 bench/limitreq/run.sh     one row group, about 2 minutes
 #
 # Environment (all optional): RATES="10 100 1000", BURSTS="0 20" (0: `limit_req zone=rl;`, no

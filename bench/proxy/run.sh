@@ -688,7 +688,11 @@ EOF
                 [[ "$online" == $((n - 1)) ]] || { echo "ERROR: node $i does not see the cluster"; cat "$tmp/acc-zs-n$n-$i/stderr.log"; exit 1; }
             done
         fi
-        for i in $(seq 1 "$n"); do check_200 "http://127.0.0.1:${hp[i - 1]}/" "zonesync node $i"; done
+        for i in $(seq 1 "$n"); do
+            # one shared bucket: with no burst, each check takes the one request it holds for 1/rate s
+            sleep "$(awk -v r="$ACC_RATE" 'BEGIN { print 1.5 / r }')"
+            check_200 "http://127.0.0.1:${hp[i - 1]}/" "zonesync node $i"
+        done
         acc_load zonesync "$n" "${hp[@]}"
         if ((n > 1)); then
             for i in $(seq 1 "$n"); do
@@ -731,6 +735,7 @@ EOF
         done
         for i in $(seq 1 "$n"); do
             wait_http "http://127.0.0.1:${hp[i - 1]}/" "${npids[i - 1]}" "nginx node $i" "$tmp/acc-nginx-n$n-$i/stderr.log"
+            sleep "$(awk -v r="$ACC_RATE" 'BEGIN { print 1.5 / r }')" # wait_http's request took the bucket's one
             check_200 "http://127.0.0.1:${hp[i - 1]}/" "nginx node $i"
         done
         acc_load nginx "$n" "${hp[@]}"

@@ -17,7 +17,11 @@ import io.zonesync.sync.cluster.SyncCluster;
 import io.zonesync.sync.cluster.ZoneSyncModule;
 import io.zonesync.sync.cluster.ZoneSyncSettings;
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -156,7 +160,7 @@ final class BenchNode implements AutoCloseable {
     /** Milliseconds all collectors of this JVM have spent collecting so far (pauses, for G1 young/full). */
     static long gcMillis() {
         long t = 0;
-        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory
+        for (GarbageCollectorMXBean gc : ManagementFactory
                 .getGarbageCollectorMXBeans()) {
             t += Math.max(0, gc.getCollectionTime());
         }
@@ -165,7 +169,7 @@ final class BenchNode implements AutoCloseable {
 
     static String loadNote() {
         try {
-            return "loadavg " + java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+            return "loadavg " + Files.readString(Path.of("/proc/loadavg")).trim();
         } catch (IOException e) {
             return "loadavg ?";
         }

@@ -4,9 +4,12 @@ import io.zonesync.keyval.KeyvalReplica;
 import io.zonesync.keyval.KeyvalType;
 import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.sync.clock.HybridLogicalClock;
+import io.zonesync.zone.Stamp;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.HashMap;
 
 /**
  * (d) Heap bytes per record: used heap after full GCs, before and after filling one KeyvalZone
@@ -44,7 +47,7 @@ public final class HeapPerRecordBench {
     }
 
     /** KeyvalStore's entry layout today, rebuilt here to check the accounting of where the bytes go. */
-    record SameEntry(String value, long expireAt, io.zonesync.zone.Stamp stamp, long cost) {
+    record SameEntry(String value, long expireAt, Stamp stamp, long cost) {
     }
 
     /** A layout that would fit the target: value as bytes, the stamp inlined, no stored cost. */
@@ -57,10 +60,10 @@ public final class HeapPerRecordBench {
      */
     private static void whatIf(MemoryMXBean mem, int n) {
         long before = used(mem);
-        java.util.HashMap<String, SameEntry> same = new java.util.HashMap<>();
+        HashMap<String, SameEntry> same = new HashMap<>();
         for (int i = 0; i < n; i++) {
             String k = BenchNode.key(i);
-            same.put(k, new SameEntry(BenchNode.value(i), 0, new io.zonesync.zone.Stamp(i, 42), 112));
+            same.put(k, new SameEntry(BenchNode.value(i), 0, new Stamp(i, 42), 112));
         }
         long after = used(mem);
         System.out.printf("what-if, HashMap<String, (String value, long expireAt, Stamp, long cost)> (today's"
@@ -68,10 +71,10 @@ public final class HeapPerRecordBench {
         BenchNode.result("heap.whatif.same_layout", (double) (after - before) / n, "bytes");
         same = null;
         before = used(mem);
-        java.util.HashMap<String, CompactEntry> compact = new java.util.HashMap<>();
+        HashMap<String, CompactEntry> compact = new HashMap<>();
         for (int i = 0; i < n; i++) {
             String k = BenchNode.key(i);
-            compact.put(k, new CompactEntry(BenchNode.value(i).getBytes(java.nio.charset.StandardCharsets.UTF_8), 0,
+            compact.put(k, new CompactEntry(BenchNode.value(i).getBytes(StandardCharsets.UTF_8), 0,
                     i, 42));
         }
         after = used(mem);

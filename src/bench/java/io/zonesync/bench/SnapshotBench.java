@@ -2,6 +2,7 @@ package io.zonesync.bench;
 
 import io.zonesync.keyval.KeyvalListener;
 import io.zonesync.keyval.KeyvalZone;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -76,7 +77,7 @@ public final class SnapshotBench {
                 }
             }
         }
-        java.util.Arrays.sort(secs);
+        Arrays.sort(secs);
         BenchNode.result("snapshot." + label + ".best", secs[0], "s");
         BenchNode.result("snapshot." + label + ".median", secs[secs.length / 2], "s");
     }

@@ -2,6 +2,7 @@ package io.zonesync.bench;
 
 import io.zonesync.keyval.KeyvalListener;
 import io.zonesync.keyval.KeyvalZone;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -75,7 +76,7 @@ public final class SyncThroughputBench {
                         (written - t0) / 1e9, n / ((written - t0) / 1e9), gcMs, b.zone.pairCount(), BenchNode.loadNote());
             }
         }
-        java.util.Arrays.sort(rates);
+        Arrays.sort(rates);
         BenchNode.result("throughput." + label + ".best", rates[rates.length - 1], "records/s");
         BenchNode.result("throughput." + label + ".median", rates[rates.length / 2], "records/s");
     }

@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
+import org.slf4j.LoggerFactory;
 
 /**
  * One {@code allow} or {@code deny}: an address, a CIDR network (IPv4 or IPv6), {@code unix:}
@@ -41,8 +43,8 @@ public record AccessRule(boolean allow, byte[] network, int prefixLength, boolea
         }
         byte[] masked = bytes.clone();
         mask(masked, len);
-        if (!java.util.Arrays.equals(masked, bytes)) {
-            org.slf4j.LoggerFactory.getLogger(AccessRule.class).warn("low address bits of {} are meaningless in {}",
+        if (!Arrays.equals(masked, bytes)) {
+            LoggerFactory.getLogger(AccessRule.class).warn("low address bits of {} are meaningless in {}",
                     text, d.where());
         }
         return new AccessRule(allow, masked, len, false, false, d);
@@ -96,13 +98,13 @@ public record AccessRule(boolean allow, byte[] network, int prefixLength, boolea
         InetAddress a = inet.getAddress();
         byte[] b = a.getAddress();
         if (a instanceof Inet6Address && network.length == 4 && isV4Mapped(b)) {
-            b = java.util.Arrays.copyOfRange(b, 12, 16);
+            b = Arrays.copyOfRange(b, 12, 16);
         }
         if (b.length != network.length || (a instanceof Inet4Address) != (network.length == 4)) {
             return false;
         }
         mask(b, prefixLength);
-        return java.util.Arrays.equals(b, network);
+        return Arrays.equals(b, network);
     }
 
     private static boolean isV4Mapped(byte[] b) {

@@ -1,5 +1,6 @@
 package io.zonesync.cli;
 
+import io.zonesync.Version;
 import io.zonesync.core.CoreSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +18,7 @@ final class Usage {
 
     /** The version from the jar Maven built, or {@code dev} when running from classes. */
     static String versionNumber() {
-        return io.zonesync.Version.NUMBER;
+        return Version.NUMBER;
     }
 
     static String version() {

@@ -1,5 +1,6 @@
 package io.zonesync.net;
 
+import io.netty.channel.unix.DomainSocketAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -100,7 +101,7 @@ public record Endpoint(String host, int port, Path unixPath) {
     /** A socket address to bind: the wildcard for {@code *}, otherwise the host resolved once. */
     public SocketAddress bindAddress() throws UnknownHostException {
         if (isUnix()) {
-            return new io.netty.channel.unix.DomainSocketAddress(unixPath.toFile());
+            return new DomainSocketAddress(unixPath.toFile());
         }
         if (host.equals("*")) {
             return new InetSocketAddress(port);

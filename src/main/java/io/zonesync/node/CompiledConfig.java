@@ -1,7 +1,6 @@
 package io.zonesync.node;
 
-import io.zonesync.core.CoreModule;
-import io.zonesync.core.CoreSettings;
+import io.zonesync.access.StreamAccessModule;
 import io.zonesync.config.ConfModule;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Context;
@@ -9,35 +8,37 @@ import io.zonesync.config.Directive;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.ParsedConfig;
 import io.zonesync.config.Scope;
+import io.zonesync.core.CoreModule;
+import io.zonesync.core.CoreSettings;
+import io.zonesync.http.access.HttpAccessFeature;
 import io.zonesync.http.api.ApiFeature;
+import io.zonesync.http.keyval.KeyvalHttpFeature;
 import io.zonesync.http.limitreq.LimitReqFamily;
 import io.zonesync.http.limitreq.LimitReqFeature;
 import io.zonesync.http.limitreq.LimitReqModule;
 import io.zonesync.http.limitreq.MonotonicClock;
-import io.zonesync.http.server.HttpConfig;
-import io.zonesync.http.server.HttpConfigCompiler;
-import io.zonesync.http.server.HttpCoreModule;
 import io.zonesync.http.proxy.ProxyConfig;
 import io.zonesync.http.proxy.ProxyFeature;
 import io.zonesync.http.proxy.ProxyModule;
 import io.zonesync.http.proxy.UpstreamVariables;
+import io.zonesync.http.server.HttpConfig;
+import io.zonesync.http.server.HttpConfigCompiler;
+import io.zonesync.http.server.HttpCoreModule;
 import io.zonesync.http.sticky.StickyFamily;
 import io.zonesync.http.sticky.StickyModule;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.upstream.UpstreamModule;
 import io.zonesync.keyval.KeyvalConfig;
 import io.zonesync.keyval.KeyvalFamily;
-import io.zonesync.http.keyval.KeyvalHttpFeature;
 import io.zonesync.keyval.KeyvalModule;
 import io.zonesync.stream.StreamCoreModule;
 import io.zonesync.stream.StreamServerConf;
 import io.zonesync.sync.cluster.ZoneSyncModule;
 import io.zonesync.sync.cluster.ZoneSyncSettings;
 import io.zonesync.tls.TlsModule;
-import io.zonesync.access.StreamAccessModule;
-import io.zonesync.http.access.HttpAccessFeature;
 import io.zonesync.zone.StampSource;
 import io.zonesync.zone.ZoneFamily;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +98,7 @@ record CompiledConfig(
     }
 
     /** nginx's conf prefix: certificates and keys are relative to the main configuration file's directory. */
-    private static java.nio.file.Path confDir(ParsedConfig parsed) {
+    private static Path confDir(ParsedConfig parsed) {
         return parsed.file() != null && parsed.file().getParent() != null ? parsed.file().getParent() : parsed.prefix();
     }
 }

@@ -3,12 +3,16 @@ package io.zonesync.node;
 import io.zonesync.config.ConfModule;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.ParsedConfig;
+import io.zonesync.core.CoreSettings;
+import io.zonesync.http.accesslog.AccessLog;
+import io.zonesync.http.accesslog.AccessLogWriter;
 import io.zonesync.http.api.ApiFeature;
 import io.zonesync.http.api.ApiHandler;
 import io.zonesync.http.server.HttpRuntime;
+import io.zonesync.http.vars.CoreVariables;
+import io.zonesync.log.LogMarkers;
 import io.zonesync.net.ConnectionLimit;
 import io.zonesync.net.Transport;
-import io.zonesync.log.LogMarkers;
 import io.zonesync.stream.StreamServerConf;
 import io.zonesync.sync.clock.HybridLogicalClock;
 import io.zonesync.sync.cluster.SyncCluster;
@@ -29,6 +33,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -93,9 +98,9 @@ public final class Node {
                 new ZoneTable(CompiledConfig.zoneFamilies(Clock.systemUTC(), throwaway)), Clock.systemUTC(), api,
                 ZoneSyncSettings.HostResolver.SYSTEM);
         // As nginx -t does, open (and create) every access log, so a path a start could not open fails here.
-        for (io.zonesync.http.accesslog.AccessLog log : c.http().accessLogs()) {
+        for (AccessLog log : c.http().accessLogs()) {
             try {
-                io.zonesync.http.accesslog.AccessLogWriter.probe(log.path());
+                AccessLogWriter.probe(log.path());
             } catch (IOException e) {
                 throw new ConfigException(e.getMessage(), null, e);
             }
@@ -108,7 +113,7 @@ public final class Node {
     }
 
     static Node start(ParsedConfig config, Clock clock) throws ConfigException, IOException {
-        io.zonesync.core.CoreSettings core = io.zonesync.core.CoreSettings.from(config);
+        CoreSettings core = CoreSettings.from(config);
         Node node = new Node(clock, core.workerProcesses(), core.workerConnections());
         try {
             node.begin(config);
@@ -129,7 +134,7 @@ public final class Node {
         startSync(c);
         warnAboutIdleStreamServers(c);
         scheduler.scheduleWithFixedDelay(this::expireQuietly, 1, 1, TimeUnit.SECONDS);
-        LOG.info(LogMarkers.NOTICE, "zonesync {} started, node id {}", io.zonesync.http.vars.CoreVariables.VERSION,
+        LOG.info(LogMarkers.NOTICE, "zonesync {} started, node id {}", CoreVariables.VERSION,
                 Long.toHexString(nodeId));
     }
 
@@ -290,7 +295,7 @@ public final class Node {
         return id;
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);

@@ -4,6 +4,7 @@ import io.zonesync.http.api.ApiState;
 import io.zonesync.http.api.NginxInfo;
 import io.zonesync.http.limitreq.LimitReqFamily;
 import io.zonesync.http.limitreq.LimitReqZone;
+import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.vars.CoreVariables;
 import io.zonesync.keyval.KeyvalFamily;
 import io.zonesync.keyval.KeyvalZone;
@@ -22,7 +23,7 @@ final class NodeApiState implements ApiState {
     private final Supplier<SyncCluster> sync;
     private final Supplier<Long> generation;
     private final Supplier<Instant> loadTime;
-    private volatile Supplier<Map<String, io.zonesync.http.upstream.UpstreamGroup>> upstreams;
+    private volatile Supplier<Map<String, UpstreamGroup>> upstreams;
 
     NodeApiState(Supplier<ZoneTable.Zones> zones, Supplier<SyncCluster> sync, Supplier<Long> generation,
             Supplier<Instant> loadTime) {
@@ -33,7 +34,7 @@ final class NodeApiState implements ApiState {
     }
 
     /** Where the current configuration's upstream groups come from (set once the node exists). */
-    void upstreams(Supplier<Map<String, io.zonesync.http.upstream.UpstreamGroup>> source) {
+    void upstreams(Supplier<Map<String, UpstreamGroup>> source) {
         this.upstreams = source;
     }
 
@@ -56,10 +57,10 @@ final class NodeApiState implements ApiState {
     }
 
     @Override
-    public Map<String, io.zonesync.http.upstream.UpstreamGroup> httpUpstreams() {
-        Supplier<Map<String, io.zonesync.http.upstream.UpstreamGroup>> u = upstreams;
-        Map<String, io.zonesync.http.upstream.UpstreamGroup> all = u == null ? null : u.get();
-        Map<String, io.zonesync.http.upstream.UpstreamGroup> out = new LinkedHashMap<>();
+    public Map<String, UpstreamGroup> httpUpstreams() {
+        Supplier<Map<String, UpstreamGroup>> u = upstreams;
+        Map<String, UpstreamGroup> all = u == null ? null : u.get();
+        Map<String, UpstreamGroup> out = new LinkedHashMap<>();
         if (all != null) {
             all.forEach((name, g) -> {
                 if (g.spec().zone() != null) {

@@ -2,6 +2,7 @@ package io.zonesync.stream;
 
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
+import io.zonesync.config.Values;
 import io.zonesync.net.Endpoint;
 
 /** A stream {@code listen address|port|unix:path [ssl] [reuseport] [backlog=N] [so_keepalive=...]}. */
@@ -20,7 +21,7 @@ public record StreamListen(Endpoint endpoint, boolean ssl, int backlog, Directiv
             if (a.equals("ssl")) {
                 ssl = true;
             } else if (a.startsWith("backlog=")) {
-                backlog = io.zonesync.config.Values.positiveInt(d, a.substring(8));
+                backlog = Values.positiveInt(d, a.substring(8));
             } else if (!(a.equals("reuseport") || a.startsWith("so_keepalive=") || a.equals("default_server")
                     || a.equals("bind") || a.startsWith("ipv6only=") || a.startsWith("fastopen="))) {
                 throw d.error("invalid parameter \"%s\"", a);

@@ -8,6 +8,7 @@ import io.zonesync.config.Block;
 import io.zonesync.config.ConfigParser;
 import io.zonesync.config.Context;
 import io.zonesync.config.Scope;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +39,7 @@ class AccessRuleTest {
     void unixMatchesOnlyUnixSocketsAndV4RulesMatchMappedClients() throws Exception {
         AccessRules r = rules("", "allow unix:; allow 127.0.0.0/8; deny all;");
         assertThat(r.allows(new DomainSocketAddress("/tmp/x"))).isTrue();
-        assertThat(r.allows(new InetSocketAddress(java.net.InetAddress.getByAddress(new byte[] {0, 0, 0, 0, 0, 0, 0, 0,
+        assertThat(r.allows(new InetSocketAddress(InetAddress.getByAddress(new byte[] {0, 0, 0, 0, 0, 0, 0, 0,
             0, 0, (byte) 0xff, (byte) 0xff, 127, 0, 0, 1}), 1))).isTrue();
         assertThat(r.allows(ip("::1"))).isFalse();
     }

@@ -2,6 +2,7 @@ package io.zonesync.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zonesync.Version;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,14 +60,14 @@ class CliTest {
     @Test
     void versionHelpAndBuildInfoGoToStderr() {
         assertThat(run("-v")).isZero();
-        assertThat(err()).isEqualTo("zonesync version: zonesync/" + io.zonesync.Version.NUMBER + "\n");
+        assertThat(err()).isEqualTo("zonesync version: zonesync/" + Version.NUMBER + "\n");
         err.reset();
         assertThat(run("-V")).isZero();
-        assertThat(err()).startsWith("zonesync version: zonesync/" + io.zonesync.Version.NUMBER + "\nbuilt with Java 17")
+        assertThat(err()).startsWith("zonesync version: zonesync/" + Version.NUMBER + "\nbuilt with Java 17")
                 .contains("libraries: netty 4.").endsWith("modules: core fake\n");
         err.reset();
         assertThat(run("-?")).isZero();
-        assertThat(err()).startsWith("zonesync version: zonesync/" + io.zonesync.Version.NUMBER + "\nUsage: zonesync [-?hvVtTq] [-s signal]")
+        assertThat(err()).startsWith("zonesync version: zonesync/" + Version.NUMBER + "\nUsage: zonesync [-?hvVtTq] [-s signal]")
                 .contains("(default: " + prefix + "/)");
         assertThat(out()).isEmpty();
         assertThat(prefix.resolve("logs")).doesNotExist();
@@ -259,7 +261,7 @@ class CliTest {
     void theRealKillCommandReportsAMissingProcess() throws Exception {
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
-        org.assertj.core.api.Assertions.assertThatThrownBy(
+        Assertions.assertThatThrownBy(
                 () -> SignalSender.killCommand().send(gone.pid(), NodeSignal.RELOAD))
                 .hasMessage("3: No such process");
     }

@@ -3,6 +3,7 @@ package io.zonesync.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.zonesync.Version;
 import io.zonesync.cli.SignalListener.Received;
 import io.zonesync.cli.SignalListener.Request;
 import java.io.ByteArrayOutputStream;
@@ -68,7 +69,7 @@ class RunLoopTest {
 
     private void startAndWait() {
         start();
-        await().atMost(PATIENCE).until(() -> logText().contains("zonesync/" + io.zonesync.Version.NUMBER + " started"));
+        await().atMost(PATIENCE).until(() -> logText().contains("zonesync/" + Version.NUMBER + " started"));
     }
 
     private void send(Request request) {

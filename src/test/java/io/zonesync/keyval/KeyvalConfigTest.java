@@ -11,6 +11,7 @@ import io.zonesync.config.Context;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.DirectiveSpec;
 import io.zonesync.config.ParsedConfig;
+import io.zonesync.config.SourceLocation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class KeyvalConfigTest {
         assertThat(z.type()).isEqualTo(KeyvalType.STRING);
         assertThat(z.where().line()).isEqualTo(2);
         assertThat(c.http().variables()).containsExactly(
-                new KeyvalVariableConf("$arg_text", "text", "one", new io.zonesync.config.SourceLocation(z.where().file(), 3)));
+                new KeyvalVariableConf("$arg_text", "text", "one", new SourceLocation(z.where().file(), 3)));
         assertThat(c.stream().zones()).isEmpty();
     }
 

@@ -1,12 +1,16 @@
 package io.zonesync.keyval;
 
-import io.zonesync.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zonesync.testing.MutableClock;
+import io.zonesync.zone.Stamp;
 import io.zonesync.zone.ZoneRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 class KeyvalReplicaTest {
@@ -40,7 +44,7 @@ class KeyvalReplicaTest {
         KeyvalReplica a = replica(60_000, 1);
         a.zone().set("x", "1");
         a.zone().set("y", "2");
-        java.util.Iterator<ZoneRecord> snapshot = a.snapshot();
+        Iterator<ZoneRecord> snapshot = a.snapshot();
         a.zone().set("z", "3");
         clock.advance(20_000);
         List<ZoneRecord> sent = new ArrayList<>();
@@ -53,7 +57,7 @@ class KeyvalReplicaTest {
     void aWriteDuringAListenerSwapIsHeardByTheOldListenerOrTheNew() throws Exception {
         KeyvalReplica a = new KeyvalReplica(new KeyvalZone("one", 64L << 20, KeyvalType.STRING, 0, true, clock,
                 new TestStamps(clock, 1)));
-        java.util.Set<String> heard = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<String> heard = ConcurrentHashMap.newKeySet();
         a.setChangeListener((z, key) -> heard.add(key));
         int writes = 20_000;
         Thread writer = new Thread(() -> {
@@ -116,7 +120,7 @@ class KeyvalReplicaTest {
     @Test
     void aReceivedValueIsStoredAsAStringWouldHoldItAndSentOnAsStored() throws Exception {
         KeyvalReplica b = replica(0, 2);
-        io.zonesync.zone.Stamp stamp = new io.zonesync.zone.Stamp(T0 << 16, 1);
+        Stamp stamp = new Stamp(T0 << 16, 1);
         byte[] ascii = "plain".getBytes(StandardCharsets.UTF_8);
         byte[] utf8 = "caf\u00e9 \ud83d\ude00".getBytes(StandardCharsets.UTF_8);
         byte[] malformed = {'a', (byte) 0xC3, 'b', (byte) 0xFF};

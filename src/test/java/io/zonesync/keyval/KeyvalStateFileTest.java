@@ -1,11 +1,11 @@
 package io.zonesync.keyval;
 
-import io.zonesync.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.zonesync.testing.LogCapture;
+import io.zonesync.testing.MutableClock;
 import io.zonesync.zone.Stamp;
 import java.nio.file.Files;
 import java.nio.file.Path;

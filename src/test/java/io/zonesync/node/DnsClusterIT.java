@@ -11,6 +11,7 @@ import io.zonesync.testing.InJvmNode;
 import io.zonesync.testing.LogCapture;
 import io.zonesync.testing.TestDnsServer;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -158,7 +159,7 @@ class DnsClusterIT {
     void aRealDnsServerFromDebianDrivesJoinAndLeave() throws Exception {
         Dnsmasq.assumeInstalled();
         int port = FreePorts.take();
-        java.nio.file.Files.createDirectories(dir.resolve("dnsmasq"));
+        Files.createDirectories(dir.resolve("dnsmasq"));
         try (Dnsmasq dnsmasq = Dnsmasq.start(dir.resolve("dnsmasq"), "test")) {
             dnsmasq.hosts("cluster.test", "127.0.0.2", "127.0.0.3");
             InJvmNode a = node(2, port, dnsmasq.address(), "valid=1s");

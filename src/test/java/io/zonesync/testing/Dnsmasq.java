@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real dnsmasq (Debian's dnsmasq-base) for end-to-end tests: on 127.0.0.1 and a port the kernel
@@ -54,7 +55,7 @@ public final class Dnsmasq implements AutoCloseable {
         if ("true".equals(System.getenv("CI"))) {
             throw new IllegalStateException("dnsmasq is not installed although CI=true: .ci/run installs dnsmasq-base");
         }
-        org.junit.jupiter.api.Assumptions.abort("dnsmasq is not installed here (apt-get install dnsmasq-base;"
+        Assumptions.abort("dnsmasq is not installed here (apt-get install dnsmasq-base;"
                 + " .ci/run installs it)");
     }
 

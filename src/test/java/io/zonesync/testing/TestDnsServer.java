@@ -40,6 +40,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A name server for tests, on a loopback address and a port the kernel picks, over UDP and TCP (the
@@ -116,7 +117,7 @@ public final class TestDnsServer implements AutoCloseable {
             }
             throw new IllegalStateException("no port on " + bind + " was free for both UDP and TCP in 20 attempts");
         } catch (RuntimeException e) {
-            group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
         }
     }
@@ -167,7 +168,7 @@ public final class TestDnsServer implements AutoCloseable {
     public void close() {
         udp.close().syncUninterruptibly();
         tcp.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     private static InetAddress literal(String text) {

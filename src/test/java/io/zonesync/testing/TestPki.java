@@ -10,7 +10,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLReason;
@@ -29,19 +32,24 @@ import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.openssl.PKCS8Generator;
+import org.bouncycastle.openssl.jcajce.JcaMiscPEMGenerator;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.openssl.jcajce.JcePEMEncryptorBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemObjectGenerator;
 
 /**
  * Certificates made at test time: a CA, certificates it issues (any names, any validity window,
  * RSA or EC keys), CRLs, all written as PEM files the way OpenSSL writes them. Never committed.
  */
 public final class TestPki {
-    private static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+    private static final Provider BC = new BouncyCastleProvider();
     private static final AtomicLong SERIALS = new AtomicLong(System.currentTimeMillis());
 
     /** A key pair with its certificate. */
@@ -135,7 +143,7 @@ public final class TestPki {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter w = new JcaPEMWriter(out)) {
             for (Object o : pemObjects) {
-                if (o instanceof org.bouncycastle.util.io.pem.PemObjectGenerator g) {
+                if (o instanceof PemObjectGenerator g) {
                     w.writeObject(g);
                 } else {
                     w.writeObject(o);
@@ -170,12 +178,12 @@ public final class TestPki {
 
     /** The key as PKCS#1 ("RSA PRIVATE KEY") or SEC1 ("EC PRIVATE KEY"), as {@code openssl genrsa} used to. */
     public static Path writeTraditionalKey(Issued leaf, Path key, String password) {
-        if (password == null && leaf.keys().getPrivate() instanceof java.security.interfaces.ECPrivateKey ec) {
+        if (password == null && leaf.keys().getPrivate() instanceof ECPrivateKey ec) {
             // as OpenSSL writes it: the named curve in the [0] parameters
             try {
                 byte[] sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(256, ec.getS(), null,
-                        org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1).getEncoded();
-                return write(key, new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", sec1));
+                        SECObjectIdentifiers.secp256r1).getEncoded();
+                return write(key, new PemObject("EC PRIVATE KEY", sec1));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -184,7 +192,7 @@ public final class TestPki {
             return write(key, leaf.keys());
         }
         try {
-            return write(key, new org.bouncycastle.openssl.jcajce.JcaMiscPEMGenerator(leaf.keys(),
+            return write(key, new JcaMiscPEMGenerator(leaf.keys(),
                     new JcePEMEncryptorBuilder("AES-256-CBC").setProvider(BC).build(password.toCharArray())));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -195,7 +203,7 @@ public final class TestPki {
     public static Path writeEncryptedKey(Issued leaf, Path key, String password) {
         try {
             var enc = new JceOpenSSLPKCS8EncryptorBuilder(JcaPKCS8Generator.AES_256_CBC).setProvider(BC)
-                    .setPRF(org.bouncycastle.openssl.PKCS8Generator.PRF_HMACSHA256)
+                    .setPRF(PKCS8Generator.PRF_HMACSHA256)
                     .setPassword(password.toCharArray()).build();
             return write(key, new JcaPKCS8Generator(leaf.keys().getPrivate(), enc).generate());
         } catch (Exception e) {

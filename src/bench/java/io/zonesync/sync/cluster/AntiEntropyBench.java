@@ -8,6 +8,9 @@ import io.zonesync.zone.ZoneRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * bench/antientropy: two linked sync engines hold the same zone of N records (16-byte keys,
@@ -23,7 +26,7 @@ public final class AntiEntropyBench {
     public static void main(String[] args) throws Exception {
         int records = Integer.parseInt(args[0]);
         String interval = args[1];
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
         System.out.printf("records=%d digest_interval=%s cores=%d%n", records, interval,
                 Runtime.getRuntime().availableProcessors());
@@ -96,7 +99,7 @@ public final class AntiEntropyBench {
         return sent;
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier condition, int seconds) throws Exception {
+    private static void waitFor(BooleanSupplier condition, int seconds) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -26,12 +26,16 @@ import io.zonesync.tls.TlsModule;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * bench/tls: two sync engines on loopback, plain TCP and mutual TLS side by side in one run:
@@ -44,7 +48,7 @@ public final class TlsSyncBench {
     public static void main(String[] args) throws Exception {
         int records = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
         Path dir = Files.createTempDirectory("tls-bench");
         TestPki pki = TestPki.ca("bench-ca");
@@ -129,7 +133,7 @@ public final class TlsSyncBench {
         }
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier done) throws InterruptedException {
+    private static void waitFor(BooleanSupplier done) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -146,7 +150,7 @@ public final class TlsSyncBench {
         EventLoopGroup clients = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try (Engine server = new Engine(settings(dir, port, List.of(port), tls, true), t)) {
             server.cluster.start();
-            java.security.PrivateKey key = TestPkiKeys.key(dir.resolve("node.key"));
+            PrivateKey key = TestPkiKeys.key(dir.resolve("node.key"));
             SslContext ctx = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL)
                     .endpointIdentificationAlgorithm(null)
                     .keyManager(key, TestPkiKeys.certs(dir.resolve("node.pem")))

@@ -1,9 +1,11 @@
 package io.zonesync.http.accesslog;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -11,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -136,7 +139,7 @@ public final class AccessLogWriter implements AutoCloseable {
 
     /** Blocks until every line queued before this call is written and flushed. */
     public void sync() throws InterruptedException {
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
         control(() -> {
             flushAll(true);
             done.countDown();
@@ -261,13 +264,13 @@ public final class AccessLogWriter implements AutoCloseable {
         }
 
         static byte[] of(String text) {
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(text.length() + 1);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(text.length() + 1);
             for (int i = 0; i < text.length(); i++) {
                 char c = text.charAt(i);
                 if (c <= 0xff) {
                     out.write(c);
                 } else {
-                    byte[] b = String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
                     out.write(b, 0, b.length);
                 }
             }

@@ -1,5 +1,7 @@
 package io.zonesync.http.accesslog;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * How variable values are escaped in a log line ({@code log_format ... escape=}). Literal text of
  * the format is never escaped. Strings hold bytes as chars (ISO-8859-1), as request data does.
@@ -65,7 +67,7 @@ public enum LogEscape {
 
     private static void hex(StringBuilder out, char c) {
         if (c > 0xff) {
-            byte[] utf8 = String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
             for (byte b : utf8) {
                 hex(out, (char) (b & 0xff));
             }

@@ -2,6 +2,7 @@ package io.zonesync.http.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.keyval.KeyvalZone;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -106,7 +107,7 @@ public final class ApiHandler {
             if (version >= 6 && path.size() >= 2 && path.get(1).equals("limit_reqs")) {
                 return LimitReqApi.handle(request, path, query, state.httpLimitReqZones());
             }
-            Map<String, io.zonesync.http.upstream.UpstreamGroup> upstreams = state.httpUpstreams();
+            Map<String, UpstreamGroup> upstreams = state.httpUpstreams();
             if (path.size() >= 2 && path.get(1).equals("upstreams")) {
                 return upstreams(request, path, query, upstreams);
             }
@@ -144,12 +145,12 @@ public final class ApiHandler {
 
     /** {@code /N/http/upstreams[/name]}: GET, and DELETE (reset statistics) on one group. */
     private ApiResponse upstreams(ApiRequest request, List<String> path, Map<String, String> query,
-            Map<String, io.zonesync.http.upstream.UpstreamGroup> upstreams) throws ApiError {
+            Map<String, UpstreamGroup> upstreams) throws ApiError {
         if (path.size() == 2) {
             requireRead(request);
             return ok(UpstreamApi.all(upstreams, query));
         }
-        io.zonesync.http.upstream.UpstreamGroup group = upstreams.get(path.get(2));
+        UpstreamGroup group = upstreams.get(path.get(2));
         if (group == null) {
             throw UpstreamApi.notFound();
         }

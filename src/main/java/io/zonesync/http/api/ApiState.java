@@ -1,7 +1,9 @@
 package io.zonesync.http.api;
 
 import io.zonesync.http.limitreq.LimitReqZone;
+import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.keyval.KeyvalZone;
+import java.util.List;
 import java.util.Map;
 
 /** What the API reads and changes; the node implements it over its current configuration. */
@@ -20,7 +22,7 @@ public interface ApiState {
     }
 
     /** The http upstream groups that have a {@code zone} (those the API shows), by name. */
-    default Map<String, io.zonesync.http.upstream.UpstreamGroup> httpUpstreams() {
+    default Map<String, UpstreamGroup> httpUpstreams() {
         return Map.of();
     }
 
@@ -39,6 +41,6 @@ public interface ApiState {
      * still owed). Only asked when {@link #streamZoneSync} is not null.
      */
     default Object streamZoneSyncNodes() {
-        return java.util.List.of();
+        return List.of();
     }
 }

@@ -2,6 +2,7 @@ package io.zonesync.http.limitreq;
 
 import io.zonesync.http.vars.RequestView;
 import io.zonesync.log.Severity;
+import io.zonesync.net.AddressText;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
@@ -164,7 +165,7 @@ public record LimitReqPolicy(List<LimitRule> rules, int status, Severity logLeve
 
     private static String address(SocketAddress a) {
         if (a instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return io.zonesync.net.AddressText.ip(inet.getAddress());
+            return AddressText.ip(inet.getAddress());
         }
         return String.valueOf(a);
     }

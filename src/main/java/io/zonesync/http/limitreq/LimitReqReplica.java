@@ -1,5 +1,6 @@
 package io.zonesync.http.limitreq;
 
+import io.zonesync.zone.ExportingIterator;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.StampSource;
 import io.zonesync.zone.ZoneRecord;
@@ -64,7 +65,7 @@ public final class LimitReqReplica implements ReplicatedZone<LimitKey> {
 
     @Override
     public Iterator<ZoneRecord> snapshot() {
-        return new io.zonesync.zone.ExportingIterator<>(zone.keys(), this::export);
+        return new ExportingIterator<>(zone.keys(), this::export);
     }
 
     @Override

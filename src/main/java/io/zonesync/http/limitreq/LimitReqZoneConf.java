@@ -4,6 +4,7 @@ import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import io.zonesync.config.ParsedConfig;
 import io.zonesync.config.SourceLocation;
+import io.zonesync.config.Values;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,11 +92,11 @@ public record LimitReqZoneConf(String name, long sizeBytes, String key, long rat
 
     /** A non-negative integer of at most 2^31-1 (nginx's ngx_atoi on an int), or -1. */
     static long number(String s) {
-        long n = io.zonesync.config.Values.parseDigits(s);
+        long n = Values.parseDigits(s);
         return n > Integer.MAX_VALUE ? -1 : n;
     }
 
     private static long size(String s) {
-        return io.zonesync.config.Values.parseSize(s);
+        return Values.parseSize(s);
     }
 }

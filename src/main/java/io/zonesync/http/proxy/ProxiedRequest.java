@@ -7,6 +7,8 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -18,6 +20,7 @@ import io.zonesync.http.upstream.Outcome;
 import io.zonesync.http.upstream.Peer;
 import io.zonesync.http.upstream.StickyPolicy;
 import io.zonesync.http.upstream.UpstreamGroup;
+import io.zonesync.http.vars.CoreVariables;
 import io.zonesync.net.ConnectionLimit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -260,10 +263,10 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
             nextAttempt();
             return;
         }
-        io.netty.handler.codec.http.HttpHeaders headers = ResponseHeaders.forClient(r.headers());
-        String location = headers.get(io.netty.handler.codec.http.HttpHeaderNames.LOCATION);
+        HttpHeaders headers = ResponseHeaders.forClient(r.headers());
+        String location = headers.get(HttpHeaderNames.LOCATION);
         if (location != null) {
-            headers.set(io.netty.handler.codec.http.HttpHeaderNames.LOCATION, route.redirects().apply(location));
+            headers.set(HttpHeaderNames.LOCATION, route.redirects().apply(location));
         }
         if (sticky != null) {
             sticky.onHeaders(peer, headers);
@@ -386,7 +389,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     private void failAttempt(NextUpstream condition, String message) {
         int status = condition == NextUpstream.TIMEOUT ? 504 : 502;
         LOG.error("{}, client: {}, upstream: \"{}\" ({}), request: \"{} {}\"", message,
-                io.zonesync.http.vars.CoreVariables.addressText(ex.remoteAddress()), group.name(),
+                CoreVariables.addressText(ex.remoteAddress()), group.name(),
                 peer.addressText(), ex.method(), ex.requestUri());
         trail.status(status);
         dropConnection();

@@ -13,6 +13,7 @@ import io.zonesync.tls.ListenerTls;
 import io.zonesync.tls.ServerTls;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -105,7 +106,7 @@ public final class HttpConfigCompiler {
      * The TLS of a socket when any of its listens has {@code ssl} (nginx makes the whole address
      * TLS): the default server's certificates, the others' chosen by SNI. Null for plaintext.
      */
-    private static ListenerTls tls(List<Bound> bounds, ServerTable table, java.nio.file.Path confDir)
+    private static ListenerTls tls(List<Bound> bounds, ServerTable table, Path confDir)
             throws ConfigException {
         Listen ssl = null;
         for (Bound b : bounds) {
@@ -156,7 +157,7 @@ public final class HttpConfigCompiler {
                 server.where());
     }
 
-    private List<ListenEndpoint> endpoints(Map<String, List<Bound>> byAddress, java.nio.file.Path confDir)
+    private List<ListenEndpoint> endpoints(Map<String, List<Bound>> byAddress, Path confDir)
             throws ConfigException {
         Map<String, ServerTable> tables = new LinkedHashMap<>();
         for (Map.Entry<String, List<Bound>> e : byAddress.entrySet()) {

@@ -16,6 +16,7 @@ import io.zonesync.net.AddressText;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -184,9 +185,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
         String conn = ex.request.headers().get(HttpHeaderNames.CONNECTION);
         if (ex.request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
-            return conn != null && conn.toLowerCase(java.util.Locale.ROOT).contains(HttpHeaderValues.KEEP_ALIVE);
+            return conn != null && conn.toLowerCase(Locale.ROOT).contains(HttpHeaderValues.KEEP_ALIVE);
         }
-        return conn == null || !conn.toLowerCase(java.util.Locale.ROOT).contains(HttpHeaderValues.CLOSE);
+        return conn == null || !conn.toLowerCase(Locale.ROOT).contains(HttpHeaderValues.CLOSE);
     }
 
     /** The exchange is done (response written, body read): next request, or close. */

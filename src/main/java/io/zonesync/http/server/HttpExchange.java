@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.zonesync.http.vars.AttributeKey;
 import io.zonesync.http.vars.RequestView;
 import io.zonesync.net.ConnectionLimit;
+import java.nio.file.Path;
 
 /**
  * One request and its response, as handlers see it. Everything of {@link RequestView} (method,
@@ -65,7 +66,7 @@ public interface HttpExchange extends RequestView {
      * Sends a file as the body (zero-copy where the transport allows): {@code length} bytes from
      * its start; for HEAD only the headers.
      */
-    void respondFile(int status, HttpHeaders headers, java.nio.file.Path file, long length);
+    void respondFile(int status, HttpHeaders headers, Path file, long length);
 
     /**
      * Serves the request as if it had asked for {@code uri} (which may carry {@code ?args}) or a

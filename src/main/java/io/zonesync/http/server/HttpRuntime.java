@@ -1,13 +1,10 @@
 package io.zonesync.http.server;
 
-import io.zonesync.net.AcceptErrors;
-import io.zonesync.net.ConnectionLimit;
-import io.zonesync.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -18,6 +15,10 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.zonesync.http.accesslog.AccessLog;
 import io.zonesync.http.accesslog.AccessLogWriter;
+import io.zonesync.net.AcceptErrors;
+import io.zonesync.net.ConnectionLimit;
+import io.zonesync.net.Transport;
+import io.zonesync.tls.ListenerTls;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -215,7 +216,7 @@ public final class HttpRuntime implements AutoCloseable {
                 }
                 HttpDecoderConfig decoder = new HttpDecoderConfig().setMaxInitialLineLength(MAX_HEADER_BYTES)
                         .setMaxHeaderSize(MAX_HEADER_BYTES).setMaxChunkSize(MAX_CHUNK);
-                io.zonesync.tls.ListenerTls tls = l.routes().endpoint().tls();
+                ListenerTls tls = l.routes().endpoint().tls();
                 if (tls != null) {
                     ch.pipeline().addLast("plain-http", new PlainHttpOnTlsPort());
                     ch.pipeline().addLast("tls", tls.newHandler(ch));

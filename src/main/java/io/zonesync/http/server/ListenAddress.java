@@ -2,6 +2,7 @@ package io.zonesync.http.server;
 
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
+import io.zonesync.net.AddressText;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -147,7 +148,7 @@ public final class ListenAddress {
         if (unixPath != null) {
             return "unix:" + unixPath;
         }
-        return io.zonesync.net.AddressText.hostPort(new java.net.InetSocketAddress(ip(), port));
+        return AddressText.hostPort(new InetSocketAddress(ip(), port));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.zonesync.http.server;
 
+import io.zonesync.config.Block;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Context;
 import io.zonesync.config.Directive;
@@ -230,7 +231,7 @@ final class LocationCompiler {
             keepaliveRequests = kr.arg(0).equals("0") ? 0 : Values.positiveInt(kr, kr.arg(0));
         }
 
-        List<io.zonesync.config.Block> typeBlocks = new ArrayList<>();
+        List<Block> typeBlocks = new ArrayList<>();
         for (Directive d : scope.effective("types")) {
             typeBlocks.add(d.block());
         }

@@ -2,6 +2,7 @@ package io.zonesync.http.server;
 
 import io.zonesync.http.accesslog.AccessLog;
 import io.zonesync.http.vars.ComplexValue;
+import io.zonesync.http.vars.RequestView;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +79,7 @@ public record LocationConfig(
     }
 
     /** The root for a request: the root's value, made absolute against the prefix. */
-    public Path rootFor(io.zonesync.http.vars.RequestView request) {
+    public Path rootFor(RequestView request) {
         String r = root.evaluate(request);
         Path p = Path.of(r.isEmpty() ? "." : r);
         return p.isAbsolute() ? p : prefix.resolve(p).normalize();

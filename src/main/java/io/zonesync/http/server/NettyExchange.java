@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
@@ -322,7 +323,7 @@ final class NettyExchange implements HttpExchange {
                 fc = FileChannel.open(file, StandardOpenOption.READ);
             } catch (IOException e) {
                 LOG.error("open() \"{}\" failed ({})", file, e.getMessage());
-                sendError(e instanceof java.nio.file.AccessDeniedException ? 403 : 404);
+                sendError(e instanceof AccessDeniedException ? 403 : 404);
                 return;
             }
         }

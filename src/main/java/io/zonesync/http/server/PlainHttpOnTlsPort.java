@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.zonesync.http.vars.CoreVariables;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.slf4j.Logger;
@@ -32,7 +33,7 @@ final class PlainHttpOnTlsPort extends ByteToMessageDecoder {
             return;
         }
         LOG.info("client sent plain HTTP request to HTTPS port while reading client request headers, client: {}",
-                io.zonesync.http.vars.CoreVariables.addressText(ctx.channel().remoteAddress()));
+                CoreVariables.addressText(ctx.channel().remoteAddress()));
         in.skipBytes(in.readableBytes());
         ctx.channel().config().setAutoRead(false);
         ctx.writeAndFlush(Unpooled.wrappedBuffer(RESPONSE)).addListener(ChannelFutureListener.CLOSE);

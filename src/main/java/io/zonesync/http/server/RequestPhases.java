@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.zonesync.http.vars.HostHeader;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -262,7 +263,7 @@ final class RequestPhases {
         }
         HttpHeaders h = new DefaultHttpHeaders();
         h.set(HttpHeaderNames.CONTENT_TYPE, ex.location.defaultType());
-        ex.respond(code, h, Unpooled.copiedBuffer(text, java.nio.charset.StandardCharsets.UTF_8));
+        ex.respond(code, h, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
     }
 
     /**

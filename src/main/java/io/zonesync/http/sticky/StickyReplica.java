@@ -1,5 +1,6 @@
 package io.zonesync.http.sticky;
 
+import io.zonesync.zone.ExportingIterator;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.ZoneRecord;
 import io.zonesync.zone.ZoneType;
@@ -46,7 +47,7 @@ public final class StickyReplica implements ReplicatedZone<SessionKey> {
 
     @Override
     public Iterator<ZoneRecord> snapshot() {
-        return new io.zonesync.zone.ExportingIterator<>(zone.keys(), this::export);
+        return new ExportingIterator<>(zone.keys(), this::export);
     }
 
     @Override

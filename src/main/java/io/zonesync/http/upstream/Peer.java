@@ -1,5 +1,6 @@
 package io.zonesync.http.upstream;
 
+import java.util.Arrays;
 import java.util.TreeMap;
 
 /**
@@ -63,7 +64,7 @@ public final class Peer {
 
     void resetStatistics() {
         requests = 0;
-        java.util.Arrays.fill(responsesByClass, 0);
+        Arrays.fill(responsesByClass, 0);
         codes.clear();
         sent = 0;
         received = 0;

@@ -3,6 +3,7 @@ package io.zonesync.http.upstream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -209,7 +210,7 @@ public final class UpstreamGroup {
             long downtime = p.downtimeMs + (p.downstart != 0 ? Math.max(0, downUntil - p.downstart) : 0);
             peers.add(new UpstreamStatus.PeerStatus(p.id(), p.addressText(), p.spec().name(), p.spec().backup(),
                     p.spec().weight(), state, p.active, p.requests, p.responsesByClass.clone(),
-                    new java.util.TreeMap<>(p.codes), p.sent, p.received, p.failsTotal, p.unavail, downtime,
+                    new TreeMap<>(p.codes), p.sent, p.received, p.failsTotal, p.unavail, downtime,
                     down ? p.downstart : 0, p.selected));
         }
         return new UpstreamStatus(name(), spec.zone(), pool.idleCount(), peers);

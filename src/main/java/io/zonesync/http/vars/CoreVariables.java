@@ -1,5 +1,7 @@
 package io.zonesync.http.vars;
 
+import io.zonesync.Version;
+import io.zonesync.net.AddressText;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -20,7 +22,7 @@ import java.util.Locale;
  */
 public final class CoreVariables implements VariableProvider {
     /** Reported as {@code $nginx_version}: the zonesync version. */
-    public static final String VERSION = io.zonesync.Version.NUMBER;
+    public static final String VERSION = Version.NUMBER;
 
     private static final DateTimeFormatter TIME_LOCAL =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
@@ -103,7 +105,7 @@ public final class CoreVariables implements VariableProvider {
     public static String addressText(SocketAddress a) {
         if (a instanceof InetSocketAddress inet) {
             InetAddress ip = inet.getAddress();
-            return ip == null ? inet.getHostString() : io.zonesync.net.AddressText.ip(ip);
+            return ip == null ? inet.getHostString() : AddressText.ip(ip);
         }
         return "unix:";
     }

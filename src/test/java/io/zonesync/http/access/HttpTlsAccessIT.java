@@ -19,13 +19,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,8 +54,8 @@ class HttpTlsAccessIT {
         pki = TestPki.ca("api-ca");
         pki.writeCa(dir.resolve("ca.pem"));
         TestPki.writePair(pki.issue("rsa", "127.0.0.1"), dir.resolve("rsa.pem"), dir.resolve("rsa.key"));
-        TestPki.Issued ec = pki.issue(TestPki.ec(), "ec", java.time.Instant.now().minusSeconds(60),
-                java.time.Instant.now().plus(Duration.ofDays(1)), "127.0.0.1");
+        TestPki.Issued ec = pki.issue(TestPki.ec(), "ec", Instant.now().minusSeconds(60),
+                Instant.now().plus(Duration.ofDays(1)), "127.0.0.1");
         TestPki.write(dir.resolve("ec.pem"), ec.cert());
         TestPki.writeTraditionalKey(ec, dir.resolve("ec.key"), null); // SEC1 "EC PRIVATE KEY"
         String bcrypt = OpenBSDBCrypt.generate("2y", "writer-pw".getBytes(StandardCharsets.UTF_8), new byte[16], 5);
@@ -178,11 +182,11 @@ class HttpTlsAccessIT {
     void theListenerOffersBothRsaAndEcdsaCertificates() throws Exception {
         cluster();
         SSLContext trustAll = SSLContext.getInstance("TLS");
-        trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
-            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) { }
-            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) { }
-            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-                return new java.security.cert.X509Certificate[0];
+        trustAll.init(null, new TrustManager[] {new X509TrustManager() {
+            public void checkClientTrusted(X509Certificate[] c, String a) { }
+            public void checkServerTrusted(X509Certificate[] c, String a) { }
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
             }
         }}, null);
         for (String[] want : new String[][] {{"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "EC"},

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.LoggerFactory;
 
 /**
  * Validates API responses against the project's OpenAPI document, {@code doc/api/openapi.yaml} in
@@ -32,7 +33,7 @@ final class ApiSpec {
     static {
         // The parser logs the whole document at DEBUG; keep test output readable (no logback-test.xml is ours to add).
         for (String name : new String[] {"io.swagger", "com.atlassian", "com.github.fge"}) {
-            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name))
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(name))
                     .setLevel(ch.qos.logback.classic.Level.WARN);
         }
     }

@@ -8,6 +8,7 @@ import io.zonesync.http.limitreq.LimitReqZone;
 import io.zonesync.http.limitreq.LimitRule;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.FakeRequest;
+import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.log.Severity;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -29,12 +30,12 @@ class LimitReqApiTest {
         zones.put("two", new LimitReqZone("two", LimitReqZone.MIN_SIZE, "$k", 1000, () -> now));
         ApiState state = new ApiState() {
             @Override
-            public Map<String, io.zonesync.keyval.KeyvalZone> httpKeyvalZones() {
+            public Map<String, KeyvalZone> httpKeyvalZones() {
                 return Map.of();
             }
 
             @Override
-            public Map<String, io.zonesync.keyval.KeyvalZone> streamKeyvalZones() {
+            public Map<String, KeyvalZone> streamKeyvalZones() {
                 return Map.of();
             }
 

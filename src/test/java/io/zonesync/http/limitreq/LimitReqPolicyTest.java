@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zonesync.http.limitreq.LimitReqPolicy.Decision;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.FakeRequest;
+import io.zonesync.http.vars.VariableRegistry;
 import io.zonesync.log.Severity;
 import io.zonesync.testing.LogCapture;
 import java.util.ArrayList;
@@ -204,7 +205,7 @@ class LimitReqPolicyTest {
     @Test
     void anEmptyKeyIsNotCountedAndLeavesTheStatusUnset() throws Exception {
         LimitReqZone z = zone("one", 1000);
-        ComplexValue arg = ComplexValue.compile("$arg_user", io.zonesync.http.vars.VariableRegistry.withCoreVariables(),
+        ComplexValue arg = ComplexValue.compile("$arg_user", VariableRegistry.withCoreVariables(),
                 null);
         LimitReqPolicy p = policy(new LimitRule(z, arg, 0, 0));
         Decision d = p.decide(request);
@@ -218,7 +219,7 @@ class LimitReqPolicyTest {
     @Test
     void aKeyOver65535BytesIsLoggedAndSkipped() throws Exception {
         LimitReqZone z = zone("one", 1000);
-        ComplexValue arg = ComplexValue.compile("$arg_k", io.zonesync.http.vars.VariableRegistry.withCoreVariables(),
+        ComplexValue arg = ComplexValue.compile("$arg_k", VariableRegistry.withCoreVariables(),
                 null);
         LimitReqPolicy p = policy(new LimitRule(z, arg, 0, 0));
         request.args = "k=" + "x".repeat(65536);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zonesync.zone.Stamp;
 import io.zonesync.zone.StampSource;
 import io.zonesync.zone.ZoneRecord;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -200,7 +201,7 @@ class LimitReqReplicaTest {
         accept(a, 1);
         a.zone().lookup(LimitKey.of("other"), 0, true);
         List<LimitKey> keys = new ArrayList<>();
-        a.snapshot().forEachRemaining(r -> keys.add(LimitKey.of(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8))));
+        a.snapshot().forEachRemaining(r -> keys.add(LimitKey.of(new String(r.key(), StandardCharsets.UTF_8))));
         assertThat(keys).containsExactlyInAnyOrder(K, LimitKey.of("other"));
         assertThat(a.recordCount()).isEqualTo(2);
         assertThat(a.type().tag()).isEqualTo(3);

@@ -3,6 +3,7 @@ package io.zonesync.http.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.handler.codec.http.HttpHeaders;
 import io.zonesync.node.Node;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,7 +72,7 @@ class ReverseProxyTest {
         assertThat(r.body()).isEqualTo("a /hello?x=1");
         assertThat(r.headers().firstValue("X-Backend")).hasValue("a");
         assertThat(r.headers().firstValue("Server").orElse("")).startsWith("zonesync");
-        io.netty.handler.codec.http.HttpHeaders seen = a.lastHeaders();
+        HttpHeaders seen = a.lastHeaders();
         assertThat(seen.get("Host")).isEqualTo("backend");
         assertThat(seen.get("Connection")).isEqualTo("close");
         assertThat(a.seen.peek().protocolVersion().text()).isEqualTo("HTTP/1.0");
@@ -87,7 +89,7 @@ class ReverseProxyTest {
                 + " location /off/ { proxy_pass http://backend; proxy_redirect off; }\n"
                 + " location /own/ { proxy_pass http://backend; proxy_redirect http://elsewhere/ /there/; } }");
         HttpClient noFollow = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-        java.util.function.Function<String, String> location = path -> {
+        Function<String, String> location = path -> {
             try {
                 return noFollow.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString())
                         .headers().firstValue("Location").orElse(null);

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -124,7 +125,7 @@ class StickyClusterIT {
         for (int i = 0; i < 6; i++) {
             assertThat(served(ports.get(i % 3), "/again", "S1")).isEqualTo(owner);
         }
-        Map<String, Integer> spread = new java.util.HashMap<>();
+        Map<String, Integer> spread = new HashMap<>();
         for (int i = 0; i < 6; i++) {
             spread.merge(served(ports.get(1), "/nosession", null), 1, Integer::sum);
         }

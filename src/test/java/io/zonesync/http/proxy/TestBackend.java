@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -171,7 +172,7 @@ final class TestBackend implements AutoCloseable {
             ctx.close();
         }
 
-        private void finish(ChannelHandlerContext ctx, io.netty.channel.ChannelFuture f, boolean keepAlive) {
+        private void finish(ChannelHandlerContext ctx, ChannelFuture f, boolean keepAlive) {
             if (!keepAlive) {
                 f.addListener(ChannelFutureListener.CLOSE);
             }

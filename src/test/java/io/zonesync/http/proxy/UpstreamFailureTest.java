@@ -5,14 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zonesync.node.Node;
 import io.zonesync.testing.FreePorts;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,7 +81,7 @@ class UpstreamFailureTest {
                 + " location / { proxy_pass http://backend; } location /api { api; } }");
         for (int i = 0; i < 2; i++) { // one on each server
             int attempt = i;
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> get("/stall?" + attempt))
+            Assertions.assertThatThrownBy(() -> get("/stall?" + attempt))
                     .isInstanceOf(IOException.class);
         }
         String peers = get("/api/9/http/upstreams/backend").body();
@@ -148,14 +153,14 @@ class UpstreamFailureTest {
 
     @Test
     void garbageFromUpstreamIsAnInvalidHeader502() throws Exception {
-        java.net.ServerSocket garbage = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        ServerSocket garbage = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         closeMe.add(garbage);
         Thread t = new Thread(() -> {
             while (!garbage.isClosed()) {
-                try (java.net.Socket s = garbage.accept()) {
+                try (Socket s = garbage.accept()) {
                     s.getInputStream().read(new byte[1024]);
                     s.getOutputStream().write("SPDY/9 what\r\n\u0001\u0002\r\n\r\n".getBytes(
-                            java.nio.charset.StandardCharsets.ISO_8859_1));
+                            StandardCharsets.ISO_8859_1));
                 } catch (IOException e) {
                     return;
                 }

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zonesync.config.ConfigException;
 import io.zonesync.http.accesslog.AccessLog;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HttpConfigCompilerTest {
 
@@ -60,9 +62,9 @@ class HttpConfigCompilerTest {
         assertThat(c.endpoints()).extracting(e -> e.address().key())
                 .containsExactly("0.0.0.0:8080", "127.0.0.2:8081");
         ListenEndpoint wild = c.endpoint("0.0.0.0:8080");
-        assertThat(wild.serversFor(new java.net.InetSocketAddress("127.0.0.1", 8080)).defaultServer()
+        assertThat(wild.serversFor(new InetSocketAddress("127.0.0.1", 8080)).defaultServer()
                 .serverConfig().returnAction().text().source()).isEqualTo("local");
-        assertThat(wild.serversFor(new java.net.InetSocketAddress("10.0.0.1", 8080)).defaultServer()
+        assertThat(wild.serversFor(new InetSocketAddress("10.0.0.1", 8080)).defaultServer()
                 .serverConfig().returnAction().text().source()).isEqualTo("any");
     }
 
@@ -100,7 +102,7 @@ class HttpConfigCompilerTest {
     }
 
     @Test
-    void accessLogsDefaultToCombinedUnderThePrefixAndOffTurnsThemOff(@org.junit.jupiter.api.io.TempDir Path dir)
+    void accessLogsDefaultToCombinedUnderThePrefixAndOffTurnsThemOff(@TempDir Path dir)
             throws ConfigException {
         HttpConfig c = TestConfigs.compile("http { log_format small '$status';\n"
                 + " server { listen 127.0.0.1:0; location /q { access_log off; }\n"

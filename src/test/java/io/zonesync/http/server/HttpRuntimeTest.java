@@ -1,17 +1,26 @@
 package io.zonesync.http.server;
 
-import io.zonesync.net.Transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonesync.config.ConfigException;
+import io.zonesync.net.Transport;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -215,35 +224,35 @@ class HttpRuntimeTest {
         get(port, "/a?x=1");
         get(port, "/b");
         awaitLines(log, 2);
-        assertThat(java.nio.file.Files.readAllLines(log)).containsExactly("GET /a 200 1", "GET /b 200 -");
+        assertThat(Files.readAllLines(log)).containsExactly("GET /a 200 1", "GET /b 200 -");
         Path rotated = dir.resolve("access.log.1");
-        java.nio.file.Files.move(log, rotated);
+        Files.move(log, rotated);
         runtime.reopenLogs();
         get(port, "/c");
         awaitLines(log, 1);
-        assertThat(java.nio.file.Files.readAllLines(log)).containsExactly("GET /c 200 -");
-        assertThat(java.nio.file.Files.readAllLines(rotated)).hasSize(2);
+        assertThat(Files.readAllLines(log)).containsExactly("GET /c 200 -");
+        assertThat(Files.readAllLines(rotated)).hasSize(2);
     }
 
     /** A line is logged once its response is written, which may be just after the client has it. */
     private void awaitLines(Path log, int n) {
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> {
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
             runtime.flushLogs();
-            return java.nio.file.Files.exists(log) && java.nio.file.Files.readAllLines(log).size() >= n;
+            return Files.exists(log) && Files.readAllLines(log).size() >= n;
         });
     }
 
     @Test
     void unixSocketListener() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Transport.epollAvailable());
+        Assumptions.assumeTrue(Transport.epollAvailable());
         Path sock = dir.resolve("z.sock");
         runtime = HttpRuntime.start(TestConfigs.compile("http { access_log off; server { listen unix:" + sock
                 + "; return 200 \"unix $remote_addr\"; } }", dir, List.of()));
         assertThat(runtime.boundAddress("unix:" + sock)).isNotNull();
-        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
-                java.net.UnixDomainSocketAddress.of(sock))) {
-            ch.write(java.nio.ByteBuffer.wrap("GET / HTTP/1.0\r\n\r\n".getBytes()));
-            java.io.InputStream in = java.nio.channels.Channels.newInputStream(ch);
+        try (SocketChannel ch = SocketChannel.open(
+                UnixDomainSocketAddress.of(sock))) {
+            ch.write(ByteBuffer.wrap("GET / HTTP/1.0\r\n\r\n".getBytes()));
+            InputStream in = Channels.newInputStream(ch);
             String text = new String(in.readAllBytes());
             assertThat(text).startsWith("HTTP/1.1 200").endsWith("unix unix:");
         }

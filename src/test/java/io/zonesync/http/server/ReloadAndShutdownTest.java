@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.zonesync.config.ConfigException;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,7 +87,7 @@ class ReloadAndShutdownTest {
     void aReloadThatCannotBindLeavesTheOldConfigurationServing() throws Exception {
         runtime = HttpRuntime.start(config("server { listen 127.0.0.1:0; return 200 old; }"));
         int port = runtime.boundPort("127.0.0.1:0");
-        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int busy = taken.getLocalPort();
             assertThatThrownBy(() -> runtime.apply(config("server { listen 127.0.0.1:0; return 200 new; }\n"
                     + "server { listen 127.0.0.1:" + busy + "; }")))

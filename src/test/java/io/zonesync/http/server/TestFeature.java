@@ -1,6 +1,7 @@
 package io.zonesync.http.server;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.zonesync.config.Arity;
 import io.zonesync.config.ConfModule;
 import io.zonesync.config.ConfigException;
@@ -8,8 +9,10 @@ import io.zonesync.config.Context;
 import io.zonesync.config.Directive;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.DirectiveSpec;
+import io.zonesync.http.vars.AttributeKey;
 import io.zonesync.http.vars.ComplexValue;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -75,13 +78,13 @@ final class TestFeature implements ConfModule, HttpFeature {
         return null;
     }
 
-    static final io.zonesync.http.vars.AttributeKey<String> ANSWER = io.zonesync.http.vars.AttributeKey.named("answer");
+    static final AttributeKey<String> ANSWER = AttributeKey.named("answer");
 
     @Override
     public List<AccessHandler> accessHandlers(CompileScope location) {
         Directive deny = location.scope().effectiveFirst("deny_with");
         Directive later = location.scope().block().first("decide_later");
-        List<AccessHandler> out = new java.util.ArrayList<>();
+        List<AccessHandler> out = new ArrayList<>();
         if (later != null) {
             out.add(ex -> {
                 CompletableFuture<AccessDecision> f = new CompletableFuture<>();
@@ -129,8 +132,8 @@ final class TestFeature implements ConfModule, HttpFeature {
                 @Override
                 public void onEnd() {
                     ResponseStream out = ex.startResponse(200, null);
-                    out.write(io.netty.buffer.Unpooled.copiedBuffer("bytes=" + total[0], StandardCharsets.US_ASCII));
-                    out.write(io.netty.buffer.Unpooled.copiedBuffer(" pieces>0=" + (total[1] > 0), StandardCharsets.US_ASCII));
+                    out.write(Unpooled.copiedBuffer("bytes=" + total[0], StandardCharsets.US_ASCII));
+                    out.write(Unpooled.copiedBuffer(" pieces>0=" + (total[1] > 0), StandardCharsets.US_ASCII));
                     out.end();
                 }
 

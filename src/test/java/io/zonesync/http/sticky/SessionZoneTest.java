@@ -2,9 +2,12 @@ package io.zonesync.http.sticky;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zonesync.testing.MutableClock;
 import io.zonesync.keyval.TestStamps;
+import io.zonesync.testing.MutableClock;
+import io.zonesync.zone.Stamp;
 import io.zonesync.zone.ZoneRecord;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -96,7 +99,7 @@ class SessionZoneTest {
         ZoneRecord back = localReplica.export(SessionKey.of("u"));
         assertThat(remoteReplica.applyRemote(back)).isTrue();
         assertThat(remote.lookup("u")).isEqualTo("new");
-        ZoneRecord stale = new ZoneRecord(back.key(), payload("old", 0), new io.zonesync.zone.Stamp(1, 9), false,
+        ZoneRecord stale = new ZoneRecord(back.key(), payload("old", 0), new Stamp(1, 9), false,
                 60_000);
         assertThat(remoteReplica.applyRemote(stale)).isTrue(); // last use moves forward
         assertThat(remote.lookup("u")).isEqualTo("new");
@@ -105,7 +108,7 @@ class SessionZoneTest {
     @Test
     void replicaIgnoresMalformedRecords() {
         StickyReplica replica = new StickyReplica(zone(32 * 1024, 60_000));
-        io.zonesync.zone.Stamp s = new io.zonesync.zone.Stamp(1, 1);
+        Stamp s = new Stamp(1, 1);
         assertThat(replica.applyRemote(new ZoneRecord(new byte[3], payload("x", 0), s, false, 100))).isFalse();
         assertThat(replica.applyRemote(new ZoneRecord(new byte[16], new byte[] {5, 1}, s, false, 100))).isFalse();
         assertThat(replica.applyRemote(new ZoneRecord(new byte[16], new byte[0], s, true, 100))).isFalse();
@@ -114,8 +117,8 @@ class SessionZoneTest {
     }
 
     private static byte[] payload(String sid, int idle) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1 + sid.length() + 4);
-        b.put((byte) sid.length()).put(sid.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).putInt(idle);
+        ByteBuffer b = ByteBuffer.allocate(1 + sid.length() + 4);
+        b.put((byte) sid.length()).put(sid.getBytes(StandardCharsets.ISO_8859_1)).putInt(idle);
         return b.array();
     }
 }

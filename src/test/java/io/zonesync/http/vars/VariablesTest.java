@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.SourceLocation;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
@@ -26,8 +27,8 @@ class VariablesTest {
 
     @Test
     void anIpv6ClientIsWrittenAsNginxWritesIt() {
-        assertThat(CoreVariables.addressText(new java.net.InetSocketAddress("::1", 80))).isEqualTo("::1");
-        assertThat(CoreVariables.addressText(new java.net.InetSocketAddress("2001:db8:0:0:0:0:0:7", 80)))
+        assertThat(CoreVariables.addressText(new InetSocketAddress("::1", 80))).isEqualTo("::1");
+        assertThat(CoreVariables.addressText(new InetSocketAddress("2001:db8:0:0:0:0:0:7", 80)))
                 .isEqualTo("2001:db8::7");
     }
 
