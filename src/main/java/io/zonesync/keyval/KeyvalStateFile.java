@@ -49,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Failures.</b> A failed append is logged and stops appends; the next {@link #persist()}
  * (the API calls it before it answers) or background sync writes the whole zone to a fresh file
  * instead, and until one succeeds {@link #persist()} throws.
+ *
+ * <p>Longer than most classes: loading, appending, the group commit and compaction work on one
+ * file under one pair of locks, and their interplay (a compaction copying while appends go on) is
+ * what this class is about; the record format is {@link KeyvalJournal}.
  */
 public final class KeyvalStateFile implements KeyvalListener, Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(KeyvalStateFile.class);

@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * whose count it remembers (sync zones). Before allocating, idle (60 s) and drained states at the
  * tail of the queue are dropped (at most two); if the budget is still short, the least recently used
  * state goes regardless (unless a request in flight holds it), then up to two more idle ones.
+ *
+ * <p>Slightly over the usual length because local requests and a peer's merged requests must be
+ * charged under the same lock by the same arithmetic; the wire form is {@link LimitReqReplica}.
  */
 public final class LimitReqZone {
     private static final Logger LOG = LoggerFactory.getLogger(LimitReqZone.class);

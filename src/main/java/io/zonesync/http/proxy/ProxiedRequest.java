@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * live upstreams) or 504 (timeout); a failure after the response started closes the client
  * connection; 500 when worker_connections leave no room for the upstream connection. Everything runs
  * on the client connection's event loop.
+ *
+ * <p>Longer than most classes: it is the one state machine of a proxied request (as nginx's
+ * ngx_http_upstream is), and splitting its states apart would spread one retry decision over
+ * several classes.
  */
 final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(ProxiedRequest.class);

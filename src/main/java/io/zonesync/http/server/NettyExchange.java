@@ -37,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * The exchange of one request on a Netty connection: the request's facts ({@link io.zonesync.http.vars.RequestView}),
  * its body, and the response, written on the connection's event loop. The phases that decide the
  * response live in {@link RequestPhases}.
+ *
+ * <p>Longer than most classes: the three ways a response leaves (whole, streamed, and a handler's
+ * error after headers went out) share the connection's keep-alive and close decisions, which
+ * belong together; the request body's own state is {@link RequestBodyState}.
  */
 final class NettyExchange implements HttpExchange {
     private static final Logger LOG = LoggerFactory.getLogger(NettyExchange.class);

@@ -85,6 +85,8 @@ public final class SyncCluster implements LinkHost {
     private final RepeatedLog peerFailures;
     /** Nodes refused at their HELLO (not listed, certificate not trusted): by reason and node. */
     private final RepeatedLog peersRefused;
+    /** Ids of nodes whose inbound link was refused as unlisted (see {@link #refusedByPeer}). */
+    private final Set<Long> refusedUnlisted = ConcurrentHashMap.newKeySet();
     private ScheduledFuture<?> summaries;
 
     public SyncCluster(ZoneSyncSettings settings, long nodeId, StampSource clock, Clock wall, Transport transport) {
@@ -331,6 +333,10 @@ public final class SyncCluster implements LinkHost {
         String key = roster.listedKey(at, link.peerNodeId());
         Channel ch = link.channel();
         if (key == null) {
+            if (refusedUnlisted.size() >= 1024) {
+                refusedUnlisted.clear(); // strangers that kept coming back with new ids: forget them
+            }
+            refusedUnlisted.add(link.peerNodeId());
             String who = at.isEmpty() ? link.peerAddress() : at.get(0);
             peersRefused.log("unlisted|" + who, "zone_sync: refused the link from " + who
                     + ": it is not in the zone_sync_server list");
@@ -346,6 +352,12 @@ public final class SyncCluster implements LinkHost {
 
     @Override
     public void refusedByPeer(PeerLink link, String why) {
+        if (refusedUnlisted.remove(link.peerNodeId())) {
+            // We refused that node's own link as unlisted a moment ago: two nodes that know each
+            // other only by a forwarded address (NAT, a proxy) dialled at once, before either had
+            // learned the other's id. Both dialers stay; the next attempt finds the ids known.
+            return;
+        }
         roster.refusedByPeer(link, why);
     }
 
