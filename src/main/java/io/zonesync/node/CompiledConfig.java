@@ -10,7 +10,7 @@ import io.zonesync.config.ParsedConfig;
 import io.zonesync.config.Scope;
 import io.zonesync.core.CoreModule;
 import io.zonesync.core.CoreSettings;
-import io.zonesync.http.access.HttpAccessFeature;
+import io.zonesync.access.HttpAccessFeature;
 import io.zonesync.http.api.ApiFeature;
 import io.zonesync.http.keyval.KeyvalHttpFeature;
 import io.zonesync.http.limitreq.LimitReqFamily;

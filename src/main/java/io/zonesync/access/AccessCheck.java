@@ -1,10 +1,9 @@
-package io.zonesync.http.access;
+package io.zonesync.access;
 
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.zonesync.access.AccessRule;
 import io.zonesync.http.server.AccessDecision;
 import io.zonesync.http.server.AccessHandler;
 import io.zonesync.http.server.HttpExchange;

@@ -1,4 +1,4 @@
-package io.zonesync.http.access;
+package io.zonesync.access;
 
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;

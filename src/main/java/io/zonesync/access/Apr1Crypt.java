@@ -1,4 +1,4 @@
-package io.zonesync.http.access;
+package io.zonesync.access;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,6 +1,5 @@
-package io.zonesync.http.access;
+package io.zonesync.access;
 
-import io.zonesync.access.AccessRules;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package io.zonesync.http.access;
+package io.zonesync.access;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.zonesync.http.access;
+package io.zonesync.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

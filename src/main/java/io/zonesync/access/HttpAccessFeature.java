@@ -1,6 +1,5 @@
-package io.zonesync.http.access;
+package io.zonesync.access;
 
-import io.zonesync.access.AccessRules;
 import io.zonesync.config.Arity;
 import io.zonesync.config.ConfModule;
 import io.zonesync.config.ConfigException;
