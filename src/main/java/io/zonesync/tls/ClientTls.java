@@ -17,6 +17,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLException;
 
 /**
@@ -27,6 +29,7 @@ import javax.net.ssl.SSLException;
  * name is bound into the context, so one context is built per name (a handful: one per node).
  */
 public final class ClientTls {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientTls.class);
     static final String PREFIX = "zone_sync_ssl_";
 
     private final SslContextBuilder template;
@@ -82,6 +85,11 @@ public final class ClientTls {
         List<X509CRL> crls = crlDirective == null ? List.of() : files.crls(crlDirective);
         if (verify && trusted.isEmpty()) {
             throw verifyDirective.error("no \"zone_sync_ssl_trusted_certificate\" for \"zone_sync_ssl_verify\"");
+        }
+        if (verify && cert == null) {
+            // Links carry records both ways, so a verifying peer checks the nodes that dial it too.
+            LOG.warn("\"zone_sync_ssl_verify\" is on but no \"zone_sync_ssl_certificate\" is defined in {}: peers that"
+                    + " verify will refuse the links this node dials", verifyDirective.where());
         }
         int depth = TlsOptions.verifyDepth(scope, PREFIX, files);
         Directive name = scope.effectiveFirst(PREFIX + "name");

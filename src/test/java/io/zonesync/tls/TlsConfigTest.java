@@ -119,6 +119,21 @@ class TlsConfigTest {
     }
 
     @Test
+    void verificationWithoutACertificateOfOurOwnIsWarnedAbout() throws Exception {
+        try (LogCapture logs = new LogCapture()) {
+            ClientTls.compile(server("zone_sync_ssl on; zone_sync_ssl_verify on; zone_sync_ssl_trusted_certificate"
+                    + " ca.pem;"), dir);
+            assertThat(logs.lines()).anyMatch(l -> l.startsWith("warn \"zone_sync_ssl_verify\" is on but no"
+                    + " \"zone_sync_ssl_certificate\" is defined in test.conf:2"));
+            int before = logs.lines().size();
+            ClientTls.compile(server("zone_sync_ssl on; zone_sync_ssl_verify on; zone_sync_ssl_trusted_certificate"
+                    + " ca.pem; zone_sync_ssl_certificate node.pem; zone_sync_ssl_certificate_key node.key;"), dir);
+            assertThat(logs.lines().subList(before, logs.lines().size()))
+                    .noneMatch(l -> l.contains("no \"zone_sync_ssl_certificate\""));
+        }
+    }
+
+    @Test
     void confCommandsMapOntoBoringSslOrSayTheyCannot() throws Exception {
         ClientTls.compile(server("zone_sync_ssl on; zone_sync_ssl_conf_command Groups X25519:P-256;"
                 + " zone_sync_ssl_conf_command MinProtocol TLSv1.3;"), dir);
