@@ -8,7 +8,7 @@ import io.zonesync.http.accesslog.AccessLog;
 import io.zonesync.http.accesslog.AccessLogWriter;
 import io.zonesync.http.api.ApiFeature;
 import io.zonesync.http.api.ApiHandler;
-import io.zonesync.http.server.HttpRuntime;
+import io.zonesync.http.core.HttpRuntime;
 import io.zonesync.http.vars.CoreVariables;
 import io.zonesync.log.LogMarkers;
 import io.zonesync.net.ConnectionLimit;

@@ -1,8 +1,8 @@
 package io.zonesync.http.keyval;
 
 import io.zonesync.config.ConfigException;
-import io.zonesync.http.server.CompileScope;
-import io.zonesync.http.server.HttpFeature;
+import io.zonesync.http.core.CompileScope;
+import io.zonesync.http.core.HttpFeature;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.keyval.KeyvalConfig;
 import io.zonesync.keyval.KeyvalVariableConf;

@@ -1,8 +1,8 @@
 package io.zonesync.http.limitreq;
 
-import io.zonesync.http.server.AccessDecision;
-import io.zonesync.http.server.AccessHandler;
-import io.zonesync.http.server.HttpExchange;
+import io.zonesync.http.core.AccessDecision;
+import io.zonesync.http.core.AccessHandler;
+import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.vars.AttributeKey;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;

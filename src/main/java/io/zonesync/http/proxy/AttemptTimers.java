@@ -2,7 +2,7 @@ package io.zonesync.http.proxy;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.zonesync.http.server.DeadlineTimer;
+import io.zonesync.http.core.DeadlineTimer;
 import java.util.concurrent.TimeUnit;
 
 /**

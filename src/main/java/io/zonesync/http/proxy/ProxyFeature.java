@@ -2,9 +2,9 @@ package io.zonesync.http.proxy;
 
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
-import io.zonesync.http.server.CompileScope;
-import io.zonesync.http.server.ContentHandler;
-import io.zonesync.http.server.HttpFeature;
+import io.zonesync.http.core.CompileScope;
+import io.zonesync.http.core.ContentHandler;
+import io.zonesync.http.core.HttpFeature;
 import io.zonesync.http.sticky.SessionZone;
 import io.zonesync.http.sticky.StickyPolicies;
 import io.zonesync.http.sticky.StickySpec;

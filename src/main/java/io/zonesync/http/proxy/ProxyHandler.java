@@ -1,7 +1,7 @@
 package io.zonesync.http.proxy;
 
-import io.zonesync.http.server.ContentHandler;
-import io.zonesync.http.server.HttpExchange;
+import io.zonesync.http.core.ContentHandler;
+import io.zonesync.http.core.HttpExchange;
 
 /** The content handler of a location with {@code proxy_pass}: streams the request through. */
 final class ProxyHandler implements ContentHandler {

@@ -3,7 +3,7 @@ package io.zonesync.http.proxy;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import io.zonesync.config.Values;
-import io.zonesync.http.server.CompileScope;
+import io.zonesync.http.core.CompileScope;
 import io.zonesync.http.vars.ComplexValue;
 import java.util.ArrayList;
 import java.util.List;

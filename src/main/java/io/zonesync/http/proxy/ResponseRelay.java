@@ -2,7 +2,7 @@ package io.zonesync.http.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.zonesync.http.server.ResponseStream;
+import io.zonesync.http.core.ResponseStream;
 import java.util.function.BooleanSupplier;
 
 /**

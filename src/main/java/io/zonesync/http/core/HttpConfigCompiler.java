@@ -1,0 +1,230 @@
+package io.zonesync.http.core;
+
+import io.zonesync.config.ConfigException;
+import io.zonesync.config.Context;
+import io.zonesync.config.Directive;
+import io.zonesync.config.ParsedConfig;
+import io.zonesync.config.Scope;
+import io.zonesync.http.accesslog.LogFormat;
+import io.zonesync.http.vars.CoreVariables;
+import io.zonesync.http.vars.VariableProvider;
+import io.zonesync.http.vars.VariableRegistry;
+import io.zonesync.tls.ListenerTls;
+import io.zonesync.tls.ServerTls;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compiles the http block of a validated configuration ({@link io.zonesync.config.DirectiveRegistry#validate}
+ * has run) into an {@link HttpConfig}: listen addresses, servers and their names, location trees,
+ * per-location settings, variables and access logs. Values are checked here, with FILE:LINE.
+ *
+ * <p>Features ({@link HttpFeature}) and code-defined variables ({@link VariableProvider}) are given
+ * at construction, in the order their handlers should run; the same compiler can compile every
+ * reload.
+ */
+public final class HttpConfigCompiler {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpConfigCompiler.class);
+
+    private final List<HttpFeature> features;
+    private final List<VariableProvider> variableProviders;
+
+    public HttpConfigCompiler(List<HttpFeature> features, List<VariableProvider> variableProviders) {
+        this.features = List.copyOf(features);
+        this.variableProviders = List.copyOf(variableProviders);
+    }
+
+    /** A compiler for the core alone. */
+    public HttpConfigCompiler() {
+        this(List.of(), List.of());
+    }
+
+    public HttpConfig compile(ParsedConfig config) throws ConfigException {
+        Directive http = config.root().first("http");
+        if (http == null) {
+            return HttpConfig.empty();
+        }
+        VariableRegistry variables = new VariableRegistry();
+        new CoreVariables().defineVariables(variables);
+        for (VariableProvider p : variableProviders) {
+            p.defineVariables(variables);
+        }
+        Scope httpScope = Scope.root(config.root()).child(Context.HTTP, http.block());
+        for (HttpFeature f : features) {
+            f.configureHttp(new CompileScope(httpScope, null, config, variables));
+        }
+
+        Map<String, LogFormat> formats = new HashMap<>();
+        formats.put("combined", LogFormat.combined(variables));
+        for (Directive d : http.block().all("log_format")) {
+            if (formats.putIfAbsent(d.arg(0), LogFormat.compile(d, variables)) != null) {
+                throw d.error("duplicate \"log_format\" name \"%s\"", d.arg(0));
+            }
+        }
+
+        LocationCompiler locations = new LocationCompiler(config, variables, features, formats);
+        Map<String, List<Bound>> byAddress = new LinkedHashMap<>();
+        for (Directive s : http.block().all("server")) {
+            Scope scope = httpScope.child(Context.HTTP_SERVER, s.block());
+            VirtualServer server = server(s, scope, locations);
+            Set<String> mine = new HashSet<>();
+            List<Listen> listens = new ArrayList<>();
+            for (Directive l : s.block().all("listen")) {
+                Listen listen = Listen.parse(l);
+                if (!mine.add(listen.address().key())) {
+                    throw l.error("a duplicate listen %s", listen.address().key());
+                }
+                listens.add(listen);
+            }
+            if (listens.isEmpty()) {
+                listens.add(defaultListen(s));
+            }
+            for (Listen listen : listens) {
+                byAddress.computeIfAbsent(listen.address().key(), k -> new ArrayList<>()).add(new Bound(listen, server, scope));
+            }
+        }
+        List<ListenEndpoint> endpoints = endpoints(byAddress, config.file() != null
+                && config.file().getParent() != null ? config.file().getParent() : config.prefix());
+        variables.freeze();
+        return new HttpConfig(endpoints, variables, locations.accessLogs());
+    }
+
+    private record Bound(Listen listen, VirtualServer server, Scope scope) {
+    }
+
+    /**
+     * The TLS of a socket when any of its listens has {@code ssl} (nginx makes the whole address
+     * TLS): the default server's certificates, the others' chosen by SNI. Null for plaintext.
+     */
+    private static ListenerTls tls(List<Bound> bounds, ServerTable table, Path confDir)
+            throws ConfigException {
+        Listen ssl = null;
+        for (Bound b : bounds) {
+            if (b.listen().ssl()) {
+                ssl = b.listen();
+                break;
+            }
+        }
+        if (ssl == null) {
+            return null;
+        }
+        Map<VirtualServer, ServerTls> byServer = new LinkedHashMap<>();
+        for (Bound b : bounds) {
+            if (!byServer.containsKey(b.server())) {
+                byServer.put(b.server(), ServerTls.compile(b.scope(), b.listen().ssl() ? b.listen().where()
+                        : ssl.where(), confDir));
+            }
+        }
+        Map<String, ServerTls> byName = new LinkedHashMap<>();
+        for (Map.Entry<VirtualServer, ServerTls> e : byServer.entrySet()) {
+            for (ServerName n : e.getKey().names()) {
+                if (n.kind() == ServerName.Kind.EXACT && !n.text().isEmpty()) {
+                    byName.putIfAbsent(n.text(), e.getValue());
+                } else if (n.kind() == ServerName.Kind.LEADING_WILDCARD && n.text().startsWith("*.")) {
+                    byName.putIfAbsent(n.text(), e.getValue());
+                }
+            }
+        }
+        return ListenerTls.of(byServer.get(table.defaultServer()), byName);
+    }
+
+    private VirtualServer server(Directive s, Scope scope, LocationCompiler locations) throws ConfigException {
+        List<ServerName> names = new ArrayList<>();
+        for (Directive d : s.block().all("server_name")) {
+            for (String n : d.args()) {
+                names.add(ServerName.parse(d, n, CoreVariables.hostname()));
+            }
+        }
+        Map<String, Location> named = new HashMap<>();
+        LocationConfig serverConfig = locations.settings(scope, null, "");
+        LocationTree tree = locations.locations(scope, null, named);
+        return new VirtualServer(names, serverConfig, tree, named, s.where());
+    }
+
+    private static Listen defaultListen(Directive server) {
+        int port = "root".equals(System.getProperty("user.name")) ? 80 : 8000;
+        return new Listen(ListenAddress.inet(null, port), false, false, Listen.DEFAULT_BACKLOG, false, null, 0, 0,
+                server.where());
+    }
+
+    private List<ListenEndpoint> endpoints(Map<String, List<Bound>> byAddress, Path confDir)
+            throws ConfigException {
+        Map<String, ServerTable> tables = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Bound>> e : byAddress.entrySet()) {
+            tables.put(e.getKey(), table(e.getKey(), e.getValue()));
+        }
+        List<ListenEndpoint> out = new ArrayList<>();
+        Set<String> servedByWildcard = new HashSet<>();
+        for (Map.Entry<String, List<Bound>> e : byAddress.entrySet()) {
+            Listen first = e.getValue().get(0).listen();
+            ListenAddress a = first.address();
+            if (!a.isWildcard() || a.port() == 0) {
+                continue;
+            }
+            Map<InetAddress, ServerTable> specific = new HashMap<>();
+            for (Map.Entry<String, List<Bound>> other : byAddress.entrySet()) {
+                ListenAddress o = other.getValue().get(0).listen().address();
+                if (!o.isUnix() && !o.isWildcard() && o.port() == a.port() && sameFamily(o.ip(), a.ip())
+                        && other.getValue().stream().noneMatch(b -> b.listen().bind())) {
+                    specific.put(o.ip(), tables.get(other.getKey()));
+                    servedByWildcard.add(other.getKey());
+                }
+            }
+            out.add(new ListenEndpoint(first, tables.get(e.getKey()), specific,
+                    tls(e.getValue(), tables.get(e.getKey()), confDir)));
+        }
+        for (Map.Entry<String, List<Bound>> e : byAddress.entrySet()) {
+            ListenAddress a = e.getValue().get(0).listen().address();
+            if ((a.isWildcard() && a.port() != 0) || servedByWildcard.contains(e.getKey())) {
+                continue;
+            }
+            out.add(new ListenEndpoint(socketOptions(e.getValue()), tables.get(e.getKey()), Map.of(),
+                    tls(e.getValue(), tables.get(e.getKey()), confDir)));
+        }
+        return out;
+    }
+
+    private static boolean sameFamily(InetAddress x, InetAddress y) {
+        return (x instanceof Inet4Address) == (y instanceof Inet4Address);
+    }
+
+    /** The listen whose options the socket takes: the one that sets options, else the first. */
+    private static Listen socketOptions(List<Bound> bounds) {
+        for (Bound b : bounds) {
+            if (b.listen().bind()) {
+                return b.listen();
+            }
+        }
+        return bounds.get(0).listen();
+    }
+
+    private ServerTable table(String key, List<Bound> bounds) throws ConfigException {
+        VirtualServer dflt = null;
+        List<VirtualServer> servers = new ArrayList<>();
+        for (Bound b : bounds) {
+            if (b.listen().defaultServer()) {
+                if (dflt != null) {
+                    throw new ConfigException("a duplicate default server for " + key, b.listen().where());
+                }
+                dflt = b.server();
+            }
+            if (!servers.contains(b.server())) {
+                servers.add(b.server());
+            }
+        }
+        List<String> conflicts = new ArrayList<>();
+        ServerTable t = new ServerTable(servers, dflt != null ? dflt : servers.get(0), conflicts, key);
+        conflicts.forEach(LOG::warn);
+        return t;
+    }
+}

@@ -1,0 +1,374 @@
+package io.zonesync.http.core;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.zonesync.net.AddressText;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: runs its requests one at a time (pipelined requests wait, with reading
+ * paused), keeps it alive between them as the location allows, and closes it when idle too long,
+ * when the client is too slow sending a body, or when the runtime drains or retires its listener.
+ */
+final class HttpConnection extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
+
+    private final Listener listener;
+    private final ServerContext context;
+    private final long id;
+    private ChannelHandlerContext ctx;
+    private NettyExchange current;
+    private boolean currentRequestRead;
+    private final ArrayDeque<Object> queued = new ArrayDeque<>();
+    private long requests;
+    private boolean pausedForBody;
+    private boolean pausedForQueue;
+    /** The connection's one timeout (keep-alive, or reading a request), armed for {@link #armedMs}. */
+    private DeadlineTimer timer;
+    private long armedMs;
+    private long lastRead;
+    private final List<Runnable> writableWaiters = new ArrayList<>();
+    /** {@code send_timeout}: runs while a response waits to be sent (see {@link #watchSend}). */
+    private DeadlineTimer sendTimer;
+    private boolean sendWatched;
+    /** Reads the header blocks ahead of the codec; told here how each request's body is framed. */
+    private HeaderFoldGuard foldGuard;
+    private List<Long> sendProgress = List.of();
+
+    HttpConnection(Listener listener, ServerContext context) {
+        this.listener = listener;
+        this.context = context;
+        this.id = context.nextConnectionId();
+    }
+
+    long id() {
+        return id;
+    }
+
+    Channel channel() {
+        return ctx.channel();
+    }
+
+    Listener listener() {
+        return listener;
+    }
+
+    ServerContext context() {
+        return context;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.timer = new DeadlineTimer(ctx.executor(), () -> onTimer(armedMs));
+        this.sendTimer = new DeadlineTimer(ctx.executor(), this::onSendTimeout);
+        this.foldGuard = ctx.pipeline().get(HeaderFoldGuard.class);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        context.connections.add(ctx.channel());
+        if (context.draining) {
+            ctx.close();
+            return;
+        }
+        arm(defaultServerConfig().timeouts().clientHeaderMs());
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        lastRead = now();
+        if (foldGuard != null) {
+            if (msg instanceof HttpRequest req) {
+                foldGuard.bodyFraming(bodyFraming(req));
+            }
+            if (msg instanceof LastHttpContent) {
+                foldGuard.bodyEnded();
+            }
+        }
+        if ((current != null && currentRequestRead) || !queued.isEmpty()) {
+            queued.add(msg);
+            pausedForQueue = true;
+            updateAutoRead();
+            return;
+        }
+        dispatch(msg);
+    }
+
+    /** How the codec frames this request's body: its length, -1 for chunked, 0 for none or a bad length. */
+    private static long bodyFraming(HttpRequest req) {
+        if (HttpUtil.isTransferEncodingChunked(req)) {
+            return -1;
+        }
+        try {
+            return Math.max(0, HttpUtil.getContentLength(req, 0L));
+        } catch (NumberFormatException e) {
+            return 0; // answered 400 and closed
+        }
+    }
+
+    private void dispatch(Object msg) {
+        if (msg instanceof HttpRequest req) {
+            if (current != null) {
+                // cannot happen with HttpServerCodec; drop rather than mix two requests
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            requests++;
+            currentRequestRead = false;
+            current = new NettyExchange(this, listener.routes(), req, context.clock.millis(), requests);
+            NettyExchange ex = current;
+            RequestPhases.start(ex);
+            if (current == ex && !currentRequestRead) {
+                // reading the body: the location's client_body_timeout, known now
+                arm((ex.location != null ? ex.location : defaultServerConfig()).timeouts().clientBodyMs());
+            }
+            if (msg instanceof HttpContent content && current == ex) {
+                ex.body.onContent(content);
+            }
+            return;
+        }
+        if (msg instanceof HttpContent content) {
+            if (current == null || currentRequestRead) {
+                content.release();
+                return;
+            }
+            if (content.decoderResult().isFailure()) {
+                content.release();
+                LOG.info("client sent an invalid body: {}", content.decoderResult().cause().getMessage());
+                current.closeAfterResponse = true;
+                current.bodyTimedOutOrBroken(400);
+                return;
+            }
+            boolean last = content instanceof LastHttpContent;
+            current.body.onContent(content);
+            if (last) {
+                currentRequestRead = true;
+            }
+            return;
+        }
+        ReferenceCountUtil.release(msg);
+    }
+
+    /** Called by the exchange when the last piece of the request body arrived. */
+    void requestBodyComplete() {
+        currentRequestRead = true;
+        if (current != null && !current.isFinished()) {
+            cancelTimer();
+        }
+    }
+
+    /** Whether the response being written may leave the connection open. */
+    boolean mayKeepAlive(NettyExchange ex) {
+        if (context.draining || listener.isRetired()) {
+            return false;
+        }
+        LocationConfig loc = ex.location;
+        if (loc != null && (loc.keepaliveTimeoutMs() <= 0 || requests >= loc.keepaliveRequests())) {
+            return false;
+        }
+        String conn = ex.request.headers().get(HttpHeaderNames.CONNECTION);
+        if (ex.request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+            return conn != null && conn.toLowerCase(Locale.ROOT).contains(HttpHeaderValues.KEEP_ALIVE);
+        }
+        return conn == null || !conn.toLowerCase(Locale.ROOT).contains(HttpHeaderValues.CLOSE);
+    }
+
+    /** The exchange is done (response written, body read): next request, or close. */
+    void exchangeComplete(NettyExchange ex, boolean keepAlive) {
+        if (ex != current) {
+            return;
+        }
+        current = null;
+        currentRequestRead = false;
+        writableWaiters.clear();
+        if (!keepAlive || context.draining || listener.isRetired() || !ctx.channel().isActive()) {
+            ctx.close();
+            return;
+        }
+        long keepaliveMs = ex.location == null ? LocationCompiler.DEFAULT_KEEPALIVE_TIMEOUT_MS
+                : ex.location.keepaliveTimeoutMs();
+        arm(keepaliveMs);
+        while (current == null && !queued.isEmpty()) {
+            dispatch(queued.poll());
+        }
+        while (current != null && !currentRequestRead && !queued.isEmpty()) {
+            dispatch(queued.poll());
+        }
+        if (queued.isEmpty()) {
+            pausedForQueue = false;
+            updateAutoRead();
+        }
+    }
+
+    void pauseForBody(boolean paused) {
+        pausedForBody = paused;
+        updateAutoRead();
+    }
+
+    private void updateAutoRead() {
+        boolean read = !pausedForBody && !pausedForQueue;
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+            if (read) {
+                ctx.read();
+            }
+        }
+    }
+
+    void whenWritable(Runnable task) {
+        if (!ctx.executor().inEventLoop()) {
+            ctx.executor().execute(() -> whenWritable(task));
+            return;
+        }
+        if (ctx.channel().isWritable()) {
+            task.run();
+        } else {
+            writableWaiters.add(task);
+        }
+    }
+
+    /**
+     * The server configuration of this connection's address before a request names its server:
+     * nginx reads a request's headers with the default server's settings.
+     */
+    private LocationConfig defaultServerConfig() {
+        return listener.routes().endpoint().serversFor(ctx.channel().localAddress()).defaultServer().serverConfig();
+    }
+
+    /**
+     * Watches a response going out for {@code send_timeout}: if in that time the socket takes
+     * nothing of what waits to be sent, the connection is closed, as nginx closes a client that
+     * stopped reading. Called when a response's last part is written and when the connection
+     * stops being writable (a streamed response).
+     */
+    void watchSend() {
+        if (sendWatched) {
+            return;
+        }
+        sendWatched = true;
+        sendProgress = sendSnapshot();
+        LocationConfig loc = current != null && current.location != null ? current.location : defaultServerConfig();
+        sendTimer.arm(loc.timeouts().sendMs());
+    }
+
+    private void onSendTimeout() {
+        sendWatched = false;
+        ChannelOutboundBuffer buf = ctx.channel().unsafe().outboundBuffer();
+        if (buf == null || buf.isEmpty() || !ctx.channel().isActive()) {
+            return; // all sent: nothing to watch until the next response
+        }
+        if (!sendSnapshot().equals(sendProgress)) {
+            watchSend();
+            return;
+        }
+        LOG.info("client timed out (110: Connection timed out) while sending response to client, client: {}",
+                AddressText.hostPort(ctx.channel().remoteAddress()));
+        ctx.close();
+    }
+
+    /** Where sending stands: the message being written, how far into it, and what waits behind it. */
+    private List<Long> sendSnapshot() {
+        ChannelOutboundBuffer buf = ctx.channel().unsafe().outboundBuffer();
+        if (buf == null) {
+            return List.of();
+        }
+        return List.of((long) System.identityHashCode(buf.current()), buf.currentProgress(),
+                buf.totalPendingWriteBytes());
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isWritable()) {
+            watchSend();
+        }
+        if (ctx.channel().isWritable() && !writableWaiters.isEmpty()) {
+            List<Runnable> run = new ArrayList<>(writableWaiters);
+            writableWaiters.clear();
+            run.forEach(Runnable::run);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /** The runtime is draining: close now if idle, else after the current response. */
+    void drain() {
+        if (current == null) {
+            ctx.close();
+        }
+    }
+
+    /** Arms the connection's one timeout, replacing the one armed (a non-positive time disarms it). */
+    private void arm(long ms) {
+        if (ms <= 0) {
+            cancelTimer();
+            return;
+        }
+        armedMs = ms;
+        timer.arm(ms);
+    }
+
+    private void cancelTimer() {
+        timer.disarm();
+    }
+
+    /**
+     * Idle between requests for the keep-alive timeout: close. Reading a request (headers or body)
+     * with nothing arriving for {@code client_body_timeout}: 408 if nothing was answered, else close.
+     */
+    private void onTimer(long ms) {
+        if (current == null) {
+            ctx.close();
+            return;
+        }
+        if (currentRequestRead || current.isFinished()) {
+            return;
+        }
+        long quiet = now() - lastRead;
+        if (quiet < ms) {
+            arm(ms - quiet);
+            return;
+        }
+        current.bodyTimedOutOrBroken(408);
+    }
+
+    private long now() {
+        return System.nanoTime() / 1_000_000;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        timer.cancel();
+        sendTimer.cancel();
+        if (current != null) {
+            current.connectionLost();
+            current = null;
+        }
+        Object m;
+        while ((m = queued.poll()) != null) {
+            ReferenceCountUtil.release(m);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("connection {} from {} failed: {}", id, ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,83 @@
+package io.zonesync.http.core;
+
+import static io.zonesync.config.Context.HTTP;
+import static io.zonesync.config.Context.HTTP_LOCATION;
+import static io.zonesync.config.Context.HTTP_SERVER;
+import static io.zonesync.config.Context.MAIN;
+
+import io.zonesync.config.Arity;
+import io.zonesync.config.ConfModule;
+import io.zonesync.config.Context;
+import io.zonesync.config.DirectiveRegistry;
+import io.zonesync.config.DirectiveSpec;
+import java.util.List;
+
+/**
+ * The directives of nginx's http core, with nginx's contexts and arity: {@code http}, {@code server},
+ * {@code listen}, {@code server_name}, {@code location}, {@code return}, {@code add_header},
+ * {@code root}, {@code index}, {@code types}, {@code default_type}, {@code error_page},
+ * {@code client_max_body_size}, {@code keepalive_timeout}, {@code keepalive_requests},
+ * {@code server_tokens}, {@code absolute_redirect}, {@code port_in_redirect}, {@code access_log}
+ * and {@code log_format}. Their values are checked when {@link HttpConfigCompiler} compiles them.
+ *
+ * <p>{@link #ACCEPTED_WITHOUT_EFFECT} are directives a pasted nginx configuration commonly holds
+ * that have no meaning here (kernel and buffer tuning): they are validated for arity and ignored.
+ */
+public final class HttpCoreModule implements ConfModule {
+
+    /** Flags accepted for compatibility; zonesync's behaviour does not depend on them. */
+    public static final List<String> ACCEPTED_WITHOUT_EFFECT = List.of(
+            "sendfile", "tcp_nopush", "tcp_nodelay", "reset_timedout_connection", "underscores_in_headers",
+            "ignore_invalid_headers", "log_not_found", "log_subrequest", "server_name_in_redirect", "etag",
+            "msie_padding", "chunked_transfer_encoding");
+
+    /** Sizes and times accepted for compatibility and ignored. */
+    public static final List<String> ACCEPTED_VALUES_WITHOUT_EFFECT = List.of(
+            "charset", "source_charset", "types_hash_max_size", "types_hash_bucket_size",
+            "server_names_hash_max_size", "server_names_hash_bucket_size", "variables_hash_max_size",
+            "variables_hash_bucket_size", "client_header_buffer_size",
+            "output_buffers",
+            "postpone_output", "lingering_close", "lingering_time", "lingering_timeout", "send_lowat",
+            "keepalive_time", "keepalive_disable");
+
+    @Override
+    public void registerDirectives(DirectiveRegistry r) {
+        r.register(DirectiveSpec.block("http", Arity.NONE, HTTP, false, MAIN));
+        r.register(DirectiveSpec.block("server", Arity.NONE, HTTP_SERVER, true, HTTP));
+        r.register(DirectiveSpec.repeatable("listen", Arity.atLeast(1), HTTP_SERVER));
+        r.register(DirectiveSpec.repeatable("server_name", Arity.atLeast(1), HTTP_SERVER));
+        r.register(DirectiveSpec.block("location", Arity.between(1, 2), HTTP_LOCATION, true,
+                HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.repeatable("return", Arity.between(1, 2), HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.repeatable("add_header", Arity.between(2, 3), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("root", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.repeatable("index", Arity.atLeast(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.block("types", Arity.NONE, Context.OPAQUE, true, HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("default_type", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.repeatable("error_page", Arity.atLeast(2), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("client_max_body_size", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        // The largest body the API takes (see ApiFeature); other handlers stream bodies.
+        r.register(DirectiveSpec.single("client_body_buffer_size", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        // Accepted so that pasted configurations load; upstream names are resolved when the
+        // configuration is compiled (doc/proxy.md), so nothing in http uses it yet.
+        r.register(DirectiveSpec.single("resolver", Arity.atLeast(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("resolver_timeout", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("keepalive_timeout", Arity.between(1, 2), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("keepalive_requests", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("server_tokens", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("absolute_redirect", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("port_in_redirect", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.repeatable("access_log", Arity.atLeast(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.repeatable("log_format", Arity.atLeast(2), HTTP));
+        r.register(DirectiveSpec.single("large_client_header_buffers", Arity.exactly(2), HTTP, HTTP_SERVER));
+        r.register(DirectiveSpec.single("client_header_timeout", Arity.exactly(1), HTTP, HTTP_SERVER));
+        r.register(DirectiveSpec.single("client_body_timeout", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("send_timeout", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        for (String name : ACCEPTED_WITHOUT_EFFECT) {
+            r.register(DirectiveSpec.single(name, Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
+        }
+        for (String name : ACCEPTED_VALUES_WITHOUT_EFFECT) {
+            r.register(DirectiveSpec.single(name, Arity.between(1, 2), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        }
+    }
+}

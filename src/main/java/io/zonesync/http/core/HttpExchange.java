@@ -1,0 +1,83 @@
+package io.zonesync.http.core;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.zonesync.http.vars.AttributeKey;
+import io.zonesync.http.vars.RequestView;
+import io.zonesync.net.ConnectionLimit;
+import java.nio.file.Path;
+
+/**
+ * One request and its response, as handlers see it. Everything of {@link RequestView} (method,
+ * URI, headers, addresses, request id, variables' raw material) plus the location chosen, the body,
+ * per-request attributes, and the ways to answer.
+ *
+ * <p>Exactly one response per exchange: {@link #respond}, {@link #sendError} or
+ * {@link #startResponse}; a second is ignored (and logged). Every response gets the location's
+ * {@code add_header}s (with nginx's status rule and {@code always}), {@code Server}, {@code Date},
+ * and the connection's keep-alive headers. Response methods may be called from any thread; they
+ * hop to the connection's event loop.
+ */
+public interface HttpExchange extends RequestView {
+
+    /** The request headers as received (do not modify). */
+    HttpHeaders requestHeaders();
+
+    /** The settings of the location (or server, when no location matched) serving the request. */
+    LocationConfig location();
+
+    /** The value of a variable by name (without {@code $}), null when unknown or not found. */
+    String variable(String name);
+
+    <T> void setAttribute(AttributeKey<T> key, T value);
+
+    /** The event loop of the connection: run continuations here to keep to one thread. */
+    EventLoop eventLoop();
+
+    /** The node's worker_connections, which connections opened for this request (upstream) count against. */
+    ConnectionLimit connectionLimit();
+
+    /**
+     * The whole request body, for {@link ContentHandler.BodyMode#AGGREGATE} handlers (empty for
+     * others). Owned by the exchange and released when it completes: copy what must outlive it.
+     */
+    ByteBuf body();
+
+    /** The body as it arrives, for {@link ContentHandler.BodyMode#STREAM} handlers. */
+    RequestBody requestBody();
+
+    /**
+     * Sends a complete response. Content-Length is set from the body (ownership of which passes to
+     * the exchange); for HEAD the body is dropped. {@code headers} may be null.
+     */
+    void respond(int status, HttpHeaders headers, ByteBuf body);
+
+    /** Sends text with a Content-Type (UTF-8). */
+    void respond(int status, String contentType, String text);
+
+    /**
+     * Answers with nginx's page for the status (or this location's {@code error_page} for it);
+     * 444 closes the connection without an answer.
+     */
+    void sendError(int status);
+
+    /**
+     * Sends a file as the body (zero-copy where the transport allows): {@code length} bytes from
+     * its start; for HEAD only the headers.
+     */
+    void respondFile(int status, HttpHeaders headers, Path file, long length);
+
+    /**
+     * Serves the request as if it had asked for {@code uri} (which may carry {@code ?args}) or a
+     * named location ({@code @name}): the location is chosen again and its phases run. Used by
+     * {@code index} and {@code error_page}; more than 10 in one request answer 500.
+     */
+    void internalRedirect(String uri);
+
+    /** Sends the status and headers now; the body follows through the returned stream. */
+    ResponseStream startResponse(int status, HttpHeaders headers);
+
+    /** Whether a response has been started. */
+    boolean responseStarted();
+}

@@ -1,0 +1,42 @@
+package io.zonesync.http.core;
+
+import io.zonesync.tls.ListenerTls;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Map;
+
+/**
+ * One socket to listen on and the servers behind it. When a wildcard ({@code listen 80}) and
+ * specific addresses ({@code listen 127.0.0.1:80}) share a port, nginx binds only the wildcard and
+ * picks the servers by the address a connection arrived on: {@code byLocalAddress} holds those
+ * specific addresses' tables, {@code servers} the wildcard's. {@code tls} is null for plaintext,
+ * else the TLS of {@code listen ... ssl} (the servers' {@code ssl_*}).
+ */
+public record ListenEndpoint(Listen listen, ServerTable servers, Map<InetAddress, ServerTable> byLocalAddress,
+        ListenerTls tls) {
+
+    public ListenEndpoint {
+        byLocalAddress = Map.copyOf(byLocalAddress);
+    }
+
+    /** A plaintext endpoint. */
+    public ListenEndpoint(Listen listen, ServerTable servers, Map<InetAddress, ServerTable> byLocalAddress) {
+        this(listen, servers, byLocalAddress, null);
+    }
+
+    public ListenAddress address() {
+        return listen.address();
+    }
+
+    /** The servers for a connection that arrived on {@code local}. */
+    public ServerTable serversFor(SocketAddress local) {
+        if (!byLocalAddress.isEmpty() && local instanceof InetSocketAddress inet) {
+            ServerTable t = byLocalAddress.get(inet.getAddress());
+            if (t != null) {
+                return t;
+            }
+        }
+        return servers;
+    }
+}

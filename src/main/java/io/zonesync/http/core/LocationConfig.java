@@ -1,0 +1,87 @@
+package io.zonesync.http.core;
+
+import io.zonesync.http.accesslog.AccessLog;
+import io.zonesync.http.vars.ComplexValue;
+import io.zonesync.http.vars.RequestView;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The settings of one location (or of a server, for requests no location matches), resolved with
+ * nginx's inheritance from the http and server levels. Immutable.
+ *
+ * @param name how the location was written ({@code = /x}, {@code ~ re}), "" for server level
+ * @param returnAction this level's {@code return}, or null (not inherited, as in nginx)
+ * @param root the document root (may hold variables); relative values resolve against {@code prefix}
+ * @param index the {@code index} file names, in order
+ * @param addHeaders the {@code add_header}s in effect
+ * @param clientMaxBodySize the largest request body in bytes, 0 for no limit
+ * @param timeouts          {@code client_header_timeout}, {@code client_body_timeout}, {@code send_timeout}
+ * @param headerBuffers     {@code large_client_header_buffers}: how long the request line and one header
+ *                          line may be, and how many such buffers all header lines may fill
+ * @param keepaliveTimeoutMs how long an idle keep-alive connection stays open, 0 for no keep-alive
+ * @param keepaliveHeaderSeconds the {@code Keep-Alive: timeout=} to announce, -1 for none
+ * @param keepaliveRequests the requests one connection may carry
+ * @param types extension to Content-Type
+ * @param defaultType the Content-Type when no extension matches, and of {@code return} texts
+ * @param accessLogs where requests here are logged; empty for {@code access_log off}
+ * @param errorPages {@code error_page} targets by status
+ * @param serverTokens whether the Server header carries the version
+ * @param absoluteRedirect whether a Location starting with {@code /} is made absolute
+ * @param portInRedirect whether such a Location carries the port
+ * @param contentHandler what answers requests here: a feature's handler, or static files
+ * @param accessHandlers the access-phase checks, in order
+ */
+public record LocationConfig(
+        String name,
+        ReturnAction returnAction,
+        ComplexValue root,
+        Path prefix,
+        List<String> index,
+        List<HeaderAddition> addHeaders,
+        long clientMaxBodySize,
+        HeaderBuffers headerBuffers,
+        Timeouts timeouts,
+        long keepaliveTimeoutMs,
+        long keepaliveHeaderSeconds,
+        long keepaliveRequests,
+        MimeTypes types,
+        String defaultType,
+        List<AccessLog> accessLogs,
+        Map<Integer, ErrorPage> errorPages,
+        boolean serverTokens,
+        boolean absoluteRedirect,
+        boolean portInRedirect,
+        ContentHandler contentHandler,
+        List<AccessHandler> accessHandlers) {
+
+    /** {@code large_client_header_buffers number size}; nginx's default is 4 8k. */
+    public record HeaderBuffers(int number, int size) {
+        public static final HeaderBuffers DEFAULT = new HeaderBuffers(4, 8192);
+    }
+
+    /**
+     * How long a client may take: to send a request's headers ({@code client_header_timeout}, read
+     * from the address's default server), between two reads of a body ({@code client_body_timeout})
+     * and while the node cannot write to it ({@code send_timeout}). nginx's defaults: 60 s each.
+     */
+    public record Timeouts(long clientHeaderMs, long clientBodyMs, long sendMs) {
+        public static final Timeouts DEFAULT = new Timeouts(60_000, 60_000, 60_000);
+    }
+
+    public LocationConfig {
+        index = List.copyOf(index);
+        addHeaders = List.copyOf(addHeaders);
+        accessLogs = List.copyOf(accessLogs);
+        errorPages = Map.copyOf(errorPages);
+        accessHandlers = List.copyOf(accessHandlers);
+    }
+
+    /** The root for a request: the root's value, made absolute against the prefix. */
+    public Path rootFor(RequestView request) {
+        String r = root.evaluate(request);
+        Path p = Path.of(r.isEmpty() ? "." : r);
+        return p.isAbsolute() ? p : prefix.resolve(p).normalize();
+    }
+}

@@ -1,0 +1,534 @@
+package io.zonesync.http.core;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.zonesync.http.accesslog.AccessLog;
+import io.zonesync.http.vars.AttributeKey;
+import io.zonesync.http.vars.Variable;
+import io.zonesync.net.ConnectionLimit;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The exchange of one request on a Netty connection: the request's facts ({@link io.zonesync.http.vars.RequestView}),
+ * its body, and the response, written on the connection's event loop. The phases that decide the
+ * response live in {@link RequestPhases}.
+ *
+ * <p>Longer than most classes: the three ways a response leaves (whole, streamed, and a handler's
+ * error after headers went out) share the connection's keep-alive and close decisions, which
+ * belong together; the request body's own state is {@link RequestBodyState}.
+ */
+final class NettyExchange implements HttpExchange {
+    private static final Logger LOG = LoggerFactory.getLogger(NettyExchange.class);
+
+    final HttpConnection connection;
+    final ListenerRoutes routes;
+    final HttpRequest request;
+    final RequestBodyState body;
+    /** The request's Content-Length: -1 when it has none, {@link #INVALID_LENGTH} when it is not a number. */
+    final long declaredLength;
+    private final Channel channel;
+    private final long startMillis;
+    private final long connectionRequests;
+
+    // routing state, set by RequestPhases
+    String method;
+    String uri;
+    String args;
+    VirtualServer server;
+    LocationConfig location;
+    String[] captures;
+    int statusOverride = -1;
+    int redirects;
+    boolean closeAfterResponse;
+
+    private String requestId;
+    private Map<AttributeKey<?>, Object> attributes;
+    private int status;
+    private long bytesSent;
+    private long bodyBytesSent;
+    private HttpHeaders responseHeaders;
+    private boolean responseStarted;
+    private boolean responseDone;
+    private boolean keepAlive;
+    private boolean finished;
+    private boolean aborted;
+
+    NettyExchange(HttpConnection connection, ListenerRoutes routes, HttpRequest request, long startMillis,
+            long connectionRequests) {
+        this.connection = connection;
+        this.routes = routes;
+        this.request = request;
+        this.channel = connection.channel();
+        this.startMillis = startMillis;
+        this.connectionRequests = connectionRequests;
+        this.method = request.method().name();
+        this.declaredLength = declaredLength(request);
+        this.body = new RequestBodyState(channel.alloc(), new BodyEvents(), Math.max(-1L, declaredLength));
+    }
+
+    static final long INVALID_LENGTH = -2;
+
+    private static long declaredLength(HttpRequest request) {
+        try {
+            return HttpUtil.getContentLength(request, -1L);
+        } catch (NumberFormatException e) {
+            return INVALID_LENGTH;
+        }
+    }
+
+    // ---- RequestView ----
+
+    @Override
+    public String method() {
+        return method;
+    }
+
+    @Override
+    public String requestUri() {
+        return request.uri();
+    }
+
+    @Override
+    public String uri() {
+        return uri;
+    }
+
+    @Override
+    public String args() {
+        return args;
+    }
+
+    @Override
+    public String protocol() {
+        return request.protocolVersion().text();
+    }
+
+    @Override
+    public String header(String name) {
+        return request.headers().get(name);
+    }
+
+    @Override
+    public List<String> headers(String name) {
+        return request.headers().getAll(name);
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return channel.remoteAddress();
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return channel.localAddress();
+    }
+
+    @Override
+    public String scheme() {
+        return "http";
+    }
+
+    @Override
+    public String serverName() {
+        return server == null ? "" : server.primaryName();
+    }
+
+    @Override
+    public long connectionId() {
+        return connection.id();
+    }
+
+    @Override
+    public long connectionRequests() {
+        return connectionRequests;
+    }
+
+    @Override
+    public String requestId() {
+        if (requestId == null) {
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            requestId = String.format("%016x%016x", r.nextLong(), r.nextLong());
+        }
+        return requestId;
+    }
+
+    @Override
+    public int status() {
+        return status;
+    }
+
+    @Override
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    @Override
+    public long bodyBytesSent() {
+        return bodyBytesSent;
+    }
+
+    @Override
+    public long startMillis() {
+        return startMillis;
+    }
+
+    @Override
+    public long nowMillis() {
+        return connection.context().clock.millis();
+    }
+
+    @Override
+    public String capture(int n) {
+        return captures != null && n < captures.length ? captures[n] : null;
+    }
+
+    @Override
+    public String responseHeader(String name) {
+        return responseHeaders == null ? null : responseHeaders.get(name);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T attribute(AttributeKey<T> key) {
+        return attributes == null ? null : (T) attributes.get(key);
+    }
+
+    // ---- HttpExchange ----
+
+    @Override
+    public HttpHeaders requestHeaders() {
+        return request.headers();
+    }
+
+    @Override
+    public LocationConfig location() {
+        return location;
+    }
+
+    @Override
+    public String variable(String name) {
+        Variable v = routes.config().variables().lookup(name);
+        return v == null ? null : v.value(this);
+    }
+
+    @Override
+    public <T> void setAttribute(AttributeKey<T> key, T value) {
+        if (attributes == null) {
+            attributes = new HashMap<>();
+        }
+        attributes.put(key, value);
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    @Override
+    public ConnectionLimit connectionLimit() {
+        return connection.context().connectionLimit;
+    }
+
+    @Override
+    public ByteBuf body() {
+        return body.aggregated();
+    }
+
+    @Override
+    public RequestBody requestBody() {
+        return body;
+    }
+
+    @Override
+    public boolean responseStarted() {
+        return responseStarted;
+    }
+
+    @Override
+    public void sendError(int code) {
+        if (!inLoop(() -> sendError(code))) {
+            return;
+        }
+        RequestPhases.sendError(this, code);
+    }
+
+    @Override
+    public void internalRedirect(String target) {
+        if (!inLoop(() -> internalRedirect(target))) {
+            return;
+        }
+        RequestPhases.internalRedirect(this, target);
+    }
+
+    @Override
+    public void respond(int code, String contentType, String text) {
+        HttpHeaders h = new DefaultHttpHeaders();
+        h.set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        respond(code, h, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void respond(int code, HttpHeaders headers, ByteBuf content) {
+        if (!inLoop(() -> respond(code, headers, content))) {
+            return;
+        }
+        ByteBuf data = content == null ? Unpooled.EMPTY_BUFFER : content;
+        if (!claimResponse()) {
+            data.release();
+            return;
+        }
+        int effective = effectiveStatus(code);
+        boolean bodyless = bodyless(effective);
+        DefaultHttpResponse head = head(effective, headers, bodyless ? -2 : data.readableBytes());
+        channel.write(head);
+        if (bodyless || isHead()) {
+            data.release();
+            finish(channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
+        } else {
+            bodyBytesSent += data.readableBytes();
+            bytesSent += data.readableBytes();
+            finish(channel.writeAndFlush(new DefaultLastHttpContent(data)));
+        }
+    }
+
+    @Override
+    public void respondFile(int code, HttpHeaders headers, Path file, long length) {
+        if (!inLoop(() -> respondFile(code, headers, file, length))) {
+            return;
+        }
+        FileChannel fc = null;
+        if (!isHead()) {
+            try {
+                fc = FileChannel.open(file, StandardOpenOption.READ);
+            } catch (IOException e) {
+                LOG.error("open() \"{}\" failed ({})", file, e.getMessage());
+                sendError(e instanceof AccessDeniedException ? 403 : 404);
+                return;
+            }
+        }
+        if (!claimResponse()) {
+            closeQuietly(fc);
+            return;
+        }
+        channel.write(head(effectiveStatus(code), headers, length));
+        if (fc == null) {
+            finish(channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
+            return;
+        }
+        bodyBytesSent += length;
+        bytesSent += length;
+        channel.write(new DefaultFileRegion(fc, 0, length));
+        finish(channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
+    }
+
+    private static void closeQuietly(FileChannel fc) {
+        if (fc != null) {
+            try {
+                fc.close();
+            } catch (IOException ignored) {
+                // nothing was read from it
+            }
+        }
+    }
+
+    @Override
+    public ResponseStream startResponse(int code, HttpHeaders headers) {
+        ExchangeResponseStream stream = new ExchangeResponseStream(this);
+        if (!inLoop(() -> stream.start(code, headers))) {
+            return stream;
+        }
+        stream.start(code, headers);
+        return stream;
+    }
+
+    // ---- response internals ----
+
+    private boolean inLoop(Runnable again) {
+        if (eventLoop().inEventLoop()) {
+            return true;
+        }
+        eventLoop().execute(again);
+        return false;
+    }
+
+    /** Marks the response started; false (and a warning) if it already was or the client is gone. */
+    boolean claimResponse() {
+        if (aborted) {
+            return false;
+        }
+        if (responseStarted) {
+            LOG.warn("a second response for \"{} {}\" was ignored", method, request.uri());
+            return false;
+        }
+        responseStarted = true;
+        return true;
+    }
+
+    boolean isHead() {
+        return method.equals("HEAD");
+    }
+
+    int effectiveStatus(int code) {
+        return statusOverride > 0 ? statusOverride : code;
+    }
+
+    static boolean bodyless(int code) {
+        return code < 200 || code == 204 || code == 304;
+    }
+
+    /** The status line and headers (see {@link ResponseHead}); records status, keep-alive and sizes. */
+    DefaultHttpResponse head(int code, HttpHeaders extra, long contentLength) {
+        status = code;
+        ResponseHead head = ResponseHead.build(this, code, extra, contentLength,
+                connection.mayKeepAlive(this) && !closeAfterResponse);
+        keepAlive = head.keepAlive();
+        responseHeaders = head.response().headers();
+        bytesSent += head.size();
+        return head.response();
+    }
+
+    void countBody(long n) {
+        bodyBytesSent += n;
+        bytesSent += n;
+    }
+
+    boolean isAborted() {
+        return aborted;
+    }
+
+    void finish(ChannelFuture lastWrite) {
+        if (!lastWrite.isDone()) {
+            connection.watchSend(); // send_timeout: the response must keep going out
+        }
+        lastWrite.addListener((ChannelFutureListener) f -> {
+            responseDone = true;
+            if (!f.isSuccess()) {
+                aborted = true;
+                channel.close();
+            }
+            complete();
+        });
+    }
+
+    /** The body finished arriving or the response finished going; done when both are. */
+    private void complete() {
+        if (finished || !responseDone) {
+            return;
+        }
+        if (!body.isComplete() && !closeAfterResponse && !aborted && keepAlive) {
+            return; // still discarding the rest of the body; BodyEvents.completed comes back here
+        }
+        finished = true;
+        log();
+        body.release();
+        connection.exchangeComplete(this, keepAlive && body.isComplete() && !aborted && !closeAfterResponse);
+    }
+
+    /** 444, or a response that cannot be completed: close without (further) answer. */
+    void abortConnection() {
+        aborted = true;
+        if (!finished) {
+            finished = true;
+            if (!responseStarted) {
+                status = 444;
+            }
+            log();
+            body.release();
+        }
+        channel.close();
+    }
+
+    /** The connection closed under the exchange. */
+    void connectionLost() {
+        aborted = true;
+        if (!finished) {
+            finished = true;
+            if (!responseStarted) {
+                status = 499;
+            }
+            body.abort(new IOException("client closed the connection"));
+            log();
+        }
+    }
+
+    /** Reading the body timed out (408) or its framing was broken (400): answer if possible, then close. */
+    void bodyTimedOutOrBroken(int code) {
+        closeAfterResponse = true;
+        body.abort(new IOException(code == 408 ? "client timed out sending the request body"
+                : "client sent an invalid request body"));
+        if (!responseStarted) {
+            RequestPhases.sendError(this, code);
+        } else {
+            abortConnection();
+        }
+    }
+
+    boolean isFinished() {
+        return finished;
+    }
+
+    private void log() {
+        LocationConfig loc = location;
+        if (loc == null) {
+            return;
+        }
+        for (AccessLog log : loc.accessLogs()) {
+            try {
+                if (log.accepts(this)) {
+                    connection.context().logWriter.write(log, log.format().format(this));
+                }
+            } catch (RuntimeException e) {
+                LOG.error("formatting access log line for \"{}\" failed", log.path(), e);
+            }
+        }
+    }
+
+    private final class BodyEvents implements RequestBodyState.Events {
+        @Override
+        public void pauseReading(boolean paused) {
+            connection.pauseForBody(paused);
+        }
+
+        @Override
+        public void tooLarge() {
+            closeAfterResponse = true;
+            LOG.info("client intended to send too large body: more than {} bytes", location == null ? 0
+                    : location.clientMaxBodySize());
+            if (!responseStarted) {
+                statusOverride = -1;
+                RequestPhases.sendError(NettyExchange.this, 413);
+            }
+        }
+
+        @Override
+        public void completed() {
+            connection.requestBodyComplete();
+            complete();
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.zonesync.http.core;
+
+/**
+ * A request body delivered as it arrives ({@link ContentHandler.BodyMode#STREAM}). Pieces that
+ * arrived before {@link #subscribe} are kept and delivered first. Reading from the client stops
+ * while the body is {@linkplain #pause() paused}, which is how a slow upstream pushes back.
+ */
+public interface RequestBody {
+    /** Starts delivery; at most one receiver. */
+    void subscribe(BodyReceiver receiver);
+
+    /** Stop reading from the client until {@link #resume()}. */
+    void pause();
+
+    void resume();
+
+    /** The Content-Length the client announced, or -1 (chunked, or no body). */
+    long declaredLength();
+}

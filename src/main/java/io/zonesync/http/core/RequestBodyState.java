@@ -1,0 +1,247 @@
+package io.zonesync.http.core;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.ArrayDeque;
+
+/**
+ * The request body of one exchange, on the event loop: held while the access phase decides, then
+ * aggregated, streamed to a {@link BodyReceiver}, or discarded, as the content handler asks.
+ * Enforces {@code client_max_body_size} whatever the mode.
+ */
+final class RequestBodyState implements RequestBody {
+    /** Above this many held bytes, reading from the client pauses until the content phase starts. */
+    private static final int HOLD_LIMIT = 64 * 1024;
+
+    enum Mode { HOLD, AGGREGATE, STREAM, DISCARD }
+
+    /** Why a streamed body failed because it was too large. */
+    static final class TooLargeException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        TooLargeException(long limit) {
+            super("request body is larger than client_max_body_size " + limit);
+        }
+    }
+
+    interface Events {
+        /** Reading pauses (true) or resumes (false). */
+        void pauseReading(boolean paused);
+
+        /** The body passed the limit. */
+        void tooLarge();
+
+        /** The last piece arrived (in any mode). */
+        void completed();
+    }
+
+    private final ByteBufAllocator alloc;
+    private final Events events;
+    private final long declaredLength;
+    private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
+    private Mode mode = Mode.HOLD;
+    private long limit;
+    private long received;
+    private long heldBytes;
+    private boolean complete;
+    private boolean failed;
+    private CompositeByteBuf aggregate;
+    private Runnable whenAggregated;
+    private BodyReceiver receiver;
+    private boolean paused;
+
+    RequestBodyState(ByteBufAllocator alloc, Events events, long declaredLength) {
+        this.alloc = alloc;
+        this.events = events;
+        this.declaredLength = declaredLength;
+    }
+
+    void limit(long maxBytes) {
+        this.limit = maxBytes;
+    }
+
+    Mode mode() {
+        return mode;
+    }
+
+    boolean isComplete() {
+        return complete;
+    }
+
+    void onContent(HttpContent content) {
+        ByteBuf data = content.content();
+        int n = data.readableBytes();
+        received += n;
+        boolean last = content instanceof LastHttpContent;
+        if (limit > 0 && received > limit && !failed) {
+            failed = true;
+            content.release();
+            tooLarge();
+            if (last) {
+                complete = true;
+                events.completed();
+            }
+            return;
+        }
+        if (failed || mode == Mode.DISCARD || n == 0) {
+            content.release();
+        } else {
+            switch (mode) {
+                case HOLD -> {
+                    held.add(data);
+                    heldBytes += n;
+                    if (heldBytes > HOLD_LIMIT) {
+                        setPaused(true);
+                    }
+                }
+                case AGGREGATE -> aggregate.addComponent(true, data);
+                case STREAM -> {
+                    if (receiver != null) {
+                        receiver.onData(data);
+                    } else {
+                        held.add(data);
+                    }
+                }
+                default -> content.release();
+            }
+        }
+        if (last) {
+            complete = true;
+            if (mode == Mode.AGGREGATE && !failed && whenAggregated != null) {
+                Runnable r = whenAggregated;
+                whenAggregated = null;
+                r.run();
+            } else if (mode == Mode.STREAM && receiver != null && !failed) {
+                receiver.onEnd();
+            }
+            events.completed();
+        }
+    }
+
+    private void tooLarge() {
+        releaseHeld();
+        if (mode == Mode.STREAM && receiver != null) {
+            receiver.onError(new TooLargeException(limit));
+        }
+        mode = Mode.DISCARD;
+        setPaused(false);
+        events.tooLarge();
+    }
+
+    /** Reads the whole body, then runs {@code then} (at once if it is already in). */
+    void aggregate(Runnable then) {
+        if (mode != Mode.HOLD) {
+            if (aggregate == null) {
+                aggregate = alloc.compositeBuffer(0);
+            }
+            then.run();
+            return;
+        }
+        mode = Mode.AGGREGATE;
+        aggregate = alloc.compositeBuffer(Math.max(16, held.size()));
+        ByteBuf b;
+        while ((b = held.poll()) != null) {
+            aggregate.addComponent(true, b);
+        }
+        heldBytes = 0;
+        setPaused(false);
+        if (complete && !failed) {
+            then.run();
+        } else if (!failed) {
+            whenAggregated = then;
+        }
+    }
+
+    void stream() {
+        if (mode == Mode.HOLD) {
+            mode = Mode.STREAM;
+        }
+    }
+
+    void discard() {
+        if (mode == Mode.HOLD || mode == Mode.STREAM && receiver == null) {
+            mode = Mode.DISCARD;
+            releaseHeld();
+            setPaused(false);
+        }
+    }
+
+    ByteBuf aggregated() {
+        return aggregate == null ? Unpooled.EMPTY_BUFFER : aggregate;
+    }
+
+    @Override
+    public void subscribe(BodyReceiver r) {
+        if (receiver != null) {
+            throw new IllegalStateException("the request body already has a receiver");
+        }
+        if (mode != Mode.STREAM) {
+            throw new IllegalStateException("the request body is not streamed (mode " + mode + ")");
+        }
+        receiver = r;
+        ByteBuf b;
+        while ((b = held.poll()) != null) {
+            r.onData(b);
+        }
+        heldBytes = 0;
+        setPaused(false);
+        if (failed) {
+            r.onError(new TooLargeException(limit));
+        } else if (complete) {
+            r.onEnd();
+        }
+    }
+
+    /** The client went away or timed out before the body completed. */
+    void abort(Throwable cause) {
+        if (!complete && mode == Mode.STREAM && receiver != null && !failed) {
+            failed = true;
+            receiver.onError(cause);
+        }
+        release();
+    }
+
+    @Override
+    public void pause() {
+        setPaused(true);
+    }
+
+    @Override
+    public void resume() {
+        setPaused(false);
+    }
+
+    private void setPaused(boolean p) {
+        if (paused != p) {
+            paused = p;
+            events.pauseReading(p);
+        }
+    }
+
+    @Override
+    public long declaredLength() {
+        return declaredLength;
+    }
+
+    private void releaseHeld() {
+        ByteBuf b;
+        while ((b = held.poll()) != null) {
+            b.release();
+        }
+        heldBytes = 0;
+    }
+
+    void release() {
+        mode = Mode.DISCARD;
+        releaseHeld();
+        if (aggregate != null && aggregate.refCnt() > 0) {
+            aggregate.release();
+        }
+        aggregate = null;
+        setPaused(false);
+    }
+}

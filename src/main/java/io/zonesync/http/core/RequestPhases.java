@@ -1,0 +1,387 @@
+package io.zonesync.http.core;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.zonesync.http.vars.HostHeader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * nginx's request phases for one exchange, on the event loop: read the request line and Host,
+ * choose the server (and run its {@code return}), find the location, run its {@code return}
+ * (rewrite phase), check {@code client_max_body_size}, run the access handlers, then the content
+ * handler with the body as it asks. Also errors ({@code error_page}) and internal redirects.
+ */
+final class RequestPhases {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestPhases.class);
+    private static final int MAX_INTERNAL_REDIRECTS = 10;
+
+    private RequestPhases() {
+    }
+
+    static void start(NettyExchange ex) {
+        ex.server = ex.routes.endpoint().serversFor(ex.localAddress()).defaultServer();
+        ex.location = ex.server.serverConfig();
+        DecoderResult dr = ex.request.decoderResult();
+        if (dr.isFailure()) {
+            ex.uri = "/";
+            ex.closeAfterResponse = true;
+            LOG.info("client sent invalid request: {}", dr.cause() == null ? "?" : dr.cause().getMessage());
+            sendError(ex, dr.cause() instanceof TooLongHttpLineException ? 414 : 400);
+            return;
+        }
+        if (headerTooLarge(ex)) {
+            return;
+        }
+        if (ex.declaredLength == NettyExchange.INVALID_LENGTH) {
+            ex.uri = "/";
+            ex.closeAfterResponse = true;
+            LOG.info("client sent invalid \"Content-Length\" header");
+            sendError(ex, 400);
+            return;
+        }
+        if (ex.request.protocolVersion().majorVersion() != 1) {
+            ex.uri = "/";
+            ex.closeAfterResponse = true;
+            sendError(ex, 505);
+            return;
+        }
+        String target = ex.request.uri();
+        String hostFromTarget = null;
+        if (target.regionMatches(true, 0, "http://", 0, 7) || target.regionMatches(true, 0, "https://", 0, 8)) {
+            int hostStart = target.indexOf("//") + 2;
+            int slash = target.indexOf('/', hostStart);
+            int q = target.indexOf('?', hostStart);
+            int end = slash >= 0 ? slash : q >= 0 ? q : target.length();
+            hostFromTarget = target.substring(hostStart, end);
+            target = slash >= 0 ? target.substring(slash) : "/" + target.substring(end);
+        }
+        int q = target.indexOf('?');
+        String path = q >= 0 ? target.substring(0, q) : target;
+        ex.args = q >= 0 ? target.substring(q + 1) : null;
+        ex.uri = UriPath.normalize(path);
+        if (ex.uri == null || hasSpaceOrControl(ex.request.uri())) {
+            ex.uri = "/";
+            ex.closeAfterResponse = true;
+            LOG.info("client sent invalid request target \"{}\"", shorten(ex.request.uri()));
+            sendError(ex, 400);
+            return;
+        }
+        String host = hostFromTarget;
+        List<String> hosts = ex.request.headers().getAll(HttpHeaderNames.HOST);
+        if (host == null && hosts.size() > 1) {
+            ex.closeAfterResponse = true;
+            sendError(ex, 400);
+            return;
+        }
+        if (host == null && hosts.size() == 1) {
+            host = hosts.get(0);
+        }
+        String validHost = "";
+        if (host != null) {
+            validHost = HostHeader.validate(host);
+            if (validHost == null) {
+                ex.closeAfterResponse = true;
+                LOG.info("client sent invalid host header \"{}\"", shorten(host));
+                sendError(ex, 400);
+                return;
+            }
+        } else if (ex.request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+            ex.closeAfterResponse = true;
+            LOG.info("client sent HTTP/1.1 request without \"Host\" header");
+            sendError(ex, 400);
+            return;
+        }
+        ex.server = ex.routes.endpoint().serversFor(ex.localAddress()).find(validHost);
+        ex.location = ex.server.serverConfig();
+        ReturnAction serverReturn = ex.location.returnAction();
+        if (serverReturn != null) {
+            doReturn(ex, serverReturn);
+            return;
+        }
+        findLocation(ex);
+        runLocation(ex);
+    }
+
+    /** As nginx (since 1.21.1), a request line with a space or a control character in its target is refused. */
+    private static boolean hasSpaceOrControl(String target) {
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c <= 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+
+    /** The validated Host of the request ("" when none), for redirects. */
+    static String hostOf(NettyExchange ex) {
+        String h = ex.request.headers().get(HttpHeaderNames.HOST);
+        String v = h == null ? null : HostHeader.validate(h);
+        return v == null ? "" : v;
+    }
+
+    private static void findLocation(NettyExchange ex) {
+        LocationTree.Match m = ex.server.locations().find(ex.uri);
+        ex.captures = m.captures();
+        ex.location = m.location() == null ? ex.server.serverConfig() : m.location().config();
+    }
+
+    private static void runLocation(NettyExchange ex) {
+        LocationConfig loc = ex.location;
+        // as nginx's find-config phase: the declared length is checked before the location's return
+        long max = loc.clientMaxBodySize();
+        long declared = ex.declaredLength;
+        if (max > 0 && declared > max && ex.body.mode() == RequestBodyState.Mode.HOLD) {
+            LOG.info("client intended to send too large body: {} bytes, client_max_body_size is {}", declared, max);
+            ex.closeAfterResponse = true;
+            sendError(ex, 413);
+            return;
+        }
+        ex.body.limit(max);
+        if (loc.returnAction() != null) {
+            doReturn(ex, loc.returnAction());
+            return;
+        }
+        runAccess(ex, 0);
+    }
+
+    private static void runAccess(NettyExchange ex, int from) {
+        List<AccessHandler> handlers = ex.location.accessHandlers();
+        for (int i = from; i < handlers.size(); i++) {
+            AccessDecision d;
+            try {
+                d = handlers.get(i).check(ex);
+            } catch (Exception | LinkageError e) {
+                LOG.error("access handler {} failed for \"{}\"", handlers.get(i), ex.requestUri(), e);
+                sendError(ex, 500);
+                return;
+            }
+            if (d.proceeds()) {
+                continue;
+            }
+            if (d.pending() != null) {
+                int next = i + 1;
+                LocationConfig at = ex.location;
+                d.pending().whenComplete((later, err) -> ex.eventLoop().execute(() -> {
+                    if (ex.isFinished() || ex.location != at) {
+                        return;
+                    }
+                    if (err != null || later == null) {
+                        LOG.error("access handler failed for \"{}\"", ex.requestUri(), err);
+                        sendError(ex, 500);
+                    } else if (later.proceeds()) {
+                        runAccess(ex, next);
+                    } else if (later.pending() != null) {
+                        LOG.error("an access decision completed with another pending decision; answering 500");
+                        sendError(ex, 500);
+                    } else {
+                        sendError(ex, later.status());
+                    }
+                }));
+                return;
+            }
+            sendError(ex, d.status());
+            return;
+        }
+        runContent(ex);
+    }
+
+    private static void runContent(NettyExchange ex) {
+        ContentHandler h = ex.location.contentHandler();
+        switch (h.bodyMode()) {
+            case DISCARD -> {
+                ex.body.discard();
+                invoke(ex, h);
+            }
+            case AGGREGATE -> {
+                continueIfExpected(ex);
+                ex.body.aggregate(() -> invoke(ex, h));
+            }
+            case STREAM -> {
+                continueIfExpected(ex);
+                ex.body.stream();
+                invoke(ex, h);
+            }
+        }
+    }
+
+    private static void continueIfExpected(NettyExchange ex) {
+        if (!ex.body.isComplete() && HttpUtil.is100ContinueExpected(ex.request)) {
+            ex.connection.channel().writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+        }
+    }
+
+    private static void invoke(NettyExchange ex, ContentHandler h) {
+        try {
+            h.handle(ex);
+        } catch (Exception | LinkageError e) {
+            LOG.error("content handler {} failed for \"{}\"", h, ex.requestUri(), e);
+            if (!ex.responseStarted()) {
+                sendError(ex, 500);
+            } else {
+                ex.abortConnection();
+            }
+        }
+    }
+
+    static void doReturn(NettyExchange ex, ReturnAction r) {
+        int code = r.code();
+        if (code == 444) {
+            ex.abortConnection();
+            return;
+        }
+        if (r.text() == null && code >= 400) {
+            sendError(ex, code);
+            return;
+        }
+        String text = r.text() == null ? "" : r.text().evaluate(ex);
+        if (r.isRedirect()) {
+            HttpHeaders h = new DefaultHttpHeaders();
+            if (!text.isEmpty()) {
+                h.set(HttpHeaderNames.LOCATION, text);
+            }
+            sendPage(ex, code, h);
+            return;
+        }
+        HttpHeaders h = new DefaultHttpHeaders();
+        h.set(HttpHeaderNames.CONTENT_TYPE, ex.location.defaultType());
+        ex.respond(code, h, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * {@code large_client_header_buffers} of the address's default server, as nginx reads headers
+     * before it knows the server: a request line longer than one buffer is 414; a header line
+     * longer than one buffer, or header lines filling more than all of them, is 400 with nginx's
+     * "Request Header Or Cookie Too Large" page (its 494). True when it answered.
+     */
+    private static boolean headerTooLarge(NettyExchange ex) {
+        LocationConfig.HeaderBuffers buffers = ex.location.headerBuffers();
+        HttpRequest r = ex.request;
+        long line = r.method().name().length() + 1L + r.uri().length() + 1 + r.protocolVersion().text().length();
+        if (line > buffers.size()) {
+            ex.uri = "/";
+            LOG.info("client sent too long URI while reading client request line");
+            sendError(ex, 414);
+            return true;
+        }
+        long total = 0;
+        String tooLong = null;
+        for (Map.Entry<String, String> h : r.headers()) {
+            long length = h.getKey().length() + 2L + h.getValue().length();
+            total += length + 2;
+            if (length > buffers.size() && tooLong == null) {
+                tooLong = h.getKey();
+            }
+        }
+        if (tooLong == null && total <= (long) buffers.number() * buffers.size()) {
+            return false;
+        }
+        ex.uri = "/";
+        ex.closeAfterResponse = true;
+        LOG.info(tooLong != null ? "client sent too long header line: \"" + tooLong + ": ...\" while reading client"
+                + " request headers" : "client sent too large request headers ({} bytes) while reading client request"
+                + " headers", total);
+        HttpHeaders h = new DefaultHttpHeaders();
+        h.set(HttpHeaderNames.CONTENT_TYPE, "text/html");
+        ex.respond(400, h, Unpooled.wrappedBuffer(StatusPages.page(400, "Request Header Or Cookie Too Large")));
+        return true;
+    }
+
+    static void sendError(NettyExchange ex, int code) {
+        if (ex.responseStarted() || ex.isFinished()) {
+            return;
+        }
+        if (code == 444) {
+            ex.abortConnection();
+            return;
+        }
+        if (code == 400 || code == 408 || code == 413 || code == 414 || code == 500 || code == 501) {
+            ex.closeAfterResponse = true;
+        }
+        ErrorPage page = ex.statusOverride < 0 && ex.location != null ? ex.location.errorPages().get(code) : null;
+        if (page != null) {
+            String target = page.target().evaluate(ex);
+            if (page.isRedirect()) {
+                HttpHeaders h = new DefaultHttpHeaders();
+                h.set(HttpHeaderNames.LOCATION, target);
+                sendPage(ex, page.response() > 0 ? page.response() : 302, h);
+                return;
+            }
+            ex.statusOverride = page.response() < 0 ? code : page.response() == 0 ? 0 : page.response();
+            if (!ex.isHead()) {
+                ex.method = "GET";
+            }
+            internalRedirect(ex, target);
+            return;
+        }
+        sendPage(ex, code, null);
+    }
+
+    /** nginx's page for a status (redirects and errors), as text/html. */
+    private static void sendPage(NettyExchange ex, int code, HttpHeaders headers) {
+        HttpHeaders h = headers == null ? new DefaultHttpHeaders() : headers;
+        byte[] page = StatusPages.page(code);
+        if (page.length > 0) {
+            h.set(HttpHeaderNames.CONTENT_TYPE, "text/html");
+        }
+        ex.respond(code, h, Unpooled.wrappedBuffer(page));
+    }
+
+    static void internalRedirect(NettyExchange ex, String target) {
+        if (ex.responseStarted() || ex.isFinished()) {
+            return;
+        }
+        if (++ex.redirects > MAX_INTERNAL_REDIRECTS) {
+            LOG.error("rewrite or internal redirection cycle while internally redirecting to \"{}\"", target);
+            ex.statusOverride = -1;
+            sendPage(ex, 500, null);
+            return;
+        }
+        if (target.startsWith("@")) {
+            Location named = ex.server.namedLocations().get(target);
+            if (named == null) {
+                LOG.error("could not find named location \"{}\"", target);
+                ex.statusOverride = -1;
+                sendPage(ex, 500, null);
+                return;
+            }
+            ex.captures = null;
+            ex.location = named.config();
+            runLocation(ex);
+            return;
+        }
+        int q = target.indexOf('?');
+        String path = q >= 0 ? target.substring(0, q) : target;
+        if (q >= 0) {
+            ex.args = target.substring(q + 1);
+        }
+        String uri = UriPath.normalize(path);
+        if (uri == null) {
+            LOG.error("invalid internal redirect target \"{}\"", target);
+            ex.statusOverride = -1;
+            sendPage(ex, 500, null);
+            return;
+        }
+        ex.uri = uri;
+        findLocation(ex);
+        runLocation(ex);
+    }
+}

@@ -1,0 +1,127 @@
+package io.zonesync.http.core;
+
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * The default content handler: files under {@code root}, as nginx's index and static modules.
+ * GET and HEAD serve a file with Content-Type (types/default_type), Content-Length, Last-Modified
+ * and ETag, or 304 for an exact If-Modified-Since; a URI ending in {@code /} tries the
+ * {@code index} files in order through an internal redirect, else 403 for an existing directory,
+ * 404 otherwise; a directory without the slash gets 301 to the URI with it. POST to an existing
+ * file and other methods get 405. The URI is normalised before it gets here, so it cannot climb
+ * out of the root.
+ */
+public final class StaticFileHandler implements ContentHandler {
+    public static final StaticFileHandler INSTANCE = new StaticFileHandler();
+
+    private StaticFileHandler() {
+    }
+
+    @Override
+    public BodyMode bodyMode() {
+        return BodyMode.DISCARD;
+    }
+
+    @Override
+    public void handle(HttpExchange ex) throws IOException {
+        String method = ex.method();
+        boolean readMethod = method.equals("GET") || method.equals("HEAD");
+        if (!readMethod && !method.equals("POST")) {
+            ex.sendError(405);
+            return;
+        }
+        LocationConfig loc = ex.location();
+        Path root = loc.rootFor(ex);
+        String uri = ex.uri();
+        if (uri.endsWith("/")) {
+            serveIndex(ex, loc, root, uri);
+            return;
+        }
+        Path file = fileFor(root, uri);
+        BasicFileAttributes attrs = file == null ? null : attributes(file);
+        if (attrs == null) {
+            ex.sendError(404);
+            return;
+        }
+        if (attrs.isDirectory()) {
+            HttpHeaders h = new DefaultHttpHeaders();
+            h.set(HttpHeaderNames.LOCATION, uri + "/" + (ex.args() == null ? "" : "?" + ex.args()));
+            ex.respond(301, h, null);
+            return;
+        }
+        if (!attrs.isRegularFile()) {
+            ex.sendError(404);
+            return;
+        }
+        if (!readMethod) {
+            ex.sendError(405);
+            return;
+        }
+        if (!Files.isReadable(file)) {
+            ex.sendError(403);
+            return;
+        }
+        String lastModified = HttpDate.format(attrs.lastModifiedTime().toMillis());
+        HttpHeaders h = new DefaultHttpHeaders();
+        String type = loc.types().forFileName(uri);
+        h.set(HttpHeaderNames.CONTENT_TYPE, type != null ? type : loc.defaultType());
+        h.set(HttpHeaderNames.LAST_MODIFIED, lastModified);
+        h.set(HttpHeaderNames.ETAG, "\"" + Long.toHexString(attrs.lastModifiedTime().toMillis() / 1000) + "-"
+                + Long.toHexString(attrs.size()) + "\"");
+        String ims = ex.header("if-modified-since");
+        if (ims != null && ims.equals(lastModified)) {
+            h.remove(HttpHeaderNames.CONTENT_TYPE);
+            ex.respond(304, h, null);
+            return;
+        }
+        ex.respondFile(200, h, file, attrs.size());
+    }
+
+    private static void serveIndex(HttpExchange ex, LocationConfig loc, Path root, String uri) {
+        for (String name : loc.index()) {
+            if (name.startsWith("/")) {
+                ex.internalRedirect(name);
+                return;
+            }
+            Path candidate = fileFor(root, uri + name);
+            BasicFileAttributes attrs = candidate == null ? null : attributes(candidate);
+            if (attrs != null && !attrs.isDirectory()) {
+                ex.internalRedirect(uri + name);
+                return;
+            }
+        }
+        Path dir = fileFor(root, uri);
+        BasicFileAttributes attrs = dir == null ? null : attributes(dir);
+        ex.sendError(attrs != null && attrs.isDirectory() ? 403 : 404);
+    }
+
+    /** The file for a URI (bytes as chars, UTF-8 encoded by the client) under the root, or null. */
+    static Path fileFor(Path root, String uri) {
+        String path = new String(uri.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        try {
+            return root.resolve(path.substring(1));
+        } catch (InvalidPathException e) {
+            return null;
+        }
+    }
+
+    private static BasicFileAttributes attributes(Path p) {
+        try {
+            return Files.readAttributes(p, BasicFileAttributes.class, new LinkOption[0]);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

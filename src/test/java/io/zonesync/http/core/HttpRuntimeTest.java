@@ -1,0 +1,260 @@
+package io.zonesync.http.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonesync.config.ConfigException;
+import io.zonesync.net.Transport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A runtime on 127.0.0.1 port 0, spoken to over real HTTP. */
+class HttpRuntimeTest {
+    @TempDir
+    Path dir;
+    private HttpRuntime runtime;
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    @AfterEach
+    void stop() {
+        if (runtime != null) {
+            runtime.shutdownNow();
+        }
+    }
+
+    private int start(String http) throws ConfigException, IOException {
+        runtime = HttpRuntime.start(TestConfigs.compile(http, dir, List.of()));
+        return runtime.boundPort("127.0.0.1:0");
+    }
+
+    private HttpResponse<String> get(int port, String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void returnWithVariablesAndRedirects() throws Exception {
+        int port = start("http { access_log off; server { listen 127.0.0.1:0;\n"
+                + " location /hello { return 200 \"hi $arg_name from $uri\"; }\n"
+                + " location /old { return 301 /new$is_args$args; }\n"
+                + " location /ext { return https://example.test$request_uri; }\n"
+                + " location /teapot { return 418; }\n"
+                + " location /gone { return 410; }\n"
+                + " location /close { return 444; } } }");
+        HttpResponse<String> r = get(port, "/hello?name=bob");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("hi bob from /hello");
+        assertThat(r.headers().firstValue("content-type")).hasValue("text/plain");
+        assertThat(r.headers().firstValue("server")).hasValueSatisfying(s -> assertThat(s).startsWith("zonesync/"));
+
+        r = get(port, "/old?a=1");
+        assertThat(r.statusCode()).isEqualTo(301);
+        assertThat(r.headers().firstValue("location")).hasValue("http://127.0.0.1:" + port + "/new?a=1");
+        assertThat(r.body()).contains("<title>301 Moved Permanently</title>");
+
+        r = get(port, "/ext/x?y");
+        assertThat(r.statusCode()).isEqualTo(302);
+        assertThat(r.headers().firstValue("location")).hasValue("https://example.test/ext/x?y");
+
+        r = get(port, "/gone");
+        assertThat(r.statusCode()).isEqualTo(410);
+        assertThat(r.body()).isEqualTo("<html>\r\n<head><title>410 Gone</title></head>\r\n<body>\r\n"
+                + "<center><h1>410 Gone</h1></center>\r\n<hr><center>zonesync</center>\r\n</body>\r\n</html>\r\n");
+        assertThat(get(port, "/teapot").statusCode()).isEqualTo(418);
+
+        try (RawClient raw = new RawClient(port)) {
+            raw.send("GET /close HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(raw.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void notFoundPageAndAddHeaderFollowNginxsStatusRule() throws Exception {
+        int port = start("http { access_log off; add_header X-Outer 1;\n"
+                + " server { listen 127.0.0.1:0; root " + dir + ";\n"
+                + "  location /a { add_header X-Ok ok; add_header X-Always $request_method always; return 200 a; }\n"
+                + "  location /b { add_header X-Ok ok; add_header X-Always yes always; return 404; }\n"
+                + "  location /c { return 200 c; } } }");
+        HttpResponse<String> a = get(port, "/a");
+        assertThat(a.headers().firstValue("x-ok")).hasValue("ok");
+        assertThat(a.headers().firstValue("x-always")).hasValue("GET");
+        assertThat(a.headers().firstValue("x-outer")).isEmpty();
+        HttpResponse<String> b = get(port, "/b");
+        assertThat(b.statusCode()).isEqualTo(404);
+        assertThat(b.headers().firstValue("x-ok")).isEmpty();
+        assertThat(b.headers().firstValue("x-always")).hasValue("yes");
+        assertThat(b.body()).contains("<title>404 Not Found</title>").contains("<hr><center>zonesync</center>");
+        assertThat(get(port, "/c").headers().firstValue("x-outer")).hasValue("1");
+    }
+
+    private static RawClient.Response withHost(int port, String host) throws IOException {
+        try (RawClient c = new RawClient(port)) {
+            return c.send("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").read();
+        }
+    }
+
+    @Test
+    void serverNamesChooseTheServer() throws Exception {
+        int port = start("http { access_log off;\n"
+                + " server { listen 127.0.0.1:0; server_name a.test; return 200 a; }\n"
+                + " server { listen 127.0.0.1:0 default_server; server_name *.b.test; return 200 \"b $host $server_name\"; } }");
+        assertThat(withHost(port, "a.test").body()).isEqualTo("a");
+        assertThat(withHost(port, "x.B.test:99").body()).isEqualTo("b x.b.test *.b.test");
+        assertThat(withHost(port, "other").body()).isEqualTo("b other *.b.test");
+    }
+
+    @Test
+    void keepAliveHttp10AndPipelining() throws Exception {
+        int port = start("http { access_log off; keepalive_timeout 30s 25; server { listen 127.0.0.1:0;\n"
+                + " location / { return 200 \"$uri $connection_requests\"; } } }");
+        try (RawClient c = new RawClient(port)) {
+            RawClient.Response r1 = c.send("GET /one HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            RawClient.Response r2 = c.send("GET /two HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertThat(r1.body()).isEqualTo("/one 1");
+            assertThat(r2.body()).isEqualTo("/two 2");
+            assertThat(r2.header("connection")).isEqualTo("keep-alive");
+            assertThat(r2.header("keep-alive")).isEqualTo("timeout=25");
+            c.send("GET /p1 HTTP/1.1\r\nHost: x\r\n\r\nGET /p2 HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "HEAD /p3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertThat(c.read().body()).isEqualTo("/p1 3");
+            assertThat(c.read().body()).isEqualTo("/p2 4");
+            RawClient.Response head = c.read(true);
+            assertThat(head.header("content-length")).isEqualTo("5"); // "/p3 5"
+            assertThat(head.header("connection")).isEqualTo("close");
+            assertThat(c.closedByServer()).isTrue();
+        }
+        try (RawClient c = new RawClient(port)) {
+            RawClient.Response r = c.send("GET /old HTTP/1.0\r\n\r\n").read();
+            assertThat(r.statusLine()).startsWith("HTTP/1.1 200");
+            assertThat(r.header("connection")).isEqualTo("close");
+            assertThat(c.closedByServer()).isTrue();
+        }
+        try (RawClient c = new RawClient(port)) {
+            RawClient.Response r = c.send("GET /ka HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").read();
+            assertThat(r.header("connection")).isEqualTo("keep-alive");
+            assertThat(c.send("GET /again HTTP/1.0\r\n\r\n").read().body()).isEqualTo("/again 2");
+        }
+    }
+
+    @Test
+    void badRequestsGetNginxsAnswersAndTheNodeKeepsServing() throws Exception {
+        int port = start("http { access_log off; client_max_body_size 10; server { listen 127.0.0.1:0;\n"
+                + " location / { return 200 ok; } } }");
+        try (RawClient c = new RawClient(port)) {
+            assertThat(c.send("BROKEN\r\n\r\n").read().status()).isEqualTo(400);
+            assertThat(c.closedByServer()).isTrue();
+        }
+        try (RawClient c = new RawClient(port)) {
+            assertThat(c.send("GET /x HTTP/1.1\r\n\r\n").read().status()).isEqualTo(400); // no Host
+        }
+        try (RawClient c = new RawClient(port)) {
+            assertThat(c.send("GET /../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(400);
+        }
+        try (RawClient c = new RawClient(port)) {
+            assertThat(c.send("GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: x\r\n\r\n").read().status())
+                    .isEqualTo(414);
+        }
+        try (RawClient c = new RawClient(port)) {
+            assertThat(c.send("GET / HTTP/1.1\r\nHost: bad/host\r\n\r\n").read().status()).isEqualTo(400);
+        }
+        try (RawClient c = new RawClient(port)) {
+            RawClient.Response r = c.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world").read();
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.body()).contains("413 Request Entity Too Large");
+            assertThat(r.header("connection")).isEqualTo("close");
+        }
+        try (RawClient c = new RawClient(port)) {
+            RawClient.Response r = c.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello").read();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+        }
+        try (RawClient c = new RawClient(port)) {
+            assertThat(c.send("GET / HTTP/2.0\r\nHost: x\r\n\r\n").read().status()).isEqualTo(505);
+        }
+        assertThat(get(port, "/").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void errorPageServesAnotherUriOrNamedLocation() throws Exception {
+        int port = start("http { access_log off; server { listen 127.0.0.1:0;\n"
+                + " error_page 404 /custom404;\n"
+                + " error_page 403 =200 @fallback;\n"
+                + " error_page 410 https://elsewhere.test/;\n"
+                + " location = /custom404 { return 200 \"custom for $request_uri\"; }\n"
+                + " location @fallback { return 200 fallback; }\n"
+                + " location /missing { return 404; }\n"
+                + " location /forbidden { return 403; }\n"
+                + " location /gone { return 410; } } }");
+        HttpResponse<String> r = get(port, "/missing");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.body()).isEqualTo("custom for /missing");
+        r = get(port, "/forbidden");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("fallback");
+        r = get(port, "/gone");
+        assertThat(r.statusCode()).isEqualTo(302);
+        assertThat(r.headers().firstValue("location")).hasValue("https://elsewhere.test/");
+    }
+
+    @Test
+    void accessLogLinesAreWrittenAndReopened() throws Exception {
+        Path log = dir.resolve("access.log");
+        int port = start("http { log_format short '$request_method $uri $status $arg_x';\n"
+                + " server { listen 127.0.0.1:0; access_log " + log + " short;\n"
+                + "  location / { return 200 ok; } } }");
+        get(port, "/a?x=1");
+        get(port, "/b");
+        awaitLines(log, 2);
+        assertThat(Files.readAllLines(log)).containsExactly("GET /a 200 1", "GET /b 200 -");
+        Path rotated = dir.resolve("access.log.1");
+        Files.move(log, rotated);
+        runtime.reopenLogs();
+        get(port, "/c");
+        awaitLines(log, 1);
+        assertThat(Files.readAllLines(log)).containsExactly("GET /c 200 -");
+        assertThat(Files.readAllLines(rotated)).hasSize(2);
+    }
+
+    /** A line is logged once its response is written, which may be just after the client has it. */
+    private void awaitLines(Path log, int n) {
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
+            runtime.flushLogs();
+            return Files.exists(log) && Files.readAllLines(log).size() >= n;
+        });
+    }
+
+    @Test
+    void unixSocketListener() throws Exception {
+        Assumptions.assumeTrue(Transport.epollAvailable());
+        Path sock = dir.resolve("z.sock");
+        runtime = HttpRuntime.start(TestConfigs.compile("http { access_log off; server { listen unix:" + sock
+                + "; return 200 \"unix $remote_addr\"; } }", dir, List.of()));
+        assertThat(runtime.boundAddress("unix:" + sock)).isNotNull();
+        try (SocketChannel ch = SocketChannel.open(
+                UnixDomainSocketAddress.of(sock))) {
+            ch.write(ByteBuffer.wrap("GET / HTTP/1.0\r\n\r\n".getBytes()));
+            InputStream in = Channels.newInputStream(ch);
+            String text = new String(in.readAllBytes());
+            assertThat(text).startsWith("HTTP/1.1 200").endsWith("unix unix:");
+        }
+    }
+}
