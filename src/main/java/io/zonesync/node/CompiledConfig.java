@@ -12,6 +12,11 @@ import io.zonesync.core.CoreModule;
 import io.zonesync.core.CoreSettings;
 import io.zonesync.access.HttpAccessFeature;
 import io.zonesync.http.api.ApiFeature;
+import io.zonesync.http.api.ApiModule;
+import io.zonesync.http.core.HttpFeature;
+import io.zonesync.http.headers.HeadersModule;
+import io.zonesync.http.rewrite.RewriteModule;
+import io.zonesync.http.staticfiles.StaticModule;
 import io.zonesync.http.keyval.KeyvalHttpFeature;
 import io.zonesync.http.limitreq.LimitReqFamily;
 import io.zonesync.http.limitreq.LimitReqFeature;
@@ -40,6 +45,7 @@ import io.zonesync.zone.StampSource;
 import io.zonesync.zone.ZoneFamily;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,12 +64,36 @@ record CompiledConfig(
         Optional<ZoneSyncSettings> sync,
         Map<String, UpstreamGroup> upstreams) {
 
-    /** Every feature's directives, in the order {@code -V} lists them. */
+    /**
+     * Every http module, in the order its handlers run within a phase (the first content handler
+     * that answers a location wins, so static files come last): one line each.
+     */
+    private static final List<HttpModule> HTTP_MODULES = List.of(
+            HttpModule.directives(new HttpCoreModule()),
+            HttpModule.of(new RewriteModule()),
+            new HttpModule(new KeyvalModule(), s -> new KeyvalHttpFeature(s.keyval()::http,
+                    () -> s.zones().of(KeyvalFamily.HTTP))),
+            new HttpModule(new LimitReqModule(), s -> new LimitReqFeature(s.zones().of(LimitReqFamily.KEY))),
+            HttpModule.of(new HttpAccessFeature()),
+            HttpModule.directives(new UpstreamModule()),
+            HttpModule.directives(new StickyModule()),
+            new HttpModule(new ProxyModule(), s -> new ProxyFeature(s.proxy(), () -> s.zones().of(StickyFamily.KEY),
+                    s.clock())),
+            new HttpModule(new ApiModule(), HttpServices::api),
+            HttpModule.of(new HeadersModule()),
+            HttpModule.of(new StaticModule()));
+
+    /** The stream modules: directives only, read by the stream and zone_sync compilers. */
+    private static final List<ConfModule> STREAM_MODULES = List.of(new StreamCoreModule(), new ZoneSyncModule(),
+            new TlsModule(), new StreamAccessModule());
+
+    /** Every module's directives (the main context's first), in the order {@code -V} lists them. */
     static List<ConfModule> modules() {
-        return List.of(new CoreModule(), new HttpCoreModule(), new KeyvalModule(), new LimitReqModule(),
-                new UpstreamModule(), new StickyModule(), new ProxyModule(), new ApiFeature(null, null),
-                new StreamCoreModule(), new ZoneSyncModule(), new TlsModule(), new StreamAccessModule(),
-                new HttpAccessFeature());
+        List<ConfModule> all = new ArrayList<>();
+        all.add(new CoreModule());
+        HTTP_MODULES.forEach(m -> all.add(m.directives()));
+        all.addAll(STREAM_MODULES);
+        return all;
     }
 
     /** Every kind of shared-memory zone, in the order their zones are declared: one line each. */
@@ -81,11 +111,15 @@ record CompiledConfig(
         KeyvalConfig.Both keyval = KeyvalConfig.compile(parsed);
         ProxyConfig proxyConfig = ProxyConfig.parse(parsed);
         ZoneTable.Zones zones = table.prepare(parsed);
-        ProxyFeature proxy = new ProxyFeature(proxyConfig, () -> zones.of(StickyFamily.KEY), clock);
-        HttpConfigCompiler compiler = new HttpConfigCompiler(List.of(
-                new KeyvalHttpFeature(keyval::http, () -> zones.of(KeyvalFamily.HTTP)),
-                new LimitReqFeature(zones.of(LimitReqFamily.KEY)), new HttpAccessFeature(), proxy, api),
-                List.of(new UpstreamVariables()));
+        HttpServices services = new HttpServices(zones, clock, api, keyval, proxyConfig);
+        List<HttpFeature> features = new ArrayList<>();
+        for (HttpModule m : HTTP_MODULES) {
+            HttpFeature f = m.feature().apply(services);
+            if (f != null) {
+                features.add(f);
+            }
+        }
+        HttpConfigCompiler compiler = new HttpConfigCompiler(features, List.of(new UpstreamVariables()));
         HttpConfig http = compiler.compile(parsed);
         List<StreamServerConf> streamServers = List.of();
         Optional<ZoneSyncSettings> sync = Optional.empty();
@@ -94,7 +128,9 @@ record CompiledConfig(
             streamServers = StreamServerConf.compileAll(Scope.root(parsed.root()).child(Context.STREAM, stream.block()));
             sync = ZoneSyncSettings.compile(streamServers, hosts, confDir(parsed));
         }
-        return new CompiledConfig(parsed, core, keyval, zones, http, streamServers, sync, proxy.groups());
+        Map<String, UpstreamGroup> upstreams = features.stream().filter(ProxyFeature.class::isInstance)
+                .map(f -> ((ProxyFeature) f).groups()).findFirst().orElse(Map.of());
+        return new CompiledConfig(parsed, core, keyval, zones, http, streamServers, sync, upstreams);
     }
 
     /** nginx's conf prefix: certificates and keys are relative to the main configuration file's directory. */

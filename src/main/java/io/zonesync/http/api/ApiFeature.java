@@ -5,13 +5,8 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.zonesync.config.Arity;
-import io.zonesync.config.ConfModule;
 import io.zonesync.config.ConfigException;
-import io.zonesync.config.Context;
 import io.zonesync.config.Directive;
-import io.zonesync.config.DirectiveRegistry;
-import io.zonesync.config.DirectiveSpec;
 import io.zonesync.config.Values;
 import io.zonesync.http.core.CompileScope;
 import io.zonesync.http.core.ContentHandler;
@@ -22,12 +17,12 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * The {@code api [write=on|off]} directive: a location that answers the NGINX Plus API. The path
+ * What {@code api [write=on|off]} does: a location that answers the NGINX Plus API. The path
  * the API sees is the request's URI after the location's prefix ({@code location /api} and
  * {@code /api/9/nginx} give {@code /9/nginx}). Requests are handled off the event loop, because a
  * write to a zone with a state file waits for the disk.
  */
-public final class ApiFeature implements ConfModule, HttpFeature {
+public final class ApiFeature implements HttpFeature {
     private final ApiHandler handler;
     private final Executor executor;
 
@@ -35,11 +30,6 @@ public final class ApiFeature implements ConfModule, HttpFeature {
     public ApiFeature(ApiHandler handler, Executor executor) {
         this.handler = handler;
         this.executor = executor;
-    }
-
-    @Override
-    public void registerDirectives(DirectiveRegistry r) {
-        r.register(DirectiveSpec.single("api", Arity.between(0, 1), Context.HTTP_LOCATION));
     }
 
     @Override

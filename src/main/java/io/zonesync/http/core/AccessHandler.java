@@ -5,8 +5,8 @@ package io.zonesync.http.core;
  * preaccess and access phases ({@code limit_req}, {@code allow}/{@code deny}). Supplied per
  * location by {@link HttpFeature#accessHandlers}. Handlers run in phase order, then in the order
  * features were given to the compiler; the first that does not
- * {@linkplain AccessDecision#proceed() proceed} decides. {@code return} (a rewrite-phase
- * directive) runs before every access handler, as in nginx.
+ * {@linkplain AccessDecision#proceed() proceed} decides. {@link RewriteHandler}s
+ * ({@code return}) run before every access handler, as in nginx.
  *
  * <p>{@link #check} runs on the connection's event loop and must not block; a handler that needs to
  * wait (limit_req's delay) returns {@link AccessDecision#later}.

@@ -1,8 +1,8 @@
 package io.zonesync.http.core;
 
 /**
- * Produces the response of a location (nginx's content phase): static files by default, or what
- * a feature supplies through {@link HttpFeature#contentHandler} ({@code api}, {@code proxy_pass}).
+ * Produces the response of a location (nginx's content phase): what a module supplies through
+ * {@link HttpFeature#contentHandler} ({@code proxy_pass}, {@code api}, static files).
  *
  * <p>{@link #handle} runs on the connection's event loop and must not block. It must eventually
  * answer through the exchange ({@link HttpExchange#respond}, {@link HttpExchange#startResponse},

@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * The directives of nginx's http core, with nginx's contexts and arity: {@code http}, {@code server},
- * {@code listen}, {@code server_name}, {@code location}, {@code return}, {@code add_header},
- * {@code root}, {@code index}, {@code types}, {@code default_type}, {@code error_page},
+ * {@code listen}, {@code server_name}, {@code location},
+ * {@code root}, {@code types}, {@code default_type}, {@code error_page},
  * {@code client_max_body_size}, {@code keepalive_timeout}, {@code keepalive_requests},
  * {@code server_tokens}, {@code absolute_redirect}, {@code port_in_redirect}, {@code access_log}
  * and {@code log_format}. Their values are checked when {@link HttpConfigCompiler} compiles them.
@@ -48,10 +48,7 @@ public final class HttpCoreModule implements ConfModule {
         r.register(DirectiveSpec.repeatable("server_name", Arity.atLeast(1), HTTP_SERVER));
         r.register(DirectiveSpec.block("location", Arity.between(1, 2), HTTP_LOCATION, true,
                 HTTP_SERVER, HTTP_LOCATION));
-        r.register(DirectiveSpec.repeatable("return", Arity.between(1, 2), HTTP_SERVER, HTTP_LOCATION));
-        r.register(DirectiveSpec.repeatable("add_header", Arity.between(2, 3), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("root", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
-        r.register(DirectiveSpec.repeatable("index", Arity.atLeast(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.block("types", Arity.NONE, Context.OPAQUE, true, HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("default_type", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.repeatable("error_page", Arity.atLeast(2), HTTP, HTTP_SERVER, HTTP_LOCATION));

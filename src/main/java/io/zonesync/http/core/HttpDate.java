@@ -10,7 +10,7 @@ import java.util.Locale;
  * {@link #ofSecond}, formatted once a second per thread (nginx likewise keeps its time strings
  * cached); formatting it per response was a noticeable part of a proxied request.
  */
-final class HttpDate {
+public final class HttpDate {
     private static final DateTimeFormatter FORMAT =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
     private static final ThreadLocal<LastSecond> LAST = ThreadLocal.withInitial(LastSecond::new);
@@ -23,7 +23,7 @@ final class HttpDate {
     private HttpDate() {
     }
 
-    static String format(long millis) {
+    public static String format(long millis) {
         return FORMAT.format(Instant.ofEpochMilli(millis));
     }
 

@@ -13,9 +13,9 @@ import java.nio.file.Path;
  * URI, headers, addresses, request id, variables' raw material) plus the location chosen, the body,
  * per-request attributes, and the ways to answer.
  *
- * <p>Exactly one response per exchange: {@link #respond}, {@link #sendError} or
- * {@link #startResponse}; a second is ignored (and logged). Every response gets the location's
- * {@code add_header}s (with nginx's status rule and {@code always}), {@code Server}, {@code Date},
+ * <p>Exactly one response per exchange: {@link #respond}, {@link #sendError},
+ * {@link #sendRedirect} or {@link #startResponse}; a second is ignored (and logged). Every response goes through the location's
+ * {@link HeaderFilter}s ({@code add_header}) and gets {@code Server}, {@code Date},
  * and the connection's keep-alive headers. Response methods may be called from any thread; they
  * hop to the connection's event loop.
  */
@@ -61,6 +61,12 @@ public interface HttpExchange extends RequestView {
      * 444 closes the connection without an answer.
      */
     void sendError(int status);
+
+    /**
+     * Answers a redirect: {@code location} as the Location header (made absolute as
+     * {@code absolute_redirect} says; none when empty) and nginx's page for the status.
+     */
+    void sendRedirect(int status, String location);
 
     /**
      * Sends a file as the body (zero-copy where the transport allows): {@code length} bytes from

@@ -159,39 +159,8 @@ final class LocationCompiler {
     /** The settings of a server ({@code location == null}) or location scope. */
     LocationConfig settings(Scope scope, Directive location, String name) throws ConfigException {
         CompileScope cs = new CompileScope(scope, location, config, variables);
-        Directive ret = scope.block().first("return");
-        ReturnAction returnAction = ret == null ? null : ReturnAction.compile(ret, variables);
-
         Directive rootD = scope.effectiveFirst("root");
         ComplexValue root = rootD == null ? ComplexValue.constant("html") : cs.compile(rootD, rootD.arg(0));
-
-        List<String> index = new ArrayList<>();
-        for (Directive d : scope.effective("index")) {
-            for (String f : d.args()) {
-                if (f.isEmpty()) {
-                    throw d.error("index \"%s\" in \"index\" directive is invalid", f);
-                }
-                if (f.indexOf('/') >= 0 && !f.equals(d.arg(d.argCount() - 1))) {
-                    throw d.error("only the last index in \"index\" directive should be absolute");
-                }
-                index.add(f);
-            }
-        }
-        if (index.isEmpty()) {
-            index.add("index.html");
-        }
-
-        List<HeaderAddition> headers = new ArrayList<>();
-        for (Directive d : scope.effective("add_header")) {
-            boolean always = false;
-            if (d.argCount() == 3) {
-                if (!d.arg(2).equals("always")) {
-                    throw d.error("invalid parameter \"%s\"", d.arg(2));
-                }
-                always = true;
-            }
-            headers.add(new HeaderAddition(d.arg(0), cs.compile(d, d.arg(1)), always));
-        }
 
         long maxBody = DEFAULT_CLIENT_MAX_BODY_SIZE;
         Directive mb = scope.effectiveFirst("client_max_body_size");
@@ -239,11 +208,16 @@ final class LocationCompiler {
         Directive dt = scope.effectiveFirst("default_type");
         String defaultType = dt == null ? "text/plain" : dt.arg(0);
 
-        return new LocationConfig(name, returnAction, root, config.prefix(), index, headers, maxBody, headerBuffers,
-                timeouts, keepaliveMs,
+        List<RewriteHandler> rewrites = new ArrayList<>();
+        List<HeaderFilter> headerFilters = new ArrayList<>();
+        for (HttpFeature f : features) {
+            rewrites.addAll(f.rewriteHandlers(cs));
+            headerFilters.addAll(f.headerFilters(cs));
+        }
+        return new LocationConfig(name, rewrites, root, config.prefix(), maxBody, headerBuffers, timeouts, keepaliveMs,
                 keepaliveHeader, keepaliveRequests, types, defaultType, accessLogs(scope), errorPages(scope, cs),
                 flag(scope, "server_tokens", true), flag(scope, "absolute_redirect", true),
-                flag(scope, "port_in_redirect", true), contentHandler(cs), accessHandlers(cs));
+                flag(scope, "port_in_redirect", true), contentHandler(cs), accessHandlers(cs), headerFilters);
     }
 
     private static long timeout(Scope scope, String name, long dflt) throws ConfigException {
@@ -325,8 +299,21 @@ final class LocationCompiler {
                 return h;
             }
         }
-        return StaticFileHandler.INSTANCE;
+        return NO_CONTENT;
     }
+
+    /** Where no module serves a location, nginx's content phase answers 403 for a directory, else 404. */
+    private static final ContentHandler NO_CONTENT = new ContentHandler() {
+        @Override
+        public BodyMode bodyMode() {
+            return BodyMode.DISCARD;
+        }
+
+        @Override
+        public void handle(HttpExchange ex) {
+            ex.sendError(ex.uri().endsWith("/") ? 403 : 404);
+        }
+    };
 
     private List<AccessHandler> accessHandlers(CompileScope cs) throws ConfigException {
         List<AccessHandler> all = new ArrayList<>();

@@ -12,10 +12,8 @@ import java.util.Map;
  * nginx's inheritance from the http and server levels. Immutable.
  *
  * @param name how the location was written ({@code = /x}, {@code ~ re}), "" for server level
- * @param returnAction this level's {@code return}, or null (not inherited, as in nginx)
+ * @param rewriteHandlers this level's rewrite-phase steps ({@code return}); not inherited, as in nginx
  * @param root the document root (may hold variables); relative values resolve against {@code prefix}
- * @param index the {@code index} file names, in order
- * @param addHeaders the {@code add_header}s in effect
  * @param clientMaxBodySize the largest request body in bytes, 0 for no limit
  * @param timeouts          {@code client_header_timeout}, {@code client_body_timeout}, {@code send_timeout}
  * @param headerBuffers     {@code large_client_header_buffers}: how long the request line and one header
@@ -30,16 +28,16 @@ import java.util.Map;
  * @param serverTokens whether the Server header carries the version
  * @param absoluteRedirect whether a Location starting with {@code /} is made absolute
  * @param portInRedirect whether such a Location carries the port
- * @param contentHandler what answers requests here: a feature's handler, or static files
+ * @param contentHandler what answers requests here: a module's handler ({@code api}, {@code proxy_pass},
+ *                       static files)
  * @param accessHandlers the access-phase checks, in order
+ * @param headerFilters what changes the headers of every response here ({@code add_header})
  */
 public record LocationConfig(
         String name,
-        ReturnAction returnAction,
+        List<RewriteHandler> rewriteHandlers,
         ComplexValue root,
         Path prefix,
-        List<String> index,
-        List<HeaderAddition> addHeaders,
         long clientMaxBodySize,
         HeaderBuffers headerBuffers,
         Timeouts timeouts,
@@ -54,7 +52,8 @@ public record LocationConfig(
         boolean absoluteRedirect,
         boolean portInRedirect,
         ContentHandler contentHandler,
-        List<AccessHandler> accessHandlers) {
+        List<AccessHandler> accessHandlers,
+        List<HeaderFilter> headerFilters) {
 
     /** {@code large_client_header_buffers number size}; nginx's default is 4 8k. */
     public record HeaderBuffers(int number, int size) {
@@ -71,11 +70,11 @@ public record LocationConfig(
     }
 
     public LocationConfig {
-        index = List.copyOf(index);
-        addHeaders = List.copyOf(addHeaders);
+        rewriteHandlers = List.copyOf(rewriteHandlers);
         accessLogs = List.copyOf(accessLogs);
         errorPages = Map.copyOf(errorPages);
         accessHandlers = List.copyOf(accessHandlers);
+        headerFilters = List.copyOf(headerFilters);
     }
 
     /** The root for a request: the root's value, made absolute against the prefix. */

@@ -278,6 +278,14 @@ final class NettyExchange implements HttpExchange {
     }
 
     @Override
+    public void sendRedirect(int code, String location) {
+        if (!inLoop(() -> sendRedirect(code, location))) {
+            return;
+        }
+        RequestPhases.sendRedirect(this, code, location);
+    }
+
+    @Override
     public void internalRedirect(String target) {
         if (!inLoop(() -> internalRedirect(target))) {
             return;

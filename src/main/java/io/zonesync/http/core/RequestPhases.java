@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.zonesync.http.vars.HostHeader;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -20,9 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * nginx's request phases for one exchange, on the event loop: read the request line and Host,
- * choose the server (and run its {@code return}), find the location, run its {@code return}
- * (rewrite phase), check {@code client_max_body_size}, run the access handlers, then the content
- * handler with the body as it asks. Also errors ({@code error_page}) and internal redirects.
+ * choose the server and run its rewrite steps, find the location, check
+ * {@code client_max_body_size}, run the location's rewrite steps, its access handlers, then its
+ * content handler with the body as it asks. Also errors ({@code error_page}) and internal redirects.
  */
 final class RequestPhases {
     private static final Logger LOG = LoggerFactory.getLogger(RequestPhases.class);
@@ -106,9 +105,7 @@ final class RequestPhases {
         }
         ex.server = ex.routes.endpoint().serversFor(ex.localAddress()).find(validHost);
         ex.location = ex.server.serverConfig();
-        ReturnAction serverReturn = ex.location.returnAction();
-        if (serverReturn != null) {
-            doReturn(ex, serverReturn);
+        if (rewrite(ex)) {
             return;
         }
         findLocation(ex);
@@ -155,11 +152,29 @@ final class RequestPhases {
             return;
         }
         ex.body.limit(max);
-        if (loc.returnAction() != null) {
-            doReturn(ex, loc.returnAction());
+        // a server's own steps ran before the location was looked up, even when none matched
+        if (loc != ex.server.serverConfig() && rewrite(ex)) {
             return;
         }
         runAccess(ex, 0);
+    }
+
+    /** The rewrite-phase steps of the current level; true when one answered. */
+    private static boolean rewrite(NettyExchange ex) {
+        for (RewriteHandler h : ex.location.rewriteHandlers()) {
+            boolean answered;
+            try {
+                answered = h.rewrite(ex);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.error("rewrite handler {} failed for \"{}\"", h, ex.requestUri(), e);
+                sendError(ex, 500);
+                return true;
+            }
+            if (answered || ex.responseStarted() || ex.isFinished()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void runAccess(NettyExchange ex, int from) {
@@ -242,30 +257,6 @@ final class RequestPhases {
         }
     }
 
-    static void doReturn(NettyExchange ex, ReturnAction r) {
-        int code = r.code();
-        if (code == 444) {
-            ex.abortConnection();
-            return;
-        }
-        if (r.text() == null && code >= 400) {
-            sendError(ex, code);
-            return;
-        }
-        String text = r.text() == null ? "" : r.text().evaluate(ex);
-        if (r.isRedirect()) {
-            HttpHeaders h = new DefaultHttpHeaders();
-            if (!text.isEmpty()) {
-                h.set(HttpHeaderNames.LOCATION, text);
-            }
-            sendPage(ex, code, h);
-            return;
-        }
-        HttpHeaders h = new DefaultHttpHeaders();
-        h.set(HttpHeaderNames.CONTENT_TYPE, ex.location.defaultType());
-        ex.respond(code, h, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
-    }
-
     /**
      * {@code large_client_header_buffers} of the address's default server, as nginx reads headers
      * before it knows the server: a request line longer than one buffer is 414; a header line
@@ -320,9 +311,7 @@ final class RequestPhases {
         if (page != null) {
             String target = page.target().evaluate(ex);
             if (page.isRedirect()) {
-                HttpHeaders h = new DefaultHttpHeaders();
-                h.set(HttpHeaderNames.LOCATION, target);
-                sendPage(ex, page.response() > 0 ? page.response() : 302, h);
+                sendRedirect(ex, page.response() > 0 ? page.response() : 302, target);
                 return;
             }
             ex.statusOverride = page.response() < 0 ? code : page.response() == 0 ? 0 : page.response();
@@ -333,6 +322,15 @@ final class RequestPhases {
             return;
         }
         sendPage(ex, code, null);
+    }
+
+    /** A redirect: the Location header and nginx's page for the status. */
+    static void sendRedirect(NettyExchange ex, int code, String location) {
+        HttpHeaders h = new DefaultHttpHeaders();
+        if (!location.isEmpty()) {
+            h.set(HttpHeaderNames.LOCATION, location);
+        }
+        sendPage(ex, code, h);
     }
 
     /** nginx's page for a status (redirects and errors), as text/html. */

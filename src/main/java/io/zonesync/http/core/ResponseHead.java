@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * The status line and headers of a response as nginx sends them: the handler's headers (minus
  * hop-by-hop ones and Server/Date, which are the node's), Server, Date, Content-Length or chunked,
- * a Location made absolute, the location's add_headers, and Connection/Keep-Alive.
+ * a Location made absolute, the location's header filters (add_header), and Connection/Keep-Alive.
  *
  * @param keepAlive whether the connection stays open after this response
  * @param size the bytes of the head, for {@code $bytes_sent}
@@ -61,13 +61,8 @@ record ResponseHead(DefaultHttpResponse response, boolean keepAlive, long size) 
             h.set(HttpHeaderNames.LOCATION, absolute(ex, where, loc));
         }
         if (loc != null) {
-            for (HeaderAddition a : loc.addHeaders()) {
-                if (a.appliesTo(code)) {
-                    String v = a.value().evaluate(ex);
-                    if (!v.isEmpty()) {
-                        h.add(a.name(), v);
-                    }
-                }
+            for (HeaderFilter f : loc.headerFilters()) {
+                f.filter(code, h, ex);
             }
         }
         h.set(HttpHeaderNames.CONNECTION, persistent ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);

@@ -51,61 +51,6 @@ class HttpRuntimeTest {
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    @Test
-    void returnWithVariablesAndRedirects() throws Exception {
-        int port = start("http { access_log off; server { listen 127.0.0.1:0;\n"
-                + " location /hello { return 200 \"hi $arg_name from $uri\"; }\n"
-                + " location /old { return 301 /new$is_args$args; }\n"
-                + " location /ext { return https://example.test$request_uri; }\n"
-                + " location /teapot { return 418; }\n"
-                + " location /gone { return 410; }\n"
-                + " location /close { return 444; } } }");
-        HttpResponse<String> r = get(port, "/hello?name=bob");
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).isEqualTo("hi bob from /hello");
-        assertThat(r.headers().firstValue("content-type")).hasValue("text/plain");
-        assertThat(r.headers().firstValue("server")).hasValueSatisfying(s -> assertThat(s).startsWith("zonesync/"));
-
-        r = get(port, "/old?a=1");
-        assertThat(r.statusCode()).isEqualTo(301);
-        assertThat(r.headers().firstValue("location")).hasValue("http://127.0.0.1:" + port + "/new?a=1");
-        assertThat(r.body()).contains("<title>301 Moved Permanently</title>");
-
-        r = get(port, "/ext/x?y");
-        assertThat(r.statusCode()).isEqualTo(302);
-        assertThat(r.headers().firstValue("location")).hasValue("https://example.test/ext/x?y");
-
-        r = get(port, "/gone");
-        assertThat(r.statusCode()).isEqualTo(410);
-        assertThat(r.body()).isEqualTo("<html>\r\n<head><title>410 Gone</title></head>\r\n<body>\r\n"
-                + "<center><h1>410 Gone</h1></center>\r\n<hr><center>zonesync</center>\r\n</body>\r\n</html>\r\n");
-        assertThat(get(port, "/teapot").statusCode()).isEqualTo(418);
-
-        try (RawClient raw = new RawClient(port)) {
-            raw.send("GET /close HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(raw.closedByServer()).isTrue();
-        }
-    }
-
-    @Test
-    void notFoundPageAndAddHeaderFollowNginxsStatusRule() throws Exception {
-        int port = start("http { access_log off; add_header X-Outer 1;\n"
-                + " server { listen 127.0.0.1:0; root " + dir + ";\n"
-                + "  location /a { add_header X-Ok ok; add_header X-Always $request_method always; return 200 a; }\n"
-                + "  location /b { add_header X-Ok ok; add_header X-Always yes always; return 404; }\n"
-                + "  location /c { return 200 c; } } }");
-        HttpResponse<String> a = get(port, "/a");
-        assertThat(a.headers().firstValue("x-ok")).hasValue("ok");
-        assertThat(a.headers().firstValue("x-always")).hasValue("GET");
-        assertThat(a.headers().firstValue("x-outer")).isEmpty();
-        HttpResponse<String> b = get(port, "/b");
-        assertThat(b.statusCode()).isEqualTo(404);
-        assertThat(b.headers().firstValue("x-ok")).isEmpty();
-        assertThat(b.headers().firstValue("x-always")).hasValue("yes");
-        assertThat(b.body()).contains("<title>404 Not Found</title>").contains("<hr><center>zonesync</center>");
-        assertThat(get(port, "/c").headers().firstValue("x-outer")).hasValue("1");
-    }
-
     private static RawClient.Response withHost(int port, String host) throws IOException {
         try (RawClient c = new RawClient(port)) {
             return c.send("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").read();

@@ -67,7 +67,7 @@ class LocationMatchingTest {
                 "http { access_log off; server { listen 127.0.0.1:0; " + locs + " } }"));
         Location l = s.locations().find("/a/bx").location();
         assertThat(l.toString()).isEqualTo("~ x$");
-        assertThat(l.config().returnAction()).isNull(); // the server-level regex, not the nested one
+        assertThat(l.config().rewriteHandlers()).isEmpty(); // the server-level regex, not the nested one
     }
 
     @Test

@@ -13,22 +13,22 @@ import java.util.Locale;
 import java.util.Map;
 
 /** A socket that speaks HTTP/1.x by hand, to test keep-alive, pipelining and malformed input. */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
 
-    record Response(int status, String statusLine, Map<String, String> headers, String body) {
-        String header(String name) {
+    public record Response(int status, String statusLine, Map<String, String> headers, String body) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
 
-    RawClient(int port) throws IOException {
+    public RawClient(int port) throws IOException {
         this("127.0.0.1", port);
     }
 
-    RawClient(String host, int port) throws IOException {
+    public RawClient(String host, int port) throws IOException {
         socket = new Socket();
         socket.connect(new InetSocketAddress(host, port), 5000);
         socket.setSoTimeout(10_000);
@@ -36,14 +36,14 @@ final class RawClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
-    RawClient send(String text) throws IOException {
+    public RawClient send(String text) throws IOException {
         out.write(text.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         return this;
     }
 
     /** Reads one response; {@code head} says whether it answers a HEAD (no body follows). */
-    Response read(boolean head) throws IOException {
+    public Response read(boolean head) throws IOException {
         String statusLine = line();
         if (statusLine == null) {
             throw new IOException("connection closed before a response");
@@ -79,12 +79,12 @@ final class RawClient implements AutoCloseable {
         return new Response(status, statusLine, headers, body.toString(StandardCharsets.ISO_8859_1));
     }
 
-    Response read() throws IOException {
+    public Response read() throws IOException {
         return read(false);
     }
 
     /** Whether the server closed the connection (reads end of stream). */
-    boolean closedByServer() throws IOException {
+    public boolean closedByServer() throws IOException {
         try {
             return in.read() < 0;
         } catch (SocketException e) {

@@ -19,7 +19,7 @@ class ServerNameMatchingTest {
     }
 
     private static String chosen(ServerTable t, String host) {
-        return t.find(host).serverConfig().returnAction().text().source();
+        return TestConfigs.returnText(t.find(host).serverConfig());
     }
 
     @Test

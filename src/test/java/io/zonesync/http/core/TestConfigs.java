@@ -6,31 +6,53 @@ import io.zonesync.config.ConfigException;
 import io.zonesync.config.ConfigParser;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.ParsedConfig;
+import io.zonesync.http.headers.HeadersModule;
+import io.zonesync.http.rewrite.ReturnAction;
+import io.zonesync.http.rewrite.RewriteModule;
+import io.zonesync.http.staticfiles.StaticModule;
+import java.util.ArrayList;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Compiles configuration text the way the node will: parse, validate, compile. */
-final class TestConfigs {
+/**
+ * Compiles configuration text the way the node will: parse, validate, compile, with the modules
+ * every nginx has (rewrite, headers, static files) around the features a test gives.
+ */
+public final class TestConfigs {
     private TestConfigs() {
     }
 
-    static HttpConfig compile(String text) throws ConfigException {
+    public static HttpConfig compile(String text) throws ConfigException {
         return compile(text, Path.of(System.getProperty("java.io.tmpdir")), List.of());
     }
 
-    static HttpConfig compile(String text, Path prefix, List<HttpFeature> features, ConfModule... modules)
+    public static HttpConfig compile(String text, Path prefix, List<HttpFeature> features, ConfModule... modules)
             throws ConfigException {
         Block root = ConfigParser.parseString(text, "t.conf");
         DirectiveRegistry registry = new DirectiveRegistry();
-        registry.registerAll(new HttpCoreModule());
+        RewriteModule rewrite = new RewriteModule();
+        HeadersModule headers = new HeadersModule();
+        StaticModule statics = new StaticModule();
+        registry.registerAll(new HttpCoreModule(), rewrite, headers, statics);
         registry.registerAll(modules);
         registry.validate(root);
         ParsedConfig parsed = new ParsedConfig(prefix.resolve("t.conf"), prefix, root, List.of());
-        return new HttpConfigCompiler(features, List.of()).compile(parsed);
+        List<HttpFeature> all = new ArrayList<>();
+        all.add(rewrite);
+        all.addAll(features);
+        all.add(headers);
+        all.add(statics);
+        return new HttpConfigCompiler(all, List.of()).compile(parsed);
+    }
+
+    /** The text of a level's {@code return}, null when it has none. */
+    public static String returnText(LocationConfig level) {
+        return level.rewriteHandlers().isEmpty() ? null
+                : ((ReturnAction) level.rewriteHandlers().get(0)).text().source();
     }
 
     /** The default server of the first endpoint. */
-    static VirtualServer firstServer(HttpConfig config) {
+    public static VirtualServer firstServer(HttpConfig config) {
         return config.endpoints().get(0).servers().defaultServer();
     }
 }

@@ -1,7 +1,10 @@
-package io.zonesync.http.core;
+package io.zonesync.http.staticfiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zonesync.http.core.HttpRuntime;
+import io.zonesync.http.core.RawClient;
+import io.zonesync.http.core.TestConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;

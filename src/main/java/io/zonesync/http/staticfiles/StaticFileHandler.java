@@ -1,8 +1,12 @@
-package io.zonesync.http.core;
+package io.zonesync.http.staticfiles;
 
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.zonesync.http.core.ContentHandler;
+import io.zonesync.http.core.HttpDate;
+import io.zonesync.http.core.HttpExchange;
+import io.zonesync.http.core.LocationConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,9 +15,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 
 /**
- * The default content handler: files under {@code root}, as nginx's index and static modules.
+ * Files under {@code root}, as nginx's index and static modules serve them, for a location no
+ * other module answers.
  * GET and HEAD serve a file with Content-Type (types/default_type), Content-Length, Last-Modified
  * and ETag, or 304 for an exact If-Modified-Since; a URI ending in {@code /} tries the
  * {@code index} files in order through an internal redirect, else 403 for an existing directory,
@@ -21,10 +27,12 @@ import java.nio.file.attribute.BasicFileAttributes;
  * file and other methods get 405. The URI is normalised before it gets here, so it cannot climb
  * out of the root.
  */
-public final class StaticFileHandler implements ContentHandler {
-    public static final StaticFileHandler INSTANCE = new StaticFileHandler();
+final class StaticFileHandler implements ContentHandler {
+    private final List<String> index;
 
-    private StaticFileHandler() {
+    /** @param index the {@code index} file names in effect, in order */
+    StaticFileHandler(List<String> index) {
+        this.index = List.copyOf(index);
     }
 
     @Override
@@ -44,7 +52,7 @@ public final class StaticFileHandler implements ContentHandler {
         Path root = loc.rootFor(ex);
         String uri = ex.uri();
         if (uri.endsWith("/")) {
-            serveIndex(ex, loc, root, uri);
+            serveIndex(ex, root, uri);
             return;
         }
         Path file = fileFor(root, uri);
@@ -87,8 +95,8 @@ public final class StaticFileHandler implements ContentHandler {
         ex.respondFile(200, h, file, attrs.size());
     }
 
-    private static void serveIndex(HttpExchange ex, LocationConfig loc, Path root, String uri) {
-        for (String name : loc.index()) {
+    private void serveIndex(HttpExchange ex, Path root, String uri) {
+        for (String name : index) {
             if (name.startsWith("/")) {
                 ex.internalRedirect(name);
                 return;

@@ -1,7 +1,9 @@
-package io.zonesync.http.core;
+package io.zonesync.http.rewrite;
 
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
+import io.zonesync.http.core.HttpExchange;
+import io.zonesync.http.core.RewriteHandler;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.VariableRegistry;
 
@@ -18,7 +20,7 @@ import io.zonesync.http.vars.VariableRegistry;
  * <li>444 closes the connection without a response.</li>
  * </ul>
  */
-public record ReturnAction(int code, ComplexValue text) {
+public record ReturnAction(int code, ComplexValue text) implements RewriteHandler {
 
     public static ReturnAction compile(Directive d, VariableRegistry variables) throws ConfigException {
         String first = d.arg(0);
@@ -48,6 +50,21 @@ public record ReturnAction(int code, ComplexValue text) {
             }
         }
         return Integer.parseInt(s);
+    }
+
+    @Override
+    public boolean rewrite(HttpExchange ex) {
+        if (code == 444 || (text == null && code >= 400)) {
+            ex.sendError(code);
+            return true;
+        }
+        String value = text == null ? "" : text.evaluate(ex);
+        if (isRedirect()) {
+            ex.sendRedirect(code, value);
+        } else {
+            ex.respond(code, ex.location().defaultType(), value);
+        }
+        return true;
     }
 
     /** Whether the code's argument is a URL for the Location header. */

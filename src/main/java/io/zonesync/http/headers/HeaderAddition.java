@@ -1,4 +1,4 @@
-package io.zonesync.http.core;
+package io.zonesync.http.headers;
 
 import io.zonesync.http.vars.ComplexValue;
 

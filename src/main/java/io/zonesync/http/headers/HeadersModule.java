@@ -1,0 +1,59 @@
+package io.zonesync.http.headers;
+
+import static io.zonesync.config.Context.HTTP;
+import static io.zonesync.config.Context.HTTP_LOCATION;
+import static io.zonesync.config.Context.HTTP_SERVER;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import io.zonesync.config.Arity;
+import io.zonesync.config.ConfModule;
+import io.zonesync.config.ConfigException;
+import io.zonesync.config.Directive;
+import io.zonesync.config.DirectiveRegistry;
+import io.zonesync.config.DirectiveSpec;
+import io.zonesync.http.core.CompileScope;
+import io.zonesync.http.core.HeaderFilter;
+import io.zonesync.http.core.HttpExchange;
+import io.zonesync.http.core.HttpFeature;
+import java.util.ArrayList;
+import java.util.List;
+
+/** nginx's headers module: {@code add_header}, as a header filter of every location it is in effect in. */
+public final class HeadersModule implements ConfModule, HttpFeature {
+
+    @Override
+    public void registerDirectives(DirectiveRegistry r) {
+        r.register(DirectiveSpec.repeatable("add_header", Arity.between(2, 3), HTTP, HTTP_SERVER, HTTP_LOCATION));
+    }
+
+    @Override
+    public List<HeaderFilter> headerFilters(CompileScope location) throws ConfigException {
+        List<HeaderAddition> additions = new ArrayList<>();
+        for (Directive d : location.scope().effective("add_header")) {
+            boolean always = false;
+            if (d.argCount() == 3) {
+                if (!d.arg(2).equals("always")) {
+                    throw d.error("invalid parameter \"%s\"", d.arg(2));
+                }
+                always = true;
+            }
+            additions.add(new HeaderAddition(d.arg(0), location.compile(d, d.arg(1)), always));
+        }
+        return additions.isEmpty() ? List.of() : List.of(new AddHeaders(additions));
+    }
+
+    /** The add_headers of one location, applied in order. */
+    public record AddHeaders(List<HeaderAddition> additions) implements HeaderFilter {
+        @Override
+        public void filter(int status, HttpHeaders headers, HttpExchange ex) {
+            for (HeaderAddition a : additions) {
+                if (a.appliesTo(status)) {
+                    String v = a.value().evaluate(ex);
+                    if (!v.isEmpty()) {
+                        headers.add(a.name(), v);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.zonesync.node;
+
+import io.zonesync.http.api.ApiFeature;
+import io.zonesync.http.proxy.ProxyConfig;
+import io.zonesync.keyval.KeyvalConfig;
+import java.time.Clock;
+
+/** What the node gives the http modules of one configuration: its zones, clock, API and parsed settings. */
+record HttpServices(ZoneTable.Zones zones, Clock clock, ApiFeature api, KeyvalConfig.Both keyval,
+        ProxyConfig proxy) {
+}
