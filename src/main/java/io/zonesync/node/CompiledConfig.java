@@ -11,6 +11,7 @@ import io.zonesync.config.Scope;
 import io.zonesync.core.CoreModule;
 import io.zonesync.core.CoreSettings;
 import io.zonesync.access.HttpAccessFeature;
+import io.zonesync.http.accesslog.AccessLogModule;
 import io.zonesync.http.api.ApiFeature;
 import io.zonesync.http.api.ApiModule;
 import io.zonesync.http.core.HttpFeature;
@@ -70,6 +71,7 @@ record CompiledConfig(
      */
     private static final List<HttpModule> HTTP_MODULES = List.of(
             HttpModule.directives(new HttpCoreModule()),
+            HttpModule.directives(new AccessLogModule()),
             HttpModule.of(new RewriteModule()),
             new HttpModule(new KeyvalModule(), s -> new KeyvalHttpFeature(s.keyval()::http,
                     () -> s.zones().of(KeyvalFamily.HTTP))),

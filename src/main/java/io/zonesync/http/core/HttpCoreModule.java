@@ -17,8 +17,8 @@ import java.util.List;
  * {@code listen}, {@code server_name}, {@code location},
  * {@code root}, {@code types}, {@code default_type}, {@code error_page},
  * {@code client_max_body_size}, {@code keepalive_timeout}, {@code keepalive_requests},
- * {@code server_tokens}, {@code absolute_redirect}, {@code port_in_redirect}, {@code access_log}
- * and {@code log_format}. Their values are checked when {@link HttpConfigCompiler} compiles them.
+ * {@code server_tokens}, {@code absolute_redirect}, and
+ * {@code port_in_redirect}. Their values are checked when {@link HttpConfigCompiler} compiles them.
  *
  * <p>{@link #ACCEPTED_WITHOUT_EFFECT} are directives a pasted nginx configuration commonly holds
  * that have no meaning here (kernel and buffer tuning): they are validated for arity and ignored.
@@ -64,8 +64,6 @@ public final class HttpCoreModule implements ConfModule {
         r.register(DirectiveSpec.single("server_tokens", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("absolute_redirect", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("port_in_redirect", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
-        r.register(DirectiveSpec.repeatable("access_log", Arity.atLeast(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
-        r.register(DirectiveSpec.repeatable("log_format", Arity.atLeast(2), HTTP));
         r.register(DirectiveSpec.single("large_client_header_buffers", Arity.exactly(2), HTTP, HTTP_SERVER));
         r.register(DirectiveSpec.single("client_header_timeout", Arity.exactly(1), HTTP, HTTP_SERVER));
         r.register(DirectiveSpec.single("client_body_timeout", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));

@@ -6,6 +6,7 @@ import io.zonesync.config.ConfigException;
 import io.zonesync.config.ConfigParser;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.ParsedConfig;
+import io.zonesync.http.accesslog.AccessLogModule;
 import io.zonesync.http.headers.HeadersModule;
 import io.zonesync.http.rewrite.ReturnAction;
 import io.zonesync.http.rewrite.RewriteModule;
@@ -16,7 +17,7 @@ import java.util.List;
 
 /**
  * Compiles configuration text the way the node will: parse, validate, compile, with the modules
- * every nginx has (rewrite, headers, static files) around the features a test gives.
+ * every nginx has (access log, rewrite, headers, static files) around the features a test gives.
  */
 public final class TestConfigs {
     private TestConfigs() {
@@ -33,7 +34,7 @@ public final class TestConfigs {
         RewriteModule rewrite = new RewriteModule();
         HeadersModule headers = new HeadersModule();
         StaticModule statics = new StaticModule();
-        registry.registerAll(new HttpCoreModule(), rewrite, headers, statics);
+        registry.registerAll(new HttpCoreModule(), new AccessLogModule(), rewrite, headers, statics);
         registry.registerAll(modules);
         registry.validate(root);
         ParsedConfig parsed = new ParsedConfig(prefix.resolve("t.conf"), prefix, root, List.of());
