@@ -43,12 +43,12 @@ public final class KeyvalReplica implements ReplicatedZone<String> {
 
     @Override
     public Iterator<ZoneRecord> snapshot() {
-        return zone.snapshot(KeyvalReplica::toZoneRecord);
+        return zone.transfer().snapshot(KeyvalReplica::toZoneRecord);
     }
 
     @Override
     public ZoneRecord export(String key) {
-        return zone.record(key, KeyvalReplica::toZoneRecord);
+        return zone.transfer().record(key, KeyvalReplica::toZoneRecord);
     }
 
     /**
@@ -69,7 +69,7 @@ public final class KeyvalReplica implements ReplicatedZone<String> {
         String key = new String(record.key(), StandardCharsets.UTF_8);
         byte[] value = record.tombstone() ? null : wellFormed(record.payload());
         long ttl = record.expires() ? record.ttlMs() : 0;
-        return zone.applyRemoteUtf8(key, value, ttl, record.stamp()) == KeyvalZone.ApplyResult.APPLIED;
+        return zone.transfer().applyRemoteUtf8(key, value, ttl, record.stamp()) == KeyvalTransfer.ApplyResult.APPLIED;
     }
 
     /**

@@ -209,7 +209,7 @@ public final class KeyvalStateFile implements KeyvalListener, Closeable {
             if (closed) {
                 return;
             }
-            byte[] record = zone.record(key, (k, e, now) -> KeyvalJournal.entry(k, e));
+            byte[] record = zone.transfer().record(key, (k, e, now) -> KeyvalJournal.entry(k, e));
             if (record == null) {
                 record = KeyvalJournal.removed(key);
             }
@@ -309,7 +309,7 @@ public final class KeyvalStateFile implements KeyvalListener, Closeable {
                     return;
                 }
                 compactionTail = new ByteArrayOutputStream();
-                entries = zone.snapshot();
+                entries = zone.transfer().snapshot();
             }
             Path dir = file.toAbsolutePath().getParent();
             Path tmp = null;
@@ -456,7 +456,7 @@ public final class KeyvalStateFile implements KeyvalListener, Closeable {
 
     private void restore(List<Map.Entry<String, KeyvalStore.Entry>> entries) throws KeyvalStateFileException {
         try {
-            zone.restore(entries);
+            zone.transfer().restore(entries);
         } catch (KeyvalException e) {
             throw new KeyvalStateFileException(file, zone.name(), "cannot be loaded: " + e.getMessage(), e);
         }

@@ -4,15 +4,12 @@ import io.zonesync.keyval.KeyvalException.Reason;
 import io.zonesync.zone.Stamp;
 import io.zonesync.zone.StampSource;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -36,8 +33,9 @@ import java.util.function.Supplier;
  * {@link StampSource}. In a {@code sync} zone a delete leaves a tombstone (key, stamp, no value)
  * so the delete can replicate and beat older copies; a tombstone lives for the zone timeout (or
  * {@link #DEFAULT_TOMBSTONE_TTL_MS} without one), and at least as long as the deleted pair would
- * have, since a peer may hold a copy until then. {@link #applyRemote} merges a peer's record by last
- * writer wins. Listeners hear about local changes (to push them) and remote ones (to save them).
+ * have, since a peer may hold a copy until then. a peer's record is merged by last
+ * writer wins ({@link KeyvalTransfer}, which also exports entries for links and the state file).
+ * Listeners hear about local changes (to push them) and remote ones (to save them).
  */
 public final class KeyvalZone {
     /** The smallest zone, as nginx's shared zones: 8 pages of 4 KiB. */
@@ -49,17 +47,6 @@ public final class KeyvalZone {
     /** How long a tombstone lives in a sync zone without a timeout: one hour. */
     public static final long DEFAULT_TOMBSTONE_TTL_MS = 3_600_000;
 
-    /** What {@link #applyRemote} did with a peer's record. */
-    public enum ApplyResult {
-        APPLIED,
-        /** The local record is as new or newer; nothing changed. */
-        STALE,
-        /** The record does not fit the zone's budget; nothing changed. */
-        NO_ROOM,
-        /** The key is not valid for this zone's type; nothing changed. */
-        INVALID_KEY
-    }
-
     private final String name;
     private final long size;
     private final KeyvalType type;
@@ -70,6 +57,7 @@ public final class KeyvalZone {
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final KeyvalStore store;
+    private final KeyvalTransfer transfer;
     private final List<KeyvalListener> listeners = new CopyOnWriteArrayList<>();
     private volatile KeyvalStateFile stateFile;
     private volatile long syncRecordLimit;
@@ -91,6 +79,12 @@ public final class KeyvalZone {
         this.timeoutMs = timeoutMs;
         this.sync = sync;
         this.store = new KeyvalStore(sizeBytes, type, sync, tombstoneTtlMs());
+        this.transfer = new KeyvalTransfer(this, store, lock, clock, stamps);
+    }
+
+    /** The zone's entries as replication and the state file move them. */
+    public KeyvalTransfer transfer() {
+        return transfer;
     }
 
     public String name() {
@@ -354,195 +348,14 @@ public final class KeyvalZone {
         this.stateFile = file;
     }
 
-    // ---------------------------------------------------------------- replication
-
-    /**
-     * Merges a peer's record, last writer wins by stamp: applied if the key is unknown here or the
-     * remote stamp is newer (tombstones included), else ignored. {@code value} null is a delete.
-     * {@code ttlMs} is the remaining lifetime (0 = none), capped at this zone's timeout. The stamp
-     * is observed so later local writes are newer. Local-change listeners are not told.
-     */
-    public ApplyResult applyRemote(String key, String value, long ttlMs, Stamp stamp) {
-        return applyRemoteUtf8(key, value == null ? null : value.getBytes(StandardCharsets.UTF_8), ttlMs, stamp);
-    }
-
-    /**
-     * The same with the value as UTF-8 bytes (null for a delete), which the zone keeps as they are:
-     * the caller gives up the array and must pass well-formed UTF-8.
-     */
-    ApplyResult applyRemoteUtf8(String key, byte[] value, long ttlMs, Stamp stamp) {
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(stamp, "stamp");
-        stamps.observe(stamp);
-        if (value != null && !validKey(key)) {
-            return ApplyResult.INVALID_KEY;
-        }
-        lock.writeLock().lock();
-        try {
-            long now = clock.millis();
-            KeyvalStore.Entry old = store.entry(key);
-            if (old != null && !old.isOlderThan(stamp)) {
-                return ApplyResult.STALE;
-            }
-            if (value == null) {
-                if (old == null && !sync) {
-                    return ApplyResult.STALE;
-                }
-                store.delete(key, old, stamp, now, Math.max(0, ttlMs)); // as long as the sender asks, at least
-            } else {
-                long ttl = timeoutMs > 0 && (ttlMs <= 0 || ttlMs > timeoutMs) ? timeoutMs : Math.max(0, ttlMs);
-                long cost = store.cost(key, value);
-                if (!store.makeRoom(cost - (old == null ? 0 : old.cost()), now)) {
-                    return ApplyResult.NO_ROOM;
-                }
-                store.put(key, value, ttl == 0 ? 0 : now + ttl, stamp, cost);
-            }
-        } finally {
-            lock.writeLock().unlock();
-        }
-        for (KeyvalListener l : listeners) {
-            l.remoteChange(this, key);
-        }
-        return ApplyResult.APPLIED;
-    }
-
-    /** The keys and entries of the zone at one moment, side by side. */
-    private static final class EntryCopy {
-        final String[] keys;
-        final KeyvalStore.Entry[] entries;
-        int size;
-
-        EntryCopy(String[] keys, KeyvalStore.Entry[] entries) {
-            this.keys = keys;
-            this.entries = entries;
-        }
-
-        void add(String key, KeyvalStore.Entry entry) {
-            keys[size] = key;
-            entries[size++] = entry;
-        }
-    }
-
-    /** What the sync layer makes of one held, unexpired entry: lets it read the entry's bytes as they are. */
-    interface EntryExport<T> {
-        T export(String key, KeyvalStore.Entry entry, long now);
-    }
-
-    /** One key's entry as {@code export} makes it, or null if there is none or it expired. */
-    <T> T record(String key, EntryExport<T> export) {
-        return read(() -> {
-            KeyvalStore.Entry e = store.entry(key);
-            long now = clock.millis();
-            return e == null || e.expiredAt(now) ? null : export.export(key, e, now);
-        });
-    }
-
-    /**
-     * What a snapshot sends: every key held with its entry as of now (entries are immutable, so
-     * the copy stays consistent without the lock; two arrays of references, no object per key),
-     * converted by {@code export} only as they are sent; expired entries are skipped.
-     */
-    <T> Iterator<T> snapshot(EntryExport<T> export) {
-        EntryCopy copy = read(() -> {
-            EntryCopy c = new EntryCopy(new String[store.size()], new KeyvalStore.Entry[store.size()]);
-            store.forEach(c::add);
-            return c;
-        });
-        String[] keys = copy.keys;
-        KeyvalStore.Entry[] entries = copy.entries;
-        int size = copy.size;
-        return new Iterator<>() {
-            private int next;
-            private T ahead;
-
-            @Override
-            public boolean hasNext() {
-                if (ahead == null) {
-                    long now = clock.millis(); // lifetimes count from when the record is taken
-                    while (ahead == null && next < size) {
-                        KeyvalStore.Entry e = entries[next];
-                        String k = keys[next];
-                        keys[next] = null; // sent: let the copy go as the snapshot advances
-                        entries[next++] = null;
-                        if (!e.expiredAt(now)) {
-                            ahead = export.export(k, e, now);
-                        }
-                    }
-                }
-                return ahead != null;
-            }
-
-            @Override
-            public T next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                T r = ahead;
-                ahead = null;
-                return r;
-            }
-        };
-    }
-
     /** Pairs held (tombstones not counted); an expired pair counts until the next sweep. */
     public long pairCount() {
         return read(store::pairs);
     }
 
-    /** Every unexpired entry with absolute times, tombstones included, sorted by key: what the state file saves. */
-    List<Map.Entry<String, KeyvalStore.Entry>> snapshot() {
-        List<Map.Entry<String, KeyvalStore.Entry>> out = read(() -> {
-            long now = clock.millis();
-            List<Map.Entry<String, KeyvalStore.Entry>> list = new ArrayList<>();
-            store.forEach((k, e) -> {
-                if (!e.expiredAt(now)) {
-                    list.add(Map.entry(k, e));
-                }
-            });
-            return list;
-        });
-        out.sort(Map.Entry.comparingByKey());
-        return out;
-    }
-
-    /**
-     * Puts back entries read from the state file, all or none; expired ones (and tombstones in a
-     * zone without sync) are skipped. Fails when they do not fit or a key is invalid for the type.
-     */
-    void restore(List<Map.Entry<String, KeyvalStore.Entry>> loaded) throws KeyvalException {
-        lock.writeLock().lock();
-        try {
-            long now = clock.millis();
-            List<Map.Entry<String, KeyvalStore.Entry>> keep = new ArrayList<>();
-            long need = 0;
-            for (Map.Entry<String, KeyvalStore.Entry> e : loaded) {
-                KeyvalStore.Entry in = e.getValue();
-                if (in.expiredAt(now) || (in.isTombstone() && !sync)) {
-                    continue;
-                }
-                if (!in.isTombstone() && !validKey(e.getKey())) {
-                    throw invalidKey(e.getKey());
-                }
-                need += store.cost(e.getKey(), in.value());
-                keep.add(e);
-            }
-            if (store.used() + need > size) {
-                throw new KeyvalException(Reason.ZONE_FULL, null, "zone \"" + name + "\" of " + size
-                        + " bytes is too small for the " + need + " bytes of pairs to restore");
-            }
-            for (Map.Entry<String, KeyvalStore.Entry> e : keep) {
-                KeyvalStore.Entry in = e.getValue();
-                stamps.observe(in.stamp());
-                store.put(e.getKey(), in.value(), in.expireAt(), in.stamp());
-            }
-        } finally {
-            lock.writeLock().unlock();
-        }
-    }
-
     // ---------------------------------------------------------------- internals
 
-    private <T> T read(Supplier<T> reader) {
+    <T> T read(Supplier<T> reader) {
         lock.readLock().lock();
         try {
             return reader.get();
@@ -578,11 +391,11 @@ public final class KeyvalZone {
         }
     }
 
-    private boolean validKey(String key) {
+    boolean validKey(String key) {
         return !key.isEmpty() && (type != KeyvalType.IP || IpNetwork.parse(key) != null);
     }
 
-    private KeyvalException invalidKey(String key) {
+    KeyvalException invalidKey(String key) {
         String why = key.isEmpty() ? "key required" : "invalid key format \"" + key + "\" in zone \"" + name
                 + "\" of type=" + type.configName() + ", it must be an IPv4 or IPv6 address or CIDR network";
         return new KeyvalException(Reason.INVALID_KEY, key, why);
@@ -604,6 +417,12 @@ public final class KeyvalZone {
     private void notifyLocal(String key) {
         for (KeyvalListener l : listeners) {
             l.localChange(this, key);
+        }
+    }
+
+    void notifyRemote(String key) {
+        for (KeyvalListener l : listeners) {
+            l.remoteChange(this, key);
         }
     }
 

@@ -84,7 +84,7 @@ class KeyvalStateFileTest {
         z.update("k1", "changed", 0);
         z.remove("k2");
         z.insert(KeyvalWrite.of("new", "n"));
-        z.applyRemote("remote", "r", 0, new Stamp(Stamp.hlc(T0 + 1000, 1), 2));
+        z.transfer().applyRemote("remote", "r", 0, new Stamp(Stamp.hlc(T0 + 1000, 1), 2));
         z.remove("k3");
         z.set("k3", "back");
         KeyvalZone back = reloaded(file, 0, false);
@@ -304,7 +304,7 @@ class KeyvalStateFileTest {
         KeyvalZone z = zone(0, true);
         open(z, file);
         for (int i = 0; i < 100; i++) {
-            z.applyRemote("r" + i, "v", 0, new Stamp(Stamp.hlc(T0 + 1000, i), 2));
+            z.transfer().applyRemote("r" + i, "v", 0, new Stamp(Stamp.hlc(T0 + 1000, i), 2));
         }
         assertThat(reloaded(file, 0, true).get("r99")).isEqualTo("v");
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zonesync.keyval.KeyvalException.Reason;
-import io.zonesync.keyval.KeyvalZone.ApplyResult;
+import io.zonesync.keyval.KeyvalTransfer.ApplyResult;
 import io.zonesync.zone.Stamp;
 import java.util.ArrayList;
 import java.util.List;
@@ -201,7 +201,7 @@ class KeyvalZoneTest {
         z.set("b", "2");
         z.update("a", "3", 0);
         z.remove("b");
-        z.applyRemote("r", "x", 0, new Stamp(Stamp.hlc(T0 + 5, 0), 2));
+        z.transfer().applyRemote("r", "x", 0, new Stamp(Stamp.hlc(T0 + 5, 0), 2));
         z.clear();
         assertThat(local).containsExactly("a", "b", "a", "b", "a", "r");
         assertThat(remote).containsExactly("r");
@@ -253,9 +253,9 @@ class KeyvalZoneTest {
     void aRemoteTombstoneLivesAsLongAsItsSenderAsksWhenThatIsLongerThanTheLocalTimeout() throws Exception {
         KeyvalZone z = zone(KeyvalZone.MIN_SIZE, 1_000, true);
         z.set("a", "1");
-        z.applyRemote("a", null, 60_000, new Stamp(Long.MAX_VALUE / 2, 7)); // the sender's zone keeps keys a minute
+        z.transfer().applyRemote("a", null, 60_000, new Stamp(Long.MAX_VALUE / 2, 7)); // the sender's zone keeps keys a minute
         assertThat(TestRecord.of(z, "a").ttlMs()).isEqualTo(60_000);
-        z.applyRemote("b", null, 10, new Stamp(Long.MAX_VALUE / 2, 7)); // shorter than ours: ours holds
+        z.transfer().applyRemote("b", null, 10, new Stamp(Long.MAX_VALUE / 2, 7)); // shorter than ours: ours holds
         assertThat(TestRecord.of(z, "b").ttlMs()).isEqualTo(1_000);
     }
 
@@ -293,10 +293,10 @@ class KeyvalZoneTest {
         Stamp older = new Stamp(local.hlc() - 1, 9);
         Stamp newer = new Stamp(local.hlc() + 1, 0);
         Stamp tie = new Stamp(local.hlc(), 0);
-        assertThat(z.applyRemote("a", "old", 0, older)).isEqualTo(ApplyResult.STALE);
-        assertThat(z.applyRemote("a", "tie", 0, tie)).as("node id breaks the tie").isEqualTo(ApplyResult.STALE);
+        assertThat(z.transfer().applyRemote("a", "old", 0, older)).isEqualTo(ApplyResult.STALE);
+        assertThat(z.transfer().applyRemote("a", "tie", 0, tie)).as("node id breaks the tie").isEqualTo(ApplyResult.STALE);
         assertThat(z.get("a")).isEqualTo("local");
-        assertThat(z.applyRemote("a", "new", 0, newer)).isEqualTo(ApplyResult.APPLIED);
+        assertThat(z.transfer().applyRemote("a", "new", 0, newer)).isEqualTo(ApplyResult.APPLIED);
         assertThat(z.get("a")).isEqualTo("new");
         assertThat(TestRecord.of(z, "a").stamp()).isEqualTo(newer);
         assertThat(stamps.observed).containsExactly(older, tie, newer);
@@ -308,28 +308,28 @@ class KeyvalZoneTest {
     void remoteDeleteBeatsOlderWritesAndLosesToNewerOnes() throws Exception {
         KeyvalZone z = zone(KeyvalZone.MIN_SIZE, 0, true);
         long base = Stamp.hlc(T0 + 1000, 0);
-        assertThat(z.applyRemote("a", null, 0, new Stamp(base + 10, 2))).isEqualTo(ApplyResult.APPLIED);
+        assertThat(z.transfer().applyRemote("a", null, 0, new Stamp(base + 10, 2))).isEqualTo(ApplyResult.APPLIED);
         assertThat(TestRecord.of(z, "a").isDelete()).isTrue();
-        assertThat(z.applyRemote("a", "stale", 0, new Stamp(base + 5, 3))).isEqualTo(ApplyResult.STALE);
+        assertThat(z.transfer().applyRemote("a", "stale", 0, new Stamp(base + 5, 3))).isEqualTo(ApplyResult.STALE);
         assertThat(z.get("a")).isNull();
-        assertThat(z.applyRemote("a", "fresh", 0, new Stamp(base + 20, 3))).isEqualTo(ApplyResult.APPLIED);
+        assertThat(z.transfer().applyRemote("a", "fresh", 0, new Stamp(base + 20, 3))).isEqualTo(ApplyResult.APPLIED);
         assertThat(z.get("a")).isEqualTo("fresh");
         z.remove("a");
-        assertThat(z.applyRemote("a", "late", 0, new Stamp(base + 15, 9))).isEqualTo(ApplyResult.STALE);
+        assertThat(z.transfer().applyRemote("a", "late", 0, new Stamp(base + 15, 9))).isEqualTo(ApplyResult.STALE);
     }
 
     @Test
     void remoteExpiryIsCappedAtTheLocalTimeout() {
         KeyvalZone z = zone(KeyvalZone.MIN_SIZE, 5_000, true);
         long base = Stamp.hlc(T0, 0);
-        z.applyRemote("long", "v", 3_600_000, new Stamp(base + 1, 2));
-        z.applyRemote("none", "v", 0, new Stamp(base + 2, 2));
-        z.applyRemote("short", "v", 1_000, new Stamp(base + 3, 2));
+        z.transfer().applyRemote("long", "v", 3_600_000, new Stamp(base + 1, 2));
+        z.transfer().applyRemote("none", "v", 0, new Stamp(base + 2, 2));
+        z.transfer().applyRemote("short", "v", 1_000, new Stamp(base + 3, 2));
         assertThat(TestRecord.of(z, "long").ttlMs()).isEqualTo(5_000);
         assertThat(TestRecord.of(z, "none").ttlMs()).isEqualTo(5_000);
         assertThat(TestRecord.of(z, "short").ttlMs()).isEqualTo(1_000);
         KeyvalZone unlimited = zone(KeyvalZone.MIN_SIZE, 0, true);
-        unlimited.applyRemote("x", "v", 0, new Stamp(base + 4, 2));
+        unlimited.transfer().applyRemote("x", "v", 0, new Stamp(base + 4, 2));
         assertThat(TestRecord.of(unlimited, "x").ttlMs()).isZero();
     }
 
@@ -337,11 +337,11 @@ class KeyvalZoneTest {
     void remoteRecordsThatDoNotFitOrAreInvalidChangeNothing() throws Exception {
         KeyvalZone z = zone(KeyvalZone.MIN_SIZE, 0, true);
         z.set("a", "1");
-        assertThat(z.applyRemote("big", repeat('x', 40_000), 0, new Stamp(Long.MAX_VALUE >>> 1, 2)))
+        assertThat(z.transfer().applyRemote("big", repeat('x', 40_000), 0, new Stamp(Long.MAX_VALUE >>> 1, 2)))
                 .isEqualTo(ApplyResult.NO_ROOM);
         assertThat(TestRecord.of(z, "big")).isNull();
         KeyvalZone ip = new KeyvalZone("ip", KeyvalZone.MIN_SIZE, KeyvalType.IP, 0, true, clock, stamps);
-        assertThat(ip.applyRemote("not-an-ip", "v", 0, new Stamp(1, 2))).isEqualTo(ApplyResult.INVALID_KEY);
+        assertThat(ip.transfer().applyRemote("not-an-ip", "v", 0, new Stamp(1, 2))).isEqualTo(ApplyResult.INVALID_KEY);
     }
 
     @Test

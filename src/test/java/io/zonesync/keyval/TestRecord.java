@@ -17,13 +17,13 @@ record TestRecord(String key, String value, long ttlMs, Stamp stamp) {
 
     /** The key's record, or null when the zone holds none (or it expired). */
     static TestRecord of(KeyvalZone zone, String key) {
-        return zone.record(key, TestRecord::of);
+        return zone.transfer().record(key, TestRecord::of);
     }
 
     /** Every unexpired record of the zone, tombstones included. */
     static List<TestRecord> all(KeyvalZone zone) {
         List<TestRecord> out = new ArrayList<>();
-        Iterator<TestRecord> it = zone.snapshot(TestRecord::of);
+        Iterator<TestRecord> it = zone.transfer().snapshot(TestRecord::of);
         it.forEachRemaining(out::add);
         return out;
     }
