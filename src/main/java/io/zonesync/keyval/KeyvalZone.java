@@ -36,6 +36,9 @@ import java.util.function.Supplier;
  * have, since a peer may hold a copy until then. a peer's record is merged by last
  * writer wins ({@link KeyvalTransfer}, which also exports entries for links and the state file).
  * Listeners hear about local changes (to push them) and remote ones (to save them).
+ *
+ * <p>Slightly over the usual length: the five local writes (insert, set, update, remove, clear)
+ * share their checks, their room-making and their stamping under the one lock, so they stay together.
  */
 public final class KeyvalZone {
     /** The smallest zone, as nginx's shared zones: 8 pages of 4 KiB. */
