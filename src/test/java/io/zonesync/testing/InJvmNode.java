@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * A real {@link Node} in the test JVM, configured from text written to {@code dir/zonesync.conf}
  * with {@code dir} as its prefix. Listen on {@code 127.0.0.1:0}; {@link #http()} finds the port.
  */
-public final class InJvmNode implements AutoCloseable {
+public final class InJvmNode implements TestCluster.Member {
     public final Path dir;
     public final Node node;
 
@@ -31,6 +31,7 @@ public final class InJvmNode implements AutoCloseable {
         return ConfigParser.parseFile(file, dir, null);
     }
 
+    @Override
     public void reload(String config) throws Exception {
         node.reload(parse(dir, config));
     }
@@ -38,6 +39,12 @@ public final class InJvmNode implements AutoCloseable {
     /** The first HTTP listener. */
     public int httpPort() {
         return ((InetSocketAddress) node.httpAddresses().values().iterator().next()).getPort();
+    }
+
+    /** The first zone_sync listener. */
+    @Override
+    public int syncPort() {
+        return ((InetSocketAddress) node.syncAddresses().get(0)).getPort();
     }
 
     public Http http() {

@@ -10,6 +10,7 @@ import io.zonesync.net.Transport;
 import io.zonesync.stream.StreamCoreModule;
 import io.zonesync.stream.StreamServerConf;
 import io.zonesync.sync.clock.HybridLogicalClock;
+import io.zonesync.testing.TestCluster;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Arrays;
@@ -17,7 +18,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** One node's sync engine with test zones, configured from the text of a stream block. */
-final class EngineNode implements AutoCloseable {
+final class EngineNode implements TestCluster.Member {
     final long id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     final HybridLogicalClock clock = HybridLogicalClock.of(id, Clock.systemUTC());
     final SyncCluster cluster;
@@ -72,12 +73,14 @@ final class EngineNode implements AutoCloseable {
     }
 
     /** The port the zone_sync listener is bound to (the kernel's choice for port 0). */
-    int syncPort() {
+    @Override
+    public int syncPort() {
         return ((InetSocketAddress) cluster.boundAddresses().get(0)).getPort();
     }
 
     /** Reloads the stream block, as a SIGHUP would. */
-    void reload(String streamBody) throws Exception {
+    @Override
+    public void reload(String streamBody) throws Exception {
         cluster.reconfigure(settings(streamBody), zones);
     }
 

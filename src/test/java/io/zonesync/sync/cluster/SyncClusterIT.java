@@ -5,9 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.zonesync.net.Transport;
 import io.zonesync.sync.clock.HybridLogicalClock;
-import io.zonesync.testing.FreePorts;
+import io.zonesync.testing.DeadPort;
 import io.zonesync.testing.LogCapture;
 import io.zonesync.testing.TcpProxy;
+import io.zonesync.testing.TestCluster;
 import io.zonesync.zone.ZoneType;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -51,16 +52,13 @@ class SyncClusterIT {
     }
 
     /** N nodes, each listing every node including itself, as one shared configuration would. */
+    private TestCluster<EngineNode> engines(int n, String extra) throws Exception {
+        return track(TestCluster.start(n, (i, peers) -> EngineNode.conf(0, peers, extra),
+                (i, conf) -> new EngineNode(transport, conf, "one").start()));
+    }
+
     private List<EngineNode> cluster(int n, String extra) throws Exception {
-        List<Integer> ports = FreePorts.take(n);
-        List<EngineNode> nodes = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            nodes.add(track(new EngineNode(transport, EngineNode.conf(ports.get(i), ports, extra), "one")));
-        }
-        for (EngineNode node : nodes) {
-            node.start();
-        }
-        return nodes;
+        return engines(n, extra).nodes();
     }
 
     @Test
@@ -110,26 +108,26 @@ class SyncClusterIT {
 
     @Test
     void aWriteJustAfterTheSnapshotCopyIsQueuedRatherThanLost() throws Exception {
-        List<Integer> ports = FreePorts.take(2);
         // Only A's dial gets through (A's listener denies everyone; B lists A, so it accepts A's
         // link): exactly one link, and one snapshot in each direction.
-        EngineNode a = track(new EngineNode(transport, EngineNode.conf(ports.get(0), ports, ONLY_DIALS), "one"));
-        EngineNode b = track(new EngineNode(transport, EngineNode.conf(ports.get(1), ports, ""), "one"));
+        TestCluster<EngineNode> c = track(TestCluster.open(2, (i, peers) -> EngineNode.conf(0, peers,
+                i == 0 ? ONLY_DIALS : ""), (i, conf) -> new EngineNode(transport, conf, "one").start()));
+        EngineNode a = c.node(0);
+        EngineNode b = c.node(1);
         a.zone().put("before", "1");
         a.zone().afterNextSnapshotCopy(() -> a.zone().put("racing", "1"));
-        b.start();
-        a.start();
+        c.link();
         await().until(() -> "1".equals(b.zone().get("before")));
         await().until(() -> "1".equals(b.zone().get("racing")));
     }
 
     @Test
     void diallingADeadPeerDoesNotPileUpLinks() throws Exception {
-        List<Integer> ports = FreePorts.take(2); // the second is never listened on
-        EngineNode a = track(new EngineNode(transport, EngineNode.conf(ports.get(0), ports, "")
+        DeadPort dead = track(new DeadPort());
+        EngineNode a = track(new EngineNode(transport, EngineNode.conf(0, List.of(dead.port()), "")
                 .replace("zone_sync_connect_retry_interval 100ms", "zone_sync_connect_retry_interval 10ms"), "one"))
                 .start();
-        await().until(() -> logs.contains("peer 127.0.0.1:" + ports.get(1) + " is down"));
+        await().until(() -> logs.contains("peer 127.0.0.1:" + dead.port() + " is down"));
         // about 80 dials in the next 800 ms: each failed one must be forgotten
         await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3))
                 .until(() -> a.cluster.allLinks().size() <= 1);
@@ -137,12 +135,11 @@ class SyncClusterIT {
 
     @Test
     void discoveredAddressesAreDialledAndAnAddressThatLeavesIsDroppedForGood() throws Exception {
-        List<Integer> ports = FreePorts.take(3);
-        List<EngineNode> nodes = new ArrayList<>();
+        List<EngineNode> nodes = track(TestCluster.open(3, (i, peers) -> EngineNode.conf(0, List.of(), ""),
+                (i, conf) -> new EngineNode(transport, conf, "one").start())).nodes();
         List<InetSocketAddress> all = new ArrayList<>();
-        for (int p : ports) {
-            nodes.add(track(new EngineNode(transport, EngineNode.conf(p, List.of(), ""), "one")).start());
-            all.add(new InetSocketAddress("127.0.0.1", p));
+        for (EngineNode n : nodes) {
+            all.add(new InetSocketAddress("127.0.0.1", n.syncPort()));
         }
         for (EngineNode n : nodes) {
             n.cluster.discovered(all); // what DNS would say: every node, each node's own address included
@@ -173,18 +170,15 @@ class SyncClusterIT {
 
     @Test
     void aRestartedNodeGetsEverythingBySnapshot() throws Exception {
-        List<Integer> ports = FreePorts.take(3);
-        List<EngineNode> nodes = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            nodes.add(track(new EngineNode(transport, EngineNode.conf(ports.get(i), ports, ""), "one")).start());
-        }
+        TestCluster<EngineNode> c = engines(3, "");
+        List<EngineNode> nodes = c.nodes();
         await().until(() -> nodes.stream().allMatch(n -> n.online() == 2));
         nodes.get(2).close(); // as kill -9: no goodbye, no flush
         await().until(() -> nodes.get(0).online() == 1 && nodes.get(1).online() == 1);
         for (int k = 0; k < 500; k++) {
             nodes.get(k % 2).zone().put("k" + k, "v" + k);
         }
-        EngineNode reborn = track(new EngineNode(transport, EngineNode.conf(ports.get(2), ports, ""), "one")).start();
+        EngineNode reborn = c.restart(2); // on a new port, and the others reloaded with it
         await().until(() -> reborn.zone().live().size() == 500);
         assertThat(reborn.zone().live().equals(nodes.get(0).zone().live())).isTrue();
         await().until(() -> reborn.online() == 2);
@@ -192,14 +186,13 @@ class SyncClusterIT {
 
     @Test
     void aPartitionHealsAndBothSidesConverge() throws Exception {
-        List<Integer> ports = FreePorts.take(2);
-        TcpProxy toB = track(new TcpProxy(new InetSocketAddress("127.0.0.1", ports.get(1))));
-        TcpProxy toA = track(new TcpProxy(new InetSocketAddress("127.0.0.1", ports.get(0))));
         String tuning = " zone_sync_timeout 600ms;\n";
-        EngineNode a = track(new EngineNode(transport, EngineNode.conf(ports.get(0), List.of(toB.port()), tuning), "one"));
-        EngineNode b = track(new EngineNode(transport, EngineNode.conf(ports.get(1), List.of(toA.port()), tuning), "one"));
-        a.start();
-        b.start();
+        EngineNode a = track(new EngineNode(transport, EngineNode.conf(0, List.of(), tuning), "one")).start();
+        EngineNode b = track(new EngineNode(transport, EngineNode.conf(0, List.of(), tuning), "one")).start();
+        TcpProxy toB = track(new TcpProxy(new InetSocketAddress("127.0.0.1", b.syncPort())));
+        TcpProxy toA = track(new TcpProxy(new InetSocketAddress("127.0.0.1", a.syncPort())));
+        a.reload(EngineNode.conf(0, List.of(toB.port()), tuning));
+        b.reload(EngineNode.conf(0, List.of(toA.port()), tuning));
         await().until(() -> a.online() == 1 && b.online() == 1);
         a.zone().put("before", "1");
         await().until(() -> "1".equals(b.zone().get("before")));
@@ -234,21 +227,22 @@ class SyncClusterIT {
 
     @Test
     void aZoneOfAnotherTypeOnAPeerIsNotSyncedWhileTheOthersAreAndTheClashIsLoggedOnce() throws Exception {
-        List<Integer> ports = FreePorts.take(2);
-        TcpProxy toB = track(new TcpProxy(new InetSocketAddress("127.0.0.1", ports.get(1))));
         HybridLogicalClock clockA = new HybridLogicalClock(7,
                 System::currentTimeMillis, 3_600_000);
         HybridLogicalClock clockB = new HybridLogicalClock(9,
                 System::currentTimeMillis, 3_600_000);
         // A dials B through the proxy and denies B's dials, so the one link can be cut and comes back.
-        EngineNode a = track(new EngineNode(transport, EngineNode.conf(ports.get(0), List.of(toB.port()), ONLY_DIALS),
+        EngineNode a = track(new EngineNode(transport, EngineNode.conf(0, List.of(), ONLY_DIALS),
                 List.of(new MapZone("shared", clockA), new MapZone("clash", new ZoneType("test-map", 1, 1), clockA),
                         new MapZone("kinds", new ZoneType("test-map", 1, 1), clockA)), 7));
-        EngineNode b = track(new EngineNode(transport, EngineNode.conf(ports.get(1), ports, ""),
+        EngineNode b = track(new EngineNode(transport, EngineNode.conf(0, List.of(), ""),
                 List.of(new MapZone("shared", clockB), new MapZone("clash", new ZoneType("test-map", 1, 2), clockB),
                         new MapZone("kinds", new ZoneType("test-other", 2, 1), clockB)), 9)); // another kind of zone
         a.start();
         b.start();
+        TcpProxy toB = track(new TcpProxy(new InetSocketAddress("127.0.0.1", b.syncPort())));
+        a.reload(EngineNode.conf(0, List.of(toB.port()), ONLY_DIALS));
+        b.reload(EngineNode.conf(0, List.of(a.syncPort(), b.syncPort()), ""));
         await().until(() -> a.online() == 1 && b.online() == 1);
         a.zones.get(1).put("x", "not for b");
         a.zones.get(2).put("z", "not for b either");
@@ -288,12 +282,12 @@ class SyncClusterIT {
 
     @Test
     void anIdleLinkStaysUpOnHeartbeatsWhileASilentOneIsClosedAfterTheTimeout() throws Exception {
-        List<Integer> ports = FreePorts.take(2);
-        TcpProxy toB = track(new TcpProxy(new InetSocketAddress("127.0.0.1", ports.get(1))));
         String tuning = " zone_sync_timeout 300ms;\n";
-        EngineNode a = track(new EngineNode(transport, EngineNode.conf(ports.get(0), List.of(toB.port()),
-                tuning + ONLY_DIALS), "one")).start();
-        EngineNode b = track(new EngineNode(transport, EngineNode.conf(ports.get(1), ports, tuning), "one")).start();
+        EngineNode a = track(new EngineNode(transport, EngineNode.conf(0, List.of(), tuning + ONLY_DIALS), "one")).start();
+        EngineNode b = track(new EngineNode(transport, EngineNode.conf(0, List.of(), tuning), "one")).start();
+        TcpProxy toB = track(new TcpProxy(new InetSocketAddress("127.0.0.1", b.syncPort())));
+        a.reload(EngineNode.conf(0, List.of(toB.port()), tuning + ONLY_DIALS));
+        b.reload(EngineNode.conf(0, List.of(a.syncPort(), b.syncPort()), tuning));
         await().until(() -> a.online() == 1 && b.online() == 1);
         await().during(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(3)).until(() -> a.online() == 1);
         toB.blackhole(true);
