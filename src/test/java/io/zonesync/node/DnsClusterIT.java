@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonesync.testing.Dnsmasq;
-import io.zonesync.testing.FreePorts;
+import io.zonesync.testing.HeldPort;
 import io.zonesync.testing.Http;
 import io.zonesync.testing.InJvmNode;
 import io.zonesync.testing.LogCapture;
@@ -77,8 +77,8 @@ class DnsClusterIT {
     @Test
     void aNameForThreeNodesFormsAClusterAJoinerGetsEverythingALeaverIsDroppedAndSilenceChangesNothing()
             throws Exception {
-        int port = FreePorts.take();
-        try (TestDnsServer dns = TestDnsServer.start()) {
+        try (HeldPort held = new HeldPort(); TestDnsServer dns = TestDnsServer.start()) {
+            int port = held.port();
             dns.records("cluster.test", 60, "127.0.0.2", "127.0.0.3", "127.0.0.4");
             for (int i = 2; i <= 4; i++) {
                 node(i, port, dns.address(), "valid=1s");
@@ -113,10 +113,10 @@ class DnsClusterIT {
 
     @Test
     void aReloadThatMovesTheSyncPortFollowsTheNameOnTheNewPortOnly() throws Exception {
-        List<Integer> ports = FreePorts.take(2);
-        int before = ports.get(0);
-        int after = ports.get(1);
-        try (TestDnsServer dns = TestDnsServer.start(); LogCapture logs = new LogCapture()) {
+        try (HeldPort first = new HeldPort(); HeldPort second = new HeldPort(); TestDnsServer dns = TestDnsServer.start();
+                LogCapture logs = new LogCapture()) {
+            int before = first.port();
+            int after = second.port();
             dns.records("cluster.test", 1, "127.0.0.2", "127.0.0.3");
             InJvmNode a = node(2, before, dns.address(), "valid=1s");
             InJvmNode b = node(3, before, dns.address(), "valid=1s");
@@ -136,8 +136,8 @@ class DnsClusterIT {
 
     @Test
     void withoutValidTheRecordsTtlDecidesWhenTheNameIsAskedAgain() throws Exception {
-        int port = FreePorts.take();
-        try (TestDnsServer dns = TestDnsServer.start()) {
+        try (HeldPort held = new HeldPort(); TestDnsServer dns = TestDnsServer.start()) {
+            int port = held.port();
             dns.records("cluster.test", 1, "127.0.0.2", "127.0.0.3");
             InJvmNode a = node(2, port, dns.address(), "");
             InJvmNode b = node(3, port, dns.address(), "");
@@ -158,9 +158,9 @@ class DnsClusterIT {
     @Test
     void aRealDnsServerFromDebianDrivesJoinAndLeave() throws Exception {
         Dnsmasq.assumeInstalled();
-        int port = FreePorts.take();
         Files.createDirectories(dir.resolve("dnsmasq"));
-        try (Dnsmasq dnsmasq = Dnsmasq.start(dir.resolve("dnsmasq"), "test")) {
+        try (HeldPort held = new HeldPort(); Dnsmasq dnsmasq = Dnsmasq.start(dir.resolve("dnsmasq"), "test")) {
+            int port = held.port();
             dnsmasq.hosts("cluster.test", "127.0.0.2", "127.0.0.3");
             InJvmNode a = node(2, port, dnsmasq.address(), "valid=1s");
             InJvmNode b = node(3, port, dnsmasq.address(), "valid=1s");

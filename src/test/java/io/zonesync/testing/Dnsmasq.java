@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -74,7 +75,7 @@ public final class Dnsmasq implements AutoCloseable {
         Files.writeString(hostsFile, "");
         String failure = "";
         for (int attempt = 1; attempt <= 5; attempt++) {
-            int port = FreePorts.take();
+            int port = unusedUdpPort(); // dnsmasq has no port 0: a taken port is another attempt
             Path log = dir.resolve("dnsmasq-" + attempt + ".log");
             Process p = new ProcessBuilder(binary.toString(),
                     "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--no-poll",
@@ -161,6 +162,13 @@ public final class Dnsmasq implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A UDP port the kernel picked and let go: dnsmasq must be told a number. */
+    private static int unusedUdpPort() throws IOException {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
         }
     }
 }

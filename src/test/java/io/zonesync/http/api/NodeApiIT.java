@@ -3,9 +3,9 @@ package io.zonesync.http.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.zonesync.testing.FreePorts;
 import io.zonesync.testing.Http;
 import io.zonesync.testing.InJvmNode;
+import io.zonesync.testing.TestCluster;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,10 +71,8 @@ class NodeApiIT {
 
     @Test
     void zoneSyncStatusOfATwoNodeClusterMatchesTheSpecAndCountsWhatWasSynced() throws Exception {
-        List<Integer> ports = FreePorts.take(2);
-        for (int i = 0; i < 2; i++) {
-            nodes.add(InJvmNode.start(dir.resolve("n" + i), config(ports.get(i), ports)));
-        }
+        nodes.addAll(TestCluster.start(2, (i, peers) -> config(0, peers),
+                (i, conf) -> InJvmNode.start(dir.resolve("n" + i), conf)).nodes());
         Http a = nodes.get(0).http();
         Http b = nodes.get(1).http();
         await().atMost(Duration.ofSeconds(20)).until(() -> checked(a, "GET", "/api/9/stream/zone_sync", null).body()
@@ -92,7 +90,7 @@ class NodeApiIT {
 
     @Test
     void everyApiLocationServesTheOpenApiDocumentAsTheRepositoryHoldsIt() throws Exception {
-        nodes.add(InJvmNode.start(dir, config(FreePorts.take(), List.of())));
+        nodes.add(InJvmNode.start(dir, config(0, List.of())));
         Http http = nodes.get(0).http();
         byte[] file = Files.readAllBytes(ApiSpec.FILE);
         for (String location : List.of("/api", "/ro/api")) {
@@ -116,7 +114,7 @@ class NodeApiIT {
 
     @Test
     void throughHttpWritesNeedWriteOnErrorsUseTheEnvelopeAndIpZonesMatchTheClient() throws Exception {
-        nodes.add(InJvmNode.start(dir, config(FreePorts.take(), List.of())));
+        nodes.add(InJvmNode.start(dir, config(0, List.of())));
         Http http = nodes.get(0).http();
         HttpResponse<String> ro = checked(http, "POST", "/ro/api/9/http/keyvals/one", "{\"a\":\"b\"}");
         assertThat(ro.statusCode()).isEqualTo(405);
@@ -146,7 +144,7 @@ class NodeApiIT {
 
     @Test
     void aPairLargerThanOneSyncRecordIsRefusedInASyncZoneUntilZoneSyncBuffersGrow() throws Exception {
-        int syncPort = FreePorts.take();
+        int syncPort = 0;
         nodes.add(InJvmNode.start(dir, config(syncPort, List.of())));
         Http http = nodes.get(0).http();
         String value = "x".repeat(5 * 1024);

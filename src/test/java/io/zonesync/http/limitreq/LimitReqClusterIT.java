@@ -3,22 +3,13 @@ package io.zonesync.http.limitreq;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.zonesync.config.Block;
-import io.zonesync.config.ConfigParser;
-import io.zonesync.config.Context;
-import io.zonesync.config.DirectiveRegistry;
-import io.zonesync.config.Scope;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.FakeRequest;
 import io.zonesync.log.Severity;
 import io.zonesync.net.Transport;
-import io.zonesync.stream.StreamCoreModule;
-import io.zonesync.stream.StreamServerConf;
 import io.zonesync.sync.clock.HybridLogicalClock;
-import io.zonesync.sync.cluster.SyncCluster;
-import io.zonesync.sync.cluster.ZoneSyncModule;
-import io.zonesync.sync.cluster.ZoneSyncSettings;
-import io.zonesync.testing.FreePorts;
+import io.zonesync.testing.SyncEngine;
+import io.zonesync.testing.TestCluster;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,48 +34,30 @@ class LimitReqClusterIT {
     private static final long RUN_MS = 4000;
 
     private final Transport transport = Transport.create(2, "limitreq-it");
-    private final List<SyncCluster> engines = new ArrayList<>();
+    private TestCluster<SyncEngine> engines;
 
     @AfterEach
     void tearDown() {
-        engines.forEach(SyncCluster::stop);
-        transport.shutdown();
-    }
-
-    private static ZoneSyncSettings settings(int port, List<Integer> ports) throws Exception {
-        StringBuilder b = new StringBuilder("stream {\n server {\n listen 127.0.0.1:" + port + ";\n zone_sync;\n"
-                + " zone_sync_connect_retry_interval 100ms;\n");
-        for (int p : ports) {
-            b.append(" zone_sync_server 127.0.0.1:").append(p).append(";\n");
+        if (engines != null) {
+            engines.close();
         }
-        Block root = ConfigParser.parseString(b.append(" }\n}\n").toString(), "it.conf");
-        DirectiveRegistry registry = new DirectiveRegistry();
-        registry.registerAll(new StreamCoreModule(), new ZoneSyncModule());
-        registry.validate(root);
-        Scope stream = Scope.root(root).child(Context.STREAM, root.first("stream").block());
-        return ZoneSyncSettings.compile(StreamServerConf.compileAll(stream), ZoneSyncSettings.HostResolver.SYSTEM)
-                .orElseThrow();
+        transport.shutdown();
     }
 
     @Test
     void threeNodesHoldTheClusterRateWithinFivePercent() throws Exception {
-        List<Integer> ports = FreePorts.take(3);
         List<LimitReqPolicy> policies = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
+        engines = TestCluster.start(3, (i, peers) -> SyncEngine.conf(0, peers, ""), (i, conf) -> {
             long id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
             HybridLogicalClock hlc = HybridLogicalClock.of(id, Clock.systemUTC());
             LimitReqZone zone = new LimitReqZone("one", 1 << 20, "$binary_remote_addr", RATE, MonotonicClock.system());
-            SyncCluster engine = new SyncCluster(settings(ports.get(i), ports), id, hlc, Clock.systemUTC(), transport);
-            engine.setZones(List.of(new LimitReqReplica(zone, hlc, Clock.systemUTC())));
-            engines.add(engine);
             policies.add(new LimitReqPolicy(List.of(new LimitRule(zone, ComplexValue.constant("client"),
                     BURST * 1000L, LimitRule.NO_DELAY)), 503, Severity.INFO, false));
-        }
-        for (SyncCluster e : engines) {
-            e.start();
-        }
+            return new SyncEngine(transport, conf, id, hlc, Clock.systemUTC(),
+                    List.of(new LimitReqReplica(zone, hlc, Clock.systemUTC()))).start();
+        });
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> engines.stream().allMatch(e -> e.status().nodesOnline() == 2));
+                .until(() -> engines.nodes().stream().allMatch(e -> e.online() == 2));
 
         FakeRequest request = new FakeRequest();
         long intervalNanos = 1_000_000_000L / OFFERED_PER_SECOND;

@@ -3,20 +3,11 @@ package io.zonesync.http.sticky;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.zonesync.config.Block;
-import io.zonesync.config.ConfigParser;
-import io.zonesync.config.Context;
-import io.zonesync.config.DirectiveRegistry;
-import io.zonesync.config.Scope;
 import io.zonesync.testing.MutableClock;
 import io.zonesync.net.Transport;
-import io.zonesync.stream.StreamCoreModule;
-import io.zonesync.stream.StreamServerConf;
 import io.zonesync.sync.clock.HybridLogicalClock;
-import io.zonesync.sync.cluster.SyncCluster;
-import io.zonesync.sync.cluster.ZoneSyncModule;
-import io.zonesync.sync.cluster.ZoneSyncSettings;
-import io.zonesync.testing.FreePorts;
+import io.zonesync.testing.SyncEngine;
+import io.zonesync.testing.TestCluster;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,52 +25,33 @@ import org.junit.jupiter.api.Test;
 class StickySyncIT {
     private static final long TIMEOUT = 60_000;
     private Transport transport;
-    private final List<SyncCluster> clusters = new ArrayList<>();
+    private TestCluster<SyncEngine> engines;
     private final List<SessionZone> zones = new ArrayList<>();
     private final List<MutableClock> clocks = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
         transport = Transport.create(2, "sticky-sync");
-        List<Integer> ports = FreePorts.take(3);
-        for (int i = 0; i < 3; i++) {
+        engines = TestCluster.start(3, (i, peers) -> SyncEngine.conf(0, peers, ""), (i, conf) -> {
             long id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
             HybridLogicalClock hlc = HybridLogicalClock.of(id, Clock.systemUTC());
             MutableClock clock = new MutableClock(System.currentTimeMillis());
             SessionZone zone = new SessionZone("sessions", "backend", 1024 * 1024, TIMEOUT, true, clock, hlc);
-            SyncCluster c = new SyncCluster(settings(ports.get(i), ports), id, hlc, Clock.systemUTC(), transport);
-            c.setZones(List.of(new StickyReplica(zone)));
-            clusters.add(c);
             zones.add(zone);
             clocks.add(clock);
-        }
-        for (SyncCluster c : clusters) {
-            c.start();
-        }
-        await().atMost(Duration.ofSeconds(20)).until(() -> clusters.stream()
-                .allMatch(c -> c.status().nodesOnline() == 2));
+            return new SyncEngine(transport, conf, id, hlc, Clock.systemUTC(), List.of(new StickyReplica(zone))).start();
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> engines.nodes().stream().allMatch(e -> e.online() == 2));
     }
 
     @AfterEach
     void tearDown() {
-        clusters.forEach(SyncCluster::stop);
+        if (engines != null) {
+            engines.close();
+        }
         transport.shutdown();
     }
 
-    private static ZoneSyncSettings settings(int port, List<Integer> peers) throws Exception {
-        StringBuilder b = new StringBuilder("stream {\n server {\n  listen 127.0.0.1:" + port + ";\n  zone_sync;\n"
-                + "  zone_sync_connect_retry_interval 100ms;\n");
-        for (int p : peers) {
-            b.append("  zone_sync_server 127.0.0.1:").append(p).append(";\n");
-        }
-        Block root = ConfigParser.parseString(b.append(" }\n}\n").toString(), "sync.conf");
-        DirectiveRegistry registry = new DirectiveRegistry();
-        registry.registerAll(new StreamCoreModule(), new ZoneSyncModule());
-        registry.validate(root);
-        Scope stream = Scope.root(root).child(Context.STREAM, root.first("stream").block());
-        return ZoneSyncSettings.compile(StreamServerConf.compileAll(stream), ZoneSyncSettings.HostResolver.SYSTEM)
-                .orElseThrow();
-    }
 
     private void advanceAll(long ms) {
         clocks.forEach(c -> c.advance(ms));

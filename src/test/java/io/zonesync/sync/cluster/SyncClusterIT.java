@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.zonesync.net.Transport;
 import io.zonesync.sync.clock.HybridLogicalClock;
-import io.zonesync.testing.DeadPort;
+import io.zonesync.testing.HeldPort;
 import io.zonesync.testing.LogCapture;
 import io.zonesync.testing.TcpProxy;
 import io.zonesync.testing.TestCluster;
@@ -123,7 +123,7 @@ class SyncClusterIT {
 
     @Test
     void diallingADeadPeerDoesNotPileUpLinks() throws Exception {
-        DeadPort dead = track(new DeadPort());
+        HeldPort dead = track(new HeldPort());
         EngineNode a = track(new EngineNode(transport, EngineNode.conf(0, List.of(dead.port()), "")
                 .replace("zone_sync_connect_retry_interval 100ms", "zone_sync_connect_retry_interval 10ms"), "one"))
                 .start();
