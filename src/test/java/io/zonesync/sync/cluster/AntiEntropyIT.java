@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.zonesync.net.Transport;
-import io.zonesync.testing.FreePorts;
+import io.zonesync.testing.TestCluster;
 import io.zonesync.testing.LogCapture;
 import io.zonesync.zone.Stamp;
 import io.zonesync.zone.ZoneRecord;
@@ -42,14 +42,12 @@ class AntiEntropyIT {
     }
 
     private EngineNode[] pair(String digestInterval) throws Exception {
-        List<Integer> ports = FreePorts.take(2);
         String extra = " zone_sync_digest_interval " + digestInterval + ";\n";
-        EngineNode a = new EngineNode(transport, EngineNode.conf(ports.get(0), ports, extra), "one");
-        EngineNode b = new EngineNode(transport, EngineNode.conf(ports.get(1), ports, extra), "one");
-        open.add(a);
-        open.add(b);
-        a.start();
-        b.start();
+        TestCluster<EngineNode> pair = TestCluster.start(2, (i, peers) -> EngineNode.conf(0, peers, extra),
+                (i, conf) -> new EngineNode(transport, conf, "one").start());
+        open.add(pair);
+        EngineNode a = pair.node(0);
+        EngineNode b = pair.node(1);
         await().until(() -> a.online() == 1 && b.online() == 1);
         return new EngineNode[] {a, b};
     }

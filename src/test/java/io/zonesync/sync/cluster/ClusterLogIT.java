@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.zonesync.net.Transport;
-import io.zonesync.testing.FreePorts;
+import io.zonesync.testing.HeldPort;
 import io.zonesync.testing.LogCapture;
 import io.zonesync.testing.MutableClock;
 import java.io.InputStream;
@@ -64,9 +64,10 @@ class ClusterLogIT {
 
     @Test
     void aDeadPeerIsOneErrorInNginxsWordsThenASummaryAMinuteNotAnErrorPerRetry() throws Exception {
-        List<Integer> ports = FreePorts.take(2); // the second is never listened on
-        String dead = "127.0.0.1:" + ports.get(1);
-        track(new EngineNode(transport, fastRetries(EngineNode.conf(ports.get(0), ports, "")), wall, "one")).start();
+        HeldPort nobody = track(new HeldPort());
+        String dead = "127.0.0.1:" + nobody.port();
+        track(new EngineNode(transport, fastRetries(EngineNode.conf(0, List.of(nobody.port()), "")), wall, "one"))
+                .start();
         String down = "zone_sync: peer " + dead + " is down: connect() to " + dead + " failed (111: Connection refused)";
         await().until(() -> logs.contains(down));
         // about 50 more attempts in the next 500 ms, all counted, none written
@@ -87,17 +88,21 @@ class ClusterLogIT {
 
     @Test
     void aPeerThatComesBackIsOneLineSayingHowLongItWasAway() throws Exception {
-        List<Integer> ports = FreePorts.take(2);
-        String b = "127.0.0.1:" + ports.get(1);
-        EngineNode first = new EngineNode(transport, EngineNode.conf(ports.get(1), ports, ""), "one").start();
-        EngineNode a = track(new EngineNode(transport, fastRetries(EngineNode.conf(ports.get(0), ports, "")), wall,
+        EngineNode first = new EngineNode(transport, EngineNode.conf(0, List.of(), ""), "one").start();
+        int port = first.syncPort();
+        String b = "127.0.0.1:" + port;
+        EngineNode a = track(new EngineNode(transport, fastRetries(EngineNode.conf(0, List.of(), "")), wall,
                 "one")).start();
+        // b lists a before a dials: a node refused as unlisted stops dialling
+        first.reload(EngineNode.conf(0, List.of(port, a.syncPort()), ""));
+        a.reload(fastRetries(EngineNode.conf(0, List.of(port), "")));
         await().until(() -> a.online() == 1);
         first.close();
         await().until(() -> logs.contains("zone_sync: disconnected from " + b + " (connection closed by peer)"));
         await().until(() -> logs.contains("zone_sync: peer " + b + " is down: connect() to " + b + " failed"));
         wall.advance(42_000);
-        track(new EngineNode(transport, EngineNode.conf(ports.get(1), ports, ""), "one")).start();
+        // back at the address it had: the port the kernel gave it first
+        track(new EngineNode(transport, EngineNode.conf(port, List.of(port, a.syncPort()), ""), "one")).start();
         await().until(() -> a.online() == 1);
         Pattern back = Pattern.compile("notice zone_sync: peer " + Pattern.quote(b)
                 + " is back after 42s \\(\\d+ failed attempts?\\)");
@@ -108,12 +113,11 @@ class ClusterLogIT {
 
     @Test
     void clientsThatCloseBeforeTheirHelloAreOneInfoLineThenACount() throws Exception {
-        List<Integer> ports = FreePorts.take(1);
-        EngineNode a = track(new EngineNode(transport, EngineNode.conf(ports.get(0), List.of(), ""), wall, "one"))
+        EngineNode a = track(new EngineNode(transport, EngineNode.conf(0, List.of(), ""), wall, "one"))
                 .start();
         for (int i = 0; i < 5; i++) {
             try (Socket probe = new Socket()) {
-                probe.connect(new InetSocketAddress("127.0.0.1", ports.get(0)));
+                probe.connect(new InetSocketAddress("127.0.0.1", a.syncPort()));
                 probe.shutdownOutput(); // as a health check does: connect, and go
                 InputStream in = probe.getInputStream();
                 while (in.read() >= 0) {
@@ -124,7 +128,7 @@ class ClusterLogIT {
         await().until(() -> a.cluster.allLinks().isEmpty());
         String closed = "zone_sync: client closed connection while waiting for HELLO, client: 127.0.0.1:";
         assertThat(linesWith(closed)).hasSize(1).allMatch(l -> l.startsWith("info ")
-                && l.endsWith(", server: 127.0.0.1:" + ports.get(0)));
+                && l.endsWith(", server: 127.0.0.1:" + a.syncPort()));
         assertThat(logs.lines()).noneMatch(l -> l.startsWith("error"));
 
         wall.advance(60_000);
