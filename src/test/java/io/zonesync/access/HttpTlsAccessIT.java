@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.zonesync.config.ConfigException;
-import io.zonesync.testing.FreePorts;
 import io.zonesync.testing.Http;
 import io.zonesync.testing.InJvmNode;
 import io.zonesync.testing.LogCapture;
+import io.zonesync.testing.TestCluster;
 import io.zonesync.testing.TestPki;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -47,7 +47,10 @@ class HttpTlsAccessIT {
     private final List<InJvmNode> nodes = new ArrayList<>();
     private final LogCapture logs = new LogCapture();
     private TestPki pki;
-    private List<Integer> ports;
+    /** Node a's https, denied and plain API ports, then node b's API port. */
+    private int tls;
+    private int denied;
+    private int plain;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -61,7 +64,6 @@ class HttpTlsAccessIT {
         String bcrypt = OpenBSDBCrypt.generate("2y", "writer-pw".getBytes(StandardCharsets.UTF_8), new byte[16], 5);
         Files.writeString(dir.resolve("users"), "# api writers\nwriter:" + bcrypt + "\nold:$apr1$x$12YdXEY0/hH4rDNkmZupO0\n"
                 + "sha:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=\n");
-        ports = FreePorts.take(6); // sync a, b; api a (tls), api a (denied), api a (plain), api b
     }
 
     @AfterEach
@@ -70,38 +72,43 @@ class HttpTlsAccessIT {
         logs.close();
     }
 
-    private String config(int sync, int peer, String servers) {
+    private static String config(List<Integer> peers, String servers) {
+        StringBuilder list = new StringBuilder();
+        peers.forEach(p -> list.append(" zone_sync_server 127.0.0.1:").append(p).append(";"));
         return """
                 events { }
-                stream { server { listen 127.0.0.1:%d; zone_sync; zone_sync_connect_retry_interval 100ms;
-                                  zone_sync_server 127.0.0.1:%d; zone_sync_server 127.0.0.1:%d; } }
+                stream { server { listen 127.0.0.1:0; zone_sync; zone_sync_connect_retry_interval 100ms;%s } }
                 http {
                     access_log off;
                     keyval_zone zone=one:32k sync;
                     %s
                 }
-                """.formatted(sync, sync, peer, servers);
+                """.formatted(list, servers);
     }
 
     private InJvmNode[] cluster() throws Exception {
+        // three listeners of one node: three addresses (a client on this machine comes from 127.0.0.1)
         String serversA = """
-                server { listen 127.0.0.1:%d ssl;
+                server { listen 127.0.0.1:0 ssl;
                          ssl_certificate %s; ssl_certificate_key %s;
                          ssl_certificate %s; ssl_certificate_key %s;
                          location /api { limit_except GET { auth_basic "zonesync api"; auth_basic_user_file users; }
                                          api write=on; } }
-                server { listen 127.0.0.1:%d; deny 127.0.0.1; allow all; location /api { api write=on; } }
-                server { listen 127.0.0.1:%d; location /api { api write=on; } }
-                """.formatted(ports.get(2), dir.resolve("rsa.pem"), dir.resolve("rsa.key"), dir.resolve("ec.pem"),
-                dir.resolve("ec.key"), ports.get(3), ports.get(4));
+                server { listen 127.0.0.2:0; deny 127.0.0.1; allow all; location /api { api write=on; } }
+                server { listen 127.0.0.3:0; location /api { api write=on; } }
+                """.formatted(dir.resolve("rsa.pem"), dir.resolve("rsa.key"), dir.resolve("ec.pem"),
+                dir.resolve("ec.key"));
+        String serversB = "server { listen 127.0.0.1:0; location /api { api write=on; } }";
         Files.createDirectories(dir.resolve("a"));
         Files.copy(dir.resolve("users"), dir.resolve("a/users"));
-        InJvmNode a = InJvmNode.start(dir.resolve("a"), config(ports.get(0), ports.get(1), serversA));
-        nodes.add(a);
-        InJvmNode b = InJvmNode.start(dir.resolve("b"), config(ports.get(1), ports.get(0),
-                "server { listen 127.0.0.1:%d; location /api { api write=on; } }".formatted(ports.get(5))));
-        nodes.add(b);
-        return new InJvmNode[] {a, b};
+        TestCluster<InJvmNode> c = TestCluster.start(2, (i, peers) -> config(peers, i == 0 ? serversA : serversB),
+                (i, conf) -> InJvmNode.start(dir.resolve(i == 0 ? "a" : "b"), conf));
+        nodes.addAll(c.nodes());
+        InJvmNode a = c.node(0);
+        tls = a.httpPort("127.0.0.1:0");
+        denied = a.httpPort("127.0.0.2:0");
+        plain = a.httpPort("127.0.0.3:0");
+        return new InJvmNode[] {a, c.node(1)};
     }
 
     private HttpClient https() throws Exception {
@@ -117,7 +124,7 @@ class HttpTlsAccessIT {
 
     private HttpResponse<String> send(HttpClient c, String method, String path, String body, String auth)
             throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + ports.get(2) + path))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + tls + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (auth != null) {
             b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8)));
@@ -126,7 +133,7 @@ class HttpTlsAccessIT {
     }
 
     private void stillServesItsCluster(InJvmNode a, InJvmNode b, String key) {
-        new Http("127.0.0.1", ports.get(4)).post("/api/9/http/keyvals/one", "{\"" + key + "\":\"1\"}");
+        new Http("127.0.0.3", plain).post("/api/9/http/keyvals/one", "{\"" + key + "\":\"1\"}");
         await().atMost(Duration.ofSeconds(20)).until(() -> b.http().get("/api/9/http/keyvals/one").body().contains(key));
     }
 
@@ -159,7 +166,7 @@ class HttpTlsAccessIT {
     @Test
     void plainHttpOnTheHttpsPortGetsNginxs400() throws Exception {
         InJvmNode[] ab = cluster();
-        HttpResponse<String> plain = new Http("127.0.0.1", ports.get(2)).get("/api/9/http/keyvals/one");
+        HttpResponse<String> plain = new Http("127.0.0.1", tls).get("/api/9/http/keyvals/one");
         assertThat(plain.statusCode()).isEqualTo(400);
         assertThat(plain.body()).contains("The plain HTTP request was sent to HTTPS port");
         assertThat(logs.contains("client sent plain HTTP request to HTTPS port")).isTrue();
@@ -170,7 +177,7 @@ class HttpTlsAccessIT {
     @Test
     void aDeniedAddressGets403AndNothingIsWritten() throws Exception {
         InJvmNode[] ab = cluster();
-        Http denied = new Http("127.0.0.1", ports.get(3));
+        Http denied = new Http("127.0.0.2", this.denied);
         assertThat(denied.post("/api/9/http/keyvals/one", "{\"denied\":\"1\"}").statusCode()).isEqualTo(403);
         assertThat(denied.get("/api/9/http/keyvals/one").statusCode()).isEqualTo(403);
         assertThat(logs.contains("access forbidden by rule \"deny 127.0.0.1\"")).isTrue();
@@ -192,7 +199,7 @@ class HttpTlsAccessIT {
         for (String[] want : new String[][] {{"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "EC"},
             {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "RSA"}}) {
             try (SSLSocket s = (SSLSocket) trustAll.getSocketFactory().createSocket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", ports.get(2)), 5000);
+                s.connect(new InetSocketAddress("127.0.0.1", tls), 5000);
                 s.setEnabledProtocols(new String[] {"TLSv1.2"});
                 s.setEnabledCipherSuites(new String[] {want[0]});
                 s.startHandshake();

@@ -7,7 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ConnectTimeoutException;
 import io.zonesync.net.Transport;
-import io.zonesync.testing.FreePorts;
+import io.zonesync.testing.HeldPort;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -17,8 +17,13 @@ import org.junit.jupiter.api.Test;
 class ErrnoTextTest {
 
     @Test
-    void aRefusedDialOnEitherTransportReadsAsNginxWritesIt() {
-        int port = FreePorts.take(); // nothing listens there
+    void aRefusedDialOnEitherTransportReadsAsNginxWritesIt() throws IOException {
+        try (HeldPort nobody = new HeldPort()) {
+            assertRefusedDialsRead(nobody.port());
+        }
+    }
+
+    private static void assertRefusedDialsRead(int port) {
         for (Transport t : new Transport[] {Transport.create(1, "errno-test"), Transport.nio(1, "errno-test")}) {
             try (t) {
                 InetSocketAddress to = new InetSocketAddress("127.0.0.1", port);

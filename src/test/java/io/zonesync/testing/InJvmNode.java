@@ -41,6 +41,11 @@ public final class InJvmNode implements TestCluster.Member {
         return ((InetSocketAddress) node.httpAddresses().values().iterator().next()).getPort();
     }
 
+    /** The port bound for a {@code listen} of the http block, by its address as written ({@code 127.0.0.2:0}). */
+    public int httpPort(String listen) {
+        return ((InetSocketAddress) node.httpAddresses().get(listen)).getPort();
+    }
+
     /** The first zone_sync listener. */
     @Override
     public int syncPort() {

@@ -3,7 +3,7 @@ package io.zonesync.http.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonesync.node.Node;
-import io.zonesync.testing.FreePorts;
+import io.zonesync.testing.HeldPort;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -55,9 +55,11 @@ class UpstreamFailureTest {
                 .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** A loopback port nothing listens on. */
-    private static String refused() {
-        return "127.0.0.1:" + FreePorts.take();
+    /** A loopback port nothing listens on, held for the test. */
+    private String refused() {
+        HeldPort held = new HeldPort();
+        closeMe.add(held);
+        return "127.0.0.1:" + held.port();
     }
 
     @Test
