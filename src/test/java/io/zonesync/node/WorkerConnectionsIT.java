@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zonesync.testing.FreePorts;
+import io.zonesync.testing.HeldPort;
 import io.zonesync.testing.InJvmNode;
 import io.zonesync.testing.LogCapture;
 import java.io.IOException;
@@ -31,32 +31,35 @@ class WorkerConnectionsIT {
     Path dir;
     private final Set<Socket> ended = new HashSet<>();
 
-    private static String member(int workerConnections, int syncPort, int httpPort, List<Integer> peers) {
+    private static String member(int workerConnections, String syncListen, List<String> peers) {
         StringBuilder servers = new StringBuilder();
-        for (int p : peers) {
-            servers.append(" zone_sync_server 127.0.0.1:").append(p).append(";");
+        for (String p : peers) {
+            servers.append(" zone_sync_server ").append(p).append(";");
         }
         return """
                 events { worker_connections %d; }
-                stream { server { listen 127.0.0.1:%d; zone_sync; zone_sync_connect_retry_interval 100ms;%s } }
+                stream { server { listen %s; zone_sync; zone_sync_connect_retry_interval 100ms;%s } }
                 http {
                     access_log off;
                     keyval_zone zone=one:32k sync;
-                    server { listen 127.0.0.1:%d; location /api { api write=on; } }
+                    server { listen 127.0.0.1:0; location /api { api write=on; } }
                 }
-                """.formatted(workerConnections, syncPort, servers, httpPort);
+                """.formatted(workerConnections, syncListen, servers);
     }
 
     @Test
     void clientsPastTheLimitAreClosedWhileASyncLinkStillComesUp() throws Exception {
-        List<Integer> p = FreePorts.take(4);
-        int syncA = p.get(0);
-        int syncB = p.get(1);
         List<Socket> clients = new ArrayList<>();
-        try (LogCapture log = new LogCapture();
-                InJvmNode a = InJvmNode.start(dir.resolve("a"), member(16, syncA, p.get(2), List.of(syncA, syncB)))) {
+        // b's zone_sync address is known before b starts: it listens on 127.0.0.2 at a port held on 127.0.0.1
+        try (HeldPort held = new HeldPort(); LogCapture log = new LogCapture();
+                InJvmNode a = InJvmNode.start(dir.resolve("a"), member(16, "127.0.0.1:0",
+                        List.of("127.0.0.2:" + held.port())).replace("retry_interval 100ms", "retry_interval 1h"))) {
+            String syncA = "127.0.0.1:" + a.syncPort();
+            String syncB = "127.0.0.2:" + held.port();
+            // a's one dial to b is over (refused) before the flood, so it holds none of a's connections
+            await().atMost(Duration.ofSeconds(10)).until(() -> log.contains("peer " + syncB + " is down"));
             // 16 connections: 2 kept for zone_sync, 2 listeners, so 12 clients; the rest are closed at once.
-            // (a's dials to b, not up yet, are refused at once; b dials a)
+            // (b dials a)
             for (int i = 0; i < 20; i++) {
                 clients.add(new Socket("127.0.0.1", a.httpPort()));
             }
@@ -65,7 +68,7 @@ class WorkerConnectionsIT {
             assertThat(log.lines()).contains(
                     "alert 16 worker_connections are not enough (2 of them kept for zone_sync links)");
 
-            try (InJvmNode b = InJvmNode.start(dir.resolve("b"), member(512, syncB, p.get(3), List.of(syncB, syncA)))) {
+            try (InJvmNode b = InJvmNode.start(dir.resolve("b"), member(512, syncB, List.of(syncB, syncA)))) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> online(b) == 1);
                 assertThat(b.http().post("/api/9/http/keyvals/one", "{\"during\":\"flood\"}").statusCode())
                         .isEqualTo(201);
@@ -85,7 +88,12 @@ class WorkerConnectionsIT {
 
     @Test
     void anUpstreamConnectionPastTheLimitIsAnsweredWith500AfterAReloadLowersIt() throws Exception {
-        int closedPort = FreePorts.take();
+        try (HeldPort closed = new HeldPort()) {
+            refusedUpstreamGets500AfterAReloadLowersTheLimit(closed.port());
+        }
+    }
+
+    private void refusedUpstreamGets500AfterAReloadLowersTheLimit(int closedPort) throws Exception {
         String config = """
                 events { worker_connections %d; }
                 http {

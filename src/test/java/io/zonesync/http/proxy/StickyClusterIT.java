@@ -6,7 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonesync.node.Node;
-import io.zonesync.testing.FreePorts;
+import io.zonesync.testing.InJvmNode;
+import io.zonesync.testing.TestCluster;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,24 +49,23 @@ class StickyClusterIT {
             closeMe.add(b);
             backends.add(b);
         }
-        List<Integer> syncPorts = FreePorts.take(3);
-        for (int i = 0; i < 3; i++) {
-            StringBuilder stream = new StringBuilder("stream { server { listen 127.0.0.1:" + syncPorts.get(i)
-                    + "; zone_sync; zone_sync_connect_retry_interval 100ms;\n");
-            for (int p : syncPorts) {
+        String http = "upstream backend {\n zone backend 64k;\n"
+                + " server " + backends.get(0).address() + ";\n server " + backends.get(1).address() + ";\n"
+                + " server " + backends.get(2).address() + ";\n"
+                + " sticky learn create=$upstream_cookie_session lookup=$cookie_session zone=sessions:1m sync;\n}\n"
+                + "server { listen 127.0.0.1:0;\n location / { proxy_pass http://backend; }\n"
+                + " location /api { api; } }";
+        TestCluster<InJvmNode> nodes = TestCluster.start(3, (i, peers) -> {
+            StringBuilder stream = new StringBuilder("stream { server { listen 127.0.0.1:0; zone_sync;"
+                    + " zone_sync_connect_retry_interval 100ms;\n");
+            for (int p : peers) {
                 stream.append(" zone_sync_server 127.0.0.1:").append(p).append(";\n");
             }
-            stream.append("} }\n");
-            String http = "upstream backend {\n zone backend 64k;\n"
-                    + " server " + backends.get(0).address() + ";\n server " + backends.get(1).address() + ";\n"
-                    + " server " + backends.get(2).address() + ";\n"
-                    + " sticky learn create=$upstream_cookie_session lookup=$cookie_session zone=sessions:1m sync;\n}\n"
-                    + "server { listen 127.0.0.1:0;\n location / { proxy_pass http://backend; }\n"
-                    + " location /api { api; } }";
-            Node node = ProxyNodes.start(dir.resolve("n" + i), "worker_processes 1;\n" + ProxyNodes.http(http)
-                    + stream);
-            closeMe.add(node::stop);
-            ports.add(ProxyNodes.port(node));
+            return "worker_processes 1;\n" + ProxyNodes.http(http) + stream.append("} }\n");
+        }, (i, conf) -> InJvmNode.start(dir.resolve("n" + i), conf));
+        closeMe.add(nodes);
+        for (InJvmNode n : nodes.nodes()) {
+            ports.add(n.httpPort());
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             for (int p : ports) {
