@@ -3,7 +3,6 @@ package io.zonesync.keyval;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zonesync.testing.FreePorts;
 import io.zonesync.testing.Http;
 import io.zonesync.testing.NodeProcess;
 import java.nio.file.Files;
@@ -23,7 +22,6 @@ class KeyvalStateFileIT {
 
     @Test
     void everyAcknowledgedWriteSurvivesKillNineAndAPlusStateFileIsCarriedOver(@TempDir Path dir) throws Exception {
-        int port = FreePorts.take();
         Files.createDirectories(dir.resolve("state"));
         Files.writeString(dir.resolve("state/plus.keyval"), "{\"10.0.0.1\":\"blocked\",\"user:7\":\"admin\"}");
         String config = """
@@ -34,14 +32,14 @@ class KeyvalStateFileIT {
                     keyval_zone zone=one:4m state=state/one.keyval timeout=1h;
                     keyval_zone zone=plus:32k state=state/plus.keyval;
                     server {
-                        listen 127.0.0.1:%d;
+                        listen 127.0.0.1:0;
                         location /api { api write=on; }
                     }
                 }
-                """.formatted(port);
+                """;
         Map<String, String> acknowledged = new TreeMap<>();
         String padding = "p".repeat(300);
-        try (NodeProcess node = NodeProcess.start(dir, config, port)) {
+        try (NodeProcess node = NodeProcess.start(dir, config, 0)) {
             Http http = node.http();
             assertThat(http.get("/api/9/http/keyvals/plus").body())
                     .isEqualTo("{\"10.0.0.1\":\"blocked\",\"user:7\":\"admin\"}");
@@ -69,6 +67,7 @@ class KeyvalStateFileIT {
             node.kill9();
 
             node.launch();
+            http = node.http(); // the restarted node listens where the kernel put it this time
             String after = http.get("/api/9/http/keyvals/one").body();
             assertThat(JSON.readValue(after, TreeMap.class)).isEqualTo(acknowledged);
             assertThat(http.get("/api/9/http/keyvals/plus").body())

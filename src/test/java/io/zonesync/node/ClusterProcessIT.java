@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zonesync.testing.FreePorts;
+import io.zonesync.testing.HeldPort;
 import io.zonesync.testing.Http;
 import io.zonesync.testing.NodeProcess;
 import java.nio.file.Path;
@@ -34,16 +34,16 @@ class ClusterProcessIT {
     @TempDir
     static Path dir;
     private final List<NodeProcess> nodes = new ArrayList<>();
-    private List<Integer> httpPorts;
+    private HeldPort held;
 
     @BeforeAll
     void startCluster() throws Exception {
-        List<Integer> ports = FreePorts.take(6);
-        httpPorts = ports.subList(0, 3);
-        List<Integer> syncPorts = ports.subList(3, 6);
+        // zone_sync on 127.0.0.2-4, one port held on 127.0.0.1 for all three: the lists are known
+        // before the nodes start, and a restarted node comes back at its address
+        held = new HeldPort();
         StringBuilder servers = new StringBuilder();
-        for (int p : syncPorts) {
-            servers.append("        zone_sync_server 127.0.0.1:").append(p).append(";\n");
+        for (int i = 0; i < 3; i++) {
+            servers.append("        zone_sync_server 127.0.0." + (i + 2) + ":").append(held.port()).append(";\n");
         }
         for (int i = 0; i < 3; i++) {
             String config = """
@@ -51,7 +51,7 @@ class ClusterProcessIT {
                     events { }
                     stream {
                         server {
-                            listen 127.0.0.1:%d;
+                            listen 127.0.0.%d:%d;
                             zone_sync;
                             zone_sync_connect_retry_interval 200ms;
                     %s    }
@@ -59,12 +59,12 @@ class ClusterProcessIT {
                     http {
                         keyval_zone zone=one:1m sync;
                         server {
-                            listen 127.0.0.1:%d;
+                            listen 127.0.0.1:0;
                             location /api { api write=on; }
                         }
                     }
-                    """.formatted(syncPorts.get(i), servers, httpPorts.get(i));
-            nodes.add(NodeProcess.start(dir.resolve("node" + i), config, httpPorts.get(i)));
+                    """.formatted(i + 2, held.port(), servers);
+            nodes.add(NodeProcess.start(dir.resolve("node" + i), config, 0));
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             for (NodeProcess n : nodes) {
@@ -81,6 +81,7 @@ class ClusterProcessIT {
         for (NodeProcess n : nodes) {
             n.close();
         }
+        held.close();
     }
 
     private static JsonNode json(String body) throws Exception {

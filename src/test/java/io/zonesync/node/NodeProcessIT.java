@@ -2,7 +2,6 @@ package io.zonesync.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zonesync.testing.FreePorts;
 import io.zonesync.testing.Http;
 import io.zonesync.testing.NodeProcess;
 import java.nio.file.Files;
@@ -15,7 +14,6 @@ class NodeProcessIT {
 
     @Test
     void quitExitsZeroAndTheStateFileBringsEveryKeyBackAfterARestartOrACrash(@TempDir Path dir) throws Exception {
-        int port = FreePorts.take();
         String config = """
                 pid logs/zonesync.pid;
                 error_log logs/error.log notice;
@@ -24,16 +22,15 @@ class NodeProcessIT {
                     keyval_zone zone=one:32k state=one.keyval sync;
                     keyval $arg_k $v zone=one;
                     server {
-                        listen 127.0.0.1:%d;
+                        listen 127.0.0.1:0;
                         location / { return 200 "v=$v"; }
                         location /api { api write=on; }
                     }
                 }
-                """.formatted(port);
-        try (NodeProcess node = NodeProcess.start(dir, config, port)) {
-            Http http = node.http();
-            assertThat(http.post("/api/9/http/keyvals/one", "{\"a\":\"1\",\"b\":\"2\"}").statusCode()).isEqualTo(201);
-            assertThat(http.get("/?k=a").body()).isEqualTo("v=1");
+                """;
+        try (NodeProcess node = NodeProcess.start(dir, config, 0)) {
+            assertThat(node.http().post("/api/9/http/keyvals/one", "{\"a\":\"1\",\"b\":\"2\"}").statusCode()).isEqualTo(201);
+            assertThat(node.http().get("/?k=a").body()).isEqualTo("v=1");
 
             node.signal("QUIT");
             assertThat(node.waitForExit()).as("exit status after QUIT").isZero();
@@ -41,14 +38,14 @@ class NodeProcessIT {
             assertThat(dir.resolve("logs/zonesync.pid")).doesNotExist();
 
             node.launch();
-            assertThat(http.get("/api/9/http/keyvals/one").body()).isEqualTo("{\"a\":\"1\",\"b\":\"2\"}");
-            assertThat(http.patch("/api/9/http/keyvals/one", "{\"a\":null}").statusCode()).isEqualTo(204);
-            assertThat(http.post("/api/9/http/keyvals/one", "{\"c\":\"3\"}").statusCode()).isEqualTo(201);
+            assertThat(node.http().get("/api/9/http/keyvals/one").body()).isEqualTo("{\"a\":\"1\",\"b\":\"2\"}");
+            assertThat(node.http().patch("/api/9/http/keyvals/one", "{\"a\":null}").statusCode()).isEqualTo(204);
+            assertThat(node.http().post("/api/9/http/keyvals/one", "{\"c\":\"3\"}").statusCode()).isEqualTo(201);
 
             node.kill9();
             node.launch();
-            assertThat(http.get("/api/9/http/keyvals/one").body()).isEqualTo("{\"b\":\"2\",\"c\":\"3\"}");
-            assertThat(http.get("/?k=c").body()).isEqualTo("v=3");
+            assertThat(node.http().get("/api/9/http/keyvals/one").body()).isEqualTo("{\"b\":\"2\",\"c\":\"3\"}");
+            assertThat(node.http().get("/?k=c").body()).isEqualTo("v=3");
         }
     }
 

@@ -3,7 +3,6 @@ package io.zonesync.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.zonesync.testing.FreePorts;
 import io.zonesync.testing.NodeProcess;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +28,6 @@ class OutOfFilesIT {
 
     @Test
     void aFloodPastTheOpenFileLimitPausesAcceptingWhileTheNodeServesOn(@TempDir Path dir) throws Exception {
-        int port = FreePorts.take();
         String config = """
                 pid logs/zonesync.pid;
                 error_log logs/error.log notice;
@@ -37,13 +35,14 @@ class OutOfFilesIT {
                 http {
                     access_log off;
                     server {
-                        listen 127.0.0.1:%d;
+                        listen 127.0.0.1:0;
                         location / { return 200 "ok"; }
                     }
                 }
-                """.formatted(port);
-        try (NodeProcess node = NodeProcess.start(dir, config, port, 256);
-                Socket before = new Socket("127.0.0.1", port)) {
+                """;
+        try (NodeProcess node = NodeProcess.start(dir, config, 0, 256);
+                Socket before = new Socket("127.0.0.1", node.httpPort())) {
+            int port = node.httpPort();
             assertThat(get(before)).as("a keep-alive connection from before the flood").contains("200 OK");
 
             long floodStart = System.nanoTime();
@@ -78,18 +77,17 @@ class OutOfFilesIT {
 
     @Test
     void workerRlimitNofileSetsTheNodesOpenFileLimit(@TempDir Path dir) throws Exception {
-        int port = FreePorts.take();
         String config = """
                 error_log logs/error.log notice;
                 worker_rlimit_nofile 300;
                 http {
                     server {
-                        listen 127.0.0.1:%d;
+                        listen 127.0.0.1:0;
                         location / { return 200 "ok"; }
                     }
                 }
-                """.formatted(port);
-        try (NodeProcess node = NodeProcess.start(dir, config, port, 1024)) {
+                """;
+        try (NodeProcess node = NodeProcess.start(dir, config, 0, 1024)) {
             assertThat(node.output()).contains("[warn] 512 worker_connections exceed open file resource limit: 300");
             assertThat(node.http().get("/").body()).isEqualTo("ok");
         }

@@ -22,18 +22,24 @@ public final class NodeProcess implements AutoCloseable {
 
     public final Path prefix;
     private final String host;
-    private final int httpPort;
+    /** The port HTTP is configured on; 0 for the kernel's choice, found after each launch. */
+    private final int configuredPort;
+    private int httpPort;
     private final UnaryOperator<List<String>> wrapper;
     private Process process;
 
     private NodeProcess(Path prefix, String host, int httpPort, UnaryOperator<List<String>> wrapper) {
         this.prefix = prefix;
         this.host = host;
+        this.configuredPort = httpPort;
         this.httpPort = httpPort;
         this.wrapper = wrapper;
     }
 
-    /** Writes the configuration and starts the node; returns once it answers HTTP on {@code httpPort}. */
+    /**
+     * Writes the configuration and starts the node; returns once it answers HTTP on
+     * {@code httpPort}, or, for 0, on the port it listens on at 127.0.0.1 (its only listener there).
+     */
     public static NodeProcess start(Path prefix, String config, int httpPort) throws IOException {
         return start(prefix, config, "127.0.0.1", httpPort, UnaryOperator.identity());
     }
@@ -66,13 +72,24 @@ public final class NodeProcess implements AutoCloseable {
         List<String> command = wrapper.apply(new ArrayList<>(List.of(LAUNCHER.toString(), "-p", prefix.toString())));
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(prefix.resolve("zonesync.out").toFile())).start();
-        Http http = http();
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("zonesync exited with " + process.exitValue() + ":\n" + output());
             }
-            return http.answers();
+            if (configuredPort == 0) {
+                List<Integer> bound = ListeningSockets.ports(jvmPid(), host);
+                if (bound.size() != 1) {
+                    return false;
+                }
+                httpPort = bound.get(0);
+            }
+            return http().answers();
         });
+    }
+
+    /** The port HTTP answers on (the one found, when the configuration said 0). */
+    public int httpPort() {
+        return httpPort;
     }
 
     public Http http() {
