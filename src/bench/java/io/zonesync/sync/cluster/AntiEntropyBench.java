@@ -2,7 +2,6 @@ package io.zonesync.sync.cluster;
 
 import io.zonesync.net.Transport;
 import io.zonesync.sync.link.LinkState;
-import io.zonesync.testing.FreePorts;
 import io.zonesync.zone.Stamp;
 import io.zonesync.zone.ZoneRecord;
 import java.nio.charset.StandardCharsets;
@@ -43,10 +42,9 @@ public final class AntiEntropyBench {
 
     private static void run(int records, String interval, int differing) throws Exception {
         Transport transport = Transport.create(1, "bench-sync");
-        List<Integer> ports = FreePorts.take(2);
         String extra = " zone_sync_digest_interval " + interval + ";\n";
-        EngineNode a = new EngineNode(transport, EngineNode.conf(ports.get(0), ports, extra), "one");
-        EngineNode b = new EngineNode(transport, EngineNode.conf(ports.get(1), ports, extra), "one");
+        EngineNode a = new EngineNode(transport, EngineNode.conf(0, List.of(), extra), "one");
+        EngineNode b = new EngineNode(transport, EngineNode.conf(0, List.of(), extra), "one");
         try {
             long old = System.currentTimeMillis() - 60_000;
             for (int i = 0; i < records; i++) {
@@ -56,6 +54,9 @@ public final class AntiEntropyBench {
             }
             a.start();
             b.start();
+            List<Integer> ports = List.of(a.syncPort(), b.syncPort());
+            a.reload(EngineNode.conf(0, ports, extra));
+            b.reload(EngineNode.conf(0, ports, extra));
             // both snapshots sent (identical records, so nothing changes), both links idle
             waitFor(() -> a.online() == 1 && b.online() == 1 && live(a) && live(b), 600);
             long sentBefore = a.cluster.status().msgsOut();

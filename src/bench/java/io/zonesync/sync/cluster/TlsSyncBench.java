@@ -20,7 +20,7 @@ import io.zonesync.net.Transport;
 import io.zonesync.stream.StreamCoreModule;
 import io.zonesync.stream.StreamServerConf;
 import io.zonesync.sync.clock.HybridLogicalClock;
-import io.zonesync.testing.FreePorts;
+import io.zonesync.testing.HeldPort;
 import io.zonesync.testing.TestPki;
 import io.zonesync.tls.TlsModule;
 import java.net.InetSocketAddress;
@@ -53,7 +53,8 @@ public final class TlsSyncBench {
         Path dir = Files.createTempDirectory("tls-bench");
         TestPki pki = TestPki.ca("bench-ca");
         pki.writeCa(dir.resolve("ca.pem"));
-        TestPki.writePair(pki.issue("node", "127.0.0.1"), dir.resolve("node.pem"), dir.resolve("node.key"));
+        TestPki.writePair(pki.issue("node", "127.0.0.1", "127.0.0.2", "127.0.0.3"), dir.resolve("node.pem"),
+                dir.resolve("node.key"));
         String tls = "ssl_certificate node.pem; ssl_certificate_key node.key; ssl_verify_client on;"
                 + " ssl_trusted_certificate ca.pem; zone_sync_ssl on; zone_sync_ssl_verify on;"
                 + " zone_sync_ssl_trusted_certificate ca.pem; zone_sync_ssl_certificate node.pem;"
@@ -68,12 +69,12 @@ public final class TlsSyncBench {
         handshakes(dir, tls, seconds);
     }
 
-    private static ZoneSyncSettings settings(Path dir, int port, List<Integer> peers, String extra, boolean ssl)
+    private static ZoneSyncSettings settings(Path dir, String listen, List<String> peers, String extra, boolean ssl)
             throws Exception {
-        StringBuilder b = new StringBuilder("stream { server { listen 127.0.0.1:" + port + (ssl ? " ssl" : "")
+        StringBuilder b = new StringBuilder("stream { server { listen " + listen + (ssl ? " ssl" : "")
                 + "; zone_sync; zone_sync_connect_retry_interval 50ms; zone_sync_buffers 256 16k; ");
-        for (int p : peers) {
-            b.append("zone_sync_server 127.0.0.1:").append(p).append("; ");
+        for (String p : peers) {
+            b.append("zone_sync_server ").append(p).append("; ");
         }
         b.append(extra).append(" } }\n");
         Block root = ConfigParser.parseString(b.toString(), "bench.conf");
@@ -103,11 +104,12 @@ public final class TlsSyncBench {
     }
 
     private static void run(Path dir, String extra, boolean ssl, int records, boolean print) throws Exception {
-        List<Integer> ports = FreePorts.take(2);
         Transport ta = Transport.create(1, "bench-a");
         Transport tb = Transport.create(1, "bench-b");
-        try (Engine a = new Engine(settings(dir, ports.get(0), ports, extra, ssl), ta);
-                Engine b = new Engine(settings(dir, ports.get(1), ports, extra, ssl), tb)) {
+        // a on 127.0.0.2, b on 127.0.0.3, at one port held on 127.0.0.1: each lists the other before it starts
+        try (HeldPort held = new HeldPort();
+                Engine a = new Engine(settings(dir, "127.0.0.2:" + held.port(), peers(held), extra, ssl), ta);
+                Engine b = new Engine(settings(dir, "127.0.0.3:" + held.port(), peers(held), extra, ssl), tb)) {
             for (int i = 0; i < records; i++) {
                 a.zone.put("snap-" + i, VALUE);
             }
@@ -133,6 +135,10 @@ public final class TlsSyncBench {
         }
     }
 
+    private static List<String> peers(HeldPort held) {
+        return List.of("127.0.0.2:" + held.port(), "127.0.0.3:" + held.port());
+    }
+
     private static void waitFor(BooleanSupplier done) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (!done.getAsBoolean()) {
@@ -145,11 +151,11 @@ public final class TlsSyncBench {
 
     /** Full handshakes (no session reuse) against a TLS listener that requires client certificates. */
     private static void handshakes(Path dir, String tls, int seconds) throws Exception {
-        int port = FreePorts.take();
         Transport t = Transport.create(1, "bench-listener");
         EventLoopGroup clients = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        try (Engine server = new Engine(settings(dir, port, List.of(port), tls, true), t)) {
+        try (Engine server = new Engine(settings(dir, "127.0.0.1:0", List.of(), tls, true), t)) {
             server.cluster.start();
+            int port = ((InetSocketAddress) server.cluster.boundAddresses().get(0)).getPort();
             PrivateKey key = TestPkiKeys.key(dir.resolve("node.key"));
             SslContext ctx = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL)
                     .endpointIdentificationAlgorithm(null)

@@ -10,6 +10,7 @@ import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.FakeRequest;
 import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.log.Severity;
+import io.zonesync.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -21,13 +22,13 @@ import org.junit.jupiter.api.Test;
 /** {@code /N/http/limit_reqs[/zone]}: every response validated against doc/api/openapi.yaml. */
 class LimitReqApiTest {
     private final Map<String, LimitReqZone> zones = new LinkedHashMap<>();
-    private long now = 1_000_000;
+    private final MutableClock clock = MutableClock.uptime();
     private ApiHandler handler;
 
     @BeforeEach
     void setUp() {
-        zones.put("one", new LimitReqZone("one", LimitReqZone.MIN_SIZE, "$k", 1000, () -> now));
-        zones.put("two", new LimitReqZone("two", LimitReqZone.MIN_SIZE, "$k", 1000, () -> now));
+        zones.put("one", new LimitReqZone("one", LimitReqZone.MIN_SIZE, "$k", 1000, clock));
+        zones.put("two", new LimitReqZone("two", LimitReqZone.MIN_SIZE, "$k", 1000, clock));
         ApiState state = new ApiState() {
             @Override
             public Map<String, KeyvalZone> httpKeyvalZones() {

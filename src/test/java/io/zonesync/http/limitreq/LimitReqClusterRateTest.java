@@ -58,7 +58,7 @@ class LimitReqClusterRateTest {
      * every i+1 ms) to {@code nodes} replicas, stream i to node i mod nodes; returns the requests admitted.
      */
     private long run(int rate, int burst, int nodes, int transit, boolean even, int sources) {
-        TestClock clock = new TestClock();
+        MutableClock clock = MutableClock.uptime();
         MutableClock wall = new MutableClock(clock.millis()); // the stamps' clock, moved with the monotonic one
         List<LimitReqReplica> replicas = new ArrayList<>();
         PriorityQueue<Delivery> inFlight = new PriorityQueue<>();

@@ -8,6 +8,7 @@ import io.zonesync.http.vars.FakeRequest;
 import io.zonesync.http.vars.VariableRegistry;
 import io.zonesync.log.Severity;
 import io.zonesync.testing.LogCapture;
+import io.zonesync.testing.MutableClock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * {@code excess = max(0, excess - rate * ms / 1000 + 1000)}, delay {@code (excess - delay) * 1000 / rate}.
  */
 class LimitReqPolicyTest {
-    private final TestClock clock = new TestClock();
+    private final MutableClock clock = MutableClock.uptime();
     private final FakeRequest request = new FakeRequest();
 
     private LimitReqZone zone(String name, long rateMilli) {

@@ -2,6 +2,7 @@ package io.zonesync.http.limitreq;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zonesync.testing.MutableClock;
 import io.zonesync.zone.Stamp;
 import io.zonesync.zone.StampSource;
 import io.zonesync.zone.ZoneRecord;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * doubles a request; the receiver adds what is new since the last record from that node.
  */
 class LimitReqReplicaTest {
-    private final TestClock clock = new TestClock();
+    private final MutableClock clock = MutableClock.uptime();
 
     private static StampSource stamps(long node) {
         return new StampSource() {

@@ -7,12 +7,13 @@ import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.FakeRequest;
 import io.zonesync.log.Severity;
 import io.zonesync.testing.LogCapture;
+import io.zonesync.testing.MutableClock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The zone's memory: a byte budget, nginx's least-recently-used eviction and its 60 s idle expiry. */
 class LimitReqZoneTest {
-    private final TestClock clock = new TestClock();
+    private final MutableClock clock = MutableClock.uptime();
     /** 32k holds 227 states of a 16-byte key (128 + 16 bytes each). */
     private final LimitReqZone zone = new LimitReqZone("one", 32 * 1024, "$k", 1000, clock);
 

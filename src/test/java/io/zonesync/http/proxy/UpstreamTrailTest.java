@@ -2,16 +2,16 @@ package io.zonesync.http.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.concurrent.atomic.AtomicLong;
+import io.zonesync.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 /** The timing variables as nginx writes them: seconds with milliseconds, one per attempt, "-" for a phase never reached. */
 class UpstreamTrailTest {
-    private final AtomicLong now = new AtomicLong();
-    private final UpstreamTrail trail = new UpstreamTrail(now::get);
+    private final MutableClock clock = MutableClock.uptime();
+    private final UpstreamTrail trail = new UpstreamTrail(() -> clock.millis() * 1_000_000); // its time in nanoseconds
 
     private void advanceMs(long ms) {
-        now.addAndGet(ms * 1_000_000);
+        clock.advance(ms);
     }
 
     @Test
