@@ -27,14 +27,22 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TcpProxy implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final InetSocketAddress target;
+    private volatile InetSocketAddress target;
     private final Channel server;
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private volatile boolean blackhole;
     private volatile boolean refuse;
 
     public TcpProxy(InetSocketAddress target) throws InterruptedException {
+        this();
         this.target = target;
+    }
+
+    /**
+     * A proxy whose target is given later ({@link #to}): until then it closes what it accepts, as a
+     * peer that is not up yet. Its port can go in a configuration before the target has one.
+     */
+    public TcpProxy() throws InterruptedException {
         this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -44,6 +52,12 @@ public final class TcpProxy implements AutoCloseable {
                     }
                 })
                 .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+    }
+
+    /** Forwards new connections to {@code target} from now on. */
+    public TcpProxy to(InetSocketAddress target) {
+        this.target = target;
+        return this;
     }
 
     public InetSocketAddress address() {
@@ -88,7 +102,8 @@ public final class TcpProxy implements AutoCloseable {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             Channel front = ctx.channel();
-            if (refuse) {
+            InetSocketAddress to = target;
+            if (refuse || to == null) {
                 front.close();
                 return;
             }
@@ -96,7 +111,7 @@ public final class TcpProxy implements AutoCloseable {
             front.closeFuture().addListener(f -> channels.remove(front));
             new Bootstrap().group(front.eventLoop()).channel(NioSocketChannel.class)
                     .handler(new Relay(front))
-                    .connect(target).addListener((ChannelFutureListener) f -> {
+                    .connect(to).addListener((ChannelFutureListener) f -> {
                         if (f.isSuccess()) {
                             back = f.channel();
                             channels.add(back);

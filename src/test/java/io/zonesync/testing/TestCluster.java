@@ -75,10 +75,15 @@ public final class TestCluster<N extends TestCluster.Member> implements AutoClos
         return cluster;
     }
 
-    /** Reloads every node with every node's port. */
+    /**
+     * Reloads every node with every node's port, the last node first. A node refuses a dial from
+     * one it does not list, and the refused node stops dialling it; so of each pair, the node given
+     * its list later is the one that dials. Node 0, configured last, dials every other: a test may
+     * give it a listener that accepts no one ({@code deny all}).
+     */
     public void link() throws Exception {
         List<Integer> ports = syncPorts();
-        for (int i = 0; i < nodes.size(); i++) {
+        for (int i = nodes.size() - 1; i >= 0; i--) {
             reload(i, ports);
         }
     }

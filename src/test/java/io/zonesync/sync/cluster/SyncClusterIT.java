@@ -99,8 +99,9 @@ class SyncClusterIT {
         EngineNode a = track(new EngineNode(transport, EngineNode.conf(0, List.of(), ""), "one")).start();
         EngineNode b = track(new EngineNode(transport, EngineNode.conf(0, List.of(), ""), "one")).start();
         List<Integer> both = List.of(a.syncPort(), b.syncPort());
-        a.reload(EngineNode.conf(0, both, ONLY_DIALS)); // b cannot dial a: b knows a only by its HELLO
+        // b first: a dial from a to a b that lists nobody yet would be refused, and a would stop dialling
         b.reload(EngineNode.conf(0, both, ""));
+        a.reload(EngineNode.conf(0, both, ONLY_DIALS)); // b cannot dial a: b knows a only by its HELLO
         await().until(() -> a.online() == 1 && b.online() == 1);
         a.zone().put("k", "1");
         await().until(() -> "1".equals(b.zone().get("k")));
@@ -187,12 +188,13 @@ class SyncClusterIT {
     @Test
     void aPartitionHealsAndBothSidesConverge() throws Exception {
         String tuning = " zone_sync_timeout 600ms;\n";
-        EngineNode a = track(new EngineNode(transport, EngineNode.conf(0, List.of(), tuning), "one")).start();
-        EngineNode b = track(new EngineNode(transport, EngineNode.conf(0, List.of(), tuning), "one")).start();
-        TcpProxy toB = track(new TcpProxy(new InetSocketAddress("127.0.0.1", b.syncPort())));
-        TcpProxy toA = track(new TcpProxy(new InetSocketAddress("127.0.0.1", a.syncPort())));
-        a.reload(EngineNode.conf(0, List.of(toB.port()), tuning));
-        b.reload(EngineNode.conf(0, List.of(toA.port()), tuning));
+        // each lists the other by a proxy configured from the start; the proxies learn where to go
+        TcpProxy toB = track(new TcpProxy());
+        TcpProxy toA = track(new TcpProxy());
+        EngineNode a = track(new EngineNode(transport, EngineNode.conf(0, List.of(toB.port()), tuning), "one")).start();
+        EngineNode b = track(new EngineNode(transport, EngineNode.conf(0, List.of(toA.port()), tuning), "one")).start();
+        toB.to(new InetSocketAddress("127.0.0.1", b.syncPort()));
+        toA.to(new InetSocketAddress("127.0.0.1", a.syncPort()));
         await().until(() -> a.online() == 1 && b.online() == 1);
         a.zone().put("before", "1");
         await().until(() -> "1".equals(b.zone().get("before")));
@@ -232,17 +234,16 @@ class SyncClusterIT {
         HybridLogicalClock clockB = new HybridLogicalClock(9,
                 System::currentTimeMillis, 3_600_000);
         // A dials B through the proxy and denies B's dials, so the one link can be cut and comes back.
-        EngineNode a = track(new EngineNode(transport, EngineNode.conf(0, List.of(), ONLY_DIALS),
+        TcpProxy toB = track(new TcpProxy());
+        EngineNode a = track(new EngineNode(transport, EngineNode.conf(0, List.of(toB.port()), ONLY_DIALS),
                 List.of(new MapZone("shared", clockA), new MapZone("clash", new ZoneType("test-map", 1, 1), clockA),
                         new MapZone("kinds", new ZoneType("test-map", 1, 1), clockA)), 7));
-        EngineNode b = track(new EngineNode(transport, EngineNode.conf(0, List.of(), ""),
+        a.start();
+        EngineNode b = track(new EngineNode(transport, EngineNode.conf(0, List.of(a.syncPort()), ""),
                 List.of(new MapZone("shared", clockB), new MapZone("clash", new ZoneType("test-map", 1, 2), clockB),
                         new MapZone("kinds", new ZoneType("test-other", 2, 1), clockB)), 9)); // another kind of zone
-        a.start();
         b.start();
-        TcpProxy toB = track(new TcpProxy(new InetSocketAddress("127.0.0.1", b.syncPort())));
-        a.reload(EngineNode.conf(0, List.of(toB.port()), ONLY_DIALS));
-        b.reload(EngineNode.conf(0, List.of(a.syncPort(), b.syncPort()), ""));
+        toB.to(new InetSocketAddress("127.0.0.1", b.syncPort()));
         await().until(() -> a.online() == 1 && b.online() == 1);
         a.zones.get(1).put("x", "not for b");
         a.zones.get(2).put("z", "not for b either");
@@ -283,11 +284,12 @@ class SyncClusterIT {
     @Test
     void anIdleLinkStaysUpOnHeartbeatsWhileASilentOneIsClosedAfterTheTimeout() throws Exception {
         String tuning = " zone_sync_timeout 300ms;\n";
-        EngineNode a = track(new EngineNode(transport, EngineNode.conf(0, List.of(), tuning + ONLY_DIALS), "one")).start();
-        EngineNode b = track(new EngineNode(transport, EngineNode.conf(0, List.of(), tuning), "one")).start();
-        TcpProxy toB = track(new TcpProxy(new InetSocketAddress("127.0.0.1", b.syncPort())));
-        a.reload(EngineNode.conf(0, List.of(toB.port()), tuning + ONLY_DIALS));
-        b.reload(EngineNode.conf(0, List.of(a.syncPort(), b.syncPort()), tuning));
+        TcpProxy toB = track(new TcpProxy());
+        EngineNode a = track(new EngineNode(transport, EngineNode.conf(0, List.of(toB.port()), tuning + ONLY_DIALS),
+                "one")).start();
+        EngineNode b = track(new EngineNode(transport, EngineNode.conf(0, List.of(a.syncPort()), tuning), "one"))
+                .start();
+        toB.to(new InetSocketAddress("127.0.0.1", b.syncPort()));
         await().until(() -> a.online() == 1 && b.online() == 1);
         await().during(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(3)).until(() -> a.online() == 1);
         toB.blackhole(true);
