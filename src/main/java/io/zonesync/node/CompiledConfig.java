@@ -26,7 +26,6 @@ import io.zonesync.http.limitreq.MonotonicClock;
 import io.zonesync.http.proxy.ProxyConfig;
 import io.zonesync.http.proxy.ProxyFeature;
 import io.zonesync.http.proxy.ProxyModule;
-import io.zonesync.http.proxy.UpstreamVariables;
 import io.zonesync.http.core.HttpConfig;
 import io.zonesync.http.core.HttpConfigCompiler;
 import io.zonesync.http.core.HttpCoreModule;
@@ -121,7 +120,7 @@ record CompiledConfig(
                 features.add(f);
             }
         }
-        HttpConfigCompiler compiler = new HttpConfigCompiler(features, List.of(new UpstreamVariables()));
+        HttpConfigCompiler compiler = new HttpConfigCompiler(features);
         HttpConfig http = compiler.compile(parsed);
         List<StreamServerConf> streamServers = List.of();
         Optional<ZoneSyncSettings> sync = Optional.empty();

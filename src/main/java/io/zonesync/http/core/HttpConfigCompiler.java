@@ -7,7 +7,6 @@ import io.zonesync.config.ParsedConfig;
 import io.zonesync.config.Scope;
 import io.zonesync.http.accesslog.LogFormat;
 import io.zonesync.http.vars.CoreVariables;
-import io.zonesync.http.vars.VariableProvider;
 import io.zonesync.http.vars.VariableRegistry;
 import io.zonesync.tls.ListenerTls;
 import io.zonesync.tls.ServerTls;
@@ -29,24 +28,16 @@ import org.slf4j.LoggerFactory;
  * has run) into an {@link HttpConfig}: listen addresses, servers and their names, location trees,
  * per-location settings, variables and access logs. Values are checked here, with FILE:LINE.
  *
- * <p>Features ({@link HttpFeature}) and code-defined variables ({@link VariableProvider}) are given
- * at construction, in the order their handlers should run; the same compiler can compile every
- * reload.
+ * <p>The modules' parts ({@link HttpFeature}: their variables and handlers) are given at
+ * construction, in the order their handlers should run; the same compiler can compile every reload.
  */
 public final class HttpConfigCompiler {
     private static final Logger LOG = LoggerFactory.getLogger(HttpConfigCompiler.class);
 
     private final List<HttpFeature> features;
-    private final List<VariableProvider> variableProviders;
 
-    public HttpConfigCompiler(List<HttpFeature> features, List<VariableProvider> variableProviders) {
+    public HttpConfigCompiler(List<HttpFeature> features) {
         this.features = List.copyOf(features);
-        this.variableProviders = List.copyOf(variableProviders);
-    }
-
-    /** A compiler for the core alone. */
-    public HttpConfigCompiler() {
-        this(List.of(), List.of());
     }
 
     public HttpConfig compile(ParsedConfig config) throws ConfigException {
@@ -56,8 +47,8 @@ public final class HttpConfigCompiler {
         }
         VariableRegistry variables = new VariableRegistry();
         new CoreVariables().defineVariables(variables);
-        for (VariableProvider p : variableProviders) {
-            p.defineVariables(variables);
+        for (HttpFeature f : features) {
+            f.defineVariables(variables);
         }
         Scope httpScope = Scope.root(config.root()).child(Context.HTTP, http.block());
         for (HttpFeature f : features) {

@@ -1,6 +1,7 @@
 package io.zonesync.http.core;
 
 import io.zonesync.config.ConfigException;
+import io.zonesync.http.vars.VariableRegistry;
 import java.util.List;
 
 /**
@@ -9,6 +10,7 @@ import java.util.List;
  * are its {@link io.zonesync.config.ConfModule}; the node registers both with one line.
  * {@link HttpConfigCompiler} calls, per configuration:
  * <ol>
+ * <li>{@link #defineVariables} of every module, first;</li>
  * <li>{@link #configureHttp} once, with the http block, before any server is compiled: declare
  *     zones and define variables ({@code keyval $arg_key $value zone=one}) on
  *     {@link CompileScope#variables()}, so every later directive can use them;</li>
@@ -21,6 +23,13 @@ import java.util.List;
  * to the feature object, which the node keeps across reloads.
  */
 public interface HttpFeature {
+
+    /**
+     * The variables this module provides ({@code $upstream_addr}), defined before any directive is
+     * compiled, as nginx's modules add theirs in its preconfiguration step.
+     */
+    default void defineVariables(VariableRegistry variables) {
+    }
 
     default void configureHttp(CompileScope http) throws ConfigException {
     }

@@ -12,6 +12,7 @@ import io.zonesync.http.upstream.HostPort;
 import io.zonesync.http.upstream.ServerSpec;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.upstream.UpstreamSpec;
+import io.zonesync.http.vars.VariableRegistry;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,6 +43,11 @@ public final class ProxyFeature implements HttpFeature {
     /** The configured upstream blocks, by name, after {@link #configureHttp}. */
     public Map<String, UpstreamGroup> groups() {
         return Map.copyOf(groups);
+    }
+
+    @Override
+    public void defineVariables(VariableRegistry variables) {
+        new UpstreamVariables().defineVariables(variables);
     }
 
     @Override

@@ -43,7 +43,7 @@ public final class TestConfigs {
         all.addAll(features);
         all.add(headers);
         all.add(statics);
-        return new HttpConfigCompiler(all, List.of()).compile(parsed);
+        return new HttpConfigCompiler(all).compile(parsed);
     }
 
     /** The text of a level's {@code return}, null when it has none. */
