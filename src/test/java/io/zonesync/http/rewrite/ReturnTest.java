@@ -2,18 +2,11 @@ package io.zonesync.http.rewrite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zonesync.config.ConfigException;
-import io.zonesync.http.core.HttpRuntime;
 import io.zonesync.http.core.RawClient;
-import io.zonesync.http.core.TestConfigs;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import io.zonesync.http.core.TestServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,57 +14,40 @@ import org.junit.jupiter.api.io.TempDir;
 class ReturnTest {
     @TempDir
     Path dir;
-    private HttpRuntime runtime;
-    private final HttpClient client = HttpClient.newHttpClient();
-
-    @AfterEach
-    void stop() {
-        if (runtime != null) {
-            runtime.shutdownNow();
-        }
-    }
-
-    private int start(String http) throws ConfigException, IOException {
-        runtime = HttpRuntime.start(TestConfigs.compile(http, dir, List.of()));
-        return runtime.boundPort("127.0.0.1:0");
-    }
-
-    private HttpResponse<String> get(int port, String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
+    @AutoClose
+    private TestServer server;
 
     @Test
     void returnWithVariablesAndRedirects() throws Exception {
-        int port = start("http { access_log off; server { listen 127.0.0.1:0;\n"
+        server = TestServer.start(dir, "http { access_log off; server { listen 127.0.0.1:0;\n"
                 + " location /hello { return 200 \"hi $arg_name from $uri\"; }\n"
                 + " location /old { return 301 /new$is_args$args; }\n"
                 + " location /ext { return https://example.test$request_uri; }\n"
                 + " location /teapot { return 418; }\n"
                 + " location /gone { return 410; }\n"
                 + " location /close { return 444; } } }");
-        HttpResponse<String> r = get(port, "/hello?name=bob");
+        HttpResponse<String> r = server.get("/hello?name=bob");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("hi bob from /hello");
         assertThat(r.headers().firstValue("content-type")).hasValue("text/plain");
         assertThat(r.headers().firstValue("server")).hasValueSatisfying(s -> assertThat(s).startsWith("zonesync/"));
 
-        r = get(port, "/old?a=1");
+        r = server.get("/old?a=1");
         assertThat(r.statusCode()).isEqualTo(301);
-        assertThat(r.headers().firstValue("location")).hasValue("http://127.0.0.1:" + port + "/new?a=1");
+        assertThat(r.headers().firstValue("location")).hasValue("http://127.0.0.1:" + server.port() + "/new?a=1");
         assertThat(r.body()).contains("<title>301 Moved Permanently</title>");
 
-        r = get(port, "/ext/x?y");
+        r = server.get("/ext/x?y");
         assertThat(r.statusCode()).isEqualTo(302);
         assertThat(r.headers().firstValue("location")).hasValue("https://example.test/ext/x?y");
 
-        r = get(port, "/gone");
+        r = server.get("/gone");
         assertThat(r.statusCode()).isEqualTo(410);
         assertThat(r.body()).isEqualTo("<html>\r\n<head><title>410 Gone</title></head>\r\n<body>\r\n"
                 + "<center><h1>410 Gone</h1></center>\r\n<hr><center>zonesync</center>\r\n</body>\r\n</html>\r\n");
-        assertThat(get(port, "/teapot").statusCode()).isEqualTo(418);
+        assertThat(server.get("/teapot").statusCode()).isEqualTo(418);
 
-        try (RawClient raw = new RawClient(port)) {
+        try (RawClient raw = new RawClient(server.port())) {
             raw.send("GET /close HTTP/1.1\r\nHost: a\r\n\r\n");
             assertThat(raw.closedByServer()).isTrue();
         }
@@ -79,17 +55,17 @@ class ReturnTest {
 
     @Test
     void aServersReturnAnswersBeforeAnyLocationAndRunsOnce() throws Exception {
-        int port = start("http { access_log off; server { listen 127.0.0.1:0; return 200 server;\n"
+        server = TestServer.start(dir, "http { access_log off; server { listen 127.0.0.1:0; return 200 server;\n"
                 + " location /x { return 200 location; } } }");
-        assertThat(get(port, "/x").body()).isEqualTo("server");
-        assertThat(get(port, "/nowhere").body()).isEqualTo("server");
+        assertThat(server.get("/x").body()).isEqualTo("server");
+        assertThat(server.get("/nowhere").body()).isEqualTo("server");
     }
 
     @Test
     void aLocationsReturnIsNotInheritedByTheLocationsInsideIt() throws Exception {
-        int port = start("http { access_log off; server { listen 127.0.0.1:0; root " + dir + ";\n"
+        server = TestServer.start(dir, "http { access_log off; server { listen 127.0.0.1:0; root " + dir + ";\n"
                 + " location /a { return 200 outer; location /a/b { } } } }");
-        assertThat(get(port, "/a").body()).isEqualTo("outer");
-        assertThat(get(port, "/a/b").statusCode()).isEqualTo(404);
+        assertThat(server.get("/a").body()).isEqualTo("outer");
+        assertThat(server.get("/a/b").statusCode()).isEqualTo(404);
     }
 }
