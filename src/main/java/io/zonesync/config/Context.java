@@ -9,6 +9,8 @@ public enum Context {
     HTTP_LOCATION,
     HTTP_UPSTREAM,
     HTTP_LIMIT_EXCEPT,
+    /** Inside {@code if} in a server or location: nginx's SIF and LIF levels. */
+    HTTP_IF,
     STREAM,
     STREAM_SERVER,
     STREAM_UPSTREAM,

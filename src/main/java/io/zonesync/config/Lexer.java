@@ -7,7 +7,8 @@ import java.util.List;
  * Splits nginx-syntax text into statements, following nginx's tokenizer: whitespace separates
  * words; {@code ;} ends a directive, {@code {} opens a block and {@code }} closes one; {@code #}
  * at the start of a word comments out the rest of the line; single or double quotes make one word
- * of everything up to the matching quote; a backslash protects the next character, and
+ * of everything up to the matching quote, after which only whitespace, {@code ;}, {@code {} or
+ * {@code )} (the end of an {@code if} condition, a word of its own) may follow; a backslash protects the next character, and
  * {@code \" \' \\ \t \r \n} are unescaped (any other escape is kept as written); inside
  * {@code ${...}} a brace does not end the word. A NUL byte in a word is refused: no path, name or
  * value can hold one.
@@ -148,8 +149,9 @@ final class Lexer {
                 pos++;
                 if (pos < text.length()) {
                     char after = text.charAt(pos);
+                    // as nginx: ")" may follow a closing quote, and starts a word of its own
                     if (!(after == ' ' || after == '\t' || after == '\r' || after == '\n' || after == ';'
-                            || after == '{')) {
+                            || after == '{' || after == ')')) {
                         throw error("unexpected \"" + after + "\"");
                     }
                 }

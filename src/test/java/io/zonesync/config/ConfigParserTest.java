@@ -44,6 +44,13 @@ class ConfigParserTest {
     }
 
     @Test
+    void aClosingParenthesisMayFollowAQuoteAsInAnIfCondition() throws Exception {
+        Block root = parse("if ($http_x_api_key = \"\") { a; }\nif ($a = 'x'){ b; }");
+        assertThat(root.all("if").get(0).args()).containsExactly("($http_x_api_key", "=", "", ")");
+        assertThat(root.all("if").get(1).args()).containsExactly("($a", "=", "x", ")");
+    }
+
+    @Test
     void quotedStringMaySpanLinesAndCountsThem() throws Exception {
         Block root = parse("a \"one\ntwo\";\nb;");
         assertThat(root.first("a").arg(0)).isEqualTo("one\ntwo");

@@ -47,6 +47,7 @@ public final class HttpConfigCompiler {
         }
         VariableRegistry variables = new VariableRegistry();
         new CoreVariables().defineVariables(variables);
+        new LocationVariables().defineVariables(variables);
         for (HttpFeature f : features) {
             f.defineVariables(variables);
         }

@@ -81,6 +81,16 @@ public interface HttpExchange extends RequestView {
      */
     void internalRedirect(String uri);
 
+    /**
+     * Changes the URI the request is served as ({@code rewrite}): {@code uri} a path, {@code args}
+     * the query string without {@code ?} (null for none). Rewrite steps only; the location is looked
+     * up again when the steps end (see {@link RewriteHandler}).
+     */
+    void rewriteUri(String uri, String args);
+
+    /** Makes {@code $1}, {@code $2}, ... refer to these groups ({@code [0]} is the whole match) from now on. */
+    void captures(String[] groups);
+
     /** Sends the status and headers now; the body follows through the returned stream. */
     ResponseStream startResponse(int status, HttpHeaders headers);
 

@@ -64,6 +64,8 @@ final class NettyExchange implements HttpExchange {
     String[] captures;
     int statusOverride = -1;
     int redirects;
+    /** Whether a rewrite step changed the URI since the location was last looked up. */
+    boolean uriChanged;
     boolean closeAfterResponse;
 
     private String requestId;
@@ -275,6 +277,18 @@ final class NettyExchange implements HttpExchange {
             return;
         }
         RequestPhases.sendError(this, code);
+    }
+
+    @Override
+    public void rewriteUri(String newUri, String newArgs) {
+        uri = newUri;
+        args = newArgs;
+        uriChanged = true;
+    }
+
+    @Override
+    public void captures(String[] groups) {
+        captures = groups;
     }
 
     @Override

@@ -105,7 +105,7 @@ final class RequestPhases {
         }
         ex.server = ex.routes.endpoint().serversFor(ex.localAddress()).find(validHost);
         ex.location = ex.server.serverConfig();
-        if (rewrite(ex)) {
+        if (rewrite(ex) == RewriteHandler.Outcome.ANSWERED) {
             return;
         }
         findLocation(ex);
@@ -153,28 +153,46 @@ final class RequestPhases {
         }
         ex.body.limit(max);
         // a server's own steps ran before the location was looked up, even when none matched
-        if (loc != ex.server.serverConfig() && rewrite(ex)) {
-            return;
+        if (loc != ex.server.serverConfig()) {
+            ex.uriChanged = false;
+            RewriteHandler.Outcome o = rewrite(ex);
+            if (o == RewriteHandler.Outcome.ANSWERED) {
+                return;
+            }
+            if (o == RewriteHandler.Outcome.LAST || (o == RewriteHandler.Outcome.NEXT && ex.uriChanged)) {
+                if (++ex.redirects > MAX_INTERNAL_REDIRECTS) {
+                    LOG.error("rewrite or internal redirection cycle while processing \"{}\"", ex.uri);
+                    ex.statusOverride = -1;
+                    sendPage(ex, 500, null);
+                    return;
+                }
+                findLocation(ex);
+                runLocation(ex);
+                return;
+            }
         }
         runAccess(ex, 0);
     }
 
-    /** The rewrite-phase steps of the current level; true when one answered. */
-    private static boolean rewrite(NettyExchange ex) {
+    /** Runs the rewrite steps of the current level; what ended them ({@code NEXT} when all ran). */
+    private static RewriteHandler.Outcome rewrite(NettyExchange ex) {
         for (RewriteHandler h : ex.location.rewriteHandlers()) {
-            boolean answered;
+            RewriteHandler.Outcome o;
             try {
-                answered = h.rewrite(ex);
+                o = h.rewrite(ex);
             } catch (RuntimeException | LinkageError e) {
                 LOG.error("rewrite handler {} failed for \"{}\"", h, ex.requestUri(), e);
                 sendError(ex, 500);
-                return true;
+                return RewriteHandler.Outcome.ANSWERED;
             }
-            if (answered || ex.responseStarted() || ex.isFinished()) {
-                return true;
+            if (ex.responseStarted() || ex.isFinished()) {
+                return RewriteHandler.Outcome.ANSWERED;
+            }
+            if (o != RewriteHandler.Outcome.NEXT) {
+                return o;
             }
         }
-        return false;
+        return RewriteHandler.Outcome.NEXT;
     }
 
     private static void runAccess(NettyExchange ex, int from) {

@@ -53,10 +53,10 @@ public record ReturnAction(int code, ComplexValue text) implements RewriteHandle
     }
 
     @Override
-    public boolean rewrite(HttpExchange ex) {
+    public Outcome rewrite(HttpExchange ex) {
         if (code == 444 || (text == null && code >= 400)) {
             ex.sendError(code);
-            return true;
+            return Outcome.ANSWERED;
         }
         String value = text == null ? "" : text.evaluate(ex);
         if (isRedirect()) {
@@ -64,7 +64,7 @@ public record ReturnAction(int code, ComplexValue text) implements RewriteHandle
         } else {
             ex.respond(code, ex.location().defaultType(), value);
         }
-        return true;
+        return Outcome.ANSWERED;
     }
 
     /** Whether the code's argument is a URL for the Location header. */

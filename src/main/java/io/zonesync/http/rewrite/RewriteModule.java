@@ -1,9 +1,11 @@
 package io.zonesync.http.rewrite;
 
+import static io.zonesync.config.Context.HTTP_IF;
 import static io.zonesync.config.Context.HTTP_LOCATION;
 import static io.zonesync.config.Context.HTTP_SERVER;
 
 import io.zonesync.config.Arity;
+import io.zonesync.config.Block;
 import io.zonesync.config.ConfModule;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
@@ -12,22 +14,65 @@ import io.zonesync.config.DirectiveSpec;
 import io.zonesync.http.core.CompileScope;
 import io.zonesync.http.core.HttpFeature;
 import io.zonesync.http.core.RewriteHandler;
+import io.zonesync.http.vars.ComplexValue;
+import io.zonesync.http.vars.VariableRegistry;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * nginx's rewrite module: {@code return}, run in the server-rewrite phase at server level and in
- * the rewrite phase at location level, not inherited by nested locations.
+ * nginx's rewrite module: {@code return}, {@code rewrite}, {@code set}, {@code if} and
+ * {@code break}, compiled per level into the steps of the server-rewrite phase (server level) and
+ * the rewrite phase (location level), in configuration order, not inherited by nested locations.
+ * Inside {@code if} only these directives are allowed.
  */
 public final class RewriteModule implements ConfModule, HttpFeature {
+    private static final RewriteHandler BREAK = ex -> RewriteHandler.Outcome.BREAK;
 
     @Override
     public void registerDirectives(DirectiveRegistry r) {
-        r.register(DirectiveSpec.repeatable("return", Arity.between(1, 2), HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.repeatable("return", Arity.between(1, 2), HTTP_SERVER, HTTP_LOCATION, HTTP_IF));
+        r.register(DirectiveSpec.repeatable("rewrite", Arity.between(2, 3), HTTP_SERVER, HTTP_LOCATION, HTTP_IF));
+        r.register(DirectiveSpec.repeatable("set", Arity.exactly(2), HTTP_SERVER, HTTP_LOCATION, HTTP_IF));
+        r.register(DirectiveSpec.repeatable("break", Arity.NONE, HTTP_SERVER, HTTP_LOCATION, HTTP_IF));
+        r.register(DirectiveSpec.block("if", Arity.atLeast(1), HTTP_IF, true, HTTP_SERVER, HTTP_LOCATION));
+    }
+
+    /** Declares every variable a {@code set} names, wherever it stands, before anything uses one. */
+    @Override
+    public void configureHttp(CompileScope http) throws ConfigException {
+        declare(http.scope().block(), new SetVariables(http.variables()));
+    }
+
+    private static void declare(Block block, SetVariables declared) throws ConfigException {
+        for (Directive d : block.directives()) {
+            if (d.name().equals("set")) {
+                declared.declare(d);
+            } else if (d.hasBlock()) {
+                declare(d.block(), declared);
+            }
+        }
     }
 
     @Override
     public List<RewriteHandler> rewriteHandlers(CompileScope level) throws ConfigException {
-        Directive ret = level.scope().block().first("return");
-        return ret == null ? List.of() : List.of(ReturnAction.compile(ret, level.variables()));
+        return steps(level.scope().block(), level.variables());
+    }
+
+    /** The rewrite directives of one block, in order, as steps. */
+    private static List<RewriteHandler> steps(Block block, VariableRegistry variables) throws ConfigException {
+        List<RewriteHandler> steps = new ArrayList<>();
+        for (Directive d : block.directives()) {
+            switch (d.name()) {
+                case "return" -> steps.add(ReturnAction.compile(d, variables));
+                case "rewrite" -> steps.add(RewriteRule.compile(d, variables));
+                case "set" -> steps.add(SetVariables.step(d, ComplexValue.compile(d.arg(1), variables, d.where())));
+                case "break" -> steps.add(BREAK);
+                case "if" -> steps.add(new IfBlock(IfCondition.parse(d, variables), steps(d.block(), variables)));
+                default -> {
+                    // another module's directive
+                }
+            }
+        }
+        return steps;
     }
 }
