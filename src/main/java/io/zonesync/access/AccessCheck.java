@@ -79,7 +79,7 @@ final class AccessCheck implements AccessHandler {
         HttpHeaders h = new DefaultHttpHeaders();
         h.set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + g.realm.replace("\"", "\\\"") + "\"");
         h.set(HttpHeaderNames.CONTENT_TYPE, "text/html");
-        ex.respond(401, h, Unpooled.wrappedBuffer(StatusPages.page(401)));
+        ex.respond(401, h, Unpooled.wrappedBuffer(StatusPages.page(401, ex.location().serverTokens())));
         return AccessDecision.respond(401);
     }
 

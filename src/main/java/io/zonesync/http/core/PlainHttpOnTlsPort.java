@@ -40,8 +40,10 @@ final class PlainHttpOnTlsPort extends ByteToMessageDecoder {
     }
 
     private static byte[] response() {
-        byte[] page = StatusPages.page(400, WHY);
-        byte[] head = ("HTTP/1.1 400 Bad Request\r\nServer: zonesync\r\nContent-Type: text/html\r\nContent-Length: "
+        // before any request there is no server to read server_tokens from: its default, on
+        byte[] page = StatusPages.page(400, WHY, true);
+        byte[] head = ("HTTP/1.1 400 Bad Request\r\nServer: " + ResponseHead.SERVER_WITH_VERSION
+                + "\r\nContent-Type: text/html\r\nContent-Length: "
                 + page.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] all = new byte[head.length + page.length];
         System.arraycopy(head, 0, all, 0, head.length);

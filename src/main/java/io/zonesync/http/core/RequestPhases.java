@@ -310,7 +310,8 @@ final class RequestPhases {
                 + " headers", total);
         HttpHeaders h = new DefaultHttpHeaders();
         h.set(HttpHeaderNames.CONTENT_TYPE, "text/html");
-        ex.respond(400, h, Unpooled.wrappedBuffer(StatusPages.page(400, "Request Header Or Cookie Too Large")));
+        ex.respond(400, h, Unpooled.wrappedBuffer(StatusPages.page(400, "Request Header Or Cookie Too Large",
+                ex.location.serverTokens())));
         return true;
     }
 
@@ -354,7 +355,7 @@ final class RequestPhases {
     /** nginx's page for a status (redirects and errors), as text/html. */
     private static void sendPage(NettyExchange ex, int code, HttpHeaders headers) {
         HttpHeaders h = headers == null ? new DefaultHttpHeaders() : headers;
-        byte[] page = StatusPages.page(code);
+        byte[] page = StatusPages.page(code, ex.location == null || ex.location.serverTokens());
         if (page.length > 0) {
             h.set(HttpHeaderNames.CONTENT_TYPE, "text/html");
         }

@@ -22,7 +22,7 @@ import java.util.Map;
  * @param size the bytes of the head, for {@code $bytes_sent}
  */
 record ResponseHead(DefaultHttpResponse response, boolean keepAlive, long size) {
-    private static final String SERVER_WITH_VERSION = "zonesync/" + CoreVariables.VERSION;
+    static final String SERVER_WITH_VERSION = "zonesync/" + CoreVariables.VERSION;
 
     /**
      * @param contentLength the body length, -1 when unknown (chunked for HTTP/1.1, close for

@@ -4,7 +4,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Status lines and the small HTML pages nginx answers errors and redirects with, signed
- * {@code zonesync}. A code without a known text gets an empty reason and no page.
+ * {@code zonesync/VERSION}, or {@code zonesync} where {@code server_tokens} is off. A code without a
+ * known text gets an empty reason and no page.
  */
 public final class StatusPages {
     private StatusPages() {
@@ -69,23 +70,24 @@ public final class StatusPages {
         return code >= 301 && code != 304 && !reason(code).isEmpty();
     }
 
-    /** The page for a code, or an empty array. */
-    public static byte[] page(int code) {
+    /** The page for a code, or an empty array; {@code serverTokens} signs it with the version. */
+    public static byte[] page(int code, boolean serverTokens) {
         if (!hasPage(code)) {
             return new byte[0];
         }
-        return page(title(code), title(code), null);
+        return page(title(code), title(code), null, serverTokens);
     }
 
     /** A page whose title names the precise trouble under the code's heading, as nginx's 400 pages do. */
-    static byte[] page(int code, String detail) {
-        return page(code + " " + detail, title(code), detail);
+    static byte[] page(int code, String detail, boolean serverTokens) {
+        return page(code + " " + detail, title(code), detail, serverTokens);
     }
 
-    private static byte[] page(String title, String heading, String detail) {
+    private static byte[] page(String title, String heading, String detail, boolean serverTokens) {
         String html = "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" + heading
                 + "</h1></center>\r\n" + (detail == null ? "" : "<center>" + detail + "</center>\r\n")
-                + "<hr><center>zonesync</center>\r\n</body>\r\n</html>\r\n";
+                + "<hr><center>" + (serverTokens ? ResponseHead.SERVER_WITH_VERSION : "zonesync")
+                + "</center>\r\n</body>\r\n</html>\r\n";
         return html.getBytes(StandardCharsets.US_ASCII);
     }
 }

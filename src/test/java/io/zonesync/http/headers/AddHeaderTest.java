@@ -31,7 +31,7 @@ class AddHeaderTest {
         assertThat(b.statusCode()).isEqualTo(404);
         assertThat(b.headers().firstValue("x-ok")).isEmpty();
         assertThat(b.headers().firstValue("x-always")).hasValue("yes");
-        assertThat(b.body()).contains("<title>404 Not Found</title>").contains("<hr><center>zonesync</center>");
+        assertThat(b.body()).contains("<title>404 Not Found</title>").contains("<hr><center>zonesync/");
         assertThat(server.get("/c").headers().firstValue("x-outer")).hasValue("1");
     }
 }

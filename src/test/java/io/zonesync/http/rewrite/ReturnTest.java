@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonesync.http.core.RawClient;
 import io.zonesync.http.core.TestServer;
+import io.zonesync.http.vars.CoreVariables;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AutoClose;
@@ -44,13 +45,22 @@ class ReturnTest {
         r = server.get("/gone");
         assertThat(r.statusCode()).isEqualTo(410);
         assertThat(r.body()).isEqualTo("<html>\r\n<head><title>410 Gone</title></head>\r\n<body>\r\n"
-                + "<center><h1>410 Gone</h1></center>\r\n<hr><center>zonesync</center>\r\n</body>\r\n</html>\r\n");
+                + "<center><h1>410 Gone</h1></center>\r\n<hr><center>zonesync/" + CoreVariables.VERSION + "</center>\r\n</body>\r\n</html>\r\n");
         assertThat(server.get("/teapot").statusCode()).isEqualTo(418);
 
         try (RawClient raw = new RawClient(server.port())) {
             raw.send("GET /close HTTP/1.1\r\nHost: a\r\n\r\n");
             assertThat(raw.closedByServer()).isTrue();
         }
+    }
+
+    @Test
+    void pagesAreSignedWithTheVersionUnlessServerTokensIsOff() throws Exception {
+        server = TestServer.start(dir, "http { access_log off; server { listen 127.0.0.1:0;\n"
+                + " location /on { return 403; } location /off { server_tokens off; return 403; } } }");
+        assertThat(server.get("/on").body()).contains("<hr><center>zonesync/" + CoreVariables.VERSION + "</center>");
+        assertThat(server.get("/off").body()).contains("<hr><center>zonesync</center>");
+        assertThat(server.get("/off").headers().firstValue("server")).hasValue("zonesync");
     }
 
     @Test

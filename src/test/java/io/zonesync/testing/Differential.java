@@ -1,0 +1,94 @@
+package io.zonesync.testing;
+
+import io.zonesync.http.core.RawClient;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * zonesync and Debian's nginx on one http block, side by side, for tests that check "behaves as
+ * nginx" instead of assuming it: {@link #both} sends the same request to each and returns what
+ * each answered, reduced to what must agree — the status, the body, and the headers that matter
+ * (Location, Content-Type and any {@code X-} header), with each server's own name, version and port
+ * replaced by {@code SERVER}, {@code VERSION} and {@code PORT}.
+ *
+ * <p>In the http block, {@code LISTEN} stands for each server's address.
+ */
+public final class Differential implements AutoCloseable {
+    private static final Pattern VERSIONED = Pattern.compile("(?:nginx|zonesync)/[0-9][^<\\s\"]*");
+
+    private final InJvmNode zonesync;
+    private final Nginx nginx;
+
+    /** What one server answered, reduced to what must agree. */
+    public record Answer(int status, Map<String, String> headers, String body) {
+    }
+
+    /** Both answers to one request. */
+    public record Pair(Answer zonesync, Answer nginx) {
+    }
+
+    private Differential(InJvmNode zonesync, Nginx nginx) {
+        this.zonesync = zonesync;
+        this.nginx = nginx;
+    }
+
+    public static Differential start(Path dir, String http) throws Exception {
+        Nginx nginx = Nginx.start(dir.resolve("nginx"), http);
+        try {
+            InJvmNode node = InJvmNode.start(dir.resolve("zonesync"), "events { }\nhttp {\n"
+                    + http.replace("LISTEN", "127.0.0.1:0") + "\n}\n");
+            return new Differential(node, nginx);
+        } catch (Exception | Error e) {
+            nginx.close();
+            throw e;
+        }
+    }
+
+    /** GET {@code target} with {@code Host: diff.test} from both. */
+    public Pair get(String target) throws IOException {
+        return both("GET " + target + " HTTP/1.1\r\nHost: diff.test\r\nConnection: close\r\n\r\n");
+    }
+
+    /** Sends the raw request text to both; it should end with {@code Connection: close}. */
+    public Pair both(String request) throws IOException {
+        return new Pair(ask("127.0.0.1", zonesync.httpPort(), request, "zonesync"),
+                ask("127.0.0.2", nginx.port(), request, "nginx"));
+    }
+
+    private static Answer ask(String host, int port, String request, String name) throws IOException {
+        RawClient.Response r;
+        try (RawClient c = new RawClient(host, port)) {
+            r = c.send(request).read(request.startsWith("HEAD "));
+        }
+        Map<String, String> headers = new TreeMap<>();
+        r.headers().forEach((k, v) -> {
+            if (k.equals("location") || k.equals("content-type") || k.startsWith("x-")) {
+                headers.put(k, normalise(v, name, port));
+            }
+        });
+        return new Answer(r.status(), headers, normalise(r.body(), name, port));
+    }
+
+    private static String normalise(String text, String name, int port) {
+        return VERSIONED.matcher(text.replace(":" + port, ":PORT")).replaceAll("SERVER/VERSION")
+                .replace(name.toLowerCase(Locale.ROOT), "SERVER");
+    }
+
+    /** nginx's error log so far, to see why it answered as it did. */
+    public String nginxErrors() throws IOException {
+        return nginx.errorLog();
+    }
+
+    @Override
+    public void close() {
+        try {
+            zonesync.close();
+        } finally {
+            nginx.close();
+        }
+    }
+}
