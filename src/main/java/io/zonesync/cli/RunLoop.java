@@ -55,7 +55,6 @@ final class RunLoop {
 
     int run(ConfigLocation.Loaded loaded) {
         settings = loaded.settings();
-        settings.notes().forEach(n -> n.severity().log(LOG, n.message()));
         if (settings.rlimitNofile() > 0) {
             FileLimit.apply(settings.rlimitNofile());
         }

@@ -27,7 +27,8 @@ import java.util.EnumSet;
  *     checked, no effect, a notice at start says so;</li>
  * <li>{@code master_process}, {@code env}, {@code pcre_jit}, {@code thread_pool}: harmless, accepted
  *     silently;</li>
- * <li>{@code load_module}: an error, as zonesync's modules are built in.</li>
+ * <li>{@code load_module}: a warning when it names a module zonesync has built in
+ * ({@code ngx_stream_module}), an error otherwise.</li>
  * </ul>
  */
 public final class CoreModule implements ConfModule {

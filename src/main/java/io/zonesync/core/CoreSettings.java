@@ -31,6 +31,8 @@ public record CoreSettings(boolean daemon, int workerProcesses, Path pidFile, Li
     public static final String DEFAULT_ERROR_LOG = "logs/error.log";
     static final int DEFAULT_WORKER_CONNECTIONS = 512;
     private static final Set<String> EVENT_METHODS = Set.of("epoll", "poll", "select");
+    /** The dynamic modules of nginx builds (Debian's among them) that zonesync has built in. */
+    private static final Set<String> BUILT_IN_DYNAMIC_MODULES = Set.of("ngx_stream_module");
     private static final Set<String> WITHOUT_EFFECT =
             Set.of("worker_priority", "worker_cpu_affinity", "timer_resolution");
 
@@ -53,8 +55,13 @@ public record CoreSettings(boolean daemon, int workerProcesses, Path pidFile, Li
         Block root = config.root();
         List<Note> notes = new ArrayList<>();
         for (Directive d : root.all("load_module")) {
-            throw d.error("\"load_module\" directive is not supported: zonesync has its modules built in"
-                    + " (\"zonesync -V\" lists them)");
+            String module = moduleName(d.arg(0));
+            if (!BUILT_IN_DYNAMIC_MODULES.contains(module)) {
+                throw d.error("\"load_module\" of \"%s\": zonesync has no such module, and loads none; its"
+                        + " modules are built in (\"zonesync -V\" lists them)", d.arg(0));
+            }
+            notes.add(new Note(Severity.WARN, "\"load_module\" of \"" + d.arg(0) + "\" is ignored: zonesync has "
+                    + module + " built in, in " + d.where()));
         }
         boolean daemon = flag(root, "daemon", false);
         flag(root, "master_process", true);
@@ -91,6 +98,12 @@ public record CoreSettings(boolean daemon, int workerProcesses, Path pidFile, Li
         Directive nofile = root.first("worker_rlimit_nofile");
         int rlimit = nofile == null ? 0 : Values.positiveInt(nofile, nofile.arg(0));
         return new CoreSettings(daemon, workers, pidFile, logs, connections, rlimit, shutdownMs, notes);
+    }
+
+    /** {@code modules/ngx_stream_module.so} is {@code ngx_stream_module}. */
+    private static String moduleName(String path) {
+        String file = path.substring(path.lastIndexOf('/') + 1);
+        return file.endsWith(".so") ? file.substring(0, file.length() - 3) : file;
     }
 
     private static boolean flag(Block block, String name, boolean dflt) throws ConfigException {

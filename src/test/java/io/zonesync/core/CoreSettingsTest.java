@@ -114,9 +114,19 @@ class CoreSettingsTest {
                 "invalid value \"lots\" in \"worker_connections\" directive in " + f + ":1");
         assertError("worker_shutdown_timeout soon;",
                 "invalid value \"soon\" in \"worker_shutdown_timeout\" directive in " + f + ":1");
-        assertError("\nload_module modules/ngx_stream_module.so;",
-                "\"load_module\" directive is not supported: zonesync has its modules built in"
-                        + " (\"zonesync -V\" lists them) in " + f + ":2");
+        assertError("\nload_module modules/ngx_http_geoip_module.so;",
+                "\"load_module\" of \"modules/ngx_http_geoip_module.so\": zonesync has no such module, and loads"
+                        + " none; its modules are built in (\"zonesync -V\" lists them) in " + f + ":2");
+    }
+
+    @Test
+    void loadingAModuleZonesyncHasBuiltInIsAWarning() throws Exception {
+        CoreSettings s = settings("load_module /usr/lib/nginx/modules/ngx_stream_module.so;");
+        assertThat(s.notes()).singleElement().satisfies(n -> {
+            assertThat(n.severity()).isEqualTo(Severity.WARN);
+            assertThat(n.message()).isEqualTo("\"load_module\" of \"/usr/lib/nginx/modules/ngx_stream_module.so\" is"
+                    + " ignored: zonesync has ngx_stream_module built in, in " + dir.resolve("z.conf") + ":1");
+        });
     }
 
     @Test

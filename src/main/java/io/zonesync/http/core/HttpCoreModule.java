@@ -38,7 +38,16 @@ public final class HttpCoreModule implements ConfModule {
             "variables_hash_bucket_size", "client_header_buffer_size",
             "output_buffers",
             "postpone_output", "lingering_close", "lingering_time", "lingering_timeout", "send_lowat",
-            "keepalive_time", "keepalive_disable");
+            "keepalive_time", "keepalive_disable", "map_hash_max_size", "map_hash_bucket_size",
+            "connection_pool_size", "request_pool_size", "subrequest_output_buffer_size", "aio",
+            "open_file_cache", "open_file_cache_valid", "open_file_cache_min_uses", "open_file_cache_errors");
+
+    /**
+     * Where nginx spools bodies to disk, for its modules and for those zonesync does not have
+     * (fastcgi, uwsgi, scgi): zonesync streams bodies and never writes them to disk.
+     */
+    public static final List<String> TEMP_PATHS = List.of("client_body_temp_path", "fastcgi_temp_path",
+            "uwsgi_temp_path", "scgi_temp_path");
 
     @Override
     public void registerDirectives(DirectiveRegistry r) {
@@ -74,5 +83,11 @@ public final class HttpCoreModule implements ConfModule {
         for (String name : ACCEPTED_VALUES_WITHOUT_EFFECT) {
             r.register(DirectiveSpec.single(name, Arity.between(1, 2), HTTP, HTTP_SERVER, HTTP_LOCATION));
         }
+        for (String name : TEMP_PATHS) {
+            r.register(DirectiveSpec.single(name, Arity.between(1, 4), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        }
+        // nginx's cache of open log file descriptors: zonesync keeps its log files open
+        r.register(DirectiveSpec.single("open_log_file_cache", Arity.between(1, 4), HTTP, HTTP_SERVER,
+                HTTP_LOCATION));
     }
 }

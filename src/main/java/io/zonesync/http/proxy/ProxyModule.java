@@ -22,6 +22,9 @@ public final class ProxyModule implements ConfModule {
             "proxy_buffer_size", "proxy_buffers", "proxy_busy_buffers_size", "proxy_max_temp_file_size",
             "proxy_temp_file_write_size");
 
+    /** Where nginx spools proxied bodies to disk; zonesync streams them. */
+    public static final String TEMP_PATH = "proxy_temp_path";
+
     @Override
     public void registerDirectives(DirectiveRegistry r) {
         r.register(DirectiveSpec.single("proxy_pass", Arity.exactly(1), HTTP_LOCATION));
@@ -35,5 +38,6 @@ public final class ProxyModule implements ConfModule {
         for (String name : ACCEPTED_WITHOUT_EFFECT) {
             r.register(DirectiveSpec.single(name, Arity.between(1, 2), HTTP, HTTP_SERVER, HTTP_LOCATION));
         }
+        r.register(DirectiveSpec.single(TEMP_PATH, Arity.between(1, 4), HTTP, HTTP_SERVER, HTTP_LOCATION));
     }
 }
