@@ -11,12 +11,15 @@ import io.zonesync.config.Context;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.Scope;
 import io.zonesync.config.SourceLocation;
+import io.zonesync.http.core.HttpConfig;
+import io.zonesync.http.core.TestConfigs;
 import io.zonesync.stream.StreamCoreModule;
 import io.zonesync.sync.cluster.ZoneSyncModule;
 import io.zonesync.testing.LogCapture;
 import io.zonesync.testing.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +74,19 @@ class TlsConfigTest {
         serverTls("ssl_certificate node.pem; ssl_certificate_key p8.key; ssl_password_file pw;");
         assertThatThrownBy(() -> serverTls("ssl_certificate node.pem; ssl_certificate_key p8.key;"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("encrypted and no ssl_password_file");
+    }
+
+    @Test
+    void sslOnMakesEveryListenOfItsServerTlsWithNginxsWarning() throws Exception {
+        try (LogCapture logs = new LogCapture()) {
+            HttpConfig c = TestConfigs.compile("http { access_log off; server { listen 127.0.0.1:0; ssl on;\n"
+                    + " ssl_certificate node.pem; ssl_certificate_key node.key; ssl_dhparam dh.pem; }\n"
+                    + " server { listen 127.0.0.2:0; } }", dir, List.of(), new TlsModule());
+            assertThat(c.endpoint("127.0.0.1:0").tls()).isNotNull();
+            assertThat(c.endpoint("127.0.0.2:0").tls()).isNull();
+            assertThat(logs.lines()).contains("warn the \"ssl\" directive is deprecated, use the \"listen ... ssl\""
+                    + " directive instead in t.conf:1");
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.zonesync.config.Context;
 import io.zonesync.config.Directive;
 import io.zonesync.config.ParsedConfig;
 import io.zonesync.config.Scope;
+import io.zonesync.config.Values;
 import io.zonesync.http.accesslog.LogFormat;
 import io.zonesync.http.vars.CoreVariables;
 import io.zonesync.http.vars.VariableRegistry;
@@ -71,8 +72,9 @@ public final class HttpConfigCompiler {
             VirtualServer server = server(s, scope, locations);
             Set<String> mine = new HashSet<>();
             List<Listen> listens = new ArrayList<>();
+            boolean sslOn = sslOn(scope);
             for (Directive l : s.block().all("listen")) {
-                Listen listen = Listen.parse(l);
+                Listen listen = sslOn ? Listen.parse(l).withSsl() : Listen.parse(l);
                 if (!mine.add(listen.address().key())) {
                     throw l.error("a duplicate listen %s", listen.address().key());
                 }
@@ -92,6 +94,16 @@ public final class HttpConfigCompiler {
     }
 
     private record Bound(Listen listen, VirtualServer server, Scope scope) {
+    }
+
+    /** nginx's deprecated {@code ssl on}: every listen of the server is TLS, with nginx's warning. */
+    private static boolean sslOn(Scope server) throws ConfigException {
+        Directive d = server.effectiveFirst("ssl");
+        if (d == null || !Values.flag(d)) {
+            return false;
+        }
+        LOG.warn("the \"ssl\" directive is deprecated, use the \"listen ... ssl\" directive instead in {}", d.where());
+        return true;
     }
 
     /**

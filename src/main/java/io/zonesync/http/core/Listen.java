@@ -13,6 +13,12 @@ import io.zonesync.config.Values;
 public record Listen(ListenAddress address, boolean defaultServer, boolean bind, int backlog, boolean reusePort,
         Boolean ipv6only, int receiveBuffer, int sendBuffer, SourceLocation where, boolean ssl) {
 
+    /** The same listen with {@code ssl} ({@code ssl on} in its server). */
+    Listen withSsl() {
+        return new Listen(address, defaultServer, bind, backlog, reusePort, ipv6only, receiveBuffer, sendBuffer, where,
+                true);
+    }
+
     /** A listen without TLS. */
     public Listen(ListenAddress address, boolean defaultServer, boolean bind, int backlog, boolean reusePort,
             Boolean ipv6only, int receiveBuffer, int sendBuffer, SourceLocation where) {
