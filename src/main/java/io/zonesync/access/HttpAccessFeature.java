@@ -30,6 +30,11 @@ public final class HttpAccessFeature implements HttpFeature, ConfModule {
             "OPTIONS", "PROPFIND", "PROPPATCH", "LOCK", "UNLOCK", "PATCH");
 
     @Override
+    public List<String> nginxModules() {
+        return List.of("ngx_http_access_module", "ngx_http_auth_basic_module");
+    }
+
+    @Override
     public void registerDirectives(DirectiveRegistry r) {
         Context[] where = {Context.HTTP_SERVER, Context.HTTP_LOCATION, Context.HTTP_LIMIT_EXCEPT};
         r.register(DirectiveSpec.repeatable("allow", Arity.exactly(1), Context.HTTP, where));

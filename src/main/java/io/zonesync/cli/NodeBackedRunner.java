@@ -5,9 +5,8 @@ import io.zonesync.config.ConfigException;
 import io.zonesync.config.ParsedConfig;
 import io.zonesync.node.Node;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.TreeSet;
 
 /** The command line's view of the real {@link Node}. */
 public final class NodeBackedRunner implements NodeRunner {
@@ -48,18 +47,13 @@ public final class NodeBackedRunner implements NodeRunner {
         };
     }
 
+    /** The nginx modules zonesync implements, by nginx's names, sorted. */
     @Override
     public List<String> moduleNames() {
-        return namesOf(Node.modules());
-    }
-
-    /** {@code KeyvalModule} becomes {@code keyval}, {@code ZoneSyncModule} {@code zone_sync}. */
-    static List<String> namesOf(List<? extends ConfModule> modules) {
-        List<String> names = new ArrayList<>();
-        for (ConfModule m : modules) {
-            String simple = m.getClass().getSimpleName().replaceFirst("Module$", "");
-            names.add(simple.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT));
+        TreeSet<String> names = new TreeSet<>();
+        for (ConfModule m : Node.modules()) {
+            names.addAll(m.nginxModules());
         }
-        return names;
+        return List.copyOf(names);
     }
 }

@@ -6,6 +6,7 @@ import io.zonesync.config.Context;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.DirectiveSpec;
 import java.util.EnumSet;
+import java.util.List;
 
 /**
  * The main-context directives of a copied nginx.conf, and {@code events {}}. Their values are read
@@ -35,6 +36,11 @@ public final class CoreModule implements ConfModule {
     /** Where {@code error_log} may stand, as in nginx. */
     static final EnumSet<Context> ERROR_LOG_CONTEXTS = EnumSet.of(Context.MAIN, Context.HTTP, Context.HTTP_SERVER,
             Context.HTTP_LOCATION, Context.STREAM, Context.STREAM_SERVER);
+
+    @Override
+    public List<String> nginxModules() {
+        return List.of("ngx_core_module", "ngx_events_module", "ngx_epoll_module");
+    }
 
     @Override
     public void registerDirectives(DirectiveRegistry r) {

@@ -5,6 +5,7 @@ import io.zonesync.config.ConfModule;
 import io.zonesync.config.Context;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.DirectiveSpec;
+import java.util.List;
 
 /**
  * The keyval directives, in http and stream alike:
@@ -14,6 +15,11 @@ import io.zonesync.config.DirectiveSpec;
 public final class KeyvalModule implements ConfModule {
     public static final String KEYVAL_ZONE = "keyval_zone";
     public static final String KEYVAL = "keyval";
+
+    @Override
+    public List<String> nginxModules() {
+        return List.of("ngx_http_keyval_module", "ngx_stream_keyval_module");
+    }
 
     @Override
     public void registerDirectives(DirectiveRegistry registry) {

@@ -5,9 +5,15 @@ import io.zonesync.config.ConfModule;
 import io.zonesync.config.Context;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.DirectiveSpec;
+import java.util.List;
 
 /** The {@code stream} block, its servers, their listeners, and the stream resolver. */
 public final class StreamCoreModule implements ConfModule {
+    @Override
+    public List<String> nginxModules() {
+        return List.of("ngx_stream_module", "ngx_stream_core_module");
+    }
+
     @Override
     public void registerDirectives(DirectiveRegistry r) {
         r.register(DirectiveSpec.block("stream", Arity.NONE, Context.STREAM, false, Context.MAIN));

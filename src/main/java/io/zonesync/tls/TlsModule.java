@@ -5,6 +5,7 @@ import io.zonesync.config.ConfModule;
 import io.zonesync.config.Context;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.DirectiveSpec;
+import java.util.List;
 
 /**
  * The TLS directives: the server side {@code ssl_*} of http and stream servers (nginx's
@@ -13,6 +14,11 @@ import io.zonesync.config.DirectiveSpec;
  */
 public final class TlsModule implements ConfModule {
     private static final Context[] SERVER_SIDE = {Context.HTTP_SERVER, Context.STREAM, Context.STREAM_SERVER};
+
+    @Override
+    public List<String> nginxModules() {
+        return List.of("ngx_http_ssl_module", "ngx_stream_ssl_module", "ngx_openssl_module");
+    }
 
     @Override
     public void registerDirectives(DirectiveRegistry r) {

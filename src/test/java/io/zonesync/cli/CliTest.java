@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,13 +59,32 @@ class CliTest {
     }
 
     @Test
+    void theModulesMinusVReportsAreTheOnesBuiltIn() {
+        List<String> modules = new NodeBackedRunner().moduleNames();
+        assertThat(modules).contains("ngx_http_rewrite_module", "ngx_http_proxy_module", "ngx_http_limit_req_module",
+                "ngx_http_keyval_module", "ngx_http_api_module", "ngx_stream_zone_sync_module", "ngx_http_ssl_module",
+                "ngx_stream_module").doesNotContain("ngx_http_gzip_module", "ngx_http_map_module");
+        String args = Usage.configureArguments(Set.copyOf(modules));
+        assertThat(args).contains("--with-http_ssl_module", "--with-stream", "--with-stream_ssl_module",
+                "--without-http_gzip_module", "--without-http_map_module")
+                .doesNotContain("--without-http_rewrite_module", "--without-http_proxy_module",
+                        "--without-http_limit_req_module", "--without-stream_access_module");
+    }
+
+    @Test
     void versionHelpAndBuildInfoGoToStderr() {
         assertThat(run("-v")).isZero();
         assertThat(err()).isEqualTo("zonesync version: zonesync/" + Version.NUMBER + "\n");
         err.reset();
         assertThat(run("-V")).isZero();
         assertThat(err()).startsWith("zonesync version: zonesync/" + Version.NUMBER + "\nbuilt with Java 17")
-                .contains("libraries: netty 4.").endsWith("modules: core fake\n");
+                .contains("\nTLS SNI support enabled\nconfigure arguments: --with-http_ssl_module --with-stream"
+                        + " --without-stream_limit_conn_module --without-stream_geo_module")
+                .contains(" --without-http_gzip_module").doesNotContain("--without-http_rewrite_module")
+                .doesNotContain("--without-stream_access_module")
+                .contains("\nmodules: ngx_http_rewrite_module ngx_http_ssl_module ngx_stream_access_module"
+                        + " ngx_stream_module\n")
+                .endsWith("\n").contains("libraries: netty 4.");
         err.reset();
         assertThat(run("-?")).isZero();
         assertThat(err()).startsWith("zonesync version: zonesync/" + Version.NUMBER + "\nUsage: zonesync [-?hvVtTq] [-s signal]")

@@ -53,7 +53,8 @@ final class FakeRunner implements NodeRunner {
 
     @Override
     public List<String> moduleNames() {
-        return List.of("core", "fake");
+        return List.of("ngx_http_rewrite_module", "ngx_http_ssl_module", "ngx_stream_access_module",
+                "ngx_stream_module");
     }
 
     private final class FakeNode implements RunningNode {

@@ -50,6 +50,11 @@ public final class HttpCoreModule implements ConfModule {
             "uwsgi_temp_path", "scgi_temp_path");
 
     @Override
+    public List<String> nginxModules() {
+        return List.of("ngx_http_module", "ngx_http_core_module");
+    }
+
+    @Override
     public void registerDirectives(DirectiveRegistry r) {
         r.register(DirectiveSpec.block("http", Arity.NONE, HTTP, false, MAIN));
         r.register(DirectiveSpec.block("server", Arity.NONE, HTTP_SERVER, true, HTTP));

@@ -22,6 +22,11 @@ import java.util.List;
 public final class HeadersModule implements ConfModule, HttpFeature {
 
     @Override
+    public List<String> nginxModules() {
+        return List.of("ngx_http_headers_module");
+    }
+
+    @Override
     public void registerDirectives(DirectiveRegistry r) {
         r.register(DirectiveSpec.repeatable("add_header", Arity.between(2, 3), HTTP, HTTP_SERVER, HTTP_LOCATION));
     }

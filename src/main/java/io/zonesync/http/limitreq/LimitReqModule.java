@@ -5,6 +5,7 @@ import io.zonesync.config.ConfModule;
 import io.zonesync.config.Context;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.DirectiveSpec;
+import java.util.List;
 
 /**
  * The limit_req directives with nginx's contexts and arities; their values are checked by
@@ -16,6 +17,11 @@ public final class LimitReqModule implements ConfModule {
     public static final String STATUS = "limit_req_status";
     public static final String LOG_LEVEL = "limit_req_log_level";
     public static final String DRY_RUN = "limit_req_dry_run";
+
+    @Override
+    public List<String> nginxModules() {
+        return List.of("ngx_http_limit_req_module");
+    }
 
     @Override
     public void registerDirectives(DirectiveRegistry r) {

@@ -26,6 +26,11 @@ public final class ProxyModule implements ConfModule {
     public static final String TEMP_PATH = "proxy_temp_path";
 
     @Override
+    public List<String> nginxModules() {
+        return List.of("ngx_http_proxy_module");
+    }
+
+    @Override
     public void registerDirectives(DirectiveRegistry r) {
         r.register(DirectiveSpec.single("proxy_pass", Arity.exactly(1), HTTP_LOCATION));
         r.register(DirectiveSpec.repeatable("proxy_set_header", Arity.exactly(2), HTTP, HTTP_SERVER, HTTP_LOCATION));

@@ -29,6 +29,11 @@ public final class RewriteModule implements ConfModule, HttpFeature {
     private static final RewriteHandler BREAK = ex -> RewriteHandler.Outcome.BREAK;
 
     @Override
+    public List<String> nginxModules() {
+        return List.of("ngx_http_rewrite_module");
+    }
+
+    @Override
     public void registerDirectives(DirectiveRegistry r) {
         r.register(DirectiveSpec.repeatable("return", Arity.between(1, 2), HTTP_SERVER, HTTP_LOCATION, HTTP_IF));
         r.register(DirectiveSpec.repeatable("rewrite", Arity.between(2, 3), HTTP_SERVER, HTTP_LOCATION, HTTP_IF));

@@ -23,6 +23,11 @@ import java.util.List;
 public final class StaticModule implements ConfModule, HttpFeature {
 
     @Override
+    public List<String> nginxModules() {
+        return List.of("ngx_http_static_module", "ngx_http_index_module");
+    }
+
+    @Override
     public void registerDirectives(DirectiveRegistry r) {
         r.register(DirectiveSpec.repeatable("index", Arity.atLeast(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
     }

@@ -7,6 +7,7 @@ import io.zonesync.config.Arity;
 import io.zonesync.config.ConfModule;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.DirectiveSpec;
+import java.util.List;
 
 /**
  * The directives of nginx's upstream module: {@code upstream name { server address [weight=n]
@@ -15,6 +16,11 @@ import io.zonesync.config.DirectiveSpec;
  * {@link io.zonesync.http.sticky.StickyModule}.) Values are checked by {@link UpstreamSpec}.
  */
 public final class UpstreamModule implements ConfModule {
+    @Override
+    public List<String> nginxModules() {
+        return List.of("ngx_http_upstream_module", "ngx_http_upstream_keepalive_module", "ngx_http_upstream_zone_module");
+    }
+
     @Override
     public void registerDirectives(DirectiveRegistry r) {
         r.register(DirectiveSpec.block("upstream", Arity.exactly(1), HTTP_UPSTREAM, true, HTTP));

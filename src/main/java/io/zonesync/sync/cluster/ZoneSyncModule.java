@@ -5,12 +5,18 @@ import io.zonesync.config.ConfModule;
 import io.zonesync.config.Context;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.DirectiveSpec;
+import java.util.List;
 
 /**
  * The {@code zone_sync*} directives that are not about TLS, with NGINX Plus's contexts, and
  * zonesync's own {@code zone_sync_digest_interval} (anti-entropy) beside them.
  */
 public final class ZoneSyncModule implements ConfModule {
+    @Override
+    public List<String> nginxModules() {
+        return List.of("ngx_stream_zone_sync_module");
+    }
+
     @Override
     public void registerDirectives(DirectiveRegistry r) {
         r.register(DirectiveSpec.single("zone_sync", Arity.NONE, Context.STREAM_SERVER));
