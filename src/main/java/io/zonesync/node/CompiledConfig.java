@@ -19,6 +19,7 @@ import io.zonesync.http.headers.HeadersModule;
 import io.zonesync.http.rewrite.RewriteModule;
 import io.zonesync.http.staticfiles.StaticModule;
 import io.zonesync.http.keyval.KeyvalHttpFeature;
+import io.zonesync.http.map.MapModule;
 import io.zonesync.http.limitreq.LimitReqFamily;
 import io.zonesync.http.limitreq.LimitReqFeature;
 import io.zonesync.http.limitreq.LimitReqModule;
@@ -72,6 +73,7 @@ record CompiledConfig(
             HttpModule.directives(new HttpCoreModule()),
             HttpModule.directives(new AccessLogModule()),
             HttpModule.of(new RewriteModule()),
+            HttpModule.of(new MapModule()),
             new HttpModule(new KeyvalModule(), s -> new KeyvalHttpFeature(s.keyval()::http,
                     () -> s.zones().of(KeyvalFamily.HTTP))),
             new HttpModule(new LimitReqModule(), s -> new LimitReqFeature(s.zones().of(LimitReqFamily.KEY))),

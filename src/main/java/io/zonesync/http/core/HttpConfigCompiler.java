@@ -53,8 +53,12 @@ public final class HttpConfigCompiler {
             f.defineVariables(variables);
         }
         Scope httpScope = Scope.root(config.root()).child(Context.HTTP, http.block());
+        CompileScope httpLevel = new CompileScope(httpScope, null, config, variables);
         for (HttpFeature f : features) {
-            f.configureHttp(new CompileScope(httpScope, null, config, variables));
+            f.configureHttp(httpLevel);
+        }
+        for (HttpFeature f : features) {
+            f.finishHttp(httpLevel);
         }
 
         Map<String, LogFormat> formats = new HashMap<>();

@@ -35,6 +35,13 @@ public interface HttpFeature {
     }
 
     /**
+     * After every module's {@link #configureHttp}: compile what may use any module's variables
+     * ({@code map}), as nginx's postconfiguration step does.
+     */
+    default void finishHttp(CompileScope http) throws ConfigException {
+    }
+
+    /**
      * The rewrite-phase steps of this level: a server's ({@code location.locationDirective()} is
      * null) run before the location is looked up, a location's after. Rewrite directives are not
      * inherited in nginx, so look at {@code scope().block()}.

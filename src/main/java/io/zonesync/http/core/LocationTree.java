@@ -80,10 +80,7 @@ public final class LocationTree {
                 Matcher m = r.regex().matcher(uri);
                 if (m.find()) {
                     location = r;
-                    captures = new String[Math.min(10, m.groupCount() + 1)];
-                    for (int i = 0; i < captures.length; i++) {
-                        captures[i] = m.group(i);
-                    }
+                    captures = Captures.of(m);
                     find(r.nested(), uri);
                     return true;
                 }

@@ -2,6 +2,7 @@ package io.zonesync.http.rewrite;
 
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
+import io.zonesync.http.core.Captures;
 import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.VariableRegistry;
@@ -49,7 +50,7 @@ sealed interface IfCondition {
                 return negated;
             }
             if (!negated) {
-                ex.captures(RewriteRule.groups(m));
+                ex.captures(Captures.of(m));
             }
             return !negated;
         }

@@ -2,6 +2,7 @@ package io.zonesync.http.rewrite;
 
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
+import io.zonesync.http.core.Captures;
 import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.core.RewriteHandler;
 import io.zonesync.http.vars.ComplexValue;
@@ -52,7 +53,7 @@ record RewriteRule(Pattern regex, ComplexValue replacement, Flag flag, boolean a
         if (!m.find()) {
             return Outcome.NEXT;
         }
-        ex.captures(groups(m));
+        ex.captures(Captures.of(m));
         String target = replacement.evaluate(ex);
         boolean keepArgs = !target.endsWith("?");
         if (!keepArgs) {
@@ -75,15 +76,5 @@ record RewriteRule(Pattern regex, ComplexValue replacement, Flag flag, boolean a
             case BREAK -> Outcome.BREAK;
             default -> Outcome.NEXT;
         };
-    }
-
-    /** The groups of a match, [0] the whole of it; a group that took no part is empty, as in nginx. */
-    static String[] groups(Matcher m) {
-        String[] out = new String[m.groupCount() + 1];
-        for (int i = 0; i < out.length; i++) {
-            String g = m.group(i);
-            out[i] = g == null ? "" : g;
-        }
-        return out;
     }
 }

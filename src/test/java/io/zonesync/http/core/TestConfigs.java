@@ -8,6 +8,7 @@ import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.ParsedConfig;
 import io.zonesync.http.accesslog.AccessLogModule;
 import io.zonesync.http.headers.HeadersModule;
+import io.zonesync.http.map.MapModule;
 import io.zonesync.http.rewrite.ReturnAction;
 import io.zonesync.http.rewrite.RewriteModule;
 import io.zonesync.http.staticfiles.StaticModule;
@@ -17,7 +18,7 @@ import java.util.List;
 
 /**
  * Compiles configuration text the way the node will: parse, validate, compile, with the modules
- * every nginx has (access log, rewrite, headers, static files) around the features a test gives.
+ * every nginx has (access log, rewrite, map, headers, static files) around the features a test gives.
  */
 public final class TestConfigs {
     private TestConfigs() {
@@ -32,14 +33,16 @@ public final class TestConfigs {
         Block root = ConfigParser.parseString(text, "t.conf");
         DirectiveRegistry registry = new DirectiveRegistry();
         RewriteModule rewrite = new RewriteModule();
+        MapModule map = new MapModule();
         HeadersModule headers = new HeadersModule();
         StaticModule statics = new StaticModule();
-        registry.registerAll(new HttpCoreModule(), new AccessLogModule(), rewrite, headers, statics);
+        registry.registerAll(new HttpCoreModule(), new AccessLogModule(), rewrite, map, headers, statics);
         registry.registerAll(modules);
         registry.validate(root);
         ParsedConfig parsed = new ParsedConfig(prefix.resolve("t.conf"), prefix, root, List.of());
         List<HttpFeature> all = new ArrayList<>();
         all.add(rewrite);
+        all.add(map);
         all.addAll(features);
         all.add(headers);
         all.add(statics);
