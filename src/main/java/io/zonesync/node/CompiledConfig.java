@@ -18,6 +18,7 @@ import io.zonesync.http.core.HttpFeature;
 import io.zonesync.http.headers.HeadersModule;
 import io.zonesync.http.rewrite.RewriteModule;
 import io.zonesync.http.staticfiles.StaticModule;
+import io.zonesync.http.tryfiles.TryFilesModule;
 import io.zonesync.http.keyval.KeyvalHttpFeature;
 import io.zonesync.http.map.MapModule;
 import io.zonesync.http.limitreq.LimitReqFamily;
@@ -83,6 +84,7 @@ record CompiledConfig(
             new HttpModule(new ProxyModule(), s -> new ProxyFeature(s.proxy(), () -> s.zones().of(StickyFamily.KEY),
                     s.clock())),
             new HttpModule(new ApiModule(), HttpServices::api),
+            HttpModule.of(new TryFilesModule()),
             HttpModule.of(new HeadersModule()),
             HttpModule.of(new StaticModule()));
 

@@ -3,9 +3,13 @@ package io.zonesync.http.core;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
-/** What an {@link AccessHandler} decided: go on, answer now with a status, or decide later. */
+/**
+ * What an {@link AccessHandler} decided: go on, answer now with a status, decide later, or say it
+ * took the request elsewhere itself.
+ */
 public final class AccessDecision {
     private static final AccessDecision PROCEED = new AccessDecision(0, null);
+    private static final AccessDecision HANDLED = new AccessDecision(-1, null);
 
     private final int status;
     private final CompletionStage<AccessDecision> later;
@@ -31,6 +35,14 @@ public final class AccessDecision {
         return new AccessDecision(status, null);
     }
 
+    /**
+     * The handler has sent the request elsewhere itself ({@link HttpExchange#internalRedirect}, as
+     * {@code try_files} falling back to a URI): nothing after it runs here.
+     */
+    public static AccessDecision handled() {
+        return HANDLED;
+    }
+
     /** Decide when the stage completes (limit_req delaying a request). A failed stage gives 500. */
     public static AccessDecision later(CompletionStage<AccessDecision> decision) {
         return new AccessDecision(0, Objects.requireNonNull(decision));
@@ -40,7 +52,11 @@ public final class AccessDecision {
         return status == 0 && later == null;
     }
 
-    /** The status to answer with, 0 for proceed or later. */
+    public boolean isHandled() {
+        return this == HANDLED;
+    }
+
+    /** The status to answer with, 0 for proceed or later, -1 when handled. */
     public int status() {
         return status;
     }

@@ -2,7 +2,8 @@ package io.zonesync.http.core;
 
 /**
  * A check that runs after the location is chosen and before its content handler, as nginx's
- * preaccess and access phases ({@code limit_req}, {@code allow}/{@code deny}). Supplied per
+ * preaccess, access and precontent phases ({@code limit_req}, {@code allow}/{@code deny},
+ * {@code try_files}). Supplied per
  * location by {@link HttpFeature#accessHandlers}. Handlers run in phase order, then in the order
  * features were given to the compiler; the first that does not
  * {@linkplain AccessDecision#proceed() proceed} decides. {@link RewriteHandler}s
@@ -17,7 +18,9 @@ public interface AccessHandler {
         /** nginx's preaccess: limit_req, limit_conn. */
         PREACCESS,
         /** nginx's access: allow/deny, auth. */
-        ACCESS
+        ACCESS,
+        /** nginx's precontent: try_files. */
+        PRECONTENT
     }
 
     default Phase phase() {

@@ -209,6 +209,9 @@ final class RequestPhases {
             if (d.proceeds()) {
                 continue;
             }
+            if (d.isHandled()) {
+                return;
+            }
             if (d.pending() != null) {
                 int next = i + 1;
                 LocationConfig at = ex.location;
@@ -221,6 +224,8 @@ final class RequestPhases {
                         sendError(ex, 500);
                     } else if (later.proceeds()) {
                         runAccess(ex, next);
+                    } else if (later.isHandled()) {
+                        return;
                     } else if (later.pending() != null) {
                         LOG.error("an access decision completed with another pending decision; answering 500");
                         sendError(ex, 500);

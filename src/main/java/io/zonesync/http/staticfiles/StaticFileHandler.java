@@ -62,9 +62,7 @@ final class StaticFileHandler implements ContentHandler {
             return;
         }
         if (attrs.isDirectory()) {
-            HttpHeaders h = new DefaultHttpHeaders();
-            h.set(HttpHeaderNames.LOCATION, uri + "/" + (ex.args() == null ? "" : "?" + ex.args()));
-            ex.respond(301, h, null);
+            ex.sendRedirect(301, uri + "/" + (ex.args() == null ? "" : "?" + ex.args()));
             return;
         }
         if (!attrs.isRegularFile()) {

@@ -12,13 +12,14 @@ import io.zonesync.http.map.MapModule;
 import io.zonesync.http.rewrite.ReturnAction;
 import io.zonesync.http.rewrite.RewriteModule;
 import io.zonesync.http.staticfiles.StaticModule;
+import io.zonesync.http.tryfiles.TryFilesModule;
 import java.util.ArrayList;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * Compiles configuration text the way the node will: parse, validate, compile, with the modules
- * every nginx has (access log, rewrite, map, headers, static files) around the features a test gives.
+ * every nginx has (access log, rewrite, map, try_files, headers, static files) around the features a test gives.
  */
 public final class TestConfigs {
     private TestConfigs() {
@@ -34,9 +35,10 @@ public final class TestConfigs {
         DirectiveRegistry registry = new DirectiveRegistry();
         RewriteModule rewrite = new RewriteModule();
         MapModule map = new MapModule();
+        TryFilesModule tryFiles = new TryFilesModule();
         HeadersModule headers = new HeadersModule();
         StaticModule statics = new StaticModule();
-        registry.registerAll(new HttpCoreModule(), new AccessLogModule(), rewrite, map, headers, statics);
+        registry.registerAll(new HttpCoreModule(), new AccessLogModule(), rewrite, map, tryFiles, headers, statics);
         registry.registerAll(modules);
         registry.validate(root);
         ParsedConfig parsed = new ParsedConfig(prefix.resolve("t.conf"), prefix, root, List.of());
@@ -44,6 +46,7 @@ public final class TestConfigs {
         all.add(rewrite);
         all.add(map);
         all.addAll(features);
+        all.add(tryFiles);
         all.add(headers);
         all.add(statics);
         return new HttpConfigCompiler(all).compile(parsed);
