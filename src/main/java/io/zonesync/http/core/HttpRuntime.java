@@ -214,8 +214,9 @@ public final class HttpRuntime implements AutoCloseable {
                     ch.close();
                     return;
                 }
+                // as nginx, a line may end with a bare LF
                 HttpDecoderConfig decoder = new HttpDecoderConfig().setMaxInitialLineLength(MAX_HEADER_BYTES)
-                        .setMaxHeaderSize(MAX_HEADER_BYTES).setMaxChunkSize(MAX_CHUNK);
+                        .setMaxHeaderSize(MAX_HEADER_BYTES).setMaxChunkSize(MAX_CHUNK).setStrictLineParsing(false);
                 ListenerTls tls = l.routes().endpoint().tls();
                 if (tls != null) {
                     ch.pipeline().addLast("plain-http", new PlainHttpOnTlsPort());

@@ -64,6 +64,9 @@ final class NettyExchange implements HttpExchange {
     String[] captures;
     int statusOverride = -1;
     int redirects;
+    /** For a target in absolute form: its host, and the rest of it ($request_uri); null otherwise. */
+    String targetHost;
+    String targetUri;
     /** Whether a rewrite step changed the URI since the location was last looked up. */
     boolean uriChanged;
     boolean closeAfterResponse;
@@ -112,7 +115,12 @@ final class NettyExchange implements HttpExchange {
 
     @Override
     public String requestUri() {
-        return request.uri();
+        return targetUri != null ? targetUri : request.uri();
+    }
+
+    @Override
+    public String targetHost() {
+        return targetHost;
     }
 
     @Override

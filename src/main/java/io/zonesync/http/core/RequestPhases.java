@@ -66,6 +66,8 @@ final class RequestPhases {
             int end = slash >= 0 ? slash : q >= 0 ? q : target.length();
             hostFromTarget = target.substring(hostStart, end);
             target = slash >= 0 ? target.substring(slash) : "/" + target.substring(end);
+            ex.targetHost = hostFromTarget;
+            ex.targetUri = target;
         }
         int q = target.indexOf('?');
         String path = q >= 0 ? target.substring(0, q) : target;
@@ -127,9 +129,9 @@ final class RequestPhases {
         return s.length() > 200 ? s.substring(0, 200) + "..." : s;
     }
 
-    /** The validated Host of the request ("" when none), for redirects. */
+    /** The validated host of the request ("" when none), for redirects: the target's, else Host. */
     static String hostOf(NettyExchange ex) {
-        String h = ex.request.headers().get(HttpHeaderNames.HOST);
+        String h = ex.targetHost != null ? ex.targetHost : ex.request.headers().get(HttpHeaderNames.HOST);
         String v = h == null ? null : HostHeader.validate(h);
         return v == null ? "" : v;
     }

@@ -94,7 +94,7 @@ public final class CoreVariables implements VariableProvider {
 
     /** The Host header without port and trailing dot, lower-cased; else the server's name. */
     static String host(RequestView req) {
-        String h = req.header("host");
+        String h = req.targetHost() != null ? req.targetHost() : req.header("host");
         if (h == null || h.isEmpty()) {
             return req.serverName();
         }

@@ -27,6 +27,14 @@ public interface RequestView {
     /** {@code HTTP/1.0} or {@code HTTP/1.1}. */
     String protocol();
 
+    /**
+     * The host of a request whose target is in absolute form ({@code GET http://host/path}), which
+     * nginx prefers to the Host header; null for the usual {@code GET /path}.
+     */
+    default String targetHost() {
+        return null;
+    }
+
     /** The first value of a request header (name case-insensitive), or null. */
     String header(String name);
 
