@@ -15,6 +15,7 @@ import io.zonesync.http.accesslog.AccessLogModule;
 import io.zonesync.http.api.ApiFeature;
 import io.zonesync.http.api.ApiModule;
 import io.zonesync.http.core.HttpFeature;
+import io.zonesync.http.gzip.GzipModule;
 import io.zonesync.http.headers.HeadersModule;
 import io.zonesync.http.rewrite.RewriteModule;
 import io.zonesync.http.staticfiles.StaticModule;
@@ -86,6 +87,7 @@ record CompiledConfig(
             new HttpModule(new ApiModule(), HttpServices::api),
             HttpModule.of(new TryFilesModule()),
             HttpModule.of(new HeadersModule()),
+            HttpModule.of(new GzipModule()),
             HttpModule.of(new StaticModule()));
 
     /** The stream modules: directives only, read by the stream and zone_sync compilers. */

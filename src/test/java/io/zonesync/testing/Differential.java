@@ -1,18 +1,22 @@
 package io.zonesync.testing;
 
 import io.zonesync.http.core.RawClient;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 
 /**
  * zonesync and Debian's nginx on one http block, side by side, for tests that check "behaves as
  * nginx" instead of assuming it: {@link #both} sends the same request to each and returns what
  * each answered, reduced to what must agree — the status, the body, and the headers that matter
- * (Location, Content-Type and any {@code X-} header), with each server's own name, version and port
+ * (Location, Content-Type, Content-Encoding, Vary and any {@code X-} header; a gzipped
+ * body is compared unzipped), with each server's own name, version and port
  * replaced by {@code SERVER}, {@code VERSION} and {@code PORT}.
  *
  * <p>In the http block, {@code LISTEN} stands for each server's address.
@@ -66,11 +70,26 @@ public final class Differential implements AutoCloseable {
         }
         Map<String, String> headers = new TreeMap<>();
         r.headers().forEach((k, v) -> {
-            if (k.equals("location") || k.equals("content-type") || k.startsWith("x-")) {
+            if (k.equals("location") || k.equals("content-type") || k.equals("content-encoding") || k.equals("vary")
+                    || k.startsWith("x-")) {
                 headers.put(k, normalise(v, name, port));
             }
         });
-        return new Answer(r.status(), headers, normalise(r.body(), name, port));
+        String body = r.body();
+        if ("gzip".equals(r.header("content-encoding"))) {
+            body = "gunzip:" + gunzip(body);
+        }
+        return new Answer(r.status(), headers, normalise(body, name, port));
+    }
+
+    /** The text of a gzipped body (read as ISO-8859-1 bytes), or why it is not valid gzip. */
+    private static String gunzip(String body) {
+        try (GZIPInputStream in = new GZIPInputStream(
+                new ByteArrayInputStream(body.getBytes(StandardCharsets.ISO_8859_1)))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "not gzip: " + e.getMessage();
+        }
     }
 
     private static String normalise(String text, String name, int port) {

@@ -84,8 +84,9 @@ final class ExchangeResponseStream implements ResponseStream {
             data.release();
             return channel.newSucceededFuture();
         }
-        ex.countBody(data.readableBytes());
-        ChannelFuture written = channel.write(new DefaultHttpContent(data));
+        ByteBuf piece = ex.encoded(data);
+        ex.countBody(piece.readableBytes());
+        ChannelFuture written = channel.write(new DefaultHttpContent(piece));
         flushLater();
         return written;
     }
@@ -110,8 +111,10 @@ final class ExchangeResponseStream implements ResponseStream {
             return;
         }
         ended = true;
-        LastHttpContent last = trailers == null || trailers.isEmpty() ? LastHttpContent.EMPTY_LAST_CONTENT
-                : new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailers);
+        ByteBuf end = ex.isHead() || NettyExchange.bodyless(ex.status()) ? Unpooled.EMPTY_BUFFER : ex.encodedEnd();
+        ex.countBody(end.readableBytes());
+        LastHttpContent last = trailers == null || trailers.isEmpty() ? new DefaultLastHttpContent(end)
+                : new DefaultLastHttpContent(end, trailers);
         flushPending = false;
         ex.finish(channel.writeAndFlush(last));
     }
@@ -123,6 +126,9 @@ final class ExchangeResponseStream implements ResponseStream {
             return;
         }
         ended = true;
+        if (ex.encoder != null) {
+            ex.encoder.close();
+        }
         flushNow(); // what was written goes out before the close, as it did when each write flushed
         ex.abortConnection();
     }

@@ -88,6 +88,12 @@ public interface HttpExchange extends RequestView {
      */
     void rewriteUri(String uri, String args);
 
+    /**
+     * From a {@link HeaderFilter} only: the body of the response being sent goes out through
+     * {@code encoder} ({@code gzip}); Content-Length is dropped for chunked framing.
+     */
+    void encodeBody(BodyEncoder encoder);
+
     /** Makes {@code $1}, {@code $2}, ... refer to these groups ({@code [0]} is the whole match) from now on. */
     void captures(String[] groups);
 

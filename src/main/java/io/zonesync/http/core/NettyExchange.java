@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -21,6 +22,7 @@ import io.zonesync.http.vars.Variable;
 import io.zonesync.net.ConnectionLimit;
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -67,6 +69,8 @@ final class NettyExchange implements HttpExchange {
     /** For a target in absolute form: its host, and the rest of it ($request_uri); null otherwise. */
     String targetHost;
     String targetUri;
+    /** What the body of the response goes through, set by a header filter (gzip); null for none. */
+    BodyEncoder encoder;
     /** Whether a rewrite step changed the URI since the location was last looked up. */
     boolean uriChanged;
     boolean closeAfterResponse;
@@ -295,6 +299,26 @@ final class NettyExchange implements HttpExchange {
     }
 
     @Override
+    public void encodeBody(BodyEncoder bodyEncoder) {
+        encoder = bodyEncoder;
+    }
+
+    /** The encoded form of a piece of the body (the piece itself without an encoder). */
+    ByteBuf encoded(ByteBuf piece) {
+        return encoder == null ? piece : encoder.encode(piece);
+    }
+
+    /** The end of the body: what the encoder still holds, or nothing. */
+    ByteBuf encodedEnd() {
+        if (encoder == null) {
+            return Unpooled.EMPTY_BUFFER;
+        }
+        ByteBuf last = encoder.finish();
+        encoder.close();
+        return last;
+    }
+
+    @Override
     public void captures(String[] groups) {
         captures = groups;
     }
@@ -338,7 +362,16 @@ final class NettyExchange implements HttpExchange {
         channel.write(head);
         if (bodyless || isHead()) {
             data.release();
+            if (encoder != null) {
+                encoder.close();
+            }
             finish(channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
+        } else if (encoder != null) {
+            ByteBuf body = encoded(data);
+            ByteBuf end = encodedEnd();
+            countBody(body.readableBytes() + end.readableBytes());
+            channel.write(new DefaultHttpContent(body));
+            finish(channel.writeAndFlush(new DefaultLastHttpContent(end)));
         } else {
             bodyBytesSent += data.readableBytes();
             bytesSent += data.readableBytes();
@@ -367,13 +400,47 @@ final class NettyExchange implements HttpExchange {
         }
         channel.write(head(effectiveStatus(code), headers, length));
         if (fc == null) {
+            if (encoder != null) {
+                encoder.close();
+            }
             finish(channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
+            return;
+        }
+        if (encoder != null) {
+            sendEncodedFile(fc, file);
             return;
         }
         bodyBytesSent += length;
         bytesSent += length;
         channel.write(new DefaultFileRegion(fc, 0, length));
         finish(channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
+    }
+
+    /**
+     * A file whose body is encoded (gzip) cannot go zero-copy: it is read in blocks here and each
+     * block's encoded form queued, the whole file before this turn ends (text files, small).
+     */
+    private void sendEncodedFile(FileChannel fc, Path file) {
+        try (fc) {
+            ByteBuffer block = ByteBuffer.allocate(64 * 1024);
+            while (fc.read(block) > 0) {
+                block.flip();
+                ByteBuf piece = encoded(Unpooled.copiedBuffer(block));
+                countBody(piece.readableBytes());
+                channel.write(new DefaultHttpContent(piece));
+                block.clear();
+            }
+        } catch (IOException e) {
+            LOG.error("read() \"{}\" failed ({})", file, e.getMessage());
+            if (encoder != null) {
+                encoder.close();
+            }
+            abortConnection();
+            return;
+        }
+        ByteBuf end = encodedEnd();
+        countBody(end.readableBytes());
+        finish(channel.writeAndFlush(new DefaultLastHttpContent(end)));
     }
 
     private static void closeQuietly(FileChannel fc) {

@@ -65,6 +65,14 @@ record ResponseHead(DefaultHttpResponse response, boolean keepAlive, long size) 
                 f.filter(code, h, ex);
             }
         }
+        if (ex.encoder != null) { // a filter chose to encode the body: its length is no longer known
+            h.remove(HttpHeaderNames.CONTENT_LENGTH);
+            if (ex.request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            } else {
+                persistent = false;
+            }
+        }
         h.set(HttpHeaderNames.CONNECTION, persistent ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
         if (persistent && loc != null && loc.keepaliveHeaderSeconds() >= 0) {
             h.set("Keep-Alive", "timeout=" + loc.keepaliveHeaderSeconds());
