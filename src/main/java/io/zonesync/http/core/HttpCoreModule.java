@@ -62,6 +62,7 @@ public final class HttpCoreModule implements ConfModule {
         r.register(DirectiveSpec.block("location", Arity.between(1, 2), HTTP_LOCATION, true,
                 HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("root", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("internal", Arity.NONE, HTTP_LOCATION));
         r.register(DirectiveSpec.block("types", Arity.NONE, Context.OPAQUE, true, HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("default_type", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.repeatable("error_page", Arity.atLeast(2), HTTP, HTTP_SERVER, HTTP_LOCATION));

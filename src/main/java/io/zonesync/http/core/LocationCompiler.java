@@ -217,7 +217,8 @@ final class LocationCompiler {
         return new LocationConfig(name, rewrites, root, config.prefix(), maxBody, headerBuffers, timeouts, keepaliveMs,
                 keepaliveHeader, keepaliveRequests, types, defaultType, accessLogs(scope), errorPages(scope, cs),
                 flag(scope, "server_tokens", true), flag(scope, "absolute_redirect", true),
-                flag(scope, "port_in_redirect", true), contentHandler(cs), accessHandlers(cs), headerFilters);
+                flag(scope, "port_in_redirect", true), contentHandler(cs), accessHandlers(cs), headerFilters,
+                scope.block().has("internal"));
     }
 
     private static long timeout(Scope scope, String name, long dflt) throws ConfigException {

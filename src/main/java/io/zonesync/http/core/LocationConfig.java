@@ -32,6 +32,7 @@ import java.util.Map;
  *                       static files)
  * @param accessHandlers the access-phase checks, in order
  * @param headerFilters what changes the headers of every response here ({@code add_header})
+ * @param internal {@code internal}: only requests redirected here inside the server may use it
  */
 public record LocationConfig(
         String name,
@@ -53,7 +54,8 @@ public record LocationConfig(
         boolean portInRedirect,
         ContentHandler contentHandler,
         List<AccessHandler> accessHandlers,
-        List<HeaderFilter> headerFilters) {
+        List<HeaderFilter> headerFilters,
+        boolean internal) {
 
     /** {@code large_client_header_buffers number size}; nginx's default is 4 8k. */
     public record HeaderBuffers(int number, int size) {

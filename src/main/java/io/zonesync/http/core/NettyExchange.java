@@ -71,6 +71,8 @@ final class NettyExchange implements HttpExchange {
     String targetUri;
     /** What the body of the response goes through, set by a header filter (gzip); null for none. */
     BodyEncoder encoder;
+    /** Whether a rewrite step ever changed the URI of this request. */
+    boolean rewritten;
     /** Whether a rewrite step changed the URI since the location was last looked up. */
     boolean uriChanged;
     boolean closeAfterResponse;
@@ -296,6 +298,12 @@ final class NettyExchange implements HttpExchange {
         uri = newUri;
         args = newArgs;
         uriChanged = true;
+        rewritten = true;
+    }
+
+    /** Whether the request was redirected or rewritten inside the server: what {@code internal} lets in. */
+    boolean isInternal() {
+        return redirects > 0 || rewritten;
     }
 
     @Override

@@ -144,6 +144,10 @@ final class RequestPhases {
 
     private static void runLocation(NettyExchange ex) {
         LocationConfig loc = ex.location;
+        if (loc.internal() && !ex.isInternal()) {
+            sendError(ex, 404); // as nginx: an internal location does not exist for the client
+            return;
+        }
         // as nginx's find-config phase: the declared length is checked before the location's return
         long max = loc.clientMaxBodySize();
         long declared = ex.declaredLength;

@@ -54,6 +54,9 @@ class RewriteDifferentialIT {
                     location /codes { return 403; }
                     location /text { return 418 "teapot"; }
                     location /moved { return 301 /current/x; }
+                    location /secret/ { internal; return 200 "secret $uri"; }
+                    location /to-secret { rewrite ^ /secret/x last; }
+                    location /err-secret { error_page 404 /secret/page; return 404; }
                 }
                 """.formatted(dir.resolve("html")));
     }
@@ -69,7 +72,8 @@ class RewriteDifferentialIT {
         return List.of("/legacy/page?q=1", "/set?v=y", "/set?v=z", "/empty", "/re?p=ABC", "/re?p=ab", "/re?p=x",
                 "/neg?p=b", "/neg?p=a", "/truth?t=1", "/truth?t=0", "/truth", "/static/here.txt", "/static/gone",
                 "/old/a/b?k=v", "/brk/f", "/noflag/z", "/ret/z", "/args?y=2", "/drop?y=2", "/r/x?q=1", "/p?q=1",
-                "/abs?q=1", "/loop", "/unset", "/later?x=1", "/later", "/codes", "/text", "/moved");
+                "/abs?q=1", "/loop", "/unset", "/later?x=1", "/later", "/codes", "/text", "/moved", "/secret/a",
+                "/to-secret", "/err-secret");
     }
 
     @ParameterizedTest
