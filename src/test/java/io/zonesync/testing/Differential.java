@@ -15,7 +15,7 @@ import java.util.zip.GZIPInputStream;
  * zonesync and Debian's nginx on one http block, side by side, for tests that check "behaves as
  * nginx" instead of assuming it: {@link #both} sends the same request to each and returns what
  * each answered, reduced to what must agree — the status, the body, and the headers that matter
- * (Location, Content-Type, Content-Encoding, Vary and any {@code X-} header; a gzipped
+ * (Location, Content-Type, Content-Encoding, Vary, Cache-Control and any {@code X-} header; a gzipped
  * body is compared unzipped), with each server's own name, version and port
  * replaced by {@code SERVER}, {@code VERSION} and {@code PORT}.
  *
@@ -71,7 +71,7 @@ public final class Differential implements AutoCloseable {
         Map<String, String> headers = new TreeMap<>();
         r.headers().forEach((k, v) -> {
             if (k.equals("location") || k.equals("content-type") || k.equals("content-encoding") || k.equals("vary")
-                    || k.startsWith("x-")) {
+                    || k.equals("cache-control") || k.startsWith("x-")) {
                 headers.put(k, normalise(v, name, port));
             }
         });

@@ -2,7 +2,9 @@ package io.zonesync.http.core;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /**
@@ -25,6 +27,15 @@ public final class HttpDate {
 
     public static String format(long millis) {
         return FORMAT.format(Instant.ofEpochMilli(millis));
+    }
+
+    /** The time of an HTTP date in epoch milliseconds, null when it is not one. */
+    public static Long parse(String text) {
+        try {
+            return ZonedDateTime.parse(text.trim(), FORMAT).toInstant().toEpochMilli();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     /** The same as {@link #format}, reusing the text while the second is the same as last time on this thread. */

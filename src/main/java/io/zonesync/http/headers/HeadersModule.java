@@ -18,7 +18,10 @@ import io.zonesync.http.core.HttpFeature;
 import java.util.ArrayList;
 import java.util.List;
 
-/** nginx's headers module: {@code add_header}, as a header filter of every location it is in effect in. */
+/**
+ * nginx's headers module: {@code add_header} and {@code expires}, as header filters of every
+ * location they are in effect in.
+ */
 public final class HeadersModule implements ConfModule, HttpFeature {
 
     @Override
@@ -29,6 +32,7 @@ public final class HeadersModule implements ConfModule, HttpFeature {
     @Override
     public void registerDirectives(DirectiveRegistry r) {
         r.register(DirectiveSpec.repeatable("add_header", Arity.between(2, 3), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("expires", Arity.between(1, 2), HTTP, HTTP_SERVER, HTTP_LOCATION));
     }
 
     @Override
@@ -44,7 +48,16 @@ public final class HeadersModule implements ConfModule, HttpFeature {
             }
             additions.add(new HeaderAddition(d.arg(0), location.compile(d, d.arg(1)), always));
         }
-        return additions.isEmpty() ? List.of() : List.of(new AddHeaders(additions));
+        List<HeaderFilter> filters = new ArrayList<>();
+        Directive expires = location.scope().effectiveFirst("expires");
+        Expires e = expires == null ? null : Expires.compile(expires);
+        if (e != null) {
+            filters.add(e);
+        }
+        if (!additions.isEmpty()) {
+            filters.add(new AddHeaders(additions));
+        }
+        return filters;
     }
 
     /** The add_headers of one location, applied in order. */
