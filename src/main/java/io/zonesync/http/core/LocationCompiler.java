@@ -152,6 +152,11 @@ final class LocationCompiler {
         return a;
     }
 
+    /** Whether a location's name as written ({@code ~ re}, {@code ~* re}) is a regular expression. */
+    private static boolean isRegexName(String name) {
+        return name.startsWith("~ ") || name.startsWith("~* ");
+    }
+
     private static boolean isExact(Directive d) {
         return d.argCount() == 2 ? d.arg(0).equals("=") : d.arg(0).startsWith("=");
     }
@@ -161,6 +166,19 @@ final class LocationCompiler {
         CompileScope cs = new CompileScope(scope, location, config, variables);
         Directive rootD = scope.effectiveFirst("root");
         ComplexValue root = rootD == null ? ComplexValue.constant("html") : cs.compile(rootD, rootD.arg(0));
+        Directive aliasD = scope.block().first("alias");
+        ComplexValue alias = null;
+        String aliasPrefix = null;
+        if (aliasD != null) {
+            if (scope.block().has("root")) {
+                throw aliasD.error("\"alias\" directive is duplicate, \"root\" directive was specified earlier");
+            }
+            alias = cs.compile(aliasD, aliasD.arg(0));
+            aliasPrefix = isRegexName(name) ? null : name.replaceFirst("^(= |\\^~ )", "");
+            if (aliasPrefix == null && !alias.segments().stream().anyMatch(seg -> seg instanceof ComplexValue.VariableRef)) {
+                throw aliasD.error("the \"alias\" directive in a regex location must use captures");
+            }
+        }
 
         long maxBody = DEFAULT_CLIENT_MAX_BODY_SIZE;
         Directive mb = scope.effectiveFirst("client_max_body_size");
@@ -218,7 +236,7 @@ final class LocationCompiler {
                 keepaliveHeader, keepaliveRequests, types, defaultType, accessLogs(scope), errorPages(scope, cs),
                 flag(scope, "server_tokens", true), flag(scope, "absolute_redirect", true),
                 flag(scope, "port_in_redirect", true), contentHandler(cs), accessHandlers(cs), headerFilters,
-                scope.block().has("internal"));
+                scope.block().has("internal"), alias, aliasPrefix);
     }
 
     private static long timeout(Scope scope, String name, long dflt) throws ConfigException {

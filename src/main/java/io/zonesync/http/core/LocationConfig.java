@@ -3,6 +3,8 @@ package io.zonesync.http.core;
 import io.zonesync.http.accesslog.AccessLog;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.RequestView;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,9 @@ import java.util.Map;
  * @param accessHandlers the access-phase checks, in order
  * @param headerFilters what changes the headers of every response here ({@code add_header})
  * @param internal {@code internal}: only requests redirected here inside the server may use it
+ * @param alias this location's {@code alias} in place of {@code root}, or null
+ * @param aliasPrefix the part of the URI {@code alias} replaces (a prefix or exact location's
+ *                    name); null for a regex location, whose alias names the whole file
  */
 public record LocationConfig(
         String name,
@@ -55,7 +60,9 @@ public record LocationConfig(
         ContentHandler contentHandler,
         List<AccessHandler> accessHandlers,
         List<HeaderFilter> headerFilters,
-        boolean internal) {
+        boolean internal,
+        ComplexValue alias,
+        String aliasPrefix) {
 
     /** {@code large_client_header_buffers number size}; nginx's default is 4 8k. */
     public record HeaderBuffers(int number, int size) {
@@ -79,9 +86,41 @@ public record LocationConfig(
         headerFilters = List.copyOf(headerFilters);
     }
 
-    /** The root for a request: the root's value, made absolute against the prefix. */
+    /**
+     * The file a URI names in this location, null when it cannot be a path: under the root, or with
+     * the alias in place of the location's prefix (a regex location's alias is the file itself).
+     * The URI is decoded and normalised, so it cannot climb out of either.
+     */
+    public Path fileFor(RequestView request, String uri) {
+        String path = new String(uri.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        try {
+            if (alias == null) {
+                return rootFor(request).resolve(path.startsWith("/") ? path.substring(1) : path);
+            }
+            // as nginx, the alias and the rest of the URI are joined as strings: "/j" with alias
+            // "/data" makes "/jx" "/datax"
+            String value = alias.evaluate(request);
+            String rest = aliasPrefix == null || path.length() <= aliasPrefix.length() ? ""
+                    : path.substring(aliasPrefix.length());
+            if (rest.startsWith("..") || rest.contains("/..")) {
+                return null; // "/j../x" with alias "/data/": nginx would climb out of the alias, zonesync does not
+            }
+            Path file = Path.of(value + rest);
+            return file.isAbsolute() ? file : prefix.resolve(file);
+        } catch (InvalidPathException e) {
+            return null;
+        }
+    }
+
+    /** {@code $document_root}: the root's value, or the alias's, as written, made absolute against the prefix. */
+    public String documentRoot(RequestView request) {
+        String r = (alias != null ? alias : root).evaluate(request);
+        return r.startsWith("/") ? r : prefix.resolve(r.isEmpty() ? "." : r).normalize().toString();
+    }
+
+    /** The root for a request: the root's value, or the alias's, made absolute against the prefix. */
     public Path rootFor(RequestView request) {
-        String r = root.evaluate(request);
+        String r = (alias != null ? alias : root).evaluate(request);
         Path p = Path.of(r.isEmpty() ? "." : r);
         return p.isAbsolute() ? p : prefix.resolve(p).normalize();
     }

@@ -8,9 +8,7 @@ import io.zonesync.http.core.HttpDate;
 import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.core.LocationConfig;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -49,13 +47,12 @@ final class StaticFileHandler implements ContentHandler {
             return;
         }
         LocationConfig loc = ex.location();
-        Path root = loc.rootFor(ex);
         String uri = ex.uri();
         if (uri.endsWith("/")) {
-            serveIndex(ex, root, uri);
+            serveIndex(ex, loc, uri);
             return;
         }
-        Path file = fileFor(root, uri);
+        Path file = loc.fileFor(ex, uri);
         BasicFileAttributes attrs = file == null ? null : attributes(file);
         if (attrs == null) {
             ex.sendError(404);
@@ -93,32 +90,22 @@ final class StaticFileHandler implements ContentHandler {
         ex.respondFile(200, h, file, attrs.size());
     }
 
-    private void serveIndex(HttpExchange ex, Path root, String uri) {
+    private void serveIndex(HttpExchange ex, LocationConfig loc, String uri) {
         for (String name : index) {
             if (name.startsWith("/")) {
                 ex.internalRedirect(name);
                 return;
             }
-            Path candidate = fileFor(root, uri + name);
+            Path candidate = loc.fileFor(ex, uri + name);
             BasicFileAttributes attrs = candidate == null ? null : attributes(candidate);
             if (attrs != null && !attrs.isDirectory()) {
                 ex.internalRedirect(uri + name);
                 return;
             }
         }
-        Path dir = fileFor(root, uri);
+        Path dir = loc.fileFor(ex, uri);
         BasicFileAttributes attrs = dir == null ? null : attributes(dir);
         ex.sendError(attrs != null && attrs.isDirectory() ? 403 : 404);
-    }
-
-    /** The file for a URI (bytes as chars, UTF-8 encoded by the client) under the root, or null. */
-    static Path fileFor(Path root, String uri) {
-        String path = new String(uri.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
-        try {
-            return root.resolve(path.substring(1));
-        } catch (InvalidPathException e) {
-            return null;
-        }
     }
 
     private static BasicFileAttributes attributes(Path p) {

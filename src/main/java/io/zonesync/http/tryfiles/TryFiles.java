@@ -4,9 +4,7 @@ import io.zonesync.http.core.AccessDecision;
 import io.zonesync.http.core.AccessHandler;
 import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.vars.ComplexValue;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -35,12 +33,11 @@ record TryFiles(List<Candidate> files, ComplexValue fallback, int code) implemen
 
     @Override
     public AccessDecision check(HttpExchange ex) {
-        Path root = ex.location().rootFor(ex);
         for (Candidate f : files) {
             String name = f.name().evaluate(ex);
             int q = name.indexOf('?');
             String path = q >= 0 ? name.substring(0, q) : name;
-            if (exists(root, path, f.directory())) {
+            if (exists(ex, path, f.directory())) {
                 ex.rewriteUri(path, q >= 0 ? name.substring(q + 1) : ex.args());
                 return AccessDecision.proceed();
             }
@@ -52,19 +49,14 @@ record TryFiles(List<Candidate> files, ComplexValue fallback, int code) implemen
         return AccessDecision.handled();
     }
 
-    private static boolean exists(Path root, String path, boolean directory) {
-        if (path.isEmpty()) {
+    private static boolean exists(HttpExchange ex, String path, boolean directory) {
+        if (path.isEmpty() || !path.startsWith("/") || path.contains("/../") || path.endsWith("/..")) {
             return false;
         }
-        try {
-            String decoded = new String(path.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
-            Path p = root.resolve(decoded.startsWith("/") ? decoded.substring(1) : decoded).normalize();
-            if (!p.startsWith(root)) {
-                return false;
-            }
-            return directory ? Files.isDirectory(p) : Files.exists(p) && !Files.isDirectory(p);
-        } catch (InvalidPathException e) {
+        Path p = ex.location().fileFor(ex, path);
+        if (p == null) {
             return false;
         }
+        return directory ? Files.isDirectory(p) : Files.exists(p) && !Files.isDirectory(p);
     }
 }

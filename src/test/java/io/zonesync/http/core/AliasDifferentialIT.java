@@ -1,0 +1,68 @@
+package io.zonesync.http.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonesync.testing.Differential;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** {@code root} and {@code alias} against Debian's nginx: which file a URI serves. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AliasDifferentialIT {
+    @TempDir
+    static Path dir;
+    private Differential servers;
+
+    @BeforeAll
+    void start() throws Exception {
+        Path images = dir.resolve("images");
+        Files.createDirectories(images.resolve("sub"));
+        Files.writeString(images.resolve("a.txt"), "a\n");
+        Files.writeString(images.resolve("sub/b.txt"), "b\n");
+        Files.createDirectories(dir.resolve("html"));
+        Files.writeString(dir.resolve("html/root.txt"), "root\n");
+        servers = Differential.start(dir, """
+                access_log off;
+                types { text/plain txt; }
+                server {
+                    listen LISTEN;
+                    root %1$s/html;
+                    location /i/ { alias %1$s/images/; }
+                    location /j { alias %1$s/images; }
+                    location ~ ^/users/(.+\\.txt)$ { alias %1$s/images/$1; }
+                    location = /exact.txt { alias %1$s/images/a.txt; }
+                    location /dirs/ { alias %1$s/images/; index a.txt; }
+                    location /files/ { alias %1$s/images/; try_files $uri =404; }
+                    location /where/ { alias %1$s/images/; return 200 "$document_root|$request_filename"; }
+                }
+                """.formatted(dir));
+    }
+
+    @AfterAll
+    void stop() {
+        if (servers != null) {
+            servers.close();
+        }
+    }
+
+    static List<String> requests() {
+        return List.of("/root.txt", "/i/a.txt", "/i/missing", "/i/sub/b.txt", "/i/sub", "/j/a.txt", "/jsub/b.txt",
+                "/users/a.txt", "/users/sub/b.txt", "/exact.txt", "/dirs/", "/files/a.txt", "/files/none",
+                "/where/sub/b.txt");
+    }
+
+    @ParameterizedTest
+    @MethodSource("requests")
+    void servesAsNginxDoes(String target) throws Exception {
+        Differential.Pair p = servers.get(target);
+        assertThat(p.zonesync()).as("GET %s; nginx's error log:%n%s", target, servers.nginxErrors())
+                .isEqualTo(p.nginx());
+    }
+}
