@@ -35,7 +35,8 @@ class StaticFilesTest {
         Files.writeString(dir.resolve("secret.txt"), "outside the root");
         runtime = HttpRuntime.start(TestConfigs.compile("http { access_log off; default_type application/x-default;\n"
                 + " server { listen 127.0.0.1:0; root www;\n"
-                + "  location /second/ { index missing.html home.htm; } } }", dir, List.of()));
+                + "  location /second/ { index missing.html home.htm; }\n"
+                + "  location /j { alias " + www + "/; } } }", dir, List.of()));
         port = runtime.boundPort("127.0.0.1:0");
     }
 
@@ -97,5 +98,12 @@ class StaticFilesTest {
         assertThat(request("GET", "/%2e%2e/secret.txt").status()).isEqualTo(400);
         assertThat(request("GET", "/withindex/..%2f..%2fsecret.txt").status()).isEqualTo(400);
         assertThat(request("GET", "/withindex/../a.css").body()).isEqualTo("body{}");
+    }
+
+    @Test
+    void aUriCannotClimbOutOfAnAliasThatLacksItsTrailingSlash() throws Exception {
+        assertThat(request("GET", "/j/a.css").status()).isEqualTo(200);
+        // nginx would serve www/../secret.txt here
+        assertThat(request("GET", "/j../secret.txt").status()).isEqualTo(404);
     }
 }
