@@ -267,7 +267,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
             nextAttempt();
             return;
         }
-        HttpHeaders headers = ResponseHeaders.forClient(r.headers());
+        HttpHeaders headers = route.settings().responseHeaders().forClient(r.headers());
         String location = headers.get(HttpHeaderNames.LOCATION);
         if (location != null) {
             headers.set(HttpHeaderNames.LOCATION, route.redirects().apply(location));

@@ -20,9 +20,11 @@ import java.util.Set;
  * @param nextTimeoutMs {@code proxy_next_upstream_timeout}, 0 for no limit
  * @param notCopied the client's request headers not passed on as sent: those in {@code headers}
  *        and the body framing (Content-Length, Transfer-Encoding), which the proxy sets itself
+ * @param responseHeaders which upstream response headers reach the client ({@code proxy_hide_header},
+ *        {@code proxy_pass_header})
  */
 record ProxySettings(List<HeaderSetting> headers, HeaderNameSet notCopied, long connectTimeoutMs, long readTimeoutMs, long sendTimeoutMs,
-        Set<NextUpstream> next, int nextTries, long nextTimeoutMs, boolean http11) {
+        Set<NextUpstream> next, int nextTries, long nextTimeoutMs, boolean http11, ResponseHeaders responseHeaders) {
 
     static final long DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -87,8 +89,16 @@ record ProxySettings(List<HeaderSetting> headers, HeaderNameSet notCopied, long 
         }
         List<String> notCopied = new ArrayList<>(List.of("content-length", "transfer-encoding"));
         headers.forEach(h -> notCopied.add(h.key()));
+        List<String> hidden = new ArrayList<>();
+        for (Directive h : cs.scope().effective("proxy_hide_header")) {
+            hidden.add(h.arg(0).toLowerCase(Locale.ROOT));
+        }
+        List<String> passed = new ArrayList<>();
+        for (Directive p : cs.scope().effective("proxy_pass_header")) {
+            passed.add(p.arg(0).toLowerCase(Locale.ROOT));
+        }
         return new ProxySettings(headers, new HeaderNameSet(notCopied), connect, read, send, next, tries, nextTimeout,
-                http11);
+                http11, new ResponseHeaders(new HeaderNameSet(hidden), new HeaderNameSet(passed)));
     }
 
     private static void addDefault(List<HeaderSetting> headers, String name, ComplexValue value) {

@@ -7,25 +7,31 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The upstream response headers passed to the client: all but the hop-by-hop ones (the client
- * connection has its own framing and keep-alive) and those nginx hides by default ({@code Date},
- * {@code Server}, {@code X-Pad}, {@code X-Accel-*}), which the server sets itself.
+ * Which upstream response headers reach the client: never the hop-by-hop ones (the client
+ * connection has its own framing and keep-alive); not those nginx hides by default ({@code Date},
+ * {@code Server}, {@code X-Pad}, {@code X-Accel-*}) unless {@code proxy_pass_header} names them
+ * ({@code Date} and {@code Server} stay the node's own: see proxy.md); not those
+ * {@code proxy_hide_header} names.
+ *
+ * @param hidden the names {@code proxy_hide_header} adds, lower case
+ * @param passed the default-hidden names {@code proxy_pass_header} lets through, lower case
  */
-final class ResponseHeaders {
-    private static final HeaderNameSet DROPPED = new HeaderNameSet(List.of("connection", "keep-alive",
-            "transfer-encoding", "proxy-connection", "upgrade", "te", "trailer", "date", "server", "x-pad"));
+record ResponseHeaders(HeaderNameSet hidden, HeaderNameSet passed) {
+    private static final HeaderNameSet HOP_BY_HOP = new HeaderNameSet(List.of("connection", "keep-alive",
+            "transfer-encoding", "proxy-connection", "upgrade", "te", "trailer"));
+    private static final HeaderNameSet HIDDEN_BY_DEFAULT = new HeaderNameSet(List.of("date", "server", "x-pad"));
 
-    private ResponseHeaders() {
-    }
-
-    static HttpHeaders forClient(HttpHeaders upstream) {
+    HttpHeaders forClient(HttpHeaders upstream) {
         HttpHeaders out = new DefaultHttpHeaders();
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = upstream.iteratorCharSequence(); it.hasNext();) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
             CharSequence name = e.getKey();
-            if (!DROPPED.contains(name) && !HeaderNameSet.startsWithIgnoringAsciiCase(name, "x-accel-")) {
-                out.add(name, e.getValue());
+            boolean hiddenByDefault = HIDDEN_BY_DEFAULT.contains(name)
+                    || HeaderNameSet.startsWithIgnoringAsciiCase(name, "x-accel-");
+            if (HOP_BY_HOP.contains(name) || hidden.contains(name) || (hiddenByDefault && !passed.contains(name))) {
+                continue;
             }
+            out.add(name, e.getValue());
         }
         return out;
     }

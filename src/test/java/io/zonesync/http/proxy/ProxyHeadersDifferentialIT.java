@@ -1,0 +1,82 @@
+package io.zonesync.http.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonesync.testing.Differential;
+import io.zonesync.testing.Nginx;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Which upstream response headers reach the client, against Debian's nginx in front of the same
+ * backend (an nginx too): the defaults, {@code proxy_hide_header} and {@code proxy_pass_header}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProxyHeadersDifferentialIT {
+    @TempDir
+    static Path dir;
+    private Nginx backend;
+    private Differential servers;
+
+    @BeforeAll
+    void start() throws Exception {
+        backend = Nginx.start(dir.resolve("backend"), """
+                access_log off;
+                server {
+                    listen LISTEN;
+                    location / {
+                        add_header X-Powered-By PHP; add_header X-Accel-Expires 60; add_header X-Pad pad;
+                        add_header X-Keep keep;
+                        return 200 "backend $uri";
+                    }
+                }
+                """);
+        servers = Differential.start(dir, """
+                access_log off;
+                server {
+                    listen LISTEN;
+                    location /default/ { proxy_pass http://%1$s; }
+                    location /hide/ { proxy_hide_header X-Powered-By; proxy_pass http://%1$s; }
+                    location /pass/ { proxy_pass_header X-Accel-Expires; proxy_pass_header X-Pad; proxy_pass http://%1$s; }
+                    location /inherit/ { proxy_hide_header X-Keep; location /inherit/inner/ { proxy_pass http://%1$s; } }
+                }
+                """.formatted(backend.address()));
+    }
+
+    @AfterAll
+    void stop() {
+        if (servers != null) {
+            servers.close();
+        }
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    static List<String> requests() {
+        return List.of("/default/a", "/hide/a", "/pass/a", "/inherit/inner/a");
+    }
+
+    @Test
+    void theHeadersComparedAreThereToCompare() throws Exception {
+        assertThat(servers.get("/default/a").nginx().headers()).containsEntry("x-powered-by", "PHP")
+                .doesNotContainKey("x-accel-expires");
+        assertThat(servers.get("/pass/a").zonesync().headers()).containsEntry("x-accel-expires", "60")
+                .containsEntry("x-pad", "pad");
+    }
+
+    @ParameterizedTest
+    @MethodSource("requests")
+    void passesHeadersAsNginxDoes(String target) throws Exception {
+        Differential.Pair p = servers.get(target);
+        assertThat(p.zonesync()).as("GET %s; nginx's error log:%n%s", target, servers.nginxErrors())
+                .isEqualTo(p.nginx());
+    }
+}
