@@ -267,6 +267,14 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
             nextAttempt();
             return;
         }
+        if (status >= 300 && route.settings().interceptErrors() && ex.location().errorPages().containsKey(status)) {
+            // proxy_intercept_errors: the location's error_page answers instead of the upstream's body
+            group.account(peer, status, sent, received);
+            dropConnection();
+            releasePeer(Outcome.OK);
+            finish(status);
+            return;
+        }
         HttpHeaders headers = route.settings().responseHeaders().forClient(r.headers());
         String location = headers.get(HttpHeaderNames.LOCATION);
         if (location != null) {

@@ -22,9 +22,12 @@ import java.util.Set;
  *        and the body framing (Content-Length, Transfer-Encoding), which the proxy sets itself
  * @param responseHeaders which upstream response headers reach the client ({@code proxy_hide_header},
  *        {@code proxy_pass_header})
+ * @param interceptErrors {@code proxy_intercept_errors}: an upstream status of 300 or more that the
+ *        location has an {@code error_page} for is answered by that page
  */
 record ProxySettings(List<HeaderSetting> headers, HeaderNameSet notCopied, long connectTimeoutMs, long readTimeoutMs, long sendTimeoutMs,
-        Set<NextUpstream> next, int nextTries, long nextTimeoutMs, boolean http11, ResponseHeaders responseHeaders) {
+        Set<NextUpstream> next, int nextTries, long nextTimeoutMs, boolean http11, ResponseHeaders responseHeaders,
+        boolean interceptErrors) {
 
     static final long DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -98,7 +101,8 @@ record ProxySettings(List<HeaderSetting> headers, HeaderNameSet notCopied, long 
             passed.add(p.arg(0).toLowerCase(Locale.ROOT));
         }
         return new ProxySettings(headers, new HeaderNameSet(notCopied), connect, read, send, next, tries, nextTimeout,
-                http11, new ResponseHeaders(new HeaderNameSet(hidden), new HeaderNameSet(passed)));
+                http11, new ResponseHeaders(new HeaderNameSet(hidden), new HeaderNameSet(passed)),
+                flag(cs, "proxy_intercept_errors"));
     }
 
     private static void addDefault(List<HeaderSetting> headers, String name, ComplexValue value) {
@@ -106,6 +110,11 @@ record ProxySettings(List<HeaderSetting> headers, HeaderNameSet notCopied, long 
         if (headers.stream().noneMatch(h -> h.key().equals(key))) {
             headers.add(new HeaderSetting(key, name, value));
         }
+    }
+
+    private static boolean flag(CompileScope cs, String name) throws ConfigException {
+        Directive d = cs.scope().effectiveFirst(name);
+        return d != null && Values.flag(d);
     }
 
     private static long time(CompileScope cs, String name) throws ConfigException {

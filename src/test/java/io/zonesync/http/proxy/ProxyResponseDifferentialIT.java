@@ -15,11 +15,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Which upstream response headers reach the client, against Debian's nginx in front of the same
- * backend (an nginx too): the defaults, {@code proxy_hide_header} and {@code proxy_pass_header}.
+ * What of an upstream's response reaches the client, against Debian's nginx in front of the same
+ * backend (an nginx too): the default headers, {@code proxy_hide_header}, {@code proxy_pass_header},
+ * and {@code proxy_intercept_errors} with {@code error_page}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ProxyHeadersDifferentialIT {
+class ProxyResponseDifferentialIT {
     @TempDir
     static Path dir;
     private Nginx backend;
@@ -36,6 +37,8 @@ class ProxyHeadersDifferentialIT {
                         add_header X-Keep keep;
                         return 200 "backend $uri";
                     }
+                    location /status/404 { return 404 "backend 404"; }
+                    location /status/500 { return 500 "backend 500"; }
                 }
                 """);
         servers = Differential.start(dir, """
@@ -46,6 +49,9 @@ class ProxyHeadersDifferentialIT {
                     location /hide/ { proxy_hide_header X-Powered-By; proxy_pass http://%1$s; }
                     location /pass/ { proxy_pass_header X-Accel-Expires; proxy_pass_header X-Pad; proxy_pass http://%1$s; }
                     location /inherit/ { proxy_hide_header X-Keep; location /inherit/inner/ { proxy_pass http://%1$s; } }
+                    location /intercept/ { proxy_intercept_errors on; error_page 404 /handled; proxy_pass http://%1$s/status/; }
+                    location /through/ { error_page 404 /handled; proxy_pass http://%1$s/status/; }
+                    location = /handled { return 200 "handled $uri"; }
                 }
                 """.formatted(backend.address()));
     }
@@ -61,7 +67,8 @@ class ProxyHeadersDifferentialIT {
     }
 
     static List<String> requests() {
-        return List.of("/default/a", "/hide/a", "/pass/a", "/inherit/inner/a");
+        return List.of("/default/a", "/hide/a", "/pass/a", "/inherit/inner/a", "/intercept/404", "/intercept/500",
+                "/through/404");
     }
 
     @Test
@@ -70,6 +77,8 @@ class ProxyHeadersDifferentialIT {
                 .doesNotContainKey("x-accel-expires");
         assertThat(servers.get("/pass/a").zonesync().headers()).containsEntry("x-accel-expires", "60")
                 .containsEntry("x-pad", "pad");
+        assertThat(servers.get("/intercept/404").zonesync().body()).isEqualTo("handled /handled");
+        assertThat(servers.get("/through/404").zonesync().body()).isEqualTo("backend 404");
     }
 
     @ParameterizedTest
