@@ -16,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An {@code auth_basic_user_file}: {@code user:hash} lines ({@code #} comments), the hash bcrypt
- * ({@code $2y$}, {@code $2a$}, {@code $2b$}), Apache MD5 ({@code $apr1$}), {@code {SHA}} (base64
- * SHA-1) or {@code {PLAIN}}. Read when the configuration is compiled (start and reload), not per
+ * An {@code auth_basic_user_file}: {@code user:hash} lines ({@code #} comments), the hash in any
+ * scheme nginx accepts from such a file: bcrypt ({@code $2y$}, {@code $2a$}, {@code $2b$}), Apache
+ * MD5 ({@code $apr1$}), MD5-crypt ({@code $1$}), SHA-crypt ({@code $5$}, {@code $6$}), traditional
+ * DES crypt, {@code {SHA}} (base64 SHA-1), {@code {SSHA}} (salted) or {@code {PLAIN}}. Read when the configuration is compiled (start and reload), not per
  * request as nginx does: a request never waits on the disk. A line with a scheme this node cannot
  * check (crypt(3) DES, {@code $1$}, {@code $5$}, {@code $6$}) is logged and that user cannot log in.
  */
@@ -60,8 +61,8 @@ final class Htpasswd {
             }
             if (!supported(hash)) {
                 LOG.warn("{}:{}: the password hash of user \"{}\" uses a scheme this node cannot check (bcrypt with"
-                        + " cost 4..{}, $apr1$, {SHA} and {PLAIN} are supported); that user cannot log in", file,
-                        lineNo, user, Bcrypt.MAX_COST);
+                        + " cost 4..{}, $apr1$, $1$, $5$, $6$, DES crypt, {{SHA}}, {{SSHA}} and {{PLAIN}} are supported);"
+                        + " that user cannot log in", file, lineNo, user, Bcrypt.MAX_COST);
             }
             out.putIfAbsent(user, hash);
         }
@@ -72,7 +73,13 @@ final class Htpasswd {
         if (hash.startsWith("$2")) {
             return Bcrypt.cost(hash) >= 4 && Bcrypt.cost(hash) <= Bcrypt.MAX_COST;
         }
-        return hash.startsWith("$apr1$") || hash.startsWith("{SHA}") || hash.startsWith("{PLAIN}");
+        return hash.startsWith("$apr1$") || hash.startsWith("$1$") || hash.startsWith("$5$") || hash.startsWith("$6$")
+                || hash.startsWith("{SHA}") || hash.startsWith("{SSHA}") || hash.startsWith("{PLAIN}") || isDes(hash);
+    }
+
+    /** Traditional DES crypt: 13 characters of [./0-9A-Za-z], the first two the salt. */
+    private static boolean isDes(String hash) {
+        return hash.length() == 13 && hash.chars().allMatch(c -> c == '.' || c == '/' || Character.isLetterOrDigit(c));
     }
 
     boolean hasUser(String user) {
@@ -88,8 +95,12 @@ final class Htpasswd {
         if (hash.startsWith("$2")) {
             return Bcrypt.matches(password, hash);
         }
-        if (hash.startsWith("$apr1$")) {
-            return Apr1Crypt.matches(password, hash);
+        if (hash.startsWith("$apr1$") || hash.startsWith("$1$") || hash.startsWith("$5$") || hash.startsWith("$6$")
+                || isDes(hash)) {
+            return CryptSchemes.matches(password, hash);
+        }
+        if (hash.startsWith("{SSHA}")) {
+            return CryptSchemes.matchesSsha(password, hash.substring(6));
         }
         if (hash.startsWith("{SHA}")) {
             try {

@@ -48,10 +48,29 @@ class PasswordHashesTest {
     }
 
     @Test
-    void apr1MatchesOpenssl() {
-        assertThat(Apr1Crypt.matches("p@ss word", "$apr1$saltsalt$11QAx5Oiaores.cTy1Ple.")).isTrue();
-        assertThat(Apr1Crypt.matches("secret", "$apr1$x$12YdXEY0/hH4rDNkmZupO0")).isTrue();
-        assertThat(Apr1Crypt.matches("Secret", "$apr1$x$12YdXEY0/hH4rDNkmZupO0")).isFalse();
+    void cryptSchemesMatchOpensslAndCrypt3() {
+        // openssl passwd -apr1 / -1 / -5 / -6 -salt saltsalt 'p@ss word'; DES from crypt(3)
+        assertThat(CryptSchemes.matches("p@ss word", "$apr1$saltsalt$11QAx5Oiaores.cTy1Ple.")).isTrue();
+        assertThat(CryptSchemes.matches("secret", "$apr1$x$12YdXEY0/hH4rDNkmZupO0")).isTrue();
+        assertThat(CryptSchemes.matches("Secret", "$apr1$x$12YdXEY0/hH4rDNkmZupO0")).isFalse();
+        assertThat(CryptSchemes.matches("p@ss word", "$1$saltsalt$udhjyzAR8DFF1nZeQyefc/")).isTrue();
+        assertThat(CryptSchemes.matches("p@ss word", "$5$saltsalt$xT/mmNsB7RkfxwWivwoAAuhS8/HYXy7f5BbVNc.I2UA"))
+                .isTrue();
+        assertThat(CryptSchemes.matches("p@ss word", "$6$saltsalt$rHbw6H85dPLwWyAejtsT7gFv4MivikOUnBq0j/bHstEdzTUm"
+                + "B2yzY3O2Hk0HiFiskcuGvrOLwmNHBrDZLstZ50")).isTrue();
+        assertThat(CryptSchemes.matches("p@ss w0rd", "$6$saltsalt$rHbw6H85dPLwWyAejtsT7gFv4MivikOUnBq0j/bHstEdzTUm"
+                + "B2yzY3O2Hk0HiFiskcuGvrOLwmNHBrDZLstZ50")).isFalse();
+        assertThat(CryptSchemes.matches("secret", "abNANd1rDfiNc")).isTrue();
+        assertThat(CryptSchemes.matches("secreT", "abNANd1rDfiNc")).isFalse();
+        assertThat(CryptSchemes.matches("x", "$6$broken")).isFalse();
+    }
+
+    @Test
+    void saltedShaMatches() {
+        // base64(sha1("secret" + salt) + salt), salt 01 02 03 04
+        assertThat(CryptSchemes.matchesSsha("secret", "uJDd0BIdJ9Z7yDCZNWdgYeb33+cBAgME")).isTrue();
+        assertThat(CryptSchemes.matchesSsha("Secret", "uJDd0BIdJ9Z7yDCZNWdgYeb33+cBAgME")).isFalse();
+        assertThat(CryptSchemes.matchesSsha("secret", "short")).isFalse();
     }
 
     @Test
