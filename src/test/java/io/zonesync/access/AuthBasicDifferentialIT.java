@@ -1,29 +1,21 @@
 package io.zonesync.access;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonesync.testing.Differential;
+import io.zonesync.testing.DifferentialSuite;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** auth_basic with a password file holding every scheme nginx reads, against Debian's nginx. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AuthBasicDifferentialIT {
-    @TempDir
-    static Path dir;
-    private Differential servers;
+class AuthBasicDifferentialIT extends DifferentialSuite {
 
-    @BeforeAll
-    void start() throws Exception {
+    @Override
+    protected Differential start(Path dir) throws Exception {
         // hashes made by openssl passwd and crypt(3), password "p@ss word" ("secret" for des, ssha, sha, plain)
         Files.writeString(dir.resolve("users"), """
                 apr1:$apr1$saltsalt$11QAx5Oiaores.cTy1Ple.
@@ -35,20 +27,13 @@ class AuthBasicDifferentialIT {
                 sha:{SHA}5en6G6MezRroT3XKqkdPOmY/BfQ=
                 plain:{PLAIN}secret
                 """);
-        servers = Differential.start(dir, """
+        return Differential.start(dir, """
                 access_log off;
                 server {
                     listen LISTEN;
                     location / { auth_basic "zone"; auth_basic_user_file %s; return 200 "hello $remote_user"; }
                 }
                 """.formatted(dir.resolve("users")));
-    }
-
-    @AfterAll
-    void stop() {
-        if (servers != null) {
-            servers.close();
-        }
     }
 
     static List<String> logins() {
@@ -63,6 +48,6 @@ class AuthBasicDifferentialIT {
         String auth = Base64.getEncoder().encodeToString(login.getBytes(StandardCharsets.UTF_8));
         Differential.Pair p = servers.both("GET / HTTP/1.1\r\nHost: diff.test\r\nAuthorization: Basic " + auth
                 + "\r\nConnection: close\r\n\r\n");
-        assertThat(p.zonesync()).as("%s; nginx's error log:%n%s", login, servers.nginxErrors()).isEqualTo(p.nginx());
+        assertSameAnswers(p, login);
     }
 }

@@ -1,34 +1,26 @@
 package io.zonesync.http.core;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonesync.testing.Differential;
+import io.zonesync.testing.DifferentialSuite;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code root} and {@code alias} against Debian's nginx: which file a URI serves. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AliasDifferentialIT {
-    @TempDir
-    static Path dir;
-    private Differential servers;
+class AliasDifferentialIT extends DifferentialSuite {
 
-    @BeforeAll
-    void start() throws Exception {
+    @Override
+    protected Differential start(Path dir) throws Exception {
         Path images = dir.resolve("images");
         Files.createDirectories(images.resolve("sub"));
         Files.writeString(images.resolve("a.txt"), "a\n");
         Files.writeString(images.resolve("sub/b.txt"), "b\n");
         Files.createDirectories(dir.resolve("html"));
         Files.writeString(dir.resolve("html/root.txt"), "root\n");
-        servers = Differential.start(dir, """
+        return Differential.start(dir, """
                 access_log off;
                 types { text/plain txt; }
                 server {
@@ -45,13 +37,6 @@ class AliasDifferentialIT {
                 """.formatted(dir));
     }
 
-    @AfterAll
-    void stop() {
-        if (servers != null) {
-            servers.close();
-        }
-    }
-
     static List<String> requests() {
         return List.of("/root.txt", "/i/a.txt", "/i/missing", "/i/sub/b.txt", "/i/sub", "/j/a.txt", "/jsub/b.txt",
                 "/users/a.txt", "/users/sub/b.txt", "/exact.txt", "/dirs/", "/files/a.txt", "/files/none",
@@ -62,7 +47,6 @@ class AliasDifferentialIT {
     @MethodSource("requests")
     void servesAsNginxDoes(String target) throws Exception {
         Differential.Pair p = servers.get(target);
-        assertThat(p.zonesync()).as("GET %s; nginx's error log:%n%s", target, servers.nginxErrors())
-                .isEqualTo(p.nginx());
+        assertSameAnswers(p, "GET " + target);
     }
 }

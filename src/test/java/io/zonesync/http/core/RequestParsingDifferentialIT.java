@@ -1,40 +1,25 @@
 package io.zonesync.http.core;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonesync.testing.Differential;
+import io.zonesync.testing.DifferentialSuite;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** How requests are read, against Debian's nginx: line endings, the target's forms, Host and its variables. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RequestParsingDifferentialIT {
-    @TempDir
-    static Path dir;
-    private Differential servers;
+class RequestParsingDifferentialIT extends DifferentialSuite {
 
-    @BeforeAll
-    void start() throws Exception {
-        servers = Differential.start(dir, """
+    @Override
+    protected Differential start(Path dir) throws Exception {
+        return Differential.start(dir, """
                 access_log off;
                 server {
                     listen LISTEN;
                     location / { return 200 "host=$host uri=$uri args=$args request_uri=$request_uri http_host=$http_host"; }
                 }
                 """);
-    }
-
-    @AfterAll
-    void stop() {
-        if (servers != null) {
-            servers.close();
-        }
     }
 
     static List<String> requests() {
@@ -59,6 +44,6 @@ class RequestParsingDifferentialIT {
     @MethodSource("requests")
     void readsAsNginxReads(String request) throws Exception {
         Differential.Pair p = servers.both(request);
-        assertThat(p.zonesync()).as("%s%nnginx's error log:%n%s", request, servers.nginxErrors()).isEqualTo(p.nginx());
+        assertSameAnswers(p, request);
     }
 }

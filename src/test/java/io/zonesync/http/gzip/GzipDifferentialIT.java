@@ -3,26 +3,19 @@ package io.zonesync.http.gzip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonesync.testing.Differential;
+import io.zonesync.testing.DifferentialSuite;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** gzip against Debian's nginx: which responses are compressed, their headers, and what they unzip to. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class GzipDifferentialIT {
-    @TempDir
-    static Path dir;
-    private Differential servers;
+class GzipDifferentialIT extends DifferentialSuite {
 
-    @BeforeAll
-    void start() throws Exception {
+    @Override
+    protected Differential start(Path dir) throws Exception {
         Path root = dir.resolve("html");
         Files.createDirectories(root.resolve("static"));
         Files.createDirectories(root.resolve("vary"));
@@ -35,7 +28,7 @@ class GzipDifferentialIT {
             Files.writeString(root.resolve(d + "/data.bin"), "binary ".repeat(50));
             Files.writeString(root.resolve(d + "/tiny.html"), "<p>x</p>");
         }
-        servers = Differential.start(dir, """
+        return Differential.start(dir, """
                 access_log off;
                 types { text/html html; text/css css; application/octet-stream bin; }
                 default_type application/octet-stream;
@@ -54,13 +47,6 @@ class GzipDifferentialIT {
                     location /proxied/ { gzip_proxied any; return 200 "<p>through a proxy, long enough</p>"; }
                 }
                 """.formatted(root));
-    }
-
-    @AfterAll
-    void stop() {
-        if (servers != null) {
-            servers.close();
-        }
     }
 
     private static String get(String target, String... headers) {
@@ -104,6 +90,6 @@ class GzipDifferentialIT {
     @MethodSource("requests")
     void compressesAsNginxDoes(String request) throws Exception {
         Differential.Pair p = servers.both(request);
-        assertThat(p.zonesync()).as("%s%nnginx's error log:%n%s", request, servers.nginxErrors()).isEqualTo(p.nginx());
+        assertSameAnswers(p, request);
     }
 }

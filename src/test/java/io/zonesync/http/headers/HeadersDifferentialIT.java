@@ -3,33 +3,26 @@ package io.zonesync.http.headers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonesync.testing.Differential;
+import io.zonesync.testing.DifferentialSuite;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code add_header} and {@code expires} against Debian's nginx: which responses get which headers. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HeadersDifferentialIT {
-    @TempDir
-    static Path dir;
-    private Differential servers;
+class HeadersDifferentialIT extends DifferentialSuite {
 
-    @BeforeAll
-    void start() throws Exception {
+    @Override
+    protected Differential start(Path dir) throws Exception {
         Path root = dir.resolve("html");
         Files.createDirectories(root.resolve("old"));
         Files.writeString(root.resolve("old/file.txt"), "old\n");
         Files.setLastModifiedTime(root.resolve("old/file.txt"), FileTime.from(Instant.parse("2001-01-01T00:00:00Z")));
-        servers = Differential.start(dir, """
+        return Differential.start(dir, """
                 access_log off;
                 add_header X-Http http;
                 server {
@@ -54,13 +47,6 @@ class HeadersDifferentialIT {
                 """.formatted(root));
     }
 
-    @AfterAll
-    void stop() {
-        if (servers != null) {
-            servers.close();
-        }
-    }
-
     static List<String> requests() {
         return List.of("/hour", "/none", "/past", "/epoch", "/max", "/zero", "/days", "/old/file.txt", "/missing",
                 "/redirect", "/own", "/own-404", "/empty", "/var?a=1");
@@ -79,7 +65,6 @@ class HeadersDifferentialIT {
     @MethodSource("requests")
     void setsHeadersAsNginxDoes(String target) throws Exception {
         Differential.Pair p = servers.get(target);
-        assertThat(p.zonesync()).as("GET %s; nginx's error log:%n%s", target, servers.nginxErrors())
-                .isEqualTo(p.nginx());
+        assertSameAnswers(p, "GET " + target);
     }
 }

@@ -1,27 +1,19 @@
 package io.zonesync.http.map;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonesync.testing.Differential;
+import io.zonesync.testing.DifferentialSuite;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code map} against Debian's nginx on one configuration: the same requests, the same answers. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MapDifferentialIT {
-    @TempDir
-    static Path dir;
-    private Differential servers;
+class MapDifferentialIT extends DifferentialSuite {
 
-    @BeforeAll
-    void start() throws Exception {
-        servers = Differential.start(dir, """
+    @Override
+    protected Differential start(Path dir) throws Exception {
+        return Differential.start(dir, """
                 access_log off;
                 map $arg_k $exact { default "none"; alpha "a"; Beta "b"; \\default "literal default"; }
                 map $arg_p $regex { ~^/api/v(?<ver>[0-9]+)/ "api $1"; ~*\\.JPG$ "image"; default "other"; }
@@ -40,13 +32,6 @@ class MapDifferentialIT {
                 """);
     }
 
-    @AfterAll
-    void stop() {
-        if (servers != null) {
-            servers.close();
-        }
-    }
-
     static List<String> requests() {
         return List.of("/", "/?k=alpha", "/?k=ALPHA", "/?k=beta", "/?k=default", "/?k=gamma",
                 "/?p=/api/v2/users", "/?p=/pics/Cat.jpg", "/?p=/pics/cat.png",
@@ -59,7 +44,6 @@ class MapDifferentialIT {
     @MethodSource("requests")
     void answersAsNginxDoes(String target) throws Exception {
         Differential.Pair p = servers.get(target);
-        assertThat(p.zonesync()).as("GET %s; nginx's error log:%n%s", target, servers.nginxErrors())
-                .isEqualTo(p.nginx());
+        assertSameAnswers(p, "GET " + target);
     }
 }

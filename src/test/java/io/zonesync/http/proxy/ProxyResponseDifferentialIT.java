@@ -3,14 +3,12 @@ package io.zonesync.http.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonesync.testing.Differential;
+import io.zonesync.testing.DifferentialSuite;
 import io.zonesync.testing.Nginx;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -19,15 +17,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * backend (an nginx too): the default headers, {@code proxy_hide_header}, {@code proxy_pass_header},
  * and {@code proxy_intercept_errors} with {@code error_page}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ProxyResponseDifferentialIT {
-    @TempDir
-    static Path dir;
+class ProxyResponseDifferentialIT extends DifferentialSuite {
     private Nginx backend;
-    private Differential servers;
 
-    @BeforeAll
-    void start() throws Exception {
+    @Override
+    protected Differential start(Path dir) throws Exception {
         backend = Nginx.start(dir.resolve("backend"), """
                 access_log off;
                 server {
@@ -41,7 +35,7 @@ class ProxyResponseDifferentialIT {
                     location /status/500 { return 500 "backend 500"; }
                 }
                 """);
-        servers = Differential.start(dir, """
+        return Differential.start(dir, """
                 access_log off;
                 server {
                     listen LISTEN;
@@ -57,10 +51,7 @@ class ProxyResponseDifferentialIT {
     }
 
     @AfterAll
-    void stop() {
-        if (servers != null) {
-            servers.close();
-        }
+    void stopBackend() {
         if (backend != null) {
             backend.close();
         }
@@ -85,7 +76,6 @@ class ProxyResponseDifferentialIT {
     @MethodSource("requests")
     void passesHeadersAsNginxDoes(String target) throws Exception {
         Differential.Pair p = servers.get(target);
-        assertThat(p.zonesync()).as("GET %s; nginx's error log:%n%s", target, servers.nginxErrors())
-                .isEqualTo(p.nginx());
+        assertSameAnswers(p, "GET " + target);
     }
 }

@@ -1,30 +1,22 @@
 package io.zonesync.http.rewrite;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonesync.testing.Differential;
+import io.zonesync.testing.DifferentialSuite;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The rewrite module against Debian's nginx on one configuration: the same requests, the same answers. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RewriteDifferentialIT {
-    @TempDir
-    static Path dir;
-    private Differential servers;
+class RewriteDifferentialIT extends DifferentialSuite {
 
-    @BeforeAll
-    void start() throws Exception {
+    @Override
+    protected Differential start(Path dir) throws Exception {
         Files.createDirectories(dir.resolve("html/static"));
         Files.writeString(dir.resolve("html/static/here.txt"), "here\n");
-        servers = Differential.start(dir, """
+        return Differential.start(dir, """
                 access_log off;
                 server {
                     listen LISTEN;
@@ -61,13 +53,6 @@ class RewriteDifferentialIT {
                 """.formatted(dir.resolve("html")));
     }
 
-    @AfterAll
-    void stop() {
-        if (servers != null) {
-            servers.close();
-        }
-    }
-
     static List<String> requests() {
         return List.of("/legacy/page?q=1", "/set?v=y", "/set?v=z", "/empty", "/re?p=ABC", "/re?p=ab", "/re?p=x",
                 "/neg?p=b", "/neg?p=a", "/truth?t=1", "/truth?t=0", "/truth", "/static/here.txt", "/static/gone",
@@ -80,7 +65,6 @@ class RewriteDifferentialIT {
     @MethodSource("requests")
     void answersAsNginxDoes(String target) throws Exception {
         Differential.Pair p = servers.get(target);
-        assertThat(p.zonesync()).as("GET %s; nginx's error log:%n%s", target, servers.nginxErrors())
-                .isEqualTo(p.nginx());
+        assertSameAnswers(p, "GET " + target);
     }
 }

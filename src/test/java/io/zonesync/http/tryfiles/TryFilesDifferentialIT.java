@@ -1,15 +1,11 @@
 package io.zonesync.http.tryfiles;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonesync.testing.Differential;
+import io.zonesync.testing.DifferentialSuite;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -18,14 +14,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ({@code try_files $uri $uri/ =404;} with {@code index}), then a single-page application's
  * fallback, a named location and a fallback with arguments.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TryFilesDifferentialIT {
-    @TempDir
-    static Path dir;
-    private Differential servers;
+class TryFilesDifferentialIT extends DifferentialSuite {
 
-    @BeforeAll
-    void start() throws Exception {
+    @Override
+    protected Differential start(Path dir) throws Exception {
         Path html = dir.resolve("html");
         Files.createDirectories(html.resolve("dir"));
         Files.createDirectories(html.resolve("app"));
@@ -34,7 +26,7 @@ class TryFilesDifferentialIT {
         Files.writeString(html.resolve("dir/index.html"), "<p>dir</p>\n");
         Files.writeString(html.resolve("app/index.html"), "<p>app</p>\n");
         Files.writeString(html.resolve("app/x.css"), "p {}\n");
-        servers = Differential.start(dir, """
+        return Differential.start(dir, """
                 access_log off;
                 types { text/html html; text/css css; text/plain txt; }
                 default_type application/octet-stream;
@@ -53,13 +45,6 @@ class TryFilesDifferentialIT {
                 """.formatted(html));
     }
 
-    @AfterAll
-    void stop() {
-        if (servers != null) {
-            servers.close();
-        }
-    }
-
     static List<String> requests() {
         return List.of("/", "/a.txt", "/missing", "/dir/", "/dir", "/app/deep/link", "/app/x.css", "/app/",
                 "/named/zzz?q=1", "/args/q?x=1", "/code/none", "/a.txt?v=2");
@@ -69,7 +54,6 @@ class TryFilesDifferentialIT {
     @MethodSource("requests")
     void answersAsNginxDoes(String target) throws Exception {
         Differential.Pair p = servers.get(target);
-        assertThat(p.zonesync()).as("GET %s; nginx's error log:%n%s", target, servers.nginxErrors())
-                .isEqualTo(p.nginx());
+        assertSameAnswers(p, "GET " + target);
     }
 }
