@@ -42,6 +42,9 @@ public final class ProxyModule implements ConfModule {
         r.register(DirectiveSpec.repeatable("proxy_redirect", Arity.between(1, 2), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.repeatable("proxy_hide_header", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("proxy_intercept_errors", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("proxy_method", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("proxy_pass_request_headers", Arity.FLAG, HTTP, HTTP_SERVER,
+                HTTP_LOCATION));
         r.register(DirectiveSpec.repeatable("proxy_pass_header", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         for (String name : ACCEPTED_WITHOUT_EFFECT) {
             r.register(DirectiveSpec.single(name, Arity.between(1, 2), HTTP, HTTP_SERVER, HTTP_LOCATION));

@@ -1,6 +1,7 @@
 package io.zonesync.http.proxy;
 
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -55,7 +56,9 @@ record ProxyRoute(UpstreamGroup group, String proxyHost, String uriPart, String 
         boolean chunked = ex.requestHeaders().containsValue(HttpHeaderNames.TRANSFER_ENCODING,
                 HttpHeaderValues.CHUNKED, true);
         HttpVersion version = settings.http11() || chunked ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0;
-        HttpRequest req = new DefaultHttpRequest(version, HttpMethod.valueOf(ex.method()), upstreamUri(ex));
+        String method = settings.method() == null ? ex.method() : settings.method().evaluate(ex);
+        HttpRequest req = new DefaultHttpRequest(version, HttpMethod.valueOf(method.isEmpty() ? ex.method() : method),
+                upstreamUri(ex));
         HttpHeaders h = req.headers();
         for (ProxySettings.HeaderSetting s : settings.headers()) {
             String value = s.value().evaluate(ex);
@@ -63,7 +66,7 @@ record ProxyRoute(UpstreamGroup group, String proxyHost, String uriPart, String 
                 h.add(s.name(), value);
             }
         }
-        HttpHeaders in = ex.requestHeaders();
+        HttpHeaders in = settings.passRequestHeaders() ? ex.requestHeaders() : EmptyHttpHeaders.INSTANCE;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = in.iteratorCharSequence(); it.hasNext();) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
             if (!settings.notCopied().contains(e.getKey())) {

@@ -24,10 +24,13 @@ import java.util.Set;
  *        {@code proxy_pass_header})
  * @param interceptErrors {@code proxy_intercept_errors}: an upstream status of 300 or more that the
  *        location has an {@code error_page} for is answered by that page
+ * @param method {@code proxy_method}: the method sent upstream instead of the client's, or null
+ * @param passRequestHeaders {@code proxy_pass_request_headers}: whether the client's headers go
+ *        upstream (those {@code proxy_set_header} sets always do)
  */
 record ProxySettings(List<HeaderSetting> headers, HeaderNameSet notCopied, long connectTimeoutMs, long readTimeoutMs, long sendTimeoutMs,
         Set<NextUpstream> next, int nextTries, long nextTimeoutMs, boolean http11, ResponseHeaders responseHeaders,
-        boolean interceptErrors) {
+        boolean interceptErrors, ComplexValue method, boolean passRequestHeaders) {
 
     static final long DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -102,7 +105,7 @@ record ProxySettings(List<HeaderSetting> headers, HeaderNameSet notCopied, long 
         }
         return new ProxySettings(headers, new HeaderNameSet(notCopied), connect, read, send, next, tries, nextTimeout,
                 http11, new ResponseHeaders(new HeaderNameSet(hidden), new HeaderNameSet(passed)),
-                flag(cs, "proxy_intercept_errors"));
+                flag(cs, "proxy_intercept_errors"), method(cs), flag(cs, "proxy_pass_request_headers", true));
     }
 
     private static void addDefault(List<HeaderSetting> headers, String name, ComplexValue value) {
@@ -113,8 +116,17 @@ record ProxySettings(List<HeaderSetting> headers, HeaderNameSet notCopied, long 
     }
 
     private static boolean flag(CompileScope cs, String name) throws ConfigException {
+        return flag(cs, name, false);
+    }
+
+    private static boolean flag(CompileScope cs, String name, boolean dflt) throws ConfigException {
         Directive d = cs.scope().effectiveFirst(name);
-        return d != null && Values.flag(d);
+        return d == null ? dflt : Values.flag(d);
+    }
+
+    private static ComplexValue method(CompileScope cs) throws ConfigException {
+        Directive d = cs.scope().effectiveFirst("proxy_method");
+        return d == null ? null : cs.compile(d, d.arg(0));
     }
 
     private static long time(CompileScope cs, String name) throws ConfigException {

@@ -33,6 +33,7 @@ class ProxyResponseDifferentialIT extends DifferentialSuite {
                     }
                     location /status/404 { return 404 "backend 404"; }
                     location /status/500 { return 500 "backend 500"; }
+                    location /echo/ { return 200 "$request_method [$http_x_test] [$http_host]"; }
                 }
                 """);
         return Differential.start(dir, """
@@ -46,6 +47,9 @@ class ProxyResponseDifferentialIT extends DifferentialSuite {
                     location /intercept/ { proxy_intercept_errors on; error_page 404 /handled; proxy_pass http://%1$s/status/; }
                     location /through/ { error_page 404 /handled; proxy_pass http://%1$s/status/; }
                     location = /handled { return 200 "handled $uri"; }
+                    location /method/ { proxy_method POST; proxy_pass http://%1$s/echo/; }
+                    location /noheaders/ { proxy_pass_request_headers off; proxy_pass http://%1$s/echo/; }
+                    location /headers/ { proxy_pass http://%1$s/echo/; }
                 }
                 """.formatted(backend.address()));
     }
@@ -70,6 +74,15 @@ class ProxyResponseDifferentialIT extends DifferentialSuite {
                 .containsEntry("x-pad", "pad");
         assertThat(servers.get("/intercept/404").zonesync().body()).isEqualTo("handled /handled");
         assertThat(servers.get("/through/404").zonesync().body()).isEqualTo("backend 404");
+    }
+
+    @Test
+    void theRequestGoesUpstreamAsNginxSendsIt() throws Exception {
+        for (String path : List.of("/method/x", "/noheaders/x", "/headers/x")) {
+            assertSameAnswers(servers.both("GET " + path + " HTTP/1.1\r\nHost: diff.test\r\nX-Test: yes\r\n"
+                    + "Connection: close\r\n\r\n"), path);
+        }
+        assertThat(servers.get("/method/x").zonesync().body()).startsWith("POST");
     }
 
     @ParameterizedTest
