@@ -18,6 +18,7 @@ import io.zonesync.http.core.HttpFeature;
 import io.zonesync.http.gzip.GzipModule;
 import io.zonesync.http.headers.HeadersModule;
 import io.zonesync.http.rewrite.RewriteModule;
+import io.zonesync.http.splitclients.SplitClientsModule;
 import io.zonesync.http.staticfiles.StaticModule;
 import io.zonesync.http.tryfiles.TryFilesModule;
 import io.zonesync.http.keyval.KeyvalHttpFeature;
@@ -76,6 +77,7 @@ record CompiledConfig(
             HttpModule.directives(new AccessLogModule()),
             HttpModule.of(new RewriteModule()),
             HttpModule.of(new MapModule()),
+            HttpModule.of(new SplitClientsModule()),
             new HttpModule(new KeyvalModule(), s -> new KeyvalHttpFeature(s.keyval()::http,
                     () -> s.zones().of(KeyvalFamily.HTTP))),
             new HttpModule(new LimitReqModule(), s -> new LimitReqFeature(s.zones().of(LimitReqFamily.KEY))),
