@@ -44,7 +44,8 @@ class SplitClientsTest {
             r.registerAll(new HttpCoreModule(), split);
             var root = ConfigParser.parseString("http {\n" + block + " }", "t.conf");
             r.validate(root);
-            new HttpConfigCompiler(List.of(split)).compile(new ParsedConfig(dir.resolve("t.conf"), dir, root, List.of()));
+            ParsedConfig parsed = new ParsedConfig(dir.resolve("t.conf"), dir, root, List.of());
+            new HttpConfigCompiler(List.of(split)).compile(parsed);
         }).isInstanceOf(ConfigException.class).hasMessageContaining(message).hasMessageContaining("t.conf:3");
     }
 }
