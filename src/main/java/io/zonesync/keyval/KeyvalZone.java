@@ -1,6 +1,7 @@
 package io.zonesync.keyval;
 
 import io.zonesync.keyval.KeyvalException.Reason;
+import io.zonesync.net.IpNetwork;
 import io.zonesync.zone.Stamp;
 import io.zonesync.zone.StampSource;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.zonesync.keyval;
 
+import io.zonesync.net.IpNetwork;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;

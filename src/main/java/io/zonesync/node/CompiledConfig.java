@@ -15,6 +15,7 @@ import io.zonesync.http.accesslog.AccessLogModule;
 import io.zonesync.http.api.ApiFeature;
 import io.zonesync.http.api.ApiModule;
 import io.zonesync.http.core.HttpFeature;
+import io.zonesync.http.geo.GeoModule;
 import io.zonesync.http.gzip.GzipModule;
 import io.zonesync.http.headers.HeadersModule;
 import io.zonesync.http.rewrite.RewriteModule;
@@ -78,6 +79,7 @@ record CompiledConfig(
             HttpModule.of(new RewriteModule()),
             HttpModule.of(new MapModule()),
             HttpModule.of(new SplitClientsModule()),
+            HttpModule.of(new GeoModule()),
             new HttpModule(new KeyvalModule(), s -> new KeyvalHttpFeature(s.keyval()::http,
                     () -> s.zones().of(KeyvalFamily.HTTP))),
             new HttpModule(new LimitReqModule(), s -> new LimitReqFeature(s.zones().of(LimitReqFamily.KEY))),

@@ -1,4 +1,4 @@
-package io.zonesync.keyval;
+package io.zonesync.net;
 
 import java.util.Arrays;
 
@@ -7,7 +7,7 @@ import java.util.Arrays;
  * {@code ::1} or {@code 2001:db8::/32}, with the host bits cleared. Parsed by hand so that no text
  * can ever trigger a DNS lookup. IPv4-mapped IPv6 text ({@code ::ffff:1.2.3.4}) stays IPv6.
  */
-final class IpNetwork {
+public final class IpNetwork {
     private final byte[] address;
     private final int prefixLength;
 
@@ -18,7 +18,7 @@ final class IpNetwork {
     }
 
     /** The network for this text, or null if it is not an address or CIDR network. */
-    static IpNetwork parse(String text) {
+    public static IpNetwork parse(String text) {
         int slash = text.indexOf('/');
         String addr = slash < 0 ? text : text.substring(0, slash);
         byte[] bytes = addr.indexOf(':') >= 0 ? parseV6(addr) : parseV4(addr);
@@ -36,17 +36,38 @@ final class IpNetwork {
         return new IpNetwork(bytes, len);
     }
 
-    int prefixLength() {
+    public int prefixLength() {
         return prefixLength;
     }
 
     /** 4 for IPv4, 16 for IPv6. */
-    int family() {
+    public int family() {
         return address.length;
     }
 
+    /** The network's address bytes (4 or 16), host bits cleared. */
+    public byte[] address() {
+        return address.clone();
+    }
+
+    /** An IPv4-mapped IPv6 address ({@code ::ffff:1.2.3.4}) as the IPv4 one; anything else as it is. */
+    public IpNetwork unmapped() {
+        if (address.length != 16 || prefixLength < 96) {
+            return this;
+        }
+        for (int i = 0; i < 10; i++) {
+            if (address[i] != 0) {
+                return this;
+            }
+        }
+        if (address[10] != (byte) 0xff || address[11] != (byte) 0xff) {
+            return this;
+        }
+        return new IpNetwork(Arrays.copyOfRange(address, 12, 16), prefixLength - 96);
+    }
+
     /** This network shortened to {@code length} bits (at most its own). */
-    IpNetwork truncate(int length) {
+    public IpNetwork truncate(int length) {
         return new IpNetwork(address.clone(), Math.min(length, prefixLength));
     }
 
