@@ -10,6 +10,7 @@ import io.zonesync.config.Directive;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.DirectiveSpec;
 import io.zonesync.http.core.CompileScope;
+import io.zonesync.http.core.DeclaredVariable;
 import io.zonesync.http.core.HttpFeature;
 import java.util.List;
 
@@ -37,27 +38,14 @@ public final class MapModule implements ConfModule, HttpFeature {
     @Override
     public void configureHttp(CompileScope http) throws ConfigException {
         for (Directive map : http.scope().block().all("map")) {
-            String name = variableName(map);
-            if (http.variables().isDefined(name)) {
-                throw map.error("the duplicate \"%s\" variable", name);
-            }
-            http.variables().define(name, new MapVariable());
+            DeclaredVariable.declare(http, map, map.arg(1));
         }
     }
 
     @Override
     public void finishHttp(CompileScope http) throws ConfigException {
         for (Directive map : http.scope().block().all("map")) {
-            MapVariable variable = (MapVariable) http.variables().lookup(variableName(map));
-            variable.table = MapTable.compile(map, http.variables());
+            DeclaredVariable.define(http, map, map.arg(1), MapTable.compile(map, http.variables())::lookup);
         }
-    }
-
-    private static String variableName(Directive map) throws ConfigException {
-        String arg = map.arg(1);
-        if (arg.length() < 2 || arg.charAt(0) != '$') {
-            throw map.error("invalid variable name \"%s\"", arg);
-        }
-        return arg.substring(1);
     }
 }

@@ -10,10 +10,10 @@ import io.zonesync.config.Directive;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.DirectiveSpec;
 import io.zonesync.http.core.CompileScope;
+import io.zonesync.http.core.DeclaredVariable;
 import io.zonesync.http.core.HttpFeature;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.RequestView;
-import io.zonesync.http.vars.Variable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,20 +40,14 @@ public final class SplitClientsModule implements ConfModule, HttpFeature {
     @Override
     public void configureHttp(CompileScope http) throws ConfigException {
         for (Directive d : http.scope().block().all("split_clients")) {
-            String name = variableName(d);
-            if (http.variables().isDefined(name)) {
-                throw d.error("the duplicate \"%s\" variable", name);
-            }
-            http.variables().define(name, new Split());
+            DeclaredVariable.declare(http, d, d.arg(1));
         }
     }
 
     @Override
     public void finishHttp(CompileScope http) throws ConfigException {
         for (Directive d : http.scope().block().all("split_clients")) {
-            Split split = (Split) http.variables().lookup(variableName(d));
-            split.source = http.compile(d, d.arg(0));
-            split.parts = parts(d, http);
+            DeclaredVariable.define(http, d, d.arg(1), new Split(http.compile(d, d.arg(0)), parts(d))::value);
         }
     }
 
@@ -61,7 +55,7 @@ public final class SplitClientsModule implements ConfModule, HttpFeature {
     record Part(long bound, ComplexValue value) {
     }
 
-    private static List<Part> parts(Directive d, CompileScope http) throws ConfigException {
+    private static List<Part> parts(Directive d) throws ConfigException {
         List<Part> parts = new ArrayList<>();
         long sum = 0;
         long last = 0;
@@ -101,24 +95,10 @@ public final class SplitClientsModule implements ConfModule, HttpFeature {
         return Long.parseLong(whole) * 100 + (fraction.isEmpty() ? 0 : Long.parseLong((fraction + "0").substring(0, 2)));
     }
 
-    private static String variableName(Directive d) throws ConfigException {
-        String arg = d.arg(1);
-        if (arg.length() < 2 || arg.charAt(0) != '$') {
-            throw d.error("invalid variable name \"%s\"", arg);
-        }
-        return arg.substring(1);
-    }
+    /** One split_clients block: the string hashed and the parts it falls in. */
+    record Split(ComplexValue source, List<Part> parts) {
 
-    /** The variable of one split_clients block. */
-    static final class Split implements Variable {
-        volatile ComplexValue source;
-        volatile List<Part> parts = List.of();
-
-        @Override
-        public String value(RequestView request) {
-            if (source == null) {
-                return null;
-            }
+        String value(RequestView request) {
             long hash = murmurHash2(source.evaluate(request).getBytes(StandardCharsets.UTF_8)) & 0xffffffffL;
             for (Part p : parts) {
                 if (hash < p.bound() || p.bound() == 0) {
