@@ -1,5 +1,6 @@
 package io.zonesync.http.rewrite;
 
+import static io.zonesync.config.Context.HTTP;
 import static io.zonesync.config.Context.HTTP_IF;
 import static io.zonesync.config.Context.HTTP_LOCATION;
 import static io.zonesync.config.Context.HTTP_SERVER;
@@ -11,6 +12,7 @@ import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.DirectiveSpec;
+import io.zonesync.config.Values;
 import io.zonesync.http.core.CompileScope;
 import io.zonesync.http.core.HttpFeature;
 import io.zonesync.http.core.RewriteHandler;
@@ -20,8 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * nginx's rewrite module: {@code return}, {@code rewrite}, {@code set}, {@code if} and
- * {@code break}, compiled per level into the steps of the server-rewrite phase (server level) and
+ * nginx's rewrite module: {@code return}, {@code rewrite}, {@code set}, {@code if},
+ * {@code break} and {@code rewrite_log}, compiled per level into the steps of the server-rewrite phase (server level) and
  * the rewrite phase (location level), in configuration order, not inherited by nested locations.
  * Inside {@code if} only these directives are allowed.
  */
@@ -40,6 +42,7 @@ public final class RewriteModule implements ConfModule, HttpFeature {
         r.register(DirectiveSpec.repeatable("set", Arity.exactly(2), HTTP_SERVER, HTTP_LOCATION, HTTP_IF));
         r.register(DirectiveSpec.repeatable("break", Arity.NONE, HTTP_SERVER, HTTP_LOCATION, HTTP_IF));
         r.register(DirectiveSpec.block("if", Arity.atLeast(1), HTTP_IF, true, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("rewrite_log", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION, HTTP_IF));
     }
 
     /** Declares every variable a {@code set} names, wherever it stands, before anything uses one. */
@@ -60,19 +63,22 @@ public final class RewriteModule implements ConfModule, HttpFeature {
 
     @Override
     public List<RewriteHandler> rewriteHandlers(CompileScope level) throws ConfigException {
-        return steps(level.scope().block(), level.variables());
+        Directive log = level.scope().effectiveFirst("rewrite_log");
+        return steps(level.scope().block(), level.variables(), log != null && Values.flag(log));
     }
 
     /** The rewrite directives of one block, in order, as steps. */
-    private static List<RewriteHandler> steps(Block block, VariableRegistry variables) throws ConfigException {
+    private static List<RewriteHandler> steps(Block block, VariableRegistry variables, boolean log)
+            throws ConfigException {
         List<RewriteHandler> steps = new ArrayList<>();
         for (Directive d : block.directives()) {
             switch (d.name()) {
                 case "return" -> steps.add(ReturnAction.compile(d, variables));
-                case "rewrite" -> steps.add(RewriteRule.compile(d, variables));
+                case "rewrite" -> steps.add(RewriteRule.compile(d, variables, log));
                 case "set" -> steps.add(SetVariables.step(d, ComplexValue.compile(d.arg(1), variables, d.where())));
                 case "break" -> steps.add(BREAK);
-                case "if" -> steps.add(new IfBlock(IfCondition.parse(d, variables), steps(d.block(), variables)));
+                case "if" -> steps.add(new IfBlock(IfCondition.parse(d, variables), steps(d.block(), variables,
+                        d.block().has("rewrite_log") ? Values.flag(d.block().first("rewrite_log")) : log)));
                 default -> {
                     // another module's directive
                 }

@@ -7,9 +7,12 @@ import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.core.RewriteHandler;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.VariableRegistry;
+import io.zonesync.log.Severity;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code rewrite regex replacement [last|break|redirect|permanent]}, as nginx's: when the URI
@@ -20,12 +23,14 @@ import java.util.regex.PatternSyntaxException;
  * (301), answer with a redirect. Arguments in the replacement come first and the request's follow
  * them; a replacement ending in {@code ?} drops the request's.
  */
-record RewriteRule(Pattern regex, ComplexValue replacement, Flag flag, boolean absoluteTarget)
+record RewriteRule(Pattern regex, ComplexValue replacement, Flag flag, boolean absoluteTarget, boolean log)
         implements RewriteHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(RewriteRule.class);
 
     enum Flag { NONE, LAST, BREAK, REDIRECT, PERMANENT }
 
-    static RewriteRule compile(Directive d, VariableRegistry variables) throws ConfigException {
+    /** @param log {@code rewrite_log}: whether matches and results go to the error log at notice */
+    static RewriteRule compile(Directive d, VariableRegistry variables, boolean log) throws ConfigException {
         Pattern regex;
         try {
             regex = Pattern.compile(d.arg(0));
@@ -44,14 +49,22 @@ record RewriteRule(Pattern regex, ComplexValue replacement, Flag flag, boolean a
         }
         String text = d.arg(1);
         boolean absolute = text.startsWith("http://") || text.startsWith("https://") || text.startsWith("$scheme");
-        return new RewriteRule(regex, ComplexValue.compile(text, variables, d.where()), flag, absolute);
+        return new RewriteRule(regex, ComplexValue.compile(text, variables, d.where()), flag, absolute, log);
     }
 
     @Override
     public Outcome rewrite(HttpExchange ex) {
         Matcher m = regex.matcher(ex.uri());
         if (!m.find()) {
+            if (log) {
+                Severity.NOTICE.log(LOG, "\"{}\" does not match \"{}\", client: {}, request: \"{} {}\"", regex.pattern(),
+                        ex.uri(), client(ex), ex.method(), ex.requestUri());
+            }
             return Outcome.NEXT;
+        }
+        if (log) {
+            Severity.NOTICE.log(LOG, "\"{}\" matches \"{}\", client: {}, request: \"{} {}\"", regex.pattern(), ex.uri(),
+                    client(ex), ex.method(), ex.requestUri());
         }
         ex.captures(Captures.of(m));
         String target = replacement.evaluate(ex);
@@ -70,11 +83,19 @@ record RewriteRule(Pattern regex, ComplexValue replacement, Flag flag, boolean a
             ex.sendRedirect(flag == Flag.PERMANENT ? 301 : 302, newArgs == null ? path : path + "?" + newArgs);
             return Outcome.ANSWERED;
         }
+        if (log) {
+            Severity.NOTICE.log(LOG, "rewritten data: \"{}\", args: \"{}\", client: {}", path,
+                    newArgs == null ? "" : newArgs, client(ex));
+        }
         ex.rewriteUri(path, newArgs);
         return switch (flag) {
             case LAST -> Outcome.LAST;
             case BREAK -> Outcome.BREAK;
             default -> Outcome.NEXT;
         };
+    }
+
+    private static String client(HttpExchange ex) {
+        return String.valueOf(ex.remoteAddress()).replaceFirst("^/", "");
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.zonesync.config.ConfigException;
 import io.zonesync.http.core.TestConfigs;
 import io.zonesync.http.core.TestServer;
+import io.zonesync.testing.LogCapture;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +101,21 @@ class RewriteTest {
         assertThat(abs.headers().firstValue("location")).hasValue("http://example.test/abs?q=1");
 
         assertThat(server.get("/loop").statusCode()).as("rewrite or internal redirection cycle").isEqualTo(500);
+    }
+
+    @Test
+    void rewriteLogTellsWhatMatchedAndWhatItBecame() throws Exception {
+        try (LogCapture logs = new LogCapture()) {
+            start("location /logged/ { rewrite_log on; rewrite ^/nope / last; rewrite ^/logged/(.*)$ /new/$1?x=1 last; }\n"
+                    + "location /quiet/ { rewrite ^/quiet/(.*)$ /new/$1 last; }\n"
+                    + "location /new/ { return 200 \"new $uri $args\"; }\n");
+            assertThat(body("/logged/a")).isEqualTo("new /new/a x=1");
+            assertThat(body("/quiet/b")).isEqualTo("new /new/b ");
+            assertThat(logs.lines()).anyMatch(l -> l.startsWith("notice \"^/nope\" does not match \"/logged/a\""))
+                    .anyMatch(l -> l.startsWith("notice \"^/logged/(.*)$\" matches \"/logged/a\", client: 127.0.0.1:"))
+                    .anyMatch(l -> l.startsWith("notice rewritten data: \"/new/a\", args: \"x=1\""))
+                    .noneMatch(l -> l.contains("/quiet/"));
+        }
     }
 
     @Test
