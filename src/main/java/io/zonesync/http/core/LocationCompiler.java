@@ -174,8 +174,8 @@ final class LocationCompiler {
                 throw aliasD.error("\"alias\" directive is duplicate, \"root\" directive was specified earlier");
             }
             alias = cs.compile(aliasD, aliasD.arg(0));
-            aliasPrefix = isRegexName(name) ? null : name.replaceFirst("^(= |\\^~ )", "");
-            if (aliasPrefix == null && !alias.segments().stream().anyMatch(seg -> seg instanceof ComplexValue.VariableRef)) {
+            aliasPrefix = isRegexName(name) ? null : locationName(location);
+            if (aliasPrefix == null && alias.isConstant()) {
                 throw aliasD.error("the \"alias\" directive in a regex location must use captures");
             }
         }
