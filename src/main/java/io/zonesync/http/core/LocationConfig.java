@@ -89,10 +89,13 @@ public record LocationConfig(
     /**
      * The file a URI names in this location, null when it cannot be a path: under the root, or with
      * the alias in place of the location's prefix (a regex location's alias is the file itself).
-     * The URI is decoded and normalised, so it cannot climb out of either.
+     * A URI with a {@code ..} segment names no file, so none is found outside either.
      */
     public Path fileFor(RequestView request, String uri) {
         String path = new String(uri.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        if (path.contains("/../") || path.endsWith("/..")) {
+            return null; // a URI that was not normalised (try_files of a variable) names no file above the root
+        }
         try {
             if (alias == null) {
                 return rootFor(request).resolve(path.startsWith("/") ? path.substring(1) : path);

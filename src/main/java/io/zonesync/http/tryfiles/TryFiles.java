@@ -50,7 +50,7 @@ record TryFiles(List<Candidate> files, ComplexValue fallback, int code) implemen
     }
 
     private static boolean exists(HttpExchange ex, String path, boolean directory) {
-        if (path.isEmpty() || !path.startsWith("/") || path.contains("/../") || path.endsWith("/..")) {
+        if (!path.startsWith("/")) {
             return false;
         }
         Path p = ex.location().fileFor(ex, path);
