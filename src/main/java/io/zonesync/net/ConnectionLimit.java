@@ -26,6 +26,7 @@ public final class ConnectionLimit {
     public static final long LOG_INTERVAL_MS = 5000;
 
     private final AtomicInteger open = new AtomicInteger();
+    private final ConnectionStats stats = new ConnectionStats();
     private final RepeatedLog notEnough;
     private volatile int limit;
     private volatile int reserve;
@@ -100,6 +101,11 @@ public final class ConnectionLimit {
     /** The slot taken for {@code ch} is given back when it closes. */
     public void holdUntilClosed(Channel ch) {
         ch.closeFuture().addListener(f -> open.decrementAndGet());
+    }
+
+    /** What stub_status reports of the connections this limit admits and refuses. */
+    public ConnectionStats stats() {
+        return stats;
     }
 
     /** Connections counted now. */

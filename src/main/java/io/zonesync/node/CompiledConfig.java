@@ -21,6 +21,10 @@ import io.zonesync.http.headers.HeadersModule;
 import io.zonesync.http.rewrite.RewriteModule;
 import io.zonesync.http.splitclients.SplitClientsModule;
 import io.zonesync.http.staticfiles.StaticModule;
+import io.zonesync.http.statuszone.StatusZoneFeature;
+import io.zonesync.http.statuszone.StatusZoneModule;
+import io.zonesync.http.stubstatus.StubStatusFeature;
+import io.zonesync.http.stubstatus.StubStatusModule;
 import io.zonesync.http.tryfiles.TryFilesModule;
 import io.zonesync.http.keyval.KeyvalHttpFeature;
 import io.zonesync.http.map.MapModule;
@@ -92,6 +96,8 @@ record CompiledConfig(
             HttpModule.of(new TryFilesModule()),
             HttpModule.of(new HeadersModule()),
             HttpModule.of(new GzipModule()),
+            new HttpModule(new StubStatusModule(), s -> new StubStatusFeature(s.counters().connections())),
+            new HttpModule(new StatusZoneModule(), s -> new StatusZoneFeature(s.counters().statusZones())),
             HttpModule.of(new StaticModule()));
 
     /** The stream modules: directives only, read by the stream and zone_sync compilers. */
@@ -114,7 +120,7 @@ record CompiledConfig(
     }
 
     static CompiledConfig compile(ParsedConfig parsed, ZoneTable table, Clock clock, ApiFeature api,
-            ZoneSyncSettings.HostResolver hosts) throws ConfigException {
+            NodeCounters counters, ZoneSyncSettings.HostResolver hosts) throws ConfigException {
         DirectiveRegistry registry = new DirectiveRegistry();
         registry.registerAll(modules().toArray(new ConfModule[0]));
         registry.validate(parsed.root());
@@ -122,7 +128,7 @@ record CompiledConfig(
         KeyvalConfig.Both keyval = KeyvalConfig.compile(parsed);
         ProxyConfig proxyConfig = ProxyConfig.parse(parsed);
         ZoneTable.Zones zones = table.prepare(parsed);
-        HttpServices services = new HttpServices(zones, clock, api, keyval, proxyConfig);
+        HttpServices services = new HttpServices(zones, clock, api, counters, keyval, proxyConfig);
         List<HttpFeature> features = new ArrayList<>();
         for (HttpModule m : HTTP_MODULES) {
             HttpFeature f = m.feature().apply(services);

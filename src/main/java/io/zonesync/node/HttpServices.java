@@ -5,7 +5,10 @@ import io.zonesync.http.proxy.ProxyConfig;
 import io.zonesync.keyval.KeyvalConfig;
 import java.time.Clock;
 
-/** What the node gives the http modules of one configuration: its zones, clock, API and parsed settings. */
-record HttpServices(ZoneTable.Zones zones, Clock clock, ApiFeature api, KeyvalConfig.Both keyval,
-        ProxyConfig proxy) {
+/**
+ * What the node gives the http modules of one configuration: its zones, clock, API, counters and
+ * parsed settings.
+ */
+record HttpServices(ZoneTable.Zones zones, Clock clock, ApiFeature api, NodeCounters counters,
+        KeyvalConfig.Both keyval, ProxyConfig proxy) {
 }

@@ -11,6 +11,7 @@ import io.zonesync.http.api.ApiHandler;
 import io.zonesync.http.core.HttpRuntime;
 import io.zonesync.http.vars.CoreVariables;
 import io.zonesync.log.LogMarkers;
+import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.net.ConnectionLimit;
 import io.zonesync.net.Transport;
 import io.zonesync.stream.StreamServerConf;
@@ -60,6 +61,7 @@ public final class Node {
     private final Transport syncTransport;
     /** worker_connections over every socket of the node. */
     private final ConnectionLimit connections;
+    private final NodeCounters counters;
     private final AtomicLong generation = new AtomicLong(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile Instant loadTime;
@@ -82,6 +84,7 @@ public final class Node {
         this.httpTransport = Transport.create(workerThreads, "zonesync-http");
         this.syncTransport = Transport.create(1, "zonesync-sync");
         this.connections = ConnectionLimit.of(workerConnections);
+        this.counters = new NodeCounters(connections.stats(), new StatusZones());
     }
 
     /** The directives of every module built in, for {@code -V}. */
@@ -96,7 +99,7 @@ public final class Node {
                 Instant::now)), Runnable::run);
         CompiledConfig c = CompiledConfig.compile(config,
                 new ZoneTable(CompiledConfig.zoneFamilies(Clock.systemUTC(), throwaway)), Clock.systemUTC(), api,
-                ZoneSyncSettings.HostResolver.SYSTEM);
+                NodeCounters.throwaway(), ZoneSyncSettings.HostResolver.SYSTEM);
         // As nginx -t does, open (and create) every access log, so a path a start could not open fails here.
         for (AccessLog log : c.http().accessLogs()) {
             try {
@@ -139,7 +142,7 @@ public final class Node {
     }
 
     private CompiledConfig compile(ParsedConfig config) throws ConfigException {
-        return CompiledConfig.compile(config, zones, clock, api, ZoneSyncSettings.HostResolver.SYSTEM);
+        return CompiledConfig.compile(config, zones, clock, api, counters, ZoneSyncSettings.HostResolver.SYSTEM);
     }
 
     /**

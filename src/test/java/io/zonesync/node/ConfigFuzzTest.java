@@ -78,7 +78,8 @@ class ConfigFuzzTest {
         try {
             ParsedConfig parsed = ConfigParser.parseFile(file, dir, null);
             CompiledConfig.compile(parsed, new ZoneTable(CompiledConfig.zoneFamilies(Clock.systemUTC(),
-                    HybridLogicalClock.of(1, Clock.systemUTC()))), Clock.systemUTC(), api(), name -> {
+                    HybridLogicalClock.of(1, Clock.systemUTC()))), Clock.systemUTC(), api(), NodeCounters.throwaway(),
+                    name -> {
                         throw new UnknownHostException(name);
                     });
         } catch (ConfigException e) {

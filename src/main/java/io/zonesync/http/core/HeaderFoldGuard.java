@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,16 @@ final class HeaderFoldGuard extends ChannelInboundHandlerAdapter {
     private boolean bodyEnded;
     /** What the codec said of the body of the request whose headers just passed; null: nothing yet. */
     private Long framing;
+    /** Bytes of the current request passed to the codec so far: request line, header, body as sent. */
+    private AtomicLong requestBytes = new AtomicLong();
+
+    /**
+     * The count of the request the codec is reading ({@code $request_length}): its header is in it
+     * while the codec hands on the request, its body as the body passes.
+     */
+    AtomicLong requestBytes() {
+        return requestBytes;
+    }
 
     /** The request whose headers just passed has a body of this many bytes, or -1 for chunked. */
     void bodyFraming(long length) {
@@ -58,6 +69,7 @@ final class HeaderFoldGuard extends ChannelInboundHandlerAdapter {
                     case LENGTH -> {
                         int n = (int) Math.min(bodyLeft, in.readableBytes());
                         bodyLeft -= n;
+                        requestBytes.addAndGet(n);
                         ctx.fireChannelRead(in.readRetainedSlice(n));
                         if (bodyLeft == 0) {
                             startHeaders();
@@ -67,6 +79,7 @@ final class HeaderFoldGuard extends ChannelInboundHandlerAdapter {
                         int eol = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
                         int n = eol < 0 ? in.readableBytes() : eol - in.readerIndex() + 1;
                         bodyEnded = false;
+                        requestBytes.addAndGet(n);
                         ctx.fireChannelRead(in.readRetainedSlice(n));
                         if (bodyEnded) {
                             startHeaders();
@@ -109,6 +122,7 @@ final class HeaderFoldGuard extends ChannelInboundHandlerAdapter {
             }
         }
         framing = null;
+        requestBytes.addAndGet(i - start);
         ctx.fireChannelRead(in.readRetainedSlice(i - start));
         if (blockEnded) {
             long length = framing == null ? 0 : framing;
@@ -125,6 +139,7 @@ final class HeaderFoldGuard extends ChannelInboundHandlerAdapter {
 
     private void startHeaders() {
         mode = Mode.HEADERS;
+        requestBytes = new AtomicLong();
         lines = 0;
         lineLength = 0;
     }

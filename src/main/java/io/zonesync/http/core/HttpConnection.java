@@ -13,10 +13,12 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.zonesync.net.AddressText;
+import io.zonesync.net.ConnectionStats;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +51,13 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     /** Reads the header blocks ahead of the codec; told here how each request's body is framed. */
     private HeaderFoldGuard foldGuard;
     private List<Long> sendProgress = List.of();
+    /** Bytes of a request header arrived on the idle connection; the codec has not given the request yet. */
+    private boolean readingHeader;
+    /** When those first bytes came, epoch milliseconds: the request's start ({@code $request_time}). */
+    private long headerStartMillis;
+    /** The byte counts of the requests the codec gave, in order, until each is dispatched. */
+    private final ArrayDeque<AtomicLong> requestBytes = new ArrayDeque<>();
+    private long startMillis;
 
     HttpConnection(Listener listener, ServerContext context) {
         this.listener = listener;
@@ -72,12 +81,38 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         return context;
     }
 
+    /** When the connection was accepted, epoch milliseconds. */
+    long startMillis() {
+        return startMillis;
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.timer = new DeadlineTimer(ctx.executor(), () -> onTimer(armedMs));
         this.sendTimer = new DeadlineTimer(ctx.executor(), this::onSendTimeout);
         this.foldGuard = ctx.pipeline().get(HeaderFoldGuard.class);
+        this.startMillis = context.clock.millis();
+        if (foldGuard != null) {
+            ctx.pipeline().addBefore("fold", "header-start", new HeaderStart());
+        }
+    }
+
+    /** Sees the raw bytes before the codec: the first ones on an idle connection begin reading a header. */
+    private final class HeaderStart extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext c, Object msg) {
+            if (current == null && queued.isEmpty() && !readingHeader) {
+                readingHeader = true;
+                headerStartMillis = context.clock.millis();
+                stats().readingHeader();
+            }
+            c.fireChannelRead(msg);
+        }
+    }
+
+    private ConnectionStats stats() {
+        return context.connectionLimit.stats();
     }
 
     @Override
@@ -97,6 +132,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         if (foldGuard != null) {
             if (msg instanceof HttpRequest req) {
                 foldGuard.bodyFraming(bodyFraming(req));
+                requestBytes.add(foldGuard.requestBytes());
             }
             if (msg instanceof LastHttpContent) {
                 foldGuard.bodyEnded();
@@ -130,9 +166,18 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                 ReferenceCountUtil.release(msg);
                 return;
             }
+            long start = context.clock.millis();
+            if (readingHeader) {
+                readingHeader = false;
+                start = headerStartMillis;
+                stats().headerRead();
+            }
+            stats().requestStarted();
             requests++;
             currentRequestRead = false;
-            current = new NettyExchange(this, listener.routes(), req, context.clock.millis(), requests);
+            current = new NettyExchange(this, listener.routes(), req, start, requests);
+            AtomicLong length = requestBytes.poll();
+            current.requestLength = length == null ? new AtomicLong() : length;
             NettyExchange ex = current;
             RequestPhases.start(ex);
             if (current == ex && !currentRequestRead) {
@@ -353,6 +398,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (readingHeader) {
+            readingHeader = false;
+            stats().headerAbandoned();
+        }
         timer.cancel();
         sendTimer.cancel();
         if (current != null) {

@@ -71,4 +71,12 @@ public interface HttpFeature {
     default List<HeaderFilter> headerFilters(CompileScope location) throws ConfigException {
         return List.of();
     }
+
+    /**
+     * The log-phase handlers of this level: a server's ({@code location.locationDirective()} is
+     * null) see every request of the server, a location's the requests that end there.
+     */
+    default List<LogHandler> logHandlers(CompileScope level) throws ConfigException {
+        return List.of();
+    }
 }

@@ -211,9 +211,11 @@ public final class HttpRuntime implements AutoCloseable {
             @Override
             protected void initChannel(Channel ch) {
                 if (!context.connectionLimit.admitClient(ch)) {
+                    context.connectionLimit.stats().dropped();
                     ch.close();
                     return;
                 }
+                context.connectionLimit.stats().accepted(ch);
                 // as nginx, a line may end with a bare LF
                 HttpDecoderConfig decoder = new HttpDecoderConfig().setMaxInitialLineLength(MAX_HEADER_BYTES)
                         .setMaxHeaderSize(MAX_HEADER_BYTES).setMaxChunkSize(MAX_CHUNK).setStrictLineParsing(false);

@@ -228,15 +228,17 @@ final class LocationCompiler {
 
         List<RewriteHandler> rewrites = new ArrayList<>();
         List<HeaderFilter> headerFilters = new ArrayList<>();
+        List<LogHandler> logHandlers = new ArrayList<>();
         for (HttpFeature f : features) {
             rewrites.addAll(f.rewriteHandlers(cs));
             headerFilters.addAll(f.headerFilters(cs));
+            logHandlers.addAll(f.logHandlers(cs));
         }
         return new LocationConfig(name, rewrites, root, config.prefix(), maxBody, headerBuffers, timeouts, keepaliveMs,
                 keepaliveHeader, keepaliveRequests, types, defaultType, accessLogs(scope), errorPages(scope, cs),
                 flag(scope, "server_tokens", true), flag(scope, "absolute_redirect", true),
                 flag(scope, "port_in_redirect", true), contentHandler(cs), accessHandlers(cs), headerFilters,
-                scope.block().has("internal"), alias, aliasPrefix);
+                logHandlers, scope.block().has("internal"), alias, aliasPrefix);
     }
 
     private static long timeout(Scope scope, String name, long dflt) throws ConfigException {

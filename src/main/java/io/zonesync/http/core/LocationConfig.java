@@ -34,6 +34,8 @@ import java.util.Map;
  *                       static files)
  * @param accessHandlers the access-phase checks, in order
  * @param headerFilters what changes the headers of every response here ({@code add_header})
+ * @param logHandlers what runs when a request ends here ({@code status_zone}); a server's see all
+ *                    of its requests
  * @param internal {@code internal}: only requests redirected here inside the server may use it
  * @param alias this location's {@code alias} in place of {@code root}, or null
  * @param aliasPrefix the part of the URI {@code alias} replaces (a prefix or exact location's
@@ -60,6 +62,7 @@ public record LocationConfig(
         ContentHandler contentHandler,
         List<AccessHandler> accessHandlers,
         List<HeaderFilter> headerFilters,
+        List<LogHandler> logHandlers,
         boolean internal,
         ComplexValue alias,
         String aliasPrefix) {
@@ -84,6 +87,7 @@ public record LocationConfig(
         errorPages = Map.copyOf(errorPages);
         accessHandlers = List.copyOf(accessHandlers);
         headerFilters = List.copyOf(headerFilters);
+        logHandlers = List.copyOf(logHandlers);
     }
 
     /**

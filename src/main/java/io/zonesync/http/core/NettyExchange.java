@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,6 +88,10 @@ final class NettyExchange implements HttpExchange {
     private boolean responseDone;
     private boolean keepAlive;
     private boolean finished;
+    /** Bytes of the request read from the socket so far ({@link HeaderFoldGuard#requestBytes}). */
+    AtomicLong requestLength = new AtomicLong();
+    /** Whether the server's log handlers were told the request started. */
+    private boolean startedInServer;
     private boolean aborted;
 
     NettyExchange(HttpConnection connection, ListenerRoutes routes, HttpRequest request, long startMillis,
@@ -201,6 +206,16 @@ final class NettyExchange implements HttpExchange {
     @Override
     public long bytesSent() {
         return bytesSent;
+    }
+
+    @Override
+    public long requestLength() {
+        return requestLength.get();
+    }
+
+    @Override
+    public long connectionStartMillis() {
+        return connection.startMillis();
     }
 
     @Override
@@ -549,7 +564,7 @@ final class NettyExchange implements HttpExchange {
             return; // still discarding the rest of the body; BodyEvents.completed comes back here
         }
         finished = true;
-        log();
+        ended();
         body.release();
         connection.exchangeComplete(this, keepAlive && body.isComplete() && !aborted && !closeAfterResponse);
     }
@@ -562,7 +577,7 @@ final class NettyExchange implements HttpExchange {
             if (!responseStarted) {
                 status = 444;
             }
-            log();
+            ended();
             body.release();
         }
         channel.close();
@@ -577,7 +592,7 @@ final class NettyExchange implements HttpExchange {
                 status = 499;
             }
             body.abort(new IOException("client closed the connection"));
-            log();
+            ended();
         }
     }
 
@@ -595,6 +610,38 @@ final class NettyExchange implements HttpExchange {
 
     boolean isFinished() {
         return finished;
+    }
+
+    /** The request was given to its server (see {@link LogHandler#requestStarted}). */
+    void startInServer() {
+        if (startedInServer) {
+            return;
+        }
+        startedInServer = true;
+        for (LogHandler h : server.serverConfig().logHandlers()) {
+            h.requestStarted(this);
+        }
+    }
+
+    /** nginx's log phase, once per request: its access log lines, then the log handlers. */
+    private void ended() {
+        connection.context().connectionLimit.stats().requestEnded();
+        log();
+        startInServer(); // a request refused before its Host was read counts in the default server
+        runLogHandlers(server.serverConfig().logHandlers());
+        if (location != null && location != server.serverConfig()) {
+            runLogHandlers(location.logHandlers());
+        }
+    }
+
+    private void runLogHandlers(List<LogHandler> handlers) {
+        for (LogHandler h : handlers) {
+            try {
+                h.requestEnded(this);
+            } catch (RuntimeException e) {
+                LOG.error("log handler {} failed for \"{}\"", h, requestUri(), e);
+            }
+        }
     }
 
     private void log() {

@@ -107,6 +107,7 @@ final class RequestPhases {
         }
         ex.server = ex.routes.endpoint().serversFor(ex.localAddress()).find(validHost);
         ex.location = ex.server.serverConfig();
+        ex.startInServer();
         if (rewrite(ex) == RewriteHandler.Outcome.ANSWERED) {
             return;
         }

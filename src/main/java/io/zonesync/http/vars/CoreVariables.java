@@ -69,6 +69,8 @@ public final class CoreVariables implements VariableProvider {
         r.define("body_bytes_sent", req -> Long.toString(req.bodyBytesSent()));
         r.define("bytes_sent", req -> Long.toString(req.bytesSent()));
         r.define("request_time", req -> seconds(Math.max(0, req.nowMillis() - req.startMillis())));
+        r.define("request_length", req -> Long.toString(req.requestLength()));
+        r.define("connection_time", req -> seconds(Math.max(0, req.nowMillis() - req.connectionStartMillis())));
         r.define("msec", req -> seconds(req.nowMillis()));
         r.define("time_local", req -> TIME_LOCAL.format(Instant.ofEpochMilli(req.nowMillis()).atZone(zone)));
         r.define("time_iso8601", req -> TIME_ISO8601.format(Instant.ofEpochMilli(req.nowMillis()).atZone(zone)));

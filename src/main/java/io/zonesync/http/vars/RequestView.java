@@ -71,6 +71,12 @@ public interface RequestView {
     /** Bytes of the response body sent so far. */
     long bodyBytesSent();
 
+    /** Bytes of the request read so far: request line, header and body ({@code $request_length}). */
+    long requestLength();
+
+    /** When the connection was accepted, in epoch milliseconds ({@code $connection_time}). */
+    long connectionStartMillis();
+
     /** When the first byte of the request was read, in epoch milliseconds. */
     long startMillis();
 

@@ -76,9 +76,11 @@ final class SyncListeners {
 
     private void accepted(Channel ch, StreamListen l) {
         if (cluster.isStopping() || !cluster.connectionLimit().admitSync(ch)) {
+            cluster.connectionLimit().stats().dropped();
             ch.close();
             return;
         }
+        cluster.connectionLimit().stats().accepted(ch);
         PeerLink link = cluster.newLink(false);
         String forbidden = cluster.settings().security().admitInbound(ch, l.ssl(),
                 why -> link.failedBeforeHello(HandshakeFailure.nginxWords(why, null)));

@@ -22,6 +22,8 @@ public final class FakeRequest implements RequestView {
     public int status = 200;
     public long bytesSent = 300;
     public long bodyBytesSent = 100;
+    public long requestLength = 80;
+    public long connectionStart;
     public long start = 1_700_000_000_000L;
     public long now = 1_700_000_000_123L;
     public String[] captures;
@@ -53,6 +55,8 @@ public final class FakeRequest implements RequestView {
     @Override public int status() { return status; }
     @Override public long bytesSent() { return bytesSent; }
     @Override public long bodyBytesSent() { return bodyBytesSent; }
+    @Override public long requestLength() { return requestLength; }
+    @Override public long connectionStartMillis() { return connectionStart; }
     @Override public long startMillis() { return start; }
     @Override public long nowMillis() { return now; }
     @Override public String capture(int n) { return captures != null && n < captures.length ? captures[n] : null; }

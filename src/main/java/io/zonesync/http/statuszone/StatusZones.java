@@ -1,0 +1,34 @@
+package io.zonesync.http.statuszone;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The node's status zones by name, server zones and location zones apart, kept as NGINX Plus keeps
+ * them in shared memory: a zone's counters outlive reloads, and several servers (or locations)
+ * naming one zone add up in it. Zones are made when a configuration first names them; which of
+ * them a report lists is up to the reader (those the configuration serving names).
+ */
+public final class StatusZones {
+    private final Map<String, ZoneCounters> servers = new ConcurrentHashMap<>();
+    private final Map<String, ZoneCounters> locations = new ConcurrentHashMap<>();
+
+    ZoneCounters server(String name) {
+        return servers.computeIfAbsent(name, n -> new ZoneCounters());
+    }
+
+    ZoneCounters location(String name) {
+        return locations.computeIfAbsent(name, n -> new ZoneCounters());
+    }
+
+    /** The figures of a server zone, empty when no configuration named it. */
+    public Optional<ZoneCounters.Report> serverZone(String name) {
+        return Optional.ofNullable(servers.get(name)).map(ZoneCounters::report);
+    }
+
+    /** The figures of a location zone, empty when no configuration named it. */
+    public Optional<ZoneCounters.Report> locationZone(String name) {
+        return Optional.ofNullable(locations.get(name)).map(ZoneCounters::report);
+    }
+}

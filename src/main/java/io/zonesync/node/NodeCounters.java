@@ -1,0 +1,16 @@
+package io.zonesync.node;
+
+import io.zonesync.http.statuszone.StatusZones;
+import io.zonesync.net.ConnectionStats;
+
+/**
+ * What the node counts for its reports and keeps across reloads: its connections and requests
+ * ({@code stub_status}) and its status zones.
+ */
+record NodeCounters(ConnectionStats connections, StatusZones statusZones) {
+
+    /** Counters of their own, for a configuration compiled only to be checked. */
+    static NodeCounters throwaway() {
+        return new NodeCounters(new ConnectionStats(), new StatusZones());
+    }
+}
