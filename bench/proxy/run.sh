@@ -42,6 +42,9 @@
 #   ACC_SPREAD=even    how (2)'s load is spread: even (ACC_CONNECTIONS on every node) or uneven (node 1
 #                      takes all but one connection per other node of the N*ACC_CONNECTIONS)
 #   ACC_WORKERS=auto   worker_processes (event loops) of each node in (2)
+#   RULES=none         what else (1)'s request path carries, the same in both proxies: none;
+#                      map-if (two maps, two ifs, a set and a proxy_set_header of it); map-if-gzip
+#                      (the same, and gzip of the proxied responses, wrk asking for gzip)
 #   ONLY="proxy acc"   which parts to run
 #   JAVA_OPTS=""       extra JVM options for the zonesync nodes
 #   SKIP_INSTALL=1     do not apt-get install nginx/wrk when missing
@@ -62,6 +65,8 @@ ACC_DURATION=${ACC_DURATION:-20} ACC_WARMUP=${ACC_WARMUP:-3} ACC_CONNECTIONS=${A
 ACC_WORKERS=${ACC_WORKERS:-auto} ACC_SPREAD=${ACC_SPREAD:-even}
 [[ $ACC_SPREAD == even || $ACC_SPREAD == uneven ]] || { echo "ACC_SPREAD must be even or uneven" >&2; exit 2; }
 ONLY=${ONLY:-"proxy acc"}
+RULES=${RULES:-none}
+[[ $RULES == none || $RULES == map-if || $RULES == map-if-gzip ]] || { echo "RULES must be none, map-if or map-if-gzip" >&2; exit 2; }
 export JAVA_OPTS=${JAVA_OPTS:-}
 
 stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
@@ -254,7 +259,7 @@ echo "# zonesync: $jar ($(date -u -r "$jar" '+%Y-%m-%d %H:%M UTC'), git $rev)"
 echo "# DURATION=$DURATION WARMUP=$WARMUP ROUNDS=$ROUNDS THREADS=$THREADS CONNECTIONS=$CONNECTIONS SESSIONS=$SESSIONS" \
      "ACC_NODES='$ACC_NODES' ACC_NGINX_NODES='$ACC_NGINX_NODES' ACC_RATE=$ACC_RATE ACC_BURST=$ACC_BURST" \
      "ACC_DURATION=$ACC_DURATION ACC_WARMUP=$ACC_WARMUP ACC_CONNECTIONS=$ACC_CONNECTIONS ACC_WORKERS=$ACC_WORKERS ACC_SPREAD=$ACC_SPREAD" \
-     "ONLY='$ONLY' JAVA_OPTS='$JAVA_OPTS'"
+     "ONLY='$ONLY' RULES=$RULES JAVA_OPTS='$JAVA_OPTS'"
 echo "RESULT config.acc_rate $ACC_RATE r/s"
 echo "RESULT config.acc_burst $ACC_BURST requests"
 echo "RESULT config.rounds $ROUNDS count"
@@ -359,6 +364,32 @@ wrk_run() {
     [[ -z "$non2xx" ]] || echo "WARNING: $name: $non2xx responses were not 2xx/3xx"
 }
 
+# rules_http / rules_location: RULES's lines for the http block and for location / of both proxies
+rules_http() {
+    [[ $RULES == none ]] && return 0
+    cat <<'EOF'
+    map $http_user_agent $client_class { default browser; "" none; ~*(bot|crawler|spider) bot; }
+    map $request_method $method_allowed { GET 1; HEAD 1; default 0; }
+EOF
+    if [[ $RULES == map-if-gzip ]]; then
+        cat <<'EOF'
+    gzip on;
+    gzip_types text/plain;
+    gzip_min_length 0;
+    gzip_proxied any;
+EOF
+    fi
+}
+rules_location() {
+    [[ $RULES == none ]] && return 0
+    cat <<'EOF'
+            if ($client_class = bot) { return 403; }
+            if ($method_allowed = 0) { return 405; }
+            set $tier "$client_class-$cookie_sid";
+            proxy_set_header X-Tier $tier;
+EOF
+}
+
 if [[ " $ONLY " == *" proxy "* ]]; then
     echo
     echo "## (1) proxy throughput and latency: sticky learn (zonesync) / hash \$cookie_sid consistent (nginx), limit_req, keepalive 32"
@@ -372,8 +403,13 @@ function setup(thread)
     thread:set("tid", counter)
 end
 function init(args)
+    local gzip = os.getenv("RULES") == "map-if-gzip"
     for k = 1, n do
-        reqs[k] = wrk.format("GET", "/", { ["Cookie"] = "sid=s" .. k })
+        local headers = { ["Cookie"] = "sid=s" .. k }
+        if gzip then
+            headers["Accept-Encoding"] = "gzip"
+        end
+        reqs[k] = wrk.format("GET", "/", headers)
     end
     i = ((tid or 1) - 1) * 7919 % n
 end
@@ -382,7 +418,7 @@ function request()
     return reqs[i]
 end
 LUA
-    export SESSIONS
+    export SESSIONS RULES
     read -r ZP NP <<<"$(free_ports 2)"
 
     mkdir -p "$tmp/zs-proxy"
@@ -394,6 +430,7 @@ events { worker_connections 4096; }
 http {
     access_log off;
     limit_req_zone \$binary_remote_addr zone=rl:10m rate=1000000r/s;
+$(rules_http)
     upstream be {
         zone be 64k;
         server 127.0.0.1:$B1;
@@ -405,6 +442,7 @@ http {
         listen 127.0.0.1:$ZP;
         location / {
             limit_req zone=rl burst=1000 nodelay;
+$(rules_location)
             proxy_pass http://be;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
@@ -422,6 +460,7 @@ events { worker_connections 4096; }
 http {
 $(nginx_http_common "$tmp/nginx-proxy")
     limit_req_zone \$binary_remote_addr zone=rl:10m rate=1000000r/s;
+$(rules_http)
     upstream be {
         zone be 64k;
         server 127.0.0.1:$B1;
@@ -433,6 +472,7 @@ $(nginx_http_common "$tmp/nginx-proxy")
         listen 127.0.0.1:$NP;
         location / {
             limit_req zone=rl burst=1000 nodelay;
+$(rules_location)
             proxy_pass http://be;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
