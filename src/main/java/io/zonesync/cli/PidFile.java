@@ -37,23 +37,28 @@ final class PidFile {
 
     /** Writes {@code pid}, unless the file names another zonesync that is running. */
     static void claim(Path file, long pid) throws CommandFailure {
+        checkFree(file, pid);
+        try {
+            Files.writeString(file, pid + "\n", StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new CommandFailure(Severity.EMERG, ErrnoText.openFailed(file, e));
+        }
+    }
+
+    /** Fails if the file names another zonesync that is running; writes nothing. */
+    static void checkFree(Path file, long pid) throws CommandFailure {
         if (Files.exists(file)) {
             long other = -1;
             try {
                 other = parse(Files.readString(file, StandardCharsets.ISO_8859_1)).value;
             } catch (IOException unreadable) {
-                // written over below, or the write fails with the reason
+                // claim writes over it, or its write fails with the reason
             }
             if (other > 0 && other != pid && other != ProcessHandle.current().pid() && isZonesync(other)) {
                 throw new CommandFailure(Severity.EMERG, "pid file \"" + file + "\" names process " + other
                         + ", a zonesync that is still running: stop it first (\"zonesync -s stop\"),"
                         + " or give this node another \"pid\"");
             }
-        }
-        try {
-            Files.writeString(file, pid + "\n", StandardCharsets.ISO_8859_1);
-        } catch (IOException e) {
-            throw new CommandFailure(Severity.EMERG, ErrnoText.openFailed(file, e));
         }
     }
 

@@ -67,7 +67,7 @@ final class RunLoop {
             return 1;
         }
         try {
-            PidFile.claim(settings.pidFile(), pidToWrite);
+            PidFile.checkFree(settings.pidFile(), pidToWrite);
         } catch (CommandFailure f) {
             opened.close();
             f.severity().log(LOG, f.getMessage());
@@ -81,7 +81,16 @@ final class RunLoop {
             logs.configWarnings().dropped();
             logFailure(e);
             opened.close();
-            PidFile.release(pidFile, pidToWrite);
+            return 1;
+        }
+        // as nginx, the pid file appears once every listener is bound and listening: a script that
+        // waits for it may connect at once
+        try {
+            PidFile.claim(pidFile, pidToWrite);
+        } catch (CommandFailure f) {
+            f.severity().log(LOG, f.getMessage());
+            node.stop();
+            opened.close();
             return 1;
         }
         logs.configWarnings().tookEffect();

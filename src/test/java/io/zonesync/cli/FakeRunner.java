@@ -27,6 +27,8 @@ final class FakeRunner implements NodeRunner {
     volatile IOException startFailure;
     /** Whether quit() waits until stop() is called, like a node whose requests never finish. */
     volatile boolean quitHangs;
+    /** Runs inside start(), as a node binds its listeners. */
+    volatile Runnable whileStarting = () -> { };
 
     @Override
     public void check(ParsedConfig config) throws ConfigException {
@@ -46,6 +48,7 @@ final class FakeRunner implements NodeRunner {
         if (startFailure != null) {
             throw startFailure;
         }
+        whileStarting.run();
         calls.add("start");
         Severity.NOTICE.log(LOG, "fake node started");
         return new FakeNode();

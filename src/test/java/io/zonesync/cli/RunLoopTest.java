@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -103,6 +104,15 @@ class RunLoopTest {
                 + OWN_PID + "#");
         assertThat(logText()).endsWith(": exit\n");
         assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void thePidFileAppearsOnlyOnceTheNodeHasStarted() throws Exception {
+        AtomicBoolean existedWhileStarting = new AtomicBoolean(true);
+        runner.whileStarting = () -> existedWhileStarting.set(Files.exists(pid));
+        startAndWait();
+        assertThat(existedWhileStarting).isFalse();
+        assertThat(Files.readString(pid)).isEqualTo(OWN_PID + "\n");
     }
 
     @Test
