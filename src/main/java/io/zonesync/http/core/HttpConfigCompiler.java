@@ -1,5 +1,6 @@
 package io.zonesync.http.core;
 
+import io.zonesync.config.Block;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Context;
 import io.zonesync.config.Directive;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.PatternSyntaxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +54,7 @@ public final class HttpConfigCompiler {
         for (HttpFeature f : features) {
             f.defineVariables(variables);
         }
+        declareNamedGroups(http.block(), variables);
         Scope httpScope = Scope.root(config.root()).child(Context.HTTP, http.block());
         CompileScope httpLevel = new CompileScope(httpScope, null, config, variables);
         for (HttpFeature f : features) {
@@ -73,7 +76,7 @@ public final class HttpConfigCompiler {
         Map<String, List<Bound>> byAddress = new LinkedHashMap<>();
         for (Directive s : http.block().all("server")) {
             Scope scope = httpScope.child(Context.HTTP_SERVER, s.block());
-            VirtualServer server = server(s, scope, locations);
+            VirtualServer server = server(s, scope, locations, variables);
             Set<String> mine = new HashSet<>();
             List<Listen> listens = new ArrayList<>();
             boolean sslOn = sslOn(scope);
@@ -98,6 +101,38 @@ public final class HttpConfigCompiler {
     }
 
     private record Bound(Listen listen, VirtualServer server, Scope scope) {
+    }
+
+    /**
+     * Declares the named groups of every server_name and location expression before anything is
+     * compiled, so that any directive may use them, as in nginx. An invalid expression is reported
+     * when its server or location is compiled.
+     */
+    private static void declareNamedGroups(Block block, VariableRegistry variables) throws ConfigException {
+        for (Directive d : block.directives()) {
+            if (d.name().equals("server_name")) {
+                for (String n : d.args()) {
+                    if (n.startsWith("~")) {
+                        declareNamedGroups(d, n.substring(1), true, variables);
+                    }
+                }
+            } else if (d.name().equals("location") && d.argCount() == 2
+                    && (d.arg(0).equals("~") || d.arg(0).equals("~*"))) {
+                declareNamedGroups(d, d.arg(1), d.arg(0).equals("~*"), variables);
+            }
+            if (d.hasBlock() && (d.name().equals("server") || d.name().equals("location"))) {
+                declareNamedGroups(d.block(), variables);
+            }
+        }
+    }
+
+    private static void declareNamedGroups(Directive d, String source, boolean caseless, VariableRegistry variables)
+            throws ConfigException {
+        try {
+            NginxRegex.compile(source, caseless).declareNames(d, variables);
+        } catch (PatternSyntaxException e) {
+            // reported, in nginx's words, when the server or location is compiled
+        }
     }
 
     /** nginx's deprecated {@code ssl on}: every listen of the server is TLS, with nginx's warning. */
@@ -146,11 +181,12 @@ public final class HttpConfigCompiler {
         return ListenerTls.of(byServer.get(table.defaultServer()), byName);
     }
 
-    private VirtualServer server(Directive s, Scope scope, LocationCompiler locations) throws ConfigException {
+    private VirtualServer server(Directive s, Scope scope, LocationCompiler locations, VariableRegistry variables)
+            throws ConfigException {
         List<ServerName> names = new ArrayList<>();
         for (Directive d : s.block().all("server_name")) {
             for (String n : d.args()) {
-                names.add(ServerName.parse(d, n, CoreVariables.hostname()));
+                names.add(ServerName.parse(d, n, CoreVariables.hostname(), variables));
             }
         }
         Map<String, Location> named = new HashMap<>();

@@ -94,8 +94,11 @@ public interface HttpExchange extends RequestView {
      */
     void encodeBody(BodyEncoder encoder);
 
-    /** Makes {@code $1}, {@code $2}, ... refer to these groups ({@code [0]} is the whole match) from now on. */
-    void captures(String[] groups);
+    /**
+     * Makes {@code $1}, {@code $2}, ... refer to these groups ({@code [0]} is the whole match) from
+     * now on, and sets the variables of the named ones.
+     */
+    void captures(Captures captures);
 
     /** Sends the status and headers now; the body follows through the returned stream. */
     ResponseStream startResponse(int status, HttpHeaders headers);

@@ -1,6 +1,5 @@
 package io.zonesync.http.core;
 
-import java.util.regex.Pattern;
 
 /**
  * One compiled {@code location} block: how it matches, its settings and the locations nested in it.
@@ -40,11 +39,11 @@ public final class Location {
 
     private final Kind kind;
     private final String pattern;
-    private final Pattern regex;
+    private final NginxRegex regex;
     private final LocationConfig config;
     private final LocationTree nested;
 
-    Location(Kind kind, String pattern, Pattern regex, LocationConfig config, LocationTree nested) {
+    Location(Kind kind, String pattern, NginxRegex regex, LocationConfig config, LocationTree nested) {
         this.kind = kind;
         this.pattern = pattern;
         this.regex = regex;
@@ -61,7 +60,7 @@ public final class Location {
         return pattern;
     }
 
-    Pattern regex() {
+    NginxRegex regex() {
         return regex;
     }
 

@@ -18,8 +18,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Compiles the locations of a server and the settings of each level ({@link LocationConfig}),
@@ -122,13 +120,9 @@ final class LocationCompiler {
                 throw d.error("location \"%s\" is outside location \"%s\"", pattern, parentName);
             }
         }
-        Pattern regex = null;
+        NginxRegex regex = null;
         if (kind.isRegex()) {
-            try {
-                regex = Pattern.compile(pattern, kind == Location.Kind.REGEX_CASELESS ? Pattern.CASE_INSENSITIVE : 0);
-            } catch (PatternSyntaxException e) {
-                throw d.error("invalid regular expression \"%s\" in location: %s", pattern, e.getDescription());
-            }
+            regex = NginxRegex.compile(d, pattern, kind == Location.Kind.REGEX_CASELESS, variables, " in location");
         }
         Scope scope = parentScope.child(Context.HTTP_LOCATION, d.block());
         LocationConfig settings = settings(scope, d, (kind == Location.Kind.PREFIX ? "" : kind.modifier() + " ") + pattern);

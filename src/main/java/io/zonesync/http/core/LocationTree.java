@@ -28,7 +28,7 @@ public final class LocationTree {
     private final List<Location> regexes = new ArrayList<>();
 
     /** The result of a search: the location (null when none matched) and regex captures ($0..$9). */
-    public record Match(Location location, String[] captures) {
+    public record Match(Location location, Captures captures) {
     }
 
     LocationTree(List<Location> locations) {
@@ -53,7 +53,7 @@ public final class LocationTree {
 
     private static final class Search {
         Location location;
-        String[] captures;
+        Captures captures;
 
         /** True when the search is over (exact or regex match), false when a prefix (or nothing) was found. */
         boolean find(LocationTree level, String uri) {
@@ -80,7 +80,7 @@ public final class LocationTree {
                 Matcher m = r.regex().matcher(uri);
                 if (m.find()) {
                     location = r;
-                    captures = Captures.of(m);
+                    captures = r.regex().captures(m);
                     find(r.nested(), uri);
                     return true;
                 }

@@ -342,8 +342,9 @@ final class NettyExchange implements HttpExchange {
     }
 
     @Override
-    public void captures(String[] groups) {
-        captures = groups;
+    public void captures(Captures c) {
+        captures = c.groups();
+        c.setNamed(this);
     }
 
     @Override

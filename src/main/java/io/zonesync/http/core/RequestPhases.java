@@ -107,6 +107,10 @@ final class RequestPhases {
         }
         ex.server = ex.routes.endpoint().serversFor(ex.localAddress()).find(validHost);
         ex.location = ex.server.serverConfig();
+        Captures fromName = ex.server.nameCaptures(validHost);
+        if (fromName != null) {
+            ex.captures(fromName);
+        }
         ex.startInServer();
         if (rewrite(ex) == RewriteHandler.Outcome.ANSWERED) {
             return;
@@ -139,7 +143,11 @@ final class RequestPhases {
 
     private static void findLocation(NettyExchange ex) {
         LocationTree.Match m = ex.server.locations().find(ex.uri);
-        ex.captures = m.captures();
+        if (m.captures() != null) {
+            ex.captures(m.captures());
+        } else {
+            ex.captures = null;
+        }
         ex.location = m.location() == null ? ex.server.serverConfig() : m.location().config();
     }
 

@@ -3,7 +3,7 @@ package io.zonesync.http.core;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import java.util.Locale;
-import java.util.regex.Pattern;
+import io.zonesync.http.vars.VariableRegistry;
 import java.util.regex.PatternSyntaxException;
 
 /**
@@ -12,18 +12,22 @@ import java.util.regex.PatternSyntaxException;
  * {@code .example.com} also matches {@code example.com} itself), trailing wildcard
  * ({@code www.example.*}) and regular expression ({@code ~^www\d+\.}, case-insensitive).
  */
-public record ServerName(Kind kind, String text, String key, Pattern regex) {
+public record ServerName(Kind kind, String text, String key, NginxRegex regex) {
 
     public enum Kind { EXACT, LEADING_WILDCARD, TRAILING_WILDCARD, REGEX }
 
-    public static ServerName parse(Directive d, String raw, String hostname) throws ConfigException {
+    /** A name; a regular expression's named groups are declared in {@code variables}. */
+    public static ServerName parse(Directive d, String raw, String hostname, VariableRegistry variables)
+            throws ConfigException {
         if (raw.startsWith("~")) {
+            NginxRegex re;
             try {
-                return new ServerName(Kind.REGEX, raw, null,
-                        Pattern.compile(raw.substring(1), Pattern.CASE_INSENSITIVE));
+                re = NginxRegex.compile(raw.substring(1), true);
             } catch (PatternSyntaxException e) {
                 throw d.error("invalid regex \"%s\" in \"server_name\": %s", raw.substring(1), e.getDescription());
             }
+            re.declareNames(d, variables);
+            return new ServerName(Kind.REGEX, raw, null, re);
         }
         String name = (raw.equals("$hostname") ? hostname : raw).toLowerCase(Locale.ROOT);
         int star = name.indexOf('*');

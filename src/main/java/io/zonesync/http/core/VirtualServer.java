@@ -3,6 +3,7 @@ package io.zonesync.http.core;
 import io.zonesync.config.SourceLocation;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 
 /**
  * One compiled {@code server} block. Immutable.
@@ -15,6 +16,22 @@ import java.util.Map;
  */
 public record VirtualServer(List<ServerName> names, LocationConfig serverConfig, LocationTree locations,
         Map<String, Location> namedLocations, SourceLocation where) {
+
+    /**
+     * The captures of the first regular-expression name matching {@code host} (a validated,
+     * lower-cased Host), as nginx keeps them for the request; null when no such name matches.
+     */
+    public Captures nameCaptures(String host) {
+        for (ServerName n : names) {
+            if (n.kind() == ServerName.Kind.REGEX) {
+                Matcher m = n.regex().matcher(host);
+                if (m.find()) {
+                    return n.regex().captures(m);
+                }
+            }
+        }
+        return null;
+    }
 
     /** {@code $server_name}: the first name as written, "" when the server has none. */
     public String primaryName() {

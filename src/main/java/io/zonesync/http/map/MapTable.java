@@ -2,7 +2,7 @@ package io.zonesync.http.map;
 
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
-import io.zonesync.http.core.Captures;
+import io.zonesync.http.core.NginxRegex;
 import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.RequestView;
@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
@@ -31,7 +30,7 @@ record MapTable(ComplexValue source, Map<String, ComplexValue> exact, List<Wildc
     record Wildcard(String part, boolean alsoBare, ComplexValue value) {
     }
 
-    record Regex(Pattern pattern, ComplexValue value) {
+    record Regex(NginxRegex regex, ComplexValue value) {
     }
 
     static MapTable compile(Directive map, VariableRegistry variables) throws ConfigException {
@@ -51,20 +50,25 @@ record MapTable(ComplexValue source, Map<String, ComplexValue> exact, List<Wildc
             if (e.argCount() != 1) {
                 throw e.error("invalid number of the map parameters");
             }
+            NginxRegex re = null;
+            if (key.startsWith("~")) { // first: its named groups may be used in the value
+                boolean caseless = key.startsWith("~*");
+                String regex = key.substring(caseless ? 2 : 1);
+                try {
+                    re = NginxRegex.compile(regex, caseless);
+                } catch (PatternSyntaxException x) {
+                    throw e.error("pcre_compile() failed: %s in \"%s\"", x.getDescription(), regex);
+                }
+                re.declareNames(e, variables);
+            }
             ComplexValue value = ComplexValue.compile(e.arg(0), variables, e.where());
             if (key.equals("default")) {
                 if (fallback != null) {
                     throw e.error("duplicate default map parameter");
                 }
                 fallback = value;
-            } else if (key.startsWith("~")) {
-                boolean caseless = key.startsWith("~*");
-                String regex = key.substring(caseless ? 2 : 1);
-                try {
-                    regexes.add(new Regex(Pattern.compile(regex, caseless ? Pattern.CASE_INSENSITIVE : 0), value));
-                } catch (PatternSyntaxException x) {
-                    throw e.error("pcre_compile() failed: %s in \"%s\"", x.getDescription(), regex);
-                }
+            } else if (re != null) {
+                regexes.add(new Regex(re, value));
             } else {
                 String k = (key.startsWith("\\") ? key.substring(1) : key).toLowerCase(Locale.ROOT);
                 if (hostnames && (k.startsWith("*.") || k.startsWith("."))) {
@@ -94,10 +98,10 @@ record MapTable(ComplexValue source, Map<String, ComplexValue> exact, List<Wildc
         }
         if (found == null) {
             for (Regex r : regexes) {
-                Matcher m = r.pattern().matcher(s);
+                Matcher m = r.regex().matcher(s);
                 if (m.find()) {
                     if (request instanceof HttpExchange ex) {
-                        ex.captures(Captures.of(m));
+                        ex.captures(r.regex().captures(m));
                     }
                     found = r.value();
                     break;

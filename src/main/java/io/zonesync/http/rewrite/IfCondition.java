@@ -2,7 +2,7 @@ package io.zonesync.http.rewrite;
 
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
-import io.zonesync.http.core.Captures;
+import io.zonesync.http.core.NginxRegex;
 import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.VariableRegistry;
@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
@@ -42,7 +41,7 @@ sealed interface IfCondition {
         }
     }
 
-    record Matches(ComplexValue variable, Pattern regex, boolean negated) implements IfCondition {
+    record Matches(ComplexValue variable, NginxRegex regex, boolean negated) implements IfCondition {
         @Override
         public boolean test(HttpExchange ex) {
             Matcher m = regex.matcher(variable.evaluate(ex));
@@ -50,7 +49,7 @@ sealed interface IfCondition {
                 return negated;
             }
             if (!negated) {
-                ex.captures(Captures.of(m));
+                ex.captures(regex.captures(m));
             }
             return !negated;
         }
@@ -118,12 +117,14 @@ sealed interface IfCondition {
                     return new Equals(variable, value(d, operand, variables), op.equals("!="));
                 }
                 case "~", "~*", "!~", "!~*" -> {
-                    int flags = op.endsWith("*") ? Pattern.CASE_INSENSITIVE : 0;
+                    NginxRegex re;
                     try {
-                        return new Matches(variable, Pattern.compile(operand, flags), op.startsWith("!"));
+                        re = NginxRegex.compile(operand, op.endsWith("*"));
                     } catch (PatternSyntaxException e) {
                         throw d.error("pcre_compile() failed: %s in \"%s\"", e.getDescription(), operand);
                     }
+                    re.declareNames(d, variables);
+                    return new Matches(variable, re, op.startsWith("!"));
                 }
                 default -> throw d.error("unexpected \"%s\" in condition", op);
             }

@@ -15,6 +15,7 @@ import io.zonesync.config.DirectiveSpec;
 import io.zonesync.config.Values;
 import io.zonesync.http.core.CompileScope;
 import io.zonesync.http.core.HttpFeature;
+import io.zonesync.http.core.RequestVariables;
 import io.zonesync.http.core.RewriteHandler;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.VariableRegistry;
@@ -43,9 +44,14 @@ public final class RewriteModule implements ConfModule, HttpFeature {
         r.register(DirectiveSpec.repeatable("break", Arity.NONE, HTTP_SERVER, HTTP_LOCATION, HTTP_IF));
         r.register(DirectiveSpec.block("if", Arity.atLeast(1), HTTP_IF, true, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("rewrite_log", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION, HTTP_IF));
+        r.register(DirectiveSpec.single("uninitialized_variable_warn", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION,
+                HTTP_IF));
     }
 
-    /** Declares every variable a {@code set} names, wherever it stands, before anything uses one. */
+    /**
+     * Declares every variable a {@code set} names and a {@code rewrite} captures by name, wherever
+     * it stands, before anything uses one.
+     */
     @Override
     public void configureHttp(CompileScope http) throws ConfigException {
         declare(http.scope().block(), new SetVariables(http.variables()));
@@ -55,6 +61,8 @@ public final class RewriteModule implements ConfModule, HttpFeature {
         for (Directive d : block.directives()) {
             if (d.name().equals("set")) {
                 declared.declare(d);
+            } else if (d.name().equals("rewrite")) {
+                declared.declareGroups(d);
             } else if (d.hasBlock()) {
                 declare(d.block(), declared);
             }
@@ -64,7 +72,21 @@ public final class RewriteModule implements ConfModule, HttpFeature {
     @Override
     public List<RewriteHandler> rewriteHandlers(CompileScope level) throws ConfigException {
         Directive log = level.scope().effectiveFirst("rewrite_log");
-        return steps(level.scope().block(), level.variables(), log != null && Values.flag(log));
+        List<RewriteHandler> steps = steps(level.scope().block(), level.variables(), log != null && Values.flag(log));
+        Directive warn = level.scope().effectiveFirst("uninitialized_variable_warn");
+        if (warn != null && !level.scope().block().has("uninitialized_variable_warn")) {
+            steps.add(0, warnStep(warn)); // inherited: in force before this level's own steps
+        }
+        return steps;
+    }
+
+    /** {@code uninitialized_variable_warn}: from here on in the request, whether reads of unset variables are logged. */
+    private static RewriteHandler warnStep(Directive d) throws ConfigException {
+        boolean warn = Values.flag(d);
+        return ex -> {
+            RequestVariables.warnUninitialized(ex, warn);
+            return RewriteHandler.Outcome.NEXT;
+        };
     }
 
     /** The rewrite directives of one block, in order, as steps. */
@@ -77,6 +99,7 @@ public final class RewriteModule implements ConfModule, HttpFeature {
                 case "rewrite" -> steps.add(RewriteRule.compile(d, variables, log));
                 case "set" -> steps.add(SetVariables.step(d, ComplexValue.compile(d.arg(1), variables, d.where())));
                 case "break" -> steps.add(BREAK);
+                case "uninitialized_variable_warn" -> steps.add(warnStep(d));
                 case "if" -> steps.add(new IfBlock(IfCondition.parse(d, variables), steps(d.block(), variables,
                         d.block().has("rewrite_log") ? Values.flag(d.block().first("rewrite_log")) : log)));
                 default -> {

@@ -2,14 +2,13 @@ package io.zonesync.http.rewrite;
 
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
-import io.zonesync.http.core.Captures;
+import io.zonesync.http.core.NginxRegex;
 import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.core.RewriteHandler;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.VariableRegistry;
 import io.zonesync.log.Severity;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * (301), answer with a redirect. Arguments in the replacement come first and the request's follow
  * them; a replacement ending in {@code ?} drops the request's.
  */
-record RewriteRule(Pattern regex, ComplexValue replacement, Flag flag, boolean absoluteTarget, boolean log)
+record RewriteRule(NginxRegex regex, ComplexValue replacement, Flag flag, boolean absoluteTarget, boolean log)
         implements RewriteHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RewriteRule.class);
 
@@ -31,12 +30,13 @@ record RewriteRule(Pattern regex, ComplexValue replacement, Flag flag, boolean a
 
     /** @param log {@code rewrite_log}: whether matches and results go to the error log at notice */
     static RewriteRule compile(Directive d, VariableRegistry variables, boolean log) throws ConfigException {
-        Pattern regex;
+        NginxRegex regex;
         try {
-            regex = Pattern.compile(d.arg(0));
+            regex = NginxRegex.compile(d.arg(0), false);
         } catch (PatternSyntaxException e) {
             throw d.error("pcre_compile() failed: %s in \"%s\"", e.getDescription(), d.arg(0));
         }
+        regex.declareNames(d, variables);
         Flag flag = Flag.NONE;
         if (d.argCount() == 3) {
             flag = switch (d.arg(2)) {
@@ -57,16 +57,16 @@ record RewriteRule(Pattern regex, ComplexValue replacement, Flag flag, boolean a
         Matcher m = regex.matcher(ex.uri());
         if (!m.find()) {
             if (log) {
-                Severity.NOTICE.log(LOG, "\"{}\" does not match \"{}\", client: {}, request: \"{} {}\"", regex.pattern(),
+                Severity.NOTICE.log(LOG, "\"{}\" does not match \"{}\", client: {}, request: \"{} {}\"", regex,
                         ex.uri(), client(ex), ex.method(), ex.requestUri());
             }
             return Outcome.NEXT;
         }
         if (log) {
-            Severity.NOTICE.log(LOG, "\"{}\" matches \"{}\", client: {}, request: \"{} {}\"", regex.pattern(), ex.uri(),
+            Severity.NOTICE.log(LOG, "\"{}\" matches \"{}\", client: {}, request: \"{} {}\"", regex, ex.uri(),
                     client(ex), ex.method(), ex.requestUri());
         }
-        ex.captures(Captures.of(m));
+        ex.captures(regex.captures(m));
         String target = replacement.evaluate(ex);
         boolean keepArgs = !target.endsWith("?");
         if (!keepArgs) {

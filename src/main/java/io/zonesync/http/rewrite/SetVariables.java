@@ -2,26 +2,20 @@ package io.zonesync.http.rewrite;
 
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
-import io.zonesync.http.core.HttpExchange;
+import io.zonesync.http.core.NginxRegex;
+import io.zonesync.http.core.RequestVariables;
 import io.zonesync.http.core.RewriteHandler;
-import io.zonesync.http.vars.AttributeKey;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.VariableRegistry;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
+import java.util.regex.PatternSyntaxException;
 
 /**
- * The variables {@code set} declares: defined once for the whole configuration (as nginx does,
- * whatever the level of the {@code set}), their values kept per request. A variable never set in
- * a request is empty.
+ * The variables {@code set} declares, and the named groups of {@code rewrite} expressions: request
+ * variables ({@link RequestVariables}) defined once for the whole configuration, as nginx does
+ * whatever the level they appear at.
  */
 final class SetVariables {
-    private static final AttributeKey<Map<String, String>> VALUES = AttributeKey.named("set variables");
-
     private final VariableRegistry variables;
-    private final Set<String> declared = new HashSet<>();
 
     SetVariables(VariableRegistry variables) {
         this.variables = variables;
@@ -30,36 +24,30 @@ final class SetVariables {
     /** Declares the variable of a {@code set $name value} directive. */
     void declare(Directive set) throws ConfigException {
         String name = name(set);
-        if (declared.contains(name)) {
-            return;
-        }
-        if (variables.isDefined(name)) {
+        if (!RequestVariables.declare(variables, name)) {
             throw set.error("the duplicate \"%s\" variable", name);
         }
-        declared.add(name);
-        variables.define(name, request -> {
-            Map<String, String> values = request.attribute(VALUES);
-            return values == null ? null : values.get(name);
-        });
+    }
+
+    /**
+     * Declares the named groups of a {@code rewrite}'s expression, so that directives anywhere may
+     * use them, as in nginx; an invalid expression is reported when the rewrite is compiled.
+     */
+    void declareGroups(Directive rewrite) throws ConfigException {
+        try {
+            NginxRegex.compile(rewrite.arg(0), false).declareNames(rewrite, variables);
+        } catch (PatternSyntaxException e) {
+            // RewriteRule.compile says what is wrong with it, in nginx's words
+        }
     }
 
     /** The step of a {@code set}: evaluates the value and keeps it for the rest of the request. */
     static RewriteHandler step(Directive set, ComplexValue value) throws ConfigException {
         String name = name(set);
         return ex -> {
-            String v = value.evaluate(ex);
-            store(ex).put(name, v);
+            RequestVariables.set(ex, name, value.evaluate(ex));
             return RewriteHandler.Outcome.NEXT;
         };
-    }
-
-    private static Map<String, String> store(HttpExchange ex) {
-        Map<String, String> values = ex.attribute(VALUES);
-        if (values == null) {
-            values = new HashMap<>();
-            ex.setAttribute(VALUES, values);
-        }
-        return values;
     }
 
     private static String name(Directive set) throws ConfigException {

@@ -75,7 +75,7 @@ class LocationMatchingTest {
         VirtualServer s = TestConfigs.firstServer(TestConfigs.compile(
                 "http { access_log off; server { listen 127.0.0.1:0; location ~ ^/u/(\\d+)/(\\w+)$ {} } }"));
         LocationTree.Match m = s.locations().find("/u/42/name");
-        assertThat(m.captures()).containsExactly("/u/42/name", "42", "name");
+        assertThat(m.captures().groups()).containsExactly("/u/42/name", "42", "name");
     }
 
     @Test

@@ -142,4 +142,28 @@ class RewriteTest {
                 dir, List.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining(message).hasMessageContaining("t.conf:2");
     }
+
+    @Test
+    void readingAVariableBeforeItIsSetIsLoggedUnlessTurnedOff() throws Exception {
+        start("""
+                location /warn { return 200 "[$never]"; }
+                location /quiet { uninitialized_variable_warn off; return 200 "[$never]"; }
+                location /quiet-if { if ($arg_q) { uninitialized_variable_warn off; } return 200 "[$never]"; }
+                location /named { return 200 "[$part]"; }
+                location ~ ^/re/(?<part>.*)$ { set $never x; return 200 "[$part]"; }
+                """);
+        try (LogCapture log = new LogCapture()) {
+            assertThat(body("/warn")).isEqualTo("[]");
+            assertThat(log.count("warn using uninitialized \"never\" variable")).isEqualTo(1);
+            assertThat(body("/quiet")).isEqualTo("[]");
+            assertThat(body("/quiet-if?q=1")).isEqualTo("[]");
+            assertThat(log.count("using uninitialized")).isEqualTo(1);
+            assertThat(body("/quiet-if")).isEqualTo("[]");
+            assertThat(body("/named")).isEqualTo("[]");
+            assertThat(log.count("using uninitialized")).isEqualTo(3);
+            assertThat(log.contains("warn using uninitialized \"part\" variable")).isTrue();
+            assertThat(body("/re/abc")).isEqualTo("[abc]");
+            assertThat(log.count("using uninitialized")).isEqualTo(3);
+        }
+    }
 }
