@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 tests=("$@")
 if [ ${#tests[@]} -eq 0 ]; then
-    tests=(FrameDecoderFuzzTest ConfigFuzzTest HttpRequestFuzzTest ApiBodyFuzzTest)
+    tests=(FrameDecoderFuzzTest ConfigFuzzTest HttpRequestFuzzTest ApiBodyFuzzTest NginxRegexFuzzTest)
 fi
 mvn -B -o -q test-compile
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(uname -srm), $(nproc) cores, $(java -version 2>&1 | head -1)"
@@ -20,7 +20,7 @@ for t in "${tests[@]}"; do
     # Connections are what the HTTP test makes and a proxy does, not a request forgery; regular
     # expressions come from the configuration, which is the operator's to write.
     disabled=$sanitizers.ServerSideRequestForgery
-    if [ "$t" = ConfigFuzzTest ]; then
+    if [ "$t" = ConfigFuzzTest ] || [ "$t" = NginxRegexFuzzTest ]; then
         disabled=$disabled:$sanitizers.RegexInjection
     fi
     # jazzer.hooks=true: the pom turns hooks, and with them coverage feedback, off for the seed runs.
