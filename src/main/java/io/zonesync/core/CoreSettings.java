@@ -80,6 +80,12 @@ public record CoreSettings(boolean daemon, int workerProcesses, Path pidFile, Li
         if (logs.isEmpty()) {
             logs.add(defaultLog);
         }
+        for (Directive http : root.all("http")) {
+            noteInnerErrorLogs(http.block(), notes);
+        }
+        for (Directive stream : root.all("stream")) {
+            noteInnerErrorLogs(stream.block(), notes);
+        }
         Directive timeout = root.first("worker_shutdown_timeout");
         long shutdownMs = timeout == null ? 0 : Values.timeMs(timeout, timeout.arg(0));
         Directive user = root.first("user");
@@ -119,6 +125,23 @@ public record CoreSettings(boolean daemon, int workerProcesses, Path pidFile, Li
             return Runtime.getRuntime().availableProcessors();
         }
         return Values.positiveInt(d, d.arg(0));
+    }
+
+    /**
+     * {@code error_log} inside http, stream, server or location: checked as the main one is, and
+     * said at start that the lines of requests go to the main error log(s), not to a log of their
+     * level as in nginx.
+     */
+    private static void noteInnerErrorLogs(Block block, List<Note> notes) throws ConfigException {
+        for (Directive d : block.directives()) {
+            if (d.name().equals("error_log")) {
+                ErrorLogTarget.parse(d, Path::of);
+                notes.add(new Note(Severity.NOTICE, "\"error_log\" below the main context is not kept apart:"
+                        + " zonesync writes the lines of these requests to the main error log in " + d.where()));
+            } else if (d.hasBlock()) {
+                noteInnerErrorLogs(d.block(), notes);
+            }
+        }
     }
 
     private static void checkWithoutEffect(Directive d) throws ConfigException {

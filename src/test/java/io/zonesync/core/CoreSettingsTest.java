@@ -32,6 +32,13 @@ class CoreSettingsTest {
         return CoreSettings.from(config(text));
     }
 
+    /** Settings of a configuration whose other blocks (http, stream) are not checked here. */
+    private CoreSettings unvalidated(String text) throws Exception {
+        Path file = dir.resolve("z.conf");
+        Files.writeString(file, text);
+        return CoreSettings.from(ConfigParser.parseFile(file, dir, null));
+    }
+
     @Test
     void defaultsAreNginxs() throws Exception {
         CoreSettings s = settings("");
@@ -99,6 +106,21 @@ class CoreSettingsTest {
         CoreSettings s = settings("error_log logs/a.log info;\nerror_log stderr;");
         assertThat(s.errorLogs()).containsExactly(ErrorLogTarget.file(dir.resolve("logs/a.log"), Severity.INFO),
                 ErrorLogTarget.stderr(Severity.ERROR));
+    }
+
+    @Test
+    void errorLogsOfServersAndLocationsAreCheckedAndSaidToGoToTheMainLog() throws Exception {
+        CoreSettings s = unvalidated("http {\n server {\n  error_log logs/site.log warn;\n"
+                + "  location / { error_log logs/loc.log; }\n }\n}\n");
+        assertThat(s.errorLogs()).hasSize(1);
+        assertThat(s.notes()).extracting(CoreSettings.Note::message).containsExactly(
+                "\"error_log\" below the main context is not kept apart: zonesync writes the lines of these requests"
+                        + " to the main error log in " + dir.resolve("z.conf") + ":3",
+                "\"error_log\" below the main context is not kept apart: zonesync writes the lines of these requests"
+                        + " to the main error log in " + dir.resolve("z.conf") + ":4");
+        assertThatThrownBy(() -> unvalidated("http { server { error_log logs/x.log loud; } }"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("invalid log level \"loud\"")
+                .hasMessageEndingWith(" in " + dir.resolve("z.conf") + ":1");
     }
 
     @Test
