@@ -51,6 +51,7 @@ public final class HttpConfigCompiler {
         VariableRegistry variables = new VariableRegistry();
         new CoreVariables().defineVariables(variables);
         new LocationVariables().defineVariables(variables);
+        new ExchangeVariables().defineVariables(variables);
         for (HttpFeature f : features) {
             f.defineVariables(variables);
         }

@@ -167,6 +167,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
             long start = context.clock.millis();
+            boolean pipelined = !readingHeader && requests > 0;
             if (readingHeader) {
                 readingHeader = false;
                 start = headerStartMillis;
@@ -176,6 +177,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             requests++;
             currentRequestRead = false;
             current = new NettyExchange(this, listener.routes(), req, start, requests);
+            current.pipelined = pipelined;
             AtomicLong length = requestBytes.poll();
             current.requestLength = length == null ? new AtomicLong() : length;
             NettyExchange ex = current;

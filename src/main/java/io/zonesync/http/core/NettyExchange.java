@@ -90,6 +90,10 @@ final class NettyExchange implements HttpExchange {
     private boolean finished;
     /** Bytes of the request read from the socket so far ({@link HeaderFoldGuard#requestBytes}). */
     AtomicLong requestLength = new AtomicLong();
+    /** Whether the response went out whole ({@code $request_completion}). */
+    private boolean completed;
+    /** Whether the request came pipelined behind another ({@code $pipe}). */
+    boolean pipelined;
     /** Whether the server's log handlers were told the request started. */
     private boolean startedInServer;
     private boolean aborted;
@@ -538,6 +542,14 @@ final class NettyExchange implements HttpExchange {
         bytesSent += n;
     }
 
+    boolean isCompleted() {
+        return completed;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
     boolean isAborted() {
         return aborted;
     }
@@ -565,6 +577,7 @@ final class NettyExchange implements HttpExchange {
             return; // still discarding the rest of the body; BodyEvents.completed comes back here
         }
         finished = true;
+        completed = !aborted;
         ended();
         body.release();
         connection.exchangeComplete(this, keepAlive && body.isComplete() && !aborted && !closeAfterResponse);

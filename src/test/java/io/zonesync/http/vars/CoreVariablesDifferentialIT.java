@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Core variables whose values depend on the bytes of the request, against Debian's nginx:
  * {@code $request_length} (line, header and body as sent, chunk framing included), the
- * connection's serial request count, and the shape of the time variables.
+ * connection's serial request count, {@code $pipe}, and the shape of the time and TCP variables.
  */
 class CoreVariablesDifferentialIT extends DifferentialSuite {
 
@@ -21,10 +21,11 @@ class CoreVariablesDifferentialIT extends DifferentialSuite {
                 map $request_time $time_shape { "~^[0-9]+\\.[0-9]{3}$" ok; default bad; }
                 map $connection_time $conn_shape { "~^[0-9]+\\.[0-9]{3}$" ok; default bad; }
                 map $msec $msec_shape { "~^[0-9]{10}\\.[0-9]{3}$" ok; default bad; }
+                map $tcpinfo_rtt $rtt_shape { "~^[0-9]+$" number; default none; }
                 server {
                     listen LISTEN;
                     location / {
-                        return 200 "length=$request_length requests=$connection_requests time=$time_shape connection_time=$conn_shape msec=$msec_shape\\n";
+                        return 200 "length=$request_length requests=$connection_requests time=$time_shape connection_time=$conn_shape msec=$msec_shape pipe=$pipe completion=[$request_completion] trailer=[$sent_trailer_x] file=[$request_body_file] rtt=$rtt_shape\\n";
                     }
                 }
                 """);
