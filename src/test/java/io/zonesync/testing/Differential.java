@@ -71,7 +71,7 @@ public final class Differential implements AutoCloseable {
         Map<String, String> headers = new TreeMap<>();
         r.headers().forEach((k, v) -> {
             if (k.equals("location") || k.equals("content-type") || k.equals("content-encoding") || k.equals("vary")
-                    || k.equals("cache-control") || k.startsWith("x-")) {
+                    || k.equals("cache-control") || k.equals("www-authenticate") || k.startsWith("x-")) {
                 headers.put(k, normalise(v, name, port));
             }
         });

@@ -213,6 +213,9 @@ final class RequestPhases {
     private static void runAccess(NettyExchange ex, int from) {
         List<AccessHandler> handlers = ex.location.accessHandlers();
         for (int i = from; i < handlers.size(); i++) {
+            if (ex.isSubrequest() && handlers.get(i).phase() != AccessHandler.Phase.PRECONTENT) {
+                continue; // as nginx: a subrequest was let in with its parent
+            }
             AccessDecision d;
             try {
                 d = handlers.get(i).check(ex);
@@ -275,7 +278,7 @@ final class RequestPhases {
         }
     }
 
-    private static void continueIfExpected(NettyExchange ex) {
+    static void continueIfExpected(NettyExchange ex) {
         if (!ex.body.isComplete() && HttpUtil.is100ContinueExpected(ex.request)) {
             ex.connection.channel().writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));

@@ -1,0 +1,138 @@
+package io.zonesync.http.authrequest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonesync.testing.Differential;
+import io.zonesync.testing.DifferentialSuite;
+import io.zonesync.testing.Nginx;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code auth_request} and {@code auth_request_set} against Debian's nginx, both asking the same
+ * auth backend (an nginx answering 200, 401 with WWW-Authenticate, 403, 500, and echoing what it
+ * was sent) and a peer that accepts and never answers (a timeout): which requests get in, the
+ * status and challenge of those that do not, and a header copied from the auth response.
+ */
+class AuthRequestDifferentialIT extends DifferentialSuite {
+    private Nginx backend;
+    /** Accepts connections (the kernel's backlog) and never reads or answers them. */
+    private ServerSocket silent;
+
+    @Override
+    protected Differential start(Path dir) throws Exception {
+        silent = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+        backend = Nginx.start(dir.resolve("backend"), """
+                access_log off;
+                server {
+                    listen LISTEN;
+                    location /auth/ok { add_header X-User alice; return 200 "auth body"; }
+                    location /auth/401 { add_header WWW-Authenticate 'Bearer realm="api"' always; return 401; }
+                    location /auth/403 { return 403; }
+                    location /auth/500 { return 500; }
+                    location /auth/404 { return 404; }
+                    location /auth/echo {
+                        add_header X-Seen "$request_method $request_uri [$http_x_test] [$http_content_length]";
+                        return 204;
+                    }
+                    location / { return 200 "content $request_method $uri"; }
+                }
+                """);
+        return Differential.start(dir, """
+                access_log off;
+                server {
+                    listen LISTEN;
+                    location = /_ok { internal; proxy_pass http://%1$s/auth/ok; }
+                    location = /_401 { internal; proxy_pass http://%1$s/auth/401; }
+                    location = /_403 { internal; proxy_pass http://%1$s/auth/403; }
+                    location = /_500 { internal; proxy_pass http://%1$s/auth/500; }
+                    location = /_404 { internal; proxy_pass http://%1$s/auth/404; }
+                    location = /_echo {
+                        internal;
+                        proxy_set_header Content-Length "";
+                        proxy_set_header X-Original-URI $request_uri;
+                        proxy_pass http://%1$s/auth/echo;
+                    }
+                    location = /_slow { internal; proxy_read_timeout 1s; proxy_pass http://127.0.0.1:%2$d/; }
+                    location /ok/ {
+                        auth_request /_ok;
+                        auth_request_set $user $upstream_http_x_user;
+                        add_header X-User $user;
+                        proxy_pass http://%1$s;
+                    }
+                    location /401/ { auth_request /_401; add_header X-Denied yes always; proxy_pass http://%1$s; }
+                    location /403/ { auth_request /_403; proxy_pass http://%1$s; }
+                    location /500/ { auth_request /_500; proxy_pass http://%1$s; }
+                    location /404/ { auth_request /_404; proxy_pass http://%1$s; }
+                    location /slow/ { auth_request /_slow; proxy_pass http://%1$s; }
+                    location /echo/ {
+                        auth_request /_echo;
+                        auth_request_set $seen $upstream_http_x_seen;
+                        add_header X-Seen $seen;
+                        proxy_pass http://%1$s;
+                    }
+                    location /denied/ { deny all; auth_request /_ok; proxy_pass http://%1$s; }
+                    location /allowed/ { allow all; auth_request /_403; proxy_pass http://%1$s; }
+                    location /off/ { auth_request /_403; location /off/inner/ { auth_request off; proxy_pass http://%1$s; } }
+                    location /server/ {
+                        auth_request /_ok;
+                        auth_request_set $user $upstream_http_x_user;
+                        location /server/inner/ { add_header X-User $user; proxy_pass http://%1$s; }
+                    }
+                    location = /_ok_direct { proxy_pass http://%1$s; }
+                }
+                """.formatted(backend.address(), silent.getLocalPort()));
+    }
+
+    @AfterAll
+    void stopBackends() throws IOException {
+        if (backend != null) {
+            backend.close();
+        }
+        if (silent != null) {
+            silent.close();
+        }
+    }
+
+    static List<String> requests() {
+        return List.of("/ok/a?x=1", "/401/a", "/403/a", "/500/a", "/404/a", "/slow/a", "/echo/a?q=1", "/denied/a",
+                "/allowed/a", "/off/inner/a", "/server/inner/a", "/_ok");
+    }
+
+    @ParameterizedTest
+    @MethodSource("requests")
+    void decidesAsNginxDoes(String target) throws Exception {
+        assertSameAnswers(servers.get(target), "GET " + target);
+    }
+
+    @Test
+    void theOutcomesComparedAreThereToCompare() throws Exception {
+        assertThat(servers.get("/ok/a").zonesync().body()).isEqualTo("content GET /ok/a");
+        assertThat(servers.get("/ok/a").zonesync().headers()).containsEntry("x-user", "alice");
+        Differential.Answer challenged = servers.get("/401/a").zonesync();
+        assertThat(challenged.status()).isEqualTo(401);
+        assertThat(challenged.headers()).containsEntry("www-authenticate", "Bearer realm=\"api\"");
+        assertThat(servers.get("/403/a").zonesync().status()).isEqualTo(403);
+        assertThat(servers.get("/500/a").zonesync().status()).isEqualTo(500);
+        assertThat(servers.get("/slow/a").zonesync().status()).isEqualTo(500);
+        assertThat(servers.get("/_ok").zonesync().status()).isEqualTo(404);
+        assertThat(servers.get("/echo/a?q=1").zonesync().headers()).containsEntry("x-seen", "GET /auth/echo [] []");
+    }
+
+    @Test
+    void theSubrequestCarriesTheHeadersButNotTheBody() throws Exception {
+        String post = "POST /echo/b?q=2 HTTP/1.1\r\nHost: diff.test\r\nX-Test: yes\r\nContent-Length: 5\r\n"
+                + "Connection: close\r\n\r\nhello";
+        Differential.Pair p = servers.both(post);
+        assertSameAnswers(p, "POST /echo/b with a body");
+        assertThat(p.zonesync().headers()).containsEntry("x-seen", "GET /auth/echo [yes] []");
+        assertThat(p.zonesync().body()).isEqualTo("content POST /echo/b");
+    }
+}
