@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -30,9 +31,25 @@ final class SubrequestExchange extends NettyExchange {
 
     SubrequestExchange(NettyExchange parent, Subrequest spec) {
         super(parent, new DefaultHttpRequest(parent.request.protocolVersion(), HttpMethod.valueOf(spec.method()),
-                spec.uri(), parent.request.headers()), spec.body() == null ? -1 : spec.body().readableBytes());
+                spec.uri(), headers(parent)), bodyLength(parent, spec.body()));
         this.parent = parent;
         body.onContent(spec.body() == null ? LastHttpContent.EMPTY_LAST_CONTENT : new DefaultLastHttpContent(spec.body()));
+    }
+
+    /**
+     * The parent's request headers, less Transfer-Encoding: a subrequest's body, if it has one, is
+     * whole and of known length, as nginx's is once read.
+     */
+    private static HttpHeaders headers(NettyExchange parent) {
+        HttpHeaders h = parent.request.headers();
+        return h.contains(HttpHeaderNames.TRANSFER_ENCODING) ? h.copy().remove(HttpHeaderNames.TRANSFER_ENCODING) : h;
+    }
+
+    /** The length of the body: none when there is none, or it is empty and the parent announced no body. */
+    private static long bodyLength(NettyExchange parent, ByteBuf body) {
+        boolean parentFramed = parent.declaredLength >= 0
+                || parent.request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);
+        return body == null || !body.isReadable() && !parentFramed ? -1 : body.readableBytes();
     }
 
     /** Looks up the location of {@code target} and runs its phases. */
