@@ -1,6 +1,5 @@
 package io.zonesync.http.authrequest;
 
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -8,7 +7,6 @@ import io.zonesync.http.core.AccessDecision;
 import io.zonesync.http.core.AccessHandler;
 import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.core.RequestVariables;
-import io.zonesync.http.core.StatusPages;
 import io.zonesync.http.core.Subrequest;
 import io.zonesync.http.core.SubrequestResult;
 import io.zonesync.http.vars.ComplexValue;
@@ -49,7 +47,7 @@ final class AuthRequestCheck implements AccessHandler {
         }
         int status = r.status();
         if (status >= 200 && status < 300) {
-            return AccessDecision.proceed();
+            return AccessDecision.granted();
         }
         if (status == 403) {
             return AccessDecision.respond(403);
@@ -59,12 +57,9 @@ final class AuthRequestCheck implements AccessHandler {
             if (challenges.isEmpty()) {
                 return AccessDecision.respond(401);
             }
-            // the page is sent here because the decision alone cannot carry the header
             HttpHeaders h = new DefaultHttpHeaders();
             h.set(HttpHeaderNames.WWW_AUTHENTICATE, challenges.get(challenges.size() - 1)); // nginx 1.22 keeps the last
-            h.set(HttpHeaderNames.CONTENT_TYPE, "text/html");
-            ex.respond(401, h, Unpooled.wrappedBuffer(StatusPages.page(401, ex.location().serverTokens())));
-            return AccessDecision.respond(401);
+            return AccessDecision.respond(401, h);
         }
         LOG.error("auth request unexpected status: {} while sending to client, client: {}, request: \"{} {}\"", status,
                 String.valueOf(ex.remoteAddress()).replaceFirst("^/", ""), ex.method(), ex.requestUri());

@@ -79,6 +79,8 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
     /** Whether a rewrite step changed the URI since the location was last looked up. */
     boolean uriChanged;
     boolean closeAfterResponse;
+    /** Headers an access check refused with ({@code WWW-Authenticate}), kept for an {@code error_page}'s answer. */
+    HttpHeaders refusalHeaders;
 
     private String requestId;
     private Map<AttributeKey<?>, Object> attributes;

@@ -248,15 +248,31 @@ final class RequestPhases {
                         LOG.error("an access decision completed with another pending decision; answering 500");
                         sendError(ex, 500);
                     } else {
-                        sendError(ex, later.status());
+                        refuse(ex, later);
                     }
                 }));
                 return;
             }
-            sendError(ex, d.status());
+            refuse(ex, d);
             return;
         }
         runContent(ex);
+    }
+
+    /** An access check's answer, with its headers (a challenge) when it has some. */
+    private static void refuse(NettyExchange ex, AccessDecision d) {
+        if (d.headers() == null) {
+            sendError(ex, d.status());
+            return;
+        }
+        if (ex.location.errorPages().containsKey(d.status())) {
+            ex.refusalHeaders = d.headers(); // as nginx, the challenge goes with the error_page's answer
+            sendError(ex, d.status());
+            return;
+        }
+        HttpHeaders h = new DefaultHttpHeaders();
+        h.add(d.headers());
+        sendPage(ex, d.status(), h);
     }
 
     private static void runContent(NettyExchange ex) {

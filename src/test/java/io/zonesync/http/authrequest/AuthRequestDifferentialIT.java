@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code auth_request} and {@code auth_request_set} against Debian's nginx, both asking the same
  * auth backend (an nginx answering 200, 401 with WWW-Authenticate, 403, 500, and echoing what it
  * was sent) and a peer that accepts and never answers (a timeout): which requests get in, the
- * status and challenge of those that do not, and a header copied from the auth response.
+ * status and challenge of those that do not, a header copied from the auth response, and how it
+ * combines with allow/deny under {@code satisfy all} and {@code satisfy any}.
  */
 class AuthRequestDifferentialIT extends DifferentialSuite {
     private Nginx backend;
@@ -86,7 +87,14 @@ class AuthRequestDifferentialIT extends DifferentialSuite {
                         auth_request_set $user $upstream_http_x_user;
                         location /server/inner/ { add_header X-User $user; proxy_pass http://%1$s; }
                     }
-                    location = /_ok_direct { proxy_pass http://%1$s; }
+                    location /any-allowed/ { satisfy any; allow 127.0.0.0/8; deny all; auth_request /_403; proxy_pass http://%1$s; }
+                    location /any-ok/ { satisfy any; deny all; auth_request /_ok; proxy_pass http://%1$s; }
+                    location /any-401/ { satisfy any; deny all; auth_request /_401; proxy_pass http://%1$s; }
+                    location /any-403/ { satisfy any; deny all; auth_request /_403; proxy_pass http://%1$s; }
+                    location /any-500/ { satisfy any; allow 10.0.0.0/8; auth_request /_500; proxy_pass http://%1$s; }
+                    location /all-401/ { satisfy all; allow all; auth_request /_401; proxy_pass http://%1$s; }
+                    location /page-401/ { auth_request /_401; error_page 401 /login; proxy_pass http://%1$s; }
+                    location = /login { return 200 "login page"; }
                 }
                 """.formatted(backend.address(), silent.getLocalPort()));
     }
@@ -103,7 +111,8 @@ class AuthRequestDifferentialIT extends DifferentialSuite {
 
     static List<String> requests() {
         return List.of("/ok/a?x=1", "/401/a", "/403/a", "/500/a", "/404/a", "/slow/a", "/echo/a?q=1", "/denied/a",
-                "/allowed/a", "/off/inner/a", "/server/inner/a", "/_ok");
+                "/allowed/a", "/off/inner/a", "/server/inner/a", "/_ok", "/any-allowed/a", "/any-ok/a", "/any-401/a",
+                "/any-403/a", "/any-500/a", "/all-401/a", "/page-401/a");
     }
 
     @ParameterizedTest
@@ -124,6 +133,11 @@ class AuthRequestDifferentialIT extends DifferentialSuite {
         assertThat(servers.get("/slow/a").zonesync().status()).isEqualTo(500);
         assertThat(servers.get("/_ok").zonesync().status()).isEqualTo(404);
         assertThat(servers.get("/echo/a?q=1").zonesync().headers()).containsEntry("x-seen", "GET /auth/echo [] []");
+        assertThat(servers.get("/any-allowed/a").zonesync().status()).isEqualTo(200);
+        assertThat(servers.get("/any-ok/a").zonesync().status()).isEqualTo(200);
+        assertThat(servers.get("/any-401/a").zonesync().status()).isEqualTo(401);
+        assertThat(servers.get("/any-403/a").zonesync().status()).isEqualTo(403);
+        assertThat(servers.get("/page-401/a").zonesync().headers()).containsKey("www-authenticate");
     }
 
     @Test
