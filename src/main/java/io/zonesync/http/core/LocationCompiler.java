@@ -338,7 +338,7 @@ final class LocationCompiler {
         all.sort(Comparator.comparing(AccessHandler::phase));
         Directive satisfy = cs.scope().effectiveFirst("satisfy");
         if (satisfy != null && !satisfy.arg(0).equals("all") && !satisfy.arg(0).equals("any")) {
-            throw satisfy.error("invalid value \"%s\" in \"satisfy\" directive, it must be \"all\" or \"any\"",
+            throw satisfy.error("invalid value \"%s\"",
                     satisfy.arg(0));
         }
         if (satisfy == null || satisfy.arg(0).equals("all")) {

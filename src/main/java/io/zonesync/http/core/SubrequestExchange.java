@@ -18,8 +18,8 @@ import java.util.concurrent.CompletionStage;
  * precontent, content; not preaccess and access, which its parent passed) but its response goes
  * nowhere: the status and headers complete {@link #result()} and any body is dropped as it comes,
  * so memory stays bounded whatever the size of the response. As in nginx, it sees its parent's
- * {@code $request_uri}, request headers, connection and {@code set} variables, has its own
- * {@code $uri}, {@code $args} and method, is internal (so it may enter {@code internal} locations),
+ * {@code $request_uri}, {@code $request_method}, request headers, connection and {@code set}
+ * variables, has its own {@code $uri}, {@code $args} and method (the one its handler uses), is internal (so it may enter {@code internal} locations),
  * is not logged, and starts with its parent's count of internal redirects plus one.
  */
 final class SubrequestExchange extends NettyExchange {
@@ -74,6 +74,11 @@ final class SubrequestExchange extends NettyExchange {
     @Override
     public String requestUri() {
         return parent.requestUri();
+    }
+
+    @Override
+    public String mainMethod() {
+        return parent.mainMethod();
     }
 
     @Override

@@ -95,6 +95,14 @@ class AuthRequestDifferentialIT extends DifferentialSuite {
                     location /all-401/ { satisfy all; allow all; auth_request /_401; proxy_pass http://%1$s; }
                     location /page-401/ { auth_request /_401; error_page 401 /login; proxy_pass http://%1$s; }
                     location = /login { return 200 "login page"; }
+                    location /vars/ {
+                        set $who parent;
+                        auth_request /_vars;
+                        auth_request_set $seen "$who $uri $request_uri $request_method [$args] $request";
+                        add_header X-Seen $seen always;
+                        proxy_pass http://%1$s;
+                    }
+                    location = /_vars { internal; deny all; set $who "${who}-sub"; proxy_pass http://%1$s/auth/ok; }
                 }
                 """.formatted(backend.address(), silent.getLocalPort()));
     }
@@ -138,6 +146,16 @@ class AuthRequestDifferentialIT extends DifferentialSuite {
         assertThat(servers.get("/any-401/a").zonesync().status()).isEqualTo(401);
         assertThat(servers.get("/any-403/a").zonesync().status()).isEqualTo(403);
         assertThat(servers.get("/page-401/a").zonesync().headers()).containsKey("www-authenticate");
+    }
+
+    /** The subrequest shares the parent's variables, $request_uri and $request_method, has its own $uri, skips access. */
+    @Test
+    void theSubrequestSeesItsParentsVariables() throws Exception {
+        Differential.Pair p = servers.both("PUT /vars/x?a=1 HTTP/1.1\r\nHost: diff.test\r\nContent-Length: 0\r\n"
+                + "Connection: close\r\n\r\n");
+        assertSameAnswers(p, "PUT /vars/x?a=1");
+        assertThat(p.zonesync().headers()).containsEntry("x-seen",
+                "parent-sub /_vars /vars/x?a=1 PUT [] PUT /vars/x?a=1 HTTP/1.1");
     }
 
     @Test
