@@ -59,13 +59,13 @@ public final class AuthRequestModule implements ConfModule, HttpFeature {
 
     @Override
     public List<AccessHandler> accessHandlers(CompileScope location) throws ConfigException {
-        Directive d = location.scope().effectiveFirst("auth_request");
-        if (d == null || d.arg(0).equals("off")) {
-            return List.of();
-        }
         List<AuthRequestCheck.Assignment> sets = new ArrayList<>();
         for (Directive s : location.scope().effective("auth_request_set")) {
             sets.add(new AuthRequestCheck.Assignment(variableName(s), location.compile(s, s.arg(1))));
+        }
+        Directive d = location.scope().effectiveFirst("auth_request");
+        if (d == null || d.arg(0).equals("off")) {
+            return List.of();
         }
         return List.of(new AuthRequestCheck(d.arg(0), List.copyOf(sets)));
     }

@@ -37,6 +37,8 @@ public final class MirrorModule implements ConfModule, HttpFeature {
 
     @Override
     public List<AccessHandler> accessHandlers(CompileScope location) throws ConfigException {
+        Directive body = location.scope().effectiveFirst("mirror_request_body");
+        boolean withBody = body == null || Values.flag(body);
         List<Directive> mirrors = location.scope().effective("mirror");
         List<String> uris = new ArrayList<>();
         boolean off = false;
@@ -53,7 +55,6 @@ public final class MirrorModule implements ConfModule, HttpFeature {
         if (uris.isEmpty()) {
             return List.of();
         }
-        Directive body = location.scope().effectiveFirst("mirror_request_body");
-        return List.of(new MirrorStart(List.copyOf(uris), body == null || Values.flag(body)));
+        return List.of(new MirrorStart(List.copyOf(uris), withBody));
     }
 }
