@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +44,7 @@ class MirrorDifferentialIT extends DifferentialSuite {
                 server {
                     listen LISTEN;
                     location / { return 200 "content $request_method $uri"; }
+                    location /big/ { client_max_body_size 1m; return 200 "big $http_content_length"; }
                 }
                 """);
         return Differential.start(dir, """
@@ -50,6 +52,7 @@ class MirrorDifferentialIT extends DifferentialSuite {
                 server {
                     listen LISTEN;
                     location /m/ { mirror /_mirror; proxy_pass http://%1$s; }
+                    location /big/ { client_max_body_size 1m; mirror /_mirror; proxy_pass http://%1$s; }
                     location /nobody/ { mirror /_mirror_nobody; mirror_request_body off; proxy_pass http://%1$s; }
                     location /two/ { mirror /_mirror; mirror /_mirror_two; proxy_pass http://%1$s; }
                     location /off/ { mirror /_mirror; location /off/inner/ { mirror off; proxy_pass http://%1$s; } }
@@ -78,9 +81,11 @@ class MirrorDifferentialIT extends DifferentialSuite {
 
     private void record(HttpExchange r) throws IOException {
         byte[] body = r.getRequestBody().readAllBytes();
+        String text = body.length <= 100 ? new String(body, StandardCharsets.UTF_8)
+                : body.length + " bytes, hash " + Arrays.hashCode(body);
         String line = r.getRequestMethod() + " " + r.getRequestURI() + " original=" + r.getRequestHeaders()
                 .getFirst("X-Original-URI") + " x-test=" + r.getRequestHeaders().getFirst("X-Test") + " length="
-                + r.getRequestHeaders().getFirst("Content-Length") + " body=" + new String(body, StandardCharsets.UTF_8);
+                + r.getRequestHeaders().getFirst("Content-Length") + " body=" + text;
         r.sendResponseHeaders(200, -1);
         r.close();
         seen.computeIfAbsent(String.valueOf(r.getRequestHeaders().getFirst("X-Via")), k -> new ArrayList<>()).add(line);
@@ -129,6 +134,20 @@ class MirrorDifferentialIT extends DifferentialSuite {
         assertThat(mirrored("POST /m/c HTTP/1.1\r\nHost: diff.test\r\nTransfer-Encoding: chunked\r\n"
                 + "Connection: close\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n", 1)).hasSize(1)
                 .allSatisfy(line -> assertThat(line).endsWith("body=abcde"));
+    }
+
+    /** A body larger than what is held before the content phase: read whole, then to the mirror and upstream. */
+    @Test
+    void aLargeBodyGoesWholeToTheMirrorAndUpstream() throws Exception {
+        String body = "0123456789abcdef".repeat(20_000);
+        Differential.Pair p = servers.both("POST /big/h HTTP/1.1\r\nHost: diff.test\r\nContent-Length: " + body.length()
+                + "\r\nConnection: close\r\n\r\n" + body);
+        assertThat(p.zonesync().body()).isEqualTo("big 320000");
+        await().atMost(Duration.ofSeconds(10)).until(() -> seen.getOrDefault("127.0.0.1", List.of()).size() == 1
+                && seen.getOrDefault("127.0.0.2", List.of()).size() == 1);
+        assertThat(seen.get("127.0.0.1")).isEqualTo(seen.get("127.0.0.2")).singleElement().asString()
+                .endsWith("length=320000 body=320000 bytes, hash " + Arrays.hashCode(body.getBytes(StandardCharsets.UTF_8)));
+        assertSameAnswers(p, "POST /big/h");
     }
 
     @Test
