@@ -153,23 +153,9 @@ final class BalancerState {
         }
         while (a.hashTries <= MAX_TRIES) {
             String server = pointServer[(int) (a.hash % pointServer.length)];
-            Peer best = null;
-            int total = 0;
-            for (Peer p : peers) {
-                if (!p.spec().name().equals(server) || !UpstreamGroup.usable(p, a, now)) {
-                    continue;
-                }
-                p.currentWeight += p.effectiveWeight;
-                total += p.effectiveWeight;
-                if (p.effectiveWeight < p.spec().weight()) {
-                    p.effectiveWeight++;
-                }
-                if (best == null || p.currentWeight > best.currentWeight) {
-                    best = p;
-                }
-            }
+            Peer best = UpstreamGroup.smoothRoundRobin(peers,
+                    p -> p.spec().name().equals(server) && UpstreamGroup.usable(p, a, now));
             if (best != null) {
-                best.currentWeight -= total;
                 return best;
             }
             a.hash++;
@@ -228,45 +214,26 @@ final class BalancerState {
 
     /** {@code least_conn} over {@code peers}: fewest connections for the weight, ties by round robin. */
     static Peer leastConn(List<Peer> peers, Attempts a, long now) {
-        Peer best = null;
-        int bestIndex = 0;
+        Peer least = null;
         boolean many = false;
-        for (int i = 0; i < peers.size(); i++) {
-            Peer p = peers.get(i);
+        for (Peer p : peers) {
             if (!UpstreamGroup.usable(p, a, now)) {
                 continue;
             }
-            if (best == null || (long) p.active * best.spec().weight() < (long) best.active * p.spec().weight()) {
-                best = p;
-                bestIndex = i;
+            long mine = least == null ? 0 : (long) p.active * least.spec().weight();
+            long theirs = least == null ? 0 : (long) least.active * p.spec().weight();
+            if (least == null || mine < theirs) {
+                least = p;
                 many = false;
-            } else if ((long) p.active * best.spec().weight() == (long) best.active * p.spec().weight()) {
+            } else if (mine == theirs) {
                 many = true;
             }
         }
-        if (best == null) {
-            return null;
+        if (least == null || !many) {
+            return least; // one server has the fewest: as nginx, no round robin weights move
         }
-        int total = 0;
-        if (many) {
-            Peer least = best;
-            for (int i = bestIndex; i < peers.size(); i++) {
-                Peer p = peers.get(i);
-                if (!UpstreamGroup.usable(p, a, now)
-                        || (long) p.active * least.spec().weight() != (long) least.active * p.spec().weight()) {
-                    continue;
-                }
-                p.currentWeight += p.effectiveWeight;
-                total += p.effectiveWeight;
-                if (p.effectiveWeight < p.spec().weight()) {
-                    p.effectiveWeight++;
-                }
-                if (p.currentWeight > best.currentWeight) {
-                    best = p;
-                }
-            }
-        }
-        best.currentWeight -= total;
-        return best;
+        Peer first = least;
+        return UpstreamGroup.smoothRoundRobin(peers, p -> UpstreamGroup.usable(p, a, now)
+                && (long) p.active * first.spec().weight() == (long) first.active * p.spec().weight());
     }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -221,10 +222,18 @@ public final class UpstreamGroup {
     }
 
     static Peer roundRobin(List<Peer> peers, Attempts attempts, long now) {
+        return smoothRoundRobin(peers, p -> usable(p, attempts, now));
+    }
+
+    /**
+     * nginx's smooth weighted round robin among the {@code eligible} of {@code peers}: each gains
+     * its effective weight, the highest is chosen and pays back the total.
+     */
+    static Peer smoothRoundRobin(List<Peer> peers, Predicate<Peer> eligible) {
         Peer best = null;
         int total = 0;
         for (Peer p : peers) {
-            if (!usable(p, attempts, now)) {
+            if (!eligible.test(p)) {
                 continue;
             }
             p.currentWeight += p.effectiveWeight;
