@@ -18,6 +18,7 @@ import io.zonesync.http.accesslog.AccessLogWriter;
 import io.zonesync.net.AcceptErrors;
 import io.zonesync.net.ConnectionLimit;
 import io.zonesync.net.Transport;
+import io.zonesync.http.realip.ProxyProtocolReader;
 import io.zonesync.tls.ListenerTls;
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -220,6 +221,9 @@ public final class HttpRuntime implements AutoCloseable {
                 HttpDecoderConfig decoder = new HttpDecoderConfig().setMaxInitialLineLength(MAX_HEADER_BYTES)
                         .setMaxHeaderSize(MAX_HEADER_BYTES).setMaxChunkSize(MAX_CHUNK).setStrictLineParsing(false);
                 ListenerTls tls = l.routes().endpoint().tls();
+                if (l.routes().endpoint().proxyProtocolFor(ch.localAddress())) {
+                    ch.pipeline().addLast("proxy-protocol", new ProxyProtocolReader(a.key()));
+                }
                 if (tls != null) {
                     ch.pipeline().addLast("plain-http", new PlainHttpOnTlsPort());
                     ch.pipeline().addLast("tls", tls.newHandler(ch));
