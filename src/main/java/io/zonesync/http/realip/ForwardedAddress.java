@@ -21,8 +21,12 @@ final class ForwardedAddress {
     private ForwardedAddress() {
     }
 
-    /** How a walk over one value ended: {@code found} whether it took any address, {@code at} the last. */
-    private record Walk(SocketAddress at, boolean found) {
+    /**
+     * How a walk over one value ended: {@code at} the last address taken, {@code found} whether it
+     * took any, {@code complete} whether it went on to the value's start (only then does a
+     * recursive search go on into the line before).
+     */
+    private record Walk(SocketAddress at, boolean found, boolean complete) {
     }
 
     /**
@@ -32,38 +36,26 @@ final class ForwardedAddress {
     static SocketAddress find(SocketAddress peer, List<String> values, TrustedAddresses trusted, boolean recursive) {
         SocketAddress at = peer;
         boolean found = false;
-        boolean done = false;
         for (int i = values.size() - 1; i >= 0; i--) {
             Walk w = walk(at, values.get(i), trusted, recursive);
             at = w.at();
-            done = w.found();
-            if (!recursive) {
+            found |= w.found();
+            if (!recursive || !w.complete()) {
                 break;
             }
-            if (!w.found() && found) {
-                done = true;
-                break;
-            }
-            if (!w.found()) {
-                break;
-            }
-            found = true;
         }
-        return done ? at : null;
+        return found ? at : null;
     }
 
-    /** One value, right to left; an earlier line is walked next when this one took any address. */
+    /** One value, right to left. */
     private static Walk walk(SocketAddress start, String value, TrustedAddresses trusted, boolean recursive) {
         SocketAddress at = start;
         boolean found = false;
         int len = value.length();
         int p;
         do {
-            if (!trusted.contains(at)) {
-                return new Walk(at, found);
-            }
-            if (len <= 0) {
-                return new Walk(at, found);
+            if (!trusted.contains(at) || len <= 0) {
+                return new Walk(at, found, false);
             }
             p = len - 1;
             while (p > 0 && (value.charAt(p) == ' ' || value.charAt(p) == ',')) {
@@ -79,13 +71,13 @@ final class ForwardedAddress {
             }
             SocketAddress next = addressWithPort(value.substring(p, len));
             if (next == null) {
-                return new Walk(at, found);
+                return new Walk(at, found, false);
             }
             at = next;
             found = true;
             len = p - 1;
         } while (recursive && p > 0);
-        return new Walk(at, found);
+        return new Walk(at, true, true);
     }
 
     /** An address, optionally with a port ({@code 1.2.3.4:80}, {@code [::1]:80}); null when invalid. */
