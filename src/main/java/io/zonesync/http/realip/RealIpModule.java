@@ -5,6 +5,7 @@ import static io.zonesync.config.Context.HTTP_LOCATION;
 import static io.zonesync.config.Context.HTTP_SERVER;
 
 import io.zonesync.config.Arity;
+import io.zonesync.config.Block;
 import io.zonesync.config.ConfModule;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
@@ -73,6 +74,30 @@ public final class RealIpModule implements ConfModule, HttpFeature {
         }
         int port = source ? h.sourcePort() : h.destinationPort();
         return port > 0 ? Integer.toString(port) : "";
+    }
+
+    /**
+     * Checks every realip directive of the http block, as nginx does when it reads them, also where
+     * no server or location would ask (an http-level line with no server).
+     */
+    @Override
+    public void configureHttp(CompileScope http) throws ConfigException {
+        check(http.scope().block());
+    }
+
+    private void check(Block block) throws ConfigException {
+        List<Directive> from = block.all("set_real_ip_from");
+        if (!from.isEmpty() && !trustedByLevel.containsKey(from.get(0))) {
+            trustedByLevel.put(from.get(0), TrustedAddresses.parse(from));
+        }
+        for (Directive d : block.directives()) {
+            if (d.name().equals("real_ip_recursive")) {
+                Values.flag(d);
+            }
+            if (d.hasBlock()) {
+                check(d.block());
+            }
+        }
     }
 
     @Override
