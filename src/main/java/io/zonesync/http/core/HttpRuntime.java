@@ -15,10 +15,11 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.zonesync.http.accesslog.AccessLog;
 import io.zonesync.http.accesslog.AccessLogWriter;
+import io.zonesync.http.realip.ProxyProtocolReader;
 import io.zonesync.net.AcceptErrors;
+import io.zonesync.net.AddressText;
 import io.zonesync.net.ConnectionLimit;
 import io.zonesync.net.Transport;
-import io.zonesync.http.realip.ProxyProtocolReader;
 import io.zonesync.tls.ListenerTls;
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -222,7 +223,7 @@ public final class HttpRuntime implements AutoCloseable {
                         .setMaxHeaderSize(MAX_HEADER_BYTES).setMaxChunkSize(MAX_CHUNK).setStrictLineParsing(false);
                 ListenerTls tls = l.routes().endpoint().tls();
                 if (l.routes().endpoint().proxyProtocolFor(ch.localAddress())) {
-                    ch.pipeline().addLast("proxy-protocol", new ProxyProtocolReader(a.key()));
+                    ch.pipeline().addLast("proxy-protocol", new ProxyProtocolReader(AddressText.hostPort(l.boundAddress())));
                 }
                 if (tls != null) {
                     ch.pipeline().addLast("plain-http", new PlainHttpOnTlsPort());

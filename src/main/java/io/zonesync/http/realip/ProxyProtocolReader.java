@@ -143,6 +143,10 @@ public final class ProxyProtocolReader extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         seen.release();
-        decoder.finishAndReleaseAll();
+        try {
+            decoder.finishAndReleaseAll();
+        } catch (RuntimeException alreadyReported) {
+            // a broken header was logged when it failed; closing the decoder only repeats the failure
+        }
     }
 }
