@@ -223,7 +223,8 @@ public final class HttpRuntime implements AutoCloseable {
                         .setMaxHeaderSize(MAX_HEADER_BYTES).setMaxChunkSize(MAX_CHUNK).setStrictLineParsing(false);
                 ListenerTls tls = l.routes().endpoint().tls();
                 if (l.routes().endpoint().proxyProtocolFor(ch.localAddress())) {
-                    ch.pipeline().addLast("proxy-protocol", new ProxyProtocolReader(AddressText.hostPort(l.boundAddress())));
+                    ch.pipeline().addLast("proxy-protocol",
+                            new ProxyProtocolReader(AddressText.hostPort(l.boundAddress())));
                 }
                 if (tls != null) {
                     ch.pipeline().addLast("plain-http", new PlainHttpOnTlsPort());

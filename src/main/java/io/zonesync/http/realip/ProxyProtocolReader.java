@@ -136,7 +136,8 @@ public final class ProxyProtocolReader extends ChannelInboundHandlerAdapter {
     private void broken(ChannelHandlerContext ctx) {
         done = true;
         LOG.error("broken header: \"{}\" while reading PROXY protocol, client: {}, server: {}",
-                seen.toString(StandardCharsets.ISO_8859_1), CoreVariables.addressText(ctx.channel().remoteAddress()), server);
+                seen.toString(StandardCharsets.ISO_8859_1), CoreVariables.addressText(ctx.channel().remoteAddress()),
+                server);
         ctx.close();
     }
 

@@ -60,7 +60,8 @@ class ProxyProtocolListenTest {
     void aHeaderThatDoesNotComeInTimeOrIsBrokenClosesTheConnectionAndTheNodeServesOn() throws Exception {
         try (LogCapture logs = new LogCapture()) {
             node = InJvmNode.start(dir, "events { } http { access_log off; client_header_timeout 1s;"
-                    + " server { listen 127.0.0.1:0 proxy_protocol; location / { return 200 \"$proxy_protocol_addr\"; } } }");
+                    + " server { listen 127.0.0.1:0 proxy_protocol;"
+                    + " location / { return 200 \"$proxy_protocol_addr\"; } } }");
             long start = System.nanoTime();
             try (Socket slow = connect()) {
                 slow.getOutputStream().write("PROXY TCP4 192.0.2.1 ".getBytes(StandardCharsets.US_ASCII));

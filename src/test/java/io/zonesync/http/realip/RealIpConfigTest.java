@@ -17,8 +17,8 @@ class RealIpConfigTest {
 
     private static HttpConfig compile(String http) throws ConfigException {
         RealIpModule m = new RealIpModule();
-        return TestConfigs.compile("http { access_log off; " + http + " }", Path.of(System.getProperty("java.io.tmpdir")),
-                List.of(m), m);
+        return TestConfigs.compile("http { access_log off; " + http + " }",
+                Path.of(System.getProperty("java.io.tmpdir")), List.of(m), m);
     }
 
     private static void assertError(String http, String message) {
