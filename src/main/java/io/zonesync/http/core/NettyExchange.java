@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -193,7 +194,7 @@ final class NettyExchange implements HttpExchange {
 
     @Override
     public String scheme() {
-        return "http";
+        return channel.pipeline().get(SslHandler.class) != null ? "https" : "http";
     }
 
     @Override
