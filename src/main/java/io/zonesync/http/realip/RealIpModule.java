@@ -1,9 +1,5 @@
 package io.zonesync.http.realip;
 
-import static io.zonesync.config.Context.HTTP;
-import static io.zonesync.config.Context.HTTP_LOCATION;
-import static io.zonesync.config.Context.HTTP_SERVER;
-
 import io.zonesync.config.Arity;
 import io.zonesync.config.Block;
 import io.zonesync.config.ConfModule;
@@ -22,10 +18,14 @@ import io.zonesync.http.core.RewriteHandler;
 import io.zonesync.http.vars.CoreVariables;
 import io.zonesync.http.vars.VariableRegistry;
 import io.zonesync.net.ProxyHeader;
+import io.zonesync.net.TrustedAddresses;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import static io.zonesync.config.Context.HTTP;
+import static io.zonesync.config.Context.HTTP_LOCATION;
+import static io.zonesync.config.Context.HTTP_SERVER;
 
 /**
  * nginx's realip module: {@code set_real_ip_from}, {@code real_ip_header}, {@code real_ip_recursive}

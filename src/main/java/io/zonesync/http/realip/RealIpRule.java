@@ -1,8 +1,10 @@
 package io.zonesync.http.realip;
 
-import io.zonesync.http.vars.AttributeKey;
 import io.zonesync.http.core.HttpExchange;
+import io.zonesync.http.vars.AttributeKey;
+import io.zonesync.net.ForwardedAddress;
 import io.zonesync.net.ProxyHeader;
+import io.zonesync.net.TrustedAddresses;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 

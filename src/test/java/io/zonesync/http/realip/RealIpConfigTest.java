@@ -1,16 +1,16 @@
 package io.zonesync.http.realip;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.zonesync.config.ConfigException;
 import io.zonesync.http.core.HttpConfig;
 import io.zonesync.http.core.TestConfigs;
+import io.zonesync.net.TrustedAddresses;
 import io.zonesync.testing.LogCapture;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The realip directives and {@code listen ... proxy_protocol} are checked as nginx checks them, in its words. */
 class RealIpConfigTest {

@@ -1,8 +1,7 @@
-package io.zonesync.http.realip;
+package io.zonesync.net;
 
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
-import io.zonesync.net.IpNetwork;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -19,11 +18,11 @@ import org.slf4j.LoggerFactory;
  * configuration is read, and {@code unix:} for every UNIX-domain connection. An address matches a
  * network of its own family only, as in nginx.
  */
-record TrustedAddresses(List<Network> networks, boolean unix) {
+public record TrustedAddresses(List<Network> networks, boolean unix) {
     private static final Logger LOG = LoggerFactory.getLogger(TrustedAddresses.class);
 
     /** One network: its address bytes (4 or 16), host bits cleared, and its prefix length. */
-    record Network(byte[] address, int prefixLength) {
+    public record Network(byte[] address, int prefixLength) {
         boolean contains(byte[] candidate) {
             if (candidate.length != address.length) {
                 return false;
@@ -34,12 +33,15 @@ record TrustedAddresses(List<Network> networks, boolean unix) {
         }
     }
 
-    TrustedAddresses {
+    public TrustedAddresses {
         networks = List.copyOf(networks);
     }
 
-    /** The addresses of every {@code set_real_ip_from} of a level. */
-    static TrustedAddresses parse(List<Directive> directives) throws ConfigException {
+    /**
+     * The addresses of directives naming one each ({@code set_real_ip_from} of a level, geo's
+     * {@code proxy} lines): an address, a network, a host name, or {@code unix:}.
+     */
+    public static TrustedAddresses parse(List<Directive> directives) throws ConfigException {
         List<Network> networks = new ArrayList<>();
         boolean unix = false;
         for (Directive d : directives) {
@@ -59,25 +61,25 @@ record TrustedAddresses(List<Network> networks, boolean unix) {
                 continue;
             }
             if (text.indexOf('/') >= 0 || text.startsWith("unix:")) {
-                throw d.error("host not found in set_real_ip_from \"%s\"", text);
+                throw d.error("host not found in %s \"%s\"", d.name(), text);
             }
             try {
                 for (InetAddress a : InetAddress.getAllByName(text)) {
                     networks.add(new Network(a.getAddress(), a.getAddress().length * 8));
                 }
             } catch (UnknownHostException e) {
-                throw d.error("host not found in set_real_ip_from \"%s\"", text);
+                throw d.error("host not found in %s \"%s\"", d.name(), text);
             }
         }
         return new TrustedAddresses(networks, unix);
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return networks.isEmpty() && !unix;
     }
 
     /** Whether a connection (or a proxy named in a header) at {@code peer} is trusted. */
-    boolean contains(SocketAddress peer) {
+    public boolean contains(SocketAddress peer) {
         if (!(peer instanceof InetSocketAddress inet)) {
             return unix;
         }

@@ -1,6 +1,5 @@
-package io.zonesync.http.realip;
+package io.zonesync.net;
 
-import io.zonesync.net.IpNetwork;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,7 +15,7 @@ import java.util.List;
  * earlier header lines) until an untrusted address is reached. A value that is not an address
  * ends the walk: the answer is the last address found, or none.
  */
-final class ForwardedAddress {
+public final class ForwardedAddress {
 
     private ForwardedAddress() {
     }
@@ -33,7 +32,7 @@ final class ForwardedAddress {
      * The client for a connection from {@code peer} given the values (header lines in the order
      * received), or null when no address was taken and the request keeps its own.
      */
-    static SocketAddress find(SocketAddress peer, List<String> values, TrustedAddresses trusted, boolean recursive) {
+    public static SocketAddress find(SocketAddress peer, List<String> values, TrustedAddresses trusted, boolean recursive) {
         SocketAddress at = peer;
         boolean found = false;
         for (int i = values.size() - 1; i >= 0; i--) {

@@ -1,4 +1,4 @@
-package io.zonesync.http.realip;
+package io.zonesync.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
