@@ -1,0 +1,61 @@
+package io.zonesync.http.proxy;
+
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import io.zonesync.http.core.HeaderFilter;
+import io.zonesync.http.core.HttpExchange;
+import io.zonesync.http.vars.AttributeKey;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Upstream headers that reach a response the node writes itself: {@code Server} and {@code Date}
+ * let through by {@code proxy_pass_header} (they replace the node's own, as in nginx), and the
+ * headers nginx keeps from a response with {@code X-Accel-Redirect} for the response of the
+ * location it redirects to. A header filter on every location, since that location need not proxy.
+ */
+final class UpstreamHeaderCarry implements HeaderFilter {
+    static final UpstreamHeaderCarry INSTANCE = new UpstreamHeaderCarry();
+    private static final AttributeKey<HttpHeaders> KEY = AttributeKey.named("upstream headers carried");
+
+    private UpstreamHeaderCarry() {
+    }
+
+    /** Adds {@code headers} to those the request's response will carry. */
+    static void carry(HttpExchange ex, HttpHeaders headers) {
+        HttpHeaders held = ex.attribute(KEY);
+        if (held == null) {
+            held = new DefaultHttpHeaders();
+            ex.setAttribute(KEY, held);
+        }
+        held.add(headers);
+    }
+
+    /** The response they were meant for has started: nothing more is carried. */
+    static void clear(HttpExchange ex) {
+        if (ex.attribute(KEY) != null) {
+            ex.setAttribute(KEY, null);
+        }
+    }
+
+    @Override
+    public void filter(int status, HttpHeaders headers, HttpExchange exchange) {
+        HttpHeaders held = exchange.attribute(KEY);
+        if (held == null) {
+            return;
+        }
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = held.iteratorCharSequence(); it.hasNext();) {
+            Map.Entry<CharSequence, CharSequence> e = it.next();
+            CharSequence name = e.getKey();
+            if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.SERVER)
+                    || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.DATE)
+                    || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONTENT_TYPE)) {
+                headers.set(name, e.getValue());
+            } else {
+                headers.add(name, e.getValue());
+            }
+        }
+    }
+}
