@@ -49,7 +49,7 @@ public final class ProxyModule implements ConfModule {
                 HTTP_LOCATION));
         r.register(DirectiveSpec.single("proxy_pass_request_body", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("proxy_set_body", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
-        r.register(DirectiveSpec.single("proxy_ignore_headers", Arity.atLeast(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.repeatable("proxy_ignore_headers", Arity.atLeast(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         for (String name : List.of("proxy_cookie_domain", "proxy_cookie_path")) {
             r.register(DirectiveSpec.repeatable(name, Arity.between(1, 2), HTTP, HTTP_SERVER, HTTP_LOCATION));
         }

@@ -153,17 +153,16 @@ record ProxySettings(List<HeaderSetting> headers, HeaderNameSet notCopied, long 
     }
 
     private static boolean followAccelRedirect(CompileScope cs) throws ConfigException {
-        Directive d = cs.scope().effectiveFirst("proxy_ignore_headers");
-        if (d == null) {
-            return true;
-        }
         boolean follow = true;
-        for (String a : d.args()) {
-            String name = a.toLowerCase(Locale.ROOT);
-            if (!IGNORABLE.contains(name)) {
-                throw d.error("invalid value \"%s\"", a);
+        // as nginx's bitmask: the lines of the nearest level that has any add up
+        for (Directive d : cs.scope().effective("proxy_ignore_headers")) {
+            for (String a : d.args()) {
+                String name = a.toLowerCase(Locale.ROOT);
+                if (!IGNORABLE.contains(name)) {
+                    throw d.error("invalid value \"%s\"", a);
+                }
+                follow &= !name.equals("x-accel-redirect");
             }
-            follow &= !name.equals("x-accel-redirect");
         }
         return follow;
     }

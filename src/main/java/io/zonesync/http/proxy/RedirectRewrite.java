@@ -48,8 +48,8 @@ record RedirectRewrite(List<ValueRewrite> rules) {
                         off = true;
                     }
                     case "default" -> {
-                        if (!pass.where().file().equals(d.where().file()) || pass.where().line() > d.where().line()
-                                || !cs.scope().block().all("proxy_redirect").contains(d)) {
+                        List<Directive> here = cs.scope().block().directives();
+                        if (!here.contains(d) || here.indexOf(pass) > here.indexOf(d)) {
                             throw d.error("\"proxy_redirect default\" should be placed after the \"proxy_pass\""
                                     + " directive");
                         }
