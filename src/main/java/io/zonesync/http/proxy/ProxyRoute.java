@@ -77,7 +77,11 @@ record ProxyRoute(UpstreamGroup group, String proxyHost, String uriPart, String 
                 h.add(e.getKey(), e.getValue());
             }
         }
-        if (setBody != null) {
+        if (settings.dropsClientBody() && settings.setsHeader("content-length")) {
+            // with no client body on the way, nginx lets proxy_set_header Content-Length decide (its
+            // documented recipe for proxy_pass_request_body off is an empty value)
+            return req;
+        } else if (setBody != null) {
             h.set(HttpHeaderNames.CONTENT_LENGTH, setBody.length);
         } else if (chunked) {
             h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);

@@ -43,6 +43,11 @@ record ProxySettings(List<HeaderSetting> headers, HeaderNameSet notCopied, long 
     static final List<String> IGNORABLE = List.of("x-accel-redirect", "x-accel-expires", "x-accel-limit-rate",
             "x-accel-buffering", "x-accel-charset", "expires", "cache-control", "set-cookie", "vary");
 
+    /** Whether {@code proxy_set_header} names the header (lower-case {@code key}; none of the defaults). */
+    boolean setsHeader(String key) {
+        return headers.stream().anyMatch(h -> h.key().equals(key));
+    }
+
     /** Whether the client's body is read and dropped rather than sent upstream. */
     boolean dropsClientBody() {
         return setBody != null || !passRequestBody;

@@ -49,7 +49,7 @@ record ResponseHeaders(HeaderNameSet hidden, HeaderNameSet passed) {
                 if (taken == null) {
                     taken = new DefaultHttpHeaders();
                 }
-                taken.add(name, values.get(values.size() - 1));
+                taken.add(name, values);
                 forClient.remove(name);
             }
         }

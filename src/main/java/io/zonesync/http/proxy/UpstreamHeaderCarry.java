@@ -8,17 +8,24 @@ import io.zonesync.http.core.HeaderFilter;
 import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.vars.AttributeKey;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Upstream headers that reach a response the node writes itself: {@code Server} and {@code Date}
  * let through by {@code proxy_pass_header} (they replace the node's own, as in nginx), and the
  * headers nginx keeps from a response with {@code X-Accel-Redirect} for the response of the
- * location it redirects to. A header filter on every location, since that location need not proxy.
+ * location it redirects to (its Content-Type over the response's own, except on the pages of 3xx to
+ * 5xx statuses, which stay text/html as nginx's do). A header filter on every location, since that
+ * location need not proxy.
  */
 final class UpstreamHeaderCarry implements HeaderFilter {
     static final UpstreamHeaderCarry INSTANCE = new UpstreamHeaderCarry();
     private static final AttributeKey<HttpHeaders> KEY = AttributeKey.named("upstream headers carried");
+
+    /** Carried headers that take the place of the response's own (every line of them is kept). */
+    private static final List<CharSequence> REPLACING = List.of(HttpHeaderNames.SERVER, HttpHeaderNames.DATE,
+            HttpHeaderNames.CONTENT_TYPE);
 
     private UpstreamHeaderCarry() {
     }
@@ -46,15 +53,17 @@ final class UpstreamHeaderCarry implements HeaderFilter {
         if (held == null) {
             return;
         }
+        // nginx's own pages for 3xx-5xx statuses set text/html over a carried Content-Type
+        boolean ownPage = status >= 300;
+        for (CharSequence name : REPLACING) {
+            if (held.contains(name) && !(ownPage && name == HttpHeaderNames.CONTENT_TYPE)) {
+                headers.remove(name);
+            }
+        }
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = held.iteratorCharSequence(); it.hasNext();) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
-            CharSequence name = e.getKey();
-            if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.SERVER)
-                    || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.DATE)
-                    || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONTENT_TYPE)) {
-                headers.set(name, e.getValue());
-            } else {
-                headers.add(name, e.getValue());
+            if (!(ownPage && AsciiString.contentEqualsIgnoreCase(e.getKey(), HttpHeaderNames.CONTENT_TYPE))) {
+                headers.add(e.getKey(), e.getValue());
             }
         }
     }
