@@ -42,6 +42,11 @@ class ProxyResponseDifferentialIT extends DifferentialSuite {
                     location /status/404 { return 404 "backend 404"; }
                     location /status/500 { return 500 "backend 500"; }
                     location /echo/ { return 200 "$request_method [$http_x_test] [$http_host]"; }
+                    location /charset/ {
+                        add_header X-Accel-Charset koi8-r; add_header X-Accel-Buffering no; add_header X-Accel-Expires 5;
+                        add_header Cache-Control max-age=9; add_header Vary Accept;
+                        return 200 "charset";
+                    }
                     location /date/ { add_header Date "Sat, 01 Jan 2000 00:00:00 GMT"; return 200 "dated"; }
                     location /cookies/ {
                         add_header Set-Cookie "a=1; Domain=.Backend.test; Path=/app/x; SameSite=lax";
@@ -125,6 +130,8 @@ class ProxyResponseDifferentialIT extends DifferentialSuite {
                     location /xa-ignored/ { proxy_ignore_headers Expires X-Accel-Redirect; proxy_pass http://%1$s/accel/; }
                     location /xa-others/ { proxy_ignore_headers X-Accel-Expires Expires Cache-Control Set-Cookie Vary
                         X-Accel-Limit-Rate X-Accel-Buffering X-Accel-Charset; proxy_pass http://%1$s/accel/; }
+                    location /charset/ { proxy_pass http://%1$s; }
+                    location /charset-ignored/ { proxy_ignore_headers X-Accel-Charset X-Accel-Buffering; proxy_pass http://%1$s/charset/; }
                     location /internal/ { internal; return 200 "internal $uri $args $request_method"; }
                     location @named { return 200 "named $uri $request_method"; }
                     location /setbody/ { proxy_set_body "n=$arg_n"; proxy_pass http://%1$s/show/; }
@@ -230,7 +237,8 @@ class ProxyResponseDifferentialIT extends DifferentialSuite {
         return List.of("GET /xa/uri" + tail + "\r\n", "POST /xa/uri" + tail + "Content-Length: 3\r\n\r\nabc",
                 "HEAD /xa/uri" + tail + "\r\n", "POST /xa/named" + tail + "Content-Length: 0\r\n\r\n",
                 "GET /xa/unsafe" + tail + "\r\n", "GET /xa-ignored/uri" + tail + "\r\n",
-                "GET /xa-others/uri" + tail + "\r\n");
+                "GET /xa-others/uri" + tail + "\r\n", "GET /charset/" + tail + "\r\n",
+                "GET /charset-ignored/" + tail + "\r\n");
     }
 
     @Test
