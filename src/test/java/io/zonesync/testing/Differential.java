@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -70,6 +71,21 @@ public final class Differential implements AutoCloseable {
     public Pair both(String request, Set<String> alsoCompared) throws IOException {
         return new Pair(ask("127.0.0.1", zonesync.httpPort(), request, "zonesync", alsoCompared),
                 ask("127.0.0.2", nginx.port(), request, "nginx", alsoCompared));
+    }
+
+    /**
+     * Sends the raw request text to both and says, zonesync's first, whether each closed the
+     * connection without answering a byte.
+     */
+    public List<Boolean> closedWithoutAnswer(String request) throws IOException {
+        return List.of(closesSilently("127.0.0.1", zonesync.httpPort(), request),
+                closesSilently("127.0.0.2", nginx.port(), request));
+    }
+
+    private static boolean closesSilently(String host, int port, String request) throws IOException {
+        try (RawClient c = new RawClient(host, port)) {
+            return c.send(request).closedByServer();
+        }
     }
 
     private static Answer ask(String host, int port, String request, String name, Set<String> alsoCompared)

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.zonesync.http.vars.AttributeKey;
 import io.zonesync.http.vars.RequestView;
 import io.zonesync.net.ConnectionLimit;
+import java.net.SocketAddress;
 import java.nio.file.Path;
 
 /**
@@ -31,6 +32,12 @@ public interface HttpExchange extends RequestView {
     String variable(String name);
 
     <T> void setAttribute(AttributeKey<T> key, T value);
+
+    /**
+     * Serves the rest of the request as coming from {@code client}: {@link #remoteAddress()} and
+     * so {@code $remote_addr}, allow/deny, limit_req keys and the access log (realip).
+     */
+    void realClientAddress(SocketAddress client);
 
     /** The event loop of the connection: run continuations here to keep to one thread. */
     EventLoop eventLoop();

@@ -20,6 +20,7 @@ import io.zonesync.http.accesslog.AccessLog;
 import io.zonesync.http.vars.AttributeKey;
 import io.zonesync.http.vars.Variable;
 import io.zonesync.net.ConnectionLimit;
+import io.zonesync.net.ProxyHeader;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -79,6 +80,8 @@ final class NettyExchange implements HttpExchange {
     boolean closeAfterResponse;
 
     private String requestId;
+    /** The client realip found, or null for the connection's peer. */
+    private SocketAddress realClient;
     private Map<AttributeKey<?>, Object> attributes;
     private int status;
     private long bytesSent;
@@ -165,7 +168,22 @@ final class NettyExchange implements HttpExchange {
 
     @Override
     public SocketAddress remoteAddress() {
+        return realClient != null ? realClient : channel.remoteAddress();
+    }
+
+    @Override
+    public SocketAddress connectionAddress() {
         return channel.remoteAddress();
+    }
+
+    @Override
+    public ProxyHeader proxyProtocol() {
+        return channel.attr(ProxyHeader.CHANNEL_KEY).get();
+    }
+
+    @Override
+    public void realClientAddress(SocketAddress client) {
+        realClient = client;
     }
 
     @Override

@@ -135,7 +135,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     // ---- choosing and connecting ----
 
     private void nextAttempt() {
-        Peer p = group.select(attempts, sticky == null ? null : sticky.hint());
+        Peer p = group.select(attempts, sticky == null ? null : sticky.hint(), ex);
         if (p == null) {
             if (tries == 0) {
                 LOG.error("no live upstreams while connecting to upstream \"{}\", request \"{} {}\"", group.name(),

@@ -54,7 +54,7 @@ public final class ProxyFeature implements HttpFeature {
     @Override
     public void configureHttp(CompileScope http) throws ConfigException {
         for (UpstreamSpec spec : config.upstreams().values()) {
-            UpstreamGroup g = new UpstreamGroup(spec, clock);
+            UpstreamGroup g = UpstreamGroup.compile(spec, clock, http.variables());
             StickySpec sticky = config.sticky().get(spec.name());
             if (sticky != null) {
                 g.setSticky(StickyPolicies.create(sticky, http.variables(), stickyZones.get()));
