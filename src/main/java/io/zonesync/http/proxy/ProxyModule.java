@@ -16,7 +16,8 @@ import java.util.List;
  * {@code proxy_next_upstream_tries}, {@code proxy_next_upstream_timeout} and
  * {@code proxy_http_version}, and the response and body shaping ones ({@code proxy_redirect},
  * {@code proxy_cookie_*}, {@code proxy_hide_header}, {@code proxy_pass_header}, {@code proxy_ignore_headers},
- * {@code proxy_set_body}, {@code proxy_pass_request_body}, ...). {@link #ACCEPTED_WITHOUT_EFFECT} are buffer tunings a pasted
+ * {@code proxy_set_body}, {@code proxy_pass_request_body}, ...).
+ * {@link #ACCEPTED_WITHOUT_EFFECT} are buffer tunings a pasted
  * configuration often holds; zonesync always streams, so they are checked for arity and ignored.
  */
 public final class ProxyModule implements ConfModule {
@@ -49,7 +50,8 @@ public final class ProxyModule implements ConfModule {
                 HTTP_LOCATION));
         r.register(DirectiveSpec.single("proxy_pass_request_body", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("proxy_set_body", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
-        r.register(DirectiveSpec.repeatable("proxy_ignore_headers", Arity.atLeast(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.repeatable("proxy_ignore_headers", Arity.atLeast(1), HTTP, HTTP_SERVER,
+                HTTP_LOCATION));
         for (String name : List.of("proxy_cookie_domain", "proxy_cookie_path")) {
             r.register(DirectiveSpec.repeatable(name, Arity.between(1, 2), HTTP, HTTP_SERVER, HTTP_LOCATION));
         }

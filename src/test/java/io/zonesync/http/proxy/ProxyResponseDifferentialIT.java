@@ -30,7 +30,9 @@ class ProxyResponseDifferentialIT extends DifferentialSuite {
         String sock = dir.resolve("show.sock").toString();
         backend = Nginx.start(dir.resolve("backend"), """
                 access_log off;
-                map $uri $xa { /accel/uri "/internal/file?a=1"; /accel/named "@named"; /accel/unsafe "/internal/%%2e%%2e/x"; }
+                map $uri $xa {
+                    /accel/uri "/internal/file?a=1"; /accel/named "@named"; /accel/unsafe "/internal/%%2e%%2e/x";
+                }
                 server {
                     listen LISTEN;
                     location / {
@@ -43,7 +45,8 @@ class ProxyResponseDifferentialIT extends DifferentialSuite {
                     location /status/500 { return 500 "backend 500"; }
                     location /echo/ { return 200 "$request_method [$http_x_test] [$http_host]"; }
                     location /charset/ {
-                        add_header X-Accel-Charset koi8-r; add_header X-Accel-Buffering no; add_header X-Accel-Expires 5;
+                        add_header X-Accel-Charset koi8-r; add_header X-Accel-Buffering no;
+                        add_header X-Accel-Expires 5;
                         add_header Cache-Control max-age=9; add_header Vary Accept;
                         return 200 "charset";
                     }
@@ -127,11 +130,15 @@ class ProxyResponseDifferentialIT extends DifferentialSuite {
                     }
                     location /redirect-off/ { proxy_redirect off; proxy_pass http://%1$s/refresh/; }
                     location /xa/ { proxy_cookie_path /app/ /x/; proxy_pass http://%1$s/accel/; }
-                    location /xa-ignored/ { proxy_ignore_headers Expires X-Accel-Redirect; proxy_pass http://%1$s/accel/; }
+                    location /xa-ignored/ {
+                        proxy_ignore_headers Expires X-Accel-Redirect; proxy_pass http://%1$s/accel/;
+                    }
                     location /xa-others/ { proxy_ignore_headers X-Accel-Expires Expires Cache-Control Set-Cookie Vary
                         X-Accel-Limit-Rate X-Accel-Buffering X-Accel-Charset; proxy_pass http://%1$s/accel/; }
                     location /charset/ { proxy_pass http://%1$s; }
-                    location /charset-ignored/ { proxy_ignore_headers X-Accel-Charset X-Accel-Buffering; proxy_pass http://%1$s/charset/; }
+                    location /charset-ignored/ {
+                        proxy_ignore_headers X-Accel-Charset X-Accel-Buffering; proxy_pass http://%1$s/charset/;
+                    }
                     location /internal/ { internal; return 200 "internal $uri $args $request_method"; }
                     location @named { return 200 "named $uri $request_method"; }
                     location /setbody/ { proxy_set_body "n=$arg_n"; proxy_pass http://%1$s/show/; }
