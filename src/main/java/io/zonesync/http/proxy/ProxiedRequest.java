@@ -23,6 +23,7 @@ import io.zonesync.http.upstream.Outcome;
 import io.zonesync.http.upstream.Peer;
 import io.zonesync.http.upstream.StickyPolicy;
 import io.zonesync.http.upstream.UpstreamGroup;
+import io.zonesync.http.vars.AttributeKey;
 import io.zonesync.http.vars.CoreVariables;
 import io.zonesync.net.ConnectionLimit;
 import java.util.List;
@@ -44,6 +45,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(ProxiedRequest.class);
+    /** Set once a proxied pass of the exchange took the client's body (it can be read once). */
+    private static final AttributeKey<Boolean> BODY_TAKEN = AttributeKey.named("request body taken by proxy");
     private static final String ACCEL_REDIRECT = "X-Accel-Redirect";
     private static final String REFRESH = "Refresh";
     /** What nginx keeps of a response with X-Accel-Redirect. */
@@ -88,6 +91,8 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     private final boolean dropBody;
     private long dropped;
     private boolean subscribing;
+    /** The client's body was taken by an earlier pass of this exchange. */
+    private boolean bodyGone;
     /** The proxy_set_body bytes of this request, or null. */
     private byte[] setBody;
 
@@ -107,9 +112,16 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         ex.setAttribute(UpstreamTrail.PROXY_HOST, route.proxyHost());
         StickyPolicy policy = group.sticky();
         sticky = policy == null ? null : policy.begin(ex);
-        subscribing = true;
-        ex.requestBody().subscribe(this);
-        subscribing = false;
+        if (ex.attribute(BODY_TAKEN) != null) {
+            // an earlier pass (before X-Accel-Redirect or an error_page) took the body: none goes up now
+            bodyGone = true;
+            bodyEnded = true;
+        } else {
+            ex.setAttribute(BODY_TAKEN, Boolean.TRUE);
+            subscribing = true;
+            ex.requestBody().subscribe(this);
+            subscribing = false;
+        }
         if (finished || (dropBody && !bodyEnded)) {
             // a body not passed on is read to its end first, as nginx reads it before connecting
             return;
@@ -120,7 +132,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     private void begin() {
         try {
             setBody = route.setBody(ex);
-            head = route.head(ex, dropped, setBody);
+            head = route.head(ex, bodyGone ? -1 : dropped, setBody);
         } catch (IllegalArgumentException e) {
             // a header value from the request (proxy_set_header X $uri with %0A in the path, ...) that no
             // HTTP message may carry
@@ -325,6 +337,10 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         rewriteCookies(headers);
         if (sticky != null) {
             sticky.onHeaders(peer, headers);
+        }
+        if (headers.contains(HttpHeaderNames.CONTENT_TYPE)) {
+            // after an X-Accel-Redirect here, this upstream's type wins over the first one's, as in nginx
+            UpstreamHeaderCarry.drop(ex, HttpHeaderNames.CONTENT_TYPE);
         }
         HttpHeaders own = ResponseHeaders.takeNodeHeaders(headers);
         if (own != null) {

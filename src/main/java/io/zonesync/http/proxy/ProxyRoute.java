@@ -49,7 +49,8 @@ record ProxyRoute(UpstreamGroup group, String proxyHost, String uriPart, String 
 
     /**
      * The request head for the upstream: method, target, nginx's header rules, body framing
-     * ({@code droppedLength}: the bytes of a chunked client body not passed on; {@code setBody}: the
+     * ({@code droppedLength}: the bytes of a chunked client body not passed on, -1 when an earlier
+     * pass of the exchange took the body and none goes up; {@code setBody}: the
      * {@code proxy_set_body} bytes or null). A
      * chunked request body always goes as HTTP/1.1 (with the configured Connection header, close by
      * default): HTTP/1.0 has no chunked framing, and nginx's way out, reading the whole body first to
@@ -58,7 +59,8 @@ record ProxyRoute(UpstreamGroup group, String proxyHost, String uriPart, String 
     HttpRequest head(HttpExchange ex, long droppedLength, byte[] setBody) {
         boolean clientChunked = ex.requestHeaders().containsValue(HttpHeaderNames.TRANSFER_ENCODING,
                 HttpHeaderValues.CHUNKED, true);
-        boolean chunked = clientChunked && !settings.dropsClientBody();
+        boolean gone = droppedLength < 0;
+        boolean chunked = clientChunked && !settings.dropsClientBody() && !gone;
         HttpVersion version = settings.http11() || chunked ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0;
         String method = settings.method() == null ? ex.method() : settings.method().evaluate(ex);
         HttpRequest req = new DefaultHttpRequest(version, HttpMethod.valueOf(method.isEmpty() ? ex.method() : method),
@@ -83,6 +85,8 @@ record ProxyRoute(UpstreamGroup group, String proxyHost, String uriPart, String 
             return req;
         } else if (setBody != null) {
             h.set(HttpHeaderNames.CONTENT_LENGTH, setBody.length);
+        } else if (gone) {
+            return req;
         } else if (chunked) {
             h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         } else if (ex.requestBody().declaredLength() >= 0) {

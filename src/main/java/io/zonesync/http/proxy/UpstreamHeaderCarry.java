@@ -40,6 +40,14 @@ final class UpstreamHeaderCarry implements HeaderFilter {
         held.add(headers);
     }
 
+    /** A header the response now has its own of (an upstream's Content-Type) is no longer carried. */
+    static void drop(HttpExchange ex, CharSequence name) {
+        HttpHeaders held = ex.attribute(KEY);
+        if (held != null) {
+            held.remove(name);
+        }
+    }
+
     /** The response they were meant for has started: nothing more is carried. */
     static void clear(HttpExchange ex) {
         if (ex.attribute(KEY) != null) {

@@ -32,6 +32,7 @@ class ProxyResponseDifferentialIT extends DifferentialSuite {
                 access_log off;
                 map $uri $xa {
                     /accel/uri "/internal/file?a=1"; /accel/named "@named"; /accel/unsafe "/internal/%%2e%%2e/x";
+                    /accel/stored "/stored/echo/";
                 }
                 server {
                     listen LISTEN;
@@ -139,6 +140,7 @@ class ProxyResponseDifferentialIT extends DifferentialSuite {
                     location /charset-ignored/ {
                         proxy_ignore_headers X-Accel-Charset X-Accel-Buffering; proxy_pass http://%1$s/charset/;
                     }
+                    location /stored/ { internal; proxy_pass http://%1$s/; }
                     location /internal/ { internal; return 200 "internal $uri $args $request_method"; }
                     location @named { return 200 "named $uri $request_method"; }
                     location /setbody/ { proxy_set_body "n=$arg_n"; proxy_pass http://%1$s/show/; }
@@ -244,7 +246,8 @@ class ProxyResponseDifferentialIT extends DifferentialSuite {
         return List.of("GET /xa/uri" + tail + "\r\n", "POST /xa/uri" + tail + "Content-Length: 3\r\n\r\nabc",
                 "HEAD /xa/uri" + tail + "\r\n", "POST /xa/named" + tail + "Content-Length: 0\r\n\r\n",
                 "GET /xa/unsafe" + tail + "\r\n", "GET /xa-ignored/uri" + tail + "\r\n",
-                "GET /xa-others/uri" + tail + "\r\n", "GET /charset/" + tail + "\r\n",
+                "GET /xa-others/uri" + tail + "\r\n", "GET /xa/stored" + tail + "X-Test: t\r\n\r\n",
+                "POST /xa/stored" + tail + "Content-Length: 3\r\n\r\nabc", "GET /charset/" + tail + "\r\n",
                 "GET /charset-ignored/" + tail + "\r\n");
     }
 
