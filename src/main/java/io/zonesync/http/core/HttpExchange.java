@@ -89,6 +89,12 @@ public interface HttpExchange extends RequestView {
     void internalRedirect(String uri);
 
     /**
+     * {@link #internalRedirect} to a URI with the method made GET (HEAD stays HEAD), as nginx
+     * follows an upstream's {@code X-Accel-Redirect}.
+     */
+    void internalRedirectAsGet(String uri);
+
+    /**
      * Changes the URI the request is served as ({@code rewrite}): {@code uri} a path, {@code args}
      * the query string without {@code ?} (null for none). Rewrite steps only; the location is looked
      * up again when the steps end (see {@link RewriteHandler}).

@@ -387,6 +387,17 @@ final class NettyExchange implements HttpExchange {
     }
 
     @Override
+    public void internalRedirectAsGet(String target) {
+        if (!inLoop(() -> internalRedirectAsGet(target))) {
+            return;
+        }
+        if (!isHead()) {
+            method = "GET";
+        }
+        RequestPhases.internalRedirect(this, target);
+    }
+
+    @Override
     public void respond(int code, String contentType, String text) {
         HttpHeaders h = new DefaultHttpHeaders();
         h.set(HttpHeaderNames.CONTENT_TYPE, contentType);
