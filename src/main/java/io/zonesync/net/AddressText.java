@@ -15,9 +15,9 @@ public final class AddressText {
     private AddressText() {
     }
 
-    /** {@code 127.0.0.1}, {@code ::1}. */
+    /** {@code 127.0.0.1}, {@code ::1}; an IPv4-mapped IPv6 address as {@code ::ffff:192.0.2.1}. */
     public static String ip(InetAddress ip) {
-        return NetUtil.toAddressString(ip);
+        return NetUtil.toAddressString(ip, true);
     }
 
     /** {@code 127.0.0.1:80}, {@code [::1]:80}, {@code unix:/run/zs.sock}; an unresolved name as given. */

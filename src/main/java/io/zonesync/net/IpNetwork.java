@@ -1,5 +1,7 @@
 package io.zonesync.net;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Arrays;
 
 /**
@@ -34,6 +36,21 @@ public final class IpNetwork {
             }
         }
         return new IpNetwork(bytes, len);
+    }
+
+    /** The single address {@code a} as a network of its full length. */
+    public static IpNetwork of(InetAddress a) {
+        byte[] bytes = a.getAddress();
+        return new IpNetwork(bytes, bytes.length * 8);
+    }
+
+    /** The network's address (host bits cleared) as an InetAddress; no name is looked up. */
+    public InetAddress toInetAddress() {
+        try {
+            return InetAddress.getByAddress(address);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("an address of " + address.length + " bytes", e);
+        }
     }
 
     public int prefixLength() {

@@ -19,6 +19,7 @@ import io.zonesync.http.core.HttpFeature;
 import io.zonesync.http.geo.GeoModule;
 import io.zonesync.http.gzip.GzipModule;
 import io.zonesync.http.headers.HeadersModule;
+import io.zonesync.http.realip.RealIpModule;
 import io.zonesync.http.rewrite.RewriteModule;
 import io.zonesync.http.splitclients.SplitClientsModule;
 import io.zonesync.http.staticfiles.StaticModule;
@@ -82,6 +83,7 @@ record CompiledConfig(
     private static final List<HttpModule> HTTP_MODULES = List.of(
             HttpModule.directives(new HttpCoreModule()),
             HttpModule.directives(new AccessLogModule()),
+            HttpModule.of(new RealIpModule()),
             HttpModule.of(new RewriteModule()),
             HttpModule.of(new MapModule()),
             HttpModule.of(new SplitClientsModule()),

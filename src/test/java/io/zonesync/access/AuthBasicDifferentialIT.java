@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -68,9 +69,10 @@ class AuthBasicDifferentialIT extends DifferentialSuite {
     @ParameterizedTest
     @MethodSource("satisfied")
     void satisfiesAsNginxDoes(String target) throws Exception {
-        assertSameAnswers(servers.get(target), target + " without credentials");
+        assertSameAnswers(servers.both("GET " + target + " HTTP/1.1\r\nHost: diff.test\r\nConnection: close\r\n\r\n",
+                Set.of("www-authenticate")), target + " without credentials");
         String auth = Base64.getEncoder().encodeToString("plain:secret".getBytes(StandardCharsets.UTF_8));
         assertSameAnswers(servers.both("GET " + target + " HTTP/1.1\r\nHost: diff.test\r\nAuthorization: Basic "
-                + auth + "\r\nConnection: close\r\n\r\n"), target + " with credentials");
+                + auth + "\r\nConnection: close\r\n\r\n", Set.of("www-authenticate")), target + " with credentials");
     }
 }

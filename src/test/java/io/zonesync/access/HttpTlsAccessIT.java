@@ -93,9 +93,11 @@ class HttpTlsAccessIT {
                          ssl_certificate %s; ssl_certificate_key %s;
                          ssl_certificate %s; ssl_certificate_key %s;
                          location /api { limit_except GET { auth_basic "zonesync api"; auth_basic_user_file users; }
-                                         api write=on; } }
+                                         api write=on; }
+                         location = /scheme { return 200 "$scheme [$https]"; } }
                 server { listen 127.0.0.2:0; deny 127.0.0.1; allow all; location /api { api write=on; } }
-                server { listen 127.0.0.3:0; location /api { api write=on; } }
+                server { listen 127.0.0.3:0; location /api { api write=on; }
+                         location = /scheme { return 200 "$scheme [$https]"; } }
                 """.formatted(dir.resolve("rsa.pem"), dir.resolve("rsa.key"), dir.resolve("ec.pem"),
                 dir.resolve("ec.key"));
         String serversB = "server { listen 127.0.0.1:0; location /api { api write=on; } }";
@@ -161,6 +163,15 @@ class HttpTlsAccessIT {
                 .contains("\"w\":\"3\""));
         assertThat(ab[1].http().get("/api/9/http/keyvals/one").body()).doesNotContain("anon");
         stillServesItsCluster(ab[0], ab[1], "after-401");
+    }
+
+    @Test
+    void schemeAndHttpsSayWhetherTheConnectionIsTls() throws Exception {
+        cluster();
+        assertThat(send(https(), "GET", "/scheme", null, null).body()).isEqualTo("https [on]");
+        HttpResponse<String> plainAnswer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.3:" + plain + "/scheme")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(plainAnswer.body()).isEqualTo("http []");
     }
 
     @Test

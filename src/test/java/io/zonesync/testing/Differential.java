@@ -5,8 +5,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -59,11 +61,35 @@ public final class Differential implements AutoCloseable {
 
     /** Sends the raw request text to both; it should end with {@code Connection: close}. */
     public Pair both(String request) throws IOException {
-        return new Pair(ask("127.0.0.1", zonesync.httpPort(), request, "zonesync"),
-                ask("127.0.0.2", nginx.port(), request, "nginx"));
+        return both(request, Set.of());
     }
 
-    private static Answer ask(String host, int port, String request, String name) throws IOException {
+    /**
+     * As {@link #both(String)}, comparing the headers in {@code alsoCompared} too (lower case; a
+     * repeated header's values joined by a newline, in order).
+     */
+    public Pair both(String request, Set<String> alsoCompared) throws IOException {
+        return new Pair(ask("127.0.0.1", zonesync.httpPort(), request, "zonesync", alsoCompared),
+                ask("127.0.0.2", nginx.port(), request, "nginx", alsoCompared));
+    }
+
+    /**
+     * Sends the raw request text to both and says, zonesync's first, whether each closed the
+     * connection without answering a byte.
+     */
+    public List<Boolean> closedWithoutAnswer(String request) throws IOException {
+        return List.of(closesSilently("127.0.0.1", zonesync.httpPort(), request),
+                closesSilently("127.0.0.2", nginx.port(), request));
+    }
+
+    private static boolean closesSilently(String host, int port, String request) throws IOException {
+        try (RawClient c = new RawClient(host, port)) {
+            return c.send(request).closedByServer();
+        }
+    }
+
+    private static Answer ask(String host, int port, String request, String name, Set<String> alsoCompared)
+            throws IOException {
         RawClient.Response r;
         try (RawClient c = new RawClient(host, port)) {
             r = c.send(request).read(request.startsWith("HEAD "));
@@ -71,7 +97,7 @@ public final class Differential implements AutoCloseable {
         Map<String, String> headers = new TreeMap<>();
         r.headers().forEach((k, v) -> {
             if (k.equals("location") || k.equals("content-type") || k.equals("content-encoding") || k.equals("vary")
-                    || k.equals("cache-control") || k.equals("www-authenticate") || k.startsWith("x-")) {
+                    || k.equals("cache-control") || k.startsWith("x-") || alsoCompared.contains(k)) {
                 headers.put(k, normalise(v, name, port));
             }
         });

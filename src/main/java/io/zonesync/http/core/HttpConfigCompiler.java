@@ -217,16 +217,20 @@ public final class HttpConfigCompiler {
                 continue;
             }
             Map<InetAddress, ServerTable> specific = new HashMap<>();
+            Set<InetAddress> proxyProtocolAt = new HashSet<>();
             for (Map.Entry<String, List<Bound>> other : byAddress.entrySet()) {
                 ListenAddress o = other.getValue().get(0).listen().address();
                 if (!o.isUnix() && !o.isWildcard() && o.port() == a.port() && sameFamily(o.ip(), a.ip())
                         && other.getValue().stream().noneMatch(b -> b.listen().bind())) {
                     specific.put(o.ip(), tables.get(other.getKey()));
+                    if (proxyProtocol(other.getValue())) {
+                        proxyProtocolAt.add(o.ip());
+                    }
                     servedByWildcard.add(other.getKey());
                 }
             }
             out.add(new ListenEndpoint(first, tables.get(e.getKey()), specific,
-                    tls(e.getValue(), tables.get(e.getKey()), confDir)));
+                    tls(e.getValue(), tables.get(e.getKey()), confDir), proxyProtocol(e.getValue()), proxyProtocolAt));
         }
         for (Map.Entry<String, List<Bound>> e : byAddress.entrySet()) {
             ListenAddress a = e.getValue().get(0).listen().address();
@@ -234,9 +238,14 @@ public final class HttpConfigCompiler {
                 continue;
             }
             out.add(new ListenEndpoint(socketOptions(e.getValue()), tables.get(e.getKey()), Map.of(),
-                    tls(e.getValue(), tables.get(e.getKey()), confDir)));
+                    tls(e.getValue(), tables.get(e.getKey()), confDir), proxyProtocol(e.getValue()), Set.of()));
         }
         return out;
+    }
+
+    /** Whether an address reads PROXY protocol: as in nginx, when any of its listens says so. */
+    private static boolean proxyProtocol(List<Bound> bounds) {
+        return bounds.stream().anyMatch(b -> b.listen().proxyProtocol());
     }
 
     private static boolean sameFamily(InetAddress x, InetAddress y) {

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.zonesync.http.vars.AttributeKey;
 import io.zonesync.http.vars.RequestView;
 import io.zonesync.net.ConnectionLimit;
+import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CompletionStage;
 
@@ -32,6 +33,12 @@ public interface HttpExchange extends RequestView {
     String variable(String name);
 
     <T> void setAttribute(AttributeKey<T> key, T value);
+
+    /**
+     * Serves the rest of the request as coming from {@code client}: {@link #remoteAddress()} and
+     * so {@code $remote_addr}, allow/deny, limit_req keys and the access log (realip).
+     */
+    void realClientAddress(SocketAddress client);
 
     /** The event loop of the connection: run continuations here to keep to one thread. */
     EventLoop eventLoop();
@@ -81,6 +88,12 @@ public interface HttpExchange extends RequestView {
      * {@code index} and {@code error_page}; more than 10 in one request answer 500.
      */
     void internalRedirect(String uri);
+
+    /**
+     * {@link #internalRedirect} to a URI with the method made GET (HEAD stays HEAD), as nginx
+     * follows an upstream's {@code X-Accel-Redirect}.
+     */
+    void internalRedirectAsGet(String uri);
 
     /**
      * Changes the URI the request is served as ({@code rewrite}): {@code uri} a path, {@code args}

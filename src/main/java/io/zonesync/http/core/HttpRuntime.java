@@ -15,7 +15,9 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.zonesync.http.accesslog.AccessLog;
 import io.zonesync.http.accesslog.AccessLogWriter;
+import io.zonesync.http.realip.ProxyProtocolReader;
 import io.zonesync.net.AcceptErrors;
+import io.zonesync.net.AddressText;
 import io.zonesync.net.ConnectionLimit;
 import io.zonesync.net.Transport;
 import io.zonesync.tls.ListenerTls;
@@ -220,6 +222,10 @@ public final class HttpRuntime implements AutoCloseable {
                 HttpDecoderConfig decoder = new HttpDecoderConfig().setMaxInitialLineLength(MAX_HEADER_BYTES)
                         .setMaxHeaderSize(MAX_HEADER_BYTES).setMaxChunkSize(MAX_CHUNK).setStrictLineParsing(false);
                 ListenerTls tls = l.routes().endpoint().tls();
+                if (l.routes().endpoint().proxyProtocolFor(ch.localAddress())) {
+                    ch.pipeline().addLast("proxy-protocol",
+                            new ProxyProtocolReader(AddressText.hostPort(l.boundAddress())));
+                }
                 if (tls != null) {
                     ch.pipeline().addLast("plain-http", new PlainHttpOnTlsPort());
                     ch.pipeline().addLast("tls", tls.newHandler(ch));

@@ -8,21 +8,24 @@ import io.zonesync.config.Values;
 /**
  * One {@code listen} directive: the address and the socket options nginx allows there.
  * {@code default_server} (or the old {@code default}) marks the server used when no name matches;
- * {@code bind} asks for a socket of its own even when a wildcard on the same port exists.
+ * {@code bind} asks for a socket of its own even when a wildcard on the same port exists;
+ * {@code proxy_protocol} says connections begin with a PROXY protocol header.
  */
 public record Listen(ListenAddress address, boolean defaultServer, boolean bind, int backlog, boolean reusePort,
-        Boolean ipv6only, int receiveBuffer, int sendBuffer, SourceLocation where, boolean ssl) {
+        Boolean ipv6only, int receiveBuffer, int sendBuffer, SourceLocation where, boolean ssl,
+        boolean proxyProtocol) {
 
     /** The same listen with {@code ssl} ({@code ssl on} in its server). */
     Listen withSsl() {
         return new Listen(address, defaultServer, bind, backlog, reusePort, ipv6only, receiveBuffer, sendBuffer, where,
-                true);
+                true, proxyProtocol);
     }
 
-    /** A listen without TLS. */
+    /** A listen without TLS or PROXY protocol. */
     public Listen(ListenAddress address, boolean defaultServer, boolean bind, int backlog, boolean reusePort,
             Boolean ipv6only, int receiveBuffer, int sendBuffer, SourceLocation where) {
-        this(address, defaultServer, bind, backlog, reusePort, ipv6only, receiveBuffer, sendBuffer, where, false);
+        this(address, defaultServer, bind, backlog, reusePort, ipv6only, receiveBuffer, sendBuffer, where, false,
+                false);
     }
 
     /** nginx's default backlog on Linux. */
@@ -38,6 +41,7 @@ public record Listen(ListenAddress address, boolean defaultServer, boolean bind,
         int rcvbuf = 0;
         int sndbuf = 0;
         boolean ssl = false;
+        boolean proxyProtocol = false;
         for (String p : d.args().subList(1, d.argCount())) {
             String v;
             if (p.equals("default_server") || p.equals("default")) {
@@ -67,13 +71,16 @@ public record Listen(ListenAddress address, boolean defaultServer, boolean bind,
                 bind = true;
             } else if (p.equals("ssl")) {
                 ssl = true;
-            } else if (p.equals("http2") || p.equals("quic") || p.equals("proxy_protocol")) {
+            } else if (p.equals("proxy_protocol")) {
+                proxyProtocol = true;
+            } else if (p.equals("http2") || p.equals("quic")) {
                 throw d.error("the \"%s\" parameter of the \"listen\" directive is not supported yet", p);
             } else {
                 throw d.error("invalid parameter \"%s\"", p);
             }
         }
-        return new Listen(address, defaultServer, bind, backlog, reusePort, ipv6only, rcvbuf, sndbuf, d.where(), ssl);
+        return new Listen(address, defaultServer, bind, backlog, reusePort, ipv6only, rcvbuf, sndbuf, d.where(), ssl,
+                proxyProtocol);
     }
 
     private static int intParam(Directive d, String param, String value) throws ConfigException {

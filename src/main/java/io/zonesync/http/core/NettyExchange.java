@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -20,6 +21,7 @@ import io.zonesync.http.accesslog.AccessLog;
 import io.zonesync.http.vars.AttributeKey;
 import io.zonesync.http.vars.Variable;
 import io.zonesync.net.ConnectionLimit;
+import io.zonesync.net.ProxyHeader;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -83,6 +85,8 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
     HttpHeaders refusalHeaders;
 
     private String requestId;
+    /** The client realip found, or null for the connection's peer. */
+    private SocketAddress realClient;
     private Map<AttributeKey<?>, Object> attributes;
     private int status;
     private long bytesSent;
@@ -185,7 +189,22 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
 
     @Override
     public SocketAddress remoteAddress() {
+        return realClient != null ? realClient : channel.remoteAddress();
+    }
+
+    @Override
+    public SocketAddress connectionAddress() {
         return channel.remoteAddress();
+    }
+
+    @Override
+    public ProxyHeader proxyProtocol() {
+        return channel.attr(ProxyHeader.CHANNEL_KEY).get();
+    }
+
+    @Override
+    public void realClientAddress(SocketAddress client) {
+        realClient = client;
     }
 
     @Override
@@ -195,7 +214,7 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
 
     @Override
     public String scheme() {
-        return "http";
+        return channel.pipeline().get(SslHandler.class) != null ? "https" : "http";
     }
 
     @Override
@@ -414,6 +433,17 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
     public void internalRedirect(String target) {
         if (!inLoop(() -> internalRedirect(target))) {
             return;
+        }
+        RequestPhases.internalRedirect(this, target);
+    }
+
+    @Override
+    public void internalRedirectAsGet(String target) {
+        if (!inLoop(() -> internalRedirectAsGet(target))) {
+            return;
+        }
+        if (!isHead()) {
+            method = "GET";
         }
         RequestPhases.internalRedirect(this, target);
     }

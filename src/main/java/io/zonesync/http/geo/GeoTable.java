@@ -4,7 +4,11 @@ import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.RequestView;
+import io.zonesync.net.ForwardedAddress;
 import io.zonesync.net.IpNetwork;
+import io.zonesync.net.TrustedAddresses;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,11 +22,13 @@ import org.slf4j.LoggerFactory;
  * address (IPv4 and IPv6, an IPv4-mapped address as IPv4), or with {@code ranges} the range
  * holding it (ranges may not overlap, as in nginx); {@code default} (or empty) otherwise. An address that cannot be parsed is looked up
  * as 255.255.255.255, as in nginx. {@code delete} removes a network given earlier. Values are plain
- * strings. {@code proxy} and {@code proxy_recursive} (the client address behind trusted proxies)
- * are not there yet and refused with a clear error.
+ * strings. With {@code proxy} lines, an address that is one of those proxies is replaced by the one
+ * X-Forwarded-For gives (the last, or with {@code proxy_recursive} the last untrusted), as realip
+ * would.
  */
 record GeoTable(ComplexValue source, Map<IpNetwork, String> networks, TreeSet<Integer> v4Lengths,
-        TreeSet<Integer> v6Lengths, List<Range> ranges, boolean rangesMode, String fallback) {
+        TreeSet<Integer> v6Lengths, List<Range> ranges, boolean rangesMode, String fallback,
+        TrustedAddresses proxies, boolean proxyRecursive) {
     private static final Logger LOG = LoggerFactory.getLogger(GeoTable.class);
     private static final IpNetwork NONE = IpNetwork.parse("255.255.255.255");
 
@@ -35,14 +41,22 @@ record GeoTable(ComplexValue source, Map<IpNetwork, String> networks, TreeSet<In
         List<Range> ranges = new ArrayList<>();
         boolean rangesMode = false;
         String fallback = "";
+        List<TrustedAddresses.Network> proxies = new ArrayList<>();
+        boolean recursive = false;
         for (Directive e : geo.block().directives()) {
             String key = e.name();
             if (key.equals("ranges") && e.argCount() == 0) {
                 rangesMode = true;
                 continue;
             }
-            if (key.equals("proxy") || key.equals("proxy_recursive")) {
-                throw e.error("\"%s\" in geo is not supported yet: zonesync looks up the address as given", key);
+            if (key.equals("proxy_recursive") && e.argCount() == 0) {
+                recursive = true;
+                continue;
+            }
+            if (key.equals("proxy") && e.argCount() == 1) {
+                IpNetwork n = network(e, e.arg(0)); // an address or a network only, as nginx's geo takes
+                proxies.add(new TrustedAddresses.Network(n.address(), n.prefixLength()));
+                continue;
             }
             if (key.equals("delete")) {
                 if (e.argCount() != 1) {
@@ -82,7 +96,8 @@ record GeoTable(ComplexValue source, Map<IpNetwork, String> networks, TreeSet<In
         for (IpNetwork n : networks.keySet()) {
             (n.family() == 4 ? v4 : v6).add(n.prefixLength());
         }
-        return new GeoTable(source, networks, v4, v6, ranges, rangesMode, fallback);
+        return new GeoTable(source, networks, v4, v6, ranges, rangesMode, fallback, new TrustedAddresses(proxies, false),
+                recursive);
     }
 
     private static IpNetwork network(Directive e, String text) throws ConfigException {
@@ -108,6 +123,16 @@ record GeoTable(ComplexValue source, Map<IpNetwork, String> networks, TreeSet<In
         String address = source.evaluate(request);
         IpNetwork probe = address.indexOf('/') >= 0 ? null : IpNetwork.parse(address);
         probe = probe == null ? NONE : probe.unmapped();
+        if (!proxies.isEmpty()) {
+            List<String> forwarded = request.headers("x-forwarded-for");
+            if (!forwarded.isEmpty()) {
+                SocketAddress found = ForwardedAddress.find(new InetSocketAddress(probe.toInetAddress(), 0), forwarded,
+                        proxies, proxyRecursive);
+                if (found instanceof InetSocketAddress inet) {
+                    probe = IpNetwork.of(inet.getAddress()).unmapped();
+                }
+            }
+        }
         if (rangesMode) {
             long a = probe.family() == 4 ? number(probe) : -1;
             for (int i = ranges.size() - 1; i >= 0; i--) {

@@ -1,11 +1,14 @@
 package io.zonesync.http.proxy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -20,8 +23,10 @@ import io.zonesync.http.upstream.Outcome;
 import io.zonesync.http.upstream.Peer;
 import io.zonesync.http.upstream.StickyPolicy;
 import io.zonesync.http.upstream.UpstreamGroup;
+import io.zonesync.http.vars.AttributeKey;
 import io.zonesync.http.vars.CoreVariables;
 import io.zonesync.net.ConnectionLimit;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +45,14 @@ import org.slf4j.LoggerFactory;
  */
 final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(ProxiedRequest.class);
+    /** Set once a proxied pass of the exchange took the client's body (it can be read once). */
+    private static final AttributeKey<Boolean> BODY_TAKEN = AttributeKey.named("request body taken by proxy");
+    private static final String ACCEL_REDIRECT = "X-Accel-Redirect";
+    private static final String REFRESH = "Refresh";
+    /** What nginx keeps of a response with X-Accel-Redirect. */
+    private static final List<CharSequence> ACCEL_CARRIED = List.of(HttpHeaderNames.CONTENT_TYPE,
+            HttpHeaderNames.SET_COOKIE, "Content-Disposition", HttpHeaderNames.CACHE_CONTROL,
+            HttpHeaderNames.EXPIRES, HttpHeaderNames.ACCEPT_RANGES);
 
     private final HttpExchange ex;
     private final ProxyRoute route;
@@ -74,6 +87,15 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
 
     private ResponseRelay out;
 
+    /** proxy_pass_request_body off or proxy_set_body: the client's body is read and dropped. */
+    private final boolean dropBody;
+    private long dropped;
+    private boolean subscribing;
+    /** The client's body was taken by an earlier pass of this exchange. */
+    private boolean bodyGone;
+    /** The proxy_set_body bytes of this request, or null. */
+    private byte[] setBody;
+
     ProxiedRequest(HttpExchange ex, ProxyRoute route, long now) {
         this.ex = ex;
         this.route = route;
@@ -82,6 +104,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         this.attempts = group.newAttempts();
         this.startedAt = now;
         this.timers = new AttemptTimers(loop, route.settings().readTimeoutMs(), route.settings().sendTimeoutMs());
+        this.dropBody = route.settings().dropsClientBody();
     }
 
     void start() {
@@ -89,12 +112,27 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         ex.setAttribute(UpstreamTrail.PROXY_HOST, route.proxyHost());
         StickyPolicy policy = group.sticky();
         sticky = policy == null ? null : policy.begin(ex);
-        ex.requestBody().subscribe(this);
-        if (finished) {
+        if (ex.attribute(BODY_TAKEN) != null) {
+            // an earlier pass (before X-Accel-Redirect or an error_page) took the body: none goes up now
+            bodyGone = true;
+            bodyEnded = true;
+        } else {
+            ex.setAttribute(BODY_TAKEN, Boolean.TRUE);
+            subscribing = true;
+            ex.requestBody().subscribe(this);
+            subscribing = false;
+        }
+        if (finished || (dropBody && !bodyEnded)) {
+            // a body not passed on is read to its end first, as nginx reads it before connecting
             return;
         }
+        begin();
+    }
+
+    private void begin() {
         try {
-            head = route.head(ex);
+            setBody = route.setBody(ex);
+            head = route.head(ex, bodyGone ? -1 : dropped, setBody);
         } catch (IllegalArgumentException e) {
             // a header value from the request (proxy_set_header X $uri with %0A in the path, ...) that no
             // HTTP message may carry
@@ -109,7 +147,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     // ---- choosing and connecting ----
 
     private void nextAttempt() {
-        Peer p = group.select(attempts, sticky == null ? null : sticky.hint());
+        Peer p = group.select(attempts, sticky == null ? null : sticky.hint(), ex);
         if (p == null) {
             if (tries == 0) {
                 LOG.error("no live upstreams while connecting to upstream \"{}\", request \"{} {}\"", group.name(),
@@ -181,7 +219,8 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
 
     @Override
     public void onData(ByteBuf chunk) {
-        if (finished) {
+        if (finished || dropBody) {
+            dropped += chunk.readableBytes();
             chunk.release();
             return;
         }
@@ -196,7 +235,9 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     @Override
     public void onEnd() {
         bodyEnded = true;
-        if (!finished && ch != null && headSent) {
+        if (dropBody && !subscribing && !finished && head == null) {
+            begin();
+        } else if (!finished && ch != null && headSent) {
             sendBody();
         }
     }
@@ -212,6 +253,10 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     }
 
     private void sendBody() {
+        if (setBody != null && !requestSent && setBody.length > 0) {
+            ch.write(new DefaultHttpContent(Unpooled.wrappedBuffer(setBody)));
+            sent += setBody.length;
+        }
         sent += body.writeTo(ch);
         if (bodyEnded && !requestSent) {
             ch.write(LastHttpContent.EMPTY_LAST_CONTENT);
@@ -275,15 +320,80 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
             finish(status);
             return;
         }
+        String accel = r.headers().get(ACCEL_REDIRECT);
+        if (accel != null && route.settings().followAccelRedirect()) {
+            followAccelRedirect(status, accel);
+            return;
+        }
         HttpHeaders headers = route.settings().responseHeaders().forClient(r.headers());
         String location = headers.get(HttpHeaderNames.LOCATION);
         if (location != null) {
-            headers.set(HttpHeaderNames.LOCATION, route.redirects().apply(location));
+            headers.set(HttpHeaderNames.LOCATION, route.redirects().location(location, ex));
         }
+        String refresh = headers.get(REFRESH);
+        if (refresh != null) {
+            headers.set(REFRESH, route.redirects().refresh(refresh, ex));
+        }
+        rewriteCookies(headers);
         if (sticky != null) {
             sticky.onHeaders(peer, headers);
         }
+        if (headers.contains(HttpHeaderNames.CONTENT_TYPE)) {
+            // after an X-Accel-Redirect here, this upstream's type wins over the first one's, as in nginx
+            UpstreamHeaderCarry.drop(ex, HttpHeaderNames.CONTENT_TYPE);
+        }
+        HttpHeaders own = ResponseHeaders.takeNodeHeaders(headers);
+        if (own != null) {
+            UpstreamHeaderCarry.carry(ex, own);
+        }
         out = new ResponseRelay(ex.startResponse(status, headers));
+        UpstreamHeaderCarry.clear(ex);
+    }
+
+    /** proxy_cookie_domain, proxy_cookie_path, proxy_cookie_flags on every Set-Cookie. */
+    private void rewriteCookies(HttpHeaders headers) {
+        CookieRewrite cookies = route.settings().cookies();
+        if (cookies.isEmpty() || !headers.contains(HttpHeaderNames.SET_COOKIE)) {
+            return;
+        }
+        List<String> values = headers.getAll(HttpHeaderNames.SET_COOKIE);
+        headers.remove(HttpHeaderNames.SET_COOKIE);
+        for (String v : values) {
+            String changed = cookies.apply(v, ex);
+            headers.add(HttpHeaderNames.SET_COOKIE, changed == null ? v : changed);
+        }
+    }
+
+    /**
+     * The upstream answered with X-Accel-Redirect: as nginx, the upstream is done with, the
+     * response's Content-Type, Set-Cookie (rewritten), Content-Disposition, Cache-Control, Expires
+     * and Accept-Ranges go to the response of the named location or URI the request is redirected
+     * to (a URI with the method made GET), and a URI climbing out with {@code ..} is answered 404.
+     */
+    private void followAccelRedirect(int status, String target) {
+        HttpHeaders carried = new DefaultHttpHeaders();
+        for (CharSequence name : ACCEL_CARRIED) {
+            for (String v : response.headers().getAll(name)) {
+                carried.add(name, v);
+            }
+        }
+        rewriteCookies(carried);
+        group.account(peer, status, sent, received);
+        dropConnection();
+        releasePeer(Outcome.OK);
+        trail.ended();
+        finished = true;
+        body.release();
+        UpstreamHeaderCarry.carry(ex, carried);
+        if (target.startsWith("@")) {
+            ex.internalRedirect(target);
+        } else if (AccelRedirect.isSafe(target)) {
+            ex.internalRedirectAsGet(target);
+        } else {
+            LOG.error("unsafe URI \"{}\" was detected in X-Accel-Redirect from upstream \"{}\"", target,
+                    group.name());
+            ex.sendError(404);
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import io.zonesync.http.core.CompileScope;
 import io.zonesync.http.core.ContentHandler;
+import io.zonesync.http.core.HeaderFilter;
 import io.zonesync.http.core.HttpFeature;
 import io.zonesync.http.sticky.SessionZone;
 import io.zonesync.http.sticky.StickyPolicies;
@@ -53,7 +54,7 @@ public final class ProxyFeature implements HttpFeature {
     @Override
     public void configureHttp(CompileScope http) throws ConfigException {
         for (UpstreamSpec spec : config.upstreams().values()) {
-            UpstreamGroup g = new UpstreamGroup(spec, clock);
+            UpstreamGroup g = UpstreamGroup.compile(spec, clock, http.variables());
             StickySpec sticky = config.sticky().get(spec.name());
             if (sticky != null) {
                 g.setSticky(StickyPolicies.create(sticky, http.variables(), stickyZones.get()));
@@ -102,8 +103,14 @@ public final class ProxyFeature implements HttpFeature {
             prefix = loc.arg(loc.argCount() - 1);
         }
         ProxySettings settings = ProxySettings.compile(location, group.spec().keepalive() > 0);
-        RedirectRewrite redirects = RedirectRewrite.compile(location.scope(), hostPort, uriPart, prefix);
+        RedirectRewrite redirects = RedirectRewrite.compile(location, pass, uriPart, prefix);
         return new ProxyHandler(new ProxyRoute(group, hostPort, uriPart, prefix, settings, redirects));
+    }
+
+    /** On every location: the location a response ends in need not be the one that proxied. */
+    @Override
+    public List<HeaderFilter> headerFilters(CompileScope location) {
+        return List.of(UpstreamHeaderCarry.INSTANCE);
     }
 
     private UpstreamGroup implicitGroup(Directive pass, String hostPort, HostPort hp) throws ConfigException {

@@ -14,7 +14,10 @@ import java.util.List;
  * The proxy directives: {@code proxy_pass}, {@code proxy_set_header}, {@code proxy_connect_timeout},
  * {@code proxy_read_timeout}, {@code proxy_send_timeout}, {@code proxy_next_upstream},
  * {@code proxy_next_upstream_tries}, {@code proxy_next_upstream_timeout} and
- * {@code proxy_http_version}. {@link #ACCEPTED_WITHOUT_EFFECT} are buffer tunings a pasted
+ * {@code proxy_http_version}, and the response and body shaping ones ({@code proxy_redirect},
+ * {@code proxy_cookie_*}, {@code proxy_hide_header}, {@code proxy_pass_header}, {@code proxy_ignore_headers},
+ * {@code proxy_set_body}, {@code proxy_pass_request_body}, ...).
+ * {@link #ACCEPTED_WITHOUT_EFFECT} are buffer tunings a pasted
  * configuration often holds; zonesync always streams, so they are checked for arity and ignored.
  */
 public final class ProxyModule implements ConfModule {
@@ -44,6 +47,15 @@ public final class ProxyModule implements ConfModule {
         r.register(DirectiveSpec.single("proxy_intercept_errors", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("proxy_method", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("proxy_pass_request_headers", Arity.FLAG, HTTP, HTTP_SERVER,
+                HTTP_LOCATION));
+        r.register(DirectiveSpec.single("proxy_pass_request_body", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("proxy_set_body", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.repeatable("proxy_ignore_headers", Arity.atLeast(1), HTTP, HTTP_SERVER,
+                HTTP_LOCATION));
+        for (String name : List.of("proxy_cookie_domain", "proxy_cookie_path")) {
+            r.register(DirectiveSpec.repeatable(name, Arity.between(1, 2), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        }
+        r.register(DirectiveSpec.repeatable("proxy_cookie_flags", Arity.between(1, 4), HTTP, HTTP_SERVER,
                 HTTP_LOCATION));
         r.register(DirectiveSpec.repeatable("proxy_pass_header", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         for (String name : ACCEPTED_WITHOUT_EFFECT) {

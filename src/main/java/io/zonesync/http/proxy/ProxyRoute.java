@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.core.UriPath;
 import io.zonesync.http.upstream.UpstreamGroup;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -47,14 +48,19 @@ record ProxyRoute(UpstreamGroup group, String proxyHost, String uriPart, String 
     }
 
     /**
-     * The request head for the upstream: method, target, nginx's header rules, body framing. A
+     * The request head for the upstream: method, target, nginx's header rules, body framing
+     * ({@code droppedLength}: the bytes of a chunked client body not passed on, -1 when an earlier
+     * pass of the exchange took the body and none goes up; {@code setBody}: the
+     * {@code proxy_set_body} bytes or null). A
      * chunked request body always goes as HTTP/1.1 (with the configured Connection header, close by
      * default): HTTP/1.0 has no chunked framing, and nginx's way out, reading the whole body first to
      * count it, is what streaming avoids.
      */
-    HttpRequest head(HttpExchange ex) {
-        boolean chunked = ex.requestHeaders().containsValue(HttpHeaderNames.TRANSFER_ENCODING,
+    HttpRequest head(HttpExchange ex, long droppedLength, byte[] setBody) {
+        boolean clientChunked = ex.requestHeaders().containsValue(HttpHeaderNames.TRANSFER_ENCODING,
                 HttpHeaderValues.CHUNKED, true);
+        boolean gone = droppedLength < 0;
+        boolean chunked = clientChunked && !settings.dropsClientBody() && !gone;
         HttpVersion version = settings.http11() || chunked ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0;
         String method = settings.method() == null ? ex.method() : settings.method().evaluate(ex);
         HttpRequest req = new DefaultHttpRequest(version, HttpMethod.valueOf(method.isEmpty() ? ex.method() : method),
@@ -73,12 +79,32 @@ record ProxyRoute(UpstreamGroup group, String proxyHost, String uriPart, String 
                 h.add(e.getKey(), e.getValue());
             }
         }
-        if (chunked) {
+        if (settings.dropsClientBody() && settings.setsHeader("content-length")) {
+            // with no client body on the way, nginx lets proxy_set_header Content-Length decide (its
+            // documented recipe for proxy_pass_request_body off is an empty value)
+            return req;
+        } else if (setBody != null) {
+            h.set(HttpHeaderNames.CONTENT_LENGTH, setBody.length);
+        } else if (gone) {
+            return req;
+        } else if (chunked) {
             h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         } else if (ex.requestBody().declaredLength() >= 0) {
             h.set(HttpHeaderNames.CONTENT_LENGTH, ex.requestBody().declaredLength());
+        } else if (clientChunked) {
+            // proxy_pass_request_body off: nginx still announces the length of the body it read
+            h.set(HttpHeaderNames.CONTENT_LENGTH, droppedLength);
         }
         return req;
+    }
+
+    /** The {@code proxy_set_body} value for this request, or null without one. */
+    byte[] setBody(HttpExchange ex) {
+        if (settings.setBody() == null) {
+            return null;
+        }
+        String body = settings.setBody().evaluate(ex);
+        return body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Percent-escapes what may not stand raw in a request path (nginx's URI escaping set). */

@@ -27,10 +27,31 @@ import java.util.Set;
  * @param method {@code proxy_method}: the method sent upstream instead of the client's, or null
  * @param passRequestHeaders {@code proxy_pass_request_headers}: whether the client's headers go
  *        upstream (those {@code proxy_set_header} sets always do)
+ * @param passRequestBody {@code proxy_pass_request_body}: whether the client's body goes upstream
+ *        (its Content-Length still does, as in nginx)
+ * @param setBody {@code proxy_set_body}: the body sent instead of the client's, or null
+ * @param cookies {@code proxy_cookie_domain}, {@code proxy_cookie_path}, {@code proxy_cookie_flags}
+ * @param followAccelRedirect whether an upstream's {@code X-Accel-Redirect} is followed (not in
+ *        {@code proxy_ignore_headers})
  */
 record ProxySettings(List<HeaderSetting> headers, HeaderNameSet notCopied, long connectTimeoutMs, long readTimeoutMs, long sendTimeoutMs,
         Set<NextUpstream> next, int nextTries, long nextTimeoutMs, boolean http11, ResponseHeaders responseHeaders,
-        boolean interceptErrors, ComplexValue method, boolean passRequestHeaders) {
+        boolean interceptErrors, ComplexValue method, boolean passRequestHeaders, boolean passRequestBody,
+        ComplexValue setBody, CookieRewrite cookies, boolean followAccelRedirect) {
+
+    /** What {@code proxy_ignore_headers} takes; only X-Accel-Redirect has an effect without a cache. */
+    static final List<String> IGNORABLE = List.of("x-accel-redirect", "x-accel-expires", "x-accel-limit-rate",
+            "x-accel-buffering", "x-accel-charset", "expires", "cache-control", "set-cookie", "vary");
+
+    /** Whether {@code proxy_set_header} names the header (lower-case {@code key}; none of the defaults). */
+    boolean setsHeader(String key) {
+        return headers.stream().anyMatch(h -> h.key().equals(key));
+    }
+
+    /** Whether the client's body is read and dropped rather than sent upstream. */
+    boolean dropsClientBody() {
+        return setBody != null || !passRequestBody;
+    }
 
     static final long DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -105,7 +126,9 @@ record ProxySettings(List<HeaderSetting> headers, HeaderNameSet notCopied, long 
         }
         return new ProxySettings(headers, new HeaderNameSet(notCopied), connect, read, send, next, tries, nextTimeout,
                 http11, new ResponseHeaders(new HeaderNameSet(hidden), new HeaderNameSet(passed)),
-                flag(cs, "proxy_intercept_errors"), method(cs), flag(cs, "proxy_pass_request_headers", true));
+                flag(cs, "proxy_intercept_errors"), method(cs), flag(cs, "proxy_pass_request_headers", true),
+                flag(cs, "proxy_pass_request_body", true), setBody(cs), CookieRewrite.compile(cs),
+                followAccelRedirect(cs));
     }
 
     private static void addDefault(List<HeaderSetting> headers, String name, ComplexValue value) {
@@ -127,6 +150,26 @@ record ProxySettings(List<HeaderSetting> headers, HeaderNameSet notCopied, long 
     private static ComplexValue method(CompileScope cs) throws ConfigException {
         Directive d = cs.scope().effectiveFirst("proxy_method");
         return d == null ? null : cs.compile(d, d.arg(0));
+    }
+
+    private static ComplexValue setBody(CompileScope cs) throws ConfigException {
+        Directive d = cs.scope().effectiveFirst("proxy_set_body");
+        return d == null ? null : cs.compile(d, d.arg(0));
+    }
+
+    private static boolean followAccelRedirect(CompileScope cs) throws ConfigException {
+        boolean follow = true;
+        // as nginx's bitmask: the lines of the nearest level that has any add up
+        for (Directive d : cs.scope().effective("proxy_ignore_headers")) {
+            for (String a : d.args()) {
+                String name = a.toLowerCase(Locale.ROOT);
+                if (!IGNORABLE.contains(name)) {
+                    throw d.error("invalid value \"%s\"", a);
+                }
+                follow &= !name.equals("x-accel-redirect");
+            }
+        }
+        return follow;
     }
 
     private static long time(CompileScope cs, String name) throws ConfigException {

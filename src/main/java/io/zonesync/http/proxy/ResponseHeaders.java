@@ -1,6 +1,7 @@
 package io.zonesync.http.proxy;
 
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.Iterator;
 import java.util.List;
@@ -10,8 +11,8 @@ import java.util.Map;
  * Which upstream response headers reach the client: never the hop-by-hop ones (the client
  * connection has its own framing and keep-alive); not those nginx hides by default ({@code Date},
  * {@code Server}, {@code X-Pad}, {@code X-Accel-*}) unless {@code proxy_pass_header} names them
- * ({@code Date} and {@code Server} stay the node's own: see proxy.md); not those
- * {@code proxy_hide_header} names.
+ * (an upstream {@code Date} or {@code Server} so passed replaces the node's own, see
+ * {@link #takeNodeHeaders}); not those {@code proxy_hide_header} names.
  *
  * @param hidden the names {@code proxy_hide_header} adds, lower case
  * @param passed the default-hidden names {@code proxy_pass_header} lets through, lower case
@@ -34,5 +35,24 @@ record ResponseHeaders(HeaderNameSet hidden, HeaderNameSet passed) {
             out.add(name, e.getValue());
         }
         return out;
+    }
+
+    /**
+     * Moves {@code Server} and {@code Date} out of {@code forClient} (the node writes its own) and
+     * returns them, to be {@linkplain UpstreamHeaderCarry carried} over the node's; null when none.
+     */
+    static HttpHeaders takeNodeHeaders(HttpHeaders forClient) {
+        HttpHeaders taken = null;
+        for (CharSequence name : List.of(HttpHeaderNames.SERVER, HttpHeaderNames.DATE)) {
+            List<String> values = forClient.getAll(name);
+            if (!values.isEmpty()) {
+                if (taken == null) {
+                    taken = new DefaultHttpHeaders();
+                }
+                taken.add(name, values);
+                forClient.remove(name);
+            }
+        }
+        return taken;
     }
 }

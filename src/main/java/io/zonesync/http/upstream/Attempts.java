@@ -10,6 +10,11 @@ public final class Attempts {
     private final BitSet tried = new BitSet();
     private int remaining;
     boolean onBackup;
+    /** The hash methods' state across the tries of one request, as nginx keeps it per request. */
+    long hash;
+    int rehash;
+    int hashTries;
+    boolean hashStarted;
 
     Attempts(int tries) {
         this.remaining = tries;

@@ -21,10 +21,11 @@ import java.util.List;
  *
  * @param name the address as written ({@code backend.local:8080})
  * @param address the resolved socket address
+ * @param maxConns the most connections to this server at once ({@code max_conns=}), 0 for no limit
  * @param route the {@code route=} value, or null
  */
 public record ServerSpec(String name, InetSocketAddress address, int weight, int maxFails, long failTimeoutMs,
-        boolean backup, boolean down, String route, SourceLocation where) {
+        int maxConns, boolean backup, boolean down, String route, SourceLocation where) {
 
     public static final int DEFAULT_MAX_FAILS = 1;
     public static final long DEFAULT_FAIL_TIMEOUT_MS = 10_000;
@@ -61,6 +62,7 @@ public record ServerSpec(String name, InetSocketAddress address, int weight, int
         int weight = 1;
         int maxFails = DEFAULT_MAX_FAILS;
         long failTimeout = DEFAULT_FAIL_TIMEOUT_MS;
+        int maxConns = 0;
         boolean backup = false;
         boolean down = false;
         String route = null;
@@ -73,7 +75,7 @@ public record ServerSpec(String name, InetSocketAddress address, int weight, int
             } else if ((v = Values.param(p, "fail_timeout")) != null) {
                 failTimeout = time(d, p, v);
             } else if ((v = Values.param(p, "max_conns")) != null) {
-                nonNegative(d, p, v); // accepted; zonesync does not queue or cap connections per server
+                maxConns = nonNegative(d, p, v);
             } else if ((v = Values.param(p, "route")) != null) {
                 if (v.isEmpty() || v.length() > MAX_SID_LENGTH) {
                     throw d.error("invalid route \"%s\": it must be 1 to %d characters", v, MAX_SID_LENGTH);
@@ -104,7 +106,7 @@ public record ServerSpec(String name, InetSocketAddress address, int weight, int
         List<ServerSpec> out = new ArrayList<>();
         for (InetAddress ip : ips) {
             out.add(new ServerSpec(target, new InetSocketAddress(ip, hp.port()), weight, maxFails, failTimeout,
-                    backup, down, route, d.where()));
+                    maxConns, backup, down, route, d.where()));
         }
         return out;
     }

@@ -1,15 +1,23 @@
 package io.zonesync.http.upstream;
 
+import io.zonesync.config.ConfigException;
+import io.zonesync.http.vars.ComplexValue;
+import io.zonesync.http.vars.RequestView;
+import io.zonesync.http.vars.VariableRegistry;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An upstream group at run time: nginx's smooth weighted round robin over the primary servers,
- * then the backup servers when no primary one is usable; failure accounting ({@code max_fails}
+ * An upstream group at run time: its balancing method (nginx's smooth weighted round robin over
+ * the primary servers, then the backup servers when no primary one is usable; or another method,
+ * {@link BalancerState}); {@code max_conns}; failure accounting ({@code max_fails}
  * failures within {@code fail_timeout} make a server unavailable for {@code fail_timeout}); a
  * sticky hint that picks a bound server when it is usable; and the keep-alive cache.
  *
@@ -27,9 +35,29 @@ public final class UpstreamGroup {
     private final boolean single;
     private final Clock clock;
     private final KeepalivePool pool;
+    private final BalancerState balancer;
+    private final ComplexValue hashKey;
     private volatile StickyPolicy sticky;
 
+    /**
+     * The group of {@code spec} in the configuration whose variables are {@code variables}, which
+     * a {@code hash} key may use (a ConfigException names its line).
+     */
+    public static UpstreamGroup compile(UpstreamSpec spec, Clock clock, VariableRegistry variables)
+            throws ConfigException {
+        return new UpstreamGroup(spec, clock, spec.balancing() instanceof Balancing.Hash h
+                ? ComplexValue.compile(h.key(), variables, h.directive().where()) : null);
+    }
+
+    /** A group whose method needs no key ({@code hash} needs {@link #compile}). */
     public UpstreamGroup(UpstreamSpec spec, Clock clock) {
+        this(spec, clock, null);
+        if (spec.balancing() instanceof Balancing.Hash) {
+            throw new IllegalArgumentException("upstream \"" + spec.name() + "\" hashes a key: compile it");
+        }
+    }
+
+    private UpstreamGroup(UpstreamSpec spec, Clock clock, ComplexValue hashKey) {
         this.spec = spec;
         this.clock = clock;
         int id = 0;
@@ -47,6 +75,8 @@ public final class UpstreamGroup {
         all.addAll(backup);
         this.single = primary.size() == 1 && backup.isEmpty();
         this.pool = new KeepalivePool(spec.keepalive(), spec.keepaliveTimeoutMs(), spec.keepaliveRequests());
+        this.balancer = new BalancerState(spec.balancing(), primary);
+        this.hashKey = hashKey;
     }
 
     public String name() {
@@ -80,9 +110,10 @@ public final class UpstreamGroup {
 
     /**
      * The server for the next attempt, or null when none is left ("no live upstreams"). A usable
-     * server whose sid equals {@code hint} is taken first.
+     * server whose sid equals {@code hint} is taken first; else the group's balancing method
+     * chooses, with what it needs of {@code request} (the hash key, the client address).
      */
-    public synchronized Peer select(Attempts attempts, String hint) {
+    public synchronized Peer select(Attempts attempts, String hint, RequestView request) {
         if (attempts.remaining() <= 0) {
             return null;
         }
@@ -90,19 +121,13 @@ public final class UpstreamGroup {
         Peer chosen = null;
         if (single) {
             Peer p = primary.get(0);
-            chosen = p.spec().down() || attempts.tried(p) ? null : p;
+            chosen = p.spec().down() || attempts.tried(p) || atMaxConns(p) ? null : p;
         } else {
             if (hint != null) {
                 chosen = byHint(attempts, hint, now);
             }
-            if (chosen == null && !attempts.onBackup) {
-                chosen = roundRobin(primary, attempts, now);
-                if (chosen == null && !backup.isEmpty()) {
-                    attempts.onBackup = true;
-                }
-            }
-            if (chosen == null && attempts.onBackup) {
-                chosen = roundRobin(backup, attempts, now);
+            if (chosen == null) {
+                chosen = byMethod(attempts, request, now);
             }
         }
         if (chosen == null) {
@@ -118,6 +143,56 @@ public final class UpstreamGroup {
         return chosen;
     }
 
+    private Peer byMethod(Attempts attempts, RequestView request, long now) {
+        Balancing method = spec.balancing();
+        if (method instanceof Balancing.LeastConn) {
+            return leastConn(attempts, now);
+        }
+        if (method instanceof Balancing.RoundRobin) {
+            return roundRobin(attempts, now);
+        }
+        Peer p;
+        if (method instanceof Balancing.IpHash) {
+            p = balancer.ipHash(attempts, clientAddress(request), now);
+        } else if (method instanceof Balancing.Hash) {
+            p = balancer.hash(attempts, hashKey.evaluate(request), now);
+        } else {
+            p = balancer.random(attempts, ((Balancing.Random) method).two(), now);
+        }
+        // null: as in nginx (an empty key, or 20 tries that found no server), round robin chooses
+        return p == null ? roundRobin(attempts, now) : p;
+    }
+
+    /** nginx's round robin: the primary servers, then, when none is usable, the backup ones. */
+    private Peer roundRobin(Attempts attempts, long now) {
+        Peer chosen = null;
+        if (!attempts.onBackup) {
+            chosen = roundRobin(primary, attempts, now);
+            if (chosen == null && !backup.isEmpty()) {
+                attempts.onBackup = true;
+            }
+        }
+        if (chosen == null && attempts.onBackup) {
+            chosen = roundRobin(backup, attempts, now);
+        }
+        return chosen;
+    }
+
+    /** {@code least_conn}: as round robin, over the servers with the fewest connections for their weight. */
+    private Peer leastConn(Attempts attempts, long now) {
+        Peer chosen = null;
+        if (!attempts.onBackup) {
+            chosen = BalancerState.leastConn(primary, attempts, now);
+            if (chosen == null && !backup.isEmpty()) {
+                attempts.onBackup = true;
+            }
+        }
+        if (chosen == null && attempts.onBackup) {
+            chosen = BalancerState.leastConn(backup, attempts, now);
+        }
+        return chosen;
+    }
+
     private Peer byHint(Attempts attempts, String hint, long now) {
         for (Peer p : attempts.onBackup ? backup : all) {
             if (p.sid().equals(hint) && usable(p, attempts, now)) {
@@ -127,15 +202,38 @@ public final class UpstreamGroup {
         return null;
     }
 
-    private static boolean usable(Peer p, Attempts attempts, long now) {
-        return !p.spec().down() && !attempts.tried(p) && !p.unavailable(now);
+    /** Not down, not tried by this request, not out for failures, under its {@code max_conns}. */
+    static boolean usable(Peer p, Attempts attempts, long now) {
+        return !p.spec().down() && !attempts.tried(p) && !p.unavailable(now) && !atMaxConns(p);
     }
 
-    private static Peer roundRobin(List<Peer> peers, Attempts attempts, long now) {
+    private static boolean atMaxConns(Peer p) {
+        return p.spec().maxConns() > 0 && p.active >= p.spec().maxConns();
+    }
+
+    /** The bytes ip_hash hashes: the first three of an IPv4 address, all of an IPv6 one. */
+    private static byte[] clientAddress(RequestView request) {
+        if (request != null && request.remoteAddress() instanceof InetSocketAddress inet
+                && inet.getAddress() != null) {
+            byte[] a = inet.getAddress().getAddress();
+            return a.length == 4 ? Arrays.copyOf(a, 3) : a;
+        }
+        return new byte[3]; // a unix socket client: nginx's pseudo address
+    }
+
+    static Peer roundRobin(List<Peer> peers, Attempts attempts, long now) {
+        return smoothRoundRobin(peers, p -> usable(p, attempts, now));
+    }
+
+    /**
+     * nginx's smooth weighted round robin among the {@code eligible} of {@code peers}: each gains
+     * its effective weight, the highest is chosen and pays back the total.
+     */
+    static Peer smoothRoundRobin(List<Peer> peers, Predicate<Peer> eligible) {
         Peer best = null;
         int total = 0;
         for (Peer p : peers) {
-            if (!usable(p, attempts, now)) {
+            if (!eligible.test(p)) {
                 continue;
             }
             p.currentWeight += p.effectiveWeight;

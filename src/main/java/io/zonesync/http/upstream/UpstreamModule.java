@@ -18,7 +18,9 @@ import java.util.List;
 public final class UpstreamModule implements ConfModule {
     @Override
     public List<String> nginxModules() {
-        return List.of("ngx_http_upstream_module", "ngx_http_upstream_keepalive_module", "ngx_http_upstream_zone_module");
+        return List.of("ngx_http_upstream_module", "ngx_http_upstream_keepalive_module", "ngx_http_upstream_zone_module",
+                "ngx_http_upstream_least_conn_module", "ngx_http_upstream_ip_hash_module",
+                "ngx_http_upstream_hash_module", "ngx_http_upstream_random_module");
     }
 
     @Override
@@ -29,5 +31,9 @@ public final class UpstreamModule implements ConfModule {
         r.register(DirectiveSpec.single("keepalive_timeout", Arity.exactly(1), HTTP_UPSTREAM));
         r.register(DirectiveSpec.single("keepalive_requests", Arity.exactly(1), HTTP_UPSTREAM));
         r.register(DirectiveSpec.single("zone", Arity.between(1, 2), HTTP_UPSTREAM));
+        r.register(DirectiveSpec.repeatable("least_conn", Arity.NONE, HTTP_UPSTREAM));
+        r.register(DirectiveSpec.repeatable("ip_hash", Arity.NONE, HTTP_UPSTREAM));
+        r.register(DirectiveSpec.repeatable("hash", Arity.between(1, 2), HTTP_UPSTREAM));
+        r.register(DirectiveSpec.repeatable("random", Arity.between(0, 2), HTTP_UPSTREAM));
     }
 }

@@ -9,17 +9,21 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An {@code upstream} block as configured: its servers, its keep-alive cache, its {@code zone}
  * (which puts it in the API) and its {@code sticky} line, left as written for the sticky package.
  *
+ * @param balancing the method that chooses among the servers
  * @param keepalive idle connections cached per event loop, 0 for none
  * @param zone the {@code zone} name, or null
  * @param sticky the {@code sticky} directive, or null
  */
-public record UpstreamSpec(String name, List<ServerSpec> servers, int keepalive, long keepaliveTimeoutMs,
+public record UpstreamSpec(String name, List<ServerSpec> servers, Balancing balancing, int keepalive, long keepaliveTimeoutMs,
         int keepaliveRequests, String zone, Directive sticky, SourceLocation where) {
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamSpec.class);
 
     public static final long DEFAULT_KEEPALIVE_TIMEOUT_MS = 60_000;
     public static final int DEFAULT_KEEPALIVE_REQUESTS = 1000;
@@ -30,7 +34,7 @@ public record UpstreamSpec(String name, List<ServerSpec> servers, int keepalive,
 
     /** The implicit upstream of {@code proxy_pass http://host:port}: one entry per address. */
     public static UpstreamSpec implicit(String name, List<ServerSpec> servers, SourceLocation where) {
-        return new UpstreamSpec(name, servers, 0, DEFAULT_KEEPALIVE_TIMEOUT_MS, DEFAULT_KEEPALIVE_REQUESTS, null,
+        return new UpstreamSpec(name, servers, new Balancing.RoundRobin(), 0, DEFAULT_KEEPALIVE_TIMEOUT_MS, DEFAULT_KEEPALIVE_REQUESTS, null,
                 null, where);
     }
 
@@ -49,8 +53,23 @@ public record UpstreamSpec(String name, List<ServerSpec> servers, int keepalive,
     static UpstreamSpec parse(Directive u) throws ConfigException {
         String name = u.arg(0);
         List<ServerSpec> servers = new ArrayList<>();
-        for (Directive s : u.block().all("server")) {
-            servers.addAll(ServerSpec.parse(s, name));
+        Balancing balancing = new Balancing.RoundRobin();
+        boolean methodSet = false;
+        for (Directive d : u.block().directives()) {
+            if (d.name().equals("server")) {
+                List<ServerSpec> specs = ServerSpec.parse(d, name);
+                if (!balancing.allowsBackup() && specs.get(0).backup()) {
+                    // as nginx, which checks a server's parameters against the method set before it
+                    throw d.error("balancing method does not support parameter \"backup\"");
+                }
+                servers.addAll(specs);
+            } else if (Balancing.DIRECTIVES.contains(d.name())) {
+                if (methodSet) {
+                    LOG.warn("load balancing method redefined in {}", d.where());
+                }
+                methodSet = true;
+                balancing = Balancing.parse(d);
+            }
         }
         if (servers.isEmpty()) {
             throw u.error("no servers are inside upstream");
@@ -78,7 +97,7 @@ public record UpstreamSpec(String name, List<ServerSpec> servers, int keepalive,
                 Values.size(z, z.arg(1));
             }
         }
-        return new UpstreamSpec(name, servers, keepalive, keepaliveTimeout, keepaliveRequests, zone,
+        return new UpstreamSpec(name, servers, balancing, keepalive, keepaliveTimeout, keepaliveRequests, zone,
                 u.block().first("sticky"), u.where());
     }
 }

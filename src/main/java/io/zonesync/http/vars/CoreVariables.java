@@ -112,8 +112,9 @@ public final class CoreVariables implements VariableProvider {
         return "unix:";
     }
 
-    private static String portText(SocketAddress a) {
-        return a instanceof InetSocketAddress inet ? Integer.toString(inet.getPort()) : "";
+    /** A port as $remote_port writes it: empty for none (unix, or an address realip found without one). */
+    public static String portText(SocketAddress a) {
+        return a instanceof InetSocketAddress inet && inet.getPort() > 0 ? Integer.toString(inet.getPort()) : "";
     }
 
     private static String binaryAddress(SocketAddress a) {

@@ -1,5 +1,6 @@
 package io.zonesync.http.vars;
 
+import io.zonesync.net.ProxyHeader;
 import java.net.SocketAddress;
 import java.util.List;
 
@@ -49,8 +50,24 @@ public interface RequestView {
     /** Every value of a request header, in order; empty when absent. */
     List<String> headers(String name);
 
-    /** The peer: an {@link java.net.InetSocketAddress}, or a unix domain socket address. */
+    /**
+     * The client: the connection's peer (an {@link java.net.InetSocketAddress}, or a unix domain
+     * socket address), or the address realip found for it ({@code $remote_addr}).
+     */
     SocketAddress remoteAddress();
+
+    /**
+     * The connection's own peer, whatever {@code real_ip_header} made {@link #remoteAddress()}
+     * ({@code $realip_remote_addr}).
+     */
+    default SocketAddress connectionAddress() {
+        return remoteAddress();
+    }
+
+    /** The addresses of the PROXY protocol header the connection began with, or null. */
+    default ProxyHeader proxyProtocol() {
+        return null;
+    }
 
     /** The local address the request arrived on. */
     SocketAddress localAddress();

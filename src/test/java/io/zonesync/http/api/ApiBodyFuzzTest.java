@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonesync.http.limitreq.LimitReqZone;
+import io.zonesync.http.upstream.Balancing;
 import io.zonesync.http.upstream.ServerSpec;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.upstream.UpstreamSpec;
@@ -119,8 +120,8 @@ class ApiBodyFuzzTest {
                         "{\"there\":\"before\"}".getBytes(StandardCharsets.UTF_8), REQUEST_ID, true));
         LimitReqZone perip = new LimitReqZone("perip", LimitReqZone.MIN_SIZE, "$binary_remote_addr", 1000, () -> 0L);
         UpstreamGroup backend = new UpstreamGroup(new UpstreamSpec("backend", List.of(
-                new ServerSpec("10.0.0.1:80", new InetSocketAddress("10.0.0.1", 80), 1, 1, 10_000, false, false,
-                        null, null)), 8, 60_000, 1000, "backend", null, null), clock);
+                new ServerSpec("10.0.0.1:80", new InetSocketAddress("10.0.0.1", 80), 1, 1, 10_000, 0, false,
+                        false, null, null)), new Balancing.RoundRobin(), 8, 60_000, 1000, "backend", null, null), clock);
         return stateOf(Map.of("one", one, "ips", ips, "prefixes", prefixes), Map.of("stream", stream),
                 Map.of("perip", perip), Map.of("backend", backend));
     }

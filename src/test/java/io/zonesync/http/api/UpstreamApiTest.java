@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonesync.http.upstream.Attempts;
+import io.zonesync.http.upstream.Balancing;
 import io.zonesync.http.upstream.Outcome;
 import io.zonesync.http.upstream.Peer;
 import io.zonesync.http.upstream.ServerSpec;
@@ -24,7 +25,7 @@ class UpstreamApiTest {
     private final MutableClock clock = new MutableClock(1_700_000_000_000L);
     private final UpstreamGroup group = new UpstreamGroup(new UpstreamSpec("backend", List.of(
             server("10.0.0.1", 2, false), server("10.0.0.2", 1, false), server("10.0.0.3", 1, true)),
-            8, 60_000, 1000, "backend", null, null), clock);
+            new Balancing.RoundRobin(), 8, 60_000, 1000, "backend", null, null), clock);
     private final ApiHandler handler = new ApiHandler(new ApiState() {
         @Override
         public Map<String, KeyvalZone> httpKeyvalZones() {
@@ -48,7 +49,7 @@ class UpstreamApiTest {
     }, clock, 1024);
 
     private static ServerSpec server(String ip, int weight, boolean backup) {
-        return new ServerSpec(ip + ":80", new InetSocketAddress(ip, 80), weight, 1, 10_000, backup, false, null, null);
+        return new ServerSpec(ip + ":80", new InetSocketAddress(ip, 80), weight, 1, 10_000, 0, backup, false, null, null);
     }
 
     private ApiResponse call(String method, String path, String query) {
@@ -65,11 +66,11 @@ class UpstreamApiTest {
     @Test
     void showsPeersWithCountersFailuresAndBackup() throws Exception {
         Attempts a = group.newAttempts();
-        Peer first = group.select(a, null);
+        Peer first = group.select(a, null, null);
         group.account(first, 200, 120, 3400);
         group.release(first, Outcome.OK);
         Attempts b = group.newAttempts();
-        Peer failing = group.select(b, null);
+        Peer failing = group.select(b, null, null);
         group.release(failing, Outcome.FAILED);
         clock.advance(5);
 

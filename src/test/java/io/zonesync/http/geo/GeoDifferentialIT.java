@@ -35,9 +35,14 @@ class GeoDifferentialIT extends DifferentialSuite {
                 }
                 geo $nodefault { 10.0.0.0/8 ten; }
                 geo $client { default other; 127.0.0.1 me; }
+                geo $proxied { default other; proxy 127.0.0.1; 10.0.0.0/8 ten; 192.0.2.1 doc; 127.0.0.1 me; }
+                geo $recursive { default other; proxy 127.0.0.0/8; proxy 10.0.0.0/8; proxy_recursive;
+                                 10.0.0.0/8 ten; 192.0.2.0/24 doc; 127.0.0.1 me; }
+                geo $arg_ip $given { default other; proxy 192.0.2.0/24; 10.0.0.0/8 ten; }
                 server {
                     listen LISTEN;
                     location / { return 200 "[$net] [$range] [$nodefault] [$client]"; }
+                    location /proxied { return 200 "[$proxied] [$recursive] [$given]"; }
                 }
                 """);
     }
@@ -53,5 +58,22 @@ class GeoDifferentialIT extends DifferentialSuite {
     void looksUpAsNginxDoes(String ip) throws Exception {
         String target = "/?ip=" + ip;
         assertSameAnswers(servers.get(target), target);
+    }
+
+    static List<String> forwarded() {
+        return List.of("", "X-Forwarded-For: 10.1.1.1\r\n", "X-Forwarded-For: 192.0.2.1, 10.1.1.1\r\n",
+                "X-Forwarded-For: 192.0.2.1\r\nX-Forwarded-For: 10.1.1.1\r\n", "X-Forwarded-For: junk, 10.2.2.2\r\n",
+                "X-Forwarded-For: 2001:db8::1\r\n", "X-Forwarded-For: 192.0.2.1:8080\r\n",
+                "X-Forwarded-For: 10.3.3.3, junk\r\n", "X-Forwarded-For: \r\n");
+    }
+
+    @ParameterizedTest
+    @MethodSource("forwarded")
+    void proxiesAreLookedThroughAsNginxDoes(String header) throws Exception {
+        for (String ip : List.of("", "192.0.2.9", "10.0.0.1")) {
+            String request = "GET /proxied?ip=" + ip + " HTTP/1.1\r\nHost: geo.test\r\n" + header
+                    + "Connection: close\r\n\r\n";
+            assertSameAnswers(servers.both(request), request);
+        }
     }
 }

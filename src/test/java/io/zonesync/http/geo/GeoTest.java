@@ -24,7 +24,8 @@ class GeoTest {
         assertError("geo $g {\n ranges; 10.0.0.0-10.0.0.9 a; 10.0.0.5-10.0.0.20 b; }",
                 "range \"10.0.0.5-10.0.0.20\" overlaps \"10.0.0.0-10.0.0.9\"");
         assertError("geo $g {\n ranges; 10.0.0.9-10.0.0.0 a; }", "invalid range \"10.0.0.9-10.0.0.0\"");
-        assertError("geo $g {\n proxy 10.0.0.1; }", "\"proxy\" in geo is not supported yet");
+        assertError("geo $g {\n proxy localhost; }", "invalid network \"localhost\"");
+        assertError("geo $g {\n proxy_recursive on; }", "invalid network \"proxy_recursive\"");
         assertError("geo $g {\n 10.0.0.1 a b; }", "invalid number of the geo parameters");
         assertError("geo g {\n default x; }", "invalid variable name \"g\"");
     }
