@@ -37,7 +37,8 @@ final class AuthRequestCheck implements AccessHandler {
 
     @Override
     public AccessDecision check(HttpExchange ex) {
-        return AccessDecision.later(ex.subrequest(new Subrequest("GET", uri, null, null)).thenApply(r -> decide(ex, r)));
+        return AccessDecision.later(ex.subrequest(new Subrequest("GET", uri, null, null))
+                .thenApply(r -> decide(ex, r)));
     }
 
     private AccessDecision decide(HttpExchange ex, SubrequestResult r) {

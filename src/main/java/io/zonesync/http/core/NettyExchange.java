@@ -120,8 +120,9 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
     }
 
     /**
-     * A subrequest's exchange ({@link SubrequestExchange}): on the parent's connection, with its own
-     * request line, headers the parent's, and a body of {@code bodyLength} bytes to come (-1: none).
+     * A subrequest's exchange ({@link SubrequestExchange}): on the parent's connection and with its
+     * client address (realip's), its own request line, and a body of {@code bodyLength} bytes to
+     * come (-1: none).
      */
     NettyExchange(NettyExchange parent, HttpRequest request, long bodyLength) {
         this.connection = parent.connection;
@@ -133,6 +134,7 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
         this.method = request.method().name();
         this.declaredLength = bodyLength;
         this.body = new RequestBodyState(channel.alloc(), RequestBodyState.Events.NONE, bodyLength);
+        this.realClient = parent.realClient;
     }
 
     static final long INVALID_LENGTH = -2;

@@ -45,7 +45,8 @@ final class SatisfyAny implements AccessHandler {
 
     private CompletionStage<AccessDecision> resume(HttpExchange ex, int next, AccessDecision kept, AccessDecision d) {
         if (d.pending() != null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("a decision completed with another pending"));
+            return CompletableFuture.failedFuture(
+                    new IllegalStateException("an access decision completed with another pending decision"));
         }
         if (ends(d)) {
             return CompletableFuture.completedFuture(d.isGranted() ? AccessDecision.proceed() : d);

@@ -18,9 +18,10 @@ import java.util.concurrent.CompletionStage;
  * precontent, content; not preaccess and access, which its parent passed) but its response goes
  * nowhere: the status and headers complete {@link #result()} and any body is dropped as it comes,
  * so memory stays bounded whatever the size of the response. As in nginx, it sees its parent's
- * {@code $request_uri}, {@code $request_method}, request headers, connection and {@code set}
- * variables, has its own {@code $uri}, {@code $args} and method (the one its handler uses), is internal (so it may enter {@code internal} locations),
- * is not logged, and starts with its parent's count of internal redirects plus one.
+ * {@code $request_uri}, {@code $request_method}, request headers, connection, client address and
+ * {@code set} variables; it has its own {@code $uri}, {@code $args} and method (the one its handler
+ * uses), is internal (so it may enter {@code internal} locations), is not logged, and starts with
+ * its parent's count of internal redirects plus one.
  */
 final class SubrequestExchange extends NettyExchange {
     private final NettyExchange parent;
@@ -33,7 +34,8 @@ final class SubrequestExchange extends NettyExchange {
         super(parent, new DefaultHttpRequest(parent.request.protocolVersion(), HttpMethod.valueOf(spec.method()),
                 spec.uri(), headers(parent)), bodyLength(parent, spec.body()));
         this.parent = parent;
-        body.onContent(spec.body() == null ? LastHttpContent.EMPTY_LAST_CONTENT : new DefaultLastHttpContent(spec.body()));
+        body.onContent(spec.body() == null ? LastHttpContent.EMPTY_LAST_CONTENT
+                : new DefaultLastHttpContent(spec.body()));
     }
 
     /**
