@@ -63,7 +63,7 @@ final class AuthRequestCheck implements AccessHandler {
             return AccessDecision.respond(401, h);
         }
         LOG.error("auth request unexpected status: {} while sending to client, client: {}, request: \"{} {}\"", status,
-                String.valueOf(ex.remoteAddress()).replaceFirst("^/", ""), ex.method(), ex.requestUri());
+                ex.variable("remote_addr"), ex.method(), ex.requestUri());
         return AccessDecision.respond(500);
     }
 }

@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.zonesync.http.authrequest.AuthRequestModule;
 import io.zonesync.http.mirror.MirrorModule;
+import io.zonesync.http.realip.RealIpModule;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Subrequests as auth_request and mirror make them: what the subrequest is (method, URI, the
- * parent's $request_uri and headers), that its access checks are skipped and its internal
+ * parent's $request_uri, headers and client address), that its access checks are skipped and its internal
  * redirects are counted, that a mirror does not hold its request back and auth_request waits.
  */
 class SubrequestTest {
@@ -37,8 +38,9 @@ class SubrequestTest {
     void start() throws Exception {
         AuthRequestModule auth = new AuthRequestModule();
         MirrorModule mirror = new MirrorModule();
+        RealIpModule realip = new RealIpModule();
         runtime = HttpRuntime.start(TestConfigs.compile("http { access_log off;\n"
-                + " server { listen 127.0.0.1:0;\n"
+                + " server { listen 127.0.0.1:0; set_real_ip_from 127.0.0.1; real_ip_header X-Forwarded-For;\n"
                 + "  location /m/ { mirror /_park; echo_body; }\n"
                 + "  location /a/ { auth_request /_park; echo_body; }\n"
                 + "  location = /_park { internal; park sub; }\n"
@@ -47,7 +49,8 @@ class SubrequestTest {
                 + "  location = /_loop2 { rewrite ^ /_loop last; }\n"
                 + "  location /skip/ { auth_request /_guarded; echo_body; }\n"
                 + "  location = /_guarded { internal; deny_with 403; echo_body; }\n"
-                + " }\n}\n", dir, List.of(feature, auth, mirror), feature, auth, mirror));
+                + " }\n}\n", dir, List.of(realip, feature, auth, mirror), realip, feature, auth,
+                mirror));
         port = runtime.boundPort("127.0.0.1:0");
     }
 
@@ -58,6 +61,7 @@ class SubrequestTest {
 
     private CompletableFuture<HttpResponse<String>> send(String method, String path, String body) {
         HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("X-Test", "t")
+                .header("X-Forwarded-For", "192.0.2.7")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body))
                 .timeout(Duration.ofSeconds(10)).build();
@@ -83,6 +87,7 @@ class SubrequestTest {
         assertThat(sub.requestUri()).isEqualTo("/m/x?a=1");
         assertThat(sub.header("X-Test")).isEqualTo("t");
         assertThat(sub.variable("request_method")).isEqualTo("POST");
+        assertThat(sub.variable("remote_addr")).as("the client realip found for the parent").isEqualTo("192.0.2.7");
         sub.respond(200, "text/plain", "dropped");
     }
 
