@@ -8,6 +8,7 @@ import io.zonesync.testing.Nginx;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -31,6 +32,7 @@ class AuthRequestDifferentialIT extends DifferentialSuite {
     @Override
     protected Differential start(Path dir) throws Exception {
         silent = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+        Path users = Files.writeString(dir.resolve("users"), "user:{PLAIN}secret\n");
         backend = Nginx.start(dir.resolve("backend"), """
                 access_log off;
                 server {
@@ -97,6 +99,10 @@ class AuthRequestDifferentialIT extends DifferentialSuite {
                     location /all-401/ { satisfy all; allow all; auth_request /_401; proxy_pass http://%1$s; }
                     location /page-401/ { auth_request /_401; error_page 401 /login; proxy_pass http://%1$s; }
                     location = /login { return 200 "login page"; }
+                    location /order-basic/ {
+                        auth_basic "zone"; auth_basic_user_file %3$s; auth_request /_403; proxy_pass http://%1$s;
+                    }
+                    location /order-deny/ { deny all; auth_request /_401; proxy_pass http://%1$s; }
                     location /vars/ {
                         set $who parent;
                         auth_request /_vars;
@@ -106,7 +112,7 @@ class AuthRequestDifferentialIT extends DifferentialSuite {
                     }
                     location = /_vars { internal; deny all; set $who "${who}-sub"; proxy_pass http://%1$s/auth/ok; }
                 }
-                """.formatted(backend.address(), silent.getLocalPort()));
+                """.formatted(backend.address(), silent.getLocalPort(), users));
     }
 
     @AfterAll
@@ -128,7 +134,7 @@ class AuthRequestDifferentialIT extends DifferentialSuite {
     static List<String> requests() {
         return List.of("/ok/a?x=1", "/401/a", "/403/a", "/500/a", "/404/a", "/slow/a", "/echo/a?q=1", "/denied/a",
                 "/allowed/a", "/off/inner/a", "/server/inner/a", "/_ok", "/any-allowed/a", "/any-ok/a", "/any-401/a",
-                "/any-403/a", "/any-500/a", "/all-401/a", "/page-401/a");
+                "/any-403/a", "/any-500/a", "/all-401/a", "/page-401/a", "/order-basic/a", "/order-deny/a");
     }
 
     @ParameterizedTest
@@ -154,6 +160,8 @@ class AuthRequestDifferentialIT extends DifferentialSuite {
         assertThat(get("/any-401/a").zonesync().status()).isEqualTo(401);
         assertThat(get("/any-403/a").zonesync().status()).isEqualTo(403);
         assertThat(get("/page-401/a").zonesync().headers()).containsKey("www-authenticate");
+        assertThat(get("/order-basic/a").zonesync().status()).as("auth_basic before auth_request").isEqualTo(401);
+        assertThat(get("/order-deny/a").zonesync().status()).as("deny before auth_request").isEqualTo(403);
     }
 
     /** The subrequest shares the parent's variables, $request_uri and $request_method, has its own $uri, skips access. */
