@@ -1,13 +1,11 @@
 package io.zonesync.access;
 
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.zonesync.http.core.AccessDecision;
 import io.zonesync.http.core.AccessHandler;
 import io.zonesync.http.core.HttpExchange;
-import io.zonesync.http.core.StatusPages;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Set;
@@ -17,18 +15,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The access phase of one location: the guard for the request's method (the {@code limit_except}
- * block's for a method it does not free, else the location's), allow/deny first (403), then basic
- * authentication (401 with the realm). A bcrypt check runs off the event loop.
+ * One access check of a location, on the guard for the request's method (the {@code limit_except}
+ * block's for a method it does not free, else the location's): its allow/deny rules (a matching
+ * allow grants, a deny is 403) or its basic authentication (right credentials grant, else 401 with
+ * the realm), two checks as in nginx, so that {@code satisfy any} can let either suffice. A bcrypt
+ * check runs off the event loop.
  */
 final class AccessCheck implements AccessHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AccessCheck.class);
 
+    /** Which of the guard's checks this one is. */
+    enum Part { RULES, BASIC }
+
+    private final Part part;
     private final AccessGuard normal;
     private final AccessGuard restricted;
     private final Set<String> freeMethods;
 
-    AccessCheck(AccessGuard normal, AccessGuard restricted, Set<String> freeMethods) {
+    AccessCheck(Part part, AccessGuard normal, AccessGuard restricted, Set<String> freeMethods) {
+        this.part = part;
         this.normal = normal;
         this.restricted = restricted;
         this.freeMethods = freeMethods;
@@ -37,27 +42,38 @@ final class AccessCheck implements AccessHandler {
     @Override
     public AccessDecision check(HttpExchange ex) {
         AccessGuard g = restricted != null && !freeMethods.contains(ex.method()) ? restricted : normal;
+        return part == Part.RULES ? rules(ex, g) : basic(ex, g);
+    }
+
+    private static AccessDecision rules(HttpExchange ex, AccessGuard g) {
         AccessRule rule = g.rules.match(ex.remoteAddress());
-        if (rule != null && !rule.allow()) {
-            LOG.error("access forbidden by rule \"deny {}\" in {}, client: {}, request: \"{} {}\"", rule.directive().arg(0),
-                    rule.directive().where(), client(ex), ex.method(), ex.requestUri());
-            return AccessDecision.respond(403);
+        if (rule == null) {
+            return AccessDecision.proceed();
         }
+        if (rule.allow()) {
+            return AccessDecision.granted();
+        }
+        LOG.error("access forbidden by rule \"deny {}\" in {}, client: {}, request: \"{} {}\"", rule.directive().arg(0),
+                rule.directive().where(), client(ex), ex.method(), ex.requestUri());
+        return AccessDecision.respond(403);
+    }
+
+    private static AccessDecision basic(HttpExchange ex, AccessGuard g) {
         if (!g.authenticates()) {
             return AccessDecision.proceed();
         }
         String[] credentials = credentials(ex.requestHeaders().get(HttpHeaderNames.AUTHORIZATION));
         if (credentials == null) {
-            return challenge(ex, g);
+            return challenge(g);
         }
         String user = credentials[0];
         String password = credentials[1];
         if (!g.users.hasUser(user)) {
             LOG.error("user \"{}\" was not found in \"{}\", client: {}", user, g.userFile, client(ex));
-            return challenge(ex, g);
+            return challenge(g);
         }
         if (g.rememberedLogin(user, password)) {
-            return AccessDecision.proceed();
+            return AccessDecision.granted();
         }
         if (!g.users.isSlow(user)) {
             return verdict(ex, g, user, g.login(user, password));
@@ -68,19 +84,17 @@ final class AccessCheck implements AccessHandler {
 
     private static AccessDecision verdict(HttpExchange ex, AccessGuard g, String user, boolean ok) {
         if (ok) {
-            return AccessDecision.proceed();
+            return AccessDecision.granted();
         }
         LOG.error("user \"{}\": password mismatch, client: {}", user, client(ex));
-        return challenge(ex, g);
+        return challenge(g);
     }
 
-    /** 401 with the realm; the page is sent here because the decision alone cannot carry the header. */
-    private static AccessDecision challenge(HttpExchange ex, AccessGuard g) {
+    /** 401 with the realm. */
+    private static AccessDecision challenge(AccessGuard g) {
         HttpHeaders h = new DefaultHttpHeaders();
         h.set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + g.realm.replace("\"", "\\\"") + "\"");
-        h.set(HttpHeaderNames.CONTENT_TYPE, "text/html");
-        ex.respond(401, h, Unpooled.wrappedBuffer(StatusPages.page(401, ex.location().serverTokens())));
-        return AccessDecision.respond(401);
+        return AccessDecision.respond(401, h);
     }
 
     /** {user, password} from {@code Basic base64(user:password)}, or null. */

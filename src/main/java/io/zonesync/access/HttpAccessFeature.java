@@ -51,7 +51,7 @@ public final class HttpAccessFeature implements HttpFeature, ConfModule {
         AccessGuard normal = guard(scope, location.config());
         Directive limit = scope.effectiveFirst("limit_except");
         if (limit == null) {
-            return normal.isOpen() ? List.of() : List.of(new AccessCheck(normal, null, Set.of()));
+            return normal.isOpen() ? List.of() : checks(normal, null, Set.of());
         }
         Set<String> free = new HashSet<>();
         for (String m : limit.args()) {
@@ -65,7 +65,13 @@ public final class HttpAccessFeature implements HttpFeature, ConfModule {
             }
         }
         AccessGuard restricted = guard(scope.child(Context.HTTP_LIMIT_EXCEPT, limit.block()), location.config());
-        return List.of(new AccessCheck(normal, restricted, Set.copyOf(free)));
+        return checks(normal, restricted, Set.copyOf(free));
+    }
+
+    /** The rules, then basic authentication: nginx's order, which decides between 403 and 401 under satisfy all. */
+    private static List<AccessHandler> checks(AccessGuard normal, AccessGuard restricted, Set<String> free) {
+        return List.of(new AccessCheck(AccessCheck.Part.RULES, normal, restricted, free),
+                new AccessCheck(AccessCheck.Part.BASIC, normal, restricted, free));
     }
 
     private static AccessGuard guard(Scope scope, ParsedConfig config) throws ConfigException {

@@ -14,6 +14,7 @@ import io.zonesync.access.HttpAccessFeature;
 import io.zonesync.http.accesslog.AccessLogModule;
 import io.zonesync.http.api.ApiFeature;
 import io.zonesync.http.api.ApiModule;
+import io.zonesync.http.authrequest.AuthRequestModule;
 import io.zonesync.http.core.HttpFeature;
 import io.zonesync.http.geo.GeoModule;
 import io.zonesync.http.gzip.GzipModule;
@@ -29,6 +30,7 @@ import io.zonesync.http.stubstatus.StubStatusModule;
 import io.zonesync.http.tryfiles.TryFilesModule;
 import io.zonesync.http.keyval.KeyvalHttpFeature;
 import io.zonesync.http.map.MapModule;
+import io.zonesync.http.mirror.MirrorModule;
 import io.zonesync.http.limitreq.LimitReqFamily;
 import io.zonesync.http.limitreq.LimitReqFeature;
 import io.zonesync.http.limitreq.LimitReqModule;
@@ -90,12 +92,14 @@ record CompiledConfig(
                     () -> s.zones().of(KeyvalFamily.HTTP))),
             new HttpModule(new LimitReqModule(), s -> new LimitReqFeature(s.zones().of(LimitReqFamily.KEY))),
             HttpModule.of(new HttpAccessFeature()),
+            HttpModule.of(new AuthRequestModule()),
             HttpModule.directives(new UpstreamModule()),
             HttpModule.directives(new StickyModule()),
             new HttpModule(new ProxyModule(), s -> new ProxyFeature(s.proxy(), () -> s.zones().of(StickyFamily.KEY),
                     s.clock())),
             new HttpModule(new ApiModule(), HttpServices::api),
             HttpModule.of(new TryFilesModule()),
+            HttpModule.of(new MirrorModule()),
             HttpModule.of(new HeadersModule()),
             HttpModule.of(new GzipModule()),
             new HttpModule(new StubStatusModule(), s -> new StubStatusFeature(s.counters().connections())),

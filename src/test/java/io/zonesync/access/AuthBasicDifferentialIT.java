@@ -8,10 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** auth_basic with a password file holding every scheme nginx reads, against Debian's nginx. */
+/** auth_basic with a password file holding every scheme nginx reads, and with allow/deny under satisfy, against Debian's nginx. */
 class AuthBasicDifferentialIT extends DifferentialSuite {
 
     @Override
@@ -27,13 +28,22 @@ class AuthBasicDifferentialIT extends DifferentialSuite {
                 sha:{SHA}5en6G6MezRroT3XKqkdPOmY/BfQ=
                 plain:{PLAIN}secret
                 """);
+        Path www = Files.createDirectories(dir.resolve("www"));
+        Files.writeString(www.resolve("f.txt"), "file\n");
         return Differential.start(dir, """
                 access_log off;
                 server {
                     listen LISTEN;
-                    location / { auth_basic "zone"; auth_basic_user_file %s; return 200 "hello $remote_user"; }
+                    location / { auth_basic "zone"; auth_basic_user_file %1$s; return 200 "hello $remote_user"; }
+                    location /any/ {
+                        satisfy any; allow 127.0.0.0/8; deny all;
+                        auth_basic "zone"; auth_basic_user_file %1$s; alias %2$s/;
+                    }
+                    location /anydeny/ { satisfy any; deny all; auth_basic "zone"; auth_basic_user_file %1$s; alias %2$s/; }
+                    location /alldeny/ { deny all; auth_basic "zone"; auth_basic_user_file %1$s; alias %2$s/; }
+                    location /allallow/ { allow all; auth_basic "zone"; auth_basic_user_file %1$s; alias %2$s/; }
                 }
-                """.formatted(dir.resolve("users")));
+                """.formatted(dir.resolve("users"), www));
     }
 
     static List<String> logins() {
@@ -49,5 +59,20 @@ class AuthBasicDifferentialIT extends DifferentialSuite {
         Differential.Pair p = servers.both("GET / HTTP/1.1\r\nHost: diff.test\r\nAuthorization: Basic " + auth
                 + "\r\nConnection: close\r\n\r\n");
         assertSameAnswers(p, login);
+    }
+
+    static List<String> satisfied() {
+        return List.of("/any/f.txt", "/anydeny/f.txt", "/alldeny/f.txt", "/allallow/f.txt");
+    }
+
+    /** satisfy any lets either allow or the password suffice; satisfy all needs both, the rules first. */
+    @ParameterizedTest
+    @MethodSource("satisfied")
+    void satisfiesAsNginxDoes(String target) throws Exception {
+        assertSameAnswers(servers.both("GET " + target + " HTTP/1.1\r\nHost: diff.test\r\nConnection: close\r\n\r\n",
+                Set.of("www-authenticate")), target + " without credentials");
+        String auth = Base64.getEncoder().encodeToString("plain:secret".getBytes(StandardCharsets.UTF_8));
+        assertSameAnswers(servers.both("GET " + target + " HTTP/1.1\r\nHost: diff.test\r\nAuthorization: Basic "
+                + auth + "\r\nConnection: close\r\n\r\n", Set.of("www-authenticate")), target + " with credentials");
     }
 }

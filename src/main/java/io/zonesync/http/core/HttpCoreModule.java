@@ -63,6 +63,7 @@ public final class HttpCoreModule implements ConfModule {
                 HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("root", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("internal", Arity.NONE, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("satisfy", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("alias", Arity.exactly(1), HTTP_LOCATION));
         r.register(DirectiveSpec.block("types", Arity.NONE, Context.OPAQUE, true, HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("default_type", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));

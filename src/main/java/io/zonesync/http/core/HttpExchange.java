@@ -8,6 +8,7 @@ import io.zonesync.http.vars.RequestView;
 import io.zonesync.net.ConnectionLimit;
 import java.net.SocketAddress;
 import java.nio.file.Path;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One request and its response, as handlers see it. Everything of {@link RequestView} (method,
@@ -118,4 +119,24 @@ public interface HttpExchange extends RequestView {
 
     /** Whether a response has been started. */
     boolean responseStarted();
+
+    /**
+     * Runs a subrequest on the event loop (call it there): {@code request.uri()}'s location is
+     * chosen and its rewrite, precontent and content phases run as for a request from the client,
+     * but the response goes nowhere. The stage completes, on the event loop, once the status and
+     * headers are known; a body that follows is dropped as it comes. The subrequest shares this
+     * request's {@code $request_uri}, headers and {@code set} variables; see {@link Subrequest}.
+     * Running it does not hold this exchange back: a caller that must wait for it waits on the stage.
+     */
+    CompletionStage<SubrequestResult> subrequest(Subrequest request);
+
+    /** Whether this exchange is a subrequest (see {@link #subrequest}). */
+    boolean isSubrequest();
+
+    /**
+     * Reads the whole request body now, before the content phase (call it from an access handler),
+     * and completes with a buffer of it that the caller must release. The content handler still
+     * gets the body as it asks. Never completes if the body fails (413, client gone).
+     */
+    CompletionStage<ByteBuf> bufferBody();
 }

@@ -336,6 +336,27 @@ final class LocationCompiler {
             all.addAll(f.accessHandlers(cs));
         }
         all.sort(Comparator.comparing(AccessHandler::phase));
-        return all;
+        Directive satisfy = cs.scope().effectiveFirst("satisfy");
+        if (satisfy != null && !satisfy.arg(0).equals("all") && !satisfy.arg(0).equals("any")) {
+            throw satisfy.error("invalid value \"%s\"",
+                    satisfy.arg(0));
+        }
+        if (satisfy == null || satisfy.arg(0).equals("all")) {
+            return all;
+        }
+        // satisfy any: the access-phase checks decide as one
+        List<AccessHandler> access = all.stream().filter(h -> h.phase() == AccessHandler.Phase.ACCESS).toList();
+        if (access.size() < 2) {
+            return all;
+        }
+        List<AccessHandler> merged = new ArrayList<>();
+        for (AccessHandler h : all) {
+            if (h.phase() != AccessHandler.Phase.ACCESS) {
+                merged.add(h);
+            } else if (h == access.get(0)) {
+                merged.add(new SatisfyAny(access));
+            }
+        }
+        return merged;
     }
 }

@@ -33,6 +33,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -47,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * error after headers went out) share the connection's keep-alive and close decisions, which
  * belong together; the request body's own state is {@link RequestBodyState}.
  */
-final class NettyExchange implements HttpExchange {
+sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
     private static final Logger LOG = LoggerFactory.getLogger(NettyExchange.class);
 
     final HttpConnection connection;
@@ -79,6 +81,8 @@ final class NettyExchange implements HttpExchange {
     /** Whether a rewrite step changed the URI since the location was last looked up. */
     boolean uriChanged;
     boolean closeAfterResponse;
+    /** Headers an access check refused with ({@code WWW-Authenticate}), kept for an {@code error_page}'s answer. */
+    HttpHeaders refusalHeaders;
 
     private String requestId;
     /** The client realip found, or null for the connection's peer. */
@@ -113,6 +117,24 @@ final class NettyExchange implements HttpExchange {
         this.method = request.method().name();
         this.declaredLength = declaredLength(request);
         this.body = new RequestBodyState(channel.alloc(), new BodyEvents(), Math.max(-1L, declaredLength));
+    }
+
+    /**
+     * A subrequest's exchange ({@link SubrequestExchange}): on the parent's connection and with its
+     * client address (realip's), its own request line, and a body of {@code bodyLength} bytes to
+     * come (-1: none).
+     */
+    NettyExchange(NettyExchange parent, HttpRequest request, long bodyLength) {
+        this.connection = parent.connection;
+        this.routes = parent.routes;
+        this.request = request;
+        this.channel = connection.channel();
+        this.startMillis = parent.nowMillis();
+        this.connectionRequests = parent.connectionRequests;
+        this.method = request.method().name();
+        this.declaredLength = bodyLength;
+        this.body = new RequestBodyState(channel.alloc(), RequestBodyState.Events.NONE, bodyLength);
+        this.realClient = parent.realClient;
     }
 
     static final long INVALID_LENGTH = -2;
@@ -321,6 +343,37 @@ final class NettyExchange implements HttpExchange {
     @Override
     public boolean responseStarted() {
         return responseStarted;
+    }
+
+    @Override
+    public boolean isSubrequest() {
+        return false;
+    }
+
+    @Override
+    public CompletionStage<SubrequestResult> subrequest(Subrequest spec) {
+        if (!eventLoop().inEventLoop()) {
+            throw new IllegalStateException("subrequests start on the connection's event loop");
+        }
+        SubrequestExchange sub = new SubrequestExchange(this, spec);
+        RequestVariables.share(this, sub);
+        sub.server = server;
+        sub.location = location;
+        sub.redirects = redirects; // the subrequest counts as one redirect more, whatever follows inside it
+        sub.args = spec.args();
+        sub.start(spec.uri());
+        return sub.result();
+    }
+
+    @Override
+    public CompletionStage<ByteBuf> bufferBody() {
+        CompletableFuture<ByteBuf> whole = new CompletableFuture<>();
+        if (!inLoop(() -> bufferBody().whenComplete((b, e) -> whole.complete(b)))) {
+            return whole;
+        }
+        RequestPhases.continueIfExpected(this);
+        body.buffer(() -> whole.complete(body.heldCopy()));
+        return whole;
     }
 
     @Override

@@ -37,6 +37,21 @@ final class RequestBodyState implements RequestBody {
 
         /** The last piece arrived (in any mode). */
         void completed();
+
+        /** For a body that comes from no socket (a subrequest's). */
+        Events NONE = new Events() {
+            @Override
+            public void pauseReading(boolean paused) {
+            }
+
+            @Override
+            public void tooLarge() {
+            }
+
+            @Override
+            public void completed() {
+            }
+        };
     }
 
     private final ByteBufAllocator alloc;
@@ -53,6 +68,9 @@ final class RequestBodyState implements RequestBody {
     private Runnable whenAggregated;
     private BodyReceiver receiver;
     private boolean paused;
+    /** Whether the whole body is being read before the content phase ({@link #buffer}). */
+    private boolean buffering;
+    private Runnable whenBuffered;
 
     RequestBodyState(ByteBufAllocator alloc, Events events, long declaredLength) {
         this.alloc = alloc;
@@ -94,7 +112,7 @@ final class RequestBodyState implements RequestBody {
                 case HOLD -> {
                     held.add(data);
                     heldBytes += n;
-                    if (heldBytes > HOLD_LIMIT) {
+                    if (heldBytes > HOLD_LIMIT && !buffering) {
                         setPaused(true);
                     }
                 }
@@ -111,6 +129,11 @@ final class RequestBodyState implements RequestBody {
         }
         if (last) {
             complete = true;
+            if (mode == Mode.HOLD && !failed && whenBuffered != null) {
+                Runnable r = whenBuffered;
+                whenBuffered = null;
+                r.run();
+            }
             if (mode == Mode.AGGREGATE && !failed && whenAggregated != null) {
                 Runnable r = whenAggregated;
                 whenAggregated = null;
@@ -154,6 +177,34 @@ final class RequestBodyState implements RequestBody {
         } else if (!failed) {
             whenAggregated = then;
         }
+    }
+
+    /**
+     * Reads the whole body while it is still held (before the content phase), then runs
+     * {@code then} (at once if it is in). The body stays held for the content handler, whatever
+     * mode it asks; memory is bounded by {@code client_max_body_size}. Nothing runs if the body
+     * fails (too large: the exchange answers 413).
+     */
+    void buffer(Runnable then) {
+        if (mode != Mode.HOLD) {
+            throw new IllegalStateException("the request body is no longer held (mode " + mode + ")");
+        }
+        buffering = true;
+        setPaused(false);
+        if (complete && !failed) {
+            then.run();
+        } else if (!failed) {
+            whenBuffered = then;
+        }
+    }
+
+    /** The held body as one buffer sharing its memory, which the caller releases. */
+    ByteBuf heldCopy() {
+        CompositeByteBuf copy = alloc.compositeBuffer(Math.max(16, held.size()));
+        for (ByteBuf b : held) {
+            copy.addComponent(true, b.retainedDuplicate());
+        }
+        return copy;
     }
 
     void stream() {

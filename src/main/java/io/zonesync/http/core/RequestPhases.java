@@ -213,6 +213,9 @@ final class RequestPhases {
     private static void runAccess(NettyExchange ex, int from) {
         List<AccessHandler> handlers = ex.location.accessHandlers();
         for (int i = from; i < handlers.size(); i++) {
+            if (ex.isSubrequest() && handlers.get(i).phase() != AccessHandler.Phase.PRECONTENT) {
+                continue; // as nginx: a subrequest was let in with its parent
+            }
             AccessDecision d;
             try {
                 d = handlers.get(i).check(ex);
@@ -245,15 +248,31 @@ final class RequestPhases {
                         LOG.error("an access decision completed with another pending decision; answering 500");
                         sendError(ex, 500);
                     } else {
-                        sendError(ex, later.status());
+                        refuse(ex, later);
                     }
                 }));
                 return;
             }
-            sendError(ex, d.status());
+            refuse(ex, d);
             return;
         }
         runContent(ex);
+    }
+
+    /** An access check's answer, with its headers (a challenge) when it has some. */
+    private static void refuse(NettyExchange ex, AccessDecision d) {
+        if (d.headers() == null) {
+            sendError(ex, d.status());
+            return;
+        }
+        if (ex.location.errorPages().containsKey(d.status())) {
+            ex.refusalHeaders = d.headers(); // as nginx, the challenge goes with the error_page's answer
+            sendError(ex, d.status());
+            return;
+        }
+        HttpHeaders h = new DefaultHttpHeaders();
+        h.add(d.headers());
+        sendPage(ex, d.status(), h);
     }
 
     private static void runContent(NettyExchange ex) {
@@ -275,7 +294,7 @@ final class RequestPhases {
         }
     }
 
-    private static void continueIfExpected(NettyExchange ex) {
+    static void continueIfExpected(NettyExchange ex) {
         if (!ex.body.isComplete() && HttpUtil.is100ContinueExpected(ex.request)) {
             ex.connection.channel().writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));

@@ -46,6 +46,17 @@ public final class RequestVariables {
         values.put(name, value);
     }
 
+    /** Makes {@code sub} see and set the same variables as {@code parent}, as nginx's subrequests do. */
+    static void share(HttpExchange parent, HttpExchange sub) {
+        Map<String, String> values = parent.attribute(VALUES);
+        if (values == null) {
+            values = new HashMap<>();
+            parent.setAttribute(VALUES, values);
+        }
+        sub.setAttribute(VALUES, values);
+        sub.setAttribute(QUIET, parent.attribute(QUIET));
+    }
+
     /** Whether reads of unset variables are logged for the rest of the request ({@code uninitialized_variable_warn}). */
     public static void warnUninitialized(HttpExchange ex, boolean warn) {
         ex.setAttribute(QUIET, warn ? null : Boolean.TRUE);

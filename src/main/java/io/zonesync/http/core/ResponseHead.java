@@ -46,6 +46,13 @@ record ResponseHead(DefaultHttpResponse response, boolean keepAlive, long size) 
                 }
             }
         }
+        if (ex.refusalHeaders != null) {
+            for (Map.Entry<String, String> e : ex.refusalHeaders) {
+                if (!h.contains(e.getKey())) {
+                    h.add(e.getKey(), e.getValue());
+                }
+            }
+        }
         h.remove(HttpHeaderNames.CONTENT_LENGTH);
         if (contentLength >= 0) {
             h.set(HttpHeaderNames.CONTENT_LENGTH, contentLength);

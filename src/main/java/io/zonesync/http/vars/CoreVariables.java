@@ -54,8 +54,8 @@ public final class CoreVariables implements VariableProvider {
         r.define("uri", RequestView::uri);
         r.define("document_uri", RequestView::uri);
         r.define("request_uri", RequestView::requestUri);
-        r.define("request", req -> req.method() + " " + req.requestUri() + " " + req.protocol());
-        r.define("request_method", RequestView::method);
+        r.define("request", req -> req.mainMethod() + " " + req.requestUri() + " " + req.protocol());
+        r.define("request_method", RequestView::mainMethod);
         r.define("request_id", RequestView::requestId);
         r.define("status", req -> String.format(Locale.ROOT, "%03d", req.status()));
         r.define("host", CoreVariables::host);

@@ -16,6 +16,14 @@ public interface RequestView {
 
     String method();
 
+    /**
+     * The method of the main request ({@code $request_method}, {@code $request}): a subrequest's
+     * parent's, where {@link #method()} is the one the subrequest is served with.
+     */
+    default String mainMethod() {
+        return method();
+    }
+
     /** The request target as sent, e.g. {@code /a%20b?x=1}. */
     String requestUri();
 
