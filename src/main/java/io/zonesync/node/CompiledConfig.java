@@ -29,6 +29,7 @@ import io.zonesync.http.stubstatus.StubStatusFeature;
 import io.zonesync.http.stubstatus.StubStatusModule;
 import io.zonesync.http.tryfiles.TryFilesModule;
 import io.zonesync.http.keyval.KeyvalHttpFeature;
+import io.zonesync.http.limitrate.LimitRateModule;
 import io.zonesync.http.map.MapModule;
 import io.zonesync.http.mirror.MirrorModule;
 import io.zonesync.http.limitreq.LimitReqFamily;
@@ -102,6 +103,7 @@ record CompiledConfig(
             HttpModule.of(new MirrorModule()),
             HttpModule.of(new HeadersModule()),
             HttpModule.of(new GzipModule()),
+            HttpModule.of(new LimitRateModule()),
             new HttpModule(new StubStatusModule(), s -> new StubStatusFeature(s.counters().connections())),
             new HttpModule(new StatusZoneModule(), s -> new StatusZoneFeature(s.counters().statusZones())),
             HttpModule.of(new StaticModule()));

@@ -237,10 +237,31 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         return conn == null || !conn.toLowerCase(Locale.ROOT).contains(HttpHeaderValues.CLOSE);
     }
 
+    /**
+     * Paces the response being sent ({@code limit_rate}); the pacing ends with the exchange. The
+     * limiter joins the pipeline below the codec the first time a response of the connection
+     * needs one.
+     */
+    void limitRate(long bytesPerSecond, long after) {
+        if (ctx.pipeline().get("codec") == null) {
+            return;
+        }
+        SendRateLimiter limiter = ctx.pipeline().get(SendRateLimiter.class);
+        if (limiter == null) {
+            limiter = new SendRateLimiter(System::nanoTime);
+            ctx.pipeline().addBefore("codec", "rate", limiter);
+        }
+        limiter.start(bytesPerSecond, after);
+    }
+
     /** The exchange is done (response written, body read): next request, or close. */
     void exchangeComplete(NettyExchange ex, boolean keepAlive) {
         if (ex != current) {
             return;
+        }
+        SendRateLimiter limiter = ctx.pipeline().get(SendRateLimiter.class);
+        if (limiter != null) {
+            limiter.stop();
         }
         current = null;
         currentRequestRead = false;

@@ -109,6 +109,14 @@ public interface HttpExchange extends RequestView {
     void encodeBody(BodyEncoder encoder);
 
     /**
+     * From a {@link HeaderFilter} only: the response being sent (headers included) goes out at
+     * most {@code bytesPerSecond} fast once its first {@code after} bytes have gone
+     * ({@code limit_rate}); 0 for no limit. Nothing for a subrequest, whose answer the client
+     * never sees.
+     */
+    void limitRate(long bytesPerSecond, long after);
+
+    /**
      * Makes {@code $1}, {@code $2}, ... refer to these groups ({@code [0]} is the whole match) from
      * now on, and sets the variables of the named ones.
      */

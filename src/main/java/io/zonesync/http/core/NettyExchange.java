@@ -402,6 +402,13 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
         encoder = bodyEncoder;
     }
 
+    @Override
+    public void limitRate(long bytesPerSecond, long after) {
+        if (bytesPerSecond > 0) {
+            connection.limitRate(bytesPerSecond, after);
+        }
+    }
+
     /** The encoded form of a piece of the body (the piece itself without an encoder). */
     ByteBuf encoded(ByteBuf piece) {
         return encoder == null ? piece : encoder.encode(piece);

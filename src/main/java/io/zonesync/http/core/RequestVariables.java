@@ -32,8 +32,23 @@ public final class RequestVariables {
         if (variables.isDefined(name)) {
             return variables.lookup(name) instanceof Stored;
         }
-        variables.define(name, new Stored(name));
+        variables.define(name, new Stored(name, null));
         return true;
+    }
+
+    /**
+     * Declares {@code $name} as a module's changeable variable: {@code set} may set it, and
+     * {@code reader} says what it reads (from {@link #valueSet} and the module's own state:
+     * {@code $limit_rate}, the rate in force as a number of bytes).
+     */
+    public static void declare(VariableRegistry variables, String name, Variable reader) {
+        variables.define(name, new Stored(name, reader));
+    }
+
+    /** The value the request set for {@code $name}, or null when it set none. */
+    public static String valueSet(RequestView request, String name) {
+        Map<String, String> values = request.attribute(VALUES);
+        return values == null ? null : values.get(name);
     }
 
     /** Sets {@code $name} for the rest of the request. */
@@ -62,10 +77,13 @@ public final class RequestVariables {
         ex.setAttribute(QUIET, warn ? null : Boolean.TRUE);
     }
 
-    /** A declared variable: its value in the request, if the request set one. */
-    private record Stored(String name) implements Variable {
+    /** A declared variable: its value in the request, if the request set one; or as its module reads it. */
+    private record Stored(String name, Variable reader) implements Variable {
         @Override
         public String value(RequestView request) {
+            if (reader != null) {
+                return reader.value(request);
+            }
             Map<String, String> values = request.attribute(VALUES);
             if (values != null && values.containsKey(name)) {
                 return values.get(name);

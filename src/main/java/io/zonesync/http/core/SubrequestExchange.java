@@ -179,4 +179,9 @@ final class SubrequestExchange extends NettyExchange {
         public void abort() {
         }
     }
+
+    /** A subrequest's answer never reaches the client: nothing to pace. */
+    @Override
+    public void limitRate(long bytesPerSecond, long after) {
+    }
 }

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.zonesync.http.core.BodyReceiver;
 import io.zonesync.http.core.HttpExchange;
+import io.zonesync.http.core.RequestVariables;
 import io.zonesync.http.upstream.Attempts;
 import io.zonesync.http.upstream.Outcome;
 import io.zonesync.http.upstream.Peer;
@@ -48,6 +49,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     /** Set once a proxied pass of the exchange took the client's body (it can be read once). */
     private static final AttributeKey<Boolean> BODY_TAKEN = AttributeKey.named("request body taken by proxy");
     private static final String ACCEL_REDIRECT = "X-Accel-Redirect";
+    private static final String ACCEL_LIMIT_RATE = "X-Accel-Limit-Rate";
     private static final String REFRESH = "Refresh";
     /** What nginx keeps of a response with X-Accel-Redirect. */
     private static final List<CharSequence> ACCEL_CARRIED = List.of(HttpHeaderNames.CONTENT_TYPE,
@@ -324,6 +326,11 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         if (accel != null && route.settings().followAccelRedirect()) {
             followAccelRedirect(status, accel);
             return;
+        }
+        String rate = r.headers().get(ACCEL_LIMIT_RATE);
+        if (rate != null && route.settings().followAccelLimitRate() && !rate.isEmpty()
+                && rate.length() < 19 && rate.chars().allMatch(Character::isDigit)) {
+            RequestVariables.set(ex, "limit_rate", rate); // as nginx: a number of bytes a second, else ignored
         }
         HttpHeaders headers = route.settings().responseHeaders().forClient(r.headers());
         String location = headers.get(HttpHeaderNames.LOCATION);

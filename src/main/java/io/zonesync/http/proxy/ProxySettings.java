@@ -31,15 +31,19 @@ import java.util.Set;
  *        (its Content-Length still does, as in nginx)
  * @param setBody {@code proxy_set_body}: the body sent instead of the client's, or null
  * @param cookies {@code proxy_cookie_domain}, {@code proxy_cookie_path}, {@code proxy_cookie_flags}
+ * @param followAccelLimitRate whether an upstream's {@code X-Accel-Limit-Rate} sets {@code $limit_rate}
  * @param followAccelRedirect whether an upstream's {@code X-Accel-Redirect} is followed (not in
  *        {@code proxy_ignore_headers})
  */
 record ProxySettings(List<HeaderSetting> headers, HeaderNameSet notCopied, long connectTimeoutMs, long readTimeoutMs, long sendTimeoutMs,
         Set<NextUpstream> next, int nextTries, long nextTimeoutMs, boolean http11, ResponseHeaders responseHeaders,
         boolean interceptErrors, ComplexValue method, boolean passRequestHeaders, boolean passRequestBody,
-        ComplexValue setBody, CookieRewrite cookies, boolean followAccelRedirect) {
+        ComplexValue setBody, CookieRewrite cookies, boolean followAccelRedirect, boolean followAccelLimitRate) {
 
-    /** What {@code proxy_ignore_headers} takes; only X-Accel-Redirect has an effect without a cache. */
+    /**
+     * What {@code proxy_ignore_headers} takes; X-Accel-Redirect and X-Accel-Limit-Rate are the ones
+     * with an effect without a cache.
+     */
     static final List<String> IGNORABLE = List.of("x-accel-redirect", "x-accel-expires", "x-accel-limit-rate",
             "x-accel-buffering", "x-accel-charset", "expires", "cache-control", "set-cookie", "vary");
 
@@ -128,7 +132,7 @@ record ProxySettings(List<HeaderSetting> headers, HeaderNameSet notCopied, long 
                 http11, new ResponseHeaders(new HeaderNameSet(hidden), new HeaderNameSet(passed)),
                 flag(cs, "proxy_intercept_errors"), method(cs), flag(cs, "proxy_pass_request_headers", true),
                 flag(cs, "proxy_pass_request_body", true), setBody(cs), CookieRewrite.compile(cs),
-                followAccelRedirect(cs));
+                !ignores(cs, "x-accel-redirect"), !ignores(cs, "x-accel-limit-rate"));
     }
 
     private static void addDefault(List<HeaderSetting> headers, String name, ComplexValue value) {
@@ -157,7 +161,8 @@ record ProxySettings(List<HeaderSetting> headers, HeaderNameSet notCopied, long 
         return d == null ? null : cs.compile(d, d.arg(0));
     }
 
-    private static boolean followAccelRedirect(CompileScope cs) throws ConfigException {
+    /** Whether {@code proxy_ignore_headers} names {@code header} (lower case) here. */
+    private static boolean ignores(CompileScope cs, String header) throws ConfigException {
         boolean follow = true;
         // as nginx's bitmask: the lines of the nearest level that has any add up
         for (Directive d : cs.scope().effective("proxy_ignore_headers")) {
@@ -166,10 +171,10 @@ record ProxySettings(List<HeaderSetting> headers, HeaderNameSet notCopied, long 
                 if (!IGNORABLE.contains(name)) {
                     throw d.error("invalid value \"%s\"", a);
                 }
-                follow &= !name.equals("x-accel-redirect");
+                follow &= !name.equals(header);
             }
         }
-        return follow;
+        return !follow;
     }
 
     private static long time(CompileScope cs, String name) throws ConfigException {
