@@ -15,6 +15,7 @@ import io.zonesync.http.accesslog.AccessLogModule;
 import io.zonesync.http.api.ApiFeature;
 import io.zonesync.http.api.ApiModule;
 import io.zonesync.http.authrequest.AuthRequestModule;
+import io.zonesync.http.autoindex.AutoindexModule;
 import io.zonesync.http.core.HttpFeature;
 import io.zonesync.http.geo.GeoModule;
 import io.zonesync.http.gzip.GzipModule;
@@ -104,6 +105,7 @@ record CompiledConfig(
             HttpModule.of(new GzipModule()),
             new HttpModule(new StubStatusModule(), s -> new StubStatusFeature(s.counters().connections())),
             new HttpModule(new StatusZoneModule(), s -> new StatusZoneFeature(s.counters().statusZones())),
+            HttpModule.directives(new AutoindexModule()),
             HttpModule.of(new StaticModule()));
 
     /** The stream modules: directives only, read by the stream and zone_sync compilers. */
