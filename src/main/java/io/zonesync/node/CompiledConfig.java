@@ -16,6 +16,7 @@ import io.zonesync.http.api.ApiFeature;
 import io.zonesync.http.api.ApiModule;
 import io.zonesync.http.authrequest.AuthRequestModule;
 import io.zonesync.http.autoindex.AutoindexModule;
+import io.zonesync.http.subfilter.SubFilterModule;
 import io.zonesync.http.core.HttpFeature;
 import io.zonesync.http.geo.GeoModule;
 import io.zonesync.http.gzip.GzipModule;
@@ -102,6 +103,7 @@ record CompiledConfig(
             HttpModule.of(new TryFilesModule()),
             HttpModule.of(new MirrorModule()),
             HttpModule.of(new HeadersModule()),
+            HttpModule.of(new SubFilterModule()),
             HttpModule.of(new GzipModule()),
             new HttpModule(new StubStatusModule(), s -> new StubStatusFeature(s.counters().connections())),
             new HttpModule(new StatusZoneModule(), s -> new StatusZoneFeature(s.counters().statusZones())),
