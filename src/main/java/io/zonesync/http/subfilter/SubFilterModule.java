@@ -49,9 +49,6 @@ public final class SubFilterModule implements ConfModule, HttpFeature {
             }
             pairs.add(new SubFilter.Pair(location.compile(d, d.arg(0)), location.compile(d, d.arg(1))));
         }
-        if (pairs.isEmpty()) {
-            return List.of();
-        }
         List<String> types = new ArrayList<>(List.of("text/html"));
         Directive t = scope.effectiveFirst("sub_filter_types");
         if (t != null) {
@@ -61,6 +58,11 @@ public final class SubFilterModule implements ConfModule, HttpFeature {
         }
         Directive once = scope.effectiveFirst("sub_filter_once");
         Directive lm = scope.effectiveFirst("sub_filter_last_modified");
-        return List.of(new SubFilter(pairs, types, once == null || Values.flag(once), lm != null && Values.flag(lm)));
+        boolean replaceOnce = once == null || Values.flag(once);
+        boolean keepLastModified = lm != null && Values.flag(lm);
+        if (pairs.isEmpty()) {
+            return List.of();
+        }
+        return List.of(new SubFilter(pairs, types, replaceOnce, keepLastModified));
     }
 }
