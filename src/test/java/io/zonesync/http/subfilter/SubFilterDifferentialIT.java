@@ -19,6 +19,7 @@ class SubFilterDifferentialIT extends DifferentialSuite {
         Files.writeString(root.resolve("page.html"), page);
         Files.writeString(root.resolve("style.css"), "p { color: red; } /* hello */ hello\n");
         Files.writeString(root.resolve("data.txt"), "hello hello\n");
+        Files.writeString(root.resolve("once.html"), "xab b a bb hello HELLO hello\n");
         return Differential.start(dir, """
                 access_log off;
                 types { text/html html; text/css css; text/plain txt; }
@@ -32,6 +33,7 @@ class SubFilterDifferentialIT extends DifferentialSuite {
                     location /lm/ { alias %1$s/; sub_filter hello bye; sub_filter_last_modified on; }
                     location /var/ { alias %1$s/; sub_filter $arg_from "[$arg_to]"; sub_filter_once off; }
                     location /gz/ { alias %1$s/; sub_filter hello bye; sub_filter_once off; gzip on; }
+                    location /once/ { alias %1$s/; sub_filter a 1; sub_filter bb 2; sub_filter hello X; sub_filter hel Y; }
                     location = /ret { default_type text/html; sub_filter hello bye; return 200 "hello HELLO"; }
                 }
                 """.formatted(root));
@@ -49,7 +51,7 @@ class SubFilterDifferentialIT extends DifferentialSuite {
         return List.of(get("/page.html"), get("/all/page.html"), get("/many/page.html"), get("/many/style.css"),
                 get("/all/style.css"), get("/many/data.txt"), get("/lm/page.html"),
                 get("/var/page.html?from=WORLD&to=x"), get("/var/page.html"), get("/gz/page.html", "Accept-Encoding: gzip"),
-                get("/ret"), "HEAD /all/page.html HTTP/1.1\r\nHost: diff.test\r\nConnection: close\r\n\r\n");
+                get("/ret"), get("/once/once.html"), "HEAD /all/page.html HTTP/1.1\r\nHost: diff.test\r\nConnection: close\r\n\r\n");
     }
 
     @ParameterizedTest
