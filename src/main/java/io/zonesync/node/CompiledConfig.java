@@ -15,6 +15,8 @@ import io.zonesync.http.accesslog.AccessLogModule;
 import io.zonesync.http.api.ApiFeature;
 import io.zonesync.http.api.ApiModule;
 import io.zonesync.http.authrequest.AuthRequestModule;
+import io.zonesync.http.autoindex.AutoindexModule;
+import io.zonesync.http.subfilter.SubFilterModule;
 import io.zonesync.http.core.HttpFeature;
 import io.zonesync.http.geo.GeoModule;
 import io.zonesync.http.gzip.GzipModule;
@@ -102,10 +104,12 @@ record CompiledConfig(
             HttpModule.of(new TryFilesModule()),
             HttpModule.of(new MirrorModule()),
             HttpModule.of(new HeadersModule()),
+            HttpModule.of(new SubFilterModule()),
             HttpModule.of(new GzipModule()),
             HttpModule.of(new LimitRateModule()),
             new HttpModule(new StubStatusModule(), s -> new StubStatusFeature(s.counters().connections())),
             new HttpModule(new StatusZoneModule(), s -> new StatusZoneFeature(s.counters().statusZones())),
+            HttpModule.directives(new AutoindexModule()),
             HttpModule.of(new StaticModule()));
 
     /** The stream modules: directives only, read by the stream and zone_sync compilers. */

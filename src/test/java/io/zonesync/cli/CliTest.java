@@ -65,7 +65,7 @@ class CliTest {
                 "ngx_http_keyval_module", "ngx_http_api_module", "ngx_stream_zone_sync_module", "ngx_http_ssl_module",
                 "ngx_stream_module", "ngx_http_gzip_module", "ngx_http_map_module", "ngx_http_try_files_module",
                 "ngx_http_geo_module", "ngx_http_split_clients_module", "ngx_http_realip_module",
-                "ngx_http_auth_request_module", "ngx_http_mirror_module")
+                "ngx_http_auth_request_module", "ngx_http_mirror_module", "ngx_http_autoindex_module", "ngx_http_sub_module")
                 .doesNotContain("ngx_http_ssi_module", "ngx_http_limit_conn_module");
         String args = Usage.configureArguments(Set.copyOf(modules));
         assertThat(args).contains("--with-http_ssl_module", "--with-http_realip_module", "--with-http_auth_request_module",

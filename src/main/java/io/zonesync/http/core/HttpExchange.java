@@ -104,7 +104,8 @@ public interface HttpExchange extends RequestView {
 
     /**
      * From a {@link HeaderFilter} only: the body of the response being sent goes out through
-     * {@code encoder} ({@code gzip}); Content-Length is dropped for chunked framing.
+     * {@code encoder} ({@code gzip}); Content-Length is dropped for chunked framing. A second call
+     * chains its encoder after the first ({@code sub_filter} then {@code gzip}).
      */
     void encodeBody(BodyEncoder encoder);
 

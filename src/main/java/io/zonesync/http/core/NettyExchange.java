@@ -399,7 +399,7 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
 
     @Override
     public void encodeBody(BodyEncoder bodyEncoder) {
-        encoder = bodyEncoder;
+        encoder = encoder == null ? bodyEncoder : new ChainedEncoder(encoder, bodyEncoder);
     }
 
     @Override

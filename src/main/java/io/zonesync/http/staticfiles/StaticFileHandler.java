@@ -3,6 +3,7 @@ package io.zonesync.http.staticfiles;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.zonesync.http.autoindex.DirectoryListing;
 import io.zonesync.http.core.ContentHandler;
 import io.zonesync.http.core.HttpDate;
 import io.zonesync.http.core.HttpExchange;
@@ -20,17 +21,22 @@ import java.util.List;
  * other module answers.
  * GET and HEAD serve a file with Content-Type (types/default_type), Content-Length, Last-Modified
  * and ETag, or 304 for an exact If-Modified-Since; a URI ending in {@code /} tries the
- * {@code index} files in order through an internal redirect, else 403 for an existing directory,
- * 404 otherwise; a directory without the slash gets 301 to the URI with it. POST to an existing
+ * {@code index} files in order through an internal redirect, else the directory's listing
+ * ({@code autoindex}) or 403 for an existing directory, 404 otherwise; a directory without the slash gets 301 to the URI with it. POST to an existing
  * file and other methods get 405. The URI is normalised before it gets here, so it cannot climb
  * out of the root.
  */
 final class StaticFileHandler implements ContentHandler {
     private final List<String> index;
+    private final DirectoryListing listing;
 
-    /** @param index the {@code index} file names in effect, in order */
-    StaticFileHandler(List<String> index) {
+    /**
+     * @param index the {@code index} file names in effect, in order
+     * @param listing the {@code autoindex} listing, or null when off
+     */
+    StaticFileHandler(List<String> index, DirectoryListing listing) {
         this.index = List.copyOf(index);
+        this.listing = listing;
     }
 
     @Override
@@ -105,6 +111,10 @@ final class StaticFileHandler implements ContentHandler {
         }
         Path dir = loc.fileFor(ex, uri);
         BasicFileAttributes attrs = dir == null ? null : attributes(dir);
+        if (attrs != null && attrs.isDirectory() && listing != null && !ex.method().equals("POST")) {
+            listing.respond(ex, dir);
+            return;
+        }
         ex.sendError(attrs != null && attrs.isDirectory() ? 403 : 404);
     }
 

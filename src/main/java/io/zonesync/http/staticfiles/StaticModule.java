@@ -10,6 +10,7 @@ import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.DirectiveSpec;
+import io.zonesync.http.autoindex.AutoindexModule;
 import io.zonesync.http.core.CompileScope;
 import io.zonesync.http.core.ContentHandler;
 import io.zonesync.http.core.HttpFeature;
@@ -49,6 +50,6 @@ public final class StaticModule implements ConfModule, HttpFeature {
         if (index.isEmpty()) {
             index.add("index.html");
         }
-        return new StaticFileHandler(index);
+        return new StaticFileHandler(index, AutoindexModule.listing(location));
     }
 }

@@ -1,0 +1,71 @@
+package io.zonesync.http.subfilter;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.zonesync.http.core.HeaderFilter;
+import io.zonesync.http.core.HttpExchange;
+import io.zonesync.http.vars.ComplexValue;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Decides, as nginx's sub filter does, whether a response's body is rewritten: not when it is
+ * encoded (Content-Encoding), empty (Content-Length 0), or not of {@code sub_filter_types}
+ * ({@code text/html} always, {@code *} any). A rewritten response loses Content-Length, and
+ * Last-Modified and ETag unless {@code sub_filter_last_modified} is on (then the ETag is weak).
+ * The patterns and replacements are evaluated per request; an empty pattern after evaluation is skipped.
+ */
+record SubFilter(List<Pair> pairs, List<String> types, boolean once, boolean keepLastModified)
+        implements HeaderFilter {
+
+    /** One {@code sub_filter}: what to look for and what to put instead. */
+    record Pair(ComplexValue pattern, ComplexValue replacement) {
+    }
+
+    @Override
+    public void filter(int status, HttpHeaders h, HttpExchange ex) {
+        String encoding = h.get(HttpHeaderNames.CONTENT_ENCODING);
+        if (encoding != null && !encoding.isEmpty()) {
+            return;
+        }
+        if ("0".equals(h.get(HttpHeaderNames.CONTENT_LENGTH)) || !typeMatches(h.get(HttpHeaderNames.CONTENT_TYPE))) {
+            return;
+        }
+        List<SubMatcher.Rule> rules = new ArrayList<>();
+        for (Pair p : pairs) {
+            String pattern = p.pattern().evaluate(ex);
+            if (!pattern.isEmpty()) {
+                rules.add(new SubMatcher.Rule(pattern.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8),
+                        p.replacement().evaluate(ex).getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        if (rules.isEmpty()) {
+            return;
+        }
+        h.remove(HttpHeaderNames.CONTENT_LENGTH);
+        if (keepLastModified) {
+            String etag = h.get(HttpHeaderNames.ETAG);
+            if (etag != null && etag.startsWith("\"")) {
+                h.set(HttpHeaderNames.ETAG, "W/" + etag);
+            }
+        } else {
+            h.remove(HttpHeaderNames.LAST_MODIFIED);
+            h.remove(HttpHeaderNames.ETAG);
+        }
+        ex.encodeBody(new SubMatcher(rules, once));
+    }
+
+    private boolean typeMatches(String contentType) {
+        if (types.contains("*")) {
+            return true;
+        }
+        if (contentType == null) {
+            return false;
+        }
+        int semi = contentType.indexOf(';');
+        String type = (semi >= 0 ? contentType.substring(0, semi) : contentType).trim().toLowerCase(Locale.ROOT);
+        return types.contains(type);
+    }
+}
