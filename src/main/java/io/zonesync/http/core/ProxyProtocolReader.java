@@ -1,4 +1,4 @@
-package io.zonesync.http.realip;
+package io.zonesync.http.core;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

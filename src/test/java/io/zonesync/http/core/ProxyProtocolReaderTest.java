@@ -1,4 +1,4 @@
-package io.zonesync.http.realip;
+package io.zonesync.http.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
