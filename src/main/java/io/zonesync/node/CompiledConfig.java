@@ -31,6 +31,7 @@ import io.zonesync.http.stubstatus.StubStatusFeature;
 import io.zonesync.http.stubstatus.StubStatusModule;
 import io.zonesync.http.tryfiles.TryFilesModule;
 import io.zonesync.http.keyval.KeyvalHttpFeature;
+import io.zonesync.http.limitconn.LimitConnModule;
 import io.zonesync.http.limitrate.LimitRateModule;
 import io.zonesync.http.map.MapModule;
 import io.zonesync.http.mirror.MirrorModule;
@@ -94,6 +95,7 @@ record CompiledConfig(
             new HttpModule(new KeyvalModule(), s -> new KeyvalHttpFeature(s.keyval()::http,
                     () -> s.zones().of(KeyvalFamily.HTTP))),
             new HttpModule(new LimitReqModule(), s -> new LimitReqFeature(s.zones().of(LimitReqFamily.KEY))),
+            HttpModule.of(new LimitConnModule()),
             HttpModule.of(new HttpAccessFeature()),
             HttpModule.of(new AuthRequestModule()),
             HttpModule.directives(new UpstreamModule()),

@@ -74,6 +74,18 @@ public final class Differential implements AutoCloseable {
     }
 
     /**
+     * Sends the raw request text to both and leaves the connections open, zonesync's first: for a
+     * request the test keeps in flight (close them when done).
+     */
+    public List<RawClient> sendAndHold(String request) throws IOException {
+        RawClient z = new RawClient("127.0.0.1", zonesync.httpPort());
+        RawClient n = new RawClient("127.0.0.2", nginx.port());
+        z.send(request);
+        n.send(request);
+        return List.of(z, n);
+    }
+
+    /**
      * Sends the raw request text to both and says, zonesync's first, whether each closed the
      * connection without answering a byte.
      */

@@ -1,0 +1,173 @@
+package io.zonesync.http.limitconn;
+
+import static io.zonesync.config.Context.HTTP;
+import static io.zonesync.config.Context.HTTP_LOCATION;
+import static io.zonesync.config.Context.HTTP_SERVER;
+
+import io.zonesync.config.Arity;
+import io.zonesync.config.ConfModule;
+import io.zonesync.config.ConfigException;
+import io.zonesync.config.Directive;
+import io.zonesync.config.DirectiveRegistry;
+import io.zonesync.config.DirectiveSpec;
+import io.zonesync.config.Scope;
+import io.zonesync.config.Values;
+import io.zonesync.http.core.AccessHandler;
+import io.zonesync.http.core.CompileScope;
+import io.zonesync.http.core.HttpFeature;
+import io.zonesync.http.core.LogHandler;
+import io.zonesync.http.vars.ComplexValue;
+import io.zonesync.http.vars.VariableRegistry;
+import io.zonesync.log.Severity;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * nginx's limit_conn module: {@code limit_conn_zone key zone=name:size}, {@code limit_conn zone
+ * number} (several per level; a level with its own replaces the outer ones),
+ * {@code limit_conn_status}, {@code limit_conn_log_level}, {@code limit_conn_dry_run} and
+ * {@code $limit_conn_status}. A request holds its places from the preaccess phase until it ends;
+ * zones keep their counts across reloads that keep their key and size, as nginx's shared memory
+ * does. Per node: NGINX Plus does not synchronise limit_conn and neither does zonesync.
+ */
+public final class LimitConnModule implements ConfModule, HttpFeature {
+    static final String ZONE = "limit_conn_zone";
+    static final String LIMIT = "limit_conn";
+    /** The zones of the configurations compiled so far, by name: a reload finds its counts here. */
+    private final Map<String, LimitConnZone> zones = new ConcurrentHashMap<>();
+    /** The zones and keys of the configuration being compiled. */
+    private final Map<String, LimitConnZone> compiling = new HashMap<>();
+    private final Map<String, ComplexValue> keys = new HashMap<>();
+
+    @Override
+    public List<String> nginxModules() {
+        return List.of("ngx_http_limit_conn_module");
+    }
+
+    @Override
+    public void registerDirectives(DirectiveRegistry r) {
+        r.register(DirectiveSpec.repeatable(ZONE, Arity.exactly(2), HTTP));
+        r.register(DirectiveSpec.repeatable(LIMIT, Arity.exactly(2), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("limit_conn_status", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("limit_conn_log_level", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("limit_conn_dry_run", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
+    }
+
+    @Override
+    public void defineVariables(VariableRegistry variables) {
+        variables.define("limit_conn_status", request -> {
+            LimitConnHandler.Status s = request.attribute(LimitConnHandler.STATUS);
+            return s == null ? null : s.name();
+        });
+    }
+
+    @Override
+    public synchronized void configureHttp(CompileScope http) throws ConfigException {
+        compiling.clear();
+        keys.clear();
+        Map<String, Directive> declared = new HashMap<>();
+        for (Directive d : http.scope().block().all(ZONE)) {
+            String spec = d.arg(1);
+            if (!spec.startsWith("zone=")) {
+                throw d.error("invalid parameter \"%s\"", spec);
+            }
+            int colon = spec.indexOf(':');
+            String name = colon < 0 ? spec.substring(5) : spec.substring(5, colon);
+            long size = colon < 0 ? -1 : Values.parseSize(spec.substring(colon + 1));
+            if (name.isEmpty() || size < 0) {
+                throw d.error("invalid zone size \"%s\"", spec);
+            }
+            if (size < LimitConnZone.MIN_SIZE) {
+                throw d.error("zone \"%s\" is too small", spec);
+            }
+            Directive before = declared.putIfAbsent(name, d);
+            if (before != null) {
+                throw d.error("%s \"%s\" is already bound to key \"%s\"", ZONE, name, before.arg(0));
+            }
+            LimitConnZone old = zones.get(name);
+            LimitConnZone zone = old != null && old.sameAs(d.arg(0), size) ? old : new LimitConnZone(name, d.arg(0), size);
+            compiling.put(name, zone);
+            keys.put(name, http.compile(d, d.arg(0)));
+        }
+    }
+
+    @Override
+    public synchronized void finishHttp(CompileScope http) {
+        zones.keySet().retainAll(compiling.keySet()); // a zone the configuration dropped starts again if it comes back
+        zones.putAll(compiling);
+    }
+
+    @Override
+    public synchronized List<AccessHandler> accessHandlers(CompileScope location) throws ConfigException {
+        Scope scope = location.scope();
+        int status = status(scope);
+        Severity level = logLevel(scope);
+        boolean dryRun = dryRun(scope);
+        List<Directive> limits = scope.effective(LIMIT);
+        if (limits.isEmpty()) {
+            return List.of();
+        }
+        List<LimitConnHandler.Rule> rules = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Directive d : limits) {
+            LimitConnZone zone = compiling.get(d.arg(0));
+            if (zone == null) {
+                throw d.error("zero size shared memory zone \"%s\"", d.arg(0));
+            }
+            long n = Values.parseDigits(d.arg(1));
+            if (n <= 0 || n > 65535) {
+                throw d.error("invalid number of connections \"%s\"", d.arg(1));
+            }
+            if (!seen.add(zone.name())) {
+                throw d.error("\"%s\" directive is duplicate", LIMIT);
+            }
+            rules.add(new LimitConnHandler.Rule(zone, keys.get(zone.name()), (int) n));
+        }
+        return List.of(new LimitConnHandler(rules, status, level, dryRun));
+    }
+
+    /** A server's: gives back, when the request ends, every place it took (in whatever location). */
+    @Override
+    public List<LogHandler> logHandlers(CompileScope level) {
+        return level.locationDirective() == null ? List.of(LimitConnHandler.RELEASE) : List.of();
+    }
+
+    private static int status(Scope scope) throws ConfigException {
+        Directive d = scope.effectiveFirst("limit_conn_status");
+        if (d == null) {
+            return 503;
+        }
+        long n = Values.parseDigits(d.arg(0));
+        if (n < 0) {
+            throw d.error("\"%s\" directive invalid number", d.name());
+        }
+        if (n < 400 || n > 599) {
+            throw d.error("value must be between 400 and 599");
+        }
+        return (int) n;
+    }
+
+    private static Severity logLevel(Scope scope) throws ConfigException {
+        Directive d = scope.effectiveFirst("limit_conn_log_level");
+        if (d == null) {
+            return Severity.ERROR;
+        }
+        return switch (d.arg(0)) {
+            case "info" -> Severity.INFO;
+            case "notice" -> Severity.NOTICE;
+            case "warn" -> Severity.WARN;
+            case "error" -> Severity.ERROR;
+            default -> throw d.error("invalid value \"%s\"", d.arg(0));
+        };
+    }
+
+    private static boolean dryRun(Scope scope) throws ConfigException {
+        Directive d = scope.effectiveFirst("limit_conn_dry_run");
+        return d != null && Values.flag(d);
+    }
+}
