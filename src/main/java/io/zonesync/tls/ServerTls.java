@@ -6,10 +6,13 @@ import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslCredential;
 import io.netty.handler.ssl.OpenSslCredentialBuilder;
 import io.netty.handler.ssl.OpenSslSessionContext;
+import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.internal.tcnative.SSL;
+import io.netty.internal.tcnative.SSLContext;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import io.zonesync.config.Scope;
@@ -101,6 +104,8 @@ public final class ServerTls {
         if (cacheSessions > 0) {
             b.sessionCacheSize(cacheSessions);
         }
+        Directive tickets = scope.effectiveFirst("ssl_session_tickets");
+        files.note(tickets);
         long handshake = TlsOptions.time(scope, "ssl_handshake_timeout", DEFAULT_HANDSHAKE_TIMEOUT_MS, files);
         files.note(scope.effectiveFirst("ssl_prefer_server_ciphers"));
         try {
@@ -108,9 +113,20 @@ public final class ServerTls {
             if (cacheSessions == 0 && ctx.sessionContext() instanceof OpenSslSessionContext s) {
                 s.setSessionCacheEnabled(false);
             }
+            if (tickets != null && tickets.arg(0).equals("off")) {
+                disableTickets(ctx);
+            }
             return new ServerTls(ctx, handshake, files.fingerprint());
         } catch (SSLException | IllegalArgumentException e) {
             throw ConfigException.at(listen, "cannot set up TLS for this listener: %s", e.getMessage());
+        }
+    }
+
+    /** ssl_session_tickets off: the server neither issues nor accepts RFC 5077 tickets. */
+    @SuppressWarnings("deprecation")
+    private static void disableTickets(SslContext ctx) {
+        if (ctx instanceof ReferenceCountedOpenSslContext openSsl) {
+            SSLContext.setOptions(openSsl.sslCtxPointer(), SSL.SSL_OP_NO_TICKET);
         }
     }
 

@@ -9,6 +9,7 @@ import io.zonesync.config.Scope;
 import io.zonesync.config.Values;
 import io.zonesync.http.accesslog.LogFormat;
 import io.zonesync.http.vars.CoreVariables;
+import io.zonesync.http.vars.SslVariables;
 import io.zonesync.http.vars.VariableRegistry;
 import io.zonesync.tls.ListenerTls;
 import io.zonesync.tls.ServerTls;
@@ -50,6 +51,7 @@ public final class HttpConfigCompiler {
         }
         VariableRegistry variables = new VariableRegistry();
         new CoreVariables().defineVariables(variables);
+        new SslVariables().defineVariables(variables);
         new LocationVariables().defineVariables(variables);
         new ExchangeVariables().defineVariables(variables);
         for (HttpFeature f : features) {

@@ -220,6 +220,18 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
     }
 
     @Override
+    public javax.net.ssl.SSLSession tlsSession() {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        return tls == null ? null : tls.engine().getSession();
+    }
+
+    @Override
+    public String alpnProtocol() {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        return tls == null ? null : tls.applicationProtocol();
+    }
+
+    @Override
     public String serverName() {
         return server == null ? "" : server.primaryName();
     }

@@ -113,6 +113,16 @@ public interface RequestView {
         return null;
     }
 
+    /** The TLS session of the connection, or null when the connection is plain HTTP. */
+    default javax.net.ssl.SSLSession tlsSession() {
+        return null;
+    }
+
+    /** The protocol ALPN selected on the connection, or null when none was. */
+    default String alpnProtocol() {
+        return null;
+    }
+
     /** The n-th capture of the last regular expression matched (location), or null. */
     default String capture(int n) {
         return null;
