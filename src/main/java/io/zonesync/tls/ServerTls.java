@@ -1,18 +1,18 @@
 package io.zonesync.tls;
 
 import io.netty.channel.Channel;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslCredential;
 import io.netty.handler.ssl.OpenSslCredentialBuilder;
 import io.netty.handler.ssl.OpenSslSessionContext;
-import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.internal.tcnative.SSL;
-import io.netty.internal.tcnative.SSLContext;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import io.zonesync.config.Scope;
@@ -41,11 +41,13 @@ public final class ServerTls {
 
     private final SslContext context;
     private final long handshakeTimeoutMs;
+    private final boolean noTickets;
     private final String fingerprint;
 
-    private ServerTls(SslContext context, long handshakeTimeoutMs, String fingerprint) {
+    private ServerTls(SslContext context, long handshakeTimeoutMs, boolean noTickets, String fingerprint) {
         this.context = context;
         this.handshakeTimeoutMs = handshakeTimeoutMs;
+        this.noTickets = noTickets;
         this.fingerprint = fingerprint;
     }
 
@@ -54,7 +56,16 @@ public final class ServerTls {
      * resolve against {@code confDir}.
      */
     public static ServerTls compile(Scope scope, SourceLocation listen, Path confDir) throws ConfigException {
-        return compile(scope, listen, confDir, false);
+        return compile(scope, listen, confDir, false, List.of());
+    }
+
+    /**
+     * The TLS of an http server: as above, selecting by ALPN the first of {@code protocols} a client
+     * offers (a client that offers none of them still connects, without ALPN).
+     */
+    public static ServerTls compileHttp(Scope scope, SourceLocation listen, Path confDir, List<String> protocols)
+            throws ConfigException {
+        return compile(scope, listen, confDir, false, protocols);
     }
 
     /**
@@ -64,6 +75,11 @@ public final class ServerTls {
      */
     public static ServerTls compile(Scope scope, SourceLocation listen, Path confDir, boolean askForClientCertificate)
             throws ConfigException {
+        return compile(scope, listen, confDir, askForClientCertificate, List.of());
+    }
+
+    private static ServerTls compile(Scope scope, SourceLocation listen, Path confDir, boolean askForClientCertificate,
+            List<String> alpn) throws ConfigException {
         TlsOptions.requireOpenSsl(listen);
         TlsFiles files = new TlsFiles(confDir);
         List<Directive> certs = scope.effective("ssl_certificate");
@@ -97,6 +113,11 @@ public final class ServerTls {
             b.addCredential(OpenSslCredentialBuilder.forX509(privateKeys.get(i), chains.get(i)).build());
         }
         TlsOptions.apply(b, scope, PREFIX, "HIGH:!aNULL:!MD5", files);
+        if (!alpn.isEmpty()) {
+            b.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, alpn));
+        }
         verification(b, scope, files, askForClientCertificate);
         long sessionTimeoutMs = TlsOptions.time(scope, "ssl_session_timeout", 300_000, files);
         b.sessionTimeout(Math.max(1, sessionTimeoutMs / 1000));
@@ -113,20 +134,10 @@ public final class ServerTls {
             if (cacheSessions == 0 && ctx.sessionContext() instanceof OpenSslSessionContext s) {
                 s.setSessionCacheEnabled(false);
             }
-            if (tickets != null && tickets.arg(0).equals("off")) {
-                disableTickets(ctx);
-            }
-            return new ServerTls(ctx, handshake, files.fingerprint());
+            boolean noTickets = tickets != null && tickets.arg(0).equals("off");
+            return new ServerTls(ctx, handshake, noTickets, files.fingerprint());
         } catch (SSLException | IllegalArgumentException e) {
             throw ConfigException.at(listen, "cannot set up TLS for this listener: %s", e.getMessage());
-        }
-    }
-
-    /** ssl_session_tickets off: the server neither issues nor accepts RFC 5077 tickets. */
-    @SuppressWarnings("deprecation")
-    private static void disableTickets(SslContext ctx) {
-        if (ctx instanceof ReferenceCountedOpenSslContext openSsl) {
-            SSLContext.setOptions(openSsl.sslCtxPointer(), SSL.SSL_OP_NO_TICKET);
         }
     }
 
@@ -197,8 +208,18 @@ public final class ServerTls {
 
     /** A handler for a new connection, with the configured handshake timeout. */
     public SslHandler newHandler(Channel ch) {
-        SslHandler h = context.newHandler(ch.alloc());
+        return configure(context.newHandler(ch.alloc()));
+    }
+
+    /**
+     * Applies the per-connection settings to a handler of this context: the handshake timeout, and
+     * with ssl_session_tickets off, no RFC 5077 tickets issued or accepted.
+     */
+    SslHandler configure(SslHandler h) {
         h.setHandshakeTimeoutMillis(handshakeTimeoutMs);
+        if (noTickets && h.engine() instanceof ReferenceCountedOpenSslEngine e) {
+            SSL.setOptions(e.sslPointer(), SSL.SSL_OP_NO_TICKET);
+        }
         return h;
     }
 

@@ -167,8 +167,8 @@ public final class HttpConfigCompiler {
         Map<VirtualServer, ServerTls> byServer = new LinkedHashMap<>();
         for (Bound b : bounds) {
             if (!byServer.containsKey(b.server())) {
-                byServer.put(b.server(), ServerTls.compile(b.scope(), b.listen().ssl() ? b.listen().where()
-                        : ssl.where(), confDir));
+                byServer.put(b.server(), ServerTls.compileHttp(b.scope(), b.listen().ssl() ? b.listen().where()
+                        : ssl.where(), confDir, List.of("http/1.1")));
             }
         }
         Map<String, ServerTls> byName = new LinkedHashMap<>();

@@ -1,0 +1,118 @@
+package io.zonesync.http.vars;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonesync.http.core.TestServer;
+import io.zonesync.testing.TestPki;
+import io.zonesync.tls.TlsModule;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.cert.Certificate;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code $ssl_*} variables over a real TLS connection, with and without a client certificate. */
+class SslVariablesIT {
+    @TempDir
+    Path dir;
+
+    private static final String VARS = "$https|$scheme|$ssl_protocol|$ssl_cipher|$ssl_server_name|$ssl_alpn_protocol|"
+            + "$ssl_client_verify|$ssl_client_s_dn|$ssl_client_i_dn|$ssl_client_serial|$ssl_client_fingerprint|"
+            + "$ssl_session_id";
+
+    private TestServer server(TestPki pki) throws Exception {
+        pki.writeCa(dir.resolve("ca.pem"));
+        TestPki.writePair(pki.issue("server", "www.example.test"), dir.resolve("s.pem"), dir.resolve("s.key"));
+        return TestServer.start(dir, """
+                http { access_log off;
+                    server { listen 127.0.0.1:0 ssl; ssl_certificate s.pem; ssl_certificate_key s.key;
+                             ssl_session_tickets off;
+                             ssl_verify_client optional; ssl_client_certificate ca.pem;
+                             location / { return 200 "%s"; }
+                             location /cert { return 200 "$ssl_client_escaped_cert"; } } }
+                """.formatted(VARS), new TlsModule());
+    }
+
+    private SSLContext client(TestPki pki, TestPki.Issued leaf) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", pki.ca.cert());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        if (leaf != null) {
+            keys.setKeyEntry("me", leaf.keys().getPrivate(), "pw".toCharArray(), new Certificate[] {leaf.cert()});
+        }
+        kmf.init(keys, "pw".toCharArray());
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    private static String get(SSLContext ctx, int port, String path) throws Exception {
+        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
+            SSLParameters p = s.getSSLParameters();
+            p.setServerNames(List.of(new SNIHostName("www.example.test")));
+            p.setApplicationProtocols(new String[] {"http/1.1"});
+            s.setSSLParameters(p);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: www.example.test\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            in.transferTo(all);
+            String response = all.toString(StandardCharsets.ISO_8859_1);
+            return response.substring(response.indexOf("\r\n\r\n") + 4);
+        }
+    }
+
+    @Test
+    void withoutAClientCertificate() throws Exception {
+        TestPki pki = TestPki.ca("vars-ca");
+        try (TestServer server = server(pki)) {
+            String[] v = get(client(pki, null), server.port(), "/").split("\\|", -1);
+            assertThat(v[0]).isEqualTo("on");
+            assertThat(v[1]).isEqualTo("https");
+            assertThat(v[2]).matches("TLSv1\\.[23]");
+            assertThat(v[3]).isNotEmpty();
+            assertThat(v[4]).isEqualTo("www.example.test");
+            assertThat(v[5]).isEqualTo("http/1.1");
+            assertThat(v[6]).isEqualTo("NONE");
+            assertThat(List.of(v[7], v[8], v[9], v[10])).containsOnly("");
+            assertThat(get(client(pki, null), server.port(), "/cert")).isEmpty();
+        }
+    }
+
+    @Test
+    void withAClientCertificate() throws Exception {
+        TestPki pki = TestPki.ca("vars-ca");
+        TestPki.Issued leaf = pki.issue("alice", "alice.example.test");
+        try (TestServer server = server(pki)) {
+            String[] v = get(client(pki, leaf), server.port(), "/").split("\\|", -1);
+            assertThat(v[6]).isEqualTo("SUCCESS");
+            assertThat(v[7]).isEqualTo("CN=alice");
+            assertThat(v[8]).isEqualTo("CN=vars-ca");
+            assertThat(v[9]).isEqualTo(leaf.cert().getSerialNumber().toString(16).toUpperCase(Locale.ROOT));
+            assertThat(new BigInteger(v[9], 16)).isEqualTo(leaf.cert().getSerialNumber());
+            assertThat(v[10]).isEqualTo(HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-1").digest(leaf.cert().getEncoded())));
+            assertThat(get(client(pki, leaf), server.port(), "/cert"))
+                    .startsWith("-----BEGIN%20CERTIFICATE-----%0A").endsWith("-----END%20CERTIFICATE-----%0A");
+        }
+    }
+}
