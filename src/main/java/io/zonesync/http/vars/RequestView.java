@@ -118,6 +118,16 @@ public interface RequestView {
         return null;
     }
 
+    /** The id of the connection's TLS session, empty when it has none (or the connection is plain). */
+    default byte[] tlsSessionId() {
+        return new byte[0];
+    }
+
+    /** Whether the connection's TLS handshake resumed an earlier session. */
+    default boolean tlsSessionReused() {
+        return false;
+    }
+
     /** The protocol ALPN selected on the connection, or null when none was. */
     default String alpnProtocol() {
         return null;

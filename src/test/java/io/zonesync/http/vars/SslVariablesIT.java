@@ -15,7 +15,6 @@ import java.security.MessageDigest;
 import java.security.cert.Certificate;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -24,6 +23,8 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The {@code $ssl_*} variables over a real TLS connection, with and without a client certificate. */
 class SslVariablesIT {
@@ -32,19 +33,23 @@ class SslVariablesIT {
 
     private static final String VARS = "$https|$scheme|$ssl_protocol|$ssl_cipher|$ssl_server_name|$ssl_alpn_protocol|"
             + "$ssl_client_verify|$ssl_client_s_dn|$ssl_client_i_dn|$ssl_client_serial|$ssl_client_fingerprint|"
-            + "$ssl_session_id";
+            + "$ssl_session_id|$ssl_session_reused";
 
     private TestServer server(TestPki pki) throws Exception {
+        return server(pki, "ssl_session_tickets off;");
+    }
+
+    private TestServer server(TestPki pki, String sessions) throws Exception {
         pki.writeCa(dir.resolve("ca.pem"));
         TestPki.writePair(pki.issue("server", "www.example.test"), dir.resolve("s.pem"), dir.resolve("s.key"));
         return TestServer.start(dir, """
                 http { access_log off;
                     server { listen 127.0.0.1:0 ssl; ssl_certificate s.pem; ssl_certificate_key s.key;
-                             ssl_session_tickets off;
+                             ssl_protocols TLSv1.2; %s
                              ssl_verify_client optional; ssl_client_certificate ca.pem;
                              location / { return 200 "%s"; }
                              location /cert { return 200 "$ssl_client_escaped_cert"; } } }
-                """.formatted(VARS), new TlsModule());
+                """.formatted(sessions, VARS), new TlsModule());
     }
 
     private SSLContext client(TestPki pki, TestPki.Issued leaf) throws Exception {
@@ -98,6 +103,20 @@ class SslVariablesIT {
         }
     }
 
+    /** The second connection of a client resumes from the session cache, not when it and tickets are off. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "ssl_session_cache shared:S:1m; ssl_session_tickets off; | r",
+        "ssl_session_cache off; ssl_session_tickets off; | ."})
+    void sessionsResumeAsConfigured(String conf, String reused) throws Exception {
+        TestPki pki = TestPki.ca("vars-ca");
+        try (TestServer server = server(pki, conf)) {
+            SSLContext ctx = client(pki, null);
+            assertThat(get(ctx, server.port(), "/").split("\\|", -1)[12]).isEqualTo(".");
+            assertThat(get(ctx, server.port(), "/").split("\\|", -1)[12]).isEqualTo(reused);
+        }
+    }
+
     @Test
     void withAClientCertificate() throws Exception {
         TestPki pki = TestPki.ca("vars-ca");
@@ -107,7 +126,7 @@ class SslVariablesIT {
             assertThat(v[6]).isEqualTo("SUCCESS");
             assertThat(v[7]).isEqualTo("CN=alice");
             assertThat(v[8]).isEqualTo("CN=vars-ca");
-            assertThat(v[9]).isEqualTo(leaf.cert().getSerialNumber().toString(16).toUpperCase(Locale.ROOT));
+            assertThat(v[9]).matches("([0-9A-F]{2})+");
             assertThat(new BigInteger(v[9], 16)).isEqualTo(leaf.cert().getSerialNumber());
             assertThat(v[10]).isEqualTo(HexFormat.of().formatHex(
                     MessageDigest.getInstance("SHA-1").digest(leaf.cert().getEncoded())));
