@@ -83,6 +83,7 @@ public final class HttpConfigCompiler {
             Set<String> mine = new HashSet<>();
             List<Listen> listens = new ArrayList<>();
             boolean sslOn = sslOn(scope);
+            refuseHttp2(scope);
             for (Directive l : s.block().all("listen")) {
                 Listen listen = sslOn ? Listen.parse(l).withSsl() : Listen.parse(l);
                 if (!mine.add(listen.address().key())) {
@@ -139,6 +140,14 @@ public final class HttpConfigCompiler {
     }
 
     /** nginx's deprecated {@code ssl on}: every listen of the server is TLS, with nginx's warning. */
+    /** nginx 1.25's {@code http2 on}: HTTP/2 is not implemented, so only {@code off} is accepted. */
+    private static void refuseHttp2(Scope server) throws ConfigException {
+        Directive d = server.effectiveFirst("http2");
+        if (d != null && Values.flag(d)) {
+            throw d.error("HTTP/2 is not supported, zonesync serves HTTP/1.1 only: remove \"http2 on\"");
+        }
+    }
+
     private static boolean sslOn(Scope server) throws ConfigException {
         Directive d = server.effectiveFirst("ssl");
         if (d == null || !Values.flag(d)) {
