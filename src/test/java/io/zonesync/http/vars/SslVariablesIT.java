@@ -52,7 +52,7 @@ class SslVariablesIT {
                 """.formatted(sessions, VARS), new TlsModule());
     }
 
-    private SSLContext client(TestPki pki, TestPki.Issued leaf) throws Exception {
+    static SSLContext client(TestPki pki, TestPki.Issued leaf) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ca", pki.ca.cert());
@@ -71,7 +71,12 @@ class SslVariablesIT {
     }
 
     private static String get(SSLContext ctx, int port, String path) throws Exception {
-        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
+        return get(ctx, "127.0.0.1", port, path);
+    }
+
+    /** The body of a GET over TLS 1.2 with SNI www.example.test, offering ALPN http/1.1. */
+    static String get(SSLContext ctx, String host, int port, String path) throws Exception {
+        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(host, port)) {
             SSLParameters p = s.getSSLParameters();
             p.setServerNames(List.of(new SNIHostName("www.example.test")));
             p.setApplicationProtocols(new String[] {"http/1.1"});
