@@ -2,13 +2,10 @@ package io.zonesync.tls;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SniHandler;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.DomainWildcardMappingBuilder;
 import io.netty.util.Mapping;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,8 +17,6 @@ import java.util.Map;
 public final class ListenerTls {
     private final ServerTls defaultTls;
     private final Mapping<String, SslContext> sni;
-    /** The settings each context of the SNI mapping came with, by identity. */
-    private final Map<SslContext, ServerTls> byContext = new IdentityHashMap<>();
 
     private ListenerTls(ServerTls defaultTls, Map<String, ServerTls> byName) {
         this.defaultTls = defaultTls;
@@ -29,11 +24,7 @@ public final class ListenerTls {
             this.sni = null;
         } else {
             DomainWildcardMappingBuilder<SslContext> m = new DomainWildcardMappingBuilder<>(defaultTls.context());
-            byContext.put(defaultTls.context(), defaultTls);
-            byName.forEach((name, tls) -> {
-                m.add(name, tls.context());
-                byContext.put(tls.context(), tls);
-            });
+            byName.forEach((name, tls) -> m.add(name, tls.context()));
             this.sni = m.build();
         }
     }
@@ -54,14 +45,6 @@ public final class ListenerTls {
 
     /** The handler that goes first in a new connection's pipeline. */
     public ChannelHandler newHandler(Channel ch) {
-        if (sni == null) {
-            return defaultTls.newHandler(ch);
-        }
-        return new SniHandler(sni, defaultTls.handshakeTimeoutMs()) {
-            @Override
-            protected SslHandler newSslHandler(SslContext context, ByteBufAllocator allocator) {
-                return byContext.get(context).configure(super.newSslHandler(context, allocator));
-            }
-        };
+        return sni == null ? defaultTls.newHandler(ch) : new SniHandler(sni, defaultTls.handshakeTimeoutMs());
     }
 }

@@ -7,12 +7,11 @@ import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslCredential;
 import io.netty.handler.ssl.OpenSslCredentialBuilder;
 import io.netty.handler.ssl.OpenSslSessionContext;
-import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import io.netty.handler.ssl.OpenSslSessionTicketKey;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
-import io.netty.internal.tcnative.SSL;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import io.zonesync.config.Scope;
@@ -20,6 +19,7 @@ import io.zonesync.config.SourceLocation;
 import io.zonesync.config.Values;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -41,13 +41,11 @@ public final class ServerTls {
 
     private final SslContext context;
     private final long handshakeTimeoutMs;
-    private final boolean noTickets;
     private final String fingerprint;
 
-    private ServerTls(SslContext context, long handshakeTimeoutMs, boolean noTickets, String fingerprint) {
+    private ServerTls(SslContext context, long handshakeTimeoutMs, String fingerprint) {
         this.context = context;
         this.handshakeTimeoutMs = handshakeTimeoutMs;
-        this.noTickets = noTickets;
         this.fingerprint = fingerprint;
     }
 
@@ -134,11 +132,23 @@ public final class ServerTls {
             if (cacheSessions == 0 && ctx.sessionContext() instanceof OpenSslSessionContext s) {
                 s.setSessionCacheEnabled(false);
             }
-            boolean noTickets = tickets != null && tickets.arg(0).equals("off");
-            return new ServerTls(ctx, handshake, noTickets, files.fingerprint());
+            if ((tickets == null || Values.flag(tickets)) && ctx.sessionContext() instanceof OpenSslSessionContext s) {
+                s.setTicketKeys(ticketKey()); // Netty leaves tickets off until it has a key
+            }
+            return new ServerTls(ctx, handshake, files.fingerprint());
         } catch (SSLException | IllegalArgumentException e) {
             throw ConfigException.at(listen, "cannot set up TLS for this listener: %s", e.getMessage());
         }
+    }
+
+    /** A random session ticket key (name, HMAC and AES keys), new for each context. */
+    private static OpenSslSessionTicketKey ticketKey() {
+        SecureRandom random = new SecureRandom();
+        byte[][] parts = new byte[3][16];
+        for (byte[] p : parts) {
+            random.nextBytes(p);
+        }
+        return new OpenSslSessionTicketKey(parts[0], parts[1], parts[2]);
     }
 
     private static void verification(SslContextBuilder b, Scope scope, TlsFiles files, boolean ask)
@@ -208,18 +218,8 @@ public final class ServerTls {
 
     /** A handler for a new connection, with the configured handshake timeout. */
     public SslHandler newHandler(Channel ch) {
-        return configure(context.newHandler(ch.alloc()));
-    }
-
-    /**
-     * Applies the per-connection settings to a handler of this context: the handshake timeout, and
-     * with ssl_session_tickets off, no RFC 5077 tickets issued or accepted.
-     */
-    SslHandler configure(SslHandler h) {
+        SslHandler h = context.newHandler(ch.alloc());
         h.setHandshakeTimeoutMillis(handshakeTimeoutMs);
-        if (noTickets && h.engine() instanceof ReferenceCountedOpenSslEngine e) {
-            SSL.setOptions(e.sslPointer(), SSL.SSL_OP_NO_TICKET);
-        }
         return h;
     }
 

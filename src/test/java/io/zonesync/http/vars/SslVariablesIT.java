@@ -76,12 +76,16 @@ class SslVariablesIT {
 
     /** The body of a GET over TLS 1.2 with SNI www.example.test, offering ALPN http/1.1. */
     static String get(SSLContext ctx, String host, int port, String path) throws Exception {
+        return get(ctx, host, port, "www.example.test", path);
+    }
+
+    private static String get(SSLContext ctx, String host, int port, String sni, String path) throws Exception {
         try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(host, port)) {
             SSLParameters p = s.getSSLParameters();
-            p.setServerNames(List.of(new SNIHostName("www.example.test")));
+            p.setServerNames(List.of(new SNIHostName(sni)));
             p.setApplicationProtocols(new String[] {"http/1.1"});
             s.setSSLParameters(p);
-            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: www.example.test\r\nConnection: close\r\n\r\n")
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + sni + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             InputStream in = s.getInputStream();
             ByteArrayOutputStream all = new ByteArrayOutputStream();
@@ -108,10 +112,12 @@ class SslVariablesIT {
         }
     }
 
-    /** The second connection of a client resumes from the session cache, not when it and tickets are off. */
+    /** The second connection of a client resumes by the session cache or a ticket, not when both are off. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "ssl_session_cache shared:S:1m; ssl_session_tickets off; | r",
+        "ssl_session_cache off; ssl_session_tickets on; | r",
+        "ssl_session_cache off; | r",
         "ssl_session_cache off; ssl_session_tickets off; | ."})
     void sessionsResumeAsConfigured(String conf, String reused) throws Exception {
         TestPki pki = TestPki.ca("vars-ca");
@@ -119,6 +125,34 @@ class SslVariablesIT {
             SSLContext ctx = client(pki, null);
             assertThat(get(ctx, server.port(), "/").split("\\|", -1)[12]).isEqualTo(".");
             assertThat(get(ctx, server.port(), "/").split("\\|", -1)[12]).isEqualTo(reused);
+        }
+    }
+
+    /** A server picked by SNI gets its own certificate and its own ssl_session_tickets setting. */
+    @Test
+    void sniPicksTheServerAndItsTls() throws Exception {
+        TestPki pki = TestPki.ca("vars-ca");
+        pki.writeCa(dir.resolve("ca.pem"));
+        TestPki.writePair(pki.issue("server", "www.example.test"), dir.resolve("s.pem"), dir.resolve("s.key"));
+        TestPki.writePair(pki.issue("other", "other.example.test"), dir.resolve("o.pem"), dir.resolve("o.key"));
+        try (TestServer server = TestServer.start(dir, """
+                http { access_log off;
+                    server { listen 127.0.0.1:0 ssl; server_name www.example.test;
+                             ssl_certificate s.pem; ssl_certificate_key s.key;
+                             location / { return 200 "www $ssl_server_name"; } }
+                    server { listen 127.0.0.1:0 ssl; server_name other.example.test;
+                             ssl_certificate o.pem; ssl_certificate_key o.key; ssl_protocols TLSv1.2;
+                             ssl_session_cache off; ssl_session_tickets off;
+                             location / { return 200 "other $ssl_server_name $ssl_session_reused"; } } }
+                """, new TlsModule())) {
+            // one client context per name: the JDK client resumes by address and reuses the session's SNI
+            assertThat(get(client(pki, null), "127.0.0.1", server.port(), "www.example.test", "/"))
+                    .isEqualTo("www www.example.test");
+            SSLContext ctx = client(pki, null);
+            assertThat(get(ctx, "127.0.0.1", server.port(), "other.example.test", "/"))
+                    .isEqualTo("other other.example.test .");
+            assertThat(get(ctx, "127.0.0.1", server.port(), "other.example.test", "/"))
+                    .isEqualTo("other other.example.test .");
         }
     }
 
