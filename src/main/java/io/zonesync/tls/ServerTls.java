@@ -1,11 +1,13 @@
 package io.zonesync.tls;
 
 import io.netty.channel.Channel;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslCredential;
 import io.netty.handler.ssl.OpenSslCredentialBuilder;
 import io.netty.handler.ssl.OpenSslSessionContext;
+import io.netty.handler.ssl.OpenSslSessionTicketKey;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -17,6 +19,7 @@ import io.zonesync.config.SourceLocation;
 import io.zonesync.config.Values;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -51,7 +54,16 @@ public final class ServerTls {
      * resolve against {@code confDir}.
      */
     public static ServerTls compile(Scope scope, SourceLocation listen, Path confDir) throws ConfigException {
-        return compile(scope, listen, confDir, false);
+        return compile(scope, listen, confDir, false, List.of());
+    }
+
+    /**
+     * The TLS of an http server: as above, selecting by ALPN the first of {@code protocols} a client
+     * offers (a client that offers none of them still connects, without ALPN).
+     */
+    public static ServerTls compileHttp(Scope scope, SourceLocation listen, Path confDir, List<String> protocols)
+            throws ConfigException {
+        return compile(scope, listen, confDir, false, protocols);
     }
 
     /**
@@ -61,6 +73,11 @@ public final class ServerTls {
      */
     public static ServerTls compile(Scope scope, SourceLocation listen, Path confDir, boolean askForClientCertificate)
             throws ConfigException {
+        return compile(scope, listen, confDir, askForClientCertificate, List.of());
+    }
+
+    private static ServerTls compile(Scope scope, SourceLocation listen, Path confDir, boolean askForClientCertificate,
+            List<String> alpn) throws ConfigException {
         TlsOptions.requireOpenSsl(listen);
         TlsFiles files = new TlsFiles(confDir);
         List<Directive> certs = scope.effective("ssl_certificate");
@@ -94,6 +111,11 @@ public final class ServerTls {
             b.addCredential(OpenSslCredentialBuilder.forX509(privateKeys.get(i), chains.get(i)).build());
         }
         TlsOptions.apply(b, scope, PREFIX, "HIGH:!aNULL:!MD5", files);
+        if (!alpn.isEmpty()) {
+            b.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, alpn));
+        }
         verification(b, scope, files, askForClientCertificate);
         long sessionTimeoutMs = TlsOptions.time(scope, "ssl_session_timeout", 300_000, files);
         b.sessionTimeout(Math.max(1, sessionTimeoutMs / 1000));
@@ -101,6 +123,8 @@ public final class ServerTls {
         if (cacheSessions > 0) {
             b.sessionCacheSize(cacheSessions);
         }
+        Directive tickets = scope.effectiveFirst("ssl_session_tickets");
+        files.note(tickets);
         long handshake = TlsOptions.time(scope, "ssl_handshake_timeout", DEFAULT_HANDSHAKE_TIMEOUT_MS, files);
         files.note(scope.effectiveFirst("ssl_prefer_server_ciphers"));
         try {
@@ -108,10 +132,23 @@ public final class ServerTls {
             if (cacheSessions == 0 && ctx.sessionContext() instanceof OpenSslSessionContext s) {
                 s.setSessionCacheEnabled(false);
             }
+            if ((tickets == null || Values.flag(tickets)) && ctx.sessionContext() instanceof OpenSslSessionContext s) {
+                s.setTicketKeys(ticketKey()); // Netty leaves tickets off until it has a key
+            }
             return new ServerTls(ctx, handshake, files.fingerprint());
         } catch (SSLException | IllegalArgumentException e) {
             throw ConfigException.at(listen, "cannot set up TLS for this listener: %s", e.getMessage());
         }
+    }
+
+    /** A random session ticket key (name, HMAC and AES keys), new for each context. */
+    private static OpenSslSessionTicketKey ticketKey() {
+        SecureRandom random = new SecureRandom();
+        byte[][] parts = new byte[3][16];
+        for (byte[] p : parts) {
+            random.nextBytes(p);
+        }
+        return new OpenSslSessionTicketKey(parts[0], parts[1], parts[2]);
     }
 
     private static void verification(SslContextBuilder b, Scope scope, TlsFiles files, boolean ask)

@@ -9,6 +9,7 @@ import io.zonesync.config.Scope;
 import io.zonesync.config.Values;
 import io.zonesync.http.accesslog.LogFormat;
 import io.zonesync.http.vars.CoreVariables;
+import io.zonesync.http.vars.SslVariables;
 import io.zonesync.http.vars.VariableRegistry;
 import io.zonesync.tls.ListenerTls;
 import io.zonesync.tls.ServerTls;
@@ -50,6 +51,7 @@ public final class HttpConfigCompiler {
         }
         VariableRegistry variables = new VariableRegistry();
         new CoreVariables().defineVariables(variables);
+        new SslVariables().defineVariables(variables);
         new LocationVariables().defineVariables(variables);
         new ExchangeVariables().defineVariables(variables);
         for (HttpFeature f : features) {
@@ -81,6 +83,7 @@ public final class HttpConfigCompiler {
             Set<String> mine = new HashSet<>();
             List<Listen> listens = new ArrayList<>();
             boolean sslOn = sslOn(scope);
+            refuseHttp2(scope);
             for (Directive l : s.block().all("listen")) {
                 Listen listen = sslOn ? Listen.parse(l).withSsl() : Listen.parse(l);
                 if (!mine.add(listen.address().key())) {
@@ -137,6 +140,14 @@ public final class HttpConfigCompiler {
     }
 
     /** nginx's deprecated {@code ssl on}: every listen of the server is TLS, with nginx's warning. */
+    /** nginx 1.25's {@code http2 on}: HTTP/2 is not implemented, so only {@code off} is accepted. */
+    private static void refuseHttp2(Scope server) throws ConfigException {
+        Directive d = server.effectiveFirst("http2");
+        if (d != null && Values.flag(d)) {
+            throw d.error("HTTP/2 is not supported, zonesync serves HTTP/1.1 only: remove \"http2 on\"");
+        }
+    }
+
     private static boolean sslOn(Scope server) throws ConfigException {
         Directive d = server.effectiveFirst("ssl");
         if (d == null || !Values.flag(d)) {
@@ -165,8 +176,8 @@ public final class HttpConfigCompiler {
         Map<VirtualServer, ServerTls> byServer = new LinkedHashMap<>();
         for (Bound b : bounds) {
             if (!byServer.containsKey(b.server())) {
-                byServer.put(b.server(), ServerTls.compile(b.scope(), b.listen().ssl() ? b.listen().where()
-                        : ssl.where(), confDir));
+                byServer.put(b.server(), ServerTls.compileHttp(b.scope(), b.listen().ssl() ? b.listen().where()
+                        : ssl.where(), confDir, List.of("http/1.1")));
             }
         }
         Map<String, ServerTls> byName = new LinkedHashMap<>();

@@ -73,8 +73,11 @@ public record Listen(ListenAddress address, boolean defaultServer, boolean bind,
                 ssl = true;
             } else if (p.equals("proxy_protocol")) {
                 proxyProtocol = true;
-            } else if (p.equals("http2") || p.equals("quic")) {
-                throw d.error("the \"%s\" parameter of the \"listen\" directive is not supported yet", p);
+            } else if (p.equals("http2")) {
+                throw d.error("the \"http2\" parameter of the \"listen\" directive is not supported, zonesync serves"
+                        + " HTTP/1.1 only (over TLS too): remove it");
+            } else if (p.equals("quic")) {
+                throw d.error("the \"quic\" parameter of the \"listen\" directive is not supported yet");
             } else {
                 throw d.error("invalid parameter \"%s\"", p);
             }

@@ -6,7 +6,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.internal.tcnative.SSL;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -217,6 +219,37 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
     @Override
     public String scheme() {
         return channel.pipeline().get(SslHandler.class) != null ? "https" : "http";
+    }
+
+    @Override
+    public javax.net.ssl.SSLSession tlsSession() {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        return tls == null ? null : tls.engine().getSession();
+    }
+
+    @Override
+    public boolean tlsSessionReused() {
+        long ssl = sslPointer();
+        return ssl != 0 && SSL.isSessionReused(ssl);
+    }
+
+    @Override
+    public byte[] tlsSessionId() {
+        long ssl = sslPointer();
+        byte[] id = ssl == 0 ? null : SSL.getSessionId(ssl);
+        return id == null ? new byte[0] : id;
+    }
+
+    /** The OpenSSL SSL* of the connection, 0 when it is plain or the engine is freed. */
+    private long sslPointer() {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        return tls != null && tls.engine() instanceof ReferenceCountedOpenSslEngine e ? e.sslPointer() : 0;
+    }
+
+    @Override
+    public String alpnProtocol() {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        return tls == null ? null : tls.applicationProtocol();
     }
 
     @Override

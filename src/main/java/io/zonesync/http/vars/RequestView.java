@@ -113,6 +113,26 @@ public interface RequestView {
         return null;
     }
 
+    /** The TLS session of the connection, or null when the connection is plain HTTP. */
+    default javax.net.ssl.SSLSession tlsSession() {
+        return null;
+    }
+
+    /** The id of the connection's TLS session, empty when it has none (or the connection is plain). */
+    default byte[] tlsSessionId() {
+        return new byte[0];
+    }
+
+    /** Whether the connection's TLS handshake resumed an earlier session. */
+    default boolean tlsSessionReused() {
+        return false;
+    }
+
+    /** The protocol ALPN selected on the connection, or null when none was. */
+    default String alpnProtocol() {
+        return null;
+    }
+
     /** The n-th capture of the last regular expression matched (location), or null. */
     default String capture(int n) {
         return null;

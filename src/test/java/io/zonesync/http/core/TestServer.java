@@ -26,6 +26,12 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(HttpRuntime.start(TestConfigs.compile(config, prefix, List.of())));
     }
 
+    /** As above, with more directive modules (e.g. TLS) than the core set of {@link TestConfigs}. */
+    public static TestServer start(Path prefix, String config, io.zonesync.config.ConfModule... modules)
+            throws Exception {
+        return new TestServer(HttpRuntime.start(TestConfigs.compile(config, prefix, List.of(), modules)));
+    }
+
     public HttpRuntime runtime() {
         return runtime;
     }
