@@ -175,6 +175,21 @@ public final class Values {
     }
 
     /** If {@code arg} is {@code key=value}, the value; else null. */
+    /**
+     * The status of a {@code limit_req_status}/{@code limit_conn_status}-like directive: a number
+     * from 400 to 599, with nginx's errors.
+     */
+    public static int rejectStatus(Directive d) throws ConfigException {
+        long n = parseDigits(d.arg(0));
+        if (n < 0 || n > Integer.MAX_VALUE) {
+            throw d.error("\"%s\" directive invalid number", d.name());
+        }
+        if (n < 400 || n > 599) {
+            throw d.error("value must be between 400 and 599");
+        }
+        return (int) n;
+    }
+
     public static String param(String arg, String key) {
         return arg.startsWith(key + "=") ? arg.substring(key.length() + 1) : null;
     }

@@ -2,6 +2,8 @@ package io.zonesync.log;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.zonesync.config.ConfigException;
+import io.zonesync.config.Directive;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -63,6 +65,20 @@ public enum Severity {
     }
 
     /** The level named so (nginx's names, any case), or null. */
+    /**
+     * The level of a {@code limit_req_log_level}/{@code limit_conn_log_level}-like directive:
+     * info, notice, warn or error, with nginx's error for anything else.
+     */
+    public static Severity limitLogLevel(Directive d) throws ConfigException {
+        return switch (d.arg(0)) {
+            case "info" -> INFO;
+            case "notice" -> NOTICE;
+            case "warn" -> WARN;
+            case "error" -> ERROR;
+            default -> throw d.error("invalid value \"%s\"", d.arg(0));
+        };
+    }
+
     public static Severity parse(String name) {
         for (Severity s : values()) {
             if (s.label.equalsIgnoreCase(name)) {

@@ -105,31 +105,12 @@ public final class LimitReqFeature implements HttpFeature {
 
     private static int status(Scope scope) throws ConfigException {
         Directive d = scope.effectiveFirst(LimitReqModule.STATUS);
-        if (d == null) {
-            return 503;
-        }
-        long n = LimitReqZoneConf.number(d.arg(0));
-        if (n < 0) {
-            throw d.error("\"%s\" directive invalid number", d.name());
-        }
-        if (n < 400 || n > 599) {
-            throw d.error("value must be between 400 and 599");
-        }
-        return (int) n;
+        return d == null ? 503 : Values.rejectStatus(d);
     }
 
     private static Severity logLevel(Scope scope) throws ConfigException {
         Directive d = scope.effectiveFirst(LimitReqModule.LOG_LEVEL);
-        if (d == null) {
-            return Severity.ERROR;
-        }
-        return switch (d.arg(0)) {
-            case "info" -> Severity.INFO;
-            case "notice" -> Severity.NOTICE;
-            case "warn" -> Severity.WARN;
-            case "error" -> Severity.ERROR;
-            default -> throw d.error("invalid value \"%s\"", d.arg(0));
-        };
+        return d == null ? Severity.ERROR : Severity.limitLogLevel(d);
     }
 
     private static boolean dryRun(Scope scope) throws ConfigException {
