@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -38,9 +39,17 @@ final class PidFile {
     /** Writes {@code pid}, unless the file names another zonesync that is running. */
     static void claim(Path file, long pid) throws CommandFailure {
         checkFree(file, pid);
+        // written aside and moved into place, so that whoever sees the file sees the whole pid
+        Path aside = file.resolveSibling(file.getFileName() + ".new");
         try {
-            Files.writeString(file, pid + "\n", StandardCharsets.ISO_8859_1);
+            Files.writeString(aside, pid + "\n", StandardCharsets.ISO_8859_1);
+            Files.move(aside, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
+            try {
+                Files.deleteIfExists(aside);
+            } catch (IOException ignored) {
+                // the error below says what went wrong
+            }
             throw new CommandFailure(Severity.EMERG, ErrnoText.openFailed(file, e));
         }
     }

@@ -68,7 +68,9 @@ class LauncherIT {
 
     private ChildProcess startNode() throws Exception {
         ChildProcess node = launch("node.out", Map.of(), "-p", prefix.toString());
-        await().atMost(PATIENCE).until(() -> Files.exists(log) && Files.readString(log).contains("started"));
+        // the pid file is written once the node listens, after its "started" line: wait for it, as scripts do
+        await().atMost(PATIENCE).until(() -> Files.exists(log) && Files.readString(log).contains("started")
+                && Files.exists(pidFile));
         assertThat(Files.readString(pidFile)).as("the launcher's pid is the one to signal")
                 .isEqualTo(node.pid() + "\n");
         return node;

@@ -44,7 +44,8 @@ class SignalHandlingIT {
     private ChildProcess startNode(List<String> jvmOptions) throws Exception {
         ChildProcess node = ChildProcess.java(prefix.resolve("out.txt"), jvmOptions, FakeNodeMain.class.getName(),
                 "-p", prefix.toString());
-        await().atMost(PATIENCE).until(() -> logText().contains("started"));
+        // the pid file is written once the node listens, after its "started" line: wait for it, as scripts do
+        await().atMost(PATIENCE).until(() -> logText().contains("started") && Files.exists(pidFile));
         assertThat(Files.readString(pidFile)).isEqualTo(node.pid() + "\n");
         return node;
     }
