@@ -14,6 +14,7 @@ import io.zonesync.access.HttpAccessFeature;
 import io.zonesync.http.accesslog.AccessLogModule;
 import io.zonesync.http.api.ApiFeature;
 import io.zonesync.http.api.ApiModule;
+import io.zonesync.http.authjwt.AuthJwtModule;
 import io.zonesync.http.authrequest.AuthRequestModule;
 import io.zonesync.http.autoindex.AutoindexModule;
 import io.zonesync.http.subfilter.SubFilterModule;
@@ -98,6 +99,7 @@ record CompiledConfig(
             HttpModule.of(new LimitConnModule()),
             HttpModule.of(new HttpAccessFeature()),
             HttpModule.of(new AuthRequestModule()),
+            HttpModule.of(new AuthJwtModule()),
             HttpModule.directives(new UpstreamModule()),
             HttpModule.directives(new StickyModule()),
             new HttpModule(new ProxyModule(), s -> new ProxyFeature(s.proxy(), () -> s.zones().of(StickyFamily.KEY),

@@ -1,0 +1,16 @@
+package io.zonesync.http.authjwt;
+
+import io.zonesync.http.vars.ComplexValue;
+import java.util.List;
+
+/**
+ * What {@code auth_jwt} demands at one level (a location, or its {@code limit_except} block): the
+ * realm of the challenge, where the token is (a variable, or the {@code Authorization: Bearer}
+ * header when {@code token} is null), how it is verified, and the {@code auth_jwt_require} checks.
+ */
+record JwtPolicy(ComplexValue realm, ComplexValue token, JwtVerifier verifier, List<Requirement> requirements) {
+
+    /** One {@code auth_jwt_require}: every value must be neither empty nor "0", else the status. */
+    record Requirement(List<ComplexValue> values, int status) {
+    }
+}
