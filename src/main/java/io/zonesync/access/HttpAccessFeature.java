@@ -53,19 +53,28 @@ public final class HttpAccessFeature implements HttpFeature, ConfModule {
         if (limit == null) {
             return normal.isOpen() ? List.of() : checks(normal, null, Set.of());
         }
+        Set<String> free = freeMethods(limit);
+        AccessGuard restricted = guard(scope.child(Context.HTTP_LIMIT_EXCEPT, limit.block()), location.config());
+        return checks(normal, restricted, free);
+    }
+
+    /**
+     * The methods a {@code limit_except} lets through without its block's restrictions (GET brings
+     * HEAD), with nginx's error for a method it does not know; for every module with checks there.
+     */
+    public static Set<String> freeMethods(Directive limitExcept) throws ConfigException {
         Set<String> free = new HashSet<>();
-        for (String m : limit.args()) {
+        for (String m : limitExcept.args()) {
             String method = m.toUpperCase(Locale.ROOT);
             if (!METHODS.contains(method)) {
-                throw limit.error("invalid method \"%s\"", m);
+                throw limitExcept.error("invalid method \"%s\"", m);
             }
             free.add(method);
             if (method.equals("GET")) {
                 free.add("HEAD");
             }
         }
-        AccessGuard restricted = guard(scope.child(Context.HTTP_LIMIT_EXCEPT, limit.block()), location.config());
-        return checks(normal, restricted, Set.copyOf(free));
+        return Set.copyOf(free);
     }
 
     /** The rules, then basic authentication: nginx's order, which decides between 403 and 401 under satisfy all. */

@@ -5,6 +5,7 @@ import static io.zonesync.config.Context.HTTP_LIMIT_EXCEPT;
 import static io.zonesync.config.Context.HTTP_LOCATION;
 import static io.zonesync.config.Context.HTTP_SERVER;
 
+import io.zonesync.access.HttpAccessFeature;
 import io.zonesync.config.Arity;
 import io.zonesync.config.Block;
 import io.zonesync.config.ConfModule;
@@ -23,10 +24,8 @@ import io.zonesync.http.vars.Variable;
 import io.zonesync.http.vars.VariableRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -42,8 +41,6 @@ import java.util.function.BiFunction;
  * the innermost level that has any.
  */
 public final class AuthJwtModule implements ConfModule, HttpFeature {
-    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "MKCOL", "COPY", "MOVE",
-            "OPTIONS", "PROPFIND", "PROPPATCH", "LOCK", "UNLOCK", "PATCH");
     private static final List<String> OWN = List.of("auth_jwt", "auth_jwt_key_file", "auth_jwt_require",
             "auth_jwt_type");
 
@@ -212,18 +209,7 @@ public final class AuthJwtModule implements ConfModule, HttpFeature {
         if (normal == null && restricted == null) {
             return List.of();
         }
-        Set<String> free = new HashSet<>();
-        for (String m : limit.args()) {
-            String method = m.toUpperCase(Locale.ROOT);
-            if (!METHODS.contains(method)) {
-                throw limit.error("invalid method \"%s\"", m);
-            }
-            free.add(method);
-            if (method.equals("GET")) {
-                free.add("HEAD");
-            }
-        }
-        return List.of(new JwtCheck(normal, restricted, Set.copyOf(free)));
+        return List.of(new JwtCheck(normal, restricted, HttpAccessFeature.freeMethods(limit)));
     }
 
     /** The policy at this level, or null when auth_jwt is off there. */
