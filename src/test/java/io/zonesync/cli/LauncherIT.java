@@ -68,12 +68,17 @@ class LauncherIT {
 
     private ChildProcess startNode() throws Exception {
         ChildProcess node = launch("node.out", Map.of(), "-p", prefix.toString());
-        // the pid file is written once the node listens, after its "started" line: wait for it, as scripts do
-        await().atMost(PATIENCE).until(() -> Files.exists(log) && Files.readString(log).contains("started")
-                && Files.exists(pidFile));
-        assertThat(Files.readString(pidFile)).as("the launcher's pid is the one to signal")
-                .isEqualTo(node.pid() + "\n");
-        return node;
+        try {
+            // the pid file is written once the node listens, after its "started" line: wait for it, as scripts do
+            await().atMost(PATIENCE).until(() -> Files.exists(log) && Files.readString(log).contains("started")
+                    && Files.exists(pidFile));
+            assertThat(Files.readString(pidFile)).as("the launcher's pid is the one to signal")
+                    .isEqualTo(node.pid() + "\n");
+            return node;
+        } catch (Exception | Error e) {
+            node.close(); // a node that did not start as expected is not left running
+            throw e;
+        }
     }
 
     private String logText() throws IOException {

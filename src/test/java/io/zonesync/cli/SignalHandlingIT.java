@@ -44,10 +44,15 @@ class SignalHandlingIT {
     private ChildProcess startNode(List<String> jvmOptions) throws Exception {
         ChildProcess node = ChildProcess.java(prefix.resolve("out.txt"), jvmOptions, FakeNodeMain.class.getName(),
                 "-p", prefix.toString());
-        // the pid file is written once the node listens, after its "started" line: wait for it, as scripts do
-        await().atMost(PATIENCE).until(() -> logText().contains("started") && Files.exists(pidFile));
-        assertThat(Files.readString(pidFile)).isEqualTo(node.pid() + "\n");
-        return node;
+        try {
+            // the pid file is written once the node listens, after its "started" line: wait for it, as scripts do
+            await().atMost(PATIENCE).until(() -> logText().contains("started") && Files.exists(pidFile));
+            assertThat(Files.readString(pidFile)).isEqualTo(node.pid() + "\n");
+            return node;
+        } catch (Exception | Error e) {
+            node.close(); // a node that did not start as expected is not left running
+            throw e;
+        }
     }
 
     private String probe(String... jvmOptions) throws Exception {
