@@ -74,7 +74,10 @@ public final class LimitRateModule implements ConfModule, HttpFeature {
         @Override
         public void filter(int status, HttpHeaders headers, HttpExchange ex) {
             String set = RequestVariables.valueSet(ex, VARIABLE);
-            long r = size(set != null ? set : rate == null ? "0" : rate.evaluate(ex));
+            if (set == null && rate == null) {
+                return; // the common case, on every response: no rate anywhere
+            }
+            long r = size(set != null ? set : rate.evaluate(ex));
             if (r <= 0) {
                 return;
             }
