@@ -87,8 +87,12 @@ class AntiEntropyIT {
         }
         n[0].zone().put("fresh", "newer than the cutoff, pushed as usual");
         await().until(() -> n[1].zone().get("fresh") != null);
+        // a summary b sent before "fresh" reached it may still find a difference on a; after that, ten
+        // rounds of summaries (100 ms apart) find none: at most that one line, where a digest that
+        // never agreed would log one a round
+        long before = logs.count("differs from");
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
-                .until(() -> !logs.contains("differs from"));
+                .until(() -> logs.count("differs from") <= before + 1);
     }
 
     @Test
