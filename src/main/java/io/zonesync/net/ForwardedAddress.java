@@ -125,17 +125,6 @@ public final class ForwardedAddress {
     }
 
     private static int port(String s) {
-        if (s.isEmpty() || s.length() > 5) {
-            return -1;
-        }
-        int n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            n = n * 10 + (c - '0');
-        }
-        return n <= 65535 ? n : -1;
+        return IpNetwork.parseDecimal(s, 5, 65535);
     }
 }

@@ -30,7 +30,7 @@ public final class IpNetwork {
         int bits = bytes.length * 8;
         int len = bits;
         if (slash >= 0) {
-            len = parseDecimal(text.substring(slash + 1), bits);
+            len = parseDecimal(text.substring(slash + 1), 3, bits);
             if (len < 0) {
                 return null;
             }
@@ -95,8 +95,12 @@ public final class IpNetwork {
         }
     }
 
-    private static int parseDecimal(String s, int max) {
-        if (s.isEmpty() || s.length() > 3) {
+    /**
+     * A decimal of at most {@code max}, written in 1 to {@code maxDigits} digits and nothing else,
+     * -1 otherwise: prefix lengths and octets here, ports for {@link ForwardedAddress}.
+     */
+    static int parseDecimal(String s, int maxDigits, int max) {
+        if (s.isEmpty() || s.length() > maxDigits) {
             return -1;
         }
         int n = 0;
@@ -117,7 +121,7 @@ public final class IpNetwork {
         }
         byte[] out = new byte[4];
         for (int i = 0; i < 4; i++) {
-            int n = parseDecimal(parts[i], 255);
+            int n = parseDecimal(parts[i], 3, 255);
             if (n < 0) {
                 return null;
             }

@@ -2,6 +2,7 @@ package io.zonesync.http.core;
 
 import io.zonesync.config.Block;
 import io.zonesync.config.Directive;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -63,6 +64,23 @@ public final class MimeTypes {
             }
         }
         return new MimeTypes(m);
+    }
+
+    /**
+     * Whether a response's Content-Type is one of {@code types} (lower-case MIME types; {@code *}
+     * takes any), its parameters ({@code ; charset=...}) aside: the test of {@code gzip_types},
+     * {@code sub_filter_types} and their kind. A response without a type matches only {@code *}.
+     */
+    public static boolean listed(Collection<String> types, String contentType) {
+        if (types.contains("*")) {
+            return true;
+        }
+        if (contentType == null) {
+            return false;
+        }
+        int semi = contentType.indexOf(';');
+        String type = (semi >= 0 ? contentType.substring(0, semi) : contentType).trim().toLowerCase(Locale.ROOT);
+        return types.contains(type);
     }
 
     /** The type for a file name's extension, or null. */

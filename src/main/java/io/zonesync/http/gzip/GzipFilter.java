@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.zonesync.http.core.HeaderFilter;
 import io.zonesync.http.core.HttpExchange;
+import io.zonesync.http.core.MimeTypes;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -34,7 +35,7 @@ record GzipFilter(List<String> types, long minLength, int level, boolean vary, b
         if (length != null && parse(length) < minLength) {
             return;
         }
-        if (!typeMatches(h.get(HttpHeaderNames.CONTENT_TYPE))) {
+        if (!MimeTypes.listed(types, h.get(HttpHeaderNames.CONTENT_TYPE))) {
             return;
         }
         if (vary) {
@@ -52,17 +53,6 @@ record GzipFilter(List<String> types, long minLength, int level, boolean vary, b
         ex.encodeBody(new GzipEncoder(level));
     }
 
-    private boolean typeMatches(String contentType) {
-        if (types.contains("*")) {
-            return true;
-        }
-        if (contentType == null) {
-            return false;
-        }
-        int semi = contentType.indexOf(';');
-        String type = (semi >= 0 ? contentType.substring(0, semi) : contentType).trim().toLowerCase(Locale.ROOT);
-        return types.contains(type);
-    }
 
     private boolean requestAccepts(HttpExchange ex, HttpHeaders response) {
         String ae = ex.header("accept-encoding");

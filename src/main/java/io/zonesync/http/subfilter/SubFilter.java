@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.zonesync.http.core.HeaderFilter;
 import io.zonesync.http.core.HttpExchange;
+import io.zonesync.http.core.MimeTypes;
 import io.zonesync.http.vars.ComplexValue;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ record SubFilter(List<Pair> pairs, List<String> types, boolean once, boolean kee
         if (encoding != null && !encoding.isEmpty()) {
             return;
         }
-        if ("0".equals(h.get(HttpHeaderNames.CONTENT_LENGTH)) || !typeMatches(h.get(HttpHeaderNames.CONTENT_TYPE))) {
+        if ("0".equals(h.get(HttpHeaderNames.CONTENT_LENGTH))
+                || !MimeTypes.listed(types, h.get(HttpHeaderNames.CONTENT_TYPE))) {
             return;
         }
         List<SubMatcher.Rule> rules = new ArrayList<>();
@@ -57,15 +59,4 @@ record SubFilter(List<Pair> pairs, List<String> types, boolean once, boolean kee
         ex.encodeBody(new SubMatcher(rules, once));
     }
 
-    private boolean typeMatches(String contentType) {
-        if (types.contains("*")) {
-            return true;
-        }
-        if (contentType == null) {
-            return false;
-        }
-        int semi = contentType.indexOf(';');
-        String type = (semi >= 0 ? contentType.substring(0, semi) : contentType).trim().toLowerCase(Locale.ROOT);
-        return types.contains(type);
-    }
 }
