@@ -118,7 +118,8 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
         this.connectionRequests = connectionRequests;
         this.method = request.method().name();
         this.declaredLength = declaredLength(request);
-        this.body = new RequestBodyState(channel.alloc(), new BodyEvents(), Math.max(-1L, declaredLength));
+        this.body = new RequestBodyState(channel.alloc(), new BodyEvents(), Math.max(-1L, declaredLength),
+                HttpUtil.isTransferEncodingChunked(request));
     }
 
     /**
@@ -135,7 +136,7 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
         this.connectionRequests = parent.connectionRequests;
         this.method = request.method().name();
         this.declaredLength = bodyLength;
-        this.body = new RequestBodyState(channel.alloc(), RequestBodyState.Events.NONE, bodyLength);
+        this.body = new RequestBodyState(channel.alloc(), RequestBodyState.Events.NONE, bodyLength, false);
         this.realClient = parent.realClient;
     }
 

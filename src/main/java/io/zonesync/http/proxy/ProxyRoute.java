@@ -60,7 +60,8 @@ record ProxyRoute(UpstreamGroup group, String proxyHost, String uriPart, String 
         boolean clientChunked = ex.requestHeaders().containsValue(HttpHeaderNames.TRANSFER_ENCODING,
                 HttpHeaderValues.CHUNKED, true);
         boolean gone = droppedLength < 0;
-        boolean chunked = clientChunked && !settings.dropsClientBody() && !gone;
+        // a chunked body read whole first ($request_body named) goes with its length, as in nginx
+        boolean chunked = clientChunked && !settings.dropsClientBody() && !gone && ex.requestBody().declaredLength() < 0;
         HttpVersion version = settings.http11() || chunked ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0;
         String method = settings.method() == null ? ex.method() : settings.method().evaluate(ex);
         HttpRequest req = new DefaultHttpRequest(version, HttpMethod.valueOf(method.isEmpty() ? ex.method() : method),
