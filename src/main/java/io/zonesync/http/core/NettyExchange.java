@@ -426,6 +426,11 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
         rewritten = true;
     }
 
+    @Override
+    public void setArgs(String newArgs) {
+        args = newArgs;
+    }
+
     /** Whether the request was redirected or rewritten inside the server: what {@code internal} lets in. */
     boolean isInternal() {
         return redirects > 0 || rewritten;
