@@ -12,8 +12,10 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.zonesync.http.vars.HostHeader;
+import io.zonesync.tls.ClientVerify;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,11 +115,43 @@ final class RequestPhases {
             ex.captures(fromName);
         }
         ex.startInServer();
+        if (refusedCertificate(ex)) {
+            return;
+        }
         if (rewrite(ex) == RewriteHandler.Outcome.ANSWERED) {
             return;
         }
         findLocation(ex);
         runLocation(ex);
+    }
+
+    /**
+     * The server's {@code ssl_verify_client} on the request's TLS session, as nginx checks it once
+     * the server is known: a certificate that fails, or none where one is required, is answered
+     * 400 with nginx's page for it. True when it answered.
+     */
+    private static boolean refusedCertificate(NettyExchange ex) {
+        SSLSession session = ex.tlsSession();
+        int refusal = ex.server.clientVerify().refusal(session);
+        if (refusal == 0) {
+            return false;
+        }
+        String detail;
+        if (refusal == ClientVerify.NO_CERT) {
+            LOG.info(ex.errorLog(), "client sent no required SSL certificate while reading client request headers{}",
+                    ex.errorContext());
+            detail = "No required SSL certificate was sent";
+        } else {
+            ClientVerify.Failure f = ClientVerify.failure(session);
+            LOG.info(ex.errorLog(), "client SSL certificate verify error: ({}:{}) while reading client request"
+                    + " headers{}", f.code(), f.reason(), ex.errorContext());
+            detail = "The SSL certificate error";
+        }
+        ex.closeAfterResponse = true;
+        HttpHeaders h = new DefaultHttpHeaders();
+        h.set(HttpHeaderNames.CONTENT_TYPE, "text/html");
+        ex.respond(400, h, Unpooled.wrappedBuffer(StatusPages.page(400, detail, ex.location.serverTokens())));
+        return true;
     }
 
     /** As nginx (since 1.21.1), a request line with a space or a control character in its target is refused. */
