@@ -78,6 +78,11 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
     String targetUri;
     /** What the body of the response goes through, set by a header filter (gzip); null for none. */
     BodyEncoder encoder;
+    /** The asynchronous filter the body goes through after {@link #encoder} (ssi); null for none. */
+    BodyFilter filter;
+    /** What the filter's output goes through (gzip chosen after ssi); null for none. */
+    BodyEncoder afterFilter;
+    private boolean filterOpen;
     /** Whether a rewrite step ever changed the URI of this request. */
     boolean rewritten;
     /** Whether a rewrite step changed the URI since the location was last looked up. */
@@ -321,6 +326,13 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
         return responseHeaders == null ? null : responseHeaders.get(name);
     }
 
+    Map<AttributeKey<?>, Object> attributes() {
+        if (attributes == null) {
+            attributes = new HashMap<>();
+        }
+        return attributes;
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public <T> T attribute(AttributeKey<T> key) {
@@ -385,11 +397,23 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
 
     @Override
     public CompletionStage<SubrequestResult> subrequest(Subrequest spec) {
+        return subrequest(spec, null);
+    }
+
+    @Override
+    public CompletionStage<SubrequestResult> subrequest(Subrequest spec, BodyOutput bodyOutput) {
         if (!eventLoop().inEventLoop()) {
             throw new IllegalStateException("subrequests start on the connection's event loop");
         }
-        SubrequestExchange sub = new SubrequestExchange(this, spec);
+        SubrequestExchange sub = new SubrequestExchange(this, spec, bodyOutput);
         RequestVariables.share(this, sub);
+        if (attributes != null) {
+            attributes.forEach((key, value) -> {
+                if (key.isInherited()) {
+                    sub.attributes().put(key, value);
+                }
+            });
+        }
         sub.server = server;
         sub.location = location;
         sub.redirects = redirects; // the subrequest counts as one redirect more, whatever follows inside it
@@ -432,7 +456,122 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
 
     @Override
     public void encodeBody(BodyEncoder bodyEncoder) {
-        encoder = encoder == null ? bodyEncoder : new ChainedEncoder(encoder, bodyEncoder);
+        if (filter != null) {
+            afterFilter = afterFilter == null ? bodyEncoder : new ChainedEncoder(afterFilter, bodyEncoder);
+        } else {
+            encoder = encoder == null ? bodyEncoder : new ChainedEncoder(encoder, bodyEncoder);
+        }
+    }
+
+    @Override
+    public void filterBody(BodyFilter bodyFilter) {
+        if (filter != null) {
+            throw new IllegalStateException("one body filter per response");
+        }
+        filter = bodyFilter;
+    }
+
+    /** Whether a header filter chose to change the body, so that its length is no longer known. */
+    boolean bodyChanged() {
+        return encoder != null || filter != null;
+    }
+
+    /** Gives the filter the next piece of the body, already through the encoders before it. */
+    void filterPiece(ByteBuf piece) {
+        openFilter();
+        filter.write(encoded(piece));
+    }
+
+    /** Ends the filter's input with what the encoders before it still hold; the filter ends the body. */
+    void filterEnd() {
+        openFilter();
+        filter.write(encodedEnd());
+        filter.end();
+    }
+
+    private void openFilter() {
+        if (!filterOpen) {
+            filterOpen = true;
+            filter.open(new FilterOutput());
+        }
+    }
+
+    /** Frees what the encoders and filter hold when the body will not go through them. */
+    void closeBodyChain() {
+        if (encoder != null) {
+            encoder.close();
+        }
+        if (filter != null) {
+            filter.close();
+        }
+        if (afterFilter != null) {
+            afterFilter.close();
+        }
+    }
+
+    /** A piece of the filter's output, through the encoders after it, goes to the client. */
+    void deliver(ByteBuf piece) {
+        if (isAborted()) {
+            piece.release();
+            return;
+        }
+        countBody(piece.readableBytes());
+        channel.writeAndFlush(new DefaultHttpContent(piece));
+    }
+
+    /** The filter ended its output: the last of it goes and the response is complete. */
+    void deliverEnd(ByteBuf last) {
+        if (isAborted()) {
+            last.release();
+            return;
+        }
+        countBody(last.readableBytes());
+        finish(channel.writeAndFlush(new DefaultLastHttpContent(last)));
+    }
+
+    /** The filter cannot complete the body. */
+    void deliverAbort() {
+        abortConnection();
+    }
+
+    /** What a {@link BodyFilter} outputs: through the encoders after it to {@link #deliver}. */
+    private final class FilterOutput implements BodyOutput {
+        private boolean ended;
+
+        @Override
+        public void write(ByteBuf piece) {
+            if (ended) {
+                piece.release();
+                return;
+            }
+            deliver(afterFilter == null ? piece : afterFilter.encode(piece));
+        }
+
+        @Override
+        public void end() {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            ByteBuf last = Unpooled.EMPTY_BUFFER;
+            if (afterFilter != null) {
+                last = afterFilter.finish();
+                afterFilter.close();
+            }
+            deliverEnd(last);
+        }
+
+        @Override
+        public void abort() {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            if (afterFilter != null) {
+                afterFilter.close();
+            }
+            deliverAbort();
+        }
     }
 
     @Override
@@ -513,10 +652,11 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
         channel.write(head);
         if (bodyless || isHead()) {
             data.release();
-            if (encoder != null) {
-                encoder.close();
-            }
+            closeBodyChain();
             finish(channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
+        } else if (filter != null) {
+            filterPiece(data);
+            filterEnd();
         } else if (encoder != null) {
             ByteBuf body = encoded(data);
             ByteBuf end = encodedEnd();
@@ -551,13 +691,11 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
         }
         channel.write(head(effectiveStatus(code), headers, length));
         if (fc == null) {
-            if (encoder != null) {
-                encoder.close();
-            }
+            closeBodyChain();
             finish(channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
             return;
         }
-        if (encoder != null) {
+        if (bodyChanged()) {
             sendEncodedFile(fc, file);
             return;
         }
@@ -568,25 +706,32 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
     }
 
     /**
-     * A file whose body is encoded (gzip) cannot go zero-copy: it is read in blocks here and each
-     * block's encoded form queued, the whole file before this turn ends (text files, small).
+     * A file whose body is encoded (gzip) or filtered (ssi) cannot go zero-copy: it is read in
+     * blocks here and each block's encoded form queued or handed to the filter, the whole file
+     * before this turn ends (text files, small).
      */
     private void sendEncodedFile(FileChannel fc, Path file) {
         try (fc) {
             ByteBuffer block = ByteBuffer.allocate(64 * 1024);
             while (fc.read(block) > 0) {
                 block.flip();
-                ByteBuf piece = encoded(Unpooled.copiedBuffer(block));
-                countBody(piece.readableBytes());
-                channel.write(new DefaultHttpContent(piece));
+                if (filter != null) {
+                    filterPiece(Unpooled.copiedBuffer(block));
+                } else {
+                    ByteBuf piece = encoded(Unpooled.copiedBuffer(block));
+                    countBody(piece.readableBytes());
+                    channel.write(new DefaultHttpContent(piece));
+                }
                 block.clear();
             }
         } catch (IOException e) {
             LOG.error("read() \"{}\" failed ({})", file, e.getMessage());
-            if (encoder != null) {
-                encoder.close();
-            }
+            closeBodyChain();
             abortConnection();
+            return;
+        }
+        if (filter != null) {
+            filterEnd();
             return;
         }
         ByteBuf end = encodedEnd();
