@@ -59,6 +59,11 @@ final class OrderedOutput {
         }
     }
 
+    /** Whether the output was ended, aborted or released. */
+    boolean isClosed() {
+        return closed;
+    }
+
     /** The response ended early: drop what waits. */
     void release() {
         closed = true;

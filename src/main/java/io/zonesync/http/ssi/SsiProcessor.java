@@ -441,9 +441,21 @@ final class SsiProcessor implements BodyFilter {
         }
         Included sink = new Included(setName == null ? output.include() : null, stubText, setName,
                 wait || setName != null);
-        waiting = sink.waited;
-        ex.subrequest(new Subrequest("GET", target, args, null), sink)
-                .whenComplete((r, e) -> sink.answered(r));
+        Subrequest request = new Subrequest("GET", target, args, null);
+        if (sink.waited) {
+            waiting = true;
+            start(request, sink);
+        } else {
+            // as in nginx, an include not waited for runs after the page's text at hand is parsed
+            ex.eventLoop().execute(() -> start(request, sink));
+        }
+    }
+
+    private void start(Subrequest request, Included sink) {
+        if (output.isClosed()) { // the response ended early
+            return;
+        }
+        ex.subrequest(request, sink).whenComplete((r, e) -> sink.answered(r));
     }
 
     /** A path that climbs out of the root ({@code ..} as a segment), refused as nginx does. */
