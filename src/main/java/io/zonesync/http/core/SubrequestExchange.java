@@ -304,7 +304,10 @@ final class SubrequestExchange extends NettyExchange {
         }
     }
 
-    /** A subrequest's response body, passed to the sink as it comes. */
+    /**
+     * A subrequest's response body, passed to the sink as it comes; it is as writable as the
+     * client's connection, where the body ends up.
+     */
     private final class Passed implements ResponseStream {
         @Override
         public Future<Void> write(ByteBuf data) {
@@ -318,12 +321,12 @@ final class SubrequestExchange extends NettyExchange {
 
         @Override
         public boolean isWritable() {
-            return true;
+            return channel().isWritable();
         }
 
         @Override
         public void whenWritable(Runnable task) {
-            eventLoop().execute(task);
+            connection.whenWritable(task);
         }
 
         @Override
