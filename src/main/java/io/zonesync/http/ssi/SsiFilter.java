@@ -14,7 +14,7 @@ import java.util.List;
  * ETag unless {@code ssi_last_modified} is on (then the ETag is weak); an included one (a
  * subrequest) keeps its headers, which nobody sees.
  */
-record SsiFilter(List<String> types, boolean silentErrors, int valueLength, boolean keepLastModified)
+record SsiFilter(List<String> types, boolean silentErrors, int valueLength, int setLimit, boolean keepLastModified)
         implements HeaderFilter {
 
     @Override
@@ -36,6 +36,6 @@ record SsiFilter(List<String> types, boolean silentErrors, int valueLength, bool
                 h.remove(HttpHeaderNames.ETAG);
             }
         }
-        ex.filterBody(new SsiProcessor(ex, silentErrors, valueLength));
+        ex.filterBody(new SsiProcessor(ex, silentErrors, valueLength, setLimit));
     }
 }

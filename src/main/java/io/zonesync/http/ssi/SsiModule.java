@@ -23,7 +23,8 @@ import java.util.Locale;
 /**
  * nginx's SSI module: {@code ssi}, {@code ssi_types}, {@code ssi_silent_errors},
  * {@code ssi_value_length} and {@code ssi_last_modified}, compiled per location into an
- * {@link SsiFilter}, and the variables {@code $date_local} and {@code $date_gmt}.
+ * {@link SsiFilter}, and the variables {@code $date_local} and {@code $date_gmt}; also
+ * {@code subrequest_output_buffer_size} (4k by default), the most {@code include set=} keeps.
  * {@code ssi_min_file_chunk} and {@code ssi_ignore_recycled_buffers}, which tune how nginx sends
  * parts of files and reuses buffers, are refused: the processed body is always sent from memory.
  * Registered after sub_filter and before gzip, as in nginx's filter order.
@@ -42,6 +43,9 @@ public final class SsiModule implements ConfModule, HttpFeature {
         r.register(DirectiveSpec.single("ssi_silent_errors", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("ssi_value_length", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("ssi_last_modified", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
+        // an http core directive in nginx; here only include set= keeps a subrequest's body in memory
+        r.register(DirectiveSpec.single("subrequest_output_buffer_size", Arity.exactly(1), HTTP, HTTP_SERVER,
+                HTTP_LOCATION));
         r.register(DirectiveSpec.single("ssi_min_file_chunk", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("ssi_ignore_recycled_buffers", Arity.FLAG, HTTP, HTTP_SERVER,
                 HTTP_LOCATION));
@@ -68,15 +72,8 @@ public final class SsiModule implements ConfModule, HttpFeature {
         if (recycled != null) {
             throw recycled.error("\"ssi_ignore_recycled_buffers\" is not supported: ssi never reuses its input buffers");
         }
-        int valueLength = 255;
-        Directive vl = scope.effectiveFirst("ssi_value_length");
-        if (vl != null) {
-            long n = Values.size(vl, vl.arg(0));
-            if (n > Integer.MAX_VALUE) {
-                throw vl.invalidValue(vl.arg(0));
-            }
-            valueLength = (int) n;
-        }
+        int valueLength = intSize(scope.effectiveFirst("ssi_value_length"), 255);
+        int setLimit = intSize(scope.effectiveFirst("subrequest_output_buffer_size"), 4096);
         List<String> types = new ArrayList<>(List.of("text/html"));
         Directive t = scope.effectiveFirst("ssi_types");
         if (t != null) {
@@ -92,6 +89,18 @@ public final class SsiModule implements ConfModule, HttpFeature {
         if (on == null || !Values.flag(on)) {
             return List.of();
         }
-        return List.of(new SsiFilter(types, silentErrors, valueLength, keepLastModified));
+        return List.of(new SsiFilter(types, silentErrors, valueLength, setLimit, keepLastModified));
+    }
+
+    /** A size directive's value, {@code otherwise} when it is absent. */
+    private static int intSize(Directive d, int otherwise) throws ConfigException {
+        if (d == null) {
+            return otherwise;
+        }
+        long n = Values.size(d, d.arg(0));
+        if (n > Integer.MAX_VALUE) {
+            throw d.invalidValue(d.arg(0));
+        }
+        return (int) n;
     }
 }

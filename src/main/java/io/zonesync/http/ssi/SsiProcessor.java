@@ -39,9 +39,6 @@ final class SsiProcessor implements BodyFilter {
     /** The {@code config timefmt} of a response, for {@code $date_local} and {@code $date_gmt}. */
     static final AttributeKey<String> TIMEFMT = AttributeKey.named("ssi timefmt");
 
-    /** nginx's {@code subrequest_output_buffer_size} on common systems: the most {@code include set=} keeps. */
-    static final int SET_LIMIT = 4096;
-
     private static final String DEFAULT_ERRMSG = "[an error occurred while processing the directive]";
     private static final int MAX_PARAMS = 16;
     private static final int IN_IF = 1;
@@ -67,6 +64,8 @@ final class SsiProcessor implements BodyFilter {
 
     private final HttpExchange ex;
     private final boolean silentErrors;
+    /** {@code subrequest_output_buffer_size}: the most of a body {@code include set=} keeps. */
+    private final int setLimit;
     private final SsiParser parser;
     private final SsiSession session;
     private final ArrayDeque<ByteBuf> input = new ArrayDeque<>();
@@ -84,9 +83,10 @@ final class SsiProcessor implements BodyFilter {
     private Encoding encoding = Encoding.ENTITY;
     private byte[] errmsg = DEFAULT_ERRMSG.getBytes(StandardCharsets.UTF_8);
 
-    SsiProcessor(HttpExchange ex, boolean silentErrors, int valueLength) {
+    SsiProcessor(HttpExchange ex, boolean silentErrors, int valueLength, int setLimit) {
         this.ex = ex;
         this.silentErrors = silentErrors;
+        this.setLimit = setLimit;
         this.parser = new SsiParser(valueLength);
         SsiSession s = ex.attribute(SsiSession.KEY);
         if (s == null) {
@@ -497,7 +497,7 @@ final class SsiProcessor implements BodyFilter {
                     place.write(piece.retain());
                 } else if (!settled) {
                     kept.writeBytes(ByteBufUtil.getBytes(piece));
-                    if (variable != null && kept.size() > SET_LIMIT) {
+                    if (variable != null && kept.size() > setLimit) {
                         LOG.error("too big subrequest response: {} while sending response to client", kept.size());
                         settled = true;
                         abort();

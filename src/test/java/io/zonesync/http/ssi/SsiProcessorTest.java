@@ -83,7 +83,7 @@ class SsiProcessorTest {
         }
 
         SsiProcessor processor(boolean silent) {
-            SsiProcessor p = new SsiProcessor(ex, silent, 255);
+            SsiProcessor p = new SsiProcessor(ex, silent, 255, 4096);
             p.open(new BodyOutput() {
                 @Override
                 public void write(ByteBuf piece) {
