@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.zonesync.http.core.BodyFilter;
 import io.zonesync.http.core.BodyOutput;
 import io.zonesync.http.core.Captures;
+import io.zonesync.http.core.HeaderFilter;
 import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.core.NginxRegex;
 import io.zonesync.http.core.Subrequest;
@@ -481,6 +482,7 @@ final class SsiProcessor implements BodyFilter {
         private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
         private boolean ended;
         private int status = -1;
+        private SubrequestResult result;
         private boolean settled;
 
         Included(OrderedOutput.Include place, byte[] stub, String variable, boolean waited) {
@@ -522,6 +524,7 @@ final class SsiProcessor implements BodyFilter {
         }
 
         void answered(SubrequestResult r) {
+            result = r;
             status = r == null ? 500 : r.status();
             settle();
         }
@@ -533,9 +536,11 @@ final class SsiProcessor implements BodyFilter {
             settled = true;
             if (variable != null) {
                 session.set(variable, status < 300 ? kept.toString(StandardCharsets.UTF_8) : "");
+            } else if (stub != null && (kept.size() == 0 || status >= 300 && !fromUpstream())) {
+                writeStub();
             } else {
                 if (stub != null) {
-                    place.write(Unpooled.wrappedBuffer(status >= 300 || kept.size() == 0 ? stub : kept.toByteArray()));
+                    place.write(Unpooled.wrappedBuffer(kept.toByteArray()));
                 }
                 place.finish();
             }
@@ -543,6 +548,51 @@ final class SsiProcessor implements BodyFilter {
                 waiting = false;
                 pump();
             }
+        }
+
+        /** Whether an upstream gave the answer (its error response is the body, as any other). */
+        private boolean fromUpstream() {
+            return result != null && result.exchange() != null && result.exchange().variable("upstream_addr") != null;
+        }
+
+        /**
+         * The stub in the include's place, processed as nginx outputs it: in the included request,
+         * with its location's SSI settings when it has SSI on.
+         */
+        private void writeStub() {
+            HttpExchange sub = result == null ? null : result.exchange();
+            SsiFilter ssi = null;
+            if (sub != null && sub.location() != null) {
+                for (HeaderFilter f : sub.location().headerFilters()) {
+                    if (f instanceof SsiFilter s) {
+                        ssi = s;
+                    }
+                }
+            }
+            if (ssi == null) {
+                place.write(Unpooled.wrappedBuffer(stub));
+                place.finish();
+                return;
+            }
+            SsiProcessor inside = new SsiProcessor(sub, ssi.silentErrors(), ssi.valueLength(), ssi.setLimit());
+            inside.open(new BodyOutput() {
+                @Override
+                public void write(ByteBuf piece) {
+                    place.write(piece);
+                }
+
+                @Override
+                public void end() {
+                    place.finish();
+                }
+
+                @Override
+                public void abort() {
+                    output.abort();
+                }
+            });
+            inside.write(Unpooled.wrappedBuffer(stub));
+            inside.end();
         }
     }
 }

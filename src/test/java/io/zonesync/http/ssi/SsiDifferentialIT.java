@@ -89,6 +89,11 @@ class SsiDifferentialIT extends DifferentialSuite {
                 |<!--# config timefmt="%Y" --><!--# set var="y" value="$date_gmt" --><!--# if expr="$y = /^20[0-9][0-9]\\$/" -->year<!--# endif -->\
                 |end<!--# echo var="uri"
                 """);
+        Files.writeString(root.resolve("stub.shtml"), """
+                <!--# block name="one" -->S[<!--# echo var="uri" -->]<!--# endblock -->\
+                |<!--# include virtual="/missing.txt" stub="one" -->|<!--# include virtual="/off/missing.txt" stub="one" -->\
+                |<!--# include virtual="/p/echo" stub="one" -->|<!--# include virtual="/p/nothere" stub="one" -->
+                """);
         Files.writeString(root.resolve("dates.shtml"), """
                 [<!--# echo var="date_gmt" -->][<!--# echo var="date_local" -->]\
                 <!--# config timefmt="%a %b %e %H:%M:%S %Y %j %m %d %y %%" -->[<!--# echo var="date_gmt" -->]
@@ -146,7 +151,7 @@ class SsiDifferentialIT extends DifferentialSuite {
                 get("/silent/misc.shtml"), get("/short/echo.shtml?a=longer-than-eight"), get("/style.css"),
                 get("/css/style.css"), get("/off/basic.shtml"), get("/inc.txt"), get("/lm/basic.shtml"),
                 get("/ret?a=1"), get("/gz/basic.shtml", "Accept-Encoding: gzip"), get("/p/basic.shtml"),
-                get("/missing.shtml"), get("/big.shtml"), get("/nested.shtml"),
+                get("/missing.shtml"), get("/big.shtml"), get("/stub.shtml"), get("/nested.shtml"),
                 "HEAD /basic.shtml HTTP/1.1\r\nHost: diff.test\r\nConnection: close\r\n\r\n");
     }
 
@@ -154,6 +159,16 @@ class SsiDifferentialIT extends DifferentialSuite {
     @MethodSource("requests")
     void processesAsNginxDoes(String request) throws Exception {
         assertSameAnswers(servers.both(request, HEADERS), request);
+    }
+
+    @Test
+    void theComparedPagesRunTheirCommands() throws Exception {
+        assertThat(servers.get("/basic.shtml").zonesync().body()).contains("Ainc-body", "Bargs=x=1&y=two uri=/echo",
+                "Cinc-body", "Drelative", "E<html>", "nested[/nested.shtml][1]inc-body[yes]", "Ginc-body", "Iraw[/p/raw.shtml]");
+        assertThat(servers.get("/stub.shtml").zonesync().body()).startsWith("|S[/missing.txt]|S[<!--#echo var=\"uri\" -->]|");
+        assertThat(servers.get("/cond.shtml?x=aab").zonesync().body()).startsWith("m[aa][b]");
+        assertThat(servers.get("/misc.shtml").zonesync().body()).contains("[an error occurred while processing the directive]",
+                "[oops]", "STUB text");
     }
 
     @Test
