@@ -24,4 +24,17 @@ public interface BodyFilter {
 
     /** The response ended early (the client went away): free what the filter holds. */
     void close();
+
+    /**
+     * Whether the filter holds back so much output (an {@code ssi} include still running) that it
+     * should not be given more input yet: the body's source pauses until {@link #whenFlowing}.
+     */
+    default boolean holdsBack() {
+        return false;
+    }
+
+    /** Runs {@code task} once {@link #holdsBack} is false, at once if it is. */
+    default void whenFlowing(Runnable task) {
+        task.run();
+    }
 }

@@ -97,12 +97,18 @@ final class ExchangeResponseStream implements ResponseStream {
 
     @Override
     public boolean isWritable() {
-        return channel.isWritable();
+        return channel.isWritable() && (ex.filter == null || !ex.filter.holdsBack());
     }
 
     @Override
     public void whenWritable(Runnable task) {
-        ex.connection.whenWritable(task);
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.eventLoop().execute(() -> whenWritable(task));
+        } else if (ex.filter != null && ex.filter.holdsBack()) {
+            ex.filter.whenFlowing(() -> whenWritable(task));
+        } else {
+            ex.connection.whenWritable(task);
+        }
     }
 
     @Override

@@ -83,6 +83,8 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
     /** What the filter's output goes through (gzip chosen after ssi); null for none. */
     BodyEncoder afterFilter;
     private boolean filterOpen;
+    /** A file being read for a filter as the client takes it ({@link #sendFilteredFile}); null otherwise. */
+    private FileChannel pacedFile;
     /** Whether a rewrite step ever changed the URI of this request. */
     boolean rewritten;
     /** Whether a rewrite step changed the URI since the location was last looked up. */
@@ -695,7 +697,12 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
             finish(channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
             return;
         }
-        if (bodyChanged()) {
+        if (filter != null) {
+            pacedFile = fc;
+            sendFilteredFile(file, ByteBuffer.allocate(64 * 1024));
+            return;
+        }
+        if (encoder != null) {
             sendEncodedFile(fc, file);
             return;
         }
@@ -706,22 +713,17 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
     }
 
     /**
-     * A file whose body is encoded (gzip) or filtered (ssi) cannot go zero-copy: it is read in
-     * blocks here and each block's encoded form queued or handed to the filter, the whole file
-     * before this turn ends (text files, small).
+     * A file whose body is encoded (gzip) cannot go zero-copy: it is read in blocks here and each
+     * block's encoded form queued, the whole file before this turn ends (text files, small).
      */
     private void sendEncodedFile(FileChannel fc, Path file) {
         try (fc) {
             ByteBuffer block = ByteBuffer.allocate(64 * 1024);
             while (fc.read(block) > 0) {
                 block.flip();
-                if (filter != null) {
-                    filterPiece(Unpooled.copiedBuffer(block));
-                } else {
-                    ByteBuf piece = encoded(Unpooled.copiedBuffer(block));
-                    countBody(piece.readableBytes());
-                    channel.write(new DefaultHttpContent(piece));
-                }
+                ByteBuf piece = encoded(Unpooled.copiedBuffer(block));
+                countBody(piece.readableBytes());
+                channel.write(new DefaultHttpContent(piece));
                 block.clear();
             }
         } catch (IOException e) {
@@ -730,13 +732,47 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
             abortConnection();
             return;
         }
-        if (filter != null) {
-            filterEnd();
-            return;
-        }
         ByteBuf end = encodedEnd();
         countBody(end.readableBytes());
         finish(channel.writeAndFlush(new DefaultLastHttpContent(end)));
+    }
+
+    /**
+     * A file whose body goes through a filter (ssi) is read a block at a time, each handed to the
+     * filter, and the next read only while the client's connection takes more and the filter does
+     * not hold output back, so that a large file is never held whole.
+     */
+    private void sendFilteredFile(Path file, ByteBuffer block) {
+        try {
+            while (pacedFile != null) {
+                if (!channel.isWritable()) {
+                    connection.whenWritable(() -> sendFilteredFile(file, block));
+                    return;
+                }
+                if (filter.holdsBack()) {
+                    filter.whenFlowing(() -> eventLoop().execute(() -> sendFilteredFile(file, block)));
+                    return;
+                }
+                block.clear();
+                if (pacedFile.read(block) < 0) {
+                    closePacedFile();
+                    filterEnd();
+                    return;
+                }
+                block.flip();
+                filterPiece(Unpooled.copiedBuffer(block));
+            }
+        } catch (IOException e) {
+            LOG.error("read() \"{}\" failed ({})", file, e.getMessage());
+            closePacedFile();
+            closeBodyChain();
+            abortConnection();
+        }
+    }
+
+    private void closePacedFile() {
+        closeQuietly(pacedFile);
+        pacedFile = null;
     }
 
     private static void closeQuietly(FileChannel fc) {
@@ -854,6 +890,8 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
     /** 444, or a response that cannot be completed: close without (further) answer. */
     void abortConnection() {
         aborted = true;
+        closePacedFile();
+        closeBodyChain();
         if (!finished) {
             finished = true;
             if (!responseStarted) {
@@ -868,6 +906,8 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
     /** The connection closed under the exchange. */
     void connectionLost() {
         aborted = true;
+        closePacedFile();
+        closeBodyChain();
         if (!finished) {
             finished = true;
             if (!responseStarted) {

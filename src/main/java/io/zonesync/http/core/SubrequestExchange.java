@@ -321,12 +321,16 @@ final class SubrequestExchange extends NettyExchange {
 
         @Override
         public boolean isWritable() {
-            return channel().isWritable();
+            return channel().isWritable() && (filter == null || !filter.holdsBack());
         }
 
         @Override
         public void whenWritable(Runnable task) {
-            connection.whenWritable(task);
+            if (filter != null && filter.holdsBack()) {
+                filter.whenFlowing(() -> eventLoop().execute(() -> whenWritable(task)));
+            } else {
+                connection.whenWritable(task);
+            }
         }
 
         @Override

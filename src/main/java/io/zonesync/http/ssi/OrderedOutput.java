@@ -14,13 +14,23 @@ import java.util.List;
  */
 final class OrderedOutput {
     private final BodyOutput out;
+    /** Told whenever an include is done and what waited behind it went. */
+    private final Runnable drained;
+    /** The bytes waiting. */
+    private long heldBytes;
     /** Waiting behind the first unfinished include (the head, which streams): ByteBufs and Includes. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private boolean ending;
     private boolean closed;
 
-    OrderedOutput(BodyOutput out) {
+    OrderedOutput(BodyOutput out, Runnable drained) {
         this.out = out;
+        this.drained = drained;
+    }
+
+    /** How many bytes wait behind an unfinished include. */
+    long heldBytes() {
+        return heldBytes;
     }
 
     /** Text of the page (ownership passes). */
@@ -30,6 +40,7 @@ final class OrderedOutput {
         } else if (queue.isEmpty()) {
             out.write(piece);
         } else {
+            heldBytes += piece.readableBytes();
             queue.add(piece);
         }
     }
@@ -75,6 +86,7 @@ final class OrderedOutput {
             }
         }
         queue.clear();
+        heldBytes = 0;
     }
 
     /** The head include is done: what waited behind it goes, up to the next unfinished include. */
@@ -84,6 +96,7 @@ final class OrderedOutput {
             Object o = queue.peek();
             if (o instanceof ByteBuf b) {
                 queue.poll();
+                heldBytes -= b.readableBytes();
                 out.write(b);
                 continue;
             }
@@ -91,6 +104,7 @@ final class OrderedOutput {
             inc.flush();
             if (!inc.finished) {
                 inc.live = true;
+                drained.run();
                 return;
             }
             queue.poll();
@@ -99,6 +113,7 @@ final class OrderedOutput {
             closed = true;
             out.end();
         }
+        drained.run();
     }
 
     /**
@@ -116,6 +131,7 @@ final class OrderedOutput {
             } else if (live) {
                 out.write(piece);
             } else {
+                heldBytes += piece.readableBytes();
                 held.add(piece);
             }
         }
@@ -132,6 +148,7 @@ final class OrderedOutput {
 
         private void flush() {
             for (ByteBuf b : held) {
+                heldBytes -= b.readableBytes();
                 out.write(b);
             }
             held.clear();

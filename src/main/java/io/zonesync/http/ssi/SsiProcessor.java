@@ -15,6 +15,7 @@ import io.zonesync.http.vars.AttributeKey;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +40,9 @@ final class SsiProcessor implements BodyFilter {
 
     /** The {@code config timefmt} of a response, for {@code $date_local} and {@code $date_gmt}. */
     static final AttributeKey<String> TIMEFMT = AttributeKey.named("ssi timefmt");
+
+    /** How much a page may hold back (behind a running include, or waiting) before its source pauses. */
+    static final int HOLD_LIMIT = 64 * 1024;
 
     private static final String DEFAULT_ERRMSG = "[an error occurred while processing the directive]";
     private static final int MAX_PARAMS = 16;
@@ -70,6 +74,8 @@ final class SsiProcessor implements BodyFilter {
     private final SsiParser parser;
     private final SsiSession session;
     private final ArrayDeque<ByteBuf> input = new ArrayDeque<>();
+    /** The body's source, paused until the page holds back less ({@link #whenFlowing}). */
+    private final List<Runnable> flowWaiters = new ArrayList<>();
     private OrderedOutput output;
     private boolean inputEnded;
     private boolean waiting;
@@ -99,7 +105,40 @@ final class SsiProcessor implements BodyFilter {
 
     @Override
     public void open(BodyOutput out) {
-        output = new OrderedOutput(out);
+        output = new OrderedOutput(out, this::flowIfReleased);
+    }
+
+    @Override
+    public boolean holdsBack() {
+        if (done) {
+            return false;
+        }
+        if (output != null && output.heldBytes() > HOLD_LIMIT) {
+            return true;
+        }
+        long pending = 0;
+        for (ByteBuf b : input) {
+            pending += b.readableBytes();
+        }
+        return pending > HOLD_LIMIT;
+    }
+
+    @Override
+    public void whenFlowing(Runnable task) {
+        if (holdsBack()) {
+            flowWaiters.add(task);
+        } else {
+            task.run();
+        }
+    }
+
+    /** Lets the paused source go on once the page holds back little enough. */
+    private void flowIfReleased() {
+        if (!flowWaiters.isEmpty() && !holdsBack()) {
+            List<Runnable> run = new ArrayList<>(flowWaiters);
+            flowWaiters.clear();
+            run.forEach(Runnable::run);
+        }
     }
 
     @Override
@@ -126,6 +165,7 @@ final class SsiProcessor implements BodyFilter {
         if (output != null) {
             output.release();
         }
+        flowIfReleased();
     }
 
     /** Parses what came, command by command, until it is used up or an include is waited for. */
@@ -155,6 +195,7 @@ final class SsiProcessor implements BodyFilter {
         } finally {
             pumping = false;
         }
+        flowIfReleased();
     }
 
     /** Text of the page: output, or kept in the block being defined, or dropped (a branch not taken). */
