@@ -195,6 +195,40 @@ class SsiProcessorTest {
     }
 
     @Test
+    void pausesItsSourceWhileTooMuchWaitsBehindARunningInclude() {
+        Fixture f = new Fixture();
+        f.answerLater = true;
+        SsiProcessor p = f.processor(false);
+        p.write(Unpooled.copiedBuffer("<!--# include virtual=\"/slow\" -->", StandardCharsets.UTF_8));
+        f.runLoop();
+        String chunk = "t".repeat(SsiProcessor.HOLD_LIMIT / 2);
+        p.write(Unpooled.copiedBuffer(chunk, StandardCharsets.UTF_8));
+        assertThat(p.holdsBack()).isFalse();
+        p.write(Unpooled.copiedBuffer(chunk + "t", StandardCharsets.UTF_8));
+        assertThat(p.holdsBack()).isTrue();
+        List<String> resumed = new ArrayList<>();
+        p.whenFlowing(() -> resumed.add("go"));
+        assertThat(resumed).isEmpty();
+        f.heldAnswers.get(0).run();
+        assertThat(resumed).containsExactly("go");
+        assertThat(p.holdsBack()).isFalse();
+        assertThat(f.output()).startsWith("{/slow}tt").hasSize(7 + SsiProcessor.HOLD_LIMIT + 1);
+    }
+
+    @Test
+    void pausesItsSourceWhileTooMuchWaitsForAWaitedInclude() {
+        Fixture f = new Fixture();
+        f.answerLater = true;
+        SsiProcessor p = f.processor(false);
+        p.write(Unpooled.copiedBuffer("<!--# include file=\"/f\" -->", StandardCharsets.UTF_8));
+        p.write(Unpooled.copiedBuffer("w".repeat(SsiProcessor.HOLD_LIMIT + 1), StandardCharsets.UTF_8));
+        assertThat(p.holdsBack()).isTrue();
+        f.heldAnswers.get(0).run();
+        assertThat(p.holdsBack()).isFalse();
+        assertThat(f.output()).startsWith("{/f}ww");
+    }
+
+    @Test
     void givesTheSameOutputHoweverThePageIsCut() {
         String page = """
                 <h1><!--# echo var="uri" --></h1><<!--# set var="x" value="1\\"2" -->
