@@ -151,7 +151,8 @@ class SsiDifferentialIT extends DifferentialSuite {
                 get("/silent/misc.shtml"), get("/short/echo.shtml?a=longer-than-eight"), get("/style.css"),
                 get("/css/style.css"), get("/off/basic.shtml"), get("/inc.txt"), get("/lm/basic.shtml"),
                 get("/ret?a=1"), get("/gz/basic.shtml", "Accept-Encoding: gzip"), get("/p/basic.shtml"),
-                get("/missing.shtml"), get("/big.shtml"), get("/stub.shtml"), get("/nested.shtml"),
+                get("/missing.shtml"), get("/big.shtml"), get("/stub.shtml"), get("/basic.shtml", "Range: bytes=0-10"),
+                get("/basic.shtml", "If-Modified-Since: Tue, 01 Jan 2030 00:00:00 GMT"), get("/nested.shtml"),
                 "HEAD /basic.shtml HTTP/1.1\r\nHost: diff.test\r\nConnection: close\r\n\r\n");
     }
 
