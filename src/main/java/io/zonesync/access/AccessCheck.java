@@ -6,7 +6,10 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.zonesync.http.core.AccessDecision;
 import io.zonesync.http.core.AccessHandler;
 import io.zonesync.http.core.HttpExchange;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -59,41 +62,53 @@ final class AccessCheck implements AccessHandler {
     }
 
     private static AccessDecision basic(HttpExchange ex, AccessGuard g) {
-        if (!g.authenticates()) {
+        String realm = g.realm(ex);
+        if (realm == null) {
             return AccessDecision.proceed();
         }
         String[] credentials = credentials(ex.requestHeaders().get(HttpHeaderNames.AUTHORIZATION));
         if (credentials == null) {
-            return challenge(g);
+            return challenge(realm);
+        }
+        Path file = g.userFile(ex);
+        Htpasswd users;
+        try {
+            users = g.files.users(file);
+        } catch (NoSuchFileException e) {
+            LOG.error("open() \"{}\" failed (No such file or directory), client: {}", file, client(ex));
+            return AccessDecision.respond(403);
+        } catch (IOException e) {
+            LOG.error("open() \"{}\" failed ({}), client: {}", file, e, client(ex));
+            return AccessDecision.respond(500);
         }
         String user = credentials[0];
         String password = credentials[1];
-        if (!g.users.hasUser(user)) {
-            LOG.error("user \"{}\" was not found in \"{}\", client: {}", user, g.userFile, client(ex));
-            return challenge(g);
+        if (!users.hasUser(user)) {
+            LOG.error("user \"{}\" was not found in \"{}\", client: {}", user, file, client(ex));
+            return challenge(realm);
         }
-        if (g.rememberedLogin(user, password)) {
+        if (users.rememberedLogin(user, password)) {
             return AccessDecision.granted();
         }
-        if (!g.users.isSlow(user)) {
-            return verdict(ex, g, user, g.login(user, password));
+        if (!users.isSlow(user)) {
+            return verdict(ex, realm, user, users.login(user, password));
         }
-        return AccessDecision.later(CompletableFuture.supplyAsync(() -> g.login(user, password), ForkJoinPool.commonPool())
-                .thenApply(ok -> verdict(ex, g, user, ok)));
+        return AccessDecision.later(CompletableFuture.supplyAsync(() -> users.login(user, password),
+                ForkJoinPool.commonPool()).thenApply(ok -> verdict(ex, realm, user, ok)));
     }
 
-    private static AccessDecision verdict(HttpExchange ex, AccessGuard g, String user, boolean ok) {
+    private static AccessDecision verdict(HttpExchange ex, String realm, String user, boolean ok) {
         if (ok) {
             return AccessDecision.granted();
         }
         LOG.error("user \"{}\": password mismatch, client: {}", user, client(ex));
-        return challenge(g);
+        return challenge(realm);
     }
 
     /** 401 with the realm. */
-    private static AccessDecision challenge(AccessGuard g) {
+    private static AccessDecision challenge(String realm) {
         HttpHeaders h = new DefaultHttpHeaders();
-        h.set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + g.realm.replace("\"", "\\\"") + "\"");
+        h.set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + realm.replace("\"", "\\\"") + "\"");
         return AccessDecision.respond(401, h);
     }
 

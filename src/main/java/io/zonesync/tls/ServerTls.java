@@ -125,6 +125,13 @@ public final class ServerTls {
         }
         Directive tickets = scope.effectiveFirst("ssl_session_tickets");
         files.note(tickets);
+        List<OpenSslSessionTicketKey> ticketKeys = new ArrayList<>();
+        for (Directive k : scope.effective("ssl_session_ticket_key")) {
+            ticketKeys.add(files.ticketKey(k));
+        }
+        if (ticketKeys.isEmpty()) {
+            ticketKeys.add(randomTicketKey());
+        }
         long handshake = TlsOptions.time(scope, "ssl_handshake_timeout", DEFAULT_HANDSHAKE_TIMEOUT_MS, files);
         files.note(scope.effectiveFirst("ssl_prefer_server_ciphers"));
         try {
@@ -133,7 +140,8 @@ public final class ServerTls {
                 s.setSessionCacheEnabled(false);
             }
             if ((tickets == null || Values.flag(tickets)) && ctx.sessionContext() instanceof OpenSslSessionContext s) {
-                s.setTicketKeys(ticketKey()); // Netty leaves tickets off until it has a key
+                // the first key seals new tickets, every one opens them (Netty leaves tickets off until it has a key)
+                s.setTicketKeys(ticketKeys.toArray(new OpenSslSessionTicketKey[0]));
             }
             return new ServerTls(ctx, handshake, files.fingerprint());
         } catch (SSLException | IllegalArgumentException e) {
@@ -141,8 +149,11 @@ public final class ServerTls {
         }
     }
 
-    /** A random session ticket key (name, HMAC and AES keys), new for each context. */
-    private static OpenSslSessionTicketKey ticketKey() {
+    /**
+     * A random session ticket key (name, HMAC and AES keys), new for each context, when the
+     * configuration names none: tickets then open only on this node and until its next reload.
+     */
+    private static OpenSslSessionTicketKey randomTicketKey() {
         SecureRandom random = new SecureRandom();
         byte[][] parts = new byte[3][16];
         for (byte[] p : parts) {

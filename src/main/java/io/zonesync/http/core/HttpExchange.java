@@ -103,6 +103,12 @@ public interface HttpExchange extends RequestView {
     void rewriteUri(String uri, String args);
 
     /**
+     * Changes the query string ({@code set $args}): what {@code $args}, {@code $arg_*},
+     * {@code $query_string} and the proxied URI see from now on. The location stays.
+     */
+    void setArgs(String args);
+
+    /**
      * From a {@link HeaderFilter} only: the body of the response being sent goes out through
      * {@code encoder} ({@code gzip}); Content-Length is dropped for chunked framing. A second call
      * chains its encoder after the first ({@code sub_filter} then {@code gzip}).

@@ -26,6 +26,7 @@ import java.util.Set;
  */
 final class LocationCompiler {
     static final long DEFAULT_CLIENT_MAX_BODY_SIZE = 1024 * 1024;
+    static final int DEFAULT_BODY_BUFFER_SIZE = 16 * 1024;
     static final long DEFAULT_KEEPALIVE_TIMEOUT_MS = 75_000;
     static final long DEFAULT_KEEPALIVE_REQUESTS = 1000;
 
@@ -232,7 +233,20 @@ final class LocationCompiler {
                 keepaliveHeader, keepaliveRequests, types, defaultType, accessLogs(scope), errorPages(scope, cs),
                 flag(scope, "server_tokens", true), flag(scope, "absolute_redirect", true),
                 flag(scope, "port_in_redirect", true), contentHandler(cs), accessHandlers(cs), headerFilters,
-                logHandlers, scope.block().has("internal"), alias, aliasPrefix);
+                logHandlers, scope.block().has("internal"), alias, aliasPrefix, bodyBufferSize(scope));
+    }
+
+    /** {@code client_body_buffer_size}: how much of a body {@code $request_body} holds; nginx's default on 64-bit. */
+    private static int bodyBufferSize(Scope scope) throws ConfigException {
+        Directive d = scope.effectiveFirst("client_body_buffer_size");
+        if (d == null) {
+            return DEFAULT_BODY_BUFFER_SIZE;
+        }
+        long size = Values.size(d, d.arg(0));
+        if (size > Integer.MAX_VALUE) {
+            throw d.invalidValue(d.arg(0));
+        }
+        return (int) size;
     }
 
     private static long timeout(Scope scope, String name, long dflt) throws ConfigException {

@@ -40,6 +40,7 @@ import java.util.Map;
  * @param alias this location's {@code alias} in place of {@code root}, or null
  * @param aliasPrefix the part of the URI {@code alias} replaces (a prefix or exact location's
  *                    name); null for a regex location, whose alias names the whole file
+ * @param bodyBufferSize {@code client_body_buffer_size}: the largest body {@code $request_body} holds
  */
 public record LocationConfig(
         String name,
@@ -65,7 +66,8 @@ public record LocationConfig(
         List<LogHandler> logHandlers,
         boolean internal,
         ComplexValue alias,
-        String aliasPrefix) {
+        String aliasPrefix,
+        int bodyBufferSize) {
 
     /** {@code large_client_header_buffers number size}; nginx's default is 4 8k. */
     public record HeaderBuffers(int number, int size) {

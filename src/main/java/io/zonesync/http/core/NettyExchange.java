@@ -125,7 +125,8 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
         this.connectionRequests = connectionRequests;
         this.method = request.method().name();
         this.declaredLength = declaredLength(request);
-        this.body = new RequestBodyState(channel.alloc(), new BodyEvents(), Math.max(-1L, declaredLength));
+        this.body = new RequestBodyState(channel.alloc(), new BodyEvents(), Math.max(-1L, declaredLength),
+                HttpUtil.isTransferEncodingChunked(request));
     }
 
     /**
@@ -142,7 +143,7 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
         this.connectionRequests = parent.connectionRequests;
         this.method = request.method().name();
         this.declaredLength = bodyLength;
-        this.body = new RequestBodyState(channel.alloc(), RequestBodyState.Events.NONE, bodyLength);
+        this.body = new RequestBodyState(channel.alloc(), RequestBodyState.Events.NONE, bodyLength, false);
         this.realClient = parent.realClient;
     }
 
@@ -449,6 +450,11 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
         args = newArgs;
         uriChanged = true;
         rewritten = true;
+    }
+
+    @Override
+    public void setArgs(String newArgs) {
+        args = newArgs;
     }
 
     /** Whether the request was redirected or rewritten inside the server: what {@code internal} lets in. */

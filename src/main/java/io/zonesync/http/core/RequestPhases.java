@@ -277,7 +277,12 @@ final class RequestPhases {
 
     private static void runContent(NettyExchange ex) {
         ContentHandler h = ex.location.contentHandler();
-        switch (h.bodyMode()) {
+        ContentHandler.BodyMode mode = h.bodyMode();
+        if (mode != ContentHandler.BodyMode.DISCARD && ex.routes.config().variables().isReferenced("request_body")
+                && ex.body.mode() == RequestBodyState.Mode.HOLD) {
+            ex.body.keep(ex.location.bodyBufferSize());
+        }
+        switch (mode) {
             case DISCARD -> {
                 ex.body.discard();
                 invoke(ex, h);
@@ -290,6 +295,13 @@ final class RequestPhases {
                 continueIfExpected(ex);
                 ex.body.stream();
                 invoke(ex, h);
+            }
+            case READ_THEN_STREAM -> {
+                continueIfExpected(ex);
+                ex.body.buffer(() -> {
+                    ex.body.stream();
+                    invoke(ex, h);
+                });
             }
         }
     }
