@@ -7,6 +7,8 @@ import io.zonesync.testing.DifferentialSuite;
 import io.zonesync.testing.Nginx;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -46,6 +48,7 @@ class SsiDifferentialIT extends DifferentialSuite {
                 I<!--# include virtual="/p/raw.shtml" -->
                 end
                 """);
+        Files.setLastModifiedTime(root.resolve("basic.shtml"), FileTime.from(Instant.parse("2001-01-01T00:00:00Z")));
         Files.writeString(root.resolve("nested.shtml"), """
                 nested[<!--# echo var="uri" -->][<!--# echo var="arg_n" -->]<!--# set var="fromnested" value="yes" -->\
                 <!--# include virtual="/inc.txt" -->""");
@@ -170,6 +173,14 @@ class SsiDifferentialIT extends DifferentialSuite {
         assertThat(servers.get("/cond.shtml?x=aab").zonesync().body()).startsWith("m[aa][b]");
         assertThat(servers.get("/misc.shtml").zonesync().body()).contains("[an error occurred while processing the directive]",
                 "[oops]", "STUB text");
+    }
+
+    @Test
+    void aPageNotModifiedIsAnsweredWithoutABody() throws Exception {
+        String request = get("/basic.shtml", "If-Modified-Since: Mon, 01 Jan 2001 00:00:00 GMT");
+        Differential.Pair p = servers.both(request, Set.of("transfer-encoding", "content-length", "last-modified"));
+        assertSameAnswers(p, request);
+        assertThat(p.nginx().status()).isEqualTo(304);
     }
 
     @Test
