@@ -56,8 +56,8 @@ final class AccessCheck implements AccessHandler {
         if (rule.allow()) {
             return AccessDecision.granted();
         }
-        LOG.error("access forbidden by rule \"deny {}\" in {}, client: {}, request: \"{} {}\"", rule.directive().arg(0),
-                rule.directive().where(), client(ex), ex.method(), ex.requestUri());
+        // nginx's words, which tools such as fail2ban match
+        LOG.error(ex.errorLog(), "access forbidden by rule{}", ex.errorContext());
         return AccessDecision.respond(403);
     }
 
@@ -68,6 +68,7 @@ final class AccessCheck implements AccessHandler {
         }
         String[] credentials = credentials(ex.requestHeaders().get(HttpHeaderNames.AUTHORIZATION));
         if (credentials == null) {
+            LOG.info(ex.errorLog(), "no user/password was provided for basic authentication{}", ex.errorContext());
             return challenge(realm);
         }
         Path file = g.userFile(ex);
@@ -75,16 +76,16 @@ final class AccessCheck implements AccessHandler {
         try {
             users = g.files.users(file);
         } catch (NoSuchFileException e) {
-            LOG.error("open() \"{}\" failed (No such file or directory), client: {}", file, client(ex));
+            LOG.error(ex.errorLog(), "open() \"{}\" failed (2: No such file or directory){}", file, ex.errorContext());
             return AccessDecision.respond(403);
         } catch (IOException e) {
-            LOG.error("open() \"{}\" failed ({}), client: {}", file, e, client(ex));
+            LOG.error(ex.errorLog(), "open() \"{}\" failed ({}){}", file, e, ex.errorContext());
             return AccessDecision.respond(500);
         }
         String user = credentials[0];
         String password = credentials[1];
         if (!users.hasUser(user)) {
-            LOG.error("user \"{}\" was not found in \"{}\", client: {}", user, file, client(ex));
+            LOG.error(ex.errorLog(), "user \"{}\" was not found in \"{}\"{}", user, file, ex.errorContext());
             return challenge(realm);
         }
         if (users.rememberedLogin(user, password)) {
@@ -101,7 +102,7 @@ final class AccessCheck implements AccessHandler {
         if (ok) {
             return AccessDecision.granted();
         }
-        LOG.error("user \"{}\": password mismatch, client: {}", user, client(ex));
+        LOG.error(ex.errorLog(), "user \"{}\": password mismatch{}", user, ex.errorContext());
         return challenge(realm);
     }
 
@@ -125,9 +126,5 @@ final class AccessCheck implements AccessHandler {
         }
         int colon = decoded.indexOf(':');
         return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
-    }
-
-    private static String client(HttpExchange ex) {
-        return String.valueOf(ex.remoteAddress()).replaceFirst("^/", "");
     }
 }

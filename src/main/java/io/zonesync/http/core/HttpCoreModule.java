@@ -28,7 +28,7 @@ public final class HttpCoreModule implements ConfModule {
     /** Flags accepted for compatibility; zonesync's behaviour does not depend on them. */
     public static final List<String> ACCEPTED_WITHOUT_EFFECT = List.of(
             "sendfile", "tcp_nopush", "tcp_nodelay", "reset_timedout_connection", "underscores_in_headers",
-            "ignore_invalid_headers", "log_not_found", "log_subrequest", "server_name_in_redirect", "etag",
+            "ignore_invalid_headers", "log_subrequest", "server_name_in_redirect", "etag",
             "msie_padding", "chunked_transfer_encoding");
 
     /** Sizes and times accepted for compatibility and ignored. */

@@ -41,6 +41,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
 
 /**
  * The exchange of one request on a Netty connection: the request's facts ({@link io.zonesync.http.vars.RequestView}),
@@ -453,6 +454,12 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
     }
 
     @Override
+    public Marker errorLog() {
+        LocationConfig l = location != null ? location : server != null ? server.serverConfig() : null;
+        return l == null ? null : l.errorLog();
+    }
+
+    @Override
     public void setArgs(String newArgs) {
         args = newArgs;
     }
@@ -688,7 +695,7 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
             try {
                 fc = FileChannel.open(file, StandardOpenOption.READ);
             } catch (IOException e) {
-                LOG.error("open() \"{}\" failed ({})", file, e.getMessage());
+                LOG.error(errorLog(), "open() \"{}\" failed ({})", file, e.getMessage());
                 sendError(e instanceof AccessDeniedException ? 403 : 404);
                 return;
             }
@@ -733,7 +740,7 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
                 block.clear();
             }
         } catch (IOException e) {
-            LOG.error("read() \"{}\" failed ({})", file, e.getMessage());
+            LOG.error(errorLog(), "read() \"{}\" failed ({})", file, e.getMessage());
             closeBodyChain();
             abortConnection();
             return;
@@ -769,7 +776,7 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
                 filterPiece(Unpooled.copiedBuffer(block));
             }
         } catch (IOException e) {
-            LOG.error("read() \"{}\" failed ({})", file, e.getMessage());
+            LOG.error(errorLog(), "read() \"{}\" failed ({})", file, e.getMessage());
             closePacedFile();
             closeBodyChain();
             abortConnection();
@@ -817,7 +824,7 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
             return false;
         }
         if (responseStarted) {
-            LOG.warn("a second response for \"{} {}\" was ignored", method, request.uri());
+            LOG.warn(errorLog(), "a second response for \"{} {}\" was ignored", method, request.uri());
             return false;
         }
         responseStarted = true;
@@ -967,7 +974,7 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
             try {
                 h.requestEnded(this);
             } catch (RuntimeException e) {
-                LOG.error("log handler {} failed for \"{}\"", h, requestUri(), e);
+                LOG.error(errorLog(), "log handler {} failed for \"{}\"", h, requestUri(), e);
             }
         }
     }
@@ -983,7 +990,7 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
                     connection.context().logWriter.write(log, log.format().format(this));
                 }
             } catch (RuntimeException e) {
-                LOG.error("formatting access log line for \"{}\" failed", log.path(), e);
+                LOG.error(errorLog(), "formatting access log line for \"{}\" failed", log.path(), e);
             }
         }
     }
@@ -997,7 +1004,7 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
         @Override
         public void tooLarge() {
             closeAfterResponse = true;
-            LOG.info("client intended to send too large body: more than {} bytes", location == null ? 0
+            LOG.info(errorLog(), "client intended to send too large body: more than {} bytes", location == null ? 0
                     : location.clientMaxBodySize());
             if (!responseStarted) {
                 statusOverride = -1;

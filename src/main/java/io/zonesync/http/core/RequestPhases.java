@@ -37,7 +37,8 @@ final class RequestPhases {
         if (dr.isFailure()) {
             ex.uri = "/";
             ex.closeAfterResponse = true;
-            LOG.info("client sent invalid request: {}", dr.cause() == null ? "?" : dr.cause().getMessage());
+            LOG.info(ex.errorLog(), "client sent invalid request: {}",
+                    dr.cause() == null ? "?" : dr.cause().getMessage());
             sendError(ex, dr.cause() instanceof TooLongHttpLineException ? 414 : 400);
             return;
         }
@@ -47,7 +48,7 @@ final class RequestPhases {
         if (ex.declaredLength == NettyExchange.INVALID_LENGTH) {
             ex.uri = "/";
             ex.closeAfterResponse = true;
-            LOG.info("client sent invalid \"Content-Length\" header");
+            LOG.info(ex.errorLog(), "client sent invalid \"Content-Length\" header");
             sendError(ex, 400);
             return;
         }
@@ -76,7 +77,7 @@ final class RequestPhases {
         if (ex.uri == null || hasSpaceOrControl(ex.request.uri())) {
             ex.uri = "/";
             ex.closeAfterResponse = true;
-            LOG.info("client sent invalid request target \"{}\"", shorten(ex.request.uri()));
+            LOG.info(ex.errorLog(), "client sent invalid request target \"{}\"", shorten(ex.request.uri()));
             sendError(ex, 400);
             return;
         }
@@ -95,13 +96,13 @@ final class RequestPhases {
             validHost = HostHeader.validate(host);
             if (validHost == null) {
                 ex.closeAfterResponse = true;
-                LOG.info("client sent invalid host header \"{}\"", shorten(host));
+                LOG.info(ex.errorLog(), "client sent invalid host header \"{}\"", shorten(host));
                 sendError(ex, 400);
                 return;
             }
         } else if (ex.request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
             ex.closeAfterResponse = true;
-            LOG.info("client sent HTTP/1.1 request without \"Host\" header");
+            LOG.info(ex.errorLog(), "client sent HTTP/1.1 request without \"Host\" header");
             sendError(ex, 400);
             return;
         }
@@ -161,7 +162,8 @@ final class RequestPhases {
         long max = loc.clientMaxBodySize();
         long declared = ex.declaredLength;
         if (max > 0 && declared > max && ex.body.mode() == RequestBodyState.Mode.HOLD) {
-            LOG.info("client intended to send too large body: {} bytes, client_max_body_size is {}", declared, max);
+            LOG.info(ex.errorLog(), "client intended to send too large body: {} bytes, client_max_body_size is {}",
+                    declared, max);
             ex.closeAfterResponse = true;
             sendError(ex, 413);
             return;
@@ -176,7 +178,7 @@ final class RequestPhases {
             }
             if (o == RewriteHandler.Outcome.LAST || (o == RewriteHandler.Outcome.NEXT && ex.uriChanged)) {
                 if (++ex.redirects > MAX_INTERNAL_REDIRECTS) {
-                    LOG.error("rewrite or internal redirection cycle while processing \"{}\"", ex.uri);
+                    LOG.error(ex.errorLog(), "rewrite or internal redirection cycle while processing \"{}\"", ex.uri);
                     ex.statusOverride = -1;
                     sendPage(ex, 500, null);
                     return;
@@ -196,7 +198,7 @@ final class RequestPhases {
             try {
                 o = h.rewrite(ex);
             } catch (RuntimeException | LinkageError e) {
-                LOG.error("rewrite handler {} failed for \"{}\"", h, ex.requestUri(), e);
+                LOG.error(ex.errorLog(), "rewrite handler {} failed for \"{}\"", h, ex.requestUri(), e);
                 sendError(ex, 500);
                 return RewriteHandler.Outcome.ANSWERED;
             }
@@ -220,7 +222,7 @@ final class RequestPhases {
             try {
                 d = handlers.get(i).check(ex);
             } catch (Exception | LinkageError e) {
-                LOG.error("access handler {} failed for \"{}\"", handlers.get(i), ex.requestUri(), e);
+                LOG.error(ex.errorLog(), "access handler {} failed for \"{}\"", handlers.get(i), ex.requestUri(), e);
                 sendError(ex, 500);
                 return;
             }
@@ -238,14 +240,15 @@ final class RequestPhases {
                         return;
                     }
                     if (err != null || later == null) {
-                        LOG.error("access handler failed for \"{}\"", ex.requestUri(), err);
+                        LOG.error(ex.errorLog(), "access handler failed for \"{}\"", ex.requestUri(), err);
                         sendError(ex, 500);
                     } else if (later.proceeds()) {
                         runAccess(ex, next);
                     } else if (later.isHandled()) {
                         return;
                     } else if (later.pending() != null) {
-                        LOG.error("an access decision completed with another pending decision; answering 500");
+                        LOG.error(ex.errorLog(),
+                                "an access decision completed with another pending decision; answering 500");
                         sendError(ex, 500);
                     } else {
                         refuse(ex, later);
@@ -317,7 +320,7 @@ final class RequestPhases {
         try {
             h.handle(ex);
         } catch (Exception | LinkageError e) {
-            LOG.error("content handler {} failed for \"{}\"", h, ex.requestUri(), e);
+            LOG.error(ex.errorLog(), "content handler {} failed for \"{}\"", h, ex.requestUri(), e);
             if (!ex.responseStarted()) {
                 sendError(ex, 500);
             } else {
@@ -338,7 +341,7 @@ final class RequestPhases {
         long line = r.method().name().length() + 1L + r.uri().length() + 1 + r.protocolVersion().text().length();
         if (line > buffers.size()) {
             ex.uri = "/";
-            LOG.info("client sent too long URI while reading client request line");
+            LOG.info(ex.errorLog(), "client sent too long URI while reading client request line");
             sendError(ex, 414);
             return true;
         }
@@ -356,7 +359,8 @@ final class RequestPhases {
         }
         ex.uri = "/";
         ex.closeAfterResponse = true;
-        LOG.info(tooLong != null ? "client sent too long header line: \"" + tooLong + ": ...\" while reading client"
+        LOG.info(ex.errorLog(),
+                tooLong != null ? "client sent too long header line: \"" + tooLong + ": ...\" while reading client"
                 + " request headers" : "client sent too large request headers ({} bytes) while reading client request"
                 + " headers", total);
         HttpHeaders h = new DefaultHttpHeaders();
@@ -418,7 +422,8 @@ final class RequestPhases {
             return;
         }
         if (++ex.redirects > MAX_INTERNAL_REDIRECTS) {
-            LOG.error("rewrite or internal redirection cycle while internally redirecting to \"{}\"", target);
+            LOG.error(ex.errorLog(), "rewrite or internal redirection cycle while internally redirecting to \"{}\"",
+                    target);
             ex.statusOverride = -1;
             sendPage(ex, 500, null);
             return;
@@ -426,7 +431,7 @@ final class RequestPhases {
         if (target.startsWith("@")) {
             Location named = ex.server.namedLocations().get(target);
             if (named == null) {
-                LOG.error("could not find named location \"{}\"", target);
+                LOG.error(ex.errorLog(), "could not find named location \"{}\"", target);
                 ex.statusOverride = -1;
                 sendPage(ex, 500, null);
                 return;
@@ -443,7 +448,7 @@ final class RequestPhases {
         }
         String uri = UriPath.normalize(path);
         if (uri == null) {
-            LOG.error("invalid internal redirect target \"{}\"", target);
+            LOG.error(ex.errorLog(), "invalid internal redirect target \"{}\"", target);
             ex.statusOverride = -1;
             sendPage(ex, 500, null);
             return;

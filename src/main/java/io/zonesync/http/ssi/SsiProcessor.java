@@ -212,7 +212,7 @@ final class SsiProcessor implements BodyFilter {
     }
 
     private void error(String why) {
-        LOG.error("{} while sending response to client, request: \"{}\"", why, ex.requestUri());
+        LOG.error(ex.errorLog(), "{} while sending response to client{}", why, ex.errorContext());
         if (!silentErrors) {
             output.text(Unpooled.wrappedBuffer(errmsg));
         }
@@ -313,7 +313,9 @@ final class SsiProcessor implements BodyFilter {
                 case "none" -> encoding = Encoding.NONE;
                 case "url" -> encoding = Encoding.URL;
                 case "entity" -> encoding = Encoding.ENTITY;
-                default -> LOG.error("unknown encoding \"{}\" in the \"echo\" command", enc);
+                default -> LOG.error(ex.errorLog(),
+                        "unknown encoding \"{}\" in the \"echo\" command while sending response to client{}", enc,
+                        ex.errorContext());
             }
         }
         if (value.isEmpty()) {
@@ -541,7 +543,8 @@ final class SsiProcessor implements BodyFilter {
                 } else if (!settled) {
                     kept.writeBytes(ByteBufUtil.getBytes(piece));
                     if (variable != null && kept.size() > setLimit) {
-                        LOG.error("too big subrequest response: {} while sending response to client", kept.size());
+                        LOG.error(ex.errorLog(), "too big subrequest response: {} while sending response to client{}",
+                                kept.size(), ex.errorContext());
                         settled = true;
                         abort();
                     }

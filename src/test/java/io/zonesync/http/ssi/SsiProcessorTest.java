@@ -46,6 +46,8 @@ class SsiProcessorTest {
                     case "uri" -> "/dir/page.shtml";
                     case "requestUri" -> "/dir/page.shtml?a=1";
                     case "eventLoop" -> eventLoop();
+                    case "errorLog" -> null;
+                    case "errorContext" -> "";
                     case "subrequest" -> subrequest((Subrequest) args[0], (BodyOutput) args[1]);
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
