@@ -70,7 +70,8 @@ public final class SsiModule implements ConfModule, HttpFeature {
         }
         Directive recycled = scope.effectiveFirst("ssi_ignore_recycled_buffers");
         if (recycled != null) {
-            throw recycled.error("\"ssi_ignore_recycled_buffers\" is not supported: ssi never reuses its input buffers");
+            throw recycled.error(
+                    "\"ssi_ignore_recycled_buffers\" is not supported: ssi never reuses its input buffers");
         }
         int valueLength = intSize(scope.effectiveFirst("ssi_value_length"), 255);
         int setLimit = intSize(scope.effectiveFirst("subrequest_output_buffer_size"), 4096);

@@ -265,7 +265,8 @@ final class SsiProcessor implements BodyFilter {
                 case "include" -> include(params);
                 case "echo" -> echo(params);
                 case "config" -> config(params);
-                case "set" -> session.set(params.get("var").toLowerCase(Locale.ROOT), evaluate(params.get("value"), null));
+                case "set" -> session.set(params.get("var").toLowerCase(Locale.ROOT),
+                        evaluate(params.get("value"), null));
                 case "if", "elif" -> condition(c.name(), params.get("expr"));
                 case "else" -> {
                     outputOn = !outputChosen;
