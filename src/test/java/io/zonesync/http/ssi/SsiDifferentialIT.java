@@ -52,6 +52,7 @@ class SsiDifferentialIT extends DifferentialSuite {
         Files.writeString(root.resolve("nested.shtml"), """
                 nested[<!--# echo var="uri" -->][<!--# echo var="arg_n" -->]<!--# set var="fromnested" value="yes" -->\
                 <!--# include virtual="/inc.txt" -->""");
+        Files.writeString(root.resolve("order.shtml"), "[<!--#ECHO var=\"uri\" -->]");
         Files.writeString(root.resolve("loop.shtml"), "L<!--# include file=\"loop.shtml\" -->");
         Files.writeString(root.resolve("raw.shtml"), "raw[<!--# echo var=\"uri\" -->]");
         Files.writeString(root.resolve("echo.shtml"), """
@@ -128,6 +129,7 @@ class SsiDifferentialIT extends DifferentialSuite {
                     location /lm/ { alias %1$s/; ssi_last_modified on; }
                     location /short/ { alias %1$s/; ssi_value_length 8; }
                     location /gz/ { alias %1$s/; gzip on; gzip_min_length 1; }
+                    location /both/ { alias %1$s/; sub_filter ECHO echo; }
                     location = /ret { default_type text/html; return 200 '<!--# echo var="arg_a" -->!'; }
                 }
                 """.formatted(root, backend.address()));
@@ -155,7 +157,7 @@ class SsiDifferentialIT extends DifferentialSuite {
                 get("/silent/misc.shtml"), get("/short/echo.shtml?a=longer-than-eight"), get("/style.css"),
                 get("/css/style.css"), get("/off/basic.shtml"), get("/inc.txt"), get("/lm/basic.shtml"),
                 get("/ret?a=1"), get("/gz/basic.shtml", "Accept-Encoding: gzip"), get("/p/basic.shtml"),
-                get("/missing.shtml"), get("/big.shtml"), get("/stub.shtml"), get("/basic.shtml", "Range: bytes=0-10"),
+                get("/missing.shtml"), get("/big.shtml"), get("/stub.shtml"), get("/both/order.shtml"), get("/order.shtml"), get("/basic.shtml", "Range: bytes=0-10"),
                 get("/basic.shtml", "If-Modified-Since: Tue, 01 Jan 2030 00:00:00 GMT"),
                 get("/p/basic.shtml", "If-Modified-Since: Mon, 01 Jan 2001 00:00:00 GMT"), get("/nested.shtml"),
                 "HEAD /basic.shtml HTTP/1.1\r\nHost: diff.test\r\nConnection: close\r\n\r\n");
@@ -173,6 +175,7 @@ class SsiDifferentialIT extends DifferentialSuite {
                 "Cinc-body", "Drelative", "E<html>", "nested[/nested.shtml][1]inc-body[yes]", "Ginc-body", "Iraw[/p/raw.shtml]");
         assertThat(servers.get("/stub.shtml").zonesync().body()).startsWith("|S[/missing.txt]|S[<!--#echo var=\"uri\" -->]|");
         assertThat(servers.get("/cond.shtml?x=aab").zonesync().body()).startsWith("m[aa][b]");
+        assertThat(servers.get("/both/order.shtml").zonesync().body()).isEqualTo("[/both/order.shtml]");
         assertThat(servers.get("/misc.shtml").zonesync().body()).contains("[an error occurred while processing the directive]",
                 "[oops]", "STUB text");
     }
