@@ -32,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +87,8 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
     private boolean filterOpen;
     /** A file being read for a filter as the client takes it ({@link #sendFilteredFile}); null otherwise. */
     private FileChannel pacedFile;
+    /** What to free when the client's request ends early (its subrequests' open files); null for nothing. */
+    private List<Runnable> lostTasks;
     /** Whether a rewrite step ever changed the URI of this request. */
     boolean rewritten;
     /** Whether a rewrite step changed the URI since the location was last looked up. */
@@ -783,6 +786,27 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
         }
     }
 
+    /** The client's request this exchange serves: itself, or a subrequest's main request. */
+    NettyExchange main() {
+        return this;
+    }
+
+    /** Runs {@code task} if this (main) request ends early: the client went away or the response was aborted. */
+    void whenLost(Runnable task) {
+        if (lostTasks == null) {
+            lostTasks = new ArrayList<>();
+        }
+        lostTasks.add(task);
+    }
+
+    private void runLostTasks() {
+        if (lostTasks != null) {
+            List<Runnable> run = lostTasks;
+            lostTasks = null;
+            run.forEach(Runnable::run);
+        }
+    }
+
     private void closePacedFile() {
         closeQuietly(pacedFile);
         pacedFile = null;
@@ -905,6 +929,7 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
         aborted = true;
         closePacedFile();
         closeBodyChain();
+        runLostTasks();
         if (!finished) {
             finished = true;
             if (!responseStarted) {
@@ -921,6 +946,7 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
         aborted = true;
         closePacedFile();
         closeBodyChain();
+        runLostTasks();
         if (!finished) {
             finished = true;
             if (!responseStarted) {

@@ -37,6 +37,9 @@ final class SubrequestExchange extends NettyExchange {
     /** Where the body goes, null to drop it. */
     private final BodyOutput sink;
     private boolean sinkDone;
+    /** The file being passed to the sink, as the client takes it; null otherwise. */
+    private FileChannel openFile;
+    private long fileLeft;
     private int answered;
     private HttpHeaders answeredHeaders;
     private boolean done;
@@ -152,24 +155,71 @@ final class SubrequestExchange extends NettyExchange {
         if (!answer(code, headers) || sink == null) {
             return;
         }
-        try (FileChannel fc = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer block = ByteBuffer.allocate(64 * 1024);
-            long left = length;
-            while (left > 0 && fc.read(block) > 0) {
-                block.flip();
-                if (block.remaining() > left) {
-                    block.limit((int) left);
-                }
-                left -= block.remaining();
-                pass(Unpooled.copiedBuffer(block));
-                block.clear();
-            }
+        try {
+            openFile = FileChannel.open(file, StandardOpenOption.READ);
         } catch (IOException e) {
             closeBodyChain();
             endSink(false);
             return;
         }
-        passEnd();
+        fileLeft = length;
+        main().whenLost(this::closeFile);
+        passFile(ByteBuffer.allocate(64 * 1024));
+    }
+
+    /**
+     * Passes the file a block at a time, the next read only while the client's connection takes
+     * more and the location's filter does not hold output back, so a large file is never held whole.
+     */
+    private void passFile(ByteBuffer block) {
+        try {
+            while (openFile != null) {
+                if (sinkDone) {
+                    closeFile();
+                    return;
+                }
+                if (!channel().isWritable()) {
+                    connection.whenWritable(() -> passFile(block));
+                    return;
+                }
+                if (filter != null && filter.holdsBack()) {
+                    filter.whenFlowing(() -> eventLoop().execute(() -> passFile(block)));
+                    return;
+                }
+                block.clear();
+                if (fileLeft <= 0 || openFile.read(block) < 0) {
+                    closeFile();
+                    passEnd();
+                    return;
+                }
+                block.flip();
+                if (block.remaining() > fileLeft) {
+                    block.limit((int) fileLeft);
+                }
+                fileLeft -= block.remaining();
+                pass(Unpooled.copiedBuffer(block));
+            }
+        } catch (IOException e) {
+            closeFile();
+            closeBodyChain();
+            endSink(false);
+        }
+    }
+
+    private void closeFile() {
+        if (openFile != null) {
+            try {
+                openFile.close();
+            } catch (IOException ignored) {
+                // nothing more is read from it
+            }
+            openFile = null;
+        }
+    }
+
+    @Override
+    NettyExchange main() {
+        return parent.main();
     }
 
     @Override

@@ -52,6 +52,13 @@ class SsiDifferentialIT extends DifferentialSuite {
         Files.writeString(root.resolve("nested.shtml"), """
                 nested[<!--# echo var="uri" -->][<!--# echo var="arg_n" -->]<!--# set var="fromnested" value="yes" -->\
                 <!--# include virtual="/inc.txt" -->""");
+        StringBuilder large = new StringBuilder();
+        for (int i = 0; large.length() < 300_000; i++) {
+            large.append(i).append(' ');
+        }
+        Files.writeString(root.resolve("large.txt"), large);
+        Files.writeString(root.resolve("large.shtml"), "<!--# include virtual=\"/p/large.txt\" -->|"
+                + "<!--# include virtual=\"/large.txt\" -->|<!--# include virtual=\"/large.txt\" -->|" + large);
         Files.writeString(root.resolve("order.shtml"), "[<!--#ECHO var=\"uri\" -->]");
         Files.writeString(root.resolve("loop.shtml"), "L<!--# include file=\"loop.shtml\" -->");
         Files.writeString(root.resolve("raw.shtml"), "raw[<!--# echo var=\"uri\" -->]");
@@ -157,7 +164,7 @@ class SsiDifferentialIT extends DifferentialSuite {
                 get("/silent/misc.shtml"), get("/short/echo.shtml?a=longer-than-eight"), get("/style.css"),
                 get("/css/style.css"), get("/off/basic.shtml"), get("/inc.txt"), get("/lm/basic.shtml"),
                 get("/ret?a=1"), get("/gz/basic.shtml", "Accept-Encoding: gzip"), get("/p/basic.shtml"),
-                get("/missing.shtml"), get("/big.shtml"), get("/stub.shtml"), get("/both/order.shtml"), get("/order.shtml"), get("/basic.shtml", "Range: bytes=0-10"),
+                get("/missing.shtml"), get("/big.shtml"), get("/stub.shtml"), get("/large.shtml"), get("/both/order.shtml"), get("/order.shtml"), get("/basic.shtml", "Range: bytes=0-10"),
                 get("/basic.shtml", "If-Modified-Since: Tue, 01 Jan 2030 00:00:00 GMT"),
                 get("/p/basic.shtml", "If-Modified-Since: Mon, 01 Jan 2001 00:00:00 GMT"), get("/nested.shtml"),
                 "HEAD /basic.shtml HTTP/1.1\r\nHost: diff.test\r\nConnection: close\r\n\r\n");
