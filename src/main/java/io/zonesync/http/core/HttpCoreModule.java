@@ -38,7 +38,7 @@ public final class HttpCoreModule implements ConfModule {
             "variables_hash_bucket_size", "client_header_buffer_size",
             "output_buffers",
             "postpone_output", "lingering_close", "lingering_time", "lingering_timeout", "send_lowat",
-            "keepalive_time", "keepalive_disable", "connection_pool_size", "request_pool_size", "subrequest_output_buffer_size", "aio",
+            "keepalive_time", "keepalive_disable", "connection_pool_size", "request_pool_size", "aio",
             "open_file_cache", "open_file_cache_valid", "open_file_cache_min_uses", "open_file_cache_errors");
 
     /**
