@@ -24,7 +24,7 @@ import java.util.function.Supplier;
 /**
  * Compiles {@code proxy_pass} locations: builds the upstream groups of one configuration (with
  * their sticky policies) and gives each proxied location its handler. {@code proxy_pass
- * http://name} names an upstream block; any other host is resolved at compile time into an
+ * http://name} (or https) names an upstream block; any other host is resolved at compile time into an
  * implicit single-server group, shared by the locations that name the same host and port.
  * One instance per compile: its groups (and their statistics) live as long as the configuration.
  */
@@ -73,23 +73,21 @@ public final class ProxyFeature implements HttpFeature {
         if (url.indexOf('$') >= 0) {
             throw pass.error("variables in \"proxy_pass\" are not supported: \"%s\"", url);
         }
-        if (url.regionMatches(true, 0, "https://", 0, 8)) {
-            throw pass.error("https upstreams are not supported: \"%s\"", url);
-        }
-        if (!url.regionMatches(true, 0, "http://", 0, 7)) {
+        boolean https = url.regionMatches(true, 0, "https://", 0, 8);
+        if (!https && !url.regionMatches(true, 0, "http://", 0, 7)) {
             throw pass.error("invalid URL prefix in \"%s\"", url);
         }
-        String rest = url.substring(7);
+        String rest = url.substring(https ? 8 : 7);
         int slash = rest.indexOf('/');
         String hostPort = slash < 0 ? rest : rest.substring(0, slash);
         String uriPart = slash < 0 ? null : rest.substring(slash);
-        HostPort hp = HostPort.parse(hostPort, 80);
+        HostPort hp = HostPort.parse(hostPort, https ? 443 : 80);
         if (hp == null) {
             throw pass.error("invalid port in upstream \"%s\"", hostPort);
         }
         UpstreamGroup group = hp.explicitPort() ? null : groups.get(hp.host());
         if (group == null) {
-            group = implicitGroup(pass, hostPort, hp);
+            group = implicitGroup(pass, hostPort, hp, https);
         }
         String prefix = "";
         Directive loc = location.locationDirective();
@@ -104,7 +102,8 @@ public final class ProxyFeature implements HttpFeature {
         }
         ProxySettings settings = ProxySettings.compile(location, group.spec().keepalive() > 0);
         RedirectRewrite redirects = RedirectRewrite.compile(location, pass, uriPart, prefix);
-        return new ProxyHandler(new ProxyRoute(group, hostPort, uriPart, prefix, settings, redirects));
+        ProxyTls tls = https ? ProxyTls.compile(location, pass, hp.host()) : null;
+        return new ProxyHandler(new ProxyRoute(group, hostPort, uriPart, prefix, settings, redirects, tls));
     }
 
     /** On every location: the location a response ends in need not be the one that proxied. */
@@ -113,13 +112,16 @@ public final class ProxyFeature implements HttpFeature {
         return List.of(UpstreamHeaderCarry.INSTANCE);
     }
 
-    private UpstreamGroup implicitGroup(Directive pass, String hostPort, HostPort hp) throws ConfigException {
-        String key = hp.host() + ":" + hp.port();
+    private UpstreamGroup implicitGroup(Directive pass, String hostPort, HostPort hp, boolean https)
+            throws ConfigException {
+        // http and https to one address keep apart: their cached connections differ
+        String key = (https ? "https://" : "") + hp.host() + ":" + hp.port();
         UpstreamGroup g = implicit.get(key);
         if (g == null) {
             List<ServerSpec> servers;
             try {
-                servers = ServerSpec.parse(new Directive("server", List.of(hostPort), pass.where(), null), hostPort);
+                String target = https && !hp.explicitPort() ? hostPort + ":443" : hostPort;
+                servers = ServerSpec.parse(new Directive("server", List.of(target), pass.where(), null), hostPort);
             } catch (ConfigException e) {
                 throw pass.error("host not found in upstream \"%s\"", hostPort);
             }

@@ -23,9 +23,10 @@ import java.util.Objects;
  * @param uriPart the URI of {@code proxy_pass http://host/uri}, or null when it has none
  * @param locationPrefix the prefix location's path, replaced by {@code uriPart}
  * @param redirects how the upstream's Location is rewritten ({@code proxy_redirect})
+ * @param tls TLS to the upstream ({@code proxy_pass https://}), or null
  */
 record ProxyRoute(UpstreamGroup group, String proxyHost, String uriPart, String locationPrefix,
-        ProxySettings settings, RedirectRewrite redirects) {
+        ProxySettings settings, RedirectRewrite redirects, ProxyTls tls) {
 
     /**
      * The request target sent upstream. Without a URI part, the client's target as sent (or the
