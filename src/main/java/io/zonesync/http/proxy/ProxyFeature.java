@@ -14,6 +14,7 @@ import io.zonesync.http.upstream.ServerSpec;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.upstream.UpstreamSpec;
 import io.zonesync.http.vars.VariableRegistry;
+import io.zonesync.net.ResolverConf;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -70,10 +71,10 @@ public final class ProxyFeature implements HttpFeature {
             return null;
         }
         String url = pass.arg(0);
-        if (url.indexOf('$') >= 0) {
-            throw pass.error("variables in \"proxy_pass\" are not supported: \"%s\"", url);
-        }
         boolean https = url.regionMatches(true, 0, "https://", 0, 8);
+        if (url.indexOf('$') >= 0) {
+            return withVariables(location, pass, url, https);
+        }
         if (!https && !url.regionMatches(true, 0, "http://", 0, 7)) {
             throw pass.error("invalid URL prefix in \"%s\"", url);
         }
@@ -104,6 +105,31 @@ public final class ProxyFeature implements HttpFeature {
         RedirectRewrite redirects = RedirectRewrite.compile(location, pass, uriPart, prefix);
         ProxyTls tls = https ? ProxyTls.compile(location, pass, hp.host()) : null;
         return new ProxyHandler(new ProxyRoute(group, hostPort, uriPart, prefix, settings, redirects, tls));
+    }
+
+    private ContentHandler withVariables(CompileScope location, Directive pass, String url, boolean https)
+            throws ConfigException {
+        if (!https && !url.regionMatches(true, 0, "http://", 0, 7)) {
+            throw pass.error("variables in the scheme of \"proxy_pass\" are not supported: \"%s\"", url);
+        }
+        Directive r = location.scope().effectiveFirst("resolver");
+        ResolverConf resolver = r == null ? null
+                : ResolverConf.parse(r, location.scope().effectiveFirst("resolver_timeout"));
+        ProxySettings settings = ProxySettings.compile(location, false);
+        RedirectRewrite redirects = location.scope().effective("proxy_redirect").isEmpty()
+                ? new RedirectRewrite(List.of()) : RedirectRewrite.compile(location, pass, null, "");
+        for (Directive d : location.scope().effective("proxy_redirect")) {
+            if (d.argCount() == 1 && d.arg(0).equals("default")) {
+                throw d.error("\"proxy_redirect default\" cannot be used with \"proxy_pass\" directive with variables");
+            }
+        }
+        ProxyTls tls = null;
+        if (https) {
+            String hostText = url.substring(8).split("/", 2)[0];
+            tls = ProxyTls.compile(location, pass, hostText);
+        }
+        return new VariableProxyHandler(new VariableProxyHandler.Target(location.compile(pass, url), https,
+                Map.copyOf(groups), resolver, settings, redirects, tls, clock, pass.where()));
     }
 
     /** On every location: the location a response ends in need not be the one that proxied. */

@@ -23,7 +23,7 @@ record ProxyTls(UpstreamTls tls, ComplexValue name) {
         Path confDir = parsed.file() != null && parsed.file().getParent() != null ? parsed.file().getParent()
                 : parsed.prefix();
         Directive n = location.scope().effectiveFirst("proxy_ssl_name");
-        ComplexValue name = n == null ? ComplexValue.constant(defaultName) : location.compile(n, n.arg(0));
+        ComplexValue name = location.compile(n == null ? pass : n, n == null ? defaultName : n.arg(0));
         return new ProxyTls(UpstreamTls.compile(location.scope(), confDir, pass), name);
     }
 
