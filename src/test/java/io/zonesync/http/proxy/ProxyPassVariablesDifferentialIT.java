@@ -86,6 +86,14 @@ class ProxyPassVariablesDifferentialIT extends DifferentialSuite {
     }
 
     @Test
+    void aRequestBodyWaitsForTheLookup() throws Exception {
+        String post = "POST /resolved/p HTTP/1.1\r\nHost: diff.test\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello";
+        Differential.Pair p = servers.both(post);
+        assertSameAnswers(p, post);
+        assertThat(p.zonesync().status()).isEqualTo(200);
+    }
+
+    @Test
     void logsAMissingResolverAsNginxDoes() throws Exception {
         try (LogCapture log = new LogCapture()) {
             servers.get("/noresolver/b");

@@ -75,6 +75,9 @@ class ProxySslDifferentialIT extends DifferentialSuite {
                     }
                     location /protocols/ { proxy_ssl_protocols TLSv1.2; proxy_ssl_ciphers HIGH; proxy_pass https://%1$s; }
                     location /reuse/ { proxy_ssl_session_reuse on; proxy_pass https://%1$s; }
+                    location /verify-reuse/ {
+                        proxy_ssl_session_reuse on; proxy_ssl_verify on; proxy_ssl_name $arg_n; proxy_pass https://%1$s;
+                    }
                     location /noreuse/ { proxy_ssl_session_reuse off; proxy_pass https://%1$s; }
                     location /keepalive/ { proxy_ssl_session_reuse on; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_pass https://tls_pool; }
                 }
@@ -134,6 +137,14 @@ class ProxySslDifferentialIT extends DifferentialSuite {
         Differential.Pair again = servers.get("/noreuse/second");
         assertSameAnswers(again, "second /noreuse/");
         assertThat(again.zonesync().body()).contains("reused=[.]");
+    }
+
+    /** Where nginx would resume the session of another name unchecked, the name is checked again. */
+    @Test
+    void aResumedSessionIsOnlyForTheNameItWasVerifiedFor() throws Exception {
+        servers.get("/verify-reuse/a?n=backend.test");
+        assertThat(servers.get("/verify-reuse/a?n=backend.test").zonesync().body()).contains("reused=[r]");
+        assertThat(servers.get("/verify-reuse/a?n=other.test").zonesync().status()).isEqualTo(502);
     }
 
     @Test
