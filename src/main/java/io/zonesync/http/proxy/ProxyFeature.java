@@ -79,16 +79,33 @@ public final class ProxyFeature implements HttpFeature {
             throw pass.error("invalid URL prefix in \"%s\"", url);
         }
         String rest = url.substring(https ? 8 : 7);
-        int slash = rest.indexOf('/');
-        String hostPort = slash < 0 ? rest : rest.substring(0, slash);
-        String uriPart = slash < 0 ? null : rest.substring(slash);
-        HostPort hp = HostPort.parse(hostPort, https ? 443 : 80);
-        if (hp == null) {
-            throw pass.error("invalid port in upstream \"%s\"", hostPort);
-        }
-        UpstreamGroup group = hp.explicitPort() ? null : groups.get(hp.host());
-        if (group == null) {
-            group = implicitGroup(pass, hostPort, hp, https);
+        String hostPort;
+        String uriPart;
+        HostPort hp;
+        UpstreamGroup group;
+        if (rest.regionMatches(true, 0, "unix:", 0, 5)) {
+            // http://unix:/path:/uri: the path ends at the colon; the Host is localhost, as in nginx
+            int colon = rest.indexOf(':', 5);
+            String path = colon < 0 ? rest.substring(5) : rest.substring(5, colon);
+            uriPart = colon < 0 ? null : rest.substring(colon + 1);
+            if (path.isEmpty()) {
+                throw pass.error("no path in the unix domain socket \"%s\"", url);
+            }
+            hostPort = "localhost";
+            hp = new HostPort("localhost", 0, false);
+            group = unixGroup(pass, path);
+        } else {
+            int slash = rest.indexOf('/');
+            hostPort = slash < 0 ? rest : rest.substring(0, slash);
+            uriPart = slash < 0 ? null : rest.substring(slash);
+            hp = HostPort.parse(hostPort, https ? 443 : 80);
+            if (hp == null) {
+                throw pass.error("invalid port in upstream \"%s\"", hostPort);
+            }
+            group = hp.explicitPort() ? null : groups.get(hp.host());
+            if (group == null) {
+                group = implicitGroup(pass, hostPort, hp, https);
+            }
         }
         String prefix = "";
         Directive loc = location.locationDirective();
@@ -136,6 +153,13 @@ public final class ProxyFeature implements HttpFeature {
     @Override
     public List<HeaderFilter> headerFilters(CompileScope location) {
         return List.of(UpstreamHeaderCarry.INSTANCE);
+    }
+
+    private UpstreamGroup unixGroup(Directive pass, String path) {
+        String name = "unix:" + path;
+        return implicit.computeIfAbsent(name, k -> new UpstreamGroup(UpstreamSpec.implicit(name,
+                List.of(new ServerSpec(name, ServerSpec.unixAddress(path), 1, ServerSpec.DEFAULT_MAX_FAILS,
+                        ServerSpec.DEFAULT_FAIL_TIMEOUT_MS, 0, false, false, null, pass.where())), pass.where()), clock));
     }
 
     private UpstreamGroup implicitGroup(Directive pass, String hostPort, HostPort hp, boolean https)
