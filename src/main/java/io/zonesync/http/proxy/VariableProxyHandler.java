@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The content handler of a {@code proxy_pass} with variables: the URL is evaluated per request;
  * its host names an upstream block when one has that name (and no port is given), else it is an
- * address, or a name looked up through {@code resolver} ("no resolver defined to resolve HOST" and
+ * address, a unix socket ({@code unix:PATH:/uri}), or a name looked up through {@code resolver} ("no resolver defined to resolve HOST" and
  * 502 without one, as nginx). A URI part replaces the whole request URI, as nginx does for such a
  * {@code proxy_pass}; without one the request URI goes as for a plain {@code proxy_pass}.
  * Addresses found at run time make a group for the one request (no keep-alive, no statistics).
@@ -57,6 +57,14 @@ final class VariableProxyHandler implements ContentHandler {
             return;
         }
         String rest = url.substring(scheme.length());
+        if (rest.regionMatches(true, 0, "unix:", 0, 5) && rest.length() > 5) {
+            int colon = rest.indexOf(':', 5);
+            String path = colon < 0 ? rest.substring(5) : rest.substring(5, colon);
+            String name = "unix:" + path;
+            start(ex, group(name, List.of(ServerSpec.unixAddress(path))), "localhost",
+                    colon < 0 ? null : rest.substring(colon + 1));
+            return;
+        }
         int slash = rest.indexOf('/');
         String hostPort = slash < 0 ? rest : rest.substring(0, slash);
         String uriPart = slash < 0 ? null : rest.substring(slash);
@@ -102,12 +110,20 @@ final class VariableProxyHandler implements ContentHandler {
     }
 
     private UpstreamGroup oneOff(String hostPort, List<InetAddress> addresses, int port) {
-        List<ServerSpec> servers = new ArrayList<>();
+        List<InetSocketAddress> out = new ArrayList<>();
         for (InetAddress a : addresses) {
-            servers.add(new ServerSpec(hostPort, new InetSocketAddress(a, port), 1, ServerSpec.DEFAULT_MAX_FAILS,
-                    ServerSpec.DEFAULT_FAIL_TIMEOUT_MS, 0, false, false, null, target.where()));
+            out.add(new InetSocketAddress(a, port));
         }
-        return new UpstreamGroup(UpstreamSpec.implicit(hostPort, servers, target.where()), target.clock());
+        return group(hostPort, out);
+    }
+
+    private UpstreamGroup group(String name, List<InetSocketAddress> addresses) {
+        List<ServerSpec> servers = new ArrayList<>();
+        for (InetSocketAddress a : addresses) {
+            servers.add(new ServerSpec(name, a, 1, ServerSpec.DEFAULT_MAX_FAILS, ServerSpec.DEFAULT_FAIL_TIMEOUT_MS, 0,
+                    false, false, null, target.where()));
+        }
+        return new UpstreamGroup(UpstreamSpec.implicit(name, servers, target.where()), target.clock());
     }
 
     /** The address an IP literal names, or null for a host name. */

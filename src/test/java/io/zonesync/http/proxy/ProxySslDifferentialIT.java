@@ -78,6 +78,10 @@ class ProxySslDifferentialIT extends DifferentialSuite {
                     location /verify-reuse/ {
                         proxy_ssl_session_reuse on; proxy_ssl_verify on; proxy_ssl_name $arg_n; proxy_pass https://%1$s;
                     }
+                    location /var/ {
+                        set $b %1$s; proxy_ssl_verify on; proxy_ssl_name backend.test; proxy_pass https://$b/v$uri;
+                    }
+                    location /var-name/ { set $b %1$s; proxy_ssl_verify on; proxy_pass https://$b; }
                     location /noreuse/ { proxy_ssl_session_reuse off; proxy_pass https://%1$s; }
                     location /keepalive/ { proxy_ssl_session_reuse on; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_pass https://tls_pool; }
                 }
@@ -93,7 +97,7 @@ class ProxySslDifferentialIT extends DifferentialSuite {
 
     static List<String> requests() {
         return List.of("/off/a", "/verify/a", "/wildcard/a", "/wrongname/a", "/ipname/a", "/untrusted/a", "/sni/a",
-                "/sni-var/a?n=x", "/sni-var/a?n=x.y", "/client/a", "/protocols/a");
+                "/sni-var/a?n=x", "/sni-var/a?n=x.y", "/client/a", "/protocols/a", "/var/a?q=1", "/var-name/a");
     }
 
     @ParameterizedTest

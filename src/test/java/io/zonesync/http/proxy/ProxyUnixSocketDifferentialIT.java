@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Unix domain socket upstreams against Debian's nginx, both in front of an nginx listening on a
  * socket: {@code proxy_pass http://unix:PATH:/uri} with and without a URI part, and
- * {@code server unix:PATH} in an upstream block (with keepalive), checking the Host sent
+ * {@code server unix:PATH} in an upstream block, a socket named by a variable (with keepalive), checking the Host sent
  * (localhost), the URI and {@code $upstream_addr}.
  */
 class ProxyUnixSocketDifferentialIT extends DifferentialSuite {
@@ -40,6 +40,7 @@ class ProxyUnixSocketDifferentialIT extends DifferentialSuite {
                     add_header X-Upstream $upstream_addr;
                     location /plain/ { proxy_pass http://unix:%1$s; }
                     location /uri/ { proxy_pass http://unix:%1$s:/base/; }
+                    location /var/ { set $s unix:%1$s; proxy_pass http://$s:/v$uri; }
                     location /group/ { proxy_http_version 1.1; proxy_set_header Connection ""; proxy_pass http://sock; }
                 }
                 """.formatted(sock));
@@ -53,7 +54,7 @@ class ProxyUnixSocketDifferentialIT extends DifferentialSuite {
     }
 
     static List<String> requests() {
-        return List.of("/plain/a?q=1", "/uri/a/b?q=1", "/group/a");
+        return List.of("/plain/a?q=1", "/uri/a/b?q=1", "/group/a", "/var/a?q=1");
     }
 
     @ParameterizedTest
