@@ -8,16 +8,20 @@ import io.zonesync.sync.discovery.NettyDnsLookup;
 import io.zonesync.sync.discovery.TtlAddress;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Run-time name lookups for {@code proxy_pass} with variables, through the {@code resolver} of the
- * location (the DNS client zone_sync discovery uses). One lookup client per distinct resolver
- * setting serves every configuration for the life of the process, on one thread of its own.
+ * location (the DNS client zone_sync discovery uses), each answer kept for its TTL or the
+ * resolver's {@code valid=}. One lookup client per distinct resolver setting serves every
+ * configuration for the life of the process, on one thread of its own.
  */
 final class ProxyResolver {
     private static final Map<ResolverConf, NettyDnsLookup> LOOKUPS = new ConcurrentHashMap<>();
@@ -30,7 +34,42 @@ final class ProxyResolver {
     private ProxyResolver() {
     }
 
-    static CompletionStage<Result> resolve(ResolverConf conf, String host) {
+    /** Answers kept for their TTL (or {@code valid=}), as nginx's resolver keeps them. */
+    private static final Map<Key, Cached> CACHE = new ConcurrentHashMap<>();
+    /** Past this many names the cache starts again, so that names from requests cannot fill memory. */
+    private static final int CACHE_LIMIT = 10_000;
+
+    private record Key(ResolverConf conf, String host) {
+    }
+
+    private record Cached(List<InetAddress> addresses, long expiresAtMs) {
+    }
+
+    static CompletionStage<Result> resolve(ResolverConf conf, String host, Clock clock) {
+        Key key = new Key(conf, host.toLowerCase(Locale.ROOT));
+        Cached hit = CACHE.get(key);
+        long now = clock.millis();
+        if (hit != null && hit.expiresAtMs() > now) {
+            return CompletableFuture.completedFuture(new Result(hit.addresses(), null));
+        }
+        return lookup(conf, host).thenApply(answer -> {
+            Result r = result(answer);
+            if (!r.addresses().isEmpty()) {
+                long ttl = answer.families().stream().flatMap(f -> f.records().stream())
+                        .mapToLong(TtlAddress::ttlSeconds).min().orElse(0);
+                long keepMs = conf.validMs() != null ? conf.validMs() : ttl * 1000;
+                if (keepMs > 0) {
+                    if (CACHE.size() >= CACHE_LIMIT) {
+                        CACHE.clear();
+                    }
+                    CACHE.put(key, new Cached(r.addresses(), now + keepMs));
+                }
+            }
+            return r;
+        });
+    }
+
+    private static CompletionStage<DnsAnswer> lookup(ResolverConf conf, String host) {
         NettyDnsLookup lookup = LOOKUPS.computeIfAbsent(conf, c -> {
             try {
                 return NettyDnsLookup.fromConf(c, transport());
@@ -38,7 +77,7 @@ final class ProxyResolver {
                 throw new IllegalStateException(e.getMessage(), e);
             }
         });
-        return lookup.lookup(host).thenApply(ProxyResolver::result);
+        return lookup.lookup(host);
     }
 
     private static Result result(DnsAnswer answer) {

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * address, a unix socket ({@code unix:PATH:/uri}), or a name looked up through {@code resolver} ("no resolver defined to resolve HOST" and
  * 502 without one, as nginx). A URI part replaces the whole request URI, as nginx does for such a
  * {@code proxy_pass}; without one the request URI goes as for a plain {@code proxy_pass}.
- * Addresses found at run time make a group for the one request (no keep-alive, no statistics).
+ * Addresses found at run time make a group for the one request (no keep-alive, no statistics);
+ * looked-up answers are kept for their TTL.
  */
 final class VariableProxyHandler implements ContentHandler {
     private static final Logger LOG = LoggerFactory.getLogger(VariableProxyHandler.class);
@@ -90,7 +91,7 @@ final class VariableProxyHandler implements ContentHandler {
             ex.sendError(502);
             return;
         }
-        ProxyResolver.resolve(target.resolver(), hp.host()).whenComplete((r, failure) -> ex.eventLoop().execute(() -> {
+        ProxyResolver.resolve(target.resolver(), hp.host(), target.clock()).whenComplete((r, failure) -> ex.eventLoop().execute(() -> {
             if (failure != null || r.addresses().isEmpty()) {
                 LOG.error(ex.errorLog(), "{} could not be resolved ({}), client: {}, request: \"{} {}\"", hp.host(),
                         failure != null ? failure.getMessage() : r.failure(), CoreVariables.addressText(ex.remoteAddress()), ex.method(),

@@ -36,6 +36,7 @@ class ProxyPassVariablesDifferentialIT extends DifferentialSuite {
         int port = backend.port();
         dns = TestDnsServer.start();
         dns.records("backend.test", 60, "127.0.0.2");
+        dns.records("cached.test", 60, "127.0.0.2");
         String resolver = "127.0.0.1:" + dns.address().getPort() + " ipv6=off";
         return Differential.start(dir, """
                 access_log off;
@@ -91,6 +92,15 @@ class ProxyPassVariablesDifferentialIT extends DifferentialSuite {
         Differential.Pair p = servers.both(post);
         assertSameAnswers(p, post);
         assertThat(p.zonesync().status()).isEqualTo(200);
+    }
+
+    @Test
+    void answersAreKeptForTheirTtl() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            assertSameAnswers(servers.get("/hosturi/c?h=cached.test"), "GET /hosturi/c?h=cached.test");
+        }
+        // one question from each server: both keep the 60-second answer
+        assertThat(dns.questions().stream().filter(q -> q.name().startsWith("cached.test"))).hasSize(2);
     }
 
     @Test
