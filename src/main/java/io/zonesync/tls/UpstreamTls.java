@@ -8,6 +8,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.internal.tcnative.CertificateVerifier;
+import io.netty.util.NetUtil;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import io.zonesync.config.Scope;
@@ -31,7 +32,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The client side of TLS to proxied https upstreams, from the {@code proxy_ssl_*} directives with
- * nginx's defaults: verify off, verify depth 1, ciphers DEFAULT, no SNI, session reuse on. With
+ * nginx's defaults: verify off, verify depth 1, ciphers DEFAULT, no SNI (never for an IP address),
+ * session reuse on. With
  * verification on, the upstream's certificate must chain to {@code proxy_ssl_trusted_certificate},
  * pass the CRLs and match the name the request asks for ({@code proxy_ssl_name}, evaluated per
  * request by the caller). One context serves every name: the name rides in the engine's peer host,
@@ -106,13 +108,13 @@ public final class UpstreamTls {
         // a session is resumed only for the same server and name; without reuse none is looked up
         SSLEngine engine = sessionReuse ? context.newEngine(alloc, MARK + name + MARK + peer, port)
                 : context.newEngine(alloc);
-        if (sendServerName) {
+        if (sendServerName && !NetUtil.isValidIpV4Address(name) && !NetUtil.isValidIpV6Address(name)) {
             try {
                 SSLParameters p = engine.getSSLParameters();
                 p.setServerNames(List.of(new SNIHostName(name)));
                 engine.setSSLParameters(p);
             } catch (IllegalArgumentException e) {
-                // not a name SNI can carry (an IP address, ...): nginx sends none either
+                // not a name SNI can carry: none is sent
             }
         }
         if (!sessionReuse && verify) {
@@ -148,7 +150,7 @@ public final class UpstreamTls {
             }
         }
         if (isTimeout(failure)) {
-            return "upstream timed out";
+            return "upstream timed out (110: Connection timed out)";
         }
         return "SSL_do_handshake() failed (" + HandshakeFailure.describe(failure) + ")";
     }

@@ -65,6 +65,7 @@ class ProxySslDifferentialIT extends DifferentialSuite {
                         proxy_ssl_name backend.test; proxy_pass https://%1$s;
                     }
                     location /sni/ { proxy_ssl_server_name on; proxy_ssl_name backend.test; proxy_pass https://%1$s; }
+                    location /sni-ip/ { proxy_ssl_server_name on; proxy_pass https://%1$s; }
                     location /sni-var/ {
                         proxy_ssl_server_name on; proxy_ssl_verify on; proxy_ssl_name $arg_n.backend.test;
                         proxy_pass https://%1$s;
@@ -97,7 +98,8 @@ class ProxySslDifferentialIT extends DifferentialSuite {
 
     static List<String> requests() {
         return List.of("/off/a", "/verify/a", "/wildcard/a", "/wrongname/a", "/ipname/a", "/untrusted/a", "/sni/a",
-                "/sni-var/a?n=x", "/sni-var/a?n=x.y", "/client/a", "/protocols/a", "/var/a?q=1", "/var-name/a");
+                "/sni-ip/a", "/sni-var/a?n=x", "/sni-var/a?n=x.y", "/client/a", "/protocols/a", "/var/a?q=1",
+                "/var-name/a");
     }
 
     @ParameterizedTest
