@@ -1,5 +1,10 @@
 package io.zonesync.sync.discovery;
 
+import io.zonesync.net.dns.AddressFamily;
+import io.zonesync.net.dns.DnsAnswer;
+import io.zonesync.net.dns.DnsLookup;
+import io.zonesync.net.dns.FamilyAnswer;
+import io.zonesync.net.dns.TtlAddress;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.zonesync.sync.discovery;
 
+import io.zonesync.net.dns.Scheduler;
 import java.util.PriorityQueue;
 
 /** A {@link Scheduler} whose time only moves when the test says so; tasks run on the test's thread. */
