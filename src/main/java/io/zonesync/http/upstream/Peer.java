@@ -6,12 +6,14 @@ import java.util.TreeMap;
 /**
  * One server of an upstream group at run time: the balancer's state (smooth weighted round robin
  * weights, failures in the current {@code fail_timeout} window) and the counters the API shows.
- * Every field is guarded by the owning {@link UpstreamGroup}'s lock.
+ * Every field is guarded by the owning {@link UpstreamGroup}'s lock (its zone's, when it has one:
+ * a peer that stays across a reload, or across a DNS answer, is the same object, with its counters
+ * and its requests in flight). Its parameters may change at run time (the API); its address does not.
  */
 public final class Peer {
     private final int id;
-    private final ServerSpec spec;
-    private final String sid;
+    private volatile ServerSpec spec;
+    private volatile String sid;
 
     // balancer
     int currentWeight;
@@ -46,6 +48,22 @@ public final class Peer {
 
     public ServerSpec spec() {
         return spec;
+    }
+
+    /** New parameters for the same address (a reload, the API). */
+    void setSpec(ServerSpec next) {
+        int oldWeight = spec.weight();
+        this.spec = next;
+        this.sid = next.sid();
+        if (next.weight() != oldWeight) {
+            effectiveWeight = next.weight();
+            currentWeight = 0;
+        }
+    }
+
+    /** The {@code resolve} line this peer came from ({@link ServerSpec#origin}), or null for a static server. */
+    String origin() {
+        return spec.resolve() ? spec.origin() : null;
     }
 
     /** The server id sticky sessions bind to. */
