@@ -1,0 +1,204 @@
+package io.zonesync.http.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zonesync.node.Node;
+import io.zonesync.testing.TestDnsServer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code server name resolve} against a real DNS server on loopback: addresses added and removed
+ * under load (no request fails), a zone that starts empty (502 until DNS names a server), and a
+ * reload that keeps the zone's peers and counters.
+ */
+class DynamicUpstreamIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    private final List<AutoCloseable> closeMe = new ArrayList<>();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private TestDnsServer dns;
+    private Node node;
+    private int port;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = closeMe.size() - 1; i >= 0; i--) {
+            closeMe.get(i).close();
+        }
+    }
+
+    private TestBackend backend(String name, String ip, int port) {
+        TestBackend b = new TestBackend(name, new InetSocketAddress(ip, port));
+        closeMe.add(b);
+        return b;
+    }
+
+    private String config(String upstreamBody) {
+        return "worker_processes 1;\n" + ProxyNodes.http("resolver " + dns.address().getAddress().getHostAddress() + ":"
+                + dns.address().getPort() + " valid=1s;\n"
+                + "upstream my_backend {\n" + upstreamBody + "}\n"
+                + "server { listen 127.0.0.1:0;\n"
+                + " location / { proxy_pass http://my_backend; }\n"
+                + " location /api { api write=on; } }");
+    }
+
+    private void start(String upstreamBody) throws Exception {
+        dns = dns == null ? TestDnsServer.start() : dns;
+        node = ProxyNodes.start(dir, config(upstreamBody));
+        closeMe.add(node::stop);
+        port = ProxyNodes.port(node);
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode upstream() throws Exception {
+        return JSON.readTree(get("/api/9/http/upstreams/my_backend").body());
+    }
+
+    private List<String> servers() throws Exception {
+        List<String> out = new ArrayList<>();
+        upstream().get("peers").forEach(p -> out.add(p.get("server").asText()));
+        return out;
+    }
+
+    @Test
+    void addressesComeAndGoUnderLoadWithoutAFailedRequest() throws Exception {
+        dns = TestDnsServer.start();
+        closeMe.add(dns);
+        TestBackend two = backend("two", "127.0.0.2", 0);
+        int p = two.port();
+        TestBackend three = backend("three", "127.0.0.3", p);
+        dns.records("backends.test", 1, "127.0.0.2");
+        // the admin guide's example, with a real DNS server
+        start(" zone my_backend 64k;\n server backends.test:" + p + " resolve;\n"
+                + " sticky learn zone=sessions:1m create=$upstream_cookie_session lookup=$cookie_session sync;\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> servers().equals(List.of("127.0.0.2:" + p)));
+
+        AtomicBoolean running = new AtomicBoolean(true);
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        Map<String, AtomicInteger> byBackend = new ConcurrentHashMap<>();
+        List<Thread> load = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Thread t = new Thread(() -> {
+                while (running.get()) {
+                    try {
+                        HttpResponse<String> r = get("/");
+                        if (r.statusCode() != 200) {
+                            failures.add(r.statusCode() + " " + r.body());
+                        } else {
+                            byBackend.computeIfAbsent(r.headers().firstValue("X-Backend").orElse("?"), k -> new AtomicInteger()).incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        failures.add(e.toString());
+                    }
+                }
+            });
+            t.start();
+            load.add(t);
+        }
+        try {
+            dns.records("backends.test", 1, "127.0.0.2", "127.0.0.3");
+            await().atMost(Duration.ofSeconds(10)).until(() -> three.requests.get() > 20);
+            int twoPeerId = -1;
+            for (JsonNode peer : upstream().get("peers")) {
+                if (peer.get("server").asText().equals("127.0.0.2:" + p)) {
+                    twoPeerId = peer.get("id").asInt();
+                }
+            }
+            dns.records("backends.test", 1, "127.0.0.3");
+            await().atMost(Duration.ofSeconds(10)).until(() -> servers().equals(List.of("127.0.0.3:" + p)));
+            int twoServed = two.requests.get();
+            int threeServed = three.requests.get();
+            await().atMost(Duration.ofSeconds(10)).until(() -> three.requests.get() > threeServed + 50);
+            assertThat(two.requests.get()).as("requests to the removed address").isEqualTo(twoServed);
+            dns.records("backends.test", 1, "127.0.0.2", "127.0.0.3");
+            await().atMost(Duration.ofSeconds(10)).until(() -> two.requests.get() > twoServed + 20);
+            assertThat(twoPeerId).isGreaterThanOrEqualTo(0);
+            JsonNode three3 = null;
+            for (JsonNode peer : upstream().get("peers")) {
+                if (peer.get("server").asText().equals("127.0.0.3:" + p)) {
+                    three3 = peer;
+                }
+                if (peer.get("server").asText().equals("127.0.0.2:" + p)) {
+                    assertThat(peer.get("id").asInt()).as("a returning address is a new peer").isNotEqualTo(twoPeerId);
+                }
+            }
+            assertThat(three3).isNotNull();
+            assertThat(three3.get("requests").asLong()).as("the peer that stayed kept its counters")
+                    .isGreaterThan(threeServed);
+        } finally {
+            running.set(false);
+            for (Thread t : load) {
+                t.join();
+            }
+        }
+        assertThat(failures).isEmpty();
+        assertThat(byBackend.keySet()).containsExactlyInAnyOrder("two", "three");
+    }
+
+    @Test
+    void aZoneWithoutServersAnswers502UntilDnsNamesOne() throws Exception {
+        dns = TestDnsServer.start();
+        closeMe.add(dns);
+        TestBackend two = backend("two", "127.0.0.2", 0);
+        start(" zone my_backend 64k;\n server nothing-yet.test:" + two.port() + " resolve;\n");
+        assertThat(get("/").statusCode()).isEqualTo(502);
+        assertThat(servers()).isEmpty();
+        dns.records("nothing-yet.test", 1, "127.0.0.2");
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/").statusCode() == 200);
+        assertThat(get("/").headers().firstValue("X-Backend")).hasValue("two");
+    }
+
+    @Test
+    void aReloadKeepsTheZonesPeersAndCounters() throws Exception {
+        dns = TestDnsServer.start();
+        closeMe.add(dns);
+        TestBackend two = backend("two", "127.0.0.2", 0);
+        TestBackend three = backend("three", "127.0.0.3", 0);
+        dns.records("backends.test", 3600, "127.0.0.3");
+        start(" zone my_backend 64k;\n server " + two.address() + ";\n server backends.test:" + three.port()
+                + " resolve;\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> servers().size() == 2);
+        for (int i = 0; i < 6; i++) {
+            assertThat(get("/").statusCode()).isEqualTo(200);
+        }
+        JsonNode before = upstream().get("peers");
+        // DNS stops answering: the resolved peer must survive the reload from the zone
+        dns.mode(TestDnsServer.Mode.SERVFAIL);
+        node.reload(ProxyNodes.parse(dir, config(" zone my_backend 64k;\n server " + two.address()
+                + " weight=2;\n server backends.test:" + three.port() + " resolve;\n")));
+        JsonNode after = upstream().get("peers");
+        assertThat(after.size()).isEqualTo(2);
+        for (int i = 0; i < 2; i++) {
+            assertThat(after.get(i).get("id")).isEqualTo(before.get(i).get("id"));
+            assertThat(after.get(i).get("server")).isEqualTo(before.get(i).get("server"));
+            assertThat(after.get(i).get("requests")).isEqualTo(before.get(i).get("requests"));
+        }
+        assertThat(after.get(0).get("weight").asInt()).isEqualTo(2);
+        assertThat(get("/").statusCode()).isEqualTo(200);
+    }
+}
