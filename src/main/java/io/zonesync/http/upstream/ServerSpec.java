@@ -45,6 +45,18 @@ public record ServerSpec(String name, InetSocketAddress address, int weight, int
                 drain, resolve, service);
     }
 
+    /** This SRV template's server at one address of an SRV record's target, with the record's weight and rank. */
+    public ServerSpec at(InetSocketAddress resolved, int srvWeight, boolean srvBackup) {
+        return new ServerSpec(name, resolved, srvWeight, maxFails, failTimeoutMs, maxConns, srvBackup, down, route,
+                where, drain, resolve, service);
+    }
+
+    /** The SRV name this template looks up: {@code _service._tcp.host}, or {@code service.host} when it has a dot. */
+    public String srvName() {
+        String host = HostPort.parse(name, 80).host();
+        return service.indexOf('.') >= 0 ? service + "." + host : "_" + service + "._tcp." + host;
+    }
+
     /** The same server with other run-time parameters (the API's PATCH). */
     public ServerSpec with(int newWeight, int newMaxFails, long newFailTimeoutMs, int newMaxConns, boolean newDown,
             boolean newDrain) {

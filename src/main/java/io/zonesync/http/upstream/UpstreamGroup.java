@@ -122,14 +122,12 @@ public final class UpstreamGroup {
                 specs.add(s);
             }
             for (ServerSpec t : spec.resolvable()) {
-                if (t.backup() != backupPass) {
-                    continue;
-                }
                 for (Peer p : List.copyOf(free)) {
-                    if (t.origin().equals(p.origin()) && p.spec().backup() == t.backup()) {
+                    if (t.origin().equals(p.origin()) && p.spec().backup() == backupPass) {
                         free.remove(p);
                         peers.add(p);
-                        specs.add(t.at(p.spec().address()));
+                        specs.add(t.service() == null ? t.at(p.spec().address())
+                                : t.at(p.spec().address(), p.spec().weight(), p.spec().backup()));
                     }
                 }
             }
@@ -464,12 +462,13 @@ public final class UpstreamGroup {
     }
 
     /**
-     * A DNS answer for the {@code resolve} line {@code template}: its peers become one per address
-     * of {@code addresses} (with the line's port). Peers at addresses that stay are kept as they
-     * are; the others leave the list (requests in flight on them finish). Returns whether the
-     * list changed. Ignored once a newer configuration's group has taken over the zone.
+     * A DNS answer for the {@code resolve} line {@code template}: its peers become {@code servers}
+     * (one per address). Peers at addresses that stay are kept as they are (with new parameters
+     * when an SRV record's weight or priority changed); the others leave the list (requests in
+     * flight on them finish). Returns whether the list changed. Ignored once a newer
+     * configuration's group has taken over the zone.
      */
-    public boolean resolved(ServerSpec template, List<InetSocketAddress> addresses) {
+    public boolean resolved(ServerSpec template, List<ServerSpec> servers) {
         synchronized (lock) {
             if (planned != null || zone != null && zone.owner() != this) {
                 return false;
@@ -480,17 +479,30 @@ public final class UpstreamGroup {
             for (Peer p : all) {
                 if (!template.origin().equals(p.origin())) {
                     next.add(p);
-                } else if (addresses.contains(p.spec().address()) && !have.contains(p.spec().address())) {
-                    next.add(p);
-                    have.add(p.spec().address());
-                } else {
+                    continue;
+                }
+                ServerSpec now = null;
+                for (ServerSpec s : servers) {
+                    if (s.address().equals(p.spec().address())) {
+                        now = s;
+                        break;
+                    }
+                }
+                if (now == null || have.contains(now.address())) {
+                    changed = true;
+                    continue;
+                }
+                if (now.weight() != p.spec().weight() || now.backup() != p.spec().backup()) {
+                    p.setSpec(p.spec().at(now.address(), now.weight(), now.backup()));
                     changed = true;
                 }
+                next.add(p);
+                have.add(now.address());
             }
-            for (InetSocketAddress a : addresses) {
-                if (!have.contains(a)) {
-                    have.add(a);
-                    next.add(new Peer(newId(), template.at(a)));
+            for (ServerSpec s : servers) {
+                if (!have.contains(s.address())) {
+                    have.add(s.address());
+                    next.add(new Peer(newId(), s));
                     changed = true;
                 }
             }
@@ -499,11 +511,6 @@ public final class UpstreamGroup {
             }
             return changed;
         }
-    }
-
-    /** The {@code resolve} lines in force (their parameters as the API may have changed them). */
-    public List<ServerSpec> resolvable() {
-        return spec.resolvable();
     }
 
     /** The API's POST: a new server at the end of its list (primary or backup); returns its peer. */

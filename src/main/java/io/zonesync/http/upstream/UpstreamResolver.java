@@ -7,13 +7,17 @@ import io.zonesync.net.dns.DnsLookup;
 import io.zonesync.net.dns.FamilyAnswer;
 import io.zonesync.net.dns.RefreshPolicy;
 import io.zonesync.net.dns.Scheduler;
+import io.zonesync.net.dns.SrvAnswer;
+import io.zonesync.net.dns.SrvRecord;
 import io.zonesync.net.dns.TtlAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * group takes over and again on the {@link RefreshPolicy}'s schedule (the records' TTL, or the
  * resolver's {@code valid=}), and each answer replaces that line's peers ({@link UpstreamGroup#resolved}).
  * As for zone_sync's members: a family (A, AAAA) without a definite answer keeps its last known
- * addresses, logged once per outage; NXDOMAIN or an empty answer removes them. The peers the group
+ * addresses, logged once per outage; NXDOMAIN or an empty answer removes them. A line with
+ * {@code service=} looks up SRV records and then their targets' addresses. The peers the group
  * starts with (kept from the previous configuration) are the known addresses until DNS answers.
  * All work runs on the {@link Scheduler}.
  */
@@ -95,9 +100,86 @@ final class UpstreamResolver {
             if (stopped) {
                 return;
             }
+            if (template.service() != null) {
+                lookUpService();
+                return;
+            }
             lookup.lookup(hostPort.host()).whenComplete((answer, error) -> scheduler.execute(() -> answered(
                     error == null ? answer : new DnsAnswer(hostPort.host(), List.of(
                             FamilyAnswer.failed(AddressFamily.IPV4, String.valueOf(error)))))));
+        }
+
+        /**
+         * {@code service=}: the SRV records, then each target's addresses. The records of the best
+         * (lowest) priority are primary servers, the others backup ones; a record's weight is the
+         * server's (0 counts as 1). Any lookup without a definite answer keeps the servers as they are.
+         */
+        private void lookUpService() {
+            String srvName = template.srvName();
+            lookup.lookupSrv(srvName).whenComplete((srv, error) -> {
+                if (error != null || !srv.definite()) {
+                    scheduler.execute(() -> serviceFailed(srvName + ": " + (error != null ? error : srv.detail())));
+                    return;
+                }
+                List<String> targets = srv.records().stream().map(SrvRecord::target).distinct().toList();
+                Map<String, CompletableFuture<DnsAnswer>> answers = new LinkedHashMap<>();
+                for (String t : targets) {
+                    answers.put(t, lookup.lookup(t).toCompletableFuture());
+                }
+                CompletableFuture.allOf(answers.values().toArray(CompletableFuture[]::new)).whenComplete(
+                        (done, e) -> scheduler.execute(() -> serviceAnswered(srv, answers)));
+            });
+        }
+
+        private void serviceFailed(String detail) {
+            if (stopped) {
+                return;
+            }
+            if (!failing) {
+                LOG.error("upstream \"{}\": resolving \"{}\" via {} failed ({}); keeping its last known servers",
+                        group.name(), template.srvName(), lookup.describe(), detail);
+            }
+            failing = true;
+            timer = scheduler.schedule(this::lookUp, policy.nextDelayMs(-1, true));
+        }
+
+        private void serviceAnswered(SrvAnswer srv, Map<String, CompletableFuture<DnsAnswer>> answers) {
+            if (stopped) {
+                return;
+            }
+            long minTtl = -1;
+            int best = Integer.MAX_VALUE;
+            for (SrvRecord r : srv.records()) {
+                best = Math.min(best, r.priority());
+                minTtl = minTtl < 0 ? r.ttlSeconds() : Math.min(minTtl, r.ttlSeconds());
+            }
+            List<ServerSpec> servers = new ArrayList<>();
+            for (SrvRecord r : srv.records()) {
+                CompletableFuture<DnsAnswer> f = answers.get(r.target());
+                DnsAnswer a = f.isCompletedExceptionally() ? null : f.join();
+                if (a == null || a.failedEntirely()) {
+                    serviceFailed(r.target() + ": " + (a == null ? "no answer" : a.families().stream()
+                            .map(FamilyAnswer::detail).toList()));
+                    return;
+                }
+                for (FamilyAnswer fa : a.families()) {
+                    for (TtlAddress t : fa.records()) {
+                        minTtl = minTtl < 0 ? t.ttlSeconds() : Math.min(minTtl, t.ttlSeconds());
+                        servers.add(template.at(new InetSocketAddress(t.address(), r.port()), Math.max(1, r.weight()),
+                                r.priority() != best));
+                    }
+                }
+            }
+            if (failing) {
+                LOG.info(LogMarkers.NOTICE, "upstream \"{}\": \"{}\" resolves again", group.name(), template.srvName());
+            }
+            failing = false;
+            long next = policy.nextDelayMs(minTtl, false);
+            if (group.resolved(template, servers)) {
+                LOG.info(LogMarkers.NOTICE, "upstream \"{}\": \"{}\" resolves to {}; next lookup in {} ms", group.name(),
+                        template.srvName(), servers.stream().map(ServerSpec::addressText).toList(), next);
+            }
+            timer = scheduler.schedule(this::lookUp, next);
         }
 
         void cancel() {
@@ -132,11 +214,12 @@ final class UpstreamResolver {
                 LOG.info(LogMarkers.NOTICE, "upstream \"{}\": \"{}\" resolves again", group.name(), hostPort.host());
             }
             failing = failed;
-            List<InetSocketAddress> addresses = new ArrayList<>();
-            known.values().forEach(list -> list.forEach(a -> addresses.add(new InetSocketAddress(a, hostPort.port()))));
-            if (group.resolved(template, addresses)) {
+            List<ServerSpec> servers = new ArrayList<>();
+            known.values().forEach(list -> list.forEach(a -> servers.add(template.at(
+                    new InetSocketAddress(a, hostPort.port())))));
+            if (group.resolved(template, servers)) {
                 LOG.info(LogMarkers.NOTICE, "upstream \"{}\": \"{}\" resolves to {}; next lookup in {} ms", group.name(),
-                        template.name(), addresses.stream().map(ServerSpec::addressText).toList(), next);
+                        template.name(), servers.stream().map(ServerSpec::addressText).toList(), next);
             }
             if (!stopped) {
                 timer = scheduler.schedule(this::lookUp, next);

@@ -14,6 +14,12 @@ public interface DnsLookup extends AutoCloseable {
      */
     CompletionStage<DnsAnswer> lookup(String name);
 
+    /**
+     * Looks up {@code name}'s SRV records (a service name such as {@code _http._tcp.example.com}).
+     * The stage never completes exceptionally.
+     */
+    CompletionStage<SrvAnswer> lookupSrv(String name);
+
     /** Where this lookup asks, for log messages (for example {@code "127.0.0.1:53, 127.0.0.2:53"}). */
     String describe();
 

@@ -201,4 +201,28 @@ class DynamicUpstreamIT {
         assertThat(after.get(0).get("weight").asInt()).isEqualTo(2);
         assertThat(get("/").statusCode()).isEqualTo(200);
     }
+
+    @Test
+    void serviceLooksUpSrvRecordsAndMakesTheLowerPrioritiesBackup() throws Exception {
+        dns = TestDnsServer.start();
+        closeMe.add(dns);
+        TestBackend two = backend("two", "127.0.0.2", 0);
+        TestBackend three = backend("three", "127.0.0.3", 0);
+        dns.records("two.test", 1, "127.0.0.2").records("three.test", 1, "127.0.0.3");
+        dns.srv("_http._tcp.backends.test", 1, new TestDnsServer.Srv(10, 5, two.port(), "two.test"),
+                new TestDnsServer.Srv(20, 1, three.port(), "three.test"));
+        start(" zone my_backend 64k;\n server backends.test service=http resolve;\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> servers().size() == 2);
+        JsonNode peers = upstream().get("peers");
+        assertThat(peers.get(0).get("server").asText()).isEqualTo(two.address());
+        assertThat(peers.get(0).get("weight").asInt()).isEqualTo(5);
+        assertThat(peers.get(0).get("backup").asBoolean()).isFalse();
+        assertThat(peers.get(1).get("server").asText()).isEqualTo(three.address());
+        assertThat(peers.get(1).get("backup").asBoolean()).isTrue();
+        assertThat(get("/").headers().firstValue("X-Backend")).hasValue("two");
+        // the primary target leaves: the backup one is all there is
+        dns.srv("_http._tcp.backends.test", 1, new TestDnsServer.Srv(20, 1, three.port(), "three.test"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> servers().equals(List.of(three.address())));
+        assertThat(get("/").headers().firstValue("X-Backend")).hasValue("three");
+    }
 }
