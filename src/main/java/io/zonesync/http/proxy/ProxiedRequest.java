@@ -80,6 +80,9 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     private boolean sentClose;
     private long sent;
     private long received;
+    /** When the attempt started and when it had the response header (nanos), for the API's times. */
+    private long attemptStart;
+    private long headerAt;
     private HttpResponse response;
     private boolean skipInformational;
     private final AttemptTimers timers;
@@ -170,6 +173,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         sent = 0;
         received = 0;
         response = null;
+        attemptStart = System.nanoTime();
         trail.attempt(p.addressText());
         Channel cached = group.pool().acquire(loop, p);
         if (cached != null) {
@@ -303,6 +307,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
             return;
         }
         response = r;
+        headerAt = System.nanoTime();
         trail.headerReceived();
         trail.status(status);
         trail.headers(r.headers());
@@ -439,6 +444,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         cancelTimers();
         out.end();
         group.account(peer, response.status().code(), sent, received);
+        group.timed(peer, (headerAt - attemptStart) / 1_000_000, (System.nanoTime() - attemptStart) / 1_000_000);
         if (sticky != null) {
             sticky.onComplete(peer);
         }

@@ -34,6 +34,10 @@ public final class Peer {
     long downtimeMs;
     long downstart;
     long selected;
+    /** Responses completed, and the sums of their header and whole-response times (ms). */
+    long timed;
+    long headerTimeTotal;
+    long responseTimeTotal;
 
     Peer(int id, ServerSpec spec) {
         this.id = id;
@@ -89,6 +93,9 @@ public final class Peer {
         failsTotal = 0;
         unavail = 0;
         downtimeMs = 0;
+        timed = 0;
+        headerTimeTotal = 0;
+        responseTimeTotal = 0;
     }
 
     @Override

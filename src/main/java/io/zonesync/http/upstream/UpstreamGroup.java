@@ -426,6 +426,15 @@ public final class UpstreamGroup {
         peer.received += received;
     }
 
+    /** A response from {@code peer} completed: how long its header and the whole of it took, for the API. */
+    public void timed(Peer peer, long headerMs, long responseMs) {
+        synchronized (lock) {
+            peer.timed++;
+            peer.headerTimeTotal += headerMs;
+            peer.responseTimeTotal += responseMs;
+        }
+    }
+
     /** The API's view of the group, taken under the lock. */
     public UpstreamStatus status() {
         synchronized (lock) {
@@ -447,7 +456,9 @@ public final class UpstreamGroup {
             peers.add(new UpstreamStatus.PeerStatus(p.id(), p.addressText(), p.spec().name(), p.spec().backup(),
                     p.spec().weight(), state, p.active, p.requests, p.responsesByClass.clone(),
                     new TreeMap<>(p.codes), p.sent, p.received, p.failsTotal, p.unavail, downtime,
-                    down ? p.downstart : 0, p.selected));
+                    down ? p.downstart : 0, p.selected, p.spec().maxConns(),
+                    p.timed == 0 ? -1 : p.headerTimeTotal / p.timed, p.timed == 0 ? -1 : p.responseTimeTotal / p.timed,
+                    p.spec().resolve() ? p.spec().name() : null));
         }
         return new UpstreamStatus(name(), spec.zone(), pool.idleCount(), peers);
     }

@@ -10,9 +10,13 @@ public record UpstreamStatus(String name, String zone, int keepalive, List<PeerS
      * @param responsesByClass 1xx..5xx
      * @param downstart epoch ms when the server last became unavailable, 0 when it is available
      * @param selected epoch ms of the last selection, 0 if never
+     * @param headerTimeMs the mean time to the response header over completed responses, -1 before the first
+     * @param responseTimeMs the mean time to the last byte over completed responses, -1 before the first
+     * @param host the name of the {@code resolve} line the server came from, or null
      */
     public record PeerStatus(int id, String server, String name, boolean backup, int weight, String state,
             int active, long requests, long[] responsesByClass, SortedMap<Integer, Long> codes, long sent,
-            long received, long fails, long unavail, long downtimeMs, long downstart, long selected) {
+            long received, long fails, long unavail, long downtimeMs, long downstart, long selected, int maxConns,
+            long headerTimeMs, long responseTimeMs, String host) {
     }
 }
