@@ -75,6 +75,51 @@ class DynamicUpstreamIT {
                 .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private HttpResponse<String> send(String method, String path, String body) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Four clients asking without pause until stopped; what failed, and who answered. */
+    private final class Load implements AutoCloseable {
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        final Map<String, AtomicInteger> byBackend = new ConcurrentHashMap<>();
+        final List<Thread> threads = new ArrayList<>();
+
+        Load() {
+            for (int i = 0; i < 4; i++) {
+                Thread t = new Thread(() -> {
+                    while (running.get()) {
+                        try {
+                            HttpResponse<String> r = get("/");
+                            if (r.statusCode() != 200) {
+                                failures.add(r.statusCode() + " " + r.body());
+                            } else {
+                                byBackend.computeIfAbsent(r.headers().firstValue("X-Backend").orElse("?"),
+                                        k -> new AtomicInteger()).incrementAndGet();
+                            }
+                        } catch (Exception e) {
+                            failures.add(e.toString());
+                        }
+                    }
+                });
+                t.start();
+                threads.add(t);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            for (Thread t : threads) {
+                t.join();
+            }
+        }
+    }
+
     private JsonNode upstream() throws Exception {
         return JSON.readTree(get("/api/9/http/upstreams/my_backend").body());
     }
@@ -98,28 +143,7 @@ class DynamicUpstreamIT {
                 + " sticky learn zone=sessions:1m create=$upstream_cookie_session lookup=$cookie_session sync;\n");
         await().atMost(Duration.ofSeconds(10)).until(() -> servers().equals(List.of("127.0.0.2:" + p)));
 
-        AtomicBoolean running = new AtomicBoolean(true);
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        Map<String, AtomicInteger> byBackend = new ConcurrentHashMap<>();
-        List<Thread> load = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            Thread t = new Thread(() -> {
-                while (running.get()) {
-                    try {
-                        HttpResponse<String> r = get("/");
-                        if (r.statusCode() != 200) {
-                            failures.add(r.statusCode() + " " + r.body());
-                        } else {
-                            byBackend.computeIfAbsent(r.headers().firstValue("X-Backend").orElse("?"), k -> new AtomicInteger()).incrementAndGet();
-                        }
-                    } catch (Exception e) {
-                        failures.add(e.toString());
-                    }
-                }
-            });
-            t.start();
-            load.add(t);
-        }
+        Load load = new Load();
         try {
             dns.records("backends.test", 1, "127.0.0.2", "127.0.0.3");
             await().atMost(Duration.ofSeconds(10)).until(() -> three.requests.get() > 20);
@@ -151,13 +175,10 @@ class DynamicUpstreamIT {
             assertThat(three3.get("requests").asLong()).as("the peer that stayed kept its counters")
                     .isGreaterThan(threeServed);
         } finally {
-            running.set(false);
-            for (Thread t : load) {
-                t.join();
-            }
+            load.close();
         }
-        assertThat(failures).isEmpty();
-        assertThat(byBackend.keySet()).containsExactlyInAnyOrder("two", "three");
+        assertThat(load.failures).isEmpty();
+        assertThat(load.byBackend.keySet()).containsExactlyInAnyOrder("two", "three");
     }
 
     @Test
@@ -223,6 +244,68 @@ class DynamicUpstreamIT {
         // the primary target leaves: the backup one is all there is
         dns.srv("_http._tcp.backends.test", 1, new TestDnsServer.Srv(20, 1, three.port(), "three.test"));
         await().atMost(Duration.ofSeconds(10)).until(() -> servers().equals(List.of(three.address())));
+        assertThat(get("/").headers().firstValue("X-Backend")).hasValue("three");
+    }
+
+    @Test
+    void theApiChangesServersUnderLoadWithoutAFailedRequest() throws Exception {
+        dns = TestDnsServer.start();
+        closeMe.add(dns);
+        TestBackend two = backend("two", "127.0.0.2", 0);
+        TestBackend three = backend("three", "127.0.0.3", 0);
+        start(" zone my_backend 64k;\n server " + two.address() + ";\n");
+        Load load = new Load();
+        try {
+            HttpResponse<String> added = send("POST", "/api/9/http/upstreams/my_backend/servers",
+                    "{\"server\":\"" + three.address() + "\",\"weight\":2}");
+            assertThat(added.statusCode()).isEqualTo(201);
+            int threeId = JSON.readTree(added.body()).get("id").asInt();
+            await().atMost(Duration.ofSeconds(10)).until(() -> three.requests.get() > 20);
+            assertThat(send("PATCH", "/api/9/http/upstreams/my_backend/servers/0", "{\"drain\":true}").statusCode())
+                    .isEqualTo(200);
+            int twoServed = two.requests.get();
+            int threeServed = three.requests.get();
+            await().atMost(Duration.ofSeconds(10)).until(() -> three.requests.get() > threeServed + 50);
+            assertThat(two.requests.get()).as("a draining server takes no new request").isEqualTo(twoServed);
+            assertThat(send("DELETE", "/api/9/http/upstreams/my_backend/servers/0", null).statusCode()).isEqualTo(200);
+            assertThat(servers()).containsExactly(three.address());
+            assertThat(send("PATCH", "/api/9/http/upstreams/my_backend/servers/" + threeId,
+                    "{\"max_conns\":100}").statusCode()).isEqualTo(200);
+            int after = three.requests.get();
+            await().atMost(Duration.ofSeconds(10)).until(() -> three.requests.get() > after + 20);
+            JsonNode peer = upstream().get("peers").get(0);
+            assertThat(peer.get("max_conns").asInt()).isEqualTo(100);
+            assertThat(peer.get("header_time").asLong()).isGreaterThanOrEqualTo(0);
+            assertThat(peer.get("response_time").asLong()).isGreaterThanOrEqualTo(peer.get("header_time").asLong());
+        } finally {
+            load.close();
+        }
+        assertThat(load.failures).isEmpty();
+    }
+
+    @Test
+    void aStateFileKeepsTheApisChangesAcrossARestart() throws Exception {
+        dns = TestDnsServer.start();
+        closeMe.add(dns);
+        TestBackend two = backend("two", "127.0.0.2", 0);
+        TestBackend three = backend("three", "127.0.0.3", 0);
+        java.nio.file.Files.writeString(dir.resolve("my_backend.state"), "server " + two.address() + ";\n");
+        String body = " zone my_backend 64k;\n state my_backend.state;\n";
+        start(body);
+        assertThat(get("/").headers().firstValue("X-Backend")).hasValue("two");
+        assertThat(send("POST", "/api/9/http/upstreams/my_backend/servers",
+                "{\"server\":\"" + three.address() + "\",\"weight\":3,\"max_fails\":0}").statusCode()).isEqualTo(201);
+        assertThat(send("PATCH", "/api/9/http/upstreams/my_backend/servers/0", "{\"down\":true}").statusCode())
+                .isEqualTo(200);
+        assertThat(java.nio.file.Files.readString(dir.resolve("my_backend.state"))).isEqualTo(
+                "server " + two.address() + " down;\nserver " + three.address() + " weight=3 max_fails=0;\n");
+        node.stop();
+        start(body);
+        JsonNode list = JSON.readTree(get("/api/9/http/upstreams/my_backend/servers").body());
+        assertThat(list).hasSize(2);
+        assertThat(list.get(0).get("down").asBoolean()).isTrue();
+        assertThat(list.get(1).get("server").asText()).isEqualTo(three.address());
+        assertThat(list.get(1).get("weight").asInt()).isEqualTo(3);
         assertThat(get("/").headers().firstValue("X-Backend")).hasValue("three");
     }
 }
