@@ -474,8 +474,8 @@ public final class UpstreamGroup {
 
     /**
      * A DNS answer for the {@code resolve} line {@code template}: its peers become {@code servers}
-     * (one per address). Peers at addresses that stay are kept as they are (with new parameters
-     * when an SRV record's weight or priority changed); the others leave the list (requests in
+     * (one per address). Peers at addresses that stay are kept as they are (parameters the API
+     * changed included; an SRV record's new weight or priority applies); the others leave the list (requests in
      * flight on them finish). Returns whether the list changed. Ignored once a newer
      * configuration's group has taken over the zone.
      */
@@ -503,7 +503,8 @@ public final class UpstreamGroup {
                     changed = true;
                     continue;
                 }
-                if (now.weight() != p.spec().weight() || now.backup() != p.spec().backup()) {
+                if (template.service() != null
+                        && (now.weight() != p.spec().weight() || now.backup() != p.spec().backup())) {
                     p.setSpec(p.spec().at(now.address(), now.weight(), now.backup()));
                     changed = true;
                 }
