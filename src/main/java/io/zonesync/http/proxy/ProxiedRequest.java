@@ -570,7 +570,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     private void releasePeer(Outcome outcome) {
         if (holding) {
             holding = false;
-            group.release(peer, outcome);
+            group.release(peer, outcome, attempts);
         }
     }
 

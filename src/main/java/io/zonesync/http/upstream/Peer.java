@@ -38,6 +38,11 @@ public final class Peer {
     long timed;
     long headerTimeTotal;
     long responseTimeTotal;
+    /** least_time's moving averages (ms) of the time to the header and to the last byte. */
+    double headerAverage;
+    double responseAverage;
+    /** The sum of the times (ms) the requests in flight were sent here, for least_time inflight. */
+    long inflightSince;
 
     Peer(int id, ServerSpec spec) {
         this.id = id;

@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class UpstreamGroup {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamGroup.class);
+    /** How much the latest response moves least_time's average. */
+    private static final double AVERAGE_WEIGHT = 0.25;
 
     private final UpstreamSpec spec;
     private final UpstreamZone zone;
@@ -251,6 +253,8 @@ public final class UpstreamGroup {
             chosen.checked = now;
         }
         attempts.mark(chosen);
+        attempts.selectedAt = now;
+        chosen.inflightSince += now;
         chosen.active++;
         chosen.requests++;
         chosen.selected = now;
@@ -261,6 +265,9 @@ public final class UpstreamGroup {
         Balancing method = spec.balancing();
         if (method instanceof Balancing.LeastConn) {
             return leastConn(attempts, now);
+        }
+        if (method instanceof Balancing.LeastTime lt) {
+            return leastTime(lt, attempts, now);
         }
         if (method instanceof Balancing.RoundRobin || primary.isEmpty()) {
             return roundRobin(attempts, now);
@@ -303,6 +310,21 @@ public final class UpstreamGroup {
         }
         if (chosen == null && attempts.onBackup) {
             chosen = BalancerState.leastConn(backup, attempts, now);
+        }
+        return chosen;
+    }
+
+    /** {@code least_time}: as least_conn, ranked by {@link BalancerState#leastTimeScore}. */
+    private Peer leastTime(Balancing.LeastTime method, Attempts attempts, long now) {
+        Peer chosen = null;
+        if (!attempts.onBackup) {
+            chosen = BalancerState.leastTime(primary, method, attempts, now);
+            if (chosen == null && !backup.isEmpty()) {
+                attempts.onBackup = true;
+            }
+        }
+        if (chosen == null && attempts.onBackup) {
+            chosen = BalancerState.leastTime(backup, method, attempts, now);
         }
         return chosen;
     }
@@ -370,9 +392,10 @@ public final class UpstreamGroup {
         return best;
     }
 
-    /** Ends an attempt on {@code peer}: failure accounting and the active count. */
-    public void release(Peer peer, Outcome outcome) {
+    /** Ends the current attempt of {@code attempts} on {@code peer}: failure accounting and the active count. */
+    public void release(Peer peer, Outcome outcome, Attempts attempts) {
         synchronized (lock) {
+            peer.inflightSince -= attempts.selectedAt;
             releaseLocked(peer, outcome);
         }
     }
@@ -432,6 +455,10 @@ public final class UpstreamGroup {
             peer.timed++;
             peer.headerTimeTotal += headerMs;
             peer.responseTimeTotal += responseMs;
+            peer.headerAverage = peer.timed == 1 ? headerMs : peer.headerAverage * (1 - AVERAGE_WEIGHT)
+                    + headerMs * AVERAGE_WEIGHT;
+            peer.responseAverage = peer.timed == 1 ? responseMs : peer.responseAverage * (1 - AVERAGE_WEIGHT)
+                    + responseMs * AVERAGE_WEIGHT;
         }
     }
 

@@ -68,10 +68,10 @@ class UpstreamApiTest {
         Attempts a = group.newAttempts();
         Peer first = group.select(a, null, null);
         group.account(first, 200, 120, 3400);
-        group.release(first, Outcome.OK);
+        group.release(first, Outcome.OK, a);
         Attempts b = group.newAttempts();
         Peer failing = group.select(b, null, null);
-        group.release(failing, Outcome.FAILED);
+        group.release(failing, Outcome.FAILED, b);
         clock.advance(5);
 
         JsonNode all = json(call("GET", "/9/http/upstreams", null));

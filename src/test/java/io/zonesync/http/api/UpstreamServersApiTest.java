@@ -102,7 +102,7 @@ class UpstreamServersApiTest {
             Attempts attempts = group.newAttempts();
             Peer p = group.select(attempts, null, null);
             assertThat(p.id()).isNotZero();
-            group.release(p, io.zonesync.http.upstream.Outcome.OK);
+            group.release(p, io.zonesync.http.upstream.Outcome.OK, attempts);
         }
 
         JsonNode left = json(call("DELETE", "/9/http/upstreams/backend/servers/1", null));

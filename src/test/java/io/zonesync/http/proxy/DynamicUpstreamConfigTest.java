@@ -46,7 +46,7 @@ class DynamicUpstreamConfigTest {
         "resolver 127.0.0.1;|zone z 64k; server backend.test service= resolve;|4|invalid parameter \"service=\"",
         "|server 127.0.0.1:1 slow_start=10s;|4|invalid parameter \"slow_start=10s\"",
         "|server 127.0.0.1:1; queue 10 timeout=5s;|4|unknown directive \"queue\"",
-        "|server 127.0.0.1:1; least_time header;|4|unknown directive \"least_time\"",
+        "|server 127.0.0.1:1; least_time body;|4|invalid parameter \"body\"",
         "|state up.state;|4|\"state\" requires upstream \"backend\" to be in shared memory",
         "|zone z 64k; state up.state; server 127.0.0.1:1;|4|\"server\" directive is incompatible with \"state\" directive",
         "|keepalive 2;|3|no servers are inside upstream",
