@@ -73,7 +73,7 @@ final class UpstreamServersApi {
         }
         ServerSpec base = new ServerSpec(text(json, "server"), address, 1, ServerSpec.DEFAULT_MAX_FAILS,
                 ServerSpec.DEFAULT_FAIL_TIMEOUT_MS, 0, backup, false, route(json, null), null);
-        ServerSpec spec = apply(base, json);
+        ServerSpec spec = apply(base, json, group.spec().balancing().allowsSlowStart());
         synchronized (group) {
             Peer p = group.add(spec);
             persist(group);
@@ -97,7 +97,8 @@ final class UpstreamServersApi {
             ServerSpec now = p.spec();
             ServerSpec changed = apply(new ServerSpec(now.name(), now.address(), now.weight(), now.maxFails(),
                     now.failTimeoutMs(), now.maxConns(), now.backup(), now.down(), route(json, now.route()), now.where(),
-                    now.drain(), now.resolve(), now.service()), json);
+                    now.drain(), now.resolve(), now.service(), now.slowStartMs()), json,
+                    group.spec().balancing().allowsSlowStart());
             if (!group.patch(p.id(), changed)) {
                 throw notFound(id);
             }
@@ -169,7 +170,7 @@ final class UpstreamServersApi {
     }
 
     /** The numeric and flag parameters of {@code json} over {@code s}. */
-    private static ServerSpec apply(ServerSpec s, JsonNode json) throws ApiError {
+    private static ServerSpec apply(ServerSpec s, JsonNode json, boolean allowsSlowStart) throws ApiError {
         int weight = s.weight();
         if (json.has("weight")) {
             weight = integer(json, "weight");
@@ -195,11 +196,16 @@ final class UpstreamServersApi {
         if (json.has("fail_timeout")) {
             failTimeout = time(json, "fail_timeout", "UpstreamBadFailTimeout");
         }
-        if (json.has("slow_start") && time(json, "slow_start", "UpstreamBadSlowStart") != 0) {
-            throw new ApiError(400, "UpstreamBadSlowStart", "\"slow_start\" is not supported");
+        long slowStart = s.slowStartMs();
+        if (json.has("slow_start")) {
+            slowStart = time(json, "slow_start", "UpstreamBadSlowStart");
+            if (slowStart > 0 && !allowsSlowStart) {
+                throw new ApiError(400, "UpstreamBadSlowStart", "invalid \"slow_start\": the balancing method does"
+                        + " not support it");
+            }
         }
         return s.with(weight, maxFails, failTimeout, maxConns, bool(json, "down", s.down()),
-                bool(json, "drain", s.drain()));
+                bool(json, "drain", s.drain()), slowStart);
     }
 
     private static String route(JsonNode json, String current) throws ApiError {
@@ -303,7 +309,7 @@ final class UpstreamServersApi {
         m.put("max_conns", s.maxConns());
         m.put("max_fails", s.maxFails());
         m.put("fail_timeout", timeText(s.failTimeoutMs()));
-        m.put("slow_start", "0s");
+        m.put("slow_start", timeText(s.slowStartMs()));
         m.put("route", s.route() == null ? "" : s.route());
         m.put("backup", s.backup());
         m.put("down", s.down());

@@ -154,7 +154,7 @@ final class BalancerState {
         while (a.hashTries <= MAX_TRIES) {
             String server = pointServer[(int) (a.hash % pointServer.length)];
             Peer best = UpstreamGroup.smoothRoundRobin(peers,
-                    p -> p.spec().name().equals(server) && UpstreamGroup.usable(p, a, now));
+                    p -> p.spec().name().equals(server) && UpstreamGroup.usable(p, a, now), now);
             if (best != null) {
                 return best;
             }
@@ -237,7 +237,7 @@ final class BalancerState {
         }
         double least = bestScore;
         return UpstreamGroup.smoothRoundRobin(peers, p -> UpstreamGroup.usable(p, a, now)
-                && leastTimeScore(p, method, now) == least);
+                && leastTimeScore(p, method, now) == least, now);
     }
 
     /**
@@ -252,7 +252,7 @@ final class BalancerState {
             double inflight = (double) ((long) p.active * now - p.inflightSince) / p.active;
             average = (average + inflight * p.active) / (1 + p.active);
         }
-        return Math.max(1, average) * (p.active + 1) / p.spec().weight();
+        return Math.max(1, average) * (p.active + 1) / p.weight(now);
     }
 
     /** {@code least_conn} over {@code peers}: fewest connections for the weight, ties by round robin. */
@@ -263,8 +263,8 @@ final class BalancerState {
             if (!UpstreamGroup.usable(p, a, now)) {
                 continue;
             }
-            long mine = least == null ? 0 : (long) p.active * least.spec().weight();
-            long theirs = least == null ? 0 : (long) least.active * p.spec().weight();
+            long mine = least == null ? 0 : (long) p.active * least.weight(now);
+            long theirs = least == null ? 0 : (long) least.active * p.weight(now);
             if (least == null || mine < theirs) {
                 least = p;
                 many = false;
@@ -277,6 +277,6 @@ final class BalancerState {
         }
         Peer first = least;
         return UpstreamGroup.smoothRoundRobin(peers, p -> UpstreamGroup.usable(p, a, now)
-                && (long) p.active * first.spec().weight() == (long) first.active * p.spec().weight());
+                && (long) p.active * first.weight(now) == (long) first.active * p.weight(now), now);
     }
 }

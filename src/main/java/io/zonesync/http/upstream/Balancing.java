@@ -17,6 +17,11 @@ public sealed interface Balancing {
     /** Whether {@code backup} servers may follow this method's directive (nginx's flags). */
     boolean allowsBackup();
 
+    /** Whether servers may have {@code slow_start} (not with the hash methods and random, as NGINX Plus). */
+    default boolean allowsSlowStart() {
+        return allowsBackup();
+    }
+
     record RoundRobin() implements Balancing {
         @Override
         public boolean allowsBackup() {

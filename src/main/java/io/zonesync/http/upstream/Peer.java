@@ -43,6 +43,8 @@ public final class Peer {
     double responseAverage;
     /** The sum of the times (ms) the requests in flight were sent here, for least_time inflight. */
     long inflightSince;
+    /** When the server came back from being unavailable (ms), while {@code slow_start} runs; 0 otherwise. */
+    long slowStartSince;
 
     Peer(int id, ServerSpec spec) {
         this.id = id;
@@ -82,6 +84,24 @@ public final class Peer {
 
     public String addressText() {
         return spec.addressText();
+    }
+
+    /**
+     * The weight the balancer gives the server at {@code now}: its weight, or during
+     * {@code slow_start} after it came back, a share of it growing with the time since (at least 1).
+     */
+    int weight(long now) {
+        int weight = spec.weight();
+        long slow = spec.slowStartMs();
+        if (slowStartSince == 0 || slow <= 0) {
+            return weight;
+        }
+        long elapsed = now - slowStartSince;
+        if (elapsed >= slow) {
+            slowStartSince = 0;
+            return weight;
+        }
+        return (int) Math.max(1, weight * Math.max(0, elapsed) / slow);
     }
 
     /** Whether failures have taken the server out until its fail_timeout window ends. */

@@ -27,28 +27,30 @@ import java.util.List;
  * @param drain only requests bound to the server by {@code sticky} go to it
  * @param resolve the name is looked up again at run time ({@code resolve})
  * @param service the SRV service name ({@code service=}), or null for A/AAAA
+ * @param slowStartMs how long the server takes to regain its weight after being unavailable
+ *     ({@code slow_start=}), 0 for at once
  */
 public record ServerSpec(String name, InetSocketAddress address, int weight, int maxFails, long failTimeoutMs,
         int maxConns, boolean backup, boolean down, String route, SourceLocation where, boolean drain,
-        boolean resolve, String service) {
+        boolean resolve, String service, long slowStartMs) {
 
     /** A static server (no drain, no run-time resolution). */
     public ServerSpec(String name, InetSocketAddress address, int weight, int maxFails, long failTimeoutMs,
             int maxConns, boolean backup, boolean down, String route, SourceLocation where) {
         this(name, address, weight, maxFails, failTimeoutMs, maxConns, backup, down, route, where, false, false,
-                null);
+                null, 0);
     }
 
     /** This template's server at one address DNS gave. */
     public ServerSpec at(InetSocketAddress resolved) {
         return new ServerSpec(name, resolved, weight, maxFails, failTimeoutMs, maxConns, backup, down, route, where,
-                drain, resolve, service);
+                drain, resolve, service, slowStartMs);
     }
 
     /** This SRV template's server at one address of an SRV record's target, with the record's weight and rank. */
     public ServerSpec at(InetSocketAddress resolved, int srvWeight, boolean srvBackup) {
         return new ServerSpec(name, resolved, srvWeight, maxFails, failTimeoutMs, maxConns, srvBackup, down, route,
-                where, drain, resolve, service);
+                where, drain, resolve, service, slowStartMs);
     }
 
     /** The SRV name this template looks up: {@code _service._tcp.host}, or {@code service.host} when it has a dot. */
@@ -59,9 +61,9 @@ public record ServerSpec(String name, InetSocketAddress address, int weight, int
 
     /** The same server with other run-time parameters (the API's PATCH). */
     public ServerSpec with(int newWeight, int newMaxFails, long newFailTimeoutMs, int newMaxConns, boolean newDown,
-            boolean newDrain) {
+            boolean newDrain, long newSlowStartMs) {
         return new ServerSpec(name, address, newWeight, newMaxFails, newFailTimeoutMs, newMaxConns, backup, newDown,
-                route, where, newDrain, resolve, service);
+                route, where, newDrain, resolve, service, newSlowStartMs);
     }
 
     /** What identifies a {@code resolve} line across reloads: its name and service. */
@@ -111,6 +113,7 @@ public record ServerSpec(String name, InetSocketAddress address, int weight, int
         int maxFails = DEFAULT_MAX_FAILS;
         long failTimeout = DEFAULT_FAIL_TIMEOUT_MS;
         int maxConns = 0;
+        long slowStart = 0;
         boolean backup = false;
         boolean down = false;
         String route = null;
@@ -122,6 +125,8 @@ public record ServerSpec(String name, InetSocketAddress address, int weight, int
                 maxFails = nonNegative(d, p, v);
             } else if ((v = Values.param(p, "fail_timeout")) != null) {
                 failTimeout = time(d, p, v);
+            } else if ((v = Values.param(p, "slow_start")) != null) {
+                slowStart = time(d, p, v);
             } else if ((v = Values.param(p, "max_conns")) != null) {
                 maxConns = nonNegative(d, p, v);
             } else if ((v = Values.param(p, "route")) != null) {
@@ -162,7 +167,7 @@ public record ServerSpec(String name, InetSocketAddress address, int weight, int
         }
         if (resolve && !isLiteral(hp.host())) {
             return List.of(new ServerSpec(target, null, weight, maxFails, failTimeout, maxConns, backup, down, route,
-                    d.where(), drain, true, service));
+                    d.where(), drain, true, service, slowStart));
         }
         InetAddress[] ips;
         try {
@@ -173,7 +178,7 @@ public record ServerSpec(String name, InetSocketAddress address, int weight, int
         List<ServerSpec> out = new ArrayList<>();
         for (InetAddress ip : ips) {
             out.add(new ServerSpec(target, new InetSocketAddress(ip, hp.port()), weight, maxFails, failTimeout,
-                    maxConns, backup, down, route, d.where(), drain, false, null));
+                    maxConns, backup, down, route, d.where(), drain, false, null, slowStart));
         }
         return out;
     }

@@ -363,22 +363,23 @@ public final class UpstreamGroup {
     }
 
     static Peer roundRobin(List<Peer> peers, Attempts attempts, long now) {
-        return smoothRoundRobin(peers, p -> usable(p, attempts, now));
+        return smoothRoundRobin(peers, p -> usable(p, attempts, now), now);
     }
 
     /**
      * nginx's smooth weighted round robin among the {@code eligible} of {@code peers}: each gains
      * its effective weight, the highest is chosen and pays back the total.
      */
-    static Peer smoothRoundRobin(List<Peer> peers, Predicate<Peer> eligible) {
+    static Peer smoothRoundRobin(List<Peer> peers, Predicate<Peer> eligible, long now) {
         Peer best = null;
         int total = 0;
         for (Peer p : peers) {
             if (!eligible.test(p)) {
                 continue;
             }
-            p.currentWeight += p.effectiveWeight;
-            total += p.effectiveWeight;
+            int weight = Math.min(p.effectiveWeight, p.weight(now));
+            p.currentWeight += weight;
+            total += weight;
             if (p.effectiveWeight < p.spec().weight()) {
                 p.effectiveWeight++;
             }
@@ -428,6 +429,7 @@ public final class UpstreamGroup {
             if (peer.downstart != 0) {
                 peer.downtimeMs += now - peer.downstart;
                 peer.downstart = 0;
+                peer.slowStartSince = now;
             }
             peer.fails = 0;
         }
@@ -582,7 +584,11 @@ public final class UpstreamGroup {
             if (p == null) {
                 return false;
             }
+            boolean cameBack = p.spec().down() && !changed.down();
             p.setSpec(changed);
+            if (cameBack) {
+                p.slowStartSince = clock.millis();
+            }
             setPeers(all);
             return true;
         }

@@ -110,6 +110,9 @@ public record UpstreamSpec(String name, List<ServerSpec> servers, List<ServerSpe
             }
         }
         for (ServerSpec s : all) {
+            if (s.slowStartMs() > 0 && !balancing.allowsSlowStart()) {
+                throw ConfigException.at(s.where(), "balancing method does not support parameter \"slow_start\"");
+            }
             if (state != null && s.backup() && !balancing.allowsBackup()) {
                 throw ConfigException.at(s.where(), "balancing method does not support parameter \"backup\"");
             }

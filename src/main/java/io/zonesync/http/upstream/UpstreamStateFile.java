@@ -76,6 +76,9 @@ public final class UpstreamStateFile {
         if (s.failTimeoutMs() != ServerSpec.DEFAULT_FAIL_TIMEOUT_MS) {
             b.append(" fail_timeout=").append(s.failTimeoutMs()).append("ms");
         }
+        if (s.slowStartMs() != 0) {
+            b.append(" slow_start=").append(s.slowStartMs()).append("ms");
+        }
         if (s.route() != null) {
             b.append(" route=").append(s.route());
         }

@@ -123,7 +123,7 @@ class UpstreamServersApiTest {
         "POST|/9/http/upstreams/backend/servers|{\"server\":\"10.0.0.9\",\"max_conns\":-1}|400|UpstreamBadMaxConns",
         "POST|/9/http/upstreams/backend/servers|{\"server\":\"10.0.0.9\",\"max_fails\":-1}|400|UpstreamBadMaxFails",
         "POST|/9/http/upstreams/backend/servers|{\"server\":\"10.0.0.9\",\"fail_timeout\":\"1x\"}|400|UpstreamBadFailTimeout",
-        "POST|/9/http/upstreams/backend/servers|{\"server\":\"10.0.0.9\",\"slow_start\":\"10s\"}|400|UpstreamBadSlowStart",
+        "POST|/9/http/upstreams/backend/servers|{\"server\":\"10.0.0.9\",\"slow_start\":\"1x\"}|400|UpstreamBadSlowStart",
         "POST|/9/http/upstreams/backend/servers|{\"server\":\"10.0.0.9\",\"route\":\"123456789012345678901234567890123\"}|400|UpstreamBadRoute",
         "POST|/9/http/upstreams/backend/servers|{\"server\":\"backend.test:80\"}|400|UpstreamBadAddress",
         "POST|/9/http/upstreams/backend/servers|{\"server\":\"10.0.0.9:99999\"}|400|UpstreamBadAddress",

@@ -193,6 +193,48 @@ class BalancingTest {
     }
 
     @Test
+    void slowStartBringsARecoveredServerBackToItsWeightOverTime() throws ConfigException {
+        UpstreamGroup g = group("server 127.0.0.1:1 weight=10 max_fails=1 fail_timeout=10s slow_start=10s;\n"
+                + "server 127.0.0.1:2 weight=10;");
+        Peer one = g.peers().get(0);
+        Attempts a = g.newAttempts();
+        Peer first = g.select(a, null, null);
+        assertThat(first).isEqualTo(one);
+        g.release(one, Outcome.FAILED, a);
+        clock.advance(10_001); // fail_timeout over: tried again, and it answers
+        Attempts b = g.newAttempts();
+        Peer probe = g.select(b, null, null);
+        while (probe != one) {
+            g.release(probe, Outcome.OK, b);
+            b = g.newAttempts();
+            probe = g.select(b, null, null);
+        }
+        g.release(one, Outcome.OK, b);
+        assertThat(one.weight(clock.millis())).isEqualTo(1);
+        assertThat(share(g, one, 1000)).isBetween(60, 120); // weight 1 of 11
+        clock.advance(5_000);
+        assertThat(one.weight(clock.millis())).isEqualTo(5);
+        assertThat(share(g, one, 1000)).isBetween(290, 380); // 5 of 15
+        clock.advance(5_000);
+        assertThat(one.weight(clock.millis())).isEqualTo(10);
+        assertThat(share(g, one, 1000)).isBetween(470, 530);
+    }
+
+    /** How many of {@code n} requests go to {@code peer}. */
+    private int share(UpstreamGroup g, Peer peer, int n) {
+        int hits = 0;
+        for (int i = 0; i < n; i++) {
+            Attempts a = g.newAttempts();
+            Peer p = g.select(a, null, null);
+            if (p == peer) {
+                hits++;
+            }
+            g.release(p, Outcome.OK, a);
+        }
+        return hits;
+    }
+
+    @Test
     void leastTimeParametersAreChecked() {
         assertThatThrownBy(() -> group("least_time body;\nserver 127.0.0.1:1;"))
                 .hasMessageContaining("invalid parameter \"body\"");
