@@ -45,6 +45,10 @@ final class UpstreamApi {
         }
         out.put("peers", peers);
         out.put("keepalive", s.keepalive());
+        if (s.queue() != null) {
+            out.put("queue", Map.of("size", s.queue().size(), "max_size", s.queue().maxSize(), "overflows",
+                    s.queue().overflows()));
+        }
         out.put("zombies", 0);
         out.put("zone", s.zone());
         String fields = query.get("fields");

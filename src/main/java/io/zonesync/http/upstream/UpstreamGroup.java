@@ -6,6 +6,7 @@ import io.zonesync.http.vars.RequestView;
 import io.zonesync.http.vars.VariableRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,6 +52,9 @@ public final class UpstreamGroup {
     private List<Peer> planned;
     private List<ServerSpec> plannedSpecs;
     private int nextId;
+    /** Requests waiting for a server ({@code queue}): how each is woken, oldest first. */
+    private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    private long queueOverflows;
     private final Clock clock;
     private final KeepalivePool pool;
     private final ComplexValue hashKey;
@@ -176,6 +180,34 @@ public final class UpstreamGroup {
         balancer = new BalancerState(spec.balancing(), primary);
         if (zone != null) {
             zone.setPeers(all);
+        }
+        while (!queue.isEmpty()) {
+            queue.poll().run();
+        }
+    }
+
+    /**
+     * Puts a request that found no server in the {@code queue}; {@code wake} runs (under the lock:
+     * it must only hand the retry to the request's thread) when a server may have become free. False
+     * when the queue is full, or the group has none.
+     */
+    public boolean enqueue(Runnable wake) {
+        synchronized (lock) {
+            if (queue.size() >= spec.queueMax()) {
+                if (spec.queueMax() > 0) {
+                    queueOverflows++;
+                }
+                return false;
+            }
+            queue.add(wake);
+            return true;
+        }
+    }
+
+    /** Takes a request out of the queue (its timeout, or it went away); false when it had been woken already. */
+    public boolean leaveQueue(Runnable wake) {
+        synchronized (lock) {
+            return queue.remove(wake);
         }
     }
 
@@ -403,6 +435,10 @@ public final class UpstreamGroup {
 
     private void releaseLocked(Peer peer, Outcome outcome) {
         peer.active--;
+        Runnable next = queue.poll();
+        if (next != null) {
+            next.run();
+        }
         if (single) {
             if (outcome == Outcome.FAILED) {
                 peer.failsTotal++;
@@ -489,7 +525,8 @@ public final class UpstreamGroup {
                     p.timed == 0 ? -1 : p.headerTimeTotal / p.timed, p.timed == 0 ? -1 : p.responseTimeTotal / p.timed,
                     p.spec().resolve() ? p.spec().name() : null));
         }
-        return new UpstreamStatus(name(), spec.zone(), pool.idleCount(), peers);
+        return new UpstreamStatus(name(), spec.zone(), pool.idleCount(), peers,
+                spec.queueMax() == 0 ? null : new UpstreamStatus.Queue(queue.size(), spec.queueMax(), queueOverflows));
     }
 
     /** The API's DELETE: statistics back to zero (balancer state is kept). */

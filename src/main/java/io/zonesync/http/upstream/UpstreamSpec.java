@@ -28,10 +28,14 @@ import org.slf4j.LoggerFactory;
  * @param sticky the {@code sticky} directive, or null
  * @param resolver the http block's {@code resolver} when there is something to resolve, else null
  * @param stateFile the {@code state} file, or null
+ * @param queueMax how many requests may wait for a server ({@code queue}), 0 for none
+ * @param queueTimeoutMs how long a request waits in the queue
  */
 public record UpstreamSpec(String name, List<ServerSpec> servers, List<ServerSpec> resolvable, Balancing balancing,
         int keepalive, long keepaliveTimeoutMs, int keepaliveRequests, String zone, Directive sticky,
-        ResolverConf resolver, Path stateFile, SourceLocation where) {
+        ResolverConf resolver, Path stateFile, int queueMax, long queueTimeoutMs, SourceLocation where) {
+    public static final long DEFAULT_QUEUE_TIMEOUT_MS = 60_000;
+
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamSpec.class);
 
     public static final long DEFAULT_KEEPALIVE_TIMEOUT_MS = 60_000;
@@ -46,7 +50,7 @@ public record UpstreamSpec(String name, List<ServerSpec> servers, List<ServerSpe
     public UpstreamSpec(String name, List<ServerSpec> servers, Balancing balancing, int keepalive,
             long keepaliveTimeoutMs, int keepaliveRequests, String zone, Directive sticky, SourceLocation where) {
         this(name, servers, List.of(), balancing, keepalive, keepaliveTimeoutMs, keepaliveRequests, zone, sticky, null,
-                null, where);
+                null, 0, DEFAULT_QUEUE_TIMEOUT_MS, where);
     }
 
     /** The implicit upstream of {@code proxy_pass http://host:port}: one entry per address. */
@@ -164,7 +168,20 @@ public record UpstreamSpec(String name, List<ServerSpec> servers, List<ServerSpe
                 Values.size(z, z.arg(1));
             }
         }
+        int queueMax = 0;
+        long queueTimeout = DEFAULT_QUEUE_TIMEOUT_MS;
+        Directive q = u.block().first("queue");
+        if (q != null) {
+            queueMax = Values.positiveInt(q, q.arg(0));
+            if (q.argCount() == 2) {
+                String v = Values.param(q.arg(1), "timeout");
+                if (v == null) {
+                    throw q.error("invalid parameter \"%s\"", q.arg(1));
+                }
+                queueTimeout = Values.positiveTimeMs(q, v);
+            }
+        }
         return new UpstreamSpec(name, servers, resolvable, balancing, keepalive, keepaliveTimeout, keepaliveRequests,
-                zone, u.block().first("sticky"), resolver, stateFile, u.where());
+                zone, u.block().first("sticky"), resolver, stateFile, queueMax, queueTimeout, u.where());
     }
 }

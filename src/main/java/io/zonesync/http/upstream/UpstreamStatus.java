@@ -3,8 +3,16 @@ package io.zonesync.http.upstream;
 import java.util.List;
 import java.util.SortedMap;
 
-/** A consistent snapshot of an upstream group's servers and counters, for the API. */
-public record UpstreamStatus(String name, String zone, int keepalive, List<PeerStatus> peers) {
+/**
+ * A consistent snapshot of an upstream group's servers and counters, for the API.
+ *
+ * @param queue the {@code queue}'s state, or null without one
+ */
+public record UpstreamStatus(String name, String zone, int keepalive, List<PeerStatus> peers, Queue queue) {
+
+    /** @param overflows requests turned away because the queue was full */
+    public record Queue(int size, int maxSize, long overflows) {
+    }
 
     /**
      * @param responsesByClass 1xx..5xx

@@ -166,4 +166,17 @@ class UpstreamServersApiTest {
         assertThat(json(call("GET", "/9/http/upstreams/backend", null)).get("peers").get(2).get("backup").asBoolean())
                 .isTrue();
     }
+
+    @Test
+    void aGroupWithAQueueShowsIt() throws Exception {
+        UpstreamGroup queued = new UpstreamGroup(new UpstreamSpec("queued", List.of(server("10.0.0.1")), List.of(),
+                new Balancing.RoundRobin(), 0, 60_000, 1000, "queued", null, null, null, 5, 1000, null), clock);
+        groups.put("queued", queued);
+        assertThat(queued.enqueue(() -> { })).isTrue();
+        JsonNode q = json(call("GET", "/9/http/upstreams/queued", null)).get("queue");
+        assertThat(q.get("size").asInt()).isEqualTo(1);
+        assertThat(q.get("max_size").asInt()).isEqualTo(5);
+        assertThat(q.get("overflows").asInt()).isZero();
+        assertThat(json(call("GET", "/9/http/upstreams/backend", null)).has("queue")).isFalse();
+    }
 }

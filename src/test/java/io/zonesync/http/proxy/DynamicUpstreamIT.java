@@ -308,4 +308,46 @@ class DynamicUpstreamIT {
         assertThat(list.get(1).get("weight").asInt()).isEqualTo(3);
         assertThat(get("/").headers().firstValue("X-Backend")).hasValue("three");
     }
+
+    @Test
+    void aQueueHoldsRequestsUntilAServerIsFreeAndTurnsAwayTheRest() throws Exception {
+        dns = TestDnsServer.start();
+        closeMe.add(dns);
+        TestBackend two = backend("two", "127.0.0.2", 0);
+        node = ProxyNodes.start(dir, "worker_processes 1;\n" + ProxyNodes.http(
+                "upstream my_backend { zone my_backend 64k; server " + two.address() + " max_conns=1;"
+                + " queue 1 timeout=3s; }\n"
+                + "server { listen 127.0.0.1:0;\n"
+                + " location / { proxy_pass http://my_backend; }\n"
+                + " location /hold { proxy_read_timeout 1s; proxy_pass http://my_backend/slow; }\n"
+                + " location /hold-long { proxy_read_timeout 10s; proxy_pass http://my_backend/slow; }\n"
+                + " location /api { api write=on; } }"));
+        closeMe.add(node::stop);
+        port = ProxyNodes.port(node);
+        var holding = client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hold"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(5)).until(() -> two.requests.get() == 1);
+        var queued = client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(5)).until(() -> upstream().get("queue").get("size").asInt() == 1);
+        // the queue is full: turned away at once
+        assertThat(get("/").statusCode()).isEqualTo(502);
+        assertThat(upstream().get("queue").get("overflows").asInt()).isEqualTo(1);
+        assertThat(upstream().get("queue").get("max_size").asInt()).isEqualTo(1);
+        // the held request times out (504), which frees the server for the queued one
+        assertThat(holding.get().statusCode()).isEqualTo(504);
+        HttpResponse<String> served = queued.get();
+        assertThat(served.statusCode()).isEqualTo(200);
+        assertThat(served.headers().firstValue("X-Backend")).hasValue("two");
+
+        // a request that waits longer than the queue's timeout gets 502
+        var longHold = client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hold-long"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(5)).until(() -> upstream().get("peers").get(0).get("active").asInt() == 1);
+        long start = System.nanoTime();
+        assertThat(get("/").statusCode()).isEqualTo(502);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(2900));
+        assertThat(upstream().get("queue").get("size").asInt()).isZero();
+        longHold.cancel(true);
+    }
 }
