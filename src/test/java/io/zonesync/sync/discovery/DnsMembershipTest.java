@@ -11,6 +11,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.zonesync.net.Endpoint;
 import io.zonesync.net.dns.AddressFamily;
 import io.zonesync.net.dns.FamilyAnswer;
+import io.zonesync.net.dns.ManualScheduler;
 import io.zonesync.net.dns.RefreshPolicy;
 import java.util.ArrayList;
 import java.util.List;
