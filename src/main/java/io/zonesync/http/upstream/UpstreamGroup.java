@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * the primary servers, then the backup servers when no primary one is usable; or another method,
  * {@link BalancerState}); {@code max_conns}; failure accounting ({@code max_fails}
  * failures within {@code fail_timeout} make a server unavailable for {@code fail_timeout}); a
- * sticky hint that picks a bound server when it is usable (also when it is draining); and the
- * keep-alive cache.
+ * sticky hint that picks a bound server when it is usable (also when it is draining);
+ * {@code slow_start}; the {@code queue} of requests waiting for a server; and the keep-alive cache.
  *
  * <p>The server list may change at run time: DNS answers for {@code resolve} lines
  * ({@link #resolved}) and the API ({@link #add}, {@link #patch}, {@link #remove}). A peer that
