@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An upstream's {@code zone}: what outlives a reload when the zone keeps its name — the peers with
- * their counters, the next peer id — and the DNS resolution of its {@code resolve} lines, which
- * runs for the group of the committed configuration. Its monitor is the lock of every group that
+ * One upstream's part of its {@code zone} ({@link UpstreamZones}): what outlives a reload when the
+ * zone keeps its name — the peers with their counters, the next peer id — and the DNS resolution
+ * of its {@code resolve} lines, which runs for the group of the committed configuration. Its monitor is the lock of every group that
  * uses it, so that the old configuration's requests in flight and the new one's share peers
  * safely.
  */
@@ -31,15 +31,6 @@ public final class UpstreamZone {
     UpstreamZone(String name, String upstream) {
         this.name = name;
         this.upstream = upstream;
-    }
-
-    public String name() {
-        return name;
-    }
-
-    /** The upstream block the zone belongs to. */
-    public String upstream() {
-        return upstream;
     }
 
     synchronized List<Peer> peers() {

@@ -7,38 +7,45 @@ import io.zonesync.config.SourceLocation;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.ZoneFamily;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The {@code zone} of upstream blocks as a zone family: a reload keeps a zone that keeps its name
- * and upstream, with its peers and their counters, and the committed configuration's group takes
- * it over; a removed zone stops its DNS lookups. Upstream zones are not replicated.
+ * The {@code zone} of upstream blocks as a zone family: a reload keeps a zone that keeps its name,
+ * with each upstream's peers and their counters, and the committed configuration's groups take
+ * them over; an upstream or zone no longer configured stops its DNS lookups. Several upstreams may
+ * share a zone, as in nginx. Upstream zones are not replicated.
  */
-public final class UpstreamZoneFamily implements ZoneFamily<UpstreamZoneFamily.Declared, UpstreamZone> {
-    public static final Key<UpstreamZone> KEY = new Key<>("upstream");
+public final class UpstreamZoneFamily implements ZoneFamily<UpstreamZoneFamily.Declared, UpstreamZones> {
+    public static final Key<UpstreamZones> KEY = new Key<>("upstream");
 
-    /** One upstream's {@code zone} line. */
-    public record Declared(String zone, String upstream, SourceLocation where) {
+    /** One zone name and the upstreams that use it, where it is first named. */
+    public record Declared(String zone, List<String> upstreams, SourceLocation where) {
     }
 
     @Override
-    public Key<UpstreamZone> key() {
+    public Key<UpstreamZones> key() {
         return KEY;
     }
 
     @Override
     public List<Declared> declare(ParsedConfig config) throws ConfigException {
         Directive http = config.root().first("http");
-        List<Declared> out = new ArrayList<>();
+        Map<String, List<String>> upstreams = new LinkedHashMap<>();
+        Map<String, SourceLocation> first = new LinkedHashMap<>();
         if (http == null || !http.hasBlock()) {
-            return out;
+            return List.of();
         }
         for (Directive u : http.block().all("upstream")) {
             Directive z = u.hasBlock() ? u.block().first("zone") : null;
             if (z != null) {
-                out.add(new Declared(z.arg(0), u.arg(0), z.where()));
+                upstreams.computeIfAbsent(z.arg(0), n -> new ArrayList<>()).add(u.arg(0));
+                first.putIfAbsent(z.arg(0), z.where());
             }
         }
+        List<Declared> out = new ArrayList<>();
+        upstreams.forEach((zone, names) -> out.add(new Declared(zone, List.copyOf(names), first.get(zone))));
         return out;
     }
 
@@ -58,23 +65,22 @@ public final class UpstreamZoneFamily implements ZoneFamily<UpstreamZoneFamily.D
     }
 
     @Override
-    public UpstreamZone zoneFor(Declared declared, UpstreamZone kept) {
-        return kept != null && kept.upstream().equals(declared.upstream()) ? kept
-                : new UpstreamZone(declared.zone(), declared.upstream());
+    public UpstreamZones zoneFor(Declared declared, UpstreamZones kept) {
+        return kept != null ? kept : new UpstreamZones(declared.zone());
     }
 
     @Override
-    public ReplicatedZone<?> replicaOf(UpstreamZone zone) {
+    public ReplicatedZone<?> replicaOf(UpstreamZones zone) {
         throw new UnsupportedOperationException("upstream zones are not replicated");
     }
 
     @Override
-    public void commit(Declared declared, UpstreamZone zone, Commit context) {
-        zone.commit();
+    public void commit(Declared declared, UpstreamZones zone, Commit context) {
+        zone.commit(declared.upstreams());
     }
 
     @Override
-    public void release(UpstreamZone zone) {
+    public void release(UpstreamZones zone) {
         zone.release();
     }
 }

@@ -86,4 +86,13 @@ class DynamicUpstreamConfigTest {
         assertThat(e.where().line()).isEqualTo(2);
         assertThat(e.getMessage()).contains("invalid parameter \"bogus\"");
     }
+
+    @Test
+    void upstreamsMayShareAZoneAsInNginx() throws Exception {
+        ParsedConfig parsed = ProxyNodes.parse(dir, "http {\n upstream a { zone shared 64k; server 127.0.0.1:1; }\n"
+                + " upstream b { zone shared; server 127.0.0.1:2; }\n"
+                + " server { listen 127.0.0.1:0; location / { proxy_pass http://a; } location /b { proxy_pass http://b; } }\n"
+                + "}\n");
+        assertThatCode(() -> Node.check(parsed)).doesNotThrowAnyException();
+    }
 }

@@ -155,6 +155,9 @@ class DynamicUpstreamIT {
             }
             dns.records("backends.test", 1, "127.0.0.3");
             await().atMost(Duration.ofSeconds(10)).until(() -> servers().equals(List.of("127.0.0.3:" + p)));
+            // requests already on their way to the removed address arrive during a first window
+            int threeRemoved = three.requests.get();
+            await().atMost(Duration.ofSeconds(10)).until(() -> three.requests.get() > threeRemoved + 50);
             int twoServed = two.requests.get();
             int threeServed = three.requests.get();
             await().atMost(Duration.ofSeconds(10)).until(() -> three.requests.get() > threeServed + 50);
@@ -263,6 +266,8 @@ class DynamicUpstreamIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> three.requests.get() > 20);
             assertThat(send("PATCH", "/api/9/http/upstreams/my_backend/servers/0", "{\"drain\":true}").statusCode())
                     .isEqualTo(200);
+            // requests chosen before the change finish first
+            await().atMost(Duration.ofSeconds(10)).until(() -> upstream().get("peers").get(0).get("active").asInt() == 0);
             int twoServed = two.requests.get();
             int threeServed = three.requests.get();
             await().atMost(Duration.ofSeconds(10)).until(() -> three.requests.get() > threeServed + 50);
@@ -349,5 +354,31 @@ class DynamicUpstreamIT {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(2900));
         assertThat(upstream().get("queue").get("size").asInt()).isZero();
         longHold.cancel(true);
+    }
+
+    @Test
+    void twoUpstreamsShareAZoneEachWithItsServersAcrossAReload() throws Exception {
+        dns = TestDnsServer.start();
+        closeMe.add(dns);
+        TestBackend two = backend("two", "127.0.0.2", 0);
+        TestBackend three = backend("three", "127.0.0.3", 0);
+        String text = "worker_processes 1;\n" + ProxyNodes.http(
+                "upstream my_backend { zone shared 64k; server " + two.address() + "; }\n"
+                + "upstream other { zone shared; server " + three.address() + "; }\n"
+                + "server { listen 127.0.0.1:0;\n"
+                + " location / { proxy_pass http://my_backend; }\n"
+                + " location /other { proxy_pass http://other; }\n"
+                + " location /api { api write=on; } }");
+        node = ProxyNodes.start(dir, text);
+        closeMe.add(node::stop);
+        port = ProxyNodes.port(node);
+        assertThat(get("/").headers().firstValue("X-Backend")).hasValue("two");
+        assertThat(get("/other").headers().firstValue("X-Backend")).hasValue("three");
+        node.reload(ProxyNodes.parse(dir, text));
+        assertThat(get("/other").headers().firstValue("X-Backend")).hasValue("three");
+        JsonNode all = JSON.readTree(get("/api/9/http/upstreams").body());
+        assertThat(all.get("my_backend").get("peers").get(0).get("requests").asInt()).isEqualTo(1);
+        assertThat(all.get("other").get("peers").get(0).get("requests").asInt()).isEqualTo(2);
+        assertThat(all.get("other").get("zone").asText()).isEqualTo("shared");
     }
 }
