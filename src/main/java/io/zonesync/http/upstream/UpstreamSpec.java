@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * @param keepalive idle connections cached per event loop, 0 for none
  * @param zone the {@code zone} name, or null
  * @param sticky the {@code sticky} directive, or null
- * @param resolver the http block's {@code resolver} when there is something to resolve, else null
+ * @param resolver the upstream's own {@code resolver}, else the http block's when there is something
+ *     to resolve, else null
  * @param stateFile the {@code state} file, or null
  * @param queueMax how many requests may wait for a server ({@code queue}), 0 for none
  * @param queueTimeoutMs how long a request waits in the queue
@@ -135,7 +136,10 @@ public record UpstreamSpec(String name, List<ServerSpec> servers, List<ServerSpe
             }
         }
         ResolverConf resolver = null;
-        if (!resolvable.isEmpty()) {
+        Directive ownResolver = u.block().first("resolver");
+        if (ownResolver != null) {
+            resolver = ResolverConf.parse(ownResolver, u.block().first("resolver_timeout"));
+        } else if (!resolvable.isEmpty()) {
             Directive r = http.first("resolver");
             if (r == null) {
                 throw ConfigException.at(resolvable.get(0).where(), "no resolver defined to resolve names at run time"

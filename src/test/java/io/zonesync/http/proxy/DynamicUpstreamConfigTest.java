@@ -70,6 +70,15 @@ class DynamicUpstreamConfigTest {
     }
 
     @Test
+    void anUpstreamMayHaveItsOwnResolver() throws Exception {
+        assertThatCode(() -> Node.check(config("", "zone z 64k; resolver 127.0.0.1:5353 valid=5s;"
+                + " resolver_timeout 2s; server backends.test resolve;"))).doesNotThrowAnyException();
+        ConfigException e = error("", "zone z 64k; resolver valid=5s; server backends.test resolve;");
+        assertThat(e.getMessage()).contains("no name servers defined");
+        assertThat(e.where().line()).isEqualTo(4);
+    }
+
+    @Test
     void aZoneMayHaveNoServersAndDrainIsAccepted() throws Exception {
         assertThatCode(() -> Node.check(config("", "zone z 64k;"))).doesNotThrowAnyException();
         assertThatCode(() -> Node.check(config("", "zone z 64k; server 127.0.0.1:1 drain;")))
