@@ -643,12 +643,17 @@ public final class UpstreamGroup {
         }
     }
 
-    /** The servers as a state file lists them: each static server, and each {@code resolve} line once. */
+    /**
+     * The servers as a state file lists them: each static server, and each {@code resolve} line
+     * once, as configured (the servers DNS gave it are not written: DNS gives them again).
+     */
     public List<ServerSpec> stateLines() {
         synchronized (lock) {
             List<ServerSpec> out = new ArrayList<>();
             for (Peer p : all) {
-                out.add(p.spec());
+                if (!p.spec().resolve()) {
+                    out.add(p.spec());
+                }
             }
             out.addAll(spec.resolvable());
             return out;

@@ -42,7 +42,7 @@ public final class UpstreamStateFile {
         return block.directives();
     }
 
-    /** Replaces {@code file} with the lines of {@code servers} (a {@code resolve} server once, by name). */
+    /** Replaces {@code file} with the lines of {@code servers} (a {@code resolve} line by its name). */
     public static void write(Path file, List<ServerSpec> servers) throws IOException {
         Set<String> lines = new LinkedHashSet<>();
         for (ServerSpec s : servers) {
@@ -74,10 +74,10 @@ public final class UpstreamStateFile {
             b.append(" max_fails=").append(s.maxFails());
         }
         if (s.failTimeoutMs() != ServerSpec.DEFAULT_FAIL_TIMEOUT_MS) {
-            b.append(" fail_timeout=").append(s.failTimeoutMs()).append("ms");
+            b.append(" fail_timeout=").append(time(s.failTimeoutMs()));
         }
         if (s.slowStartMs() != 0) {
-            b.append(" slow_start=").append(s.slowStartMs()).append("ms");
+            b.append(" slow_start=").append(time(s.slowStartMs()));
         }
         if (s.route() != null) {
             b.append(" route=").append(s.route());
@@ -91,12 +91,17 @@ public final class UpstreamStateFile {
         if (s.drain()) {
             b.append(" drain");
         }
-        if (s.resolve()) {
-            b.append(" resolve");
-        }
         if (s.service() != null) {
             b.append(" service=").append(s.service());
         }
+        if (s.resolve()) {
+            b.append(" resolve");
+        }
         return b.append(';').toString();
+    }
+
+    /** A time as nginx writes it: whole seconds as {@code 30s}, else milliseconds. */
+    private static String time(long ms) {
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 }
