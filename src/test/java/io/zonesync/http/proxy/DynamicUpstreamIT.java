@@ -147,6 +147,12 @@ class DynamicUpstreamIT {
         try {
             dns.records("backends.test", 1, "127.0.0.2", "127.0.0.3");
             await().atMost(Duration.ofSeconds(10)).until(() -> three.requests.get() > 20);
+            // a reload under load keeps both resolved servers (and the requests on them)
+            node.reload(ProxyNodes.parse(dir, config(" zone my_backend 64k;\n server backends.test:" + p + " resolve;\n"
+                    + " sticky learn zone=sessions:1m create=$upstream_cookie_session lookup=$cookie_session sync;\n")));
+            assertThat(servers()).containsExactly("127.0.0.2:" + p, "127.0.0.3:" + p);
+            int afterReload = three.requests.get();
+            await().atMost(Duration.ofSeconds(10)).until(() -> three.requests.get() > afterReload + 20);
             int twoPeerId = -1;
             for (JsonNode peer : upstream().get("peers")) {
                 if (peer.get("server").asText().equals("127.0.0.2:" + p)) {
