@@ -50,6 +50,7 @@ import io.zonesync.http.core.HttpCoreModule;
 import io.zonesync.http.sticky.StickyFamily;
 import io.zonesync.http.sticky.StickyModule;
 import io.zonesync.http.upstream.UpstreamGroup;
+import io.zonesync.http.upstream.UpstreamZoneFamily;
 import io.zonesync.http.upstream.UpstreamModule;
 import io.zonesync.keyval.KeyvalConfig;
 import io.zonesync.keyval.KeyvalFamily;
@@ -104,7 +105,7 @@ record CompiledConfig(
             HttpModule.directives(new UpstreamModule()),
             HttpModule.directives(new StickyModule()),
             new HttpModule(new ProxyModule(), s -> new ProxyFeature(s.proxy(), () -> s.zones().of(StickyFamily.KEY),
-                    s.clock())),
+                    () -> s.zones().of(UpstreamZoneFamily.KEY), s.clock())),
             new HttpModule(new ApiModule(), HttpServices::api),
             HttpModule.of(new TryFilesModule()),
             HttpModule.of(new MirrorModule()),
@@ -134,7 +135,8 @@ record CompiledConfig(
     /** Every kind of shared-memory zone, in the order their zones are declared: one line each. */
     static List<ZoneFamily<?, ?>> zoneFamilies(Clock clock, StampSource stamps) {
         return List.of(KeyvalFamily.http(clock, stamps), KeyvalFamily.stream(clock, stamps),
-                new StickyFamily(clock, stamps), new LimitReqFamily(MonotonicClock.system(), stamps, clock));
+                new StickyFamily(clock, stamps), new LimitReqFamily(MonotonicClock.system(), stamps, clock),
+                new UpstreamZoneFamily());
     }
 
     static CompiledConfig compile(ParsedConfig parsed, ZoneTable table, Clock clock, ApiFeature api,
