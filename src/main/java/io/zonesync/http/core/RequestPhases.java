@@ -51,7 +51,7 @@ final class RequestPhases {
             sendError(ex, 400);
             return;
         }
-        if (ex.request.protocolVersion().majorVersion() != 1) {
+        if (ex.request.protocolVersion().majorVersion() != 1 && !ex.connection.isStream()) {
             ex.uri = "/";
             ex.closeAfterResponse = true;
             sendError(ex, 505);
