@@ -22,6 +22,8 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
@@ -53,6 +55,9 @@ final class Http2StreamFrames extends ChannelDuplexHandler {
     private final int chunkSize;
     private final AtomicLong requestBytes;
     private boolean requestSeen;
+    /** Whether the request's end arrived, and whether the response's end was written. */
+    private boolean requestEnded;
+    private boolean responseEnded;
     private Http2Headers pendingHead;
     private ChannelPromise pendingPromise;
 
@@ -68,6 +73,7 @@ final class Http2StreamFrames extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof Http2HeadersFrame f) {
+            requestEnded |= f.isEndStream();
             if (!requestSeen) {
                 requestSeen = true;
                 ctx.fireChannelRead(request(f.headers(), f.isEndStream()));
@@ -75,6 +81,7 @@ final class Http2StreamFrames extends ChannelDuplexHandler {
                 ctx.fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT); // trailer fields: not used, as nginx
             }
         } else if (msg instanceof Http2DataFrame f) {
+            requestEnded |= f.isEndStream();
             ByteBuf content = f.content();
             requestBytes.addAndGet(content.readableBytes());
             ctx.fireChannelRead(f.isEndStream() ? new DefaultLastHttpContent(content) : new DefaultHttpContent(content));
@@ -182,6 +189,7 @@ final class Http2StreamFrames extends ChannelDuplexHandler {
     }
 
     private void writeEnd(ChannelHandlerContext ctx, LastHttpContent last, ChannelPromise promise) {
+        responseEnded = true;
         HttpHeaders trailers = last.trailingHeaders();
         if (last.content().isReadable()) {
             writeData(ctx, last.content().retain(), ctx.newPromise());
@@ -210,6 +218,18 @@ final class Http2StreamFrames extends ChannelDuplexHandler {
             t.add(AsciiString.of(e.getKey()).toLowerCase(), e.getValue());
         }
         ctx.write(new DefaultHttp2HeadersFrame(t, true), promise);
+    }
+
+    /**
+     * A stream closed after its whole response while the client still sends the request body is
+     * reset with NO_ERROR: the client is told to stop sending, and that the response stands.
+     */
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        if (responseEnded && !requestEnded && ctx.channel().isActive()) {
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+        }
+        ctx.close(promise);
     }
 
     @Override
