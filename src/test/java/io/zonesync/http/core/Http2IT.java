@@ -84,6 +84,7 @@ class Http2IT {
                         location /return { return 200 "r $http2 $server_protocol $request $host\\n"; }
                         location /proxy/ { proxy_pass http://back/; proxy_set_header X-Test $http2; }
                         location /limited/ { limit_req zone=one nodelay; alias %s/; }
+                        location /slow/ { limit_rate 100k; alias %s/; }
                     }
                     server {
                         listen 127.0.0.2:0 http2;
@@ -96,7 +97,7 @@ class Http2IT {
                     }
                 }
                 """.formatted(LOG_FORMAT, conf.resolve("logs/h2.log"), backend.getAddress().getPort(),
-                conf.resolve("html"), conf.resolve("html")));
+                conf.resolve("html"), conf.resolve("html"), conf.resolve("html")));
     }
 
     @AfterEach
@@ -154,6 +155,18 @@ class Http2IT {
         List<String> lines = logLines(3);
         assertThat(lines.get(0)).startsWith("h2|HTTP/2.0|GET /index.html HTTP/2.0|200|");
         assertThat(lines.get(2)).startsWith("h2|HTTP/2.0|GET /return?a=1 HTTP/2.0|200|").endsWith("|3|on|-");
+    }
+
+    /** 300k at 100k a second after the first second's worth: two seconds, while the stream frames it. */
+    @Test
+    void limitRatePacesAStream() throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<byte[]> r = client(HttpClient.Version.HTTP_2).send(
+                HttpRequest.newBuilder(uri("/slow/big.bin")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(r.body()).hasSize(300_000);
+        assertThat(ms).isGreaterThan(1500);
     }
 
     @Test
