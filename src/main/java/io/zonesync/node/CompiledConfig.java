@@ -46,6 +46,7 @@ import io.zonesync.http.proxy.ProxyFeature;
 import io.zonesync.http.proxy.ProxyModule;
 import io.zonesync.http.core.HttpConfig;
 import io.zonesync.http.core.HttpConfigCompiler;
+import io.zonesync.http.core.Http2Module;
 import io.zonesync.http.core.HttpCoreModule;
 import io.zonesync.http.sticky.StickyFamily;
 import io.zonesync.http.sticky.StickyModule;
@@ -89,6 +90,7 @@ record CompiledConfig(
      */
     private static final List<HttpModule> HTTP_MODULES = List.of(
             HttpModule.directives(new HttpCoreModule()),
+            HttpModule.directives(new Http2Module()),
             HttpModule.directives(new AccessLogModule()),
             HttpModule.of(new RealIpModule()),
             HttpModule.of(new RewriteModule()),

@@ -58,8 +58,6 @@ public final class HttpCoreModule implements ConfModule {
         r.register(DirectiveSpec.block("http", Arity.NONE, HTTP, false, MAIN));
         r.register(DirectiveSpec.block("server", Arity.NONE, HTTP_SERVER, true, HTTP));
         r.register(DirectiveSpec.repeatable("listen", Arity.atLeast(1), HTTP_SERVER));
-        // nginx 1.25+: "off" is what zonesync does; "on" is refused when the server is compiled
-        r.register(DirectiveSpec.single("http2", Arity.FLAG, HTTP, HTTP_SERVER));
         r.register(DirectiveSpec.repeatable("server_name", Arity.atLeast(1), HTTP_SERVER));
         r.register(DirectiveSpec.block("location", Arity.between(1, 2), HTTP_LOCATION, true,
                 HTTP_SERVER, HTTP_LOCATION));
