@@ -74,7 +74,7 @@ final class AccessCheck implements AccessHandler {
         Path file = g.userFile(ex);
         Htpasswd users;
         try {
-            users = g.files.users(file);
+            users = g.files.get(file);
         } catch (NoSuchFileException e) {
             LOG.error(ex.errorLog(), "open() \"{}\" failed (2: No such file or directory){}", file, ex.errorContext());
             return AccessDecision.respond(403);

@@ -1,5 +1,6 @@
 package io.zonesync.access;
 
+import io.zonesync.config.FileSnapshots;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.RequestView;
 import java.nio.file.Path;
@@ -7,16 +8,16 @@ import java.nio.file.Path;
 /**
  * The rules one request meets: allow/deny, then basic authentication when a realm and a user file
  * are set. Both may hold variables: the realm is the request's ({@code off} turns authentication
- * off for it, as in nginx), the file is looked up per request in {@link UserFiles}.
+ * off for it, as in nginx), the file is looked up per request in {@link FileSnapshots}.
  */
 final class AccessGuard {
     final AccessRules rules;
     private final ComplexValue realm;
     private final ComplexValue userFile;
     private final Path confDir;
-    final UserFiles files;
+    final FileSnapshots<Htpasswd> files;
 
-    AccessGuard(AccessRules rules, ComplexValue realm, ComplexValue userFile, Path confDir, UserFiles files) {
+    AccessGuard(AccessRules rules, ComplexValue realm, ComplexValue userFile, Path confDir, FileSnapshots<Htpasswd> files) {
         this.rules = rules;
         this.realm = realm;
         this.userFile = userFile;

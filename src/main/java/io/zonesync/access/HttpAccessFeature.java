@@ -7,12 +7,14 @@ import io.zonesync.config.Context;
 import io.zonesync.config.Directive;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.DirectiveSpec;
+import io.zonesync.config.FileSnapshots;
 import io.zonesync.config.ParsedConfig;
 import io.zonesync.config.Scope;
 import io.zonesync.http.core.AccessHandler;
 import io.zonesync.http.core.CompileScope;
 import io.zonesync.http.core.HttpFeature;
 import io.zonesync.http.vars.ComplexValue;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -34,7 +36,8 @@ public final class HttpAccessFeature implements HttpFeature, ConfModule {
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "MKCOL", "COPY", "MOVE",
             "OPTIONS", "PROPFIND", "PROPPATCH", "LOCK", "UNLOCK", "PATCH");
     /** The user files, as they were last read: shared by every configuration this node loads. */
-    private final UserFiles files = new UserFiles();
+    private final FileSnapshots<Htpasswd> files = new FileSnapshots<>(
+            (file, content) -> Htpasswd.parse(file, new String(content, StandardCharsets.UTF_8)));
 
     @Override
     public List<String> nginxModules() {

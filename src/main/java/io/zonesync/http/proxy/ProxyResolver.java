@@ -2,10 +2,10 @@ package io.zonesync.http.proxy;
 
 import io.zonesync.net.ResolverConf;
 import io.zonesync.net.Transport;
-import io.zonesync.sync.discovery.DnsAnswer;
-import io.zonesync.sync.discovery.FamilyAnswer;
-import io.zonesync.sync.discovery.NettyDnsLookup;
-import io.zonesync.sync.discovery.TtlAddress;
+import io.zonesync.net.dns.DnsAnswer;
+import io.zonesync.net.dns.FamilyAnswer;
+import io.zonesync.net.dns.NettyDnsLookup;
+import io.zonesync.net.dns.TtlAddress;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Run-time name lookups for {@code proxy_pass} with variables, through the {@code resolver} of the
- * location (the DNS client zone_sync discovery uses), each answer kept for its TTL or the
+ * location (the DNS client of {@code net.dns}), each answer kept for its TTL or the
  * resolver's {@code valid=}. One lookup client per distinct resolver setting serves every
  * configuration for the life of the process, on one thread of its own.
  */
