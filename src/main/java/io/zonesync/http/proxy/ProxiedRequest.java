@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
 import io.zonesync.http.core.BodyReceiver;
 import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.core.RequestVariables;
@@ -27,6 +28,7 @@ import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.vars.AttributeKey;
 import io.zonesync.http.vars.CoreVariables;
 import io.zonesync.net.ConnectionLimit;
+import io.zonesync.tls.UpstreamTls;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -212,6 +214,8 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
             }
             if (finished || attempt != attemptNo) {
                 f.channel().close();
+            } else if (done.isSuccess() && route.tls() != null) {
+                handshake(f.channel(), attempt);
             } else if (done.isSuccess()) {
                 attach(f.channel());
             } else {
@@ -219,6 +223,25 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
                 boolean timeout = cause instanceof ConnectTimeoutException;
                 failAttempt(timeout ? NextUpstream.TIMEOUT : NextUpstream.ERROR, (timeout ? "upstream timed out"
                         : "connect() failed (" + cause.getMessage() + ")") + " while connecting to upstream");
+            }
+        });
+    }
+
+    /** proxy_pass https: the TLS handshake within proxy_connect_timeout, then the request. */
+    private void handshake(Channel c, int attempt) {
+        ProxyTls tls = route.tls();
+        String name = tls.nameFor(ex);
+        SslHandler h = tls.handler(c.alloc(), name, peer.spec().address(), route.settings().connectTimeoutMs());
+        c.pipeline().addFirst("tls", h);
+        h.handshakeFuture().addListener(done -> {
+            if (finished || attempt != attemptNo) {
+                c.close();
+            } else if (done.isSuccess()) {
+                attach(c);
+            } else {
+                c.close();
+                failAttempt(UpstreamTls.isTimeout(done.cause()) ? NextUpstream.TIMEOUT : NextUpstream.ERROR,
+                        UpstreamTls.failureWords(done.cause(), name) + " while SSL handshaking to upstream");
             }
         });
     }

@@ -15,6 +15,7 @@ import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.upstream.UpstreamSpec;
 import io.zonesync.http.upstream.UpstreamZones;
 import io.zonesync.http.vars.VariableRegistry;
+import io.zonesync.net.ResolverConf;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,7 +26,7 @@ import java.util.function.Supplier;
 /**
  * Compiles {@code proxy_pass} locations: builds the upstream groups of one configuration (with
  * their sticky policies) and gives each proxied location its handler. {@code proxy_pass
- * http://name} names an upstream block; any other host is resolved at compile time into an
+ * http://name} (or https) names an upstream block; any other host is resolved at compile time into an
  * implicit single-server group, shared by the locations that name the same host and port.
  * One instance per compile: its groups (and their statistics) live as long as the configuration.
  */
@@ -76,26 +77,41 @@ public final class ProxyFeature implements HttpFeature {
             return null;
         }
         String url = pass.arg(0);
+        boolean https = url.regionMatches(true, 0, "https://", 0, 8);
         if (url.indexOf('$') >= 0) {
-            throw pass.error("variables in \"proxy_pass\" are not supported: \"%s\"", url);
+            return withVariables(location, pass, url, https);
         }
-        if (url.regionMatches(true, 0, "https://", 0, 8)) {
-            throw pass.error("https upstreams are not supported: \"%s\"", url);
-        }
-        if (!url.regionMatches(true, 0, "http://", 0, 7)) {
+        if (!https && !url.regionMatches(true, 0, "http://", 0, 7)) {
             throw pass.error("invalid URL prefix in \"%s\"", url);
         }
-        String rest = url.substring(7);
-        int slash = rest.indexOf('/');
-        String hostPort = slash < 0 ? rest : rest.substring(0, slash);
-        String uriPart = slash < 0 ? null : rest.substring(slash);
-        HostPort hp = HostPort.parse(hostPort, 80);
-        if (hp == null) {
-            throw pass.error("invalid port in upstream \"%s\"", hostPort);
-        }
-        UpstreamGroup group = hp.explicitPort() ? null : groups.get(hp.host());
-        if (group == null) {
-            group = implicitGroup(pass, hostPort, hp);
+        String rest = url.substring(https ? 8 : 7);
+        String hostPort;
+        String uriPart;
+        HostPort hp;
+        UpstreamGroup group;
+        if (rest.regionMatches(true, 0, "unix:", 0, 5)) {
+            // http://unix:/path:/uri: the path ends at the colon; the Host is localhost, as in nginx
+            int colon = rest.indexOf(':', 5);
+            String path = colon < 0 ? rest.substring(5) : rest.substring(5, colon);
+            uriPart = colon < 0 ? null : rest.substring(colon + 1);
+            if (path.isEmpty()) {
+                throw pass.error("no path in the unix domain socket \"%s\"", url);
+            }
+            hostPort = "localhost";
+            hp = new HostPort("localhost", 0, false);
+            group = unixGroup(pass, path);
+        } else {
+            int slash = rest.indexOf('/');
+            hostPort = slash < 0 ? rest : rest.substring(0, slash);
+            uriPart = slash < 0 ? null : rest.substring(slash);
+            hp = HostPort.parse(hostPort, https ? 443 : 80);
+            if (hp == null) {
+                throw pass.error("invalid port in upstream \"%s\"", hostPort);
+            }
+            group = hp.explicitPort() ? null : groups.get(hp.host());
+            if (group == null) {
+                group = implicitGroup(pass, hostPort, hp, https);
+            }
         }
         String prefix = "";
         Directive loc = location.locationDirective();
@@ -110,7 +126,33 @@ public final class ProxyFeature implements HttpFeature {
         }
         ProxySettings settings = ProxySettings.compile(location, group.spec().keepalive() > 0);
         RedirectRewrite redirects = RedirectRewrite.compile(location, pass, uriPart, prefix);
-        return new ProxyHandler(new ProxyRoute(group, hostPort, uriPart, prefix, settings, redirects));
+        ProxyTls tls = https ? ProxyTls.compile(location, pass, hp.host()) : null;
+        return new ProxyHandler(new ProxyRoute(group, hostPort, uriPart, prefix, settings, redirects, tls));
+    }
+
+    private ContentHandler withVariables(CompileScope location, Directive pass, String url, boolean https)
+            throws ConfigException {
+        if (!https && !url.regionMatches(true, 0, "http://", 0, 7)) {
+            throw pass.error("variables in the scheme of \"proxy_pass\" are not supported: \"%s\"", url);
+        }
+        Directive r = location.scope().effectiveFirst("resolver");
+        ResolverConf resolver = r == null ? null
+                : ResolverConf.parse(r, location.scope().effectiveFirst("resolver_timeout"));
+        ProxySettings settings = ProxySettings.compile(location, false);
+        RedirectRewrite redirects = location.scope().effective("proxy_redirect").isEmpty()
+                ? new RedirectRewrite(List.of()) : RedirectRewrite.compile(location, pass, null, "");
+        for (Directive d : location.scope().effective("proxy_redirect")) {
+            if (d.argCount() == 1 && d.arg(0).equals("default")) {
+                throw d.error("\"proxy_redirect default\" cannot be used with \"proxy_pass\" directive with variables");
+            }
+        }
+        ProxyTls tls = null;
+        if (https) {
+            String hostText = url.substring(8).split("/", 2)[0];
+            tls = ProxyTls.compile(location, pass, hostText);
+        }
+        return new VariableProxyHandler(new VariableProxyHandler.Target(location.compile(pass, url), https,
+                Map.copyOf(groups), resolver, settings, redirects, tls, clock, pass.where()));
     }
 
     /** On every location: the location a response ends in need not be the one that proxied. */
@@ -119,13 +161,23 @@ public final class ProxyFeature implements HttpFeature {
         return List.of(UpstreamHeaderCarry.INSTANCE);
     }
 
-    private UpstreamGroup implicitGroup(Directive pass, String hostPort, HostPort hp) throws ConfigException {
-        String key = hp.host() + ":" + hp.port();
+    private UpstreamGroup unixGroup(Directive pass, String path) {
+        String name = "unix:" + path;
+        return implicit.computeIfAbsent(name, k -> new UpstreamGroup(UpstreamSpec.implicit(name,
+                List.of(new ServerSpec(name, ServerSpec.unixAddress(path), 1, ServerSpec.DEFAULT_MAX_FAILS,
+                        ServerSpec.DEFAULT_FAIL_TIMEOUT_MS, 0, false, false, null, pass.where())), pass.where()), clock));
+    }
+
+    private UpstreamGroup implicitGroup(Directive pass, String hostPort, HostPort hp, boolean https)
+            throws ConfigException {
+        // http and https to one address keep apart: their cached connections differ
+        String key = (https ? "https://" : "") + hp.host() + ":" + hp.port();
         UpstreamGroup g = implicit.get(key);
         if (g == null) {
             List<ServerSpec> servers;
             try {
-                servers = ServerSpec.parse(new Directive("server", List.of(hostPort), pass.where(), null), hostPort);
+                String target = https && !hp.explicitPort() ? hostPort + ":443" : hostPort;
+                servers = ServerSpec.parse(new Directive("server", List.of(target), pass.where(), null), hostPort);
             } catch (ConfigException e) {
                 throw pass.error("host not found in upstream \"%s\"", hostPort);
             }

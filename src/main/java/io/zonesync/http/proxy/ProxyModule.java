@@ -16,7 +16,8 @@ import java.util.List;
  * {@code proxy_next_upstream_tries}, {@code proxy_next_upstream_timeout} and
  * {@code proxy_http_version}, and the response and body shaping ones ({@code proxy_redirect},
  * {@code proxy_cookie_*}, {@code proxy_hide_header}, {@code proxy_pass_header}, {@code proxy_ignore_headers},
- * {@code proxy_set_body}, {@code proxy_pass_request_body}, ...).
+ * {@code proxy_set_body}, {@code proxy_pass_request_body}, ...), and the {@code proxy_ssl_*} ones of
+ * https upstreams.
  * {@link #ACCEPTED_WITHOUT_EFFECT} are buffer tunings a pasted
  * configuration often holds; zonesync always streams, so they are checked for arity and ignored.
  */
@@ -61,6 +62,17 @@ public final class ProxyModule implements ConfModule {
         for (String name : ACCEPTED_WITHOUT_EFFECT) {
             r.register(DirectiveSpec.single(name, Arity.between(1, 2), HTTP, HTTP_SERVER, HTTP_LOCATION));
         }
+        for (String name : List.of("proxy_ssl_verify", "proxy_ssl_server_name", "proxy_ssl_session_reuse")) {
+            r.register(DirectiveSpec.single(name, Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
+        }
+        for (String name : List.of("proxy_ssl_trusted_certificate", "proxy_ssl_verify_depth", "proxy_ssl_name",
+                "proxy_ssl_certificate", "proxy_ssl_certificate_key", "proxy_ssl_password_file", "proxy_ssl_ciphers",
+                "proxy_ssl_crl")) {
+            r.register(DirectiveSpec.single(name, Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        }
+        r.register(DirectiveSpec.single("proxy_ssl_protocols", Arity.atLeast(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.repeatable("proxy_ssl_conf_command", Arity.exactly(2), HTTP, HTTP_SERVER,
+                HTTP_LOCATION));
         r.register(DirectiveSpec.single(TEMP_PATH, Arity.between(1, 4), HTTP, HTTP_SERVER, HTTP_LOCATION));
     }
 }

@@ -21,11 +21,13 @@ import java.util.Objects;
  *
  * @param proxyHost {@code $proxy_host}: the upstream name, or {@code host[:port]} as written
  * @param uriPart the URI of {@code proxy_pass http://host/uri}, or null when it has none
- * @param locationPrefix the prefix location's path, replaced by {@code uriPart}
+ * @param locationPrefix the prefix location's path, replaced by {@code uriPart}; null when
+ *        {@code uriPart} replaces the whole URI ({@code proxy_pass} with variables)
  * @param redirects how the upstream's Location is rewritten ({@code proxy_redirect})
+ * @param tls TLS to the upstream ({@code proxy_pass https://}), or null
  */
 record ProxyRoute(UpstreamGroup group, String proxyHost, String uriPart, String locationPrefix,
-        ProxySettings settings, RedirectRewrite redirects) {
+        ProxySettings settings, RedirectRewrite redirects, ProxyTls tls) {
 
     /**
      * The request target sent upstream. Without a URI part, the client's target as sent (or the
@@ -45,6 +47,9 @@ record ProxyRoute(UpstreamGroup group, String proxyHost, String uriPart, String 
                 return raw;
             }
             return escape(uri) + args;
+        }
+        if (locationPrefix == null) {
+            return uriPart; // proxy_pass with variables: the URI part is the whole URI, as nginx
         }
         String rest = uri.startsWith(locationPrefix) ? uri.substring(locationPrefix.length()) : uri;
         return uriPart + escape(rest) + args;

@@ -7,15 +7,21 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoEventLoop;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.zonesync.http.upstream.ServerSpec;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 
 /**
  * Opens upstream connections on the client connection's own event loop (no thread hop between
- * the two sides), with the channel type that loop runs: epoll or NIO.
+ * the two sides), with the channel type that loop runs: epoll or NIO, TCP or a unix domain socket.
  */
 final class UpstreamConnector {
     /** Longest status line and header block accepted from an upstream. */
@@ -26,27 +32,28 @@ final class UpstreamConnector {
     }
 
     static ChannelFuture connect(EventLoop loop, InetSocketAddress address, long timeoutMs) {
-        return new Bootstrap().group(loop).channel(channelType(loop))
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMs))
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<Channel>() {
+        String unix = ServerSpec.unixPath(address);
+        boolean epoll = loop instanceof IoEventLoop io && io.isIoType(EpollIoHandler.class);
+        Bootstrap b = new Bootstrap().group(loop)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMs));
+        SocketAddress target = address;
+        if (unix != null) {
+            b.channel(epoll ? EpollDomainSocketChannel.class : NioDomainSocketChannel.class);
+            target = epoll ? new DomainSocketAddress(unix) : UnixDomainSocketAddress.of(unix);
+        } else {
+            b.channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true);
+        }
+        return b.handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast("http", new HttpClientCodec(8192, MAX_HEADER_BYTES, MAX_CHUNK_BYTES));
                         ch.pipeline().addLast("upstream", new UpstreamHandler());
                     }
                 })
-                .connect(address);
+                .connect(target);
     }
 
     static UpstreamHandler handler(Channel ch) {
         return ch.pipeline().get(UpstreamHandler.class);
-    }
-
-    private static Class<? extends Channel> channelType(EventLoop loop) {
-        if (loop instanceof IoEventLoop io && io.isIoType(EpollIoHandler.class)) {
-            return EpollSocketChannel.class;
-        }
-        return NioSocketChannel.class;
     }
 }

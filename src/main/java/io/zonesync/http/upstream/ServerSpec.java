@@ -82,6 +82,10 @@ public record ServerSpec(String name, InetSocketAddress address, int weight, int
     }
 
     public static String addressText(InetSocketAddress a) {
+        String unix = unixPath(a);
+        if (unix != null) {
+            return "unix:" + unix;
+        }
         InetAddress ip = a.getAddress();
         String host = ip == null ? a.getHostString() : ip.getHostAddress();
         return (ip instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
@@ -152,8 +156,11 @@ public record ServerSpec(String name, InetSocketAddress address, int weight, int
             }
         }
         if (target.startsWith("unix:")) {
-            throw d.error("unix domain socket upstream servers are not supported: \"%s\" in upstream \"%s\"",
-                    target, upstream);
+            if (target.length() == 5) {
+                throw d.error("no path in the unix domain socket \"%s\" in upstream \"%s\"", target, upstream);
+            }
+            return List.of(new ServerSpec(target, unixAddress(target.substring(5)), weight, maxFails, failTimeout,
+                    maxConns, backup, down, route, d.where()));
         }
         if (service != null && !resolve) {
             throw d.error("service name \"%s\" requires \"resolve\" parameter", service);
@@ -210,4 +217,20 @@ public record ServerSpec(String name, InetSocketAddress address, int weight, int
             throw d.error("invalid parameter \"%s\"", param);
         }
     }
+
+    /**
+     * The address of a unix domain socket server: an unresolved address whose host is
+     * {@code unix:PATH} and whose port is 0, which no host name can be; see {@link #unixPath}.
+     */
+    public static InetSocketAddress unixAddress(String path) {
+        return InetSocketAddress.createUnresolved(UNIX + path, 0);
+    }
+
+    /** The socket path of an address made by {@link #unixAddress}, or null for an IP address. */
+    public static String unixPath(InetSocketAddress a) {
+        String host = a.getHostString();
+        return a.isUnresolved() && a.getPort() == 0 && host.startsWith(UNIX) ? host.substring(UNIX.length()) : null;
+    }
+
+    private static final String UNIX = "unix:";
 }

@@ -79,6 +79,22 @@ class ProxyConfigErrorTest {
                 .startsWith("invalid value \"2\" in \"proxy_http_version\" directive");
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "proxy_ssl_conf_command Options -SessionTicket;|\"proxy_ssl_conf_command Options\" is not supported:"
+            + " BoringSSL has no SSL_CONF_cmd; supported are Groups, Curves, CipherString, MinProtocol and MaxProtocol",
+        "proxy_ssl_verify on;|no proxy_ssl_trusted_certificate for proxy_ssl_verify",
+        "proxy_ssl_certificate c.pem;|no \"proxy_ssl_certificate_key\" is defined for certificate \"c.pem\"",
+        "proxy_ssl_certificate $arg_c; proxy_ssl_certificate_key k.pem;|variables in \"proxy_ssl_certificate\" and"
+            + " \"proxy_ssl_certificate_key\" are not supported",
+        "proxy_ssl_protocols TLSv9;|invalid value \"TLSv9\" in \"proxy_ssl_protocols\" directive",
+        "proxy_ssl_verify_depth deep;|invalid value \"deep\" in \"proxy_ssl_verify_depth\" directive: a depth from"
+            + " 0 to 100",
+    })
+    void proxySslErrorsNameTheDirective(String line, String message) throws Exception {
+        assertThat(error("", line + " proxy_pass https://127.0.0.1:1;").detail()).isEqualTo(message);
+    }
+
     @Test
     void uriPartInRegexLocationIsRefused() throws Exception {
         String text = "http {\n server { listen 127.0.0.1:0;\n  location ~ ^/x {\n   proxy_pass http://127.0.0.1:1/y;\n"
