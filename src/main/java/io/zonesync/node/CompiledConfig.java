@@ -55,6 +55,10 @@ import io.zonesync.keyval.KeyvalFamily;
 import io.zonesync.keyval.KeyvalModule;
 import io.zonesync.stream.StreamCoreModule;
 import io.zonesync.stream.StreamServerConf;
+import io.zonesync.stream.core.StreamConfig;
+import io.zonesync.stream.core.StreamFeature;
+import io.zonesync.stream.proxy.StreamProxyModule;
+import io.zonesync.stream.upstream.StreamUpstreamModule;
 import io.zonesync.sync.cluster.ZoneSyncModule;
 import io.zonesync.sync.cluster.ZoneSyncSettings;
 import io.zonesync.tls.TlsModule;
@@ -78,6 +82,7 @@ record CompiledConfig(
         ZoneTable.Zones zones,
         HttpConfig http,
         List<StreamServerConf> streamServers,
+        StreamConfig stream,
         Optional<ZoneSyncSettings> sync,
         Map<String, UpstreamGroup> upstreams) {
 
@@ -116,16 +121,24 @@ record CompiledConfig(
             HttpModule.directives(new AutoindexModule()),
             HttpModule.of(new StaticModule()));
 
-    /** The stream modules: directives only, read by the stream and zone_sync compilers. */
-    private static final List<ConfModule> STREAM_MODULES = List.of(new StreamCoreModule(), new ZoneSyncModule(),
-            new TlsModule(), new StreamAccessModule());
+    /**
+     * The stream modules, in the order their handlers run within a phase: one line each. zone_sync
+     * and TLS are directives the zone_sync server reads; the others make up the stream proxy.
+     */
+    private static final List<StreamModule> STREAM_MODULES = List.of(
+            StreamModule.directives(new StreamCoreModule()),
+            StreamModule.directives(new ZoneSyncModule()),
+            StreamModule.directives(new TlsModule()),
+            StreamModule.directives(new StreamAccessModule()),
+            StreamModule.directives(new StreamUpstreamModule()),
+            new StreamModule(new StreamProxyModule(), s -> new StreamProxyModule()));
 
     /** Every module's directives (the main context's first), in the order {@code -V} lists them. */
     static List<ConfModule> modules() {
         List<ConfModule> all = new ArrayList<>();
         all.add(new CoreModule());
         HTTP_MODULES.forEach(m -> all.add(m.directives()));
-        all.addAll(STREAM_MODULES);
+        STREAM_MODULES.forEach(m -> all.add(m.directives()));
         return all;
     }
 
@@ -156,14 +169,23 @@ record CompiledConfig(
         HttpConfig http = compiler.compile(parsed);
         List<StreamServerConf> streamServers = List.of();
         Optional<ZoneSyncSettings> sync = Optional.empty();
+        StreamConfig streamConfig = StreamConfig.EMPTY;
         Directive stream = parsed.root().first("stream");
         if (stream != null) {
             streamServers = StreamServerConf.compileAll(Scope.root(parsed.root()).child(Context.STREAM, stream.block()));
             sync = ZoneSyncSettings.compile(streamServers, hosts, confDir(parsed));
+            List<StreamFeature> streamFeatures = new ArrayList<>();
+            for (StreamModule m : STREAM_MODULES) {
+                StreamFeature f = m.feature().apply(services);
+                if (f != null) {
+                    streamFeatures.add(f);
+                }
+            }
+            streamConfig = StreamConfig.compile(parsed, streamServers, streamFeatures, clock, List.of());
         }
         Map<String, UpstreamGroup> upstreams = features.stream().filter(ProxyFeature.class::isInstance)
                 .map(f -> ((ProxyFeature) f).groups()).findFirst().orElse(Map.of());
-        return new CompiledConfig(parsed, core, keyval, zones, http, streamServers, sync, upstreams);
+        return new CompiledConfig(parsed, core, keyval, zones, http, streamServers, streamConfig, sync, upstreams);
     }
 
     /** nginx's conf prefix: certificates and keys are relative to the main configuration file's directory. */

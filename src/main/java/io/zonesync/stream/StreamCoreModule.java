@@ -20,6 +20,8 @@ public final class StreamCoreModule implements ConfModule {
         r.register(DirectiveSpec.block("server", Arity.NONE, Context.STREAM_SERVER, true, Context.STREAM));
         r.register(DirectiveSpec.repeatable("listen", Arity.atLeast(1), Context.STREAM_SERVER));
         r.register(DirectiveSpec.single("resolver", Arity.atLeast(1), Context.STREAM, Context.STREAM_SERVER));
+        r.register(DirectiveSpec.single("proxy_protocol_timeout", Arity.exactly(1), Context.STREAM,
+                Context.STREAM_SERVER));
         r.register(DirectiveSpec.single("resolver_timeout", Arity.exactly(1), Context.STREAM, Context.STREAM_SERVER));
     }
 }

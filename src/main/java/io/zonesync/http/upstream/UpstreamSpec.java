@@ -50,7 +50,8 @@ public record UpstreamSpec(String name, List<ServerSpec> servers, Balancing bala
         return out;
     }
 
-    static UpstreamSpec parse(Directive u) throws ConfigException {
+    /** One {@code upstream} block (http's or stream's: the directives its context allows are checked before). */
+    public static UpstreamSpec parse(Directive u) throws ConfigException {
         String name = u.arg(0);
         List<ServerSpec> servers = new ArrayList<>();
         Balancing balancing = new Balancing.RoundRobin();

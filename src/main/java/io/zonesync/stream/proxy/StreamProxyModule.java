@@ -1,0 +1,76 @@
+package io.zonesync.stream.proxy;
+
+import static io.zonesync.config.Context.STREAM;
+import static io.zonesync.config.Context.STREAM_SERVER;
+
+import io.zonesync.config.Arity;
+import io.zonesync.config.ConfModule;
+import io.zonesync.config.ConfigException;
+import io.zonesync.config.Directive;
+import io.zonesync.config.DirectiveRegistry;
+import io.zonesync.config.DirectiveSpec;
+import io.zonesync.http.upstream.UpstreamGroup;
+import io.zonesync.stream.core.StreamCompile;
+import io.zonesync.stream.core.StreamFeature;
+import io.zonesync.stream.core.StreamServer;
+import io.zonesync.stream.core.StreamValue;
+import io.zonesync.stream.upstream.StreamUpstreams;
+import java.util.List;
+
+/**
+ * nginx's stream proxy module: {@code proxy_pass upstream|host:port|$variable} and the settings
+ * of {@link ProxySettings}. Each connection is relayed by a {@link ProxySession}.
+ */
+public final class StreamProxyModule implements ConfModule, StreamFeature {
+    private StreamUpstreams upstreams;
+
+    @Override
+    public List<String> nginxModules() {
+        return List.of("ngx_stream_proxy_module");
+    }
+
+    @Override
+    public void registerDirectives(DirectiveRegistry r) {
+        r.register(DirectiveSpec.single("proxy_pass", Arity.exactly(1), STREAM_SERVER));
+        for (String one : new String[] {"proxy_connect_timeout", "proxy_timeout", "proxy_next_upstream_tries",
+            "proxy_next_upstream_timeout", "proxy_buffer_size", "proxy_upload_rate", "proxy_download_rate"}) {
+            r.register(DirectiveSpec.single(one, Arity.exactly(1), STREAM, STREAM_SERVER));
+        }
+        for (String flag : new String[] {"proxy_next_upstream", "proxy_protocol", "proxy_half_close"}) {
+            r.register(DirectiveSpec.single(flag, Arity.FLAG, STREAM, STREAM_SERVER));
+        }
+    }
+
+    @Override
+    public void finishVariables(StreamCompile stream) throws ConfigException {
+        upstreams = StreamUpstreams.compile(stream.scope(), stream.variables(), stream.clock());
+    }
+
+    @Override
+    public void configureServer(StreamCompile stream, StreamServer.Builder server) throws ConfigException {
+        Directive pass = server.conf().scope().block().first("proxy_pass");
+        if (pass == null) {
+            return;
+        }
+        ProxySettings settings = ProxySettings.of(server.conf().scope());
+        String target = pass.arg(0);
+        ProxyTarget t;
+        if (StreamValue.hasVariables(target)) {
+            t = new ProxyTarget.Dynamic(StreamValue.compile(target, stream.variables(), pass.where()), upstreams,
+                    stream.clock(), pass);
+        } else {
+            StreamUpstreams.Group g = upstreams.named(target);
+            if (g == null) {
+                try {
+                    UpstreamGroup implicit = StreamUpstreams.implicit(target, true, stream.clock(), pass.where());
+                    g = new StreamUpstreams.Group(implicit, null);
+                } catch (StreamUpstreams.BadTarget e) {
+                    throw pass.error("%s", e.getMessage());
+                }
+            }
+            t = new ProxyTarget.Fixed(g);
+        }
+        ProxyTarget chosen = t;
+        server.content(session -> new ProxySession(session, settings, chosen).start(), pass);
+    }
+}
