@@ -12,6 +12,7 @@ import io.zonesync.core.CoreModule;
 import io.zonesync.core.CoreSettings;
 import io.zonesync.access.HttpAccessFeature;
 import io.zonesync.http.accesslog.AccessLogModule;
+import io.zonesync.http.accesslog.AccessLogWriter;
 import io.zonesync.http.api.ApiFeature;
 import io.zonesync.http.api.ApiModule;
 import io.zonesync.http.authjwt.AuthJwtModule;
@@ -57,7 +58,15 @@ import io.zonesync.stream.StreamCoreModule;
 import io.zonesync.stream.StreamServerConf;
 import io.zonesync.stream.core.StreamConfig;
 import io.zonesync.stream.core.StreamFeature;
+import io.zonesync.stream.access.StreamAccessFeature;
+import io.zonesync.stream.accesslog.StreamAccessLogFeature;
+import io.zonesync.stream.accesslog.StreamLogModule;
+import io.zonesync.stream.keyval.StreamKeyvalFeature;
+import io.zonesync.stream.limitconn.StreamLimitConnModule;
+import io.zonesync.stream.map.StreamMapModule;
 import io.zonesync.stream.proxy.StreamProxyModule;
+import io.zonesync.stream.returns.StreamReturnModule;
+import io.zonesync.stream.set.StreamSetModule;
 import io.zonesync.stream.upstream.StreamUpstreamModule;
 import io.zonesync.sync.cluster.ZoneSyncModule;
 import io.zonesync.sync.cluster.ZoneSyncSettings;
@@ -129,16 +138,23 @@ record CompiledConfig(
             StreamModule.directives(new StreamCoreModule()),
             StreamModule.directives(new ZoneSyncModule()),
             StreamModule.directives(new TlsModule()),
-            StreamModule.directives(new StreamAccessModule()),
+            new StreamModule(new StreamAccessModule(), s -> new StreamAccessFeature()),
+            new StreamModule(new StreamLogModule(), s -> new StreamAccessLogFeature(s.logs())),
+            StreamModule.of(new StreamLimitConnModule()),
+            new StreamModule(new StreamSetModule(), s -> new StreamSetModule()),
+            new StreamModule(new StreamMapModule(), s -> new StreamMapModule()),
+            new StreamModule(null, s -> new StreamKeyvalFeature(s.keyval()::stream,
+                    () -> s.zones().of(KeyvalFamily.STREAM))),
             StreamModule.directives(new StreamUpstreamModule()),
-            new StreamModule(new StreamProxyModule(), s -> new StreamProxyModule()));
+            new StreamModule(new StreamProxyModule(), s -> new StreamProxyModule()),
+            new StreamModule(new StreamReturnModule(), s -> new StreamReturnModule()));
 
     /** Every module's directives (the main context's first), in the order {@code -V} lists them. */
     static List<ConfModule> modules() {
         List<ConfModule> all = new ArrayList<>();
         all.add(new CoreModule());
         HTTP_MODULES.forEach(m -> all.add(m.directives()));
-        STREAM_MODULES.forEach(m -> all.add(m.directives()));
+        STREAM_MODULES.stream().filter(m -> m.directives() != null).forEach(m -> all.add(m.directives()));
         return all;
     }
 
@@ -148,8 +164,15 @@ record CompiledConfig(
                 new StickyFamily(clock, stamps), new LimitReqFamily(MonotonicClock.system(), stamps, clock));
     }
 
+    /** A check: stream access logs are opened and closed again, not kept. */
     static CompiledConfig compile(ParsedConfig parsed, ZoneTable table, Clock clock, ApiFeature api,
             NodeCounters counters, ZoneSyncSettings.HostResolver hosts) throws ConfigException {
+        return compile(parsed, table, clock, api, counters, hosts, null);
+    }
+
+    static CompiledConfig compile(ParsedConfig parsed, ZoneTable table, Clock clock, ApiFeature api,
+            NodeCounters counters, ZoneSyncSettings.HostResolver hosts, AccessLogWriter streamLogs)
+            throws ConfigException {
         DirectiveRegistry registry = new DirectiveRegistry();
         registry.registerAll(modules().toArray(new ConfModule[0]));
         registry.validate(parsed.root());
@@ -176,7 +199,7 @@ record CompiledConfig(
             sync = ZoneSyncSettings.compile(streamServers, hosts, confDir(parsed));
             List<StreamFeature> streamFeatures = new ArrayList<>();
             for (StreamModule m : STREAM_MODULES) {
-                StreamFeature f = m.feature().apply(services);
+                StreamFeature f = m.feature().apply(new StreamServices(zones, clock, keyval, streamLogs));
                 if (f != null) {
                     streamFeatures.add(f);
                 }

@@ -62,6 +62,8 @@ public final class Node {
     /** worker_connections over every socket of the node. */
     private final ConnectionLimit connections;
     private final NodeCounters counters;
+    /** The stream access logs' writer (http's runtime has its own). */
+    private final AccessLogWriter streamLogs = new AccessLogWriter();
     private final AtomicLong generation = new AtomicLong(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile Instant loadTime;
@@ -144,7 +146,8 @@ public final class Node {
     }
 
     private CompiledConfig compile(ParsedConfig config) throws ConfigException {
-        return CompiledConfig.compile(config, zones, clock, api, counters, ZoneSyncSettings.HostResolver.SYSTEM);
+        return CompiledConfig.compile(config, zones, clock, api, counters, ZoneSyncSettings.HostResolver.SYSTEM,
+                streamLogs);
     }
 
     /**
@@ -248,6 +251,7 @@ public final class Node {
         stopped = true;
         scheduler.shutdown();
         zones.close();
+        streamLogs.close();
         apiExecutor.shutdown();
         httpTransport.close();
         syncTransport.shutdown();
@@ -261,6 +265,7 @@ public final class Node {
         if (h != null) {
             h.reopenLogs();
         }
+        streamLogs.reopen();
     }
 
     /** Blocks until the node has stopped. */

@@ -6,12 +6,17 @@ import java.util.function.Function;
 
 /**
  * One stream module as the node registers it: its directives, and how its part in stream
- * sessions is built for a configuration from what the node provides ({@link HttpServices}); a
+ * sessions is built for a configuration from what the node provides ({@link StreamServices}); a
  * module of directives only (read by zone_sync) builds none.
  */
-record StreamModule(ConfModule directives, Function<HttpServices, StreamFeature> feature) {
+record StreamModule(ConfModule directives, Function<StreamServices, StreamFeature> feature) {
 
     static StreamModule directives(ConfModule module) {
         return new StreamModule(module, services -> null);
+    }
+
+    /** A module whose directives and session handling are one object with nothing to be given. */
+    static <M extends ConfModule & StreamFeature> StreamModule of(M module) {
+        return new StreamModule(module, services -> module);
     }
 }

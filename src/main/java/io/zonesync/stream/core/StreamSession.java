@@ -1,9 +1,11 @@
 package io.zonesync.stream.core;
 
 import io.netty.channel.Channel;
+import io.zonesync.net.AddressText;
 import io.zonesync.net.ConnectionLimit;
 import io.zonesync.net.ProxyHeader;
 import io.zonesync.net.Transport;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -86,6 +88,17 @@ public final class StreamSession {
 
     public SocketAddress localAddress() {
         return client.localAddress();
+    }
+
+    /** The client as nginx's error lines name it: its address without the port. */
+    public String clientText() {
+        return remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null ? AddressText.ip(a.getAddress())
+                : AddressText.hostPort(remoteAddress());
+    }
+
+    /** The listening address the client reached, as nginx's error lines name it ({@code server: ip:port}). */
+    public String serverText() {
+        return AddressText.hostPort(localAddress());
     }
 
     /** The PROXY protocol header the client sent ({@code listen ... proxy_protocol}), or null. */

@@ -36,14 +36,6 @@ public final class StreamVariables {
         }
     }
 
-    /** Replaces a variable declared earlier (a declaration by name, then its compiled definition). */
-    public void redefine(String name, StreamVariable variable) {
-        if (frozen) {
-            throw new IllegalStateException("stream variables are frozen");
-        }
-        byName.put(name.toLowerCase(Locale.ROOT), variable);
-    }
-
     public boolean isDefined(String name) {
         return byName.containsKey(name.toLowerCase(Locale.ROOT));
     }

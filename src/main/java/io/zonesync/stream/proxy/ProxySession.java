@@ -70,7 +70,7 @@ final class ProxySession {
             group = target.groupFor(session);
         } catch (StreamUpstreams.BadTarget e) {
             LOG.error("{} while connecting to upstream, client: {}, server: {}", e.getMessage(),
-                    AddressText.hostPort(session.remoteAddress()), AddressText.hostPort(session.localAddress()));
+                    session.clientText(), session.serverText());
             session.finish(502);
             return;
         }
@@ -96,7 +96,7 @@ final class ProxySession {
         peer = group.group().selectFor(attempts, session.remoteAddress(), key);
         if (peer == null) {
             LOG.error("no live upstreams while connecting to upstream, client: {}, server: {}, upstream: \"{}\"",
-                    AddressText.hostPort(session.remoteAddress()), AddressText.hostPort(session.localAddress()),
+                    session.clientText(), session.serverText(),
                     group.group().name());
             session.finish(502);
             return;
@@ -142,8 +142,8 @@ final class ProxySession {
             return;
         }
         LOG.error("connect() failed ({}) while connecting to upstream, client: {}, server: {}, upstream: \"{}\"",
-                cause == null ? "?" : cause.getMessage(), AddressText.hostPort(session.remoteAddress()),
-                AddressText.hostPort(session.localAddress()), tried.addressText());
+                cause == null ? "?" : cause.getMessage(), session.clientText(),
+                session.serverText(), tried.addressText());
         boolean triesLeft = settings.nextUpstreamTries() == 0 || tries < settings.nextUpstreamTries();
         boolean timeLeft = settings.nextUpstreamTimeoutMs() == 0
                 || session.elapsedMs() < settings.nextUpstreamTimeoutMs();
@@ -299,8 +299,8 @@ final class ProxySession {
         long idle = (System.nanoTime() - lastActivity) / 1_000_000;
         if (idle >= settings.timeoutMs()) {
             LOG.info("timed out ({} ms without traffic) while proxying connection, client: {}, server: {},"
-                    + " upstream: \"{}\"", settings.timeoutMs(), AddressText.hostPort(session.remoteAddress()),
-                    AddressText.hostPort(session.localAddress()), attempt.address());
+                    + " upstream: \"{}\"", settings.timeoutMs(), session.clientText(),
+                    session.serverText(), attempt.address());
             session.finish(200);
         } else {
             idleTimer = upstream.eventLoop().schedule(this::checkIdle, settings.timeoutMs() - idle,
