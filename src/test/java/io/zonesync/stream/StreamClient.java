@@ -15,7 +15,11 @@ public final class StreamClient {
 
     /** Sends {@code text}, then reads until {@code expected} bytes came or the server closed. */
     public static String exchange(int port, String text, int expected) throws IOException {
-        try (Socket s = connect(port)) {
+        return exchange("127.0.0.1", port, text, expected);
+    }
+
+    public static String exchange(String host, int port, String text, int expected) throws IOException {
+        try (Socket s = connect(host, port)) {
             s.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
             s.getOutputStream().flush();
             return read(s.getInputStream(), expected);
@@ -24,7 +28,11 @@ public final class StreamClient {
 
     /** Sends {@code text} and nothing more, reads everything until the server closes. */
     public static String untilClosed(int port, String text, boolean halfClose) throws IOException {
-        try (Socket s = connect(port)) {
+        return untilClosed("127.0.0.1", port, text, halfClose);
+    }
+
+    public static String untilClosed(String host, int port, String text, boolean halfClose) throws IOException {
+        try (Socket s = connect(host, port)) {
             s.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
             s.getOutputStream().flush();
             if (halfClose) {
@@ -35,8 +43,12 @@ public final class StreamClient {
     }
 
     public static Socket connect(int port) throws IOException {
+        return connect("127.0.0.1", port);
+    }
+
+    public static Socket connect(String host, int port) throws IOException {
         Socket s = new Socket();
-        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        s.connect(new InetSocketAddress(host, port), 5000);
         s.setSoTimeout(10_000);
         return s;
     }

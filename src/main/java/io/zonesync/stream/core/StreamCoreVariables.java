@@ -52,7 +52,7 @@ final class StreamCoreVariables {
         v.define("pid", s -> PID);
         v.define("nginx_version", s -> Version.NUMBER);
         v.define("protocol", s -> "TCP");
-        v.define("status", s -> Integer.toString(s.status()));
+        v.define("status", s -> String.format(Locale.ROOT, "%03d", s.status()));
         v.define("msec", s -> seconds(s.clock().millis()));
         v.define("session_time", s -> seconds(s.elapsedMs()));
         v.define("time_local", s -> LOCAL.format(now(s)));

@@ -32,7 +32,8 @@ public final class StreamSession {
     private final List<UpstreamAttempt> upstreams = new ArrayList<>();
     private final List<Runnable> cleanups = new ArrayList<>();
     private ProxyHeader proxyHeader;
-    private int status = 200;
+    /** 0 until the session ends, as nginx's (so {@code $status} reads {@code 000} before). */
+    private int status;
     private long bytesReceived;
     private long bytesSent;
 
@@ -162,6 +163,9 @@ public final class StreamSession {
     }
 
     void closed() {
+        if (status == 0) {
+            status = 200; // the client went away: nginx ends such a session as a success
+        }
         for (Runnable r : cleanups) {
             r.run();
         }

@@ -1,0 +1,202 @@
+package io.zonesync.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonesync.testing.HeldPort;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The stream proxy against Debian's nginx 1.22 on the same stream blocks and the same connections. */
+class StreamDifferentialIT {
+    private static final String LOG = """
+            log_format basic "$remote_addr $protocol $status $bytes_sent $bytes_received"
+                             " $upstream_addr $upstream_bytes_sent $upstream_bytes_received";
+            access_log LOGS/stream.log basic;
+            """;
+
+    @TempDir
+    Path dir;
+
+    private static void agree(StreamDifferential.Pair p) {
+        assertThat(p.zonesync()).isEqualTo(p.nginx());
+    }
+
+    @Test
+    void returnWithVariables() throws Exception {
+        try (StreamDifferential d = StreamDifferential.start(dir, """
+                server { listen LISTEN; set $x "a b"; return "$remote_addr|$protocol|$x|$server_port|$status\\n"; }
+                """)) {
+            StreamDifferential.Pair p = d.both((host, port) -> StreamClient.untilClosed(host, port, "", false));
+            agree(p);
+            assertThat(p.zonesync()).isEqualTo("127.0.0.1|TCP|a b|PORT|000\n");
+        }
+    }
+
+    @Test
+    void proxiedBytesAndTheLogLine() throws Exception {
+        try (EchoServer echo = new EchoServer("E:"); StreamDifferential d = StreamDifferential.start(dir, LOG + """
+                upstream backend { server %s; }
+                server { listen LISTEN; proxy_pass backend; }
+                """.formatted(echo.address()))) {
+            agree(d.both((host, port) -> StreamClient.exchange(host, port, "hello", 7)));
+            String big = "x".repeat(200_000);
+            StreamDifferential.Pair p = d.both((host, port) -> StreamClient.exchange(host, port, big, big.length() + 2));
+            agree(p);
+            assertThat(p.zonesync()).hasSize(big.length() + 2);
+            StreamDifferential.Pair logs = d.logs("stream.log", 2);
+            agree(logs);
+            assertThat(logs.zonesync()).startsWith("127.0.0.1 TCP 200 7 5 " + echo.address() + " 5 7");
+        }
+    }
+
+    @Test
+    void mapChoosesTheUpstream() throws Exception {
+        try (EchoServer a = new EchoServer("A:"); EchoServer b = new EchoServer("B:");
+                StreamDifferential d = StreamDifferential.start(dir, """
+                        map $remote_addr $dest { 127.0.0.1 a; default b; }
+                        map $server_port $other { default b; }
+                        upstream a { server %s; }
+                        upstream b { server %s; }
+                        server { listen LISTEN; proxy_pass $dest; }
+                        """.formatted(a.address(), b.address()))) {
+            StreamDifferential.Pair p = d.both((host, port) -> StreamClient.exchange(host, port, "m", 3));
+            agree(p);
+            assertThat(p.zonesync()).isEqualTo("A:m");
+        }
+    }
+
+    @Test
+    void proxyPassToAnAddressInAVariable() throws Exception {
+        try (EchoServer a = new EchoServer("A:"); StreamDifferential d = StreamDifferential.start(dir, """
+                map $remote_port $dest { default %s; }
+                server { listen LISTEN; proxy_pass $dest; }
+                """.formatted(a.address()))) {
+            agree(d.both((host, port) -> StreamClient.exchange(host, port, "v", 3)));
+        }
+    }
+
+    @Test
+    void denyAndTheLogOfADeniedClient() throws Exception {
+        try (EchoServer echo = new EchoServer("E:"); StreamDifferential d = StreamDifferential.start(dir, LOG + """
+                server { listen LISTEN; deny 127.0.0.1; allow all; proxy_pass %s; }
+                """.formatted(echo.address()))) {
+            StreamDifferential.Pair p = d.both((host, port) -> StreamClient.untilClosed(host, port, "x", false));
+            agree(p);
+            assertThat(p.zonesync()).isEmpty();
+            StreamDifferential.Pair logs = d.logs("stream.log", 1);
+            agree(logs);
+            assertThat(logs.zonesync()).isEqualTo("127.0.0.1 TCP 403 0 0 - - -");
+        }
+    }
+
+    @Test
+    void nextUpstreamPastARefusingServerAndTheLogOfBoth() throws Exception {
+        try (HeldPort down = new HeldPort(); EchoServer up = new EchoServer("U:");
+                StreamDifferential d = StreamDifferential.start(dir, LOG + """
+                        upstream backend { server 127.0.0.1:%d max_fails=0; server %s; }
+                        server { listen LISTEN; proxy_pass backend; }
+                        """.formatted(down.port(), up.address()))) {
+            agree(d.both((host, port) -> StreamClient.exchange(host, port, "n", 3)));
+            agree(d.both((host, port) -> StreamClient.exchange(host, port, "n", 3)));
+            StreamDifferential.Pair logs = d.logs("stream.log", 2);
+            agree(logs);
+            assertThat(logs.zonesync()).contains("127.0.0.1:" + down.port() + ", " + up.address() + " 0, 1 0, 3");
+        }
+    }
+
+    @Test
+    void noLiveUpstreamIs502() throws Exception {
+        try (HeldPort down = new HeldPort(); StreamDifferential d = StreamDifferential.start(dir, LOG + """
+                upstream backend { server 127.0.0.1:%d; }
+                server { listen LISTEN; proxy_pass backend; }
+                """.formatted(down.port()))) {
+            agree(d.both((host, port) -> StreamClient.untilClosed(host, port, "n", false)));
+            StreamDifferential.Pair logs = d.logs("stream.log", 1);
+            agree(logs);
+            assertThat(logs.zonesync()).startsWith("127.0.0.1 TCP 502 0 0 127.0.0.1:" + down.port());
+        }
+    }
+
+    @Test
+    void proxyProtocolHeaderSentUpstream() throws Exception {
+        try (EchoServer echo = new EchoServer(""); StreamDifferential d = StreamDifferential.start(dir, """
+                server { listen LISTEN; proxy_pass %s; proxy_protocol on; proxy_timeout 300ms; }
+                """.formatted(echo.address()))) {
+            StreamDifferential.Pair p = d.both((host, port) -> StreamClient.untilClosed(host, port, "pp", false));
+            String z = p.zonesync().replaceAll(" \\d+ PORT", " CLIENTPORT PORT");
+            assertThat(z).isEqualTo(p.nginx().replaceAll(" \\d+ PORT", " CLIENTPORT PORT").replace("127.0.0.2", "127.0.0.1"));
+            assertThat(z).isEqualTo("PROXY TCP4 127.0.0.1 127.0.0.1 CLIENTPORT PORT\r\npp");
+        }
+    }
+
+    @Test
+    void proxyProtocolHeaderFromTheClient() throws Exception {
+        try (StreamDifferential d = StreamDifferential.start(dir, """
+                server { listen LISTEN proxy_protocol; return "$proxy_protocol_addr:$proxy_protocol_port $remote_addr"; }
+                """)) {
+            StreamDifferential.Pair p = d.both((host, port) -> StreamClient.untilClosed(host, port,
+                    "PROXY TCP4 192.0.2.7 192.0.2.8 4242 80\r\n", false));
+            agree(p);
+            assertThat(p.zonesync()).isEqualTo("192.0.2.7:4242 127.0.0.1");
+        }
+    }
+
+    @Test
+    void halfCloseOn() throws Exception {
+        try (EchoServer echo = new EchoServer("H:"); StreamDifferential d = StreamDifferential.start(dir, """
+                server { listen LISTEN; proxy_pass %s; proxy_half_close on; }
+                """.formatted(echo.address()))) {
+            StreamDifferential.Pair p = d.both((host, port) -> StreamClient.untilClosed(host, port, "bye", true));
+            agree(p);
+            assertThat(p.zonesync()).isEqualTo("H:bye");
+        }
+    }
+
+    @Test
+    void limitConnAndItsStatus() throws Exception {
+        try (EchoServer echo = new EchoServer("L:"); StreamDifferential d = StreamDifferential.start(dir, """
+                log_format lim "$status $limit_conn_status";
+                access_log LOGS/limit.log lim;
+                limit_conn_zone $binary_remote_addr zone=addr:1m;
+                server { listen LISTEN; limit_conn addr 1; proxy_pass %s; }
+                """.formatted(echo.address()))) {
+            StreamDifferential.Pair p = d.both((host, port) -> {
+                try (Socket first = StreamClient.connect(host, port)) {
+                    first.getOutputStream().write("1".getBytes());
+                    String one = StreamClient.read(first.getInputStream(), 3);
+                    return one + "|" + StreamClient.untilClosed(host, port, "2", false);
+                }
+            });
+            agree(p);
+            assertThat(p.zonesync()).isEqualTo("L:1|");
+            StreamDifferential.Pair logs = d.logs("limit.log", 2);
+            agree(logs);
+            assertThat(logs.zonesync()).isEqualTo("503 REJECTED\n200 PASSED");
+        }
+    }
+
+    @Test
+    void proxyTimeoutEndsAnIdleSession() throws Exception {
+        try (EchoServer echo = new EchoServer("T:"); StreamDifferential d = StreamDifferential.start(dir, LOG + """
+                server { listen LISTEN; proxy_pass %s; proxy_timeout 300ms; }
+                """.formatted(echo.address()))) {
+            agree(d.both((host, port) -> timed(() -> StreamClient.untilClosed(host, port, "t", false))));
+            agree(d.logs("stream.log", 1));
+        }
+    }
+
+    private static String timed(IoSupplier s) throws IOException {
+        long start = System.nanoTime();
+        String out = s.get();
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        return out + (ms >= 250 && ms < 5000 ? " after about the timeout" : " after " + ms + " ms");
+    }
+
+    @FunctionalInterface
+    private interface IoSupplier {
+        String get() throws IOException;
+    }
+}
