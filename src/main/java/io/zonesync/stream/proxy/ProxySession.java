@@ -6,7 +6,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -61,9 +60,9 @@ final class ProxySession {
 
     void start() {
         Channel client = session.client();
-        client.config().setRecvByteBufAllocator(allocator());
-        client.config().setWriteBufferWaterMark(waterMark());
         fromClient = new Relay(this, settings.uploadRate());
+        client.config().setRecvByteBufAllocator(new CappedAllocator(settings.bufferSize(), fromClient::allowance));
+        client.config().setWriteBufferWaterMark(waterMark());
         client.pipeline().addLast("stream-proxy", fromClient);
         session.onClose(this::clientClosed);
         try {
@@ -76,12 +75,6 @@ final class ProxySession {
         }
         attempts = group.group().newAttempts();
         connect();
-    }
-
-    private FixedRecvByteBufAllocator allocator() {
-        FixedRecvByteBufAllocator a = new FixedRecvByteBufAllocator(settings.bufferSize());
-        a.maxMessagesPerRead(1);
-        return a;
     }
 
     private WriteBufferWaterMark waterMark() {
@@ -112,7 +105,8 @@ final class ProxySession {
         session.upstreams().add(attempt);
         long started = System.nanoTime();
         SocketAddress address = peer.spec().address();
-        fromUpstream = new Relay(this, settings.downloadRate());
+        Relay relay = new Relay(this, settings.downloadRate());
+        fromUpstream = relay;
         Bootstrap b = new Bootstrap().group(session.client().eventLoop())
                 .channel(session.transport().clientChannel(address))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
@@ -120,7 +114,7 @@ final class ProxySession {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, allocator())
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new CappedAllocator(settings.bufferSize(), relay::allowance))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
                 .handler(fromUpstream);
         ChannelFuture f = b.connect(address);

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * it reads only while the other side is writable (so neither side is buffered beyond
  * {@code proxy_buffer_size}), and, with a rate ({@code proxy_upload_rate} or
  * {@code proxy_download_rate}), only as fast as nginx allows: the bytes read so far may not exceed
- * the rate times the whole seconds since the session began, plus one second's worth.
+ * the rate times the whole seconds since the session began, plus one second's worth; once they
+ * reach it, reading waits for the next second of the session.
  */
 final class Relay extends ChannelInboundHandlerAdapter {
     private final ProxySession proxy;
@@ -45,17 +46,30 @@ final class Relay extends ChannelInboundHandlerAdapter {
         }
         read += data.readableBytes();
         proxy.read(this, data);
-        if (rate > 0) {
-            long allowed = rate * (proxy.elapsedMs() / 1000 + 1) - read;
-            if (allowed <= 0) {
-                rateWait = true;
-                long delay = -allowed * 1000 / rate + 1;
-                ctx.executor().schedule(() -> {
-                    rateWait = false;
-                    updateReading();
-                }, delay, TimeUnit.MILLISECONDS);
-            }
+        if (allowance() <= 0) {
+            waitForTheNextSecond(ctx);
         }
+    }
+
+    private void waitForTheNextSecond(ChannelHandlerContext ctx) {
+        rateWait = true;
+        ctx.executor().schedule(() -> {
+            if (allowance() <= 0) {
+                waitForTheNextSecond(ctx);
+            } else {
+                rateWait = false;
+                updateReading();
+            }
+        }, 1000 - proxy.elapsedMs() % 1000, TimeUnit.MILLISECONDS);
+    }
+
+    /** How many bytes the rate lets this side read now (all it wants without a rate). */
+    int allowance() {
+        if (rate == 0) {
+            return Integer.MAX_VALUE;
+        }
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE,
+                rate * (proxy.elapsedMs() / 1000 + 1) - read));
     }
 
     @Override

@@ -102,4 +102,48 @@ class StreamProxyIT {
             assertThat(StreamClient.exchange(port(node), big, big.length())).isEqualTo(big);
         }
     }
+
+    @Test
+    void downloadRateSpreadsTheBytesOverTime() throws Exception {
+        try (EchoServer up = new EchoServer("");
+                InJvmNode node = InJvmNode.start(dir, config("""
+                        server { listen 127.0.0.1:0; proxy_pass %s; proxy_download_rate 20k; proxy_buffer_size 4k; }
+                        """.formatted(up.address())))) {
+            String data = "r".repeat(50 * 1024);
+            long start = System.nanoTime();
+            assertThat(StreamClient.exchange(port(node), data, data.length())).hasSize(data.length());
+            // 20k in the first second, 20k more in the next: the last 10k cannot come before 2 s
+            assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(1900);
+        }
+    }
+
+    @Test
+    void hashKeepsAClientOnOneServer() throws Exception {
+        try (EchoServer a = new EchoServer("A:"); EchoServer b = new EchoServer("B:");
+                InJvmNode node = InJvmNode.start(dir, config("""
+                        upstream backend { hash $remote_addr consistent; server %s; server %s; }
+                        server { listen 127.0.0.1:0; proxy_pass backend; }
+                        """.formatted(a.address(), b.address())))) {
+            String first = StreamClient.exchange(port(node), "h", 3);
+            for (int i = 0; i < 4; i++) {
+                assertThat(StreamClient.exchange(port(node), "h", 3)).isEqualTo(first);
+            }
+        }
+    }
+
+    @Test
+    void aReloadKeepsTheListenerAndServesTheNewTarget() throws Exception {
+        try (EchoServer a = new EchoServer("A:"); EchoServer b = new EchoServer("B:");
+                InJvmNode node = InJvmNode.start(dir, config("""
+                        server { listen 127.0.0.1:0; proxy_pass %s; }
+                        """.formatted(a.address())))) {
+            int port = port(node);
+            assertThat(StreamClient.exchange(port, "1", 3)).isEqualTo("A:1");
+            node.reload(config("""
+                    server { listen 127.0.0.1:0; proxy_pass %s; }
+                    """.formatted(b.address())));
+            assertThat(port(node)).isEqualTo(port);
+            assertThat(StreamClient.exchange(port, "2", 3)).isEqualTo("B:2");
+        }
+    }
 }
