@@ -15,8 +15,9 @@ import java.util.List;
 /**
  * zonesync and Debian's nginx on one stream block, side by side: {@link #both} runs the same
  * exchange against each and returns what each gave, each server's own port replaced by
- * {@code PORT}. In the block, {@code LISTEN} stands for each server's address and {@code LOGS} for
- * a directory of its own ({@link #logs} reads a file there).
+ * {@code PORT}. In the block, {@code LISTEN} stands for each server's address, {@code UDP} for the
+ * same address (for a {@code udp} listener, {@link #bothUdp}) and {@code LOGS} for a directory of
+ * its own ({@link #logs} reads a file there).
  */
 public final class StreamDifferential implements AutoCloseable {
     private final InJvmNode zonesync;
@@ -42,10 +43,11 @@ public final class StreamDifferential implements AutoCloseable {
         Files.createDirectories(dir.resolve("nginx/logs"));
         Files.createDirectories(dir.resolve("zonesync/logs"));
         Nginx nginx = Nginx.startStream(dir.resolve("nginx"),
-                stream.replace("LOGS", dir.resolve("nginx/logs").toString()));
+                stream.replace("UDP", "LISTEN").replace("LOGS", dir.resolve("nginx/logs").toString()));
         try {
             InJvmNode node = InJvmNode.start(dir.resolve("zonesync"), "events { }\nstream {\n"
-                    + stream.replace("LISTEN", "127.0.0.1:0").replace("LOGS", dir.resolve("zonesync/logs").toString())
+                    + stream.replace("LISTEN", "127.0.0.1:0").replace("UDP", "127.0.0.1:0")
+                            .replace("LOGS", dir.resolve("zonesync/logs").toString())
                     + "\n}\n");
             StreamDifferential d = new StreamDifferential(node, nginx, dir);
             // nginx was probed with a connection when it started: so is zonesync, for the same log lines
@@ -59,6 +61,14 @@ public final class StreamDifferential implements AutoCloseable {
 
     public int zonesyncPort() {
         return ((InetSocketAddress) zonesync.node.streamAddresses().get("127.0.0.1:0")).getPort();
+    }
+
+    /** As {@link #both}, with the {@code UDP} listener. */
+    public Pair bothUdp(Exchange e) throws IOException {
+        int udp = ((InetSocketAddress) zonesync.node.streamAddresses().get("127.0.0.1:0 udp")).getPort();
+        String z = e.run("127.0.0.1", udp).replace(Integer.toString(udp), "PORT");
+        String n = e.run("127.0.0.2", nginx.port()).replace(Integer.toString(nginx.port()), "PORT");
+        return new Pair(z, n);
     }
 
     public Pair both(Exchange e) throws IOException {

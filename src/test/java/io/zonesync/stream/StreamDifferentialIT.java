@@ -199,4 +199,34 @@ class StreamDifferentialIT {
     private interface IoSupplier {
         String get() throws IOException;
     }
+
+    @Test
+    void udpProxyAndItsLogLine() throws Exception {
+        try (UdpEcho echo = new UdpEcho("U:"); StreamDifferential d = StreamDifferential.start(dir, """
+                log_format u "$protocol $status $bytes_received $bytes_sent $upstream_addr $upstream_bytes_sent"
+                             " $upstream_bytes_received";
+                access_log LOGS/udp.log u;
+                server { listen LISTEN; return ready; }
+                server { listen UDP udp; proxy_pass %s; proxy_responses 1; }
+                """.formatted(echo.address()))) {
+            StreamDifferential.Pair p = d.bothUdp((host, port) -> UdpEcho.exchange(host, port, "query", 2));
+            agree(p);
+            assertThat(p.zonesync()).isEqualTo("U:query|(none)");
+            StreamDifferential.Pair logs = d.logs("udp.log", 1);
+            agree(logs);
+            assertThat(logs.zonesync()).isEqualTo("UDP 200 5 7 " + echo.address() + " 5 7");
+        }
+    }
+
+    @Test
+    void udpReturn() throws Exception {
+        try (StreamDifferential d = StreamDifferential.start(dir, """
+                server { listen LISTEN; return ready; }
+                server { listen UDP udp; return "$protocol $remote_addr $status"; }
+                """)) {
+            StreamDifferential.Pair p = d.bothUdp((host, port) -> UdpEcho.exchange(host, port, "q", 2));
+            agree(p);
+            assertThat(p.zonesync()).isEqualTo("UDP 127.0.0.1 000|(none)");
+        }
+    }
 }

@@ -52,9 +52,6 @@ public record StreamConfig(List<StreamServer> servers, List<AutoCloseable> resou
                 if (bound.putIfAbsent(key, l) != null) {
                     throw l.directive().error("duplicate \"%s\" address and port pair", l.endpoint());
                 }
-                if (l.udp()) {
-                    throw l.directive().error("the \"udp\" parameter of stream proxy servers is not supported");
-                }
                 if (l.ssl()) {
                     throw l.directive().error("the \"ssl\" parameter of stream proxy servers is not supported");
                 }

@@ -51,7 +51,7 @@ final class StreamCoreVariables {
         v.define("hostname", s -> HOSTNAME);
         v.define("pid", s -> PID);
         v.define("nginx_version", s -> Version.NUMBER);
-        v.define("protocol", s -> "TCP");
+        v.define("protocol", s -> s.isUdp() ? "UDP" : "TCP");
         v.define("status", s -> String.format(Locale.ROOT, "%03d", s.status()));
         v.define("msec", s -> seconds(s.clock().millis()));
         v.define("session_time", s -> seconds(s.elapsedMs()));

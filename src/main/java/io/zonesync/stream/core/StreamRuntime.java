@@ -1,5 +1,6 @@
 package io.zonesync.stream.core;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -8,7 +9,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
@@ -19,6 +22,7 @@ import io.zonesync.net.ProxyHeader;
 import io.zonesync.net.Transport;
 import io.zonesync.stream.StreamListen;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Clock;
 import java.util.HashMap;
@@ -31,8 +35,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stream proxy servers at run time: binds their TCP listeners and runs each accepted
- * connection through nginx's stream phases (PROXY protocol header if the listener wants one,
+ * The stream proxy servers at run time: binds their listeners and runs each accepted
+ * connection (or, on a UDP listener, each new client address) through nginx's stream phases (PROXY protocol header if the listener wants one,
  * preaccess, access, content; the log phase once the client connection closes). A reload keeps
  * the listeners whose address stays and hands them the new configuration (sessions in flight keep
  * the old one); listeners no longer configured close, their sessions run to their end.
@@ -110,10 +114,11 @@ public final class StreamRuntime implements AutoCloseable {
 
     private void bind(Listener l) throws IOException {
         StreamListen listen = l.listen;
-        if (listen.udp()) {
-            throw new IOException("udp listeners are not supported: " + listen.endpoint());
-        }
         SocketAddress address = listen.endpoint().bindAddress();
+        if (listen.udp()) {
+            bindUdp(l, address);
+            return;
+        }
         ServerBootstrap b = new ServerBootstrap().group(transport.group()).channel(transport.serverChannel(address));
         if (!listen.endpoint().isUnix()) {
             b.option(ChannelOption.SO_REUSEADDR, true);
@@ -138,6 +143,65 @@ public final class StreamRuntime implements AutoCloseable {
         }
         l.channel = f.channel();
         connections.listening(f.channel());
+    }
+
+    /**
+     * A UDP listener: the datagrams of one client address make one session, which runs on the
+     * listener's event loop until its content handler ends it.
+     */
+    private void bindUdp(Listener l, SocketAddress address) throws IOException {
+        Bootstrap b = new Bootstrap().group(transport.group()).channel(transport.datagramChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(new UdpListener(l));
+        ChannelFuture f = b.bind(address).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            Throwable c = f.cause();
+            throw new IOException("bind() to " + l.listen.endpoint() + " udp failed ("
+                    + (c == null ? "?" : c.getMessage()) + ")", c);
+        }
+        l.channel = f.channel();
+        connections.listening(f.channel());
+    }
+
+    /** Hands each datagram to its client's session, starting one for a new client. */
+    private final class UdpListener extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final Listener listener;
+        private final Map<InetSocketAddress, StreamSession> sessions = new HashMap<>();
+
+        UdpListener(Listener listener) {
+            super(false);
+            this.listener = listener;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            InetSocketAddress from = packet.sender();
+            StreamSession s = sessions.get(from);
+            if (s == null) {
+                if (!connections.takeClientSlot()) {
+                    connections.stats().dropped();
+                    packet.release();
+                    return;
+                }
+                StreamServer server = listener.server;
+                s = new StreamSession(ctx.channel(), from, () -> {
+                    sessions.remove(from);
+                    connections.release();
+                }, server, serial.incrementAndGet(), clock, transport, connections);
+                sessions.put(from, s);
+                s.received(packet.content());
+                run(s);
+                return;
+            }
+            s.received(packet.content());
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            for (StreamSession s : List.copyOf(sessions.values())) {
+                s.finish(200);
+            }
+        }
     }
 
     private void keepAlive(ServerBootstrap b, StreamListen.KeepAlive k) {
@@ -167,12 +231,7 @@ public final class StreamRuntime implements AutoCloseable {
         connections.stats().accepted(ch);
         StreamServer server = l.server;
         StreamSession s = new StreamSession(ch, server, serial.incrementAndGet(), clock, transport, connections);
-        ch.closeFuture().addListener(f -> {
-            s.closed();
-            for (StreamLogger logger : server.loggers()) {
-                logger.log(s);
-            }
-        });
+        ch.closeFuture().addListener(f -> s.ended());
         if (l.listen.proxyProtocol()) {
             ch.pipeline().addLast("proxy-protocol", new HAProxyMessageDecoder());
             ch.pipeline().addLast("proxy-header", new HeaderReader(s));
@@ -184,7 +243,7 @@ public final class StreamRuntime implements AutoCloseable {
 
     /** Runs the phases up to content: the first handler that returns a status ends the session with it. */
     private static void run(StreamSession s) {
-        if (!s.client().isOpen()) {
+        if (!s.isOpen()) {
             return;
         }
         for (List<StreamHandler> phase : List.of(s.server().preaccess(), s.server().access())) {

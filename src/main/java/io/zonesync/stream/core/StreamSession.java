@@ -1,6 +1,9 @@
 package io.zonesync.stream.core;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.socket.DatagramPacket;
 import io.zonesync.net.AddressText;
 import io.zonesync.net.ConnectionLimit;
 import io.zonesync.net.ProxyHeader;
@@ -12,15 +15,23 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * One client connection of a stream server, from accept to close: what the phase handlers and
- * variables see, and how a handler ends it ({@link #finish}). When the client connection closes,
- * for whatever reason, the cleanups registered with {@link #onClose} run and then the log handlers.
- * Confined to the connection's event loop.
+ * One client of a stream server, from accept to close: a TCP connection, or on a UDP listener the
+ * datagrams of one client address. It is what the phase handlers and variables see, and how a
+ * handler ends it ({@link #finish}). When the session ends, for whatever reason (for TCP, the
+ * client connection closing), the cleanups registered with {@link #onClose} run and then the log
+ * handlers. Confined to the client's event loop (for UDP, the listener's).
  */
 public final class StreamSession {
     private final Channel client;
+    /** The client of a UDP session (whose {@link #client} is the listener's channel), null for TCP. */
+    private final InetSocketAddress udpClient;
+    private final Runnable udpEnded;
+    private final List<ByteBuf> udpPending = new ArrayList<>();
+    private Consumer<ByteBuf> udpInput;
+    private boolean ended;
     private final StreamServer server;
     private final long number;
     private final Clock clock;
@@ -39,7 +50,15 @@ public final class StreamSession {
 
     StreamSession(Channel client, StreamServer server, long number, Clock clock, Transport transport,
             ConnectionLimit connections) {
-        this.client = client;
+        this(client, null, null, server, number, clock, transport, connections);
+    }
+
+    /** A UDP session of {@code from} on the listener {@code listener}; {@code ended} forgets it there. */
+    StreamSession(Channel listener, InetSocketAddress from, Runnable ended, StreamServer server, long number,
+            Clock clock, Transport transport, ConnectionLimit connections) {
+        this.client = listener;
+        this.udpClient = from;
+        this.udpEnded = ended;
         this.server = server;
         this.number = number;
         this.clock = clock;
@@ -49,8 +68,43 @@ public final class StreamSession {
         this.connections = connections;
     }
 
+    /** The client connection (TCP), or the listener's channel (UDP: see {@link #send}). */
     public Channel client() {
         return client;
+    }
+
+    public boolean isUdp() {
+        return udpClient != null;
+    }
+
+    /** Sends bytes to the client: on its connection, or as one datagram. */
+    public ChannelFuture send(ByteBuf data) {
+        return udpClient == null ? client.writeAndFlush(data) : client.writeAndFlush(new DatagramPacket(data, udpClient));
+    }
+
+    /** Whether the session still runs. */
+    public boolean isOpen() {
+        return udpClient == null ? client.isOpen() : !ended;
+    }
+
+    /** UDP: where the client's datagrams go from now on (those that came before first). */
+    public void udpInput(Consumer<ByteBuf> input) {
+        udpInput = input;
+        for (ByteBuf b : udpPending) {
+            input.accept(b);
+        }
+        udpPending.clear();
+    }
+
+    /** UDP: a datagram of the client's. */
+    void received(ByteBuf data) {
+        if (ended) {
+            data.release();
+        } else if (udpInput == null) {
+            udpPending.add(data);
+        } else {
+            udpInput.accept(data);
+        }
     }
 
     public StreamServer server() {
@@ -84,7 +138,7 @@ public final class StreamSession {
     }
 
     public SocketAddress remoteAddress() {
-        return client.remoteAddress();
+        return udpClient != null ? udpClient : client.remoteAddress();
     }
 
     public SocketAddress localAddress() {
@@ -155,14 +209,23 @@ public final class StreamSession {
      * with data for the client calls this when its write has completed.
      */
     public void finish(int status) {
-        if (!client.isOpen()) {
+        if (!isOpen()) {
             return;
         }
         this.status = status;
-        client.close();
+        if (udpClient == null) {
+            client.close(); // ended() runs when it has closed
+        } else {
+            ended();
+        }
     }
 
-    void closed() {
+    /** The session is over: cleanups, then the log phase. */
+    void ended() {
+        if (ended) {
+            return;
+        }
+        ended = true;
         if (status == 0) {
             status = 200; // the client went away: nginx ends such a session as a success
         }
@@ -170,5 +233,15 @@ public final class StreamSession {
             r.run();
         }
         cleanups.clear();
+        for (ByteBuf b : udpPending) {
+            b.release();
+        }
+        udpPending.clear();
+        if (udpEnded != null) {
+            udpEnded.run();
+        }
+        for (StreamLogger logger : server.loggers()) {
+            logger.log(this);
+        }
     }
 }

@@ -13,10 +13,11 @@ import io.zonesync.config.Values;
  * @param nextUpstreamTimeoutMs 0 for no limit
  * @param uploadRate bytes per second read from the client, 0 for no limit
  * @param downloadRate bytes per second read from the upstream server, 0 for no limit
+ * @param responses UDP: the datagrams a server sends for each of the client's, -1 for no limit
  */
 record ProxySettings(long connectTimeoutMs, long timeoutMs, boolean nextUpstream, int nextUpstreamTries,
         long nextUpstreamTimeoutMs, int bufferSize, long uploadRate, long downloadRate, boolean proxyProtocol,
-        boolean halfClose) {
+        boolean halfClose, long responses) {
 
     static ProxySettings of(Scope server) throws ConfigException {
         return new ProxySettings(
@@ -29,7 +30,8 @@ record ProxySettings(long connectTimeoutMs, long timeoutMs, boolean nextUpstream
                 size(server, "proxy_upload_rate", 0, false),
                 size(server, "proxy_download_rate", 0, false),
                 flag(server, "proxy_protocol", false),
-                flag(server, "proxy_half_close", false));
+                flag(server, "proxy_half_close", false),
+                server.effectiveFirst("proxy_responses") == null ? -1 : number(server, "proxy_responses"));
     }
 
     private static long time(Scope s, String name, long fallback) throws ConfigException {

@@ -10,6 +10,7 @@ import io.zonesync.config.Directive;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.DirectiveSpec;
 import io.zonesync.http.upstream.UpstreamGroup;
+import io.zonesync.stream.StreamListen;
 import io.zonesync.stream.core.StreamCompile;
 import io.zonesync.stream.core.StreamFeature;
 import io.zonesync.stream.core.StreamServer;
@@ -19,7 +20,8 @@ import java.util.List;
 
 /**
  * nginx's stream proxy module: {@code proxy_pass upstream|host:port|$variable} and the settings
- * of {@link ProxySettings}. Each connection is relayed by a {@link ProxySession}.
+ * of {@link ProxySettings}. Each TCP connection is relayed by a {@link ProxySession}, each UDP
+ * session by a {@link UdpProxySession}.
  */
 public final class StreamProxyModule implements ConfModule, StreamFeature {
     private StreamUpstreams upstreams;
@@ -33,7 +35,8 @@ public final class StreamProxyModule implements ConfModule, StreamFeature {
     public void registerDirectives(DirectiveRegistry r) {
         r.register(DirectiveSpec.single("proxy_pass", Arity.exactly(1), STREAM_SERVER));
         for (String one : new String[] {"proxy_connect_timeout", "proxy_timeout", "proxy_next_upstream_tries",
-            "proxy_next_upstream_timeout", "proxy_buffer_size", "proxy_upload_rate", "proxy_download_rate"}) {
+            "proxy_next_upstream_timeout", "proxy_buffer_size", "proxy_upload_rate", "proxy_download_rate",
+            "proxy_responses"}) {
             r.register(DirectiveSpec.single(one, Arity.exactly(1), STREAM, STREAM_SERVER));
         }
         for (String flag : new String[] {"proxy_next_upstream", "proxy_protocol", "proxy_half_close"}) {
@@ -70,7 +73,19 @@ public final class StreamProxyModule implements ConfModule, StreamFeature {
             }
             t = new ProxyTarget.Fixed(g);
         }
+        if (server.conf().listens().stream().anyMatch(StreamListen::udp)) {
+            if (settings.proxyProtocol() || settings.uploadRate() > 0 || settings.downloadRate() > 0) {
+                throw pass.error("proxy_protocol, proxy_upload_rate and proxy_download_rate are not supported"
+                        + " in a server with a udp listener");
+            }
+        }
         ProxyTarget chosen = t;
-        server.content(session -> new ProxySession(session, settings, chosen).start(), pass);
+        server.content(session -> {
+            if (session.isUdp()) {
+                new UdpProxySession(session, settings, chosen).start();
+            } else {
+                new ProxySession(session, settings, chosen).start();
+            }
+        }, pass);
     }
 }

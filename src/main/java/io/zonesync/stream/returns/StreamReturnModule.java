@@ -17,7 +17,7 @@ import java.util.List;
 
 /**
  * nginx's stream return module: {@code return VALUE} sends the value (variables evaluated) to the
- * client and closes the connection, with status 200.
+ * client (over UDP, as one datagram) and ends the session, with status 200.
  */
 public final class StreamReturnModule implements ConfModule, StreamFeature {
     @Override
@@ -39,7 +39,7 @@ public final class StreamReturnModule implements ConfModule, StreamFeature {
         StreamValue value = StreamValue.compile(d.arg(0), stream.variables(), d.where());
         server.content(session -> {
             byte[] bytes = value.evaluate(session).getBytes(StandardCharsets.ISO_8859_1);
-            session.client().writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(f -> {
+            session.send(Unpooled.wrappedBuffer(bytes)).addListener(f -> {
                 if (f.isSuccess()) {
                     session.addSent(bytes.length);
                 }

@@ -45,7 +45,7 @@ class StreamConfigErrorTest {
         "server { listen 127.0.0.1:0; proxy_pass nowhere.invalid:80; }|host not found in upstream \"nowhere.invalid:80\"",
         "server { listen 127.0.0.1:0; proxy_pass 127.0.0.1; }|no port in upstream \"127.0.0.1\"",
         "server { listen 127.0.0.1:0; return \"$nope\"; }|unknown \"nope\" variable",
-        "server { listen 127.0.0.1:0 udp; proxy_pass u; }|the \"udp\" parameter of stream proxy servers is not supported",
+        "server { listen 127.0.0.1:0 udp; proxy_pass u; proxy_protocol on; }|not supported in a server with a udp listener",
         "server { listen 127.0.0.1:0 ssl; proxy_pass u; }|the \"ssl\" parameter of stream proxy servers is not supported",
         "server { listen 127.0.0.1:0 fastopen=3; proxy_pass u; }|invalid parameter \"fastopen=3\"",
         "server { listen 127.0.0.1:0; proxy_pass u; proxy_ssl on; }|unknown directive \"proxy_ssl\"",
