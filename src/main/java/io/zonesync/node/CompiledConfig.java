@@ -61,12 +61,14 @@ import io.zonesync.stream.core.StreamFeature;
 import io.zonesync.stream.access.StreamAccessFeature;
 import io.zonesync.stream.accesslog.StreamAccessLogFeature;
 import io.zonesync.stream.accesslog.StreamLogModule;
+import io.zonesync.stream.geo.StreamGeoModule;
 import io.zonesync.stream.keyval.StreamKeyvalFeature;
 import io.zonesync.stream.limitconn.StreamLimitConnModule;
 import io.zonesync.stream.map.StreamMapModule;
 import io.zonesync.stream.proxy.StreamProxyModule;
 import io.zonesync.stream.returns.StreamReturnModule;
 import io.zonesync.stream.set.StreamSetModule;
+import io.zonesync.stream.splitclients.StreamSplitClientsModule;
 import io.zonesync.stream.upstream.StreamUpstreamModule;
 import io.zonesync.sync.cluster.ZoneSyncModule;
 import io.zonesync.sync.cluster.ZoneSyncSettings;
@@ -143,6 +145,8 @@ record CompiledConfig(
             StreamModule.of(new StreamLimitConnModule()),
             new StreamModule(new StreamSetModule(), s -> new StreamSetModule()),
             new StreamModule(new StreamMapModule(), s -> new StreamMapModule()),
+            new StreamModule(new StreamGeoModule(), s -> new StreamGeoModule()),
+            new StreamModule(new StreamSplitClientsModule(), s -> new StreamSplitClientsModule()),
             new StreamModule(null, s -> new StreamKeyvalFeature(s.keyval()::stream,
                     () -> s.zones().of(KeyvalFamily.STREAM))),
             StreamModule.directives(new StreamUpstreamModule()),

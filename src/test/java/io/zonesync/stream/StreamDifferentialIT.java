@@ -229,4 +229,21 @@ class StreamDifferentialIT {
             assertThat(p.zonesync()).isEqualTo("UDP 127.0.0.1 000|(none)");
         }
     }
+
+    @Test
+    void geoAndSplitClients() throws Exception {
+        try (StreamDifferential d = StreamDifferential.start(dir, """
+                geo $g { default other; 127.0.0.0/8 loop; 127.0.0.1/32 one; delete 127.0.0.1/32; }
+                geo $protocol $r { ranges; default none; 1.0.0.0-2.0.0.0 r; }
+                split_clients "a$protocol" $a { 33.3% x; 33.3% y; * z; }
+                split_clients "b$protocol" $b { 33.3% x; 33.3% y; * z; }
+                split_clients "c$protocol" $c { 33.3% x; 33.3% y; * z; }
+                split_clients "dd$protocol" $e { 10% x; 85.5% y; }
+                server { listen LISTEN; return "$g $r $a$b$c$e"; }
+                """)) {
+            StreamDifferential.Pair p = d.both((host, port) -> StreamClient.untilClosed(host, port, "", false));
+            agree(p);
+            assertThat(p.zonesync()).startsWith("loop none ");
+        }
+    }
 }

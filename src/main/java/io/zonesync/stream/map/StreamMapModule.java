@@ -9,8 +9,7 @@ import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.DirectiveSpec;
 import io.zonesync.stream.core.StreamCompile;
 import io.zonesync.stream.core.StreamFeature;
-import io.zonesync.stream.core.StreamSession;
-import io.zonesync.stream.core.StreamVariable;
+import io.zonesync.stream.core.DeclaredVariable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,17 +22,7 @@ public final class StreamMapModule implements ConfModule, StreamFeature {
     /** The declared variables of the configuration being compiled: one feature per configuration. */
     private final List<Declared> declared = new ArrayList<>();
 
-    private record Declared(Directive map, Holder holder) {
-    }
-
-    /** A map's variable, whose table is compiled once every variable is known. */
-    private static final class Holder implements StreamVariable {
-        private StreamMapTable table;
-
-        @Override
-        public String value(StreamSession session) {
-            return table.lookup(session);
-        }
+    private record Declared(Directive map, DeclaredVariable variable) {
     }
 
     @Override
@@ -52,23 +41,14 @@ public final class StreamMapModule implements ConfModule, StreamFeature {
     @Override
     public void defineVariables(StreamCompile stream) throws ConfigException {
         for (Directive map : stream.scope().block().all("map")) {
-            String v = map.arg(1);
-            if (!v.startsWith("$") || v.length() < 2) {
-                throw map.error("invalid variable name \"%s\"", v);
-            }
-            if (stream.variables().isDefined(v.substring(1))) {
-                throw map.error("the duplicate \"%s\" variable", v.substring(1));
-            }
-            Holder h = new Holder();
-            stream.variables().define(v.substring(1), h);
-            declared.add(new Declared(map, h));
+            declared.add(new Declared(map, DeclaredVariable.declare(stream.variables(), map, map.arg(1))));
         }
     }
 
     @Override
     public void finishVariables(StreamCompile stream) throws ConfigException {
         for (Declared d : declared) {
-            d.holder().table = StreamMapTable.compile(d.map(), stream.variables());
+            d.variable().define(StreamMapTable.compile(d.map(), stream.variables())::lookup);
         }
     }
 }

@@ -65,8 +65,9 @@ class StreamConfigErrorTest {
         "upstream u { server 127.0.0.1:2; }|duplicate upstream \"u\"",
         "map $remote_addr $m { default a; default b; }|duplicate default map parameter",
         "map $remote_addr $remote_port { default a; }|the duplicate \"remote_port\" variable",
-        "split_clients $remote_addr $s { * a; }|\"split_clients\" directive is not allowed here",
-        "geo $g { default a; }|\"geo\" directive is not allowed here",
+        "split_clients $remote_addr $s { 60% a; 50% b; }|percent total is greater than 100%",
+        "geo $g { 10.0.0.0/33 a; }|invalid network \"10.0.0.0/33\"",
+        "geo $remote_addr $remote_port { default a; }|the duplicate \"remote_port\" variable",
     })
     void refusedWithTheLine(String line, String message) throws Exception {
         assertThat(error(line).getMessage()).contains(message);
