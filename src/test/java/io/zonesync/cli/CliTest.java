@@ -69,7 +69,8 @@ class CliTest {
                 "ngx_http_limit_conn_module", "ngx_http_stub_status_module", "ngx_http_upstream_hash_module",
                 "ngx_http_auth_jwt_module", "ngx_stream_proxy_module", "ngx_stream_upstream_module",
                 "ngx_stream_upstream_hash_module", "ngx_stream_map_module", "ngx_stream_return_module",
-                "ngx_stream_set_module", "ngx_stream_limit_conn_module", "ngx_stream_log_module")
+                "ngx_stream_set_module", "ngx_stream_limit_conn_module", "ngx_stream_log_module",
+                "ngx_stream_geo_module", "ngx_stream_split_clients_module")
                 .doesNotContain("ngx_http_ssi_module", "ngx_http_memcached_module");
         String args = Usage.configureArguments(Set.copyOf(modules));
         assertThat(args).contains("--with-http_ssl_module", "--with-http_realip_module", "--with-http_auth_request_module",
@@ -81,7 +82,8 @@ class CliTest {
                         "--without-http_limit_req_module", "--without-stream_access_module",
                         "--without-stream_limit_conn_module", "--without-stream_map_module",
                         "--without-stream_return_module", "--without-stream_set_module",
-                        "--without-stream_upstream_hash_module");
+                        "--without-stream_upstream_hash_module", "--without-stream_geo_module",
+                        "--without-stream_split_clients_module");
     }
 
     @Test
