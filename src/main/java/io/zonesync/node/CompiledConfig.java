@@ -69,6 +69,7 @@ import io.zonesync.stream.proxy.StreamProxyModule;
 import io.zonesync.stream.returns.StreamReturnModule;
 import io.zonesync.stream.set.StreamSetModule;
 import io.zonesync.stream.splitclients.StreamSplitClientsModule;
+import io.zonesync.stream.sslpreread.StreamSslPrereadModule;
 import io.zonesync.stream.upstream.StreamUpstreamModule;
 import io.zonesync.sync.cluster.ZoneSyncModule;
 import io.zonesync.sync.cluster.ZoneSyncSettings;
@@ -149,6 +150,7 @@ record CompiledConfig(
             new StreamModule(new StreamSplitClientsModule(), s -> new StreamSplitClientsModule()),
             new StreamModule(null, s -> new StreamKeyvalFeature(s.keyval()::stream,
                     () -> s.zones().of(KeyvalFamily.STREAM))),
+            new StreamModule(new StreamSslPrereadModule(), s -> new StreamSslPrereadModule()),
             StreamModule.directives(new StreamUpstreamModule()),
             new StreamModule(new StreamProxyModule(), s -> new StreamProxyModule()),
             new StreamModule(new StreamReturnModule(), s -> new StreamReturnModule()));

@@ -22,6 +22,9 @@ public final class StreamCoreModule implements ConfModule {
         r.register(DirectiveSpec.single("resolver", Arity.atLeast(1), Context.STREAM, Context.STREAM_SERVER));
         r.register(DirectiveSpec.single("proxy_protocol_timeout", Arity.exactly(1), Context.STREAM,
                 Context.STREAM_SERVER));
+        r.register(DirectiveSpec.single("preread_buffer_size", Arity.exactly(1), Context.STREAM,
+                Context.STREAM_SERVER));
+        r.register(DirectiveSpec.single("preread_timeout", Arity.exactly(1), Context.STREAM, Context.STREAM_SERVER));
         r.register(DirectiveSpec.single("resolver_timeout", Arity.exactly(1), Context.STREAM, Context.STREAM_SERVER));
     }
 }

@@ -246,4 +246,55 @@ class StreamDifferentialIT {
             assertThat(p.zonesync()).startsWith("loop none ");
         }
     }
+
+    /** A TLS ClientHello as Java's TLS client sends it, for {@code serverName} and ALPN h2, http/1.1. */
+    private static String clientHello(String serverName) throws Exception {
+        javax.net.ssl.SSLEngine engine = javax.net.ssl.SSLContext.getDefault().createSSLEngine(serverName, 443);
+        engine.setUseClientMode(true);
+        javax.net.ssl.SSLParameters params = engine.getSSLParameters();
+        params.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(serverName)));
+        params.setApplicationProtocols(new String[] {"h2", "http/1.1"});
+        engine.setSSLParameters(params);
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        engine.wrap(java.nio.ByteBuffer.allocate(0), out);
+        out.flip();
+        byte[] bytes = new byte[out.remaining()];
+        out.get(bytes);
+        return new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void sslPrereadVariables() throws Exception {
+        String hello = clientHello("example.com");
+        try (StreamDifferential d = StreamDifferential.start(dir, """
+                log_format p "$status $bytes_received $ssl_preread_server_name";
+                access_log LOGS/preread.log p;
+                server { listen LISTEN; ssl_preread on; preread_timeout 500ms;
+                         return "$ssl_preread_server_name|$ssl_preread_alpn_protocols|$ssl_preread_protocol"; }
+                """)) {
+            StreamDifferential.Pair p = d.both((host, port) -> StreamClient.untilClosed(host, port, hello, false));
+            agree(p);
+            assertThat(p.zonesync()).isEqualTo("example.com|h2,http/1.1|TLSv1.3");
+            agree(d.both((host, port) -> StreamClient.untilClosed(host, port, "GET / HTTP/1.0\r\n\r\n", false)));
+            agree(d.both((host, port) -> timed(() -> StreamClient.untilClosed(host, port, "", false))));
+            agree(d.logs("preread.log", 3));
+        }
+    }
+
+    @Test
+    void sslPrereadRoutesByServerNameAndPassesTheHelloOn() throws Exception {
+        String hello = clientHello("b.example");
+        try (EchoServer a = new EchoServer("A:"); EchoServer b = new EchoServer("B:");
+                StreamDifferential d = StreamDifferential.start(dir, """
+                        map $ssl_preread_server_name $dest { b.example b; default a; }
+                        upstream a { server %s; }
+                        upstream b { server %s; }
+                        server { listen LISTEN; ssl_preread on; proxy_pass $dest; }
+                        """.formatted(a.address(), b.address()))) {
+            StreamDifferential.Pair p = d.both((host, port) -> StreamClient.exchange(host, port, hello,
+                    hello.length() + 2));
+            agree(p);
+            assertThat(p.zonesync()).isEqualTo("B:" + hello);
+        }
+    }
 }

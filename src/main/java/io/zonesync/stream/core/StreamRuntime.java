@@ -255,7 +255,20 @@ public final class StreamRuntime implements AutoCloseable {
                 }
             }
         }
-        s.server().content().serve(s);
+        preread(s, 0);
+    }
+
+    /** The preread handlers from the {@code i}th, each when the one before has read what it needs; then content. */
+    private static void preread(StreamSession s, int i) {
+        if (!s.isOpen()) {
+            return;
+        }
+        List<StreamPreread> handlers = s.server().preread();
+        if (i == handlers.size()) {
+            s.server().content().serve(s);
+        } else {
+            handlers.get(i).preread(s, () -> preread(s, i + 1));
+        }
     }
 
     /**

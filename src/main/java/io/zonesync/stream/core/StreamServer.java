@@ -8,16 +8,17 @@ import java.util.List;
 
 /**
  * One compiled stream proxy server: its listeners, its phase handlers in the order nginx runs them
- * (preaccess, access, content, log) and how long a PROXY protocol header may take. Immutable.
+ * (preaccess, access, preread, content, log) and how long a PROXY protocol header may take. Immutable.
  */
 public record StreamServer(StreamServerConf conf, List<StreamHandler> preaccess, List<StreamHandler> access,
-        StreamContent content, List<StreamLogger> loggers, long proxyProtocolTimeoutMs) {
+        List<StreamPreread> preread, StreamContent content, List<StreamLogger> loggers, long proxyProtocolTimeoutMs) {
 
     /** Collects a server's handlers from the modules. */
     public static final class Builder {
         private final StreamServerConf conf;
         private final List<StreamHandler> preaccess = new ArrayList<>();
         private final List<StreamHandler> access = new ArrayList<>();
+        private final List<StreamPreread> preread = new ArrayList<>();
         private final List<StreamLogger> loggers = new ArrayList<>();
         private StreamContent content;
         private Directive contentDirective;
@@ -37,6 +38,10 @@ public record StreamServer(StreamServerConf conf, List<StreamHandler> preaccess,
 
         public void access(StreamHandler h) {
             access.add(h);
+        }
+
+        public void preread(StreamPreread p) {
+            preread.add(p);
         }
 
         public void log(StreamLogger l) {
@@ -60,8 +65,8 @@ public record StreamServer(StreamServerConf conf, List<StreamHandler> preaccess,
             if (content == null) {
                 throw conf.directive().error("no handler for server");
             }
-            return new StreamServer(conf, List.copyOf(preaccess), List.copyOf(access), content, List.copyOf(loggers),
-                    proxyProtocolTimeoutMs);
+            return new StreamServer(conf, List.copyOf(preaccess), List.copyOf(access), List.copyOf(preread), content,
+                    List.copyOf(loggers), proxyProtocolTimeoutMs);
         }
     }
 }

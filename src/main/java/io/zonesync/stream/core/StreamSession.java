@@ -31,6 +31,7 @@ public final class StreamSession {
     private final Runnable udpEnded;
     private final List<ByteBuf> udpPending = new ArrayList<>();
     private Consumer<ByteBuf> udpInput;
+    private ByteBuf preread;
     private boolean ended;
     private final StreamServer server;
     private final long number;
@@ -80,6 +81,18 @@ public final class StreamSession {
     /** Sends bytes to the client: on its connection, or as one datagram. */
     public ChannelFuture send(ByteBuf data) {
         return udpClient == null ? client.writeAndFlush(data) : client.writeAndFlush(new DatagramPacket(data, udpClient));
+    }
+
+    /** Keeps the bytes the preread phase read, for the content handler. */
+    public void keepPreread(ByteBuf data) {
+        preread = data;
+    }
+
+    /** The bytes the preread phase read (the caller owns them), or null. */
+    public ByteBuf takePreread() {
+        ByteBuf b = preread;
+        preread = null;
+        return b;
     }
 
     /** Whether the session still runs. */
@@ -237,6 +250,10 @@ public final class StreamSession {
             b.release();
         }
         udpPending.clear();
+        if (preread != null) {
+            preread.release();
+            preread = null;
+        }
         if (udpEnded != null) {
             udpEnded.run();
         }

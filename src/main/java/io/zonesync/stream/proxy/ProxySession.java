@@ -65,6 +65,11 @@ final class ProxySession {
         client.config().setWriteBufferWaterMark(waterMark());
         client.pipeline().addLast("stream-proxy", fromClient);
         session.onClose(this::clientClosed);
+        ByteBuf preread = session.takePreread();
+        if (preread != null) {
+            session.addReceived(preread.readableBytes()); // counted when relayed, as nginx counts it
+            early.add(preread);
+        }
         try {
             group = target.groupFor(session);
         } catch (StreamUpstreams.BadTarget e) {

@@ -49,7 +49,7 @@ class StreamConfigErrorTest {
         "server { listen 127.0.0.1:0 ssl; proxy_pass u; }|the \"ssl\" parameter of stream proxy servers is not supported",
         "server { listen 127.0.0.1:0 fastopen=3; proxy_pass u; }|invalid parameter \"fastopen=3\"",
         "server { listen 127.0.0.1:0; proxy_pass u; proxy_ssl on; }|unknown directive \"proxy_ssl\"",
-        "server { listen 127.0.0.1:0; proxy_pass u; ssl_preread on; }|unknown directive \"ssl_preread\"",
+        "server { listen 127.0.0.1:0 udp; proxy_pass u; ssl_preread on; }|not supported in a server with a udp listener",
         "server { listen 127.0.0.1:0; proxy_pass u; proxy_bind 127.0.0.1; }|unknown directive \"proxy_bind\"",
         "server { listen 127.0.0.1:0; proxy_pass u; resolver 127.0.0.1; }|\"resolver\" in a stream proxy server is not supported",
         "server { listen 127.0.0.1:0; proxy_pass u; proxy_next_upstream maybe; }|it must be \"on\" or \"off\"",
