@@ -96,6 +96,8 @@ class StreamDifferentialIT {
     void nextUpstreamPastARefusingServerAndTheLogOfBoth() throws Exception {
         try (HeldPort down = new HeldPort(); EchoServer up = new EchoServer("U:");
                 StreamDifferential d = StreamDifferential.start(dir, LOG + """
+                        log_format times "$upstream_connect_time $session_time $msec";
+                        access_log LOGS/times.log times;
                         upstream backend { server 127.0.0.1:%d max_fails=0; server %s; }
                         server { listen LISTEN; proxy_pass backend; }
                         """.formatted(down.port(), up.address()))) {
@@ -103,6 +105,8 @@ class StreamDifferentialIT {
             agree(d.both((host, port) -> StreamClient.exchange(host, port, "n", 3)));
             StreamDifferential.Pair logs = d.logs("stream.log", 2);
             agree(logs);
+            StreamDifferential.Pair times = d.logs("times.log", 2);
+            assertThat(times.zonesync().replaceAll("\\d", "N")).isEqualTo(times.nginx().replaceAll("\\d", "N"));
             assertThat(logs.zonesync()).contains("127.0.0.1:" + down.port() + ", " + up.address() + " 0, 1 0, 3");
         }
     }

@@ -72,6 +72,12 @@ final class UdpProxySession {
             session.finish(502);
             return;
         }
+        if (!session.connections().takeClientSlot()) {
+            group.group().release(peer, Outcome.OK);
+            peer = null;
+            session.finish(502);
+            return;
+        }
         attempt = new UpstreamAttempt(peer.addressText());
         session.upstreams().add(attempt);
         session.udpInput(this::fromClient);
@@ -83,9 +89,11 @@ final class UdpProxySession {
         ChannelFuture f = b.connect(peer.spec().address());
         f.addListener(done -> {
             if (!done.isSuccess()) {
+                session.connections().release();
                 fail(String.valueOf(done.cause().getMessage()));
                 return;
             }
+            session.connections().holdUntilClosed(f.channel());
             if (!session.isOpen()) {
                 f.channel().close();
                 return;
