@@ -47,7 +47,7 @@ class LayeringTest {
      * node may import it: zone_sync in particular does not.
      */
     private static final List<String> STREAM_PROXY_ALLOWED = List.of("stream", "config", "net", "log", "zone",
-            "keyval", "access", "http.upstream", "http.accesslog", "http.splitclients");
+            "keyval", "access", "tls", "http.upstream", "http.accesslog", "http.splitclients");
 
     /**
      * Inside http: the core request path and what it is built on may import no module package

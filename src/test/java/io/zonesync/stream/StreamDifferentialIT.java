@@ -301,4 +301,40 @@ class StreamDifferentialIT {
             assertThat(p.zonesync()).isEqualTo("B:" + hello);
         }
     }
+
+    @Test
+    void proxySslToTheUpstream() throws Exception {
+        io.zonesync.testing.TestPki pki = io.zonesync.testing.TestPki.ca("stream test ca");
+        Path ca = pki.writeCa(dir.resolve("ca.pem"));
+        try (TlsEchoServer tls = new TlsEchoServer(pki, "backend.test");
+                StreamDifferential d = StreamDifferential.start(dir.resolve("plain"), """
+                        server { listen LISTEN; proxy_pass %s; proxy_ssl on; }
+                        """.formatted(tls.address()))) {
+            StreamDifferential.Pair p = d.both((host, port) -> StreamClient.exchange(host, port, "s", 6));
+            agree(p);
+            assertThat(p.zonesync()).isEqualTo("SNI=:s");
+        }
+        try (TlsEchoServer tls = new TlsEchoServer(pki, "backend.test");
+                StreamDifferential d = StreamDifferential.start(dir.resolve("verified"), """
+                        upstream backend { server %s; }
+                        server { listen LISTEN; proxy_pass backend; proxy_ssl on; proxy_ssl_server_name on;
+                                 proxy_ssl_name backend.test; proxy_ssl_verify on;
+                                 proxy_ssl_trusted_certificate %s; }
+                        """.formatted(tls.address(), ca))) {
+            StreamDifferential.Pair p = d.both((host, port) -> StreamClient.exchange(host, port, "v", 18));
+            agree(p);
+            assertThat(p.zonesync()).isEqualTo("SNI=backend.test:v");
+        }
+        try (TlsEchoServer tls = new TlsEchoServer(pki, "backend.test");
+                StreamDifferential d = StreamDifferential.start(dir.resolve("wrongname"), LOG + """
+                        server { listen LISTEN; proxy_pass %s; proxy_ssl on; proxy_ssl_name other.test;
+                                 proxy_ssl_verify on; proxy_ssl_trusted_certificate %s; }
+                        """.formatted(tls.address(), ca))) {
+            StreamDifferential.Pair p = d.both((host, port) -> StreamClient.untilClosed(host, port, "w", false));
+            agree(p);
+            assertThat(p.zonesync()).isEmpty();
+            StreamDifferential.Pair logs = d.logs("stream.log", 1);
+            agree(logs);
+        }
+    }
 }

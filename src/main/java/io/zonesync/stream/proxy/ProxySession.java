@@ -9,7 +9,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.handler.ssl.SslHandler;
 import io.zonesync.http.upstream.Attempts;
+import io.zonesync.http.upstream.HostPort;
 import io.zonesync.http.upstream.Outcome;
 import io.zonesync.http.upstream.Peer;
 import io.zonesync.net.AddressText;
@@ -133,16 +135,21 @@ final class ProxySession {
         });
     }
 
+    /** The TCP connect failed: its connection slot was never held. */
     private void failed(Peer tried, Throwable cause) {
         session.connections().release();
+        next(tried, "connect() failed (" + (cause == null ? "?" : cause.getMessage()) + ")");
+    }
+
+    /** The attempt on {@code tried} failed: the next server while proxy_next_upstream allows, else 502. */
+    private void next(Peer tried, String why) {
         group.group().release(tried, Outcome.FAILED);
         peer = null;
         if (closed) {
             return;
         }
-        LOG.error("connect() failed ({}) while connecting to upstream, client: {}, server: {}, upstream: \"{}\"",
-                cause == null ? "?" : cause.getMessage(), session.clientText(),
-                session.serverText(), tried.addressText());
+        LOG.error("{} while connecting to upstream, client: {}, server: {}, upstream: \"{}\"", why,
+                session.clientText(), session.serverText(), tried.addressText());
         boolean triesLeft = settings.nextUpstreamTries() == 0 || tries < settings.nextUpstreamTries();
         boolean timeLeft = settings.nextUpstreamTimeoutMs() == 0
                 || session.elapsedMs() < settings.nextUpstreamTimeoutMs();
@@ -160,13 +167,43 @@ final class ProxySession {
             group.group().release(tried, Outcome.OK);
             return;
         }
+        if (settings.proxyProtocol()) {
+            // before TLS, as nginx sends it
+            byte[] header = proxyHeader().getBytes(StandardCharsets.US_ASCII);
+            send(ch, Unpooled.wrappedBuffer(header), false);
+            ch.flush();
+        }
+        if (settings.tls() == null) {
+            relay(ch, started);
+            return;
+        }
+        SslHandler tls = settings.tls().newHandler(ch, sslHost(), tried.spec().address().getPort(),
+                settings.connectTimeoutMs());
+        ch.pipeline().addFirst("tls", tls);
+        tls.handshakeFuture().addListener(f -> {
+            if (f.isSuccess()) {
+                relay(ch, started);
+            } else {
+                ch.close();
+                next(tried, "SSL_do_handshake() failed (" + f.cause().getMessage() + ")");
+            }
+        });
+    }
+
+    /** The name TLS sends and checks by default: the host of {@code proxy_pass}'s upstream or address. */
+    private String sslHost() {
+        String name = group.group().name();
+        HostPort hp = HostPort.parse(name, 0);
+        return hp == null ? name : hp.host();
+    }
+
+    private void relay(Channel ch, long started) {
+        if (closed) {
+            return;
+        }
         upstream = ch;
         attempt.connected((System.nanoTime() - started) / 1_000_000);
         ch.closeFuture().addListener(f -> upstreamClosed());
-        if (settings.proxyProtocol()) {
-            byte[] header = proxyHeader().getBytes(StandardCharsets.US_ASCII);
-            send(ch, Unpooled.wrappedBuffer(header), false);
-        }
         for (ByteBuf b : early) {
             send(ch, b, false);
         }

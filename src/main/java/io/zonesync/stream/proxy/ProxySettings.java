@@ -4,6 +4,8 @@ import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import io.zonesync.config.Scope;
 import io.zonesync.config.Values;
+import io.zonesync.tls.ClientTls;
+import java.nio.file.Path;
 
 /**
  * A stream server's {@code proxy_*} settings, with nginx's defaults, each from the innermost level
@@ -14,12 +16,17 @@ import io.zonesync.config.Values;
  * @param uploadRate bytes per second read from the client, 0 for no limit
  * @param downloadRate bytes per second read from the upstream server, 0 for no limit
  * @param responses UDP: the datagrams a server sends for each of the client's, -1 for no limit
+ * @param tls TLS to the upstream server ({@code proxy_ssl*}), or null
  */
 record ProxySettings(long connectTimeoutMs, long timeoutMs, boolean nextUpstream, int nextUpstreamTries,
         long nextUpstreamTimeoutMs, int bufferSize, long uploadRate, long downloadRate, boolean proxyProtocol,
-        boolean halfClose, long responses) {
+        boolean halfClose, long responses, ClientTls tls) {
 
-    static ProxySettings of(Scope server) throws ConfigException {
+    static ProxySettings of(Scope server, Path confDir) throws ConfigException {
+        Directive name = server.effectiveFirst("proxy_ssl_name");
+        if (name != null && name.arg(0).indexOf('$') >= 0) {
+            throw name.error("variables in \"proxy_ssl_name\" are not supported");
+        }
         return new ProxySettings(
                 time(server, "proxy_connect_timeout", 60_000),
                 time(server, "proxy_timeout", 600_000),
@@ -31,7 +38,8 @@ record ProxySettings(long connectTimeoutMs, long timeoutMs, boolean nextUpstream
                 size(server, "proxy_download_rate", 0, false),
                 flag(server, "proxy_protocol", false),
                 flag(server, "proxy_half_close", false),
-                server.effectiveFirst("proxy_responses") == null ? -1 : number(server, "proxy_responses"));
+                server.effectiveFirst("proxy_responses") == null ? -1 : number(server, "proxy_responses"),
+                ClientTls.compile(server, confDir, "proxy_ssl_", "upstream connections"));
     }
 
     private static long time(Scope s, String name, long fallback) throws ConfigException {

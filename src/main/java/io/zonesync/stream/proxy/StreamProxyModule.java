@@ -16,6 +16,7 @@ import io.zonesync.stream.core.StreamFeature;
 import io.zonesync.stream.core.StreamServer;
 import io.zonesync.stream.core.StreamValue;
 import io.zonesync.stream.upstream.StreamUpstreams;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -39,9 +40,23 @@ public final class StreamProxyModule implements ConfModule, StreamFeature {
             "proxy_responses"}) {
             r.register(DirectiveSpec.single(one, Arity.exactly(1), STREAM, STREAM_SERVER));
         }
-        for (String flag : new String[] {"proxy_next_upstream", "proxy_protocol", "proxy_half_close"}) {
+        for (String flag : new String[] {"proxy_next_upstream", "proxy_protocol", "proxy_half_close", "proxy_ssl",
+            "proxy_ssl_verify", "proxy_ssl_server_name"}) {
             r.register(DirectiveSpec.single(flag, Arity.FLAG, STREAM, STREAM_SERVER));
         }
+        for (String one : new String[] {"proxy_ssl_certificate", "proxy_ssl_certificate_key",
+            "proxy_ssl_password_file", "proxy_ssl_ciphers", "proxy_ssl_trusted_certificate", "proxy_ssl_crl",
+            "proxy_ssl_verify_depth", "proxy_ssl_name"}) {
+            r.register(DirectiveSpec.single(one, Arity.exactly(1), STREAM, STREAM_SERVER));
+        }
+        r.register(DirectiveSpec.single("proxy_ssl_protocols", Arity.atLeast(1), STREAM, STREAM_SERVER));
+        r.register(DirectiveSpec.repeatable("proxy_ssl_conf_command", Arity.exactly(2), STREAM, STREAM_SERVER));
+    }
+
+    /** Where certificate paths are relative to: the main configuration file's directory, as nginx's conf prefix. */
+    private static Path confDir(StreamCompile stream) {
+        Path file = stream.config().file();
+        return file != null && file.getParent() != null ? file.getParent() : stream.config().prefix();
     }
 
     @Override
@@ -55,7 +70,7 @@ public final class StreamProxyModule implements ConfModule, StreamFeature {
         if (pass == null) {
             return;
         }
-        ProxySettings settings = ProxySettings.of(server.conf().scope());
+        ProxySettings settings = ProxySettings.of(server.conf().scope(), confDir(stream));
         String target = pass.arg(0);
         ProxyTarget t;
         if (StreamValue.hasVariables(target)) {
@@ -74,9 +89,10 @@ public final class StreamProxyModule implements ConfModule, StreamFeature {
             t = new ProxyTarget.Fixed(g);
         }
         if (server.conf().listens().stream().anyMatch(StreamListen::udp)) {
-            if (settings.proxyProtocol() || settings.uploadRate() > 0 || settings.downloadRate() > 0) {
-                throw pass.error("proxy_protocol, proxy_upload_rate and proxy_download_rate are not supported"
-                        + " in a server with a udp listener");
+            if (settings.proxyProtocol() || settings.uploadRate() > 0 || settings.downloadRate() > 0
+                    || settings.tls() != null) {
+                throw pass.error("proxy_protocol, proxy_ssl, proxy_upload_rate and proxy_download_rate are not"
+                        + " supported in a server with a udp listener");
             }
         }
         ProxyTarget chosen = t;
