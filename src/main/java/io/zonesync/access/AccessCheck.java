@@ -6,7 +6,10 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.zonesync.http.core.AccessDecision;
 import io.zonesync.http.core.AccessHandler;
 import io.zonesync.http.core.HttpExchange;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -53,47 +56,60 @@ final class AccessCheck implements AccessHandler {
         if (rule.allow()) {
             return AccessDecision.granted();
         }
-        LOG.error("access forbidden by rule \"deny {}\" in {}, client: {}, request: \"{} {}\"", rule.directive().arg(0),
-                rule.directive().where(), client(ex), ex.method(), ex.requestUri());
+        // nginx's words, which tools such as fail2ban match
+        LOG.error(ex.errorLog(), "access forbidden by rule{}", ex.errorContext());
         return AccessDecision.respond(403);
     }
 
     private static AccessDecision basic(HttpExchange ex, AccessGuard g) {
-        if (!g.authenticates()) {
+        String realm = g.realm(ex);
+        if (realm == null) {
             return AccessDecision.proceed();
         }
         String[] credentials = credentials(ex.requestHeaders().get(HttpHeaderNames.AUTHORIZATION));
         if (credentials == null) {
-            return challenge(g);
+            LOG.info(ex.errorLog(), "no user/password was provided for basic authentication{}", ex.errorContext());
+            return challenge(realm);
+        }
+        Path file = g.userFile(ex);
+        Htpasswd users;
+        try {
+            users = g.files.get(file);
+        } catch (NoSuchFileException e) {
+            LOG.error(ex.errorLog(), "open() \"{}\" failed (2: No such file or directory){}", file, ex.errorContext());
+            return AccessDecision.respond(403);
+        } catch (IOException e) {
+            LOG.error(ex.errorLog(), "open() \"{}\" failed ({}){}", file, e, ex.errorContext());
+            return AccessDecision.respond(500);
         }
         String user = credentials[0];
         String password = credentials[1];
-        if (!g.users.hasUser(user)) {
-            LOG.error("user \"{}\" was not found in \"{}\", client: {}", user, g.userFile, client(ex));
-            return challenge(g);
+        if (!users.hasUser(user)) {
+            LOG.error(ex.errorLog(), "user \"{}\" was not found in \"{}\"{}", user, file, ex.errorContext());
+            return challenge(realm);
         }
-        if (g.rememberedLogin(user, password)) {
+        if (users.rememberedLogin(user, password)) {
             return AccessDecision.granted();
         }
-        if (!g.users.isSlow(user)) {
-            return verdict(ex, g, user, g.login(user, password));
+        if (!users.isSlow(user)) {
+            return verdict(ex, realm, user, users.login(user, password));
         }
-        return AccessDecision.later(CompletableFuture.supplyAsync(() -> g.login(user, password), ForkJoinPool.commonPool())
-                .thenApply(ok -> verdict(ex, g, user, ok)));
+        return AccessDecision.later(CompletableFuture.supplyAsync(() -> users.login(user, password),
+                ForkJoinPool.commonPool()).thenApply(ok -> verdict(ex, realm, user, ok)));
     }
 
-    private static AccessDecision verdict(HttpExchange ex, AccessGuard g, String user, boolean ok) {
+    private static AccessDecision verdict(HttpExchange ex, String realm, String user, boolean ok) {
         if (ok) {
             return AccessDecision.granted();
         }
-        LOG.error("user \"{}\": password mismatch, client: {}", user, client(ex));
-        return challenge(g);
+        LOG.error(ex.errorLog(), "user \"{}\": password mismatch{}", user, ex.errorContext());
+        return challenge(realm);
     }
 
     /** 401 with the realm. */
-    private static AccessDecision challenge(AccessGuard g) {
+    private static AccessDecision challenge(String realm) {
         HttpHeaders h = new DefaultHttpHeaders();
-        h.set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + g.realm.replace("\"", "\\\"") + "\"");
+        h.set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + realm.replace("\"", "\\\"") + "\"");
         return AccessDecision.respond(401, h);
     }
 
@@ -110,9 +126,5 @@ final class AccessCheck implements AccessHandler {
         }
         int colon = decoded.indexOf(':');
         return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
-    }
-
-    private static String client(HttpExchange ex) {
-        return String.valueOf(ex.remoteAddress()).replaceFirst("^/", "");
     }
 }

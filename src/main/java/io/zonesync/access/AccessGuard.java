@@ -1,67 +1,50 @@
 package io.zonesync.access;
 
-import java.nio.charset.StandardCharsets;
+import io.zonesync.config.FileSnapshots;
+import io.zonesync.http.vars.ComplexValue;
+import io.zonesync.http.vars.RequestView;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The rules one request meets: allow/deny, then basic authentication when a realm and a user file
- * are set. Remembers recent successful logins (by a hash of the password) so that a client sending
- * the same credentials on every API call pays for bcrypt once per configuration.
+ * are set. Both may hold variables: the realm is the request's ({@code off} turns authentication
+ * off for it, as in nginx), the file is looked up per request in {@link FileSnapshots}.
  */
 final class AccessGuard {
-    private static final int REMEMBERED = 1024;
-
     final AccessRules rules;
-    final String realm;
-    final Htpasswd users;
-    final Path userFile;
-    private final Map<String, Boolean> recent = new ConcurrentHashMap<>();
+    private final ComplexValue realm;
+    private final ComplexValue userFile;
+    private final Path confDir;
+    final FileSnapshots<Htpasswd> files;
 
-    AccessGuard(AccessRules rules, String realm, Htpasswd users, Path userFile) {
+    AccessGuard(AccessRules rules, ComplexValue realm, ComplexValue userFile, Path confDir, FileSnapshots<Htpasswd> files) {
         this.rules = rules;
         this.realm = realm;
-        this.users = users;
         this.userFile = userFile;
+        this.confDir = confDir;
+        this.files = files;
+    }
+
+    static AccessGuard rulesOnly(AccessRules rules) {
+        return new AccessGuard(rules, null, null, null, null);
     }
 
     boolean isOpen() {
         return rules.isEmpty() && realm == null;
     }
 
-    boolean authenticates() {
-        return realm != null;
-    }
-
-    boolean rememberedLogin(String user, String password) {
-        return recent.containsKey(key(user, password));
-    }
-
-    /** Checks the password (slow for bcrypt) and remembers a success. */
-    boolean login(String user, String password) {
-        boolean ok = users.check(user, password);
-        if (ok) {
-            if (recent.size() >= REMEMBERED) {
-                recent.clear();
-            }
-            recent.put(key(user, password), Boolean.TRUE);
+    /** The request's realm, or null when it is not asked to authenticate. */
+    String realm(RequestView request) {
+        if (realm == null) {
+            return null;
         }
-        return ok;
+        String r = realm.evaluate(request);
+        return r == null ? "" : r.equals("off") ? null : r;
     }
 
-    private static String key(String user, String password) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(user.getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) 0);
-            sha.update(password.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /** The request's user file, relative names against the configuration's directory. */
+    Path userFile(RequestView request) {
+        String f = userFile.evaluate(request);
+        return confDir.resolve(f == null ? "" : f).normalize();
     }
 }

@@ -1,46 +1,39 @@
 package io.zonesync.access;
 
-import io.zonesync.config.ConfigException;
-import io.zonesync.config.Directive;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An {@code auth_basic_user_file}: {@code user:hash} lines ({@code #} comments), the hash in any
- * scheme nginx accepts from such a file: bcrypt ({@code $2y$}, {@code $2a$}, {@code $2b$}), Apache
- * MD5 ({@code $apr1$}), MD5-crypt ({@code $1$}), SHA-crypt ({@code $5$}, {@code $6$}), traditional
- * DES crypt, {@code {SHA}} (base64 SHA-1), {@code {SSHA}} (salted) or {@code {PLAIN}}. Read when the configuration is compiled (start and reload), not per
- * request as nginx does: a request never waits on the disk. A line with a scheme this node cannot
- * check (crypt(3) DES, {@code $1$}, {@code $5$}, {@code $6$}) is logged and that user cannot log in.
+ * One version of an {@code auth_basic_user_file}: {@code user:hash} lines ({@code #} comments), the
+ * hash in any scheme nginx accepts from such a file: bcrypt ({@code $2y$}, {@code $2a$}, {@code $2b$}),
+ * Apache MD5 ({@code $apr1$}), MD5-crypt ({@code $1$}), SHA-crypt ({@code $5$}, {@code $6$}),
+ * traditional DES crypt, {@code {SHA}} (base64 SHA-1), {@code {SSHA}} (salted) or {@code {PLAIN}}.
+ * A line with a hash it cannot check (an unknown scheme, bcrypt of a cost out of range) is logged
+ * when the file is read and that user cannot log in. Remembers recent successful logins (by a hash
+ * of the password) so that a client sending the same credentials on every call pays for bcrypt
+ * once per version of the file.
  */
 final class Htpasswd {
     private static final Logger LOG = LoggerFactory.getLogger(Htpasswd.class);
+    private static final int REMEMBERED = 1024;
 
     private final Map<String, String> hashes;
+    private final Map<String, Boolean> recent = new ConcurrentHashMap<>();
 
     private Htpasswd(Map<String, String> hashes) {
         this.hashes = Map.copyOf(hashes);
     }
 
-    static Htpasswd read(Directive d, Path file) throws ConfigException {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw d.error("auth_basic_user_file \"%s\" does not exist", file);
-        } catch (IOException e) {
-            throw d.error("cannot read auth_basic_user_file \"%s\": %s", file, e.getMessage());
-        }
+    static Htpasswd parse(Path file, String text) {
         Map<String, String> out = new LinkedHashMap<>();
         int lineNo = 0;
         for (String line : text.split("\\r?\\n")) {
@@ -122,5 +115,33 @@ final class Htpasswd {
     boolean isSlow(String user) {
         String h = hashes.get(user);
         return h != null && h.startsWith("$2");
+    }
+
+    boolean rememberedLogin(String user, String password) {
+        return recent.containsKey(key(user, password));
+    }
+
+    /** Checks the password (slow for bcrypt) and remembers a success. */
+    boolean login(String user, String password) {
+        boolean ok = check(user, password);
+        if (ok) {
+            if (recent.size() >= REMEMBERED) {
+                recent.clear();
+            }
+            recent.put(key(user, password), Boolean.TRUE);
+        }
+        return ok;
+    }
+
+    private static String key(String user, String password) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(user.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(password.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

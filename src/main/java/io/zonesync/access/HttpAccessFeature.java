@@ -7,16 +7,22 @@ import io.zonesync.config.Context;
 import io.zonesync.config.Directive;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.DirectiveSpec;
+import io.zonesync.config.FileSnapshots;
 import io.zonesync.config.ParsedConfig;
 import io.zonesync.config.Scope;
 import io.zonesync.http.core.AccessHandler;
 import io.zonesync.http.core.CompileScope;
 import io.zonesync.http.core.HttpFeature;
+import io.zonesync.http.vars.ComplexValue;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * nginx's access control for http: {@code allow}/{@code deny} (ngx_http_access_module),
@@ -26,8 +32,12 @@ import java.util.Set;
  * 401 with {@code WWW-Authenticate}.
  */
 public final class HttpAccessFeature implements HttpFeature, ConfModule {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpAccessFeature.class);
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "MKCOL", "COPY", "MOVE",
             "OPTIONS", "PROPFIND", "PROPPATCH", "LOCK", "UNLOCK", "PATCH");
+    /** The user files, as they were last read: shared by every configuration this node loads. */
+    private final FileSnapshots<Htpasswd> files = new FileSnapshots<>(
+            (file, content) -> Htpasswd.parse(file, new String(content, StandardCharsets.UTF_8)));
 
     @Override
     public List<String> nginxModules() {
@@ -48,13 +58,13 @@ public final class HttpAccessFeature implements HttpFeature, ConfModule {
     @Override
     public List<AccessHandler> accessHandlers(CompileScope location) throws ConfigException {
         Scope scope = location.scope();
-        AccessGuard normal = guard(scope, location.config());
+        AccessGuard normal = guard(location, scope);
         Directive limit = scope.effectiveFirst("limit_except");
         if (limit == null) {
             return normal.isOpen() ? List.of() : checks(normal, null, Set.of());
         }
         Set<String> free = freeMethods(limit);
-        AccessGuard restricted = guard(scope.child(Context.HTTP_LIMIT_EXCEPT, limit.block()), location.config());
+        AccessGuard restricted = guard(location, scope.child(Context.HTTP_LIMIT_EXCEPT, limit.block()));
         return checks(normal, restricted, free);
     }
 
@@ -83,19 +93,21 @@ public final class HttpAccessFeature implements HttpFeature, ConfModule {
                 new AccessCheck(AccessCheck.Part.BASIC, normal, restricted, free));
     }
 
-    private static AccessGuard guard(Scope scope, ParsedConfig config) throws ConfigException {
+    private AccessGuard guard(CompileScope location, Scope scope) throws ConfigException {
         AccessRules rules = AccessRules.of(scope);
         Directive realm = scope.effectiveFirst("auth_basic");
         Directive file = scope.effectiveFirst("auth_basic_user_file");
         if (realm == null || realm.arg(0).equals("off") || file == null) {
-            return new AccessGuard(rules, null, null, null);
+            return AccessGuard.rulesOnly(rules);
         }
-        Path path = Path.of(file.arg(0));
-        if (!path.isAbsolute()) {
-            Path confDir = config.file() != null && config.file().getParent() != null ? config.file().getParent()
-                    : config.prefix();
-            path = confDir.resolve(path).normalize();
+        ParsedConfig config = location.config();
+        Path confDir = config.file() != null && config.file().getParent() != null ? config.file().getParent()
+                : config.prefix();
+        ComplexValue path = location.compile(file, file.arg(0));
+        if (path.isConstant() && !Files.isReadable(confDir.resolve(file.arg(0)))) {
+            // as nginx, not an error: the file is read per request, and until it is there requests get 403
+            LOG.warn("auth_basic_user_file \"{}\" in {} cannot be read now", confDir.resolve(file.arg(0)), file.where());
         }
-        return new AccessGuard(rules, realm.arg(0), Htpasswd.read(file, path), path);
+        return new AccessGuard(rules, location.compile(realm, realm.arg(0)), path, confDir, files);
     }
 }

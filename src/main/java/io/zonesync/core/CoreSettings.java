@@ -80,9 +80,6 @@ public record CoreSettings(boolean daemon, int workerProcesses, Path pidFile, Li
         if (logs.isEmpty()) {
             logs.add(defaultLog);
         }
-        for (Directive http : root.all("http")) {
-            noteInnerErrorLogs(http.block(), notes);
-        }
         for (Directive stream : root.all("stream")) {
             noteInnerErrorLogs(stream.block(), notes);
         }
@@ -128,16 +125,16 @@ public record CoreSettings(boolean daemon, int workerProcesses, Path pidFile, Li
     }
 
     /**
-     * {@code error_log} inside http, stream, server or location: checked as the main one is, and
-     * said at start that the lines of requests go to the main error log(s), not to a log of their
-     * level as in nginx.
+     * {@code error_log} inside stream or its servers: checked as the main one is, and said at start
+     * that their lines go to the main error log(s), not to a log of their level as in nginx (http's
+     * are kept apart: {@code io.zonesync.log.ErrorLogRoute}).
      */
     private static void noteInnerErrorLogs(Block block, List<Note> notes) throws ConfigException {
         for (Directive d : block.directives()) {
             if (d.name().equals("error_log")) {
                 ErrorLogTarget.parse(d, Path::of);
-                notes.add(new Note(Severity.NOTICE, "\"error_log\" below the main context is not kept apart:"
-                        + " zonesync writes the lines of these requests to the main error log in " + d.where()));
+                notes.add(new Note(Severity.NOTICE, "\"error_log\" in stream is not kept apart:"
+                        + " zonesync writes the lines of its sessions to the main error log in " + d.where()));
             } else if (d.hasBlock()) {
                 noteInnerErrorLogs(d.block(), notes);
             }

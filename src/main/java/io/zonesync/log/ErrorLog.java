@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  *     cannot be opened changes nothing), and {@link #activate} switches to them;</li>
  * <li>{@link #reopen} opens every file again by name (USR1, after logrotate moved them away).</li>
  * </ol>
+ * The lines of requests whose server or location has {@code error_log}s of its own go there
+ * instead ({@link ErrorLogRoute}, written by a {@link RoutedAppender} on the root logger).
  * While it is installed, {@link #configWarnings} keeps a configuration's warnings from being
  * written again each time the same configuration is read.
  * The line format is {@link ErrorLogLayout}'s; the level mapping is {@link Severity}'s. Methods
@@ -47,6 +49,7 @@ public final class ErrorLog implements AutoCloseable {
     private final ConfigWarnings configWarnings = new ConfigWarnings();
     private OpenedLogs active;
     private Appender<ILoggingEvent> echo;
+    private RoutedAppender routed;
 
     private ErrorLog(Logger root, PrintStream console) {
         this.root = root;
@@ -67,6 +70,10 @@ public final class ErrorLog implements AutoCloseable {
         ErrorLog log = new ErrorLog(context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME), console);
         log.echo = log.consoleAppender(new ConsoleLayout(), new SeverityFilter(Severity.WARN));
         log.root.addAppender(log.echo);
+        log.routed = new RoutedAppender(console);
+        log.routed.setContext(context);
+        log.routed.start();
+        log.root.addAppender(log.routed);
         log.configWarnings.setContext(context);
         log.configWarnings.start();
         context.addTurboFilter(log.configWarnings);
@@ -154,6 +161,7 @@ public final class ErrorLog implements AutoCloseable {
                 }
             }
         }
+        routed.reopen();
     }
 
     /** The logs in use. */
@@ -175,6 +183,8 @@ public final class ErrorLog implements AutoCloseable {
             a.stop();
         }
         active = new OpenedLogs(List.of(), List.of());
+        root.detachAppender(routed);
+        routed.stop();
         displaced.forEach(root::addAppender);
         root.setLevel(displacedLevel);
         root.getLoggerContext().getTurboFilterList().remove(configWarnings);
@@ -190,6 +200,10 @@ public final class ErrorLog implements AutoCloseable {
         }
         if (echo != null && !Level.WARN.isGreaterOrEqual(finest)) {
             finest = Level.WARN;
+        }
+        Level routes = ErrorLogRoute.finest();
+        if (routes != null && !routes.isGreaterOrEqual(finest)) {
+            finest = routes;
         }
         root.setLevel(finest);
     }
@@ -226,6 +240,9 @@ public final class ErrorLog implements AutoCloseable {
         appender.setEncoder(encoder);
         appender.addFilter(filter);
         filter.start();
+        NotRoutedFilter notRouted = new NotRoutedFilter();
+        notRouted.start();
+        appender.addFilter(notRouted);
     }
 
     /** Logs opened by {@link #open}; {@link #close} discards them unless they were activated. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.Marker;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * nginx's error_log levels, from the most verbose to the most severe, and how they map onto SLF4J.
@@ -132,6 +133,22 @@ public enum Severity {
             case ERROR -> logger.error(format, args);
             default -> logger.error(marker, format, args);
         }
+    }
+
+    /**
+     * Logs at this severity on a request's error logs: {@code route} is its server's or location's
+     * {@link ErrorLogRoute#marker()}, or null for the main logs.
+     */
+    public void log(Logger logger, Marker route, String format, Object... args) {
+        if (route == null) {
+            log(logger, format, args);
+            return;
+        }
+        LoggingEventBuilder b = logger.atLevel(org.slf4j.event.Level.valueOf(logbackLevel.levelStr)).addMarker(route);
+        if (marker != null) {
+            b = b.addMarker(marker);
+        }
+        b.log(format, args);
     }
 
     @Override

@@ -18,6 +18,7 @@ import io.zonesync.http.api.ApiModule;
 import io.zonesync.http.authjwt.AuthJwtModule;
 import io.zonesync.http.authrequest.AuthRequestModule;
 import io.zonesync.http.autoindex.AutoindexModule;
+import io.zonesync.http.ssi.SsiModule;
 import io.zonesync.http.subfilter.SubFilterModule;
 import io.zonesync.http.core.HttpFeature;
 import io.zonesync.http.geo.GeoModule;
@@ -126,6 +127,7 @@ record CompiledConfig(
             HttpModule.of(new MirrorModule()),
             HttpModule.of(new HeadersModule()),
             HttpModule.of(new SubFilterModule()),
+            HttpModule.of(new SsiModule()),
             HttpModule.of(new GzipModule()),
             HttpModule.of(new LimitRateModule()),
             new HttpModule(new StubStatusModule(), s -> new StubStatusFeature(s.counters().connections())),

@@ -42,6 +42,8 @@ final class PeerCertificateCheck extends X509ExtendedTrustManager {
     private final String expectedName;
     private final X509Certificate[] advertised;
     private final Clock clock;
+    /** For http clients: a failure is kept in the session for the request to judge, the handshake goes on. */
+    private final boolean recordClientFailures;
 
     /**
      * @param trusted the CAs (null: any certificate is accepted, as {@code optional_no_ca} or verify off)
@@ -50,6 +52,16 @@ final class PeerCertificateCheck extends X509ExtendedTrustManager {
      */
     PeerCertificateCheck(List<X509Certificate> trusted, List<X509Certificate> advertised, List<X509CRL> crls, int depth,
             String expectedName, Clock clock) {
+        this(trusted, advertised, crls, depth, expectedName, clock, false);
+    }
+
+    /**
+     * With {@code recordClientFailures}, as nginx checks an http client: every certificate is taken
+     * at the handshake and a failure is kept in the session ({@link ClientVerify}); {@code trusted}
+     * may then be empty, and every certificate fails as one whose issuer is unknown.
+     */
+    PeerCertificateCheck(List<X509Certificate> trusted, List<X509Certificate> advertised, List<X509CRL> crls, int depth,
+            String expectedName, Clock clock, boolean recordClientFailures) {
         Set<TrustAnchor> a = null;
         if (trusted != null) {
             a = new HashSet<>();
@@ -63,6 +75,7 @@ final class PeerCertificateCheck extends X509ExtendedTrustManager {
         this.expectedName = expectedName;
         this.advertised = advertised.toArray(new X509Certificate[0]);
         this.clock = clock;
+        this.recordClientFailures = recordClientFailures;
     }
 
     /** A certificate refused, with the reason in words. */
@@ -105,6 +118,10 @@ final class PeerCertificateCheck extends X509ExtendedTrustManager {
         if (path.isEmpty()) {
             path.add(leaf); // the peer's own certificate is in the trusted file: still check its dates
         }
+        if (anchors.isEmpty()) {
+            throw new PeerCertificateException("certificate \"" + subject + "\" is not issued by a trusted CA", null,
+                    issuerUnknown(chain));
+        }
         try {
             leaf.checkValidity(now);
         } catch (CertificateExpiredException e) {
@@ -129,7 +146,8 @@ final class PeerCertificateCheck extends X509ExtendedTrustManager {
             }
             CertPathValidator.getInstance("PKIX").validate(cp, params);
         } catch (CertPathValidatorException e) {
-            throw new PeerCertificateException(describe(e, subject), e, code(e));
+            throw new PeerCertificateException(describe(e, subject), e,
+                    e.getReason() == PKIXReason.NO_TRUST_ANCHOR ? issuerUnknown(chain) : code(e));
         } catch (GeneralSecurityException e) {
             throw new PeerCertificateException("certificate \"" + subject + "\" could not be checked: " + e.getMessage(),
                     e, CertificateVerifier.X509_V_ERR_UNSPECIFIED);
@@ -148,6 +166,21 @@ final class PeerCertificateCheck extends X509ExtendedTrustManager {
             }
         }
         return false;
+    }
+
+    /**
+     * OpenSSL's error for a chain it cannot build to a trusted CA: a self-signed certificate alone
+     * (18), a chain ending in a self-signed one (19), a lone certificate of an issuer it does not
+     * have (21), a longer chain whose last issuer it does not have (20).
+     */
+    private static int issuerUnknown(X509Certificate[] chain) {
+        X509Certificate last = chain[chain.length - 1];
+        if (!last.getSubjectX500Principal().equals(last.getIssuerX500Principal())) {
+            return chain.length == 1 ? CertificateVerifier.X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE
+                    : CertificateVerifier.X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
+        }
+        return chain.length == 1 ? CertificateVerifier.X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT
+                : CertificateVerifier.X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN;
     }
 
     private static int code(CertPathValidatorException e) {
@@ -202,7 +235,15 @@ final class PeerCertificateCheck extends X509ExtendedTrustManager {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
-        verify(chain, null);
+        if (!recordClientFailures) {
+            verify(chain, null);
+            return;
+        }
+        try {
+            check(chain, null);
+        } catch (PeerCertificateException e) {
+            ClientVerify.record(engine.getHandshakeSession(), ClientVerify.Failure.of(e.code));
+        }
     }
 
     @Override

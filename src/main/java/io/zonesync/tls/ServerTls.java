@@ -54,7 +54,7 @@ public final class ServerTls {
      * resolve against {@code confDir}.
      */
     public static ServerTls compile(Scope scope, SourceLocation listen, Path confDir) throws ConfigException {
-        return compile(scope, listen, confDir, false, List.of());
+        return compile(scope, listen, confDir, false, List.of(), false);
     }
 
     /**
@@ -63,7 +63,7 @@ public final class ServerTls {
      */
     public static ServerTls compileHttp(Scope scope, SourceLocation listen, Path confDir, List<String> protocols)
             throws ConfigException {
-        return compile(scope, listen, confDir, false, protocols);
+        return compile(scope, listen, confDir, false, protocols, true);
     }
 
     /**
@@ -73,11 +73,11 @@ public final class ServerTls {
      */
     public static ServerTls compile(Scope scope, SourceLocation listen, Path confDir, boolean askForClientCertificate)
             throws ConfigException {
-        return compile(scope, listen, confDir, askForClientCertificate, List.of());
+        return compile(scope, listen, confDir, askForClientCertificate, List.of(), false);
     }
 
     private static ServerTls compile(Scope scope, SourceLocation listen, Path confDir, boolean askForClientCertificate,
-            List<String> alpn) throws ConfigException {
+            List<String> alpn, boolean http) throws ConfigException {
         TlsOptions.requireOpenSsl(listen);
         TlsFiles files = new TlsFiles(confDir);
         List<Directive> certs = scope.effective("ssl_certificate");
@@ -116,7 +116,7 @@ public final class ServerTls {
                     ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                     ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, alpn));
         }
-        verification(b, scope, files, askForClientCertificate);
+        verification(b, scope, files, askForClientCertificate, http);
         long sessionTimeoutMs = TlsOptions.time(scope, "ssl_session_timeout", 300_000, files);
         b.sessionTimeout(Math.max(1, sessionTimeoutMs / 1000));
         long cacheSessions = sessionCache(scope, files);
@@ -125,6 +125,13 @@ public final class ServerTls {
         }
         Directive tickets = scope.effectiveFirst("ssl_session_tickets");
         files.note(tickets);
+        List<OpenSslSessionTicketKey> ticketKeys = new ArrayList<>();
+        for (Directive k : scope.effective("ssl_session_ticket_key")) {
+            ticketKeys.add(files.ticketKey(k));
+        }
+        if (ticketKeys.isEmpty()) {
+            ticketKeys.add(randomTicketKey());
+        }
         long handshake = TlsOptions.time(scope, "ssl_handshake_timeout", DEFAULT_HANDSHAKE_TIMEOUT_MS, files);
         files.note(scope.effectiveFirst("ssl_prefer_server_ciphers"));
         try {
@@ -133,7 +140,8 @@ public final class ServerTls {
                 s.setSessionCacheEnabled(false);
             }
             if ((tickets == null || Values.flag(tickets)) && ctx.sessionContext() instanceof OpenSslSessionContext s) {
-                s.setTicketKeys(ticketKey()); // Netty leaves tickets off until it has a key
+                // the first key seals new tickets, every one opens them (Netty leaves tickets off until it has a key)
+                s.setTicketKeys(ticketKeys.toArray(new OpenSslSessionTicketKey[0]));
             }
             return new ServerTls(ctx, handshake, files.fingerprint());
         } catch (SSLException | IllegalArgumentException e) {
@@ -141,8 +149,11 @@ public final class ServerTls {
         }
     }
 
-    /** A random session ticket key (name, HMAC and AES keys), new for each context. */
-    private static OpenSslSessionTicketKey ticketKey() {
+    /**
+     * A random session ticket key (name, HMAC and AES keys), new for each context, when the
+     * configuration names none: tickets then open only on this node and until its next reload.
+     */
+    private static OpenSslSessionTicketKey randomTicketKey() {
         SecureRandom random = new SecureRandom();
         byte[][] parts = new byte[3][16];
         for (byte[] p : parts) {
@@ -151,7 +162,12 @@ public final class ServerTls {
         return new OpenSslSessionTicketKey(parts[0], parts[1], parts[2]);
     }
 
-    private static void verification(SslContextBuilder b, Scope scope, TlsFiles files, boolean ask)
+    /**
+     * {@code ssl_verify_client}. An http server takes any certificate at the handshake and keeps the
+     * verdict for each request to judge, as nginx does ({@link ClientVerify}); a zone_sync listener
+     * ends the handshake of a certificate that fails.
+     */
+    private static void verification(SslContextBuilder b, Scope scope, TlsFiles files, boolean ask, boolean http)
             throws ConfigException {
         Directive verify = scope.effectiveFirst("ssl_verify_client");
         files.note(verify);
@@ -177,10 +193,16 @@ public final class ServerTls {
                 if (trusted.isEmpty()) {
                     throw verify.error("no ssl_client_certificate or ssl_trusted_certificate for ssl_verify_client");
                 }
-                b.clientAuth(mode.equals("on") ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
-                b.trustManager(new PeerCertificateCheck(trusted, advertised, crls, depth, null, Clock.systemUTC()));
+                b.clientAuth(mode.equals("on") && !http ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
+                b.trustManager(new PeerCertificateCheck(trusted, advertised, crls, depth, null, Clock.systemUTC(), http));
             }
             case "optional_no_ca" -> {
+                if (http) {
+                    b.clientAuth(ClientAuth.OPTIONAL);
+                    b.trustManager(new PeerCertificateCheck(trusted, advertised, crls, depth, null, Clock.systemUTC(),
+                            true));
+                    return;
+                }
                 b.clientAuth(ClientAuth.OPTIONAL);
                 b.trustManager(new PeerCertificateCheck(null, List.of(), List.of(), depth, null, Clock.systemUTC()));
             }

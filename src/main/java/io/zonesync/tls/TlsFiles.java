@@ -1,5 +1,6 @@
 package io.zonesync.tls;
 
+import io.netty.handler.ssl.OpenSslSessionTicketKey;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import java.io.ByteArrayInputStream;
@@ -17,11 +18,12 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Reads the certificate, key, CRL and passphrase files a TLS configuration names, relative paths
+ * Reads the certificate, key, CRL, passphrase and session ticket key files a TLS configuration names, relative paths
  * against the directory of the main configuration file (nginx's conf prefix), each error a
  * {@link ConfigException} naming the file and the directive's FILE:LINE. Everything read also goes
  * into a digest, so a reload can tell whether any file changed.
@@ -117,6 +119,25 @@ final class TlsFiles {
             throw d.error("cannot load CRL \"%s\": no PEM \"X509 CRL\" in it", p);
         }
         return out;
+    }
+
+    /**
+     * The key of an {@code ssl_session_ticket_key} file: 48 bytes, a name, an AES-128 key and an
+     * HMAC key, in nginx's layout. nginx also takes 80 bytes (AES-256); BoringSSL's ticket keys are
+     * AES-128 only, so such a file is an error here.
+     */
+    OpenSslSessionTicketKey ticketKey(Directive d) throws ConfigException {
+        Path p = path(d.arg(0));
+        byte[] b = read(d, p, "session ticket key");
+        if (b.length == 80) {
+            throw d.error("\"%s\" is an 80-byte (AES-256) session ticket key, which zonesync's TLS library does"
+                    + " not take; use a 48-byte key (openssl rand 48 > file)", p);
+        }
+        if (b.length != 48) {
+            throw d.error("\"%s\" must be 48 or 80 bytes", p);
+        }
+        return new OpenSslSessionTicketKey(Arrays.copyOfRange(b, 0, 16), Arrays.copyOfRange(b, 32, 48),
+                Arrays.copyOfRange(b, 16, 32));
     }
 
     /** The passphrases of an {@code ssl_password_file}, one per line, empty lines skipped. */

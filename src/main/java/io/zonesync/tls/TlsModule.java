@@ -31,6 +31,7 @@ public final class TlsModule implements ConfModule {
         r.register(DirectiveSpec.single("ssl_protocols", Arity.atLeast(1), Context.HTTP, SERVER_SIDE));
         r.register(DirectiveSpec.single("ssl_prefer_server_ciphers", Arity.FLAG, Context.HTTP, SERVER_SIDE));
         r.register(DirectiveSpec.single("ssl_session_tickets", Arity.FLAG, Context.HTTP, SERVER_SIDE));
+        r.register(DirectiveSpec.repeatable("ssl_session_ticket_key", Arity.exactly(1), Context.HTTP, SERVER_SIDE));
         // deprecated in nginx, still in many configurations: every listen of the server is TLS
         r.register(DirectiveSpec.single("ssl", Arity.FLAG, Context.HTTP, Context.HTTP_SERVER));
         // DH parameters for DHE ciphers: zonesync's TLS uses the provider's standard groups (RFC 7919)

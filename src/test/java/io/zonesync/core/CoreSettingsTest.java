@@ -109,16 +109,16 @@ class CoreSettingsTest {
     }
 
     @Test
-    void errorLogsOfServersAndLocationsAreCheckedAndSaidToGoToTheMainLog() throws Exception {
-        CoreSettings s = unvalidated("http {\n server {\n  error_log logs/site.log warn;\n"
-                + "  location / { error_log logs/loc.log; }\n }\n}\n");
+    void errorLogsOfStreamAreCheckedAndSaidToGoToTheMainLog() throws Exception {
+        CoreSettings s = unvalidated("stream {\n error_log logs/stream.log warn;\n server {\n  listen 1;\n"
+                + "  error_log logs/s.log;\n }\n}\nhttp { server { error_log logs/site.log; } }\n");
         assertThat(s.errorLogs()).hasSize(1);
         assertThat(s.notes()).extracting(CoreSettings.Note::message).containsExactly(
-                "\"error_log\" below the main context is not kept apart: zonesync writes the lines of these requests"
-                        + " to the main error log in " + dir.resolve("z.conf") + ":3",
-                "\"error_log\" below the main context is not kept apart: zonesync writes the lines of these requests"
-                        + " to the main error log in " + dir.resolve("z.conf") + ":4");
-        assertThatThrownBy(() -> unvalidated("http { server { error_log logs/x.log loud; } }"))
+                "\"error_log\" in stream is not kept apart: zonesync writes the lines of its sessions"
+                        + " to the main error log in " + dir.resolve("z.conf") + ":2",
+                "\"error_log\" in stream is not kept apart: zonesync writes the lines of its sessions"
+                        + " to the main error log in " + dir.resolve("z.conf") + ":5");
+        assertThatThrownBy(() -> unvalidated("stream { server { error_log logs/x.log loud; } }"))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("invalid log level \"loud\"")
                 .hasMessageEndingWith(" in " + dir.resolve("z.conf") + ":1");
     }

@@ -46,12 +46,14 @@ final class JwtCheck implements AccessHandler {
         String token = p.token() == null ? bearer(ex.requestHeaders().get(HttpHeaderNames.AUTHORIZATION))
                 : p.token().evaluate(ex);
         if (token == null || token.isEmpty()) {
-            LOG.info("JWT is not found, client: {}, request: \"{} {}\"", client(ex), ex.method(), ex.requestUri());
+            LOG.info(ex.errorLog(), "JWT is not found, client: {}, request: \"{} {}\"",
+                    client(ex), ex.method(), ex.requestUri());
             return challenge(p, ex, false);
         }
         JwtVerifier.Result r = p.verifier().verify(token, ex.nowMillis());
         if (!r.passed()) {
-            LOG.info("JWT is rejected: {}, client: {}, request: \"{} {}\"", r.failure(), client(ex), ex.method(),
+            LOG.info(ex.errorLog(), "JWT is rejected: {}, client: {}, request: \"{} {}\"",
+                    r.failure(), client(ex), ex.method(),
                     ex.requestUri());
             return challenge(p, ex, true);
         }
@@ -60,7 +62,8 @@ final class JwtCheck implements AccessHandler {
             for (ComplexValue v : req.values()) {
                 String value = v.evaluate(ex);
                 if (value == null || value.isEmpty() || value.equals("0")) {
-                    LOG.info("JWT does not meet the requirement \"{}\", client: {}, request: \"{} {}\"", v.source(),
+                    LOG.info(ex.errorLog(), "JWT does not meet the requirement \"{}\", client: {}, request: \"{} {}\"",
+                            v.source(),
                             client(ex), ex.method(), ex.requestUri());
                     return req.status() == 403 ? AccessDecision.respond(403) : challenge(p, ex, true);
                 }

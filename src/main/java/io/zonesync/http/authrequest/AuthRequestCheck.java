@@ -62,7 +62,8 @@ final class AuthRequestCheck implements AccessHandler {
             h.set(HttpHeaderNames.WWW_AUTHENTICATE, challenges.get(challenges.size() - 1)); // nginx 1.22 keeps the last
             return AccessDecision.respond(401, h);
         }
-        LOG.error("auth request unexpected status: {} while sending to client, client: {}, request: \"{} {}\"", status,
+        LOG.error(ex.errorLog(),
+                "auth request unexpected status: {} while sending to client, client: {}, request: \"{} {}\"", status,
                 ex.variable("remote_addr"), ex.method(), ex.requestUri());
         return AccessDecision.respond(500);
     }

@@ -25,6 +25,12 @@ public interface ContentHandler {
          * {@code client_max_body_size} is still enforced.
          */
         STREAM,
+        /**
+         * The whole body is read first, up to {@code client_max_body_size}, as nginx's request
+         * buffering does; then {@link #handle} runs and the body arrives as with {@link #STREAM}
+         * ({@code proxy_pass} whose request names {@code $request_body}).
+         */
+        READ_THEN_STREAM,
         /** The body is read and dropped (keeping the connection usable); {@link #handle} runs at once. */
         DISCARD
     }

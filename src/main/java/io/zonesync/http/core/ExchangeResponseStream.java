@@ -84,6 +84,10 @@ final class ExchangeResponseStream implements ResponseStream {
             data.release();
             return channel.newSucceededFuture();
         }
+        if (ex.filter != null) {
+            ex.filterPiece(data);
+            return channel.newSucceededFuture();
+        }
         ByteBuf piece = ex.encoded(data);
         ex.countBody(piece.readableBytes());
         ChannelFuture written = channel.write(new DefaultHttpContent(piece));
@@ -93,12 +97,18 @@ final class ExchangeResponseStream implements ResponseStream {
 
     @Override
     public boolean isWritable() {
-        return channel.isWritable();
+        return channel.isWritable() && (ex.filter == null || !ex.filter.holdsBack());
     }
 
     @Override
     public void whenWritable(Runnable task) {
-        ex.connection.whenWritable(task);
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.eventLoop().execute(() -> whenWritable(task));
+        } else if (ex.filter != null && ex.filter.holdsBack()) {
+            ex.filter.whenFlowing(() -> whenWritable(task));
+        } else {
+            ex.connection.whenWritable(task);
+        }
     }
 
     @Override
@@ -111,7 +121,18 @@ final class ExchangeResponseStream implements ResponseStream {
             return;
         }
         ended = true;
-        ByteBuf end = ex.isHead() || NettyExchange.bodyless(ex.status()) ? Unpooled.EMPTY_BUFFER : ex.encodedEnd();
+        if (ex.filter != null && !ex.isHead() && !NettyExchange.bodyless(ex.status())) {
+            flushNow();
+            ex.filterEnd(); // the filter ends the body; trailers do not survive it
+            return;
+        }
+        ByteBuf end;
+        if (ex.isHead() || NettyExchange.bodyless(ex.status())) {
+            ex.closeBodyChain();
+            end = Unpooled.EMPTY_BUFFER;
+        } else {
+            end = ex.encodedEnd();
+        }
         ex.countBody(end.readableBytes());
         LastHttpContent last = trailers == null || trailers.isEmpty() ? new DefaultLastHttpContent(end)
                 : new DefaultLastHttpContent(end, trailers);
@@ -126,9 +147,7 @@ final class ExchangeResponseStream implements ResponseStream {
             return;
         }
         ended = true;
-        if (ex.encoder != null) {
-            ex.encoder.close();
-        }
+        ex.closeBodyChain();
         flushNow(); // what was written goes out before the close, as it did when each write flushed
         ex.abortConnection();
     }

@@ -11,7 +11,9 @@ import java.util.function.ToLongFunction;
  * The core variables only the exchange itself can tell: {@code $pipe} ("p" for a request that
  * came pipelined behind another, else "."), {@code $request_completion} ("OK" once the response
  * went out whole), the kernel's view of the connection ({@code $tcpinfo_rtt}, {@code _rttvar},
- * {@code _snd_cwnd}, {@code _rcv_space}; on the epoll transport, else not found), and the names
+ * {@code _snd_cwnd}, {@code _rcv_space}; on the epoll transport, else not found), the body as read
+ * ({@code $request_body}: kept only when the configuration names it, up to
+ * {@code client_body_buffer_size}, once it has arrived whole), and the names
  * nginx has that never hold a value here ({@code $request_body_file}: bodies are never spooled to
  * disk; {@code $sent_trailer_*}: no trailers are sent).
  */
@@ -25,6 +27,7 @@ final class ExchangeVariables implements VariableProvider {
         tcpInfo(r, "rttvar", EpollTcpInfo::rttvar);
         tcpInfo(r, "snd_cwnd", EpollTcpInfo::sndCwnd);
         tcpInfo(r, "rcv_space", EpollTcpInfo::rcvSpace);
+        r.define("request_body", req -> req instanceof NettyExchange ex ? ex.body.keptBody() : null);
         r.define("request_body_file", req -> null);
         r.definePrefix("sent_trailer_", name -> req -> null);
     }

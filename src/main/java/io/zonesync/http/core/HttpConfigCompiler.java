@@ -11,6 +11,7 @@ import io.zonesync.http.accesslog.LogFormat;
 import io.zonesync.http.vars.CoreVariables;
 import io.zonesync.http.vars.SslVariables;
 import io.zonesync.http.vars.VariableRegistry;
+import io.zonesync.tls.ClientVerify;
 import io.zonesync.tls.ListenerTls;
 import io.zonesync.tls.ServerTls;
 import java.net.Inet4Address;
@@ -204,7 +205,7 @@ public final class HttpConfigCompiler {
         Map<String, Location> named = new HashMap<>();
         LocationConfig serverConfig = locations.settings(scope, null, "");
         LocationTree tree = locations.locations(scope, null, named);
-        return new VirtualServer(names, serverConfig, tree, named, s.where());
+        return new VirtualServer(names, serverConfig, tree, named, s.where(), ClientVerify.of(scope));
     }
 
     private static Listen defaultListen(Directive server) {

@@ -28,7 +28,7 @@ public final class HttpCoreModule implements ConfModule {
     /** Flags accepted for compatibility; zonesync's behaviour does not depend on them. */
     public static final List<String> ACCEPTED_WITHOUT_EFFECT = List.of(
             "sendfile", "tcp_nopush", "tcp_nodelay", "reset_timedout_connection", "underscores_in_headers",
-            "ignore_invalid_headers", "log_not_found", "log_subrequest", "server_name_in_redirect", "etag",
+            "ignore_invalid_headers", "log_subrequest", "server_name_in_redirect", "etag",
             "msie_padding", "chunked_transfer_encoding");
 
     /** Sizes and times accepted for compatibility and ignored. */
@@ -38,7 +38,7 @@ public final class HttpCoreModule implements ConfModule {
             "variables_hash_bucket_size", "client_header_buffer_size",
             "output_buffers",
             "postpone_output", "lingering_close", "lingering_time", "lingering_timeout", "send_lowat",
-            "keepalive_time", "keepalive_disable", "connection_pool_size", "request_pool_size", "subrequest_output_buffer_size", "aio",
+            "keepalive_time", "keepalive_disable", "connection_pool_size", "request_pool_size", "aio",
             "open_file_cache", "open_file_cache_valid", "open_file_cache_min_uses", "open_file_cache_errors");
 
     /**

@@ -103,11 +103,25 @@ public interface HttpExchange extends RequestView {
     void rewriteUri(String uri, String args);
 
     /**
+     * Changes the query string ({@code set $args}): what {@code $args}, {@code $arg_*},
+     * {@code $query_string} and the proxied URI see from now on. The location stays.
+     */
+    void setArgs(String args);
+
+    /**
      * From a {@link HeaderFilter} only: the body of the response being sent goes out through
      * {@code encoder} ({@code gzip}); Content-Length is dropped for chunked framing. A second call
      * chains its encoder after the first ({@code sub_filter} then {@code gzip}).
      */
     void encodeBody(BodyEncoder encoder);
+
+    /**
+     * From a {@link HeaderFilter} only: the body of the response being sent goes out through
+     * {@code filter}, whose output may lag its input ({@code ssi}); Content-Length is dropped for
+     * chunked framing. Encoders chosen before it run on its input, those chosen after it
+     * ({@code gzip}) on its output. One per response.
+     */
+    void filterBody(BodyFilter filter);
 
     /**
      * From a {@link HeaderFilter} only: the response being sent (headers included) goes out at
@@ -138,6 +152,13 @@ public interface HttpExchange extends RequestView {
      * Running it does not hold this exchange back: a caller that must wait for it waits on the stage.
      */
     CompletionStage<SubrequestResult> subrequest(Subrequest request);
+
+    /**
+     * As {@link #subrequest(Subrequest)}, but the subrequest's response body, once through its
+     * location's header filters and body filters and encoders, goes to {@code body} as it comes,
+     * an error page's included; {@code body} is ended when the response is.
+     */
+    CompletionStage<SubrequestResult> subrequest(Subrequest request, BodyOutput body);
 
     /** Whether this exchange is a subrequest (see {@link #subrequest}). */
     boolean isSubrequest();

@@ -11,6 +11,7 @@ import io.zonesync.http.accesslog.AccessLog;
 import io.zonesync.http.accesslog.LogFormat;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.VariableRegistry;
+import io.zonesync.log.ErrorLogRoute;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Marker;
 
 /**
  * Compiles the locations of a server and the settings of each level ({@link LocationConfig}),
@@ -26,6 +28,7 @@ import java.util.Set;
  */
 final class LocationCompiler {
     static final long DEFAULT_CLIENT_MAX_BODY_SIZE = 1024 * 1024;
+    static final int DEFAULT_BODY_BUFFER_SIZE = 16 * 1024;
     static final long DEFAULT_KEEPALIVE_TIMEOUT_MS = 75_000;
     static final long DEFAULT_KEEPALIVE_REQUESTS = 1000;
 
@@ -232,7 +235,35 @@ final class LocationCompiler {
                 keepaliveHeader, keepaliveRequests, types, defaultType, accessLogs(scope), errorPages(scope, cs),
                 flag(scope, "server_tokens", true), flag(scope, "absolute_redirect", true),
                 flag(scope, "port_in_redirect", true), contentHandler(cs), accessHandlers(cs), headerFilters,
-                logHandlers, scope.block().has("internal"), alias, aliasPrefix);
+                logHandlers, scope.block().has("internal"), alias, aliasPrefix, bodyBufferSize(scope),
+                errorLog(scope));
+    }
+
+    /**
+     * The {@code error_log}s of the nearest level that has any, from http down; null when that is
+     * the main context (its logs are the process's own).
+     */
+    private Marker errorLog(Scope scope) throws ConfigException {
+        for (Scope s = scope; s != null && s.context() != Context.MAIN; s = s.parent()) {
+            List<Directive> logs = s.block().all("error_log");
+            if (!logs.isEmpty()) {
+                return ErrorLogRoute.compile(logs, config::resolve).marker();
+            }
+        }
+        return null;
+    }
+
+    /** {@code client_body_buffer_size}: how much of a body {@code $request_body} holds; nginx's default on 64-bit. */
+    private static int bodyBufferSize(Scope scope) throws ConfigException {
+        Directive d = scope.effectiveFirst("client_body_buffer_size");
+        if (d == null) {
+            return DEFAULT_BODY_BUFFER_SIZE;
+        }
+        long size = Values.size(d, d.arg(0));
+        if (size > Integer.MAX_VALUE) {
+            throw d.invalidValue(d.arg(0));
+        }
+        return (int) size;
     }
 
     private static long timeout(Scope scope, String name, long dflt) throws ConfigException {

@@ -8,6 +8,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Marker;
 
 /**
  * The settings of one location (or of a server, for requests no location matches), resolved with
@@ -40,6 +41,9 @@ import java.util.Map;
  * @param alias this location's {@code alias} in place of {@code root}, or null
  * @param aliasPrefix the part of the URI {@code alias} replaces (a prefix or exact location's
  *                    name); null for a regex location, whose alias names the whole file
+ * @param bodyBufferSize {@code client_body_buffer_size}: the largest body {@code $request_body} holds
+ * @param errorLog the marker of this level's {@code error_log}s (the nearest level with any), null
+ *                 when the main ones apply
  */
 public record LocationConfig(
         String name,
@@ -65,7 +69,9 @@ public record LocationConfig(
         List<LogHandler> logHandlers,
         boolean internal,
         ComplexValue alias,
-        String aliasPrefix) {
+        String aliasPrefix,
+        int bodyBufferSize,
+        Marker errorLog) {
 
     /** {@code large_client_header_buffers number size}; nginx's default is 4 8k. */
     public record HeaderBuffers(int number, int size) {

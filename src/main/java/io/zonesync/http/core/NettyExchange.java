@@ -32,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
 
 /**
  * The exchange of one request on a Netty connection: the request's facts ({@link io.zonesync.http.vars.RequestView}),
@@ -78,6 +80,15 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
     String targetUri;
     /** What the body of the response goes through, set by a header filter (gzip); null for none. */
     BodyEncoder encoder;
+    /** The asynchronous filter the body goes through after {@link #encoder} (ssi); null for none. */
+    BodyFilter filter;
+    /** What the filter's output goes through (gzip chosen after ssi); null for none. */
+    BodyEncoder afterFilter;
+    private boolean filterOpen;
+    /** A file being read for a filter as the client takes it ({@link #sendFilteredFile}); null otherwise. */
+    private FileChannel pacedFile;
+    /** What to free when the client's request ends early (its subrequests' open files); null for nothing. */
+    private List<Runnable> lostTasks;
     /** Whether a rewrite step ever changed the URI of this request. */
     boolean rewritten;
     /** Whether a rewrite step changed the URI since the location was last looked up. */
@@ -118,7 +129,8 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
         this.connectionRequests = connectionRequests;
         this.method = request.method().name();
         this.declaredLength = declaredLength(request);
-        this.body = new RequestBodyState(channel.alloc(), new BodyEvents(), Math.max(-1L, declaredLength));
+        this.body = new RequestBodyState(channel.alloc(), new BodyEvents(), Math.max(-1L, declaredLength),
+                HttpUtil.isTransferEncodingChunked(request));
     }
 
     /**
@@ -135,7 +147,7 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
         this.connectionRequests = parent.connectionRequests;
         this.method = request.method().name();
         this.declaredLength = bodyLength;
-        this.body = new RequestBodyState(channel.alloc(), RequestBodyState.Events.NONE, bodyLength);
+        this.body = new RequestBodyState(channel.alloc(), RequestBodyState.Events.NONE, bodyLength, false);
         this.realClient = parent.realClient;
     }
 
@@ -321,6 +333,13 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
         return responseHeaders == null ? null : responseHeaders.get(name);
     }
 
+    Map<AttributeKey<?>, Object> attributes() {
+        if (attributes == null) {
+            attributes = new HashMap<>();
+        }
+        return attributes;
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public <T> T attribute(AttributeKey<T> key) {
@@ -385,11 +404,23 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
 
     @Override
     public CompletionStage<SubrequestResult> subrequest(Subrequest spec) {
+        return subrequest(spec, null);
+    }
+
+    @Override
+    public CompletionStage<SubrequestResult> subrequest(Subrequest spec, BodyOutput bodyOutput) {
         if (!eventLoop().inEventLoop()) {
             throw new IllegalStateException("subrequests start on the connection's event loop");
         }
-        SubrequestExchange sub = new SubrequestExchange(this, spec);
+        SubrequestExchange sub = new SubrequestExchange(this, spec, bodyOutput);
         RequestVariables.share(this, sub);
+        if (attributes != null) {
+            attributes.forEach((key, value) -> {
+                if (key.isInherited()) {
+                    sub.attributes().put(key, value);
+                }
+            });
+        }
         sub.server = server;
         sub.location = location;
         sub.redirects = redirects; // the subrequest counts as one redirect more, whatever follows inside it
@@ -425,6 +456,17 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
         rewritten = true;
     }
 
+    @Override
+    public Marker errorLog() {
+        LocationConfig l = location != null ? location : server != null ? server.serverConfig() : null;
+        return l == null ? null : l.errorLog();
+    }
+
+    @Override
+    public void setArgs(String newArgs) {
+        args = newArgs;
+    }
+
     /** Whether the request was redirected or rewritten inside the server: what {@code internal} lets in. */
     boolean isInternal() {
         return redirects > 0 || rewritten;
@@ -432,7 +474,122 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
 
     @Override
     public void encodeBody(BodyEncoder bodyEncoder) {
-        encoder = encoder == null ? bodyEncoder : new ChainedEncoder(encoder, bodyEncoder);
+        if (filter != null) {
+            afterFilter = afterFilter == null ? bodyEncoder : new ChainedEncoder(afterFilter, bodyEncoder);
+        } else {
+            encoder = encoder == null ? bodyEncoder : new ChainedEncoder(encoder, bodyEncoder);
+        }
+    }
+
+    @Override
+    public void filterBody(BodyFilter bodyFilter) {
+        if (filter != null) {
+            throw new IllegalStateException("one body filter per response");
+        }
+        filter = bodyFilter;
+    }
+
+    /** Whether a header filter chose to change the body, so that its length is no longer known. */
+    boolean bodyChanged() {
+        return encoder != null || filter != null;
+    }
+
+    /** Gives the filter the next piece of the body, already through the encoders before it. */
+    void filterPiece(ByteBuf piece) {
+        openFilter();
+        filter.write(encoded(piece));
+    }
+
+    /** Ends the filter's input with what the encoders before it still hold; the filter ends the body. */
+    void filterEnd() {
+        openFilter();
+        filter.write(encodedEnd());
+        filter.end();
+    }
+
+    private void openFilter() {
+        if (!filterOpen) {
+            filterOpen = true;
+            filter.open(new FilterOutput());
+        }
+    }
+
+    /** Frees what the encoders and filter hold when the body will not go through them. */
+    void closeBodyChain() {
+        if (encoder != null) {
+            encoder.close();
+        }
+        if (filter != null) {
+            filter.close();
+        }
+        if (afterFilter != null) {
+            afterFilter.close();
+        }
+    }
+
+    /** A piece of the filter's output, through the encoders after it, goes to the client. */
+    void deliver(ByteBuf piece) {
+        if (isAborted()) {
+            piece.release();
+            return;
+        }
+        countBody(piece.readableBytes());
+        channel.writeAndFlush(new DefaultHttpContent(piece));
+    }
+
+    /** The filter ended its output: the last of it goes and the response is complete. */
+    void deliverEnd(ByteBuf last) {
+        if (isAborted()) {
+            last.release();
+            return;
+        }
+        countBody(last.readableBytes());
+        finish(channel.writeAndFlush(new DefaultLastHttpContent(last)));
+    }
+
+    /** The filter cannot complete the body. */
+    void deliverAbort() {
+        abortConnection();
+    }
+
+    /** What a {@link BodyFilter} outputs: through the encoders after it to {@link #deliver}. */
+    private final class FilterOutput implements BodyOutput {
+        private boolean ended;
+
+        @Override
+        public void write(ByteBuf piece) {
+            if (ended) {
+                piece.release();
+                return;
+            }
+            deliver(afterFilter == null ? piece : afterFilter.encode(piece));
+        }
+
+        @Override
+        public void end() {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            ByteBuf last = Unpooled.EMPTY_BUFFER;
+            if (afterFilter != null) {
+                last = afterFilter.finish();
+                afterFilter.close();
+            }
+            deliverEnd(last);
+        }
+
+        @Override
+        public void abort() {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            if (afterFilter != null) {
+                afterFilter.close();
+            }
+            deliverAbort();
+        }
     }
 
     @Override
@@ -513,10 +670,11 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
         channel.write(head);
         if (bodyless || isHead()) {
             data.release();
-            if (encoder != null) {
-                encoder.close();
-            }
+            closeBodyChain();
             finish(channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
+        } else if (filter != null) {
+            filterPiece(data);
+            filterEnd();
         } else if (encoder != null) {
             ByteBuf body = encoded(data);
             ByteBuf end = encodedEnd();
@@ -540,7 +698,7 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
             try {
                 fc = FileChannel.open(file, StandardOpenOption.READ);
             } catch (IOException e) {
-                LOG.error("open() \"{}\" failed ({})", file, e.getMessage());
+                LOG.error(errorLog(), "open() \"{}\" failed ({})", file, e.getMessage());
                 sendError(e instanceof AccessDeniedException ? 403 : 404);
                 return;
             }
@@ -551,10 +709,13 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
         }
         channel.write(head(effectiveStatus(code), headers, length));
         if (fc == null) {
-            if (encoder != null) {
-                encoder.close();
-            }
+            closeBodyChain();
             finish(channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
+            return;
+        }
+        if (filter != null) {
+            pacedFile = fc;
+            sendFilteredFile(file, ByteBuffer.allocate(64 * 1024));
             return;
         }
         if (encoder != null) {
@@ -582,16 +743,73 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
                 block.clear();
             }
         } catch (IOException e) {
-            LOG.error("read() \"{}\" failed ({})", file, e.getMessage());
-            if (encoder != null) {
-                encoder.close();
-            }
+            LOG.error(errorLog(), "read() \"{}\" failed ({})", file, e.getMessage());
+            closeBodyChain();
             abortConnection();
             return;
         }
         ByteBuf end = encodedEnd();
         countBody(end.readableBytes());
         finish(channel.writeAndFlush(new DefaultLastHttpContent(end)));
+    }
+
+    /**
+     * A file whose body goes through a filter (ssi) is read a block at a time, each handed to the
+     * filter, and the next read only while the client's connection takes more and the filter does
+     * not hold output back, so that a large file is never held whole.
+     */
+    private void sendFilteredFile(Path file, ByteBuffer block) {
+        try {
+            while (pacedFile != null) {
+                if (!channel.isWritable()) {
+                    connection.whenWritable(() -> sendFilteredFile(file, block));
+                    return;
+                }
+                if (filter.holdsBack()) {
+                    filter.whenFlowing(() -> eventLoop().execute(() -> sendFilteredFile(file, block)));
+                    return;
+                }
+                block.clear();
+                if (pacedFile.read(block) < 0) {
+                    closePacedFile();
+                    filterEnd();
+                    return;
+                }
+                block.flip();
+                filterPiece(Unpooled.copiedBuffer(block));
+            }
+        } catch (IOException e) {
+            LOG.error(errorLog(), "read() \"{}\" failed ({})", file, e.getMessage());
+            closePacedFile();
+            closeBodyChain();
+            abortConnection();
+        }
+    }
+
+    /** The client's request this exchange serves: itself, or a subrequest's main request. */
+    NettyExchange main() {
+        return this;
+    }
+
+    /** Runs {@code task} if this (main) request ends early: the client went away or the response was aborted. */
+    void whenLost(Runnable task) {
+        if (lostTasks == null) {
+            lostTasks = new ArrayList<>();
+        }
+        lostTasks.add(task);
+    }
+
+    private void runLostTasks() {
+        if (lostTasks != null) {
+            List<Runnable> run = lostTasks;
+            lostTasks = null;
+            run.forEach(Runnable::run);
+        }
+    }
+
+    private void closePacedFile() {
+        closeQuietly(pacedFile);
+        pacedFile = null;
     }
 
     private static void closeQuietly(FileChannel fc) {
@@ -630,7 +848,7 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
             return false;
         }
         if (responseStarted) {
-            LOG.warn("a second response for \"{} {}\" was ignored", method, request.uri());
+            LOG.warn(errorLog(), "a second response for \"{} {}\" was ignored", method, request.uri());
             return false;
         }
         responseStarted = true;
@@ -709,6 +927,9 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
     /** 444, or a response that cannot be completed: close without (further) answer. */
     void abortConnection() {
         aborted = true;
+        closePacedFile();
+        closeBodyChain();
+        runLostTasks();
         if (!finished) {
             finished = true;
             if (!responseStarted) {
@@ -723,6 +944,9 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
     /** The connection closed under the exchange. */
     void connectionLost() {
         aborted = true;
+        closePacedFile();
+        closeBodyChain();
+        runLostTasks();
         if (!finished) {
             finished = true;
             if (!responseStarted) {
@@ -776,7 +1000,7 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
             try {
                 h.requestEnded(this);
             } catch (RuntimeException e) {
-                LOG.error("log handler {} failed for \"{}\"", h, requestUri(), e);
+                LOG.error(errorLog(), "log handler {} failed for \"{}\"", h, requestUri(), e);
             }
         }
     }
@@ -792,7 +1016,7 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
                     connection.context().logWriter.write(log, log.format().format(this));
                 }
             } catch (RuntimeException e) {
-                LOG.error("formatting access log line for \"{}\" failed", log.path(), e);
+                LOG.error(errorLog(), "formatting access log line for \"{}\" failed", log.path(), e);
             }
         }
     }
@@ -806,7 +1030,7 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
         @Override
         public void tooLarge() {
             closeAfterResponse = true;
-            LOG.info("client intended to send too large body: more than {} bytes", location == null ? 0
+            LOG.info(errorLog(), "client intended to send too large body: more than {} bytes", location == null ? 0
                     : location.clientMaxBodySize());
             if (!responseStarted) {
                 statusOverride = -1;

@@ -14,6 +14,9 @@ public interface RequestBody {
 
     void resume();
 
-    /** The Content-Length the client announced, or -1 (chunked, or no body). */
+    /**
+     * The body's length when it is known: the Content-Length the client announced, or the size of
+     * a chunked body read whole before the content phase; else -1 (chunked, or no body).
+     */
     long declaredLength();
 }

@@ -6,6 +6,10 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 
 /**
@@ -57,6 +61,7 @@ final class RequestBodyState implements RequestBody {
     private final ByteBufAllocator alloc;
     private final Events events;
     private final long declaredLength;
+    private final boolean chunked;
     private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
     private Mode mode = Mode.HOLD;
     private long limit;
@@ -71,11 +76,16 @@ final class RequestBodyState implements RequestBody {
     /** Whether the whole body is being read before the content phase ({@link #buffer}). */
     private boolean buffering;
     private Runnable whenBuffered;
+    /** A copy of the body for {@code $request_body} ({@link #keep}); null when none is kept or it grew too large. */
+    private ByteArrayOutputStream kept;
+    private int keepLimit;
 
-    RequestBodyState(ByteBufAllocator alloc, Events events, long declaredLength) {
+    /** {@code chunked}: whether the body comes in chunks, its length known only once it is whole. */
+    RequestBodyState(ByteBufAllocator alloc, Events events, long declaredLength, boolean chunked) {
         this.alloc = alloc;
         this.events = events;
         this.declaredLength = declaredLength;
+        this.chunked = chunked;
     }
 
     void limit(long maxBytes) {
@@ -108,6 +118,9 @@ final class RequestBodyState implements RequestBody {
         if (failed || mode == Mode.DISCARD || n == 0) {
             content.release();
         } else {
+            if (kept != null) {
+                keepCopy(data);
+            }
             switch (mode) {
                 case HOLD -> {
                     held.add(data);
@@ -153,6 +166,37 @@ final class RequestBodyState implements RequestBody {
         mode = Mode.DISCARD;
         setPaused(false);
         events.tooLarge();
+    }
+
+    /**
+     * Keeps a copy of the body for {@code $request_body} while it is at most {@code limit} bytes
+     * ({@code client_body_buffer_size}); call it before the body's mode is chosen. A larger body
+     * keeps nothing, as nginx writes such a body to a file and leaves the variable empty.
+     */
+    void keep(int limit) {
+        keepLimit = limit;
+        kept = new ByteArrayOutputStream(Math.min(limit, 1024));
+        for (ByteBuf b : held) {
+            keepCopy(b);
+        }
+    }
+
+    private void keepCopy(ByteBuf data) {
+        int n = data.readableBytes();
+        if (kept.size() + n > keepLimit) {
+            kept = null;
+            return;
+        }
+        try {
+            data.getBytes(data.readerIndex(), kept, n);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+    }
+
+    /** {@code $request_body}: the kept body once it has arrived whole, else null. */
+    String keptBody() {
+        return complete && !failed && kept != null ? kept.toString(StandardCharsets.UTF_8) : null;
     }
 
     /** Reads the whole body, then runs {@code then} (at once if it is already in). */
@@ -275,7 +319,7 @@ final class RequestBodyState implements RequestBody {
 
     @Override
     public long declaredLength() {
-        return declaredLength;
+        return chunked && buffering && complete && !failed ? received : declaredLength;
     }
 
     private void releaseHeld() {

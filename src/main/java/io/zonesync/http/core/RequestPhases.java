@@ -12,8 +12,10 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.zonesync.http.vars.HostHeader;
+import io.zonesync.tls.ClientVerify;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +39,8 @@ final class RequestPhases {
         if (dr.isFailure()) {
             ex.uri = "/";
             ex.closeAfterResponse = true;
-            LOG.info("client sent invalid request: {}", dr.cause() == null ? "?" : dr.cause().getMessage());
+            LOG.info(ex.errorLog(), "client sent invalid request: {}",
+                    dr.cause() == null ? "?" : dr.cause().getMessage());
             sendError(ex, dr.cause() instanceof TooLongHttpLineException ? 414 : 400);
             return;
         }
@@ -47,7 +50,7 @@ final class RequestPhases {
         if (ex.declaredLength == NettyExchange.INVALID_LENGTH) {
             ex.uri = "/";
             ex.closeAfterResponse = true;
-            LOG.info("client sent invalid \"Content-Length\" header");
+            LOG.info(ex.errorLog(), "client sent invalid \"Content-Length\" header");
             sendError(ex, 400);
             return;
         }
@@ -76,7 +79,7 @@ final class RequestPhases {
         if (ex.uri == null || hasSpaceOrControl(ex.request.uri())) {
             ex.uri = "/";
             ex.closeAfterResponse = true;
-            LOG.info("client sent invalid request target \"{}\"", shorten(ex.request.uri()));
+            LOG.info(ex.errorLog(), "client sent invalid request target \"{}\"", shorten(ex.request.uri()));
             sendError(ex, 400);
             return;
         }
@@ -95,13 +98,13 @@ final class RequestPhases {
             validHost = HostHeader.validate(host);
             if (validHost == null) {
                 ex.closeAfterResponse = true;
-                LOG.info("client sent invalid host header \"{}\"", shorten(host));
+                LOG.info(ex.errorLog(), "client sent invalid host header \"{}\"", shorten(host));
                 sendError(ex, 400);
                 return;
             }
         } else if (ex.request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
             ex.closeAfterResponse = true;
-            LOG.info("client sent HTTP/1.1 request without \"Host\" header");
+            LOG.info(ex.errorLog(), "client sent HTTP/1.1 request without \"Host\" header");
             sendError(ex, 400);
             return;
         }
@@ -112,11 +115,43 @@ final class RequestPhases {
             ex.captures(fromName);
         }
         ex.startInServer();
+        if (refusedCertificate(ex)) {
+            return;
+        }
         if (rewrite(ex) == RewriteHandler.Outcome.ANSWERED) {
             return;
         }
         findLocation(ex);
         runLocation(ex);
+    }
+
+    /**
+     * The server's {@code ssl_verify_client} on the request's TLS session, as nginx checks it once
+     * the server is known: a certificate that fails, or none where one is required, is answered
+     * 400 with nginx's page for it. True when it answered.
+     */
+    private static boolean refusedCertificate(NettyExchange ex) {
+        SSLSession session = ex.tlsSession();
+        int refusal = ex.server.clientVerify().refusal(session);
+        if (refusal == 0) {
+            return false;
+        }
+        String detail;
+        if (refusal == ClientVerify.NO_CERT) {
+            LOG.info(ex.errorLog(), "client sent no required SSL certificate while reading client request headers{}",
+                    ex.errorContext());
+            detail = "No required SSL certificate was sent";
+        } else {
+            ClientVerify.Failure f = ClientVerify.failure(session);
+            LOG.info(ex.errorLog(), "client SSL certificate verify error: ({}:{}) while reading client request"
+                    + " headers{}", f.code(), f.reason(), ex.errorContext());
+            detail = "The SSL certificate error";
+        }
+        ex.closeAfterResponse = true;
+        HttpHeaders h = new DefaultHttpHeaders();
+        h.set(HttpHeaderNames.CONTENT_TYPE, "text/html");
+        ex.respond(400, h, Unpooled.wrappedBuffer(StatusPages.page(400, detail, ex.location.serverTokens())));
+        return true;
     }
 
     /** As nginx (since 1.21.1), a request line with a space or a control character in its target is refused. */
@@ -161,7 +196,8 @@ final class RequestPhases {
         long max = loc.clientMaxBodySize();
         long declared = ex.declaredLength;
         if (max > 0 && declared > max && ex.body.mode() == RequestBodyState.Mode.HOLD) {
-            LOG.info("client intended to send too large body: {} bytes, client_max_body_size is {}", declared, max);
+            LOG.info(ex.errorLog(), "client intended to send too large body: {} bytes, client_max_body_size is {}",
+                    declared, max);
             ex.closeAfterResponse = true;
             sendError(ex, 413);
             return;
@@ -176,7 +212,7 @@ final class RequestPhases {
             }
             if (o == RewriteHandler.Outcome.LAST || (o == RewriteHandler.Outcome.NEXT && ex.uriChanged)) {
                 if (++ex.redirects > MAX_INTERNAL_REDIRECTS) {
-                    LOG.error("rewrite or internal redirection cycle while processing \"{}\"", ex.uri);
+                    LOG.error(ex.errorLog(), "rewrite or internal redirection cycle while processing \"{}\"", ex.uri);
                     ex.statusOverride = -1;
                     sendPage(ex, 500, null);
                     return;
@@ -196,7 +232,7 @@ final class RequestPhases {
             try {
                 o = h.rewrite(ex);
             } catch (RuntimeException | LinkageError e) {
-                LOG.error("rewrite handler {} failed for \"{}\"", h, ex.requestUri(), e);
+                LOG.error(ex.errorLog(), "rewrite handler {} failed for \"{}\"", h, ex.requestUri(), e);
                 sendError(ex, 500);
                 return RewriteHandler.Outcome.ANSWERED;
             }
@@ -220,7 +256,7 @@ final class RequestPhases {
             try {
                 d = handlers.get(i).check(ex);
             } catch (Exception | LinkageError e) {
-                LOG.error("access handler {} failed for \"{}\"", handlers.get(i), ex.requestUri(), e);
+                LOG.error(ex.errorLog(), "access handler {} failed for \"{}\"", handlers.get(i), ex.requestUri(), e);
                 sendError(ex, 500);
                 return;
             }
@@ -238,14 +274,15 @@ final class RequestPhases {
                         return;
                     }
                     if (err != null || later == null) {
-                        LOG.error("access handler failed for \"{}\"", ex.requestUri(), err);
+                        LOG.error(ex.errorLog(), "access handler failed for \"{}\"", ex.requestUri(), err);
                         sendError(ex, 500);
                     } else if (later.proceeds()) {
                         runAccess(ex, next);
                     } else if (later.isHandled()) {
                         return;
                     } else if (later.pending() != null) {
-                        LOG.error("an access decision completed with another pending decision; answering 500");
+                        LOG.error(ex.errorLog(),
+                                "an access decision completed with another pending decision; answering 500");
                         sendError(ex, 500);
                     } else {
                         refuse(ex, later);
@@ -277,7 +314,12 @@ final class RequestPhases {
 
     private static void runContent(NettyExchange ex) {
         ContentHandler h = ex.location.contentHandler();
-        switch (h.bodyMode()) {
+        ContentHandler.BodyMode mode = h.bodyMode();
+        if (mode != ContentHandler.BodyMode.DISCARD && ex.routes.config().variables().isReferenced("request_body")
+                && ex.body.mode() == RequestBodyState.Mode.HOLD) {
+            ex.body.keep(ex.location.bodyBufferSize());
+        }
+        switch (mode) {
             case DISCARD -> {
                 ex.body.discard();
                 invoke(ex, h);
@@ -290,6 +332,13 @@ final class RequestPhases {
                 continueIfExpected(ex);
                 ex.body.stream();
                 invoke(ex, h);
+            }
+            case READ_THEN_STREAM -> {
+                continueIfExpected(ex);
+                ex.body.buffer(() -> {
+                    ex.body.stream();
+                    invoke(ex, h);
+                });
             }
         }
     }
@@ -305,7 +354,7 @@ final class RequestPhases {
         try {
             h.handle(ex);
         } catch (Exception | LinkageError e) {
-            LOG.error("content handler {} failed for \"{}\"", h, ex.requestUri(), e);
+            LOG.error(ex.errorLog(), "content handler {} failed for \"{}\"", h, ex.requestUri(), e);
             if (!ex.responseStarted()) {
                 sendError(ex, 500);
             } else {
@@ -326,7 +375,7 @@ final class RequestPhases {
         long line = r.method().name().length() + 1L + r.uri().length() + 1 + r.protocolVersion().text().length();
         if (line > buffers.size()) {
             ex.uri = "/";
-            LOG.info("client sent too long URI while reading client request line");
+            LOG.info(ex.errorLog(), "client sent too long URI while reading client request line");
             sendError(ex, 414);
             return true;
         }
@@ -344,7 +393,8 @@ final class RequestPhases {
         }
         ex.uri = "/";
         ex.closeAfterResponse = true;
-        LOG.info(tooLong != null ? "client sent too long header line: \"" + tooLong + ": ...\" while reading client"
+        LOG.info(ex.errorLog(),
+                tooLong != null ? "client sent too long header line: \"" + tooLong + ": ...\" while reading client"
                 + " request headers" : "client sent too large request headers ({} bytes) while reading client request"
                 + " headers", total);
         HttpHeaders h = new DefaultHttpHeaders();
@@ -406,7 +456,8 @@ final class RequestPhases {
             return;
         }
         if (++ex.redirects > MAX_INTERNAL_REDIRECTS) {
-            LOG.error("rewrite or internal redirection cycle while internally redirecting to \"{}\"", target);
+            LOG.error(ex.errorLog(), "rewrite or internal redirection cycle while internally redirecting to \"{}\"",
+                    target);
             ex.statusOverride = -1;
             sendPage(ex, 500, null);
             return;
@@ -414,7 +465,7 @@ final class RequestPhases {
         if (target.startsWith("@")) {
             Location named = ex.server.namedLocations().get(target);
             if (named == null) {
-                LOG.error("could not find named location \"{}\"", target);
+                LOG.error(ex.errorLog(), "could not find named location \"{}\"", target);
                 ex.statusOverride = -1;
                 sendPage(ex, 500, null);
                 return;
@@ -431,7 +482,7 @@ final class RequestPhases {
         }
         String uri = UriPath.normalize(path);
         if (uri == null) {
-            LOG.error("invalid internal redirect target \"{}\"", target);
+            LOG.error(ex.errorLog(), "invalid internal redirect target \"{}\"", target);
             ex.statusOverride = -1;
             sendPage(ex, 500, null);
             return;

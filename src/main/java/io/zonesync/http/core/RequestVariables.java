@@ -89,7 +89,7 @@ public final class RequestVariables {
                 return values.get(name);
             }
             if (request.attribute(QUIET) == null) {
-                LOG.warn("using uninitialized \"{}\" variable", name);
+                LOG.warn(request.errorLog(), "using uninitialized \"{}\" variable", name);
             }
             return null;
         }

@@ -72,9 +72,11 @@ record ResponseHead(DefaultHttpResponse response, boolean keepAlive, long size) 
                 f.filter(code, h, ex);
             }
         }
-        if (ex.encoder != null) { // a filter chose to encode the body: its length is no longer known
+        if (ex.bodyChanged() && contentLength != -2) { // a filter changes the body: its length is no longer known
             h.remove(HttpHeaderNames.CONTENT_LENGTH);
-            if (ex.request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+            if (ex.isHead()) {
+                h.remove(HttpHeaderNames.TRANSFER_ENCODING); // no body follows to frame, as nginx's HEAD answers
+            } else if (ex.request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
                 h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             } else {
                 persistent = false;

@@ -1,6 +1,7 @@
 package io.zonesync.http.core;
 
 import io.zonesync.config.SourceLocation;
+import io.zonesync.tls.ClientVerify;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -13,9 +14,10 @@ import java.util.regex.Matcher;
  *        before location matching (nginx's server rewrite phase)
  * @param locations the location tree
  * @param namedLocations {@code @name} locations, for {@code error_page}
+ * @param clientVerify its {@code ssl_verify_client}, which each request on TLS meets
  */
 public record VirtualServer(List<ServerName> names, LocationConfig serverConfig, LocationTree locations,
-        Map<String, Location> namedLocations, SourceLocation where) {
+        Map<String, Location> namedLocations, SourceLocation where, ClientVerify clientVerify) {
 
     /**
      * The captures of the first regular-expression name matching {@code host} (a validated,

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /**
  * Decides, as nginx's gzip filter does, whether a response is gzipped: status 200, 403 or 404; not
- * HEAD; not already encoded; a known length not under {@code gzip_min_length}; a type of
+ * HEAD; not a subrequest (its body is part of another response); not already encoded; a known length not under {@code gzip_min_length}; a type of
  * {@code gzip_types} ({@code text/html} always, {@code *} any); then the request: it accepts gzip,
  * its HTTP version is at least {@code gzip_http_version}, a request with Via (from a proxy) only as
  * {@code gzip_proxied} allows, and no {@code gzip_disable} matches its User-Agent. {@code gzip_vary}
@@ -24,7 +24,7 @@ record GzipFilter(List<String> types, long minLength, int level, boolean vary, b
 
     @Override
     public void filter(int status, HttpHeaders h, HttpExchange ex) {
-        if ((status != 200 && status != 403 && status != 404) || ex.method().equals("HEAD")) {
+        if ((status != 200 && status != 403 && status != 404) || ex.method().equals("HEAD") || ex.isSubrequest()) {
             return;
         }
         String encoding = h.get(HttpHeaderNames.CONTENT_ENCODING);

@@ -77,7 +77,8 @@ final class LimitConnHandler implements AccessHandler {
                 continue;
             }
             if (key.length() > MAX_KEY) {
-                LOG.info("the value of the \"{}\" key is more than {} bytes: \"{}\"", r.key().source(), MAX_KEY, key);
+                LOG.info(ex.errorLog(), "the value of the \"{}\" key is more than {} bytes: \"{}\"",
+                        r.key().source(), MAX_KEY, key);
                 continue;
             }
             ex.setAttribute(STATUS, Status.PASSED); // as nginx: set once a key is counted
@@ -88,9 +89,11 @@ final class LimitConnHandler implements AccessHandler {
             }
             String client = CoreVariables.addressText(ex.remoteAddress());
             if (result == LimitConnZone.Result.NO_MEMORY) {
-                level.log(LOG, "could not allocate node in limit_conn_zone \"{}\", client: {}", r.zone().name(), client);
+                level.log(LOG, ex.errorLog(), "could not allocate node in limit_conn_zone \"{}\", client: {}",
+                        r.zone().name(), client);
             } else {
-                level.log(LOG, "limiting connections{} by zone \"{}\", client: {}, server: {}, request: \"{} {}\"",
+                level.log(LOG, ex.errorLog(),
+                        "limiting connections{} by zone \"{}\", client: {}, server: {}, request: \"{} {}\"",
                         dryRun ? ", dry run," : "", r.zone().name(), client, ex.serverName(), ex.method(),
                         ex.requestUri());
             }

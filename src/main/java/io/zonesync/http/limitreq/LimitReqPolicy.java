@@ -2,9 +2,6 @@ package io.zonesync.http.limitreq;
 
 import io.zonesync.http.vars.RequestView;
 import io.zonesync.log.Severity;
-import io.zonesync.net.AddressText;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,8 +51,9 @@ public record LimitReqPolicy(List<LimitRule> rules, int status, Severity logLeve
             }
             LimitKey key = LimitKey.of(value);
             if (key.length() > MAX_KEY_BYTES) {
-                LOG.error("the value of the \"{}\" key is more than {} bytes: \"{}\"{}", limit.key().source(),
-                        MAX_KEY_BYTES, key, context(request));
+                LOG.error(request.errorLog(), "the value of the \"{}\" key is more than {} bytes: \"{}\"{}",
+                        limit.key().source(),
+                        MAX_KEY_BYTES, key, request.errorContext());
                 continue;
             }
             LimitReqZone.Lookup l = limit.zone().lookup(key, limit.burst(), n == count - 1);
@@ -71,8 +69,9 @@ public record LimitReqPolicy(List<LimitRule> rules, int status, Severity logLeve
         }
         if (rc == LimitReqZone.Outcome.BUSY || rc == LimitReqZone.Outcome.ERROR) {
             if (rc == LimitReqZone.Outcome.BUSY) {
-                logLevel.log(LOG, "limiting requests{}, excess: {} by zone \"{}\"{}", dryRun ? ", dry run" : "",
-                        milli(excess), limit.zone().name(), context(request));
+                logLevel.log(LOG, request.errorLog(), "limiting requests{}, excess: {} by zone \"{}\"{}",
+                        dryRun ? ", dry run" : "",
+                        milli(excess), limit.zone().name(), request.errorContext());
             }
             for (int i = 0; i < n; i++) {
                 if (pinned[i] != null) {
@@ -112,8 +111,9 @@ public record LimitReqPolicy(List<LimitRule> rules, int status, Severity logLeve
         if (maxDelay == 0) {
             s = LimitReqStatus.PASSED;
         } else {
-            logLevel(true).log(LOG, "delaying request{}, excess: {}, by zone \"{}\"{}", dryRun ? ", dry run" : "",
-                    milli(worstExcess), worst.zone().name(), context(request));
+            logLevel(true).log(LOG, request.errorLog(), "delaying request{}, excess: {}, by zone \"{}\"{}",
+                    dryRun ? ", dry run" : "",
+                    milli(worstExcess), worst.zone().name(), request.errorContext());
             s = dryRun ? LimitReqStatus.DELAYED_DRY_RUN : LimitReqStatus.DELAYED;
         }
         for (int i = 0; i < count; i++) {
@@ -148,25 +148,5 @@ public record LimitReqPolicy(List<LimitRule> rules, int status, Severity logLeve
     /** nginx prints the level as {@code integer.milli}: 1500 is "1.500". */
     static String milli(long excess) {
         return excess / 1000 + "." + String.format("%03d", excess % 1000);
-    }
-
-    /** nginx's request context after an http error log message. */
-    private static String context(RequestView r) {
-        StringBuilder sb = new StringBuilder(", client: ").append(address(r.remoteAddress()))
-                .append(", server: ").append(r.serverName())
-                .append(", request: \"").append(r.method()).append(' ').append(r.requestUri()).append(' ')
-                .append(r.protocol()).append('"');
-        String host = r.header("host");
-        if (host != null) {
-            sb.append(", host: \"").append(host).append('"');
-        }
-        return sb.toString();
-    }
-
-    private static String address(SocketAddress a) {
-        if (a instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return AddressText.ip(inet.getAddress());
-        }
-        return String.valueOf(a);
     }
 }

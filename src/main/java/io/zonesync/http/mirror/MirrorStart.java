@@ -53,7 +53,8 @@ final class MirrorStart implements AccessHandler {
     private void start(HttpExchange ex, ByteBuf body) {
         for (String uri : uris) {
             ex.subrequest(new Subrequest(ex.method(), uri, ex.args(), body == null ? null : body.retainedDuplicate()))
-                    .thenAccept(r -> LOG.debug("mirror \"{}\" of \"{}\" answered {}", uri, ex.requestUri(), r.status()));
+                    .thenAccept(r -> LOG.debug(ex.errorLog(), "mirror \"{}\" of \"{}\" answered {}",
+                            uri, ex.requestUri(), r.status()));
         }
     }
 }

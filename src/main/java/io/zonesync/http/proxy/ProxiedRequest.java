@@ -138,7 +138,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         } catch (IllegalArgumentException e) {
             // a header value from the request (proxy_set_header X $uri with %0A in the path, ...) that no
             // HTTP message may carry
-            LOG.info("client sent a request that cannot be passed to upstream \"{}\": {}", group.name(),
+            LOG.info(ex.errorLog(), "client sent a request that cannot be passed to upstream \"{}\": {}", group.name(),
                     e.getMessage());
             finish(400);
             return;
@@ -152,7 +152,8 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         Peer p = group.select(attempts, sticky == null ? null : sticky.hint(), ex);
         if (p == null) {
             if (tries == 0) {
-                LOG.error("no live upstreams while connecting to upstream \"{}\", request \"{} {}\"", group.name(),
+                LOG.error(ex.errorLog(), "no live upstreams while connecting to upstream \"{}\", request \"{} {}\"",
+                        group.name(),
                         ex.method(), ex.requestUri());
                 trail.attempt(group.name());
                 trail.status(502);
@@ -248,7 +249,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     public void onError(Throwable cause) {
         // the client went away, timed out, or sent too large a body (answered 413 by the server)
         if (!finished) {
-            LOG.info("client stopped sending the request body ({}) while proxying to upstream \"{}\"",
+            LOG.info(ex.errorLog(), "client stopped sending the request body ({}) while proxying to upstream \"{}\"",
                     cause.getMessage(), group.name());
             abandon(Outcome.OK);
         }
@@ -397,7 +398,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         } else if (AccelRedirect.isSafe(target)) {
             ex.internalRedirectAsGet(target);
         } else {
-            LOG.error("unsafe URI \"{}\" was detected in X-Accel-Redirect from upstream \"{}\"", target,
+            LOG.error(ex.errorLog(), "unsafe URI \"{}\" was detected in X-Accel-Redirect from upstream \"{}\"", target,
                     group.name());
             ex.sendError(404);
         }
@@ -421,7 +422,8 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
             Channel upstream = ch;
             out.pass(data, upstream, () -> ch == upstream, () -> {
                 if (!finished && ch == upstream) {
-                    LOG.info("client closed the connection while the response from upstream \"{}\" was being sent",
+                    LOG.info(ex.errorLog(),
+                            "client closed the connection while the response from upstream \"{}\" was being sent",
                             group.name());
                     abandon(Outcome.OK);
                 }
@@ -461,7 +463,8 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
             return;
         }
         if (out != null) {
-            LOG.error("upstream prematurely closed connection while reading upstream \"{}\" ({})", group.name(),
+            LOG.error(ex.errorLog(), "upstream prematurely closed connection while reading upstream \"{}\" ({})",
+                    group.name(),
                     peer.addressText());
             abandon(Outcome.OK);
             return;
@@ -485,7 +488,8 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
             return;
         }
         if (out != null) {
-            LOG.error("upstream \"{}\" ({}) failed while sending the response: {}", group.name(), peer.addressText(),
+            LOG.error(ex.errorLog(), "upstream \"{}\" ({}) failed while sending the response: {}",
+                    group.name(), peer.addressText(),
                     cause.toString());
             abandon(Outcome.OK);
         } else if (cause instanceof DecoderException) {
@@ -503,7 +507,8 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
                 return;
             }
             if (out != null) {
-                LOG.error("upstream timed out while reading upstream \"{}\" ({})", group.name(), peer.addressText());
+                LOG.error(ex.errorLog(), "upstream timed out while reading upstream \"{}\" ({})",
+                        group.name(), peer.addressText());
                 // As nginx, which frees the peer without a failure once the response has started.
                 abandon(Outcome.OK);
             } else {
@@ -517,7 +522,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     /** The attempt gave no usable response: count it, then try the next server or answer 502/504. */
     private void failAttempt(NextUpstream condition, String message) {
         int status = condition == NextUpstream.TIMEOUT ? 504 : 502;
-        LOG.error("{}, client: {}, upstream: \"{}\" ({}), request: \"{} {}\"", message,
+        LOG.error(ex.errorLog(), "{}, client: {}, upstream: \"{}\" ({}), request: \"{} {}\"", message,
                 CoreVariables.addressText(ex.remoteAddress()), group.name(),
                 peer.addressText(), ex.method(), ex.requestUri());
         trail.status(status);

@@ -13,7 +13,7 @@ final class ProxyHandler implements ContentHandler {
 
     @Override
     public BodyMode bodyMode() {
-        return BodyMode.STREAM;
+        return route.settings().namesRequestBody() ? BodyMode.READ_THEN_STREAM : BodyMode.STREAM;
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.zonesync.http.upstream.UpstreamGroup;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Where one location's {@code proxy_pass} goes and how the request is rewritten for it.
@@ -38,7 +39,9 @@ record ProxyRoute(UpstreamGroup group, String proxyHost, String uriPart, String 
             String raw = ex.requestUri();
             int q = raw.indexOf('?');
             String rawPath = q < 0 ? raw : raw.substring(0, q);
-            if (uri.equals(UriPath.normalize(rawPath))) {
+            String rawArgs = q < 0 ? null : raw.substring(q + 1);
+            // as sent, unless a rewrite changed the URI or set $args changed the query
+            if (uri.equals(UriPath.normalize(rawPath)) && Objects.equals(ex.args(), rawArgs)) {
                 return raw;
             }
             return escape(uri) + args;
@@ -60,7 +63,8 @@ record ProxyRoute(UpstreamGroup group, String proxyHost, String uriPart, String 
         boolean clientChunked = ex.requestHeaders().containsValue(HttpHeaderNames.TRANSFER_ENCODING,
                 HttpHeaderValues.CHUNKED, true);
         boolean gone = droppedLength < 0;
-        boolean chunked = clientChunked && !settings.dropsClientBody() && !gone;
+        // a chunked body read whole first ($request_body named) goes with its length, as in nginx
+        boolean chunked = clientChunked && !settings.dropsClientBody() && !gone && ex.requestBody().declaredLength() < 0;
         HttpVersion version = settings.http11() || chunked ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0;
         String method = settings.method() == null ? ex.method() : settings.method().evaluate(ex);
         HttpRequest req = new DefaultHttpRequest(version, HttpMethod.valueOf(method.isEmpty() ? ex.method() : method),

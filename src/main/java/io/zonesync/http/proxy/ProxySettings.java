@@ -57,6 +57,20 @@ record ProxySettings(List<HeaderSetting> headers, HeaderNameSet notCopied, long 
         return setBody != null || !passRequestBody;
     }
 
+    /**
+     * Whether the request sent upstream names {@code $request_body} ({@code proxy_set_header},
+     * {@code proxy_set_body}): then the whole body is read before it goes, as nginx's request
+     * buffering does, so that the variable holds it.
+     */
+    boolean namesRequestBody() {
+        return headers.stream().anyMatch(h -> names(h.value(), "request_body")) || names(setBody, "request_body");
+    }
+
+    private static boolean names(ComplexValue value, String variable) {
+        return value != null && value.segments().stream()
+                .anyMatch(s -> s instanceof ComplexValue.VariableRef r && r.name().equalsIgnoreCase(variable));
+    }
+
     static final long DEFAULT_TIMEOUT_MS = 60_000;
 
     /** One {@code proxy_set_header}: lower-cased name for matching, name as written, value. */

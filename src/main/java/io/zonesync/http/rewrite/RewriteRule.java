@@ -57,13 +57,15 @@ record RewriteRule(NginxRegex regex, ComplexValue replacement, Flag flag, boolea
         Matcher m = regex.matcher(ex.uri());
         if (!m.find()) {
             if (log) {
-                Severity.NOTICE.log(LOG, "\"{}\" does not match \"{}\", client: {}, request: \"{} {}\"", regex,
+                Severity.NOTICE.log(LOG, ex.errorLog(), "\"{}\" does not match \"{}\", client: {}, request: \"{} {}\"",
+                        regex,
                         ex.uri(), client(ex), ex.method(), ex.requestUri());
             }
             return Outcome.NEXT;
         }
         if (log) {
-            Severity.NOTICE.log(LOG, "\"{}\" matches \"{}\", client: {}, request: \"{} {}\"", regex, ex.uri(),
+            Severity.NOTICE.log(LOG, ex.errorLog(), "\"{}\" matches \"{}\", client: {}, request: \"{} {}\"",
+                    regex, ex.uri(),
                     client(ex), ex.method(), ex.requestUri());
         }
         ex.captures(regex.captures(m));
@@ -84,7 +86,7 @@ record RewriteRule(NginxRegex regex, ComplexValue replacement, Flag flag, boolea
             return Outcome.ANSWERED;
         }
         if (log) {
-            Severity.NOTICE.log(LOG, "rewritten data: \"{}\", args: \"{}\", client: {}", path,
+            Severity.NOTICE.log(LOG, ex.errorLog(), "rewritten data: \"{}\", args: \"{}\", client: {}", path,
                     newArgs == null ? "" : newArgs, client(ex));
         }
         ex.rewriteUri(path, newArgs);

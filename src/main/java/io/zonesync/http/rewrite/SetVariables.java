@@ -12,9 +12,11 @@ import java.util.regex.PatternSyntaxException;
 /**
  * The variables {@code set} declares, and the named groups of {@code rewrite} expressions: request
  * variables ({@link RequestVariables}) defined once for the whole configuration, as nginx does
- * whatever the level they appear at.
+ * whatever the level they appear at; {@code set $args} changes the query string itself.
  */
 final class SetVariables {
+    /** The built-in variable {@code set} may change: the query string. */
+    private static final String ARGS = "args";
     private final VariableRegistry variables;
 
     SetVariables(VariableRegistry variables) {
@@ -24,6 +26,9 @@ final class SetVariables {
     /** Declares the variable of a {@code set $name value} directive. */
     void declare(Directive set) throws ConfigException {
         String name = name(set);
+        if (name.equalsIgnoreCase(ARGS)) {
+            return; // built in, and changeable
+        }
         if (!RequestVariables.declare(variables, name)) {
             throw set.error("the duplicate \"%s\" variable", name);
         }
@@ -44,6 +49,12 @@ final class SetVariables {
     /** The step of a {@code set}: evaluates the value and keeps it for the rest of the request. */
     static RewriteHandler step(Directive set, ComplexValue value) throws ConfigException {
         String name = name(set);
+        if (name.equalsIgnoreCase(ARGS)) {
+            return ex -> {
+                ex.setArgs(value.evaluate(ex));
+                return RewriteHandler.Outcome.NEXT;
+            };
+        }
         return ex -> {
             RequestVariables.set(ex, name, value.evaluate(ex));
             return RewriteHandler.Outcome.NEXT;

@@ -15,6 +15,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Files under {@code root}, as nginx's index and static modules serve them, for a location no
@@ -24,19 +26,25 @@ import java.util.List;
  * {@code index} files in order through an internal redirect, else the directory's listing
  * ({@code autoindex}) or 403 for an existing directory, 404 otherwise; a directory without the slash gets 301 to the URI with it. POST to an existing
  * file and other methods get 405. The URI is normalised before it gets here, so it cannot climb
- * out of the root.
+ * out of the root. A file or index that is not there, and a directory without one, are logged as
+ * nginx logs them ({@code log_not_found off} keeps the first two quiet).
  */
 final class StaticFileHandler implements ContentHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(StaticFileHandler.class);
+
     private final List<String> index;
     private final DirectoryListing listing;
+    private final boolean logNotFound;
 
     /**
      * @param index the {@code index} file names in effect, in order
      * @param listing the {@code autoindex} listing, or null when off
+     * @param logNotFound {@code log_not_found}: whether a file or index that is not there is logged
      */
-    StaticFileHandler(List<String> index, DirectoryListing listing) {
+    StaticFileHandler(List<String> index, DirectoryListing listing, boolean logNotFound) {
         this.index = List.copyOf(index);
         this.listing = listing;
+        this.logNotFound = logNotFound;
     }
 
     @Override
@@ -61,6 +69,9 @@ final class StaticFileHandler implements ContentHandler {
         Path file = loc.fileFor(ex, uri);
         BasicFileAttributes attrs = file == null ? null : attributes(file);
         if (attrs == null) {
+            if (logNotFound && file != null) {
+                LOG.error(ex.errorLog(), "open() \"{}\" failed (2: No such file or directory){}", file, ex.errorContext());
+            }
             ex.sendError(404);
             return;
         }
@@ -115,7 +126,17 @@ final class StaticFileHandler implements ContentHandler {
             listing.respond(ex, dir);
             return;
         }
-        ex.sendError(attrs != null && attrs.isDirectory() ? 403 : 404);
+        if (attrs != null && attrs.isDirectory()) {
+            LOG.error(ex.errorLog(), "directory index of \"{}/\" is forbidden{}", dir, ex.errorContext());
+            ex.sendError(403);
+            return;
+        }
+        if (logNotFound && dir != null && !index.get(0).startsWith("/")) {
+            // nginx finds the directory missing at the first index it tries
+            LOG.error(ex.errorLog(), "\"{}\" is not found (2: No such file or directory){}",
+                    loc.fileFor(ex, uri + index.get(0)), ex.errorContext());
+        }
+        ex.sendError(404);
     }
 
     private static BasicFileAttributes attributes(Path p) {

@@ -10,6 +10,7 @@ import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.DirectiveSpec;
+import io.zonesync.config.Values;
 import io.zonesync.http.autoindex.AutoindexModule;
 import io.zonesync.http.core.CompileScope;
 import io.zonesync.http.core.ContentHandler;
@@ -31,6 +32,7 @@ public final class StaticModule implements ConfModule, HttpFeature {
     @Override
     public void registerDirectives(DirectiveRegistry r) {
         r.register(DirectiveSpec.repeatable("index", Arity.atLeast(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("log_not_found", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
     }
 
     @Override
@@ -50,6 +52,8 @@ public final class StaticModule implements ConfModule, HttpFeature {
         if (index.isEmpty()) {
             index.add("index.html");
         }
-        return new StaticFileHandler(index, AutoindexModule.listing(location));
+        Directive logNotFound = location.scope().effectiveFirst("log_not_found");
+        return new StaticFileHandler(index, AutoindexModule.listing(location),
+                logNotFound == null || Values.flag(logNotFound));
     }
 }

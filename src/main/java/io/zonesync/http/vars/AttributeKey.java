@@ -6,13 +6,28 @@ package io.zonesync.http.vars;
  */
 public final class AttributeKey<T> {
     private final String name;
+    private final boolean inherited;
 
-    private AttributeKey(String name) {
+    private AttributeKey(String name, boolean inherited) {
         this.name = name;
+        this.inherited = inherited;
     }
 
     public static <T> AttributeKey<T> named(String name) {
-        return new AttributeKey<>(name);
+        return new AttributeKey<>(name, false);
+    }
+
+    /**
+     * A key whose value a subrequest starts with: its parent's at the time it starts, the same
+     * object (state a module shares across a request and its subrequests, as nginx's main request context).
+     */
+    public static <T> AttributeKey<T> inherited(String name) {
+        return new AttributeKey<>(name, true);
+    }
+
+    /** Whether subrequests start with their parent's value. */
+    public boolean isInherited() {
+        return inherited;
     }
 
     @Override

@@ -50,7 +50,7 @@ public final class CoreVariables implements VariableProvider {
         r.define("remote_user", CoreVariables::remoteUser);
         r.define("args", RequestView::args);
         r.define("query_string", RequestView::args);
-        r.define("is_args", req -> req.args() == null ? "" : "?");
+        r.define("is_args", req -> req.args() == null || req.args().isEmpty() ? "" : "?");
         r.define("uri", RequestView::uri);
         r.define("document_uri", RequestView::uri);
         r.define("request_uri", RequestView::requestUri);

@@ -1,8 +1,11 @@
 package io.zonesync.http.vars;
 
+import io.zonesync.net.AddressText;
 import io.zonesync.net.ProxyHeader;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
+import org.slf4j.Marker;
 
 /**
  * What a variable can see of one request: the request as received, the connection it came on,
@@ -62,6 +65,32 @@ public interface RequestView {
      */
     default SocketAddress connectionAddress() {
         return remoteAddress();
+    }
+
+    /**
+     * The error logs this request's messages go to: the marker of its server's or location's
+     * {@code error_log}s ({@code io.zonesync.log.ErrorLogRoute}), null for the main logs.
+     */
+    default Marker errorLog() {
+        return null;
+    }
+
+    /**
+     * nginx's request context after an http error log message: {@code , client: C, server: S,
+     * request: "GET /x HTTP/1.1", host: "h"}.
+     */
+    default String errorContext() {
+        SocketAddress a = remoteAddress();
+        StringBuilder sb = new StringBuilder(", client: ").append(a instanceof InetSocketAddress inet
+                && inet.getAddress() != null ? AddressText.ip(inet.getAddress()) : String.valueOf(a))
+                .append(", server: ").append(serverName())
+                .append(", request: \"").append(method()).append(' ').append(requestUri()).append(' ')
+                .append(protocol()).append('"');
+        String host = header("host");
+        if (host != null) {
+            sb.append(", host: \"").append(host).append('"');
+        }
+        return sb.toString();
     }
 
     /** The addresses of the PROXY protocol header the connection began with, or null. */

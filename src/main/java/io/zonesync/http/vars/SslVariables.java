@@ -1,6 +1,7 @@
 package io.zonesync.http.vars;
 
 import io.netty.handler.ssl.CipherSuiteConverter;
+import io.zonesync.tls.ClientVerify;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,7 +35,7 @@ public final class SslVariables implements VariableProvider {
         r.define("ssl_session_id", req -> HexFormat.of().formatHex(req.tlsSessionId()));
         r.define("ssl_session_reused", req -> session(req) == null ? "" : req.tlsSessionReused() ? "r" : ".");
         r.define("ssl_alpn_protocol", req -> req.alpnProtocol() == null ? "" : req.alpnProtocol());
-        r.define("ssl_client_verify", req -> session(req) == null ? "" : client(req) == null ? "NONE" : "SUCCESS");
+        r.define("ssl_client_verify", req -> ClientVerify.variable(session(req)));
         r.define("ssl_client_s_dn", req -> client(req) == null ? ""
                 : client(req).getSubjectX500Principal().getName());
         r.define("ssl_client_i_dn", req -> client(req) == null ? ""

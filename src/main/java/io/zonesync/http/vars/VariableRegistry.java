@@ -1,8 +1,10 @@
 package io.zonesync.http.vars;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -18,6 +20,8 @@ import java.util.function.Function;
 public final class VariableRegistry {
     private final Map<String, Variable> fixed = new HashMap<>();
     private final Map<String, Function<String, Variable>> prefixes = new HashMap<>();
+    /** Fixed names the configuration looked up while it compiled. */
+    private final Set<String> referenced = new HashSet<>();
     private boolean frozen;
 
     public VariableRegistry() {
@@ -74,6 +78,9 @@ public final class VariableRegistry {
         String key = name.toLowerCase(Locale.ROOT);
         Variable v = fixed.get(key);
         if (v != null) {
+            if (!frozen) {
+                referenced.add(key);
+            }
             return v;
         }
         String best = null;
@@ -83,6 +90,14 @@ public final class VariableRegistry {
             }
         }
         return best == null ? null : prefixes.get(best).apply(key.substring(best.length()));
+    }
+
+    /**
+     * Whether the configuration names this fixed variable anywhere it compiled a value: for what
+     * costs work on every request only when used ({@code $request_body} keeps a copy of the body).
+     */
+    public boolean isReferenced(String name) {
+        return referenced.contains(name.toLowerCase(Locale.ROOT));
     }
 
     /** An unfrozen copy with the same definitions. */

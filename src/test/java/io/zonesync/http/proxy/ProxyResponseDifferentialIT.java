@@ -42,6 +42,7 @@ class ProxyResponseDifferentialIT extends DifferentialSuite {
                         add_header X-Keep keep;
                         return 200 "backend $uri";
                     }
+                    location /seen/ { return 200 "backend $request_uri"; }
                     location /status/404 { return 404 "backend 404"; }
                     location /status/500 { return 500 "backend 500"; }
                     location /echo/ { return 200 "$request_method [$http_x_test] [$http_host]"; }
@@ -93,6 +94,8 @@ class ProxyResponseDifferentialIT extends DifferentialSuite {
                     listen LISTEN;
                     proxy_cookie_path /app/ /srv/;
                     location /default/ { proxy_pass http://%1$s; }
+                    location /seen/ { set $args "p=2&$args"; proxy_pass http://%1$s; }
+                    location /seenuri/ { set $args "p=3"; proxy_pass http://%1$s/seen/base; }
                     location /hide/ { proxy_hide_header X-Powered-By; proxy_pass http://%1$s; }
                     location /pass/ { proxy_pass_header X-Accel-Expires; proxy_pass_header X-Pad; proxy_pass http://%1$s; }
                     location /inherit/ { proxy_hide_header X-Keep; location /inherit/inner/ { proxy_pass http://%1$s; } }
@@ -162,7 +165,7 @@ class ProxyResponseDifferentialIT extends DifferentialSuite {
     }
 
     static List<String> requests() {
-        return List.of("/default/a", "/hide/a", "/pass/a", "/inherit/inner/a", "/intercept/404", "/intercept/500",
+        return List.of("/default/a", "/seen/a?o=1", "/seen/b", "/seenuri/c?o=1", "/hide/a", "/pass/a", "/inherit/inner/a", "/intercept/404", "/intercept/500",
                 "/through/404");
     }
 
