@@ -7,7 +7,10 @@ import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.DirectiveSpec;
 import java.util.List;
 
-/** The {@code stream} block, its servers, their listeners, and the stream resolver. */
+/**
+ * The {@code stream} block, its servers, their listeners, the stream resolver (zone_sync's), and the
+ * core's limits on what a session reads first ({@code proxy_protocol_timeout}, {@code preread_*}).
+ */
 public final class StreamCoreModule implements ConfModule {
     @Override
     public List<String> nginxModules() {

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One proxied connection: chooses a server of the group, connects (on failure, the next server
- * while {@code proxy_next_upstream} allows), sends a PROXY protocol header if asked, then relays
+ * while {@code proxy_next_upstream} allows), sends a PROXY protocol header if asked, completes a
+ * TLS handshake with {@code proxy_ssl} (a failed one counts as a failed attempt), then relays
  * bytes both ways ({@link Relay}). A side that stops reading (end of its input) ends the session
  * once what it sent is flushed, unless {@code proxy_half_close} passes the half-close on; the
  * session also ends after {@code proxy_timeout} without traffic. Confined to the client's event loop.
