@@ -337,4 +337,47 @@ class StreamDifferentialIT {
             agree(logs);
         }
     }
+
+    /** Sends {@code text} over TLS trusting {@code pki}'s CA, then reads {@code expected} bytes at most. */
+    private static String overTls(io.zonesync.testing.TestPki pki, String host, int port, String text, int expected)
+            throws IOException {
+        try {
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("ca", pki.ca.cert());
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket(host, port)) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                s.getOutputStream().flush();
+                return StreamClient.read(s.getInputStream(), expected);
+            }
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException(e);
+        }
+    }
+
+    @Test
+    void tlsListener() throws Exception {
+        io.zonesync.testing.TestPki pki = io.zonesync.testing.TestPki.ca("stream listener ca");
+        io.zonesync.testing.TestPki.Issued leaf = pki.issue("localhost", "localhost", "127.0.0.1", "127.0.0.2");
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        io.zonesync.testing.TestPki.writePair(leaf, cert, key);
+        try (EchoServer echo = new EchoServer("E:"); StreamDifferential d = StreamDifferential.start(dir.resolve("d"), LOG + """
+                server { listen LISTEN ssl; ssl_certificate %s; ssl_certificate_key %s; proxy_pass %s; }
+                """.formatted(cert, key, echo.address()))) {
+            StreamDifferential.Pair p = d.both((host, port) -> overTls(pki, host, port, "secret", 8));
+            agree(p);
+            assertThat(p.zonesync()).isEqualTo("E:secret");
+            agree(d.both((host, port) -> StreamClient.untilClosed(host, port, "plain\r\n", false)));
+            StreamDifferential.Pair logs = d.logs("stream.log", 2);
+            agree(logs);
+            assertThat(logs.zonesync()).endsWith("127.0.0.1 TCP 500 0 0 - - -");
+        }
+    }
 }

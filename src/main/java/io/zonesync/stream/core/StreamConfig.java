@@ -8,6 +8,8 @@ import io.zonesync.config.Scope;
 import io.zonesync.config.Values;
 import io.zonesync.stream.StreamListen;
 import io.zonesync.stream.StreamServerConf;
+import io.zonesync.tls.ServerTls;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +28,12 @@ public record StreamConfig(List<StreamServer> servers, List<AutoCloseable> resou
      * Compiles the proxy servers among {@code servers} with {@code features} in registration order.
      * {@code resources} collects what the features opened for this configuration (log files).
      */
+    /** Where certificate paths are relative to: the main configuration file's directory, as nginx's conf prefix. */
+    private static Path confDir(ParsedConfig config) {
+        Path file = config.file();
+        return file != null && file.getParent() != null ? file.getParent() : config.prefix();
+    }
+
     public static StreamConfig compile(ParsedConfig config, List<StreamServerConf> servers,
             List<StreamFeature> features, Clock clock, List<AutoCloseable> resources) throws ConfigException {
         var streamDirective = config.root().first("stream");
@@ -52,9 +60,6 @@ public record StreamConfig(List<StreamServer> servers, List<AutoCloseable> resou
                 if (bound.putIfAbsent(key, l) != null) {
                     throw l.directive().error("duplicate \"%s\" address and port pair", l.endpoint());
                 }
-                if (l.ssl()) {
-                    throw l.directive().error("the \"ssl\" parameter of stream proxy servers is not supported");
-                }
             }
             Directive resolver = s.scope().block().first("resolver");
             if (resolver != null) {
@@ -62,6 +67,13 @@ public record StreamConfig(List<StreamServer> servers, List<AutoCloseable> resou
                         + " names when the configuration is read");
             }
             StreamServer.Builder b = new StreamServer.Builder(s);
+            StreamListen ssl = s.listens().stream().filter(StreamListen::ssl).findFirst().orElse(null);
+            if (ssl != null) {
+                if (ssl.udp()) {
+                    throw ssl.directive().error("\"ssl\" parameter is incompatible with \"udp\"");
+                }
+                b.tls(ServerTls.compile(s.scope(), ssl.directive().where(), confDir(config)));
+            }
             Directive ppt = s.scope().effectiveFirst("proxy_protocol_timeout");
             if (ppt != null) {
                 b.proxyProtocolTimeoutMs(Values.positiveTimeMs(ppt, ppt.arg(0)));

@@ -11,9 +11,11 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.zonesync.net.AcceptErrors;
@@ -230,7 +232,8 @@ public final class StreamRuntime implements AutoCloseable {
         }
         connections.stats().accepted(ch);
         StreamServer server = l.server;
-        StreamSession s = new StreamSession(ch, server, serial.incrementAndGet(), clock, transport, connections);
+        StreamSession s = new StreamSession(ch, server, serial.incrementAndGet(), clock, transport, connections,
+                l.listen.ssl());
         ch.closeFuture().addListener(f -> s.ended());
         if (l.listen.proxyProtocol()) {
             ch.pipeline().addLast("proxy-protocol", new HAProxyMessageDecoder());
@@ -255,7 +258,39 @@ public final class StreamRuntime implements AutoCloseable {
                 }
             }
         }
-        preread(s, 0);
+        if (s.tlsListener()) {
+            handshake(s);
+        } else {
+            preread(s, 0);
+        }
+    }
+
+    /** The ssl phase: the TLS handshake of an {@code ssl} listener (ssl_handshake_timeout), then preread. */
+    private static void handshake(StreamSession s) {
+        SslHandler tls = s.server().tls().newHandler(s.client());
+        s.client().pipeline().addLast("tls", tls);
+        // with half-closure allowed, a client that goes away mid-handshake only ends its input
+        ChannelInboundHandlerAdapter eof = new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                if (evt instanceof ChannelInputShutdownEvent) {
+                    s.finish(500);
+                }
+                ctx.fireUserEventTriggered(evt);
+            }
+        };
+        s.client().pipeline().addLast("tls-eof", eof);
+        tls.handshakeFuture().addListener(f -> {
+            if (f.isSuccess()) {
+                s.client().pipeline().remove(eof);
+                preread(s, 0);
+            } else {
+                LOG.info("SSL handshake failed ({}) while SSL handshaking, client: {}, server: {}",
+                        f.cause().getMessage(), s.clientText(), s.serverText());
+                s.finish(500); // as nginx ends a session whose handshake failed
+            }
+        });
+        s.client().read();
     }
 
     /** The preread handlers from the {@code i}th, each when the one before has read what it needs; then content. */

@@ -3,15 +3,18 @@ package io.zonesync.stream.core;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import io.zonesync.stream.StreamServerConf;
+import io.zonesync.tls.ServerTls;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One compiled stream proxy server: its listeners, its phase handlers in the order nginx runs them
- * (preaccess, access, preread, content, log) and how long a PROXY protocol header may take. Immutable.
+ * (preaccess, access, TLS handshake on an {@code ssl} listener, preread, content, log), how long a
+ * PROXY protocol header may take, and its TLS (null without an {@code ssl} listener). Immutable.
  */
 public record StreamServer(StreamServerConf conf, List<StreamHandler> preaccess, List<StreamHandler> access,
-        List<StreamPreread> preread, StreamContent content, List<StreamLogger> loggers, long proxyProtocolTimeoutMs) {
+        List<StreamPreread> preread, StreamContent content, List<StreamLogger> loggers, long proxyProtocolTimeoutMs,
+        ServerTls tls) {
 
     /** Collects a server's handlers from the modules. */
     public static final class Builder {
@@ -23,6 +26,7 @@ public record StreamServer(StreamServerConf conf, List<StreamHandler> preaccess,
         private StreamContent content;
         private Directive contentDirective;
         private long proxyProtocolTimeoutMs = 30_000;
+        private ServerTls tls;
 
         Builder(StreamServerConf conf) {
             this.conf = conf;
@@ -52,6 +56,10 @@ public record StreamServer(StreamServerConf conf, List<StreamHandler> preaccess,
             proxyProtocolTimeoutMs = ms;
         }
 
+        void tls(ServerTls serverTls) {
+            tls = serverTls;
+        }
+
         /** Sets the content handler; a second one ({@code proxy_pass} and {@code return}) is an error. */
         public void content(StreamContent c, Directive d) throws ConfigException {
             if (content != null) {
@@ -66,7 +74,7 @@ public record StreamServer(StreamServerConf conf, List<StreamHandler> preaccess,
                 throw conf.directive().error("no handler for server");
             }
             return new StreamServer(conf, List.copyOf(preaccess), List.copyOf(access), List.copyOf(preread), content,
-                    List.copyOf(loggers), proxyProtocolTimeoutMs);
+                    List.copyOf(loggers), proxyProtocolTimeoutMs, tls);
         }
     }
 }

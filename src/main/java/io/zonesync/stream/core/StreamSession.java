@@ -32,6 +32,7 @@ public final class StreamSession {
     private final List<ByteBuf> udpPending = new ArrayList<>();
     private Consumer<ByteBuf> udpInput;
     private ByteBuf preread;
+    private boolean tlsListener;
     private boolean ended;
     private final StreamServer server;
     private final long number;
@@ -50,8 +51,9 @@ public final class StreamSession {
     private long bytesSent;
 
     StreamSession(Channel client, StreamServer server, long number, Clock clock, Transport transport,
-            ConnectionLimit connections) {
+            ConnectionLimit connections, boolean tlsListener) {
         this(client, null, null, server, number, clock, transport, connections);
+        this.tlsListener = tlsListener;
     }
 
     /** A UDP session of {@code from} on the listener {@code listener}; {@code ended} forgets it there. */
@@ -72,6 +74,11 @@ public final class StreamSession {
     /** The client connection (TCP), or the listener's channel (UDP: see {@link #send}). */
     public Channel client() {
         return client;
+    }
+
+    /** Whether the client came on an {@code ssl} listener (its TLS handshake is the ssl phase). */
+    public boolean tlsListener() {
+        return tlsListener;
     }
 
     public boolean isUdp() {
