@@ -47,10 +47,12 @@ import io.zonesync.http.proxy.ProxyFeature;
 import io.zonesync.http.proxy.ProxyModule;
 import io.zonesync.http.core.HttpConfig;
 import io.zonesync.http.core.HttpConfigCompiler;
+import io.zonesync.http.core.Http2Module;
 import io.zonesync.http.core.HttpCoreModule;
 import io.zonesync.http.sticky.StickyFamily;
 import io.zonesync.http.sticky.StickyModule;
 import io.zonesync.http.upstream.UpstreamGroup;
+import io.zonesync.http.upstream.UpstreamZoneFamily;
 import io.zonesync.http.upstream.UpstreamModule;
 import io.zonesync.keyval.KeyvalConfig;
 import io.zonesync.keyval.KeyvalFamily;
@@ -105,6 +107,7 @@ record CompiledConfig(
      */
     private static final List<HttpModule> HTTP_MODULES = List.of(
             HttpModule.directives(new HttpCoreModule()),
+            HttpModule.directives(new Http2Module()),
             HttpModule.directives(new AccessLogModule()),
             HttpModule.of(new RealIpModule()),
             HttpModule.of(new RewriteModule()),
@@ -121,7 +124,7 @@ record CompiledConfig(
             HttpModule.directives(new UpstreamModule()),
             HttpModule.directives(new StickyModule()),
             new HttpModule(new ProxyModule(), s -> new ProxyFeature(s.proxy(), () -> s.zones().of(StickyFamily.KEY),
-                    s.clock())),
+                    () -> s.zones().of(UpstreamZoneFamily.KEY), s.clock())),
             new HttpModule(new ApiModule(), HttpServices::api),
             HttpModule.of(new TryFilesModule()),
             HttpModule.of(new MirrorModule()),
@@ -169,7 +172,8 @@ record CompiledConfig(
     /** Every kind of shared-memory zone, in the order their zones are declared: one line each. */
     static List<ZoneFamily<?, ?>> zoneFamilies(Clock clock, StampSource stamps) {
         return List.of(KeyvalFamily.http(clock, stamps), KeyvalFamily.stream(clock, stamps),
-                new StickyFamily(clock, stamps), new LimitReqFamily(MonotonicClock.system(), stamps, clock));
+                new StickyFamily(clock, stamps), new LimitReqFamily(MonotonicClock.system(), stamps, clock),
+                new UpstreamZoneFamily());
     }
 
     /** A check: stream access logs are opened and closed again, not kept. */

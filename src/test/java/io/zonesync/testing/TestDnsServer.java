@@ -44,7 +44,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A name server for tests, on a loopback address and a port the kernel picks, over UDP and TCP (the
- * same port). A test sets a name's A/AAAA records and their TTL, makes names aliases, removes names
+ * same port). A test sets a name's A/AAAA (or SRV) records and their TTL, makes names aliases, removes names
  * (NXDOMAIN), and can make the server stop answering ({@link Mode#SILENT}) or answer SERVFAIL or
  * REFUSED. Every question is recorded, so a test can check what was asked, and of whom.
  */
@@ -65,6 +65,12 @@ public final class TestDnsServer implements AutoCloseable {
 
     private final Map<String, List<Rec>> names = new ConcurrentHashMap<>();
     private final Map<String, Alias> aliases = new ConcurrentHashMap<>();
+    private final Map<String, List<Srv>> services = new ConcurrentHashMap<>();
+    private volatile long srvTtl;
+
+    /** One SRV record: {@code target:port} with a priority and a weight. */
+    public record Srv(int priority, int weight, int port, String target) {
+    }
     private final List<Question> questions = new CopyOnWriteArrayList<>();
     private final EventLoopGroup group;
     private final Channel udp;
@@ -133,6 +139,13 @@ public final class TestDnsServer implements AutoCloseable {
             recs.add(new Rec(literal(a), ttlSeconds));
         }
         names.put(key(name), List.copyOf(recs));
+        return this;
+    }
+
+    /** Replaces {@code name}'s SRV records (a service name such as {@code _http._tcp.example.test}); none means NODATA. */
+    public TestDnsServer srv(String name, long ttlSeconds, Srv... records) {
+        services.put(key(name), List.of(records));
+        srvTtl = ttlSeconds;
         return this;
     }
 
@@ -211,7 +224,19 @@ public final class TestDnsServer implements AutoCloseable {
             name = alias.target();
             owner = alias.target() + ".";
         }
+        List<Srv> srvs = services.get(name);
+        if (srvs != null && q.type() == DnsRecordType.SRV) {
+            for (Srv r : srvs) {
+                ByteBuf data = Unpooled.buffer().writeShort(r.priority()).writeShort(r.weight()).writeShort(r.port())
+                        .writeBytes(wireName(r.target()));
+                response.addRecord(DnsSection.ANSWER, new DefaultDnsRawRecord(owner, DnsRecordType.SRV, srvTtl, data));
+            }
+            return true;
+        }
         List<Rec> recs = names.get(name);
+        if (recs == null && srvs != null) {
+            return true; // the service name exists: NODATA for other types
+        }
         if (recs == null) {
             response.setCode(alias == null ? DnsResponseCode.NXDOMAIN : DnsResponseCode.NOERROR);
             return true;

@@ -21,7 +21,8 @@ import java.util.Objects;
 /**
  * The NGINX Plus API ({@code location /api { api [write=on]; }}) as a pure function of the request
  * and the node's {@link ApiState}: versions 1 to 9, {@code /N/}, {@code /N/nginx},
- * {@code /N/http/keyvals[/zone]}, {@code /N/http/limit_reqs[/zone]} (6+), {@code /N/http/upstreams[/name]},
+ * {@code /N/http/keyvals[/zone]}, {@code /N/http/limit_reqs[/zone]} (6+),
+ * {@code /N/http/upstreams[/name[/servers[/id]]]},
  * {@code /N/stream/keyvals[/zone]} and {@code /N/stream/zone_sync/[nodes]}; {@code /} lists the versions
  * and {@code /openapi.yaml} is the API's own description ({@link OpenApiDocument}).
  *
@@ -143,7 +144,10 @@ public final class ApiHandler {
         throw ApiError.pathNotFound();
     }
 
-    /** {@code /N/http/upstreams[/name]}: GET, and DELETE (reset statistics) on one group. */
+    /**
+     * {@code /N/http/upstreams[/name[/servers[/id]]]}: GET; DELETE on a group resets its statistics;
+     * POST, PATCH and DELETE change its servers ({@link UpstreamServersApi}).
+     */
     private ApiResponse upstreams(ApiRequest request, List<String> path, Map<String, String> query,
             Map<String, UpstreamGroup> upstreams) throws ApiError {
         if (path.size() == 2) {
@@ -154,8 +158,34 @@ public final class ApiHandler {
         if (group == null) {
             throw UpstreamApi.notFound();
         }
-        if (path.size() > 3) {
+        if (path.size() > 5 || path.size() >= 4 && !path.get(3).equals("servers")) {
             throw ApiError.pathNotFound();
+        }
+        if (path.size() == 4) {
+            switch (request.method()) {
+                case "GET", "HEAD" -> {
+                    return ok(UpstreamServersApi.list(group));
+                }
+                case "POST" -> {
+                    return ApiResponse.json(201, write(UpstreamServersApi.post(group, body(request))));
+                }
+                default -> throw ApiError.methodNotSupported();
+            }
+        }
+        if (path.size() == 5) {
+            String id = path.get(4);
+            switch (request.method()) {
+                case "GET", "HEAD" -> {
+                    return ok(UpstreamServersApi.get(group, id));
+                }
+                case "PATCH" -> {
+                    return ok(UpstreamServersApi.patch(group, id, body(request)));
+                }
+                case "DELETE" -> {
+                    return ok(UpstreamServersApi.delete(group, id));
+                }
+                default -> throw ApiError.methodNotSupported();
+            }
         }
         switch (request.method()) {
             case "GET", "HEAD" -> {

@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * {@code /N/http/upstreams[/name]}: the status of upstream groups that have a {@code zone}, shaped
  * as NGINX Plus's (NginxHTTPUpstream in doc/api/openapi.yaml); DELETE on one group resets its
- * statistics. Changing servers ({@code /servers}) is not offered.
+ * statistics. Its servers are changed through {@link UpstreamServersApi}.
  */
 final class UpstreamApi {
     private static final DateTimeFormatter ISO_MILLIS =
@@ -45,6 +45,10 @@ final class UpstreamApi {
         }
         out.put("peers", peers);
         out.put("keepalive", s.keepalive());
+        if (s.queue() != null) {
+            out.put("queue", Map.of("size", s.queue().size(), "max_size", s.queue().maxSize(), "overflows",
+                    s.queue().overflows()));
+        }
         out.put("zombies", 0);
         out.put("zone", s.zone());
         String fields = query.get("fields");
@@ -63,6 +67,9 @@ final class UpstreamApi {
         m.put("weight", p.weight());
         m.put("state", p.state());
         m.put("active", p.active());
+        if (p.maxConns() > 0) {
+            m.put("max_conns", p.maxConns());
+        }
         m.put("requests", p.requests());
         Map<String, Object> responses = new LinkedHashMap<>();
         long total = 0;
@@ -86,6 +93,13 @@ final class UpstreamApi {
         }
         if (p.selected() != 0) {
             m.put("selected", ISO_MILLIS.format(Instant.ofEpochMilli(p.selected())));
+        }
+        if (p.headerTimeMs() >= 0) {
+            m.put("header_time", p.headerTimeMs());
+            m.put("response_time", p.responseTimeMs());
+        }
+        if (p.host() != null) {
+            m.put("host", p.host());
         }
         return m;
     }

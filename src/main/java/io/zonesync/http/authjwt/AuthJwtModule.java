@@ -33,19 +33,22 @@ import java.util.function.BiFunction;
 /**
  * NGINX Plus's ngx_http_auth_jwt_module for signed tokens (JWS): {@code auth_jwt realm
  * [token=$variable] | off}, {@code auth_jwt_key_file} (JWK sets read when the configuration is
- * loaded), {@code auth_jwt_leeway}, {@code auth_jwt_require $value ... [error=401|403]},
- * {@code auth_jwt_type signed}, {@code auth_jwt_claim_set} / {@code auth_jwt_header_set}, and the
- * {@code $jwt_claim_*} / {@code $jwt_header_*} variables. Encrypted and nested tokens,
- * {@code auth_jwt_key_request} and {@code auth_jwt_key_cache} are refused at -t. Settings inherit
- * as nginx merges them: {@code auth_jwt_key_file} and {@code auth_jwt_require} as whole lists from
- * the innermost level that has any.
+ * loaded, or per request when the name holds variables), {@code auth_jwt_key_request} (the set a
+ * subrequest answers), {@code auth_jwt_key_cache}, {@code auth_jwt_leeway},
+ * {@code auth_jwt_require $value ... [error=401|403]}, {@code auth_jwt_type signed},
+ * {@code auth_jwt_claim_set} / {@code auth_jwt_header_set}, and the {@code $jwt_claim_*} /
+ * {@code $jwt_header_*} variables. Encrypted and nested tokens are refused at -t. Settings inherit
+ * as nginx merges them: {@code auth_jwt_key_file}, {@code auth_jwt_key_request} and
+ * {@code auth_jwt_require} as whole lists from the innermost level that has any.
  */
 public final class AuthJwtModule implements ConfModule, HttpFeature {
-    private static final List<String> OWN = List.of("auth_jwt", "auth_jwt_key_file", "auth_jwt_require",
+    private static final List<String> OWN = List.of("auth_jwt", "auth_jwt_key_file", "auth_jwt_key_request", "auth_jwt_require",
             "auth_jwt_type");
 
-    /** The keys of each auth_jwt_key_file of the configuration being compiled. */
+    /** The keys of each auth_jwt_key_file named without variables, in the configuration being compiled. */
     private final Map<Directive, List<JwtKey>> keyFiles = new IdentityHashMap<>();
+    /** Key files with variables as last read, and the auth_jwt_key_cache: for every configuration. */
+    private final JwtKeySources.Shared shared = new JwtKeySources.Shared();
 
     @Override
     public List<String> nginxModules() {
@@ -112,11 +115,17 @@ public final class AuthJwtModule implements ConfModule, HttpFeature {
         for (Directive d : block.directives()) {
             switch (d.name()) {
                 case "auth_jwt" -> tokenVariable(d);
-                case "auth_jwt_key_file" -> keyFiles.put(d, JwtKeyFile.load(d, keyPath(d, config)));
-                case "auth_jwt_key_request" -> throw d.error("\"auth_jwt_key_request\" is not supported: "
-                        + "give the JSON Web Key set with \"auth_jwt_key_file\"");
-                case "auth_jwt_key_cache" -> throw d.error("\"auth_jwt_key_cache\" is not supported: "
-                        + "key files are read once, when the configuration is loaded");
+                case "auth_jwt_key_file" -> {
+                    if (!ComplexValue.hasVariables(d.arg(0))) {
+                        keyFiles.put(d, JwtKeyFile.load(d, confDir(config).resolve(d.arg(0)).normalize()));
+                    }
+                }
+                case "auth_jwt_key_request" -> {
+                    if (d.arg(0).isEmpty()) {
+                        throw d.invalidValue(d.arg(0));
+                    }
+                }
+                case "auth_jwt_key_cache" -> Values.timeMs(d, d.arg(0));
                 case "auth_jwt_type" -> type(d);
                 case "auth_jwt_leeway" -> Values.timeMs(d, d.arg(0));
                 case "auth_jwt_require" -> requirement(d, null);
@@ -154,19 +163,10 @@ public final class AuthJwtModule implements ConfModule, HttpFeature {
         return variable;
     }
 
-    /** The file of an auth_jwt_key_file; a relative one is in the configuration's directory, as for auth_basic. */
-    private static Path keyPath(Directive d, ParsedConfig config) throws ConfigException {
-        if (ComplexValue.hasVariables(d.arg(0))) {
-            throw d.error("variables in \"auth_jwt_key_file\" are not supported: the keys are read when the "
-                    + "configuration is loaded");
-        }
-        Path path = Path.of(d.arg(0));
-        if (path.isAbsolute()) {
-            return path;
-        }
-        Path dir = config.file() != null && config.file().getParent() != null ? config.file().getParent()
+    /** Where relative key files are: the configuration's directory, as for auth_basic_user_file. */
+    private static Path confDir(ParsedConfig config) {
+        return config.file() != null && config.file().getParent() != null ? config.file().getParent()
                 : config.prefix();
-        return dir.resolve(path).normalize();
     }
 
     /** An auth_jwt_require, its values compiled when {@code level} is given (else only checked). */
@@ -220,17 +220,28 @@ public final class AuthJwtModule implements ConfModule, HttpFeature {
         }
         String variable = tokenVariable(jwt);
         ComplexValue token = variable == null ? null : location.compile(jwt, variable);
-        List<JwtKey> keys = new ArrayList<>();
+        List<JwtKey> fixed = new ArrayList<>();
+        List<ComplexValue> files = new ArrayList<>();
         for (Directive d : scope.effective("auth_jwt_key_file")) {
-            keys.addAll(keyFiles.get(d));
+            if (keyFiles.containsKey(d)) {
+                fixed.addAll(keyFiles.get(d));
+            } else {
+                files.add(location.compile(d, d.arg(0)));
+            }
         }
+        List<ComplexValue> requests = new ArrayList<>();
+        for (Directive d : scope.effective("auth_jwt_key_request")) {
+            requests.add(location.compile(d, d.arg(0)));
+        }
+        Directive cache = scope.effectiveFirst("auth_jwt_key_cache");
+        JwtKeySources keys = new JwtKeySources(fixed, files, confDir(location.config()), requests,
+                cache == null ? 0 : Values.timeMs(cache, cache.arg(0)), shared);
         Directive leeway = scope.effectiveFirst("auth_jwt_leeway");
         long leewaySeconds = leeway == null ? 0 : Values.timeMs(leeway, leeway.arg(0)) / 1000;
         List<JwtPolicy.Requirement> requirements = new ArrayList<>();
         for (Directive d : scope.effective("auth_jwt_require")) {
             requirements.add(requirement(d, location));
         }
-        return new JwtPolicy(location.compile(jwt, jwt.arg(0)), token, new JwtVerifier(keys, leewaySeconds),
-                List.copyOf(requirements));
+        return new JwtPolicy(location.compile(jwt, jwt.arg(0)), token, keys, leewaySeconds, List.copyOf(requirements));
     }
 }

@@ -8,7 +8,9 @@ import io.zonesync.http.core.AccessHandler;
 import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.vars.AttributeKey;
 import io.zonesync.http.vars.ComplexValue;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,15 +48,21 @@ final class JwtCheck implements AccessHandler {
         String token = p.token() == null ? bearer(ex.requestHeaders().get(HttpHeaderNames.AUTHORIZATION))
                 : p.token().evaluate(ex);
         if (token == null || token.isEmpty()) {
-            LOG.info(ex.errorLog(), "JWT is not found, client: {}, request: \"{} {}\"",
-                    client(ex), ex.method(), ex.requestUri());
+            LOG.info(ex.errorLog(), "JWT is not found{}", ex.errorContext());
             return challenge(p, ex, false);
         }
-        JwtVerifier.Result r = p.verifier().verify(token, ex.nowMillis());
+        JwtKeySources keys = p.keys();
+        if (keys.isFixed()) {
+            return decide(ex, p, token, keys.fixed());
+        }
+        return AccessDecision.later(keys.keys(ex).handle((k, e) -> e == null ? decide(ex, p, token, k)
+                : unavailable(ex, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e)));
+    }
+
+    private static AccessDecision decide(HttpExchange ex, JwtPolicy p, String token, List<JwtKey> keys) {
+        JwtVerifier.Result r = p.verifier(keys).verify(token, ex.nowMillis());
         if (!r.passed()) {
-            LOG.info(ex.errorLog(), "JWT is rejected: {}, client: {}, request: \"{} {}\"",
-                    r.failure(), client(ex), ex.method(),
-                    ex.requestUri());
+            LOG.info(ex.errorLog(), "JWT is rejected: {}{}", r.failure(), ex.errorContext());
             return challenge(p, ex, true);
         }
         ex.setAttribute(TOKEN, r.token());
@@ -62,14 +70,20 @@ final class JwtCheck implements AccessHandler {
             for (ComplexValue v : req.values()) {
                 String value = v.evaluate(ex);
                 if (value == null || value.isEmpty() || value.equals("0")) {
-                    LOG.info(ex.errorLog(), "JWT does not meet the requirement \"{}\", client: {}, request: \"{} {}\"",
-                            v.source(),
-                            client(ex), ex.method(), ex.requestUri());
+                    LOG.info(ex.errorLog(), "JWT does not meet the requirement \"{}\"{}", v.source(),
+                            ex.errorContext());
                     return req.status() == 403 ? AccessDecision.respond(403) : challenge(p, ex, true);
                 }
             }
         }
         return AccessDecision.granted();
+    }
+
+    /** No keys could be had (a file or a key request failed): 500, as for any internal failure. */
+    private static AccessDecision unavailable(HttpExchange ex, Throwable why) {
+        LOG.error(ex.errorLog(), "{}{}", why instanceof JwtKeySources.Unavailable ? why.getMessage() : why,
+                ex.errorContext());
+        return AccessDecision.respond(500);
     }
 
     /** 401 with the realm, and {@code error="invalid_token"} when a token was given. */
@@ -87,9 +101,5 @@ final class JwtCheck implements AccessHandler {
             return null;
         }
         return header.substring(7).strip();
-    }
-
-    private static String client(HttpExchange ex) {
-        return String.valueOf(ex.remoteAddress()).replaceFirst("^/", "");
     }
 }

@@ -77,6 +77,7 @@ public final class HttpConfigCompiler {
         }
 
         LocationCompiler locations = new LocationCompiler(config, variables, features, formats);
+        Http2Options.check(http.block());
         Map<String, List<Bound>> byAddress = new LinkedHashMap<>();
         for (Directive s : http.block().all("server")) {
             Scope scope = httpScope.child(Context.HTTP_SERVER, s.block());
@@ -84,7 +85,6 @@ public final class HttpConfigCompiler {
             Set<String> mine = new HashSet<>();
             List<Listen> listens = new ArrayList<>();
             boolean sslOn = sslOn(scope);
-            refuseHttp2(scope);
             for (Directive l : s.block().all("listen")) {
                 Listen listen = sslOn ? Listen.parse(l).withSsl() : Listen.parse(l);
                 if (!mine.add(listen.address().key())) {
@@ -140,15 +140,31 @@ public final class HttpConfigCompiler {
         }
     }
 
-    /** nginx's deprecated {@code ssl on}: every listen of the server is TLS, with nginx's warning. */
-    /** nginx 1.25's {@code http2 on}: HTTP/2 is not implemented, so only {@code off} is accepted. */
-    private static void refuseHttp2(Scope server) throws ConfigException {
-        Directive d = server.effectiveFirst("http2");
-        if (d != null && Values.flag(d)) {
-            throw d.error("HTTP/2 is not supported, zonesync serves HTTP/1.1 only: remove \"http2 on\"");
+    /**
+     * The HTTP/2 of an address, null for none: on when any of its listens has {@code http2} (nginx
+     * 1.22; plaintext then speaks HTTP/2 alone) or any of its servers {@code http2 on} (nginx 1.25;
+     * plaintext then takes both, told apart by the connection preface). The settings are the
+     * default server's; every server's are checked.
+     */
+    private static Http2Options http2(List<Bound> bounds, ServerTable table) throws ConfigException {
+        boolean byListen = false;
+        boolean byDirective = false;
+        Http2Options chosen = null;
+        for (Bound b : bounds) {
+            byListen |= b.listen().http2();
+            Directive d = b.scope().effectiveFirst("http2");
+            byDirective |= d != null && Values.flag(d);
         }
+        for (Bound b : bounds) {
+            Http2Options o = Http2Options.of(b.scope(), byListen);
+            if (b.server() == table.defaultServer() && chosen == null) {
+                chosen = o;
+            }
+        }
+        return byListen || byDirective ? chosen : null;
     }
 
+    /** nginx's deprecated {@code ssl on}: every listen of the server is TLS, with nginx's warning. */
     private static boolean sslOn(Scope server) throws ConfigException {
         Directive d = server.effectiveFirst("ssl");
         if (d == null || !Values.flag(d)) {
@@ -162,7 +178,7 @@ public final class HttpConfigCompiler {
      * The TLS of a socket when any of its listens has {@code ssl} (nginx makes the whole address
      * TLS): the default server's certificates, the others' chosen by SNI. Null for plaintext.
      */
-    private static ListenerTls tls(List<Bound> bounds, ServerTable table, Path confDir)
+    private static ListenerTls tls(List<Bound> bounds, ServerTable table, Path confDir, boolean http2)
             throws ConfigException {
         Listen ssl = null;
         for (Bound b : bounds) {
@@ -178,7 +194,7 @@ public final class HttpConfigCompiler {
         for (Bound b : bounds) {
             if (!byServer.containsKey(b.server())) {
                 byServer.put(b.server(), ServerTls.compileHttp(b.scope(), b.listen().ssl() ? b.listen().where()
-                        : ssl.where(), confDir, List.of("http/1.1")));
+                        : ssl.where(), confDir, http2 ? List.of("h2", "http/1.1") : List.of("http/1.1")));
             }
         }
         Map<String, ServerTls> byName = new LinkedHashMap<>();
@@ -241,16 +257,20 @@ public final class HttpConfigCompiler {
                     servedByWildcard.add(other.getKey());
                 }
             }
+            Http2Options h2 = http2(e.getValue(), tables.get(e.getKey()));
             out.add(new ListenEndpoint(first, tables.get(e.getKey()), specific,
-                    tls(e.getValue(), tables.get(e.getKey()), confDir), proxyProtocol(e.getValue()), proxyProtocolAt));
+                    tls(e.getValue(), tables.get(e.getKey()), confDir, h2 != null), proxyProtocol(e.getValue()),
+                    proxyProtocolAt, h2));
         }
         for (Map.Entry<String, List<Bound>> e : byAddress.entrySet()) {
             ListenAddress a = e.getValue().get(0).listen().address();
             if ((a.isWildcard() && a.port() != 0) || servedByWildcard.contains(e.getKey())) {
                 continue;
             }
+            Http2Options h2 = http2(e.getValue(), tables.get(e.getKey()));
             out.add(new ListenEndpoint(socketOptions(e.getValue()), tables.get(e.getKey()), Map.of(),
-                    tls(e.getValue(), tables.get(e.getKey()), confDir), proxyProtocol(e.getValue()), Set.of()));
+                    tls(e.getValue(), tables.get(e.getKey()), confDir, h2 != null), proxyProtocol(e.getValue()),
+                    Set.of(), h2));
         }
         return out;
     }

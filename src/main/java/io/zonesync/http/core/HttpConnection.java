@@ -26,13 +26,20 @@ import org.slf4j.LoggerFactory;
  * One client connection: runs its requests one at a time (pipelined requests wait, with reading
  * paused), keeps it alive between them as the location allows, and closes it when idle too long,
  * when the client is too slow sending a body, or when the runtime drains or retires its listener.
+ * On HTTP/2 one runs on each stream for the stream's one request, with the connection-level facts
+ * (number, start, request count, socket) of its {@link Http2Connection}.
  */
-final class HttpConnection extends ChannelInboundHandlerAdapter {
+final class HttpConnection extends ChannelInboundHandlerAdapter implements ClientConnection {
     private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
 
     private final Listener listener;
     private final ServerContext context;
     private final long id;
+    /** The HTTP/2 connection this stream belongs to; null on HTTP/1.x. */
+    private final Http2Connection parent;
+    /** On a stream: the size of its request, counted by {@link Http2StreamFrames}. */
+    private final AtomicLong streamBytes;
+    private boolean begun;
     private ChannelHandlerContext ctx;
     private NettyExchange current;
     private boolean currentRequestRead;
@@ -63,17 +70,45 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         this.listener = listener;
         this.context = context;
         this.id = context.nextConnectionId();
+        this.parent = null;
+        this.streamBytes = null;
+    }
+
+    /** The handler of one stream of {@code parent}, whose request's size is counted in {@code streamBytes}. */
+    HttpConnection(Http2Connection parent, AtomicLong streamBytes) {
+        this.listener = parent.listener();
+        this.context = parent.context();
+        this.id = parent.id();
+        this.parent = parent;
+        this.streamBytes = streamBytes;
     }
 
     long id() {
         return id;
     }
 
+    /** Where responses are written: the connection, or on HTTP/2 the stream. */
     Channel channel() {
         return ctx.channel();
     }
 
-    Listener listener() {
+    /** The client's socket: TLS, PROXY protocol and addresses are read from it. */
+    Channel socket() {
+        return parent == null ? ctx.channel() : parent.channel();
+    }
+
+    /** {@code $http2}: {@code h2}, {@code h2c}, or empty on HTTP/1.x. */
+    String http2() {
+        return parent == null ? "" : parent.label();
+    }
+
+    /** Whether this runs a stream of an HTTP/2 connection. */
+    boolean isStream() {
+        return parent != null;
+    }
+
+    @Override
+    public Listener listener() {
         return listener;
     }
 
@@ -83,7 +118,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     /** When the connection was accepted, epoch milliseconds. */
     long startMillis() {
-        return startMillis;
+        return parent == null ? startMillis : parent.startMillis();
     }
 
     @Override
@@ -95,6 +130,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         this.startMillis = context.clock.millis();
         if (foldGuard != null) {
             ctx.pipeline().addBefore("fold", "header-start", new HeaderStart());
+        }
+        if (parent == null && ctx.channel().isActive()) {
+            begin(); // set up after the TLS handshake chose HTTP/1.1, or after the preface said HTTP/1.x
         }
     }
 
@@ -117,13 +155,23 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        if (parent == null) {
+            begin();
+        }
+        ctx.fireChannelActive();
+    }
+
+    private void begin() {
+        if (begun) {
+            return;
+        }
+        begun = true;
         context.connections.add(ctx.channel());
         if (context.draining) {
             ctx.close();
             return;
         }
         arm(defaultServerConfig().timeouts().clientHeaderMs());
-        ctx.fireChannelActive();
     }
 
     @Override
@@ -174,11 +222,11 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                 stats().headerRead();
             }
             stats().requestStarted();
-            requests++;
+            requests = parent == null ? requests + 1 : parent.nextRequest();
             currentRequestRead = false;
             current = new NettyExchange(this, listener.routes(), req, start, requests);
             current.pipelined = pipelined;
-            AtomicLong length = requestBytes.poll();
+            AtomicLong length = streamBytes != null ? streamBytes : requestBytes.poll();
             current.requestLength = length == null ? new AtomicLong() : length;
             NettyExchange ex = current;
             RequestPhases.start(ex);
@@ -223,6 +271,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     /** Whether the response being written may leave the connection open. */
     boolean mayKeepAlive(NettyExchange ex) {
+        if (parent != null) {
+            return false; // a stream carries one request; its connection lives on
+        }
         if (context.draining || listener.isRetired()) {
             return false;
         }
@@ -338,8 +389,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     private void onSendTimeout() {
         sendWatched = false;
-        ChannelOutboundBuffer buf = ctx.channel().unsafe().outboundBuffer();
-        if (buf == null || buf.isEmpty() || !ctx.channel().isActive()) {
+        ChannelOutboundBuffer buf = socket().unsafe().outboundBuffer();
+        if (buf == null || buf.isEmpty() || !socket().isActive()) {
             return; // all sent: nothing to watch until the next response
         }
         if (!sendSnapshot().equals(sendProgress)) {
@@ -348,12 +399,12 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
         LOG.info("client timed out (110: Connection timed out) while sending response to client, client: {}",
                 AddressText.hostPort(ctx.channel().remoteAddress()));
-        ctx.close();
+        socket().close();
     }
 
     /** Where sending stands: the message being written, how far into it, and what waits behind it. */
     private List<Long> sendSnapshot() {
-        ChannelOutboundBuffer buf = ctx.channel().unsafe().outboundBuffer();
+        ChannelOutboundBuffer buf = socket().unsafe().outboundBuffer();
         if (buf == null) {
             return List.of();
         }
@@ -375,7 +426,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** The runtime is draining: close now if idle, else after the current response. */
-    void drain() {
+    @Override
+    public void drain() {
         if (current == null) {
             ctx.close();
         }

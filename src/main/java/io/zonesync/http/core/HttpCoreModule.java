@@ -58,8 +58,6 @@ public final class HttpCoreModule implements ConfModule {
         r.register(DirectiveSpec.block("http", Arity.NONE, HTTP, false, MAIN));
         r.register(DirectiveSpec.block("server", Arity.NONE, HTTP_SERVER, true, HTTP));
         r.register(DirectiveSpec.repeatable("listen", Arity.atLeast(1), HTTP_SERVER));
-        // nginx 1.25+: "off" is what zonesync does; "on" is refused when the server is compiled
-        r.register(DirectiveSpec.single("http2", Arity.FLAG, HTTP, HTTP_SERVER));
         r.register(DirectiveSpec.repeatable("server_name", Arity.atLeast(1), HTTP_SERVER));
         r.register(DirectiveSpec.block("location", Arity.between(1, 2), HTTP_LOCATION, true,
                 HTTP_SERVER, HTTP_LOCATION));
@@ -73,8 +71,8 @@ public final class HttpCoreModule implements ConfModule {
         r.register(DirectiveSpec.single("client_max_body_size", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         // The largest body the API takes (see ApiFeature); other handlers stream bodies.
         r.register(DirectiveSpec.single("client_body_buffer_size", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
-        // Accepted so that pasted configurations load; upstream names are resolved when the
-        // configuration is compiled (doc/proxy.md), so nothing in http uses it yet.
+        // The http block's is what upstream "server ... resolve" lines use (UpstreamSpec); in server
+        // and location it is accepted so that pasted configurations load (proxy_pass takes no variables).
         r.register(DirectiveSpec.single("resolver", Arity.atLeast(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("resolver_timeout", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("keepalive_timeout", Arity.between(1, 2), HTTP, HTTP_SERVER, HTTP_LOCATION));

@@ -10,8 +10,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.IntegerUnixChannelOption;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.zonesync.http.accesslog.AccessLog;
 import io.zonesync.http.accesslog.AccessLogWriter;
@@ -65,7 +63,6 @@ public final class HttpRuntime implements AutoCloseable {
      * {@code large_client_header_buffers} (at most this much) are checked on the decoded request.
      */
     static final int MAX_HEADER_BYTES = 256 * 1024;
-    private static final int MAX_CHUNK = 64 * 1024;
     /**
      * The most bytes one read takes from a client. A connection stops reading while requests wait
      * (HttpConnection), but the codec decodes every request in the bytes already read: at most
@@ -217,11 +214,11 @@ public final class HttpRuntime implements AutoCloseable {
                     return;
                 }
                 context.connectionLimit.stats().accepted(ch);
-                // as nginx, a line may end with a bare LF
-                HttpDecoderConfig decoder = new HttpDecoderConfig().setMaxInitialLineLength(MAX_HEADER_BYTES)
-                        .setMaxHeaderSize(MAX_HEADER_BYTES).setMaxChunkSize(MAX_CHUNK).setStrictLineParsing(false);
-                ListenerTls tls = l.routes().endpoint().tls();
-                if (l.routes().endpoint().proxyProtocolFor(ch.localAddress())) {
+                ListenEndpoint endpoint = l.routes().endpoint();
+                ListenerTls tls = endpoint.tls();
+                Http2Options http2 = endpoint.http2();
+                ConnectionPipelines pipelines = new ConnectionPipelines(l, context, MAX_PIPELINE_DEPTH);
+                if (endpoint.proxyProtocolFor(ch.localAddress())) {
                     ch.pipeline().addLast("proxy-protocol",
                             new ProxyProtocolReader(AddressText.hostPort(l.boundAddress())));
                 }
@@ -229,9 +226,17 @@ public final class HttpRuntime implements AutoCloseable {
                     ch.pipeline().addLast("plain-http", new PlainHttpOnTlsPort());
                     ch.pipeline().addLast("tls", tls.newHandler(ch));
                 }
-                ch.pipeline().addLast("fold", new HeaderFoldGuard());
-                ch.pipeline().addLast("codec", new HttpServerCodec(decoder, MAX_PIPELINE_DEPTH));
-                ch.pipeline().addLast("connection", new HttpConnection(l, context));
+                if (http2 == null) {
+                    pipelines.http1(ch.pipeline());
+                } else if (tls != null) {
+                    context.connections.add(ch); // counted while the handshake runs
+                    ch.pipeline().addLast("alpn", new AlpnChoice(pipelines, http2));
+                } else if (http2.cleartextOnly()) {
+                    pipelines.http2(ch.pipeline(), http2, "h2c");
+                } else {
+                    context.connections.add(ch);
+                    ch.pipeline().addLast("preface", new PrefaceChoice(pipelines, http2));
+                }
             }
         });
         ChannelFuture f = b.bind(bindTo).awaitUninterruptibly();
@@ -271,7 +276,7 @@ public final class HttpRuntime implements AutoCloseable {
 
     private void drainConnectionsOf(Listener l) {
         for (Channel ch : context.connections) {
-            HttpConnection conn = ch.pipeline().get(HttpConnection.class);
+            ClientConnection conn = ch.pipeline().get(ClientConnection.class);
             if (conn != null && conn.listener() == l) {
                 ch.eventLoop().execute(conn::drain);
             }
@@ -334,7 +339,7 @@ public final class HttpRuntime implements AutoCloseable {
         }
         ChannelGroup open = context.connections;
         for (Channel ch : open) {
-            HttpConnection conn = ch.pipeline().get(HttpConnection.class);
+            ClientConnection conn = ch.pipeline().get(ClientConnection.class);
             if (conn != null) {
                 ch.eventLoop().execute(conn::drain);
             }

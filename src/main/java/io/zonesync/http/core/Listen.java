@@ -9,23 +9,24 @@ import io.zonesync.config.Values;
  * One {@code listen} directive: the address and the socket options nginx allows there.
  * {@code default_server} (or the old {@code default}) marks the server used when no name matches;
  * {@code bind} asks for a socket of its own even when a wildcard on the same port exists;
- * {@code proxy_protocol} says connections begin with a PROXY protocol header.
+ * {@code proxy_protocol} says connections begin with a PROXY protocol header; {@code http2} that
+ * the address speaks HTTP/2 (negotiated by ALPN over TLS, alone on plaintext, as nginx 1.22).
  */
 public record Listen(ListenAddress address, boolean defaultServer, boolean bind, int backlog, boolean reusePort,
         Boolean ipv6only, int receiveBuffer, int sendBuffer, SourceLocation where, boolean ssl,
-        boolean proxyProtocol) {
+        boolean proxyProtocol, boolean http2) {
 
     /** The same listen with {@code ssl} ({@code ssl on} in its server). */
     Listen withSsl() {
         return new Listen(address, defaultServer, bind, backlog, reusePort, ipv6only, receiveBuffer, sendBuffer, where,
-                true, proxyProtocol);
+                true, proxyProtocol, http2);
     }
 
     /** A listen without TLS or PROXY protocol. */
     public Listen(ListenAddress address, boolean defaultServer, boolean bind, int backlog, boolean reusePort,
             Boolean ipv6only, int receiveBuffer, int sendBuffer, SourceLocation where) {
         this(address, defaultServer, bind, backlog, reusePort, ipv6only, receiveBuffer, sendBuffer, where, false,
-                false);
+                false, false);
     }
 
     /** nginx's default backlog on Linux. */
@@ -42,6 +43,7 @@ public record Listen(ListenAddress address, boolean defaultServer, boolean bind,
         int sndbuf = 0;
         boolean ssl = false;
         boolean proxyProtocol = false;
+        boolean http2 = false;
         for (String p : d.args().subList(1, d.argCount())) {
             String v;
             if (p.equals("default_server") || p.equals("default")) {
@@ -74,8 +76,7 @@ public record Listen(ListenAddress address, boolean defaultServer, boolean bind,
             } else if (p.equals("proxy_protocol")) {
                 proxyProtocol = true;
             } else if (p.equals("http2")) {
-                throw d.error("the \"http2\" parameter of the \"listen\" directive is not supported, zonesync serves"
-                        + " HTTP/1.1 only (over TLS too): remove it");
+                http2 = true;
             } else if (p.equals("quic")) {
                 throw d.error("the \"quic\" parameter of the \"listen\" directive is not supported yet");
             } else {
@@ -83,7 +84,7 @@ public record Listen(ListenAddress address, boolean defaultServer, boolean bind,
             }
         }
         return new Listen(address, defaultServer, bind, backlog, reusePort, ipv6only, rcvbuf, sndbuf, d.where(), ssl,
-                proxyProtocol);
+                proxyProtocol, http2);
     }
 
     private static int intParam(Directive d, String param, String value) throws ConfigException {

@@ -15,10 +15,11 @@ import java.util.Set;
  * else the TLS of {@code listen ... ssl} (the servers' {@code ssl_*}). {@code proxyProtocol} says
  * whether connections to the socket's own address begin with a PROXY protocol header,
  * {@code proxyProtocolAt} which of the specific addresses want one (as nginx, any listen of an
- * address with {@code proxy_protocol} makes the address read it).
+ * address with {@code proxy_protocol} makes the address read it). {@code http2} is null when the
+ * socket speaks HTTP/1.x only, else its HTTP/2 settings.
  */
 public record ListenEndpoint(Listen listen, ServerTable servers, Map<InetAddress, ServerTable> byLocalAddress,
-        ListenerTls tls, boolean proxyProtocol, Set<InetAddress> proxyProtocolAt) {
+        ListenerTls tls, boolean proxyProtocol, Set<InetAddress> proxyProtocolAt, Http2Options http2) {
 
     public ListenEndpoint {
         byLocalAddress = Map.copyOf(byLocalAddress);
@@ -27,7 +28,7 @@ public record ListenEndpoint(Listen listen, ServerTable servers, Map<InetAddress
 
     /** A plaintext endpoint without PROXY protocol. */
     public ListenEndpoint(Listen listen, ServerTable servers, Map<InetAddress, ServerTable> byLocalAddress) {
-        this(listen, servers, byLocalAddress, null, false, Set.of());
+        this(listen, servers, byLocalAddress, null, false, Set.of(), null);
     }
 
     /** Whether a connection that arrived on {@code local} begins with a PROXY protocol header. */

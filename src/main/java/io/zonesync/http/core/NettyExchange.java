@@ -205,17 +205,17 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
 
     @Override
     public SocketAddress remoteAddress() {
-        return realClient != null ? realClient : channel.remoteAddress();
+        return realClient != null ? realClient : connection.socket().remoteAddress();
     }
 
     @Override
     public SocketAddress connectionAddress() {
-        return channel.remoteAddress();
+        return connection.socket().remoteAddress();
     }
 
     @Override
     public ProxyHeader proxyProtocol() {
-        return channel.attr(ProxyHeader.CHANNEL_KEY).get();
+        return connection.socket().attr(ProxyHeader.CHANNEL_KEY).get();
     }
 
     @Override
@@ -225,17 +225,22 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
 
     @Override
     public SocketAddress localAddress() {
-        return channel.localAddress();
+        return connection.socket().localAddress();
     }
 
     @Override
     public String scheme() {
-        return channel.pipeline().get(SslHandler.class) != null ? "https" : "http";
+        return connection.socket().pipeline().get(SslHandler.class) != null ? "https" : "http";
+    }
+
+    @Override
+    public String http2() {
+        return connection.http2();
     }
 
     @Override
     public javax.net.ssl.SSLSession tlsSession() {
-        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        SslHandler tls = connection.socket().pipeline().get(SslHandler.class);
         return tls == null ? null : tls.engine().getSession();
     }
 
@@ -254,13 +259,13 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
 
     /** The OpenSSL SSL* of the connection, 0 when it is plain or the engine is freed. */
     private long sslPointer() {
-        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        SslHandler tls = connection.socket().pipeline().get(SslHandler.class);
         return tls != null && tls.engine() instanceof ReferenceCountedOpenSslEngine e ? e.sslPointer() : 0;
     }
 
     @Override
     public String alpnProtocol() {
-        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        SslHandler tls = connection.socket().pipeline().get(SslHandler.class);
         return tls == null ? null : tls.applicationProtocol();
     }
 

@@ -54,7 +54,7 @@ final class RequestPhases {
             sendError(ex, 400);
             return;
         }
-        if (ex.request.protocolVersion().majorVersion() != 1) {
+        if (ex.request.protocolVersion().majorVersion() != 1 && !ex.connection.isStream()) {
             ex.uri = "/";
             ex.closeAfterResponse = true;
             sendError(ex, 505);

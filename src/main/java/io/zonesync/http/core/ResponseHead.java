@@ -54,6 +54,11 @@ record ResponseHead(DefaultHttpResponse response, boolean keepAlive, long size) 
             }
         }
         h.remove(HttpHeaderNames.CONTENT_LENGTH);
+        if (code == 204) {
+            // as nginx's header filter: a 204 has no content to describe
+            h.remove(HttpHeaderNames.CONTENT_TYPE);
+            h.remove(HttpHeaderNames.LAST_MODIFIED);
+        }
         if (contentLength >= 0) {
             h.set(HttpHeaderNames.CONTENT_LENGTH, contentLength);
         } else if (contentLength == -1) {

@@ -188,7 +188,7 @@ final class SendRateLimiter extends ChannelDuplexHandler {
     }
 
     /** A channel that takes at most {@code limit} bytes into a buffer. */
-    private static final class Into implements WritableByteChannel {
+    static final class Into implements WritableByteChannel {
         private final ByteBuf target;
         private int left;
 

@@ -59,7 +59,7 @@ record GzipFilter(List<String> types, long minLength, int level, boolean vary, b
         if (ae == null || !acceptsGzip(ae)) {
             return false;
         }
-        if (!http10 && !ex.protocol().equals("HTTP/1.1")) {
+        if (!http10 && ex.protocol().equals("HTTP/1.0")) { // HTTP/1.1 and HTTP/2.0 are 1.1 or more
             return false;
         }
         if (ex.header("via") != null && !proxiedAllowed(ex, response)) {

@@ -28,6 +28,8 @@ import io.zonesync.http.vars.AttributeKey;
 import io.zonesync.http.vars.CoreVariables;
 import io.zonesync.net.ConnectionLimit;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +62,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     private final ProxyRoute route;
     private final UpstreamGroup group;
     private final EventLoop loop;
-    private final Attempts attempts;
+    private Attempts attempts;
     private final UpstreamTrail trail = new UpstreamTrail();
     private final BodyBuffer body = new BodyBuffer();
     private final long startedAt;
@@ -80,6 +82,12 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     private boolean sentClose;
     private long sent;
     private long received;
+    /** While the request waits in the upstream's {@code queue}: how it is woken, and its timeout. */
+    private Runnable queued;
+    private ScheduledFuture<?> queueTimer;
+    /** When the attempt started and when it had the response header (nanos), for the API's times. */
+    private long attemptStart;
+    private long headerAt;
     private HttpResponse response;
     private boolean skipInformational;
     private final AttemptTimers timers;
@@ -150,6 +158,14 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
 
     private void nextAttempt() {
         Peer p = group.select(attempts, sticky == null ? null : sticky.hint(), ex);
+        if (p == null && tries == 0 && group.spec().queueMax() > 0) {
+            queueFor(group);
+            return;
+        }
+        if (queueTimer != null) {
+            queueTimer.cancel(false);
+            queueTimer = null;
+        }
         if (p == null) {
             if (tries == 0) {
                 LOG.error(ex.errorLog(), "no live upstreams while connecting to upstream \"{}\", request \"{} {}\"",
@@ -171,6 +187,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         sent = 0;
         received = 0;
         response = null;
+        attemptStart = System.nanoTime();
         trail.attempt(p.addressText());
         Channel cached = group.pool().acquire(loop, p);
         if (cached != null) {
@@ -304,6 +321,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
             return;
         }
         response = r;
+        headerAt = System.nanoTime();
         trail.headerReceived();
         trail.status(status);
         trail.headers(r.headers());
@@ -441,6 +459,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         cancelTimers();
         out.end();
         group.account(peer, response.status().code(), sent, received);
+        group.timed(peer, (headerAt - attemptStart) / 1_000_000, (System.nanoTime() - attemptStart) / 1_000_000);
         if (sticky != null) {
             sticky.onComplete(peer);
         }
@@ -541,8 +560,65 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
                 && route.settings().allowsNext(tries, ex.nowMillis() - startedAt, ex.method(), headSent);
     }
 
+    /**
+     * {@code queue}: no server could take the request; it waits for one to free up (woken by the
+     * group, on this loop) until the queue's timeout, or gets 502 at once when the queue is full.
+     */
+    private void queueFor(UpstreamGroup g) {
+        Runnable wake = new Runnable() {
+            @Override
+            public void run() {
+                loop.execute(() -> {
+                    if (queued == this) {
+                        queued = null;
+                        if (!finished) {
+                            attempts = g.newAttempts(); // nothing tried yet: as many tries as servers now
+                            nextAttempt();
+                        }
+                    }
+                });
+            }
+        };
+        if (!g.enqueue(wake)) {
+            LOG.error("upstream queue is full while connecting to upstream \"{}\", request \"{} {}\"", g.name(),
+                    ex.method(), ex.requestUri());
+            trail.attempt(g.name());
+            trail.status(502);
+            finish(502);
+            return;
+        }
+        queued = wake;
+        if (queueTimer == null) {
+            queueTimer = loop.schedule(() -> {
+                queueTimer = null;
+                Runnable w = queued;
+                if (w != null && g.leaveQueue(w)) {
+                    queued = null;
+                    LOG.error("upstream queue timed out while connecting to upstream \"{}\", request \"{} {}\"",
+                            g.name(), ex.method(), ex.requestUri());
+                    trail.attempt(g.name());
+                    trail.status(502);
+                    finish(502);
+                }
+            }, g.spec().queueTimeoutMs(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Out of the queue for good: the request ended some other way. */
+    private void leaveQueue() {
+        if (queued != null) {
+            group.leaveQueue(queued);
+            queued = null;
+        }
+        if (queueTimer != null) {
+            queueTimer.cancel(false);
+            queueTimer = null;
+        }
+    }
+
     /** Ends without a usable response: an error page. */
     private void finish(int status) {
+        leaveQueue();
         trail.ended();
         finished = true;
         cancelTimers();
@@ -552,6 +628,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
 
     /** Gives up mid-way (client gone, or upstream failed after the response started). */
     private void abandon(Outcome outcome) {
+        leaveQueue();
         trail.ended();
         finished = true;
         cancelTimers();
@@ -569,7 +646,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     private void releasePeer(Outcome outcome) {
         if (holding) {
             holding = false;
-            group.release(peer, outcome);
+            group.release(peer, outcome, attempts);
         }
     }
 

@@ -22,7 +22,7 @@ public record ProxyConfig(Map<String, UpstreamSpec> upstreams, Map<String, Stick
         if (http == null) {
             return new ProxyConfig(Map.of(), Map.of());
         }
-        Map<String, UpstreamSpec> upstreams = UpstreamSpec.parseAll(http.block());
+        Map<String, UpstreamSpec> upstreams = UpstreamSpec.parseAll(http.block(), config.prefix());
         Map<String, StickySpec> sticky = new LinkedHashMap<>();
         Map<String, String> zoneOwners = new HashMap<>();
         for (UpstreamSpec u : upstreams.values()) {

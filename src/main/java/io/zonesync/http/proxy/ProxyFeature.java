@@ -13,6 +13,7 @@ import io.zonesync.http.upstream.HostPort;
 import io.zonesync.http.upstream.ServerSpec;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.upstream.UpstreamSpec;
+import io.zonesync.http.upstream.UpstreamZones;
 import io.zonesync.http.vars.VariableRegistry;
 import java.time.Clock;
 import java.util.HashMap;
@@ -31,13 +32,16 @@ import java.util.function.Supplier;
 public final class ProxyFeature implements HttpFeature {
     private final ProxyConfig config;
     private final Supplier<Map<String, SessionZone>> stickyZones;
+    private final Supplier<Map<String, UpstreamZones>> upstreamZones;
     private final Clock clock;
     private final Map<String, UpstreamGroup> groups = new LinkedHashMap<>();
     private final Map<String, UpstreamGroup> implicit = new HashMap<>();
 
-    public ProxyFeature(ProxyConfig config, Supplier<Map<String, SessionZone>> stickyZones, Clock clock) {
+    public ProxyFeature(ProxyConfig config, Supplier<Map<String, SessionZone>> stickyZones,
+            Supplier<Map<String, UpstreamZones>> upstreamZones, Clock clock) {
         this.config = config;
         this.stickyZones = stickyZones;
+        this.upstreamZones = upstreamZones;
         this.clock = clock;
     }
 
@@ -53,8 +57,10 @@ public final class ProxyFeature implements HttpFeature {
 
     @Override
     public void configureHttp(CompileScope http) throws ConfigException {
+        Map<String, UpstreamZones> zones = upstreamZones.get();
         for (UpstreamSpec spec : config.upstreams().values()) {
-            UpstreamGroup g = UpstreamGroup.compile(spec, clock, http.variables());
+            UpstreamGroup g = UpstreamGroup.compile(spec, clock, http.variables(),
+                    spec.zone() == null ? null : zones.get(spec.zone()).of(spec.name()));
             StickySpec sticky = config.sticky().get(spec.name());
             if (sticky != null) {
                 g.setSticky(StickyPolicies.create(sticky, http.variables(), stickyZones.get()));

@@ -2,6 +2,7 @@ package io.zonesync.http.ssi;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.zonesync.http.core.ChangedBody;
 import io.zonesync.http.core.HeaderFilter;
 import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.core.MimeTypes;
@@ -24,17 +25,8 @@ record SsiFilter(List<String> types, boolean silentErrors, int valueLength, int 
             return;
         }
         if (!ex.isSubrequest()) {
-            h.remove(HttpHeaderNames.CONTENT_LENGTH);
+            ChangedBody.headers(h, keepLastModified);
             h.remove(HttpHeaderNames.ACCEPT_RANGES);
-            if (keepLastModified) {
-                String etag = h.get(HttpHeaderNames.ETAG);
-                if (etag != null && etag.startsWith("\"")) {
-                    h.set(HttpHeaderNames.ETAG, "W/" + etag);
-                }
-            } else {
-                h.remove(HttpHeaderNames.LAST_MODIFIED);
-                h.remove(HttpHeaderNames.ETAG);
-            }
         }
         ex.filterBody(new SsiProcessor(ex, silentErrors, valueLength, setLimit));
     }

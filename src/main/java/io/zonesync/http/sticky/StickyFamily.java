@@ -44,7 +44,7 @@ public final class StickyFamily implements ZoneFamily<StickySpec.Learn, SessionZ
         if (http == null || !http.hasBlock()) {
             return out;
         }
-        for (UpstreamSpec u : UpstreamSpec.parseAll(http.block()).values()) {
+        for (UpstreamSpec u : UpstreamSpec.parseAll(http.block(), config.prefix()).values()) {
             if (u.sticky() != null && StickySpec.parse(u.sticky(), u.name()) instanceof StickySpec.Learn l) {
                 out.add(l);
             }

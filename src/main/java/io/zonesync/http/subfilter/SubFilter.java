@@ -2,6 +2,7 @@ package io.zonesync.http.subfilter;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.zonesync.http.core.ChangedBody;
 import io.zonesync.http.core.HeaderFilter;
 import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.core.MimeTypes;
@@ -46,16 +47,7 @@ record SubFilter(List<Pair> pairs, List<String> types, boolean once, boolean kee
         if (rules.isEmpty()) {
             return;
         }
-        h.remove(HttpHeaderNames.CONTENT_LENGTH);
-        if (keepLastModified) {
-            String etag = h.get(HttpHeaderNames.ETAG);
-            if (etag != null && etag.startsWith("\"")) {
-                h.set(HttpHeaderNames.ETAG, "W/" + etag);
-            }
-        } else {
-            h.remove(HttpHeaderNames.LAST_MODIFIED);
-            h.remove(HttpHeaderNames.ETAG);
-        }
+        ChangedBody.headers(h, keepLastModified);
         ex.encodeBody(new SubMatcher(rules, once));
     }
 

@@ -15,6 +15,8 @@ public final class Attempts {
     int rehash;
     int hashTries;
     boolean hashStarted;
+    /** When the current attempt's server was chosen (ms), for least_time's requests in flight. */
+    long selectedAt;
 
     Attempts(int tries) {
         this.remaining = tries;

@@ -154,7 +154,7 @@ final class BalancerState {
         while (a.hashTries <= MAX_TRIES) {
             String server = pointServer[(int) (a.hash % pointServer.length)];
             Peer best = UpstreamGroup.smoothRoundRobin(peers,
-                    p -> p.spec().name().equals(server) && UpstreamGroup.usable(p, a, now));
+                    p -> p.spec().name().equals(server) && UpstreamGroup.usable(p, a, now), now);
             if (best != null) {
                 return best;
             }
@@ -212,6 +212,49 @@ final class BalancerState {
         return peers.get(peers.size() - 1);
     }
 
+    /**
+     * {@code least_time} over {@code peers}: the lowest {@link #leastTimeScore}, ties by round robin.
+     */
+    static Peer leastTime(List<Peer> peers, Balancing.LeastTime method, Attempts a, long now) {
+        Peer best = null;
+        double bestScore = 0;
+        boolean many = false;
+        for (Peer p : peers) {
+            if (!UpstreamGroup.usable(p, a, now)) {
+                continue;
+            }
+            double score = leastTimeScore(p, method, now);
+            if (best == null || score < bestScore) {
+                best = p;
+                bestScore = score;
+                many = false;
+            } else if (score == bestScore) {
+                many = true;
+            }
+        }
+        if (best == null || !many) {
+            return best;
+        }
+        double least = bestScore;
+        return UpstreamGroup.smoothRoundRobin(peers, p -> UpstreamGroup.usable(p, a, now)
+                && leastTimeScore(p, method, now) == least, now);
+    }
+
+    /**
+     * What least_time ranks a server by: its average time (to the header, or to the last byte; 1 ms
+     * at least, so that a server not yet timed competes by connections), with {@code inflight} the
+     * time its requests in flight have taken so far counted as one more sample each, times its
+     * connections plus one, for its weight.
+     */
+    static double leastTimeScore(Peer p, Balancing.LeastTime method, long now) {
+        double average = method.lastByte() ? p.responseAverage : p.headerAverage;
+        if (method.inflight() && p.active > 0) {
+            double inflight = (double) ((long) p.active * now - p.inflightSince) / p.active;
+            average = (average + inflight * p.active) / (1 + p.active);
+        }
+        return Math.max(1, average) * (p.active + 1) / p.weight(now);
+    }
+
     /** {@code least_conn} over {@code peers}: fewest connections for the weight, ties by round robin. */
     static Peer leastConn(List<Peer> peers, Attempts a, long now) {
         Peer least = null;
@@ -220,8 +263,8 @@ final class BalancerState {
             if (!UpstreamGroup.usable(p, a, now)) {
                 continue;
             }
-            long mine = least == null ? 0 : (long) p.active * least.spec().weight();
-            long theirs = least == null ? 0 : (long) least.active * p.spec().weight();
+            long mine = least == null ? 0 : (long) p.active * least.weight(now);
+            long theirs = least == null ? 0 : (long) least.active * p.weight(now);
             if (least == null || mine < theirs) {
                 least = p;
                 many = false;
@@ -234,6 +277,6 @@ final class BalancerState {
         }
         Peer first = least;
         return UpstreamGroup.smoothRoundRobin(peers, p -> UpstreamGroup.usable(p, a, now)
-                && (long) p.active * first.spec().weight() == (long) first.active * p.spec().weight());
+                && (long) p.active * first.weight(now) == (long) first.active * p.weight(now), now);
     }
 }

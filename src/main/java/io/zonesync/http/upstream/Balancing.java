@@ -6,16 +6,21 @@ import java.util.Set;
 
 /**
  * How an upstream block chooses its servers, as written: nginx's weighted round robin (the
- * default), {@code least_conn}, {@code ip_hash}, {@code hash KEY [consistent]} and
- * {@code random [two [least_conn]]}. Immutable.
+ * default), {@code least_conn}, NGINX Plus's {@code least_time header|last_byte [inflight]},
+ * {@code ip_hash}, {@code hash KEY [consistent]} and {@code random [two [least_conn]]}. Immutable.
  */
 public sealed interface Balancing {
 
     /** The directives that set a method. */
-    Set<String> DIRECTIVES = Set.of("least_conn", "ip_hash", "hash", "random");
+    Set<String> DIRECTIVES = Set.of("least_conn", "least_time", "ip_hash", "hash", "random");
 
     /** Whether {@code backup} servers may follow this method's directive (nginx's flags). */
     boolean allowsBackup();
+
+    /** Whether servers may have {@code slow_start} (not with the hash methods and random, as NGINX Plus). */
+    default boolean allowsSlowStart() {
+        return allowsBackup();
+    }
 
     record RoundRobin() implements Balancing {
         @Override
@@ -25,6 +30,17 @@ public sealed interface Balancing {
     }
 
     record LeastConn() implements Balancing {
+        @Override
+        public boolean allowsBackup() {
+            return true;
+        }
+    }
+
+    /**
+     * @param lastByte rank by the time to the whole response, else to its header
+     * @param inflight requests still in progress count with the time they have taken so far
+     */
+    record LeastTime(boolean lastByte, boolean inflight) implements Balancing {
         @Override
         public boolean allowsBackup() {
             return true;
@@ -65,6 +81,15 @@ public sealed interface Balancing {
             }
             case "ip_hash" -> {
                 return new IpHash();
+            }
+            case "least_time" -> {
+                if (!d.arg(0).equals("header") && !d.arg(0).equals("last_byte")) {
+                    throw d.error("invalid parameter \"%s\"", d.arg(0));
+                }
+                if (d.argCount() == 2 && !d.arg(1).equals("inflight")) {
+                    throw d.error("invalid parameter \"%s\"", d.arg(1));
+                }
+                return new LeastTime(d.arg(0).equals("last_byte"), d.argCount() == 2);
             }
             case "hash" -> {
                 if (d.argCount() == 2 && !d.arg(1).equals("consistent")) {

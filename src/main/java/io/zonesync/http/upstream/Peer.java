@@ -6,12 +6,14 @@ import java.util.TreeMap;
 /**
  * One server of an upstream group at run time: the balancer's state (smooth weighted round robin
  * weights, failures in the current {@code fail_timeout} window) and the counters the API shows.
- * Every field is guarded by the owning {@link UpstreamGroup}'s lock.
+ * Every field is guarded by the owning {@link UpstreamGroup}'s lock (its zone's, when it has one:
+ * a peer that stays across a reload, or across a DNS answer, is the same object, with its counters
+ * and its requests in flight). Its parameters may change at run time (the API); its address does not.
  */
 public final class Peer {
     private final int id;
-    private final ServerSpec spec;
-    private final String sid;
+    private volatile ServerSpec spec;
+    private volatile String sid;
 
     // balancer
     int currentWeight;
@@ -32,6 +34,17 @@ public final class Peer {
     long downtimeMs;
     long downstart;
     long selected;
+    /** Responses completed, and the sums of their header and whole-response times (ms). */
+    long timed;
+    long headerTimeTotal;
+    long responseTimeTotal;
+    /** least_time's moving averages (ms) of the time to the header and to the last byte. */
+    double headerAverage;
+    double responseAverage;
+    /** The sum of the times (ms) the requests in flight were sent here, for least_time inflight. */
+    long inflightSince;
+    /** When the server came back from being unavailable (ms), while {@code slow_start} runs; 0 otherwise. */
+    long slowStartSince;
 
     Peer(int id, ServerSpec spec) {
         this.id = id;
@@ -48,6 +61,22 @@ public final class Peer {
         return spec;
     }
 
+    /** New parameters for the same address (a reload, the API). */
+    void setSpec(ServerSpec next) {
+        int oldWeight = spec.weight();
+        this.spec = next;
+        this.sid = next.sid();
+        if (next.weight() != oldWeight) {
+            effectiveWeight = next.weight();
+            currentWeight = 0;
+        }
+    }
+
+    /** The {@code resolve} line this peer came from ({@link ServerSpec#origin}), or null for a static server. */
+    String origin() {
+        return spec.resolve() ? spec.origin() : null;
+    }
+
     /** The server id sticky sessions bind to. */
     public String sid() {
         return sid;
@@ -55,6 +84,24 @@ public final class Peer {
 
     public String addressText() {
         return spec.addressText();
+    }
+
+    /**
+     * The weight the balancer gives the server at {@code now}: its weight, or during
+     * {@code slow_start} after it came back, a share of it growing with the time since (at least 1).
+     */
+    int weight(long now) {
+        int weight = spec.weight();
+        long slow = spec.slowStartMs();
+        if (slowStartSince == 0 || slow <= 0) {
+            return weight;
+        }
+        long elapsed = now - slowStartSince;
+        if (elapsed >= slow) {
+            slowStartSince = 0;
+            return weight;
+        }
+        return (int) Math.max(1, weight * Math.max(0, elapsed) / slow);
     }
 
     /** Whether failures have taken the server out until its fail_timeout window ends. */
@@ -71,6 +118,9 @@ public final class Peer {
         failsTotal = 0;
         unavail = 0;
         downtimeMs = 0;
+        timed = 0;
+        headerTimeTotal = 0;
+        responseTimeTotal = 0;
     }
 
     @Override

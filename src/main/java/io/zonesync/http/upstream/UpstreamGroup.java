@@ -7,6 +7,7 @@ import io.zonesync.http.vars.VariableRegistry;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,72 +22,203 @@ import org.slf4j.LoggerFactory;
  * the primary servers, then the backup servers when no primary one is usable; or another method,
  * {@link BalancerState}); {@code max_conns}; failure accounting ({@code max_fails}
  * failures within {@code fail_timeout} make a server unavailable for {@code fail_timeout}); a
- * sticky hint that picks a bound server when it is usable; and the keep-alive cache.
+ * sticky hint that picks a bound server when it is usable (also when it is draining);
+ * {@code slow_start}; the {@code queue} of requests waiting for a server; and the keep-alive cache.
+ *
+ * <p>The server list may change at run time: DNS answers for {@code resolve} lines
+ * ({@link #resolved}) and the API ({@link #add}, {@link #patch}, {@link #remove}). A peer that
+ * stays is the same object, so its counters, its sticky bindings (its sid) and its requests in
+ * flight are unaffected. With a {@code zone}, the peers live in the {@link UpstreamZone} and the
+ * next configuration's group starts from them; it takes over when the zone is committed
+ * ({@link #activate}).
  *
  * <p>Thread-safe: requests on every event loop share one group; selection and release hold its
- * lock for a few field updates. A group with a single server and no backup is never marked
- * unavailable, as in nginx.
+ * lock (the zone, when it has one, which the groups of successive configurations share) for a few
+ * field updates. A group with a single server and no backup is never marked unavailable, as in
+ * nginx.
  */
 public final class UpstreamGroup {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamGroup.class);
+    /** How much the latest response moves least_time's average. */
+    private static final double AVERAGE_WEIGHT = 0.25;
 
     private final UpstreamSpec spec;
-    private final List<Peer> primary = new ArrayList<>();
-    private final List<Peer> backup = new ArrayList<>();
-    private final List<Peer> all = new ArrayList<>();
-    private final boolean single;
+    private final UpstreamZone zone;
+    private final Object lock;
+    private List<Peer> primary = List.of();
+    private List<Peer> backup = List.of();
+    private List<Peer> all = List.of();
+    private boolean single;
+    private BalancerState balancer;
+    /** The peers this configuration starts with and their parameters, until {@link #activate}. */
+    private List<Peer> planned;
+    private List<ServerSpec> plannedSpecs;
+    private int nextId;
+    /** Requests waiting for a server ({@code queue}): how each is woken, oldest first. */
+    private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    private long queueOverflows;
     private final Clock clock;
     private final KeepalivePool pool;
-    private final BalancerState balancer;
     private final ComplexValue hashKey;
     private volatile StickyPolicy sticky;
 
     /**
      * The group of {@code spec} in the configuration whose variables are {@code variables}, which
-     * a {@code hash} key may use (a ConfigException names its line).
+     * a {@code hash} key may use (a ConfigException names its line); {@code zone} is the
+     * upstream's zone (null without {@code zone}), whose peers it starts from.
      */
-    public static UpstreamGroup compile(UpstreamSpec spec, Clock clock, VariableRegistry variables)
+    public static UpstreamGroup compile(UpstreamSpec spec, Clock clock, VariableRegistry variables, UpstreamZone zone)
             throws ConfigException {
         return new UpstreamGroup(spec, clock, spec.balancing() instanceof Balancing.Hash h
-                ? ComplexValue.compile(h.key(), variables, h.directive().where()) : null);
+                ? ComplexValue.compile(h.key(), variables, h.directive().where()) : null, zone);
+    }
+
+    /** A group without a zone (its servers live as long as it does). */
+    public static UpstreamGroup compile(UpstreamSpec spec, Clock clock, VariableRegistry variables)
+            throws ConfigException {
+        return compile(spec, clock, variables, null);
     }
 
     /**
-     * A group whose {@code hash} key, if it has one, the caller evaluates and passes to
-     * {@link #selectFor} (the stream proxy, which has its own variables).
+     * A group without a zone whose {@code hash} key, if it has one, the caller evaluates and passes
+     * to {@link #selectFor} (the stream proxy, which has its own variables).
      */
     public static UpstreamGroup keyedByCaller(UpstreamSpec spec, Clock clock) {
-        return new UpstreamGroup(spec, clock, null);
+        return new UpstreamGroup(spec, clock, null, null);
     }
 
-    /** A group whose method needs no key ({@code hash} needs {@link #compile}). */
+    /** A group whose method needs no key ({@code hash} needs {@link #compile}), without a zone. */
     public UpstreamGroup(UpstreamSpec spec, Clock clock) {
-        this(spec, clock, null);
+        this(spec, clock, null, null);
         if (spec.balancing() instanceof Balancing.Hash) {
             throw new IllegalArgumentException("upstream \"" + spec.name() + "\" hashes a key: compile it");
         }
     }
 
-    private UpstreamGroup(UpstreamSpec spec, Clock clock, ComplexValue hashKey) {
+    private UpstreamGroup(UpstreamSpec spec, Clock clock, ComplexValue hashKey, UpstreamZone zone) {
         this.spec = spec;
         this.clock = clock;
-        int id = 0;
-        for (ServerSpec s : spec.servers()) {
-            if (!s.backup()) {
-                primary.add(new Peer(id++, s));
-            }
-        }
-        for (ServerSpec s : spec.servers()) {
-            if (s.backup()) {
-                backup.add(new Peer(id++, s));
-            }
-        }
-        all.addAll(primary);
-        all.addAll(backup);
-        this.single = primary.size() == 1 && backup.isEmpty();
+        this.zone = zone;
+        this.lock = zone == null ? new Object() : zone;
         this.pool = new KeepalivePool(spec.keepalive(), spec.keepaliveTimeoutMs(), spec.keepaliveRequests());
-        this.balancer = new BalancerState(spec.balancing(), primary);
         this.hashKey = hashKey;
+        synchronized (lock) {
+            plan(zone == null ? List.of() : zone.peers());
+        }
+        if (zone == null) {
+            activate();
+        } else {
+            zone.prepare(this);
+        }
+    }
+
+    /**
+     * The peers to start with: a configured server whose address (and backup flag) a peer of the
+     * zone has keeps that peer; a {@code resolve} line keeps the peers last resolved for it until
+     * DNS answers; the rest are new. Primary servers are numbered before backup ones.
+     */
+    private void plan(List<Peer> before) {
+        List<Peer> free = new ArrayList<>(before);
+        List<Peer> peers = new ArrayList<>();
+        List<ServerSpec> specs = new ArrayList<>();
+        for (boolean backupPass : new boolean[] {false, true}) {
+            for (ServerSpec s : spec.servers()) {
+                if (s.backup() != backupPass) {
+                    continue;
+                }
+                Peer kept = null;
+                for (Peer p : free) {
+                    if (p.origin() == null && p.spec().address().equals(s.address()) && p.spec().backup() == s.backup()) {
+                        kept = p;
+                        break;
+                    }
+                }
+                free.remove(kept);
+                peers.add(kept != null ? kept : new Peer(newId(), s));
+                specs.add(s);
+            }
+            for (ServerSpec t : spec.resolvable()) {
+                for (Peer p : List.copyOf(free)) {
+                    if (t.origin().equals(p.origin()) && p.spec().backup() == backupPass) {
+                        free.remove(p);
+                        peers.add(p);
+                        specs.add(t.service() == null ? t.at(p.spec().address())
+                                : t.at(p.spec().address(), p.spec().weight(), p.spec().backup()));
+                    }
+                }
+            }
+        }
+        planned = peers;
+        plannedSpecs = specs;
+    }
+
+    private int newId() {
+        return zone == null ? nextId++ : zone.newId();
+    }
+
+    /**
+     * This configuration's servers take over: kept peers get their new parameters. Called once,
+     * when the zone is committed (at once without a zone).
+     */
+    void activate() {
+        synchronized (lock) {
+            if (planned == null) {
+                return;
+            }
+            for (int i = 0; i < planned.size(); i++) {
+                planned.get(i).setSpec(plannedSpecs.get(i));
+            }
+            setPeers(planned);
+            planned = null;
+            plannedSpecs = null;
+        }
+    }
+
+    /** Installs a new server list (under the lock): the method's state is rebuilt for it. */
+    private void setPeers(List<Peer> peers) {
+        List<Peer> p = new ArrayList<>();
+        List<Peer> b = new ArrayList<>();
+        for (Peer peer : peers) {
+            (peer.spec().backup() ? b : p).add(peer);
+        }
+        primary = List.copyOf(p);
+        backup = List.copyOf(b);
+        List<Peer> both = new ArrayList<>(p);
+        both.addAll(b);
+        all = List.copyOf(both);
+        single = primary.size() == 1 && backup.isEmpty();
+        balancer = new BalancerState(spec.balancing(), primary);
+        if (zone != null) {
+            zone.setPeers(all);
+        }
+        while (!queue.isEmpty()) {
+            queue.poll().run();
+        }
+    }
+
+    /**
+     * Puts a request that found no server in the {@code queue}; {@code wake} runs (under the lock:
+     * it must only hand the retry to the request's thread) when a server may have become free. False
+     * when the queue is full, or the group has none.
+     */
+    public boolean enqueue(Runnable wake) {
+        synchronized (lock) {
+            if (queue.size() >= spec.queueMax()) {
+                if (spec.queueMax() > 0) {
+                    queueOverflows++;
+                }
+                return false;
+            }
+            queue.add(wake);
+            return true;
+        }
+    }
+
+    /** Takes a request out of the queue (its timeout, or it went away); false when it had been woken already. */
+    public boolean leaveQueue(Runnable wake) {
+        synchronized (lock) {
+            return queue.remove(wake);
+        }
     }
 
     public String name() {
@@ -97,9 +229,16 @@ public final class UpstreamGroup {
         return spec;
     }
 
-    /** Primary servers first, then backup ones; the index is the peer id. */
+    /** The zone the group's servers live in, or null. */
+    public UpstreamZone zone() {
+        return zone;
+    }
+
+    /** Primary servers first, then backup ones, as now. */
     public List<Peer> peers() {
-        return List.copyOf(all);
+        synchronized (lock) {
+            return all;
+        }
     }
 
     public KeepalivePool pool() {
@@ -115,7 +254,9 @@ public final class UpstreamGroup {
     }
 
     public Attempts newAttempts() {
-        return new Attempts(all.size());
+        synchronized (lock) {
+            return new Attempts(all.size());
+        }
     }
 
     /**
@@ -124,8 +265,10 @@ public final class UpstreamGroup {
      * chooses, with what it needs of {@code request} (the hash key, the client address).
      */
     public Peer select(Attempts attempts, String hint, RequestView request) {
-        return select(attempts, hint, request == null ? null : request.remoteAddress(),
-                () -> hashKey.evaluate(request));
+        synchronized (lock) {
+            return selectLocked(attempts, hint, request == null ? null : request.remoteAddress(),
+                    () -> hashKey.evaluate(request));
+        }
     }
 
     /**
@@ -133,18 +276,21 @@ public final class UpstreamGroup {
      * {@link #keyedByCaller}): {@code client} for {@code ip_hash}, {@code hashKey} for {@code hash}.
      */
     public Peer selectFor(Attempts attempts, SocketAddress client, String hashKey) {
-        return select(attempts, null, client, () -> hashKey);
+        synchronized (lock) {
+            return selectLocked(attempts, null, client, () -> hashKey);
+        }
     }
 
-    private synchronized Peer select(Attempts attempts, String hint, SocketAddress client, Supplier<String> key) {
-        if (attempts.remaining() <= 0) {
+    private Peer selectLocked(Attempts attempts, String hint, SocketAddress client, Supplier<String> key) {
+        if (attempts.remaining() <= 0 || all.isEmpty()) {
             return null;
         }
         long now = clock.millis();
         Peer chosen = null;
         if (single) {
             Peer p = primary.get(0);
-            chosen = p.spec().down() || attempts.tried(p) || atMaxConns(p) ? null : p;
+            chosen = p.spec().down() || p.spec().drain() && !p.sid().equals(hint) || attempts.tried(p)
+                    || atMaxConns(p) ? null : p;
         } else {
             if (hint != null) {
                 chosen = byHint(attempts, hint, now);
@@ -160,6 +306,8 @@ public final class UpstreamGroup {
             chosen.checked = now;
         }
         attempts.mark(chosen);
+        attempts.selectedAt = now;
+        chosen.inflightSince += now;
         chosen.active++;
         chosen.requests++;
         chosen.selected = now;
@@ -171,7 +319,10 @@ public final class UpstreamGroup {
         if (method instanceof Balancing.LeastConn) {
             return leastConn(attempts, now);
         }
-        if (method instanceof Balancing.RoundRobin) {
+        if (method instanceof Balancing.LeastTime lt) {
+            return leastTime(lt, attempts, now);
+        }
+        if (method instanceof Balancing.RoundRobin || primary.isEmpty()) {
             return roundRobin(attempts, now);
         }
         Peer p;
@@ -216,17 +367,37 @@ public final class UpstreamGroup {
         return chosen;
     }
 
+    /** {@code least_time}: as least_conn, ranked by {@link BalancerState#leastTimeScore}. */
+    private Peer leastTime(Balancing.LeastTime method, Attempts attempts, long now) {
+        Peer chosen = null;
+        if (!attempts.onBackup) {
+            chosen = BalancerState.leastTime(primary, method, attempts, now);
+            if (chosen == null && !backup.isEmpty()) {
+                attempts.onBackup = true;
+            }
+        }
+        if (chosen == null && attempts.onBackup) {
+            chosen = BalancerState.leastTime(backup, method, attempts, now);
+        }
+        return chosen;
+    }
+
     private Peer byHint(Attempts attempts, String hint, long now) {
         for (Peer p : attempts.onBackup ? backup : all) {
-            if (p.sid().equals(hint) && usable(p, attempts, now)) {
+            if (p.sid().equals(hint) && usableWhenBound(p, attempts, now)) {
                 return p;
             }
         }
         return null;
     }
 
-    /** Not down, not tried by this request, not out for failures, under its {@code max_conns}. */
+    /** Not down or draining, not tried by this request, not out for failures, under its {@code max_conns}. */
     static boolean usable(Peer p, Attempts attempts, long now) {
+        return !p.spec().drain() && usableWhenBound(p, attempts, now);
+    }
+
+    /** As {@link #usable}, for a request bound to the server by sticky: a draining server still takes it. */
+    private static boolean usableWhenBound(Peer p, Attempts attempts, long now) {
         return !p.spec().down() && !attempts.tried(p) && !p.unavailable(now) && !atMaxConns(p);
     }
 
@@ -236,8 +407,7 @@ public final class UpstreamGroup {
 
     /** The bytes ip_hash hashes: the first three of an IPv4 address, all of an IPv6 one. */
     private static byte[] clientAddress(SocketAddress client) {
-        if (client instanceof InetSocketAddress inet
-                && inet.getAddress() != null) {
+        if (client instanceof InetSocketAddress inet && inet.getAddress() != null) {
             byte[] a = inet.getAddress().getAddress();
             return a.length == 4 ? Arrays.copyOf(a, 3) : a;
         }
@@ -245,22 +415,23 @@ public final class UpstreamGroup {
     }
 
     static Peer roundRobin(List<Peer> peers, Attempts attempts, long now) {
-        return smoothRoundRobin(peers, p -> usable(p, attempts, now));
+        return smoothRoundRobin(peers, p -> usable(p, attempts, now), now);
     }
 
     /**
      * nginx's smooth weighted round robin among the {@code eligible} of {@code peers}: each gains
      * its effective weight, the highest is chosen and pays back the total.
      */
-    static Peer smoothRoundRobin(List<Peer> peers, Predicate<Peer> eligible) {
+    static Peer smoothRoundRobin(List<Peer> peers, Predicate<Peer> eligible, long now) {
         Peer best = null;
         int total = 0;
         for (Peer p : peers) {
             if (!eligible.test(p)) {
                 continue;
             }
-            p.currentWeight += p.effectiveWeight;
-            total += p.effectiveWeight;
+            int weight = Math.min(p.effectiveWeight, p.weight(now));
+            p.currentWeight += weight;
+            total += weight;
             if (p.effectiveWeight < p.spec().weight()) {
                 p.effectiveWeight++;
             }
@@ -274,9 +445,20 @@ public final class UpstreamGroup {
         return best;
     }
 
-    /** Ends an attempt on {@code peer}: failure accounting and the active count. */
-    public synchronized void release(Peer peer, Outcome outcome) {
+    /** Ends the current attempt of {@code attempts} on {@code peer}: failure accounting and the active count. */
+    public void release(Peer peer, Outcome outcome, Attempts attempts) {
+        synchronized (lock) {
+            peer.inflightSince -= attempts.selectedAt;
+            releaseLocked(peer, outcome);
+        }
+    }
+
+    private void releaseLocked(Peer peer, Outcome outcome) {
         peer.active--;
+        Runnable next = queue.poll();
+        if (next != null) {
+            next.run();
+        }
         if (single) {
             if (outcome == Outcome.FAILED) {
                 peer.failsTotal++;
@@ -303,13 +485,20 @@ public final class UpstreamGroup {
             if (peer.downstart != 0) {
                 peer.downtimeMs += now - peer.downstart;
                 peer.downstart = 0;
+                peer.slowStartSince = now;
             }
             peer.fails = 0;
         }
     }
 
     /** Counts a response status and the bytes of an attempt for the API. */
-    public synchronized void account(Peer peer, int status, long sent, long received) {
+    public void account(Peer peer, int status, long sent, long received) {
+        synchronized (lock) {
+            accountLocked(peer, status, sent, received);
+        }
+    }
+
+    private static void accountLocked(Peer peer, int status, long sent, long received) {
         if (status >= 100 && status < 600) {
             peer.responsesByClass[status / 100 - 1]++;
             peer.codes.merge(status, 1L, Long::sum);
@@ -318,12 +507,32 @@ public final class UpstreamGroup {
         peer.received += received;
     }
 
+    /** A response from {@code peer} completed: how long its header and the whole of it took, for the API. */
+    public void timed(Peer peer, long headerMs, long responseMs) {
+        synchronized (lock) {
+            peer.timed++;
+            peer.headerTimeTotal += headerMs;
+            peer.responseTimeTotal += responseMs;
+            peer.headerAverage = peer.timed == 1 ? headerMs : peer.headerAverage * (1 - AVERAGE_WEIGHT)
+                    + headerMs * AVERAGE_WEIGHT;
+            peer.responseAverage = peer.timed == 1 ? responseMs : peer.responseAverage * (1 - AVERAGE_WEIGHT)
+                    + responseMs * AVERAGE_WEIGHT;
+        }
+    }
+
     /** The API's view of the group, taken under the lock. */
-    public synchronized UpstreamStatus status() {
+    public UpstreamStatus status() {
+        synchronized (lock) {
+            return statusLocked();
+        }
+    }
+
+    private UpstreamStatus statusLocked() {
         long now = clock.millis();
         List<UpstreamStatus.PeerStatus> peers = new ArrayList<>();
         for (Peer p : all) {
-            String state = p.spec().down() ? "down" : !single && p.unavailable(now) ? "unavail" : "up";
+            String state = p.spec().down() ? "down" : !single && p.unavailable(now) ? "unavail"
+                    : p.spec().drain() ? "draining" : "up";
             // Down while unavailable: once fail_timeout has passed the server is tried again and
             // shows as up, so its downtime stops there even before a request succeeds.
             boolean down = p.downstart != 0 && !single && p.unavailable(now);
@@ -332,15 +541,142 @@ public final class UpstreamGroup {
             peers.add(new UpstreamStatus.PeerStatus(p.id(), p.addressText(), p.spec().name(), p.spec().backup(),
                     p.spec().weight(), state, p.active, p.requests, p.responsesByClass.clone(),
                     new TreeMap<>(p.codes), p.sent, p.received, p.failsTotal, p.unavail, downtime,
-                    down ? p.downstart : 0, p.selected));
+                    down ? p.downstart : 0, p.selected, p.spec().maxConns(),
+                    p.timed == 0 ? -1 : p.headerTimeTotal / p.timed, p.timed == 0 ? -1 : p.responseTimeTotal / p.timed,
+                    p.spec().resolve() ? p.spec().name() : null));
         }
-        return new UpstreamStatus(name(), spec.zone(), pool.idleCount(), peers);
+        return new UpstreamStatus(name(), spec.zone(), pool.idleCount(), peers,
+                spec.queueMax() == 0 ? null : new UpstreamStatus.Queue(queue.size(), spec.queueMax(), queueOverflows));
     }
 
     /** The API's DELETE: statistics back to zero (balancer state is kept). */
-    public synchronized void resetStatistics() {
-        for (Peer p : all) {
-            p.resetStatistics();
+    public void resetStatistics() {
+        synchronized (lock) {
+            for (Peer p : all) {
+                p.resetStatistics();
+            }
+        }
+    }
+
+    /**
+     * A DNS answer for the {@code resolve} line {@code template}: its peers become {@code servers}
+     * (one per address). Peers at addresses that stay are kept as they are (parameters the API
+     * changed included; an SRV record's new weight or priority applies); the others leave the list (requests in
+     * flight on them finish). Returns whether the list changed. Ignored once a newer
+     * configuration's group has taken over the zone.
+     */
+    public boolean resolved(ServerSpec template, List<ServerSpec> servers) {
+        synchronized (lock) {
+            if (planned != null || zone != null && zone.owner() != this) {
+                return false;
+            }
+            List<Peer> next = new ArrayList<>();
+            List<InetSocketAddress> have = new ArrayList<>();
+            boolean changed = false;
+            for (Peer p : all) {
+                if (!template.origin().equals(p.origin())) {
+                    next.add(p);
+                    continue;
+                }
+                ServerSpec now = null;
+                for (ServerSpec s : servers) {
+                    if (s.address().equals(p.spec().address())) {
+                        now = s;
+                        break;
+                    }
+                }
+                if (now == null || have.contains(now.address())) {
+                    changed = true;
+                    continue;
+                }
+                if (template.service() != null
+                        && (now.weight() != p.spec().weight() || now.backup() != p.spec().backup())) {
+                    p.setSpec(p.spec().at(now.address(), now.weight(), now.backup()));
+                    changed = true;
+                }
+                next.add(p);
+                have.add(now.address());
+            }
+            for (ServerSpec s : servers) {
+                if (!have.contains(s.address())) {
+                    have.add(s.address());
+                    next.add(new Peer(newId(), s));
+                    changed = true;
+                }
+            }
+            if (changed) {
+                setPeers(next);
+            }
+            return changed;
+        }
+    }
+
+    /** The API's POST: a new server at the end of its list (primary or backup); returns its peer. */
+    public Peer add(ServerSpec server) {
+        synchronized (lock) {
+            Peer p = new Peer(newId(), server);
+            List<Peer> next = new ArrayList<>(all);
+            next.add(p);
+            setPeers(next);
+            return p;
+        }
+    }
+
+    /** The server with this id now, or null. */
+    public Peer peer(int id) {
+        synchronized (lock) {
+            for (Peer p : all) {
+                if (p.id() == id) {
+                    return p;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** The API's PATCH: new parameters for the server with this id (its address stays); false when there is none. */
+    public boolean patch(int id, ServerSpec changed) {
+        synchronized (lock) {
+            Peer p = peer(id);
+            if (p == null) {
+                return false;
+            }
+            boolean cameBack = p.spec().down() && !changed.down();
+            p.setSpec(changed);
+            if (cameBack) {
+                p.slowStartSince = clock.millis();
+            }
+            setPeers(all);
+            return true;
+        }
+    }
+
+    /** The API's DELETE: the server leaves the list (its requests in flight finish); false when there is none. */
+    public boolean remove(int id) {
+        synchronized (lock) {
+            List<Peer> next = new ArrayList<>(all);
+            if (!next.removeIf(p -> p.id() == id)) {
+                return false;
+            }
+            setPeers(next);
+            return true;
+        }
+    }
+
+    /**
+     * The servers as a state file lists them: each static server, and each {@code resolve} line
+     * once, as configured (the servers DNS gave it are not written: DNS gives them again).
+     */
+    public List<ServerSpec> stateLines() {
+        synchronized (lock) {
+            List<ServerSpec> out = new ArrayList<>();
+            for (Peer p : all) {
+                if (!p.spec().resolve()) {
+                    out.add(p.spec());
+                }
+            }
+            out.addAll(spec.resolvable());
+            return out;
         }
     }
 }

@@ -64,6 +64,7 @@ public final class CoreVariables implements VariableProvider {
         r.define("scheme", RequestView::scheme);
         r.define("https", req -> req.scheme().equals("https") ? "on" : "");
         r.define("server_protocol", RequestView::protocol);
+        r.define("http2", RequestView::http2);
         r.define("content_length", req -> req.header("content-length"));
         r.define("content_type", req -> req.header("content-type"));
         r.define("body_bytes_sent", req -> Long.toString(req.bodyBytesSent()));

@@ -157,6 +157,11 @@ public interface RequestView {
         return false;
     }
 
+    /** {@code $http2}: {@code h2} for HTTP/2 over TLS, {@code h2c} on plaintext, empty otherwise. */
+    default String http2() {
+        return "";
+    }
+
     /** The protocol ALPN selected on the connection, or null when none was. */
     default String alpnProtocol() {
         return null;

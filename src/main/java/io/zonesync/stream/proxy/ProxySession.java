@@ -103,7 +103,7 @@ final class ProxySession {
             return;
         }
         if (!session.connections().takeClientSlot()) {
-            group.group().release(peer, Outcome.OK);
+            group.group().release(peer, Outcome.OK, attempts);
             peer = null;
             session.finish(502);
             return;
@@ -144,7 +144,7 @@ final class ProxySession {
 
     /** The attempt on {@code tried} failed: the next server while proxy_next_upstream allows, else 502. */
     private void next(Peer tried, String why) {
-        group.group().release(tried, Outcome.FAILED);
+        group.group().release(tried, Outcome.FAILED, attempts);
         peer = null;
         if (closed) {
             return;
@@ -165,7 +165,7 @@ final class ProxySession {
         session.connections().holdUntilClosed(ch);
         if (closed) {
             ch.close();
-            group.group().release(tried, Outcome.OK);
+            group.group().release(tried, Outcome.OK, attempts);
             return;
         }
         if (settings.proxyProtocol()) {
@@ -321,7 +321,7 @@ final class ProxySession {
         if (upstream != null) {
             upstream.close();
             group.group().account(peer, 0, attempt.sent(), attempt.received());
-            group.group().release(peer, Outcome.OK);
+            group.group().release(peer, Outcome.OK, attempts);
         }
     }
 

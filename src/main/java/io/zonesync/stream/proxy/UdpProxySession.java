@@ -38,6 +38,7 @@ final class UdpProxySession {
     private final ProxyTarget target;
     private final List<ByteBuf> pending = new ArrayList<>();
     private StreamUpstreams.Group group;
+    private Attempts attempts;
     private Channel upstream;
     private Peer peer;
     private UpstreamAttempt attempt;
@@ -63,7 +64,7 @@ final class UdpProxySession {
             session.finish(502);
             return;
         }
-        Attempts attempts = group.group().newAttempts();
+        attempts = group.group().newAttempts();
         String key = group.hashKey() == null ? null : group.hashKey().evaluate(session);
         peer = group.group().selectFor(attempts, session.remoteAddress(), key);
         if (peer == null) {
@@ -73,7 +74,7 @@ final class UdpProxySession {
             return;
         }
         if (!session.connections().takeClientSlot()) {
-            group.group().release(peer, Outcome.OK);
+            group.group().release(peer, Outcome.OK, attempts);
             peer = null;
             session.finish(502);
             return;
@@ -202,7 +203,7 @@ final class UdpProxySession {
         }
         if (peer != null) {
             group.group().account(peer, 0, attempt.sent(), attempt.received());
-            group.group().release(peer, failed ? Outcome.FAILED : Outcome.OK);
+            group.group().release(peer, failed ? Outcome.FAILED : Outcome.OK, attempts);
         }
     }
 }

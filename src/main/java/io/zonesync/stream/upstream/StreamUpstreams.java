@@ -53,10 +53,15 @@ public final class StreamUpstreams {
         return new StreamUpstreams(out);
     }
 
-    /** What the http parser accepts that a stream server may not have: no port, {@code route=}. */
+    /**
+     * What the http parser accepts that a stream server may not have: no port, parameters other
+     * than nginx's stream ones ({@code route=}, {@code resolve}, {@code slow_start=}, ...).
+     */
     private static void check(Directive s) throws ConfigException {
         for (String p : s.args().subList(1, s.argCount())) {
-            if (p.startsWith("route=")) {
+            boolean known = p.equals("backup") || p.equals("down") || p.startsWith("weight=")
+                    || p.startsWith("max_fails=") || p.startsWith("fail_timeout=") || p.startsWith("max_conns=");
+            if (!known) {
                 throw s.error("invalid parameter \"%s\"", p);
             }
         }

@@ -2,12 +2,12 @@ package io.zonesync.sync.cluster;
 
 import io.netty.channel.unix.DomainSocketAddress;
 import io.zonesync.net.AddressText;
-import io.zonesync.sync.discovery.DnsLookup;
+import io.zonesync.net.dns.DnsLookup;
 import io.zonesync.sync.discovery.DnsMembership;
 import io.zonesync.sync.discovery.Member;
-import io.zonesync.sync.discovery.NettyDnsLookup;
-import io.zonesync.sync.discovery.RefreshPolicy;
-import io.zonesync.sync.discovery.Scheduler;
+import io.zonesync.net.dns.NettyDnsLookup;
+import io.zonesync.net.dns.RefreshPolicy;
+import io.zonesync.net.dns.Scheduler;
 import io.zonesync.sync.link.PeerLink;
 import io.zonesync.sync.proto.GoodbyeReason;
 import java.io.IOException;

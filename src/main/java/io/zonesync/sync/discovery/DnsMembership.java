@@ -2,6 +2,13 @@ package io.zonesync.sync.discovery;
 
 import io.zonesync.log.LogMarkers;
 import io.zonesync.net.Endpoint;
+import io.zonesync.net.dns.AddressFamily;
+import io.zonesync.net.dns.DnsAnswer;
+import io.zonesync.net.dns.DnsLookup;
+import io.zonesync.net.dns.FamilyAnswer;
+import io.zonesync.net.dns.RefreshPolicy;
+import io.zonesync.net.dns.Scheduler;
+import io.zonesync.net.dns.TtlAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;

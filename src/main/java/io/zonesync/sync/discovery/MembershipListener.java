@@ -1,5 +1,7 @@
 package io.zonesync.sync.discovery;
 
+import io.zonesync.net.dns.Scheduler;
+
 /** Told when the set of cluster nodes found in DNS changes. */
 @FunctionalInterface
 public interface MembershipListener {

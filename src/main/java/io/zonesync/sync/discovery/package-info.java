@@ -3,13 +3,13 @@
  *
  * <h2>Pieces</h2>
  * <ul>
- *   <li>{@link io.zonesync.sync.discovery.DnsLookup}: name to A/AAAA records with TTLs, per family
- *       ANSWER / NO_SUCH_NAME / FAILED. {@link io.zonesync.sync.discovery.NettyDnsLookup} asks the
+ *   <li>{@link io.zonesync.net.dns.DnsLookup}: name to A/AAAA records with TTLs, per family
+ *       ANSWER / NO_SUCH_NAME / FAILED. {@link io.zonesync.net.dns.NettyDnsLookup} asks the
  *       configured name servers in turn; tests answer it by hand.</li>
  *   <li>{@link io.zonesync.sync.discovery.DnsMembership}: looks each name up on the
- *       {@link io.zonesync.sync.discovery.RefreshPolicy}'s schedule and reports the whole member set's
+ *       {@link io.zonesync.net.dns.RefreshPolicy}'s schedule and reports the whole member set's
  *       changes to a {@link io.zonesync.sync.discovery.MembershipListener}, on its
- *       {@link io.zonesync.sync.discovery.Scheduler}'s thread.</li>
+ *       {@link io.zonesync.net.dns.Scheduler}'s thread.</li>
  * </ul>
  *
  * <h2>Decisions</h2>

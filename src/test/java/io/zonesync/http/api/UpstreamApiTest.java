@@ -68,10 +68,10 @@ class UpstreamApiTest {
         Attempts a = group.newAttempts();
         Peer first = group.select(a, null, null);
         group.account(first, 200, 120, 3400);
-        group.release(first, Outcome.OK);
+        group.release(first, Outcome.OK, a);
         Attempts b = group.newAttempts();
         Peer failing = group.select(b, null, null);
-        group.release(failing, Outcome.FAILED);
+        group.release(failing, Outcome.FAILED, b);
         clock.advance(5);
 
         JsonNode all = json(call("GET", "/9/http/upstreams", null));
@@ -114,7 +114,7 @@ class UpstreamApiTest {
         ApiResponse missing = call("GET", "/9/http/upstreams/nope", null);
         assertThat(missing.status()).isEqualTo(404);
         assertThat(json(missing).path("error").path("code").asText()).isEqualTo("UpstreamNotFound");
-        assertThat(call("GET", "/9/http/upstreams/backend/servers", null).status()).isEqualTo(404);
+        assertThat(call("GET", "/9/http/upstreams/backend/servers/0/more", null).status()).isEqualTo(404);
         assertThat(call("POST", "/9/http/upstreams/backend", null).status()).isEqualTo(405);
         assertThat(call("DELETE", "/9/http/upstreams", null).status()).isEqualTo(405);
     }

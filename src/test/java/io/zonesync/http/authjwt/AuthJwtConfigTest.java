@@ -40,10 +40,8 @@ class AuthJwtConfigTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "auth_jwt_key_request /jwks;|\"auth_jwt_key_request\" is not supported: give the JSON Web Key set with"
-            + " \"auth_jwt_key_file\"",
-        "auth_jwt_key_cache 1h;|\"auth_jwt_key_cache\" is not supported: key files are read once, when the"
-            + " configuration is loaded",
+        "auth_jwt_key_request '';|invalid value \"\" in \"auth_jwt_key_request\" directive",
+        "auth_jwt_key_cache soon;|invalid value \"soon\" in \"auth_jwt_key_cache\" directive",
         "auth_jwt_type encrypted;|\"auth_jwt_type encrypted\" is not supported: only signed tokens (JWS) are",
         "auth_jwt_type nested;|\"auth_jwt_type nested\" is not supported: only signed tokens (JWS) are",
         "auth_jwt_type plain;|invalid value \"plain\" in \"auth_jwt_type\" directive",
@@ -56,8 +54,7 @@ class AuthJwtConfigTest {
         "auth_jwt_require error=403;|invalid number of arguments in \"auth_jwt_require\" directive",
         "auth_jwt zone; auth_jwt_require $nope;|unknown \"nope\" variable",
         "auth_jwt_key_file missing.json;|open() \"DIR/missing.json\" failed (2: No such file or directory)",
-        "auth_jwt_key_file $arg_k.json;|variables in \"auth_jwt_key_file\" are not supported: the keys are read"
-            + " when the configuration is loaded",
+        "auth_jwt zone; auth_jwt_key_file $nope.json;|unknown \"nope\" variable",
         "auth_jwt_key_file badkey.json;|unusable key 1 in \"DIR/badkey.json\": the \"k\" of an oct key is empty",
     })
     void errorsNameTheDirectiveAndItsLine(String directive, String message) {

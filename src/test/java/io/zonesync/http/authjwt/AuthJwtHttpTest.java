@@ -46,6 +46,7 @@ class AuthJwtHttpTest {
         Files.writeString(dir.resolve("keys.json"), "{\"keys\":[" + rsa.published().toJSONString() + ","
                 + ec.published().toJSONString() + "]}");
         Files.writeString(dir.resolve("users"), "basic:{PLAIN}secret\n");
+        Files.writeString(dir.resolve("empty.json"), "{\"keys\":[]}");
         Path www = Files.createDirectories(dir.resolve("www"));
         Files.writeString(www.resolve("f.txt"), "file\n");
         AuthJwtModule jwt = new AuthJwtModule();
@@ -77,9 +78,25 @@ class AuthJwtHttpTest {
                             auth_jwt "both" token=$cookie_jwt; alias %1$s/;
                         }
                         location /write/ { limit_except GET { auth_jwt "writers"; } alias %1$s/; }
+                        location /fetched/ {
+                            auth_jwt "fetched"; auth_jwt_key_file empty.json; auth_jwt_key_request /_jwks; alias %1$s/;
+                        }
+                        location /cached/ {
+                            auth_jwt "cached"; auth_jwt_key_file empty.json; auth_jwt_key_request /_jwks_changing;
+                            auth_jwt_key_cache 1h; alias %1$s/;
+                        }
+                        location /uncached/ {
+                            auth_jwt "uncached"; auth_jwt_key_file empty.json; auth_jwt_key_request /_jwks_changing;
+                            alias %1$s/;
+                        }
+                        location /broken/ { auth_jwt "broken"; auth_jwt_key_request /_nothing; alias %1$s/; }
+                        location /byname/ { auth_jwt "byname"; auth_jwt_key_file $arg_set.json; alias %1$s/; }
+                        location = /_jwks { internal; alias %2$s/keys.json; }
+                        location = /_jwks_changing { internal; alias %2$s/changing.json; }
+                        location = /_nothing { internal; return 404; }
                     }
                 }
-                """.formatted(www), dir, List.of(access, jwt), access, jwt));
+                """.formatted(www, dir), dir, List.of(access, jwt), access, jwt));
         port = runtime.boundPort("127.0.0.1:0");
     }
 
@@ -158,7 +175,7 @@ class AuthJwtHttpTest {
                         .containsExactly("Bearer realm=\"closed site\", error=\"invalid_token\"");
             }
             assertThat(log.lines()).anyMatch(l -> l.startsWith("info JWT is rejected: the token has expired, client: "
-                    + "127.0.0.1:") && l.endsWith("request: \"GET /api/f.txt\""));
+                    + "127.0.0.1, server: ") && l.contains("request: \"GET /api/f.txt HTTP/1.1\""));
             assertThat(log.lines()).anyMatch(l -> l.startsWith("info JWT is rejected: the token is not yet valid"));
             assertThat(log.lines()).anyMatch(l -> l.startsWith("info JWT is rejected: signature verification failed"));
             assertThat(log.lines()).anyMatch(l -> l.startsWith("info JWT is rejected: no key with kid \"rsa-2\""));
@@ -234,5 +251,39 @@ class AuthJwtHttpTest {
         assertThat(post.headers().allValues("WWW-Authenticate")).containsExactly("Bearer realm=\"writers\"");
         assertThat(send("POST", "/write/f.txt", "Authorization", bearer(valid())).statusCode())
                 .as("past the check, static files refuse POST").isEqualTo(405);
+    }
+
+    @Test
+    void keysFromASubrequestVerifyTokens() throws Exception {
+        assertThat(get("/fetched/f.txt", "Authorization", bearer(valid())).statusCode()).isEqualTo(200);
+        assertThat(get("/fetched/f.txt", "Authorization", bearer("x.y.z")).statusCode()).isEqualTo(401);
+        assertThat(get("/fetched/f.txt").statusCode()).isEqualTo(401);
+    }
+
+    /** auth_jwt_key_cache keeps what a request fetched; without it every request fetches again. */
+    @Test
+    void theKeyCacheKeepsFetchedKeys() throws Exception {
+        Files.writeString(dir.resolve("changing.json"), "{\"keys\":[" + rsa.published().toJSONString() + "]}");
+        assertThat(get("/cached/f.txt", "Authorization", bearer(valid())).statusCode()).isEqualTo(200);
+        Files.writeString(dir.resolve("changing.json"), "{\"keys\":[" + ec.published().toJSONString() + "]}");
+        assertThat(get("/cached/f.txt", "Authorization", bearer(valid())).statusCode()).as("cached").isEqualTo(200);
+        assertThat(get("/uncached/f.txt", "Authorization", bearer(valid())).statusCode()).as("fetched again")
+                .isEqualTo(401);
+    }
+
+    /** A key request that answers no key set is an internal error, logged. */
+    @Test
+    void aFailedKeyRequestIs500() throws Exception {
+        try (LogCapture logs = new LogCapture()) {
+            assertThat(get("/broken/f.txt", "Authorization", bearer(valid())).statusCode()).isEqualTo(500);
+            assertThat(logs.contains("auth_jwt_key_request subrequest answered 404")).isTrue();
+        }
+    }
+
+    /** A key file named by variables is read per request; one that is not there is an internal error. */
+    @Test
+    void aKeyFileNamedByVariables() throws Exception {
+        assertThat(get("/byname/f.txt?set=keys", "Authorization", bearer(valid())).statusCode()).isEqualTo(200);
+        assertThat(get("/byname/f.txt?set=missing", "Authorization", bearer(valid())).statusCode()).isEqualTo(500);
     }
 }

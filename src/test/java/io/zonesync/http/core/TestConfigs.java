@@ -38,7 +38,7 @@ public final class TestConfigs {
         TryFilesModule tryFiles = new TryFilesModule();
         HeadersModule headers = new HeadersModule();
         StaticModule statics = new StaticModule();
-        registry.registerAll(new HttpCoreModule(), new AccessLogModule(), rewrite, map, tryFiles, headers, statics);
+        registry.registerAll(new HttpCoreModule(), new Http2Module(), new AccessLogModule(), rewrite, map, tryFiles, headers, statics);
         registry.registerAll(modules);
         registry.validate(root);
         ParsedConfig parsed = new ParsedConfig(prefix.resolve("t.conf"), prefix, root, List.of());

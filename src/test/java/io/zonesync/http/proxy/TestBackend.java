@@ -53,6 +53,11 @@ final class TestBackend implements AutoCloseable {
     private final Channel server;
 
     TestBackend(String name) {
+        this(name, new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    /** A backend at {@code bind} (another loopback address, a port already used on one). */
+    TestBackend(String name, InetSocketAddress bind) {
         this.name = name;
         this.server = new ServerBootstrap().group(GROUP).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
@@ -62,7 +67,7 @@ final class TestBackend implements AutoCloseable {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024 * 1024),
                                 new Handler());
                     }
-                }).bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
+                }).bind(bind).syncUninterruptibly().channel();
     }
 
     int port() {
@@ -70,7 +75,7 @@ final class TestBackend implements AutoCloseable {
     }
 
     String address() {
-        return "127.0.0.1:" + port();
+        return ((InetSocketAddress) server.localAddress()).getAddress().getHostAddress() + ":" + port();
     }
 
     /** The last request's headers. */

@@ -50,6 +50,8 @@ class RewriteDifferentialIT extends DifferentialSuite {
                     location /to-secret { rewrite ^ /secret/x last; }
                     location /err-secret { error_page 404 /secret/page; return 404; }
                     location /setargs { set $args "x=1&y=$arg_a"; return 200 "$args $arg_x $arg_a [$is_args] $query_string $request_uri"; }
+                    location /nocontent { return 204; }
+                    location /nocontenttext { return 204 "ignored"; }
                     location /isargs { return 200 "[$is_args] [$args]"; }
                     location /noargs { set $args ""; return 200 "[$args] [$is_args]"; }
                     location /argsthenrw { set $args "s=1"; rewrite ^ /new/t?r=2; }
@@ -64,7 +66,7 @@ class RewriteDifferentialIT extends DifferentialSuite {
                 "/old/a/b?k=v", "/brk/f", "/noflag/z", "/ret/z", "/args?y=2", "/drop?y=2", "/r/x?q=1", "/p?q=1",
                 "/abs?q=1", "/loop", "/unset", "/later?x=1", "/later", "/codes", "/text", "/moved", "/secret/a",
                 "/to-secret", "/err-secret", "/setargs?a=5&b=6", "/setargs", "/noargs?q=1", "/argsthenrw?o=1",
-                "/rwthenargs?o=1", "/isargs?", "/isargs?a", "/isargs");
+                "/rwthenargs?o=1", "/isargs?", "/isargs?a", "/isargs", "/nocontent", "/nocontenttext");
     }
 
     @ParameterizedTest

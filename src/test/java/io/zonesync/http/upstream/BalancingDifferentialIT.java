@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * listening on four addresses, answering with the address it was reached at): {@code hash} and
  * {@code hash ... consistent} must send every key to the server nginx sends it to, with weights and
  * with a server {@code down} (which makes both rehash); {@code least_conn} and {@code ip_hash} must
- * make the same choices for the same sequence of requests.
+ * make the same choices for the same sequence of requests; two upstreams sharing one {@code zone}
+ * (as nginx allows) balance as nginx does.
  */
 class BalancingDifferentialIT extends DifferentialSuite {
     private Nginx backend;
@@ -52,6 +53,8 @@ class BalancingDifferentialIT extends DifferentialSuite {
                 upstream ketama_down { hash "$arg_k-x" consistent; %2$s }
                 upstream least { least_conn; %1$s }
                 upstream client { ip_hash; %1$s }
+                upstream zoned { zone shared 64k; %1$s }
+                upstream zoned_too { zone shared; server 127.0.0.4:%3$d; }
                 server {
                     listen LISTEN;
                     location /hashed { proxy_pass http://hashed; }
@@ -60,8 +63,10 @@ class BalancingDifferentialIT extends DifferentialSuite {
                     location /kdown { proxy_pass http://ketama_down; }
                     location /least { proxy_pass http://least; }
                     location /client { proxy_pass http://client; }
+                    location /zoned { proxy_pass http://zoned; }
+                    location /ztoo { proxy_pass http://zoned_too; }
                 }
-                """.formatted(servers, withDown));
+                """.formatted(servers, withDown, p));
     }
 
     @AfterAll
@@ -105,6 +110,14 @@ class BalancingDifferentialIT extends DifferentialSuite {
         for (int i = 0; i < 12; i++) {
             assertSameAnswers(servers.get("/least?i=" + i), "/least #" + i);
             assertSameAnswers(servers.get("/client?i=" + i), "/client #" + i);
+        }
+    }
+
+    @Test
+    void upstreamsSharingAZoneBalanceAsNginxDoes() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            assertSameAnswers(servers.get("/zoned?i=" + i), "/zoned #" + i);
+            assertSameAnswers(servers.get("/ztoo?i=" + i), "/ztoo #" + i);
         }
     }
 }

@@ -30,9 +30,10 @@ class BalancingTest {
     }
 
     private Peer pick(UpstreamGroup g, FakeRequest r) {
-        Peer p = g.select(g.newAttempts(), null, r);
+        Attempts a = g.newAttempts();
+        Peer p = g.select(a, null, r);
         if (p != null) {
-            g.release(p, Outcome.OK);
+            g.release(p, Outcome.OK, a);
         }
         return p;
     }
@@ -80,10 +81,10 @@ class BalancingTest {
         assertThat(held).extracting(Peer::addressText).containsExactly("127.0.0.1:2", "127.0.0.1:1", "127.0.0.1:2");
         Attempts a = g.newAttempts();
         Peer first = g.select(a, null, null);
-        g.release(first, Outcome.FAILED);
+        g.release(first, Outcome.FAILED, a);
         Peer second = g.select(a, null, null);
         assertThat(second).isNotEqualTo(first);
-        g.release(second, Outcome.FAILED);
+        g.release(second, Outcome.FAILED, a);
         assertThat(g.select(a, null, null).addressText()).isEqualTo("127.0.0.1:3");
     }
 
@@ -91,12 +92,13 @@ class BalancingTest {
     void maxConnsCapsEveryMethod() throws ConfigException {
         for (String method : new String[] {"", "least_conn;", "hash $remote_addr;", "ip_hash;", "random;"}) {
             UpstreamGroup g = group(method + "\nserver 127.0.0.1:1 max_conns=1;\nserver 127.0.0.1:2 max_conns=1;");
-            Peer a = g.select(g.newAttempts(), null, from("10.0.0.1"));
+            Attempts first = g.newAttempts();
+            Peer a = g.select(first, null, from("10.0.0.1"));
             Peer b = g.select(g.newAttempts(), null, from("10.0.0.1"));
             assertThat(a).as(method).isNotNull();
             assertThat(b).as(method).isNotNull().isNotEqualTo(a);
             assertThat(g.select(g.newAttempts(), null, from("10.0.0.1"))).as(method).isNull();
-            g.release(a, Outcome.OK);
+            g.release(a, Outcome.OK, first);
             assertThat(g.select(g.newAttempts(), null, from("10.0.0.1"))).as(method).isEqualTo(a);
         }
     }
@@ -144,9 +146,99 @@ class BalancingTest {
         UpstreamGroup two = group("random two;\nserver 127.0.0.1:1;\nserver 127.0.0.1:2;");
         Peer busy = two.select(two.newAttempts(), null, null);
         for (int i = 0; i < 20; i++) {
-            Peer p = two.select(two.newAttempts(), null, null);
+            Attempts a = two.newAttempts();
+            Peer p = two.select(a, null, null);
             assertThat(p).isNotEqualTo(busy);
-            two.release(p, Outcome.OK);
+            two.release(p, Outcome.OK, a);
         }
+    }
+
+    @Test
+    void leastTimeTakesTheFastestServerForItsConnections() throws ConfigException {
+        UpstreamGroup g = group("least_time header;\nserver 127.0.0.1:1;\nserver 127.0.0.1:2;");
+        Peer slow = g.peers().get(0);
+        Peer fast = g.peers().get(1);
+        g.timed(slow, 101, 150);
+        g.timed(fast, 10, 500);
+        // by header time: the fast one until its connections make it 10 ms x 11 > 101 ms x 1
+        for (int i = 0; i < 10; i++) {
+            assertThat(g.select(g.newAttempts(), null, null)).isEqualTo(fast);
+        }
+        assertThat(g.select(g.newAttempts(), null, null)).isEqualTo(slow);
+        // by the last byte, the other way round
+        UpstreamGroup last = group("least_time last_byte;\nserver 127.0.0.1:1;\nserver 127.0.0.1:2;");
+        last.timed(last.peers().get(0), 100, 150);
+        last.timed(last.peers().get(1), 10, 500);
+        assertThat(last.select(last.newAttempts(), null, null)).isEqualTo(last.peers().get(0));
+    }
+
+    @Test
+    void leastTimeInflightCountsTheRequestsStillGoing() throws ConfigException {
+        UpstreamGroup g = group("least_time last_byte inflight;\nserver 127.0.0.1:1;\nserver 127.0.0.1:2;");
+        Peer one = g.peers().get(0);
+        Peer two = g.peers().get(1);
+        g.timed(one, 5, 10);
+        g.timed(two, 5, 20);
+        Attempts first = g.newAttempts();
+        assertThat(g.select(first, null, null)).isEqualTo(one);
+        // a request just sent counts as a fast one: (10 + 0) / 2 x 2 connections = 10 < 20
+        Attempts second = g.newAttempts();
+        assertThat(g.select(second, null, null)).isEqualTo(one);
+        clock.advance(1000); // both requests on :1 have now taken a second
+        assertThat(g.select(g.newAttempts(), null, null)).isEqualTo(two);
+        g.release(one, Outcome.OK, first);
+        g.release(one, Outcome.OK, second);
+        assertThat(BalancerState.leastTimeScore(one, new Balancing.LeastTime(true, true), clock.millis()))
+                .isEqualTo(10.0);
+    }
+
+    @Test
+    void slowStartBringsARecoveredServerBackToItsWeightOverTime() throws ConfigException {
+        UpstreamGroup g = group("server 127.0.0.1:1 weight=10 max_fails=1 fail_timeout=10s slow_start=10s;\n"
+                + "server 127.0.0.1:2 weight=10;");
+        Peer one = g.peers().get(0);
+        Attempts a = g.newAttempts();
+        Peer first = g.select(a, null, null);
+        assertThat(first).isEqualTo(one);
+        g.release(one, Outcome.FAILED, a);
+        clock.advance(10_001); // fail_timeout over: tried again, and it answers
+        Attempts b = g.newAttempts();
+        Peer probe = g.select(b, null, null);
+        while (probe != one) {
+            g.release(probe, Outcome.OK, b);
+            b = g.newAttempts();
+            probe = g.select(b, null, null);
+        }
+        g.release(one, Outcome.OK, b);
+        assertThat(one.weight(clock.millis())).isEqualTo(1);
+        assertThat(share(g, one, 1000)).isBetween(60, 120); // weight 1 of 11
+        clock.advance(5_000);
+        assertThat(one.weight(clock.millis())).isEqualTo(5);
+        assertThat(share(g, one, 1000)).isBetween(290, 380); // 5 of 15
+        clock.advance(5_000);
+        assertThat(one.weight(clock.millis())).isEqualTo(10);
+        assertThat(share(g, one, 1000)).isBetween(470, 530);
+    }
+
+    /** How many of {@code n} requests go to {@code peer}. */
+    private int share(UpstreamGroup g, Peer peer, int n) {
+        int hits = 0;
+        for (int i = 0; i < n; i++) {
+            Attempts a = g.newAttempts();
+            Peer p = g.select(a, null, null);
+            if (p == peer) {
+                hits++;
+            }
+            g.release(p, Outcome.OK, a);
+        }
+        return hits;
+    }
+
+    @Test
+    void leastTimeParametersAreChecked() {
+        assertThatThrownBy(() -> group("least_time body;\nserver 127.0.0.1:1;"))
+                .hasMessageContaining("invalid parameter \"body\"");
+        assertThatThrownBy(() -> group("least_time header always;\nserver 127.0.0.1:1;"))
+                .hasMessageContaining("invalid parameter \"always\"");
     }
 }

@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.zonesync.net.Endpoint;
 import io.zonesync.net.Transport;
+import io.zonesync.net.dns.AddressFamily;
+import io.zonesync.net.dns.NettyDnsLookup;
+import io.zonesync.net.dns.RefreshPolicy;
+import io.zonesync.net.dns.Scheduler;
 import io.zonesync.testing.TestDnsServer;
 import java.time.Duration;
 import java.util.List;

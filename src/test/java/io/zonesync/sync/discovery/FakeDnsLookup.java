@@ -1,5 +1,11 @@
 package io.zonesync.sync.discovery;
 
+import io.zonesync.net.dns.AddressFamily;
+import io.zonesync.net.dns.DnsAnswer;
+import io.zonesync.net.dns.DnsLookup;
+import io.zonesync.net.dns.FamilyAnswer;
+import io.zonesync.net.dns.SrvAnswer;
+import io.zonesync.net.dns.TtlAddress;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -46,6 +52,13 @@ final class FakeDnsLookup implements DnsLookup {
         f.complete(new DnsAnswer(name, a == null
                 ? List.of(FamilyAnswer.failed(AddressFamily.IPV4, "no answer scripted for " + name)) : a));
         return f;
+    }
+
+    /** Membership never asks for SRV records: a scripted failure, should it. */
+    @Override
+    public CompletionStage<SrvAnswer> lookupSrv(String name) {
+        return CompletableFuture.completedFuture(new SrvAnswer(FamilyAnswer.Outcome.FAILED, List.of(),
+                "no SRV answers are scripted"));
     }
 
     @Override

@@ -1,9 +1,9 @@
-package io.zonesync.sync.discovery;
+package io.zonesync.net.dns;
 
 import java.util.PriorityQueue;
 
 /** A {@link Scheduler} whose time only moves when the test says so; tasks run on the test's thread. */
-final class ManualScheduler implements Scheduler {
+public final class ManualScheduler implements Scheduler {
     private final PriorityQueue<Task> tasks = new PriorityQueue<>();
     private long now;
     private long seq;
@@ -46,17 +46,17 @@ final class ManualScheduler implements Scheduler {
         schedule(task, 0);
     }
 
-    long now() {
+    public long now() {
         return now;
     }
 
     /** Runs what is due now (and what that schedules for now). */
-    void runDue() {
+    public void runDue() {
         advance(0);
     }
 
     /** Moves time forward by {@code ms}, running each task at its due time. */
-    void advance(long ms) {
+    public void advance(long ms) {
         long target = now + ms;
         while (true) {
             Task t;

@@ -1,4 +1,4 @@
-package io.zonesync.sync.discovery;
+package io.zonesync.net.dns;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.zonesync.sync.discovery;
+package io.zonesync.net.dns;
 
 import java.net.InetAddress;
 import java.util.Objects;

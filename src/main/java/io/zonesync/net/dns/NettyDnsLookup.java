@@ -1,4 +1,4 @@
-package io.zonesync.sync.discovery;
+package io.zonesync.net.dns;
 
 import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -7,6 +7,7 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.dns.DefaultDnsQuestion;
 import io.netty.handler.codec.dns.DnsResponse;
+import io.netty.handler.codec.dns.DnsRecordType;
 import io.netty.handler.codec.dns.DnsResponseCode;
 import io.netty.resolver.ResolvedAddressTypes;
 import io.netty.resolver.dns.DnsNameResolver;
@@ -39,7 +40,7 @@ import java.util.stream.Collectors;
  * query fails when every server has been tried once. NXDOMAIN ends the query at once: it is a
  * definite answer. Nothing is cached here (the caller schedules the next lookup from the TTLs),
  * and neither /etc/hosts nor search domains apply: names are looked up as written. A truncated
- * UDP answer is asked again over TCP.
+ * UDP answer is asked again over TCP. SRV records are looked up the same way ({@link #lookupSrv}).
  */
 public final class NettyDnsLookup implements DnsLookup {
     private final List<InetSocketAddress> servers;
@@ -127,26 +128,76 @@ public final class NettyDnsLookup implements DnsLookup {
         List<CompletableFuture<FamilyAnswer>> parts = new ArrayList<>(families.size());
         for (AddressFamily f : families) {
             CompletableFuture<FamilyAnswer> part = new CompletableFuture<>();
-            int start = Math.floorMod(nextServer.getAndIncrement(), servers.size());
-            ask(name, f, start, 0, new ArrayList<>(), part);
+            ask(name, f.recordType(), new Reply<>() {
+                @Override
+                public FamilyAnswer answer(DnsResponse response) {
+                    return FamilyAnswer.answer(f, AnswerRecords.addresses(response, name, f));
+                }
+
+                @Override
+                public FamilyAnswer noSuchName() {
+                    return FamilyAnswer.noSuchName(f);
+                }
+
+                @Override
+                public FamilyAnswer failed(String detail) {
+                    return FamilyAnswer.failed(f, detail);
+                }
+            }, part);
             parts.add(part);
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
                 .thenApply(done -> new DnsAnswer(name, parts.stream().map(CompletableFuture::join).toList()));
     }
 
-    private void ask(String name, AddressFamily family, int start, int tried, List<String> failures,
-            CompletableFuture<FamilyAnswer> result) {
+    @Override
+    public CompletionStage<SrvAnswer> lookupSrv(String name) {
+        CompletableFuture<SrvAnswer> result = new CompletableFuture<>();
+        ask(name, DnsRecordType.SRV, new Reply<>() {
+            @Override
+            public SrvAnswer answer(DnsResponse response) {
+                return new SrvAnswer(FamilyAnswer.Outcome.ANSWER, AnswerRecords.services(response, name), "");
+            }
+
+            @Override
+            public SrvAnswer noSuchName() {
+                return new SrvAnswer(FamilyAnswer.Outcome.NO_SUCH_NAME, List.of(), "NXDOMAIN");
+            }
+
+            @Override
+            public SrvAnswer failed(String detail) {
+                return new SrvAnswer(FamilyAnswer.Outcome.FAILED, List.of(), detail);
+            }
+        }, result);
+        return result;
+    }
+
+    /** What one kind of query makes of a NOERROR response, of NXDOMAIN, and of a failure. */
+    private interface Reply<T> {
+        T answer(DnsResponse response);
+
+        T noSuchName();
+
+        T failed(String detail);
+    }
+
+    private <T> void ask(String name, DnsRecordType type, Reply<T> reply, CompletableFuture<T> result) {
+        int start = Math.floorMod(nextServer.getAndIncrement(), servers.size());
+        ask(name, type, reply, start, 0, new ArrayList<>(), result);
+    }
+
+    private <T> void ask(String name, DnsRecordType type, Reply<T> reply, int start, int tried, List<String> failures,
+            CompletableFuture<T> result) {
         InetSocketAddress server = servers.get((start + tried) % servers.size());
         if (closed) {
-            result.complete(FamilyAnswer.failed(family, "the resolver is closed"));
+            result.complete(reply.failed("the resolver is closed"));
             return;
         }
         Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> query;
         try {
-            query = resolver.query(server, new DefaultDnsQuestion(name, family.recordType()));
+            query = resolver.query(server, new DefaultDnsQuestion(name, type));
         } catch (RuntimeException e) {
-            result.complete(FamilyAnswer.failed(family, text(server) + ": " + e));
+            result.complete(reply.failed(text(server) + ": " + e));
             return;
         }
         query.addListener(done -> {
@@ -157,11 +208,11 @@ public final class NettyDnsLookup implements DnsLookup {
                     DnsResponse response = envelope.content();
                     DnsResponseCode code = response.code();
                     if (code.equals(DnsResponseCode.NOERROR)) {
-                        result.complete(FamilyAnswer.answer(family, AnswerRecords.addresses(response, name, family)));
+                        result.complete(reply.answer(response));
                         return;
                     }
                     if (code.equals(DnsResponseCode.NXDOMAIN)) {
-                        result.complete(FamilyAnswer.noSuchName(family));
+                        result.complete(reply.noSuchName());
                         return;
                     }
                     failure = text(server) + " answered " + rcodeName(code.intValue());
@@ -178,9 +229,9 @@ public final class NettyDnsLookup implements DnsLookup {
             }
             failures.add(failure);
             if (tried + 1 < servers.size()) {
-                ask(name, family, start, tried + 1, failures, result);
+                ask(name, type, reply, start, tried + 1, failures, result);
             } else {
-                result.complete(FamilyAnswer.failed(family, String.join("; ", failures)));
+                result.complete(reply.failed(String.join("; ", failures)));
             }
         });
     }

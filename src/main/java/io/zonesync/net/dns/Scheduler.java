@@ -1,4 +1,4 @@
-package io.zonesync.sync.discovery;
+package io.zonesync.net.dns;
 
 import io.netty.util.concurrent.EventExecutor;
 import java.util.concurrent.TimeUnit;

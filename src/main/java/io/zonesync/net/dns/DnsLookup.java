@@ -1,4 +1,4 @@
-package io.zonesync.sync.discovery;
+package io.zonesync.net.dns;
 
 import java.util.concurrent.CompletionStage;
 
@@ -13,6 +13,12 @@ public interface DnsLookup extends AutoCloseable {
      * exceptionally: a server that fails is reported as {@link FamilyAnswer.Outcome#FAILED}.
      */
     CompletionStage<DnsAnswer> lookup(String name);
+
+    /**
+     * Looks up {@code name}'s SRV records (a service name such as {@code _http._tcp.example.com}).
+     * The stage never completes exceptionally.
+     */
+    CompletionStage<SrvAnswer> lookupSrv(String name);
 
     /** Where this lookup asks, for log messages (for example {@code "127.0.0.1:53, 127.0.0.2:53"}). */
     String describe();

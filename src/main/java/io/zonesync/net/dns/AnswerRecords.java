@@ -1,4 +1,4 @@
-package io.zonesync.sync.discovery;
+package io.zonesync.net.dns;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -19,7 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reads the addresses of one name out of a NOERROR response's answer section. A recursive server
+ * Reads the addresses (or SRV records) of one name out of a NOERROR response's answer section. A recursive server
  * answers a name that is an alias with the CNAME chain and the target's records in one response;
  * the chain is followed here, and an address's TTL is the smallest along its chain.
  */
@@ -33,6 +33,25 @@ final class AnswerRecords {
     }
 
     static List<TtlAddress> addresses(DnsResponse response, String name, AddressFamily family) {
+        int count = response.count(DnsSection.ANSWER);
+        Map<String, Long> owners = owners(response, name);
+        Map<InetAddress, Long> found = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            DnsRecord r = response.recordAt(DnsSection.ANSWER, i);
+            Long via = owners.get(normalize(r.name()));
+            if (r.type() != family.recordType() || via == null || !(r instanceof DnsRawRecord raw)) {
+                continue;
+            }
+            InetAddress address = address(raw.content(), family, r.name());
+            found.merge(address, Math.min(via, ttl(r)), Math::min);
+        }
+        List<TtlAddress> out = new ArrayList<>(found.size());
+        found.forEach((a, ttl) -> out.add(new TtlAddress(a, ttl)));
+        return out;
+    }
+
+    /** The name and the aliases the response's CNAME chain gives it, each with the smallest TTL on the way. */
+    private static Map<String, Long> owners(DnsResponse response, String name) {
         int count = response.count(DnsSection.ANSWER);
         Map<String, Long> owners = new HashMap<>(); // the name and its aliases -> smallest TTL on the way
         owners.put(normalize(name), Long.MAX_VALUE);
@@ -55,18 +74,31 @@ final class AnswerRecords {
                 break;
             }
         }
-        Map<InetAddress, Long> found = new LinkedHashMap<>();
+        return owners;
+    }
+
+    /** The SRV records of {@code name} (or of the name it is an alias of) in a NOERROR response. */
+    static List<SrvRecord> services(DnsResponse response, String name) {
+        Map<String, Long> owners = owners(response, name);
+        List<SrvRecord> out = new ArrayList<>();
+        int count = response.count(DnsSection.ANSWER);
         for (int i = 0; i < count; i++) {
             DnsRecord r = response.recordAt(DnsSection.ANSWER, i);
             Long via = owners.get(normalize(r.name()));
-            if (r.type() != family.recordType() || via == null || !(r instanceof DnsRawRecord raw)) {
+            if (r.type() != DnsRecordType.SRV || via == null || !(r instanceof DnsRawRecord raw)) {
                 continue;
             }
-            InetAddress address = address(raw.content(), family, r.name());
-            found.merge(address, Math.min(via, ttl(r)), Math::min);
+            ByteBuf data = raw.content().duplicate();
+            if (data.readableBytes() < 7) {
+                throw new IllegalArgumentException("SRV record of \"" + r.name() + "\" has " + data.readableBytes()
+                        + " bytes of data, too few");
+            }
+            int priority = data.readUnsignedShort();
+            int weight = data.readUnsignedShort();
+            int port = data.readUnsignedShort();
+            String target = normalize(DefaultDnsRecordDecoder.decodeName(data));
+            out.add(new SrvRecord(priority, weight, port, target, Math.min(via, ttl(r))));
         }
-        List<TtlAddress> out = new ArrayList<>(found.size());
-        found.forEach((a, ttl) -> out.add(new TtlAddress(a, ttl)));
         return out;
     }
 

@@ -1,0 +1,111 @@
+package io.zonesync.http.upstream;
+
+import io.zonesync.net.Transport;
+import io.zonesync.net.dns.NettyDnsLookup;
+import io.zonesync.net.dns.RefreshPolicy;
+import io.zonesync.net.dns.Scheduler;
+import java.net.UnknownHostException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One upstream's part of its {@code zone} ({@link UpstreamZones}): what outlives a reload when the
+ * zone keeps its name — the peers with their counters, the next peer id — and the DNS resolution
+ * of its {@code resolve} lines, which runs for the group of the committed configuration. Its monitor is the lock of every group that
+ * uses it, so that the old configuration's requests in flight and the new one's share peers
+ * safely.
+ */
+public final class UpstreamZone {
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamZone.class);
+
+    private final String name;
+    private final String upstream;
+    private List<Peer> peers = List.of();
+    private int nextId;
+    private UpstreamGroup pending;
+    private UpstreamGroup owner;
+    private Transport dnsTransport;
+    private UpstreamResolver resolver;
+
+    UpstreamZone(String name, String upstream) {
+        this.name = name;
+        this.upstream = upstream;
+    }
+
+    synchronized List<Peer> peers() {
+        return peers;
+    }
+
+    synchronized void setPeers(List<Peer> now) {
+        peers = now;
+    }
+
+    synchronized int newId() {
+        return nextId++;
+    }
+
+    /** The group a configuration being compiled made for this zone: it takes over at {@link #commit}. */
+    synchronized void prepare(UpstreamGroup group) {
+        pending = group;
+    }
+
+    /** The group in force, or null before the first commit. */
+    synchronized UpstreamGroup owner() {
+        return owner;
+    }
+
+    /**
+     * The configuration that prepared a group is in force: that group's servers take over, and its
+     * {@code resolve} lines are looked up from now on (the previous group's lookups stop).
+     */
+    void commit() {
+        UpstreamGroup next;
+        synchronized (this) {
+            next = pending;
+            pending = null;
+            if (next == null) {
+                return;
+            }
+            next.activate();
+            owner = next;
+        }
+        stopResolving();
+        if (!next.spec().resolvable().isEmpty()) {
+            startResolving(next);
+        }
+    }
+
+    private void startResolving(UpstreamGroup group) {
+        UpstreamSpec spec = group.spec();
+        if (dnsTransport == null) {
+            dnsTransport = Transport.create(1, "upstream-" + name + "-dns");
+        }
+        NettyDnsLookup lookup;
+        try {
+            lookup = NettyDnsLookup.fromConf(spec.resolver(), dnsTransport);
+        } catch (UnknownHostException e) {
+            LOG.error("upstream \"{}\": {}; its \"resolve\" servers are not looked up", upstream, e.getMessage());
+            return;
+        }
+        resolver = new UpstreamResolver(group, lookup, RefreshPolicy.of(spec.resolver()),
+                Scheduler.on(dnsTransport.group().next()));
+        resolver.start();
+    }
+
+    private void stopResolving() {
+        if (resolver != null) {
+            resolver.stop();
+            resolver = null;
+        }
+    }
+
+    /** The zone is no longer configured, or the node stops. */
+    void release() {
+        stopResolving();
+        if (dnsTransport != null) {
+            dnsTransport.shutdown();
+            dnsTransport = null;
+        }
+    }
+}
