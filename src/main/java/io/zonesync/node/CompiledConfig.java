@@ -12,6 +12,7 @@ import io.zonesync.core.CoreModule;
 import io.zonesync.core.CoreSettings;
 import io.zonesync.access.HttpAccessFeature;
 import io.zonesync.http.accesslog.AccessLogModule;
+import io.zonesync.http.accesslog.AccessLogWriter;
 import io.zonesync.http.api.ApiFeature;
 import io.zonesync.http.api.ApiModule;
 import io.zonesync.http.authjwt.AuthJwtModule;
@@ -58,6 +59,21 @@ import io.zonesync.keyval.KeyvalFamily;
 import io.zonesync.keyval.KeyvalModule;
 import io.zonesync.stream.StreamCoreModule;
 import io.zonesync.stream.StreamServerConf;
+import io.zonesync.stream.core.StreamConfig;
+import io.zonesync.stream.core.StreamFeature;
+import io.zonesync.stream.access.StreamAccessFeature;
+import io.zonesync.stream.accesslog.StreamAccessLogFeature;
+import io.zonesync.stream.accesslog.StreamLogModule;
+import io.zonesync.stream.geo.StreamGeoModule;
+import io.zonesync.stream.keyval.StreamKeyvalFeature;
+import io.zonesync.stream.limitconn.StreamLimitConnModule;
+import io.zonesync.stream.map.StreamMapModule;
+import io.zonesync.stream.proxy.StreamProxyModule;
+import io.zonesync.stream.returns.StreamReturnModule;
+import io.zonesync.stream.set.StreamSetModule;
+import io.zonesync.stream.splitclients.StreamSplitClientsModule;
+import io.zonesync.stream.sslpreread.StreamSslPrereadModule;
+import io.zonesync.stream.upstream.StreamUpstreamModule;
 import io.zonesync.sync.cluster.ZoneSyncModule;
 import io.zonesync.sync.cluster.ZoneSyncSettings;
 import io.zonesync.tls.TlsModule;
@@ -81,6 +97,7 @@ record CompiledConfig(
         ZoneTable.Zones zones,
         HttpConfig http,
         List<StreamServerConf> streamServers,
+        StreamConfig stream,
         Optional<ZoneSyncSettings> sync,
         Map<String, UpstreamGroup> upstreams) {
 
@@ -121,16 +138,34 @@ record CompiledConfig(
             HttpModule.directives(new AutoindexModule()),
             HttpModule.of(new StaticModule()));
 
-    /** The stream modules: directives only, read by the stream and zone_sync compilers. */
-    private static final List<ConfModule> STREAM_MODULES = List.of(new StreamCoreModule(), new ZoneSyncModule(),
-            new TlsModule(), new StreamAccessModule());
+    /**
+     * The stream modules, in the order their handlers run within a phase: one line each. zone_sync
+     * and TLS are directives the zone_sync server reads; the others make up the stream proxy.
+     */
+    private static final List<StreamModule> STREAM_MODULES = List.of(
+            StreamModule.directives(new StreamCoreModule()),
+            StreamModule.directives(new ZoneSyncModule()),
+            StreamModule.directives(new TlsModule()),
+            new StreamModule(new StreamAccessModule(), s -> new StreamAccessFeature()),
+            new StreamModule(new StreamLogModule(), s -> new StreamAccessLogFeature(s.logs())),
+            StreamModule.of(new StreamLimitConnModule()),
+            new StreamModule(new StreamSetModule(), s -> new StreamSetModule()),
+            new StreamModule(new StreamMapModule(), s -> new StreamMapModule()),
+            new StreamModule(new StreamGeoModule(), s -> new StreamGeoModule()),
+            new StreamModule(new StreamSplitClientsModule(), s -> new StreamSplitClientsModule()),
+            new StreamModule(null, s -> new StreamKeyvalFeature(s.keyval()::stream,
+                    () -> s.zones().of(KeyvalFamily.STREAM))),
+            new StreamModule(new StreamSslPrereadModule(), s -> new StreamSslPrereadModule()),
+            StreamModule.directives(new StreamUpstreamModule()),
+            new StreamModule(new StreamProxyModule(), s -> new StreamProxyModule()),
+            new StreamModule(new StreamReturnModule(), s -> new StreamReturnModule()));
 
     /** Every module's directives (the main context's first), in the order {@code -V} lists them. */
     static List<ConfModule> modules() {
         List<ConfModule> all = new ArrayList<>();
         all.add(new CoreModule());
         HTTP_MODULES.forEach(m -> all.add(m.directives()));
-        all.addAll(STREAM_MODULES);
+        STREAM_MODULES.stream().filter(m -> m.directives() != null).forEach(m -> all.add(m.directives()));
         return all;
     }
 
@@ -141,8 +176,15 @@ record CompiledConfig(
                 new UpstreamZoneFamily());
     }
 
+    /** A check: stream access logs are opened and closed again, not kept. */
     static CompiledConfig compile(ParsedConfig parsed, ZoneTable table, Clock clock, ApiFeature api,
             NodeCounters counters, ZoneSyncSettings.HostResolver hosts) throws ConfigException {
+        return compile(parsed, table, clock, api, counters, hosts, null);
+    }
+
+    static CompiledConfig compile(ParsedConfig parsed, ZoneTable table, Clock clock, ApiFeature api,
+            NodeCounters counters, ZoneSyncSettings.HostResolver hosts, AccessLogWriter streamLogs)
+            throws ConfigException {
         DirectiveRegistry registry = new DirectiveRegistry();
         registry.registerAll(modules().toArray(new ConfModule[0]));
         registry.validate(parsed.root());
@@ -162,14 +204,23 @@ record CompiledConfig(
         HttpConfig http = compiler.compile(parsed);
         List<StreamServerConf> streamServers = List.of();
         Optional<ZoneSyncSettings> sync = Optional.empty();
+        StreamConfig streamConfig = StreamConfig.EMPTY;
         Directive stream = parsed.root().first("stream");
         if (stream != null) {
             streamServers = StreamServerConf.compileAll(Scope.root(parsed.root()).child(Context.STREAM, stream.block()));
             sync = ZoneSyncSettings.compile(streamServers, hosts, confDir(parsed));
+            List<StreamFeature> streamFeatures = new ArrayList<>();
+            for (StreamModule m : STREAM_MODULES) {
+                StreamFeature f = m.feature().apply(new StreamServices(zones, clock, keyval, streamLogs));
+                if (f != null) {
+                    streamFeatures.add(f);
+                }
+            }
+            streamConfig = StreamConfig.compile(parsed, streamServers, streamFeatures, clock, List.of());
         }
         Map<String, UpstreamGroup> upstreams = features.stream().filter(ProxyFeature.class::isInstance)
                 .map(f -> ((ProxyFeature) f).groups()).findFirst().orElse(Map.of());
-        return new CompiledConfig(parsed, core, keyval, zones, http, streamServers, sync, upstreams);
+        return new CompiledConfig(parsed, core, keyval, zones, http, streamServers, streamConfig, sync, upstreams);
     }
 
     /** nginx's conf prefix: certificates and keys are relative to the main configuration file's directory. */

@@ -14,7 +14,7 @@ import io.zonesync.log.LogMarkers;
 import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.net.ConnectionLimit;
 import io.zonesync.net.Transport;
-import io.zonesync.stream.StreamServerConf;
+import io.zonesync.stream.core.StreamRuntime;
 import io.zonesync.sync.clock.HybridLogicalClock;
 import io.zonesync.sync.cluster.SyncCluster;
 import io.zonesync.sync.cluster.ZoneSyncSettings;
@@ -62,11 +62,14 @@ public final class Node {
     /** worker_connections over every socket of the node. */
     private final ConnectionLimit connections;
     private final NodeCounters counters;
+    /** The stream access logs' writer (http's runtime has its own). */
+    private final AccessLogWriter streamLogs = new AccessLogWriter();
     private final AtomicLong generation = new AtomicLong(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile Instant loadTime;
     private volatile CompiledConfig current;
     private volatile HttpRuntime http;
+    private volatile StreamRuntime stream;
     private volatile SyncCluster sync;
     private volatile boolean stopped;
 
@@ -134,15 +137,17 @@ public final class Node {
         loadTime = clock.instant();
         connections.configure(c.core().workerConnections(), c.sync().isPresent());
         http = HttpRuntime.start(c.http(), httpTransport, false, clock, connections);
+        stream = new StreamRuntime(httpTransport, connections, clock);
+        stream.apply(c.stream());
         startSync(c);
-        warnAboutIdleStreamServers(c);
         scheduler.scheduleWithFixedDelay(this::expireQuietly, 1, 1, TimeUnit.SECONDS);
         LOG.info(LogMarkers.NOTICE, "zonesync {} started, node id {}", CoreVariables.VERSION,
                 Long.toHexString(nodeId));
     }
 
     private CompiledConfig compile(ParsedConfig config) throws ConfigException {
-        return CompiledConfig.compile(config, zones, clock, api, counters, ZoneSyncSettings.HostResolver.SYSTEM);
+        return CompiledConfig.compile(config, zones, clock, api, counters, ZoneSyncSettings.HostResolver.SYSTEM,
+                streamLogs);
     }
 
     /**
@@ -172,15 +177,6 @@ public final class Node {
         return zones.replicated(c.zones());
     }
 
-    private static void warnAboutIdleStreamServers(CompiledConfig c) {
-        for (StreamServerConf s : c.streamServers()) {
-            if (!s.scope().block().has("zone_sync")) {
-                LOG.warn("stream server at {} has nothing to serve (zonesync's stream servers carry zone_sync only):"
-                        + " not listening", s.directive().where());
-            }
-        }
-    }
-
     /**
      * HUP: applies a new configuration. A bad one throws and the old one keeps serving; a good one
      * keeps the contents of zones that keep their name and type.
@@ -189,6 +185,7 @@ public final class Node {
         CompiledConfig next = compile(config);
         zones.commit(next.zones(), commitContext(next));
         http.apply(next.http());
+        stream.apply(next.stream());
         SyncCluster cluster = sync;
         if (cluster != null && next.sync().isEmpty()) {
             cluster.quit();
@@ -202,7 +199,6 @@ public final class Node {
         current = next;
         loadTime = clock.instant();
         generation.incrementAndGet();
-        warnAboutIdleStreamServers(next);
         LOG.info(LogMarkers.NOTICE, "configuration reloaded (generation {})", generation.get());
     }
 
@@ -212,6 +208,7 @@ public final class Node {
             return;
         }
         long timeout = current == null ? 0 : current.core().shutdownTimeoutMs();
+        closeStream();
         HttpRuntime h = http;
         if (h != null) {
             h.shutdownGracefully(timeout > 0 ? Duration.ofMillis(timeout) : DEFAULT_GRACE);
@@ -228,6 +225,7 @@ public final class Node {
         if (stopped) {
             return;
         }
+        closeStream();
         HttpRuntime h = http;
         if (h != null) {
             h.shutdownNow();
@@ -239,6 +237,13 @@ public final class Node {
         finish();
     }
 
+    private void closeStream() {
+        StreamRuntime s = stream;
+        if (s != null) {
+            s.close();
+        }
+    }
+
     private synchronized void finish() {
         if (stopped) {
             return;
@@ -246,6 +251,7 @@ public final class Node {
         stopped = true;
         scheduler.shutdown();
         zones.close();
+        streamLogs.close();
         apiExecutor.shutdown();
         httpTransport.close();
         syncTransport.shutdown();
@@ -259,6 +265,7 @@ public final class Node {
         if (h != null) {
             h.reopenLogs();
         }
+        streamLogs.reopen();
     }
 
     /** Blocks until the node has stopped. */
@@ -269,6 +276,11 @@ public final class Node {
     /** The addresses the HTTP listeners are bound to, by listen key (for tests on port 0). */
     public Map<String, SocketAddress> httpAddresses() {
         return http.boundAddresses();
+    }
+
+    /** The stream proxy listeners' addresses, by listen address as written (for tests on port 0). */
+    public Map<String, SocketAddress> streamAddresses() {
+        return stream.boundAddresses();
     }
 
     /** The zone_sync listeners' addresses, empty without zone_sync. */

@@ -18,7 +18,12 @@ public record StreamServerConf(Directive directive, List<StreamListen> listens, 
             Block block = server.block();
             List<StreamListen> listens = new ArrayList<>();
             for (Directive l : block.all("listen")) {
-                listens.add(StreamListen.parse(l));
+                StreamListen listen = StreamListen.parse(l);
+                if (block.has("zone_sync") && (listen.udp() || listen.proxyProtocol())) {
+                    throw l.error("the \"%s\" parameter is not supported on the zone_sync server",
+                            listen.udp() ? "udp" : "proxy_protocol");
+                }
+                listens.add(listen);
             }
             if (listens.isEmpty()) {
                 throw server.error("no \"listen\" is defined for server");

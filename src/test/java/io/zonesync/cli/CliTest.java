@@ -67,17 +67,25 @@ class CliTest {
                 "ngx_http_geo_module", "ngx_http_split_clients_module", "ngx_http_realip_module",
                 "ngx_http_auth_request_module", "ngx_http_mirror_module", "ngx_http_autoindex_module", "ngx_http_sub_module",
                 "ngx_http_limit_conn_module", "ngx_http_stub_status_module", "ngx_http_upstream_hash_module",
-                "ngx_http_auth_jwt_module", "ngx_http_ssi_module", "ngx_http_v2_module")
+                "ngx_http_auth_jwt_module", "ngx_http_ssi_module", "ngx_http_v2_module", "ngx_stream_proxy_module",
+                "ngx_stream_upstream_module", "ngx_stream_upstream_hash_module", "ngx_stream_map_module",
+                "ngx_stream_return_module", "ngx_stream_set_module", "ngx_stream_limit_conn_module",
+                "ngx_stream_log_module", "ngx_stream_geo_module", "ngx_stream_split_clients_module",
+                "ngx_stream_ssl_preread_module")
                 .doesNotContain("ngx_http_memcached_module");
         String args = Usage.configureArguments(Set.copyOf(modules));
         assertThat(args).contains("--with-http_ssl_module", "--with-http_v2_module", "--with-http_realip_module",
                 "--with-http_auth_request_module",
-                "--with-stream", "--with-stream_ssl_module",
+                "--with-stream", "--with-stream_ssl_module", "--with-stream_ssl_preread_module",
                 "--with-http_stub_status_module", "--without-http_memcached_module")
                 .doesNotContain("--without-http_ssi_module", "--without-http_rewrite_module", "--without-http_proxy_module",
                         "--without-http_limit_conn_module", "--without-http_upstream_least_conn_module",
                         "--without-http_gzip_module", "--without-http_map_module", "--without-http_mirror_module",
-                        "--without-http_limit_req_module", "--without-stream_access_module");
+                        "--without-http_limit_req_module", "--without-stream_access_module",
+                        "--without-stream_limit_conn_module", "--without-stream_map_module",
+                        "--without-stream_return_module", "--without-stream_set_module",
+                        "--without-stream_upstream_hash_module", "--without-stream_geo_module",
+                        "--without-stream_split_clients_module");
     }
 
     @Test

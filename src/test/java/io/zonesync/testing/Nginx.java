@@ -21,16 +21,18 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class Nginx implements AutoCloseable {
     private static final Path BINARY = Path.of("/usr/sbin/nginx");
+    private static final Path STREAM_MODULE = Path.of("/usr/lib/nginx/modules/ngx_stream_module.so");
 
     private final HeldPort port = new HeldPort();
     private final Process process;
     private final Path prefix;
 
-    private Nginx(Path prefix, String http) throws IOException {
+    private Nginx(Path prefix, String http, String stream) throws IOException {
         this.prefix = prefix;
         Files.createDirectories(prefix.resolve("tmp"));
         String listen = address();
-        Files.writeString(prefix.resolve("nginx.conf"), """
+        Files.writeString(prefix.resolve("nginx.conf"), (stream == null ? "" : "load_module " + STREAM_MODULE + ";\n")
+                + """
                 daemon off;
                 master_process off;
                 pid %1$s/nginx.pid;
@@ -44,7 +46,8 @@ public final class Nginx implements AutoCloseable {
                     scgi_temp_path %1$s/tmp/scgi;
                 %2$s
                 }
-                """.formatted(prefix, http.replace("LISTEN", listen)));
+                """.formatted(prefix, http.replace("LISTEN", listen))
+                + (stream == null ? "" : "stream {\n" + stream.replace("LISTEN", listen) + "\n}\n"));
         this.process = new ProcessBuilder(List.of(BINARY.toString(), "-p", prefix + "/", "-c",
                 prefix.resolve("nginx.conf").toString(), "-e", prefix.resolve("error.log").toString()))
                 .redirectErrorStream(true).redirectOutput(prefix.resolve("stderr.log").toFile()).start();
@@ -52,8 +55,22 @@ public final class Nginx implements AutoCloseable {
 
     /** Starts nginx on the http block's body ({@code LISTEN} for its address); returns once it accepts. */
     public static Nginx start(Path prefix, String http) throws IOException {
+        return start(prefix, http, null);
+    }
+
+    /**
+     * Starts nginx with a stream block's body too ({@code LISTEN} for its address in either; the
+     * stream module is loaded); returns once the address accepts.
+     */
+    public static Nginx startStream(Path prefix, String stream) throws IOException {
+        Assumptions.assumeTrue(Files.exists(STREAM_MODULE), "nginx's stream module is not installed"
+                + " (apt-get install libnginx-mod-stream)");
+        return start(prefix, "", stream);
+    }
+
+    private static Nginx start(Path prefix, String http, String stream) throws IOException {
         Assumptions.assumeTrue(Files.isExecutable(BINARY), "nginx is not installed (apt-get install nginx-light)");
-        Nginx n = new Nginx(prefix, http);
+        Nginx n = new Nginx(prefix, http, stream);
         try {
             await().atMost(Duration.ofSeconds(20)).until(() -> {
                 if (!n.process.isAlive()) {

@@ -10,7 +10,7 @@ public enum LogEscape {
     /** {@code "}, {@code \}, control bytes and bytes above 126 as {@code \xHH}; a missing value as {@code -}. */
     DEFAULT {
         @Override
-        void append(StringBuilder out, String value) {
+        public void append(StringBuilder out, String value) {
             if (value == null) {
                 out.append('-');
                 return;
@@ -28,7 +28,7 @@ public enum LogEscape {
     /** JSON string escaping; a missing value as nothing. */
     JSON {
         @Override
-        void append(StringBuilder out, String value) {
+        public void append(StringBuilder out, String value) {
             if (value == null) {
                 return;
             }
@@ -56,14 +56,14 @@ public enum LogEscape {
     /** Values as they are; a missing value as {@code -}. */
     NONE {
         @Override
-        void append(StringBuilder out, String value) {
+        public void append(StringBuilder out, String value) {
             out.append(value == null ? "-" : value);
         }
     };
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
-    abstract void append(StringBuilder out, String value);
+    public abstract void append(StringBuilder out, String value);
 
     private static void hex(StringBuilder out, char c) {
         if (c > 0xff) {

@@ -80,7 +80,7 @@ public final class SplitClientsModule implements ConfModule, HttpFeature {
     }
 
     /** {@code 12.34%} as 1234, nginx's two decimals. */
-    private static long percent(Directive p) throws ConfigException {
+    public static long percent(Directive p) throws ConfigException {
         String n = p.name();
         if (!n.endsWith("%")) {
             throw p.error("invalid percent value \"%s\"", n);
@@ -110,7 +110,7 @@ public final class SplitClientsModule implements ConfModule, HttpFeature {
     }
 
     /** nginx's MurmurHash2 (32-bit, seeded with the length). */
-    static int murmurHash2(byte[] data) {
+    public static int murmurHash2(byte[] data) {
         final int m = 0x5bd1e995;
         int len = data.length;
         int h = len;

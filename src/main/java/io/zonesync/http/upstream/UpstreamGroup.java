@@ -5,6 +5,7 @@ import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.RequestView;
 import io.zonesync.http.vars.VariableRegistry;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +77,14 @@ public final class UpstreamGroup {
     public static UpstreamGroup compile(UpstreamSpec spec, Clock clock, VariableRegistry variables)
             throws ConfigException {
         return compile(spec, clock, variables, null);
+    }
+
+    /**
+     * A group without a zone whose {@code hash} key, if it has one, the caller evaluates and passes
+     * to {@link #selectFor} (the stream proxy, which has its own variables).
+     */
+    public static UpstreamGroup keyedByCaller(UpstreamSpec spec, Clock clock) {
+        return new UpstreamGroup(spec, clock, null, null);
     }
 
     /** A group whose method needs no key ({@code hash} needs {@link #compile}), without a zone. */
@@ -256,11 +266,22 @@ public final class UpstreamGroup {
      */
     public Peer select(Attempts attempts, String hint, RequestView request) {
         synchronized (lock) {
-            return selectLocked(attempts, hint, request);
+            return selectLocked(attempts, hint, request == null ? null : request.remoteAddress(),
+                    () -> hashKey.evaluate(request));
         }
     }
 
-    private Peer selectLocked(Attempts attempts, String hint, RequestView request) {
+    /**
+     * As above for a caller that evaluates the {@code hash} key itself (a group made with
+     * {@link #keyedByCaller}): {@code client} for {@code ip_hash}, {@code hashKey} for {@code hash}.
+     */
+    public Peer selectFor(Attempts attempts, SocketAddress client, String hashKey) {
+        synchronized (lock) {
+            return selectLocked(attempts, null, client, () -> hashKey);
+        }
+    }
+
+    private Peer selectLocked(Attempts attempts, String hint, SocketAddress client, Supplier<String> key) {
         if (attempts.remaining() <= 0 || all.isEmpty()) {
             return null;
         }
@@ -275,7 +296,7 @@ public final class UpstreamGroup {
                 chosen = byHint(attempts, hint, now);
             }
             if (chosen == null) {
-                chosen = byMethod(attempts, request, now);
+                chosen = byMethod(attempts, client, key, now);
             }
         }
         if (chosen == null) {
@@ -293,7 +314,7 @@ public final class UpstreamGroup {
         return chosen;
     }
 
-    private Peer byMethod(Attempts attempts, RequestView request, long now) {
+    private Peer byMethod(Attempts attempts, SocketAddress client, Supplier<String> key, long now) {
         Balancing method = spec.balancing();
         if (method instanceof Balancing.LeastConn) {
             return leastConn(attempts, now);
@@ -306,9 +327,9 @@ public final class UpstreamGroup {
         }
         Peer p;
         if (method instanceof Balancing.IpHash) {
-            p = balancer.ipHash(attempts, clientAddress(request), now);
+            p = balancer.ipHash(attempts, clientAddress(client), now);
         } else if (method instanceof Balancing.Hash) {
-            p = balancer.hash(attempts, hashKey.evaluate(request), now);
+            p = balancer.hash(attempts, key.get(), now);
         } else {
             p = balancer.random(attempts, ((Balancing.Random) method).two(), now);
         }
@@ -385,9 +406,8 @@ public final class UpstreamGroup {
     }
 
     /** The bytes ip_hash hashes: the first three of an IPv4 address, all of an IPv6 one. */
-    private static byte[] clientAddress(RequestView request) {
-        if (request != null && request.remoteAddress() instanceof InetSocketAddress inet
-                && inet.getAddress() != null) {
+    private static byte[] clientAddress(SocketAddress client) {
+        if (client instanceof InetSocketAddress inet && inet.getAddress() != null) {
             byte[] a = inet.getAddress().getAddress();
             return a.length == 4 ? Arrays.copyOf(a, 3) : a;
         }

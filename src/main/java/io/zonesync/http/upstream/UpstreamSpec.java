@@ -72,8 +72,11 @@ public record UpstreamSpec(String name, List<ServerSpec> servers, List<ServerSpe
         return out;
     }
 
-    /** A block outside any http block (no resolver), state files relative to the working directory. */
-    static UpstreamSpec parse(Directive u) throws ConfigException {
+    /**
+     * A block outside any http block (no resolver), state files relative to the working directory:
+     * also the stream upstream blocks, whose directives their context checked before.
+     */
+    public static UpstreamSpec parse(Directive u) throws ConfigException {
         return parse(u, new Block(List.of()), null);
     }
 

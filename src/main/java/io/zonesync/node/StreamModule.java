@@ -1,0 +1,22 @@
+package io.zonesync.node;
+
+import io.zonesync.config.ConfModule;
+import io.zonesync.stream.core.StreamFeature;
+import java.util.function.Function;
+
+/**
+ * One stream module as the node registers it: its directives, and how its part in stream
+ * sessions is built for a configuration from what the node provides ({@link StreamServices}); a
+ * module of directives only (read by zone_sync) builds none.
+ */
+record StreamModule(ConfModule directives, Function<StreamServices, StreamFeature> feature) {
+
+    static StreamModule directives(ConfModule module) {
+        return new StreamModule(module, services -> null);
+    }
+
+    /** A module whose directives and session handling are one object with nothing to be given. */
+    static <M extends ConfModule & StreamFeature> StreamModule of(M module) {
+        return new StreamModule(module, services -> module);
+    }
+}

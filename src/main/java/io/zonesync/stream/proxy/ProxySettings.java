@@ -1,0 +1,78 @@
+package io.zonesync.stream.proxy;
+
+import io.zonesync.config.ConfigException;
+import io.zonesync.config.Directive;
+import io.zonesync.config.Scope;
+import io.zonesync.config.Values;
+import io.zonesync.tls.ClientTls;
+import java.nio.file.Path;
+
+/**
+ * A stream server's {@code proxy_*} settings, with nginx's defaults, each from the innermost level
+ * that sets it. Immutable.
+ *
+ * @param nextUpstreamTries 0 for as many as the group has servers
+ * @param nextUpstreamTimeoutMs 0 for no limit
+ * @param uploadRate bytes per second read from the client, 0 for no limit
+ * @param downloadRate bytes per second read from the upstream server, 0 for no limit
+ * @param responses UDP: the datagrams a server sends for each of the client's, -1 for no limit
+ * @param tls TLS to the upstream server ({@code proxy_ssl*}), or null
+ */
+record ProxySettings(long connectTimeoutMs, long timeoutMs, boolean nextUpstream, int nextUpstreamTries,
+        long nextUpstreamTimeoutMs, int bufferSize, long uploadRate, long downloadRate, boolean proxyProtocol,
+        boolean halfClose, long responses, ClientTls tls) {
+
+    static ProxySettings of(Scope server, Path confDir) throws ConfigException {
+        Directive name = server.effectiveFirst("proxy_ssl_name");
+        if (name != null && name.arg(0).indexOf('$') >= 0) {
+            throw name.error("variables in \"proxy_ssl_name\" are not supported");
+        }
+        return new ProxySettings(
+                time(server, "proxy_connect_timeout", 60_000),
+                time(server, "proxy_timeout", 600_000),
+                flag(server, "proxy_next_upstream", true),
+                (int) number(server, "proxy_next_upstream_tries"),
+                time(server, "proxy_next_upstream_timeout", 0),
+                (int) size(server, "proxy_buffer_size", 16 * 1024, true),
+                size(server, "proxy_upload_rate", 0, false),
+                size(server, "proxy_download_rate", 0, false),
+                flag(server, "proxy_protocol", false),
+                flag(server, "proxy_half_close", false),
+                server.effectiveFirst("proxy_responses") == null ? -1 : number(server, "proxy_responses"),
+                ClientTls.compile(server, confDir, "proxy_ssl_", "upstream connections"));
+    }
+
+    private static long time(Scope s, String name, long fallback) throws ConfigException {
+        Directive d = s.effectiveFirst(name);
+        return d == null ? fallback : Values.timeMs(d, d.arg(0));
+    }
+
+    private static boolean flag(Scope s, String name, boolean fallback) throws ConfigException {
+        Directive d = s.effectiveFirst(name);
+        return d == null ? fallback : Values.flag(d);
+    }
+
+    private static long number(Scope s, String name) throws ConfigException {
+        Directive d = s.effectiveFirst(name);
+        if (d == null) {
+            return 0;
+        }
+        long n = Values.parseDigits(d.arg(0));
+        if (n < 0 || n > Integer.MAX_VALUE) {
+            throw d.invalidValue(d.arg(0));
+        }
+        return n;
+    }
+
+    private static long size(Scope s, String name, long fallback, boolean positive) throws ConfigException {
+        Directive d = s.effectiveFirst(name);
+        if (d == null) {
+            return fallback;
+        }
+        long v = Values.size(d, d.arg(0));
+        if (positive && (v <= 0 || v > Integer.MAX_VALUE)) {
+            throw d.invalidValue(d.arg(0));
+        }
+        return v;
+    }
+}

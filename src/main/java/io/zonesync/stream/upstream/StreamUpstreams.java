@@ -1,0 +1,122 @@
+package io.zonesync.stream.upstream;
+
+import io.zonesync.config.ConfigException;
+import io.zonesync.config.Directive;
+import io.zonesync.config.Scope;
+import io.zonesync.config.SourceLocation;
+import io.zonesync.http.upstream.Balancing;
+import io.zonesync.http.upstream.HostPort;
+import io.zonesync.http.upstream.ServerSpec;
+import io.zonesync.http.upstream.UpstreamGroup;
+import io.zonesync.http.upstream.UpstreamSpec;
+import io.zonesync.stream.core.StreamValue;
+import io.zonesync.stream.core.StreamVariables;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code upstream} blocks of a stream block, compiled into groups that balance with the http
+ * upstream code (round robin, least_conn, hash, random; max_fails, backup, max_conns alike), and
+ * the implicit group of a {@code proxy_pass host:port}. A stream server must name its port.
+ */
+public final class StreamUpstreams {
+    /** A group and, for {@code hash}, its key in stream variables. */
+    public record Group(UpstreamGroup group, StreamValue hashKey) {
+    }
+
+    private final Map<String, Group> byName;
+
+    private StreamUpstreams(Map<String, Group> byName) {
+        this.byName = byName;
+    }
+
+    public static StreamUpstreams compile(Scope stream, StreamVariables variables, Clock clock)
+            throws ConfigException {
+        Map<String, Group> out = new LinkedHashMap<>();
+        for (Directive u : stream.block().all("upstream")) {
+            for (Directive s : u.block().all("server")) {
+                check(s);
+            }
+            UpstreamSpec spec = UpstreamSpec.parse(u);
+            StreamValue key = spec.balancing() instanceof Balancing.Hash h
+                    ? StreamValue.compile(h.key(), variables, h.directive().where()) : null;
+            if (out.putIfAbsent(spec.name(), new Group(UpstreamGroup.keyedByCaller(spec, clock), key)) != null) {
+                throw u.error("duplicate upstream \"%s\"", spec.name());
+            }
+        }
+        return new StreamUpstreams(out);
+    }
+
+    /**
+     * What the http parser accepts that a stream server may not have: no port, parameters other
+     * than nginx's stream ones ({@code route=}, {@code resolve}, {@code slow_start=}, ...).
+     */
+    private static void check(Directive s) throws ConfigException {
+        for (String p : s.args().subList(1, s.argCount())) {
+            boolean known = p.equals("backup") || p.equals("down") || p.startsWith("weight=")
+                    || p.startsWith("max_fails=") || p.startsWith("fail_timeout=") || p.startsWith("max_conns=");
+            if (!known) {
+                throw s.error("invalid parameter \"%s\"", p);
+            }
+        }
+        HostPort hp = HostPort.parse(s.arg(0), -1);
+        if (hp != null && !hp.explicitPort() && !s.arg(0).startsWith("unix:")) {
+            throw s.error("no port in upstream \"%s\"", s.arg(0));
+        }
+    }
+
+    /** The group named so, or null. */
+    public Group named(String name) {
+        return byName.get(name);
+    }
+
+    /** Why a {@code proxy_pass} target is no address, in nginx's words. */
+    public static final class BadTarget extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public BadTarget(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The implicit group of {@code proxy_pass host:port}, every address of the name a server. A
+     * name is resolved only if {@code resolve} (at configuration time: at run time zonesync has no
+     * resolver for stream).
+     */
+    public static UpstreamGroup implicit(String target, boolean resolve, Clock clock, SourceLocation where)
+            throws BadTarget {
+        HostPort hp = HostPort.parse(target, -1);
+        if (hp == null) {
+            throw new BadTarget("invalid port in \"" + target + "\"");
+        }
+        if (!hp.explicitPort()) {
+            throw new BadTarget("no port in upstream \"" + target + "\"");
+        }
+        if (!resolve && !isAddress(hp.host())) {
+            throw new BadTarget("no resolver defined to resolve " + hp.host());
+        }
+        InetAddress[] ips;
+        try {
+            ips = InetAddress.getAllByName(hp.host());
+        } catch (UnknownHostException e) {
+            throw new BadTarget("host not found in upstream \"" + target + "\"");
+        }
+        List<ServerSpec> servers = new ArrayList<>();
+        for (InetAddress ip : ips) {
+            servers.add(new ServerSpec(target, new InetSocketAddress(ip, hp.port()), 1, ServerSpec.DEFAULT_MAX_FAILS,
+                    ServerSpec.DEFAULT_FAIL_TIMEOUT_MS, 0, false, false, null, where));
+        }
+        return new UpstreamGroup(UpstreamSpec.implicit(target, servers, where), clock);
+    }
+
+    private static boolean isAddress(String host) {
+        return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || Character.isDigit(c));
+    }
+}
