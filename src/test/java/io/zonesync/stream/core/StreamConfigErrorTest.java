@@ -49,7 +49,7 @@ class StreamConfigErrorTest {
         "server { listen 127.0.0.1:0 ssl; proxy_pass u; }|no \"ssl_certificate\" is defined for the \"listen ... ssl\" directive",
         "server { listen 127.0.0.1:0 ssl udp; proxy_pass u; }|\"ssl\" parameter is incompatible with \"udp\"",
         "server { listen 127.0.0.1:0 fastopen=3; proxy_pass u; }|invalid parameter \"fastopen=3\"",
-        "server { listen 127.0.0.1:0; proxy_pass u; proxy_ssl_session_reuse on; }|unknown directive \"proxy_ssl_session_reuse\"",
+        "server { listen 127.0.0.1:0; proxy_pass u; proxy_ssl_session_reuse on; }|\"proxy_ssl_session_reuse\" is not supported in stream",
         "server { listen 127.0.0.1:0; proxy_pass u; proxy_ssl on; proxy_ssl_verify on; }|no \"proxy_ssl_trusted_certificate\" for \"proxy_ssl_verify\"",
         "server { listen 127.0.0.1:0; proxy_pass u; proxy_ssl on; proxy_ssl_name $host; }|variables in \"proxy_ssl_name\" are not supported",
         "server { listen 127.0.0.1:0 udp; proxy_pass u; ssl_preread on; }|not supported in a server with a udp listener",
