@@ -7,14 +7,18 @@ import io.zonesync.http.core.ResponseStream;
 import io.zonesync.http.vars.ComplexValue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The cache settings of one proxied location and the lookup each request makes: answer a fresh
@@ -26,9 +30,10 @@ import java.util.function.Consumer;
  * @param bypass {@code proxy_cache_bypass}: a non-empty value other than "0" skips the lookup
  * @param noCache {@code proxy_no_cache}: a non-empty value other than "0" keeps the response out
  * @param useStale the {@code proxy_cache_use_stale} words
+ * @param revalidate {@code proxy_cache_revalidate}: an expired entry is checked with a conditional request
  */
 public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness, Set<String> methods,
-        List<ComplexValue> bypass, List<ComplexValue> noCache, int minUses, Set<String> useStale) {
+        List<ComplexValue> bypass, List<ComplexValue> noCache, int minUses, Set<String> useStale, boolean revalidate) {
 
     /** Serves {@code ex} from the cache, or calls {@code upstream} with what to do with the upstream's answer. */
     public void handle(HttpExchange ex, Consumer<CacheFill> upstream) {
@@ -71,6 +76,10 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
     }
 
     private void serve(HttpExchange ex, String hash, CacheMeta m) {
+        if (NotModified.applies(m.status(), ex.requestHeaders(), m.headers())) {
+            ex.startResponse(304, NotModified.headers(m.headers())).end();
+            return;
+        }
         ex.respondFile(m.status(), m.headers().copy(), zone.path().file(hash), m.length());
     }
 
@@ -100,6 +109,7 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
         private final String hash;
         private final boolean noStore;
         private final CacheMeta stale;
+        private boolean revalidating;
 
         Fill(HttpExchange ex, String key, String hash, boolean noStore, CacheMeta stale) {
             this.ex = ex;
@@ -110,7 +120,34 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
         }
 
         @Override
+        public void prepare(HttpHeaders request, Predicate<String> userSet) {
+            for (String name : List.of("If-Modified-Since", "If-Unmodified-Since", "If-None-Match", "If-Match",
+                    "Range", "If-Range")) {
+                if (!userSet.test(name.toLowerCase(Locale.ROOT))) {
+                    request.remove(name);
+                }
+            }
+            if (!revalidate || stale == null) {
+                return;
+            }
+            String etag = stale.headers().get(HttpHeaderNames.ETAG);
+            String modified = stale.headers().get(HttpHeaderNames.LAST_MODIFIED);
+            if (etag != null && !userSet.test("if-none-match")) {
+                request.set(HttpHeaderNames.IF_NONE_MATCH, etag);
+                revalidating = true;
+            }
+            if (modified != null && !userSet.test("if-modified-since")) {
+                request.set(HttpHeaderNames.IF_MODIFIED_SINCE, modified);
+                revalidating = true;
+            }
+        }
+
+        @Override
         public ResponseStream respond(int status, HttpHeaders upstreamHeaders, HttpHeaders client) {
+            if (status == 304 && revalidating) {
+                revalidated(upstreamHeaders);
+                return DiscardStream.INSTANCE;
+            }
             if (stale != null && useStale.contains("http_" + status)) {
                 ex.setAttribute(CacheStatus.KEY, CacheStatus.STALE);
                 serve(ex, hash, stale);
@@ -118,7 +155,13 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
             }
             long validUntil = noStore || ex.method().equals("HEAD") ? -1
                     : freshness.validUntil(status, upstreamHeaders, zone.now());
+            // the client's conditional headers did not go upstream: they are answered here, as nginx does
+            boolean notModified = NotModified.applies(status, ex.requestHeaders(), client);
             if (validUntil < 0) {
+                if (notModified) {
+                    ex.startResponse(304, NotModified.headers(client)).end();
+                    return DiscardStream.INSTANCE;
+                }
                 return ex.startResponse(status, client);
             }
             HttpHeaders stored = client.copy();
@@ -126,8 +169,37 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
                     HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE)) {
                 stored.remove(hop);
             }
-            ResponseStream out = ex.startResponse(status, client);
+            ResponseStream out;
+            if (notModified) {
+                // the client gets 304 while the whole body goes to the cache
+                ex.startResponse(304, NotModified.headers(client)).end();
+                out = DiscardStream.INSTANCE;
+            } else {
+                out = ex.startResponse(status, client);
+            }
             return CacheWriter.open(out, zone, hash, new CacheMeta(key, validUntil, status, 0, stored));
+        }
+
+        /** The upstream says the expired entry is still good: fresh again, as the 304's headers or proxy_cache_valid say. */
+        private void revalidated(HttpHeaders notModified) {
+            ex.setAttribute(CacheStatus.KEY, CacheStatus.REVALIDATED);
+            long validUntil = freshness.validUntil(stale.status(), notModified, zone.now());
+            if (validUntil > 0) {
+                Path metaFile = Path.of(zone.path().file(hash) + CacheMeta.SUFFIX);
+                Path temp = zone.path().tempDir().resolve(hash + ".revalidated." + System.nanoTime());
+                try {
+                    Files.createDirectories(temp.getParent());
+                    new CacheMeta(key, validUntil, stale.status(), stale.length(), stale.headers()).write(temp);
+                    Files.move(temp, metaFile, StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.ATOMIC_MOVE);
+                    List<String> evicted = new ArrayList<>();
+                    zone.stored(hash, validUntil, stale.length(), evicted);
+                    CacheFiles.delete(zone.path(), evicted);
+                } catch (IOException e) {
+                    // the entry stays expired: the next request asks the upstream again
+                }
+            }
+            serve(ex, hash, stale);
         }
 
         @Override

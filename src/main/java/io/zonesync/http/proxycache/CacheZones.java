@@ -91,7 +91,13 @@ public final class CacheZones {
         }
         Freshness freshness = new Freshness(valid(cs), ignored(cs));
         return new CachePolicy(zone, key, freshness, Set.copyOf(methods), values(cs, "proxy_cache_bypass"),
-                values(cs, "proxy_no_cache"), minUses, Set.copyOf(useStale));
+                values(cs, "proxy_no_cache"), minUses, Set.copyOf(useStale),
+                revalidate(cs));
+    }
+
+    private static boolean revalidate(CompileScope cs) throws ConfigException {
+        Directive d = cs.scope().effectiveFirst("proxy_cache_revalidate");
+        return d != null && Values.flag(d);
     }
 
     private static List<Freshness.Valid> valid(CompileScope cs) throws ConfigException {

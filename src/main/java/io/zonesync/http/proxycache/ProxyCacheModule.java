@@ -28,6 +28,7 @@ public final class ProxyCacheModule implements ConfModule {
             r.register(DirectiveSpec.repeatable(name, Arity.atLeast(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         }
         r.register(DirectiveSpec.single("proxy_cache_min_uses", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("proxy_cache_revalidate", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("proxy_cache_use_stale", Arity.atLeast(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.zonesync.testing.Differential;
 import io.zonesync.testing.DifferentialSuite;
 import io.zonesync.testing.Nginx;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,8 @@ class ProxyCacheDifferentialIT extends DifferentialSuite {
 
     @Override
     protected Differential start(Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("files/files"));
+        Files.writeString(dir.resolve("files/files/r.txt"), "a static file");
         backend = Nginx.start(dir.resolve("backend"), """
                 access_log off;
                 server {
@@ -33,8 +36,9 @@ class ProxyCacheDifferentialIT extends DifferentialSuite {
                     location /cookie { add_header Set-Cookie a=1; return 200 "cookie"; }
                     location /maxage { add_header Cache-Control max-age=60; return 200 "maxage"; }
                     location /xae0 { add_header X-Accel-Expires 0; return 200 "xae0"; }
+                    location /files/ { root %s; }
                 }
-                """);
+                """.formatted(dir.resolve("files")));
         String b = backend.address();
         return Differential.start(dir, """
                 access_log off;
@@ -72,6 +76,12 @@ class ProxyCacheDifferentialIT extends DifferentialSuite {
                         proxy_cache_key stalekey; proxy_cache_valid 200 1s; proxy_cache_use_stale error timeout;
                         proxy_pass http://127.0.0.1:1/ok;
                     }
+                    location /reval/ok {
+                        proxy_cache_key revkey; proxy_cache_valid 200 1s; proxy_cache_revalidate on;
+                        proxy_pass http://%1$s/files/r.txt;
+                    }
+                    location /reval/bad { proxy_cache_key revkey; proxy_cache_valid 200 1s; proxy_pass http://%1$s/bad; }
+                    location /cond/ { proxy_cache_valid any 1m; proxy_pass http://%1$s/files/; }
                     location /stale/dead-off {
                         proxy_cache_key stalekey; proxy_cache_valid 200 1s; proxy_pass http://127.0.0.1:1/ok;
                     }
@@ -143,6 +153,25 @@ class ProxyCacheDifferentialIT extends DifferentialSuite {
         sequence("/stale/ok", "/stale/bad", "/stale/dead");
         awaitBoth("/stale/bad", "STALE");
         sequence("/stale/bad", "/stale/dead", "/stale/dead-off");
+    }
+
+    @Test
+    void revalidateAsksForA304() throws Exception {
+        sequence("/reval/ok", "/reval/ok");
+        awaitBoth("/reval/bad", "EXPIRED");
+        sequence("/reval/ok", "/reval/ok");
+        assertThat(status(servers.get("/reval/ok").zonesync())).isEqualTo("HIT");
+    }
+
+    @Test
+    void theClientsConditionalHeadersDoNotGoUpstream() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            assertSameAnswers(servers.both("GET /cond/r.txt HTTP/1.1\r\nHost: diff.test\r\nIf-None-Match: *\r\n"
+                    + "Connection: close\r\n\r\n"), "conditional");
+        }
+        Differential.Pair plain = servers.get("/cond/r.txt");
+        assertSameAnswers(plain, "after a conditional request");
+        assertThat(plain.zonesync().body()).isEqualTo("a static file");
     }
 
     /** Polls until each server has answered {@code target} with {@code wanted} (not necessarily together). */
