@@ -21,12 +21,21 @@ final class CacheLoader {
     }
 
     static void start(CacheZone zone) {
+        zone.loading(true);
         Thread t = new Thread(() -> load(zone), "cache loader " + zone.path().zone());
         t.setDaemon(true);
         t.start();
     }
 
     static void load(CacheZone zone) {
+        try {
+            scan(zone);
+        } finally {
+            zone.loading(false);
+        }
+    }
+
+    private static void scan(CacheZone zone) {
         Path dir = zone.path().dir();
         if (!Files.isDirectory(dir)) {
             return;

@@ -52,7 +52,19 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
         List<String> evicted = new ArrayList<>();
         CacheZone.Lookup found = zone.lookup(hash, evicted);
         CacheFiles.delete(zone.path(), evicted);
+        if (!found.cached() && zone.loading()) {
+            // the loader has not reached this key yet: look on disk
+            CacheMeta onDisk = read(hash, k);
+            if (onDisk != null) {
+                zone.loaded(hash, onDisk.validUntil(), onDisk.length(), evicted);
+                CacheFiles.delete(zone.path(), evicted);
+                found = new CacheZone.Lookup(true, onDisk.validUntil() > zone.now(), found.uses());
+            }
+        }
         CacheMeta cached = found.cached() ? read(hash, k) : null;
+        if (found.cached() && cached == null) {
+            zone.forget(hash);
+        }
         if (cached != null && found.fresh()) {
             ex.setAttribute(CacheStatus.KEY, CacheStatus.HIT);
             serve(ex, hash, cached);
@@ -71,7 +83,6 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
         } catch (IOException e) {
             // removed under us, or not ours: as if not cached
         }
-        zone.forget(hash);
         return null;
     }
 

@@ -23,6 +23,7 @@ final class CacheZone {
     private final long capacity;
     private final LinkedHashMap<String, Node> nodes = new LinkedHashMap<>(16, 0.75f, true);
     private long totalBytes;
+    private volatile boolean loading;
 
     /** One key: {@code size} is -1 while no file holds it. */
     private static final class Node {
@@ -40,6 +41,15 @@ final class CacheZone {
         this.path = path;
         this.clock = clock;
         this.capacity = Math.max(1, path.zoneBytes() / NODE_BYTES);
+    }
+
+    /** Whether the loader is still reading the directory (a key not known yet may be on disk). */
+    boolean loading() {
+        return loading;
+    }
+
+    void loading(boolean on) {
+        loading = on;
     }
 
     CachePath path() {
@@ -84,7 +94,8 @@ final class CacheZone {
 
     /** A file found by the loader at start: added unless the key is known already. */
     synchronized void loaded(String hash, long validUntil, long size, List<String> evicted) {
-        if (nodes.containsKey(hash)) {
+        Node known = nodes.get(hash);
+        if (known != null && known.size >= 0) {
             return;
         }
         stored(hash, validUntil, size, evicted);
