@@ -61,12 +61,12 @@ record CachePath(Path dir, List<Integer> levels, String zone, long zoneBytes, lo
         List<Integer> out = new ArrayList<>();
         for (String part : v.split(":", -1)) {
             if (!part.equals("1") && !part.equals("2")) {
-                throw d.error("invalid \"levels\" \"%s\"", v);
+                throw d.error("invalid \"levels\" \"levels=%s\"", v);
             }
             out.add(Integer.parseInt(part));
         }
         if (out.size() > 3) {
-            throw d.error("invalid \"levels\" \"%s\"", v);
+            throw d.error("invalid \"levels\" \"levels=%s\"", v);
         }
         return List.copyOf(out);
     }

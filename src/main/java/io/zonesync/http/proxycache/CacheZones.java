@@ -72,7 +72,11 @@ public final class CacheZones {
         int minUses = 1;
         Directive mu = cs.scope().effectiveFirst("proxy_cache_min_uses");
         if (mu != null) {
-            minUses = Values.positiveInt(mu, mu.arg(0));
+            long n = Values.parseDigits(mu.arg(0));
+            if (n < 0 || n > Integer.MAX_VALUE) {
+                throw mu.invalidValue(mu.arg(0));
+            }
+            minUses = (int) n;
         }
         Set<String> useStale = new HashSet<>();
         Directive us = cs.scope().effectiveFirst("proxy_cache_use_stale");
@@ -103,7 +107,12 @@ public final class CacheZones {
     private static List<Freshness.Valid> valid(CompileScope cs) throws ConfigException {
         List<Freshness.Valid> out = new ArrayList<>();
         for (Directive d : cs.scope().effective("proxy_cache_valid")) {
-            long ms = Values.timeMs(d, d.arg(d.argCount() - 1));
+            long ms;
+            try {
+                ms = Values.timeMs(d, d.arg(d.argCount() - 1));
+            } catch (ConfigException e) {
+                throw d.error("invalid time value \"%s\"", d.arg(d.argCount() - 1));
+            }
             if (d.argCount() == 1) {
                 for (int status : List.of(200, 301, 302)) {
                     out.add(new Freshness.Valid(status, ms));
