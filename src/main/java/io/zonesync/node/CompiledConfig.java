@@ -45,6 +45,7 @@ import io.zonesync.http.limitreq.MonotonicClock;
 import io.zonesync.http.proxy.ProxyConfig;
 import io.zonesync.http.proxy.ProxyFeature;
 import io.zonesync.http.proxy.ProxyModule;
+import io.zonesync.http.proxycache.ProxyCacheModule;
 import io.zonesync.http.core.HttpConfig;
 import io.zonesync.http.core.HttpConfigCompiler;
 import io.zonesync.http.core.Http2Module;
@@ -123,6 +124,7 @@ record CompiledConfig(
             HttpModule.of(new AuthJwtModule()),
             HttpModule.directives(new UpstreamModule()),
             HttpModule.directives(new StickyModule()),
+            HttpModule.directives(new ProxyCacheModule()),
             new HttpModule(new ProxyModule(), s -> new ProxyFeature(s.proxy(), () -> s.zones().of(StickyFamily.KEY),
                     () -> s.zones().of(UpstreamZoneFamily.KEY), s.clock())),
             new HttpModule(new ApiModule(), HttpServices::api),

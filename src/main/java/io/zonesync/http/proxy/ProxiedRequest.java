@@ -20,6 +20,8 @@ import io.netty.handler.ssl.SslHandler;
 import io.zonesync.http.core.BodyReceiver;
 import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.core.RequestVariables;
+import io.zonesync.http.core.ResponseStream;
+import io.zonesync.http.proxycache.CacheFill;
 import io.zonesync.http.upstream.Attempts;
 import io.zonesync.http.upstream.Outcome;
 import io.zonesync.http.upstream.Peer;
@@ -98,6 +100,10 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     private int attemptNo;
 
     private ResponseRelay out;
+    /** What the cache does with the answer (proxy_cache), or null. */
+    private final CacheFill cache;
+    /** The proxy_cache_use_stale word of the last failed attempt. */
+    private String failure = "error";
 
     /** proxy_pass_request_body off or proxy_set_body: the client's body is read and dropped. */
     private final boolean dropBody;
@@ -108,7 +114,8 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     /** The proxy_set_body bytes of this request, or null. */
     private byte[] setBody;
 
-    ProxiedRequest(HttpExchange ex, ProxyRoute route, long now) {
+    ProxiedRequest(HttpExchange ex, ProxyRoute route, long now, CacheFill cache) {
+        this.cache = cache;
         this.ex = ex;
         this.route = route;
         this.group = route.group();
@@ -145,6 +152,9 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         try {
             setBody = route.setBody(ex);
             head = route.head(ex, bodyGone ? -1 : dropped, setBody);
+            if (cache != null) {
+                cache.prepare(head.headers(), route.settings()::setsHeader);
+            }
         } catch (IllegalArgumentException e) {
             // a header value from the request (proxy_set_header X $uri with %0A in the path, ...) that no
             // HTTP message may carry
@@ -395,7 +405,9 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         if (own != null) {
             UpstreamHeaderCarry.carry(ex, own);
         }
-        out = new ResponseRelay(ex.startResponse(status, headers));
+        ResponseStream stream = cache == null ? ex.startResponse(status, headers)
+                : cache.respond(status, r.headers(), headers);
+        out = new ResponseRelay(stream);
         UpstreamHeaderCarry.clear(ex);
     }
 
@@ -564,6 +576,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     /** The attempt gave no usable response: count it, then try the next server or answer 502/504. */
     private void failAttempt(NextUpstream condition, String message) {
         int status = condition == NextUpstream.TIMEOUT ? 504 : 502;
+        failure = condition.name().toLowerCase(java.util.Locale.ROOT);
         LOG.error(ex.errorLog(), "{}, client: {}, upstream: \"{}\" ({}), request: \"{} {}\"", message,
                 CoreVariables.addressText(ex.remoteAddress()), group.name(),
                 peer.addressText(), ex.method(), ex.requestUri());
@@ -646,6 +659,9 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         finished = true;
         cancelTimers();
         body.release();
+        if (cache != null && status >= 502 && cache.serveStale(failure)) {
+            return;
+        }
         ex.sendError(status);
     }
 

@@ -6,6 +6,8 @@ import io.zonesync.http.core.CompileScope;
 import io.zonesync.http.core.ContentHandler;
 import io.zonesync.http.core.HeaderFilter;
 import io.zonesync.http.core.HttpFeature;
+import io.zonesync.http.proxycache.CacheStatus;
+import io.zonesync.http.proxycache.CacheZones;
 import io.zonesync.http.sticky.SessionZone;
 import io.zonesync.http.sticky.StickyPolicies;
 import io.zonesync.http.sticky.StickySpec;
@@ -37,6 +39,7 @@ public final class ProxyFeature implements HttpFeature {
     private final Clock clock;
     private final Map<String, UpstreamGroup> groups = new LinkedHashMap<>();
     private final Map<String, UpstreamGroup> implicit = new HashMap<>();
+    private CacheZones caches;
 
     public ProxyFeature(ProxyConfig config, Supplier<Map<String, SessionZone>> stickyZones,
             Supplier<Map<String, UpstreamZones>> upstreamZones, Clock clock) {
@@ -54,10 +57,12 @@ public final class ProxyFeature implements HttpFeature {
     @Override
     public void defineVariables(VariableRegistry variables) {
         new UpstreamVariables().defineVariables(variables);
+        CacheStatus.defineVariables(variables);
     }
 
     @Override
     public void configureHttp(CompileScope http) throws ConfigException {
+        caches = CacheZones.compile(http, clock);
         Map<String, UpstreamZones> zones = upstreamZones.get();
         for (UpstreamSpec spec : config.upstreams().values()) {
             UpstreamGroup g = UpstreamGroup.compile(spec, clock, http.variables(),
@@ -127,11 +132,15 @@ public final class ProxyFeature implements HttpFeature {
         ProxySettings settings = ProxySettings.compile(location, group.spec().keepalive() > 0);
         RedirectRewrite redirects = RedirectRewrite.compile(location, pass, uriPart, prefix);
         ProxyTls tls = https ? ProxyTls.compile(location, pass, hp.host()) : null;
-        return new ProxyHandler(new ProxyRoute(group, hostPort, uriPart, prefix, settings, redirects, tls));
+        return new ProxyHandler(new ProxyRoute(group, hostPort, uriPart, prefix, settings, redirects, tls),
+                caches.policy(location));
     }
 
     private ContentHandler withVariables(CompileScope location, Directive pass, String url, boolean https)
             throws ConfigException {
+        if (caches.policy(location) != null) {
+            throw pass.error("\"proxy_cache\" with variables in \"proxy_pass\" is not supported: \"%s\"", url);
+        }
         if (!https && !url.regionMatches(true, 0, "http://", 0, 7)) {
             throw pass.error("variables in the scheme of \"proxy_pass\" are not supported: \"%s\"", url);
         }

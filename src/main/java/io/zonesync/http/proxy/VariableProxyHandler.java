@@ -107,7 +107,7 @@ final class VariableProxyHandler implements ContentHandler {
         // a URI part replaces the request's whole URI: no location prefix to cut (null)
         ProxyRoute route = new ProxyRoute(group, hostPort, uriPart, uriPart == null ? "" : null, target.settings(),
                 target.redirects(), target.tls());
-        new ProxiedRequest(ex, route, ex.nowMillis()).start();
+        new ProxiedRequest(ex, route, ex.nowMillis(), null).start();
     }
 
     private UpstreamGroup oneOff(String hostPort, List<InetAddress> addresses, int port) {

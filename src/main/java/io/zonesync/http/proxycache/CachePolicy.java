@@ -1,0 +1,226 @@
+package io.zonesync.http.proxycache;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.zonesync.http.core.HttpExchange;
+import io.zonesync.http.core.ResponseStream;
+import io.zonesync.http.vars.ComplexValue;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * The cache settings of one proxied location and the lookup each request makes: answer a fresh
+ * entry from its file (HIT), else pass the request upstream with a {@link CacheFill} that stores
+ * the response if it may be cached, or answers with the stale entry when
+ * {@code proxy_cache_use_stale} allows.
+ *
+ * @param methods {@code proxy_cache_methods} (GET and HEAD always)
+ * @param bypass {@code proxy_cache_bypass}: a non-empty value other than "0" skips the lookup
+ * @param noCache {@code proxy_no_cache}: a non-empty value other than "0" keeps the response out
+ * @param useStale the {@code proxy_cache_use_stale} words
+ * @param revalidate {@code proxy_cache_revalidate}: an expired entry is checked with a conditional request
+ */
+public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness, Set<String> methods,
+        List<ComplexValue> bypass, List<ComplexValue> noCache, int minUses, Set<String> useStale, boolean revalidate) {
+
+    /** Serves {@code ex} from the cache, or calls {@code upstream} with what to do with the upstream's answer. */
+    public void handle(HttpExchange ex, Consumer<CacheFill> upstream) {
+        if (!methods.contains(ex.method())) {
+            upstream.accept(null);
+            return;
+        }
+        String k = key.evaluate(ex);
+        String hash = md5(k);
+        boolean noStore = any(noCache, ex);
+        if (any(bypass, ex)) {
+            ex.setAttribute(CacheStatus.KEY, CacheStatus.BYPASS);
+            upstream.accept(new Fill(ex, k, hash, noStore, null));
+            return;
+        }
+        List<String> evicted = new ArrayList<>();
+        CacheZone.Lookup found = zone.lookup(hash, evicted);
+        CacheFiles.delete(zone.path(), evicted);
+        if (!found.cached() && zone.loading()) {
+            // the loader has not reached this key yet: look on disk
+            CacheMeta onDisk = read(hash, k);
+            if (onDisk != null) {
+                zone.loaded(hash, onDisk.validUntil(), onDisk.length(), evicted);
+                CacheFiles.delete(zone.path(), evicted);
+                found = new CacheZone.Lookup(true, onDisk.validUntil() > zone.now(), found.uses());
+            }
+        }
+        CacheMeta cached = found.cached() ? read(hash, k) : null;
+        if (found.cached() && cached == null) {
+            zone.forget(hash);
+        }
+        if (cached != null && found.fresh()) {
+            ex.setAttribute(CacheStatus.KEY, CacheStatus.HIT);
+            serve(ex, hash, cached);
+            return;
+        }
+        ex.setAttribute(CacheStatus.KEY, cached != null ? CacheStatus.EXPIRED : CacheStatus.MISS);
+        upstream.accept(new Fill(ex, k, hash, noStore || found.uses() < minUses, cached));
+    }
+
+    private CacheMeta read(String hash, String k) {
+        try {
+            CacheMeta m = CacheMeta.read(Path.of(zone.path().file(hash) + CacheMeta.SUFFIX), true);
+            if (m.key().equals(k)) {
+                return m;
+            }
+        } catch (IOException e) {
+            // removed under us, or not ours: as if not cached
+        }
+        return null;
+    }
+
+    private void serve(HttpExchange ex, String hash, CacheMeta m) {
+        if (NotModified.applies(m.status(), ex.requestHeaders(), m.headers())) {
+            ex.startResponse(304, NotModified.headers(m.headers())).end();
+            return;
+        }
+        ex.respondFile(m.status(), m.headers().copy(), zone.path().file(hash), m.length());
+    }
+
+    private static boolean any(List<ComplexValue> values, HttpExchange ex) {
+        for (ComplexValue v : values) {
+            String s = v.evaluate(ex);
+            if (s != null && !s.isEmpty() && !s.equals("0")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String md5(String key) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(
+                    key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One request passed upstream after a lookup; {@code stale} is the expired entry, if any. */
+    private final class Fill implements CacheFill {
+        private final HttpExchange ex;
+        private final String key;
+        private final String hash;
+        private final boolean noStore;
+        private final CacheMeta stale;
+        private boolean revalidating;
+
+        Fill(HttpExchange ex, String key, String hash, boolean noStore, CacheMeta stale) {
+            this.ex = ex;
+            this.key = key;
+            this.hash = hash;
+            this.noStore = noStore;
+            this.stale = stale;
+        }
+
+        @Override
+        public void prepare(HttpHeaders request, Predicate<String> userSet) {
+            for (String name : List.of("If-Modified-Since", "If-Unmodified-Since", "If-None-Match", "If-Match",
+                    "Range", "If-Range")) {
+                if (!userSet.test(name.toLowerCase(Locale.ROOT))) {
+                    request.remove(name);
+                }
+            }
+            if (!revalidate || stale == null) {
+                return;
+            }
+            String etag = stale.headers().get(HttpHeaderNames.ETAG);
+            String modified = stale.headers().get(HttpHeaderNames.LAST_MODIFIED);
+            if (etag != null && !userSet.test("if-none-match")) {
+                request.set(HttpHeaderNames.IF_NONE_MATCH, etag);
+                revalidating = true;
+            }
+            if (modified != null && !userSet.test("if-modified-since")) {
+                request.set(HttpHeaderNames.IF_MODIFIED_SINCE, modified);
+                revalidating = true;
+            }
+        }
+
+        @Override
+        public ResponseStream respond(int status, HttpHeaders upstreamHeaders, HttpHeaders client) {
+            if (status == 304 && revalidating) {
+                revalidated(upstreamHeaders);
+                return DiscardStream.INSTANCE;
+            }
+            if (stale != null && useStale.contains("http_" + status)) {
+                ex.setAttribute(CacheStatus.KEY, CacheStatus.STALE);
+                serve(ex, hash, stale);
+                return DiscardStream.INSTANCE;
+            }
+            long validUntil = noStore || ex.method().equals("HEAD") ? -1
+                    : freshness.validUntil(status, upstreamHeaders, zone.now());
+            // the client's conditional headers did not go upstream: they are answered here, as nginx does
+            boolean notModified = NotModified.applies(status, ex.requestHeaders(), client);
+            if (validUntil < 0) {
+                if (notModified) {
+                    ex.startResponse(304, NotModified.headers(client)).end();
+                    return DiscardStream.INSTANCE;
+                }
+                return ex.startResponse(status, client);
+            }
+            HttpHeaders stored = client.copy();
+            for (CharSequence hop : List.of(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderNames.TRANSFER_ENCODING,
+                    HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE)) {
+                stored.remove(hop);
+            }
+            ResponseStream out;
+            if (notModified) {
+                // the client gets 304 while the whole body goes to the cache
+                ex.startResponse(304, NotModified.headers(client)).end();
+                out = DiscardStream.INSTANCE;
+            } else {
+                out = ex.startResponse(status, client);
+            }
+            return CacheWriter.open(out, zone, hash, new CacheMeta(key, validUntil, status, 0, stored));
+        }
+
+        /** The upstream says the expired entry is still good: fresh again, as the 304's headers or proxy_cache_valid say. */
+        private void revalidated(HttpHeaders notModified) {
+            ex.setAttribute(CacheStatus.KEY, CacheStatus.REVALIDATED);
+            long validUntil = freshness.validUntil(stale.status(), notModified, zone.now());
+            if (validUntil > 0) {
+                Path metaFile = Path.of(zone.path().file(hash) + CacheMeta.SUFFIX);
+                Path temp = zone.path().tempDir().resolve(hash + ".revalidated." + System.nanoTime());
+                try {
+                    Files.createDirectories(temp.getParent());
+                    new CacheMeta(key, validUntil, stale.status(), stale.length(), stale.headers()).write(temp);
+                    Files.move(temp, metaFile, StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.ATOMIC_MOVE);
+                    List<String> evicted = new ArrayList<>();
+                    zone.stored(hash, validUntil, stale.length(), evicted);
+                    CacheFiles.delete(zone.path(), evicted);
+                } catch (IOException e) {
+                    // the entry stays expired: the next request asks the upstream again
+                }
+            }
+            serve(ex, hash, stale);
+        }
+
+        @Override
+        public boolean serveStale(String condition) {
+            if (stale == null || !useStale.contains(condition)) {
+                return false;
+            }
+            ex.setAttribute(CacheStatus.KEY, CacheStatus.STALE);
+            serve(ex, hash, stale);
+            return true;
+        }
+    }
+}
