@@ -68,6 +68,7 @@ import io.zonesync.stream.accesslog.StreamLogModule;
 import io.zonesync.stream.geo.StreamGeoModule;
 import io.zonesync.stream.keyval.StreamKeyvalFeature;
 import io.zonesync.stream.limitconn.StreamLimitConnModule;
+import io.zonesync.stream.statuszone.StreamStatusZoneModule;
 import io.zonesync.stream.map.StreamMapModule;
 import io.zonesync.stream.proxy.StreamProxyModule;
 import io.zonesync.stream.returns.StreamReturnModule;
@@ -150,6 +151,7 @@ record CompiledConfig(
             StreamModule.directives(new TlsModule()),
             new StreamModule(new StreamAccessModule(), s -> new StreamAccessFeature()),
             new StreamModule(new StreamLogModule(), s -> new StreamAccessLogFeature(s.logs())),
+            new StreamModule(new StreamStatusZoneModule(null), s -> new StreamStatusZoneModule(s.statusZones())),
             StreamModule.of(new StreamLimitConnModule()),
             new StreamModule(new StreamSetModule(), s -> new StreamSetModule()),
             new StreamModule(new StreamMapModule(), s -> new StreamMapModule()),
@@ -213,7 +215,8 @@ record CompiledConfig(
             sync = ZoneSyncSettings.compile(streamServers, hosts, confDir(parsed));
             List<StreamFeature> streamFeatures = new ArrayList<>();
             for (StreamModule m : STREAM_MODULES) {
-                StreamFeature f = m.feature().apply(new StreamServices(zones, clock, keyval, streamLogs));
+                StreamFeature f = m.feature().apply(new StreamServices(zones, clock, keyval, streamLogs,
+                        counters.streamZones()));
                 if (f != null) {
                     streamFeatures.add(f);
                 }

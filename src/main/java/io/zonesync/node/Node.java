@@ -279,6 +279,11 @@ public final class Node {
     }
 
     /** The stream proxy listeners' addresses, by listen address as written (for tests on port 0). */
+    /** What the node counts for its reports (status zones, connections), for the reports and tests. */
+    NodeCounters counters() {
+        return counters;
+    }
+
     public Map<String, SocketAddress> streamAddresses() {
         return stream.boundAddresses();
     }
