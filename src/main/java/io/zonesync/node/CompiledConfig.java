@@ -42,6 +42,9 @@ import io.zonesync.http.limitreq.LimitReqFeature;
 import io.zonesync.http.limitreq.LimitReqModule;
 import io.zonesync.http.limitreq.MonotonicClock;
 import io.zonesync.http.proxy.ProxyConfig;
+import io.zonesync.http.healthcheck.HealthCheckFeature;
+import io.zonesync.http.healthcheck.HealthCheckModule;
+import io.zonesync.http.healthcheck.NettyHealthProbe;
 import io.zonesync.http.proxy.ProxyFeature;
 import io.zonesync.http.proxy.ProxyModule;
 import io.zonesync.http.core.HttpConfig;
@@ -108,6 +111,8 @@ record CompiledConfig(
             HttpModule.directives(new StickyModule()),
             new HttpModule(new ProxyModule(), s -> new ProxyFeature(s.proxy(), () -> s.zones().of(StickyFamily.KEY),
                     () -> s.zones().of(UpstreamZoneFamily.KEY), s.clock())),
+            new HttpModule(new HealthCheckModule(), s -> new HealthCheckFeature(() -> s.proxy().upstreams(),
+                    () -> s.zones().of(UpstreamZoneFamily.KEY), NettyHealthProbe::runtime)),
             new HttpModule(new ApiModule(), HttpServices::api),
             HttpModule.of(new TryFilesModule()),
             HttpModule.of(new MirrorModule()),

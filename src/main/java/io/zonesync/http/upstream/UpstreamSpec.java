@@ -73,11 +73,11 @@ public record UpstreamSpec(String name, List<ServerSpec> servers, List<ServerSpe
     }
 
     /** A block outside any http block (no resolver), state files relative to the working directory. */
-    static UpstreamSpec parse(Directive u) throws ConfigException {
+    public static UpstreamSpec parse(Directive u) throws ConfigException {
         return parse(u, new Block(List.of()), null);
     }
 
-    static UpstreamSpec parse(Directive u, Block http, Path prefix) throws ConfigException {
+    public static UpstreamSpec parse(Directive u, Block http, Path prefix) throws ConfigException {
         String name = u.arg(0);
         List<ServerSpec> servers = new ArrayList<>();
         List<ServerSpec> resolvable = new ArrayList<>();
