@@ -2,6 +2,7 @@ package io.zonesync.http.healthcheck;
 
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
+import io.zonesync.http.core.NginxRegex;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -163,9 +164,9 @@ public record MatchSpec(String name, List<Condition> conditions) {
 
     private static Pattern regex(Directive d, String text) throws ConfigException {
         try {
-            return Pattern.compile(text);
+            return NginxRegex.compile(text, false).pattern();
         } catch (PatternSyntaxException e) {
-            throw d.error("pcre2_compile() failed: %s in \"%s\"", e.getDescription(), text);
+            throw d.error("invalid regular expression \"%s\": %s", text, e.getDescription());
         }
     }
 }
