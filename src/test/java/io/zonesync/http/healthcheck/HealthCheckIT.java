@@ -43,6 +43,7 @@ class HealthCheckIT {
     private final List<AutoCloseable> closeMe = new ArrayList<>();
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private int port;
+    private Node node;
 
     enum Mode { OK, WRONG, HANG }
 
@@ -128,19 +129,23 @@ class HealthCheckIT {
     }
 
     private void start(String servers, String check) throws Exception {
+        node = Node.start(ConfigParser.parseFile(write(servers, check), dir, null));
+        closeMe.add(node::stop);
+        port = ((InetSocketAddress) node.httpAddresses().values().iterator().next()).getPort();
+    }
+
+    private Path write(String servers, String check) throws IOException {
         String conf = "worker_processes 1;\nerror_log stderr error;\nhttp {\n access_log off;\n"
                 + "match alive { status 200; body ~ \"^alive$\"; }\n"
                 + "upstream b { zone b 64k;\n" + servers + "}\n"
                 + "server { listen 127.0.0.1:0;\n"
                 + " location / { proxy_pass http://b; proxy_connect_timeout 1s; proxy_read_timeout 1s;\n"
-                + "  health_check " + check + "; }\n"
+                + (check == null ? "" : "  health_check " + check + ";") + " }\n"
                 + " location /api { api write=on; } }\n}\n";
         Files.createDirectories(dir.resolve("logs"));
         Path file = Files.createTempFile(dir, "zonesync", ".conf");
         Files.writeString(file, conf);
-        Node node = Node.start(ConfigParser.parseFile(file, dir, null));
-        closeMe.add(node::stop);
-        port = ((InetSocketAddress) node.httpAddresses().values().iterator().next()).getPort();
+        return file;
     }
 
     private HttpResponse<String> send(String method, String path, String body) throws Exception {
@@ -255,6 +260,25 @@ class HealthCheckIT {
         assertThat(added.clientRequests.get()).isZero();
         added.set(Mode.OK);
         await().atMost(Duration.ofSeconds(10)).until(() -> twenty().contains("added"));
+    }
+
+    @Test
+    void persistentKeepsHealthyServersUpAcrossAReloadAndNoCheckLetsEveryServerIn() throws Exception {
+        Backend good = new Backend("good");
+        Backend bad = new Backend("bad");
+        String servers = "server " + good.address() + " max_fails=0;\nserver " + bad.address() + " max_fails=0;\n";
+        String check = "interval=200ms uri=/health match=alive mandatory persistent";
+        bad.set(Mode.WRONG);
+        start(servers, check);
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(bad).equals("unhealthy") && state(good).equals("up"));
+        node.reload(ConfigParser.parseFile(write(servers, check), dir, null));
+        assertThat(state(good)).as("healthy before the reload: up at once").isEqualTo("up");
+        assertThat(state(bad)).isIn("checking", "unhealthy");
+        assertThat(twenty()).containsOnly("good");
+        assertThat(bad.clientRequests.get()).isZero();
+        node.reload(ConfigParser.parseFile(write(servers, null), dir, null));
+        assertThat(state(bad)).as("no health check any more").isEqualTo("up");
+        assertThat(twenty()).contains("good", "bad");
     }
 
     @Test
