@@ -148,7 +148,8 @@ public final class HealthChecker implements HealthMonitor {
         } else if (before.excludes() && !after.excludes()) {
             LOG.info("peer is healthy: {} in upstream \"{}\"", p.addressText(), group.name());
         }
-        long delay = spec.intervalMs() + (spec.jitterMs() > 0 ? ThreadLocalRandom.current().nextLong(spec.jitterMs() + 1) : 0);
+        long jitter = spec.jitterMs() > 0 ? ThreadLocalRandom.current().nextLong(spec.jitterMs() + 1) : 0;
+        long delay = spec.intervalMs() + jitter;
         timers.put(p, runtime.scheduler().schedule(() -> {
             if (!stopped && timers.containsKey(p)) {
                 check(p);

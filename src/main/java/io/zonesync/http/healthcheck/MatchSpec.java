@@ -17,7 +17,8 @@ import java.util.regex.PatternSyntaxException;
 public record MatchSpec(String name, List<Condition> conditions) {
 
     /** What a check passes on without {@code match=}. */
-    public static final MatchSpec DEFAULT = new MatchSpec("", List.of(new Status(false, List.of(new int[] {200, 399}))));
+    public static final MatchSpec DEFAULT = new MatchSpec("",
+            List.of(new Status(false, List.of(new int[] {200, 399}))));
 
     public MatchSpec {
         conditions = List.copyOf(conditions);

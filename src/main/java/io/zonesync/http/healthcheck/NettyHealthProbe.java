@@ -33,7 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Health check requests over plain HTTP/1.0-style connections: a new connection per check
+ * Health check requests over plain HTTP: a new connection per check
  * (connect timeout: {@code proxy_connect_timeout}), {@code GET uri HTTP/1.1} with the Host of the
  * check and {@code Connection: close}, the response read until its end with at most
  * {@code proxy_read_timeout} between two reads; the body is kept up to {@link ProbeResponse#MAX_BODY}.
@@ -89,7 +89,8 @@ public final class NettyHealthProbe implements HealthProbe {
                 result.completeExceptionally(f.cause());
                 return;
             }
-            DefaultFullHttpRequest get = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, request.uri());
+            DefaultFullHttpRequest get = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
+                    request.uri());
             get.headers().set(HttpHeaderNames.HOST, request.host());
             get.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             connect.channel().writeAndFlush(get);

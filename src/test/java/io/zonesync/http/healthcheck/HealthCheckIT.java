@@ -186,8 +186,11 @@ class HealthCheckIT {
     private void outAndBack(Backend good, Backend bad, Runnable breakIt, Runnable repair) throws Exception {
         await().atMost(Duration.ofSeconds(10)).until(() -> bad.checks.get() > 0 && good.checks.get() > 0);
         assertThat(twenty()).contains("good", "bad");
+        long broken = System.nanoTime();
         breakIt.run();
         await().atMost(Duration.ofSeconds(10)).until(() -> state(bad).equals("unhealthy"));
+        long outMs = (System.nanoTime() - broken) / 1_000_000;
+        System.out.println("health check: " + bad.name + " out of rotation " + outMs + " ms after it broke");
         int before = bad.clientRequests.get();
         assertThat(twenty()).containsOnly("good");
         assertThat(bad.clientRequests.get()).as("no client request reached the unhealthy server").isEqualTo(before);
