@@ -43,6 +43,9 @@ import io.zonesync.http.limitreq.LimitReqFeature;
 import io.zonesync.http.limitreq.LimitReqModule;
 import io.zonesync.http.limitreq.MonotonicClock;
 import io.zonesync.http.proxy.ProxyConfig;
+import io.zonesync.http.healthcheck.HealthCheckFeature;
+import io.zonesync.http.healthcheck.HealthCheckModule;
+import io.zonesync.http.healthcheck.NettyHealthProbe;
 import io.zonesync.http.proxy.ProxyFeature;
 import io.zonesync.http.proxy.ProxyModule;
 import io.zonesync.http.proxycache.ProxyCacheModule;
@@ -128,6 +131,8 @@ record CompiledConfig(
             HttpModule.directives(new ProxyCacheModule()),
             new HttpModule(new ProxyModule(), s -> new ProxyFeature(s.proxy(), () -> s.zones().of(StickyFamily.KEY),
                     () -> s.zones().of(UpstreamZoneFamily.KEY), s.clock())),
+            new HttpModule(new HealthCheckModule(), s -> new HealthCheckFeature(() -> s.proxy().upstreams(),
+                    () -> s.zones().of(UpstreamZoneFamily.KEY), NettyHealthProbe::runtime)),
             new HttpModule(new ApiModule(), HttpServices::api),
             HttpModule.of(new TryFilesModule()),
             HttpModule.of(new MirrorModule()),

@@ -86,7 +86,14 @@ final class UpstreamApi {
         m.put("received", p.received());
         m.put("fails", p.fails());
         m.put("unavail", p.unavail());
-        m.put("health_checks", Map.of("checks", 0, "fails", 0, "unhealthy", 0));
+        Map<String, Object> health = new LinkedHashMap<>();
+        health.put("checks", p.health().checks());
+        health.put("fails", p.health().fails());
+        health.put("unhealthy", p.health().unhealthyTimes());
+        if (p.health().lastPassed() != null) {
+            health.put("last_passed", p.health().lastPassed());
+        }
+        m.put("health_checks", health);
         m.put("downtime", p.downtimeMs());
         if (p.downstart() != 0) {
             m.put("downstart", ISO_MILLIS.format(Instant.ofEpochMilli(p.downstart())));

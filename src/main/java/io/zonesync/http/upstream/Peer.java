@@ -45,6 +45,8 @@ public final class Peer {
     long inflightSince;
     /** When the server came back from being unavailable (ms), while {@code slow_start} runs; 0 otherwise. */
     long slowStartSince;
+    /** What active health checks found. */
+    PeerHealth health = PeerHealth.UNCHECKED;
 
     Peer(int id, ServerSpec spec) {
         this.id = id;
@@ -80,6 +82,11 @@ public final class Peer {
     /** The server id sticky sessions bind to. */
     public String sid() {
         return sid;
+    }
+
+    /** What active health checks found (read under the group's lock, or as a hint). */
+    public PeerHealth health() {
+        return health;
     }
 
     public String addressText() {

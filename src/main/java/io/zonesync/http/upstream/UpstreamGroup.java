@@ -61,6 +61,7 @@ public final class UpstreamGroup {
     private final KeepalivePool pool;
     private final ComplexValue hashKey;
     private volatile StickyPolicy sticky;
+    private HealthMonitor monitor;
 
     /**
      * The group of {@code spec} in the configuration whose variables are {@code variables}, which
@@ -191,6 +192,14 @@ public final class UpstreamGroup {
         if (zone != null) {
             zone.setPeers(all);
         }
+        if (monitor != null) {
+            for (Peer peer : all) {
+                if (monitor.mandatory() && peer.health.checks() == 0 && !peer.health.checking()) {
+                    peer.health = peer.health.restart(true, false);
+                }
+            }
+            monitor.peersChanged(all);
+        }
         while (!queue.isEmpty()) {
             queue.poll().run();
         }
@@ -245,6 +254,53 @@ public final class UpstreamGroup {
         return pool;
     }
 
+    /** The group's active health checks, or null. */
+    public HealthMonitor monitor() {
+        synchronized (lock) {
+            return monitor;
+        }
+    }
+
+    /** Gives the group its health checks, before its configuration is in force (one per group). */
+    public void setMonitor(HealthMonitor m) {
+        synchronized (lock) {
+            if (monitor != null) {
+                throw new IllegalStateException("upstream \"" + name() + "\" has health checks already");
+            }
+            monitor = m;
+        }
+    }
+
+    /**
+     * A health check starts for the group's servers: each begins as {@link PeerHealth#restart}
+     * says (under the lock, so that no request sees a server between two states).
+     */
+    public void restartHealth(boolean mandatory, boolean persistent) {
+        synchronized (lock) {
+            for (Peer p : all) {
+                p.health = p.health.restart(mandatory, persistent);
+            }
+        }
+    }
+
+    /**
+     * A health check of {@code peer} ended with {@code passed}; returns the server's state after it.
+     * A server that comes back wakes the queue.
+     */
+    public PeerHealth checked(Peer peer, boolean passed, int fails, int passes) {
+        synchronized (lock) {
+            PeerHealth before = peer.health;
+            peer.health = before.after(passed, fails, passes);
+            if (before.excludes() && !peer.health.excludes()) {
+                Runnable next = queue.poll();
+                if (next != null) {
+                    next.run();
+                }
+            }
+            return peer.health;
+        }
+    }
+
     public StickyPolicy sticky() {
         return sticky;
     }
@@ -289,8 +345,8 @@ public final class UpstreamGroup {
         Peer chosen = null;
         if (single) {
             Peer p = primary.get(0);
-            chosen = p.spec().down() || p.spec().drain() && !p.sid().equals(hint) || attempts.tried(p)
-                    || atMaxConns(p) ? null : p;
+            chosen = p.spec().down() || p.health.excludes() || p.spec().drain() && !p.sid().equals(hint)
+                    || attempts.tried(p) || atMaxConns(p) ? null : p;
         } else {
             if (hint != null) {
                 chosen = byHint(attempts, hint, now);
@@ -398,7 +454,7 @@ public final class UpstreamGroup {
 
     /** As {@link #usable}, for a request bound to the server by sticky: a draining server still takes it. */
     private static boolean usableWhenBound(Peer p, Attempts attempts, long now) {
-        return !p.spec().down() && !attempts.tried(p) && !p.unavailable(now) && !atMaxConns(p);
+        return !p.spec().down() && !p.health.excludes() && !attempts.tried(p) && !p.unavailable(now) && !atMaxConns(p);
     }
 
     private static boolean atMaxConns(Peer p) {
@@ -531,7 +587,8 @@ public final class UpstreamGroup {
         long now = clock.millis();
         List<UpstreamStatus.PeerStatus> peers = new ArrayList<>();
         for (Peer p : all) {
-            String state = p.spec().down() ? "down" : !single && p.unavailable(now) ? "unavail"
+            String state = p.spec().down() ? "down" : p.health.checking() ? "checking"
+                    : p.health.unhealthy() ? "unhealthy" : !single && p.unavailable(now) ? "unavail"
                     : p.spec().drain() ? "draining" : "up";
             // Down while unavailable: once fail_timeout has passed the server is tried again and
             // shows as up, so its downtime stops there even before a request succeeds.
@@ -543,7 +600,7 @@ public final class UpstreamGroup {
                     new TreeMap<>(p.codes), p.sent, p.received, p.failsTotal, p.unavail, downtime,
                     down ? p.downstart : 0, p.selected, p.spec().maxConns(),
                     p.timed == 0 ? -1 : p.headerTimeTotal / p.timed, p.timed == 0 ? -1 : p.responseTimeTotal / p.timed,
-                    p.spec().resolve() ? p.spec().name() : null));
+                    p.spec().resolve() ? p.spec().name() : null, p.health));
         }
         return new UpstreamStatus(name(), spec.zone(), pool.idleCount(), peers,
                 spec.queueMax() == 0 ? null : new UpstreamStatus.Queue(queue.size(), spec.queueMax(), queueOverflows));

@@ -80,7 +80,7 @@ public record UpstreamSpec(String name, List<ServerSpec> servers, List<ServerSpe
         return parse(u, new Block(List.of()), null);
     }
 
-    static UpstreamSpec parse(Directive u, Block http, Path prefix) throws ConfigException {
+    public static UpstreamSpec parse(Directive u, Block http, Path prefix) throws ConfigException {
         String name = u.arg(0);
         List<ServerSpec> servers = new ArrayList<>();
         List<ServerSpec> resolvable = new ArrayList<>();

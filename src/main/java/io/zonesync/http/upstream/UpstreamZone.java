@@ -27,6 +27,7 @@ public final class UpstreamZone {
     private UpstreamGroup owner;
     private Transport dnsTransport;
     private UpstreamResolver resolver;
+    private HealthMonitor monitor;
 
     UpstreamZone(String name, String upstream) {
         this.name = name;
@@ -50,6 +51,11 @@ public final class UpstreamZone {
         pending = group;
     }
 
+    /** The group the configuration being compiled made for this zone, or null. */
+    public synchronized UpstreamGroup prepared() {
+        return pending;
+    }
+
     /** The group in force, or null before the first commit. */
     synchronized UpstreamGroup owner() {
         return owner;
@@ -71,6 +77,13 @@ public final class UpstreamZone {
             owner = next;
         }
         stopResolving();
+        stopMonitor();
+        monitor = next.monitor();
+        // without a health check now, no server stays out for what an earlier one found
+        next.restartHealth(monitor != null && monitor.mandatory(), monitor != null && monitor.persistent());
+        if (monitor != null) {
+            monitor.start(next);
+        }
         if (!next.spec().resolvable().isEmpty()) {
             startResolving(next);
         }
@@ -100,9 +113,17 @@ public final class UpstreamZone {
         }
     }
 
+    private void stopMonitor() {
+        if (monitor != null) {
+            monitor.stop();
+            monitor = null;
+        }
+    }
+
     /** The zone is no longer configured, or the node stops. */
     void release() {
         stopResolving();
+        stopMonitor();
         if (dnsTransport != null) {
             dnsTransport.shutdown();
             dnsTransport = null;
