@@ -2,7 +2,7 @@
 # Reverse-proxy benchmark, zonesync and nginx (Debian's open-source build) side by side, on this
 # machine's loopback, both in front of the same backend in the same run.
 #
-#   bench/proxy/run.sh                 full size: about 5 minutes
+#   bench/proxy/run.sh                 full size: about 8 minutes
 #   DURATION=5 WARMUP=3 ROUNDS=1 ACC_DURATION=5 ACC_WARMUP=1 bench/proxy/run.sh    smoke run, about 1.5 min
 #
 # (1) proxy: requests/s and p99 latency through one zonesync node with `sticky learn` and `limit_req`
@@ -26,6 +26,12 @@
 #     cannot share limit_req state, so N nodes pass about N times the rate).
 #     No backend-less `return 200` here: as in nginx, `return` (rewrite phase) answers before
 #     limit_req (preaccess) runs, so the nodes proxy to the backend.
+# (3) stream: the TCP proxy (`stream { upstream; server { proxy_pass } }`), zonesync against nginx's
+#     stream module in front of the same backend ports: new connections per second (wrk sending
+#     `Connection: close`, so every request is a new connection through the proxy and to the
+#     backend; STREAM_CONNECTIONS connections) and throughput (1 MiB responses over kept-alive
+#     connections, STREAM_BULK_CONNECTIONS of them; MB/s as wrk reports Transfer/sec). Also the CPU
+#     time each proxy used per connection and per MiB. Rounds alternate as in (1).
 #
 # Environment (all optional):
 #   DURATION=20        seconds of each measured proxy run; WARMUP=20 s warm-up per proxy (not counted;
@@ -45,7 +51,11 @@
 #   RULES=none         what else (1)'s request path carries, the same in both proxies: none;
 #                      map-if (two maps, two ifs, a set and a proxy_set_header of it); map-if-gzip
 #                      (the same, and gzip of the proxied responses, wrk asking for gzip)
-#   ONLY="proxy acc"   which parts to run
+#   STREAM_CONNECTIONS=50 STREAM_BULK_CONNECTIONS=4   wrk connections for (3)'s two runs
+#   BALANCE=sticky     how (1) balances: sticky (zonesync `sticky learn`, nginx `hash $cookie_sid
+#                      consistent`), least_conn (both), or least_conn-health (both least_conn, and
+#                      zonesync also runs NGINX Plus's active health checks every second)
+#   ONLY="proxy acc stream"   which parts to run
 #   JAVA_OPTS=""       extra JVM options for the zonesync nodes
 #   SKIP_INSTALL=1     do not apt-get install nginx/wrk when missing
 #   KEEP_TMP=1         keep the temporary directory (configurations, error logs, wrk outputs)
@@ -64,8 +74,11 @@ ACC_RATE=${ACC_RATE:-100} ACC_BURST=${ACC_BURST:-20}
 ACC_DURATION=${ACC_DURATION:-20} ACC_WARMUP=${ACC_WARMUP:-3} ACC_CONNECTIONS=${ACC_CONNECTIONS:-4}
 ACC_WORKERS=${ACC_WORKERS:-auto} ACC_SPREAD=${ACC_SPREAD:-even}
 [[ $ACC_SPREAD == even || $ACC_SPREAD == uneven ]] || { echo "ACC_SPREAD must be even or uneven" >&2; exit 2; }
-ONLY=${ONLY:-"proxy acc"}
+ONLY=${ONLY:-"proxy acc stream"}
+STREAM_CONNECTIONS=${STREAM_CONNECTIONS:-50} STREAM_BULK_CONNECTIONS=${STREAM_BULK_CONNECTIONS:-4}
 RULES=${RULES:-none}
+BALANCE=${BALANCE:-sticky}
+[[ $BALANCE == sticky || $BALANCE == least_conn || $BALANCE == least_conn-health ]] || { echo "BALANCE must be sticky, least_conn or least_conn-health" >&2; exit 2; }
 [[ $RULES == none || $RULES == map-if || $RULES == map-if-gzip ]] || { echo "RULES must be none, map-if or map-if-gzip" >&2; exit 2; }
 export JAVA_OPTS=${JAVA_OPTS:-}
 
@@ -259,14 +272,15 @@ echo "# zonesync: $jar ($(date -u -r "$jar" '+%Y-%m-%d %H:%M UTC'), git $rev)"
 echo "# DURATION=$DURATION WARMUP=$WARMUP ROUNDS=$ROUNDS THREADS=$THREADS CONNECTIONS=$CONNECTIONS SESSIONS=$SESSIONS" \
      "ACC_NODES='$ACC_NODES' ACC_NGINX_NODES='$ACC_NGINX_NODES' ACC_RATE=$ACC_RATE ACC_BURST=$ACC_BURST" \
      "ACC_DURATION=$ACC_DURATION ACC_WARMUP=$ACC_WARMUP ACC_CONNECTIONS=$ACC_CONNECTIONS ACC_WORKERS=$ACC_WORKERS ACC_SPREAD=$ACC_SPREAD" \
-     "ONLY='$ONLY' RULES=$RULES JAVA_OPTS='$JAVA_OPTS'"
+     "ONLY='$ONLY' RULES=$RULES BALANCE=$BALANCE JAVA_OPTS='$JAVA_OPTS'"
 echo "RESULT config.acc_rate $ACC_RATE r/s"
 echo "RESULT config.acc_burst $ACC_BURST requests"
 echo "RESULT config.rounds $ROUNDS count"
 
 # ---------------------------------------------------------------- backend
 read -r B1 B2 <<<"$(free_ports 2)"
-mkdir -p "$tmp/backend"
+mkdir -p "$tmp/backend/www"
+head -c 1048576 /dev/urandom >"$tmp/backend/www/big"
 {
     nginx_common "$tmp/backend"
     cat <<EOF
@@ -279,6 +293,7 @@ $(nginx_http_common "$tmp/backend")
     server {
         listen 127.0.0.1:$B1;
         listen 127.0.0.1:$B2;
+        location = /big { root $tmp/backend/www; }   # (3): 1 MiB
         location / {
             add_header Set-Cookie "sid=\$sid; Path=/";
             add_header X-Backend \$server_port;
@@ -364,6 +379,22 @@ wrk_run() {
     [[ -z "$non2xx" ]] || echo "WARNING: $name: $non2xx responses were not 2xx/3xx"
 }
 
+# balance_zonesync / balance_nginx: BALANCE's lines for (1)'s upstream block
+balance_zonesync() {
+    if [[ $BALANCE == sticky ]]; then
+        echo '        sticky learn create=$upstream_cookie_sid lookup=$cookie_sid zone=sess:1m;'
+    else
+        echo '        least_conn;'
+    fi
+}
+balance_nginx() {
+    if [[ $BALANCE == sticky ]]; then
+        echo '        hash $cookie_sid consistent;    # nginx OSS has no sticky: the nearest session affinity'
+    else
+        echo '        least_conn;'
+    fi
+}
+
 # rules_http / rules_location: RULES's lines for the http block and for location / of both proxies
 rules_http() {
     [[ $RULES == none ]] && return 0
@@ -392,7 +423,7 @@ EOF
 
 if [[ " $ONLY " == *" proxy "* ]]; then
     echo
-    echo "## (1) proxy throughput and latency: sticky learn (zonesync) / hash \$cookie_sid consistent (nginx), limit_req, keepalive 32"
+    echo "## (1) proxy throughput and latency: BALANCE=$BALANCE (sticky: sticky learn in zonesync, hash \$cookie_sid consistent in nginx), limit_req, keepalive 32"
     cat >"$tmp/sessions.lua" <<'LUA'
 -- Cycles through SESSIONS session cookies; each thread starts at another place in the cycle.
 local n = tonumber(os.getenv("SESSIONS")) or 1000
@@ -435,7 +466,7 @@ $(rules_http)
         zone be 64k;
         server 127.0.0.1:$B1;
         server 127.0.0.1:$B2;
-        sticky learn create=\$upstream_cookie_sid lookup=\$cookie_sid zone=sess:1m;
+$(balance_zonesync)
         keepalive 32;
     }
     server {
@@ -446,6 +477,7 @@ $(rules_location)
             proxy_pass http://be;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
+$( [[ $BALANCE == least_conn-health ]] && echo "            health_check interval=1s;")
         }
         location /api { api; }   # read after the runs: requests per backend
     }
@@ -465,7 +497,7 @@ $(rules_http)
         zone be 64k;
         server 127.0.0.1:$B1;
         server 127.0.0.1:$B2;
-        hash \$cookie_sid consistent;    # nginx OSS has no sticky: the nearest session affinity
+$(balance_nginx)
         keepalive 32;
     }
     server {
@@ -494,8 +526,10 @@ EOF
     wait_http "http://127.0.0.1:$NP/" "$ngx_pid" "nginx proxy" "$tmp/nginx-proxy/stderr.log"
     check_200 "http://127.0.0.1:$ZP/" zonesync
     check_200 "http://127.0.0.1:$NP/" nginx
-    check_sticky "http://127.0.0.1:$ZP/" zonesync
-    check_sticky "http://127.0.0.1:$NP/" nginx
+    if [[ $BALANCE == sticky ]]; then
+        check_sticky "http://127.0.0.1:$ZP/" zonesync
+        check_sticky "http://127.0.0.1:$NP/" nginx
+    fi
 
     wrk_run proxy.zonesync.warmup "http://127.0.0.1:$ZP/" "$WARMUP" 0 "$zs_pid"
     wrk_run proxy.nginx.warmup "http://127.0.0.1:$NP/" "$WARMUP" 0 "$ngx_pid"
@@ -783,6 +817,101 @@ EOF
     done
 fi
 
+# ---------------------------------------------------------------- (3) stream (TCP) proxy
+# stream_run NAME URL SECONDS COUNTED PID CONNECTIONS [wrk options]: one wrk run through a TCP proxy;
+# RESULT lines: rps (= new connections/s with Connection: close), mbps, cpu per request and per MiB
+stream_run() {
+    local name=$1 url=$2 secs=$3 counted=$4 pid=$5 conns=$6 f="$tmp/wrk-$1.txt" cpu0 cpu1
+    shift 6
+    echo "### $name: wrk -t$THREADS -c$conns -d${secs}s $* $url   (loadavg $(cut -d' ' -f1-3 /proc/loadavg))"
+    cpu0=$(tree_cpu "$pid")
+    wrk -t"$THREADS" -c"$conns" -d"${secs}s" "$@" "$url" >"$f" 2>&1 || { cat "$f"; return 1; }
+    cpu1=$(tree_cpu "$pid")
+    sed 's/^/    /' "$f"
+    python3 - "$f" "$name" "$((cpu1 - cpu0))" "$(getconf CLK_TCK)" "$counted" <<'PY'
+import re, sys
+text, name, ticks, hz, counted = open(sys.argv[1]).read(), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+prefix = "RESULT" if counted == "1" else "warmup:"
+n = int(re.search(r"(\d+) requests in", text).group(1))
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+m = re.search(r"Transfer/sec:\s+([\d.]+)(\w+)", text)
+mb = float(m.group(1)) * {"B": 1 / 1048576, "KB": 1 / 1024, "MB": 1, "GB": 1024}[m.group(2)]
+m = re.search(r"requests in [\d.]+\w+, ([\d.]+)(\w+) read", text)
+read_mb = float(m.group(1)) * {"B": 1 / 1048576, "KB": 1 / 1024, "MB": 1, "GB": 1024}[m.group(2)] if m else 0
+cpu = ticks / hz
+m = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+bad = int(m.group(1)) if m else 0
+m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+bad += sum(int(x) for x in m.groups()) if m else 0
+print(f"{prefix} {name}.rps {rps} req/s")
+print(f"{prefix} {name}.mbps {mb:.1f} MB/s")
+print(f"{prefix} {name}.cpu_us_per_req {cpu * 1e6 / n if n else 0:.1f} us")
+print(f"{prefix} {name}.cpu_ms_per_mib {cpu * 1e3 / read_mb if read_mb else 0:.2f} ms")
+print(f"{prefix} {name}.errors {bad} count")
+PY
+}
+
+if [[ " $ONLY " == *" stream "* ]]; then
+    echo
+    echo "## (3) stream (TCP) proxy: new connections/s and 1 MiB throughput, round robin over the two backend ports"
+    read -r ZT NT <<<"$(free_ports 2)"
+    mkdir -p "$tmp/zs-stream" "$tmp/nginx-stream"
+    cat >"$tmp/zs-stream/zonesync.conf" <<EOF
+worker_processes auto;
+pid zonesync.pid;
+error_log stderr warn;
+events { worker_connections 8192; }
+stream {
+    upstream be { server 127.0.0.1:$B1; server 127.0.0.1:$B2; }
+    server { listen 127.0.0.1:$ZT; proxy_pass be; }
+}
+EOF
+    stream_module=/usr/lib/nginx/modules/ngx_stream_module.so
+    {
+        [[ -e $stream_module ]] && echo "load_module $stream_module;"
+        nginx_common "$tmp/nginx-stream"
+        cat <<EOF
+worker_processes auto;
+events { worker_connections 8192; }
+stream {
+    upstream be { server 127.0.0.1:$B1; server 127.0.0.1:$B2; }
+    server { listen 127.0.0.1:$NT; proxy_pass be; }
+}
+EOF
+    } >"$tmp/nginx-stream/nginx.conf"
+    echo "### zonesync configuration"
+    sed 's/^/    /' "$tmp/zs-stream/zonesync.conf"
+    echo "### nginx configuration"
+    grep -v -e '^pid ' -e '^error_log ' "$tmp/nginx-stream/nginx.conf" | sed 's/^/    /'
+    start_zonesync "$tmp/zs-stream" stream
+    zs_pid=$started
+    start_nginx "$tmp/nginx-stream" stream
+    ngx_pid=$started
+    wait_http "http://127.0.0.1:$ZT/" "$zs_pid" "zonesync stream" "$tmp/zs-stream/stderr.log"
+    wait_http "http://127.0.0.1:$NT/" "$ngx_pid" "nginx stream" "$tmp/nginx-stream/stderr.log"
+    check_200 "http://127.0.0.1:$ZT/big" zonesync
+    check_200 "http://127.0.0.1:$NT/big" nginx
+    for phase in conn bulk; do
+        if [[ $phase == conn ]]; then
+            args=(-H "Connection: close"); path=/; conns=$STREAM_CONNECTIONS
+        else
+            args=(); path=/big; conns=$STREAM_BULK_CONNECTIONS
+        fi
+        stream_run "stream.$phase.zonesync.warmup" "http://127.0.0.1:$ZT$path" "$WARMUP" 0 "$zs_pid" "$conns" "${args[@]}"
+        stream_run "stream.$phase.nginx.warmup" "http://127.0.0.1:$NT$path" "$WARMUP" 0 "$ngx_pid" "$conns" "${args[@]}"
+        for r in $(seq 1 "$ROUNDS"); do
+            stream_run "stream.$phase.zonesync.r$r" "http://127.0.0.1:$ZT$path" "$DURATION" 1 "$zs_pid" "$conns" "${args[@]}"
+            stream_run "stream.$phase.nginx.r$r" "http://127.0.0.1:$NT$path" "$DURATION" 1 "$ngx_pid" "$conns" "${args[@]}"
+        done
+    done
+    stop "$zs_pid" "$ngx_pid"
+    if [[ -s "$tmp/zs-stream/stderr.log" ]]; then
+        echo "zonesync stream stderr (error_log warn):"
+        sed 's/^/    /' "$tmp/zs-stream/stderr.log" | tail -20
+    fi
+    [[ -s "$tmp/nginx-stream/error.log" ]] && { echo "nginx stream error.log:"; sed 's/^/    /' "$tmp/nginx-stream/error.log" | tail -20; }
+fi
+
 stop "$backend_pid"
 echo
 echo "# loadavg at end: $(cat /proc/loadavg)"
@@ -843,6 +972,27 @@ for n in ns:
     rows.append((f"(2) limit_req accepted / (rate*T + burst), {n} node(s)", acc("zonesync"),
                  acc("nginx") + (" independent" if f"acc.nginx.n{n}.accepted" in r and n > 1 else ""),
                  "within 5%", ok, f"{z:.3f}" if z is not None else ""))
+def srounds(phase, side, k):
+    return [r[f"stream.{phase}.{side}.r{i}.{k}"] for i in range(1, 100) if f"stream.{phase}.{side}.r{i}.{k}" in r]
+
+def scell(phase, side, k, fmt):
+    v = srounds(phase, side, k)
+    if not v:
+        return "n/a"
+    return fmt.format(statistics.median(v)) + (" (" + ", ".join(fmt.format(x) for x in v) + ")" if len(v) > 1 else "")
+
+for phase, k, label, fmt in (("conn", "rps", "(3) stream: new connections/s, median (each round)", "{:.0f}"),
+                             ("conn", "cpu_us_per_req", "(3) stream: proxy CPU us per connection, median", "{:.1f}"),
+                             ("bulk", "mbps", "(3) stream: 1 MiB throughput MB/s, median (each round)", "{:.0f}"),
+                             ("bulk", "cpu_ms_per_mib", "(3) stream: proxy CPU ms per MiB, median", "{:.2f}"),
+                             ("conn", "errors", "(3) stream: errors (connections run)", "{:.0f}"),
+                             ("bulk", "errors", "(3) stream: errors (throughput run)", "{:.0f}")):
+    z, n = srounds(phase, "zonesync", k), srounds(phase, "nginx", k)
+    if not z:
+        continue
+    ratio = statistics.median(z) / statistics.median(n) if n and statistics.median(n) else None
+    rows.append((label, scell(phase, "zonesync", k, fmt), scell(phase, "nginx", k, fmt), "-", None,
+                 f"{ratio:.2f}x" if ratio is not None and k in ("rps", "mbps") else ""))
 print()
 print(f"| figure | zonesync | nginx {'(OSS)'} | target | verdict |")
 print("| --- | --- | --- | --- | --- |")
@@ -850,10 +1000,13 @@ for name, z, ng, t, ok, ratio in rows:
     v = "-" if ok is None else ("met" if ok else "missed")
     if ratio and ok is not None:
         v += f" ({ratio})"
+    elif ratio:
+        v = f"{ratio} of nginx"
     print(f"| {name} | {z} | {ng} | {t} | {v} |")
 print()
-print("(1): zonesync `sticky learn` vs nginx `hash $cookie_sid consistent` (nginx OSS has no sticky), both with")
-print("limit_req (never limiting) and upstream keepalive 32, 2 backend ports on one nginx worker.")
+print("(1): balancing per BALANCE (sticky: zonesync `sticky learn` vs nginx `hash $cookie_sid consistent`, nginx OSS")
+print("has no sticky), both with limit_req (never limiting) and upstream keepalive 32, 2 backend ports on one nginx worker.")
+print("(3): the TCP proxy, round robin over the same 2 backend ports; connections/s with `Connection: close`.")
 print("(2): T = the longest of the concurrent wrk runs; steady state = passed between API samples 2 s after the")
 print("start and 1 s before the end, over the time between them; nginx OSS nodes cannot share limit_req state.")
 PY

@@ -204,6 +204,22 @@ class UpstreamFailureTest {
         assertThat(a.last().protocolVersion().text()).isEqualTo("HTTP/1.1");
     }
 
+    /** The same with the group in a zone (shared state, peers kept across reloads). */
+    @Test
+    void keepAliveReusesOneUpstreamConnectionInAZonedGroup() throws Exception {
+        TestBackend a = backend("a");
+        node("upstream backend { zone backend 64k; server " + a.address() + "; keepalive 4; }\n"
+                + "server { listen 127.0.0.1:0; location / { proxy_pass http://backend; proxy_http_version 1.1;"
+                + " proxy_set_header Connection \"\"; } }");
+        try (RawHttp raw = new RawHttp(port)) {
+            for (int i = 0; i < 10; i++) {
+                assertThat(raw.get("/z" + i)).startsWith("HTTP/1.1 200").endsWith("a /z" + i);
+            }
+        }
+        assertThat(a.requests.get()).isEqualTo(10);
+        assertThat(a.connections.get()).isEqualTo(1);
+    }
+
     @Test
     void withoutKeepaliveEachRequestHasItsOwnUpstreamConnection() throws Exception {
         TestBackend a = backend("a");
