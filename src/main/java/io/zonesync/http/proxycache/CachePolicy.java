@@ -17,6 +17,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.Locale;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -31,12 +34,27 @@ import java.util.function.Predicate;
  * @param noCache {@code proxy_no_cache}: a non-empty value other than "0" keeps the response out
  * @param useStale the {@code proxy_cache_use_stale} words
  * @param revalidate {@code proxy_cache_revalidate}: an expired entry is checked with a conditional request
+ * @param lock {@code proxy_cache_lock}, or null when off
  */
 public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness, Set<String> methods,
-        List<ComplexValue> bypass, List<ComplexValue> noCache, int minUses, Set<String> useStale, boolean revalidate) {
+        List<ComplexValue> bypass, List<ComplexValue> noCache, int minUses, Set<String> useStale, boolean revalidate,
+        Lock lock) {
+
+    /**
+     * {@code proxy_cache_lock on}: of the requests for an uncached key only the lock's holder goes
+     * upstream; the others wait for it up to {@code timeoutMs} (then go upstream themselves and do
+     * not store), and a lock held {@code ageMs} may be taken over by one of them.
+     */
+    public record Lock(long timeoutMs, long ageMs) {
+    }
 
     /** Serves {@code ex} from the cache, or calls {@code upstream} with what to do with the upstream's answer. */
     public void handle(HttpExchange ex, Consumer<CacheFill> upstream) {
+        handle(ex, upstream, -1);
+    }
+
+    /** As {@link #handle(HttpExchange, Consumer)}; {@code lockDeadline} ends a wait for the lock (-1: not waited yet). */
+    private void handle(HttpExchange ex, Consumer<CacheFill> upstream, long lockDeadline) {
         if (!methods.contains(ex.method())) {
             upstream.accept(null);
             return;
@@ -46,7 +64,7 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
         boolean noStore = any(noCache, ex);
         if (any(bypass, ex)) {
             ex.setAttribute(CacheStatus.KEY, CacheStatus.BYPASS);
-            upstream.accept(new Fill(ex, k, hash, noStore, null));
+            upstream.accept(new Fill(ex, k, hash, noStore, null, null));
             return;
         }
         List<String> evicted = new ArrayList<>();
@@ -70,8 +88,44 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
             serve(ex, hash, cached);
             return;
         }
-        ex.setAttribute(CacheStatus.KEY, cached != null ? CacheStatus.EXPIRED : CacheStatus.MISS);
-        upstream.accept(new Fill(ex, k, hash, noStore || found.uses() < minUses, cached));
+        noStore |= found.uses() < minUses;
+        if (cached != null || lock == null) {
+            ex.setAttribute(CacheStatus.KEY, cached != null ? CacheStatus.EXPIRED : CacheStatus.MISS);
+            upstream.accept(new Fill(ex, k, hash, noStore, cached, null));
+            return;
+        }
+        ex.setAttribute(CacheStatus.KEY, CacheStatus.MISS);
+        long now = zone.now();
+        long deadline = lockDeadline < 0 ? now + lock.timeoutMs() : lockDeadline;
+        CacheLocks.Held held = zone.locks().acquire(hash, lock.ageMs());
+        if (held != null) {
+            upstream.accept(new Fill(ex, k, hash, noStore, null, held));
+        } else if (now >= deadline) {
+            // waited long enough: go upstream, but leave storing to the lock's holder
+            upstream.accept(new Fill(ex, k, hash, true, null, null));
+        } else {
+            waitForLock(ex, upstream, hash, now, deadline);
+        }
+    }
+
+    /** Looks again once the lock on {@code hash} is released, may be taken over, or the wait is over. */
+    private void waitForLock(HttpExchange ex, Consumer<CacheFill> upstream, String hash, long now, long deadline) {
+        AtomicBoolean woken = new AtomicBoolean();
+        Runnable retry = () -> {
+            if (woken.compareAndSet(false, true)) {
+                ex.eventLoop().execute(() -> handle(ex, upstream, deadline));
+            }
+        };
+        long expires = zone.locks().expires(hash, lock.ageMs());
+        long wake = expires < 0 ? deadline : Math.min(deadline, expires);
+        ScheduledFuture<?> timer = ex.eventLoop().schedule(retry, Math.max(1, wake - now), TimeUnit.MILLISECONDS);
+        if (!zone.locks().await(hash, () -> {
+            timer.cancel(false);
+            retry.run();
+        })) {
+            timer.cancel(false);
+            retry.run();
+        }
     }
 
     private CacheMeta read(String hash, String k) {
@@ -120,10 +174,12 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
         private final String hash;
         private final boolean noStore;
         private final CacheMeta stale;
+        private final CacheLocks.Held lockHeld;
         private boolean revalidating;
 
-        Fill(HttpExchange ex, String key, String hash, boolean noStore, CacheMeta stale) {
+        Fill(HttpExchange ex, String key, String hash, boolean noStore, CacheMeta stale, CacheLocks.Held lockHeld) {
             this.ex = ex;
+            this.lockHeld = lockHeld;
             this.key = key;
             this.hash = hash;
             this.noStore = noStore;
@@ -155,6 +211,18 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
 
         @Override
         public ResponseStream respond(int status, HttpHeaders upstreamHeaders, HttpHeaders client) {
+            ResponseStream out = respondFromUpstream(status, upstreamHeaders, client);
+            return lockHeld == null ? out : new Releasing(out, this::done);
+        }
+
+        @Override
+        public void done() {
+            if (lockHeld != null) {
+                zone.locks().release(hash, lockHeld);
+            }
+        }
+
+        private ResponseStream respondFromUpstream(int status, HttpHeaders upstreamHeaders, HttpHeaders client) {
             if (status == 304 && revalidating) {
                 revalidated(upstreamHeaders);
                 return DiscardStream.INSTANCE;

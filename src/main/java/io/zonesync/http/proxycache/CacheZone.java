@@ -21,6 +21,7 @@ final class CacheZone {
     private final CachePath path;
     private final Clock clock;
     private final long capacity;
+    private final CacheLocks locks;
     private final LinkedHashMap<String, Node> nodes = new LinkedHashMap<>(16, 0.75f, true);
     private long totalBytes;
     private volatile boolean loading;
@@ -41,6 +42,12 @@ final class CacheZone {
         this.path = path;
         this.clock = clock;
         this.capacity = Math.max(1, path.zoneBytes() / NODE_BYTES);
+        this.locks = new CacheLocks(clock);
+    }
+
+    /** The {@code proxy_cache_lock} locks on this zone's keys. */
+    CacheLocks locks() {
+        return locks;
     }
 
     /** Whether the loader is still reading the directory (a key not known yet may be on disk). */

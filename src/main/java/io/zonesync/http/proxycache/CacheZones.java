@@ -96,7 +96,21 @@ public final class CacheZones {
         Freshness freshness = new Freshness(valid(cs), ignored(cs));
         return new CachePolicy(zone, key, freshness, Set.copyOf(methods), values(cs, "proxy_cache_bypass"),
                 values(cs, "proxy_no_cache"), minUses, Set.copyOf(useStale),
-                revalidate(cs));
+                revalidate(cs), lock(cs));
+    }
+
+    private static CachePolicy.Lock lock(CompileScope cs) throws ConfigException {
+        Directive d = cs.scope().effectiveFirst("proxy_cache_lock");
+        if (d == null || !Values.flag(d)) {
+            return null;
+        }
+        return new CachePolicy.Lock(time(cs, "proxy_cache_lock_timeout"), time(cs, "proxy_cache_lock_age"));
+    }
+
+    /** A lock time (default 5s). */
+    private static long time(CompileScope cs, String name) throws ConfigException {
+        Directive d = cs.scope().effectiveFirst(name);
+        return d == null ? 5000 : Values.timeMs(d, d.arg(0));
     }
 
     private static boolean revalidate(CompileScope cs) throws ConfigException {
