@@ -4,6 +4,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.core.ResponseStream;
+import io.zonesync.http.core.Subrequest;
+import io.zonesync.http.vars.AttributeKey;
 import io.zonesync.http.vars.ComplexValue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,10 +37,17 @@ import java.util.function.Predicate;
  * @param useStale the {@code proxy_cache_use_stale} words
  * @param revalidate {@code proxy_cache_revalidate}: an expired entry is checked with a conditional request
  * @param lock {@code proxy_cache_lock}, or null when off
+ * @param backgroundUpdate {@code proxy_cache_background_update} (with {@code proxy_cache_use_stale updating})
  */
 public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness, Set<String> methods,
         List<ComplexValue> bypass, List<ComplexValue> noCache, int minUses, Set<String> useStale, boolean revalidate,
-        Lock lock) {
+        Lock lock, boolean backgroundUpdate) {
+
+    /** Handed to a background update's subrequest: the key it refreshes and the updating mark it holds. */
+    private record Background(String hash, CacheLocks.Held updating) {
+    }
+
+    private static final AttributeKey<Background> BACKGROUND = AttributeKey.inherited("proxy cache background update");
 
     /**
      * {@code proxy_cache_lock on}: of the requests for an uncached key only the lock's holder goes
@@ -61,6 +70,25 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
         }
         String k = key.evaluate(ex);
         String hash = md5(k);
+        Background bg = ex.attribute(BACKGROUND);
+        CacheLocks.Held background = null;
+        if (bg != null && ex.isSubrequest()) {
+            ex.setAttribute(BACKGROUND, null);
+            if (bg.hash().equals(hash)) {
+                background = bg.updating();
+            } else {
+                zone.updating().release(bg.hash(), bg.updating());
+            }
+        }
+        if (background != null) {
+            // the refresh of an entry another request answered STALE
+            CacheMeta stale = read(hash, k);
+            ex.setAttribute(CacheStatus.KEY, stale != null ? CacheStatus.EXPIRED : CacheStatus.MISS);
+            CacheLocks.Held mark = background;
+            upstream.accept(new Fill(ex, k, hash, any(noCache, ex), stale,
+                    () -> zone.updating().release(hash, mark)));
+            return;
+        }
         boolean noStore = any(noCache, ex);
         if (any(bypass, ex)) {
             ex.setAttribute(CacheStatus.KEY, CacheStatus.BYPASS);
@@ -89,9 +117,13 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
             return;
         }
         noStore |= found.uses() < minUses;
-        if (cached != null || lock == null) {
-            ex.setAttribute(CacheStatus.KEY, cached != null ? CacheStatus.EXPIRED : CacheStatus.MISS);
-            upstream.accept(new Fill(ex, k, hash, noStore, cached, null));
+        if (cached != null) {
+            expired(ex, upstream, k, hash, noStore, cached);
+            return;
+        }
+        if (lock == null) {
+            ex.setAttribute(CacheStatus.KEY, CacheStatus.MISS);
+            upstream.accept(new Fill(ex, k, hash, noStore, null, null));
             return;
         }
         ex.setAttribute(CacheStatus.KEY, CacheStatus.MISS);
@@ -99,13 +131,45 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
         long deadline = lockDeadline < 0 ? now + lock.timeoutMs() : lockDeadline;
         CacheLocks.Held held = zone.locks().acquire(hash, lock.ageMs());
         if (held != null) {
-            upstream.accept(new Fill(ex, k, hash, noStore, null, held));
+            upstream.accept(new Fill(ex, k, hash, noStore, null, () -> zone.locks().release(hash, held)));
         } else if (now >= deadline) {
             // waited long enough: go upstream, but leave storing to the lock's holder
             upstream.accept(new Fill(ex, k, hash, true, null, null));
         } else {
             waitForLock(ex, upstream, hash, now, deadline);
         }
+    }
+
+    /**
+     * An expired entry: the first request refreshes it (EXPIRED), or with a background update answers
+     * with it (STALE) while a subrequest refreshes it; while it is being refreshed the others get it
+     * (UPDATING) if {@code proxy_cache_use_stale updating} allows, else go upstream too (EXPIRED).
+     */
+    private void expired(HttpExchange ex, Consumer<CacheFill> upstream, String k, String hash, boolean noStore,
+            CacheMeta cached) {
+        CacheLocks.Held mark = zone.updating().acquire(hash, Long.MAX_VALUE);
+        boolean staleWhileUpdating = useStale.contains("updating");
+        if (mark == null && staleWhileUpdating) {
+            ex.setAttribute(CacheStatus.KEY, CacheStatus.UPDATING);
+            serve(ex, hash, cached);
+            return;
+        }
+        Runnable unmark = mark == null ? null : () -> zone.updating().release(hash, mark);
+        if (mark != null && backgroundUpdate && staleWhileUpdating && !ex.isSubrequest()) {
+            ex.setAttribute(CacheStatus.KEY, CacheStatus.STALE);
+            ex.setAttribute(BACKGROUND, new Background(hash, mark));
+            String method = ex.method().equals("HEAD") ? "GET" : ex.method();
+            ex.subrequest(new Subrequest(method, ex.uri(), ex.args(), null)).whenComplete((r, e) -> {
+                if (e != null) {
+                    unmark.run(); // else the refresh releases the mark when its response ends
+                }
+            });
+            ex.setAttribute(BACKGROUND, null);
+            serve(ex, hash, cached);
+            return;
+        }
+        ex.setAttribute(CacheStatus.KEY, CacheStatus.EXPIRED);
+        upstream.accept(new Fill(ex, k, hash, noStore, cached, unmark));
     }
 
     /** Looks again once the lock on {@code hash} is released, may be taken over, or the wait is over. */
@@ -174,12 +238,13 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
         private final String hash;
         private final boolean noStore;
         private final CacheMeta stale;
-        private final CacheLocks.Held lockHeld;
+        /** Releases the lock or updating mark this request holds on the key; null if none. */
+        private final Runnable unlock;
         private boolean revalidating;
 
-        Fill(HttpExchange ex, String key, String hash, boolean noStore, CacheMeta stale, CacheLocks.Held lockHeld) {
+        Fill(HttpExchange ex, String key, String hash, boolean noStore, CacheMeta stale, Runnable unlock) {
             this.ex = ex;
-            this.lockHeld = lockHeld;
+            this.unlock = unlock;
             this.key = key;
             this.hash = hash;
             this.noStore = noStore;
@@ -212,13 +277,13 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
         @Override
         public ResponseStream respond(int status, HttpHeaders upstreamHeaders, HttpHeaders client) {
             ResponseStream out = respondFromUpstream(status, upstreamHeaders, client);
-            return lockHeld == null ? out : new Releasing(out, this::done);
+            return unlock == null ? out : new Releasing(out, this::done);
         }
 
         @Override
         public void done() {
-            if (lockHeld != null) {
-                zone.locks().release(hash, lockHeld);
+            if (unlock != null) {
+                unlock.run();
             }
         }
 

@@ -22,6 +22,7 @@ final class CacheZone {
     private final Clock clock;
     private final long capacity;
     private final CacheLocks locks;
+    private final CacheLocks updating;
     private final LinkedHashMap<String, Node> nodes = new LinkedHashMap<>(16, 0.75f, true);
     private long totalBytes;
     private volatile boolean loading;
@@ -43,6 +44,12 @@ final class CacheZone {
         this.clock = clock;
         this.capacity = Math.max(1, path.zoneBytes() / NODE_BYTES);
         this.locks = new CacheLocks(clock);
+        this.updating = new CacheLocks(clock);
+    }
+
+    /** Which expired keys one request is refreshing (others may get the stale entry, UPDATING). */
+    CacheLocks updating() {
+        return updating;
     }
 
     /** The {@code proxy_cache_lock} locks on this zone's keys. */
