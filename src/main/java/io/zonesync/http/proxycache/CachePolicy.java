@@ -1,5 +1,7 @@
 package io.zonesync.http.proxycache;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.zonesync.http.core.HttpExchange;
@@ -38,10 +40,13 @@ import java.util.function.Predicate;
  * @param revalidate {@code proxy_cache_revalidate}: an expired entry is checked with a conditional request
  * @param lock {@code proxy_cache_lock}, or null when off
  * @param backgroundUpdate {@code proxy_cache_background_update} (with {@code proxy_cache_use_stale updating})
+ * @param purge NGINX Plus's {@code proxy_cache_purge}: a non-empty value other than "0" makes the
+ *        request remove its key's entry (or, for a key ending in {@code *}, every entry whose key
+ *        starts so) instead of going upstream
  */
 public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness, Set<String> methods,
         List<ComplexValue> bypass, List<ComplexValue> noCache, int minUses, Set<String> useStale, boolean revalidate,
-        Lock lock, boolean backgroundUpdate) {
+        Lock lock, boolean backgroundUpdate, List<ComplexValue> purge) {
 
     /** Handed to a background update's subrequest: the key it refreshes and the updating mark it holds. */
     private record Background(String hash, CacheLocks.Held updating) {
@@ -64,6 +69,10 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
 
     /** As {@link #handle(HttpExchange, Consumer)}; {@code lockDeadline} ends a wait for the lock (-1: not waited yet). */
     private void handle(HttpExchange ex, Consumer<CacheFill> upstream, long lockDeadline) {
+        if (lockDeadline < 0 && any(purge, ex)) {
+            purge(ex, key.evaluate(ex));
+            return;
+        }
         if (!methods.contains(ex.method())) {
             upstream.accept(null);
             return;
@@ -189,6 +198,36 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
         })) {
             timer.cancel(false);
             retry.run();
+        }
+    }
+
+    /** Removes the entry of {@code k}, or those whose keys start with it less its final {@code *}: 204, or 404 if none. */
+    private void purge(HttpExchange ex, String k) {
+        List<String> hashes = new ArrayList<>();
+        if (k.endsWith("*")) {
+            String prefix = k.substring(0, k.length() - 1);
+            for (String h : zone.keys()) {
+                try {
+                    CacheMeta m = CacheMeta.read(Path.of(zone.path().file(h) + CacheMeta.SUFFIX), true);
+                    if (m.key().startsWith(prefix)) {
+                        hashes.add(h);
+                    }
+                } catch (IOException e) {
+                    // a key asked for but not stored, or removed meanwhile
+                }
+            }
+        } else {
+            String h = md5(k);
+            if (read(h, k) != null) {
+                hashes.add(h);
+            }
+        }
+        hashes.forEach(zone::forget);
+        CacheFiles.delete(zone.path(), hashes);
+        if (hashes.isEmpty()) {
+            ex.sendError(404);
+        } else {
+            ex.respond(204, new DefaultHttpHeaders(), Unpooled.EMPTY_BUFFER);
         }
     }
 

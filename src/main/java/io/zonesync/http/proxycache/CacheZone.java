@@ -150,7 +150,7 @@ final class CacheZone {
         }
     }
 
-    /** The hashes of all nodes, least recently used first (for tests). */
+    /** The hashes of all nodes, least recently used first. */
     synchronized List<String> keys() {
         return new ArrayList<>(nodes.keySet());
     }

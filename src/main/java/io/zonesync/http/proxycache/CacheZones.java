@@ -94,7 +94,8 @@ public final class CacheZones {
         Freshness freshness = new Freshness(valid(cs), ignored(cs));
         return new CachePolicy(zone, key, freshness, Set.copyOf(methods), values(cs, "proxy_cache_bypass"),
                 values(cs, "proxy_no_cache"), minUses, Set.copyOf(useStale),
-                revalidate(cs), lock(cs), flag(cs, "proxy_cache_background_update"));
+                revalidate(cs), lock(cs), flag(cs, "proxy_cache_background_update"),
+                values(cs, "proxy_cache_purge"));
     }
 
     private static CachePolicy.Lock lock(CompileScope cs) throws ConfigException {
