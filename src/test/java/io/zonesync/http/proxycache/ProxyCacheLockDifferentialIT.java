@@ -66,6 +66,7 @@ class ProxyCacheLockDifferentialIT extends DifferentialSuite {
                     add_header X-Cache-Status $upstream_cache_status always;
                     location / { proxy_pass http://127.0.0.1:%1$d; }
                     location /short/ { proxy_cache_lock_timeout 300ms; proxy_pass http://127.0.0.1:%1$d; }
+                    location /age/ { proxy_cache_lock_age 300ms; proxy_pass http://127.0.0.1:%1$d; }
                     location /upd/ {
                         proxy_cache_key $uri; proxy_cache_valid 1s; proxy_cache_use_stale updating;
                         proxy_pass http://127.0.0.1:%1$d;
@@ -137,6 +138,20 @@ class ProxyCacheLockDifferentialIT extends DifferentialSuite {
         assertThat(read(first)).containsExactly("200 MISS backend /short/a", "200 MISS backend /short/a");
         assertSameAnswers(servers.get("/short/a?hold"), "after the holder stored");
         assertThat(servers.get("/short/a?hold").zonesync().headers()).containsEntry("x-cache-status", "HIT");
+    }
+
+    @Test
+    void aWaiterTakesOverALockOlderThanTheLockAge() throws Exception {
+        List<RawClient> first = hold("/age/a?hold");
+        await().atMost(Duration.ofSeconds(10)).until(() -> count("/age/a") == 2);
+        List<RawClient> waiter = hold("/age/a?hold");
+        await().atMost(Duration.ofSeconds(10)).until(() -> count("/age/a") == 4);
+        gates.computeIfAbsent("/age/a", p -> new CountDownLatch(1)).countDown();
+        assertThat(read(waiter)).containsExactly("200 MISS backend /age/a", "200 MISS backend /age/a");
+        assertThat(read(first)).containsExactly("200 MISS backend /age/a", "200 MISS backend /age/a");
+        Differential.Pair after = servers.get("/age/a?hold");
+        assertSameAnswers(after, "after both stored");
+        assertThat(status(after.zonesync())).isEqualTo("HIT");
     }
 
     private static String status(Differential.Answer a) {
