@@ -660,9 +660,13 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         cancelTimers();
         body.release();
         if (cache != null && status >= 502 && cache.serveStale(failure)) {
+            cache.done();
             return;
         }
         ex.sendError(status);
+        if (cache != null) {
+            cache.done();
+        }
     }
 
     /** Gives up mid-way (client gone, or upstream failed after the response started). */
@@ -679,6 +683,9 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         body.release();
         if (out != null) {
             out.abort();
+        }
+        if (cache != null) {
+            cache.done();
         }
     }
 

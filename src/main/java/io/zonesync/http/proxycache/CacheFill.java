@@ -32,4 +32,11 @@ public interface CacheFill {
      * answered the request instead of the error.
      */
     boolean serveStale(String condition);
+
+    /**
+     * The proxied request is over, however it ended (called when no response went through
+     * {@link #respond}'s stream too; more than once is harmless): a {@code proxy_cache_lock} held
+     * for it is released.
+     */
+    void done();
 }

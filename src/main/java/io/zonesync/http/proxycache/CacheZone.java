@@ -21,6 +21,8 @@ final class CacheZone {
     private final CachePath path;
     private final Clock clock;
     private final long capacity;
+    private final CacheLocks locks;
+    private final CacheLocks updating;
     private final LinkedHashMap<String, Node> nodes = new LinkedHashMap<>(16, 0.75f, true);
     private long totalBytes;
     private volatile boolean loading;
@@ -41,6 +43,18 @@ final class CacheZone {
         this.path = path;
         this.clock = clock;
         this.capacity = Math.max(1, path.zoneBytes() / NODE_BYTES);
+        this.locks = new CacheLocks(clock);
+        this.updating = new CacheLocks(clock);
+    }
+
+    /** Which expired keys one request is refreshing (others may get the stale entry, UPDATING). */
+    CacheLocks updating() {
+        return updating;
+    }
+
+    /** The {@code proxy_cache_lock} locks on this zone's keys. */
+    CacheLocks locks() {
+        return locks;
     }
 
     /** Whether the loader is still reading the directory (a key not known yet may be on disk). */
@@ -136,7 +150,7 @@ final class CacheZone {
         }
     }
 
-    /** The hashes of all nodes, least recently used first (for tests). */
+    /** The hashes of all nodes, least recently used first. */
     synchronized List<String> keys() {
         return new ArrayList<>(nodes.keySet());
     }

@@ -84,8 +84,6 @@ public final class CacheZones {
             for (String a : us.args()) {
                 if (a.equals("off")) {
                     useStale.clear();
-                } else if (a.equals("updating")) {
-                    throw us.error("\"updating\" is not supported in \"proxy_cache_use_stale\"");
                 } else if (STALE_WORDS.contains(a)) {
                     useStale.add(a);
                 } else {
@@ -96,11 +94,28 @@ public final class CacheZones {
         Freshness freshness = new Freshness(valid(cs), ignored(cs));
         return new CachePolicy(zone, key, freshness, Set.copyOf(methods), values(cs, "proxy_cache_bypass"),
                 values(cs, "proxy_no_cache"), minUses, Set.copyOf(useStale),
-                revalidate(cs));
+                revalidate(cs), lock(cs), flag(cs, "proxy_cache_background_update"),
+                values(cs, "proxy_cache_purge"));
+    }
+
+    private static CachePolicy.Lock lock(CompileScope cs) throws ConfigException {
+        CachePolicy.Lock lock = new CachePolicy.Lock(time(cs, "proxy_cache_lock_timeout"),
+                time(cs, "proxy_cache_lock_age"));
+        return flag(cs, "proxy_cache_lock") ? lock : null;
+    }
+
+    /** A lock time (default 5s). */
+    private static long time(CompileScope cs, String name) throws ConfigException {
+        Directive d = cs.scope().effectiveFirst(name);
+        return d == null ? 5000 : Values.timeMs(d, d.arg(0));
     }
 
     private static boolean revalidate(CompileScope cs) throws ConfigException {
-        Directive d = cs.scope().effectiveFirst("proxy_cache_revalidate");
+        return flag(cs, "proxy_cache_revalidate");
+    }
+
+    private static boolean flag(CompileScope cs, String name) throws ConfigException {
+        Directive d = cs.scope().effectiveFirst(name);
         return d != null && Values.flag(d);
     }
 

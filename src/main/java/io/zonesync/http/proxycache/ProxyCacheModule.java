@@ -29,6 +29,12 @@ public final class ProxyCacheModule implements ConfModule {
         }
         r.register(DirectiveSpec.single("proxy_cache_min_uses", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("proxy_cache_revalidate", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("proxy_cache_background_update", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("proxy_cache_purge", Arity.atLeast(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("proxy_cache_lock", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
+        for (String name : List.of("proxy_cache_lock_timeout", "proxy_cache_lock_age")) {
+            r.register(DirectiveSpec.single(name, Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
+        }
         r.register(DirectiveSpec.single("proxy_cache_use_stale", Arity.atLeast(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
     }
 }

@@ -34,7 +34,8 @@ class ProxyCacheConfigErrorTest {
         "proxy_cache_path c keys_zone=a:1m loader_files=10;|proxy_cache a;|\"loader_files\" is not supported|3",
         "proxy_cache_path c keys_zone=a:1m use_temp_path=on;|proxy_cache a;|\"use_temp_path=on\" is not supported|3",
         "proxy_cache_path c keys_zone=a:1m;|proxy_cache a; proxy_cache_use_stale bogus;|invalid value \"bogus\"|5",
-        "proxy_cache_path c keys_zone=a:1m;|proxy_cache a; proxy_cache_use_stale updating;|\"updating\" is not supported|5",
+        "proxy_cache_path c keys_zone=a:1m;|proxy_cache a; proxy_cache_lock_timeout x;|invalid value \"x\"|5",
+        "proxy_cache_path c keys_zone=a:1m;|proxy_cache a; proxy_cache_lock maybe;|invalid value \"maybe\"|5",
         "proxy_cache_path c keys_zone=a:1m;|proxy_cache a; proxy_cache_methods PUT;|invalid value \"PUT\"|5",
         "proxy_cache_path c keys_zone=a:1m;|proxy_cache a; proxy_cache_valid 200 x;|invalid time value \"x\"|5",
         "proxy_cache_path c keys_zone=a:1m;|proxy_cache $x;|variables in \"proxy_cache\" are not supported|5",
@@ -51,7 +52,8 @@ class ProxyCacheConfigErrorTest {
         Node.check(parse("proxy_cache_path c levels=1:2 keys_zone=a:1m inactive=1m max_size=10m use_temp_path=off;",
                 "proxy_cache a; proxy_cache_key $uri; proxy_cache_valid 200 302 1m; proxy_cache_valid any 5s;"
                 + " proxy_cache_min_uses 0; proxy_cache_methods POST; proxy_cache_bypass $arg_a $cookie_b;"
-                + " proxy_no_cache $arg_c; proxy_cache_use_stale error timeout http_500 off http_502;"
-                + " proxy_cache_revalidate on;"));
+                + " proxy_no_cache $arg_c; proxy_cache_use_stale error timeout http_500 off http_502 updating;"
+                + " proxy_cache_revalidate on; proxy_cache_background_update on;"
+                + " proxy_cache_lock on; proxy_cache_lock_timeout 1s; proxy_cache_lock_age 2s;"));
     }
 }
