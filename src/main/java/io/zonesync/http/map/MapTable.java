@@ -2,16 +2,14 @@ package io.zonesync.http.map;
 
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
+import io.zonesync.config.MapKeys;
 import io.zonesync.http.core.NginxRegex;
 import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.RequestView;
 import io.zonesync.http.vars.VariableRegistry;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.PatternSyntaxException;
 
@@ -23,28 +21,22 @@ import java.util.regex.PatternSyntaxException;
  * for the value), then {@code default} (empty without one). Values may hold variables.
  * {@code volatile} is accepted: nothing is cached here anyway.
  */
-record MapTable(ComplexValue source, Map<String, ComplexValue> exact, List<Wildcard> leading,
-        List<Wildcard> trailing, List<Regex> regexes, ComplexValue fallback, boolean hostnames) {
-
-    /** A wildcard key without its star: the suffix {@code .example.com} or the prefix {@code www.example.}. */
-    record Wildcard(String part, boolean alsoBare, ComplexValue value) {
-    }
+record MapTable(ComplexValue source, MapKeys<ComplexValue> keys, List<Regex> regexes, ComplexValue fallback) {
 
     record Regex(NginxRegex regex, ComplexValue value) {
     }
 
     static MapTable compile(Directive map, VariableRegistry variables) throws ConfigException {
         ComplexValue source = ComplexValue.compile(map.arg(0), variables, map.where());
-        Map<String, ComplexValue> exact = new HashMap<>();
-        List<Wildcard> leading = new ArrayList<>();
-        List<Wildcard> trailing = new ArrayList<>();
+        MapKeys<ComplexValue> keys = new MapKeys<>();
         List<Regex> regexes = new ArrayList<>();
         ComplexValue fallback = null;
-        boolean hostnames = false;
         for (Directive e : map.block().directives()) {
             String key = e.name();
             if (e.argCount() == 0 && (key.equals("hostnames") || key.equals("volatile"))) {
-                hostnames |= key.equals("hostnames");
+                if (key.equals("hostnames")) {
+                    keys.hostnames();
+                }
                 continue;
             }
             if (e.argCount() != 1) {
@@ -69,33 +61,16 @@ record MapTable(ComplexValue source, Map<String, ComplexValue> exact, List<Wildc
                 fallback = value;
             } else if (re != null) {
                 regexes.add(new Regex(re, value));
-            } else {
-                String k = (key.startsWith("\\") ? key.substring(1) : key).toLowerCase(Locale.ROOT);
-                if (hostnames && (k.startsWith("*.") || k.startsWith("."))) {
-                    leading.add(new Wildcard(k.substring(k.indexOf('.')), k.startsWith("."), value));
-                } else if (hostnames && k.endsWith(".*")) {
-                    trailing.add(new Wildcard(k.substring(0, k.length() - 1), false, value));
-                } else if (exact.putIfAbsent(k, value) != null) {
-                    throw e.error("conflicting parameter \"%s\"", key);
-                }
+            } else if (!keys.add(key, value)) {
+                throw e.error("conflicting parameter \"%s\"", key);
             }
         }
-        return new MapTable(source, exact, leading, trailing, regexes, fallback, hostnames);
+        return new MapTable(source, keys, regexes, fallback);
     }
 
     String lookup(RequestView request) {
         String s = source.evaluate(request);
-        String key = s.toLowerCase(Locale.ROOT);
-        if (hostnames && key.endsWith(".")) {
-            key = key.substring(0, key.length() - 1);
-        }
-        ComplexValue found = exact.get(key);
-        if (found == null && hostnames) {
-            found = longest(leading, key, true);
-            if (found == null) {
-                found = longest(trailing, key, false);
-            }
-        }
+        ComplexValue found = keys.find(s);
         if (found == null) {
             for (Regex r : regexes) {
                 Matcher m = r.regex().matcher(s);
@@ -112,17 +87,5 @@ record MapTable(ComplexValue source, Map<String, ComplexValue> exact, List<Wildc
             return fallback == null ? "" : fallback.evaluate(request);
         }
         return found.evaluate(request);
-    }
-
-    private static ComplexValue longest(List<Wildcard> wildcards, String key, boolean suffix) {
-        Wildcard best = null;
-        for (Wildcard w : wildcards) {
-            boolean match = suffix ? key.endsWith(w.part()) || (w.alsoBare() && key.equals(w.part().substring(1)))
-                    : key.startsWith(w.part());
-            if (match && (best == null || w.part().length() > best.part().length())) {
-                best = w;
-            }
-        }
-        return best == null ? null : best.value();
     }
 }
