@@ -5,124 +5,42 @@ import io.zonesync.config.Directive;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.RequestView;
 import io.zonesync.net.ForwardedAddress;
+import io.zonesync.net.GeoEntries;
 import io.zonesync.net.IpNetwork;
 import io.zonesync.net.TrustedAddresses;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One compiled {@code geo} block, searched as nginx searches it: the longest network holding the
- * address (IPv4 and IPv6, an IPv4-mapped address as IPv4), or with {@code ranges} the range
- * holding it (ranges may not overlap, as in nginx); {@code default} (or empty) otherwise. An address that cannot be parsed is looked up
- * as 255.255.255.255, as in nginx. {@code delete} removes a network given earlier. Values are plain
- * strings. With {@code proxy} lines, an address that is one of those proxies is replaced by the one
- * X-Forwarded-For gives (the last, or with {@code proxy_recursive} the last untrusted), as realip
- * would.
+ * One compiled {@code geo} block: its entries ({@link GeoEntries}: networks, ranges, default)
+ * looked up by the value of its source, {@code $remote_addr} by default. With {@code proxy} lines,
+ * an address that is one of those proxies is replaced by the one X-Forwarded-For gives (the last,
+ * or with {@code proxy_recursive} the last untrusted), as realip would.
  */
-record GeoTable(ComplexValue source, Map<IpNetwork, String> networks, TreeSet<Integer> v4Lengths,
-        TreeSet<Integer> v6Lengths, List<Range> ranges, boolean rangesMode, String fallback,
-        TrustedAddresses proxies, boolean proxyRecursive) {
-    private static final Logger LOG = LoggerFactory.getLogger(GeoTable.class);
-    private static final IpNetwork NONE = IpNetwork.parse("255.255.255.255");
-
-    /** An IPv4 range, both ends included, and how it was written. */
-    record Range(long from, long to, String value, String text) {
-    }
+record GeoTable(ComplexValue source, GeoEntries entries, TrustedAddresses proxies, boolean proxyRecursive) {
 
     static GeoTable compile(Directive geo, ComplexValue source) throws ConfigException {
-        Map<IpNetwork, String> networks = new HashMap<>();
-        List<Range> ranges = new ArrayList<>();
-        boolean rangesMode = false;
-        String fallback = "";
+        GeoEntries entries = new GeoEntries();
         List<TrustedAddresses.Network> proxies = new ArrayList<>();
         boolean recursive = false;
         for (Directive e : geo.block().directives()) {
             String key = e.name();
-            if (key.equals("ranges") && e.argCount() == 0) {
-                rangesMode = true;
-                continue;
-            }
             if (key.equals("proxy_recursive") && e.argCount() == 0) {
                 recursive = true;
-                continue;
-            }
-            if (key.equals("proxy") && e.argCount() == 1) {
-                IpNetwork n = network(e, e.arg(0)); // an address or a network only, as nginx's geo takes
+            } else if (key.equals("proxy") && e.argCount() == 1) {
+                IpNetwork n = GeoEntries.network(e, e.arg(0)); // an address or a network only, as nginx's geo takes
                 proxies.add(new TrustedAddresses.Network(n.address(), n.prefixLength()));
-                continue;
-            }
-            if (key.equals("delete")) {
-                if (e.argCount() != 1) {
-                    throw e.error("invalid number of the geo parameters");
-                }
-                networks.remove(network(e, e.arg(0)));
-                continue;
-            }
-            if (e.argCount() != 1) {
-                throw e.error("invalid number of the geo parameters");
-            }
-            String value = e.arg(0);
-            if (key.equals("default")) {
-                fallback = value;
-            } else if (rangesMode) {
-                int dash = key.indexOf('-');
-                long from = dash < 0 ? -1 : v4(key.substring(0, dash));
-                long to = dash < 0 ? -1 : v4(key.substring(dash + 1));
-                if (from < 0 || to < 0 || to < from) {
-                    throw e.error("invalid range \"%s\"", key);
-                }
-                for (Range r : ranges) {
-                    if (from <= r.to() && to >= r.from()) {
-                        throw e.error("range \"%s\" overlaps \"%s\"", key, r.text());
-                    }
-                }
-                ranges.add(new Range(from, to, value, key));
             } else {
-                String old = networks.put(network(e, key), value);
-                if (old != null) {
-                    LOG.warn("duplicate network \"{}\", value: \"{}\", old value: \"{}\" in {}", key, value, old, e.where());
-                }
+                entries.read(e);
             }
         }
-        TreeSet<Integer> v4 = new TreeSet<>();
-        TreeSet<Integer> v6 = new TreeSet<>();
-        for (IpNetwork n : networks.keySet()) {
-            (n.family() == 4 ? v4 : v6).add(n.prefixLength());
-        }
-        return new GeoTable(source, networks, v4, v6, ranges, rangesMode, fallback, new TrustedAddresses(proxies, false),
-                recursive);
-    }
-
-    private static IpNetwork network(Directive e, String text) throws ConfigException {
-        IpNetwork n = IpNetwork.parse(text);
-        if (n == null) {
-            throw e.error("invalid network \"%s\"", text);
-        }
-        return n.unmapped();
-    }
-
-    /** An IPv4 address as a number, -1 when it is not one. */
-    private static long v4(String text) {
-        IpNetwork n = text.indexOf('/') >= 0 ? null : IpNetwork.parse(text);
-        return n == null || n.family() != 4 ? -1 : number(n);
-    }
-
-    private static long number(IpNetwork v4) {
-        byte[] b = v4.address();
-        return (b[0] & 0xffL) << 24 | (b[1] & 0xffL) << 16 | (b[2] & 0xffL) << 8 | (b[3] & 0xffL);
+        return new GeoTable(source, entries.done(), new TrustedAddresses(proxies, false), recursive);
     }
 
     String lookup(RequestView request) {
-        String address = source.evaluate(request);
-        IpNetwork probe = address.indexOf('/') >= 0 ? null : IpNetwork.parse(address);
-        probe = probe == null ? NONE : probe.unmapped();
+        IpNetwork probe = GeoEntries.probe(source.evaluate(request));
         if (!proxies.isEmpty()) {
             List<String> forwarded = request.headers("x-forwarded-for");
             if (!forwarded.isEmpty()) {
@@ -133,23 +51,6 @@ record GeoTable(ComplexValue source, Map<IpNetwork, String> networks, TreeSet<In
                 }
             }
         }
-        if (rangesMode) {
-            long a = probe.family() == 4 ? number(probe) : -1;
-            for (int i = ranges.size() - 1; i >= 0; i--) {
-                Range r = ranges.get(i);
-                if (a >= r.from() && a <= r.to()) {
-                    return r.value();
-                }
-            }
-            return fallback;
-        }
-        TreeSet<Integer> lengths = probe.family() == 4 ? v4Lengths : v6Lengths;
-        for (int len : lengths.headSet(probe.prefixLength(), true).descendingSet()) {
-            String v = networks.get(probe.truncate(len));
-            if (v != null) {
-                return v;
-            }
-        }
-        return fallback;
+        return entries.find(probe);
     }
 }
