@@ -174,7 +174,26 @@ public final class Values {
         return new ZoneSpec(name, size);
     }
 
-    /** If {@code arg} is {@code key=value}, the value; else null. */
+    /**
+     * The {@code zone=name:size} argument of {@code limit_conn_zone}, http's and stream's, with
+     * nginx's words: the whole argument quoted, a size under {@code minSize} "too small".
+     */
+    public static ZoneSpec limitConnZone(Directive d, String arg, long minSize) throws ConfigException {
+        if (!arg.startsWith("zone=")) {
+            throw d.error("invalid parameter \"%s\"", arg);
+        }
+        int colon = arg.indexOf(':');
+        String name = colon < 0 ? arg.substring(5) : arg.substring(5, colon);
+        long size = colon < 0 ? -1 : parseSize(arg.substring(colon + 1));
+        if (name.isEmpty() || size < 0) {
+            throw d.error("invalid zone size \"%s\"", arg);
+        }
+        if (size < minSize) {
+            throw d.error("zone \"%s\" is too small", arg);
+        }
+        return new ZoneSpec(name, size);
+    }
+
     /**
      * The status of a {@code limit_req_status}/{@code limit_conn_status}-like directive: a number
      * from 400 to 599, with nginx's errors.
@@ -190,6 +209,7 @@ public final class Values {
         return (int) n;
     }
 
+    /** If {@code arg} is {@code key=value}, the value; else null. */
     public static String param(String arg, String key) {
         return arg.startsWith(key + "=") ? arg.substring(key.length() + 1) : null;
     }

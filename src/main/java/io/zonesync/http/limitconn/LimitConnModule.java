@@ -72,19 +72,9 @@ public final class LimitConnModule implements ConfModule, HttpFeature {
         keys.clear();
         Map<String, Directive> declared = new HashMap<>();
         for (Directive d : http.scope().block().all(ZONE)) {
-            String spec = d.arg(1);
-            if (!spec.startsWith("zone=")) {
-                throw d.error("invalid parameter \"%s\"", spec);
-            }
-            int colon = spec.indexOf(':');
-            String name = colon < 0 ? spec.substring(5) : spec.substring(5, colon);
-            long size = colon < 0 ? -1 : Values.parseSize(spec.substring(colon + 1));
-            if (name.isEmpty() || size < 0) {
-                throw d.error("invalid zone size \"%s\"", spec);
-            }
-            if (size < LimitConnZone.MIN_SIZE) {
-                throw d.error("zone \"%s\" is too small", spec);
-            }
+            Values.ZoneSpec spec = Values.limitConnZone(d, d.arg(1), LimitConnZone.MIN_SIZE);
+            String name = spec.name();
+            long size = spec.sizeBytes();
             Directive before = declared.putIfAbsent(name, d);
             if (before != null) {
                 throw d.error("%s \"%s\" is already bound to key \"%s\"", ZONE, name, before.arg(0));
