@@ -94,12 +94,9 @@ final class Http2Connection extends ChannelInboundHandlerAdapter implements Clie
             return;
         }
         begun = true;
-        context.connections.add(ctx.channel());
-        if (context.draining) {
-            ctx.close();
-            return;
+        if (context.admit(ctx.channel())) {
+            armIdle();
         }
-        armIdle();
     }
 
     private void armIdle() {

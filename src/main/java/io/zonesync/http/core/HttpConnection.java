@@ -166,12 +166,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Clien
             return;
         }
         begun = true;
-        context.connections.add(ctx.channel());
-        if (context.draining) {
-            ctx.close();
-            return;
+        if (context.admit(ctx.channel())) {
+            arm(defaultServerConfig().timeouts().clientHeaderMs());
         }
-        arm(defaultServerConfig().timeouts().clientHeaderMs());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.zonesync.http.core;
 
+import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.zonesync.http.accesslog.AccessLogWriter;
 import io.zonesync.net.ConnectionLimit;
@@ -23,6 +24,19 @@ final class ServerContext {
         this.logWriter = logWriter;
         this.connections = connections;
         this.connectionLimit = connectionLimit;
+    }
+
+    /**
+     * Counts a new client connection among the node's; false, with the connection closed, when the
+     * node is draining (a stop or a retired listener lets no new connection in).
+     */
+    boolean admit(Channel channel) {
+        connections.add(channel);
+        if (draining) {
+            channel.close();
+            return false;
+        }
+        return true;
     }
 
     long nextConnectionId() {
