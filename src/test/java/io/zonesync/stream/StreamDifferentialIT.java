@@ -338,6 +338,40 @@ class StreamDifferentialIT {
         }
     }
 
+    /**
+     * {@code proxy_ssl_session_reuse}: on (the default), the second connection to a TLS backend
+     * resumes the first one's session; off, every connection makes a new one. The backend, an nginx
+     * stream server, answers with {@code $ssl_session_reused}.
+     */
+    @Test
+    void proxySslSessionReuse() throws Exception {
+        io.zonesync.testing.TestPki pki = io.zonesync.testing.TestPki.ca("stream reuse ca");
+        io.zonesync.testing.TestPki.writePair(pki.issue("backend.test", "backend.test"), dir.resolve("b.pem"),
+                dir.resolve("b.key"));
+        try (io.zonesync.testing.Nginx backend = io.zonesync.testing.Nginx.startStream(dir.resolve("backend"), """
+                server { listen LISTEN ssl; ssl_certificate %1$s/b.pem; ssl_certificate_key %1$s/b.key;
+                         ssl_session_cache shared:s:1m; return "reused=$ssl_session_reused"; }
+                """.formatted(dir))) {
+            for (String reuse : new String[] {"", "proxy_ssl_session_reuse on;",
+                    "proxy_ssl_session_reuse off;"}) {
+                try (StreamDifferential d = StreamDifferential.start(dir.resolve("front" + reuse.length()), """
+                        server { listen LISTEN; proxy_pass %s; proxy_ssl on; %s }
+                        """.formatted(backend.address(), reuse))) {
+                    // whether the first resumes depends on whether the start-up probe's handshake ended before it
+                    StreamDifferential.Pair first = d.both((host, port) -> StreamClient.untilClosed(host, port, "",
+                            false));
+                    if (reuse.endsWith("off;")) {
+                        agree(first);
+                    }
+                    StreamDifferential.Pair second = d.both((host, port) -> StreamClient.untilClosed(host, port, "",
+                            false));
+                    agree(second);
+                    assertThat(second.zonesync()).isEqualTo(reuse.endsWith("off;") ? "reused=." : "reused=r");
+                }
+            }
+        }
+    }
+
     /** Sends {@code text} over TLS trusting {@code pki}'s CA, then reads {@code expected} bytes at most. */
     private static String overTls(io.zonesync.testing.TestPki pki, String host, int port, String text, int expected)
             throws IOException {

@@ -18,6 +18,7 @@ import io.zonesync.net.AddressText;
 import io.zonesync.stream.core.StreamSession;
 import io.zonesync.stream.core.UpstreamAttempt;
 import io.zonesync.stream.upstream.StreamUpstreams;
+import io.zonesync.tls.UpstreamTls;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -139,17 +140,20 @@ final class ProxySession {
     /** The TCP connect failed: its connection slot was never held. */
     private void failed(Peer tried, Throwable cause) {
         session.connections().release();
-        next(tried, "connect() failed (" + (cause == null ? "?" : cause.getMessage()) + ")");
+        next(tried, "connect() failed (" + (cause == null ? "?" : cause.getMessage()) + ")", "connecting to upstream");
     }
 
-    /** The attempt on {@code tried} failed: the next server while proxy_next_upstream allows, else 502. */
-    private void next(Peer tried, String why) {
+    /**
+     * The attempt on {@code tried} failed ({@code why}, while {@code doing}): the next server while
+     * proxy_next_upstream allows, else 502.
+     */
+    private void next(Peer tried, String why, String doing) {
         group.group().release(tried, Outcome.FAILED, attempts);
         peer = null;
         if (closed) {
             return;
         }
-        LOG.error("{} while connecting to upstream, client: {}, server: {}, upstream: \"{}\"", why,
+        LOG.error("{} while {}, client: {}, server: {}, upstream: \"{}\"", why, doing,
                 session.clientText(), session.serverText(), tried.addressText());
         boolean triesLeft = settings.nextUpstreamTries() == 0 || tries < settings.nextUpstreamTries();
         boolean timeLeft = settings.nextUpstreamTimeoutMs() == 0
@@ -178,7 +182,10 @@ final class ProxySession {
             relay(ch, started);
             return;
         }
-        SslHandler tls = settings.tls().newHandler(ch, sslHost(), tried.spec().address().getPort(),
+        String name = settings.sslName() != null ? settings.sslName() : sslHost();
+        InetSocketAddress remote = tried.spec().address();
+        SslHandler tls = settings.tls().newHandler(ch.alloc(), name, remote.getAddress() == null
+                ? remote.getHostString() : remote.getAddress().getHostAddress(), remote.getPort(),
                 settings.connectTimeoutMs());
         ch.pipeline().addFirst("tls", tls);
         tls.handshakeFuture().addListener(f -> {
@@ -186,7 +193,7 @@ final class ProxySession {
                 relay(ch, started);
             } else {
                 ch.close();
-                next(tried, "SSL_do_handshake() failed (" + f.cause().getMessage() + ")");
+                next(tried, UpstreamTls.failureWords(f.cause(), name), "SSL handshaking to upstream");
             }
         });
     }

@@ -4,7 +4,7 @@ import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import io.zonesync.config.Scope;
 import io.zonesync.config.Values;
-import io.zonesync.tls.ClientTls;
+import io.zonesync.tls.UpstreamTls;
 import java.nio.file.Path;
 
 /**
@@ -17,16 +17,18 @@ import java.nio.file.Path;
  * @param downloadRate bytes per second read from the upstream server, 0 for no limit
  * @param responses UDP: the datagrams a server sends for each of the client's, -1 for no limit
  * @param tls TLS to the upstream server ({@code proxy_ssl*}), or null
+ * @param sslName {@code proxy_ssl_name}, or null for the host of {@code proxy_pass}
  */
 record ProxySettings(long connectTimeoutMs, long timeoutMs, boolean nextUpstream, int nextUpstreamTries,
         long nextUpstreamTimeoutMs, int bufferSize, long uploadRate, long downloadRate, boolean proxyProtocol,
-        boolean halfClose, long responses, ClientTls tls) {
+        boolean halfClose, long responses, UpstreamTls tls, String sslName) {
 
     static ProxySettings of(Scope server, Path confDir) throws ConfigException {
         Directive name = server.effectiveFirst("proxy_ssl_name");
         if (name != null && name.arg(0).indexOf('$') >= 0) {
             throw name.error("variables in \"proxy_ssl_name\" are not supported");
         }
+        Directive ssl = server.effectiveFirst("proxy_ssl");
         return new ProxySettings(
                 time(server, "proxy_connect_timeout", 60_000),
                 time(server, "proxy_timeout", 600_000),
@@ -39,7 +41,8 @@ record ProxySettings(long connectTimeoutMs, long timeoutMs, boolean nextUpstream
                 flag(server, "proxy_protocol", false),
                 flag(server, "proxy_half_close", false),
                 server.effectiveFirst("proxy_responses") == null ? -1 : number(server, "proxy_responses"),
-                ClientTls.compile(server, confDir, "proxy_ssl_", "upstream connections"));
+                ssl != null && Values.flag(ssl) ? UpstreamTls.compile(server, confDir, ssl) : null,
+                name == null ? null : name.arg(0));
     }
 
     private static long time(Scope s, String name, long fallback) throws ConfigException {

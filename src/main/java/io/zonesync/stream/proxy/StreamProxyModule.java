@@ -50,7 +50,7 @@ public final class StreamProxyModule implements ConfModule, StreamFeature {
             r.register(DirectiveSpec.single(one, Arity.exactly(1), STREAM, STREAM_SERVER));
         }
         r.register(DirectiveSpec.single("proxy_ssl_protocols", Arity.atLeast(1), STREAM, STREAM_SERVER));
-        r.register(DirectiveSpec.single(SESSION_REUSE, Arity.FLAG, STREAM, STREAM_SERVER));
+        r.register(DirectiveSpec.single("proxy_ssl_session_reuse", Arity.FLAG, STREAM, STREAM_SERVER));
         r.register(DirectiveSpec.repeatable("proxy_ssl_conf_command", Arity.exactly(2), STREAM, STREAM_SERVER));
     }
 
@@ -65,16 +65,8 @@ public final class StreamProxyModule implements ConfModule, StreamFeature {
         upstreams = StreamUpstreams.compile(stream.scope(), stream.variables(), stream.clock());
     }
 
-    /** nginx's stream has it; here each upstream TLS connection makes its own session. */
-    private static final String SESSION_REUSE = "proxy_ssl_session_reuse";
-
     @Override
     public void configureServer(StreamCompile stream, StreamServer.Builder server) throws ConfigException {
-        Directive reuse = server.conf().scope().effectiveFirst(SESSION_REUSE);
-        if (reuse != null) {
-            throw reuse.error("\"%s\" is not supported in stream: each connection to an upstream makes its own"
-                    + " TLS session", SESSION_REUSE);
-        }
         Directive pass = server.conf().scope().block().first("proxy_pass");
         if (pass == null) {
             return;
