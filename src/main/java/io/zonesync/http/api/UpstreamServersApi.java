@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import io.zonesync.config.Values;
+import io.zonesync.http.api.UpstreamApi.Block;
 import io.zonesync.http.upstream.Peer;
 import io.zonesync.http.upstream.ServerSpec;
 import io.zonesync.http.upstream.UpstreamGroup;
@@ -22,38 +23,42 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code /N/http/upstreams/{name}/servers[/{id}]}: an upstream's servers as NGINX Plus shows them
- * (NginxHTTPUpstreamConfServer), and changing them at run time: POST adds a server (an address;
+ * {@code /N/http/upstreams/{name}/servers[/{id}]} and {@code /N/stream/upstreams/{name}/servers[/{id}]}:
+ * an upstream's servers as NGINX Plus shows them (NginxHTTPUpstreamConfServer,
+ * NginxStreamUpstreamConfServer), and changing them at run time: POST adds a server (an address;
  * a backup one when the balancing method has backups), PATCH changes weight, max_conns,
- * max_fails, fail_timeout, route, down and drain, DELETE removes a server (not one a
- * {@code resolve} line gave). Errors use NGINX Plus's codes. Every change is written to the
- * upstream's {@code state} file, when it has one, before it is answered.
+ * max_fails, fail_timeout, slow_start, down and, for http, route and drain; DELETE removes a server
+ * (not one a {@code resolve} line gave). Errors use NGINX Plus's codes. Every change is written to
+ * the upstream's {@code state} file, when it has one, before it is answered.
  */
 final class UpstreamServersApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FIELDS = Set.of("id", "server", "service", "weight", "max_conns", "max_fails",
             "fail_timeout", "slow_start", "route", "backup", "down", "drain", "parent", "host");
+    /** A stream server has no {@code route} and no {@code drain}. */
+    private static final Set<String> STREAM_FIELDS = Set.of("id", "server", "service", "weight", "max_conns",
+            "max_fails", "fail_timeout", "slow_start", "backup", "down", "parent", "host");
 
     private UpstreamServersApi() {
     }
 
     /** GET {@code .../servers}. */
-    static List<Object> list(UpstreamGroup group) {
+    static List<Object> list(UpstreamGroup group, Block block) {
         List<Object> out = new ArrayList<>();
         for (Peer p : group.peers()) {
-            out.add(conf(p));
+            out.add(conf(p, block));
         }
         return out;
     }
 
     /** GET {@code .../servers/{id}}. */
-    static Map<String, Object> get(UpstreamGroup group, String id) throws ApiError {
-        return conf(find(group, id));
+    static Map<String, Object> get(UpstreamGroup group, String id, Block block) throws ApiError {
+        return conf(find(group, id), block);
     }
 
     /** POST: the new server, as GET shows it. */
-    static Map<String, Object> post(UpstreamGroup group, byte[] body) throws ApiError {
-        JsonNode json = object(body);
+    static Map<String, Object> post(UpstreamGroup group, byte[] body, Block block) throws ApiError {
+        JsonNode json = object(body, block);
         JsonNode server = json.get("server");
         if (server == null) {
             throw format("missing \"server\" argument");
@@ -77,14 +82,14 @@ final class UpstreamServersApi {
         synchronized (group) {
             Peer p = group.add(spec);
             persist(group);
-            return conf(p);
+            return conf(p, block);
         }
     }
 
     /** PATCH: the server after the change. */
-    static Map<String, Object> patch(UpstreamGroup group, String id, byte[] body) throws ApiError {
+    static Map<String, Object> patch(UpstreamGroup group, String id, byte[] body, Block block) throws ApiError {
         Peer p = find(group, id);
-        JsonNode json = object(body);
+        JsonNode json = object(body, block);
         for (String fixed : List.of("id", "backup", "service", "parent", "host")) {
             if (json.has(fixed)) {
                 throw format("\"" + fixed + "\" cannot be changed");
@@ -103,12 +108,12 @@ final class UpstreamServersApi {
                 throw notFound(id);
             }
             persist(group);
-            return conf(p);
+            return conf(p, block);
         }
     }
 
     /** DELETE: the servers left. */
-    static List<Object> delete(UpstreamGroup group, String id) throws ApiError {
+    static List<Object> delete(UpstreamGroup group, String id, Block block) throws ApiError {
         Peer p = find(group, id);
         if (p.spec().resolve()) {
             throw new ApiError(400, "UpstreamServerImmutable", "server \"" + p.id() + "\" not removable");
@@ -118,7 +123,7 @@ final class UpstreamServersApi {
                 throw notFound(id);
             }
             persist(group);
-            return list(group);
+            return list(group, block);
         }
     }
 
@@ -142,7 +147,7 @@ final class UpstreamServersApi {
     }
 
     /** The body as a JSON object of scalars with known names. */
-    private static JsonNode object(byte[] body) throws ApiError {
+    private static JsonNode object(byte[] body, Block block) throws ApiError {
         JsonNode json;
         try {
             json = JSON.readTree(body);
@@ -159,7 +164,7 @@ final class UpstreamServersApi {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> f = it.next();
-            if (!FIELDS.contains(f.getKey())) {
+            if (!(block == Block.HTTP ? FIELDS : STREAM_FIELDS).contains(f.getKey())) {
                 throw format("unknown parameter \"" + f.getKey() + "\"");
             }
             if (f.getValue().isContainerNode()) {
@@ -297,7 +302,7 @@ final class UpstreamServersApi {
     }
 
     /** A server as NGINX Plus's {@code servers} endpoints show it. */
-    static Map<String, Object> conf(Peer p) {
+    static Map<String, Object> conf(Peer p, Block block) {
         ServerSpec s = p.spec();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", p.id());
@@ -310,10 +315,12 @@ final class UpstreamServersApi {
         m.put("max_fails", s.maxFails());
         m.put("fail_timeout", timeText(s.failTimeoutMs()));
         m.put("slow_start", timeText(s.slowStartMs()));
-        m.put("route", s.route() == null ? "" : s.route());
+        if (block == Block.HTTP) {
+            m.put("route", s.route() == null ? "" : s.route());
+        }
         m.put("backup", s.backup());
         m.put("down", s.down());
-        if (s.drain()) {
+        if (s.drain() && block == Block.HTTP) {
             m.put("drain", true);
         }
         if (s.resolve()) {

@@ -576,6 +576,23 @@ public final class UpstreamGroup {
         }
     }
 
+    /**
+     * A stream connection to {@code peer} ended: it took {@code connectMs} to connect, {@code firstByteMs}
+     * to the server's first byte (-1 when none came) and {@code sessionMs} in all, for the API.
+     */
+    public void timedConnection(Peer peer, long connectMs, long firstByteMs, long sessionMs) {
+        synchronized (lock) {
+            peer.connectTimed++;
+            peer.connectTimeTotal += connectMs;
+            if (firstByteMs >= 0) {
+                peer.firstByteTimed++;
+                peer.firstByteTimeTotal += firstByteMs;
+            }
+            peer.timed++;
+            peer.responseTimeTotal += sessionMs;
+        }
+    }
+
     /** The API's view of the group, taken under the lock. */
     public UpstreamStatus status() {
         synchronized (lock) {
@@ -600,7 +617,9 @@ public final class UpstreamGroup {
                     new TreeMap<>(p.codes), p.sent, p.received, p.failsTotal, p.unavail, downtime,
                     down ? p.downstart : 0, p.selected, p.spec().maxConns(),
                     p.timed == 0 ? -1 : p.headerTimeTotal / p.timed, p.timed == 0 ? -1 : p.responseTimeTotal / p.timed,
-                    p.spec().resolve() ? p.spec().name() : null, p.health));
+                    p.spec().resolve() ? p.spec().name() : null, p.health,
+                    p.connectTimed == 0 ? -1 : p.connectTimeTotal / p.connectTimed,
+                    p.firstByteTimed == 0 ? -1 : p.firstByteTimeTotal / p.firstByteTimed));
         }
         return new UpstreamStatus(name(), spec.zone(), pool.idleCount(), peers,
                 spec.queueMax() == 0 ? null : new UpstreamStatus.Queue(queue.size(), spec.queueMax(), queueOverflows));

@@ -328,6 +328,7 @@ final class ProxySession {
         if (upstream != null) {
             upstream.close();
             group.group().account(peer, 0, attempt.sent(), attempt.received());
+            group.group().timedConnection(peer, attempt.connectMs(), attempt.firstByteMs(), attempt.elapsedMs());
             group.group().release(peer, Outcome.OK, attempts);
         }
     }

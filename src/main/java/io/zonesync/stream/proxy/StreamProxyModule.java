@@ -18,6 +18,7 @@ import io.zonesync.stream.core.StreamValue;
 import io.zonesync.stream.upstream.StreamUpstreams;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * nginx's stream proxy module: {@code proxy_pass upstream|host:port|$variable} and the settings
@@ -63,6 +64,11 @@ public final class StreamProxyModule implements ConfModule, StreamFeature {
     @Override
     public void finishVariables(StreamCompile stream) throws ConfigException {
         upstreams = StreamUpstreams.compile(stream.scope(), stream.variables(), stream.clock());
+    }
+
+    /** The stream block's upstream groups by name, once compiled (empty before). */
+    public Map<String, UpstreamGroup> groups() {
+        return upstreams == null ? Map.of() : upstreams.groups();
     }
 
     @Override

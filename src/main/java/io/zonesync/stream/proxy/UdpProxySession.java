@@ -203,6 +203,9 @@ final class UdpProxySession {
         }
         if (peer != null) {
             group.group().account(peer, 0, attempt.sent(), attempt.received());
+            if (attempt.connectMs() >= 0) {
+                group.group().timedConnection(peer, attempt.connectMs(), attempt.firstByteMs(), attempt.elapsedMs());
+            }
             group.group().release(peer, failed ? Outcome.FAILED : Outcome.OK, attempts);
         }
     }

@@ -71,6 +71,13 @@ public final class StreamUpstreams {
         }
     }
 
+    /** Every group, by name, in the order of the configuration. */
+    public Map<String, UpstreamGroup> groups() {
+        Map<String, UpstreamGroup> out = new LinkedHashMap<>();
+        byName.forEach((name, g) -> out.put(name, g.group()));
+        return out;
+    }
+
     /** The group named so, or null. */
     public Group named(String name) {
         return byName.get(name);
