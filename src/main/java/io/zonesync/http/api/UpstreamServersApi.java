@@ -26,9 +26,9 @@ import java.util.Set;
  * {@code /N/http/upstreams/{name}/servers[/{id}]} and {@code /N/stream/upstreams/{name}/servers[/{id}]}:
  * an upstream's servers as NGINX Plus shows them (NginxHTTPUpstreamConfServer,
  * NginxStreamUpstreamConfServer), and changing them at run time: POST adds a server (an address;
- * a backup one when the balancing method has backups), PATCH changes weight, max_conns,
- * max_fails, fail_timeout, slow_start, down and, for http, route and drain; DELETE removes a server
- * (not one a {@code resolve} line gave). Errors use NGINX Plus's codes. Every change is written to
+ * a backup one when the balancing method has backups), PATCH changes the address (not of a server
+ * DNS gave), weight (not one an SRV record gave), max_conns, max_fails, fail_timeout, slow_start,
+ * down and, for http, route and drain; DELETE removes a server (not one a {@code resolve} line gave). Errors use NGINX Plus's codes. Every change is written to
  * the upstream's {@code state} file, when it has one, before it is answered.
  */
 final class UpstreamServersApi {
@@ -71,7 +71,7 @@ final class UpstreamServersApi {
             throw new ApiError(400, "UpstreamBadService", "adding a server with \"service\" is not supported: SRV"
                     + " servers come from a \"server ... service= resolve\" line");
         }
-        InetSocketAddress address = address(text(json, "server"));
+        InetSocketAddress address = address(text(json, "server"), block);
         boolean backup = bool(json, "backup", false);
         if (backup && !group.spec().balancing().allowsBackup()) {
             throw new ApiError(400, "UpstreamNoBackup", "upstream \"" + group.name() + "\" has no backup");
@@ -95,20 +95,36 @@ final class UpstreamServersApi {
                 throw format("\"" + fixed + "\" cannot be changed");
             }
         }
-        if (json.has("server") && !address(text(json, "server")).equals(p.spec().address())) {
-            throw new ApiError(400, "UpstreamServerImmutable", "server \"" + p.id() + "\" address is immutable");
+        ServerSpec now = p.spec();
+        String name = now.name();
+        InetSocketAddress address = now.address();
+        if (json.has("server")) {
+            String text = text(json, "server");
+            if (now.resolve()) {
+                // DNS gave this server its address
+                if (!text.equals(now.addressText())) {
+                    throw new ApiError(400, "UpstreamServerImmutable", "server \"" + p.id() + "\" address is immutable");
+                }
+            } else if (!address(text, block).equals(address)) {
+                name = text;
+                address = address(text, block);
+            }
+        }
+        if (json.has("weight") && now.service() != null) {
+            // an SRV record gives the weight
+            throw new ApiError(400, "UpstreamServerWeightImmutable", "server \"" + p.id() + "\" weight is immutable");
         }
         synchronized (group) {
-            ServerSpec now = p.spec();
-            ServerSpec changed = apply(new ServerSpec(now.name(), now.address(), now.weight(), now.maxFails(),
+            ServerSpec changed = apply(new ServerSpec(name, address, now.weight(), now.maxFails(),
                     now.failTimeoutMs(), now.maxConns(), now.backup(), now.down(), route(json, now.route()), now.where(),
                     now.drain(), now.resolve(), now.service(), now.slowStartMs()), json,
                     group.spec().balancing().allowsSlowStart());
-            if (!group.patch(p.id(), changed)) {
+            Peer after = group.patch(p.id(), changed);
+            if (after == null) {
                 throw notFound(id);
             }
             persist(group);
-            return conf(p, block);
+            return conf(after, block);
         }
     }
 
@@ -224,7 +240,8 @@ final class UpstreamServersApi {
         return r.isEmpty() ? null : r;
     }
 
-    private static InetSocketAddress address(String server) throws ApiError {
+    /** An IP address and port; without a port, 80 for http, an error for stream (as NGINX Plus). */
+    private static InetSocketAddress address(String server, Block block) throws ApiError {
         String host = server;
         int port = 80;
         int colon = server.lastIndexOf(':');
@@ -244,6 +261,8 @@ final class UpstreamServersApi {
                 throw new ApiError(400, "UpstreamBadAddress", "invalid port in \"" + server + "\"");
             }
             port = Integer.parseInt(p);
+        } else if (block == Block.STREAM) {
+            throw new ApiError(400, "UpstreamBadAddress", "no port in server \"" + server + "\"");
         }
         boolean literal = host.indexOf(':') >= 0 || !host.isEmpty()
                 && host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));

@@ -710,12 +710,24 @@ public final class UpstreamGroup {
         }
     }
 
-    /** The API's PATCH: new parameters for the server with this id (its address stays); false when there is none. */
-    public boolean patch(int id, ServerSpec changed) {
+    /**
+     * The API's PATCH: new parameters for the server with this id; returns the server now, or null
+     * when there is none. A new address makes it a new server under the same id and in the same
+     * place (its counters, health and kept-alive connections were the old address's; requests in
+     * flight there finish).
+     */
+    public Peer patch(int id, ServerSpec changed) {
         synchronized (lock) {
             Peer p = peer(id);
             if (p == null) {
-                return false;
+                return null;
+            }
+            if (!changed.address().equals(p.spec().address())) {
+                Peer moved = new Peer(id, changed);
+                List<Peer> next = new ArrayList<>(all);
+                next.set(next.indexOf(p), moved);
+                setPeers(next);
+                return moved;
             }
             boolean cameBack = p.spec().down() && !changed.down();
             p.setSpec(changed);
@@ -723,7 +735,7 @@ public final class UpstreamGroup {
                 p.slowStartSince = clock.millis();
             }
             setPeers(all);
-            return true;
+            return p;
         }
     }
 

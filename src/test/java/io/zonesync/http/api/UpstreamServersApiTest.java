@@ -132,7 +132,7 @@ class UpstreamServersApiTest {
         "POST|/9/http/upstreams/nope/servers|{\"server\":\"10.0.0.9\"}|404|UpstreamNotFound",
         "GET|/9/http/upstreams/backend/servers/x||400|UpstreamBadServerId",
         "GET|/9/http/upstreams/backend/servers/77||404|UpstreamServerNotFound",
-        "PATCH|/9/http/upstreams/backend/servers/0|{\"server\":\"10.0.0.7:80\"}|400|UpstreamServerImmutable",
+        "PATCH|/9/http/upstreams/backend/servers/0|{\"server\":\"backend.test:80\"}|400|UpstreamBadAddress",
         "PATCH|/9/http/upstreams/backend/servers/0|{\"backup\":true}|400|UpstreamConfFormatError",
         "PATCH|/9/http/upstreams/backend/servers/9|{\"down\":true}|404|UpstreamServerNotFound",
         "DELETE|/9/http/upstreams/backend/servers/9||404|UpstreamServerNotFound",
@@ -143,6 +143,55 @@ class UpstreamServersApiTest {
         ApiResponse r = call(method, path, body);
         assertThat(r.status()).isEqualTo(status);
         assertThat(json(r).get("error").get("code").asText()).isEqualTo(code);
+    }
+
+    @Test
+    void patchMovesAStaticServerToANewAddressUnderItsId() throws Exception {
+        Attempts attempts = group.newAttempts();
+        Peer before = group.select(attempts, null, null);
+        group.account(before, 200, 10, 10);
+        group.release(before, io.zonesync.http.upstream.Outcome.OK, attempts);
+        int id = before.id();
+        JsonNode moved = json(call("PATCH", "/9/http/upstreams/backend/servers/" + id,
+                "{\"server\":\"10.0.0.7:8080\",\"weight\":2}"));
+        assertThat(moved.get("id").asInt()).isEqualTo(id);
+        assertThat(moved.get("server").asText()).isEqualTo("10.0.0.7:8080");
+        assertThat(moved.get("weight").asInt()).isEqualTo(2);
+        assertThat(group.peers()).extracting(Peer::id).containsExactly(0, 1);
+        assertThat(group.peer(id).addressText()).isEqualTo("10.0.0.7:8080");
+        // the new address is a new server: the old one's counters are not its own
+        JsonNode peer = json(call("GET", "/9/http/upstreams/backend", null)).get("peers").get(id);
+        assertThat(peer.get("server").asText()).isEqualTo("10.0.0.7:8080");
+        assertThat(peer.get("requests").asLong()).isZero();
+        // repeating the address changes nothing
+        assertThat(call("PATCH", "/9/http/upstreams/backend/servers/" + id, "{\"server\":\"10.0.0.7:8080\"}")
+                .status()).isEqualTo(200);
+        assertThat(group.peer(id).spec().weight()).isEqualTo(2);
+    }
+
+    @Test
+    void serversDnsGaveKeepTheirAddressAndSrvServersTheirWeight() throws Exception {
+        ServerSpec byName = new ServerSpec("app.test:80", null, 1, 1, 10_000, 0, false, false, null, null, false, true,
+                null, 0);
+        ServerSpec bySrv = new ServerSpec("app.test", null, 1, 1, 10_000, 0, false, false, null, null, false, true,
+                "http", 0);
+        UpstreamGroup resolved = new UpstreamGroup(new UpstreamSpec("resolved", List.of(), List.of(byName, bySrv),
+                new Balancing.RoundRobin(), 0, 60_000, 1000, "resolved", null, null, null, 0, 1000, null), clock);
+        groups.put("resolved", resolved);
+        resolved.resolved(byName, List.of(byName.at(new InetSocketAddress("10.0.1.1", 80))));
+        resolved.resolved(bySrv, List.of(bySrv.at(new InetSocketAddress("10.0.1.2", 8080), 5, false)));
+        assertThat(resolved.peers()).extracting(Peer::addressText).containsExactly("10.0.1.1:80", "10.0.1.2:8080");
+
+        ApiResponse r = call("PATCH", "/9/http/upstreams/resolved/servers/0", "{\"server\":\"10.0.1.9:80\"}");
+        assertThat(json(r).get("error").get("code").asText()).isEqualTo("UpstreamServerImmutable");
+        assertThat(call("PATCH", "/9/http/upstreams/resolved/servers/0", "{\"server\":\"10.0.1.1:80\",\"weight\":4}")
+                .status()).isEqualTo(200);
+        r = call("PATCH", "/9/http/upstreams/resolved/servers/1", "{\"weight\":9}");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(json(r).get("error").get("code").asText()).isEqualTo("UpstreamServerWeightImmutable");
+        assertThat(call("PATCH", "/9/http/upstreams/resolved/servers/1", "{\"max_fails\":3}").status()).isEqualTo(200);
+        assertThat(resolved.peer(1).spec().weight()).isEqualTo(5);
+        assertThat(resolved.peer(1).spec().maxFails()).isEqualTo(3);
     }
 
     @Test
