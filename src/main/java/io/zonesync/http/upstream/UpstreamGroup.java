@@ -38,6 +38,13 @@ import org.slf4j.LoggerFactory;
  * nginx.
  */
 public final class UpstreamGroup {
+    /**
+     * A {@code resolve} line (from the configuration, or added through the API) with its id: the
+     * servers DNS gives it name it as their {@code parent}.
+     */
+    public record ResolveLine(int id, ServerSpec template) {
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamGroup.class);
     /** How much the latest response moves least_time's average. */
     private static final double AVERAGE_WEIGHT = 0.25;
@@ -48,11 +55,13 @@ public final class UpstreamGroup {
     private List<Peer> primary = List.of();
     private List<Peer> backup = List.of();
     private List<Peer> all = List.of();
+    private List<ResolveLine> lines = List.of();
     private boolean single;
     private BalancerState balancer;
     /** The peers this configuration starts with and their parameters, until {@link #activate}. */
     private List<Peer> planned;
     private List<ServerSpec> plannedSpecs;
+    private List<ResolveLine> plannedLines;
     private int nextId;
     /** Requests waiting for a server ({@code queue}): how each is woken, oldest first. */
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
@@ -151,6 +160,18 @@ public final class UpstreamGroup {
         }
         planned = peers;
         plannedSpecs = specs;
+        List<ResolveLine> kept = zone == null ? List.of() : zone.lines();
+        List<ResolveLine> next = new ArrayList<>();
+        for (ServerSpec t : spec.resolvable()) {
+            ResolveLine line = null;
+            for (ResolveLine k : kept) {
+                if (k.template().origin().equals(t.origin())) {
+                    line = new ResolveLine(k.id(), t);
+                }
+            }
+            next.add(line != null ? line : new ResolveLine(newId(), t));
+        }
+        plannedLines = List.copyOf(next);
     }
 
     private int newId() {
@@ -169,9 +190,118 @@ public final class UpstreamGroup {
             for (int i = 0; i < planned.size(); i++) {
                 planned.get(i).setSpec(plannedSpecs.get(i));
             }
+            setLines(plannedLines);
             setPeers(planned);
             planned = null;
             plannedSpecs = null;
+            plannedLines = null;
+        }
+    }
+
+    private void setLines(List<ResolveLine> next) {
+        lines = List.copyOf(next);
+        if (zone != null) {
+            zone.setLines(lines);
+        }
+    }
+
+    /** The {@code resolve} lines in force, in the order they were configured or added. */
+    public List<ResolveLine> resolveLines() {
+        synchronized (lock) {
+            return lines;
+        }
+    }
+
+    /** The id of the {@code resolve} line {@code peer} came from, or -1 for a static server. */
+    public int parentOf(Peer peer) {
+        synchronized (lock) {
+            for (ResolveLine l : lines) {
+                if (l.template().origin().equals(peer.origin())) {
+                    return l.id();
+                }
+            }
+            return -1;
+        }
+    }
+
+    /**
+     * The API's POST of a name: a new {@code resolve} line, looked up from now on; null when the
+     * group has one for that name (and service) already.
+     */
+    public ResolveLine addResolveLine(ServerSpec template) {
+        synchronized (lock) {
+            for (ResolveLine l : lines) {
+                if (l.template().origin().equals(template.origin())) {
+                    return null;
+                }
+            }
+            ResolveLine line = new ResolveLine(newId(), template);
+            List<ResolveLine> next = new ArrayList<>(lines);
+            next.add(line);
+            setLines(next);
+            if (zone != null) {
+                zone.track(this, template);
+            }
+            return line;
+        }
+    }
+
+    /**
+     * The API's PATCH of a {@code resolve} line: its new parameters, which its servers take now
+     * (an SRV server keeps its record's weight and rank); false when there is none with this id.
+     */
+    public boolean patchResolveLine(int id, ServerSpec template) {
+        synchronized (lock) {
+            List<ResolveLine> next = new ArrayList<>(lines);
+            int at = -1;
+            for (int i = 0; i < next.size(); i++) {
+                if (next.get(i).id() == id) {
+                    at = i;
+                }
+            }
+            if (at < 0) {
+                return false;
+            }
+            next.set(at, new ResolveLine(id, template));
+            setLines(next);
+            for (Peer p : all) {
+                if (template.origin().equals(p.origin())) {
+                    ServerSpec now = p.spec();
+                    p.setSpec(template.service() == null ? template.at(now.address())
+                            : template.at(now.address(), now.weight(), now.backup()));
+                }
+            }
+            setPeers(all);
+            return true;
+        }
+    }
+
+    /**
+     * The API's DELETE of a {@code resolve} line: it is no longer looked up and its servers leave
+     * (their requests in flight finish); false when there is none with this id.
+     */
+    public boolean removeResolveLine(int id) {
+        synchronized (lock) {
+            ResolveLine gone = null;
+            for (ResolveLine l : lines) {
+                if (l.id() == id) {
+                    gone = l;
+                }
+            }
+            if (gone == null) {
+                return false;
+            }
+            List<ResolveLine> next = new ArrayList<>(lines);
+            next.remove(gone);
+            setLines(next);
+            String origin = gone.template().origin();
+            List<Peer> peers = new ArrayList<>(all);
+            peers.removeIf(p -> origin.equals(p.origin()));
+            setPeers(peers);
+            if (zone != null) {
+                zone.forget(this, gone.template());
+            }
+            return true;
         }
     }
 
@@ -643,7 +773,8 @@ public final class UpstreamGroup {
      */
     public boolean resolved(ServerSpec template, List<ServerSpec> servers) {
         synchronized (lock) {
-            if (planned != null || zone != null && zone.owner() != this) {
+            if (planned != null || zone != null && zone.owner() != this
+                    || lines.stream().noneMatch(l -> l.template().origin().equals(template.origin()))) {
                 return false;
             }
             List<Peer> next = new ArrayList<>();
@@ -753,7 +884,7 @@ public final class UpstreamGroup {
 
     /**
      * The servers as a state file lists them: each static server, and each {@code resolve} line
-     * once, as configured (the servers DNS gave it are not written: DNS gives them again).
+     * once, as configured or added (the servers DNS gave it are not written: DNS gives them again).
      */
     public List<ServerSpec> stateLines() {
         synchronized (lock) {
@@ -763,7 +894,7 @@ public final class UpstreamGroup {
                     out.add(p.spec());
                 }
             }
-            out.addAll(spec.resolvable());
+            lines.forEach(l -> out.add(l.template()));
             return out;
         }
     }

@@ -295,6 +295,54 @@ class DynamicUpstreamIT {
     }
 
     @Test
+    void aNamePostedThroughTheApiIsFollowedAndItsServersNameItAsParent() throws Exception {
+        dns = TestDnsServer.start();
+        closeMe.add(dns);
+        TestBackend two = backend("two", "127.0.0.2", 0);
+        TestBackend three = backend("three", "127.0.0.3", 0);
+        dns.records("late.test", 1, "127.0.0.2");
+        start(" zone my_backend 64k;\n");
+        assertThat(get("/").statusCode()).isEqualTo(502);
+        HttpResponse<String> added = send("POST", "/api/9/http/upstreams/my_backend/servers",
+                "{\"server\":\"late.test:" + two.port() + "\",\"max_fails\":0}");
+        assertThat(added.statusCode()).isEqualTo(201);
+        JsonNode line = JSON.readTree(added.body());
+        assertThat(line.get("server").asText()).isEqualTo("late.test:" + two.port());
+        String parent = line.get("id").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/").statusCode() == 200);
+        assertThat(get("/").headers().firstValue("X-Backend")).hasValue("two");
+        JsonNode servers = JSON.readTree(get("/api/9/http/upstreams/my_backend/servers").body());
+        assertThat(servers.get(0).get("server").asText()).isEqualTo(two.address());
+        assertThat(servers.get(0).get("parent").asText()).isEqualTo(parent);
+        assertThat(servers.get(0).get("max_fails").asInt()).isZero();
+        assertThat(send("POST", "/api/9/http/upstreams/my_backend/servers",
+                "{\"server\":\"late.test:" + two.port() + "\"}").statusCode()).isEqualTo(409);
+
+        // the name moves: its server follows; an SRV service posted beside it adds its targets
+        dns.records("late.test", 1, "127.0.0.3");
+        dns.records("three.test", 1, "127.0.0.3");
+        dns.srv("_tcp3._tcp.srv.test", 1, new TestDnsServer.Srv(10, 7, three.port(), "three.test"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> servers().equals(List.of("127.0.0.3:" + two.port())));
+        HttpResponse<String> srv = send("POST", "/api/9/http/upstreams/my_backend/servers",
+                "{\"server\":\"srv.test\",\"service\":\"tcp3\"}");
+        assertThat(srv.statusCode()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(10)).until(() -> servers().contains(three.address()));
+        assertThat(upstream().get("peers").get(1).get("weight").asInt()).isEqualTo(7);
+        assertThat(get("/").headers().firstValue("X-Backend")).hasValue("three");
+
+        // DELETE of the line: its servers go, and it is looked up no more
+        assertThat(send("DELETE", "/api/9/http/upstreams/my_backend/servers/" + parent, null).statusCode())
+                .isEqualTo(200);
+        assertThat(servers()).containsExactly(three.address());
+        int asked = dns.questions().size();
+        dns.records("late.test", 1, "127.0.0.2");
+        await().atMost(Duration.ofSeconds(10)).until(() -> dns.questions().size() > asked + 2);
+        assertThat(dns.questions().subList(asked, dns.questions().size()))
+                .noneMatch(q -> q.name().startsWith("late.test"));
+        assertThat(servers()).containsExactly(three.address());
+    }
+
+    @Test
     void aStateFileKeepsTheApisChangesAcrossARestart() throws Exception {
         dns = TestDnsServer.start();
         closeMe.add(dns);
