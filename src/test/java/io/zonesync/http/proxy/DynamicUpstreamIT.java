@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonesync.node.Node;
+import io.zonesync.testing.HeldPort;
 import io.zonesync.testing.TestDnsServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -408,6 +409,35 @@ class DynamicUpstreamIT {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(2900));
         assertThat(upstream().get("queue").get("size").asInt()).isZero();
         longHold.cancel(true);
+    }
+
+    @Test
+    void aRetryThatFindsNoServerFreeWaitsInTheQueue() throws Exception {
+        dns = TestDnsServer.start();
+        closeMe.add(dns);
+        TestBackend two = backend("two", "127.0.0.2", 0);
+        HeldPort down = new HeldPort();
+        closeMe.add(down);
+        node = ProxyNodes.start(dir, "worker_processes 1;\n" + ProxyNodes.http(
+                "upstream my_backend { zone my_backend 64k; server 127.0.0.1:" + down.port() + " max_fails=0;"
+                + " server " + two.address() + " max_conns=1 max_fails=0; queue 2 timeout=10s; }\n"
+                + "server { listen 127.0.0.1:0;\n"
+                + " location / { proxy_pass http://my_backend; }\n"
+                + " location /hold { proxy_read_timeout 1s; proxy_pass http://my_backend/slow; }\n"
+                + " location /api { api write=on; } }"));
+        closeMe.add(node::stop);
+        port = ProxyNodes.port(node);
+        var holding = client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hold"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(5)).until(() -> two.requests.get() == 1);
+        // whichever server it tries first, the other one is refused or full: it waits for "two"
+        var queued = client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(5)).until(() -> upstream().get("queue").get("size").asInt() == 1);
+        assertThat(holding.get().statusCode()).isEqualTo(504);
+        HttpResponse<String> served = queued.get();
+        assertThat(served.statusCode()).isEqualTo(200);
+        assertThat(served.headers().firstValue("X-Backend")).hasValue("two");
     }
 
     @Test
