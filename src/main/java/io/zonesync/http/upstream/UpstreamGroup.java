@@ -415,13 +415,14 @@ public final class UpstreamGroup {
 
     /**
      * A health check of {@code peer} ended with {@code passed}; returns the server's state after it.
-     * A server that comes back wakes the queue.
+     * A server that comes back wakes the queue and begins its {@code slow_start}.
      */
     public PeerHealth checked(Peer peer, boolean passed, int fails, int passes) {
         synchronized (lock) {
             PeerHealth before = peer.health;
             peer.health = before.after(passed, fails, passes);
             if (before.excludes() && !peer.health.excludes()) {
+                peer.slowStartSince = clock.millis(); // slow_start: healthy again, from weight 1
                 Runnable next = queue.poll();
                 if (next != null) {
                     next.run();
