@@ -74,16 +74,15 @@ final class ProxySession {
             session.addReceived(preread.readableBytes()); // counted when relayed, as nginx counts it
             early.add(preread);
         }
-        try {
-            group = target.groupFor(session);
-        } catch (StreamUpstreams.BadTarget e) {
-            LOG.error("{} while connecting to upstream, client: {}, server: {}", e.getMessage(),
-                    session.clientText(), session.serverText());
+        target.choose(session, chosen -> {
+            group = chosen;
+            attempts = group.group().newAttempts();
+            connect();
+        }, why -> {
+            LOG.error("{} while connecting to upstream, client: {}, server: {}", why, session.clientText(),
+                    session.serverText());
             session.finish(502);
-            return;
-        }
-        attempts = group.group().newAttempts();
-        connect();
+        });
     }
 
     private WriteBufferWaterMark waterMark() {

@@ -10,6 +10,7 @@ import io.zonesync.config.Directive;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.DirectiveSpec;
 import io.zonesync.http.upstream.UpstreamGroup;
+import io.zonesync.net.ResolverConf;
 import io.zonesync.stream.StreamListen;
 import io.zonesync.stream.core.StreamCompile;
 import io.zonesync.stream.core.StreamFeature;
@@ -81,8 +82,11 @@ public final class StreamProxyModule implements ConfModule, StreamFeature {
         String target = pass.arg(0);
         ProxyTarget t;
         if (StreamValue.hasVariables(target)) {
+            Directive r = server.conf().scope().effectiveFirst("resolver");
+            ResolverConf resolver = r == null ? null
+                    : ResolverConf.parse(r, server.conf().scope().effectiveFirst("resolver_timeout"));
             t = new ProxyTarget.Dynamic(StreamValue.compile(target, stream.variables(), pass.where()), upstreams,
-                    stream.clock(), pass);
+                    stream.clock(), pass, resolver);
         } else {
             StreamUpstreams.Group g = upstreams.named(target);
             if (g == null) {

@@ -56,14 +56,19 @@ final class UdpProxySession {
 
     void start() {
         session.onClose(this::ended);
-        try {
-            group = target.groupFor(session);
-        } catch (StreamUpstreams.BadTarget e) {
-            LOG.error("{} while connecting to upstream, udp client: {}, server: {}", e.getMessage(),
-                    session.clientText(), session.serverText());
+        target.choose(session, this::begin, why -> {
+            LOG.error("{} while connecting to upstream, udp client: {}, server: {}", why, session.clientText(),
+                    session.serverText());
             session.finish(502);
+        });
+    }
+
+    /** The session's group is known: a server is chosen and the datagrams flow. */
+    private void begin(StreamUpstreams.Group chosen) {
+        if (!session.isOpen()) {
             return;
         }
+        group = chosen;
         attempts = group.group().newAttempts();
         String key = group.hashKey() == null ? null : group.hashKey().evaluate(session);
         peer = group.group().selectFor(attempts, session.remoteAddress(), key);

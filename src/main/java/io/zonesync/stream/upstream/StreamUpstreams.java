@@ -94,8 +94,8 @@ public final class StreamUpstreams {
 
     /**
      * The implicit group of {@code proxy_pass host:port}, every address of the name a server. A
-     * name is resolved only if {@code resolve} (at configuration time: at run time zonesync has no
-     * resolver for stream).
+     * name is resolved only if {@code resolve} (at configuration time; a {@code proxy_pass} with
+     * variables looks names up through the {@code resolver} instead, {@link #resolved}).
      */
     public static UpstreamGroup implicit(String target, boolean resolve, Clock clock, SourceLocation where)
             throws BadTarget {
@@ -123,7 +123,19 @@ public final class StreamUpstreams {
         return new UpstreamGroup(UpstreamSpec.implicit(target, servers, where), clock);
     }
 
-    private static boolean isAddress(String host) {
+    /** The group of {@code proxy_pass $target} whose name the resolver looked up: every address a server. */
+    public static UpstreamGroup resolved(String target, List<InetAddress> ips, int port, Clock clock,
+            SourceLocation where) {
+        List<ServerSpec> servers = new ArrayList<>();
+        for (InetAddress ip : ips) {
+            servers.add(new ServerSpec(target, new InetSocketAddress(ip, port), 1, ServerSpec.DEFAULT_MAX_FAILS,
+                    ServerSpec.DEFAULT_FAIL_TIMEOUT_MS, 0, false, false, null, where));
+        }
+        return new UpstreamGroup(UpstreamSpec.implicit(target, servers, where), clock);
+    }
+
+    /** An IPv4 or IPv6 address rather than a name. */
+    public static boolean isAddress(String host) {
         return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || Character.isDigit(c));
     }
 }
