@@ -224,6 +224,10 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
         }
         hashes.forEach(zone::forget);
         CacheFiles.delete(zone.path(), hashes);
+        CachePurges shared = zone.purges();
+        if (shared != null) {
+            shared.local(k); // the other nodes purge it too, found here or not
+        }
         if (hashes.isEmpty()) {
             ex.sendError(404);
         } else {
