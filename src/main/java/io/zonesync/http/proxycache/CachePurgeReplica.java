@@ -12,13 +12,13 @@ import java.util.Iterator;
 import java.util.function.Consumer;
 
 /**
- * A cache zone's purges as the sync engine sees them (doc/protocol.md 5.4): key the purged cache
+ * A cache zone's purges as the sync engine sees them (doc/protocol.md 5.5): key the purged cache
  * key as UTF-8 (a wildcard ends in {@code *}), an empty payload, the purge's stamp, ttl the time
  * the sender still remembers it. Every local purge is a change pushed to peers.
  */
 public final class CachePurgeReplica implements ReplicatedZone<String> {
-    /** Wire tag 5 (cache purge), codec version 1 (doc/protocol.md 5.4). */
-    public static final ZoneType TYPE = new ZoneType("cache_purge", 5, 1);
+    /** Wire tag 6 (cache purge), codec version 1 (doc/protocol.md 5.5). */
+    public static final ZoneType TYPE = new ZoneType("cache_purge", 6, 1);
 
     private final CachePurges zone;
     private Consumer<String> listener;
