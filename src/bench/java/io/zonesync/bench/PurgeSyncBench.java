@@ -54,13 +54,15 @@ public final class PurgeSyncBench {
             long[] exact = new long[runs];
             long[] wildcard = new long[runs];
             long[] keyval = new long[runs];
+            long[] wildcardOnA = new long[runs];
             for (int r = -warmup; r < runs; r++) {
                 long e = exact(http, "/x/" + r);
-                long w = wildcard(http, "/w/" + r + "/");
+                long[] w = wildcard(http, "/w/" + r + "/");
                 long kv = keyval(http, "k" + r);
                 if (r >= 0) {
                     exact[r] = e;
-                    wildcard[r] = w;
+                    wildcard[r] = w[1];
+                    wildcardOnA[r] = w[0];
                     keyval[r] = kv;
                 }
             }
@@ -68,6 +70,7 @@ public final class PurgeSyncBench {
                     warmup, fill, served.get());
             report("purge_exact", exact);
             report("purge_wildcard", wildcard);
+            report("purge_wildcard_answered_on_a", wildcardOnA);
             report("keyval_anchor", keyval);
             System.out.printf("RESULT ratio_exact_vs_keyval %.2f%n", median(exact) / median(keyval));
             System.out.printf("RESULT ratio_wildcard_vs_keyval %.2f%n", median(wildcard) / median(keyval));
@@ -144,15 +147,19 @@ public final class PurgeSyncBench {
         return (System.nanoTime() - start) / 1000;
     }
 
-    /** Microseconds from the PURGE of {@code prefix*} on A until C misses the last of its ten entries. */
-    private static long wildcard(List<Http> http, String prefix) {
+    /**
+     * Microseconds from the PURGE of {@code prefix*} on A until A answers it (A reads every entry's
+     * metadata first), and until C misses the last of its ten entries.
+     */
+    private static long[] wildcard(List<Http> http, String prefix) {
         for (int i = 0; i < 10; i++) {
             cacheEverywhere(http, prefix + i);
         }
         long start = System.nanoTime();
         expect(http.get(0).send("PURGE", prefix + "*", null), 204);
+        long answered = System.nanoTime();
         awaitMiss(http.get(2), prefix + "9", start);
-        return (System.nanoTime() - start) / 1000;
+        return new long[] {(answered - start) / 1000, (System.nanoTime() - start) / 1000};
     }
 
     /** Microseconds from the keyval write on A until C's API shows it. */

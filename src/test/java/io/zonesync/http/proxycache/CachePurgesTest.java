@@ -154,6 +154,13 @@ class CachePurgesTest {
 
     /** Writes a cache entry for {@code key} whose metadata file says it was stored at {@code storedAt}. */
     private static Path entry(CacheZone cache, String key, long storedAt) throws Exception {
+        Path body = file(cache, key, storedAt);
+        cache.stored(CachePolicy.md5(key), Long.MAX_VALUE, 7, new ArrayList<>());
+        return body;
+    }
+
+    /** The files of an entry the keys zone does not know yet (the loader has not reached it). */
+    private static Path file(CacheZone cache, String key, long storedAt) throws Exception {
         String hash = CachePolicy.md5(key);
         Path body = cache.path().file(hash);
         Files.createDirectories(body.getParent());
@@ -161,8 +168,23 @@ class CachePurgesTest {
         Path meta = Path.of(body + CacheMeta.SUFFIX);
         new CacheMeta(key, Long.MAX_VALUE, 200, 7, new DefaultHttpHeaders()).write(meta);
         Files.setLastModifiedTime(meta, FileTime.fromMillis(storedAt));
-        cache.stored(hash, Long.MAX_VALUE, 7, new ArrayList<>());
         return body;
+    }
+
+    @Test
+    void whileTheLoaderRunsAWildcardFindsEntriesOnDiskNotLoadedYet(@TempDir Path dir) throws Exception {
+        CachePurges p = purges(true);
+        CacheZone cache = new CacheZone(new CachePath(dir, List.of(1, 2), "c", 1 << 20, 600_000, 0), clock);
+        p.attach(cache);
+        long purgeTime = 1_700_000_000_000L;
+        Path unloaded = file(cache, "/w/1", purgeTime - 1);
+        Path loaded = entry(cache, "/w/2", purgeTime - 1);
+        Path later = file(cache, "/w/3", purgeTime + 1);
+        cache.loading(true);
+        new CachePurgeReplica(p).applyRemote(record("/w/*", at(purgeTime, 1), LIFETIME));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(unloaded) && !Files.exists(loaded));
+        assertThat(later).exists();
+        assertThat(cache.keys()).isEmpty();
     }
 
     @Test
