@@ -68,10 +68,6 @@ public final class CachePurges {
         lifetimeMs = ms;
     }
 
-    long lifetimeMs() {
-        return lifetimeMs;
-    }
-
     long now() {
         return clock.millis();
     }
