@@ -46,7 +46,7 @@ public final class CachePurges {
     private ExecutorService purger;
     private boolean closed;
 
-    public CachePurges(String name, boolean sync, long lifetimeMs, Clock clock, StampSource stamps) {
+    CachePurges(String name, boolean sync, long lifetimeMs, Clock clock, StampSource stamps) {
         this.name = name;
         this.sync = sync;
         this.lifetimeMs = lifetimeMs;
@@ -54,12 +54,12 @@ public final class CachePurges {
         this.stamps = stamps;
     }
 
-    public String name() {
+    String name() {
         return name;
     }
 
     /** Whether purges are shared with the other nodes. */
-    public boolean sync() {
+    boolean sync() {
         return sync;
     }
 
