@@ -73,6 +73,7 @@ public final class ProxyModule implements ConfModule {
         r.register(DirectiveSpec.single("proxy_ssl_protocols", Arity.atLeast(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.repeatable("proxy_ssl_conf_command", Arity.exactly(2), HTTP, HTTP_SERVER,
                 HTTP_LOCATION));
+        r.register(DirectiveSpec.single("proxy_bind", Arity.between(1, 2), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single(TEMP_PATH, Arity.between(1, 4), HTTP, HTTP_SERVER, HTTP_LOCATION));
     }
 }

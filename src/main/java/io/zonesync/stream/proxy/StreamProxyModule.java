@@ -50,6 +50,7 @@ public final class StreamProxyModule implements ConfModule, StreamFeature {
             r.register(DirectiveSpec.single(one, Arity.exactly(1), STREAM, STREAM_SERVER));
         }
         r.register(DirectiveSpec.single("proxy_ssl_protocols", Arity.atLeast(1), STREAM, STREAM_SERVER));
+        r.register(DirectiveSpec.single("proxy_bind", Arity.between(1, 2), STREAM, STREAM_SERVER));
         r.register(DirectiveSpec.single("proxy_ssl_session_reuse", Arity.FLAG, STREAM, STREAM_SERVER));
         r.register(DirectiveSpec.repeatable("proxy_ssl_conf_command", Arity.exactly(2), STREAM, STREAM_SERVER));
     }
@@ -71,7 +72,7 @@ public final class StreamProxyModule implements ConfModule, StreamFeature {
         if (pass == null) {
             return;
         }
-        ProxySettings settings = ProxySettings.of(server.conf().scope(), confDir(stream));
+        ProxySettings settings = ProxySettings.of(server.conf().scope(), confDir(stream), stream.variables());
         String target = pass.arg(0);
         ProxyTarget t;
         if (StreamValue.hasVariables(target)) {

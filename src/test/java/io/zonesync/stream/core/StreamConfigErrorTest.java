@@ -52,7 +52,7 @@ class StreamConfigErrorTest {
         "server { listen 127.0.0.1:0; proxy_pass u; proxy_ssl on; proxy_ssl_verify on; }|no proxy_ssl_trusted_certificate for proxy_ssl_verify",
         "server { listen 127.0.0.1:0; proxy_pass u; proxy_ssl on; proxy_ssl_name $host; }|variables in \"proxy_ssl_name\" are not supported",
         "server { listen 127.0.0.1:0 udp; proxy_pass u; ssl_preread on; }|not supported in a server with a udp listener",
-        "server { listen 127.0.0.1:0; proxy_pass u; proxy_bind 127.0.0.1; }|unknown directive \"proxy_bind\"",
+        "server { listen 127.0.0.1:0; proxy_pass u; proxy_bind 127.0.0.1 nope; }|invalid parameter \"nope\"",
         "server { listen 127.0.0.1:0; proxy_pass u; resolver 127.0.0.1; }|\"resolver\" in a stream proxy server is not supported",
         "server { listen 127.0.0.1:0; proxy_pass u; proxy_next_upstream maybe; }|it must be \"on\" or \"off\"",
         "server { listen 127.0.0.1:0; proxy_pass u; proxy_buffer_size 0; }|invalid value \"0\"",
