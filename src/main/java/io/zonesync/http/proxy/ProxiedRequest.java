@@ -218,7 +218,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         int attempt = attemptNo;
         ProxyBind bind = route.settings().bind();
         ChannelFuture f = UpstreamConnector.connect(loop, p.spec().address(), route.settings().connectTimeoutMs(),
-                bind == null ? null : bind.of(ex));
+                bind == null ? null : bind.of(ex), route.settings().socketKeepalive());
         f.addListener(done -> {
             if (done.isSuccess()) {
                 limit.holdUntilClosed(f.channel());

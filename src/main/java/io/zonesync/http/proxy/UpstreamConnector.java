@@ -32,8 +32,12 @@ final class UpstreamConnector {
     private UpstreamConnector() {
     }
 
-    /** A connection to {@code address}, from {@code local} ({@code proxy_bind}) unless that is null. */
-    static ChannelFuture connect(EventLoop loop, InetSocketAddress address, long timeoutMs, LocalBind local) {
+    /**
+     * A connection to {@code address}, from {@code local} ({@code proxy_bind}) unless that is null,
+     * with SO_KEEPALIVE when {@code keepalive} ({@code proxy_socket_keepalive}).
+     */
+    static ChannelFuture connect(EventLoop loop, InetSocketAddress address, long timeoutMs, LocalBind local,
+            boolean keepalive) {
         String unix = ServerSpec.unixPath(address);
         boolean epoll = loop instanceof IoEventLoop io && io.isIoType(EpollIoHandler.class);
         Bootstrap b = new Bootstrap().group(loop)
@@ -43,7 +47,8 @@ final class UpstreamConnector {
             b.channel(epoll ? EpollDomainSocketChannel.class : NioDomainSocketChannel.class);
             target = epoll ? new DomainSocketAddress(unix) : UnixDomainSocketAddress.of(unix);
         } else {
-            b.channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true);
+            b.channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.SO_KEEPALIVE, keepalive);
         }
         b.handler(new ChannelInitializer<Channel>() {
                     @Override

@@ -124,6 +124,7 @@ final class ProxySession {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, settings.socketKeepalive())
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new CappedAllocator(settings.bufferSize(), relay::allowance))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
                 .handler(fromUpstream);

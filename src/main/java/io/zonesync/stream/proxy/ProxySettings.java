@@ -27,11 +27,12 @@ import java.nio.file.Path;
  * @param sslName {@code proxy_ssl_name}, or null for the host of {@code proxy_pass}
  * @param bind {@code proxy_bind}'s address, evaluated per session, or null for none
  * @param transparentBind whether {@code proxy_bind} is {@code transparent}
+ * @param socketKeepalive {@code proxy_socket_keepalive}: SO_KEEPALIVE on upstream connections
  */
 record ProxySettings(long connectTimeoutMs, long timeoutMs, boolean nextUpstream, int nextUpstreamTries,
         long nextUpstreamTimeoutMs, int bufferSize, long uploadRate, long downloadRate, boolean proxyProtocol,
         boolean halfClose, long responses, UpstreamTls tls, String sslName, StreamValue bind,
-        boolean transparentBind) {
+        boolean transparentBind, boolean socketKeepalive) {
     private static final Logger LOG = LoggerFactory.getLogger(ProxySettings.class);
 
     static ProxySettings of(Scope server, Path confDir, StreamVariables variables) throws ConfigException {
@@ -59,7 +60,8 @@ record ProxySettings(long connectTimeoutMs, long timeoutMs, boolean nextUpstream
                 ssl != null && Values.flag(ssl) ? UpstreamTls.compile(server, confDir, ssl) : null,
                 name == null ? null : name.arg(0),
                 bind == null ? null : StreamValue.compile(bind.arg(0), variables, bind.where()),
-                bind != null && LocalBind.transparent(bind));
+                bind != null && LocalBind.transparent(bind),
+                flag(server, "proxy_socket_keepalive", false));
     }
 
     /** Where this session's upstream connection is bound, or null for anywhere (as in nginx, a bad value is logged). */

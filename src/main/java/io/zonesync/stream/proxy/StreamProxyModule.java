@@ -41,7 +41,7 @@ public final class StreamProxyModule implements ConfModule, StreamFeature {
             r.register(DirectiveSpec.single(one, Arity.exactly(1), STREAM, STREAM_SERVER));
         }
         for (String flag : new String[] {"proxy_next_upstream", "proxy_protocol", "proxy_half_close", "proxy_ssl",
-            "proxy_ssl_verify", "proxy_ssl_server_name"}) {
+            "proxy_ssl_verify", "proxy_ssl_server_name", "proxy_socket_keepalive"}) {
             r.register(DirectiveSpec.single(flag, Arity.FLAG, STREAM, STREAM_SERVER));
         }
         for (String one : new String[] {"proxy_ssl_certificate", "proxy_ssl_certificate_key",
