@@ -200,6 +200,7 @@ public final class UpstreamGroup {
             }
             monitor.peersChanged(all);
         }
+        applyVerdictsLocked();
         while (!queue.isEmpty()) {
             queue.poll().run();
         }
@@ -288,16 +289,71 @@ public final class UpstreamGroup {
      * A server that comes back wakes the queue.
      */
     public PeerHealth checked(Peer peer, boolean passed, int fails, int passes) {
+        PeerHealth after;
         synchronized (lock) {
             PeerHealth before = peer.health;
             peer.health = before.after(passed, fails, passes);
+            after = peer.health;
             if (before.excludes() && !peer.health.excludes()) {
-                Runnable next = queue.poll();
-                if (next != null) {
-                    next.run();
+                wakeOne();
+            }
+        }
+        if (zone != null) {
+            zone.verdicts().checked(name(), peer.addressText(), after.unhealthy());
+        }
+        return after;
+    }
+
+    private void wakeOne() {
+        Runnable next = queue.poll();
+        if (next != null) {
+            next.run();
+        }
+    }
+
+    /**
+     * Another node's check decided the servers at {@code address} ({@code zone ... sync}): they
+     * move as this node's own deciding check would move them; one that comes back wakes the queue.
+     */
+    void decided(String address, HealthVerdicts.Verdict verdict) {
+        synchronized (lock) {
+            for (Peer p : all) {
+                if (p.addressText().equals(address)) {
+                    decideLocked(p, verdict);
                 }
             }
-            return peer.health;
+        }
+    }
+
+    /** The verdicts in force of a {@code sync} zone decide its servers (after a reload, for new servers). */
+    void applyVerdicts() {
+        synchronized (lock) {
+            applyVerdictsLocked();
+        }
+    }
+
+    private void applyVerdictsLocked() {
+        if (zone == null || !zone.verdicts().synced()) {
+            return;
+        }
+        for (Peer p : all) {
+            HealthVerdicts.Verdict v = zone.verdicts().verdict(name(), p.addressText());
+            if (v != null) {
+                decideLocked(p, v);
+            }
+        }
+    }
+
+    private void decideLocked(Peer p, HealthVerdicts.Verdict verdict) {
+        PeerHealth before = p.health;
+        p.health = before.decided(verdict.unhealthy());
+        if (p.health.unhealthy() && !before.unhealthy()) {
+            LOG.warn("peer is unhealthy by the check of node {}: {} in upstream \"{}\"",
+                    Long.toHexString(verdict.stamp().node()), p.addressText(), name());
+        } else if (before.excludes() && !p.health.excludes()) {
+            LOG.info("peer is healthy by the check of node {}: {} in upstream \"{}\"",
+                    Long.toHexString(verdict.stamp().node()), p.addressText(), name());
+            wakeOne();
         }
     }
 

@@ -28,10 +28,17 @@ public final class UpstreamZone {
     private Transport dnsTransport;
     private UpstreamResolver resolver;
     private HealthMonitor monitor;
+    private final HealthVerdicts verdicts;
 
-    UpstreamZone(String name, String upstream) {
+    UpstreamZone(String name, String upstream, HealthVerdicts verdicts) {
         this.name = name;
         this.upstream = upstream;
+        this.verdicts = verdicts;
+    }
+
+    /** The verdicts of the zone's health checks, shared when the zone is {@code sync}. */
+    HealthVerdicts verdicts() {
+        return verdicts;
     }
 
     synchronized List<Peer> peers() {
@@ -81,6 +88,7 @@ public final class UpstreamZone {
         monitor = next.monitor();
         // without a health check now, no server stays out for what an earlier one found
         next.restartHealth(monitor != null && monitor.mandatory(), monitor != null && monitor.persistent());
+        next.applyVerdicts();
         if (monitor != null) {
             monitor.start(next);
         }
