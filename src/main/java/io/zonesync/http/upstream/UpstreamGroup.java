@@ -274,12 +274,18 @@ public final class UpstreamGroup {
 
     /**
      * A health check starts for the group's servers: each begins as {@link PeerHealth#restart}
-     * says (under the lock, so that no request sees a server between two states).
+     * says (under the lock, so that no request sees a server between two states), or, in a
+     * {@code sync} zone, as the verdict in force for it says.
      */
     public void restartHealth(boolean mandatory, boolean persistent) {
         synchronized (lock) {
             for (Peer p : all) {
-                p.health = p.health.restart(mandatory, persistent);
+                HealthVerdicts.Verdict v = verdictOf(p);
+                if (v != null) {
+                    decideLocked(p, v);
+                } else {
+                    p.health = p.health.restart(mandatory, persistent);
+                }
             }
         }
     }
@@ -325,23 +331,19 @@ public final class UpstreamGroup {
         }
     }
 
-    /** The verdicts in force of a {@code sync} zone decide its servers (after a reload, for new servers). */
-    void applyVerdicts() {
-        synchronized (lock) {
-            applyVerdictsLocked();
-        }
-    }
-
+    /** The verdicts in force of a {@code sync} zone decide its servers (new servers among them). */
     private void applyVerdictsLocked() {
-        if (zone == null || !zone.verdicts().synced()) {
-            return;
-        }
         for (Peer p : all) {
-            HealthVerdicts.Verdict v = zone.verdicts().verdict(name(), p.addressText());
+            HealthVerdicts.Verdict v = verdictOf(p);
             if (v != null) {
                 decideLocked(p, v);
             }
         }
+    }
+
+    /** The verdict in force for the server when the zone is {@code sync}, or null. */
+    private HealthVerdicts.Verdict verdictOf(Peer p) {
+        return zone == null || !zone.verdicts().synced() ? null : zone.verdicts().verdict(name(), p.addressText());
     }
 
     private void decideLocked(Peer p, HealthVerdicts.Verdict verdict) {

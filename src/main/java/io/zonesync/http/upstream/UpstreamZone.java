@@ -86,9 +86,9 @@ public final class UpstreamZone {
         stopResolving();
         stopMonitor();
         monitor = next.monitor();
-        // without a health check now, no server stays out for what an earlier one found
+        // without a health check now, no server stays out for what an earlier one found (but for
+        // the verdicts of a sync zone, which are the cluster's)
         next.restartHealth(monitor != null && monitor.mandatory(), monitor != null && monitor.persistent());
-        next.applyVerdicts();
         if (monitor != null) {
             monitor.start(next);
         }
