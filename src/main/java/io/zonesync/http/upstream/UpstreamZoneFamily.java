@@ -7,6 +7,7 @@ import io.zonesync.config.SourceLocation;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.StampSource;
 import io.zonesync.zone.ZoneFamily;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +51,9 @@ public final class UpstreamZoneFamily implements ZoneFamily<UpstreamZoneFamily.D
         for (Directive u : http.block().all("upstream")) {
             Directive z = u.hasBlock() ? u.block().first("zone") : null;
             if (z != null) {
+                if (sync(z) && u.arg(0).getBytes(StandardCharsets.UTF_8).length > 255) {
+                    throw z.error("\"sync\" requires an upstream name of at most 255 bytes");
+                }
                 upstreams.computeIfAbsent(z.arg(0), n -> new ArrayList<>()).add(u.arg(0));
                 Directive earlier = first.putIfAbsent(z.arg(0), z);
                 if (earlier != null && sync(earlier) != sync(z)) {
