@@ -54,7 +54,8 @@ public final class UpstreamZones {
      */
     void commit(Collection<String> upstreams, boolean sync) {
         verdicts.setSynced(sync);
-        verdicts.retain(upstreams);
+        // a zone that stops syncing forgets its verdicts, lest they come back stale with sync
+        verdicts.retain(sync ? upstreams : List.of());
         List<UpstreamZone> gone = new ArrayList<>();
         List<UpstreamZone> kept = new ArrayList<>();
         synchronized (this) {

@@ -161,6 +161,10 @@ class HealthVerdictsTest {
         assertThat(next.peers().get(0).health().excludes()).isFalse();
         assertThat(next.peers().get(0).health().unhealthyTimes()).isEqualTo(1);
         assertThat(next.peers().get(0).health().checks()).as("this node's checks only").isEqualTo(1);
+
+        // a reload without sync forgets the verdicts: none comes back stale with a later sync
+        zones.commit(List.of("b"), false);
+        assertThat(v.recordCount()).isZero();
     }
 
     private static UpstreamGroup group(UpstreamZones zones, MutableClock clock) throws Exception {
