@@ -94,20 +94,26 @@ public final class HealthVerdicts implements ReplicatedZone<HealthVerdicts.Key> 
 
     /**
      * A local check left the server {@code unhealthy} or not: a new verdict, stamped now, when that
-     * differs from the verdict in force (or there is none), told to the peers.
+     * differs from the verdict in force (or there is none). Returns its key, which the caller
+     * {@link #tell}s once it holds no lock, or null when there is nothing new.
      */
-    void checked(String upstream, String address, boolean unhealthy) {
+    Key checked(String upstream, String address, boolean unhealthy) {
         if (!synced) {
-            return;
+            return null;
         }
         Key key = new Key(upstream, address);
         synchronized (this) {
             Verdict now = verdicts.get(key);
             if (now != null && now.unhealthy() == unhealthy) {
-                return;
+                return null;
             }
             verdicts.put(key, new Verdict(unhealthy, stamps.next()));
         }
+        return key;
+    }
+
+    /** Tells the peers of a local verdict ({@link #checked}). */
+    void tell(Key key) {
         ChangeListener<Key> l = listener;
         if (l != null) {
             l.changed(this, key);

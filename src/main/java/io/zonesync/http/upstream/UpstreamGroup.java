@@ -296,6 +296,7 @@ public final class UpstreamGroup {
      */
     public PeerHealth checked(Peer peer, boolean passed, int fails, int passes) {
         PeerHealth after;
+        HealthVerdicts.Key news = null;
         synchronized (lock) {
             PeerHealth before = peer.health;
             peer.health = before.after(passed, fails, passes);
@@ -303,9 +304,13 @@ public final class UpstreamGroup {
             if (before.excludes() && !peer.health.excludes()) {
                 wakeOne();
             }
+            // recorded under the lock, so that a peer's verdict handed over meanwhile sees it
+            if (zone != null) {
+                news = zone.verdicts().checked(name(), peer.addressText(), after.unhealthy());
+            }
         }
-        if (zone != null) {
-            zone.verdicts().checked(name(), peer.addressText(), after.unhealthy());
+        if (news != null) {
+            zone.verdicts().tell(news);
         }
         return after;
     }
@@ -325,7 +330,9 @@ public final class UpstreamGroup {
         synchronized (lock) {
             for (Peer p : all) {
                 if (p.addressText().equals(address)) {
-                    decideLocked(p, verdict);
+                    // the verdict in force now: a local check may have made a newer one since
+                    HealthVerdicts.Verdict now = verdictOf(p);
+                    decideLocked(p, now != null ? now : verdict);
                 }
             }
         }

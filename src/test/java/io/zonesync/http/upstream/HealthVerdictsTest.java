@@ -106,18 +106,16 @@ class HealthVerdictsTest {
         List<HealthVerdicts.Key> told = new ArrayList<>();
         HealthVerdicts v = verdicts(new ArrayList<>());
         v.setChangeListener((zone, key) -> told.add(key));
-        v.checked("b", "10.0.0.1:80", false);
-        v.checked("b", "10.0.0.1:80", false);
-        assertThat(told).hasSize(1);
+        assertThat(v.checked("b", "10.0.0.1:80", false)).isEqualTo(new HealthVerdicts.Key("b", "10.0.0.1:80"));
+        assertThat(v.checked("b", "10.0.0.1:80", false)).as("the same outcome again").isNull();
         // another node found it dead, later: this node's next check that finds it alive is newer still
         v.applyRemote(record("b", "10.0.0.1:80", true, 1000, 1));
-        v.checked("b", "10.0.0.1:80", true);
-        assertThat(told).as("it agrees: nothing to tell").hasSize(1);
+        assertThat(v.checked("b", "10.0.0.1:80", true)).as("it agrees: nothing to tell").isNull();
         ZoneRecord exported = v.export(new HealthVerdicts.Key("b", "10.0.0.1:80"));
         assertThat(exported.stamp().node()).isEqualTo(1);
         assertThat(exported.payload()).containsExactly(1);
-        v.checked("b", "10.0.0.1:80", false);
-        assertThat(told).hasSize(2);
+        v.tell(v.checked("b", "10.0.0.1:80", false));
+        assertThat(told).containsExactly(new HealthVerdicts.Key("b", "10.0.0.1:80"));
         assertThat(v.verdict("b", "10.0.0.1:80").unhealthy()).isFalse();
         assertThat(v.verdict("b", "10.0.0.1:80").stamp().node()).isEqualTo(9);
 
@@ -127,7 +125,7 @@ class HealthVerdictsTest {
         assertThat(other.verdict("b", "10.0.0.1:80")).isEqualTo(v.verdict("b", "10.0.0.1:80"));
 
         HealthVerdicts off = new HealthVerdicts("b", new Stamps(9), (k, d) -> { });
-        off.checked("b", "10.0.0.1:80", true);
+        assertThat(off.checked("b", "10.0.0.1:80", true)).isNull();
         assertThat(off.recordCount()).as("a zone without sync publishes nothing").isZero();
     }
 
@@ -161,6 +159,14 @@ class HealthVerdictsTest {
         assertThat(next.peers().get(0).health().excludes()).isFalse();
         assertThat(next.peers().get(0).health().unhealthyTimes()).isEqualTo(1);
         assertThat(next.peers().get(0).health().checks()).as("this node's checks only").isEqualTo(1);
+
+        // a peer's verdict handed to the group after a local check made a newer one: the newer holds
+        Peer again = next.peers().get(0);
+        next.checked(again, false, 1, 1);
+        assertThat(again.health().unhealthy()).isTrue();
+        next.decided(dead, new HealthVerdicts.Verdict(false, new Stamp(200, 2)));
+        assertThat(again.health().unhealthy()).isTrue();
+        assertThat(v.verdict("b", dead).stamp().node()).isEqualTo(9);
 
         // a reload without sync forgets the verdicts: none comes back stale with a later sync
         zones.commit(List.of("b"), false);
