@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Health check verdicts shared over zone_sync ({@code zone b 64k sync}): three nodes proxy to two
  * real backends; only node A checks them ({@code health_check}), and passive checks are off
  * ({@code max_fails=0}). When a backend dies, nodes B and C take it out as soon as A's verdict
- * reaches them and send it nothing; when it listens again, A's next verdict brings it back on all.
+ * reaches them and send it nothing (a {@code sticky cookie} session bound to it is bound again);
+ * when it listens again, A's next verdict brings it back on all.
  */
 class HealthSyncIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -100,7 +101,7 @@ class HealthSyncIT {
 
     private static String config(int node, List<Integer> peers, String servers) {
         StringBuilder c = new StringBuilder("worker_processes 1;\nerror_log stderr error;\nhttp {\n access_log off;\n"
-                + " upstream b { zone b 64k sync;\n" + servers + " }\n"
+                + " upstream b { zone b 64k sync;\n" + servers + "  sticky cookie srv;\n }\n"
                 + " server { listen 127.0.0.1:0;\n"
                 + "  location / { proxy_pass http://b; proxy_connect_timeout 1s; proxy_read_timeout 1s;\n"
                 + (node == 0 ? "   health_check interval=200ms uri=/health;\n" : "") + "  }\n"
@@ -147,6 +148,20 @@ class HealthSyncIT {
         return who;
     }
 
+    /** One request through the node on {@code port} with cookie {@code srv} (or none): who answered, and the cookie set. */
+    private String[] sticky(int port, String srv) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/page"))
+                .timeout(Duration.ofSeconds(20));
+        if (srv != null) {
+            b.header("Cookie", "srv=" + srv);
+        }
+        HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        String set = r.headers().firstValue("Set-Cookie").orElseThrow();
+        return new String[] {r.body(), set.substring("srv=".length(), set.indexOf(';') < 0 ? set.length()
+                : set.indexOf(';'))};
+    }
+
     @Test
     void aServerOnlyNodeAChecksIsTakenOutAndBroughtBackOnEveryNode() throws Exception {
         Backend good = new Backend("good");
@@ -175,6 +190,10 @@ class HealthSyncIT {
         for (int p : others) {
             assertThat(twenty(p)).contains("good", "bad");
         }
+        String[] first = sticky(ports.get(2), null);
+        String[] second = sticky(ports.get(2), null);
+        String boundToBad = first[0].equals("bad") ? first[1] : second[1];
+        assertThat(sticky(ports.get(1), boundToBad)[0]).as("the session sticks on another node too").isEqualTo("bad");
 
         bad.die();
         await().atMost(Duration.ofSeconds(10)).until(() -> stateOn(ports, bad, "unhealthy"));
@@ -187,6 +206,12 @@ class HealthSyncIT {
             assertThat(health.get("unhealthy").asInt()).as("it became unhealthy once").isEqualTo(1);
             assertThat(health.get("checks").asInt()).as("the node checks nothing itself").isZero();
         }
+        // a session bound to the dead server is bound again, without a try on it
+        long tried = peer(ports.get(1), bad).get("requests").asLong();
+        String[] moved = sticky(ports.get(1), boundToBad);
+        assertThat(moved[0]).isEqualTo("good");
+        assertThat(moved[1]).isNotEqualTo(boundToBad);
+        assertThat(peer(ports.get(1), bad).get("requests").asLong()).isEqualTo(tried);
 
         bad.revive();
         await().atMost(Duration.ofSeconds(10)).until(() -> stateOn(ports, bad, "up"));
