@@ -184,7 +184,7 @@ record CompiledConfig(
     static List<ZoneFamily<?, ?>> zoneFamilies(Clock clock, StampSource stamps) {
         return List.of(KeyvalFamily.http(clock, stamps), KeyvalFamily.stream(clock, stamps),
                 new StickyFamily(clock, stamps), new LimitReqFamily(MonotonicClock.system(), stamps, clock),
-                new UpstreamZoneFamily(),
+                new UpstreamZoneFamily(stamps),
                 new CachePurgeFamily(clock, stamps));
     }
 
