@@ -18,13 +18,16 @@ import java.util.Set;
  * takes its name in the one namespace of zones (as nginx's shared memory does), and one with the
  * {@code sync} parameter shares its purges with the other nodes ({@link CachePurges}). A reload
  * keeps a zone whose {@code sync} flag is unchanged, with the purges it remembers; a new
- * {@code inactive} is how long the purges made from then are remembered.
+ * {@code inactive} is how long the purges made from then are remembered, a new size how many.
  */
 public final class CachePurgeFamily implements ZoneFamily<CachePurgeFamily.Declared, CachePurges> {
     public static final Key<CachePurges> KEY = new Key<>("proxy_cache_path");
 
-    /** One {@code proxy_cache_path}'s keys zone: its name, {@code sync}, {@code inactive} and where it is written. */
-    public record Declared(String zone, boolean sync, long inactiveMs, SourceLocation where) {
+    /**
+     * One {@code proxy_cache_path}'s keys zone: its name, {@code sync}, {@code inactive}, how many keys
+     * it holds (its size over {@link CacheZone#NODE_BYTES}) and where it is written.
+     */
+    public record Declared(String zone, boolean sync, long inactiveMs, int keys, SourceLocation where) {
     }
 
     private final Clock clock;
@@ -54,7 +57,8 @@ public final class CachePurgeFamily implements ZoneFamily<CachePurgeFamily.Decla
             if (!names.add(p.zone())) {
                 throw d.error("duplicate zone \"%s\"", p.zone());
             }
-            out.add(new Declared(p.zone(), CachePath.synced(d), p.inactiveMs(), d.where()));
+            long keys = Math.min(Integer.MAX_VALUE, p.zoneBytes() / CacheZone.NODE_BYTES);
+            out.add(new Declared(p.zone(), CachePath.synced(d), p.inactiveMs(), (int) keys, d.where()));
         }
         return out;
     }
@@ -79,7 +83,8 @@ public final class CachePurgeFamily implements ZoneFamily<CachePurgeFamily.Decla
         if (kept != null && kept.sync() == declared.sync()) {
             return kept;
         }
-        return new CachePurges(declared.zone(), declared.sync(), declared.inactiveMs(), clock, stamps);
+        return new CachePurges(declared.zone(), declared.sync(), declared.inactiveMs(), declared.keys(), clock,
+                stamps);
     }
 
     @Override
@@ -89,7 +94,7 @@ public final class CachePurgeFamily implements ZoneFamily<CachePurgeFamily.Decla
 
     @Override
     public void commit(Declared declared, CachePurges zone, Commit context) {
-        zone.lifetime(declared.inactiveMs());
+        zone.limits(declared.inactiveMs(), declared.keys());
     }
 
     @Override

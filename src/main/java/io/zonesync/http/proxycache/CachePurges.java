@@ -5,7 +5,8 @@ import io.zonesync.zone.StampSource;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * (the sync engine); a peer's purge is merged, the newer stamp winning, and when it wins its
  * entries stored before the stamp's time are removed from the cache's files on this zone's own
  * thread, never the caller's. A purge is remembered for the zone's {@code inactive} time, so that
- * a node joining within it purges what it had stored before. Kept across reloads. Thread-safe.
+ * a node joining within it purges what it had stored before, and at most as many purges as the
+ * keys zone holds keys (the oldest go first). Kept across reloads. Thread-safe.
  */
 public final class CachePurges {
     private static final Logger LOG = LoggerFactory.getLogger(CachePurges.class);
@@ -39,17 +41,20 @@ public final class CachePurges {
     private final Clock clock;
     private final StampSource stamps;
     private volatile long lifetimeMs;
-    private final Map<String, Purge> purges = new HashMap<>();
+    private volatile int maxPurges;
+    /** Oldest remembered first: when full, the oldest is forgotten early. */
+    private final LinkedHashMap<String, Purge> purges = new LinkedHashMap<>();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     /** The keys zones of the configurations compiled on this zone; a dropped configuration's goes by itself. */
     private final Set<CacheZone> caches = Collections.newSetFromMap(new WeakHashMap<>());
     private ExecutorService purger;
     private boolean closed;
 
-    CachePurges(String name, boolean sync, long lifetimeMs, Clock clock, StampSource stamps) {
+    CachePurges(String name, boolean sync, long lifetimeMs, int maxPurges, Clock clock, StampSource stamps) {
         this.name = name;
         this.sync = sync;
         this.lifetimeMs = lifetimeMs;
+        this.maxPurges = Math.max(1, maxPurges);
         this.clock = clock;
         this.stamps = stamps;
     }
@@ -63,9 +68,24 @@ public final class CachePurges {
         return sync;
     }
 
-    /** How long a purge is remembered (the zone's {@code inactive}); a reload may change it. */
-    void lifetime(long ms) {
+    /**
+     * How long a purge is remembered (the zone's {@code inactive}) and how many at most (as many as
+     * the keys zone holds keys); a reload may change them.
+     */
+    void limits(long ms, int max) {
         lifetimeMs = ms;
+        maxPurges = Math.max(1, max);
+    }
+
+    /** Remembers a purge as the newest; forgets the oldest beyond the limit. Under the lock. */
+    private void remember(String key, Purge p) {
+        purges.remove(key);
+        purges.put(key, p);
+        Iterator<Purge> oldest = purges.values().iterator();
+        while (purges.size() > maxPurges) {
+            oldest.next();
+            oldest.remove();
+        }
     }
 
     long now() {
@@ -84,7 +104,7 @@ public final class CachePurges {
             return;
         }
         synchronized (this) {
-            purges.put(key, new Purge(stamps.next(), clock.millis() + lifetimeMs));
+            remember(key, new Purge(stamps.next(), clock.millis() + lifetimeMs));
         }
         for (Consumer<String> l : listeners) {
             l.accept(key);
@@ -104,7 +124,7 @@ public final class CachePurges {
                 return false;
             }
             long ttl = ttlMs < 0 ? lifetimeMs : Math.min(ttlMs, lifetimeMs);
-            purges.put(key, new Purge(stamp, clock.millis() + ttl));
+            remember(key, new Purge(stamp, clock.millis() + ttl));
             targets = new ArrayList<>(caches);
             if (closed) {
                 return true;

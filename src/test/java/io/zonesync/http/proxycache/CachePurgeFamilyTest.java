@@ -45,6 +45,7 @@ class CachePurgeFamilyTest {
         assertThat(d).extracting(CachePurgeFamily.Declared::zone).containsExactly("one", "two");
         assertThat(d).extracting(family::synced).containsExactly(false, true);
         assertThat(d).extracting(CachePurgeFamily.Declared::inactiveMs).containsExactly(600_000L, 30_000L);
+        assertThat(d).extracting(CachePurgeFamily.Declared::keys).containsExactly(8192, 8192);
         assertThat(d.get(1).where().line()).isEqualTo(4);
     }
 

@@ -48,7 +48,11 @@ class CachePurgesTest {
     };
 
     private CachePurges purges(boolean sync) {
-        CachePurges p = new CachePurges("c", sync, LIFETIME, clock, stamps);
+        return purges(sync, 1000);
+    }
+
+    private CachePurges purges(boolean sync, int max) {
+        CachePurges p = new CachePurges("c", sync, LIFETIME, max, clock, stamps);
         opened.add(p);
         return p;
     }
@@ -135,6 +139,22 @@ class CachePurgesTest {
         assertThat(p.size()).isZero();
         // once forgotten, an old copy still in flight is a purge again, of entries stored up to its time
         assertThat(replica.applyRemote(record("/long", at(999_000, 1), 5))).isTrue();
+    }
+
+    @Test
+    void beyondAsManyAsTheKeysZoneHoldsTheOldestPurgeIsForgotten() {
+        CachePurges p = purges(true, 2);
+        CachePurgeReplica replica = new CachePurgeReplica(p);
+        p.local("/a");
+        p.local("/b");
+        p.local("/c");
+        assertThat(p.keys()).containsExactly("/b", "/c");
+        p.local("/b"); // purged again: the newest now
+        replica.applyRemote(record("/d", at(999_000, 1), LIFETIME));
+        assertThat(p.keys()).containsExactly("/b", "/d");
+        p.limits(LIFETIME, 1);
+        p.local("/e");
+        assertThat(p.keys()).containsExactly("/e");
     }
 
     @Test
