@@ -88,6 +88,7 @@ public final class CachePurges {
         }
     }
 
+    /** The time on this zone's clock, from which remembered purges' remaining lifetimes are counted. */
     long now() {
         return clock.millis();
     }
