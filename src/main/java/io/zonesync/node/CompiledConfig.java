@@ -48,6 +48,7 @@ import io.zonesync.http.healthcheck.HealthCheckModule;
 import io.zonesync.http.healthcheck.NettyHealthProbe;
 import io.zonesync.http.proxy.ProxyFeature;
 import io.zonesync.http.proxy.ProxyModule;
+import io.zonesync.http.proxycache.CachePurgeFamily;
 import io.zonesync.http.proxycache.ProxyCacheModule;
 import io.zonesync.http.core.HttpConfig;
 import io.zonesync.http.core.HttpConfigCompiler;
@@ -130,7 +131,8 @@ record CompiledConfig(
             HttpModule.directives(new StickyModule()),
             HttpModule.directives(new ProxyCacheModule()),
             new HttpModule(new ProxyModule(), s -> new ProxyFeature(s.proxy(), () -> s.zones().of(StickyFamily.KEY),
-                    () -> s.zones().of(UpstreamZoneFamily.KEY), s.clock())),
+                    () -> s.zones().of(UpstreamZoneFamily.KEY), () -> s.zones().of(CachePurgeFamily.KEY),
+                    s.clock())),
             new HttpModule(new HealthCheckModule(), s -> new HealthCheckFeature(() -> s.proxy().upstreams(),
                     () -> s.zones().of(UpstreamZoneFamily.KEY), NettyHealthProbe::runtime)),
             new HttpModule(new ApiModule(), HttpServices::api),
@@ -182,7 +184,8 @@ record CompiledConfig(
     static List<ZoneFamily<?, ?>> zoneFamilies(Clock clock, StampSource stamps) {
         return List.of(KeyvalFamily.http(clock, stamps), KeyvalFamily.stream(clock, stamps),
                 new StickyFamily(clock, stamps), new LimitReqFamily(MonotonicClock.system(), stamps, clock),
-                new UpstreamZoneFamily(stamps));
+                new UpstreamZoneFamily(stamps),
+                new CachePurgeFamily(clock, stamps));
     }
 
     /** A check: stream access logs are opened and closed again, not kept. */
