@@ -69,6 +69,7 @@ import io.zonesync.stream.access.StreamAccessFeature;
 import io.zonesync.stream.accesslog.StreamAccessLogFeature;
 import io.zonesync.stream.accesslog.StreamLogModule;
 import io.zonesync.stream.geo.StreamGeoModule;
+import io.zonesync.stream.healthcheck.StreamHealthCheckModule;
 import io.zonesync.stream.keyval.StreamKeyvalFeature;
 import io.zonesync.stream.limitconn.StreamLimitConnModule;
 import io.zonesync.stream.statuszone.StreamStatusZoneModule;
@@ -166,7 +167,10 @@ record CompiledConfig(
                     () -> s.zones().of(KeyvalFamily.STREAM))),
             new StreamModule(new StreamSslPrereadModule(), s -> new StreamSslPrereadModule()),
             StreamModule.directives(new StreamUpstreamModule()),
-            new StreamModule(new StreamProxyModule(), s -> new StreamProxyModule()),
+            new StreamModule(new StreamProxyModule(),
+                    s -> new StreamProxyModule(() -> s.zones().of(UpstreamZoneFamily.STREAM))),
+            new StreamModule(new StreamHealthCheckModule(),
+                    s -> new StreamHealthCheckModule(() -> s.zones().of(UpstreamZoneFamily.STREAM))),
             new StreamModule(new StreamReturnModule(), s -> new StreamReturnModule()));
 
     /** Every module's directives (the main context's first), in the order {@code -V} lists them. */
@@ -182,7 +186,7 @@ record CompiledConfig(
     static List<ZoneFamily<?, ?>> zoneFamilies(Clock clock, StampSource stamps) {
         return List.of(KeyvalFamily.http(clock, stamps), KeyvalFamily.stream(clock, stamps),
                 new StickyFamily(clock, stamps), new LimitReqFamily(MonotonicClock.system(), stamps, clock),
-                new UpstreamZoneFamily());
+                new UpstreamZoneFamily(), UpstreamZoneFamily.stream());
     }
 
     /** A check: stream access logs are opened and closed again, not kept. */

@@ -88,6 +88,11 @@ public final class UpstreamGroup {
         return new UpstreamGroup(spec, clock, null, null);
     }
 
+    /** The same in {@code zone}, whose peers it starts from and which it takes over at commit. */
+    public static UpstreamGroup keyedByCaller(UpstreamSpec spec, Clock clock, UpstreamZone zone) {
+        return new UpstreamGroup(spec, clock, null, zone);
+    }
+
     /** A group whose method needs no key ({@code hash} needs {@link #compile}), without a zone. */
     public UpstreamGroup(UpstreamSpec spec, Clock clock) {
         this(spec, clock, null, null);
@@ -291,14 +296,31 @@ public final class UpstreamGroup {
         synchronized (lock) {
             PeerHealth before = peer.health;
             peer.health = before.after(passed, fails, passes);
-            if (before.excludes() && !peer.health.excludes()) {
-                Runnable next = queue.poll();
-                if (next != null) {
-                    next.run();
-                }
-            }
-            return peer.health;
+            return comeBack(peer, before);
         }
+    }
+
+    /**
+     * One of several health checks of {@code peer} ended with {@code passed}, and together they now
+     * find it {@code unhealthy} or {@code checking} ({@link PeerHealth#judged}); returns its state.
+     */
+    public PeerHealth judged(Peer peer, boolean passed, boolean unhealthy, boolean checking) {
+        synchronized (lock) {
+            PeerHealth before = peer.health;
+            peer.health = before.judged(passed, unhealthy, checking);
+            return comeBack(peer, before);
+        }
+    }
+
+    /** A server the checks let back in wakes the queue; returns its state. Under the lock. */
+    private PeerHealth comeBack(Peer peer, PeerHealth before) {
+        if (before.excludes() && !peer.health.excludes()) {
+            Runnable next = queue.poll();
+            if (next != null) {
+                next.run();
+            }
+        }
+        return peer.health;
     }
 
     public StickyPolicy sticky() {

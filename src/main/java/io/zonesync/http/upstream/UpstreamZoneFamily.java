@@ -15,10 +15,31 @@ import java.util.Map;
  * The {@code zone} of upstream blocks as a zone family: a reload keeps a zone that keeps its name,
  * with each upstream's peers and their counters, and the committed configuration's groups take
  * them over; an upstream or zone no longer configured stops its DNS lookups. Several upstreams may
- * share a zone, as in nginx. Upstream zones are not replicated.
+ * share a zone, as in nginx. Upstream zones are not replicated. One family reads the http block's
+ * upstreams ({@link #KEY}), another the stream block's ({@link #STREAM}).
  */
 public final class UpstreamZoneFamily implements ZoneFamily<UpstreamZoneFamily.Declared, UpstreamZones> {
     public static final Key<UpstreamZones> KEY = new Key<>("upstream");
+    /** The zones of the stream block's upstreams. */
+    public static final Key<UpstreamZones> STREAM = new Key<>("upstream stream");
+
+    private final Key<UpstreamZones> key;
+    private final String block;
+
+    /** The zones of the http block's upstreams. */
+    public UpstreamZoneFamily() {
+        this(KEY, "http");
+    }
+
+    private UpstreamZoneFamily(Key<UpstreamZones> key, String block) {
+        this.key = key;
+        this.block = block;
+    }
+
+    /** The zones of the stream block's upstreams. */
+    public static UpstreamZoneFamily stream() {
+        return new UpstreamZoneFamily(STREAM, "stream");
+    }
 
     /** One zone name and the upstreams that use it, where it is first named. */
     public record Declared(String zone, List<String> upstreams, SourceLocation where) {
@@ -26,12 +47,12 @@ public final class UpstreamZoneFamily implements ZoneFamily<UpstreamZoneFamily.D
 
     @Override
     public Key<UpstreamZones> key() {
-        return KEY;
+        return key;
     }
 
     @Override
     public List<Declared> declare(ParsedConfig config) throws ConfigException {
-        Directive http = config.root().first("http");
+        Directive http = config.root().first(block);
         Map<String, List<String>> upstreams = new LinkedHashMap<>();
         Map<String, SourceLocation> first = new LinkedHashMap<>();
         if (http == null || !http.hasBlock()) {

@@ -44,6 +44,8 @@ class HealthCheckerTest {
                 : CompletableFuture.completedFuture(new ProbeResponse(answer, Map.of(), ""));
     };
 
+    private HttpCheck httpCheck;
+
     private final HealthChecker.Runtime runtime = new HealthChecker.Runtime() {
         @Override
         public Scheduler scheduler() {
@@ -51,8 +53,8 @@ class HealthCheckerTest {
         }
 
         @Override
-        public HealthProbe probe() {
-            return probe;
+        public CompletableFuture<String> check(InetSocketAddress address) {
+            return httpCheck.run(probe, address);
         }
 
         @Override
@@ -67,8 +69,8 @@ class HealthCheckerTest {
         UpstreamGroup g = UpstreamGroup.compile(spec, clock, VariableRegistry.withCoreVariables());
         HealthCheckSpec hc = HealthCheckSpec.parse(ConfigParser.parseString("health_check " + check + ";", "t.conf")
                 .first("health_check"));
-        HealthChecker checker = new HealthChecker(hc, MatchSpec.DEFAULT,
-                new HealthProbe.ProbeRequest("u", hc.uri(), 1000, 1000), () -> runtime);
+        httpCheck = new HttpCheck(MatchSpec.DEFAULT, new HealthProbe.ProbeRequest("u", hc.uri(), 1000, 1000));
+        HealthChecker checker = new HealthChecker(hc, () -> runtime);
         g.setMonitor(checker);
         g.restartHealth(hc.mandatory(), hc.persistent());
         checker.start(g);
@@ -187,7 +189,8 @@ class HealthCheckerTest {
     void parametersAreCheckedAtTheirLine() {
         for (String[] bad : new String[][] {{"interval=0", "greater than zero"}, {"fails=x", "invalid"},
                 {"port=70000", "invalid port"}, {"persistent", "\"persistent\" requires \"mandatory\""},
-                {"keepalive_time=60s", "parameter \"keepalive_time\" of \"health_check\" is not supported"},
+                {"type=grpc", "parameter \"type=grpc\" of \"health_check\" is not supported"},
+                {"keepalive_time=0", "greater than zero"}, {"udp", "invalid parameter \"udp\""},
                 {"bogus", "invalid parameter \"bogus\""}}) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> HealthCheckSpec.parse(ConfigParser.parseString(
                     "health_check " + bad[0] + ";", "t.conf").first("health_check")))
