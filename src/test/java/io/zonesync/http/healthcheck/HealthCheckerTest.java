@@ -34,9 +34,13 @@ class HealthCheckerTest {
     private final List<String> probed = new ArrayList<>();
     private boolean closed;
 
+    /** Checks ("port uri") answered 500 whatever the port's answer. */
+    private final Set<String> failing = new HashSet<>();
+
     private final HealthProbe probe = (address, request) -> {
         probed.add(address.getPort() + " " + request.host() + " " + request.uri());
-        int answer = answers.getOrDefault(address.getPort(), 200);
+        int answer = failing.contains(address.getPort() + " " + request.uri()) ? 500
+                : answers.getOrDefault(address.getPort(), 200);
         if (answer == 0) {
             return new CompletableFuture<>();
         }
@@ -183,6 +187,66 @@ class HealthCheckerTest {
         scheduler.advance(5000);
         assertThat(probed).hasSize(1);
         assertThat(closed).isTrue();
+    }
+
+    /** A runtime on the test's scheduler for one check. */
+    private HealthChecker.Runtime runtime(HttpCheck check) {
+        return new HealthChecker.Runtime() {
+            @Override
+            public Scheduler scheduler() {
+                return scheduler;
+            }
+
+            @Override
+            public CompletableFuture<String> check(InetSocketAddress address) {
+                return check.run(probe, address);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    private HealthChecker checker(String params) throws ConfigException {
+        HealthCheckSpec hc = HealthCheckSpec.parse(ConfigParser.parseString("health_check " + params + ";", "t.conf")
+                .first("health_check"));
+        HttpCheck check = new HttpCheck(MatchSpec.DEFAULT, new HealthProbe.ProbeRequest("u", hc.uri(), 1000, 1000));
+        return new HealthChecker(hc, () -> runtime(check));
+    }
+
+    @Test
+    void withSeveralChecksAServerIsOutWhileAnyOfThemFindsItUnhealthy() throws ConfigException {
+        UpstreamSpec spec = UpstreamSpec.parse(ConfigParser.parseString(
+                "upstream u { zone z 64k; server 127.0.0.1:8001; server 127.0.0.1:8002; }", "t.conf").first("upstream"));
+        UpstreamGroup g = UpstreamGroup.compile(spec, clock, VariableRegistry.withCoreVariables());
+        HealthChecks checks = new HealthChecks();
+        checks.add(checker("interval=1s uri=/a"));
+        checks.add(checker("interval=1s uri=/b fails=2 passes=2"));
+        g.setMonitor(checks);
+        g.restartHealth(checks.mandatory(), checks.persistent());
+        checks.start(g);
+        scheduler.runDue();
+        assertThat(served(g)).containsExactlyInAnyOrder(8001, 8002);
+        failing.add("8002 /b");
+        scheduler.advance(1000);
+        assertThat(served(g)).as("/b failed once of two").containsExactlyInAnyOrder(8001, 8002);
+        scheduler.advance(1000);
+        assertThat(served(g)).as("/b failed twice, /a passes").containsExactly(8001);
+        assertThat(state(g, 8002)).isEqualTo("unhealthy");
+        failing.clear();
+        scheduler.advance(1000);
+        assertThat(served(g)).as("/b passed once of two").containsExactly(8001);
+        scheduler.advance(1000);
+        assertThat(served(g)).containsExactlyInAnyOrder(8001, 8002);
+        failing.add("8002 /a");
+        scheduler.advance(1000);
+        assertThat(served(g)).as("/a fails at once").containsExactly(8001);
+        var health = g.status().peers().get(1).health();
+        assertThat(health.checks()).as("both checks, six rounds").isEqualTo(12);
+        assertThat(health.fails()).isEqualTo(3);
+        assertThat(health.unhealthyTimes()).isEqualTo(2);
+        checks.stop();
     }
 
     @Test
