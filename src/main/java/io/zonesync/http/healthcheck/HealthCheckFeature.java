@@ -53,7 +53,7 @@ public final class HealthCheckFeature implements HttpFeature {
             if (matches.containsKey(m.arg(0))) {
                 throw m.error("duplicate match \"%s\"", m.arg(0));
             }
-            matches.put(m.arg(0), MatchSpec.parse(m));
+            matches.put(m.arg(0), MatchSpec.parse(m, http.variables()));
         }
     }
 

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.zonesync.net.AddressText;
 import io.zonesync.net.Transport;
 import io.zonesync.net.dns.Scheduler;
 import java.io.ByteArrayOutputStream;
@@ -123,7 +124,8 @@ public final class NettyHealthProbe implements HealthProbe {
         Channel ch = connection.channel();
         boolean keep = keepaliveTimeNanos > 0;
         ch.pipeline().addFirst(TIMEOUT, new ReadTimeoutHandler(request.readTimeoutMs(), TimeUnit.MILLISECONDS));
-        ch.pipeline().addLast(READER, new Reader(result, keep ? () -> {
+        String server = AddressText.hostPort(address);
+        ch.pipeline().addLast(READER, new Reader(result, server, request, keep ? () -> {
             ch.pipeline().remove(TIMEOUT);
             ch.pipeline().remove(READER);
             kept.put(address, connection);
@@ -145,14 +147,18 @@ public final class NettyHealthProbe implements HealthProbe {
      */
     private static final class Reader extends SimpleChannelInboundHandler<HttpObject> {
         private final CompletableFuture<ProbeResponse> result;
+        private final String server;
+        private final ProbeRequest request;
         private final Runnable reuse;
         private boolean keepAlive;
         private int status;
         private final Map<String, List<String>> headers = new LinkedHashMap<>();
         private final ByteArrayOutputStream body = new ByteArrayOutputStream();
 
-        Reader(CompletableFuture<ProbeResponse> result, Runnable reuse) {
+        Reader(CompletableFuture<ProbeResponse> result, String server, ProbeRequest request, Runnable reuse) {
             this.result = result;
+            this.server = server;
+            this.request = request;
             this.reuse = reuse;
         }
 
@@ -178,7 +184,8 @@ public final class NettyHealthProbe implements HealthProbe {
                 }
             }
             if (msg instanceof LastHttpContent) {
-                result.complete(new ProbeResponse(status, headers, body.toString(StandardCharsets.ISO_8859_1)));
+                result.complete(new ProbeResponse(status, headers, body.toString(StandardCharsets.ISO_8859_1),
+                        server, request));
                 if (reuse != null && keepAlive) {
                     reuse.run();
                 } else {

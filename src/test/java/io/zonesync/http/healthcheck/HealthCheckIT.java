@@ -117,6 +117,9 @@ class HealthCheckIT {
                 }
             }
             byte[] body = (check ? (mode == Mode.OK ? "alive" : "maintenance") : name).getBytes(StandardCharsets.UTF_8);
+            if (check) {
+                ex.getResponseHeaders().add("X-State", mode == Mode.OK ? "ready" : "maintenance");
+            }
             ex.sendResponseHeaders(200, body.length);
             ex.getResponseBody().write(body);
             ex.close();
@@ -156,6 +159,8 @@ class HealthCheckIT {
         String conf = "worker_processes 1;\nerror_log stderr error;\nhttp {\n access_log off;\n"
                 + "match alive { status 200; body ~ \"^alive$\"; }\n"
                 + "match ready { status 200; body ~ \"^ready$\"; }\n"
+                + "map $upstream_http_x_state $state_ok { ready 1; default 0; }\n"
+                + "match by_state { require $state_ok $upstream_status; }\n"
                 + "upstream b { zone b 64k;\n" + servers + "}\n"
                 + "server { listen 127.0.0.1:0;\n"
                 + " location / { proxy_pass http://b; proxy_connect_timeout 1s; proxy_read_timeout 1s;\n"
@@ -254,6 +259,15 @@ class HealthCheckIT {
                 "interval=200ms uri=/health match=alive");
         outAndBack(good, bad, () -> bad.set(Mode.WRONG), () -> bad.set(Mode.OK));
         assertThat(bad.host).as("the check's Host is the upstream's name").isEqualTo("b");
+    }
+
+    @Test
+    void requireJudgesTheResponseThroughVariables() throws Exception {
+        Backend good = new Backend("good");
+        Backend bad = new Backend("bad");
+        start("server " + good.address() + " max_fails=0;\nserver " + bad.address() + " max_fails=0;\n",
+                "interval=200ms uri=/health match=by_state");
+        outAndBack(good, bad, () -> bad.set(Mode.WRONG), () -> bad.set(Mode.OK));
     }
 
     @Test
