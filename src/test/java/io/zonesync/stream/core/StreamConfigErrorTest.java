@@ -91,6 +91,20 @@ class StreamConfigErrorTest {
     }
 
     @Test
+    void aStreamUpstreamZoneAndAnHttpOneCannotShareAName() throws Exception {
+        Path file = dir.resolve("both.conf");
+        Files.writeString(file, "http { upstream h { zone z 64k; server 127.0.0.1:1; } }\n"
+                + "stream { upstream s { zone z 64k; server 127.0.0.1:1; } }\n");
+        try {
+            Node.check(ConfigParser.parseFile(file, dir, null));
+            throw new AssertionError("accepted");
+        } catch (ConfigException e) {
+            assertThat(e.getMessage()).contains("the shared memory zone \"z\" is already declared for a different use")
+                    .contains("both.conf:2");
+        }
+    }
+
+    @Test
     void aCompleteProxyConfigurationPasses() throws Exception {
         Path file = dir.resolve("ok.conf");
         Files.writeString(file, """

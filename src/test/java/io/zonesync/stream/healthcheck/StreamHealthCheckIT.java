@@ -243,7 +243,12 @@ class StreamHealthCheckIT {
     }
 
     private void start(String listen, Backend good, Backend bad, String stream, String check) throws Exception {
-        node = InJvmNode.start(dir, """
+        node = InJvmNode.start(dir, conf(listen, good, bad, stream, check));
+        closeMe.add(node);
+    }
+
+    private static String conf(String listen, Backend good, Backend bad, String stream, String check) {
+        return """
                 events { }
                 stream {
                     log_format u "$upstream_addr";
@@ -253,8 +258,7 @@ class StreamHealthCheckIT {
                     %s
                     server { listen 127.0.0.1:0%s; proxy_pass b; access_log logs/s.log u; health_check %s; }
                 }
-                """.formatted(good.address(), bad.address(), stream, listen, check));
-        closeMe.add(node);
+                """.formatted(good.address(), bad.address(), stream, listen, check);
     }
 
     private int port() {
@@ -354,6 +358,25 @@ class StreamHealthCheckIT {
         TcpBackend bad = new TcpBackend("bad");
         start("", good, bad, "health_check_timeout 300ms;", "interval=200ms match=pong fails=2");
         outAndBack(this::tcpSession, good, bad, () -> bad.set(Mode.HANG), () -> bad.set(Mode.OK));
+    }
+
+    @Test
+    void theZoneKeepsHealthAcrossAReloadWithMandatoryPersistent() throws Exception {
+        TcpBackend good = new TcpBackend("good");
+        TcpBackend bad = new TcpBackend("bad");
+        bad.set(Mode.WRONG);
+        String check = "interval=200ms match=pong mandatory persistent";
+        start("", good, bad, "", check);
+        await().atMost(Duration.ofSeconds(10)).until(() -> onlyGood(this::tcpSession, bad));
+        await().atMost(Duration.ofSeconds(10)).until(() -> good.clients() > 0);
+        node.reload(conf("", good, bad, "", check));
+        for (int i = 0; i < 10; i++) {
+            assertThat(tcpSession()).as("healthy before the reload: up at once; the other one checking")
+                    .isEqualTo("good");
+        }
+        assertThat(bad.clients()).isZero();
+        bad.set(Mode.OK);
+        await().atMost(Duration.ofSeconds(10)).until(() -> tcpSession().equals("bad"));
     }
 
     @Test
