@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -20,6 +21,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.zonesync.net.AddressText;
 import io.zonesync.net.Transport;
 import io.zonesync.net.dns.Scheduler;
@@ -105,6 +107,7 @@ public final class NettyHealthProbe implements HealthProbe {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new HttpClientCodec());
+                        ch.pipeline().addLast(IDLE, new Idle());
                     }
                 })
                 .connect(address);
@@ -125,7 +128,7 @@ public final class NettyHealthProbe implements HealthProbe {
         boolean keep = keepaliveTimeNanos > 0;
         ch.pipeline().addFirst(TIMEOUT, new ReadTimeoutHandler(request.readTimeoutMs(), TimeUnit.MILLISECONDS));
         String server = AddressText.hostPort(address);
-        ch.pipeline().addLast(READER, new Reader(result, server, request, keep ? () -> {
+        ch.pipeline().addBefore(IDLE, READER, new Reader(result, server, request, keep ? () -> {
             ch.pipeline().remove(TIMEOUT);
             ch.pipeline().remove(READER);
             kept.put(address, connection);
@@ -140,6 +143,21 @@ public final class NettyHealthProbe implements HealthProbe {
 
     private static final String TIMEOUT = "check-timeout";
     private static final String READER = "check-reader";
+    private static final String IDLE = "check-idle";
+
+    /** Between two checks on a kept connection: whatever the server sends or does closes it. */
+    private static final class Idle extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
 
     /**
      * Collects one response; then closes the connection, or hands it back ({@code reuse}) when the

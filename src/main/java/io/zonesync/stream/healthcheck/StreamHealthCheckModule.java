@@ -74,12 +74,19 @@ public final class StreamHealthCheckModule implements ConfModule, StreamFeature 
     @Override
     public void configureServer(StreamCompile stream, StreamServer.Builder server) throws ConfigException {
         Scope scope = server.conf().scope();
+        long timeout = timeout(scope);
         for (Directive d : scope.block().all("health_check")) {
-            check(stream, scope, d);
+            check(stream, scope, d, timeout);
         }
     }
 
-    private void check(StreamCompile stream, Scope server, Directive d) throws ConfigException {
+    /** {@code health_check_timeout}, checked in every server whether or not it has checks. */
+    private static long timeout(Scope server) throws ConfigException {
+        Directive t = server.effectiveFirst("health_check_timeout");
+        return t == null ? DEFAULT_TIMEOUT_MS : Values.positiveTimeMs(t, t.arg(0));
+    }
+
+    private void check(StreamCompile stream, Scope server, Directive d, long timeout) throws ConfigException {
         HealthCheckSpec spec = HealthCheckSpec.parseStream(d);
         StreamMatch match = null;
         if (spec.match() != null) {
@@ -107,8 +114,6 @@ public final class StreamHealthCheckModule implements ConfModule, StreamFeature 
             checked.put(name, checks);
             zones.get().get(zone.arg(0)).of(name).prepared().setMonitor(checks);
         }
-        Directive t = server.effectiveFirst("health_check_timeout");
-        long timeout = t == null ? DEFAULT_TIMEOUT_MS : Values.positiveTimeMs(t, t.arg(0));
         Directive b = server.effectiveFirst("proxy_buffer_size");
         int buffer = b == null ? DEFAULT_BUFFER_SIZE : (int) Math.min(Integer.MAX_VALUE, Values.size(b, b.arg(0)));
         StreamMatch m = match;

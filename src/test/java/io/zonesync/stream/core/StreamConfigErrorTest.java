@@ -85,6 +85,7 @@ class StreamConfigErrorTest {
         "match m { send \\xZZ; }|invalid hexadecimal escape",
         "match m { status 200; }|unknown directive \"status\"",
         "match m { } match m { }|duplicate match \"m\"",
+        "server { listen 127.0.0.1:0; proxy_pass u; health_check_timeout 0; }|must be greater than zero",
     })
     void refusedWithTheLine(String line, String message) throws Exception {
         assertThat(error(line).getMessage()).contains(message);
