@@ -97,6 +97,11 @@ public final class StreamHealthCheckModule implements ConfModule, StreamFeature 
             if (spec.udp() && match.send() == null) {
                 throw d.error("match \"%s\" has no \"send\": a \"udp\" check sends a datagram", spec.match());
             }
+            Directive ssl = server.effectiveFirst("proxy_ssl");
+            if (!spec.udp() && ssl != null && Values.flag(ssl) && (match.send() != null || match.expects())) {
+                throw d.error("\"health_check\" with a \"match\" that sends or expects is not supported with"
+                        + " \"proxy_ssl on\": checks speak plain TCP");
+            }
         }
         Directive pass = server.block().first("proxy_pass");
         Directive upstream = pass == null ? null : upstream(stream, pass.arg(0));

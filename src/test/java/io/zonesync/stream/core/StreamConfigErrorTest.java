@@ -86,6 +86,7 @@ class StreamConfigErrorTest {
         "match m { status 200; }|unknown directive \"status\"",
         "match m { } match m { }|duplicate match \"m\"",
         "server { listen 127.0.0.1:0; proxy_pass u; health_check_timeout 0; }|must be greater than zero",
+        "match m { send x; } server { listen 127.0.0.1:0; proxy_pass u; proxy_ssl on; health_check match=m; }|not supported with \"proxy_ssl on\"",
     })
     void refusedWithTheLine(String line, String message) throws Exception {
         assertThat(error(line).getMessage()).contains(message);
