@@ -186,7 +186,7 @@ record CompiledConfig(
     static List<ZoneFamily<?, ?>> zoneFamilies(Clock clock, StampSource stamps) {
         return List.of(KeyvalFamily.http(clock, stamps), KeyvalFamily.stream(clock, stamps),
                 new StickyFamily(clock, stamps), new LimitReqFamily(MonotonicClock.system(), stamps, clock),
-                new UpstreamZoneFamily(), UpstreamZoneFamily.stream());
+                new UpstreamZoneFamily(stamps), UpstreamZoneFamily.stream(stamps));
     }
 
     /** A check: stream access logs are opened and closed again, not kept. */

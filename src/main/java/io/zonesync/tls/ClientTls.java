@@ -22,8 +22,7 @@ import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLException;
 
 /**
- * The client side of TLS on zone_sync links, from the {@code zone_sync_ssl_*} directives (and, the
- * same way, on the stream proxy's upstream connections, from {@code proxy_ssl_*}) with
+ * The client side of TLS on zone_sync links, from the {@code zone_sync_ssl_*} directives with
  * NGINX Plus's defaults: protocols TLSv1.2 TLSv1.3, ciphers DEFAULT, verify off, verify depth 1,
  * name the host of {@code zone_sync_server}, no SNI. With verification on, the peer's certificate
  * must chain to {@code zone_sync_ssl_trusted_certificate}, pass the CRLs and match the name; the
@@ -57,16 +56,7 @@ public final class ClientTls {
 
     /** The client TLS of a zone_sync server, or null when {@code zone_sync_ssl} is off. */
     public static ClientTls compile(Scope scope, Path confDir) throws ConfigException {
-        return compile(scope, confDir, PREFIX, "zone_sync links");
-    }
-
-    /**
-     * The client TLS the directives {@code <prefix>*} describe ({@code proxy_ssl_}: the stream
-     * proxy's), or null when the flag ({@code proxy_ssl}) is off; {@code what} names the connections
-     * in errors.
-     */
-    public static ClientTls compile(Scope scope, Path confDir, String prefix, String what) throws ConfigException {
-        Directive on = scope.effectiveFirst(prefix.substring(0, prefix.length() - 1));
+        Directive on = scope.effectiveFirst("zone_sync_ssl");
         if (on == null || !Values.flag(on)) {
             return null;
         }
@@ -74,44 +64,44 @@ public final class ClientTls {
         TlsFiles files = new TlsFiles(confDir);
         SslContextBuilder b = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL)
                 .endpointIdentificationAlgorithm(null);
-        Directive cert = scope.effectiveFirst(prefix + "certificate");
-        Directive key = scope.effectiveFirst(prefix + "certificate_key");
+        Directive cert = scope.effectiveFirst(PREFIX + "certificate");
+        Directive key = scope.effectiveFirst(PREFIX + "certificate_key");
         if (cert != null) {
             if (key == null) {
-                throw cert.error("no \"%scertificate_key\" is defined for certificate \"%s\"", prefix, cert.arg(0));
+                throw cert.error("no \"%scertificate_key\" is defined for certificate \"%s\"", PREFIX, cert.arg(0));
             }
             List<X509Certificate> chain = files.certificates(cert, "certificate");
-            PrivateKey pk = files.key(key, scope.effectiveFirst(prefix + "password_file"));
+            PrivateKey pk = files.key(key, scope.effectiveFirst(PREFIX + "password_file"));
             KeyPairCheck.require(cert, chain.get(0), key, pk);
             b.keyManager(pk, chain);
         }
-        TlsOptions.apply(b, scope, prefix, "DEFAULT", files);
-        Directive verifyDirective = scope.effectiveFirst(prefix + "verify");
+        TlsOptions.apply(b, scope, PREFIX, "DEFAULT", files);
+        Directive verifyDirective = scope.effectiveFirst(PREFIX + "verify");
         files.note(verifyDirective);
         boolean verify = verifyDirective != null && Values.flag(verifyDirective);
-        Directive ca = scope.effectiveFirst(prefix + "trusted_certificate");
-        Directive crlDirective = scope.effectiveFirst(prefix + "crl");
+        Directive ca = scope.effectiveFirst(PREFIX + "trusted_certificate");
+        Directive crlDirective = scope.effectiveFirst(PREFIX + "crl");
         List<X509Certificate> trusted = ca == null ? List.of() : files.certificates(ca, "trusted certificate");
         List<X509CRL> crls = crlDirective == null ? List.of() : files.crls(crlDirective);
         if (verify && trusted.isEmpty()) {
-            throw verifyDirective.error("no \"%strusted_certificate\" for \"%sverify\"", prefix, prefix);
+            throw verifyDirective.error("no \"%strusted_certificate\" for \"%sverify\"", PREFIX, PREFIX);
         }
-        if (verify && cert == null && prefix.equals(PREFIX)) {
+        if (verify && cert == null) {
             // Links carry records both ways, so a verifying peer checks the nodes that dial it too.
             LOG.warn("\"zone_sync_ssl_verify\" is on but no \"zone_sync_ssl_certificate\" is defined in {}: peers that"
                     + " verify will refuse the links this node dials", verifyDirective.where());
         }
-        int depth = TlsOptions.verifyDepth(scope, prefix, files);
-        Directive name = scope.effectiveFirst(prefix + "name");
+        int depth = TlsOptions.verifyDepth(scope, PREFIX, files);
+        Directive name = scope.effectiveFirst(PREFIX + "name");
         files.note(name);
-        Directive sni = scope.effectiveFirst(prefix + "server_name");
+        Directive sni = scope.effectiveFirst(PREFIX + "server_name");
         files.note(sni);
         ClientTls tls = new ClientTls(b, verify, trusted, crls, depth, name == null ? null : name.arg(0),
                 sni != null && Values.flag(sni), files.fingerprint());
         try {
             tls.context(tls.fixedName == null ? "localhost" : tls.fixedName); // fail at compile, not at dial
         } catch (IllegalStateException e) {
-            throw on.error("cannot set up TLS for %s: %s", what, e.getMessage());
+            throw on.error("cannot set up TLS for zone_sync links: %s", e.getMessage());
         }
         return tls;
     }

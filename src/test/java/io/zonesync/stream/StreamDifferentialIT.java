@@ -338,6 +338,70 @@ class StreamDifferentialIT {
         }
     }
 
+    /**
+     * {@code proxy_ssl_session_reuse}: on (the default), the second connection to a TLS backend
+     * resumes the first one's session; off, every connection makes a new one. The backend, an nginx
+     * stream server, answers with {@code $ssl_session_reused}.
+     */
+    @Test
+    void proxySslSessionReuse() throws Exception {
+        io.zonesync.testing.TestPki pki = io.zonesync.testing.TestPki.ca("stream reuse ca");
+        io.zonesync.testing.TestPki.writePair(pki.issue("backend.test", "backend.test"), dir.resolve("b.pem"),
+                dir.resolve("b.key"));
+        try (io.zonesync.testing.Nginx backend = io.zonesync.testing.Nginx.startStream(dir.resolve("backend"), """
+                server { listen LISTEN ssl; ssl_certificate %1$s/b.pem; ssl_certificate_key %1$s/b.key;
+                         ssl_session_cache shared:s:1m; return "reused=$ssl_session_reused"; }
+                """.formatted(dir))) {
+            for (String reuse : new String[] {"", "proxy_ssl_session_reuse on;",
+                    "proxy_ssl_session_reuse off;"}) {
+                try (StreamDifferential d = StreamDifferential.start(dir.resolve("front" + reuse.length()), """
+                        server { listen LISTEN; proxy_pass %s; proxy_ssl on; %s }
+                        """.formatted(backend.address(), reuse))) {
+                    // whether the first resumes depends on whether the start-up probe's handshake ended before it
+                    StreamDifferential.Pair first = d.both((host, port) -> StreamClient.untilClosed(host, port, "",
+                            false));
+                    if (reuse.endsWith("off;")) {
+                        agree(first);
+                    }
+                    StreamDifferential.Pair second = d.both((host, port) -> StreamClient.untilClosed(host, port, "",
+                            false));
+                    agree(second);
+                    assertThat(second.zonesync()).isEqualTo(reuse.endsWith("off;") ? "reused=." : "reused=r");
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code proxy_bind}: the backend, an nginx stream server, answers with the address the
+     * connection came from; an address this host does not have fails the bind (500, nothing relayed).
+     */
+    @Test
+    void proxyBind() throws Exception {
+        try (io.zonesync.testing.Nginx backend = io.zonesync.testing.Nginx.startStream(dir.resolve("backend"), """
+                server { listen LISTEN; return "from $remote_addr"; }
+                """)) {
+            try (StreamDifferential d = StreamDifferential.start(dir.resolve("fixed"), LOG + """
+                    map $server_port $local { default 127.0.0.6; }
+                    server { listen LISTEN; proxy_pass %s; proxy_bind $local; }
+                    """.formatted(backend.address()))) {
+                StreamDifferential.Pair p = d.both((host, port) -> StreamClient.untilClosed(host, port, "", false));
+                agree(p);
+                assertThat(p.zonesync()).isEqualTo("from 127.0.0.6");
+            }
+            try (StreamDifferential d = StreamDifferential.start(dir.resolve("foreign"), LOG + """
+                    server { listen LISTEN; proxy_pass %s; proxy_bind 192.0.2.1; }
+                    """.formatted(backend.address()))) {
+                StreamDifferential.Pair p = d.both((host, port) -> StreamClient.untilClosed(host, port, "", false));
+                agree(p);
+                assertThat(p.zonesync()).isEmpty();
+                StreamDifferential.Pair logs = d.logs("stream.log", 1);
+                agree(logs);
+                assertThat(logs.zonesync()).startsWith("127.0.0.1 TCP 500 0 0");
+            }
+        }
+    }
+
     /** Sends {@code text} over TLS trusting {@code pki}'s CA, then reads {@code expected} bytes at most. */
     private static String overTls(io.zonesync.testing.TestPki pki, String host, int port, String text, int expected)
             throws IOException {

@@ -56,4 +56,18 @@ public record PeerHealth(boolean unhealthy, boolean checking, int failsInRow, in
         boolean keepUp = persistent && checks > 0 && !unhealthy && !checking;
         return new PeerHealth(false, mandatory && !keepUp, 0, 0, checks, fails, unhealthyTimes, lastPassed);
     }
+
+    /**
+     * The state after another node's check found the server {@code unhealthy} or not (a verdict
+     * shared over zone_sync): as a deciding check of this node would leave it, the rows of passes
+     * and fails restarting; this node's own counters stay. The same state again changes nothing.
+     */
+    public PeerHealth decided(boolean isUnhealthy) {
+        if (!checking && unhealthy == isUnhealthy) {
+            return this;
+        }
+        boolean becomes = isUnhealthy && !unhealthy;
+        return new PeerHealth(isUnhealthy, false, 0, 0, checks, fails, unhealthyTimes + (becomes ? 1 : 0),
+                lastPassed);
+    }
 }

@@ -15,9 +15,11 @@ import io.zonesync.http.upstream.HostPort;
 import io.zonesync.http.upstream.Outcome;
 import io.zonesync.http.upstream.Peer;
 import io.zonesync.net.AddressText;
+import io.zonesync.net.LocalBind;
 import io.zonesync.stream.core.StreamSession;
 import io.zonesync.stream.core.UpstreamAttempt;
 import io.zonesync.stream.upstream.StreamUpstreams;
+import io.zonesync.tls.UpstreamTls;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -122,10 +124,12 @@ final class ProxySession {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, settings.socketKeepalive())
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new CappedAllocator(settings.bufferSize(), relay::allowance))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
                 .handler(fromUpstream);
-        ChannelFuture f = b.connect(address);
+        LocalBind local = settings.bindFor(session);
+        ChannelFuture f = local == null ? b.connect(address) : local.connect(b, address);
         Peer tried = peer;
         f.addListener(done -> {
             if (done.isSuccess()) {
@@ -139,17 +143,34 @@ final class ProxySession {
     /** The TCP connect failed: its connection slot was never held. */
     private void failed(Peer tried, Throwable cause) {
         session.connections().release();
-        next(tried, "connect() failed (" + (cause == null ? "?" : cause.getMessage()) + ")");
+        if (cause instanceof LocalBind.BindFailed) {
+            // as nginx: the server is not to blame, and no other is tried
+            group.group().release(tried, Outcome.OK, attempts);
+            peer = null;
+            if (closed) {
+                return;
+            }
+            // as nginx: a connection not begun names no server in $upstream_addr
+            session.upstreams().set(session.upstreams().size() - 1, new UpstreamAttempt(""));
+            LOG.error("{} while connecting to upstream, client: {}, server: {}, upstream: \"{}\"", cause.getMessage(),
+                    session.clientText(), session.serverText(), tried.addressText());
+            session.finish(500);
+            return;
+        }
+        next(tried, "connect() failed (" + (cause == null ? "?" : cause.getMessage()) + ")", "connecting to upstream");
     }
 
-    /** The attempt on {@code tried} failed: the next server while proxy_next_upstream allows, else 502. */
-    private void next(Peer tried, String why) {
+    /**
+     * The attempt on {@code tried} failed ({@code why}, while {@code doing}): the next server while
+     * proxy_next_upstream allows, else 502.
+     */
+    private void next(Peer tried, String why, String doing) {
         group.group().release(tried, Outcome.FAILED, attempts);
         peer = null;
         if (closed) {
             return;
         }
-        LOG.error("{} while connecting to upstream, client: {}, server: {}, upstream: \"{}\"", why,
+        LOG.error("{} while {}, client: {}, server: {}, upstream: \"{}\"", why, doing,
                 session.clientText(), session.serverText(), tried.addressText());
         boolean triesLeft = settings.nextUpstreamTries() == 0 || tries < settings.nextUpstreamTries();
         boolean timeLeft = settings.nextUpstreamTimeoutMs() == 0
@@ -178,7 +199,10 @@ final class ProxySession {
             relay(ch, started);
             return;
         }
-        SslHandler tls = settings.tls().newHandler(ch, sslHost(), tried.spec().address().getPort(),
+        String name = settings.sslName() != null ? settings.sslName() : sslHost();
+        InetSocketAddress remote = tried.spec().address();
+        SslHandler tls = settings.tls().newHandler(ch.alloc(), name, remote.getAddress() == null
+                ? remote.getHostString() : remote.getAddress().getHostAddress(), remote.getPort(),
                 settings.connectTimeoutMs());
         ch.pipeline().addFirst("tls", tls);
         tls.handshakeFuture().addListener(f -> {
@@ -186,7 +210,7 @@ final class ProxySession {
                 relay(ch, started);
             } else {
                 ch.close();
-                next(tried, "SSL_do_handshake() failed (" + f.cause().getMessage() + ")");
+                next(tried, UpstreamTls.failureWords(f.cause(), name), "SSL handshaking to upstream");
             }
         });
     }

@@ -55,7 +55,7 @@ public final class StreamProxyModule implements ConfModule, StreamFeature {
             r.register(DirectiveSpec.single(one, Arity.exactly(1), STREAM, STREAM_SERVER));
         }
         for (String flag : new String[] {"proxy_next_upstream", "proxy_protocol", "proxy_half_close", "proxy_ssl",
-            "proxy_ssl_verify", "proxy_ssl_server_name"}) {
+            "proxy_ssl_verify", "proxy_ssl_server_name", "proxy_socket_keepalive"}) {
             r.register(DirectiveSpec.single(flag, Arity.FLAG, STREAM, STREAM_SERVER));
         }
         for (String one : new String[] {"proxy_ssl_certificate", "proxy_ssl_certificate_key",
@@ -64,7 +64,8 @@ public final class StreamProxyModule implements ConfModule, StreamFeature {
             r.register(DirectiveSpec.single(one, Arity.exactly(1), STREAM, STREAM_SERVER));
         }
         r.register(DirectiveSpec.single("proxy_ssl_protocols", Arity.atLeast(1), STREAM, STREAM_SERVER));
-        r.register(DirectiveSpec.single(SESSION_REUSE, Arity.FLAG, STREAM, STREAM_SERVER));
+        r.register(DirectiveSpec.single("proxy_bind", Arity.between(1, 2), STREAM, STREAM_SERVER));
+        r.register(DirectiveSpec.single("proxy_ssl_session_reuse", Arity.FLAG, STREAM, STREAM_SERVER));
         r.register(DirectiveSpec.repeatable("proxy_ssl_conf_command", Arity.exactly(2), STREAM, STREAM_SERVER));
     }
 
@@ -79,21 +80,13 @@ public final class StreamProxyModule implements ConfModule, StreamFeature {
         upstreams = StreamUpstreams.compile(stream.scope(), stream.variables(), stream.clock(), zones.get());
     }
 
-    /** nginx's stream has it; here each upstream TLS connection makes its own session. */
-    private static final String SESSION_REUSE = "proxy_ssl_session_reuse";
-
     @Override
     public void configureServer(StreamCompile stream, StreamServer.Builder server) throws ConfigException {
-        Directive reuse = server.conf().scope().effectiveFirst(SESSION_REUSE);
-        if (reuse != null) {
-            throw reuse.error("\"%s\" is not supported in stream: each connection to an upstream makes its own"
-                    + " TLS session", SESSION_REUSE);
-        }
         Directive pass = server.conf().scope().block().first("proxy_pass");
         if (pass == null) {
             return;
         }
-        ProxySettings settings = ProxySettings.of(server.conf().scope(), confDir(stream));
+        ProxySettings settings = ProxySettings.of(server.conf().scope(), confDir(stream), stream.variables());
         String target = pass.arg(0);
         ProxyTarget t;
         if (StreamValue.hasVariables(target)) {
