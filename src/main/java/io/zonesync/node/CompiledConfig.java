@@ -70,6 +70,7 @@ import io.zonesync.stream.access.StreamAccessFeature;
 import io.zonesync.stream.accesslog.StreamAccessLogFeature;
 import io.zonesync.stream.accesslog.StreamLogModule;
 import io.zonesync.stream.geo.StreamGeoModule;
+import io.zonesync.stream.healthcheck.StreamHealthCheckModule;
 import io.zonesync.stream.keyval.StreamKeyvalFeature;
 import io.zonesync.stream.limitconn.StreamLimitConnModule;
 import io.zonesync.stream.statuszone.StreamStatusZoneModule;
@@ -168,7 +169,10 @@ record CompiledConfig(
                     () -> s.zones().of(KeyvalFamily.STREAM))),
             new StreamModule(new StreamSslPrereadModule(), s -> new StreamSslPrereadModule()),
             StreamModule.directives(new StreamUpstreamModule()),
-            new StreamModule(new StreamProxyModule(), s -> new StreamProxyModule()),
+            new StreamModule(new StreamProxyModule(),
+                    s -> new StreamProxyModule(() -> s.zones().of(UpstreamZoneFamily.STREAM))),
+            new StreamModule(new StreamHealthCheckModule(),
+                    s -> new StreamHealthCheckModule(() -> s.zones().of(UpstreamZoneFamily.STREAM))),
             new StreamModule(new StreamReturnModule(), s -> new StreamReturnModule()));
 
     /** Every module's directives (the main context's first), in the order {@code -V} lists them. */
@@ -184,7 +188,7 @@ record CompiledConfig(
     static List<ZoneFamily<?, ?>> zoneFamilies(Clock clock, StampSource stamps) {
         return List.of(KeyvalFamily.http(clock, stamps), KeyvalFamily.stream(clock, stamps),
                 new StickyFamily(clock, stamps), new LimitReqFamily(MonotonicClock.system(), stamps, clock),
-                new UpstreamZoneFamily(stamps),
+                new UpstreamZoneFamily(stamps), UpstreamZoneFamily.stream(stamps),
                 new CachePurgeFamily(clock, stamps));
     }
 

@@ -38,6 +38,16 @@ public record PeerHealth(boolean unhealthy, boolean checking, int failsInRow, in
     }
 
     /**
+     * The state after one more check with verdict {@code passed} when several checks decide
+     * together (each keeps its own rows): {@code unhealthy} and {@code checking} are theirs combined.
+     */
+    public PeerHealth judged(boolean passed, boolean nowUnhealthy, boolean nowChecking) {
+        boolean becomes = nowUnhealthy && !unhealthy;
+        return new PeerHealth(nowUnhealthy, nowChecking, passed ? 0 : failsInRow + 1, passed ? passesInRow + 1 : 0,
+                checks + 1, fails + (passed ? 0 : 1), unhealthyTimes + (becomes ? 1 : 0), passed);
+    }
+
+    /**
      * The state a server starts with under a (new) health check: checking when the check is
      * {@code mandatory}, except, with {@code persistent}, a server that was checked and healthy
      * before; healthy otherwise. The counters stay.

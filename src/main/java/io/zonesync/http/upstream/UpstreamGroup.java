@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,6 +87,11 @@ public final class UpstreamGroup {
      */
     public static UpstreamGroup keyedByCaller(UpstreamSpec spec, Clock clock) {
         return new UpstreamGroup(spec, clock, null, null);
+    }
+
+    /** The same in {@code zone}, whose peers it starts from and which it takes over at commit. */
+    public static UpstreamGroup keyedByCaller(UpstreamSpec spec, Clock clock, UpstreamZone zone) {
+        return new UpstreamGroup(spec, clock, null, zone);
     }
 
     /** A group whose method needs no key ({@code hash} needs {@link #compile}), without a zone. */
@@ -295,11 +301,25 @@ public final class UpstreamGroup {
      * A server that comes back wakes the queue.
      */
     public PeerHealth checked(Peer peer, boolean passed, int fails, int passes) {
+        return moved(peer, h -> h.after(passed, fails, passes));
+    }
+
+    /**
+     * One of several health checks of {@code peer} ended with {@code passed}, and together they now
+     * find it {@code unhealthy} or {@code checking} ({@link PeerHealth#judged}); returns its state,
+     * as {@link #checked} does.
+     */
+    public PeerHealth judged(Peer peer, boolean passed, boolean unhealthy, boolean checking) {
+        return moved(peer, h -> h.judged(passed, unhealthy, checking));
+    }
+
+    /** A check moved the server's health: a server that comes back wakes the queue; a sync zone hears the verdict. */
+    private PeerHealth moved(Peer peer, UnaryOperator<PeerHealth> move) {
         PeerHealth after;
         HealthVerdicts.Key news = null;
         synchronized (lock) {
             PeerHealth before = peer.health;
-            peer.health = before.after(passed, fails, passes);
+            peer.health = move.apply(before);
             after = peer.health;
             if (before.excludes() && !peer.health.excludes()) {
                 wakeOne();

@@ -19,30 +19,50 @@ import java.util.Map;
  * them over; an upstream or zone no longer configured stops its DNS lookups. Several upstreams may
  * share a zone, as in nginx. A zone with {@code sync} ({@code zone NAME [size] sync}) shares its
  * servers' health check verdicts over zone_sync ({@link HealthVerdicts}); nothing else of it is
- * replicated.
+ * replicated. One family reads the http block's upstreams ({@link #KEY}), another the stream
+ * block's ({@link #STREAM}).
  */
 public final class UpstreamZoneFamily implements ZoneFamily<UpstreamZoneFamily.Declared, UpstreamZones> {
     public static final Key<UpstreamZones> KEY = new Key<>("upstream");
+    /** The zones of the stream block's upstreams. */
+    public static final Key<UpstreamZones> STREAM = new Key<>("upstream stream");
+
+    private final Key<UpstreamZones> key;
+    private final String block;
+    private final StampSource stamps;
 
     /** One zone name and the upstreams that use it, where it is first named, whether it is {@code sync}. */
     public record Declared(String zone, List<String> upstreams, SourceLocation where, boolean sync) {
     }
 
-    private final StampSource stamps;
-
-    /** @param stamps the node's clock, which stamps the verdicts of {@code sync} zones */
+    /**
+     * The zones of the http block's upstreams.
+     *
+     * @param stamps the node's clock, which stamps the verdicts of {@code sync} zones
+     */
     public UpstreamZoneFamily(StampSource stamps) {
+        this(KEY, "http", stamps);
+    }
+
+    private UpstreamZoneFamily(Key<UpstreamZones> key, String block, StampSource stamps) {
+        this.key = key;
+        this.block = block;
         this.stamps = stamps;
+    }
+
+    /** The zones of the stream block's upstreams. */
+    public static UpstreamZoneFamily stream(StampSource stamps) {
+        return new UpstreamZoneFamily(STREAM, "stream", stamps);
     }
 
     @Override
     public Key<UpstreamZones> key() {
-        return KEY;
+        return key;
     }
 
     @Override
     public List<Declared> declare(ParsedConfig config) throws ConfigException {
-        Directive http = config.root().first("http");
+        Directive http = config.root().first(block);
         Map<String, List<String>> upstreams = new LinkedHashMap<>();
         Map<String, Directive> first = new LinkedHashMap<>();
         if (http == null || !http.hasBlock()) {

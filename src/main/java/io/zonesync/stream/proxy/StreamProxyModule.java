@@ -10,6 +10,7 @@ import io.zonesync.config.Directive;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.DirectiveSpec;
 import io.zonesync.http.upstream.UpstreamGroup;
+import io.zonesync.http.upstream.UpstreamZones;
 import io.zonesync.stream.StreamListen;
 import io.zonesync.stream.core.StreamCompile;
 import io.zonesync.stream.core.StreamFeature;
@@ -18,6 +19,8 @@ import io.zonesync.stream.core.StreamValue;
 import io.zonesync.stream.upstream.StreamUpstreams;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * nginx's stream proxy module: {@code proxy_pass upstream|host:port|$variable} and the settings
@@ -25,7 +28,18 @@ import java.util.List;
  * session by a {@link UdpProxySession}.
  */
 public final class StreamProxyModule implements ConfModule, StreamFeature {
+    private final Supplier<Map<String, UpstreamZones>> zones;
     private StreamUpstreams upstreams;
+
+    /** The module's directives alone. */
+    public StreamProxyModule() {
+        this(Map::of);
+    }
+
+    /** @param zones the stream upstreams' zones by name, where an upstream with {@code zone} keeps its servers */
+    public StreamProxyModule(Supplier<Map<String, UpstreamZones>> zones) {
+        this.zones = zones;
+    }
 
     @Override
     public List<String> nginxModules() {
@@ -63,7 +77,7 @@ public final class StreamProxyModule implements ConfModule, StreamFeature {
 
     @Override
     public void finishVariables(StreamCompile stream) throws ConfigException {
-        upstreams = StreamUpstreams.compile(stream.scope(), stream.variables(), stream.clock());
+        upstreams = StreamUpstreams.compile(stream.scope(), stream.variables(), stream.clock(), zones.get());
     }
 
     @Override
