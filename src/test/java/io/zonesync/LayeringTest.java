@@ -43,11 +43,11 @@ class LayeringTest {
     /**
      * The stream proxy (the subpackages of stream; the stream package itself is the block and its
      * listeners, which zone_sync reads): it balances with http's upstream groups, writes its
-     * access log with http's writer, looks up keyval zones and applies access rules. No one but the
-     * node may import it: zone_sync in particular does not.
+     * access log with http's writer, runs http's health checkers, looks up keyval zones and applies
+     * access rules. No one but the node may import it: zone_sync in particular does not.
      */
     private static final List<String> STREAM_PROXY_ALLOWED = List.of("stream", "config", "net", "log", "zone",
-            "keyval", "access", "tls", "http.upstream", "http.accesslog", "http.splitclients");
+            "keyval", "access", "tls", "http.upstream", "http.accesslog", "http.splitclients", "http.healthcheck");
 
     /**
      * Inside http: the core request path and what it is built on may import no module package

@@ -48,6 +48,7 @@ import io.zonesync.http.healthcheck.HealthCheckModule;
 import io.zonesync.http.healthcheck.NettyHealthProbe;
 import io.zonesync.http.proxy.ProxyFeature;
 import io.zonesync.http.proxy.ProxyModule;
+import io.zonesync.http.proxycache.CachePurgeFamily;
 import io.zonesync.http.proxycache.ProxyCacheModule;
 import io.zonesync.http.core.HttpConfig;
 import io.zonesync.http.core.HttpConfigCompiler;
@@ -69,6 +70,7 @@ import io.zonesync.stream.access.StreamAccessFeature;
 import io.zonesync.stream.accesslog.StreamAccessLogFeature;
 import io.zonesync.stream.accesslog.StreamLogModule;
 import io.zonesync.stream.geo.StreamGeoModule;
+import io.zonesync.stream.healthcheck.StreamHealthCheckModule;
 import io.zonesync.stream.keyval.StreamKeyvalFeature;
 import io.zonesync.stream.limitconn.StreamLimitConnModule;
 import io.zonesync.stream.statuszone.StreamStatusZoneModule;
@@ -131,7 +133,8 @@ record CompiledConfig(
             HttpModule.directives(new StickyModule()),
             HttpModule.directives(new ProxyCacheModule()),
             new HttpModule(new ProxyModule(), s -> new ProxyFeature(s.proxy(), () -> s.zones().of(StickyFamily.KEY),
-                    () -> s.zones().of(UpstreamZoneFamily.KEY), s.clock())),
+                    () -> s.zones().of(UpstreamZoneFamily.KEY), () -> s.zones().of(CachePurgeFamily.KEY),
+                    s.clock())),
             new HttpModule(new HealthCheckModule(), s -> new HealthCheckFeature(() -> s.proxy().upstreams(),
                     () -> s.zones().of(UpstreamZoneFamily.KEY), NettyHealthProbe::runtime)),
             new HttpModule(new ApiModule(), HttpServices::api),
@@ -167,7 +170,10 @@ record CompiledConfig(
                     () -> s.zones().of(KeyvalFamily.STREAM))),
             new StreamModule(new StreamSslPrereadModule(), s -> new StreamSslPrereadModule()),
             StreamModule.directives(new StreamUpstreamModule()),
-            new StreamModule(new StreamProxyModule(), s -> new StreamProxyModule()),
+            new StreamModule(new StreamProxyModule(),
+                    s -> new StreamProxyModule(() -> s.zones().of(UpstreamZoneFamily.STREAM))),
+            new StreamModule(new StreamHealthCheckModule(),
+                    s -> new StreamHealthCheckModule(() -> s.zones().of(UpstreamZoneFamily.STREAM))),
             new StreamModule(new StreamReturnModule(), s -> new StreamReturnModule()));
 
     /** Every module's directives (the main context's first), in the order {@code -V} lists them. */
@@ -183,7 +189,8 @@ record CompiledConfig(
     static List<ZoneFamily<?, ?>> zoneFamilies(Clock clock, StampSource stamps) {
         return List.of(KeyvalFamily.http(clock, stamps), KeyvalFamily.stream(clock, stamps),
                 new StickyFamily(clock, stamps), new LimitReqFamily(MonotonicClock.system(), stamps, clock),
-                new UpstreamZoneFamily());
+                new UpstreamZoneFamily(stamps), UpstreamZoneFamily.stream(stamps),
+                new CachePurgeFamily(clock, stamps));
     }
 
     /** A check: stream access logs are opened and closed again, not kept. */

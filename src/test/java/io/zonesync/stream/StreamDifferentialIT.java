@@ -372,6 +372,36 @@ class StreamDifferentialIT {
         }
     }
 
+    /**
+     * {@code proxy_bind}: the backend, an nginx stream server, answers with the address the
+     * connection came from; an address this host does not have fails the bind (500, nothing relayed).
+     */
+    @Test
+    void proxyBind() throws Exception {
+        try (io.zonesync.testing.Nginx backend = io.zonesync.testing.Nginx.startStream(dir.resolve("backend"), """
+                server { listen LISTEN; return "from $remote_addr"; }
+                """)) {
+            try (StreamDifferential d = StreamDifferential.start(dir.resolve("fixed"), LOG + """
+                    map $server_port $local { default 127.0.0.6; }
+                    server { listen LISTEN; proxy_pass %s; proxy_bind $local; }
+                    """.formatted(backend.address()))) {
+                StreamDifferential.Pair p = d.both((host, port) -> StreamClient.untilClosed(host, port, "", false));
+                agree(p);
+                assertThat(p.zonesync()).isEqualTo("from 127.0.0.6");
+            }
+            try (StreamDifferential d = StreamDifferential.start(dir.resolve("foreign"), LOG + """
+                    server { listen LISTEN; proxy_pass %s; proxy_bind 192.0.2.1; }
+                    """.formatted(backend.address()))) {
+                StreamDifferential.Pair p = d.both((host, port) -> StreamClient.untilClosed(host, port, "", false));
+                agree(p);
+                assertThat(p.zonesync()).isEmpty();
+                StreamDifferential.Pair logs = d.logs("stream.log", 1);
+                agree(logs);
+                assertThat(logs.zonesync()).startsWith("127.0.0.1 TCP 500 0 0");
+            }
+        }
+    }
+
     /** Sends {@code text} over TLS trusting {@code pki}'s CA, then reads {@code expected} bytes at most. */
     private static String overTls(io.zonesync.testing.TestPki pki, String host, int port, String text, int expected)
             throws IOException {

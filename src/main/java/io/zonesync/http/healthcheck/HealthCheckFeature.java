@@ -6,38 +6,42 @@ import io.zonesync.config.Values;
 import io.zonesync.http.core.AccessHandler;
 import io.zonesync.http.core.CompileScope;
 import io.zonesync.http.core.HttpFeature;
-import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.upstream.UpstreamSpec;
 import io.zonesync.http.upstream.UpstreamZones;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Compiles {@code match} blocks and each location's {@code health_check}: the upstream its
- * {@code proxy_pass} names must have a {@code zone}; its group gets a {@link HealthChecker}, which
- * runs once the configuration is in force. The check's Host is the location's
- * {@code proxy_set_header Host} when that is a constant, else the upstream's name; its timeouts
- * are the location's {@code proxy_connect_timeout} and {@code proxy_read_timeout}.
+ * Compiles {@code match} blocks and each location's {@code health_check}s: the upstream its
+ * {@code proxy_pass} names must have a {@code zone}; each check is a {@link HealthChecker} of the
+ * group's {@link HealthChecks} (one upstream may be checked from several locations, and a location
+ * may have several checks), which run once the configuration is in force. The check's Host is the
+ * location's {@code proxy_set_header Host} when that is a constant, else the upstream's name; its
+ * timeouts are the location's {@code proxy_connect_timeout} and {@code proxy_read_timeout}.
  */
 public final class HealthCheckFeature implements HttpFeature {
     private static final long DEFAULT_TIMEOUT_MS = 60_000;
 
     private final Supplier<Map<String, UpstreamSpec>> upstreams;
     private final Supplier<Map<String, UpstreamZones>> zones;
-    private final Function<String, HealthChecker.Runtime> runtimes;
+    private final Runtimes runtimes;
     private final Map<String, MatchSpec> matches = new HashMap<>();
-    private final Map<String, Directive> checked = new HashMap<>();
+    private final Map<String, HealthChecks> checked = new HashMap<>();
+
+    /** Makes where one check runs, when it starts. */
+    public interface Runtimes {
+        HealthChecker.Runtime of(String upstream, HttpCheck check, long keepaliveTimeMs);
+    }
 
     /**
      * @param upstreams the configuration's upstream blocks by name
      * @param zones the upstream zones by name
-     * @param runtimes where the checks of an upstream (by name) run, made when they start
+     * @param runtimes where a check of an upstream (by name) runs, made when it starts
      */
     public HealthCheckFeature(Supplier<Map<String, UpstreamSpec>> upstreams, Supplier<Map<String, UpstreamZones>> zones,
-            Function<String, HealthChecker.Runtime> runtimes) {
+            Runtimes runtimes) {
         this.upstreams = upstreams;
         this.zones = zones;
         this.runtimes = runtimes;
@@ -49,20 +53,19 @@ public final class HealthCheckFeature implements HttpFeature {
             if (matches.containsKey(m.arg(0))) {
                 throw m.error("duplicate match \"%s\"", m.arg(0));
             }
-            matches.put(m.arg(0), MatchSpec.parse(m));
+            matches.put(m.arg(0), MatchSpec.parse(m, http.variables()));
         }
     }
 
     @Override
     public List<AccessHandler> accessHandlers(CompileScope location) throws ConfigException {
-        List<Directive> checks = location.scope().block().all("health_check");
-        if (checks.isEmpty()) {
-            return List.of();
+        for (Directive d : location.scope().block().all("health_check")) {
+            check(location, d);
         }
-        Directive d = checks.get(0);
-        if (checks.size() > 1) {
-            throw checks.get(1).error("more than one \"health_check\" for an upstream is not supported");
-        }
+        return List.of();
+    }
+
+    private void check(CompileScope location, Directive d) throws ConfigException {
         HealthCheckSpec spec = HealthCheckSpec.parse(d);
         MatchSpec match = MatchSpec.DEFAULT;
         if (spec.match() != null) {
@@ -79,16 +82,15 @@ public final class HealthCheckFeature implements HttpFeature {
         if (upstream.zone() == null) {
             throw d.error("health check requires upstream \"%s\" to be in shared memory", name);
         }
-        Directive earlier = checked.putIfAbsent(name, d);
-        if (earlier != null) {
-            throw d.error("upstream \"%s\" has a \"health_check\" already in %s; more than one is not supported", name,
-                    earlier.where());
+        HealthChecks checks = checked.get(name);
+        if (checks == null) {
+            checks = new HealthChecks();
+            checked.put(name, checks);
+            zones.get().get(upstream.zone()).of(name).prepared().setMonitor(checks);
         }
-        UpstreamGroup group = zones.get().get(upstream.zone()).of(name).prepared();
-        HealthProbe.ProbeRequest request = new HealthProbe.ProbeRequest(host(location, name), spec.uri(),
-                timeout(location, "proxy_connect_timeout"), timeout(location, "proxy_read_timeout"));
-        group.setMonitor(new HealthChecker(spec, match, request, () -> runtimes.apply(name)));
-        return List.of();
+        HttpCheck check = new HttpCheck(match, new HealthProbe.ProbeRequest(host(location, name), spec.uri(),
+                timeout(location, "proxy_connect_timeout"), timeout(location, "proxy_read_timeout")));
+        checks.add(new HealthChecker(spec, () -> runtimes.of(name, check, spec.keepaliveTimeMs())));
     }
 
     /** The upstream block {@code proxy_pass http://NAME[/uri]} names (no port), or null. */

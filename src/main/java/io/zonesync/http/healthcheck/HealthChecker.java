@@ -9,34 +9,40 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one upstream group's {@code health_check}: each server is checked at once when the group
+ * Runs one {@code health_check} of an upstream group: each server is checked at once when the group
  * takes over or the server appears, then every {@code interval} (plus up to {@code jitter}) after
- * its previous check ended; one check at a time per server. A check passes when a response came
- * (within the proxy's connect and read timeouts) and meets the {@link MatchSpec}; the verdict goes
- * to the group ({@link UpstreamGroup#checked}). All its work runs on the scheduler's one thread.
+ * its previous check ended; one check at a time per server. What a check is (an http request and
+ * its {@link MatchSpec}, a stream connection) is its {@link Runtime}'s; the verdict goes to the
+ * group ({@link UpstreamGroup#checked}), or, when the group has several checks, to their
+ * {@link HealthChecks}. All its work runs on the scheduler's one thread.
  */
 public final class HealthChecker implements HealthMonitor {
     private static final Logger LOG = LoggerFactory.getLogger(HealthChecker.class);
 
-    /** Where checks run: a timer thread and the way requests are sent; closed at {@link #stop}. */
+    /** Where checks run: a timer thread and the way a server is checked; closed at {@link #stop}. */
     public interface Runtime {
         Scheduler scheduler();
 
-        HealthProbe probe();
+        /**
+         * Checks the server at {@code address} once: completes with null when it passed, with what
+         * was wrong (for the log) when it answered wrong, exceptionally when it could not be reached.
+         */
+        CompletableFuture<String> check(InetSocketAddress address);
 
         void close();
     }
 
     private final HealthCheckSpec spec;
-    private final MatchSpec match;
-    private final HealthProbe.ProbeRequest request;
     private final Supplier<Runtime> runtimes;
+    /** The checks of the group this one is part of, or null when it is the group's only monitor. */
+    private volatile HealthChecks owner;
     /** Set once started; then guarded by the scheduler's thread. */
     private volatile Runtime runtime;
     private volatile boolean stopped;
@@ -44,12 +50,18 @@ public final class HealthChecker implements HealthMonitor {
     /** The servers being checked, and the pending timer of each. */
     private final Map<Peer, Scheduler.Cancellable> timers = new HashMap<>();
 
-    public HealthChecker(HealthCheckSpec spec, MatchSpec match, HealthProbe.ProbeRequest request,
-            Supplier<Runtime> runtimes) {
+    public HealthChecker(HealthCheckSpec spec, Supplier<Runtime> runtimes) {
         this.spec = spec;
-        this.match = match;
-        this.request = request;
         this.runtimes = runtimes;
+    }
+
+    public HealthCheckSpec spec() {
+        return spec;
+    }
+
+    /** This check is one of {@code checks}, which combine the verdicts. */
+    void joined(HealthChecks checks) {
+        owner = checks;
     }
 
     @Override
@@ -128,23 +140,23 @@ public final class HealthChecker implements HealthMonitor {
             address = new InetSocketAddress(address.getAddress(), spec.port());
         }
         Runtime r = runtime;
-        r.probe().probe(address, request).whenComplete((response, error) -> r.scheduler().execute(() -> {
-            boolean passed = error == null && match.test(response);
-            verdict(p, passed, error, response);
+        r.check(address).whenComplete((wrong, error) -> r.scheduler().execute(() -> {
+            String why = error != null ? "connection (" + error.getMessage() + ")" : wrong;
+            verdict(p, why == null, why);
         }));
     }
 
-    private void verdict(Peer p, boolean passed, Throwable error, ProbeResponse response) {
+    private void verdict(Peer p, boolean passed, String why) {
         if (stopped || !timers.containsKey(p)) {
             return;
         }
         PeerHealth before = p.health();
-        PeerHealth after = group.checked(p, passed, spec.fails(), spec.passes());
+        HealthChecks checks = owner;
+        PeerHealth after = checks == null ? group.checked(p, passed, spec.fails(), spec.passes())
+                : checks.checked(this, p, passed);
         if (after.unhealthy() && !before.unhealthy()) {
-            LOG.warn("peer is unhealthy while checking {}: {} in upstream \"{}\"",
-                    error != null ? "connection (" + error.getMessage() + ")"
-                            : "response (status " + response.status() + ")",
-                    p.addressText(), group.name());
+            LOG.warn("peer is unhealthy while checking {}: {} in upstream \"{}\"", why, p.addressText(),
+                    group.name());
         } else if (before.excludes() && !after.excludes()) {
             LOG.info("peer is healthy: {} in upstream \"{}\"", p.addressText(), group.name());
         }

@@ -3,6 +3,8 @@ package io.zonesync.http.healthcheck;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import io.zonesync.http.core.NginxRegex;
+import io.zonesync.http.vars.ComplexValue;
+import io.zonesync.http.vars.VariableRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -11,8 +13,8 @@ import java.util.regex.PatternSyntaxException;
 /**
  * A {@code match NAME { ... }} block of NGINX Plus: the conditions a health check's response must
  * all meet — {@code status [!] CODE|LOW-HIGH ...}, {@code header NAME [= | != | ~ | !~ VALUE]},
- * {@code header ! NAME}, {@code body ~ | !~ REGEX}. Without a match block a check passes on a
- * 2xx or 3xx status ({@link #DEFAULT}). Immutable.
+ * {@code header ! NAME}, {@code body ~ | !~ REGEX}, {@code require $VAR ...}. Without a match block
+ * a check passes on a 2xx or 3xx status ({@link #DEFAULT}). Immutable.
  */
 public record MatchSpec(String name, List<Condition> conditions) {
 
@@ -77,8 +79,26 @@ public record MatchSpec(String name, List<Condition> conditions) {
         }
     }
 
-    /** Reads a {@code match} block; errors name the line. */
-    public static MatchSpec parse(Directive match) throws ConfigException {
+    /**
+     * {@code require $VAR ...}: every value is neither empty nor "0", evaluated for the check
+     * ({@link CheckRequest}: the response's {@code $upstream_*} variables, maps over them...).
+     */
+    public record Require(List<ComplexValue> values) implements Condition {
+        @Override
+        public boolean test(ProbeResponse r) {
+            CheckRequest request = new CheckRequest(r);
+            for (ComplexValue v : values) {
+                String value = v.evaluate(request);
+                if (value.isEmpty() || value.equals("0")) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Reads a {@code match} block whose {@code require} lines may use {@code variables}; errors name the line. */
+    public static MatchSpec parse(Directive match, VariableRegistry variables) throws ConfigException {
         if (!match.hasBlock()) {
             throw match.error("directive \"match\" has no opening \"{\"");
         }
@@ -88,11 +108,25 @@ public record MatchSpec(String name, List<Condition> conditions) {
                 case "status" -> status(d);
                 case "header" -> header(d);
                 case "body" -> body(d);
-                case "require" -> throw d.error("\"require\" in \"match\" is not supported");
+                case "require" -> require(d, variables);
                 default -> throw d.error("unknown directive \"%s\"", d.name());
             });
         }
         return new MatchSpec(match.arg(0), out);
+    }
+
+    private static Condition require(Directive d, VariableRegistry variables) throws ConfigException {
+        if (d.argCount() == 0) {
+            throw d.error("invalid number of arguments in \"require\" directive");
+        }
+        List<ComplexValue> values = new ArrayList<>();
+        for (String a : d.args()) {
+            if (!a.startsWith("$")) {
+                throw d.error("invalid variable name \"%s\"", a);
+            }
+            values.add(ComplexValue.compile(a, variables, d.where()));
+        }
+        return new Require(values);
     }
 
     private static Condition status(Directive d) throws ConfigException {

@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.zonesync.http.core.BodyReceiver;
 import io.zonesync.http.core.HttpExchange;
+import io.zonesync.net.LocalBind;
 import io.zonesync.http.core.RequestVariables;
 import io.zonesync.http.core.ResponseStream;
 import io.zonesync.http.proxycache.CacheFill;
@@ -216,7 +217,9 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
             return;
         }
         int attempt = attemptNo;
-        ChannelFuture f = UpstreamConnector.connect(loop, p.spec().address(), route.settings().connectTimeoutMs());
+        ProxyBind bind = route.settings().bind();
+        ChannelFuture f = UpstreamConnector.connect(loop, p.spec().address(), route.settings().connectTimeoutMs(),
+                bind == null ? null : bind.of(ex), route.settings().socketKeepalive());
         f.addListener(done -> {
             if (done.isSuccess()) {
                 limit.holdUntilClosed(f.channel());
@@ -229,6 +232,12 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
                 handshake(f.channel(), attempt);
             } else if (done.isSuccess()) {
                 attach(f.channel());
+            } else if (done.cause() instanceof LocalBind.BindFailed) {
+                // as nginx: the server is not to blame, and no other is tried
+                LOG.error(ex.errorLog(), "{} while connecting to upstream{}", done.cause().getMessage(),
+                        ex.errorContext());
+                releasePeer(Outcome.OK);
+                finish(500);
             } else {
                 Throwable cause = done.cause();
                 boolean timeout = cause instanceof ConnectTimeoutException;

@@ -6,6 +6,7 @@ import io.zonesync.http.core.CompileScope;
 import io.zonesync.http.core.ContentHandler;
 import io.zonesync.http.core.HeaderFilter;
 import io.zonesync.http.core.HttpFeature;
+import io.zonesync.http.proxycache.CachePurges;
 import io.zonesync.http.proxycache.CacheStatus;
 import io.zonesync.http.proxycache.CacheZones;
 import io.zonesync.http.sticky.SessionZone;
@@ -36,16 +37,19 @@ public final class ProxyFeature implements HttpFeature {
     private final ProxyConfig config;
     private final Supplier<Map<String, SessionZone>> stickyZones;
     private final Supplier<Map<String, UpstreamZones>> upstreamZones;
+    private final Supplier<Map<String, CachePurges>> cachePurges;
     private final Clock clock;
     private final Map<String, UpstreamGroup> groups = new LinkedHashMap<>();
     private final Map<String, UpstreamGroup> implicit = new HashMap<>();
     private CacheZones caches;
 
     public ProxyFeature(ProxyConfig config, Supplier<Map<String, SessionZone>> stickyZones,
-            Supplier<Map<String, UpstreamZones>> upstreamZones, Clock clock) {
+            Supplier<Map<String, UpstreamZones>> upstreamZones, Supplier<Map<String, CachePurges>> cachePurges,
+            Clock clock) {
         this.config = config;
         this.stickyZones = stickyZones;
         this.upstreamZones = upstreamZones;
+        this.cachePurges = cachePurges;
         this.clock = clock;
     }
 
@@ -62,7 +66,7 @@ public final class ProxyFeature implements HttpFeature {
 
     @Override
     public void configureHttp(CompileScope http) throws ConfigException {
-        caches = CacheZones.compile(http, clock);
+        caches = CacheZones.compile(http, clock, cachePurges.get());
         Map<String, UpstreamZones> zones = upstreamZones.get();
         for (UpstreamSpec spec : config.upstreams().values()) {
             UpstreamGroup g = UpstreamGroup.compile(spec, clock, http.variables(),

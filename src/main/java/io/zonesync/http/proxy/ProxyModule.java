@@ -62,7 +62,8 @@ public final class ProxyModule implements ConfModule {
         for (String name : ACCEPTED_WITHOUT_EFFECT) {
             r.register(DirectiveSpec.single(name, Arity.between(1, 2), HTTP, HTTP_SERVER, HTTP_LOCATION));
         }
-        for (String name : List.of("proxy_ssl_verify", "proxy_ssl_server_name", "proxy_ssl_session_reuse")) {
+        for (String name : List.of("proxy_ssl_verify", "proxy_ssl_server_name", "proxy_ssl_session_reuse",
+                "proxy_socket_keepalive")) {
             r.register(DirectiveSpec.single(name, Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
         }
         for (String name : List.of("proxy_ssl_trusted_certificate", "proxy_ssl_verify_depth", "proxy_ssl_name",
@@ -73,6 +74,7 @@ public final class ProxyModule implements ConfModule {
         r.register(DirectiveSpec.single("proxy_ssl_protocols", Arity.atLeast(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.repeatable("proxy_ssl_conf_command", Arity.exactly(2), HTTP, HTTP_SERVER,
                 HTTP_LOCATION));
+        r.register(DirectiveSpec.single("proxy_bind", Arity.between(1, 2), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single(TEMP_PATH, Arity.between(1, 4), HTTP, HTTP_SERVER, HTTP_LOCATION));
     }
 }

@@ -34,11 +34,14 @@ import java.util.Set;
  * @param followAccelLimitRate whether an upstream's {@code X-Accel-Limit-Rate} sets {@code $limit_rate}
  * @param followAccelRedirect whether an upstream's {@code X-Accel-Redirect} is followed (not in
  *        {@code proxy_ignore_headers})
+ * @param bind {@code proxy_bind}, or null
+ * @param socketKeepalive {@code proxy_socket_keepalive}: SO_KEEPALIVE on upstream connections
  */
 record ProxySettings(List<HeaderSetting> headers, HeaderNameSet notCopied, long connectTimeoutMs, long readTimeoutMs, long sendTimeoutMs,
         Set<NextUpstream> next, int nextTries, long nextTimeoutMs, boolean http11, ResponseHeaders responseHeaders,
         boolean interceptErrors, ComplexValue method, boolean passRequestHeaders, boolean passRequestBody,
-        ComplexValue setBody, CookieRewrite cookies, boolean followAccelRedirect, boolean followAccelLimitRate) {
+        ComplexValue setBody, CookieRewrite cookies, boolean followAccelRedirect, boolean followAccelLimitRate,
+        ProxyBind bind, boolean socketKeepalive) {
 
     /**
      * What {@code proxy_ignore_headers} takes; X-Accel-Redirect and X-Accel-Limit-Rate are the ones
@@ -146,7 +149,8 @@ record ProxySettings(List<HeaderSetting> headers, HeaderNameSet notCopied, long 
                 http11, new ResponseHeaders(new HeaderNameSet(hidden), new HeaderNameSet(passed)),
                 flag(cs, "proxy_intercept_errors"), method(cs), flag(cs, "proxy_pass_request_headers", true),
                 flag(cs, "proxy_pass_request_body", true), setBody(cs), CookieRewrite.compile(cs),
-                !ignores(cs, "x-accel-redirect"), !ignores(cs, "x-accel-limit-rate"));
+                !ignores(cs, "x-accel-redirect"), !ignores(cs, "x-accel-limit-rate"), ProxyBind.compile(cs),
+                flag(cs, "proxy_socket_keepalive"));
     }
 
     private static void addDefault(List<HeaderSetting> headers, String name, ComplexValue value) {

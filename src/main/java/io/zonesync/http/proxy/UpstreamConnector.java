@@ -15,6 +15,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.zonesync.http.upstream.ServerSpec;
+import io.zonesync.net.LocalBind;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -31,7 +32,12 @@ final class UpstreamConnector {
     private UpstreamConnector() {
     }
 
-    static ChannelFuture connect(EventLoop loop, InetSocketAddress address, long timeoutMs) {
+    /**
+     * A connection to {@code address}, from {@code local} ({@code proxy_bind}) unless that is null,
+     * with SO_KEEPALIVE when {@code keepalive} ({@code proxy_socket_keepalive}).
+     */
+    static ChannelFuture connect(EventLoop loop, InetSocketAddress address, long timeoutMs, LocalBind local,
+            boolean keepalive) {
         String unix = ServerSpec.unixPath(address);
         boolean epoll = loop instanceof IoEventLoop io && io.isIoType(EpollIoHandler.class);
         Bootstrap b = new Bootstrap().group(loop)
@@ -41,16 +47,17 @@ final class UpstreamConnector {
             b.channel(epoll ? EpollDomainSocketChannel.class : NioDomainSocketChannel.class);
             target = epoll ? new DomainSocketAddress(unix) : UnixDomainSocketAddress.of(unix);
         } else {
-            b.channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true);
+            b.channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.SO_KEEPALIVE, keepalive);
         }
-        return b.handler(new ChannelInitializer<Channel>() {
+        b.handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast("http", new HttpClientCodec(8192, MAX_HEADER_BYTES, MAX_CHUNK_BYTES));
                         ch.pipeline().addLast("upstream", new UpstreamHandler());
                     }
-                })
-                .connect(target);
+                });
+        return local == null ? b.connect(target) : local.connect(b, target);
     }
 
     static UpstreamHandler handler(Channel ch) {

@@ -38,6 +38,16 @@ public final class UpstreamTrail {
         this.nanos = nanos;
     }
 
+    /** The trail of one exchange made outside a proxied request (a health check's): its address, status, headers. */
+    public static UpstreamTrail of(String address, int status, HttpHeaders headers) {
+        UpstreamTrail t = new UpstreamTrail();
+        t.attempt(address);
+        t.status(status);
+        t.headers(headers);
+        t.ended();
+        return t;
+    }
+
     void attempt(String address) {
         synchronized (this) {
             ended();

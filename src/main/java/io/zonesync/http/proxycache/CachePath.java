@@ -36,6 +36,8 @@ record CachePath(Path dir, List<Integer> levels, String zone, long zoneBytes, lo
                 inactive = Values.timeMs(d, v);
             } else if ((v = Values.param(a, "max_size")) != null) {
                 maxSize = Values.size(d, v);
+            } else if (a.equals("sync")) {
+                continue; // its purges are shared: see synced
             } else if ((v = Values.param(a, "use_temp_path")) != null) {
                 if (!v.equals("off")) {
                     throw d.error("\"use_temp_path=%s\" is not supported: cache files are always written in the cache"
@@ -55,6 +57,11 @@ record CachePath(Path dir, List<Integer> levels, String zone, long zoneBytes, lo
             throw d.error("\"proxy_cache_path\" must have \"keys_zone\" parameter");
         }
         return new CachePath(dir, levels, zone, zoneBytes, inactive, maxSize);
+    }
+
+    /** Whether the line has the {@code sync} parameter: its zone's purges are made on every node ({@link CachePurges}). */
+    static boolean synced(Directive d) {
+        return d.args().subList(1, d.argCount()).contains("sync");
     }
 
     private static List<Integer> levels(Directive d, String v) throws ConfigException {

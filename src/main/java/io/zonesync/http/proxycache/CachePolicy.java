@@ -203,6 +203,10 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
 
     /** Removes the entry of {@code k}, or those whose keys start with it less its final {@code *}: 204, or 404 if none. */
     private void purge(HttpExchange ex, String k) {
+        CachePurges shared = zone.purges();
+        if (shared != null) {
+            shared.local(k); // the other nodes purge it too, found here or not, while this one reads its files
+        }
         List<String> hashes = new ArrayList<>();
         if (k.endsWith("*")) {
             String prefix = k.substring(0, k.length() - 1);

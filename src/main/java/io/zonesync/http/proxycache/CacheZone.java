@@ -26,6 +26,7 @@ final class CacheZone {
     private final LinkedHashMap<String, Node> nodes = new LinkedHashMap<>(16, 0.75f, true);
     private long totalBytes;
     private volatile boolean loading;
+    private volatile CachePurges purges;
 
     /** One key: {@code size} is -1 while no file holds it. */
     private static final class Node {
@@ -64,6 +65,15 @@ final class CacheZone {
 
     void loading(boolean on) {
         loading = on;
+    }
+
+    /** The zone's purges, told of each purge made here (shared with peers when the zone is {@code sync}); null if none. */
+    CachePurges purges() {
+        return purges;
+    }
+
+    void purges(CachePurges p) {
+        purges = p;
     }
 
     CachePath path() {

@@ -30,8 +30,12 @@ public final class CacheZones {
         this.zones = zones;
     }
 
-    /** The zones of the http block's {@code proxy_cache_path} lines; starts loading each from disk. */
-    public static CacheZones compile(CompileScope http, Clock clock) throws ConfigException {
+    /**
+     * The zones of the http block's {@code proxy_cache_path} lines; starts loading each from disk.
+     * Each is attached to its purges (of the node's zones, by name), which carry out peers' purges on it.
+     */
+    public static CacheZones compile(CompileScope http, Clock clock, Map<String, CachePurges> purges)
+            throws ConfigException {
         Map<String, CacheZone> zones = new LinkedHashMap<>();
         for (Directive d : http.scope().block().all("proxy_cache_path")) {
             CachePath p = CachePath.parse(d, http.config().prefix());
@@ -40,6 +44,12 @@ public final class CacheZones {
             }
             zones.put(p.zone(), new CacheZone(p, clock));
         }
+        zones.forEach((name, zone) -> {
+            CachePurges shared = purges.get(name);
+            if (shared != null) {
+                shared.attach(zone);
+            }
+        });
         zones.values().forEach(CacheLoader::start);
         return new CacheZones(zones);
     }

@@ -38,6 +38,16 @@ public record PeerHealth(boolean unhealthy, boolean checking, int failsInRow, in
     }
 
     /**
+     * The state after one more check with verdict {@code passed} when several checks decide
+     * together (each keeps its own rows): {@code unhealthy} and {@code checking} are theirs combined.
+     */
+    public PeerHealth judged(boolean passed, boolean nowUnhealthy, boolean nowChecking) {
+        boolean becomes = nowUnhealthy && !unhealthy;
+        return new PeerHealth(nowUnhealthy, nowChecking, passed ? 0 : failsInRow + 1, passed ? passesInRow + 1 : 0,
+                checks + 1, fails + (passed ? 0 : 1), unhealthyTimes + (becomes ? 1 : 0), passed);
+    }
+
+    /**
      * The state a server starts with under a (new) health check: checking when the check is
      * {@code mandatory}, except, with {@code persistent}, a server that was checked and healthy
      * before; healthy otherwise. The counters stay.
@@ -45,5 +55,19 @@ public record PeerHealth(boolean unhealthy, boolean checking, int failsInRow, in
     public PeerHealth restart(boolean mandatory, boolean persistent) {
         boolean keepUp = persistent && checks > 0 && !unhealthy && !checking;
         return new PeerHealth(false, mandatory && !keepUp, 0, 0, checks, fails, unhealthyTimes, lastPassed);
+    }
+
+    /**
+     * The state after another node's check found the server {@code unhealthy} or not (a verdict
+     * shared over zone_sync): as a deciding check of this node would leave it, the rows of passes
+     * and fails restarting; this node's own counters stay. The same state again changes nothing.
+     */
+    public PeerHealth decided(boolean isUnhealthy) {
+        if (!checking && unhealthy == isUnhealthy) {
+            return this;
+        }
+        boolean becomes = isUnhealthy && !unhealthy;
+        return new PeerHealth(isUnhealthy, false, 0, 0, checks, fails, unhealthyTimes + (becomes ? 1 : 0),
+                lastPassed);
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,6 +96,11 @@ public final class UpstreamGroup {
      */
     public static UpstreamGroup keyedByCaller(UpstreamSpec spec, Clock clock) {
         return new UpstreamGroup(spec, clock, null, null);
+    }
+
+    /** The same in {@code zone}, whose peers it starts from and which it takes over at commit. */
+    public static UpstreamGroup keyedByCaller(UpstreamSpec spec, Clock clock, UpstreamZone zone) {
+        return new UpstreamGroup(spec, clock, null, zone);
     }
 
     /** A group whose method needs no key ({@code hash} needs {@link #compile}), without a zone. */
@@ -330,6 +336,7 @@ public final class UpstreamGroup {
             }
             monitor.peersChanged(all);
         }
+        applyVerdictsLocked();
         while (!queue.isEmpty()) {
             queue.poll().run();
         }
@@ -403,12 +410,18 @@ public final class UpstreamGroup {
 
     /**
      * A health check starts for the group's servers: each begins as {@link PeerHealth#restart}
-     * says (under the lock, so that no request sees a server between two states).
+     * says (under the lock, so that no request sees a server between two states), or, in a
+     * {@code sync} zone, as the verdict in force for it says.
      */
     public void restartHealth(boolean mandatory, boolean persistent) {
         synchronized (lock) {
             for (Peer p : all) {
-                p.health = p.health.restart(mandatory, persistent);
+                HealthVerdicts.Verdict v = verdictOf(p);
+                if (v != null) {
+                    decideLocked(p, v);
+                } else {
+                    p.health = p.health.restart(mandatory, persistent);
+                }
             }
         }
     }
@@ -418,17 +431,90 @@ public final class UpstreamGroup {
      * A server that comes back wakes the queue and begins its {@code slow_start}.
      */
     public PeerHealth checked(Peer peer, boolean passed, int fails, int passes) {
+        return moved(peer, h -> h.after(passed, fails, passes));
+    }
+
+    /**
+     * One of several health checks of {@code peer} ended with {@code passed}, and together they now
+     * find it {@code unhealthy} or {@code checking} ({@link PeerHealth#judged}); returns its state,
+     * as {@link #checked} does.
+     */
+    public PeerHealth judged(Peer peer, boolean passed, boolean unhealthy, boolean checking) {
+        return moved(peer, h -> h.judged(passed, unhealthy, checking));
+    }
+
+    /** A check moved the server's health: a server that comes back wakes the queue; a sync zone hears the verdict. */
+    private PeerHealth moved(Peer peer, UnaryOperator<PeerHealth> move) {
+        PeerHealth after;
+        HealthVerdicts.Key news = null;
         synchronized (lock) {
             PeerHealth before = peer.health;
-            peer.health = before.after(passed, fails, passes);
+            peer.health = move.apply(before);
+            after = peer.health;
             if (before.excludes() && !peer.health.excludes()) {
                 peer.slowStartSince = clock.millis(); // slow_start: healthy again, from weight 1
-                Runnable next = queue.poll();
-                if (next != null) {
-                    next.run();
+                wakeOne();
+            }
+            // recorded under the lock, so that a peer's verdict handed over meanwhile sees it
+            if (zone != null) {
+                news = zone.verdicts().checked(name(), peer.addressText(), after.unhealthy());
+            }
+        }
+        if (news != null) {
+            zone.verdicts().tell(news);
+        }
+        return after;
+    }
+
+    private void wakeOne() {
+        Runnable next = queue.poll();
+        if (next != null) {
+            next.run();
+        }
+    }
+
+    /**
+     * Another node's check decided the servers at {@code address} ({@code zone ... sync}): they
+     * move as this node's own deciding check would move them; one that comes back wakes the queue.
+     */
+    void decided(String address, HealthVerdicts.Verdict verdict) {
+        synchronized (lock) {
+            for (Peer p : all) {
+                if (p.addressText().equals(address)) {
+                    // the verdict in force now: a local check may have made a newer one since
+                    HealthVerdicts.Verdict now = verdictOf(p);
+                    decideLocked(p, now != null ? now : verdict);
                 }
             }
-            return peer.health;
+        }
+    }
+
+    /** The verdicts in force of a {@code sync} zone decide its servers (new servers among them). */
+    private void applyVerdictsLocked() {
+        for (Peer p : all) {
+            HealthVerdicts.Verdict v = verdictOf(p);
+            if (v != null) {
+                decideLocked(p, v);
+            }
+        }
+    }
+
+    /** The verdict in force for the server when the zone is {@code sync}, or null. */
+    private HealthVerdicts.Verdict verdictOf(Peer p) {
+        return zone == null || !zone.verdicts().synced() ? null : zone.verdicts().verdict(name(), p.addressText());
+    }
+
+    private void decideLocked(Peer p, HealthVerdicts.Verdict verdict) {
+        PeerHealth before = p.health;
+        p.health = before.decided(verdict.unhealthy());
+        if (p.health.unhealthy() && !before.unhealthy()) {
+            LOG.warn("peer is unhealthy by the check of node {}: {} in upstream \"{}\"",
+                    Long.toHexString(verdict.stamp().node()), p.addressText(), name());
+        } else if (before.excludes() && !p.health.excludes()) {
+            LOG.info("peer is healthy by the check of node {}: {} in upstream \"{}\"",
+                    Long.toHexString(verdict.stamp().node()), p.addressText(), name());
+            p.slowStartSince = clock.millis(); // slow_start, as for this node's own check
+            wakeOne();
         }
     }
 

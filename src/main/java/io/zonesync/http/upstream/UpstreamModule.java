@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * The directives of nginx's upstream module: {@code upstream name { server address [weight=n]
  * [max_fails=n] [fail_timeout=time] [backup] [down] [drain] [route=string] [max_conns=n] [resolve]
- * [service=name]; keepalive n; keepalive_timeout time; keepalive_requests n; zone name [size];
+ * [service=name]; keepalive n; keepalive_timeout time; keepalive_requests n; zone name [size] [sync];
  * state file; least_time header|last_byte [inflight]; queue n [timeout=time]; resolver address ...;
  * resolver_timeout time; }}. ({@code sticky} belongs to
  * {@link io.zonesync.http.sticky.StickyModule}.) Values are checked by {@link UpstreamSpec}.
@@ -32,7 +32,7 @@ public final class UpstreamModule implements ConfModule {
         r.register(DirectiveSpec.single("keepalive", Arity.exactly(1), HTTP_UPSTREAM));
         r.register(DirectiveSpec.single("keepalive_timeout", Arity.exactly(1), HTTP_UPSTREAM));
         r.register(DirectiveSpec.single("keepalive_requests", Arity.exactly(1), HTTP_UPSTREAM));
-        r.register(DirectiveSpec.single("zone", Arity.between(1, 2), HTTP_UPSTREAM));
+        r.register(DirectiveSpec.single("zone", Arity.between(1, 3), HTTP_UPSTREAM));
         r.register(DirectiveSpec.single("state", Arity.exactly(1), HTTP_UPSTREAM));
         r.register(DirectiveSpec.single("queue", Arity.between(1, 2), HTTP_UPSTREAM));
         r.register(DirectiveSpec.single("resolver", Arity.atLeast(1), HTTP_UPSTREAM));

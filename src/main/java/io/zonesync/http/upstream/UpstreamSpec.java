@@ -77,6 +77,10 @@ public record UpstreamSpec(String name, List<ServerSpec> servers, List<ServerSpe
      * also the stream upstream blocks, whose directives their context checked before.
      */
     public static UpstreamSpec parse(Directive u) throws ConfigException {
+        Directive z = u.block().first("zone");
+        if (z != null && z.args().contains("sync")) {
+            throw z.error("parameter \"sync\" of \"zone\" is not supported in stream upstreams");
+        }
         return parse(u, new Block(List.of()), null);
     }
 
@@ -172,7 +176,11 @@ public record UpstreamSpec(String name, List<ServerSpec> servers, List<ServerSpe
         String zone = null;
         if (z != null) {
             zone = z.arg(0);
-            if (z.argCount() > 1) {
+            int sized = z.argCount() > 1 && z.arg(z.argCount() - 1).equals("sync") ? z.argCount() - 1 : z.argCount();
+            if (sized > 2) {
+                throw z.error("invalid parameter \"%s\"", z.arg(2));
+            }
+            if (sized > 1) {
                 Values.size(z, z.arg(1));
             }
         }

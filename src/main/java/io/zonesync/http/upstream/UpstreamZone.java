@@ -29,10 +29,17 @@ public final class UpstreamZone {
     private Transport dnsTransport;
     private UpstreamResolver resolver;
     private HealthMonitor monitor;
+    private final HealthVerdicts verdicts;
 
-    UpstreamZone(String name, String upstream) {
+    UpstreamZone(String name, String upstream, HealthVerdicts verdicts) {
         this.name = name;
         this.upstream = upstream;
+        this.verdicts = verdicts;
+    }
+
+    /** The verdicts of the zone's health checks, shared when the zone is {@code sync}. */
+    HealthVerdicts verdicts() {
+        return verdicts;
     }
 
     synchronized List<Peer> peers() {
@@ -110,7 +117,8 @@ public final class UpstreamZone {
         stopResolving();
         stopMonitor();
         monitor = next.monitor();
-        // without a health check now, no server stays out for what an earlier one found
+        // without a health check now, no server stays out for what an earlier one found (but for
+        // the verdicts of a sync zone, which are the cluster's)
         next.restartHealth(monitor != null && monitor.mandatory(), monitor != null && monitor.persistent());
         if (monitor != null) {
             monitor.start(next);

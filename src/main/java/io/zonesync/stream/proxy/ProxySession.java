@@ -15,6 +15,7 @@ import io.zonesync.http.upstream.HostPort;
 import io.zonesync.http.upstream.Outcome;
 import io.zonesync.http.upstream.Peer;
 import io.zonesync.net.AddressText;
+import io.zonesync.net.LocalBind;
 import io.zonesync.stream.core.StreamSession;
 import io.zonesync.stream.core.UpstreamAttempt;
 import io.zonesync.stream.upstream.StreamUpstreams;
@@ -122,10 +123,12 @@ final class ProxySession {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, settings.socketKeepalive())
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new CappedAllocator(settings.bufferSize(), relay::allowance))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
                 .handler(fromUpstream);
-        ChannelFuture f = b.connect(address);
+        LocalBind local = settings.bindFor(session);
+        ChannelFuture f = local == null ? b.connect(address) : local.connect(b, address);
         Peer tried = peer;
         f.addListener(done -> {
             if (done.isSuccess()) {
@@ -139,6 +142,20 @@ final class ProxySession {
     /** The TCP connect failed: its connection slot was never held. */
     private void failed(Peer tried, Throwable cause) {
         session.connections().release();
+        if (cause instanceof LocalBind.BindFailed) {
+            // as nginx: the server is not to blame, and no other is tried
+            group.group().release(tried, Outcome.OK, attempts);
+            peer = null;
+            if (closed) {
+                return;
+            }
+            // as nginx: a connection not begun names no server in $upstream_addr
+            session.upstreams().set(session.upstreams().size() - 1, new UpstreamAttempt(""));
+            LOG.error("{} while connecting to upstream, client: {}, server: {}, upstream: \"{}\"", cause.getMessage(),
+                    session.clientText(), session.serverText(), tried.addressText());
+            session.finish(500);
+            return;
+        }
         next(tried, "connect() failed (" + (cause == null ? "?" : cause.getMessage()) + ")", "connecting to upstream");
     }
 

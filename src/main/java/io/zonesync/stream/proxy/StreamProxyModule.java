@@ -10,6 +10,7 @@ import io.zonesync.config.Directive;
 import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.DirectiveSpec;
 import io.zonesync.http.upstream.UpstreamGroup;
+import io.zonesync.http.upstream.UpstreamZones;
 import io.zonesync.net.ResolverConf;
 import io.zonesync.stream.StreamListen;
 import io.zonesync.stream.core.StreamCompile;
@@ -20,6 +21,7 @@ import io.zonesync.stream.upstream.StreamUpstreams;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * nginx's stream proxy module: {@code proxy_pass upstream|host:port|$variable} and the settings
@@ -27,7 +29,18 @@ import java.util.Map;
  * session by a {@link UdpProxySession}.
  */
 public final class StreamProxyModule implements ConfModule, StreamFeature {
+    private final Supplier<Map<String, UpstreamZones>> zones;
     private StreamUpstreams upstreams;
+
+    /** The module's directives alone. */
+    public StreamProxyModule() {
+        this(Map::of);
+    }
+
+    /** @param zones the stream upstreams' zones by name, where an upstream with {@code zone} keeps its servers */
+    public StreamProxyModule(Supplier<Map<String, UpstreamZones>> zones) {
+        this.zones = zones;
+    }
 
     @Override
     public List<String> nginxModules() {
@@ -43,7 +56,7 @@ public final class StreamProxyModule implements ConfModule, StreamFeature {
             r.register(DirectiveSpec.single(one, Arity.exactly(1), STREAM, STREAM_SERVER));
         }
         for (String flag : new String[] {"proxy_next_upstream", "proxy_protocol", "proxy_half_close", "proxy_ssl",
-            "proxy_ssl_verify", "proxy_ssl_server_name"}) {
+            "proxy_ssl_verify", "proxy_ssl_server_name", "proxy_socket_keepalive"}) {
             r.register(DirectiveSpec.single(flag, Arity.FLAG, STREAM, STREAM_SERVER));
         }
         for (String one : new String[] {"proxy_ssl_certificate", "proxy_ssl_certificate_key",
@@ -52,6 +65,7 @@ public final class StreamProxyModule implements ConfModule, StreamFeature {
             r.register(DirectiveSpec.single(one, Arity.exactly(1), STREAM, STREAM_SERVER));
         }
         r.register(DirectiveSpec.single("proxy_ssl_protocols", Arity.atLeast(1), STREAM, STREAM_SERVER));
+        r.register(DirectiveSpec.single("proxy_bind", Arity.between(1, 2), STREAM, STREAM_SERVER));
         r.register(DirectiveSpec.single("proxy_ssl_session_reuse", Arity.FLAG, STREAM, STREAM_SERVER));
         r.register(DirectiveSpec.repeatable("proxy_ssl_conf_command", Arity.exactly(2), STREAM, STREAM_SERVER));
     }
@@ -64,7 +78,7 @@ public final class StreamProxyModule implements ConfModule, StreamFeature {
 
     @Override
     public void finishVariables(StreamCompile stream) throws ConfigException {
-        upstreams = StreamUpstreams.compile(stream.scope(), stream.variables(), stream.clock());
+        upstreams = StreamUpstreams.compile(stream.scope(), stream.variables(), stream.clock(), zones.get());
     }
 
     /** The stream block's upstream groups by name, once compiled (empty before). */
@@ -78,7 +92,7 @@ public final class StreamProxyModule implements ConfModule, StreamFeature {
         if (pass == null) {
             return;
         }
-        ProxySettings settings = ProxySettings.of(server.conf().scope(), confDir(stream));
+        ProxySettings settings = ProxySettings.of(server.conf().scope(), confDir(stream), stream.variables());
         String target = pass.arg(0);
         ProxyTarget t;
         if (StreamValue.hasVariables(target)) {

@@ -13,6 +13,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.zonesync.http.upstream.Attempts;
 import io.zonesync.http.upstream.Outcome;
 import io.zonesync.http.upstream.Peer;
+import io.zonesync.net.LocalBind;
 import io.zonesync.stream.core.StreamSession;
 import io.zonesync.stream.core.UpstreamAttempt;
 import io.zonesync.stream.upstream.StreamUpstreams;
@@ -92,8 +93,18 @@ final class UdpProxySession {
                 .channel(session.transport().datagramChannel())
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(settings.bufferSize()))
                 .handler(new FromUpstream());
-        ChannelFuture f = b.connect(peer.spec().address());
+        LocalBind local = settings.bindFor(session);
+        ChannelFuture f = local == null ? b.connect(peer.spec().address()) : local.connect(b, peer.spec().address());
         f.addListener(done -> {
+            if (done.cause() instanceof LocalBind.BindFailed && session.isOpen()) {
+                session.connections().release();
+                // as nginx: a connection not begun names no server in $upstream_addr
+                session.upstreams().set(session.upstreams().size() - 1, new UpstreamAttempt(""));
+                LOG.error("{} while connecting to upstream, client: {}, server: {}, upstream: \"{}\"",
+                        done.cause().getMessage(), session.clientText(), session.serverText(), attempt.address());
+                session.finish(500);
+                return;
+            }
             if (!done.isSuccess()) {
                 session.connections().release();
                 fail(String.valueOf(done.cause().getMessage()));

@@ -9,6 +9,7 @@ import io.zonesync.http.upstream.HostPort;
 import io.zonesync.http.upstream.ServerSpec;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.upstream.UpstreamSpec;
+import io.zonesync.http.upstream.UpstreamZones;
 import io.zonesync.stream.core.StreamValue;
 import io.zonesync.stream.core.StreamVariables;
 import java.net.InetAddress;
@@ -36,8 +37,12 @@ public final class StreamUpstreams {
         this.byName = byName;
     }
 
-    public static StreamUpstreams compile(Scope stream, StreamVariables variables, Clock clock)
-            throws ConfigException {
+    /**
+     * The stream block's upstreams; one with a {@code zone} keeps its servers in {@code zones} (by
+     * zone name), across reloads, and takes them over when the configuration is committed.
+     */
+    public static StreamUpstreams compile(Scope stream, StreamVariables variables, Clock clock,
+            Map<String, UpstreamZones> zones) throws ConfigException {
         Map<String, Group> out = new LinkedHashMap<>();
         for (Directive u : stream.block().all("upstream")) {
             for (Directive s : u.block().all("server")) {
@@ -46,9 +51,12 @@ public final class StreamUpstreams {
             UpstreamSpec spec = UpstreamSpec.parse(u);
             StreamValue key = spec.balancing() instanceof Balancing.Hash h
                     ? StreamValue.compile(h.key(), variables, h.directive().where()) : null;
-            if (out.putIfAbsent(spec.name(), new Group(UpstreamGroup.keyedByCaller(spec, clock), key)) != null) {
+            if (out.containsKey(spec.name())) {
                 throw u.error("duplicate upstream \"%s\"", spec.name());
             }
+            UpstreamZones zone = spec.zone() == null ? null : zones.get(spec.zone());
+            out.put(spec.name(), new Group(zone == null ? UpstreamGroup.keyedByCaller(spec, clock)
+                    : UpstreamGroup.keyedByCaller(spec, clock, zone.of(spec.name())), key));
         }
         return new StreamUpstreams(out);
     }

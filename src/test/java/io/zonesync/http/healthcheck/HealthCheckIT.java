@@ -55,6 +55,8 @@ class HealthCheckIT {
         final AtomicInteger checks = new AtomicInteger();
         final ExecutorService pool = Executors.newCachedThreadPool();
         volatile Mode mode = Mode.OK;
+        /** What {@code /ready}, a second check's uri, answers. */
+        volatile Mode ready = Mode.OK;
         volatile String host;
         private HttpServer server;
 
@@ -90,6 +92,13 @@ class HealthCheckIT {
         }
 
         private void handle(HttpExchange ex) throws IOException {
+            if (ex.getRequestURI().getPath().equals("/ready")) {
+                byte[] body = (ready == Mode.OK ? "ready" : "busy").getBytes(StandardCharsets.UTF_8);
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+                ex.close();
+                return;
+            }
             boolean check = ex.getRequestURI().getPath().equals("/health");
             if (check) {
                 checks.incrementAndGet();
@@ -108,6 +117,9 @@ class HealthCheckIT {
                 }
             }
             byte[] body = (check ? (mode == Mode.OK ? "alive" : "maintenance") : name).getBytes(StandardCharsets.UTF_8);
+            if (check) {
+                ex.getResponseHeaders().add("X-State", mode == Mode.OK ? "ready" : "maintenance");
+            }
             ex.sendResponseHeaders(200, body.length);
             ex.getResponseBody().write(body);
             ex.close();
@@ -129,18 +141,30 @@ class HealthCheckIT {
     }
 
     private void start(String servers, String check) throws Exception {
-        node = Node.start(ConfigParser.parseFile(write(servers, check), dir, null));
+        start(write(servers, check));
+    }
+
+    private void start(Path conf) throws Exception {
+        node = Node.start(ConfigParser.parseFile(conf, dir, null));
         closeMe.add(node::stop);
         port = ((InetSocketAddress) node.httpAddresses().values().iterator().next()).getPort();
     }
 
     private Path write(String servers, String check) throws IOException {
+        return write(servers, check, "");
+    }
+
+    /** With {@code more} in the server block. */
+    private Path write(String servers, String check, String more) throws IOException {
         String conf = "worker_processes 1;\nerror_log stderr error;\nhttp {\n access_log off;\n"
                 + "match alive { status 200; body ~ \"^alive$\"; }\n"
+                + "match ready { status 200; body ~ \"^ready$\"; }\n"
+                + "map $upstream_http_x_state $state_ok { ready 1; default 0; }\n"
+                + "match by_state { require $state_ok $upstream_status; }\n"
                 + "upstream b { zone b 64k;\n" + servers + "}\n"
                 + "server { listen 127.0.0.1:0;\n"
                 + " location / { proxy_pass http://b; proxy_connect_timeout 1s; proxy_read_timeout 1s;\n"
-                + (check == null ? "" : "  health_check " + check + ";") + " }\n"
+                + (check == null ? "" : "  health_check " + check + ";") + " }\n" + more
                 + " location /api { api write=on; } }\n}\n";
         Files.createDirectories(dir.resolve("logs"));
         Path file = Files.createTempFile(dir, "zonesync", ".conf");
@@ -184,8 +208,15 @@ class HealthCheckIT {
     }
 
     private void outAndBack(Backend good, Backend bad, Runnable breakIt, Runnable repair) throws Exception {
+        outAndBack(good, bad, breakIt, repair, true);
+    }
+
+    /** @param oneCheck whether the last check is the one that failed (with several, another may have passed since) */
+    private void outAndBack(Backend good, Backend bad, Runnable breakIt, Runnable repair, boolean oneCheck)
+            throws Exception {
         await().atMost(Duration.ofSeconds(10)).until(() -> bad.checks.get() > 0 && good.checks.get() > 0);
         assertThat(twenty()).contains("good", "bad");
+        int unhealthyBefore = peer(bad).get("health_checks").get("unhealthy").asInt();
         long broken = System.nanoTime();
         breakIt.run();
         await().atMost(Duration.ofSeconds(10)).until(() -> state(bad).equals("unhealthy"));
@@ -195,8 +226,10 @@ class HealthCheckIT {
         assertThat(twenty()).containsOnly("good");
         assertThat(bad.clientRequests.get()).as("no client request reached the unhealthy server").isEqualTo(before);
         JsonNode health = peer(bad).get("health_checks");
-        assertThat(health.get("unhealthy").asInt()).isEqualTo(1);
-        assertThat(health.get("last_passed").asBoolean()).isFalse();
+        assertThat(health.get("unhealthy").asInt()).isEqualTo(unhealthyBefore + 1);
+        if (oneCheck) {
+            assertThat(health.get("last_passed").asBoolean()).isFalse();
+        }
         assertThat(health.get("fails").asInt()).isPositive();
         repair.run();
         await().atMost(Duration.ofSeconds(10)).until(() -> state(bad).equals("up"));
@@ -226,6 +259,15 @@ class HealthCheckIT {
                 "interval=200ms uri=/health match=alive");
         outAndBack(good, bad, () -> bad.set(Mode.WRONG), () -> bad.set(Mode.OK));
         assertThat(bad.host).as("the check's Host is the upstream's name").isEqualTo("b");
+    }
+
+    @Test
+    void requireJudgesTheResponseThroughVariables() throws Exception {
+        Backend good = new Backend("good");
+        Backend bad = new Backend("bad");
+        start("server " + good.address() + " max_fails=0;\nserver " + bad.address() + " max_fails=0;\n",
+                "interval=200ms uri=/health match=by_state");
+        outAndBack(good, bad, () -> bad.set(Mode.WRONG), () -> bad.set(Mode.OK));
     }
 
     @Test
@@ -282,6 +324,20 @@ class HealthCheckIT {
         node.reload(ConfigParser.parseFile(write(servers, null), dir, null));
         assertThat(state(bad)).as("no health check any more").isEqualTo("up");
         assertThat(twenty()).contains("good", "bad");
+    }
+
+    @Test
+    void withChecksInTwoLocationsAServerFailingEitherIsOut() throws Exception {
+        Backend good = new Backend("good");
+        Backend bad = new Backend("bad");
+        start(write("server " + good.address() + " max_fails=0;\nserver " + bad.address() + " max_fails=0;\n",
+                "interval=200ms uri=/health match=alive",
+                " location /other { proxy_pass http://b; health_check interval=200ms uri=/ready match=ready fails=2;"
+                        + " health_check interval=1h; }\n"));
+        outAndBack(good, bad, () -> bad.ready = Mode.WRONG, () -> bad.ready = Mode.OK, false);
+        outAndBack(good, bad, () -> bad.set(Mode.WRONG), () -> bad.set(Mode.OK), false);
+        assertThat(peer(bad).get("health_checks").get("unhealthy").asInt()).as("once for each time it failed")
+                .isEqualTo(2);
     }
 
     @Test

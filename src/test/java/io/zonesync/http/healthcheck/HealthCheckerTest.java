@@ -34,15 +34,21 @@ class HealthCheckerTest {
     private final List<String> probed = new ArrayList<>();
     private boolean closed;
 
+    /** Checks ("port uri") answered 500 whatever the port's answer. */
+    private final Set<String> failing = new HashSet<>();
+
     private final HealthProbe probe = (address, request) -> {
         probed.add(address.getPort() + " " + request.host() + " " + request.uri());
-        int answer = answers.getOrDefault(address.getPort(), 200);
+        int answer = failing.contains(address.getPort() + " " + request.uri()) ? 500
+                : answers.getOrDefault(address.getPort(), 200);
         if (answer == 0) {
             return new CompletableFuture<>();
         }
         return answer < 0 ? CompletableFuture.failedFuture(new java.io.IOException("refused"))
                 : CompletableFuture.completedFuture(new ProbeResponse(answer, Map.of(), ""));
     };
+
+    private HttpCheck httpCheck;
 
     private final HealthChecker.Runtime runtime = new HealthChecker.Runtime() {
         @Override
@@ -51,8 +57,8 @@ class HealthCheckerTest {
         }
 
         @Override
-        public HealthProbe probe() {
-            return probe;
+        public CompletableFuture<String> check(InetSocketAddress address) {
+            return httpCheck.run(probe, address);
         }
 
         @Override
@@ -67,8 +73,8 @@ class HealthCheckerTest {
         UpstreamGroup g = UpstreamGroup.compile(spec, clock, VariableRegistry.withCoreVariables());
         HealthCheckSpec hc = HealthCheckSpec.parse(ConfigParser.parseString("health_check " + check + ";", "t.conf")
                 .first("health_check"));
-        HealthChecker checker = new HealthChecker(hc, MatchSpec.DEFAULT,
-                new HealthProbe.ProbeRequest("u", hc.uri(), 1000, 1000), () -> runtime);
+        httpCheck = new HttpCheck(MatchSpec.DEFAULT, new HealthProbe.ProbeRequest("u", hc.uri(), 1000, 1000));
+        HealthChecker checker = new HealthChecker(hc, () -> runtime);
         g.setMonitor(checker);
         g.restartHealth(hc.mandatory(), hc.persistent());
         checker.start(g);
@@ -183,11 +189,72 @@ class HealthCheckerTest {
         assertThat(closed).isTrue();
     }
 
+    /** A runtime on the test's scheduler for one check. */
+    private HealthChecker.Runtime runtime(HttpCheck check) {
+        return new HealthChecker.Runtime() {
+            @Override
+            public Scheduler scheduler() {
+                return scheduler;
+            }
+
+            @Override
+            public CompletableFuture<String> check(InetSocketAddress address) {
+                return check.run(probe, address);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    private HealthChecker checker(String params) throws ConfigException {
+        HealthCheckSpec hc = HealthCheckSpec.parse(ConfigParser.parseString("health_check " + params + ";", "t.conf")
+                .first("health_check"));
+        HttpCheck check = new HttpCheck(MatchSpec.DEFAULT, new HealthProbe.ProbeRequest("u", hc.uri(), 1000, 1000));
+        return new HealthChecker(hc, () -> runtime(check));
+    }
+
+    @Test
+    void withSeveralChecksAServerIsOutWhileAnyOfThemFindsItUnhealthy() throws ConfigException {
+        UpstreamSpec spec = UpstreamSpec.parse(ConfigParser.parseString(
+                "upstream u { zone z 64k; server 127.0.0.1:8001; server 127.0.0.1:8002; }", "t.conf").first("upstream"));
+        UpstreamGroup g = UpstreamGroup.compile(spec, clock, VariableRegistry.withCoreVariables());
+        HealthChecks checks = new HealthChecks();
+        checks.add(checker("interval=1s uri=/a"));
+        checks.add(checker("interval=1s uri=/b fails=2 passes=2"));
+        g.setMonitor(checks);
+        g.restartHealth(checks.mandatory(), checks.persistent());
+        checks.start(g);
+        scheduler.runDue();
+        assertThat(served(g)).containsExactlyInAnyOrder(8001, 8002);
+        failing.add("8002 /b");
+        scheduler.advance(1000);
+        assertThat(served(g)).as("/b failed once of two").containsExactlyInAnyOrder(8001, 8002);
+        scheduler.advance(1000);
+        assertThat(served(g)).as("/b failed twice, /a passes").containsExactly(8001);
+        assertThat(state(g, 8002)).isEqualTo("unhealthy");
+        failing.clear();
+        scheduler.advance(1000);
+        assertThat(served(g)).as("/b passed once of two").containsExactly(8001);
+        scheduler.advance(1000);
+        assertThat(served(g)).containsExactlyInAnyOrder(8001, 8002);
+        failing.add("8002 /a");
+        scheduler.advance(1000);
+        assertThat(served(g)).as("/a fails at once").containsExactly(8001);
+        var health = g.status().peers().get(1).health();
+        assertThat(health.checks()).as("both checks, six rounds").isEqualTo(12);
+        assertThat(health.fails()).isEqualTo(3);
+        assertThat(health.unhealthyTimes()).isEqualTo(2);
+        checks.stop();
+    }
+
     @Test
     void parametersAreCheckedAtTheirLine() {
         for (String[] bad : new String[][] {{"interval=0", "greater than zero"}, {"fails=x", "invalid"},
                 {"port=70000", "invalid port"}, {"persistent", "\"persistent\" requires \"mandatory\""},
-                {"keepalive_time=60s", "parameter \"keepalive_time\" of \"health_check\" is not supported"},
+                {"type=grpc", "parameter \"type=grpc\" of \"health_check\" is not supported"},
+                {"keepalive_time=0", "greater than zero"}, {"udp", "invalid parameter \"udp\""},
                 {"bogus", "invalid parameter \"bogus\""}}) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> HealthCheckSpec.parse(ConfigParser.parseString(
                     "health_check " + bad[0] + ";", "t.conf").first("health_check")))

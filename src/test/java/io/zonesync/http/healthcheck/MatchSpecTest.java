@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.ConfigParser;
+import io.zonesync.http.proxy.UpstreamVariables;
+import io.zonesync.http.vars.VariableRegistry;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,7 +14,10 @@ import org.junit.jupiter.api.Test;
 class MatchSpecTest {
 
     private static MatchSpec match(String body) throws ConfigException {
-        return MatchSpec.parse(ConfigParser.parseString("match m {\n" + body + "\n}", "t.conf").first("match"));
+        VariableRegistry variables = VariableRegistry.withCoreVariables();
+        new UpstreamVariables().defineVariables(variables);
+        return MatchSpec.parse(ConfigParser.parseString("match m {\n" + body + "\n}", "t.conf").first("match"),
+                variables);
     }
 
     private static ProbeResponse response(int status, String body, String... headers) {
@@ -66,13 +71,33 @@ class MatchSpecTest {
     }
 
     @Test
+    void requireWantsEveryVariableNeitherEmptyNorZero() throws ConfigException {
+        MatchSpec m = match("require $upstream_http_x_ready $upstream_status;");
+        assertThat(m.test(new ProbeResponse(200, Map.of("x-ready", List.of("yes")), "", "127.0.0.1:1", null)))
+                .isTrue();
+        assertThat(m.test(new ProbeResponse(200, Map.of("x-ready", List.of("0")), "", "127.0.0.1:1", null))).isFalse();
+        assertThat(m.test(new ProbeResponse(200, Map.of(), "", "127.0.0.1:1", null))).isFalse();
+        MatchSpec addr = match("require $upstream_addr;");
+        assertThat(addr.test(new ProbeResponse(200, Map.of(), "", "127.0.0.1:1", null))).isTrue();
+        MatchSpec client = match("require $remote_addr;");
+        assertThat(client.test(new ProbeResponse(200, Map.of(), "", "127.0.0.1:1", null)))
+                .as("a check has no client").isFalse();
+        MatchSpec host = match("require $host $request_uri;");
+        assertThat(host.test(new ProbeResponse(200, Map.of(), "", "127.0.0.1:1",
+                new HealthProbe.ProbeRequest("backend", "/health", 1, 1)))).as("the check's own request").isTrue();
+    }
+
+    @Test
     void errorsNameTheLine() {
         assertThatThrownBy(() -> match("status 2x0;")).hasMessageContaining("invalid status \"2x0\"")
                 .hasMessageContaining("t.conf:2");
         assertThatThrownBy(() -> match("header A >= b;")).hasMessageContaining("invalid operator \">=\"");
         assertThatThrownBy(() -> match("body = x;")).hasMessageContaining("invalid operator \"=\"");
         assertThatThrownBy(() -> match("body ~ \"(\";")).hasMessageContaining("invalid regular expression \"(\"");
-        assertThatThrownBy(() -> match("require $x;")).hasMessageContaining("\"require\" in \"match\" is not supported");
+        assertThatThrownBy(() -> match("require $nope;")).hasMessageContaining("unknown \"nope\" variable")
+                .hasMessageContaining("t.conf:2");
+        assertThatThrownBy(() -> match("require x;")).hasMessageContaining("invalid variable name \"x\"");
+        assertThatThrownBy(() -> match("require;")).hasMessageContaining("invalid number of arguments");
         assertThatThrownBy(() -> match("bogus 1;")).hasMessageContaining("unknown directive \"bogus\"");
     }
 }

@@ -52,4 +52,21 @@ class PeerHealthTest {
         assertThat(sick.restart(false, false).excludes()).as("without mandatory, servers start healthy").isFalse();
         assertThat(sick.restart(false, false).checks()).as("the counters stay").isEqualTo(1);
     }
+
+    @Test
+    void severalChecksTogetherCountEveryCheckAndEachTimeTheServerBecameUnhealthy() {
+        PeerHealth h = PeerHealth.UNCHECKED.judged(false, false, false);
+        assertThat(h.excludes()).as("a failure the other checks' rows do not make unhealthy").isFalse();
+        h = h.judged(false, true, false);
+        assertThat(h.unhealthy()).isTrue();
+        assertThat(h.unhealthyTimes()).isEqualTo(1);
+        h = h.judged(false, true, false);
+        assertThat(h.unhealthyTimes()).as("still unhealthy: not again").isEqualTo(1);
+        h = h.judged(true, false, false);
+        assertThat(h.excludes()).isFalse();
+        assertThat(h.checks()).isEqualTo(4);
+        assertThat(h.fails()).isEqualTo(3);
+        assertThat(h.lastPassed()).isTrue();
+        assertThat(h.judged(true, false, true).checking()).isTrue();
+    }
 }

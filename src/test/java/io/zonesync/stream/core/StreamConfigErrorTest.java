@@ -52,7 +52,7 @@ class StreamConfigErrorTest {
         "server { listen 127.0.0.1:0; proxy_pass u; proxy_ssl on; proxy_ssl_verify on; }|no proxy_ssl_trusted_certificate for proxy_ssl_verify",
         "server { listen 127.0.0.1:0; proxy_pass u; proxy_ssl on; proxy_ssl_name $host; }|variables in \"proxy_ssl_name\" are not supported",
         "server { listen 127.0.0.1:0 udp; proxy_pass u; ssl_preread on; }|not supported in a server with a udp listener",
-        "server { listen 127.0.0.1:0; proxy_pass u; proxy_bind 127.0.0.1; }|unknown directive \"proxy_bind\"",
+        "server { listen 127.0.0.1:0; proxy_pass u; proxy_bind 127.0.0.1 nope; }|invalid parameter \"nope\"",
         "server { listen 127.0.0.1:0; proxy_pass u; proxy_next_upstream maybe; }|it must be \"on\" or \"off\"",
         "server { listen 127.0.0.1:0; proxy_pass u; proxy_buffer_size 0; }|invalid value \"0\"",
         "server { listen 127.0.0.1:0; proxy_pass u; access_log /dev/null; }|invalid number of arguments in \"access_log\"",
@@ -69,9 +69,39 @@ class StreamConfigErrorTest {
         "split_clients $remote_addr $s { 60% a; 50% b; }|percent total is greater than 100%",
         "geo $g { 10.0.0.0/33 a; }|invalid network \"10.0.0.0/33\"",
         "geo $remote_addr $remote_port { default a; }|the duplicate \"remote_port\" variable",
+        "server { listen 127.0.0.1:0; proxy_pass u; health_check; }|health check requires upstream \"u\" to be in shared memory",
+        "server { listen 127.0.0.1:0; proxy_pass 127.0.0.1:1; health_check; }|\"health_check\" requires \"proxy_pass\" to an upstream group",
+        "server { listen 127.0.0.1:0; proxy_pass u; health_check uri=/; }|invalid parameter \"uri=/\"",
+        "server { listen 127.0.0.1:0; proxy_pass u; health_check keepalive_time=1s; }|invalid parameter \"keepalive_time=1s\"",
+        "server { listen 127.0.0.1:0; proxy_pass u; health_check interval=0; }|must be greater than zero",
+        "server { listen 127.0.0.1:0; proxy_pass u; health_check persistent; }|\"persistent\" requires \"mandatory\"",
+        "server { listen 127.0.0.1:0; proxy_pass u; health_check match=none; }|match \"none\" not found",
+        "match m { expect x; } server { listen 127.0.0.1:0 udp; proxy_pass u; health_check udp match=m; }|match \"m\" has no \"send\"",
+        "match m { send x; expect a b c; }|invalid number of arguments in \"expect\" directive",
+        "match m { expect = x; }|invalid operator \"=\"",
+        "match m { expect ~ \"(\"; }|invalid regular expression",
+        "match m { send \\xZZ; }|invalid hexadecimal escape",
+        "match m { status 200; }|unknown directive \"status\"",
+        "match m { } match m { }|duplicate match \"m\"",
+        "server { listen 127.0.0.1:0; proxy_pass u; health_check_timeout 0; }|must be greater than zero",
+        "match m { send x; } server { listen 127.0.0.1:0; proxy_pass u; proxy_ssl on; health_check match=m; }|not supported with \"proxy_ssl on\"",
     })
     void refusedWithTheLine(String line, String message) throws Exception {
         assertThat(error(line).getMessage()).contains(message);
+    }
+
+    @Test
+    void aStreamUpstreamZoneAndAnHttpOneCannotShareAName() throws Exception {
+        Path file = dir.resolve("both.conf");
+        Files.writeString(file, "http { upstream h { zone z 64k; server 127.0.0.1:1; } }\n"
+                + "stream { upstream s { zone z 64k; server 127.0.0.1:1; } }\n");
+        try {
+            Node.check(ConfigParser.parseFile(file, dir, null));
+            throw new AssertionError("accepted");
+        } catch (ConfigException e) {
+            assertThat(e.getMessage()).contains("the shared memory zone \"z\" is already declared for a different use")
+                    .contains("both.conf:2");
+        }
     }
 
     @Test
