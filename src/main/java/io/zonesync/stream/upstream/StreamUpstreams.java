@@ -48,7 +48,8 @@ public final class StreamUpstreams {
             for (Directive s : u.block().all("server")) {
                 check(s);
             }
-            UpstreamSpec spec = UpstreamSpec.parse(u);
+            // the stream block's resolver looks up resolve lines and names the API adds
+            UpstreamSpec spec = UpstreamSpec.parse(u, stream.block(), null);
             StreamValue key = spec.balancing() instanceof Balancing.Hash h
                     ? StreamValue.compile(h.key(), variables, h.directive().where()) : null;
             if (out.containsKey(spec.name())) {
@@ -63,15 +64,21 @@ public final class StreamUpstreams {
 
     /**
      * What the http parser accepts that a stream server may not have: no port, parameters other
-     * than nginx's stream ones ({@code route=}, {@code resolve}, {@code slow_start=}, ...).
+     * than nginx's and NGINX Plus's stream ones ({@code route=}, {@code drain}, ...).
      */
     private static void check(Directive s) throws ConfigException {
+        boolean service = false;
         for (String p : s.args().subList(1, s.argCount())) {
             boolean known = p.equals("backup") || p.equals("down") || p.startsWith("weight=")
-                    || p.startsWith("max_fails=") || p.startsWith("fail_timeout=") || p.startsWith("max_conns=");
+                    || p.startsWith("max_fails=") || p.startsWith("fail_timeout=") || p.startsWith("max_conns=")
+                    || p.equals("resolve") || p.startsWith("service=") || p.startsWith("slow_start=");
             if (!known) {
                 throw s.error("invalid parameter \"%s\"", p);
             }
+            service |= p.startsWith("service=");
+        }
+        if (service) {
+            return; // the SRV records give the port (and a port is refused as in http)
         }
         HostPort hp = HostPort.parse(s.arg(0), -1);
         if (hp != null && !hp.explicitPort() && !s.arg(0).startsWith("unix:")) {

@@ -9,6 +9,7 @@ import io.zonesync.stream.EchoServer;
 import io.zonesync.stream.StreamClient;
 import io.zonesync.testing.Http;
 import io.zonesync.testing.InJvmNode;
+import io.zonesync.testing.TestDnsServer;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -94,6 +95,52 @@ class StreamUpstreamApiIT {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                     get(http, "/api/9/stream/upstreams/tcp").get("peers").get(1).get("connections").asLong()).isZero());
             assertThat(checked(http, "GET", "/api/9/stream/upstreams/plain", null).statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void streamResolveLinesAndNamesPostedThroughTheApiFollowDns() throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start(); EchoServer a = new EchoServer("A:");
+                EchoServer b = new EchoServer("B:")) {
+            dns.records("a.test", 1, "127.0.0.1");
+            String resolver = dns.address().getAddress().getHostAddress() + ":" + dns.address().getPort();
+            try (InJvmNode node = InJvmNode.start(dir, """
+                    events { }
+                    stream {
+                        resolver %s valid=1s;
+                        upstream tcp { zone tcp 64k; server a.test:%d resolve max_fails=0; }
+                        server { listen 127.0.0.1:0; proxy_pass tcp; }
+                    }
+                    http {
+                        access_log off;
+                        server { listen 127.0.0.1:0; location /api { api write=on; } }
+                    }
+                    """.formatted(resolver, a.port()))) {
+                Http http = node.http();
+                int port = streamPort(node);
+                await().atMost(Duration.ofSeconds(10)).until(() -> StreamClient.exchange(port, "1", 3).equals("A:1"));
+                JsonNode servers = get(http, "/api/9/stream/upstreams/tcp/servers");
+                assertThat(servers.get(0).get("server").asText()).isEqualTo(a.address());
+                assertThat(servers.get(0).get("host").asText()).isEqualTo("a.test:" + a.port());
+                String parentOfA = servers.get(0).get("parent").asText();
+                assertThat(servers.get(1).get("id").asText()).isEqualTo(parentOfA);
+
+                // a name posted through the API is followed as a resolve line; the first one leaves
+                dns.records("b.test", 1, "127.0.0.1");
+                JsonNode line = JSON.readTree(checked(http, "POST", "/api/9/stream/upstreams/tcp/servers",
+                        "{\"server\":\"b.test:" + b.port() + "\"}").body());
+                assertThat(checked(http, "DELETE", "/api/9/stream/upstreams/tcp/servers/" + parentOfA, null)
+                        .statusCode()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    JsonNode now = get(http, "/api/9/stream/upstreams/tcp/servers");
+                    assertThat(now.get(0).get("server").asText()).isEqualTo(b.address());
+                    assertThat(now.get(0).get("parent").asText()).isEqualTo(line.get("id").asText());
+                });
+                assertThat(StreamClient.exchange(port, "2", 3)).isEqualTo("B:2");
+                JsonNode noPort = JSON.readTree(checked(http, "POST", "/api/9/stream/upstreams/tcp/servers",
+                        "{\"server\":\"c.test\"}").body());
+                assertThat(noPort.get("error").get("code").asText()).isEqualTo("UpstreamBadAddress");
+            }
         }
     }
 }
