@@ -77,10 +77,6 @@ public record UpstreamSpec(String name, List<ServerSpec> servers, List<ServerSpe
      * also the stream upstream blocks, whose directives their context checked before.
      */
     public static UpstreamSpec parse(Directive u) throws ConfigException {
-        Directive z = u.block().first("zone");
-        if (z != null && z.args().contains("sync")) {
-            throw z.error("parameter \"sync\" of \"zone\" is not supported in stream upstreams");
-        }
         return parse(u, new Block(List.of()), null);
     }
 
