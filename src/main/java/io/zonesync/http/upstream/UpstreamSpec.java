@@ -72,21 +72,9 @@ public record UpstreamSpec(String name, List<ServerSpec> servers, List<ServerSpe
         return out;
     }
 
-    /**
-     * A block outside any http block (no resolver), state files relative to the working directory:
-     * also the stream upstream blocks, whose directives their context checked before.
-     */
+    /** A block outside any http block (no resolver), state files relative to the working directory. */
     public static UpstreamSpec parse(Directive u) throws ConfigException {
-        return parseStream(u, new Block(List.of()));
-    }
-
-    /** A stream block's upstream: its names are looked up through {@code stream}'s {@code resolver}. */
-    public static UpstreamSpec parseStream(Directive u, Block stream) throws ConfigException {
-        Directive z = u.block().first("zone");
-        if (z != null && z.args().contains("sync")) {
-            throw z.error("parameter \"sync\" of \"zone\" is not supported in stream upstreams");
-        }
-        return parse(u, stream, null);
+        return parse(u, new Block(List.of()), null);
     }
 
     public static UpstreamSpec parse(Directive u, Block http, Path prefix) throws ConfigException {

@@ -28,7 +28,7 @@ public final class StreamUpstreamModule implements ConfModule {
     public void registerDirectives(DirectiveRegistry r) {
         r.register(DirectiveSpec.block("upstream", Arity.exactly(1), STREAM_UPSTREAM, true, STREAM));
         r.register(DirectiveSpec.repeatable("server", Arity.atLeast(1), STREAM_UPSTREAM));
-        r.register(DirectiveSpec.single("zone", Arity.between(1, 2), STREAM_UPSTREAM));
+        r.register(DirectiveSpec.single("zone", Arity.between(1, 3), STREAM_UPSTREAM));
         r.register(DirectiveSpec.repeatable("least_conn", Arity.NONE, STREAM_UPSTREAM));
         r.register(DirectiveSpec.repeatable("hash", Arity.between(1, 2), STREAM_UPSTREAM));
         r.register(DirectiveSpec.repeatable("random", Arity.between(0, 2), STREAM_UPSTREAM));

@@ -49,7 +49,7 @@ public final class StreamUpstreams {
                 check(s);
             }
             // the stream block's resolver looks up resolve lines and names the API adds
-            UpstreamSpec spec = UpstreamSpec.parseStream(u, stream.block());
+            UpstreamSpec spec = UpstreamSpec.parse(u, stream.block(), null);
             StreamValue key = spec.balancing() instanceof Balancing.Hash h
                     ? StreamValue.compile(h.key(), variables, h.directive().where()) : null;
             if (out.containsKey(spec.name())) {

@@ -58,10 +58,12 @@ class ZoneSyncConfigTest {
     }
 
     @Test
-    void aStreamUpstreamZoneCannotSync() throws Exception {
+    void aStreamUpstreamZoneSyncsAndItsNamesFollowTheSameRules() throws Exception {
+        assertThatCode(() -> Node.check(parse("stream {\n upstream s { zone z 64k sync; server 127.0.0.1:1; }\n"
+                + " server { listen 127.0.0.1:0; proxy_pass s; }\n}\n"))).doesNotThrowAnyException();
         ConfigException e = error("stream {\n upstream s { zone z sync; server 127.0.0.1:1; }\n"
-                + " server { listen 127.0.0.1:0; proxy_pass s; }\n}\n");
-        assertThat(e.where().line()).isEqualTo(3);
-        assertThat(e.getMessage()).contains("parameter \"sync\" of \"zone\" is not supported in stream upstreams");
+                + " upstream t { zone z; server 127.0.0.1:2; }\n server { listen 127.0.0.1:0; proxy_pass s; }\n}\n");
+        assertThat(e.where().line()).isEqualTo(4);
+        assertThat(e.getMessage()).contains("upstreams sharing zone \"z\" disagree on \"sync\"");
     }
 }
