@@ -106,7 +106,8 @@ record CompiledConfig(
         List<StreamServerConf> streamServers,
         StreamConfig stream,
         Optional<ZoneSyncSettings> sync,
-        Map<String, UpstreamGroup> upstreams) {
+        Map<String, UpstreamGroup> upstreams,
+        Map<String, UpstreamGroup> streamUpstreams) {
 
     /**
      * Every http module, in the order its handlers run within a phase (the first content handler
@@ -221,6 +222,7 @@ record CompiledConfig(
         List<StreamServerConf> streamServers = List.of();
         Optional<ZoneSyncSettings> sync = Optional.empty();
         StreamConfig streamConfig = StreamConfig.EMPTY;
+        Map<String, UpstreamGroup> streamUpstreams = Map.of();
         Directive stream = parsed.root().first("stream");
         if (stream != null) {
             streamServers = StreamServerConf.compileAll(Scope.root(parsed.root()).child(Context.STREAM, stream.block()));
@@ -234,10 +236,13 @@ record CompiledConfig(
                 }
             }
             streamConfig = StreamConfig.compile(parsed, streamServers, streamFeatures, clock, List.of());
+            streamUpstreams = streamFeatures.stream().filter(StreamProxyModule.class::isInstance)
+                    .map(f -> ((StreamProxyModule) f).groups()).findFirst().orElse(Map.of());
         }
         Map<String, UpstreamGroup> upstreams = features.stream().filter(ProxyFeature.class::isInstance)
                 .map(f -> ((ProxyFeature) f).groups()).findFirst().orElse(Map.of());
-        return new CompiledConfig(parsed, core, keyval, zones, http, streamServers, streamConfig, sync, upstreams);
+        return new CompiledConfig(parsed, core, keyval, zones, http, streamServers, streamConfig, sync, upstreams,
+                streamUpstreams);
     }
 
     /** nginx's conf prefix: certificates and keys are relative to the main configuration file's directory. */

@@ -83,6 +83,7 @@ public final class Node {
         NodeApiState state = new NodeApiState(() -> current == null ? null : current.zones(), () -> sync,
                 generation::get, () -> loadTime);
         state.upstreams(() -> current == null ? null : current.upstreams());
+        state.streamUpstreams(() -> current == null ? null : current.streamUpstreams());
         this.api = new ApiFeature(new ApiHandler(state), apiExecutor);
         this.httpTransport = Transport.create(workerThreads, "zonesync-http");
         this.syncTransport = Transport.create(1, "zonesync-sync");

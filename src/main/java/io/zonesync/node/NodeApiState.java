@@ -24,6 +24,7 @@ final class NodeApiState implements ApiState {
     private final Supplier<Long> generation;
     private final Supplier<Instant> loadTime;
     private volatile Supplier<Map<String, UpstreamGroup>> upstreams;
+    private volatile Supplier<Map<String, UpstreamGroup>> streamUpstreams;
 
     NodeApiState(Supplier<ZoneTable.Zones> zones, Supplier<SyncCluster> sync, Supplier<Long> generation,
             Supplier<Instant> loadTime) {
@@ -36,6 +37,11 @@ final class NodeApiState implements ApiState {
     /** Where the current configuration's upstream groups come from (set once the node exists). */
     void upstreams(Supplier<Map<String, UpstreamGroup>> source) {
         this.upstreams = source;
+    }
+
+    /** Where the current configuration's stream upstream groups come from (set once the node exists). */
+    void streamUpstreams(Supplier<Map<String, UpstreamGroup>> source) {
+        this.streamUpstreams = source;
     }
 
     @Override
@@ -58,7 +64,16 @@ final class NodeApiState implements ApiState {
 
     @Override
     public Map<String, UpstreamGroup> httpUpstreams() {
-        Supplier<Map<String, UpstreamGroup>> u = upstreams;
+        return withZone(upstreams);
+    }
+
+    @Override
+    public Map<String, UpstreamGroup> streamUpstreams() {
+        return withZone(streamUpstreams);
+    }
+
+    /** The groups of {@code u} that have a {@code zone}: those NGINX Plus's API shows. */
+    private static Map<String, UpstreamGroup> withZone(Supplier<Map<String, UpstreamGroup>> u) {
         Map<String, UpstreamGroup> all = u == null ? null : u.get();
         Map<String, UpstreamGroup> out = new LinkedHashMap<>();
         if (all != null) {

@@ -22,7 +22,7 @@ import java.util.Objects;
  * The NGINX Plus API ({@code location /api { api [write=on]; }}) as a pure function of the request
  * and the node's {@link ApiState}: versions 1 to 9, {@code /N/}, {@code /N/nginx},
  * {@code /N/http/keyvals[/zone]}, {@code /N/http/limit_reqs[/zone]} (6+),
- * {@code /N/http/upstreams[/name[/servers[/id]]]},
+ * {@code /N/http/upstreams[/name[/servers[/id]]]}, {@code /N/stream/upstreams[/name[/servers[/id]]]},
  * {@code /N/stream/keyvals[/zone]} and {@code /N/stream/zone_sync/[nodes]}; {@code /} lists the versions
  * and {@code /openapi.yaml} is the API's own description ({@link OpenApiDocument}).
  *
@@ -110,7 +110,7 @@ public final class ApiHandler {
             }
             Map<String, UpstreamGroup> upstreams = state.httpUpstreams();
             if (path.size() >= 2 && path.get(1).equals("upstreams")) {
-                return upstreams(request, path, query, upstreams);
+                return upstreams(request, path, query, upstreams, UpstreamApi.Block.HTTP);
             }
             List<String> endpoints = new ArrayList<>();
             if (version >= 6) {
@@ -126,6 +126,13 @@ public final class ApiHandler {
             List<String> endpoints = new ArrayList<>();
             if (version >= 2) {
                 endpoints.add("keyvals");
+            }
+            Map<String, UpstreamGroup> upstreams = state.streamUpstreams();
+            if (path.size() >= 2 && path.get(1).equals("upstreams")) {
+                return upstreams(request, path, query, upstreams, UpstreamApi.Block.STREAM);
+            }
+            if (!upstreams.isEmpty()) {
+                endpoints.add("upstreams");
             }
             Object zoneSync = version >= 3 ? state.streamZoneSync() : null;
             if (zoneSync != null) {
@@ -145,14 +152,15 @@ public final class ApiHandler {
     }
 
     /**
-     * {@code /N/http/upstreams[/name[/servers[/id]]]}: GET; DELETE on a group resets its statistics;
-     * POST, PATCH and DELETE change its servers ({@link UpstreamServersApi}).
+     * {@code /N/http/upstreams[/name[/servers[/id]]]} and the same under {@code stream}: GET; DELETE
+     * on a group resets its statistics; POST, PATCH and DELETE change its servers
+     * ({@link UpstreamServersApi}).
      */
     private ApiResponse upstreams(ApiRequest request, List<String> path, Map<String, String> query,
-            Map<String, UpstreamGroup> upstreams) throws ApiError {
+            Map<String, UpstreamGroup> upstreams, UpstreamApi.Block block) throws ApiError {
         if (path.size() == 2) {
             requireRead(request);
-            return ok(UpstreamApi.all(upstreams, query));
+            return ok(UpstreamApi.all(upstreams, query, block));
         }
         UpstreamGroup group = upstreams.get(path.get(2));
         if (group == null) {
@@ -164,10 +172,10 @@ public final class ApiHandler {
         if (path.size() == 4) {
             switch (request.method()) {
                 case "GET", "HEAD" -> {
-                    return ok(UpstreamServersApi.list(group));
+                    return ok(UpstreamServersApi.list(group, block));
                 }
                 case "POST" -> {
-                    return ApiResponse.json(201, write(UpstreamServersApi.post(group, body(request))));
+                    return ApiResponse.json(201, write(UpstreamServersApi.post(group, body(request), block)));
                 }
                 default -> throw ApiError.methodNotSupported();
             }
@@ -176,20 +184,20 @@ public final class ApiHandler {
             String id = path.get(4);
             switch (request.method()) {
                 case "GET", "HEAD" -> {
-                    return ok(UpstreamServersApi.get(group, id));
+                    return ok(UpstreamServersApi.get(group, id, block));
                 }
                 case "PATCH" -> {
-                    return ok(UpstreamServersApi.patch(group, id, body(request)));
+                    return ok(UpstreamServersApi.patch(group, id, body(request), block));
                 }
                 case "DELETE" -> {
-                    return ok(UpstreamServersApi.delete(group, id));
+                    return ok(UpstreamServersApi.delete(group, id, block));
                 }
                 default -> throw ApiError.methodNotSupported();
             }
         }
         switch (request.method()) {
             case "GET", "HEAD" -> {
-                return ok(UpstreamApi.one(group, query));
+                return ok(UpstreamApi.one(group, query, block));
             }
             case "DELETE" -> {
                 group.resetStatistics();

@@ -26,6 +26,11 @@ public interface ApiState {
         return Map.of();
     }
 
+    /** The stream upstream groups that have a {@code zone} (those the API shows), by name. */
+    default Map<String, UpstreamGroup> streamUpstreams() {
+        return Map.of();
+    }
+
     /**
      * The body of {@code GET /N/stream/zone_sync/} (any value Jackson can serialise, shaped as
      * NginxStreamZoneSync in doc/api/openapi.yaml), or null when zone_sync is not configured; the

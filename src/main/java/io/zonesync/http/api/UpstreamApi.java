@@ -12,11 +12,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code /N/http/upstreams[/name]}: the status of upstream groups that have a {@code zone}, shaped
- * as NGINX Plus's (NginxHTTPUpstream in doc/api/openapi.yaml); DELETE on one group resets its
- * statistics. Its servers are changed through {@link UpstreamServersApi}.
+ * {@code /N/http/upstreams[/name]} and {@code /N/stream/upstreams[/name]}: the status of upstream
+ * groups that have a {@code zone}, shaped as NGINX Plus's (NginxHTTPUpstream and NginxStreamUpstream
+ * in doc/api/openapi.yaml); DELETE on one group resets its statistics. Its servers are changed
+ * through {@link UpstreamServersApi}.
  */
 final class UpstreamApi {
+    /** Which block's upstreams: their status and their servers' parameters differ. */
+    enum Block {
+        HTTP, STREAM
+    }
+
     private static final DateTimeFormatter ISO_MILLIS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -27,25 +33,27 @@ final class UpstreamApi {
         return new ApiError(404, "UpstreamNotFound", "upstream not found");
     }
 
-    static Map<String, Object> all(Map<String, UpstreamGroup> groups, Map<String, String> query) {
+    static Map<String, Object> all(Map<String, UpstreamGroup> groups, Map<String, String> query, Block block) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<String, UpstreamGroup> e : groups.entrySet()) {
-            out.put(e.getKey(), one(e.getValue(), query));
+            out.put(e.getKey(), one(e.getValue(), query, block));
         }
         return out;
     }
 
     /** One group; {@code fields=a,b} keeps only those fields (empty: none), as nginx does. */
-    static Map<String, Object> one(UpstreamGroup group, Map<String, String> query) {
+    static Map<String, Object> one(UpstreamGroup group, Map<String, String> query, Block block) {
         UpstreamStatus s = group.status();
         Map<String, Object> out = new LinkedHashMap<>();
         List<Object> peers = new ArrayList<>();
         for (UpstreamStatus.PeerStatus p : s.peers()) {
-            peers.add(peer(p));
+            peers.add(block == Block.HTTP ? peer(p) : streamPeer(p));
         }
         out.put("peers", peers);
-        out.put("keepalive", s.keepalive());
-        if (s.queue() != null) {
+        if (block == Block.HTTP) {
+            out.put("keepalive", s.keepalive());
+        }
+        if (block == Block.HTTP && s.queue() != null) {
             out.put("queue", Map.of("size", s.queue().size(), "max_size", s.queue().maxSize(), "overflows",
                     s.queue().overflows()));
         }
@@ -82,6 +90,49 @@ final class UpstreamApi {
         responses.put("codes", codes);
         responses.put("total", total);
         m.put("responses", responses);
+        failuresAndHealth(p, m);
+        if (p.headerTimeMs() >= 0) {
+            m.put("header_time", p.headerTimeMs());
+            m.put("response_time", p.responseTimeMs());
+        }
+        if (p.host() != null) {
+            m.put("host", p.host());
+        }
+        return m;
+    }
+
+    /** A stream server as NGINX Plus shows it (NginxStreamUpstreamPeer): connections instead of requests and responses. */
+    private static Map<String, Object> streamPeer(UpstreamStatus.PeerStatus p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", p.id());
+        m.put("server", p.server());
+        m.put("name", p.name());
+        m.put("backup", p.backup());
+        m.put("weight", p.weight());
+        m.put("state", p.state());
+        m.put("active", p.active());
+        if (p.maxConns() > 0) {
+            m.put("max_conns", p.maxConns());
+        }
+        m.put("connections", p.requests());
+        if (p.connectTimeMs() >= 0) {
+            m.put("connect_time", p.connectTimeMs());
+        }
+        if (p.firstByteTimeMs() >= 0) {
+            m.put("first_byte_time", p.firstByteTimeMs());
+        }
+        if (p.responseTimeMs() >= 0) {
+            m.put("response_time", p.responseTimeMs());
+        }
+        failuresAndHealth(p, m);
+        if (p.host() != null) {
+            m.put("host", p.host());
+        }
+        return m;
+    }
+
+    /** The fields http and stream servers share: bytes, failures, health checks, downtime, last selection. */
+    private static void failuresAndHealth(UpstreamStatus.PeerStatus p, Map<String, Object> m) {
         m.put("sent", p.sent());
         m.put("received", p.received());
         m.put("fails", p.fails());
@@ -101,13 +152,5 @@ final class UpstreamApi {
         if (p.selected() != 0) {
             m.put("selected", ISO_MILLIS.format(Instant.ofEpochMilli(p.selected())));
         }
-        if (p.headerTimeMs() >= 0) {
-            m.put("header_time", p.headerTimeMs());
-            m.put("response_time", p.responseTimeMs());
-        }
-        if (p.host() != null) {
-            m.put("host", p.host());
-        }
-        return m;
     }
 }

@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import io.zonesync.config.Values;
+import io.zonesync.http.api.UpstreamApi.Block;
+import io.zonesync.http.upstream.HostPort;
 import io.zonesync.http.upstream.Peer;
 import io.zonesync.http.upstream.ServerSpec;
 import io.zonesync.http.upstream.UpstreamGroup;
+import io.zonesync.http.upstream.UpstreamGroup.ResolveLine;
 import io.zonesync.http.upstream.UpstreamStateFile;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -22,38 +25,50 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code /N/http/upstreams/{name}/servers[/{id}]}: an upstream's servers as NGINX Plus shows them
- * (NginxHTTPUpstreamConfServer), and changing them at run time: POST adds a server (an address;
- * a backup one when the balancing method has backups), PATCH changes weight, max_conns,
- * max_fails, fail_timeout, route, down and drain, DELETE removes a server (not one a
- * {@code resolve} line gave). Errors use NGINX Plus's codes. Every change is written to the
- * upstream's {@code state} file, when it has one, before it is answered.
+ * {@code /N/http/upstreams/{name}/servers[/{id}]} and {@code /N/stream/upstreams/{name}/servers[/{id}]}:
+ * an upstream's servers as NGINX Plus shows them (NginxHTTPUpstreamConfServer,
+ * NginxStreamUpstreamConfServer), and changing them at run time. POST adds a server at an address
+ * (a backup one when the balancing method has backups), or a {@code resolve} line for a domain name
+ * (with {@code service}, its SRV records), which is listed among the servers with an id of its own,
+ * the {@code parent} of the servers DNS gives it. PATCH changes the address (not of a server DNS
+ * gave), weight (not one an SRV record gave), max_conns, max_fails, fail_timeout, slow_start, down
+ * and, for http, route and drain; on a {@code resolve} line, its servers take the change. DELETE
+ * removes a server (not one DNS gave) or a {@code resolve} line with its servers. Errors use NGINX
+ * Plus's codes. Every change is written to the upstream's {@code state} file, when it has one,
+ * before it is answered.
  */
 final class UpstreamServersApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FIELDS = Set.of("id", "server", "service", "weight", "max_conns", "max_fails",
             "fail_timeout", "slow_start", "route", "backup", "down", "drain", "parent", "host");
+    /** A stream server has no {@code route} and no {@code drain}. */
+    private static final Set<String> STREAM_FIELDS = Set.of("id", "server", "service", "weight", "max_conns",
+            "max_fails", "fail_timeout", "slow_start", "backup", "down", "parent", "host");
 
     private UpstreamServersApi() {
     }
 
-    /** GET {@code .../servers}. */
-    static List<Object> list(UpstreamGroup group) {
+    /** GET {@code .../servers}: the servers in the group now (primary, then backup), then the {@code resolve} lines. */
+    static List<Object> list(UpstreamGroup group, Block block) {
         List<Object> out = new ArrayList<>();
         for (Peer p : group.peers()) {
-            out.add(conf(p));
+            out.add(conf(group, p, block));
+        }
+        for (ResolveLine l : group.resolveLines()) {
+            out.add(conf(l, block));
         }
         return out;
     }
 
     /** GET {@code .../servers/{id}}. */
-    static Map<String, Object> get(UpstreamGroup group, String id) throws ApiError {
-        return conf(find(group, id));
+    static Map<String, Object> get(UpstreamGroup group, String id, Block block) throws ApiError {
+        ResolveLine line = line(group, id);
+        return line != null ? conf(line, block) : conf(group, find(group, id), block);
     }
 
-    /** POST: the new server, as GET shows it. */
-    static Map<String, Object> post(UpstreamGroup group, byte[] body) throws ApiError {
-        JsonNode json = object(body);
+    /** POST: the new server, as GET shows it; a domain name (or a {@code service}) adds a {@code resolve} line. */
+    static Map<String, Object> post(UpstreamGroup group, byte[] body, Block block) throws ApiError {
+        JsonNode json = object(body, block);
         JsonNode server = json.get("server");
         if (server == null) {
             throw format("missing \"server\" argument");
@@ -62,53 +77,156 @@ final class UpstreamServersApi {
             throw format("unknown parameter \"" + (json.has("id") ? "id" : json.has("parent") ? "parent" : "host")
                     + "\"");
         }
-        if (json.has("service")) {
-            throw new ApiError(400, "UpstreamBadService", "adding a server with \"service\" is not supported: SRV"
-                    + " servers come from a \"server ... service= resolve\" line");
-        }
-        InetSocketAddress address = address(text(json, "server"));
         boolean backup = bool(json, "backup", false);
         if (backup && !group.spec().balancing().allowsBackup()) {
             throw new ApiError(400, "UpstreamNoBackup", "upstream \"" + group.name() + "\" has no backup");
         }
-        ServerSpec base = new ServerSpec(text(json, "server"), address, 1, ServerSpec.DEFAULT_MAX_FAILS,
+        String text = text(json, "server");
+        HostPort hp = HostPort.parse(text, block == Block.HTTP ? 80 : -1);
+        if (json.has("service") || hp != null && !isAddress(hp.host())) {
+            return postName(group, json, text, hp, block);
+        }
+        InetSocketAddress address = address(text, block);
+        ServerSpec base = new ServerSpec(text, address, 1, ServerSpec.DEFAULT_MAX_FAILS,
                 ServerSpec.DEFAULT_FAIL_TIMEOUT_MS, 0, backup, false, route(json, null), null);
         ServerSpec spec = apply(base, json, group.spec().balancing().allowsSlowStart());
         synchronized (group) {
             Peer p = group.add(spec);
             persist(group);
-            return conf(p);
+            return conf(group, p, block);
         }
     }
 
+    /**
+     * POST of a domain name, with {@code service} an SRV service: a {@code resolve} line, which
+     * needs a {@code resolver}; its servers come as DNS names them, each with this line's id as
+     * {@code parent}.
+     */
+    private static Map<String, Object> postName(UpstreamGroup group, JsonNode json, String text, HostPort hp,
+            Block block) throws ApiError {
+        String service = json.has("service") ? text(json, "service") : null;
+        if (service != null && service.isEmpty()) {
+            throw new ApiError(400, "UpstreamBadService", "\"service\" is empty");
+        }
+        if (hp == null) {
+            throw new ApiError(400, "UpstreamBadAddress", "invalid port in \"" + text + "\"");
+        }
+        if (service != null && hp.explicitPort()) {
+            throw new ApiError(400, "UpstreamBadAddress", "service upstream \"" + text + "\" may not have port");
+        }
+        if (service != null && isAddress(hp.host())) {
+            throw new ApiError(400, "UpstreamBadAddress", "service upstream \"" + text + "\" requires domain name");
+        }
+        if (service == null && !hp.explicitPort() && block == Block.STREAM) {
+            throw new ApiError(400, "UpstreamBadAddress", "no port in server \"" + text + "\"");
+        }
+        if (group.spec().resolver() == null || group.zone() == null) {
+            throw new ApiError(400, "UpstreamConfNoResolver", "no resolver defined to resolve " + hp.host());
+        }
+        ServerSpec base = new ServerSpec(text, null, 1, ServerSpec.DEFAULT_MAX_FAILS, ServerSpec.DEFAULT_FAIL_TIMEOUT_MS,
+                0, bool(json, "backup", false), false, route(json, null), null, false, true, service, 0);
+        ServerSpec template = apply(base, json, group.spec().balancing().allowsSlowStart());
+        synchronized (group) {
+            ResolveLine line = group.addResolveLine(template);
+            if (line == null) {
+                throw new ApiError(409, "EntryExists", "entry exists");
+            }
+            persist(group);
+            return conf(line, block);
+        }
+    }
+
+    /** A {@code resolve} line's new parameters, which its servers take. */
+    private static Map<String, Object> patchLine(UpstreamGroup group, ResolveLine line, JsonNode json, Block block)
+            throws ApiError {
+        ServerSpec now = line.template();
+        if (json.has("server") && !text(json, "server").equals(now.name())) {
+            throw new ApiError(400, "UpstreamServerImmutable", "server \"" + line.id() + "\" address is immutable");
+        }
+        if (json.has("weight") && now.service() != null) {
+            throw new ApiError(400, "UpstreamServerWeightImmutable", "server \"" + line.id() + "\" weight is immutable");
+        }
+        synchronized (group) {
+            ServerSpec changed = apply(new ServerSpec(now.name(), null, now.weight(), now.maxFails(),
+                    now.failTimeoutMs(), now.maxConns(), now.backup(), now.down(), route(json, now.route()), now.where(),
+                    now.drain(), true, now.service(), now.slowStartMs()), json,
+                    group.spec().balancing().allowsSlowStart());
+            if (!group.patchResolveLine(line.id(), changed)) {
+                throw notFound(String.valueOf(line.id()));
+            }
+            persist(group);
+            return conf(new ResolveLine(line.id(), changed), block);
+        }
+    }
+
+    /** The {@code resolve} line with this id, or null (also for an id that is not a number). */
+    private static ResolveLine line(UpstreamGroup group, String id) {
+        for (ResolveLine l : group.resolveLines()) {
+            if (String.valueOf(l.id()).equals(id)) {
+                return l;
+            }
+        }
+        return null;
+    }
+
     /** PATCH: the server after the change. */
-    static Map<String, Object> patch(UpstreamGroup group, String id, byte[] body) throws ApiError {
-        Peer p = find(group, id);
-        JsonNode json = object(body);
+    static Map<String, Object> patch(UpstreamGroup group, String id, byte[] body, Block block) throws ApiError {
+        ResolveLine line = line(group, id);
+        Peer p = line != null ? null : find(group, id);
+        JsonNode json = object(body, block);
         for (String fixed : List.of("id", "backup", "service", "parent", "host")) {
             if (json.has(fixed)) {
                 throw format("\"" + fixed + "\" cannot be changed");
             }
         }
-        if (json.has("server") && !address(text(json, "server")).equals(p.spec().address())) {
-            throw new ApiError(400, "UpstreamServerImmutable", "server \"" + p.id() + "\" address is immutable");
+        if (line != null) {
+            return patchLine(group, line, json, block);
+        }
+        ServerSpec now = p.spec();
+        String name = now.name();
+        InetSocketAddress address = now.address();
+        if (json.has("server")) {
+            String text = text(json, "server");
+            if (now.resolve()) {
+                // DNS gave this server its address
+                if (!text.equals(now.addressText())) {
+                    throw new ApiError(400, "UpstreamServerImmutable", "server \"" + p.id() + "\" address is immutable");
+                }
+            } else if (!address(text, block).equals(address)) {
+                name = text;
+                address = address(text, block);
+            }
+        }
+        if (json.has("weight") && now.service() != null) {
+            // an SRV record gives the weight
+            throw new ApiError(400, "UpstreamServerWeightImmutable", "server \"" + p.id() + "\" weight is immutable");
         }
         synchronized (group) {
-            ServerSpec now = p.spec();
-            ServerSpec changed = apply(new ServerSpec(now.name(), now.address(), now.weight(), now.maxFails(),
+            ServerSpec changed = apply(new ServerSpec(name, address, now.weight(), now.maxFails(),
                     now.failTimeoutMs(), now.maxConns(), now.backup(), now.down(), route(json, now.route()), now.where(),
                     now.drain(), now.resolve(), now.service(), now.slowStartMs()), json,
                     group.spec().balancing().allowsSlowStart());
-            if (!group.patch(p.id(), changed)) {
+            Peer after = group.patch(p.id(), changed);
+            if (after == null) {
                 throw notFound(id);
             }
             persist(group);
-            return conf(p);
+            return conf(group, after, block);
         }
     }
 
     /** DELETE: the servers left. */
-    static List<Object> delete(UpstreamGroup group, String id) throws ApiError {
+    static List<Object> delete(UpstreamGroup group, String id, Block block) throws ApiError {
+        ResolveLine line = line(group, id);
+        if (line != null) {
+            synchronized (group) {
+                if (!group.removeResolveLine(line.id())) {
+                    throw notFound(id);
+                }
+                persist(group);
+                return list(group, block);
+            }
+        }
         Peer p = find(group, id);
         if (p.spec().resolve()) {
             throw new ApiError(400, "UpstreamServerImmutable", "server \"" + p.id() + "\" not removable");
@@ -118,7 +236,7 @@ final class UpstreamServersApi {
                 throw notFound(id);
             }
             persist(group);
-            return list(group);
+            return list(group, block);
         }
     }
 
@@ -142,7 +260,7 @@ final class UpstreamServersApi {
     }
 
     /** The body as a JSON object of scalars with known names. */
-    private static JsonNode object(byte[] body) throws ApiError {
+    private static JsonNode object(byte[] body, Block block) throws ApiError {
         JsonNode json;
         try {
             json = JSON.readTree(body);
@@ -159,7 +277,7 @@ final class UpstreamServersApi {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> f = it.next();
-            if (!FIELDS.contains(f.getKey())) {
+            if (!(block == Block.HTTP ? FIELDS : STREAM_FIELDS).contains(f.getKey())) {
                 throw format("unknown parameter \"" + f.getKey() + "\"");
             }
             if (f.getValue().isContainerNode()) {
@@ -219,7 +337,8 @@ final class UpstreamServersApi {
         return r.isEmpty() ? null : r;
     }
 
-    private static InetSocketAddress address(String server) throws ApiError {
+    /** An IP address and port; without a port, 80 for http, an error for stream (as NGINX Plus). */
+    private static InetSocketAddress address(String server, Block block) throws ApiError {
         String host = server;
         int port = 80;
         int colon = server.lastIndexOf(':');
@@ -239,18 +358,23 @@ final class UpstreamServersApi {
                 throw new ApiError(400, "UpstreamBadAddress", "invalid port in \"" + server + "\"");
             }
             port = Integer.parseInt(p);
+        } else if (block == Block.STREAM) {
+            throw new ApiError(400, "UpstreamBadAddress", "no port in server \"" + server + "\"");
         }
-        boolean literal = host.indexOf(':') >= 0 || !host.isEmpty()
-                && host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
-        if (!literal) {
+        if (!isAddress(host)) {
             throw new ApiError(400, "UpstreamBadAddress", "invalid address \"" + server + "\": an IP address is"
-                    + " expected (domain names are resolved by \"server ... resolve\" lines)");
+                    + " expected");
         }
         try {
             return new InetSocketAddress(InetAddress.getByName(host), port);
         } catch (UnknownHostException e) {
             throw new ApiError(400, "UpstreamBadAddress", "invalid address \"" + server + "\"");
         }
+    }
+
+    /** An IPv4 or IPv6 address rather than a name. */
+    private static boolean isAddress(String host) {
+        return host.indexOf(':') >= 0 || !host.isEmpty() && host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
     }
 
     private static String text(JsonNode json, String name) throws ApiError {
@@ -296,12 +420,28 @@ final class UpstreamServersApi {
         }
     }
 
-    /** A server as NGINX Plus's {@code servers} endpoints show it. */
-    static Map<String, Object> conf(Peer p) {
-        ServerSpec s = p.spec();
+    /** A server as NGINX Plus's {@code servers} endpoints show it; one DNS gave names its line as {@code parent}. */
+    static Map<String, Object> conf(UpstreamGroup group, Peer p, Block block) {
+        Map<String, Object> m = conf(p.id(), p.spec().addressText(), p.spec(), block);
+        if (p.spec().resolve()) {
+            int parent = group.parentOf(p);
+            if (parent >= 0) {
+                m.put("parent", String.valueOf(parent));
+            }
+            m.put("host", p.spec().name());
+        }
+        return m;
+    }
+
+    /** A {@code resolve} line as NGINX Plus shows it among the servers: its name (and service), its parameters. */
+    private static Map<String, Object> conf(ResolveLine line, Block block) {
+        return conf(line.id(), line.template().name(), line.template(), block);
+    }
+
+    private static Map<String, Object> conf(int id, String server, ServerSpec s, Block block) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", p.id());
-        m.put("server", s.addressText());
+        m.put("id", id);
+        m.put("server", server);
         if (s.service() != null) {
             m.put("service", s.service());
         }
@@ -310,14 +450,13 @@ final class UpstreamServersApi {
         m.put("max_fails", s.maxFails());
         m.put("fail_timeout", timeText(s.failTimeoutMs()));
         m.put("slow_start", timeText(s.slowStartMs()));
-        m.put("route", s.route() == null ? "" : s.route());
+        if (block == Block.HTTP) {
+            m.put("route", s.route() == null ? "" : s.route());
+        }
         m.put("backup", s.backup());
         m.put("down", s.down());
-        if (s.drain()) {
+        if (s.drain() && block == Block.HTTP) {
             m.put("drain", true);
-        }
-        if (s.resolve()) {
-            m.put("host", s.name());
         }
         return m;
     }

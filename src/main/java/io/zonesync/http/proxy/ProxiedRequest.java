@@ -171,7 +171,8 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
 
     private void nextAttempt() {
         Peer p = group.select(attempts, sticky == null ? null : sticky.hint(), ex);
-        if (p == null && tries == 0 && group.spec().queueMax() > 0) {
+        // as NGINX Plus: also a retry that finds no server free waits, while the request has tries left
+        if (p == null && attempts.remaining() > 0 && group.spec().queueMax() > 0) {
             queueFor(group);
             return;
         }
@@ -606,8 +607,9 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
     }
 
     /**
-     * {@code queue}: no server could take the request; it waits for one to free up (woken by the
-     * group, on this loop) until the queue's timeout, or gets 502 at once when the queue is full.
+     * {@code queue}: no server could take the request (at its first try or a later one); it waits
+     * for one to free up (woken by the group, on this loop) until the queue's timeout, or gets 502
+     * at once when the queue is full. A retry keeps the servers it tried out of its next choice.
      */
     private void queueFor(UpstreamGroup g) {
         Runnable wake = new Runnable() {
@@ -617,7 +619,9 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
                     if (queued == this) {
                         queued = null;
                         if (!finished) {
-                            attempts = g.newAttempts(); // nothing tried yet: as many tries as servers now
+                            if (tries == 0) {
+                                attempts = g.newAttempts(); // nothing tried yet: as many tries as servers now
+                            }
                             nextAttempt();
                         }
                     }

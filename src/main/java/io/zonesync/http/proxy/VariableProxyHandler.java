@@ -10,6 +10,7 @@ import io.zonesync.http.upstream.UpstreamSpec;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.CoreVariables;
 import io.zonesync.net.ResolverConf;
+import io.zonesync.net.dns.RuntimeNames;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -91,7 +92,7 @@ final class VariableProxyHandler implements ContentHandler {
             ex.sendError(502);
             return;
         }
-        ProxyResolver.resolve(target.resolver(), hp.host(), target.clock()).whenComplete((r, failure) -> ex.eventLoop().execute(() -> {
+        RuntimeNames.resolve(target.resolver(), hp.host(), target.clock()).whenComplete((r, failure) -> ex.eventLoop().execute(() -> {
             if (failure != null || r.addresses().isEmpty()) {
                 LOG.error(ex.errorLog(), "{} could not be resolved ({}), client: {}, request: \"{} {}\"", hp.host(),
                         failure != null ? failure.getMessage() : r.failure(), CoreVariables.addressText(ex.remoteAddress()), ex.method(),

@@ -38,6 +38,11 @@ public final class Peer {
     long timed;
     long headerTimeTotal;
     long responseTimeTotal;
+    /** Stream connections: how many connected and the sum of their connect times (ms); how many had a first byte and its sum. */
+    long connectTimed;
+    long connectTimeTotal;
+    long firstByteTimed;
+    long firstByteTimeTotal;
     /** least_time's moving averages (ms) of the time to the header and to the last byte. */
     double headerAverage;
     double responseAverage;
@@ -128,6 +133,10 @@ public final class Peer {
         timed = 0;
         headerTimeTotal = 0;
         responseTimeTotal = 0;
+        connectTimed = 0;
+        connectTimeTotal = 0;
+        firstByteTimed = 0;
+        firstByteTimeTotal = 0;
     }
 
     @Override

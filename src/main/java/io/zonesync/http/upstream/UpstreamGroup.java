@@ -39,6 +39,13 @@ import org.slf4j.LoggerFactory;
  * nginx.
  */
 public final class UpstreamGroup {
+    /**
+     * A {@code resolve} line (from the configuration, or added through the API) with its id: the
+     * servers DNS gives it name it as their {@code parent}.
+     */
+    public record ResolveLine(int id, ServerSpec template) {
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamGroup.class);
     /** How much the latest response moves least_time's average. */
     private static final double AVERAGE_WEIGHT = 0.25;
@@ -49,11 +56,13 @@ public final class UpstreamGroup {
     private List<Peer> primary = List.of();
     private List<Peer> backup = List.of();
     private List<Peer> all = List.of();
+    private List<ResolveLine> lines = List.of();
     private boolean single;
     private BalancerState balancer;
     /** The peers this configuration starts with and their parameters, until {@link #activate}. */
     private List<Peer> planned;
     private List<ServerSpec> plannedSpecs;
+    private List<ResolveLine> plannedLines;
     private int nextId;
     /** Requests waiting for a server ({@code queue}): how each is woken, oldest first. */
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
@@ -157,6 +166,18 @@ public final class UpstreamGroup {
         }
         planned = peers;
         plannedSpecs = specs;
+        List<ResolveLine> kept = zone == null ? List.of() : zone.lines();
+        List<ResolveLine> next = new ArrayList<>();
+        for (ServerSpec t : spec.resolvable()) {
+            ResolveLine line = null;
+            for (ResolveLine k : kept) {
+                if (k.template().origin().equals(t.origin())) {
+                    line = new ResolveLine(k.id(), t);
+                }
+            }
+            next.add(line != null ? line : new ResolveLine(newId(), t));
+        }
+        plannedLines = List.copyOf(next);
     }
 
     private int newId() {
@@ -175,9 +196,118 @@ public final class UpstreamGroup {
             for (int i = 0; i < planned.size(); i++) {
                 planned.get(i).setSpec(plannedSpecs.get(i));
             }
+            setLines(plannedLines);
             setPeers(planned);
             planned = null;
             plannedSpecs = null;
+            plannedLines = null;
+        }
+    }
+
+    private void setLines(List<ResolveLine> next) {
+        lines = List.copyOf(next);
+        if (zone != null) {
+            zone.setLines(lines);
+        }
+    }
+
+    /** The {@code resolve} lines in force, in the order they were configured or added. */
+    public List<ResolveLine> resolveLines() {
+        synchronized (lock) {
+            return lines;
+        }
+    }
+
+    /** The id of the {@code resolve} line {@code peer} came from, or -1 for a static server. */
+    public int parentOf(Peer peer) {
+        synchronized (lock) {
+            for (ResolveLine l : lines) {
+                if (l.template().origin().equals(peer.origin())) {
+                    return l.id();
+                }
+            }
+            return -1;
+        }
+    }
+
+    /**
+     * The API's POST of a name: a new {@code resolve} line, looked up from now on; null when the
+     * group has one for that name (and service) already.
+     */
+    public ResolveLine addResolveLine(ServerSpec template) {
+        synchronized (lock) {
+            for (ResolveLine l : lines) {
+                if (l.template().origin().equals(template.origin())) {
+                    return null;
+                }
+            }
+            ResolveLine line = new ResolveLine(newId(), template);
+            List<ResolveLine> next = new ArrayList<>(lines);
+            next.add(line);
+            setLines(next);
+            if (zone != null) {
+                zone.track(this, template);
+            }
+            return line;
+        }
+    }
+
+    /**
+     * The API's PATCH of a {@code resolve} line: its new parameters, which its servers take now
+     * (an SRV server keeps its record's weight and rank); false when there is none with this id.
+     */
+    public boolean patchResolveLine(int id, ServerSpec template) {
+        synchronized (lock) {
+            List<ResolveLine> next = new ArrayList<>(lines);
+            int at = -1;
+            for (int i = 0; i < next.size(); i++) {
+                if (next.get(i).id() == id) {
+                    at = i;
+                }
+            }
+            if (at < 0) {
+                return false;
+            }
+            next.set(at, new ResolveLine(id, template));
+            setLines(next);
+            for (Peer p : all) {
+                if (template.origin().equals(p.origin())) {
+                    ServerSpec now = p.spec();
+                    p.setSpec(template.service() == null ? template.at(now.address())
+                            : template.at(now.address(), now.weight(), now.backup()));
+                }
+            }
+            setPeers(all);
+            return true;
+        }
+    }
+
+    /**
+     * The API's DELETE of a {@code resolve} line: it is no longer looked up and its servers leave
+     * (their requests in flight finish); false when there is none with this id.
+     */
+    public boolean removeResolveLine(int id) {
+        synchronized (lock) {
+            ResolveLine gone = null;
+            for (ResolveLine l : lines) {
+                if (l.id() == id) {
+                    gone = l;
+                }
+            }
+            if (gone == null) {
+                return false;
+            }
+            List<ResolveLine> next = new ArrayList<>(lines);
+            next.remove(gone);
+            setLines(next);
+            String origin = gone.template().origin();
+            List<Peer> peers = new ArrayList<>(all);
+            peers.removeIf(p -> origin.equals(p.origin()));
+            setPeers(peers);
+            if (zone != null) {
+                zone.forget(this, gone.template());
+            }
+            return true;
         }
     }
 
@@ -298,7 +428,7 @@ public final class UpstreamGroup {
 
     /**
      * A health check of {@code peer} ended with {@code passed}; returns the server's state after it.
-     * A server that comes back wakes the queue.
+     * A server that comes back wakes the queue and begins its {@code slow_start}.
      */
     public PeerHealth checked(Peer peer, boolean passed, int fails, int passes) {
         return moved(peer, h -> h.after(passed, fails, passes));
@@ -322,6 +452,7 @@ public final class UpstreamGroup {
             peer.health = move.apply(before);
             after = peer.health;
             if (before.excludes() && !peer.health.excludes()) {
+                peer.slowStartSince = clock.millis(); // slow_start: healthy again, from weight 1
                 wakeOne();
             }
             // recorded under the lock, so that a peer's verdict handed over meanwhile sees it
@@ -382,6 +513,7 @@ public final class UpstreamGroup {
         } else if (before.excludes() && !p.health.excludes()) {
             LOG.info("peer is healthy by the check of node {}: {} in upstream \"{}\"",
                     Long.toHexString(verdict.stamp().node()), p.addressText(), name());
+            p.slowStartSince = clock.millis(); // slow_start, as for this node's own check
             wakeOne();
         }
     }
@@ -661,6 +793,23 @@ public final class UpstreamGroup {
         }
     }
 
+    /**
+     * A stream connection to {@code peer} ended: it took {@code connectMs} to connect, {@code firstByteMs}
+     * to the server's first byte (-1 when none came) and {@code sessionMs} in all, for the API.
+     */
+    public void timedConnection(Peer peer, long connectMs, long firstByteMs, long sessionMs) {
+        synchronized (lock) {
+            peer.connectTimed++;
+            peer.connectTimeTotal += connectMs;
+            if (firstByteMs >= 0) {
+                peer.firstByteTimed++;
+                peer.firstByteTimeTotal += firstByteMs;
+            }
+            peer.timed++;
+            peer.responseTimeTotal += sessionMs;
+        }
+    }
+
     /** The API's view of the group, taken under the lock. */
     public UpstreamStatus status() {
         synchronized (lock) {
@@ -685,7 +834,9 @@ public final class UpstreamGroup {
                     new TreeMap<>(p.codes), p.sent, p.received, p.failsTotal, p.unavail, downtime,
                     down ? p.downstart : 0, p.selected, p.spec().maxConns(),
                     p.timed == 0 ? -1 : p.headerTimeTotal / p.timed, p.timed == 0 ? -1 : p.responseTimeTotal / p.timed,
-                    p.spec().resolve() ? p.spec().name() : null, p.health));
+                    p.spec().resolve() ? p.spec().name() : null, p.health,
+                    p.connectTimed == 0 ? -1 : p.connectTimeTotal / p.connectTimed,
+                    p.firstByteTimed == 0 ? -1 : p.firstByteTimeTotal / p.firstByteTimed));
         }
         return new UpstreamStatus(name(), spec.zone(), pool.idleCount(), peers,
                 spec.queueMax() == 0 ? null : new UpstreamStatus.Queue(queue.size(), spec.queueMax(), queueOverflows));
@@ -709,7 +860,8 @@ public final class UpstreamGroup {
      */
     public boolean resolved(ServerSpec template, List<ServerSpec> servers) {
         synchronized (lock) {
-            if (planned != null || zone != null && zone.owner() != this) {
+            if (planned != null || zone != null && zone.owner() != this
+                    || lines.stream().noneMatch(l -> l.template().origin().equals(template.origin()))) {
                 return false;
             }
             List<Peer> next = new ArrayList<>();
@@ -776,12 +928,24 @@ public final class UpstreamGroup {
         }
     }
 
-    /** The API's PATCH: new parameters for the server with this id (its address stays); false when there is none. */
-    public boolean patch(int id, ServerSpec changed) {
+    /**
+     * The API's PATCH: new parameters for the server with this id; returns the server now, or null
+     * when there is none. A new address makes it a new server under the same id and in the same
+     * place (its counters, health and kept-alive connections were the old address's; requests in
+     * flight there finish).
+     */
+    public Peer patch(int id, ServerSpec changed) {
         synchronized (lock) {
             Peer p = peer(id);
             if (p == null) {
-                return false;
+                return null;
+            }
+            if (!changed.address().equals(p.spec().address())) {
+                Peer moved = new Peer(id, changed);
+                List<Peer> next = new ArrayList<>(all);
+                next.set(next.indexOf(p), moved);
+                setPeers(next);
+                return moved;
             }
             boolean cameBack = p.spec().down() && !changed.down();
             p.setSpec(changed);
@@ -789,7 +953,7 @@ public final class UpstreamGroup {
                 p.slowStartSince = clock.millis();
             }
             setPeers(all);
-            return true;
+            return p;
         }
     }
 
@@ -807,7 +971,7 @@ public final class UpstreamGroup {
 
     /**
      * The servers as a state file lists them: each static server, and each {@code resolve} line
-     * once, as configured (the servers DNS gave it are not written: DNS gives them again).
+     * once, as configured or added (the servers DNS gave it are not written: DNS gives them again).
      */
     public List<ServerSpec> stateLines() {
         synchronized (lock) {
@@ -817,7 +981,7 @@ public final class UpstreamGroup {
                     out.add(p.spec());
                 }
             }
-            out.addAll(spec.resolvable());
+            lines.forEach(l -> out.add(l.template()));
             return out;
         }
     }

@@ -47,9 +47,32 @@ final class UpstreamResolver {
         this.lookup = lookup;
         this.policy = policy;
         this.scheduler = scheduler;
-        for (ServerSpec t : group.spec().resolvable()) {
-            names.add(new Tracked(t, HostPort.parse(t.name(), 80)));
+        for (UpstreamGroup.ResolveLine line : group.resolveLines()) {
+            names.add(new Tracked(line.template(), HostPort.parse(line.template().name(), 80)));
         }
+    }
+
+    /** A line the API added: looked up now, then on schedule. */
+    void track(ServerSpec template) {
+        scheduler.execute(() -> {
+            if (stopped) {
+                return;
+            }
+            Tracked n = new Tracked(template, HostPort.parse(template.name(), 80));
+            names.add(n);
+            n.lookUp();
+        });
+    }
+
+    /** A line the API removed: its lookups stop. */
+    void forget(ServerSpec template) {
+        scheduler.execute(() -> names.removeIf(n -> {
+            boolean gone = n.template.origin().equals(template.origin());
+            if (gone) {
+                n.cancel();
+            }
+            return gone;
+        }));
     }
 
     void start() {
@@ -97,7 +120,7 @@ final class UpstreamResolver {
 
         void lookUp() {
             timer = null;
-            if (stopped) {
+            if (stopped || !names.contains(this)) {
                 return;
             }
             if (template.service() != null) {

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * @param zone the {@code zone} name, or null
  * @param sticky the {@code sticky} directive, or null
  * @param resolver the upstream's own {@code resolver}, else the http block's when there is something
- *     to resolve, else null
+ *     to resolve or a {@code zone} (the API may add names), else null
  * @param stateFile the {@code state} file, or null
  * @param queueMax how many requests may wait for a server ({@code queue}), 0 for none
  * @param queueTimeoutMs how long a request waits in the queue
@@ -72,10 +72,7 @@ public record UpstreamSpec(String name, List<ServerSpec> servers, List<ServerSpe
         return out;
     }
 
-    /**
-     * A block outside any http block (no resolver), state files relative to the working directory:
-     * also the stream upstream blocks, whose directives their context checked before.
-     */
+    /** A block outside any http block (no resolver), state files relative to the working directory. */
     public static UpstreamSpec parse(Directive u) throws ConfigException {
         return parse(u, new Block(List.of()), null);
     }
@@ -142,13 +139,14 @@ public record UpstreamSpec(String name, List<ServerSpec> servers, List<ServerSpe
         Directive ownResolver = u.block().first("resolver");
         if (ownResolver != null) {
             resolver = ResolverConf.parse(ownResolver, u.block().first("resolver_timeout"));
-        } else if (!resolvable.isEmpty()) {
+        } else if (!resolvable.isEmpty() || z != null) {
+            // with a zone, the API may add names to resolve
             Directive r = http.first("resolver");
-            if (r == null) {
+            if (r == null && !resolvable.isEmpty()) {
                 throw ConfigException.at(resolvable.get(0).where(), "no resolver defined to resolve names at run time"
                         + " in upstream \"%s\"", name);
             }
-            resolver = ResolverConf.parse(r, http.first("resolver_timeout"));
+            resolver = r == null ? null : ResolverConf.parse(r, http.first("resolver_timeout"));
         }
         if (servers.isEmpty() && resolvable.isEmpty() && z == null) {
             throw u.error("no servers are inside upstream");

@@ -22,10 +22,13 @@ public record UpstreamStatus(String name, String zone, int keepalive, List<PeerS
      * @param responseTimeMs the mean time to the last byte over completed responses, -1 before the first
      * @param host the name of the {@code resolve} line the server came from, or null
      * @param health what active health checks found
+     * @param connectTimeMs stream: the mean time to connect over connections made, -1 before the first
+     * @param firstByteTimeMs stream: the mean time to the server's first byte, -1 before the first
      */
     public record PeerStatus(int id, String server, String name, boolean backup, int weight, String state,
             int active, long requests, long[] responsesByClass, SortedMap<Integer, Long> codes, long sent,
             long received, long fails, long unavail, long downtimeMs, long downstart, long selected, int maxConns,
-            long headerTimeMs, long responseTimeMs, String host, PeerHealth health) {
+            long headerTimeMs, long responseTimeMs, String host, PeerHealth health, long connectTimeMs,
+            long firstByteTimeMs) {
     }
 }

@@ -22,6 +22,7 @@ public final class UpstreamZone {
     private final String name;
     private final String upstream;
     private List<Peer> peers = List.of();
+    private List<UpstreamGroup.ResolveLine> lines = List.of();
     private int nextId;
     private UpstreamGroup pending;
     private UpstreamGroup owner;
@@ -47,6 +48,36 @@ public final class UpstreamZone {
 
     synchronized void setPeers(List<Peer> now) {
         peers = now;
+    }
+
+    synchronized List<UpstreamGroup.ResolveLine> lines() {
+        return lines;
+    }
+
+    synchronized void setLines(List<UpstreamGroup.ResolveLine> now) {
+        lines = now;
+    }
+
+    /**
+     * A {@code resolve} line the API added to {@code group}: looked up from now on if the group is
+     * in force (a group still being prepared starts its lookups when committed).
+     */
+    synchronized void track(UpstreamGroup group, ServerSpec template) {
+        if (owner != group) {
+            return;
+        }
+        if (resolver == null) {
+            startResolving(group);
+        } else {
+            resolver.track(template);
+        }
+    }
+
+    /** The API removed a {@code resolve} line of {@code group}: no more lookups for it. */
+    synchronized void forget(UpstreamGroup group, ServerSpec template) {
+        if (owner == group && resolver != null) {
+            resolver.forget(template);
+        }
     }
 
     synchronized int newId() {
@@ -92,12 +123,14 @@ public final class UpstreamZone {
         if (monitor != null) {
             monitor.start(next);
         }
-        if (!next.spec().resolvable().isEmpty()) {
-            startResolving(next);
+        synchronized (this) {
+            if (!next.resolveLines().isEmpty()) {
+                startResolving(next);
+            }
         }
     }
 
-    private void startResolving(UpstreamGroup group) {
+    private synchronized void startResolving(UpstreamGroup group) {
         UpstreamSpec spec = group.spec();
         if (dnsTransport == null) {
             dnsTransport = Transport.create(1, "upstream-" + name + "-dns");
@@ -114,7 +147,7 @@ public final class UpstreamZone {
         resolver.start();
     }
 
-    private void stopResolving() {
+    private synchronized void stopResolving() {
         if (resolver != null) {
             resolver.stop();
             resolver = null;

@@ -61,11 +61,6 @@ public record StreamConfig(List<StreamServer> servers, List<AutoCloseable> resou
                     throw l.directive().error("duplicate \"%s\" address and port pair", l.endpoint());
                 }
             }
-            Directive resolver = s.scope().block().first("resolver");
-            if (resolver != null) {
-                throw resolver.error("\"resolver\" in a stream proxy server is not supported: proxy_pass resolves"
-                        + " names when the configuration is read");
-            }
             StreamServer.Builder b = new StreamServer.Builder(s);
             StreamListen ssl = s.listens().stream().filter(StreamListen::ssl).findFirst().orElse(null);
             if (ssl != null) {

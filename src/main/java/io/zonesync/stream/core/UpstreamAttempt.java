@@ -2,11 +2,14 @@ package io.zonesync.stream.core;
 
 /**
  * One upstream server a session tried, for the {@code $upstream_*} variables: its address, how long
- * connecting took (-1 until connected) and the bytes each way. Confined to the session's event loop.
+ * connecting took (-1 until connected), how long until the server's first byte (-1 until then) and the
+ * bytes each way. Confined to the session's event loop.
  */
 public final class UpstreamAttempt {
     private final String address;
+    private final long startedNanos = System.nanoTime();
     private long connectMs = -1;
+    private long firstByteMs = -1;
     private long sent;
     private long received;
 
@@ -26,6 +29,15 @@ public final class UpstreamAttempt {
         connectMs = ms;
     }
 
+    public long firstByteMs() {
+        return firstByteMs;
+    }
+
+    /** The time since the attempt began, in ms. */
+    public long elapsedMs() {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+
     public long sent() {
         return sent;
     }
@@ -39,6 +51,9 @@ public final class UpstreamAttempt {
     }
 
     public void addReceived(long n) {
+        if (firstByteMs < 0 && n > 0) {
+            firstByteMs = elapsedMs();
+        }
         received += n;
     }
 }

@@ -75,16 +75,15 @@ final class ProxySession {
             session.addReceived(preread.readableBytes()); // counted when relayed, as nginx counts it
             early.add(preread);
         }
-        try {
-            group = target.groupFor(session);
-        } catch (StreamUpstreams.BadTarget e) {
-            LOG.error("{} while connecting to upstream, client: {}, server: {}", e.getMessage(),
-                    session.clientText(), session.serverText());
+        target.choose(session, chosen -> {
+            group = chosen;
+            attempts = group.group().newAttempts();
+            connect();
+        }, why -> {
+            LOG.error("{} while connecting to upstream, client: {}, server: {}", why, session.clientText(),
+                    session.serverText());
             session.finish(502);
-            return;
-        }
-        attempts = group.group().newAttempts();
-        connect();
+        });
     }
 
     private WriteBufferWaterMark waterMark() {
@@ -345,6 +344,7 @@ final class ProxySession {
         if (upstream != null) {
             upstream.close();
             group.group().account(peer, 0, attempt.sent(), attempt.received());
+            group.group().timedConnection(peer, attempt.connectMs(), attempt.firstByteMs(), attempt.elapsedMs());
             group.group().release(peer, Outcome.OK, attempts);
         }
     }

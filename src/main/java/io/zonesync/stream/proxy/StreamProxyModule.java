@@ -11,6 +11,7 @@ import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.DirectiveSpec;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.upstream.UpstreamZones;
+import io.zonesync.net.ResolverConf;
 import io.zonesync.stream.StreamListen;
 import io.zonesync.stream.core.StreamCompile;
 import io.zonesync.stream.core.StreamFeature;
@@ -80,6 +81,11 @@ public final class StreamProxyModule implements ConfModule, StreamFeature {
         upstreams = StreamUpstreams.compile(stream.scope(), stream.variables(), stream.clock(), zones.get());
     }
 
+    /** The stream block's upstream groups by name, once compiled (empty before). */
+    public Map<String, UpstreamGroup> groups() {
+        return upstreams == null ? Map.of() : upstreams.groups();
+    }
+
     @Override
     public void configureServer(StreamCompile stream, StreamServer.Builder server) throws ConfigException {
         Directive pass = server.conf().scope().block().first("proxy_pass");
@@ -90,8 +96,11 @@ public final class StreamProxyModule implements ConfModule, StreamFeature {
         String target = pass.arg(0);
         ProxyTarget t;
         if (StreamValue.hasVariables(target)) {
+            Directive r = server.conf().scope().effectiveFirst("resolver");
+            ResolverConf resolver = r == null ? null
+                    : ResolverConf.parse(r, server.conf().scope().effectiveFirst("resolver_timeout"));
             t = new ProxyTarget.Dynamic(StreamValue.compile(target, stream.variables(), pass.where()), upstreams,
-                    stream.clock(), pass);
+                    stream.clock(), pass, resolver);
         } else {
             StreamUpstreams.Group g = upstreams.named(target);
             if (g == null) {

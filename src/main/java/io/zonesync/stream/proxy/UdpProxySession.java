@@ -57,14 +57,19 @@ final class UdpProxySession {
 
     void start() {
         session.onClose(this::ended);
-        try {
-            group = target.groupFor(session);
-        } catch (StreamUpstreams.BadTarget e) {
-            LOG.error("{} while connecting to upstream, udp client: {}, server: {}", e.getMessage(),
-                    session.clientText(), session.serverText());
+        target.choose(session, this::begin, why -> {
+            LOG.error("{} while connecting to upstream, udp client: {}, server: {}", why, session.clientText(),
+                    session.serverText());
             session.finish(502);
+        });
+    }
+
+    /** The session's group is known: a server is chosen and the datagrams flow. */
+    private void begin(StreamUpstreams.Group chosen) {
+        if (!session.isOpen()) {
             return;
         }
+        group = chosen;
         attempts = group.group().newAttempts();
         String key = group.hashKey() == null ? null : group.hashKey().evaluate(session);
         peer = group.group().selectFor(attempts, session.remoteAddress(), key);
@@ -214,6 +219,9 @@ final class UdpProxySession {
         }
         if (peer != null) {
             group.group().account(peer, 0, attempt.sent(), attempt.received());
+            if (attempt.connectMs() >= 0) {
+                group.group().timedConnection(peer, attempt.connectMs(), attempt.firstByteMs(), attempt.elapsedMs());
+            }
             group.group().release(peer, failed ? Outcome.FAILED : Outcome.OK, attempts);
         }
     }

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * The directives of nginx's stream upstream modules: {@code upstream name { server address:port
- * [weight=n] [max_fails=n] [fail_timeout=time] [backup] [down] [max_conns=n]; zone name [size];
+ * [weight=n] [max_fails=n] [fail_timeout=time] [backup] [down] [max_conns=n] [resolve [service=name]]
+ * [slow_start=time]; zone name [size];
  * least_conn; hash key [consistent]; random [two [least_conn]]; }}. Checked and compiled by
  * {@link StreamUpstreams}.
  */

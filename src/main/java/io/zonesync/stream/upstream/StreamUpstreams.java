@@ -48,7 +48,8 @@ public final class StreamUpstreams {
             for (Directive s : u.block().all("server")) {
                 check(s);
             }
-            UpstreamSpec spec = UpstreamSpec.parse(u);
+            // the stream block's resolver looks up resolve lines and names the API adds
+            UpstreamSpec spec = UpstreamSpec.parse(u, stream.block(), null);
             StreamValue key = spec.balancing() instanceof Balancing.Hash h
                     ? StreamValue.compile(h.key(), variables, h.directive().where()) : null;
             if (out.containsKey(spec.name())) {
@@ -63,20 +64,33 @@ public final class StreamUpstreams {
 
     /**
      * What the http parser accepts that a stream server may not have: no port, parameters other
-     * than nginx's stream ones ({@code route=}, {@code resolve}, {@code slow_start=}, ...).
+     * than nginx's and NGINX Plus's stream ones ({@code route=}, {@code drain}, ...).
      */
     private static void check(Directive s) throws ConfigException {
+        boolean service = false;
         for (String p : s.args().subList(1, s.argCount())) {
             boolean known = p.equals("backup") || p.equals("down") || p.startsWith("weight=")
-                    || p.startsWith("max_fails=") || p.startsWith("fail_timeout=") || p.startsWith("max_conns=");
+                    || p.startsWith("max_fails=") || p.startsWith("fail_timeout=") || p.startsWith("max_conns=")
+                    || p.equals("resolve") || p.startsWith("service=") || p.startsWith("slow_start=");
             if (!known) {
                 throw s.error("invalid parameter \"%s\"", p);
             }
+            service |= p.startsWith("service=");
+        }
+        if (service) {
+            return; // the SRV records give the port (and a port is refused as in http)
         }
         HostPort hp = HostPort.parse(s.arg(0), -1);
         if (hp != null && !hp.explicitPort() && !s.arg(0).startsWith("unix:")) {
             throw s.error("no port in upstream \"%s\"", s.arg(0));
         }
+    }
+
+    /** Every group, by name, in the order of the configuration. */
+    public Map<String, UpstreamGroup> groups() {
+        Map<String, UpstreamGroup> out = new LinkedHashMap<>();
+        byName.forEach((name, g) -> out.put(name, g.group()));
+        return out;
     }
 
     /** The group named so, or null. */
@@ -95,8 +109,8 @@ public final class StreamUpstreams {
 
     /**
      * The implicit group of {@code proxy_pass host:port}, every address of the name a server. A
-     * name is resolved only if {@code resolve} (at configuration time: at run time zonesync has no
-     * resolver for stream).
+     * name is resolved only if {@code resolve} (at configuration time; a {@code proxy_pass} with
+     * variables looks names up through the {@code resolver} instead, {@link #resolved}).
      */
     public static UpstreamGroup implicit(String target, boolean resolve, Clock clock, SourceLocation where)
             throws BadTarget {
@@ -124,7 +138,19 @@ public final class StreamUpstreams {
         return new UpstreamGroup(UpstreamSpec.implicit(target, servers, where), clock);
     }
 
-    private static boolean isAddress(String host) {
+    /** The group of {@code proxy_pass $target} whose name the resolver looked up: every address a server. */
+    public static UpstreamGroup resolved(String target, List<InetAddress> ips, int port, Clock clock,
+            SourceLocation where) {
+        List<ServerSpec> servers = new ArrayList<>();
+        for (InetAddress ip : ips) {
+            servers.add(new ServerSpec(target, new InetSocketAddress(ip, port), 1, ServerSpec.DEFAULT_MAX_FAILS,
+                    ServerSpec.DEFAULT_FAIL_TIMEOUT_MS, 0, false, false, null, where));
+        }
+        return new UpstreamGroup(UpstreamSpec.implicit(target, servers, where), clock);
+    }
+
+    /** An IPv4 or IPv6 address rather than a name. */
+    public static boolean isAddress(String host) {
         return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || Character.isDigit(c));
     }
 }

@@ -125,14 +125,16 @@ class UpstreamServersApiTest {
         "POST|/9/http/upstreams/backend/servers|{\"server\":\"10.0.0.9\",\"fail_timeout\":\"1x\"}|400|UpstreamBadFailTimeout",
         "POST|/9/http/upstreams/backend/servers|{\"server\":\"10.0.0.9\",\"slow_start\":\"1x\"}|400|UpstreamBadSlowStart",
         "POST|/9/http/upstreams/backend/servers|{\"server\":\"10.0.0.9\",\"route\":\"123456789012345678901234567890123\"}|400|UpstreamBadRoute",
-        "POST|/9/http/upstreams/backend/servers|{\"server\":\"backend.test:80\"}|400|UpstreamBadAddress",
+        "POST|/9/http/upstreams/backend/servers|{\"server\":\"backend.test:80\"}|400|UpstreamConfNoResolver",
+        "POST|/9/http/upstreams/backend/servers|{\"server\":\"backend.test\",\"service\":\"\"}|400|UpstreamBadService",
+        "POST|/9/http/upstreams/backend/servers|{\"server\":\"backend.test:80\",\"service\":\"http\"}|400|UpstreamBadAddress",
         "POST|/9/http/upstreams/backend/servers|{\"server\":\"10.0.0.9:99999\"}|400|UpstreamBadAddress",
-        "POST|/9/http/upstreams/backend/servers|{\"server\":\"10.0.0.9\",\"service\":\"http\"}|400|UpstreamBadService",
+        "POST|/9/http/upstreams/backend/servers|{\"server\":\"10.0.0.9\",\"service\":\"http\"}|400|UpstreamBadAddress",
         "POST|/9/http/upstreams/backend/servers|{\"server\"|415|JsonError",
         "POST|/9/http/upstreams/nope/servers|{\"server\":\"10.0.0.9\"}|404|UpstreamNotFound",
         "GET|/9/http/upstreams/backend/servers/x||400|UpstreamBadServerId",
         "GET|/9/http/upstreams/backend/servers/77||404|UpstreamServerNotFound",
-        "PATCH|/9/http/upstreams/backend/servers/0|{\"server\":\"10.0.0.7:80\"}|400|UpstreamServerImmutable",
+        "PATCH|/9/http/upstreams/backend/servers/0|{\"server\":\"backend.test:80\"}|400|UpstreamBadAddress",
         "PATCH|/9/http/upstreams/backend/servers/0|{\"backup\":true}|400|UpstreamConfFormatError",
         "PATCH|/9/http/upstreams/backend/servers/9|{\"down\":true}|404|UpstreamServerNotFound",
         "DELETE|/9/http/upstreams/backend/servers/9||404|UpstreamServerNotFound",
@@ -143,6 +145,80 @@ class UpstreamServersApiTest {
         ApiResponse r = call(method, path, body);
         assertThat(r.status()).isEqualTo(status);
         assertThat(json(r).get("error").get("code").asText()).isEqualTo(code);
+    }
+
+    @Test
+    void patchMovesAStaticServerToANewAddressUnderItsId() throws Exception {
+        Attempts attempts = group.newAttempts();
+        Peer before = group.select(attempts, null, null);
+        group.account(before, 200, 10, 10);
+        group.release(before, io.zonesync.http.upstream.Outcome.OK, attempts);
+        int id = before.id();
+        JsonNode moved = json(call("PATCH", "/9/http/upstreams/backend/servers/" + id,
+                "{\"server\":\"10.0.0.7:8080\",\"weight\":2}"));
+        assertThat(moved.get("id").asInt()).isEqualTo(id);
+        assertThat(moved.get("server").asText()).isEqualTo("10.0.0.7:8080");
+        assertThat(moved.get("weight").asInt()).isEqualTo(2);
+        assertThat(group.peers()).extracting(Peer::id).containsExactly(0, 1);
+        assertThat(group.peer(id).addressText()).isEqualTo("10.0.0.7:8080");
+        // the new address is a new server: the old one's counters are not its own
+        JsonNode peer = json(call("GET", "/9/http/upstreams/backend", null)).get("peers").get(id);
+        assertThat(peer.get("server").asText()).isEqualTo("10.0.0.7:8080");
+        assertThat(peer.get("requests").asLong()).isZero();
+        // repeating the address changes nothing
+        assertThat(call("PATCH", "/9/http/upstreams/backend/servers/" + id, "{\"server\":\"10.0.0.7:8080\"}")
+                .status()).isEqualTo(200);
+        assertThat(group.peer(id).spec().weight()).isEqualTo(2);
+    }
+
+    @Test
+    void serversDnsGaveKeepTheirAddressAndSrvServersTheirWeight() throws Exception {
+        ServerSpec byName = new ServerSpec("app.test:80", null, 1, 1, 10_000, 0, false, false, null, null, false, true,
+                null, 0);
+        ServerSpec bySrv = new ServerSpec("app.test", null, 1, 1, 10_000, 0, false, false, null, null, false, true,
+                "http", 0);
+        UpstreamGroup resolved = new UpstreamGroup(new UpstreamSpec("resolved", List.of(), List.of(byName, bySrv),
+                new Balancing.RoundRobin(), 0, 60_000, 1000, "resolved", null, null, null, 0, 1000, null), clock);
+        groups.put("resolved", resolved);
+        resolved.resolved(byName, List.of(byName.at(new InetSocketAddress("10.0.1.1", 80))));
+        resolved.resolved(bySrv, List.of(bySrv.at(new InetSocketAddress("10.0.1.2", 8080), 5, false)));
+        assertThat(resolved.peers()).extracting(Peer::addressText).containsExactly("10.0.1.1:80", "10.0.1.2:8080");
+
+        // each resolve line is listed with an id of its own, the parent of the servers DNS gave it
+        JsonNode list = json(call("GET", "/9/http/upstreams/resolved/servers", null));
+        assertThat(list).extracting(n -> n.get("id").asInt()).containsExactly(2, 3, 0, 1);
+        assertThat(list.get(0).get("parent").asText()).isEqualTo("0");
+        assertThat(list.get(0).get("host").asText()).isEqualTo("app.test:80");
+        assertThat(list.get(1).get("parent").asText()).isEqualTo("1");
+        assertThat(list.get(2).get("server").asText()).isEqualTo("app.test:80");
+        assertThat(list.get(2).has("parent")).isFalse();
+        assertThat(list.get(3).get("service").asText()).isEqualTo("http");
+
+        ApiResponse r = call("PATCH", "/9/http/upstreams/resolved/servers/2", "{\"server\":\"10.0.1.9:80\"}");
+        assertThat(json(r).get("error").get("code").asText()).isEqualTo("UpstreamServerImmutable");
+        assertThat(call("PATCH", "/9/http/upstreams/resolved/servers/2", "{\"server\":\"10.0.1.1:80\",\"weight\":4}")
+                .status()).isEqualTo(200);
+        r = call("PATCH", "/9/http/upstreams/resolved/servers/3", "{\"weight\":9}");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(json(r).get("error").get("code").asText()).isEqualTo("UpstreamServerWeightImmutable");
+        assertThat(call("PATCH", "/9/http/upstreams/resolved/servers/3", "{\"max_fails\":3}").status()).isEqualTo(200);
+        assertThat(resolved.peer(3).spec().weight()).isEqualTo(5);
+        assertThat(resolved.peer(3).spec().maxFails()).isEqualTo(3);
+
+        // a change to the line is its servers' change; DELETE of the line takes them away
+        JsonNode line = json(call("PATCH", "/9/http/upstreams/resolved/servers/0", "{\"max_conns\":8,\"down\":true}"));
+        assertThat(line.get("max_conns").asInt()).isEqualTo(8);
+        assertThat(resolved.peer(2).spec().maxConns()).isEqualTo(8);
+        assertThat(resolved.peer(2).spec().down()).isTrue();
+        assertThat(json(call("PATCH", "/9/http/upstreams/resolved/servers/0", "{\"server\":\"other.test:80\"}"))
+                .get("error").get("code").asText()).isEqualTo("UpstreamServerImmutable");
+        assertThat(call("DELETE", "/9/http/upstreams/resolved/servers/2", null).status()).isEqualTo(400);
+        JsonNode left = json(call("DELETE", "/9/http/upstreams/resolved/servers/0", null));
+        assertThat(left).extracting(n -> n.get("id").asInt()).containsExactly(3, 1);
+        assertThat(resolved.peers()).extracting(Peer::id).containsExactly(3);
+        // a late answer for the removed line changes nothing
+        assertThat(resolved.resolved(byName, List.of(byName.at(new InetSocketAddress("10.0.1.5", 80))))).isFalse();
+        assertThat(resolved.stateLines()).extracting(ServerSpec::name).containsExactly("app.test");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonesync.node.Node;
+import io.zonesync.testing.HeldPort;
 import io.zonesync.testing.TestDnsServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -295,6 +296,54 @@ class DynamicUpstreamIT {
     }
 
     @Test
+    void aNamePostedThroughTheApiIsFollowedAndItsServersNameItAsParent() throws Exception {
+        dns = TestDnsServer.start();
+        closeMe.add(dns);
+        TestBackend two = backend("two", "127.0.0.2", 0);
+        TestBackend three = backend("three", "127.0.0.3", 0);
+        dns.records("late.test", 1, "127.0.0.2");
+        start(" zone my_backend 64k;\n");
+        assertThat(get("/").statusCode()).isEqualTo(502);
+        HttpResponse<String> added = send("POST", "/api/9/http/upstreams/my_backend/servers",
+                "{\"server\":\"late.test:" + two.port() + "\",\"max_fails\":0}");
+        assertThat(added.statusCode()).isEqualTo(201);
+        JsonNode line = JSON.readTree(added.body());
+        assertThat(line.get("server").asText()).isEqualTo("late.test:" + two.port());
+        String parent = line.get("id").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/").statusCode() == 200);
+        assertThat(get("/").headers().firstValue("X-Backend")).hasValue("two");
+        JsonNode servers = JSON.readTree(get("/api/9/http/upstreams/my_backend/servers").body());
+        assertThat(servers.get(0).get("server").asText()).isEqualTo(two.address());
+        assertThat(servers.get(0).get("parent").asText()).isEqualTo(parent);
+        assertThat(servers.get(0).get("max_fails").asInt()).isZero();
+        assertThat(send("POST", "/api/9/http/upstreams/my_backend/servers",
+                "{\"server\":\"late.test:" + two.port() + "\"}").statusCode()).isEqualTo(409);
+
+        // the name moves: its server follows; an SRV service posted beside it adds its targets
+        dns.records("late.test", 1, "127.0.0.3");
+        dns.records("three.test", 1, "127.0.0.3");
+        dns.srv("_tcp3._tcp.srv.test", 1, new TestDnsServer.Srv(10, 7, three.port(), "three.test"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> servers().equals(List.of("127.0.0.3:" + two.port())));
+        HttpResponse<String> srv = send("POST", "/api/9/http/upstreams/my_backend/servers",
+                "{\"server\":\"srv.test\",\"service\":\"tcp3\"}");
+        assertThat(srv.statusCode()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(10)).until(() -> servers().contains(three.address()));
+        assertThat(upstream().get("peers").get(1).get("weight").asInt()).isEqualTo(7);
+        assertThat(get("/").headers().firstValue("X-Backend")).hasValue("three");
+
+        // DELETE of the line: its servers go, and it is looked up no more
+        assertThat(send("DELETE", "/api/9/http/upstreams/my_backend/servers/" + parent, null).statusCode())
+                .isEqualTo(200);
+        assertThat(servers()).containsExactly(three.address());
+        int asked = dns.questions().size();
+        dns.records("late.test", 1, "127.0.0.2");
+        await().atMost(Duration.ofSeconds(10)).until(() -> dns.questions().size() > asked + 2);
+        assertThat(dns.questions().subList(asked, dns.questions().size()))
+                .noneMatch(q -> q.name().startsWith("late.test"));
+        assertThat(servers()).containsExactly(three.address());
+    }
+
+    @Test
     void aStateFileKeepsTheApisChangesAcrossARestart() throws Exception {
         dns = TestDnsServer.start();
         closeMe.add(dns);
@@ -360,6 +409,35 @@ class DynamicUpstreamIT {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(2900));
         assertThat(upstream().get("queue").get("size").asInt()).isZero();
         longHold.cancel(true);
+    }
+
+    @Test
+    void aRetryThatFindsNoServerFreeWaitsInTheQueue() throws Exception {
+        dns = TestDnsServer.start();
+        closeMe.add(dns);
+        TestBackend two = backend("two", "127.0.0.2", 0);
+        HeldPort down = new HeldPort();
+        closeMe.add(down);
+        node = ProxyNodes.start(dir, "worker_processes 1;\n" + ProxyNodes.http(
+                "upstream my_backend { zone my_backend 64k; server 127.0.0.1:" + down.port() + " max_fails=0;"
+                + " server " + two.address() + " max_conns=1 max_fails=0; queue 2 timeout=10s; }\n"
+                + "server { listen 127.0.0.1:0;\n"
+                + " location / { proxy_pass http://my_backend; }\n"
+                + " location /hold { proxy_read_timeout 1s; proxy_pass http://my_backend/slow; }\n"
+                + " location /api { api write=on; } }"));
+        closeMe.add(node::stop);
+        port = ProxyNodes.port(node);
+        var holding = client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hold"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(5)).until(() -> two.requests.get() == 1);
+        // whichever server it tries first, the other one is refused or full: it waits for "two"
+        var queued = client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(5)).until(() -> upstream().get("queue").get("size").asInt() == 1);
+        assertThat(holding.get().statusCode()).isEqualTo(504);
+        HttpResponse<String> served = queued.get();
+        assertThat(served.statusCode()).isEqualTo(200);
+        assertThat(served.headers().firstValue("X-Backend")).hasValue("two");
     }
 
     @Test

@@ -220,6 +220,25 @@ class BalancingTest {
         assertThat(share(g, one, 1000)).isBetween(470, 530);
     }
 
+    @Test
+    void slowStartAlsoFollowsAServerThatHealthChecksLetBackIn() throws ConfigException {
+        UpstreamGroup g = group("server 127.0.0.1:1 weight=10 slow_start=10s;\nserver 127.0.0.1:2 weight=10;");
+        Peer one = g.peers().get(0);
+        assertThat(g.checked(one, false, 1, 1).unhealthy()).isTrue();
+        clock.advance(30_000);
+        assertThat(share(g, one, 100)).isZero();
+        assertThat(g.checked(one, true, 1, 1).unhealthy()).isFalse();
+        assertThat(one.weight(clock.millis())).isEqualTo(1);
+        assertThat(share(g, one, 1000)).isBetween(60, 120); // weight 1 of 11
+        clock.advance(5_000);
+        assertThat(one.weight(clock.millis())).isEqualTo(5);
+        clock.advance(5_000);
+        assertThat(one.weight(clock.millis())).isEqualTo(10);
+        // a check that passes while the server is in rotation starts nothing
+        assertThat(g.checked(one, true, 1, 1).unhealthy()).isFalse();
+        assertThat(one.weight(clock.millis())).isEqualTo(10);
+    }
+
     /** How many of {@code n} requests go to {@code peer}. */
     private int share(UpstreamGroup g, Peer peer, int n) {
         int hits = 0;

@@ -173,9 +173,29 @@ class HealthVerdictsTest {
         assertThat(v.recordCount()).isZero();
     }
 
+    @Test
+    void aServerAPeersVerdictLetsBackInBeginsItsSlowStart() throws Exception {
+        UpstreamZones zones = new UpstreamZones("b", new Stamps(9));
+        MutableClock clock = new MutableClock(1_700_000_000_000L);
+        UpstreamGroup g = group(zones, clock, "server 10.0.0.1:80 weight=10 slow_start=10s; server 10.0.0.2:80;");
+        Peer first = g.peers().get(0);
+        zones.verdicts().applyRemote(record("b", first.addressText(), true, 100, 1));
+        assertThat(first.health().unhealthy()).isTrue();
+        clock.advance(60_000);
+        zones.verdicts().applyRemote(record("b", first.addressText(), false, 200, 2));
+        assertThat(first.health().excludes()).isFalse();
+        assertThat(first.weight(clock.millis())).isEqualTo(1);
+        clock.advance(5_000);
+        assertThat(first.weight(clock.millis())).isEqualTo(5);
+    }
+
     private static UpstreamGroup group(UpstreamZones zones, MutableClock clock) throws Exception {
+        return group(zones, clock, "server 10.0.0.1:80 max_fails=0; server 10.0.0.2:80 max_fails=0;");
+    }
+
+    private static UpstreamGroup group(UpstreamZones zones, MutableClock clock, String servers) throws Exception {
         UpstreamSpec spec = UpstreamSpec.parse(ConfigParser.parseString(
-                "upstream b { zone b 64k sync; server 10.0.0.1:80 max_fails=0; server 10.0.0.2:80 max_fails=0; }",
+                "upstream b { zone b 64k sync; " + servers + " }",
                 "t.conf").first("upstream"), new io.zonesync.config.Block(List.of()), null);
         UpstreamGroup g = UpstreamGroup.compile(spec, clock, null, zones.of("b"));
         zones.commit(List.of("b"), true);

@@ -97,7 +97,8 @@ class UpstreamResolverTest {
         assertThat(dns.asked).hasSize(2);
         assertThat(servers(g)).containsExactly("10.0.0.2:8080", "10.0.0.3:8080");
         assertThat(g.peers().get(0)).isSameAs(kept);
-        assertThat(g.peers().get(1).id()).isEqualTo(2);
+        // ids: the resolve line 0 (their parent), its first servers 1 and 2, the new one 3
+        assertThat(g.peers().get(1).id()).isEqualTo(3);
 
         // every server fails: the addresses stay, asked again within 5 s
         dns.a = FamilyAnswer.failed(AddressFamily.IPV4, "SERVFAIL");

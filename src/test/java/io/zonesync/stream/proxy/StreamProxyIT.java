@@ -6,6 +6,7 @@ import io.zonesync.stream.EchoServer;
 import io.zonesync.stream.StreamClient;
 import io.zonesync.testing.HeldPort;
 import io.zonesync.testing.InJvmNode;
+import io.zonesync.testing.TestDnsServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -89,6 +90,50 @@ class StreamProxyIT {
                         server { listen 127.0.0.1:0; proxy_pass %s; proxy_half_close on; }
                         """.formatted(up.address())))) {
             assertThat(StreamClient.untilClosed(port(node), "bye", true)).isEqualTo("U:bye");
+        }
+    }
+
+    @Test
+    void aVariableNamingAHostIsLookedUpThroughTheResolverAtRunTime() throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start(); EchoServer up = new EchoServer("R:")) {
+            dns.records("backend.test", 60, "127.0.0.1");
+            String resolver = dns.address().getAddress().getHostAddress() + ":" + dns.address().getPort();
+            try (InJvmNode node = InJvmNode.start(dir, config("""
+                    resolver %s;
+                    map $server_port $target { default backend.test:%d; }
+                    map $server_port $missing { default missing.test:%d; }
+                    server { listen 127.0.0.1:0; proxy_pass $target; }
+                    server { listen 127.0.0.2:0; proxy_pass $missing; }
+                    """.formatted(resolver, up.port(), up.port())))) {
+                int found = 0;
+                int missing = 0;
+                for (var e : node.node.streamAddresses().values()) {
+                    InetSocketAddress a = (InetSocketAddress) e;
+                    if (a.getAddress().getHostAddress().equals("127.0.0.1")) {
+                        found = a.getPort();
+                    } else {
+                        missing = a.getPort();
+                    }
+                }
+                assertThat(StreamClient.exchange(found, "dns", 5)).isEqualTo("R:dns");
+                // the answer is kept for its TTL: a second session asks nothing more
+                int asked = dns.questions().size();
+                assertThat(StreamClient.exchange(found, "again", 7)).isEqualTo("R:again");
+                assertThat(dns.questions()).hasSize(asked);
+                // a name DNS does not know: the session ends (502)
+                assertThat(StreamClient.exchange("127.0.0.2", missing, "x", 10)).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void withoutAResolverAVariableNamingAHostEndsTheSession() throws Exception {
+        try (EchoServer up = new EchoServer("R:"); InJvmNode node = InJvmNode.start(dir, config("""
+                map $server_port $target { default localhost:%d; }
+                server { listen 127.0.0.1:0; proxy_pass $target; }
+                """.formatted(up.port())))) {
+            assertThat(StreamClient.exchange(port(node), "x", 10)).isEmpty();
+            assertThat(up.accepted()).isZero();
         }
     }
 

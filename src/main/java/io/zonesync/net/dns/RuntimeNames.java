@@ -1,11 +1,7 @@
-package io.zonesync.http.proxy;
+package io.zonesync.net.dns;
 
 import io.zonesync.net.ResolverConf;
 import io.zonesync.net.Transport;
-import io.zonesync.net.dns.DnsAnswer;
-import io.zonesync.net.dns.FamilyAnswer;
-import io.zonesync.net.dns.NettyDnsLookup;
-import io.zonesync.net.dns.TtlAddress;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -18,20 +14,20 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Run-time name lookups for {@code proxy_pass} with variables, through the {@code resolver} of the
- * location (the DNS client of {@code net.dns}), each answer kept for its TTL or the
+ * Run-time name lookups for {@code proxy_pass} with variables (http's and stream's), through the
+ * {@code resolver} in force there (this package's DNS client), each answer kept for its TTL or the
  * resolver's {@code valid=}. One lookup client per distinct resolver setting serves every
  * configuration for the life of the process, on one thread of its own.
  */
-final class ProxyResolver {
+public final class RuntimeNames {
     private static final Map<ResolverConf, NettyDnsLookup> LOOKUPS = new ConcurrentHashMap<>();
     private static volatile Transport transport;
 
     /** The addresses of one name, or why there are none in nginx's words ({@code 3: Host not found}). */
-    record Result(List<InetAddress> addresses, String failure) {
+    public record Result(List<InetAddress> addresses, String failure) {
     }
 
-    private ProxyResolver() {
+    private RuntimeNames() {
     }
 
     /** Answers kept for their TTL (or {@code valid=}), as nginx's resolver keeps them. */
@@ -45,7 +41,7 @@ final class ProxyResolver {
     private record Cached(List<InetAddress> addresses, long expiresAtMs) {
     }
 
-    static CompletionStage<Result> resolve(ResolverConf conf, String host, Clock clock) {
+    public static CompletionStage<Result> resolve(ResolverConf conf, String host, Clock clock) {
         Key key = new Key(conf, host.toLowerCase(Locale.ROOT));
         Cached hit = CACHE.get(key);
         long now = clock.millis();
@@ -99,7 +95,7 @@ final class ProxyResolver {
     private static Transport transport() {
         Transport t = transport;
         if (t == null) {
-            synchronized (ProxyResolver.class) {
+            synchronized (RuntimeNames.class) {
                 t = transport;
                 if (t == null) {
                     t = Transport.nio(1, "zonesync-proxy-dns");
