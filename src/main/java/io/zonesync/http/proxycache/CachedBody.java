@@ -44,6 +44,8 @@ final class CachedBody {
     private int index;
     private long sent;
     private volatile boolean failed;
+    /** Where the file's next sequential read starts (touched on the pool, one read at a time). */
+    private long position;
 
     private CachedBody(EventLoop loop, ResponseStream out, FileChannel file, String name, List<Piece> pieces) {
         this.loop = loop;
@@ -105,18 +107,26 @@ final class CachedBody {
         }
     }
 
-    /** On the pool: {@code n} bytes from {@code at}, or null at the file's end. */
+    /**
+     * On the pool: {@code n} bytes from {@code at}, or null at the file's end. Reads go on from where
+     * the last one stopped, the file repositioned only for a range elsewhere.
+     */
     private ByteBuf read(long at, int n) {
         ByteBuf buf = ByteBufAllocator.DEFAULT.buffer(n);
         try {
+            if (at != position) {
+                file.position(at);
+                position = at;
+            }
             int got = 0;
             while (got < n) {
-                int r = buf.writeBytes(file, at + got, n - got);
+                int r = buf.writeBytes(file, n - got);
                 if (r < 0) {
                     buf.release();
                     return null;
                 }
                 got += r;
+                position += r;
             }
             return buf;
         } catch (IOException e) {
