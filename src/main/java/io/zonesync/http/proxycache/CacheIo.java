@@ -48,9 +48,4 @@ final class CacheIo {
             return CompletableFuture.failedFuture(e);
         }
     }
-
-    /** Whether the calling thread is one of the pool's (for tests that check where disk work ran). */
-    static boolean onPool() {
-        return Thread.currentThread().getName().startsWith("zonesync-cache-io-");
-    }
 }

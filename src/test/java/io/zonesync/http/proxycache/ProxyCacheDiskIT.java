@@ -1,6 +1,7 @@
 package io.zonesync.http.proxycache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import io.zonesync.testing.InJvmNode;
@@ -23,9 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The cache's disk work does not hold up the event loop: with one event loop, a cached body whose
- * file is a named pipe nobody writes to (a disk that does not answer) is being served while another
- * request on the same loop is answered; once the pipe is written, the cached response completes
- * with what it gave. Had the loop opened or read the file itself, the second request would wait.
+ * file is a named pipe nobody writes to (a disk that does not answer) blocks the thread that opens
+ * it, which must be one of the cache's disk threads, while another request on the same loop is
+ * answered; once the pipe is written, the cached response completes with what it gave.
  */
 class ProxyCacheDiskIT {
     private static final String BODY = "0123456789".repeat(100_000);
@@ -52,6 +53,30 @@ class ProxyCacheDiskIT {
     private CompletableFuture<HttpResponse<String>> get(InJvmNode node, String path) {
         return client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + path))
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void feed(Path pipe) {
+        try (OutputStream out = Files.newOutputStream(pipe)) {
+            out.write(BODY.getBytes(StandardCharsets.US_ASCII));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The thread blocked opening a cached body, or null. */
+    private static Thread openingTheCache() {
+        for (var e : Thread.getAllStackTraces().entrySet()) {
+            boolean opening = false;
+            boolean cache = false;
+            for (StackTraceElement f : e.getValue()) {
+                opening |= f.getClassName().endsWith("UnixNativeDispatcher") && f.getMethodName().startsWith("open");
+                cache |= f.getClassName().startsWith("io.zonesync.http.");
+            }
+            if (opening && cache) {
+                return e.getKey();
+            }
+        }
+        return null;
     }
 
     @Test
@@ -81,13 +106,19 @@ class ProxyCacheDiskIT {
             assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).isTrue();
 
             CompletableFuture<HttpResponse<String>> hit = get(node, "/big");
-            HttpResponse<String> other = get(node, "/other").get(10, TimeUnit.SECONDS);
-            assertThat(other.body()).isEqualTo("answered");
-            assertThat(hit).isNotDone();
-
-            try (OutputStream pipe = Files.newOutputStream(body)) {
-                pipe.write(BODY.getBytes(StandardCharsets.US_ASCII));
+            CompletableFuture<Void> fed = null;
+            try {
+                Thread opener = await().atMost(Duration.ofSeconds(10)).until(ProxyCacheDiskIT::openingTheCache,
+                        t -> t != null);
+                assertThat(opener.getName()).startsWith("zonesync-cache-io-");
+                HttpResponse<String> other = get(node, "/other").get(10, TimeUnit.SECONDS);
+                assertThat(other.body()).isEqualTo("answered");
+                assertThat(hit).isNotDone();
+            } finally {
+                // the pipe is written whatever happened, so that a blocked thread goes on and the node can stop
+                fed = CompletableFuture.runAsync(() -> feed(body));
             }
+            fed.get(20, TimeUnit.SECONDS);
             HttpResponse<String> served = hit.get(20, TimeUnit.SECONDS);
             assertThat(served.headers().firstValue("X-Cache-Status")).hasValue("HIT");
             assertThat(served.body()).isEqualTo(BODY);
