@@ -542,9 +542,8 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
             ResponseStream out;
             ByteRanges.Decision d = ranges(ex, status, client, length(client), 1);
             if (notModified) {
-                // the client gets 304 while the whole body goes to the cache
-                ex.startResponse(304, NotModified.headers(client)).end();
-                out = DiscardStream.INSTANCE;
+                // the client gets 304 (once the entry is stored) while the whole body goes to the cache
+                out = new NotModifiedStream(ex, NotModified.headers(client));
             } else if (d != null && d.unsatisfiable()) {
                 // nginx ends the request with its 416 and stores nothing
                 unsatisfiable(ex, client, length(client));
