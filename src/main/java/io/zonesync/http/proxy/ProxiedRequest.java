@@ -154,7 +154,7 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
             setBody = route.setBody(ex);
             head = route.head(ex, bodyGone ? -1 : dropped, setBody);
             if (cache != null) {
-                cache.prepare(head.headers(), route.settings()::setsHeader);
+                cache.prepare(head, route.settings()::setsHeader);
             }
         } catch (IllegalArgumentException e) {
             // a header value from the request (proxy_set_header X $uri with %0A in the path, ...) that no

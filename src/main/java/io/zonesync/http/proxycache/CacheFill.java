@@ -1,6 +1,7 @@
 package io.zonesync.http.proxycache;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
 import io.zonesync.http.core.ResponseStream;
 import java.util.function.Predicate;
 
@@ -12,11 +13,12 @@ public interface CacheFill {
 
     /**
      * The request going upstream: as nginx with a cache, the client's conditional and range headers
-     * are not passed (the cache needs whole answers), and with {@code proxy_cache_revalidate} an
-     * expired entry's ETag and Last-Modified ask the upstream for a 304. Headers for which
-     * {@code userSet} is true ({@code proxy_set_header}) are left as they are.
+     * are not passed (the cache needs whole answers), with {@code proxy_cache_revalidate} an
+     * expired entry's ETag and Last-Modified ask the upstream for a 304, and with
+     * {@code proxy_cache_convert_head} a HEAD goes as GET. Headers for which {@code userSet} is true
+     * ({@code proxy_set_header}) are left as they are.
      */
-    void prepare(HttpHeaders upstreamRequest, Predicate<String> userSet);
+    void prepare(HttpRequest upstreamRequest, Predicate<String> userSet);
 
     /**
      * The upstream's response starts. {@code upstream} are its headers as received, {@code client}

@@ -4,28 +4,38 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.core.ResponseStream;
+import io.zonesync.http.core.StatusPages;
 import io.zonesync.http.core.Subrequest;
 import io.zonesync.http.vars.AttributeKey;
 import io.zonesync.http.vars.ComplexValue;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cache settings of one proxied location and the lookup each request makes: answer a fresh
@@ -43,13 +53,35 @@ import java.util.function.Predicate;
  * @param purge NGINX Plus's {@code proxy_cache_purge}: a non-empty value other than "0" makes the
  *        request remove its key's entry (or, for a key ending in {@code *}, every entry whose key
  *        starts so) instead of going upstream
+ * @param convertHead {@code proxy_cache_convert_head}: a HEAD request goes upstream as GET, so its
+ *        answer fills the cache
+ *
+ * <p>Metadata and bodies are read, and bodies written, on {@link CacheIo}: a lookup that must look
+ * on disk continues on the request's event loop once the pool has read the entry.
  */
 public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness, Set<String> methods,
         List<ComplexValue> bypass, List<ComplexValue> noCache, int minUses, Set<String> useStale, boolean revalidate,
-        Lock lock, boolean backgroundUpdate, List<ComplexValue> purge) {
+        Lock lock, boolean backgroundUpdate, List<ComplexValue> purge, boolean convertHead) {
+    private static final Logger LOG = LoggerFactory.getLogger(CachePolicy.class);
+    /** The failures an entry's stale-if-error time covers (nginx 1.22: not the upstream's error statuses). */
+    private static final Set<String> STALE_IF_ERROR = Set.of("error", "timeout", "invalid_header");
 
-    /** Handed to a background update's subrequest: the key it refreshes and the updating mark it holds. */
-    private record Background(String hash, CacheLocks.Held updating) {
+    /**
+     * Handed to a background update's subrequest: the primary key's hash it refreshes, and the
+     * updating mark it holds on the file hash {@code marked}.
+     */
+    private record Background(String hash, String marked, CacheLocks.Held updating) {
+    }
+
+    /**
+     * What a lookup found for a request: the file hash its entry is (or would be) kept under, the
+     * primary key's hash, whether that file is a Vary variant's (secondary), the entry's metadata
+     * (null when none), whether it is fresh and how often its key was asked for.
+     */
+    private record Entry(String hash, String primary, boolean secondary, CacheMeta meta, boolean fresh, int uses) {
+        static Entry none(String hash, int uses) {
+            return new Entry(hash, hash, false, null, false, uses);
+        }
     }
 
     private static final AttributeKey<Background> BACKGROUND = AttributeKey.inherited("proxy cache background update");
@@ -79,71 +111,124 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
         }
         String k = key.evaluate(ex);
         String hash = md5(k);
+        boolean noStore = any(noCache, ex);
+        HttpHeaders request = ex.requestHeaders();
         Background bg = ex.attribute(BACKGROUND);
-        CacheLocks.Held background = null;
         if (bg != null && ex.isSubrequest()) {
             ex.setAttribute(BACKGROUND, null);
             if (bg.hash().equals(hash)) {
-                background = bg.updating();
-            } else {
-                zone.updating().release(bg.hash(), bg.updating());
+                // the refresh of an entry another request answered STALE
+                onDisk(ex, () -> entry(hash, k, request, new CacheZone.Lookup(true, false, 1)), e -> {
+                    ex.setAttribute(CacheStatus.KEY, e.meta() != null ? CacheStatus.EXPIRED : CacheStatus.MISS);
+                    upstream.accept(new Fill(ex, k, e, noStore, e.meta(),
+                            () -> zone.updating().release(bg.marked(), bg.updating())));
+                });
+                return;
             }
+            zone.updating().release(bg.marked(), bg.updating());
         }
-        if (background != null) {
-            // the refresh of an entry another request answered STALE
-            CacheMeta stale = read(hash, k);
-            ex.setAttribute(CacheStatus.KEY, stale != null ? CacheStatus.EXPIRED : CacheStatus.MISS);
-            CacheLocks.Held mark = background;
-            upstream.accept(new Fill(ex, k, hash, any(noCache, ex), stale,
-                    () -> zone.updating().release(hash, mark)));
-            return;
-        }
-        boolean noStore = any(noCache, ex);
         if (any(bypass, ex)) {
             ex.setAttribute(CacheStatus.KEY, CacheStatus.BYPASS);
-            upstream.accept(new Fill(ex, k, hash, noStore, null, null));
+            upstream.accept(new Fill(ex, k, Entry.none(hash, 1), noStore, null, null));
             return;
         }
         List<String> evicted = new ArrayList<>();
         CacheZone.Lookup found = zone.lookup(hash, evicted);
         CacheFiles.delete(zone.path(), evicted);
-        if (!found.cached() && zone.loading()) {
-            // the loader has not reached this key yet: look on disk
-            CacheMeta onDisk = read(hash, k);
-            if (onDisk != null) {
-                zone.loaded(hash, onDisk.validUntil(), onDisk.length(), evicted);
-                CacheFiles.delete(zone.path(), evicted);
-                found = new CacheZone.Lookup(true, onDisk.validUntil() > zone.now(), found.uses());
-            }
+        if (!found.cached() && !zone.loading()) {
+            lookedUp(ex, upstream, lockDeadline, k, noStore, Entry.none(hash, found.uses()));
+            return;
         }
-        CacheMeta cached = found.cached() ? read(hash, k) : null;
-        if (found.cached() && cached == null) {
+        onDisk(ex, () -> entry(hash, k, request, found), e -> lookedUp(ex, upstream, lockDeadline, k, noStore, e));
+    }
+
+    /** Runs {@code read} on the disk pool, then {@code then} with its result on the request's event loop. */
+    private void onDisk(HttpExchange ex, Supplier<Entry> read, Consumer<Entry> then) {
+        CacheIo.supply(read).whenComplete((e, failure) -> ex.eventLoop().execute(() -> {
+            if (failure != null) {
+                LOG.error(ex.errorLog(), "cache lookup failed ({})", failure.toString());
+                ex.sendError(500);
+                return;
+            }
+            then.accept(e);
+        }));
+    }
+
+    /**
+     * On the disk pool: the entry of key {@code k} (hash {@code hash}, which the zone says is
+     * {@code found}) for a request with headers {@code request}; an entry stored with Vary for other
+     * values of the headers it names sends the lookup on to this request's variant's own file, as nginx does.
+     */
+    private Entry entry(String hash, String k, HttpHeaders request, CacheZone.Lookup found) {
+        Entry primary = fileEntry(hash, hash, false, k, found);
+        CacheMeta m = primary.meta();
+        if (m == null || m.vary() == null) {
+            return primary;
+        }
+        String variant = Variant.of(hash, m.vary(), request);
+        if (variant.equals(m.variant())) {
+            return primary;
+        }
+        List<String> evicted = new ArrayList<>();
+        CacheZone.Lookup other = zone.lookup(variant, evicted);
+        CacheFiles.delete(zone.path(), evicted);
+        Entry secondary = fileEntry(variant, hash, true, k, other);
+        CacheMeta sm = secondary.meta();
+        if (sm != null && !variant.equals(sm.variant())) {
+            // a variant's file whose response no longer varies so: a miss, as nginx's "incorrect vary hash"
+            return new Entry(variant, hash, true, null, false, other.uses());
+        }
+        return secondary;
+    }
+
+    /** On the disk pool: the metadata of file {@code hash} if it holds key {@code k}, the zone told of what was loaded or gone. */
+    private Entry fileEntry(String hash, String primary, boolean secondary, String k, CacheZone.Lookup found) {
+        if (!found.cached() && !zone.loading()) {
+            return new Entry(hash, primary, secondary, null, false, found.uses());
+        }
+        CacheMeta m = read(hash, k);
+        if (found.cached() && m == null) {
             zone.forget(hash);
         }
-        if (cached != null && found.fresh()) {
+        boolean fresh = found.fresh();
+        if (!found.cached() && m != null) {
+            // the loader has not reached this key yet
+            List<String> evicted = new ArrayList<>();
+            zone.loaded(hash, m.validUntil(), m.length(), evicted);
+            CacheFiles.delete(zone.path(), evicted);
+            fresh = m.validUntil() > zone.now();
+        }
+        return new Entry(hash, primary, secondary, m, m != null && fresh, found.uses());
+    }
+
+    /** On the event loop, once the entry is known: HIT, an expired entry's handling, or MISS (with the lock). */
+    private void lookedUp(HttpExchange ex, Consumer<CacheFill> upstream, long lockDeadline, String k, boolean noStore,
+            Entry e) {
+        CacheMeta cached = e.meta();
+        if (cached != null && e.fresh()) {
             ex.setAttribute(CacheStatus.KEY, CacheStatus.HIT);
-            serve(ex, hash, cached);
+            serve(ex, e.hash(), cached);
             return;
         }
-        noStore |= found.uses() < minUses;
+        boolean store = !noStore && e.uses() >= minUses;
         if (cached != null) {
-            expired(ex, upstream, k, hash, noStore, cached);
-            return;
-        }
-        if (lock == null) {
-            ex.setAttribute(CacheStatus.KEY, CacheStatus.MISS);
-            upstream.accept(new Fill(ex, k, hash, noStore, null, null));
+            expired(ex, upstream, k, e, !store);
             return;
         }
         ex.setAttribute(CacheStatus.KEY, CacheStatus.MISS);
+        if (lock == null) {
+            upstream.accept(new Fill(ex, k, e, !store, null, null));
+            return;
+        }
+        String hash = e.hash();
         long now = zone.now();
         long deadline = lockDeadline < 0 ? now + lock.timeoutMs() : lockDeadline;
         CacheLocks.Held held = zone.locks().acquire(hash, lock.ageMs());
         if (held != null) {
-            upstream.accept(new Fill(ex, k, hash, noStore, null, () -> zone.locks().release(hash, held)));
+            upstream.accept(new Fill(ex, k, e, !store, null, () -> zone.locks().release(hash, held)));
         } else if (now >= deadline) {
             // waited long enough: go upstream, but leave storing to the lock's holder
-            upstream.accept(new Fill(ex, k, hash, true, null, null));
+            upstream.accept(new Fill(ex, k, e, true, null, null));
         } else {
             waitForLock(ex, upstream, hash, now, deadline);
         }
@@ -152,12 +237,14 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
     /**
      * An expired entry: the first request refreshes it (EXPIRED), or with a background update answers
      * with it (STALE) while a subrequest refreshes it; while it is being refreshed the others get it
-     * (UPDATING) if {@code proxy_cache_use_stale updating} allows, else go upstream too (EXPIRED).
+     * (UPDATING) if {@code proxy_cache_use_stale updating}, or the entry's own
+     * {@code stale-while-revalidate} time, allows, else go upstream too (EXPIRED).
      */
-    private void expired(HttpExchange ex, Consumer<CacheFill> upstream, String k, String hash, boolean noStore,
-            CacheMeta cached) {
+    private void expired(HttpExchange ex, Consumer<CacheFill> upstream, String k, Entry e, boolean noStore) {
+        String hash = e.hash();
+        CacheMeta cached = e.meta();
         CacheLocks.Held mark = zone.updating().acquire(hash, Long.MAX_VALUE);
-        boolean staleWhileUpdating = useStale.contains("updating");
+        boolean staleWhileUpdating = useStale.contains("updating") || cached.staleWhileUpdating(zone.now());
         if (mark == null && staleWhileUpdating) {
             ex.setAttribute(CacheStatus.KEY, CacheStatus.UPDATING);
             serve(ex, hash, cached);
@@ -166,10 +253,10 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
         Runnable unmark = mark == null ? null : () -> zone.updating().release(hash, mark);
         if (mark != null && backgroundUpdate && staleWhileUpdating && !ex.isSubrequest()) {
             ex.setAttribute(CacheStatus.KEY, CacheStatus.STALE);
-            ex.setAttribute(BACKGROUND, new Background(hash, mark));
+            ex.setAttribute(BACKGROUND, new Background(e.primary(), hash, mark));
             String method = ex.method().equals("HEAD") ? "GET" : ex.method();
-            ex.subrequest(new Subrequest(method, ex.uri(), ex.args(), null)).whenComplete((r, e) -> {
-                if (e != null) {
+            ex.subrequest(new Subrequest(method, ex.uri(), ex.args(), null)).whenComplete((r, failure) -> {
+                if (failure != null) {
                     unmark.run(); // else the refresh releases the mark when its response ends
                 }
             });
@@ -178,7 +265,7 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
             return;
         }
         ex.setAttribute(CacheStatus.KEY, CacheStatus.EXPIRED);
-        upstream.accept(new Fill(ex, k, hash, noStore, cached, unmark));
+        upstream.accept(new Fill(ex, k, e, noStore, cached, unmark));
     }
 
     /** Looks again once the lock on {@code hash} is released, may be taken over, or the wait is over. */
@@ -247,12 +334,110 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
         return null;
     }
 
+    /**
+     * Answers from the entry in file {@code hash}: 304 to a matching conditional request; else the
+     * whole body, or (where the upstream's response allowed ranges) the client's Range as nginx's
+     * range filter answers it, the file opened and read on the disk pool.
+     */
     private void serve(HttpExchange ex, String hash, CacheMeta m) {
         if (NotModified.applies(m.status(), ex.requestHeaders(), m.headers())) {
             ex.startResponse(304, NotModified.headers(m.headers())).end();
             return;
         }
-        ex.respondFile(m.status(), m.headers().copy(), zone.path().file(hash), m.length());
+        HttpHeaders h = m.headers().copy();
+        ByteRanges.Decision d = ranges(ex, m.status(), h, m.length(), Integer.MAX_VALUE);
+        if (d != null && d.unsatisfiable()) {
+            unsatisfiable(ex, h, m.length());
+            return;
+        }
+        int status = m.status();
+        List<CachedBody.Piece> pieces = new ArrayList<>();
+        if (d == null || d.declined()) {
+            pieces.add(CachedBody.Piece.file(0, m.length()));
+        } else if (d.spans().size() == 1) {
+            ByteRanges.Span span = d.spans().get(0);
+            status = 206;
+            h.set(HttpHeaderNames.CONTENT_RANGE, ByteRanges.contentRange(span, m.length()));
+            pieces.add(CachedBody.Piece.file(span.start(), span.length()));
+        } else {
+            status = 206;
+            String boundary = ByteRanges.boundary();
+            String type = h.get(HttpHeaderNames.CONTENT_TYPE);
+            h.set(HttpHeaderNames.CONTENT_TYPE, "multipart/byteranges; boundary=" + boundary);
+            for (ByteRanges.Span span : d.spans()) {
+                pieces.add(CachedBody.Piece.of("\r\n--" + boundary + "\r\n"
+                        + (type == null ? "" : "Content-Type: " + type + "\r\n")
+                        + "Content-Range: " + ByteRanges.contentRange(span, m.length()) + "\r\n\r\n"));
+                pieces.add(CachedBody.Piece.file(span.start(), span.length()));
+            }
+            pieces.add(CachedBody.Piece.of("\r\n--" + boundary + "--\r\n"));
+        }
+        long length = 0;
+        for (CachedBody.Piece p : pieces) {
+            length += p.size();
+        }
+        boolean head = ex.method().equals("HEAD");
+        if (!(head && h.contains(HttpHeaderNames.CONTENT_LENGTH))) {
+            // (an answer to a HEAD sent upstream keeps its own, which a HEAD gets as nginx sends it)
+            h.set(HttpHeaderNames.CONTENT_LENGTH, length);
+        }
+        if (head || length == 0) {
+            ex.startResponse(status, h).end();
+            return;
+        }
+        Path file = zone.path().file(hash);
+        int answer = status;
+        CacheIo.supply(() -> {
+            try {
+                return FileChannel.open(file, StandardOpenOption.READ);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).whenComplete((ch, failure) -> ex.eventLoop().execute(() -> {
+            if (failure != null) {
+                Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                cause = cause.getCause() != null ? cause.getCause() : cause;
+                LOG.error(ex.errorLog(), "open() \"{}\" failed ({})", file, cause.getMessage());
+                ex.sendError(cause instanceof AccessDeniedException ? 403 : 404);
+                return;
+            }
+            CachedBody.send(ex.eventLoop(), ex.startResponse(answer, h), ch, file.toString(), pieces);
+        }));
+    }
+
+    /**
+     * Where nginx's range filter applies to a 200 of {@code length} bytes (the upstream said
+     * Accept-Ranges, the request is not a subrequest), its decision on the client's Range, and the
+     * headers made to say so: the upstream's Accept-Ranges is not passed, {@code Accept-Ranges: bytes}
+     * is when the whole body goes. Null where ranges do not apply.
+     */
+    private static ByteRanges.Decision ranges(HttpExchange ex, int status, HttpHeaders h, long length, int max) {
+        boolean allowed = h.contains(HttpHeaderNames.ACCEPT_RANGES);
+        h.remove(HttpHeaderNames.ACCEPT_RANGES);
+        if (!allowed || status != 200 || length < 0 || ex.isSubrequest()) {
+            return null;
+        }
+        ByteRanges.Decision d = ByteRanges.decide(ex.requestHeaders(), h, length, max);
+        if (d.declined()) {
+            h.set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
+        }
+        return d;
+    }
+
+    /**
+     * 416 with nginx's page and {@code Content-Range: bytes *}{@code /LENGTH}; as nginx's error
+     * pages, without the response's ETag, Last-Modified and Accept-Ranges.
+     */
+    private static void unsatisfiable(HttpExchange ex, HttpHeaders h, long length) {
+        h.remove(HttpHeaderNames.ETAG);
+        h.remove(HttpHeaderNames.LAST_MODIFIED);
+        h.remove(HttpHeaderNames.ACCEPT_RANGES);
+        h.set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + length);
+        h.set(HttpHeaderNames.CONTENT_TYPE, "text/html");
+        h.remove(HttpHeaderNames.CONTENT_LENGTH);
+        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        ex.respond(416, h, Unpooled.wrappedBuffer(StatusPages.page(416,
+                ex.location() == null || ex.location().serverTokens())));
     }
 
     private static boolean any(List<ComplexValue> values, HttpExchange ex) {
@@ -278,24 +463,31 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
     private final class Fill implements CacheFill {
         private final HttpExchange ex;
         private final String key;
-        private final String hash;
+        private final Entry entry;
         private final boolean noStore;
         private final CacheMeta stale;
         /** Releases the lock or updating mark this request holds on the key; null if none. */
         private final Runnable unlock;
         private boolean revalidating;
+        /** The request went upstream as HEAD: its answer has no body, and its Content-Length is kept. */
+        private boolean headUpstream;
 
-        Fill(HttpExchange ex, String key, String hash, boolean noStore, CacheMeta stale, Runnable unlock) {
+        Fill(HttpExchange ex, String key, Entry entry, boolean noStore, CacheMeta stale, Runnable unlock) {
             this.ex = ex;
             this.unlock = unlock;
             this.key = key;
-            this.hash = hash;
+            this.entry = entry;
             this.noStore = noStore;
             this.stale = stale;
         }
 
         @Override
-        public void prepare(HttpHeaders request, Predicate<String> userSet) {
+        public void prepare(HttpRequest upstreamRequest, Predicate<String> userSet) {
+            if (convertHead && ex.method().equals("HEAD")) {
+                upstreamRequest.setMethod(HttpMethod.GET);
+            }
+            headUpstream = upstreamRequest.method().equals(HttpMethod.HEAD);
+            HttpHeaders request = upstreamRequest.headers();
             for (String name : List.of("If-Modified-Since", "If-Unmodified-Since", "If-None-Match", "If-Match",
                     "Range", "If-Range")) {
                 if (!userSet.test(name.toLowerCase(Locale.ROOT))) {
@@ -319,7 +511,60 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
 
         @Override
         public ResponseStream respond(int status, HttpHeaders upstreamHeaders, HttpHeaders client) {
-            ResponseStream out = respondFromUpstream(status, upstreamHeaders, client);
+            if (status == 304 && revalidating) {
+                revalidated(upstreamHeaders);
+                return released(DiscardStream.INSTANCE);
+            }
+            if (stale != null && useStale.contains("http_" + status)) {
+                ex.setAttribute(CacheStatus.KEY, CacheStatus.STALE);
+                serve(ex, entry.hash(), stale);
+                return released(DiscardStream.INSTANCE);
+            }
+            long validUntil = noStore ? -1 : freshness.validUntil(status, upstreamHeaders, zone.now());
+            // the client's conditional headers did not go upstream: they are answered here, as nginx does
+            boolean notModified = NotModified.applies(status, ex.requestHeaders(), client);
+            if (validUntil < 0) {
+                if (notModified) {
+                    ex.startResponse(304, NotModified.headers(client)).end();
+                    return released(DiscardStream.INSTANCE);
+                }
+                return released(ex.startResponse(status, client));
+            }
+            HttpHeaders stored = client.copy();
+            for (CharSequence hop : List.of(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderNames.TRANSFER_ENCODING,
+                    HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE)) {
+                if (!(headUpstream && hop == HttpHeaderNames.CONTENT_LENGTH)) {
+                    stored.remove(hop);
+                }
+            }
+            String vary = freshness.vary(upstreamHeaders);
+            String variant = vary == null ? null : Variant.of(entry.primary(), vary, ex.requestHeaders());
+            // nginx keeps the answer in the variant's file it looked in only while the answer still varies so
+            String target = entry.secondary() && entry.hash().equals(variant) ? entry.hash() : entry.primary();
+            long[] staleSec = freshness.staleSeconds(upstreamHeaders);
+            CacheMeta meta = new CacheMeta(key, validUntil, status, 0, stored, vary, variant, staleSec[0], staleSec[1]);
+            ResponseStream out;
+            ByteRanges.Decision d = ranges(ex, status, client, length(client), 1);
+            if (notModified) {
+                // the client gets 304 (once the entry is stored) while the whole body goes to the cache
+                out = new NotModifiedStream(ex, NotModified.headers(client));
+            } else if (d != null && d.unsatisfiable()) {
+                // nginx ends the request with its 416 and stores nothing
+                unsatisfiable(ex, client, length(client));
+                return released(DiscardStream.INSTANCE);
+            } else if (d != null && !d.declined()) {
+                ByteRanges.Span span = d.spans().get(0);
+                client.set(HttpHeaderNames.CONTENT_RANGE, ByteRanges.contentRange(span, length(client)));
+                client.set(HttpHeaderNames.CONTENT_LENGTH, span.length());
+                out = new RangeStream(ex.startResponse(206, client), span);
+            } else {
+                out = ex.startResponse(status, client);
+            }
+            return CacheWriter.open(released(out), ex.eventLoop(), zone, target, meta);
+        }
+
+        /** The stream with this request's lock or updating mark released once it ends. */
+        private ResponseStream released(ResponseStream out) {
             return unlock == null ? out : new Releasing(out, this::done);
         }
 
@@ -330,73 +575,57 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
             }
         }
 
-        private ResponseStream respondFromUpstream(int status, HttpHeaders upstreamHeaders, HttpHeaders client) {
-            if (status == 304 && revalidating) {
-                revalidated(upstreamHeaders);
-                return DiscardStream.INSTANCE;
-            }
-            if (stale != null && useStale.contains("http_" + status)) {
-                ex.setAttribute(CacheStatus.KEY, CacheStatus.STALE);
-                serve(ex, hash, stale);
-                return DiscardStream.INSTANCE;
-            }
-            long validUntil = noStore || ex.method().equals("HEAD") ? -1
-                    : freshness.validUntil(status, upstreamHeaders, zone.now());
-            // the client's conditional headers did not go upstream: they are answered here, as nginx does
-            boolean notModified = NotModified.applies(status, ex.requestHeaders(), client);
-            if (validUntil < 0) {
-                if (notModified) {
-                    ex.startResponse(304, NotModified.headers(client)).end();
-                    return DiscardStream.INSTANCE;
-                }
-                return ex.startResponse(status, client);
-            }
-            HttpHeaders stored = client.copy();
-            for (CharSequence hop : List.of(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderNames.TRANSFER_ENCODING,
-                    HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE)) {
-                stored.remove(hop);
-            }
-            ResponseStream out;
-            if (notModified) {
-                // the client gets 304 while the whole body goes to the cache
-                ex.startResponse(304, NotModified.headers(client)).end();
-                out = DiscardStream.INSTANCE;
-            } else {
-                out = ex.startResponse(status, client);
-            }
-            return CacheWriter.open(out, zone, hash, new CacheMeta(key, validUntil, status, 0, stored));
-        }
-
         /** The upstream says the expired entry is still good: fresh again, as the 304's headers or proxy_cache_valid say. */
         private void revalidated(HttpHeaders notModified) {
             ex.setAttribute(CacheStatus.KEY, CacheStatus.REVALIDATED);
             long validUntil = freshness.validUntil(stale.status(), notModified, zone.now());
-            if (validUntil > 0) {
+            String hash = entry.hash();
+            if (validUntil <= 0) {
+                serve(ex, hash, stale);
+                return;
+            }
+            long[] staleSec = freshness.staleSeconds(notModified);
+            CacheMeta fresh = new CacheMeta(key, validUntil, stale.status(), stale.length(), stale.headers(),
+                    stale.vary(), stale.variant(), staleSec[0], staleSec[1]);
+            CacheIo.supply(() -> {
                 Path metaFile = Path.of(zone.path().file(hash) + CacheMeta.SUFFIX);
                 Path temp = zone.path().tempDir().resolve(hash + ".revalidated." + System.nanoTime());
                 try {
                     Files.createDirectories(temp.getParent());
-                    new CacheMeta(key, validUntil, stale.status(), stale.length(), stale.headers()).write(temp);
-                    Files.move(temp, metaFile, StandardCopyOption.REPLACE_EXISTING,
-                            StandardCopyOption.ATOMIC_MOVE);
+                    fresh.write(temp);
+                    Files.move(temp, metaFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                     List<String> evicted = new ArrayList<>();
                     zone.stored(hash, validUntil, stale.length(), evicted);
                     CacheFiles.delete(zone.path(), evicted);
                 } catch (IOException e) {
                     // the entry stays expired: the next request asks the upstream again
                 }
-            }
-            serve(ex, hash, stale);
+                return null;
+            }).whenComplete((v, e) -> ex.eventLoop().execute(() -> serve(ex, hash, fresh)));
         }
 
         @Override
         public boolean serveStale(String condition) {
-            if (stale == null || !useStale.contains(condition)) {
+            if (stale == null || !(useStale.contains(condition)
+                    || (STALE_IF_ERROR.contains(condition) && stale.staleOnError(zone.now())))) {
                 return false;
             }
             ex.setAttribute(CacheStatus.KEY, CacheStatus.STALE);
-            serve(ex, hash, stale);
+            serve(ex, entry.hash(), stale);
             return true;
+        }
+    }
+
+    /** The Content-Length of a response's headers, -1 when it has none (chunked). */
+    private static long length(HttpHeaders h) {
+        String cl = h.get(HttpHeaderNames.CONTENT_LENGTH);
+        if (cl == null || h.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(cl.trim());
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 }

@@ -105,7 +105,7 @@ public final class CacheZones {
         return new CachePolicy(zone, key, freshness, Set.copyOf(methods), values(cs, "proxy_cache_bypass"),
                 values(cs, "proxy_no_cache"), minUses, Set.copyOf(useStale),
                 revalidate(cs), lock(cs), flag(cs, "proxy_cache_background_update"),
-                values(cs, "proxy_cache_purge"));
+                values(cs, "proxy_cache_purge"), convertHead(cs));
     }
 
     private static CachePolicy.Lock lock(CompileScope cs) throws ConfigException {
@@ -118,6 +118,12 @@ public final class CacheZones {
     private static long time(CompileScope cs, String name) throws ConfigException {
         Directive d = cs.scope().effectiveFirst(name);
         return d == null ? 5000 : Values.timeMs(d, d.arg(0));
+    }
+
+    /** {@code proxy_cache_convert_head}: on unless turned off. */
+    private static boolean convertHead(CompileScope cs) throws ConfigException {
+        Directive d = cs.scope().effectiveFirst("proxy_cache_convert_head");
+        return d == null || Values.flag(d);
     }
 
     private static boolean revalidate(CompileScope cs) throws ConfigException {

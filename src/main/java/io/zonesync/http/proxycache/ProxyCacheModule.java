@@ -29,6 +29,7 @@ public final class ProxyCacheModule implements ConfModule {
         }
         r.register(DirectiveSpec.single("proxy_cache_min_uses", Arity.exactly(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("proxy_cache_revalidate", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
+        r.register(DirectiveSpec.single("proxy_cache_convert_head", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("proxy_cache_background_update", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("proxy_cache_purge", Arity.atLeast(1), HTTP, HTTP_SERVER, HTTP_LOCATION));
         r.register(DirectiveSpec.single("proxy_cache_lock", Arity.FLAG, HTTP, HTTP_SERVER, HTTP_LOCATION));

@@ -36,6 +36,8 @@ class ProxyCacheConfigErrorTest {
         "proxy_cache_path c keys_zone=a:1m;|proxy_cache a; proxy_cache_use_stale bogus;|invalid value \"bogus\"|5",
         "proxy_cache_path c keys_zone=a:1m;|proxy_cache a; proxy_cache_lock_timeout x;|invalid value \"x\"|5",
         "proxy_cache_path c keys_zone=a:1m;|proxy_cache a; proxy_cache_lock maybe;|invalid value \"maybe\"|5",
+        "proxy_cache_path c keys_zone=a:1m;|proxy_cache a; proxy_cache_convert_head maybe;|invalid value \"maybe\"|5",
+        "proxy_cache_path c keys_zone=a:1m;|proxy_cache a; proxy_force_ranges on;|unknown directive \"proxy_force_ranges\"|5",
         "proxy_cache_path c keys_zone=a:1m;|proxy_cache a; proxy_cache_methods PUT;|invalid value \"PUT\"|5",
         "proxy_cache_path c keys_zone=a:1m;|proxy_cache a; proxy_cache_valid 200 x;|invalid time value \"x\"|5",
         "proxy_cache_path c keys_zone=a:1m;|proxy_cache $x;|variables in \"proxy_cache\" are not supported|5",
@@ -54,6 +56,6 @@ class ProxyCacheConfigErrorTest {
                 + " proxy_cache_min_uses 0; proxy_cache_methods POST; proxy_cache_bypass $arg_a $cookie_b;"
                 + " proxy_no_cache $arg_c; proxy_cache_use_stale error timeout http_500 off http_502 updating;"
                 + " proxy_cache_revalidate on; proxy_cache_background_update on;"
-                + " proxy_cache_lock on; proxy_cache_lock_timeout 1s; proxy_cache_lock_age 2s;"));
+                + " proxy_cache_lock on; proxy_cache_lock_timeout 1s; proxy_cache_lock_age 2s; proxy_cache_convert_head off;"));
     }
 }

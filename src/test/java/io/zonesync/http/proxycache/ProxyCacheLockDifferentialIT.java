@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * Debian's nginx, both in front of one backend that counts the requests per path and holds those
  * with {@code ?hold} until the test opens the path's gate (/fail... answers 500): the statuses
  * ({@code $upstream_cache_status}) and bodies of a lock's holder and its waiters, of a waiter whose
- * proxy_cache_lock_timeout passes, and of requests while an expired entry is being refreshed.
+ * proxy_cache_lock_timeout passes, and of requests while an expired entry is being refreshed
+ * (as proxy_cache_use_stale updating or the entry's own stale-while-revalidate allow).
  * Expiry is watched through a location that shares the key but whose answer is not cached.
  */
 class ProxyCacheLockDifferentialIT extends DifferentialSuite {
@@ -50,6 +51,9 @@ class ProxyCacheLockDifferentialIT extends DifferentialSuite {
                 Thread.currentThread().interrupt();
             }
             byte[] body = ("backend " + path).getBytes(StandardCharsets.UTF_8);
+            if (path.startsWith("/swr")) {
+                x.getResponseHeaders().set("Cache-Control", "max-age=1, stale-while-revalidate=60");
+            }
             x.sendResponseHeaders(path.startsWith("/fail") ? 500 : 200, body.length);
             x.getResponseBody().write(body);
             x.close();
@@ -76,6 +80,7 @@ class ProxyCacheLockDifferentialIT extends DifferentialSuite {
                         proxy_cache_key $uri; proxy_cache_valid 1s; proxy_cache_use_stale updating;
                         proxy_cache_background_update on; proxy_pass http://127.0.0.1:%1$d;
                     }
+                    location /swr/ { proxy_cache_key $uri; proxy_pass http://127.0.0.1:%1$d; }
                     location /probe/ {
                         proxy_cache_key /$arg_k/a; proxy_cache_valid 1s; proxy_pass http://127.0.0.1:%1$d/fail;
                     }
@@ -186,6 +191,19 @@ class ProxyCacheLockDifferentialIT extends DifferentialSuite {
         Differential.Pair after = servers.get("/upd/a");
         assertSameAnswers(after, "after the refresh");
         assertThat(status(after.zonesync())).isEqualTo("HIT");
+    }
+
+    @Test
+    void staleWhileRevalidateActsAsUpdating() throws Exception {
+        storedThenExpired("swr");
+        int before = count("/swr/a");
+        List<RawClient> refresh = hold("/swr/a?hold");
+        await().atMost(Duration.ofSeconds(10)).until(() -> count("/swr/a") == before + 2);
+        Differential.Pair meanwhile = servers.get("/swr/a");
+        assertSameAnswers(meanwhile, "while updating");
+        assertThat(status(meanwhile.zonesync())).isEqualTo("UPDATING");
+        gates.computeIfAbsent("/swr/a", p -> new CountDownLatch(1)).countDown();
+        assertThat(read(refresh)).containsExactly("200 EXPIRED backend /swr/a", "200 EXPIRED backend /swr/a");
     }
 
     @Test
