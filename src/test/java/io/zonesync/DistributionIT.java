@@ -1,0 +1,112 @@
+package io.zonesync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonesync.testing.NodeProcess;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The distribution tarball {@code mvn package} makes ({@code target/zonesync-VERSION-dist.tar.gz}):
+ * unpacked anywhere, it checks and runs the shipped configuration and a node from any working
+ * directory, with nothing of the checkout; and its systemd unit passes {@code systemd-analyze
+ * verify} with the paths of where it was unpacked.
+ */
+class DistributionIT {
+    private static final Path TARGET = Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("target");
+
+    @TempDir
+    Path dir;
+    private Path home;
+
+    @BeforeEach
+    void unpack() throws Exception {
+        Path tarball;
+        try (Stream<Path> files = Files.list(TARGET)) {
+            tarball = files.filter(p -> p.getFileName().toString().endsWith("-dist.tar.gz")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no distribution tarball in " + TARGET));
+        }
+        assertThat(run(dir, "tar", "-xzf", tarball.toString(), "-C", dir.toString()).exit).isZero();
+        try (Stream<Path> top = Files.list(dir)) {
+            home = top.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    private static Result run(Path cwd, String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not end within 60 s");
+        }
+        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void holdsWhatItShouldAndChecksTheShippedConfigurationFromAnyDirectory() throws Exception {
+        assertThat(home.resolve("bin/zonesync")).isExecutable();
+        assertThat(home.resolve("conf/zonesync.conf")).isRegularFile();
+        assertThat(home.resolve("systemd/zonesync.service")).isRegularFile();
+        assertThat(home.resolve("doc/operations.md")).isRegularFile();
+        assertThat(home.resolve("doc/api/openapi.yaml")).isRegularFile();
+        try (Stream<Path> lib = Files.list(home.resolve("lib"))) {
+            assertThat(lib.map(p -> p.getFileName().toString())).anyMatch(n -> n.matches("zonesync-.*\\.jar"))
+                    .anyMatch(n -> n.startsWith("netty-"));
+        }
+        Result t = run(Path.of("/"), home.resolve("bin/zonesync").toString(), "-t");
+        assertThat(t.exit).as(t.output).isZero();
+        assertThat(t.output).contains(home.resolve("conf/zonesync.conf") + " test is successful");
+    }
+
+    @Test
+    void runsANodeThatAnswersAndStopsOnQuit() throws Exception {
+        Path launcher = home.resolve("bin/zonesync");
+        try (NodeProcess node = NodeProcess.start(dir.resolve("prefix"), """
+                error_log stderr notice;
+                http { access_log off; server { listen 127.0.0.1:0; location /api { api; } } }
+                """, "127.0.0.1", 0, command -> {
+                    // the distribution's launcher instead of the checkout's, started from /
+                    List<String> c = new ArrayList<>(List.of("bash", "-c", "cd / && exec \"$0\" \"$@\"",
+                            launcher.toString()));
+                    c.addAll(command.subList(1, command.size()));
+                    return c;
+                })) {
+            assertThat(node.http().get("/api/9/nginx").statusCode()).isEqualTo(200);
+            assertThat(node.jvmPid()).isPositive();
+            node.signal("QUIT");
+            assertThat(node.waitForExit()).isZero();
+            assertThat(node.output()).contains("shutting down gracefully");
+        }
+    }
+
+    @Test
+    void theSystemdUnitPassesSystemdAnalyzeVerify() throws Exception {
+        String unit = Files.readString(home.resolve("systemd/zonesync.service"));
+        assertThat(unit).contains("Type=simple", "ExecReload=/bin/kill -HUP $MAINPID", "KillSignal=SIGQUIT",
+                "TimeoutStopSec=", "LimitNOFILE=", "NoNewPrivileges=yes", "ProtectSystem=strict");
+        // installed as /opt/zonesync with /etc/zonesync/zonesync.conf: here, where it was unpacked
+        Path local = dir.resolve("zonesync.service");
+        Files.writeString(local, unit.replace("/opt/zonesync", home.toString())
+                .replace("/etc/zonesync/zonesync.conf", home.resolve("conf/zonesync.conf").toString()));
+        Result verify = run(dir, "systemd-analyze", "verify", "--man=no", local.toString());
+        // warnings (an unknown key, a bad value) leave the status 0: none may be printed either
+        assertThat(verify.exit).as(verify.output).isZero();
+        assertThat(verify.output).isEmpty();
+        File broken = dir.resolve("broken.service").toFile();
+        Files.writeString(broken.toPath(), Files.readString(local).replace("KillSignal=SIGQUIT", "KillSignal=SIGQUITE"));
+        assertThat(run(dir, "systemd-analyze", "verify", "--man=no", broken.toString()).output)
+                .as("the check sees a bad value").contains("SIGQUITE");
+    }
+}
