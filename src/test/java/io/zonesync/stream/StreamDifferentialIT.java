@@ -96,7 +96,8 @@ class StreamDifferentialIT {
     void nextUpstreamPastARefusingServerAndTheLogOfBoth() throws Exception {
         try (HeldPort down = new HeldPort(); EchoServer up = new EchoServer("U:");
                 StreamDifferential d = StreamDifferential.start(dir, LOG + """
-                        log_format times "$upstream_connect_time $session_time $msec";
+                        log_format times "$upstream_connect_time|$upstream_first_byte_time|$upstream_session_time"
+                                         " $session_time $msec";
                         access_log LOGS/times.log times;
                         upstream backend { server 127.0.0.1:%d max_fails=0; server %s; }
                         server { listen LISTEN; proxy_pass backend; }

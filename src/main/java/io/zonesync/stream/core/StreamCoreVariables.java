@@ -61,6 +61,8 @@ final class StreamCoreVariables {
         v.define("upstream_bytes_sent", s -> numbers(s, UpstreamAttempt::sent));
         v.define("upstream_bytes_received", s -> numbers(s, UpstreamAttempt::received));
         v.define("upstream_connect_time", s -> list(s, a -> a.connectMs() < 0 ? "-" : seconds(a.connectMs())));
+        v.define("upstream_first_byte_time", s -> list(s, a -> a.firstByteMs() < 0 ? "-" : seconds(a.firstByteMs())));
+        v.define("upstream_session_time", s -> list(s, a -> seconds(a.elapsedMs())));
     }
 
     private static ZonedDateTime now(StreamSession s) {

@@ -2,14 +2,16 @@ package io.zonesync.stream.core;
 
 /**
  * One upstream server a session tried, for the {@code $upstream_*} variables: its address, how long
- * connecting took (-1 until connected), how long until the server's first byte (-1 until then) and the
- * bytes each way. Confined to the session's event loop.
+ * connecting took (-1 until connected), how long until the server's first byte (-1 until then), how
+ * long it lasted (until it failed, else until now) and the bytes each way. Confined to the session's
+ * event loop.
  */
 public final class UpstreamAttempt {
     private final String address;
     private final long startedNanos = System.nanoTime();
     private long connectMs = -1;
     private long firstByteMs = -1;
+    private long endedMs = -1;
     private long sent;
     private long received;
 
@@ -33,9 +35,16 @@ public final class UpstreamAttempt {
         return firstByteMs;
     }
 
-    /** The time since the attempt began, in ms. */
+    /** The time since the attempt began, in ms, or until it {@link #ended}. */
     public long elapsedMs() {
-        return (System.nanoTime() - startedNanos) / 1_000_000;
+        return endedMs >= 0 ? endedMs : (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+
+    /** The attempt failed and the session went on to another server: its time stops here. */
+    public void ended() {
+        if (endedMs < 0) {
+            endedMs = elapsedMs();
+        }
     }
 
     public long sent() {

@@ -164,6 +164,9 @@ final class ProxySession {
      * proxy_next_upstream allows, else 502.
      */
     private void next(Peer tried, String why, String doing) {
+        if (attempt != null) {
+            attempt.ended();
+        }
         group.group().release(tried, Outcome.FAILED, attempts);
         peer = null;
         if (closed) {
