@@ -15,6 +15,8 @@ import io.zonesync.http.accesslog.AccessLogModule;
 import io.zonesync.http.accesslog.AccessLogWriter;
 import io.zonesync.http.api.ApiFeature;
 import io.zonesync.http.api.ApiModule;
+import io.zonesync.http.dashboard.DashboardFeature;
+import io.zonesync.http.dashboard.DashboardModule;
 import io.zonesync.http.authjwt.AuthJwtModule;
 import io.zonesync.http.authrequest.AuthRequestModule;
 import io.zonesync.http.autoindex.AutoindexModule;
@@ -138,6 +140,7 @@ record CompiledConfig(
             new HttpModule(new HealthCheckModule(), s -> new HealthCheckFeature(() -> s.proxy().upstreams(),
                     () -> s.zones().of(UpstreamZoneFamily.KEY), NettyHealthProbe::runtime)),
             new HttpModule(new ApiModule(), HttpServices::api),
+            new HttpModule(new DashboardModule(), s -> new DashboardFeature()),
             HttpModule.of(new TryFilesModule()),
             HttpModule.of(new MirrorModule()),
             HttpModule.of(new HeadersModule()),
