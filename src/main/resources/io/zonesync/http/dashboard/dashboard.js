@@ -104,7 +104,8 @@ function showCluster(s) {
   const online = new Set(peers.filter(p => ONLINE_STATES.includes(p.state)).map(p => p.node_id || p.address));
   document.getElementById("nodes-online").textContent = String(1 + online.size);
   document.getElementById("cluster-note").textContent = "of " + (1 + known.size) + " known";
-  const rows = [row([cell("this node"), cell(s.nginx.address), cell(""), cell("online", "status-online"),
+  // the API leaves the node's own address empty when it has none to tell: the page's host then
+  const rows = [row([cell("this node"), cell(s.nginx.address || window.location.host), cell(""), cell("online", "status-online"),
       cell(""), cell(s.nginx.load_timestamp), number(null), number(null), number(null), cell("")],
       {"data-status": "online", "data-self": "true"})];
   for (const p of peers) {
@@ -202,7 +203,7 @@ function addPoint(id, title, time, values) {
 async function tick() {
   try {
     const s = await sample();
-    document.getElementById("node").textContent = "zonesync " + s.nginx.version + " at " + s.nginx.address;
+    document.getElementById("node").textContent = "zonesync " + s.nginx.version + " at " + (s.nginx.address || window.location.host);
     showCluster(s);
     showLimitReqs(s);
     showUpstreams(s);
