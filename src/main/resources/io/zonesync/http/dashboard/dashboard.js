@@ -96,6 +96,7 @@ function showCluster(s) {
     document.getElementById("nodes-online").textContent = "1";
     document.getElementById("cluster-note").textContent = "(this node has no zone_sync)";
     fillTable("peers", [], "no zone_sync server on this node");
+    fillTable("zone-table", [], "no zone_sync server on this node");
     return;
   }
   const peers = s.nodes || [];

@@ -141,4 +141,36 @@ class DashboardBrowserIT {
         });
         assertThat(consoleErrors()).isEmpty();
     }
+
+    @Test
+    void aNodeWithoutZoneSyncShowsItselfAloneWithoutErrors() throws Exception {
+        InJvmNode node = InJvmNode.start(dir.resolve("alone"), """
+                events { }
+                error_log stderr error;
+                http {
+                    access_log off;
+                    server {
+                        listen 127.0.0.1:0;
+                        location /ops/ { dashboard /status/api/9; }
+                        location /status/api { api; }
+                    }
+                }
+                """);
+        try {
+            browser = openBrowser();
+            browser.get("http://127.0.0.1:" + node.httpPort() + "/ops/");
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                assertThat(text("#updated")).startsWith("updated ");
+                assertThat(text("#nodes-online")).isEqualTo("1");
+            });
+            assertThat(text("#peers tbody")).isEqualTo("no zone_sync server on this node");
+            assertThat(text("#zone-table tbody")).isEqualTo("no zone_sync server on this node");
+            assertThat(text("#limit-req-table tbody")).isEqualTo("no limit_req zone");
+            assertThat(text("#upstream-table tbody")).isEqualTo("no upstream group has a zone");
+            assertThat(text("#error")).isEmpty();
+            assertThat(consoleErrors()).isEmpty();
+        } finally {
+            node.close();
+        }
+    }
 }
