@@ -37,7 +37,7 @@ public final class DashboardFeature implements HttpFeature {
      */
     private static String apiUri(Directive d) throws ConfigException {
         String v = d.arg(0);
-        if (!v.matches("/[A-Za-z0-9._~/-]*") || v.endsWith("/") && v.length() > 1) {
+        if (!v.matches("/[A-Za-z0-9._~/-]*") || v.endsWith("/")) {
             throw d.error("invalid API URI \"%s\" in \"dashboard\": it must be an absolute path such as /api/9, without a trailing slash", v);
         }
         return v;

@@ -106,8 +106,10 @@ class DashboardTest {
                 .hasMessageEndingWith("in t.conf:5");
         assertThatThrownBy(() -> compile("location = /d { dashboard api/9; }"))
                 .isInstanceOf(ConfigException.class).hasMessageEndingWith("in t.conf:5");
-        assertThatThrownBy(() -> compile("location = /d { dashboard /api/9/; }"))
-                .isInstanceOf(ConfigException.class).hasMessageEndingWith("in t.conf:5");
+        for (String slash : List.of("/api/9/", "/")) {
+            assertThatThrownBy(() -> compile("location = /d { dashboard " + slash + "; }"))
+                    .isInstanceOf(ConfigException.class).hasMessageEndingWith("in t.conf:5");
+        }
     }
 
     @Test
