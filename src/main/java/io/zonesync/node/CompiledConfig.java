@@ -37,6 +37,9 @@ import io.zonesync.http.keyval.KeyvalHttpFeature;
 import io.zonesync.http.limitconn.LimitConnModule;
 import io.zonesync.http.limitrate.LimitRateModule;
 import io.zonesync.http.map.MapModule;
+import io.zonesync.http.metrics.MetricsFeature;
+import io.zonesync.http.metrics.MetricsModule;
+import io.zonesync.http.metrics.NodeMetrics;
 import io.zonesync.http.mirror.MirrorModule;
 import io.zonesync.http.limitreq.LimitReqFamily;
 import io.zonesync.http.limitreq.LimitReqFeature;
@@ -137,6 +140,8 @@ record CompiledConfig(
             new HttpModule(new HealthCheckModule(), s -> new HealthCheckFeature(() -> s.proxy().upstreams(),
                     () -> s.zones().of(UpstreamZoneFamily.KEY), NettyHealthProbe::runtime)),
             new HttpModule(new ApiModule(), HttpServices::api),
+            new HttpModule(new MetricsModule(), s -> new MetricsFeature(new NodeMetrics(s.api().state(),
+                    s.counters().connections(), s.counters().statusZones(), s.clock()))),
             HttpModule.of(new TryFilesModule()),
             HttpModule.of(new MirrorModule()),
             HttpModule.of(new HeadersModule()),

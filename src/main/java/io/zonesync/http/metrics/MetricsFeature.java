@@ -1,0 +1,71 @@
+package io.zonesync.http.metrics;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.zonesync.http.core.CompileScope;
+import io.zonesync.http.core.ContentHandler;
+import io.zonesync.http.core.HttpExchange;
+import io.zonesync.http.core.HttpFeature;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Answers the locations with {@code metrics}: a GET or HEAD gets {@link NodeMetrics}'s figures in the
+ * format the client's {@code Accept} header asks for (the client library's negotiation: Prometheus
+ * text by default, OpenMetrics text when asked); other methods get 405.
+ */
+public final class MetricsFeature implements HttpFeature {
+    private static final ExpositionFormats FORMATS = ExpositionFormats.init();
+
+    private final NodeMetrics metrics;
+
+    public MetricsFeature(NodeMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public ContentHandler contentHandler(CompileScope location) {
+        return location.scope().block().has("metrics") ? new Page() : null;
+    }
+
+    /** The bytes and content type of a scrape for a client sending {@code accept} (null: none). */
+    Exposition expose(String accept) {
+        ExpositionFormatWriter writer = FORMATS.findWriter(accept);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16384);
+        try {
+            writer.write(out, metrics.collect());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Exposition(writer.getContentType(), out.toByteArray());
+    }
+
+    /** One scrape's answer. */
+    record Exposition(String contentType, byte[] body) {
+    }
+
+    private final class Page implements ContentHandler {
+        @Override
+        public BodyMode bodyMode() {
+            return BodyMode.DISCARD;
+        }
+
+        @Override
+        public void handle(HttpExchange ex) {
+            String method = ex.method();
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                ex.sendError(405);
+                return;
+            }
+            Exposition e = expose(ex.requestHeaders().get(HttpHeaderNames.ACCEPT));
+            HttpHeaders headers = new DefaultHttpHeaders();
+            headers.set(HttpHeaderNames.CONTENT_TYPE, e.contentType());
+            ex.respond(200, headers, Unpooled.wrappedBuffer(e.body()));
+        }
+    }
+}
