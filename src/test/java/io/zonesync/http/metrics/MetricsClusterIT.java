@@ -1,0 +1,91 @@
+package io.zonesync.http.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.zonesync.testing.Http;
+import io.zonesync.testing.InJvmNode;
+import io.zonesync.testing.Prometheus;
+import io.zonesync.testing.TestCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real Prometheus scrapes the {@code metrics} location of a three-node cluster; PromQL through its
+ * HTTP API sees each node with two peers online, a synced keyval record counted on every node, and
+ * requests to a location's status zone counted where they were served.
+ */
+class MetricsClusterIT {
+    @TempDir
+    Path dir;
+
+    private TestCluster<InJvmNode> cluster;
+    private Prometheus prometheus;
+
+    @AfterEach
+    void tearDown() {
+        if (prometheus != null) {
+            prometheus.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static String config(List<Integer> peers) {
+        String servers = peers.stream().map(p -> "zone_sync_server 127.0.0.1:" + p + ";")
+                .collect(Collectors.joining(" "));
+        return """
+                events { }
+                stream {
+                    server { listen 127.0.0.1:0; zone_sync; zone_sync_connect_retry_interval 100ms; %s }
+                }
+                http {
+                    access_log off;
+                    keyval_zone zone=one:32k sync;
+                    server {
+                        listen 127.0.0.1:0;
+                        location /api { api write=on; }
+                        location = /metrics { metrics; }
+                        location /hello { status_zone hello; return 200 "hi"; }
+                    }
+                }
+                """.formatted(servers);
+    }
+
+    @Test
+    void prometheusSeesTheClusterThroughTheMetricsLocation() throws Exception {
+        cluster = TestCluster.start(3, (i, peers) -> config(peers),
+                (i, conf) -> InJvmNode.start(dir.resolve("n" + i), conf));
+        List<String> targets = cluster.nodes().stream().map(n -> "127.0.0.1:" + n.httpPort()).toList();
+        Path prom = Files.createDirectories(dir.resolve("prometheus"));
+        prometheus = Prometheus.start(prom, "/metrics", targets);
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                prometheus.query("nginxplus_stream_zone_sync_status_nodes_online"))
+                .as(prometheus::log).containsOnlyKeys(targets).allSatisfy((instance, v) -> assertThat(v).isEqualTo(2.0)));
+        assertThat(prometheus.query("up")).containsOnlyKeys(targets).allSatisfy((t, v) -> assertThat(v).isEqualTo(1.0));
+
+        Http first = cluster.node(0).http();
+        assertThat(first.post("/api/9/http/keyvals/one", "{\"k\":\"v\"}").statusCode()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                prometheus.query("nginxplus_stream_zone_sync_zone_records_total{zone=\"one\"}"))
+                .containsOnlyKeys(targets).allSatisfy((instance, v) -> assertThat(v).isEqualTo(1.0)));
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(first.get("/hello").statusCode()).isEqualTo(200);
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(prometheus.query(
+                "nginxplus_location_zone_responses{location_zone=\"hello\",code=\"2xx\"}"))
+                .containsEntry(targets.get(0), 5.0));
+        Map<String, Double> peers = prometheus.query("sum by (instance) (zonesync_peer_online)");
+        assertThat(peers).containsOnlyKeys(targets).allSatisfy((t, v) -> assertThat(v).isEqualTo(2.0));
+    }
+}
