@@ -4,6 +4,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.zonesync.config.ConfigException;
+import io.zonesync.config.Directive;
 import io.zonesync.http.core.CompileScope;
 import io.zonesync.http.core.ContentHandler;
 import io.zonesync.http.core.HttpExchange;
@@ -13,6 +15,7 @@ import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * Answers the locations with {@code metrics}: a GET or HEAD gets {@link NodeMetrics}'s figures in the
@@ -21,6 +24,8 @@ import java.io.UncheckedIOException;
  */
 public final class MetricsFeature implements HttpFeature {
     private static final ExpositionFormats FORMATS = ExpositionFormats.init();
+    /** The other directives that make a location's content. */
+    private static final List<String> OTHER_CONTENT = List.of("api", "stub_status", "proxy_pass");
 
     private final NodeMetrics metrics;
 
@@ -29,8 +34,18 @@ public final class MetricsFeature implements HttpFeature {
     }
 
     @Override
-    public ContentHandler contentHandler(CompileScope location) {
-        return location.scope().block().has("metrics") ? new Page() : null;
+    public ContentHandler contentHandler(CompileScope location) throws ConfigException {
+        Directive metrics = location.scope().block().first("metrics");
+        if (metrics == null) {
+            return null;
+        }
+        // A location has one content handler; rather than let one of them win unseen, refuse the pair.
+        for (String other : OTHER_CONTENT) {
+            if (location.scope().block().has(other)) {
+                throw metrics.error("\"metrics\" and \"%s\" cannot be in the same location", other);
+            }
+        }
+        return new Page();
     }
 
     /** The bytes and content type of a scrape for a client sending {@code accept} (null: none). */

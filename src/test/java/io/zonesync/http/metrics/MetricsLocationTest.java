@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zonesync.config.ConfigException;
+import io.zonesync.http.api.ApiModule;
 import io.zonesync.http.api.ApiState;
 import io.zonesync.http.api.NginxInfo;
 import io.zonesync.http.core.HttpConfig;
@@ -52,7 +53,7 @@ class MetricsLocationTest {
     }
 
     private HttpConfig compile(String config) throws Exception {
-        return TestConfigs.compile(config, dir, List.of(feature()), new MetricsModule());
+        return TestConfigs.compile(config, dir, List.of(feature()), new MetricsModule(), new ApiModule());
     }
 
     private int start(String config) throws Exception {
@@ -97,6 +98,22 @@ class MetricsLocationTest {
         assertThatThrownBy(() -> compile("http { server { listen 127.0.0.1:0; location / { metrics on; } } }"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("invalid number of arguments in \"metrics\" directive in t.conf:1");
+    }
+
+    @Test
+    void anotherContentDirectiveInTheSameLocationIsRefused() {
+        assertThatThrownBy(() -> compile("""
+                http {
+                    server {
+                        listen 127.0.0.1:0;
+                        location / {
+                            metrics; api;
+                        }
+                    }
+                }
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("\"metrics\" and \"api\" cannot be in the same location in t.conf:5");
     }
 
     /** A node without zones, upstreams or zone_sync. */
