@@ -3,10 +3,14 @@ package io.zonesync.http.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
 import io.zonesync.testing.Http;
 import io.zonesync.testing.InJvmNode;
 import io.zonesync.testing.Prometheus;
 import io.zonesync.testing.TestCluster;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,13 +24,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real Prometheus scrapes the {@code metrics} location of a three-node cluster; PromQL through its
  * HTTP API sees each node with two peers online, a synced keyval record counted on every node, and
- * requests to a location's status zone counted where they were served.
+ * requests to a location's status zone, an upstream server and a limit_req zone counted where they
+ * were served.
  */
 class MetricsClusterIT {
     @TempDir
     Path dir;
 
     private TestCluster<InJvmNode> cluster;
+    private HttpServer backend;
     private Prometheus prometheus;
 
     @AfterEach
@@ -37,9 +43,12 @@ class MetricsClusterIT {
         if (cluster != null) {
             cluster.close();
         }
+        if (backend != null) {
+            backend.stop(0);
+        }
     }
 
-    private static String config(List<Integer> peers) {
+    private String config(List<Integer> peers) {
         String servers = peers.stream().map(p -> "zone_sync_server 127.0.0.1:" + p + ";")
                 .collect(Collectors.joining(" "));
         return """
@@ -50,18 +59,29 @@ class MetricsClusterIT {
                 http {
                     access_log off;
                     keyval_zone zone=one:32k sync;
+                    limit_req_zone $binary_remote_addr zone=lr:1m rate=1r/m;
+                    upstream back { zone back 64k; server 127.0.0.1:%d; }
                     server {
                         listen 127.0.0.1:0;
                         location /api { api write=on; }
                         location = /metrics { metrics; }
                         location /hello { status_zone hello; return 200 "hi"; }
+                        location /up { proxy_pass http://back; }
+                        location /limited { limit_req zone=lr; proxy_pass http://back; }
                     }
                 }
-                """.formatted(servers);
+                """.formatted(servers, backend.getAddress().getPort());
     }
 
     @Test
     void prometheusSeesTheClusterThroughTheMetricsLocation() throws Exception {
+        backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        backend.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(200, 2);
+            exchange.getResponseBody().write("ok".getBytes(StandardCharsets.US_ASCII));
+            exchange.close();
+        });
+        backend.start();
         cluster = TestCluster.start(3, (i, peers) -> config(peers),
                 (i, conf) -> InJvmNode.start(dir.resolve("n" + i), conf));
         List<String> targets = cluster.nodes().stream().map(n -> "127.0.0.1:" + n.httpPort()).toList();
@@ -85,6 +105,26 @@ class MetricsClusterIT {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(prometheus.query(
                 "nginxplus_location_zone_responses{location_zone=\"hello\",code=\"2xx\"}"))
                 .containsEntry(targets.get(0), 5.0));
+        for (int i = 0; i < 3; i++) {
+            assertThat(first.get("/up").statusCode()).isEqualTo(200);
+        }
+        String server = "127.0.0.1:" + backend.getAddress().getPort();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(prometheus.query("nginxplus_upstream_server_requests{upstream=\"back\",server=\"" + server
+                    + "\"}")).containsEntry(targets.get(0), 3.0).containsEntry(targets.get(1), 0.0);
+            assertThat(prometheus.query("nginxplus_upstream_server_responses{upstream=\"back\",code=\"2xx\"}"))
+                    .containsEntry(targets.get(0), 3.0);
+            assertThat(prometheus.query("nginxplus_upstream_server_state{upstream=\"back\"}"))
+                    .containsEntry(targets.get(0), 1.0);
+        });
+
+        assertThat(first.get("/limited").statusCode()).isEqualTo(200);
+        assertThat(first.get("/limited").statusCode()).isEqualTo(503);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(prometheus.query("nginxplus_limit_request_passed{zone=\"lr\"}")).containsEntry(targets.get(0), 1.0);
+            assertThat(prometheus.query("nginxplus_limit_request_rejected{zone=\"lr\"}"))
+                    .containsEntry(targets.get(0), 1.0);
+        });
         Map<String, Double> peers = prometheus.query("sum by (instance) (zonesync_peer_online)");
         assertThat(peers).containsOnlyKeys(targets).allSatisfy((t, v) -> assertThat(v).isEqualTo(2.0));
     }
