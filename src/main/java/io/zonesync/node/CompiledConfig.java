@@ -136,7 +136,8 @@ record CompiledConfig(
             HttpModule.directives(new ProxyCacheModule()),
             // before every other content module, so that it sees (and refuses) their directives beside its own
             new HttpModule(new MetricsModule(), s -> new MetricsFeature(new NodeMetrics(s.api().state(),
-                    s.counters().connections(), s.counters().statusZones(), s.clock()))),
+                    s.counters().connections(), s.counters().statusZones(), s.counters()::streamZoneFigures,
+                    s.clock()))),
             new HttpModule(new ProxyModule(), s -> new ProxyFeature(s.proxy(), () -> s.zones().of(StickyFamily.KEY),
                     () -> s.zones().of(UpstreamZoneFamily.KEY), () -> s.zones().of(CachePurgeFamily.KEY),
                     s.clock())),

@@ -24,7 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The node's figures as Prometheus metric snapshots, read at each scrape from the objects the JSON
@@ -43,12 +43,16 @@ public final class NodeMetrics {
     private final ApiState api;
     private final ConnectionStats connections;
     private final StatusZones statusZones;
+    private final Supplier<Map<String, StreamZoneFigures>> streamZones;
     private final Clock clock;
 
-    public NodeMetrics(ApiState api, ConnectionStats connections, StatusZones statusZones, Clock clock) {
+    /** @param streamZones the stream status zones' figures by name, read at each scrape */
+    public NodeMetrics(ApiState api, ConnectionStats connections, StatusZones statusZones,
+            Supplier<Map<String, StreamZoneFigures>> streamZones, Clock clock) {
         this.api = api;
         this.connections = connections;
         this.statusZones = statusZones;
+        this.streamZones = streamZones;
         this.clock = clock;
     }
 
@@ -64,6 +68,7 @@ public final class NodeMetrics {
         connections(f);
         serverZones(f);
         locationZones(f);
+        streamServerZones(f);
         upstreams(f);
         limitReqs(f);
         zoneSync(f);
@@ -100,6 +105,24 @@ public final class NodeMetrics {
             statusZones.locationZone(name).ifPresent(r -> zone(f, "nginxplus_location_zone_",
                     Labels.of("location_zone", name), r));
         }
+    }
+
+    private void streamServerZones(Families f) {
+        streamZones.get().forEach((name, z) -> {
+            Labels l = Labels.of("server_zone", name);
+            String p = "nginxplus_stream_server_zone_";
+            f.gauge(p + "processing", "Client connections that are currently being processed", l, z.processing());
+            f.total(p + "connections", "Total connections", l, z.connections());
+            long[] byClass = {z.success(), z.clientError(), z.serverError()};
+            String[] classes = {"2xx", "4xx", "5xx"};
+            for (int i = 0; i < 3; i++) {
+                f.total(p + "sessions", "Total sessions completed", l.add("code", classes[i]), byClass[i]);
+            }
+            f.total(p + "discarded", "Total number of connections completed without creating a session", l,
+                    z.discarded());
+            f.total(p + "received", "Bytes received from clients", l, z.received());
+            f.total(p + "sent", "Bytes sent to clients", l, z.sent());
+        });
     }
 
     private static void zone(Families f, String prefix, Labels l, ZoneCounters.Report r) {

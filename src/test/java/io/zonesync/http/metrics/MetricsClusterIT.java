@@ -55,6 +55,7 @@ class MetricsClusterIT {
                 events { }
                 stream {
                     server { listen 127.0.0.1:0; zone_sync; zone_sync_connect_retry_interval 100ms; %s }
+                    server { listen 127.0.0.1:0; status_zone tcp; return "x"; }
                 }
                 http {
                     access_log off;
@@ -125,6 +126,8 @@ class MetricsClusterIT {
             assertThat(prometheus.query("nginxplus_limit_request_rejected{zone=\"lr\"}"))
                     .containsEntry(targets.get(0), 1.0);
         });
+        assertThat(prometheus.query("nginxplus_stream_server_zone_connections{server_zone=\"tcp\"}"))
+                .containsOnlyKeys(targets);
         Map<String, Double> peers = prometheus.query("sum by (instance) (zonesync_peer_online)");
         assertThat(peers).containsOnlyKeys(targets).allSatisfy((t, v) -> assertThat(v).isEqualTo(2.0));
     }

@@ -49,7 +49,7 @@ class MetricsLocationTest {
     }
 
     private MetricsFeature feature() {
-        return new MetricsFeature(new NodeMetrics(new NoZones(), limit.stats(), new StatusZones(), Clock.systemUTC()));
+        return new MetricsFeature(new NodeMetrics(new NoZones(), limit.stats(), new StatusZones(), Map::of, Clock.systemUTC()));
     }
 
     private HttpConfig compile(String config) throws Exception {

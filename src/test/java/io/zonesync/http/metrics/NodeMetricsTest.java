@@ -27,7 +27,7 @@ class NodeMetricsTest {
 
     private final ConnectionStats connections = new ConnectionStats();
     private final MetricsFeature feature = new MetricsFeature(new NodeMetrics(new SyncedState(), connections,
-            new StatusZones(), clock()));
+            new StatusZones(), NodeMetricsTest::streamZones, clock()));
 
     private static MutableClock clock() {
         return new MutableClock(NOW.toEpochMilli());
@@ -74,6 +74,21 @@ class NodeMetricsTest {
                 .contains("\nnginxplus_http_requests_total 1.0\n")
                 .contains("\nnginxplus_http_requests_current 1.0\n")
                 .contains("# TYPE nginxplus_connections_accepted untyped\n");
+    }
+
+    private static Map<String, StreamZoneFigures> streamZones() {
+        return Map.of("tcp", new StreamZoneFigures(2, 10, 6, 1, 1, 0, 500, 700));
+    }
+
+    @Test
+    void streamServerZonesKeepTheExportersNamesAndLabels() {
+        String t = text();
+        assertThat(t).contains("# TYPE nginxplus_stream_server_zone_processing gauge\n")
+                .contains("\nnginxplus_stream_server_zone_processing{server_zone=\"tcp\"} 2.0\n")
+                .contains("\nnginxplus_stream_server_zone_connections{server_zone=\"tcp\"} 10.0\n")
+                .contains("\nnginxplus_stream_server_zone_sessions{code=\"2xx\",server_zone=\"tcp\"} 6.0\n")
+                .contains("\nnginxplus_stream_server_zone_sessions{code=\"5xx\",server_zone=\"tcp\"} 1.0\n")
+                .contains("\nnginxplus_stream_server_zone_sent{server_zone=\"tcp\"} 700.0\n");
     }
 
     @Test
