@@ -15,6 +15,8 @@ import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.net.ConnectionLimit;
 import io.zonesync.net.Transport;
+import io.zonesync.node.Node;
+import io.zonesync.testing.InJvmNode;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -114,6 +116,23 @@ class MetricsLocationTest {
                 """))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("\"metrics\" and \"api\" cannot be in the same location in t.conf:5");
+    }
+
+    @Test
+    void inANodeEveryOtherContentModuleIsSeenToo() throws Exception {
+        // the node's module order, not this test's: metrics must run before proxy to see proxy_pass
+        assertThatThrownBy(() -> Node.check(InJvmNode.parse(dir, """
+                events { }
+                http {
+                    server {
+                        listen 127.0.0.1:0;
+                        location / { metrics; proxy_pass http://127.0.0.1:1; }
+                    }
+                }
+                """)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("\"metrics\" and \"proxy_pass\" cannot be in the same location in "
+                        + dir.resolve("zonesync.conf") + ":5");
     }
 
     /** A node without zones, upstreams or zone_sync. */
