@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -128,7 +129,21 @@ class MetricsClusterIT {
         });
         assertThat(prometheus.query("nginxplus_stream_server_zone_connections{server_zone=\"tcp\"}"))
                 .containsOnlyKeys(targets);
+        promtoolAccepts(first.get("/metrics").body());
         Map<String, Double> peers = prometheus.query("sum by (instance) (zonesync_peer_online)");
         assertThat(peers).containsOnlyKeys(targets).allSatisfy((t, v) -> assertThat(v).isEqualTo(2.0));
+    }
+
+    /** promtool's verdict on a live page: it parses, and breaks only the lint rule NodeMetricsTest names. */
+    private void promtoolAccepts(String page) throws Exception {
+        Path file = dir.resolve("page.txt");
+        Files.writeString(file, page);
+        Process p = new ProcessBuilder("promtool", "check", "metrics").redirectInput(file.toFile())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(out.lines()).as(out).containsOnly(
+                "nginxplus_stream_zone_sync_zone_records_total non-counter metrics should not have \"_total\" suffix");
+        assertThat(p.exitValue()).as(out).isEqualTo(3);
     }
 }
