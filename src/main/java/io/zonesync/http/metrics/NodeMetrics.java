@@ -80,6 +80,8 @@ public final class NodeMetrics {
 
     private void connections(Families f) {
         ConnectionStats.Snapshot s = connections.snapshot();
+        // the exporter's 1 when it could read NGINX Plus's API; here the node answers for itself
+        f.gauge("nginxplus_up", "Status of the last metric scrape", Labels.EMPTY, 1);
         f.total("nginxplus_connections_accepted", "Accepted client connections", Labels.EMPTY, s.accepted());
         f.total("nginxplus_connections_dropped", "Dropped client connections", Labels.EMPTY,
                 s.accepted() - s.handled());

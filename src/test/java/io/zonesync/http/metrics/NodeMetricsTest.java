@@ -73,7 +73,8 @@ class NodeMetricsTest {
         assertThat(t).contains("# TYPE nginxplus_http_requests_total counter\n")
                 .contains("\nnginxplus_http_requests_total 1.0\n")
                 .contains("\nnginxplus_http_requests_current 1.0\n")
-                .contains("# TYPE nginxplus_connections_accepted untyped\n");
+                .contains("# TYPE nginxplus_connections_accepted untyped\n")
+                .contains("\nnginxplus_up 1.0\n");
     }
 
     private static Map<String, StreamZoneFigures> streamZones() {
