@@ -39,6 +39,9 @@ import io.zonesync.http.keyval.KeyvalHttpFeature;
 import io.zonesync.http.limitconn.LimitConnModule;
 import io.zonesync.http.limitrate.LimitRateModule;
 import io.zonesync.http.map.MapModule;
+import io.zonesync.http.metrics.MetricsFeature;
+import io.zonesync.http.metrics.MetricsModule;
+import io.zonesync.http.metrics.NodeMetrics;
 import io.zonesync.http.mirror.MirrorModule;
 import io.zonesync.http.limitreq.LimitReqFamily;
 import io.zonesync.http.limitreq.LimitReqFeature;
@@ -134,6 +137,10 @@ record CompiledConfig(
             HttpModule.directives(new UpstreamModule()),
             HttpModule.directives(new StickyModule()),
             HttpModule.directives(new ProxyCacheModule()),
+            // before every other content module, so that it sees (and refuses) their directives beside its own
+            new HttpModule(new MetricsModule(), s -> new MetricsFeature(new NodeMetrics(s.api().state(),
+                    s.counters().connections(), s.counters().statusZones(), s.counters()::streamZoneFigures,
+                    s.clock()))),
             new HttpModule(new ProxyModule(), s -> new ProxyFeature(s.proxy(), () -> s.zones().of(StickyFamily.KEY),
                     () -> s.zones().of(UpstreamZoneFamily.KEY), () -> s.zones().of(CachePurgeFamily.KEY),
                     s.clock())),

@@ -32,6 +32,11 @@ public final class ApiFeature implements HttpFeature {
         this.executor = executor;
     }
 
+    /** The node state behind this API, for the reports that show the same figures (metrics). */
+    public ApiState state() {
+        return handler.state();
+    }
+
     @Override
     public ContentHandler contentHandler(CompileScope location) throws ConfigException {
         Directive api = location.scope().block().first("api");

@@ -61,6 +61,11 @@ public final class ApiHandler {
         this(state, Clock.systemUTC(), DEFAULT_MAX_BODY);
     }
 
+    /** The node state this API reads, for the reports that show the same figures (metrics). */
+    public ApiState state() {
+        return state;
+    }
+
     /** The largest body accepted; the HTTP layer need not read more than one byte past it. */
     public int maxBodyBytes() {
         return maxBody;

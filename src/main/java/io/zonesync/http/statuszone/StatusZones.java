@@ -2,6 +2,8 @@ package io.zonesync.http.statuszone;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -30,5 +32,15 @@ public final class StatusZones {
     /** The figures of a location zone, empty when no configuration named it. */
     public Optional<ZoneCounters.Report> locationZone(String name) {
         return Optional.ofNullable(locations.get(name)).map(ZoneCounters::report);
+    }
+
+    /** The names of the server zones any configuration named so far, sorted. */
+    public SortedSet<String> serverZoneNames() {
+        return new TreeSet<>(servers.keySet());
+    }
+
+    /** The names of the location zones any configuration named so far, sorted. */
+    public SortedSet<String> locationZoneNames() {
+        return new TreeSet<>(locations.keySet());
     }
 }

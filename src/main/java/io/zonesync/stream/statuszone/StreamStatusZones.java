@@ -2,6 +2,8 @@ package io.zonesync.stream.statuszone;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -19,5 +21,10 @@ public final class StreamStatusZones {
     /** The figures of a zone, empty when no configuration named it. */
     public Optional<StreamZoneCounters.Report> report(String name) {
         return Optional.ofNullable(zones.get(name)).map(StreamZoneCounters::report);
+    }
+
+    /** The names of the zones any configuration named so far, sorted. */
+    public SortedSet<String> names() {
+        return new TreeSet<>(zones.keySet());
     }
 }
