@@ -137,7 +137,9 @@ record CompiledConfig(
             HttpModule.directives(new UpstreamModule()),
             HttpModule.directives(new StickyModule()),
             HttpModule.directives(new ProxyCacheModule()),
-            // before every other content module, so that it sees (and refuses) their directives beside its own
+            // dashboard, then metrics: before every other content module, so that each sees (and refuses)
+            // the other content directives beside its own
+            new HttpModule(new DashboardModule(), s -> new DashboardFeature()),
             new HttpModule(new MetricsModule(), s -> new MetricsFeature(new NodeMetrics(s.api().state(),
                     s.counters().connections(), s.counters().statusZones(), s.counters()::streamZoneFigures,
                     s.clock()))),
@@ -147,7 +149,6 @@ record CompiledConfig(
             new HttpModule(new HealthCheckModule(), s -> new HealthCheckFeature(() -> s.proxy().upstreams(),
                     () -> s.zones().of(UpstreamZoneFamily.KEY), NettyHealthProbe::runtime)),
             new HttpModule(new ApiModule(), HttpServices::api),
-            new HttpModule(new DashboardModule(), s -> new DashboardFeature()),
             HttpModule.of(new TryFilesModule()),
             HttpModule.of(new MirrorModule()),
             HttpModule.of(new HeadersModule()),

@@ -11,6 +11,7 @@ import io.zonesync.http.core.ContentHandler;
 import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.core.HttpFeature;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * What {@code dashboard [API_URI]} does: the location answers the dashboard page, and with
@@ -20,12 +21,20 @@ import java.nio.charset.StandardCharsets;
  */
 public final class DashboardFeature implements HttpFeature {
     static final String DEFAULT_API = "/api/9";
+    /** The other directives that make a location's content. */
+    private static final List<String> OTHER_CONTENT = List.of("api", "metrics", "stub_status", "proxy_pass");
 
     @Override
     public ContentHandler contentHandler(CompileScope location) throws ConfigException {
         Directive d = location.scope().block().first("dashboard");
         if (d == null) {
             return null;
+        }
+        // A location has one content handler; rather than let one of them win unseen, refuse the pair.
+        for (String other : OTHER_CONTENT) {
+            if (location.scope().block().has(other)) {
+                throw d.error("\"dashboard\" and \"%s\" cannot be in the same location", other);
+            }
         }
         String api = d.argCount() == 0 ? DEFAULT_API : apiUri(d);
         return new Page(DashboardAssets.PAGE.replace(DashboardAssets.API_PLACEHOLDER, api));

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zonesync.config.ConfigException;
+import io.zonesync.http.api.ApiModule;
 import io.zonesync.http.core.HttpConfig;
 import io.zonesync.http.core.HttpRuntime;
 import io.zonesync.http.core.RawClient;
 import io.zonesync.http.core.TestConfigs;
 import io.zonesync.net.ConnectionLimit;
 import io.zonesync.net.Transport;
+import io.zonesync.node.Node;
+import io.zonesync.testing.InJvmNode;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -118,5 +121,39 @@ class DashboardTest {
                 List.of(new DashboardFeature()), new DashboardModule()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("\"dashboard\" directive is not allowed here in t.conf:1");
+    }
+
+    @Test
+    void anotherContentDirectiveBesideItIsRefused() {
+        assertThatThrownBy(() -> TestConfigs.compile("""
+                http {
+                    server {
+                        listen 127.0.0.1:0;
+                        location /api { api; dashboard; }
+                    }
+                }
+                """, dir, List.of(new DashboardFeature()), new DashboardModule(), new ApiModule()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("\"dashboard\" and \"api\" cannot be in the same location in t.conf:4");
+    }
+
+    @Test
+    void inANodeEveryOtherContentModuleIsSeenToo() throws Exception {
+        // the node's module order, not this test's: dashboard must run before metrics, proxy and api
+        for (String other : List.of("metrics", "proxy_pass http://127.0.0.1:1", "api", "stub_status")) {
+            assertThatThrownBy(() -> Node.check(InJvmNode.parse(dir, """
+                    events { }
+                    http {
+                        server {
+                            listen 127.0.0.1:0;
+                            location / { %s; dashboard; }
+                        }
+                    }
+                    """.formatted(other))))
+                    .as(other)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageEndingWith("\"dashboard\" and \"" + other.split(" ")[0]
+                            + "\" cannot be in the same location in " + dir.resolve("zonesync.conf") + ":5");
+        }
     }
 }
