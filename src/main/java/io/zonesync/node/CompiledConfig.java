@@ -15,6 +15,8 @@ import io.zonesync.http.accesslog.AccessLogModule;
 import io.zonesync.http.accesslog.AccessLogWriter;
 import io.zonesync.http.api.ApiFeature;
 import io.zonesync.http.api.ApiModule;
+import io.zonesync.http.dashboard.DashboardFeature;
+import io.zonesync.http.dashboard.DashboardModule;
 import io.zonesync.http.authjwt.AuthJwtModule;
 import io.zonesync.http.authrequest.AuthRequestModule;
 import io.zonesync.http.autoindex.AutoindexModule;
@@ -135,7 +137,9 @@ record CompiledConfig(
             HttpModule.directives(new UpstreamModule()),
             HttpModule.directives(new StickyModule()),
             HttpModule.directives(new ProxyCacheModule()),
-            // before every other content module, so that it sees (and refuses) their directives beside its own
+            // dashboard, then metrics: before every other content module, so that each sees (and refuses)
+            // the other content directives beside its own
+            new HttpModule(new DashboardModule(), s -> new DashboardFeature()),
             new HttpModule(new MetricsModule(), s -> new MetricsFeature(new NodeMetrics(s.api().state(),
                     s.counters().connections(), s.counters().statusZones(), s.counters()::streamZoneFigures,
                     s.clock()))),

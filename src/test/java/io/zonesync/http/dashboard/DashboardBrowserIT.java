@@ -1,0 +1,176 @@
+package io.zonesync.http.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zonesync.testing.InJvmNode;
+import io.zonesync.testing.TestCluster;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+
+/**
+ * The dashboard in a real browser (Debian's chromium, headless, through chromedriver) on node 0 of
+ * a three-node cluster: it loads without a console error, shows the three nodes online with the
+ * synced zones and the upstream, and shows a node down within seconds of that node's end.
+ */
+class DashboardBrowserIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    private TestCluster<InJvmNode> cluster;
+    private ChromeDriver browser;
+    private final List<LogEntry> console = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private String config(int index, List<Integer> peers) {
+        StringBuilder servers = new StringBuilder();
+        for (int p : peers) {
+            servers.append("        zone_sync_server 127.0.0.1:").append(p).append(";\n");
+        }
+        return """
+                events { }
+                error_log stderr error;
+                http {
+                    access_log off;
+                    keyval_zone zone=sessions:1m sync;
+                    limit_req_zone $remote_addr zone=perip:1m rate=10r/s sync;
+                    upstream backend { zone backend 64k; server 127.0.0.1:9 max_fails=0; }
+                    server {
+                        listen 127.0.0.1:0;
+                        location = /dashboard.html { dashboard; }
+                        location /api { api; }
+                        location / { limit_req zone=perip; root %s; }
+                    }
+                }
+                stream {
+                    server {
+                        listen 127.0.0.1:0;
+                        zone_sync;
+                        zone_sync_connect_retry_interval 100ms;
+                %s    }
+                }
+                """.formatted(dir.resolve("www"), servers);
+    }
+
+    private ChromeDriver openBrowser() throws Exception {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        // as root chromium runs only without its sandbox; a profile of its own, deleted with the test
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--user-data-dir=" + Files.createDirectory(dir.resolve("chromium-profile")));
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+
+    private List<LogEntry> consoleErrors() {
+        console.addAll(browser.manage().logs().get(LogType.BROWSER).getAll());
+        return console.stream().filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).toList();
+    }
+
+    private String text(String css) {
+        return browser.findElement(By.cssSelector(css)).getText();
+    }
+
+    private int onlinePeers(int node) throws Exception {
+        return JSON.readTree(cluster.node(node).http().get("/api/9/stream/zone_sync/").body())
+                .path("status").path("nodes_online").asInt();
+    }
+
+    @Test
+    void showsTheClusterLiveAndANodeDownSecondsAfterItStops() throws Exception {
+        Files.writeString(Files.createDirectory(dir.resolve("www")).resolve("index.html"), "ok");
+        cluster = TestCluster.start(3, this::config, (i, c) -> InJvmNode.start(dir.resolve("n" + i), c));
+        await().atMost(Duration.ofSeconds(30)).until(() -> onlinePeers(0) == 2 && onlinePeers(1) == 2 && onlinePeers(2) == 2);
+        assertThat(cluster.node(0).http().get("/").statusCode()).isEqualTo(200);
+
+        browser = openBrowser();
+        browser.get("http://127.0.0.1:" + cluster.node(0).httpPort() + "/dashboard.html");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertThat(text("#nodes-online")).isEqualTo("3");
+            assertThat(browser.findElements(By.cssSelector("#peers tr[data-status=online]"))).hasSizeGreaterThanOrEqualTo(3);
+        });
+        assertThat(text("#zone-table tr[data-zone=sessions]")).startsWith("sessions");
+        assertThat(text("#zone-table tr[data-zone=perip]")).startsWith("perip");
+        assertThat(text("#limit-req-table tr[data-zone=perip]")).startsWith("perip 1 0 0");
+        assertThat(text("#upstream-table tr[data-server='127.0.0.1:9']")).startsWith("http backend 127.0.0.1:9 up");
+        // the charts are drawn: one uPlot canvas per chart
+        assertThat(browser.findElements(By.cssSelector(".charts .uplot canvas"))).hasSize(3);
+        assertThat(text("#error")).isEmpty();
+
+        String stopped = "127.0.0.1:" + cluster.node(2).syncPort();
+        List<WebElement> before = browser.findElements(By.cssSelector("#peers tr[data-address='" + stopped + "']"));
+        assertThat(before).isNotEmpty().allSatisfy(row -> assertThat(row.getAttribute("data-status")).isEqualTo("online"));
+        cluster.node(2).close();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(text("#nodes-online")).isEqualTo("2");
+            WebElement row = browser.findElement(By.cssSelector("#peers tr[data-address='" + stopped + "']"));
+            assertThat(row.getAttribute("data-status")).isEqualTo("down");
+            assertThat(row.findElement(By.cssSelector("td.error")).getText()).as("last error").isNotEmpty();
+        });
+        assertThat(consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void aNodeWithoutZoneSyncShowsItselfAloneWithoutErrors() throws Exception {
+        InJvmNode node = InJvmNode.start(dir.resolve("alone"), """
+                events { }
+                error_log stderr error;
+                http {
+                    access_log off;
+                    server {
+                        listen 127.0.0.1:0;
+                        location /ops/ { dashboard /status/api/9; }
+                        location /status/api { api; }
+                    }
+                }
+                """);
+        try {
+            browser = openBrowser();
+            browser.get("http://127.0.0.1:" + node.httpPort() + "/ops/");
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                assertThat(text("#updated")).startsWith("updated ");
+                assertThat(text("#nodes-online")).isEqualTo("1");
+            });
+            assertThat(text("#peers tbody")).isEqualTo("no zone_sync server on this node");
+            assertThat(text("#zone-table tbody")).isEqualTo("no zone_sync server on this node");
+            assertThat(text("#limit-req-table tbody")).isEqualTo("no limit_req zone");
+            assertThat(text("#upstream-table tbody")).isEqualTo("no upstream group has a zone");
+            assertThat(text("#error")).isEmpty();
+            assertThat(consoleErrors()).isEmpty();
+        } finally {
+            node.close();
+        }
+    }
+}
