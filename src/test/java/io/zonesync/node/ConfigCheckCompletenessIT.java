@@ -176,6 +176,8 @@ class ConfigCheckCompletenessIT {
                         stream("upstream u { zone u 64k; server localhost:1 resolve; }", "proxy_pass u;")),
                 of("zone_sync_server resolve without resolver",
                         stream("", "zone_sync;\n    zone_sync_server localhost:1 resolve;")),
+                of("proxy_cache_path under a file", plainHttp("proxy_cache_path afile/cache keys_zone=c:1m;")),
+                of("proxy_cache_path in a missing directory", plainHttp("proxy_cache_path nodir/cache keys_zone=c:1m;")),
                 Arguments.of("access_log in a missing directory", plainHttp("access_log nodir/a.log;"), Expect.NO_LINE),
                 Arguments.of("stream access_log in a missing directory",
                         stream("log_format l x;", "access_log nodir/a.log l; return x;"), Expect.NO_LINE));
