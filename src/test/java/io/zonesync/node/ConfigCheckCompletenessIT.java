@@ -178,6 +178,9 @@ class ConfigCheckCompletenessIT {
                         stream("", "zone_sync;\n    zone_sync_server localhost:1 resolve;")),
                 of("proxy_cache_path under a file", plainHttp("proxy_cache_path afile/cache keys_zone=c:1m;")),
                 of("proxy_cache_path in a missing directory", plainHttp("proxy_cache_path nodir/cache keys_zone=c:1m;")),
+                of("stream error_log in a missing directory", stream("error_log nodir/e.log;", "return x;")),
+                of("stream server error_log in a missing directory", stream("", "error_log nodir/e.log; return x;")),
+                of("http server error_log in a missing directory", plainHttp("error_log nodir/e.log;")),
                 Arguments.of("access_log in a missing directory", plainHttp("access_log nodir/a.log;"), Expect.NO_LINE),
                 Arguments.of("stream access_log in a missing directory",
                         stream("log_format l x;", "access_log nodir/a.log l; return x;"), Expect.NO_LINE));
