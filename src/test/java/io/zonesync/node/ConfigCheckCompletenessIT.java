@@ -41,6 +41,10 @@ class ConfigCheckCompletenessIT {
         pki.writeCa(dir.resolve("ca.pem"));
         pki.writeCrl(dir.resolve("crl.pem"));
         Files.writeString(dir.resolve("garbage.pem"), "this is no PEM\n");
+        // from openssl dhparam 512 (zonesync checks their form and does not use them)
+        Files.writeString(dir.resolve("dh.pem"), "-----BEGIN DH PARAMETERS-----\n"
+                + "MEYCQQC2q2TYH/sy1bN/uEwgr05LvDwixDGLD9FcLUznPhKWl/qmXKvMJ8swiOkv\n"
+                + "m3Li9whLNEQgJk30FnswOmYWx38/AgEC\n-----END DH PARAMETERS-----\n");
         Files.createDirectories(dir.resolve("adir")); // in place of a file: cannot be read, even by root
         Files.writeString(dir.resolve("afile"), "a file where a directory should be\n");
         Files.createDirectories(dir.resolve("logs"));
@@ -106,8 +110,10 @@ class ConfigCheckCompletenessIT {
                         http(TLS + " ssl_verify_client on; ssl_client_certificate ca.pem; ssl_crl missing.pem;")),
                 of("ssl_crl garbage",
                         http(TLS + " ssl_verify_client on; ssl_client_certificate ca.pem; ssl_crl garbage.pem;")),
-                Arguments.of("ssl_dhparam missing (accepted and not used)", http(TLS + " ssl_dhparam missing.pem;"),
-                        Expect.BOTH_PASS),
+                of("ssl_dhparam missing", http(TLS + " ssl_dhparam missing.pem;")),
+                of("ssl_dhparam garbage", http(TLS + " ssl_dhparam garbage.pem;")),
+                Arguments.of("ssl_dhparam holding DH parameters", http(TLS + " ssl_dhparam dh.pem;"), Expect.BOTH_PASS),
+                of("stream ssl_dhparam missing", streamTls(TLS + " ssl_dhparam missing.pem; return x;")),
                 of("proxy_ssl_certificate missing",
                         proxy("proxy_ssl_certificate missing.pem; proxy_ssl_certificate_key key.pem;")),
                 of("proxy_ssl_certificate_key mismatched",
