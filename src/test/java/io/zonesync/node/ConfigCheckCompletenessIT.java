@@ -18,8 +18,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code -t} ({@link Node#check}) against a real start ({@link Node#start}) on configurations that
- * are broken in what they point at: files, directories, a missing resolver. Every one must fail both
- * ways, and {@code -t} must name the directive's FILE:LINE.
+ * are broken in what they point at: files, directories, a missing resolver. -t fails exactly when the
+ * start does, with the start's words, at the directive's FILE:LINE (log files: without one, as
+ * nginx). Tests run as root, so an unreadable file is a directory in its place.
  */
 class ConfigCheckCompletenessIT {
     private static final String TLS = "ssl_certificate cert.pem; ssl_certificate_key key.pem;";
