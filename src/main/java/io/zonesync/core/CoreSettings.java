@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The values of the directives {@link CoreModule} registers, checked, with nginx's defaults.
@@ -81,7 +82,7 @@ public record CoreSettings(boolean daemon, int workerProcesses, Path pidFile, Li
             logs.add(defaultLog);
         }
         for (Directive stream : root.all("stream")) {
-            noteInnerErrorLogs(stream.block(), notes);
+            noteInnerErrorLogs(stream.block(), config::resolve, notes);
         }
         Directive timeout = root.first("worker_shutdown_timeout");
         long shutdownMs = timeout == null ? 0 : Values.timeMs(timeout, timeout.arg(0));
@@ -125,18 +126,20 @@ public record CoreSettings(boolean daemon, int workerProcesses, Path pidFile, Li
     }
 
     /**
-     * {@code error_log} inside stream or its servers: checked as the main one is, and said at start
-     * that their lines go to the main error log(s), not to a log of their level as in nginx (http's
-     * are kept apart: {@code io.zonesync.log.ErrorLogRoute}).
+     * {@code error_log} inside stream or its servers: checked as the main one is (and its file
+     * opened, as nginx opens it at {@code -t} and start), and said at start that their lines go to
+     * the main error log(s), not to a log of their level as in nginx (http's are kept apart:
+     * {@code io.zonesync.log.ErrorLogRoute}).
      */
-    private static void noteInnerErrorLogs(Block block, List<Note> notes) throws ConfigException {
+    private static void noteInnerErrorLogs(Block block, Function<String, Path> resolve, List<Note> notes)
+            throws ConfigException {
         for (Directive d : block.directives()) {
             if (d.name().equals("error_log")) {
-                ErrorLogTarget.parse(d, Path::of);
+                ErrorLogTarget.parse(d, resolve).probe(d);
                 notes.add(new Note(Severity.NOTICE, "\"error_log\" in stream is not kept apart:"
                         + " zonesync writes the lines of its sessions to the main error log in " + d.where()));
             } else if (d.hasBlock()) {
-                noteInnerErrorLogs(d.block(), notes);
+                noteInnerErrorLogs(d.block(), resolve, notes);
             }
         }
     }

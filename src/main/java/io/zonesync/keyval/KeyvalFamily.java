@@ -90,6 +90,18 @@ public final class KeyvalFamily implements ZoneFamily<KeyvalZoneConf, KeyvalZone
     }
 
     @Override
+    public void check(KeyvalZoneConf c) throws ConfigException {
+        if (c.stateFile() == null) {
+            return;
+        }
+        try {
+            KeyvalStateFile.check(zoneFor(c, null), c.stateFile());
+        } catch (KeyvalStateFileException e) {
+            throw new ConfigException(e.getMessage(), c.where(), e);
+        }
+    }
+
+    @Override
     public synchronized void commit(KeyvalZoneConf c, KeyvalZone zone, Commit context) throws IOException {
         zone.syncRecordLimit(context.recordRoom().bytes(zone.name(), KeyvalReplica.TYPE));
         if (c.stateFile() != null && !stateFiles.containsKey(zone)) {

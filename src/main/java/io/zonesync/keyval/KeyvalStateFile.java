@@ -106,11 +106,7 @@ public final class KeyvalStateFile implements KeyvalListener, Closeable {
     /** As above, with the group commit interval and the smallest journal compacted. */
     static KeyvalStateFile open(KeyvalZone zone, Path file, ScheduledExecutorService executor, long syncIntervalMs,
             long compactMinBytes) throws KeyvalStateFileException {
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new KeyvalStateFileException(file, zone.name(), "cannot be written: directory \"" + dir
-                    + "\" does not exist", null);
-        }
+        requireDirectory(zone, file);
         KeyvalStateFile stateFile = new KeyvalStateFile(zone, file, executor, compactMinBytes);
         stateFile.load();
         zone.attachStateFile(stateFile);
@@ -118,6 +114,53 @@ public final class KeyvalStateFile implements KeyvalListener, Closeable {
         stateFile.syncer = executor.scheduleWithFixedDelay(stateFile::syncQuietly, syncIntervalMs, syncIntervalMs,
                 TimeUnit.MILLISECONDS);
         return stateFile;
+    }
+
+    /**
+     * What {@link #open} would refuse, found without writing anything ({@code -t}): a directory that
+     * is missing or not writable, a file that cannot be read, contents that do not load into
+     * {@code zone} (a throwaway zone of the same settings). A damaged journal tail is not refused:
+     * open cuts it off with a warning.
+     */
+    public static void check(KeyvalZone zone, Path file) throws KeyvalStateFileException {
+        Path dir = requireDirectory(zone, file);
+        if (!Files.isWritable(dir)) {
+            throw new KeyvalStateFileException(file, zone.name(), "cannot be written: directory \"" + dir
+                    + "\" is not writable", null);
+        }
+        new KeyvalStateFile(zone, file, null, COMPACT_MIN_BYTES).verify();
+    }
+
+    private static Path requireDirectory(KeyvalZone zone, Path file) throws KeyvalStateFileException {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new KeyvalStateFileException(file, zone.name(), "cannot be written: directory \"" + dir
+                    + "\" does not exist", null);
+        }
+        return dir;
+    }
+
+    /** Reads the file into the zone as {@link #load} does, but leaves the file as it is. */
+    private void verify() throws KeyvalStateFileException {
+        try {
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(file), WRITE_CHUNK)) {
+                long size = Files.size(file);
+                if (KeyvalJournal.isJournal(in.readNBytes(KeyvalJournal.HEADER.length))) {
+                    restore(new ArrayList<>(KeyvalJournal.replay(in, size).entries().entrySet()));
+                    return;
+                }
+            } catch (NoSuchFileException e) {
+                return;
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            if (!new String(bytes, StandardCharsets.UTF_8).isBlank()) {
+                restore(new KeyvalJsonState(file, zone).decode(bytes));
+            }
+        } catch (KeyvalStateFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new KeyvalStateFileException(file, zone.name(), "cannot be read or written: " + e, e);
+        }
     }
 
     public Path path() {

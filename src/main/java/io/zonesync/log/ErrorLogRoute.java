@@ -4,10 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,13 +41,7 @@ public final class ErrorLogRoute {
         List<ErrorLogTarget> targets = new ArrayList<>();
         for (Directive d : errorLogs) {
             ErrorLogTarget t = ErrorLogTarget.parse(d, resolve);
-            if (!t.isStderr()) {
-                try {
-                    Files.newOutputStream(t.file(), StandardOpenOption.CREATE, StandardOpenOption.APPEND).close();
-                } catch (IOException e) {
-                    throw d.error("%s", ErrnoText.openFailed(t.file(), e));
-                }
-            }
+            t.probe(d);
             targets.add(t);
         }
         StringBuilder name = new StringBuilder(PREFIX);

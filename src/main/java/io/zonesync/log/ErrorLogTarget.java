@@ -2,7 +2,10 @@ package io.zonesync.log;
 
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.function.Function;
 
 /**
@@ -49,6 +52,22 @@ public record ErrorLogTarget(Path file, Severity level) {
             }
         }
         return STDERR.equals(where) ? stderr(level) : file(resolve.apply(where), level);
+    }
+
+    /**
+     * Opens (and creates) the file for appending and closes it, as nginx opens every {@code error_log}
+     * when it reads the configuration: a file that cannot be one is an error at the directive's
+     * FILE:LINE. Nothing to do for {@code stderr}.
+     */
+    public void probe(Directive d) throws ConfigException {
+        if (isStderr()) {
+            return;
+        }
+        try {
+            Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND).close();
+        } catch (IOException e) {
+            throw d.error("%s", ErrnoText.openFailed(file, e));
+        }
     }
 
     public boolean isStderr() {

@@ -104,6 +104,7 @@ public final class Node {
         CompiledConfig c = CompiledConfig.compile(config,
                 new ZoneTable(CompiledConfig.zoneFamilies(Clock.systemUTC(), throwaway)), Clock.systemUTC(), api,
                 NodeCounters.throwaway(), ZoneSyncSettings.HostResolver.SYSTEM);
+        c.zones().check(); // what a start's commit would refuse of the zones' files (keyval state=)
         // As nginx -t does, open (and create) every access log, so a path a start could not open fails here.
         for (AccessLog log : c.http().accessLogs()) {
             try {

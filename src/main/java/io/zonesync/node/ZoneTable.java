@@ -39,12 +39,25 @@ final class ZoneTable {
             }
             return out;
         }
+
+        /** What {@code -t} checks of the files committing these zones would open ({@link ZoneFamily#check}). */
+        void check() throws ConfigException {
+            for (Map<String, Declared<?, ?>> zones : byFamily.values()) {
+                for (Declared<?, ?> d : zones.values()) {
+                    d.check();
+                }
+            }
+        }
     }
 
     /** One zone of a configuration: its family, its declaration, and the zone it gets. */
     private record Declared<D, Z>(ZoneFamily<D, Z> family, D declaration, Z zone) {
         boolean synced() {
             return family.synced(declaration);
+        }
+
+        void check() throws ConfigException {
+            family.check(declaration);
         }
 
         void commit(ZoneFamily.Commit context) throws IOException {

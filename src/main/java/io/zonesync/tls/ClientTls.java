@@ -54,13 +54,17 @@ public final class ClientTls {
         this.fingerprint = fingerprint;
     }
 
-    /** The client TLS of a zone_sync server, or null when {@code zone_sync_ssl} is off. */
+    /**
+     * The client TLS of a zone_sync server, or null when {@code zone_sync_ssl} is off. The
+     * {@code zone_sync_ssl_*} values and files are checked even while it is off (FILE:LINE errors),
+     * so that turning it on by a reload cannot fail on them.
+     */
     public static ClientTls compile(Scope scope, Path confDir) throws ConfigException {
         Directive on = scope.effectiveFirst("zone_sync_ssl");
-        if (on == null || !Values.flag(on)) {
-            return null;
+        boolean enabled = on != null && Values.flag(on);
+        if (enabled) {
+            TlsOptions.requireOpenSsl(on.where());
         }
-        TlsOptions.requireOpenSsl(on.where());
         TlsFiles files = new TlsFiles(confDir);
         SslContextBuilder b = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL)
                 .endpointIdentificationAlgorithm(null);
@@ -83,6 +87,10 @@ public final class ClientTls {
         Directive crlDirective = scope.effectiveFirst(PREFIX + "crl");
         List<X509Certificate> trusted = ca == null ? List.of() : files.certificates(ca, "trusted certificate");
         List<X509CRL> crls = crlDirective == null ? List.of() : files.crls(crlDirective);
+        int depth = TlsOptions.verifyDepth(scope, PREFIX, files);
+        if (!enabled) {
+            return null;
+        }
         if (verify && trusted.isEmpty()) {
             throw verifyDirective.error("no \"%strusted_certificate\" for \"%sverify\"", PREFIX, PREFIX);
         }
@@ -91,7 +99,6 @@ public final class ClientTls {
             LOG.warn("\"zone_sync_ssl_verify\" is on but no \"zone_sync_ssl_certificate\" is defined in {}: peers that"
                     + " verify will refuse the links this node dials", verifyDirective.where());
         }
-        int depth = TlsOptions.verifyDepth(scope, PREFIX, files);
         Directive name = scope.effectiveFirst(PREFIX + "name");
         files.note(name);
         Directive sni = scope.effectiveFirst(PREFIX + "server_name");

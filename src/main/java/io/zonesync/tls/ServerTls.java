@@ -175,6 +175,10 @@ public final class ServerTls {
         Directive clientCa = scope.effectiveFirst("ssl_client_certificate");
         Directive trustedCa = scope.effectiveFirst("ssl_trusted_certificate");
         Directive crlDirective = scope.effectiveFirst("ssl_crl");
+        Directive dh = scope.effectiveFirst("ssl_dhparam");
+        if (dh != null) {
+            files.dhParameters(dh);
+        }
         int depth = TlsOptions.verifyDepth(scope, PREFIX, files);
         List<X509Certificate> advertised = clientCa == null ? List.of() : files.certificates(clientCa, "client certificate");
         List<X509Certificate> trusted = new ArrayList<>(advertised);

@@ -122,6 +122,20 @@ final class TlsFiles {
     }
 
     /**
+     * Checks an {@code ssl_dhparam} file as nginx reads it: readable and holding PEM DH parameters.
+     * The parameters are not used (the TLS provider offers its standard groups).
+     */
+    void dhParameters(Directive d) throws ConfigException {
+        Path p = path(d.arg(0));
+        for (PemBlock b : pem(d, p, "DH parameters")) {
+            if (b.type().equals("DH PARAMETERS") || b.type().equals("X9.42 DH PARAMETERS")) {
+                return;
+            }
+        }
+        throw d.error("cannot load DH parameters \"%s\": no PEM \"DH PARAMETERS\" in it", p);
+    }
+
+    /**
      * The key of an {@code ssl_session_ticket_key} file: 48 bytes, a name, an AES-128 key and an
      * HMAC key, in nginx's layout. nginx also takes 80 bytes (AES-256); BoringSSL's ticket keys are
      * AES-128 only, so such a file is an error here.

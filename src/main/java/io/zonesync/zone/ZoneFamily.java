@@ -59,6 +59,13 @@ public interface ZoneFamily<D, Z> {
     ReplicatedZone<?> replicaOf(Z zone);
 
     /**
+     * What {@code -t} checks of the files {@link #commit} would open for the declaration (a state
+     * file's directory, its contents), without opening or changing them; FILE:LINE errors.
+     */
+    default void check(D declared) throws ConfigException {
+    }
+
+    /**
      * The declaration is in force: a kept zone takes what may change without a restart (a rate, the
      * largest record a sync frame carries), and files the zone keeps open are opened. On an
      * exception, the zones opened by this commit are {@link #release}d and the old configuration

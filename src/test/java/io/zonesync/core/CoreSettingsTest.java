@@ -110,6 +110,7 @@ class CoreSettingsTest {
 
     @Test
     void errorLogsOfStreamAreCheckedAndSaidToGoToTheMainLog() throws Exception {
+        Files.createDirectories(dir.resolve("logs"));
         CoreSettings s = unvalidated("stream {\n error_log logs/stream.log warn;\n server {\n  listen 1;\n"
                 + "  error_log logs/s.log;\n }\n}\nhttp { server { error_log logs/site.log; } }\n");
         assertThat(s.errorLogs()).hasSize(1);
@@ -118,6 +119,13 @@ class CoreSettingsTest {
                         + " to the main error log in " + dir.resolve("z.conf") + ":2",
                 "\"error_log\" in stream is not kept apart: zonesync writes the lines of its sessions"
                         + " to the main error log in " + dir.resolve("z.conf") + ":5");
+        // opened (created) as nginx opens them at -t and start; one that cannot be is an error at its line
+        assertThat(dir.resolve("logs/stream.log")).exists();
+        assertThat(dir.resolve("logs/s.log")).exists();
+        assertThatThrownBy(() -> unvalidated("stream { server { error_log nodir/x.log; } }"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("open() \"" + dir.resolve("nodir/x.log") + "\" failed (2: No such file or directory) in "
+                        + dir.resolve("z.conf") + ":1");
         assertThatThrownBy(() -> unvalidated("stream { server { error_log logs/x.log loud; } }"))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("invalid log level \"loud\"")
                 .hasMessageEndingWith(" in " + dir.resolve("z.conf") + ":1");

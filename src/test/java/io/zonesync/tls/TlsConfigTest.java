@@ -78,6 +78,9 @@ class TlsConfigTest {
 
     @Test
     void sslOnMakesEveryListenOfItsServerTlsWithNginxsWarning() throws Exception {
+        Files.writeString(dir.resolve("dh.pem"), "-----BEGIN DH PARAMETERS-----\n"
+                + "MEYCQQC2q2TYH/sy1bN/uEwgr05LvDwixDGLD9FcLUznPhKWl/qmXKvMJ8swiOkv\n"
+                + "m3Li9whLNEQgJk30FnswOmYWx38/AgEC\n-----END DH PARAMETERS-----\n"); // checked at -t, as nginx
         try (LogCapture logs = new LogCapture()) {
             HttpConfig c = TestConfigs.compile("http { access_log off; server { listen 127.0.0.1:0; ssl on;\n"
                     + " ssl_certificate node.pem; ssl_certificate_key node.key; ssl_dhparam dh.pem; }\n"

@@ -5,6 +5,11 @@ import io.zonesync.config.Directive;
 import io.zonesync.config.Values;
 import io.zonesync.http.core.CompileScope;
 import io.zonesync.http.vars.ComplexValue;
+import io.zonesync.log.ErrnoText;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,6 +44,7 @@ public final class CacheZones {
         Map<String, CacheZone> zones = new LinkedHashMap<>();
         for (Directive d : http.scope().block().all("proxy_cache_path")) {
             CachePath p = CachePath.parse(d, http.config().prefix());
+            createDirectory(d, p.dir());
             if (zones.containsKey(p.zone())) {
                 throw d.error("duplicate zone \"%s\"", p.zone());
             }
@@ -52,6 +58,21 @@ public final class CacheZones {
         });
         zones.values().forEach(CacheLoader::start);
         return new CacheZones(zones);
+    }
+
+    /**
+     * Creates the cache directory (its last component, as nginx's {@code mkdir()}) when the
+     * configuration is read, at {@code -t} too, as nginx does, so that a path that cannot be one
+     * fails the test and the start rather than the first response stored.
+     */
+    private static void createDirectory(Directive d, Path dir) throws ConfigException {
+        try {
+            Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException e) {
+            return; // a directory already (or, as for nginx, something in its place: the first store says so)
+        } catch (IOException e) {
+            throw d.error("mkdir() \"%s\" failed (%s)", dir, ErrnoText.of(e));
+        }
     }
 
     /** The location's cache settings, or null when {@code proxy_cache} is off there. */

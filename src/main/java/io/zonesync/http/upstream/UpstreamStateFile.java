@@ -23,8 +23,19 @@ public final class UpstreamStateFile {
     private UpstreamStateFile() {
     }
 
-    /** The {@code server} lines of {@code file}, or none when it does not exist; anything else is an error. */
+    /**
+     * The {@code server} lines of {@code file}, or none when it does not exist; anything else is an
+     * error, and so is a directory the API's rewrites could not write in (missing or read-only), so
+     * that {@code -t} and the start refuse it rather than the first API change.
+     */
     static List<Directive> read(Path file, Directive state) throws ConfigException {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw state.error("state file \"%s\" cannot be written: directory \"%s\" does not exist", file, dir);
+        }
+        if (!Files.isWritable(dir)) {
+            throw state.error("state file \"%s\" cannot be written: directory \"%s\" is not writable", file, dir);
+        }
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
