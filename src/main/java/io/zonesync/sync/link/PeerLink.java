@@ -80,6 +80,12 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     private final long createdAt;
 
     private volatile LinkState state = LinkState.HANDSHAKING;
+    /** When {@link #state} last changed, on the host's clock. */
+    private volatile long stateSince;
+    /** When the last frame of any kind (heartbeats included) arrived, on the host's clock; 0 before one. */
+    private volatile long lastReadAt;
+    /** RECORDS bytes received, frame headers included (written on the event loop only; sent: the outbox). */
+    private volatile long bytesReceived;
     private volatile Hello peer;
     private volatile long onlineSince;
     private volatile String lastError;
@@ -115,6 +121,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         this.timeoutMs = settings.timeoutMs();
         this.helloTimeoutMs = settings.helloTimeoutMs();
         this.createdAt = host.nowMillis();
+        this.stateSince = createdAt;
         this.outbox = new LinkOutbox(host);
         this.digests = new DigestExchange(this, host, outbox, settings.digestIntervalMs());
     }
@@ -164,6 +171,28 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
 
     public String lastError() {
         return lastError;
+    }
+
+    /** When the link entered its current state (ms on the host's clock). */
+    public long stateSince() {
+        return stateSince;
+    }
+
+    /** When the peer was last heard from, any frame (ms on the host's clock), or 0 if never. */
+    public long lastReadAt() {
+        return lastReadAt;
+    }
+
+    /** RECORDS bytes received and sent over this link, frame headers included: {received, sent}. */
+    public long[] byteCounts() {
+        return new long[] {bytesReceived, outbox.bytesSent()};
+    }
+
+    private void setState(LinkState next) {
+        if (state != next) {
+            state = next;
+            stateSince = host.nowMillis();
+        }
     }
 
     /** Queues a locally changed key for this link, if the zone is synced on it. */
@@ -268,6 +297,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        lastReadAt = host.nowMillis();
         if (msg instanceof Hello hello) {
             onHello(ctx, hello);
         } else if (msg instanceof RecordBatch batch) {
@@ -310,7 +340,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
                 return;
             }
             case REMOVED -> {
-                state = LinkState.CLOSING;
+                setState(LinkState.CLOSING);
                 goodbyeSent = true;
                 sendAndClose(new Goodbye(GoodbyeReason.REMOVED));
                 return;
@@ -349,7 +379,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         }
         // Online before the copy: a write that misses the snapshot is queued instead (writers
         // already see this link in the cluster's fan-out and drop changes while it is handshaking).
-        state = LinkState.SNAPSHOTTING;
+        setState(LinkState.SNAPSHOTTING);
         outbox.takeSnapshots();
         onlineSince = host.nowMillis();
         host.linkOnline(this);
@@ -376,7 +406,9 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         if (!state.online() && state != LinkState.CLOSING) {
             return;
         }
-        host.countFrame(true, FrameWriter.encodedSize(batch));
+        int size = FrameWriter.encodedSize(batch);
+        host.countFrame(true, size);
+        bytesReceived += size;
         ZoneSession<?> s = outbox.session(batch.zone().name());
         if (s == null || !s.signature.matches(batch.zone())) {
             ignoredFrames++;
@@ -410,7 +442,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         if (bye.reason() == GoodbyeReason.REMOVED) {
             host.refusedByPeer(this, "no longer lists this node");
         }
-        state = LinkState.CLOSING;
+        setState(LinkState.CLOSING);
         if (!goodbyeSent) {
             goodbyeSent = true;
             sendAndClose(new Goodbye(GoodbyeReason.SHUTDOWN));
@@ -432,12 +464,12 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
                 host.refusedByPeer(this, "does not trust this node's certificate");
             }
         }
-        state = LinkState.CLOSING;
+        setState(LinkState.CLOSING);
         channel.close();
     }
 
     private void abort(AbortCode code, String text) {
-        state = LinkState.CLOSING;
+        setState(LinkState.CLOSING);
         sendAndClose(Abort.of(code, text));
     }
 
@@ -519,7 +551,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        state = LinkState.CLOSED;
+        setState(LinkState.CLOSED);
         if (intervalTimer != null) {
             intervalTimer.cancel(false);
         }
@@ -610,12 +642,12 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
             return;
         }
         if (state == LinkState.SNAPSHOTTING && outbox.snapshotsDone()) {
-            state = LinkState.LIVE;
+            setState(LinkState.LIVE);
             digests.start(channel, peer.takesDigests());
         }
         if (quitting && !goodbyeSent && outbox.allSent()) {
             goodbyeSent = true;
-            state = LinkState.CLOSING;
+            setState(LinkState.CLOSING);
             channel.writeAndFlush(new Goodbye(goodbyeReason));
         }
     }
