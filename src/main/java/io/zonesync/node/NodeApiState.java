@@ -143,6 +143,7 @@ final class NodeApiState implements ApiState {
             m.put("bytes_sent", n.bytesSent());
             m.put("bytes_received", n.bytesReceived());
             m.put("ssl", n.tls() == null ? null : ssl(n.tls()));
+            m.put("rtt", n.rttNanos() < 0 ? null : n.rttNanos() / 1e6);
             m.put("reconnects", n.reconnects());
             m.put("last_seen", n.lastSeen() == 0 ? null : Instant.ofEpochMilli(n.lastSeen()).toString());
             m.put("last_seen_age", n.lastSeen() == 0 ? null : Math.max(0, now - n.lastSeen()));

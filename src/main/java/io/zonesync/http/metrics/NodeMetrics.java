@@ -258,6 +258,10 @@ public final class NodeMetrics {
                     l, number(n, "bytes_received"));
             f.counter("zonesync_peer_reconnects", "Times a link to this peer came online again after the first", l,
                     number(n, "reconnects"));
+            if (n.get("rtt") != null) {
+                f.gauge("zonesync_peer_rtt_seconds", "The last heartbeat round trip to this peer (PING to PONG)", l,
+                        number(n, "rtt") / 1000.0);
+            }
             if (n.get("last_seen_age") != null) {
                 f.gauge("zonesync_peer_last_seen_age_seconds", "Seconds since anything was received from this peer",
                         l, number(n, "last_seen_age") / 1000.0);

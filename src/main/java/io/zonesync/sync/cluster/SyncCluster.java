@@ -451,7 +451,7 @@ public final class SyncCluster implements LinkHost {
                     l.state().name().toLowerCase(), l.peerNodeId(), l.onlineSince(), l.stateSince(),
                     l.lastError() != null ? l.lastError() : past.lastError(), counts[0], counts[1], owed, bytes[1],
                     bytes[0], settings.security().describe(l.channel()), past.reconnects(),
-                    Math.max(l.lastReadAt(), past.lastSeen())));
+                    Math.max(l.lastReadAt(), past.lastSeen()), l.rttNanos()));
         }
         for (ReplicatedZone<?> z : zones.values()) {
             zoneCounts.put(z.name(), new ZoneSyncStatus.ZoneCounts(pending.getOrDefault(z.name(), 0L), z.recordCount()));

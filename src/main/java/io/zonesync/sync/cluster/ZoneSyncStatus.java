@@ -21,10 +21,12 @@ public record ZoneSyncStatus(long bytesIn, long msgsIn, long msgsOut, long bytes
      * its state, the last error with this peer (kept across reconnects), the records sent to and
      * received from it, how many it is still owed, the RECORDS bytes each way over the current
      * link, the link's TLS (null when plain or not up), how many times a link to this node came
-     * back after the first, and when any frame last came from it (ms since the epoch, 0 if never).
+     * back after the first, when any frame last came from it (ms since the epoch, 0 if never), and
+     * the last heartbeat round trip on the current link (ns, -1 if none).
      */
     public record NodeStatus(String address, String direction, String state, long nodeId, long onlineSince,
             long stateSince, String lastError, long recordsSent, long recordsReceived, long recordsPending,
-            long bytesSent, long bytesReceived, TlsParameters tls, long reconnects, long lastSeen) {
+            long bytesSent, long bytesReceived, TlsParameters tls, long reconnects, long lastSeen,
+            long rttNanos) {
     }
 }

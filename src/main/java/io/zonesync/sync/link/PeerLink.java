@@ -21,6 +21,8 @@ import io.zonesync.sync.proto.Goodbye;
 import io.zonesync.sync.proto.GoodbyeReason;
 import io.zonesync.sync.proto.Heartbeat;
 import io.zonesync.sync.proto.Hello;
+import io.zonesync.sync.proto.Ping;
+import io.zonesync.sync.proto.Pong;
 import io.zonesync.sync.proto.ProtocolException;
 import io.zonesync.sync.proto.RecordBatch;
 import io.zonesync.sync.proto.SnapshotBegin;
@@ -86,6 +88,12 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     private volatile long lastReadAt;
     /** RECORDS bytes received, frame headers included (written on the event loop only; sent: the outbox). */
     private volatile long bytesReceived;
+    /** The last round trip of a PING, in nanoseconds; -1 until one is answered (doc/protocol.md 3.4). */
+    private volatile long rttNanos = -1;
+    /** The PING awaiting its PONG (0: none) and when it went out, on {@link LinkHost#nanoTime}. */
+    private long pingToken;
+    private long pingSentAt;
+    private long pingsSent;
     private volatile Hello peer;
     private volatile long onlineSince;
     private volatile String lastError;
@@ -186,6 +194,11 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     /** RECORDS bytes received and sent over this link, frame headers included: {received, sent}. */
     public long[] byteCounts() {
         return new long[] {bytesReceived, outbox.bytesSent()};
+    }
+
+    /** The last heartbeat round trip in nanoseconds, or -1 before one (or with a peer that does not answer PINGs). */
+    public long rttNanos() {
+        return rttNanos;
     }
 
     private void setState(LinkState next) {
@@ -315,6 +328,12 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
             onGoodbye(bye);
         } else if (msg instanceof Abort abort) {
             onAbort(abort);
+        } else if (msg instanceof Ping ping) {
+            if (state != LinkState.CLOSED) {
+                ctx.writeAndFlush(new Pong(ping.token()));
+            }
+        } else if (msg instanceof Pong pong) {
+            onPong(pong);
         } else if (!(msg instanceof Heartbeat)) {
             LOG.debug("zone_sync: ignoring {} from {}", msg, address());
         }
@@ -384,6 +403,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         onlineSince = host.nowMillis();
         host.linkOnline(this);
         lastWriteProgress = host.nowMillis();
+        heartbeat(ctx); // a first PING right away, so the round trip is known from the start
         intervalTimer = ctx.executor().scheduleAtFixedRate(this::tick, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
         fill();
     }
@@ -500,7 +520,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
                 }
                 abort(AbortCode.TIMEOUT, "nothing received for zone_sync_timeout");
             } else if (idle.state() == IdleState.WRITER_IDLE && state != LinkState.CLOSED) {
-                ctx.writeAndFlush(Heartbeat.INSTANCE);
+                heartbeat(ctx);
             }
             return;
         }
@@ -567,6 +587,32 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         }
         host.linkClosed(this);
         ctx.fireChannelInactive();
+    }
+
+    /**
+     * Keeps the peer's idle check quiet (protocol.md 3.3): a PING when the peer answers them, so the
+     * heartbeats time the round trip, a plain HEARTBEAT otherwise. A PING still unanswered is
+     * replaced by the new one, which times from its own sending.
+     */
+    private void heartbeat(ChannelHandlerContext ctx) {
+        Hello p = peer;
+        if (p == null || !p.takesPings()) {
+            ctx.writeAndFlush(Heartbeat.INSTANCE);
+            return;
+        }
+        pingToken = ++pingsSent;
+        pingSentAt = host.nanoTime();
+        ctx.writeAndFlush(new Ping(pingToken));
+    }
+
+    /** A PONG: the round trip of the PING it echoes; one for no PING awaiting is ignored. */
+    private void onPong(Pong pong) {
+        if (pingToken == 0 || pong.token() != pingToken) {
+            ignoredFrames++;
+            return;
+        }
+        pingToken = 0;
+        rttNanos = Math.max(0, host.nanoTime() - pingSentAt);
     }
 
     /** The other end as nginx names it: a client of our listener, or the peer we dialled. */
