@@ -403,7 +403,9 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         onlineSince = host.nowMillis();
         host.linkOnline(this);
         lastWriteProgress = host.nowMillis();
-        heartbeat(ctx); // a first PING right away, so the round trip is known from the start
+        if (hello.takesPings()) {
+            heartbeat(ctx); // a first PING right away, so the round trip is known from the start
+        }
         intervalTimer = ctx.executor().scheduleAtFixedRate(this::tick, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
         fill();
     }
