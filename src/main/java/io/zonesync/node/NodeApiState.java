@@ -10,6 +10,7 @@ import io.zonesync.keyval.KeyvalFamily;
 import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.sync.cluster.SyncCluster;
 import io.zonesync.sync.cluster.ZoneSyncStatus;
+import io.zonesync.tls.TlsParameters;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -126,6 +127,7 @@ final class NodeApiState implements ApiState {
         if (c == null) {
             return out;
         }
+        long now = c.nowMillis();
         for (ZoneSyncStatus.NodeStatus n : c.status().nodes()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("address", n.address());
@@ -133,12 +135,29 @@ final class NodeApiState implements ApiState {
             m.put("state", n.state());
             m.put("node_id", n.nodeId() == 0 ? null : Long.toHexString(n.nodeId()));
             m.put("online_since", n.onlineSince() == 0 ? null : Instant.ofEpochMilli(n.onlineSince()).toString());
+            m.put("state_since", Instant.ofEpochMilli(n.stateSince()).toString());
             m.put("last_error", n.lastError());
             m.put("records_sent", n.recordsSent());
             m.put("records_received", n.recordsReceived());
             m.put("records_pending", n.recordsPending());
+            m.put("bytes_sent", n.bytesSent());
+            m.put("bytes_received", n.bytesReceived());
+            m.put("ssl", n.tls() == null ? null : ssl(n.tls()));
+            m.put("rtt", n.rttNanos() < 0 ? null : n.rttNanos() / 1e6);
+            m.put("reconnects", n.reconnects());
+            m.put("last_seen", n.lastSeen() == 0 ? null : Instant.ofEpochMilli(n.lastSeen()).toString());
+            m.put("last_seen_age", n.lastSeen() == 0 ? null : Math.max(0, now - n.lastSeen()));
             out.add(m);
         }
         return out;
+    }
+
+    /** A link's TLS as the nodes extension shows it. */
+    private static Map<String, Object> ssl(TlsParameters tls) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("protocol", tls.protocol());
+        m.put("cipher", tls.cipher());
+        m.put("peer_subject", tls.peerSubject());
+        return m;
     }
 }

@@ -15,6 +15,7 @@ import java.security.cert.X509Certificate;
 import java.util.Objects;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 /**
  * Who may be a zone_sync peer: the listener's TLS ({@code listen ... ssl} with the stream
@@ -114,6 +115,31 @@ public final class SyncLinkSecurity {
             chain[i] = x509;
         }
         return dial.refusal(chain, listedHost);
+    }
+
+    /**
+     * The TLS of a link that is up: protocol, cipher, and the peer certificate's subject when
+     * zone_sync_ssl_verify checked it (outbound by the handshake, inbound by {@link #verifyInbound});
+     * null for a plain link.
+     */
+    public TlsParameters describe(Channel ch) {
+        SslHandler tls = ch == null ? null : ch.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            return null;
+        }
+        SSLSession session = tls.engine().getSession();
+        String subject = null;
+        if (dial != null && dial.verifies()) {
+            try {
+                Certificate[] chain = session.getPeerCertificates();
+                if (chain.length > 0 && chain[0] instanceof X509Certificate x509) {
+                    subject = x509.getSubjectX500Principal().getName();
+                }
+            } catch (SSLPeerUnverifiedException e) {
+                subject = null; // no certificate: the link would not have passed the checks
+            }
+        }
+        return new TlsParameters(session.getProtocol(), session.getCipherSuite(), subject);
     }
 
     public boolean dialsWithTls() {

@@ -170,6 +170,27 @@ class SyncTlsIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> keys(ab[0]).contains("still"));
     }
 
+    /** The live row of a node's {@code zone_sync/nodes} extension (its other rows are peers not started). */
+    private static JsonNode liveRow(InJvmNode n) throws Exception {
+        for (JsonNode row : JSON.readTree(n.http().get("/api/9/stream/zone_sync/nodes").body())) {
+            if (row.path("state").asText().equals("live")) {
+                return row;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void eachPeerRowShowsTheLinksTlsAndTheVerifiedPeersSubject() throws Exception {
+        InJvmNode[] ab = goodPair("");
+        await().atMost(Duration.ofSeconds(20)).until(() -> liveRow(ab[0]) != null && liveRow(ab[1]) != null);
+        JsonNode onA = liveRow(ab[0]).path("ssl");
+        assertThat(onA.path("protocol").asText()).startsWith("TLSv1.");
+        assertThat(onA.path("cipher").asText()).startsWith("TLS_");
+        assertThat(onA.path("peer_subject").asText()).isEqualTo("CN=b");
+        assertThat(liveRow(ab[1]).path("ssl").path("peer_subject").asText()).isEqualTo("CN=a");
+    }
+
     /** c is refused: never online on a or b, the reason is logged, its writes never arrive, a and b still sync. */
     private void assertRefused(InJvmNode a, InJvmNode b, InJvmNode c, String reason) throws Exception {
         await().atMost(Duration.ofSeconds(20)).until(() -> logs.contains(reason));

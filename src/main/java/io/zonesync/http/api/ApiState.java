@@ -42,8 +42,8 @@ public interface ApiState {
 
     /**
      * zonesync's extension beside the standard endpoint, {@code GET /N/stream/zone_sync/nodes}: the
-     * sync state of each peer (address, state, online since, last error, records sent, received and
-     * still owed). Only asked when {@link #streamZoneSync} is not null.
+     * sync state of each peer (shaped as ZoneSyncNode in doc/api/openapi.yaml). Only asked when
+     * {@link #streamZoneSync} is not null.
      */
     default Object streamZoneSyncNodes() {
         return List.of();

@@ -252,6 +252,20 @@ public final class NodeMetrics {
                     number(n, "records_received"));
             f.gauge("zonesync_peer_records_pending", "Records this peer is still owed", l,
                     number(n, "records_pending"));
+            f.counter("zonesync_peer_bytes_sent", "RECORDS bytes sent to this peer over the current link", l,
+                    number(n, "bytes_sent"));
+            f.counter("zonesync_peer_bytes_received", "RECORDS bytes received from this peer over the current link",
+                    l, number(n, "bytes_received"));
+            f.counter("zonesync_peer_reconnects", "Times a link to this peer came online again after the first", l,
+                    number(n, "reconnects"));
+            if (n.get("rtt") != null) {
+                f.gauge("zonesync_peer_rtt_seconds", "The last heartbeat round trip to this peer (PING to PONG)", l,
+                        number(n, "rtt") / 1000.0);
+            }
+            if (n.get("last_seen_age") != null) {
+                f.gauge("zonesync_peer_last_seen_age_seconds", "Seconds since anything was received from this peer",
+                        l, number(n, "last_seen_age") / 1000.0);
+            }
         }
     }
 

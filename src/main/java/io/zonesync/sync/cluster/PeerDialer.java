@@ -36,6 +36,8 @@ final class PeerDialer {
     /** When its last online link closed; 0 while one is up. */
     private long lostAt;
     private long failures;
+    /** When this dialer was made (wall-clock ms): the node has been "connecting" since then at most. */
+    private final long createdAt;
     private boolean everUp;
     /** The reasons logged in this outage: each is written when it first occurs, then summarised. */
     private final Set<String> reasons = new HashSet<>();
@@ -44,6 +46,7 @@ final class PeerDialer {
         this.cluster = cluster;
         this.name = name;
         this.address = address;
+        this.createdAt = cluster.nowMillis();
     }
 
     String name() {
@@ -78,6 +81,11 @@ final class PeerDialer {
 
     String lastFailure() {
         return lastFailure;
+    }
+
+    /** While no link is up: since when the node is unreachable (wall-clock ms), for its status row. */
+    synchronized long stateSince() {
+        return downSince != 0 ? downSince : lostAt != 0 ? lostAt : createdAt;
     }
 
     void start() {

@@ -288,9 +288,13 @@ final class PeerRoster {
                     && d.link().state().online() || cluster.hasOnlineLinkAdvertising(d.name())) {
                 continue;
             }
+            PeerHistory.Peer past = cluster.history(d.peerNodeId());
+            PeerLink link = d.link();
+            String error = d.lastFailure() != null ? d.lastFailure() : past.lastError();
             nodes.add(new ZoneSyncStatus.NodeStatus(d.name(), "outbound",
-                    d.link() == null ? "connecting" : d.link().state().name().toLowerCase(), d.peerNodeId(), 0,
-                    d.lastFailure(), 0, 0, 0));
+                    link == null ? "connecting" : link.state().name().toLowerCase(), d.peerNodeId(), 0,
+                    link == null ? d.stateSince() : link.stateSince(), error, 0, 0, 0, 0, 0, null,
+                    past.reconnects(), past.lastSeen(), -1));
         }
     }
 }

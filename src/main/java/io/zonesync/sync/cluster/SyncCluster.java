@@ -73,6 +73,7 @@ public final class SyncCluster implements LinkHost {
     private final PeerLinks online = new PeerLinks();
     private final ZoneDigests digests = new ZoneDigests();
     private final PeerRoster roster = new PeerRoster(this);
+    private final PeerHistory history = new PeerHistory();
     /** Zone type clashes already logged, as "peer node id/zone". */
     private final Set<String> reportedClashes = ConcurrentHashMap.newKeySet();
     private final SyncListeners listeners;
@@ -384,6 +385,7 @@ public final class SyncCluster implements LinkHost {
     public void linkOnline(PeerLink link) {
         LOG.info(NOTICE, "zone_sync: connected to {} ({} link, node {})", address(link),
                 link.outbound() ? "outbound" : "inbound", Long.toHexString(link.peerNodeId()));
+        history.online(link.peerNodeId());
         roster.linkUp(link);
     }
 
@@ -395,6 +397,7 @@ public final class SyncCluster implements LinkHost {
     @Override
     public void linkClosed(PeerLink link) {
         links.remove(link);
+        history.closed(link);
         if (online.release(link) && !stopping) {
             LOG.info(NOTICE, "zone_sync: disconnected from {} ({})", address(link), link.closeReason());
             roster.linkLost(link);
@@ -442,9 +445,13 @@ public final class SyncCluster implements LinkHost {
                 owed += e.getValue();
             }
             long[] counts = l.recordCounts();
+            long[] bytes = l.byteCounts();
+            PeerHistory.Peer past = history.get(l.peerNodeId());
             nodes.add(new ZoneSyncStatus.NodeStatus(address(l), l.outbound() ? "outbound" : "inbound",
-                    l.state().name().toLowerCase(), l.peerNodeId(), l.onlineSince(), l.lastError(), counts[0],
-                    counts[1], owed));
+                    l.state().name().toLowerCase(), l.peerNodeId(), l.onlineSince(), l.stateSince(),
+                    l.lastError() != null ? l.lastError() : past.lastError(), counts[0], counts[1], owed, bytes[1],
+                    bytes[0], settings.security().describe(l.channel()), past.reconnects(),
+                    Math.max(l.lastReadAt(), past.lastSeen()), l.rttNanos()));
         }
         for (ReplicatedZone<?> z : zones.values()) {
             zoneCounts.put(z.name(), new ZoneSyncStatus.ZoneCounts(pending.getOrDefault(z.name(), 0L), z.recordCount()));
@@ -452,6 +459,11 @@ public final class SyncCluster implements LinkHost {
         roster.addDialling(nodes);
         return new ZoneSyncStatus(bytesIn.get(), msgsIn.get(), msgsOut.get(), bytesOut.get(), nodesOnline,
                 zoneCounts, nodes);
+    }
+
+    /** What the cluster remembers of a node across its links (0: none known). */
+    PeerHistory.Peer history(long nodeId) {
+        return history.get(nodeId);
     }
 
     // ---- lifecycle --------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package io.zonesync.sync.cluster;
 
+import io.zonesync.tls.TlsParameters;
 import java.util.List;
 import java.util.Map;
 
@@ -15,11 +16,17 @@ public record ZoneSyncStatus(long bytesIn, long msgsIn, long msgsOut, long bytes
     }
 
     /**
-     * One peer: its address, the link state, since when it is online (ms since the epoch, 0 if not),
-     * the last error on it, the records sent to and received from it, and how many records it is
-     * still owed (how far behind it is).
+     * One peer: its address, the link's direction and state, the peer's node id (0 before its
+     * HELLO), since when the link is online (ms since the epoch, 0 if not) and since when it is in
+     * its state, the last error with this peer (kept across reconnects), the records sent to and
+     * received from it, how many it is still owed, the RECORDS bytes each way over the current
+     * link, the link's TLS (null when plain or not up), how many times a link to this node came
+     * back after the first, when any frame last came from it (ms since the epoch, 0 if never), and
+     * the last heartbeat round trip on the current link (ns, -1 if none).
      */
     public record NodeStatus(String address, String direction, String state, long nodeId, long onlineSince,
-            String lastError, long recordsSent, long recordsReceived, long recordsPending) {
+            long stateSince, String lastError, long recordsSent, long recordsReceived, long recordsPending,
+            long bytesSent, long bytesReceived, TlsParameters tls, long reconnects, long lastSeen,
+            long rttNanos) {
     }
 }

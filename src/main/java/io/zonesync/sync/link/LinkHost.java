@@ -20,6 +20,11 @@ public interface LinkHost {
     /** Wall-clock milliseconds. */
     long nowMillis();
 
+    /** A monotonic clock in nanoseconds, for round-trip times; tests may supply their own. */
+    default long nanoTime() {
+        return System.nanoTime();
+    }
+
     /** The peer's HELLO arrived and passed the protocol's checks: decide whether this link lives. */
     HelloVerdict helloReceived(PeerLink link, Hello peer);
 

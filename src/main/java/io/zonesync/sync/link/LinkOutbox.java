@@ -33,6 +33,8 @@ final class LinkOutbox {
     private final LinkHost host;
     private final Map<String, ZoneSession<?>> sessions = new LinkedHashMap<>();
     private int frameBudget;
+    /** Written on the event loop only; read by status from any thread. */
+    private volatile long bytesSent;
 
     LinkOutbox(LinkHost host) {
         this.host = host;
@@ -90,6 +92,11 @@ final class LinkOutbox {
     }
 
     /** Records sent and received, all zones together. */
+    /** RECORDS bytes written to this link, frame headers included. */
+    long bytesSent() {
+        return bytesSent;
+    }
+
     long[] recordCounts() {
         long sent = 0;
         long received = 0;
@@ -286,6 +293,7 @@ final class LinkOutbox {
             return false;
         }
         host.countFrame(false, size);
+        bytesSent += size;
         channel.write(buf);
         return true;
     }

@@ -21,6 +21,8 @@ import io.zonesync.sync.proto.Goodbye;
 import io.zonesync.sync.proto.GoodbyeReason;
 import io.zonesync.sync.proto.Heartbeat;
 import io.zonesync.sync.proto.Hello;
+import io.zonesync.sync.proto.Ping;
+import io.zonesync.sync.proto.Pong;
 import io.zonesync.sync.proto.ProtocolException;
 import io.zonesync.sync.proto.RecordBatch;
 import io.zonesync.sync.proto.SnapshotBegin;
@@ -80,6 +82,18 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     private final long createdAt;
 
     private volatile LinkState state = LinkState.HANDSHAKING;
+    /** When {@link #state} last changed, on the host's clock. */
+    private volatile long stateSince;
+    /** When the last frame of any kind (heartbeats included) arrived, on the host's clock; 0 before one. */
+    private volatile long lastReadAt;
+    /** RECORDS bytes received, frame headers included (written on the event loop only; sent: the outbox). */
+    private volatile long bytesReceived;
+    /** The last round trip of a PING, in nanoseconds; -1 until one is answered (doc/protocol.md 3.4). */
+    private volatile long rttNanos = -1;
+    /** The PING awaiting its PONG (0: none) and when it went out, on {@link LinkHost#nanoTime}. */
+    private long pingToken;
+    private long pingSentAt;
+    private long pingsSent;
     private volatile Hello peer;
     private volatile long onlineSince;
     private volatile String lastError;
@@ -115,6 +129,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         this.timeoutMs = settings.timeoutMs();
         this.helloTimeoutMs = settings.helloTimeoutMs();
         this.createdAt = host.nowMillis();
+        this.stateSince = createdAt;
         this.outbox = new LinkOutbox(host);
         this.digests = new DigestExchange(this, host, outbox, settings.digestIntervalMs());
     }
@@ -164,6 +179,33 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
 
     public String lastError() {
         return lastError;
+    }
+
+    /** When the link entered its current state (ms on the host's clock). */
+    public long stateSince() {
+        return stateSince;
+    }
+
+    /** When the peer was last heard from, any frame (ms on the host's clock), or 0 if never. */
+    public long lastReadAt() {
+        return lastReadAt;
+    }
+
+    /** RECORDS bytes received and sent over this link, frame headers included: {received, sent}. */
+    public long[] byteCounts() {
+        return new long[] {bytesReceived, outbox.bytesSent()};
+    }
+
+    /** The last heartbeat round trip in nanoseconds, or -1 before one (or with a peer that does not answer PINGs). */
+    public long rttNanos() {
+        return rttNanos;
+    }
+
+    private void setState(LinkState next) {
+        if (state != next) {
+            state = next;
+            stateSince = host.nowMillis();
+        }
     }
 
     /** Queues a locally changed key for this link, if the zone is synced on it. */
@@ -268,6 +310,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        lastReadAt = host.nowMillis();
         if (msg instanceof Hello hello) {
             onHello(ctx, hello);
         } else if (msg instanceof RecordBatch batch) {
@@ -285,6 +328,12 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
             onGoodbye(bye);
         } else if (msg instanceof Abort abort) {
             onAbort(abort);
+        } else if (msg instanceof Ping ping) {
+            if (state != LinkState.CLOSED) {
+                ctx.writeAndFlush(new Pong(ping.token()));
+            }
+        } else if (msg instanceof Pong pong) {
+            onPong(pong);
         } else if (!(msg instanceof Heartbeat)) {
             LOG.debug("zone_sync: ignoring {} from {}", msg, address());
         }
@@ -310,7 +359,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
                 return;
             }
             case REMOVED -> {
-                state = LinkState.CLOSING;
+                setState(LinkState.CLOSING);
                 goodbyeSent = true;
                 sendAndClose(new Goodbye(GoodbyeReason.REMOVED));
                 return;
@@ -349,11 +398,14 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         }
         // Online before the copy: a write that misses the snapshot is queued instead (writers
         // already see this link in the cluster's fan-out and drop changes while it is handshaking).
-        state = LinkState.SNAPSHOTTING;
+        setState(LinkState.SNAPSHOTTING);
         outbox.takeSnapshots();
         onlineSince = host.nowMillis();
         host.linkOnline(this);
         lastWriteProgress = host.nowMillis();
+        if (hello.takesPings()) {
+            heartbeat(ctx); // a first PING right away, so the round trip is known from the start
+        }
         intervalTimer = ctx.executor().scheduleAtFixedRate(this::tick, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
         fill();
     }
@@ -376,7 +428,9 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         if (!state.online() && state != LinkState.CLOSING) {
             return;
         }
-        host.countFrame(true, FrameWriter.encodedSize(batch));
+        int size = FrameWriter.encodedSize(batch);
+        host.countFrame(true, size);
+        bytesReceived += size;
         ZoneSession<?> s = outbox.session(batch.zone().name());
         if (s == null || !s.signature.matches(batch.zone())) {
             ignoredFrames++;
@@ -410,7 +464,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         if (bye.reason() == GoodbyeReason.REMOVED) {
             host.refusedByPeer(this, "no longer lists this node");
         }
-        state = LinkState.CLOSING;
+        setState(LinkState.CLOSING);
         if (!goodbyeSent) {
             goodbyeSent = true;
             sendAndClose(new Goodbye(GoodbyeReason.SHUTDOWN));
@@ -432,12 +486,12 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
                 host.refusedByPeer(this, "does not trust this node's certificate");
             }
         }
-        state = LinkState.CLOSING;
+        setState(LinkState.CLOSING);
         channel.close();
     }
 
     private void abort(AbortCode code, String text) {
-        state = LinkState.CLOSING;
+        setState(LinkState.CLOSING);
         sendAndClose(Abort.of(code, text));
     }
 
@@ -468,7 +522,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
                 }
                 abort(AbortCode.TIMEOUT, "nothing received for zone_sync_timeout");
             } else if (idle.state() == IdleState.WRITER_IDLE && state != LinkState.CLOSED) {
-                ctx.writeAndFlush(Heartbeat.INSTANCE);
+                heartbeat(ctx);
             }
             return;
         }
@@ -519,7 +573,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        state = LinkState.CLOSED;
+        setState(LinkState.CLOSED);
         if (intervalTimer != null) {
             intervalTimer.cancel(false);
         }
@@ -535,6 +589,32 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         }
         host.linkClosed(this);
         ctx.fireChannelInactive();
+    }
+
+    /**
+     * Keeps the peer's idle check quiet (protocol.md 3.3): a PING when the peer answers them, so the
+     * heartbeats time the round trip, a plain HEARTBEAT otherwise. A PING still unanswered is
+     * replaced by the new one, which times from its own sending.
+     */
+    private void heartbeat(ChannelHandlerContext ctx) {
+        Hello p = peer;
+        if (p == null || !p.takesPings()) {
+            ctx.writeAndFlush(Heartbeat.INSTANCE);
+            return;
+        }
+        pingToken = ++pingsSent;
+        pingSentAt = host.nanoTime();
+        ctx.writeAndFlush(new Ping(pingToken));
+    }
+
+    /** A PONG: the round trip of the PING it echoes; one for no PING awaiting is ignored. */
+    private void onPong(Pong pong) {
+        if (pingToken == 0 || pong.token() != pingToken) {
+            ignoredFrames++;
+            return;
+        }
+        pingToken = 0;
+        rttNanos = Math.max(0, host.nanoTime() - pingSentAt);
     }
 
     /** The other end as nginx names it: a client of our listener, or the peer we dialled. */
@@ -610,12 +690,12 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
             return;
         }
         if (state == LinkState.SNAPSHOTTING && outbox.snapshotsDone()) {
-            state = LinkState.LIVE;
+            setState(LinkState.LIVE);
             digests.start(channel, peer.takesDigests());
         }
         if (quitting && !goodbyeSent && outbox.allSent()) {
             goodbyeSent = true;
-            state = LinkState.CLOSING;
+            setState(LinkState.CLOSING);
             channel.writeAndFlush(new Goodbye(goodbyeReason));
         }
     }

@@ -62,6 +62,10 @@ public final class FrameWriter {
             for (long h : d.hashes()) {
                 out.writeLong(h);
             }
+        } else if (m instanceof Ping p) {
+            out.writeLong(p.token());
+        } else if (m instanceof Pong p) {
+            out.writeLong(p.token());
         } else if (!(m instanceof Heartbeat)) {
             throw new IllegalArgumentException("no encoding for " + m.getClass().getName());
         }
@@ -100,6 +104,8 @@ public final class FrameWriter {
             body = 4 + Utf8.length(a.text(), "abort text", 0, Protocol.MAX_ABORT_TEXT_BYTES);
         } else if (m instanceof Digest d) {
             body = zoneSize(d.zone()) + Digest.FIXED_BYTES + 8L * d.hashes().length;
+        } else if (m instanceof Ping || m instanceof Pong) {
+            body = 8;
         } else {
             body = 0;
         }

@@ -58,6 +58,11 @@ public record Hello(int version, long nodeId, long wallClockMillis, long maxFram
                 Protocol.HELLO_FLAGS);
     }
 
+    /** Whether the sender takes PING frames and answers them (doc/protocol.md 3.4). */
+    public boolean takesPings() {
+        return (flags & Protocol.HELLO_FLAG_PING) != 0;
+    }
+
     /** Whether the sender takes DIGEST frames (doc/protocol.md 11.5). */
     public boolean takesDigests() {
         return (flags & Protocol.HELLO_FLAG_DIGESTS) != 0;

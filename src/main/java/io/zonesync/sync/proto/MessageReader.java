@@ -28,6 +28,8 @@ final class MessageReader {
                 case GOODBYE -> goodbye(r);
                 case ABORT -> abort(r);
                 case DIGEST -> digest(r);
+                case PING -> new Ping(r.u64("token"));
+                case PONG -> new Pong(r.u64("token"));
             };
         } catch (IllegalArgumentException e) {
             throw new ProtocolException(AbortCode.MALFORMED, type + " frame: " + e.getMessage());

@@ -9,9 +9,11 @@ public enum MessageType {
     HEARTBEAT(5),
     GOODBYE(6),
     ABORT(7),
-    DIGEST(8);
+    DIGEST(8),
+    PING(9),
+    PONG(10);
 
-    private static final MessageType[] BY_CODE = new MessageType[9];
+    private static final MessageType[] BY_CODE = new MessageType[11];
 
     static {
         for (MessageType t : values()) {

@@ -31,8 +31,10 @@ public final class Protocol {
 
     /** HELLO flag: the sender takes DIGEST frames (anti-entropy, doc/protocol.md 11.5). */
     public static final int HELLO_FLAG_DIGESTS = 0x0001;
+    /** HELLO flag: the sender takes PING frames and answers each with PONG (doc/protocol.md 3.4). */
+    public static final int HELLO_FLAG_PING = 0x0002;
     /** The flags this implementation sends. */
-    public static final int HELLO_FLAGS = HELLO_FLAG_DIGESTS;
+    public static final int HELLO_FLAGS = HELLO_FLAG_DIGESTS | HELLO_FLAG_PING;
     /** A DIGEST splits a zone's keys into at most 2^16 buckets. */
     public static final int MAX_DIGEST_BUCKET_BITS = 16;
 

@@ -31,7 +31,15 @@ class ApiSpecTest {
         ApiSpec.check("GET", "/2/http/keyvals/one", json(404, OLD_ERROR));
         ApiSpec.check("GET", "/9/stream/zone_sync/nodes", json(200, "[{\"address\":\"10.0.0.2:12345\",\"direction\":"
                 + "\"outbound\",\"state\":\"live\",\"node_id\":\"1f\",\"online_since\":\"2026-01-01T00:00:00.001Z\","
-                + "\"last_error\":null,\"records_sent\":1,\"records_received\":2,\"records_pending\":0}]"));
+                + "\"state_since\":\"2026-01-01T00:00:00.002Z\",\"last_error\":null,\"records_sent\":1,"
+                + "\"records_received\":2,\"records_pending\":0,\"bytes_sent\":64,\"bytes_received\":128,"
+                + "\"ssl\":{\"protocol\":\"TLSv1.3\",\"cipher\":\"TLS_AES_128_GCM_SHA256\",\"peer_subject\":\"CN=b\"},"
+                + "\"rtt\":0.25,\"reconnects\":2,\"last_seen\":\"2026-01-01T00:00:01Z\",\"last_seen_age\":40},"
+                + "{\"address\":\"10.0.0.3:12345\",\"direction\":\"outbound\",\"state\":\"connecting\","
+                + "\"node_id\":null,\"online_since\":null,\"state_since\":\"2026-01-01T00:00:00Z\","
+                + "\"last_error\":\"connect() failed (111: Connection refused)\",\"records_sent\":0,"
+                + "\"records_received\":0,\"records_pending\":0,\"bytes_sent\":0,\"bytes_received\":0,"
+                + "\"ssl\":null,\"rtt\":null,\"reconnects\":0,\"last_seen\":null,\"last_seen_age\":null}]"));
         ApiSpec.check("PUT", "/9/nginx", json(405, ERROR.replace("404", "405")));
     }
 

@@ -65,6 +65,24 @@ class NodeMetricsTest {
     }
 
     @Test
+    void eachPeerHasItsBytesRoundTripReconnectsAndSilence() {
+        String t = text();
+        String peer = "direction=\"outbound\",peer=\"10.0.0.2:12345\"";
+        String down = "direction=\"outbound\",peer=\"10.0.0.3:12345\"";
+        assertThat(t).contains("# TYPE zonesync_peer_bytes_sent_total counter\n")
+                .contains("\nzonesync_peer_bytes_sent_total{" + peer + "} 700.0\n")
+                .contains("\nzonesync_peer_bytes_received_total{" + peer + "} 500.0\n")
+                .contains("# TYPE zonesync_peer_reconnects_total counter\n")
+                .contains("\nzonesync_peer_reconnects_total{" + peer + "} 2.0\n")
+                .contains("# TYPE zonesync_peer_rtt_seconds gauge\n")
+                .contains("\nzonesync_peer_rtt_seconds{" + peer + "} 2.5E-4\n")
+                .contains("# TYPE zonesync_peer_last_seen_age_seconds gauge\n")
+                .contains("\nzonesync_peer_last_seen_age_seconds{" + peer + "} 1.5\n")
+                .doesNotContain("zonesync_peer_rtt_seconds{" + down + "}")
+                .doesNotContain("zonesync_peer_last_seen_age_seconds{" + down + "}");
+    }
+
+    @Test
     void connectionsAndRequestsComeFromTheStubStatusCounters() {
         connections.readingHeader();
         connections.headerRead();
@@ -161,10 +179,17 @@ class NodeMetricsTest {
             online.put("records_sent", 7L);
             online.put("records_received", 5L);
             online.put("records_pending", 3L);
+            online.put("bytes_sent", 700L);
+            online.put("bytes_received", 500L);
+            online.put("reconnects", 2L);
+            online.put("rtt", 0.25);
+            online.put("last_seen_age", 1500L);
             Map<String, Object> dialling = new HashMap<>(online);
             dialling.put("address", "10.0.0.3:12345");
             dialling.put("state", "connecting");
             dialling.put("online_since", null);
+            dialling.put("rtt", null);
+            dialling.put("last_seen_age", null);
             return List.of(online, dialling);
         }
     }
