@@ -8,6 +8,7 @@ import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.vars.CoreVariables;
 import io.zonesync.keyval.KeyvalFamily;
 import io.zonesync.keyval.KeyvalZone;
+import io.zonesync.net.ConnectionStats;
 import io.zonesync.sync.cluster.SyncCluster;
 import io.zonesync.sync.cluster.ZoneSyncStatus;
 import java.time.Instant;
@@ -25,6 +26,7 @@ final class NodeApiState implements ApiState {
     private final Supplier<Instant> loadTime;
     private volatile Supplier<Map<String, UpstreamGroup>> upstreams;
     private volatile Supplier<Map<String, UpstreamGroup>> streamUpstreams;
+    private volatile ConnectionStats connections;
 
     NodeApiState(Supplier<ZoneTable.Zones> zones, Supplier<SyncCluster> sync, Supplier<Long> generation,
             Supplier<Instant> loadTime) {
@@ -42,6 +44,16 @@ final class NodeApiState implements ApiState {
     /** Where the current configuration's stream upstream groups come from (set once the node exists). */
     void streamUpstreams(Supplier<Map<String, UpstreamGroup>> source) {
         this.streamUpstreams = source;
+    }
+
+    /** The node's connection counters, those stub_status and the metrics page read (set once the node has them). */
+    void connections(ConnectionStats stats) {
+        this.connections = stats;
+    }
+
+    @Override
+    public ConnectionStats connections() {
+        return connections;
     }
 
     @Override

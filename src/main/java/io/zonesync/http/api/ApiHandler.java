@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.keyval.KeyvalZone;
+import io.zonesync.net.ConnectionStats;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -22,6 +23,7 @@ import java.util.Objects;
  * The NGINX Plus API ({@code location /api { api [write=on]; }}) as a pure function of the request
  * and the node's {@link ApiState}: versions 1 to 9, {@code /N/}, {@code /N/nginx},
  * {@code /N/http/keyvals[/zone]}, {@code /N/http/limit_reqs[/zone]} (6+),
+ * {@code /N/connections}, {@code /N/http/requests}, {@code /N/processes} ({@link CountersApi}),
  * {@code /N/http/upstreams[/name[/servers[/id]]]}, {@code /N/stream/upstreams[/name[/servers[/id]]]},
  * {@code /N/stream/keyvals[/zone]} and {@code /N/stream/zone_sync/[nodes]}; {@code /} lists the versions
  * and {@code /openapi.yaml} is the API's own description ({@link OpenApiDocument}).
@@ -100,11 +102,22 @@ public final class ApiHandler {
 
     private ApiResponse route(ApiRequest request, int version, List<String> path, Map<String, String> query)
             throws ApiError {
+        ConnectionStats connections = state.connections();
         if (path.isEmpty()) {
             requireRead(request);
-            return ok(List.of("nginx", "http", "stream"));
+            return ok(connections == null ? List.of("nginx", "http", "stream")
+                    : List.of("nginx", "processes", "connections", "http", "stream"));
         }
         String first = path.get(0);
+        if (connections != null && path.size() == 1 && first.equals("connections")) {
+            return CountersApi.connections(request, connections, query);
+        }
+        if (connections != null && path.size() == 1 && first.equals("processes")) {
+            return CountersApi.processes(request);
+        }
+        if (connections != null && path.size() == 2 && first.equals("http") && path.get(1).equals("requests")) {
+            return CountersApi.requests(request, connections, query);
+        }
         if (first.equals("nginx") && path.size() == 1) {
             requireRead(request);
             return ok(nginx(query));
@@ -118,6 +131,9 @@ public final class ApiHandler {
                 return upstreams(request, path, query, upstreams, UpstreamApi.Block.HTTP);
             }
             List<String> endpoints = new ArrayList<>();
+            if (connections != null) {
+                endpoints.add("requests");
+            }
             if (version >= 6) {
                 endpoints.add("limit_reqs");
             }
@@ -157,7 +173,8 @@ public final class ApiHandler {
     }
 
     /**
-     * {@code /N/http/upstreams[/name[/servers[/id]]]} and the same under {@code stream}: GET; DELETE
+     * {@code /N/connections}, {@code /N/http/requests}, {@code /N/processes} ({@link CountersApi}),
+ * {@code /N/http/upstreams[/name[/servers[/id]]]} and the same under {@code stream}: GET; DELETE
      * on a group resets its statistics; POST, PATCH and DELETE change its servers
      * ({@link UpstreamServersApi}).
      */

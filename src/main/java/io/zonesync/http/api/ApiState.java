@@ -3,6 +3,7 @@ package io.zonesync.http.api;
 import io.zonesync.http.limitreq.LimitReqZone;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.keyval.KeyvalZone;
+import io.zonesync.net.ConnectionStats;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +16,15 @@ public interface ApiState {
     Map<String, KeyvalZone> streamKeyvalZones();
 
     NginxInfo nginx();
+
+    /**
+     * The node's connection and request counters (those stub_status and the metrics page read),
+     * for {@code /N/connections}, {@code /N/http/requests} and {@code /N/processes}; null when the
+     * API has no node behind it, and those paths are then 404 PathNotFound.
+     */
+    default ConnectionStats connections() {
+        return null;
+    }
 
     /** The http limit_req zones by name, for {@code /N/http/limit_reqs} (version 6 and later). */
     default Map<String, LimitReqZone> httpLimitReqZones() {
