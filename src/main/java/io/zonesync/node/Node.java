@@ -90,6 +90,7 @@ public final class Node {
         this.connections = ConnectionLimit.of(workerConnections);
         this.counters = new NodeCounters(connections.stats(), new StatusZones());
         state.connections(counters.connections());
+        state.statusZones(counters.statusZones());
     }
 
     /** The directives of every module built in, for {@code -V}. */

@@ -4,6 +4,7 @@ import io.zonesync.http.api.ApiState;
 import io.zonesync.http.api.NginxInfo;
 import io.zonesync.http.limitreq.LimitReqFamily;
 import io.zonesync.http.limitreq.LimitReqZone;
+import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.vars.CoreVariables;
 import io.zonesync.keyval.KeyvalFamily;
@@ -27,6 +28,7 @@ final class NodeApiState implements ApiState {
     private volatile Supplier<Map<String, UpstreamGroup>> upstreams;
     private volatile Supplier<Map<String, UpstreamGroup>> streamUpstreams;
     private volatile ConnectionStats connections;
+    private volatile StatusZones statusZones;
 
     NodeApiState(Supplier<ZoneTable.Zones> zones, Supplier<SyncCluster> sync, Supplier<Long> generation,
             Supplier<Instant> loadTime) {
@@ -54,6 +56,16 @@ final class NodeApiState implements ApiState {
     @Override
     public ConnectionStats connections() {
         return connections;
+    }
+
+    /** The node's http status zones, those the metrics page reads (set once the node has them). */
+    void statusZones(StatusZones zones) {
+        this.statusZones = zones;
+    }
+
+    @Override
+    public StatusZones statusZones() {
+        return statusZones;
     }
 
     @Override

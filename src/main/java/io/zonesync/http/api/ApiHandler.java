@@ -2,6 +2,7 @@ package io.zonesync.http.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.net.ConnectionStats;
@@ -24,6 +25,7 @@ import java.util.Objects;
  * and the node's {@link ApiState}: versions 1 to 9, {@code /N/}, {@code /N/nginx},
  * {@code /N/http/keyvals[/zone]}, {@code /N/http/limit_reqs[/zone]} (6+),
  * {@code /N/connections}, {@code /N/http/requests}, {@code /N/processes} ({@link CountersApi}),
+ * {@code /N/http/server_zones[/name]}, {@code /N/http/location_zones[/name]} ({@link StatusZonesApi}),
  * {@code /N/http/upstreams[/name[/servers[/id]]]}, {@code /N/stream/upstreams[/name[/servers[/id]]]},
  * {@code /N/stream/keyvals[/zone]} and {@code /N/stream/zone_sync/[nodes]}; {@code /} lists the versions
  * and {@code /openapi.yaml} is the API's own description ({@link OpenApiDocument}).
@@ -126,6 +128,11 @@ public final class ApiHandler {
             if (version >= 6 && path.size() >= 2 && path.get(1).equals("limit_reqs")) {
                 return LimitReqApi.handle(request, path, query, state.httpLimitReqZones());
             }
+            StatusZones statusZones = state.statusZones();
+            if (statusZones != null && path.size() >= 2
+                    && (path.get(1).equals("server_zones") || path.get(1).equals("location_zones"))) {
+                return StatusZonesApi.handle(request, path, query, statusZones);
+            }
             Map<String, UpstreamGroup> upstreams = state.httpUpstreams();
             if (path.size() >= 2 && path.get(1).equals("upstreams")) {
                 return upstreams(request, path, query, upstreams, UpstreamApi.Block.HTTP);
@@ -133,6 +140,10 @@ public final class ApiHandler {
             List<String> endpoints = new ArrayList<>();
             if (connections != null) {
                 endpoints.add("requests");
+            }
+            if (statusZones != null) {
+                endpoints.add("server_zones");
+                endpoints.add("location_zones");
             }
             if (version >= 6) {
                 endpoints.add("limit_reqs");
@@ -174,6 +185,7 @@ public final class ApiHandler {
 
     /**
      * {@code /N/connections}, {@code /N/http/requests}, {@code /N/processes} ({@link CountersApi}),
+ * {@code /N/http/server_zones[/name]}, {@code /N/http/location_zones[/name]} ({@link StatusZonesApi}),
  * {@code /N/http/upstreams[/name[/servers[/id]]]} and the same under {@code stream}: GET; DELETE
      * on a group resets its statistics; POST, PATCH and DELETE change its servers
      * ({@link UpstreamServersApi}).

@@ -1,6 +1,7 @@
 package io.zonesync.http.api;
 
 import io.zonesync.http.limitreq.LimitReqZone;
+import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.net.ConnectionStats;
@@ -23,6 +24,14 @@ public interface ApiState {
      * API has no node behind it, and those paths are then 404 PathNotFound.
      */
     default ConnectionStats connections() {
+        return null;
+    }
+
+    /**
+     * The http status zones (those the metrics page reads), for {@code /N/http/server_zones} and
+     * {@code /N/http/location_zones}; null when the API has no node behind it (those paths are then 404).
+     */
+    default StatusZones statusZones() {
         return null;
     }
 

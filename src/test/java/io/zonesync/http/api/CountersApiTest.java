@@ -110,6 +110,7 @@ class CountersApiTest {
         assertThat(get("/9/", null).toString())
                 .isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\"]");
         assertThat(get("/9/http/", null).toString()).isEqualTo("[\"requests\",\"limit_reqs\",\"keyvals\"]");
+        assertThat(get("/5/http/", null).toString()).isEqualTo("[\"requests\",\"keyvals\"]");
     }
 
     @Test
