@@ -27,8 +27,7 @@ final class NodeApiState implements ApiState {
     private final Supplier<Instant> loadTime;
     private volatile Supplier<Map<String, UpstreamGroup>> upstreams;
     private volatile Supplier<Map<String, UpstreamGroup>> streamUpstreams;
-    private volatile ConnectionStats connections;
-    private volatile StatusZones statusZones;
+    private volatile NodeCounters counters;
 
     NodeApiState(Supplier<ZoneTable.Zones> zones, Supplier<SyncCluster> sync, Supplier<Long> generation,
             Supplier<Instant> loadTime) {
@@ -48,24 +47,52 @@ final class NodeApiState implements ApiState {
         this.streamUpstreams = source;
     }
 
-    /** The node's connection counters, those stub_status and the metrics page read (set once the node has them). */
-    void connections(ConnectionStats stats) {
-        this.connections = stats;
+    /** The node's counters, those stub_status and the metrics page read (set once the node has them). */
+    void counters(NodeCounters c) {
+        this.counters = c;
     }
 
     @Override
     public ConnectionStats connections() {
-        return connections;
-    }
-
-    /** The node's http status zones, those the metrics page reads (set once the node has them). */
-    void statusZones(StatusZones zones) {
-        this.statusZones = zones;
+        NodeCounters c = counters;
+        return c == null ? null : c.connections();
     }
 
     @Override
     public StatusZones statusZones() {
-        return statusZones;
+        NodeCounters c = counters;
+        return c == null ? null : c.statusZones();
+    }
+
+    @Override
+    public Map<String, Map<String, Object>> streamServerZones() {
+        NodeCounters c = counters;
+        if (c == null) {
+            return null;
+        }
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        c.streamZoneFigures().forEach((name, f) -> {
+            Map<String, Object> sessions = new LinkedHashMap<>();
+            sessions.put("2xx", f.success());
+            sessions.put("4xx", f.clientError());
+            sessions.put("5xx", f.serverError());
+            sessions.put("total", f.success() + f.clientError() + f.serverError());
+            Map<String, Object> z = new LinkedHashMap<>();
+            z.put("processing", f.processing());
+            z.put("connections", f.connections());
+            z.put("sessions", sessions);
+            z.put("discarded", f.discarded());
+            z.put("received", f.received());
+            z.put("sent", f.sent());
+            out.put(name, z);
+        });
+        return out;
+    }
+
+    @Override
+    public boolean resetStreamServerZone(String name) {
+        NodeCounters c = counters;
+        return c != null && c.streamZones().reset(name);
     }
 
     @Override

@@ -25,7 +25,8 @@ import java.util.Objects;
  * and the node's {@link ApiState}: versions 1 to 9, {@code /N/}, {@code /N/nginx},
  * {@code /N/http/keyvals[/zone]}, {@code /N/http/limit_reqs[/zone]} (6+),
  * {@code /N/connections}, {@code /N/http/requests}, {@code /N/processes} ({@link CountersApi}),
- * {@code /N/http/server_zones[/name]}, {@code /N/http/location_zones[/name]} ({@link StatusZonesApi}),
+ * {@code /N/http/server_zones[/name]}, {@code /N/http/location_zones[/name]},
+ * {@code /N/stream/server_zones[/name]} ({@link StatusZonesApi}),
  * {@code /N/http/upstreams[/name[/servers[/id]]]}, {@code /N/stream/upstreams[/name[/servers[/id]]]},
  * {@code /N/stream/keyvals[/zone]} and {@code /N/stream/zone_sync/[nodes]}; {@code /} lists the versions
  * and {@code /openapi.yaml} is the API's own description ({@link OpenApiDocument}).
@@ -156,8 +157,15 @@ public final class ApiHandler {
         }
         if (first.equals("stream")) {
             List<String> endpoints = new ArrayList<>();
+            if (state.streamServerZones() != null) {
+                endpoints.add("server_zones");
+            }
             if (version >= 2) {
                 endpoints.add("keyvals");
+            }
+            Map<String, Map<String, Object>> streamZones = state.streamServerZones();
+            if (streamZones != null && path.size() >= 2 && path.get(1).equals("server_zones")) {
+                return StatusZonesApi.stream(request, path, query, state, streamZones);
             }
             Map<String, UpstreamGroup> upstreams = state.streamUpstreams();
             if (path.size() >= 2 && path.get(1).equals("upstreams")) {
@@ -185,7 +193,8 @@ public final class ApiHandler {
 
     /**
      * {@code /N/connections}, {@code /N/http/requests}, {@code /N/processes} ({@link CountersApi}),
- * {@code /N/http/server_zones[/name]}, {@code /N/http/location_zones[/name]} ({@link StatusZonesApi}),
+ * {@code /N/http/server_zones[/name]}, {@code /N/http/location_zones[/name]},
+ * {@code /N/stream/server_zones[/name]} ({@link StatusZonesApi}),
  * {@code /N/http/upstreams[/name[/servers[/id]]]} and the same under {@code stream}: GET; DELETE
      * on a group resets its statistics; POST, PATCH and DELETE change its servers
      * ({@link UpstreamServersApi}).

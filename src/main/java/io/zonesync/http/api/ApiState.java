@@ -35,6 +35,20 @@ public interface ApiState {
         return null;
     }
 
+    /**
+     * The stream status zones by name, each shaped as NginxStreamServerZone in doc/api/openapi.yaml
+     * (a map Jackson can serialise), from the figures the metrics page reads; null when the API has
+     * no node behind it ({@code /N/stream/server_zones} is then 404).
+     */
+    default Map<String, Map<String, Object>> streamServerZones() {
+        return null;
+    }
+
+    /** Resets a stream status zone's totals; false when no configuration named it. */
+    default boolean resetStreamServerZone(String name) {
+        return false;
+    }
+
     /** The http limit_req zones by name, for {@code /N/http/limit_reqs} (version 6 and later). */
     default Map<String, LimitReqZone> httpLimitReqZones() {
         return Map.of();

@@ -13,7 +13,9 @@ import java.util.TreeMap;
  * {@code /N/http/server_zones[/name]} and {@code /N/http/location_zones[/name]}: the status zones'
  * figures, read from the {@link StatusZones} the metrics page reads, shaped as NGINX Plus's
  * NginxHTTPServerZone and NginxHTTPLocationZone (without {@code ssl}: zonesync does not count
- * handshakes). GET of every zone or one; DELETE of one resets its figures.
+ * handshakes). GET of every zone or one; DELETE of one resets its figures. The same for
+ * {@code /N/stream/server_zones[/name]}, whose zones the node hands over already shaped (the stream
+ * modules are the node's to read).
  */
 final class StatusZonesApi {
     private StatusZonesApi() {
@@ -48,6 +50,39 @@ final class StatusZonesApi {
             case "DELETE" -> {
                 if (!(servers ? zones.resetServerZone(name) : zones.resetLocationZone(name))) {
                     throw notFound(servers);
+                }
+                return ApiResponse.empty(204);
+            }
+            default -> throw ApiError.methodNotSupported();
+        }
+    }
+
+    /** {@code /N/stream/server_zones[/name]}: {@code path} is {@code [stream, server_zones, (name)]}. */
+    static ApiResponse stream(ApiRequest request, List<String> path, Map<String, String> query, ApiState state,
+            Map<String, Map<String, Object>> zones) throws ApiError {
+        if (path.size() == 2) {
+            if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+                throw ApiError.methodNotSupported();
+            }
+            Map<String, Object> all = new LinkedHashMap<>();
+            zones.forEach((name, z) -> all.put(name, fields(new LinkedHashMap<>(z), query)));
+            return ApiHandler.okJson(all);
+        }
+        if (path.size() > 3) {
+            throw ApiError.pathNotFound();
+        }
+        String name = path.get(2);
+        Map<String, Object> zone = zones.get(name);
+        if (zone == null) {
+            throw notFound(true);
+        }
+        switch (request.method()) {
+            case "GET", "HEAD" -> {
+                return ApiHandler.okJson(fields(new LinkedHashMap<>(zone), query));
+            }
+            case "DELETE" -> {
+                if (!state.resetStreamServerZone(name)) {
+                    throw notFound(true);
                 }
                 return ApiResponse.empty(204);
             }

@@ -62,6 +62,11 @@ class ApiHandlerTest {
         public StatusZones statusZones() {
             return statusZones;
         }
+
+        @Override
+        public Map<String, Map<String, Object>> streamServerZones() {
+            return Map.of();
+        }
     };
 
     @BeforeEach
@@ -122,12 +127,12 @@ class ApiHandlerTest {
         assertThat(text(get("/9"))).isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\"]");
         assertThat(text(get("/9/http/")))
                 .isEqualTo("[\"requests\",\"server_zones\",\"location_zones\",\"limit_reqs\",\"keyvals\"]");
-        assertThat(text(get("/9/stream/"))).isEqualTo("[\"keyvals\"]");
-        assertThat(text(get("/1/stream/"))).isEqualTo("[]");
+        assertThat(text(get("/9/stream/"))).isEqualTo("[\"server_zones\",\"keyvals\"]");
+        assertThat(text(get("/1/stream/"))).isEqualTo("[\"server_zones\"]");
         zoneSync = Map.of("zones", Map.of(), "status", Map.of("bytes_in", 0, "msgs_in", 0, "msgs_out", 0,
                 "bytes_out", 0, "nodes_online", 0));
-        assertThat(text(get("/9/stream/"))).isEqualTo("[\"keyvals\",\"zone_sync\"]");
-        assertThat(text(get("/2/stream/"))).isEqualTo("[\"keyvals\"]");
+        assertThat(text(get("/9/stream/"))).isEqualTo("[\"server_zones\",\"keyvals\",\"zone_sync\"]");
+        assertThat(text(get("/2/stream/"))).isEqualTo("[\"server_zones\",\"keyvals\"]");
         assertThat(json(get("/9/stream/zone_sync/")).path("status").path("nodes_online").asInt()).isZero();
     }
 

@@ -1,11 +1,14 @@
 package io.zonesync.http.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonesync.testing.Http;
 import io.zonesync.testing.InJvmNode;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code /connections}, {@code /http/requests}, {@code /processes} and the http status zones through
+ * {@code /connections}, {@code /http/requests}, {@code /processes} and the status zones through
  * a real node: real requests move them, they agree with stub_status and the metrics page, and every
  * answer matches the API's OpenAPI document.
  */
@@ -25,6 +28,9 @@ class MonitoringApiIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CONFIG = """
             events { }
+            stream {
+                server { listen 127.0.0.3:0; status_zone tcp; deny all; proxy_pass 127.0.0.1:9; }
+            }
             http {
                 access_log off;
                 server {
@@ -122,5 +128,25 @@ class MonitoringApiIT {
         assertThat(api(admin, "/9/processes").toString()).isEqualTo("{\"respawned\":0}");
         assertThat(api(admin, "/9/").toString()).isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\"]");
         assertThat(checked(admin, "GET", "/api/9/slabs/").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aStreamConnectionMovesItsServerZone() throws Exception {
+        node = InJvmNode.start(dir, CONFIG);
+        Http admin = node.http();
+        int port = ((InetSocketAddress) node.node.streamAddresses().get("127.0.0.3:0")).getPort();
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.3", port));
+            assertThat(s.getInputStream().read()).as("denied: closed").isEqualTo(-1);
+        }
+        await().until(() -> api(admin, "/9/stream/server_zones/tcp").get("sessions").get("total").asLong() == 1);
+        JsonNode tcp = api(admin, "/9/stream/server_zones/tcp");
+        assertThat(tcp.get("connections").asLong()).isEqualTo(1);
+        assertThat(tcp.get("sessions").get("4xx").asLong()).isEqualTo(1);
+        assertThat(metric(admin, "nginxplus_stream_server_zone_connections{server_zone=\"tcp\"}")).isEqualTo(1);
+        assertThat(checked(admin, "DELETE", "/api/9/stream/server_zones/tcp").statusCode()).isEqualTo(204);
+        assertThat(api(admin, "/9/stream/server_zones/tcp").get("connections").asLong()).isZero();
+        assertThat(metric(admin, "nginxplus_stream_server_zone_connections{server_zone=\"tcp\"}")).isZero();
+        assertThat(api(admin, "/9/stream/").get(0).asText()).isEqualTo("server_zones");
     }
 }

@@ -7,6 +7,8 @@ import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.http.statuszone.TestStatusZones;
 import io.zonesync.keyval.KeyvalZone;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +45,20 @@ class StatusZonesApiTest {
         public StatusZones statusZones() {
             return zones;
         }
+
+        @Override
+        public Map<String, Map<String, Object>> streamServerZones() {
+            return Map.of("tcp", Map.of("processing", 1L, "connections", 3L, "sessions",
+                    Map.of("2xx", 1L, "4xx", 1L, "5xx", 0L, "total", 2L), "discarded", 0L, "received", 5L, "sent", 7L));
+        }
+
+        @Override
+        public boolean resetStreamServerZone(String name) {
+            resets.add(name);
+            return name.equals("tcp");
+        }
     });
+    private final List<String> resets = new ArrayList<>();
 
     StatusZonesApiTest() {
         TestStatusZones.served(zones, "front", null, 200, 10, 100);
@@ -109,5 +124,18 @@ class StatusZonesApiTest {
     @Test
     void theHttpListNamesThem() throws Exception {
         assertThat(get("/9/http/", null)).isEqualTo("[\"server_zones\",\"location_zones\",\"limit_reqs\",\"keyvals\"]");
+    }
+
+    @Test
+    void streamServerZonesAreTheNodesFiguresAndResetThroughIt() throws Exception {
+        assertThat(JSON.readTree(get("/9/stream/server_zones/tcp", null)).get("sessions").get("total").asLong())
+                .isEqualTo(2);
+        assertThat(get("/9/stream/server_zones", "fields=connections")).isEqualTo("{\"tcp\":{\"connections\":3}}");
+        assertThat(get("/9/stream/", null)).isEqualTo("[\"server_zones\",\"keyvals\"]");
+        ApiResponse r = call("GET", "/9/stream/server_zones/nope", null, false);
+        assertThat(new String(r.body())).contains("\"code\":\"ServerZoneNotFound\"");
+        assertThat(call("DELETE", "/9/stream/server_zones/tcp", null, true).status()).isEqualTo(204);
+        assertThat(call("DELETE", "/9/stream/server_zones/nope", null, true).status()).isEqualTo(404);
+        assertThat(resets).containsExactly("tcp");
     }
 }
