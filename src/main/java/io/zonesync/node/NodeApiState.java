@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** The API's view of the running node: its current zones, its identity and the sync state. */
+/** The API's view of the running node: its current zones, its identity, its counters and the sync state. */
 final class NodeApiState implements ApiState {
     private final Supplier<ZoneTable.Zones> zones;
     private final Supplier<SyncCluster> sync;

@@ -157,13 +157,13 @@ public final class ApiHandler {
         }
         if (first.equals("stream")) {
             List<String> endpoints = new ArrayList<>();
-            if (state.streamServerZones() != null) {
+            Map<String, Map<String, Object>> streamZones = state.streamServerZones();
+            if (streamZones != null) {
                 endpoints.add("server_zones");
             }
             if (version >= 2) {
                 endpoints.add("keyvals");
             }
-            Map<String, Map<String, Object>> streamZones = state.streamServerZones();
             if (streamZones != null && path.size() >= 2 && path.get(1).equals("server_zones")) {
                 return StatusZonesApi.stream(request, path, query, state, streamZones);
             }
@@ -192,10 +192,7 @@ public final class ApiHandler {
     }
 
     /**
-     * {@code /N/connections}, {@code /N/http/requests}, {@code /N/processes} ({@link CountersApi}),
- * {@code /N/http/server_zones[/name]}, {@code /N/http/location_zones[/name]},
- * {@code /N/stream/server_zones[/name]} ({@link StatusZonesApi}),
- * {@code /N/http/upstreams[/name[/servers[/id]]]} and the same under {@code stream}: GET; DELETE
+     * {@code /N/http/upstreams[/name[/servers[/id]]]} and the same under {@code stream}: GET; DELETE
      * on a group resets its statistics; POST, PATCH and DELETE change its servers
      * ({@link UpstreamServersApi}).
      */
