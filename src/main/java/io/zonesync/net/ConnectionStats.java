@@ -58,6 +58,20 @@ public final class ConnectionStats {
         writing.decrementAndGet();
     }
 
+    /**
+     * The API's {@code DELETE /connections}: accepted and dropped count again from zero, for every
+     * reader (the API, the metrics page and stub_status alike).
+     */
+    public void resetConnections() {
+        handled.reset();
+        accepted.reset();
+    }
+
+    /** The API's {@code DELETE /http/requests}: the total of requests counts again from zero, for every reader. */
+    public void resetRequests() {
+        requests.reset();
+    }
+
     /** The counters now. The three current figures are read one after the other, not at one instant. */
     public Snapshot snapshot() {
         long a = active.get();
@@ -72,5 +86,9 @@ public final class ConnectionStats {
      */
     public record Snapshot(long accepted, long handled, long requests, long active, long reading, long writing,
             long waiting) {
+        /** Connections closed at once over worker_connections (0 while a reset races an accept). */
+        public long dropped() {
+            return Math.max(0, accepted - handled);
+        }
     }
 }

@@ -89,6 +89,7 @@ public final class Node {
         this.syncTransport = Transport.create(1, "zonesync-sync");
         this.connections = ConnectionLimit.of(workerConnections);
         this.counters = new NodeCounters(connections.stats(), new StatusZones());
+        state.counters(counters);
     }
 
     /** The directives of every module built in, for {@code -V}. */

@@ -4,10 +4,12 @@ import io.zonesync.http.api.ApiState;
 import io.zonesync.http.api.NginxInfo;
 import io.zonesync.http.limitreq.LimitReqFamily;
 import io.zonesync.http.limitreq.LimitReqZone;
+import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.vars.CoreVariables;
 import io.zonesync.keyval.KeyvalFamily;
 import io.zonesync.keyval.KeyvalZone;
+import io.zonesync.net.ConnectionStats;
 import io.zonesync.sync.cluster.SyncCluster;
 import io.zonesync.sync.cluster.ZoneSyncStatus;
 import io.zonesync.tls.TlsParameters;
@@ -18,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** The API's view of the running node: its current zones, its identity and the sync state. */
+/** The API's view of the running node: its current zones, its identity, its counters and the sync state. */
 final class NodeApiState implements ApiState {
     private final Supplier<ZoneTable.Zones> zones;
     private final Supplier<SyncCluster> sync;
@@ -26,6 +28,7 @@ final class NodeApiState implements ApiState {
     private final Supplier<Instant> loadTime;
     private volatile Supplier<Map<String, UpstreamGroup>> upstreams;
     private volatile Supplier<Map<String, UpstreamGroup>> streamUpstreams;
+    private volatile NodeCounters counters;
 
     NodeApiState(Supplier<ZoneTable.Zones> zones, Supplier<SyncCluster> sync, Supplier<Long> generation,
             Supplier<Instant> loadTime) {
@@ -43,6 +46,54 @@ final class NodeApiState implements ApiState {
     /** Where the current configuration's stream upstream groups come from (set once the node exists). */
     void streamUpstreams(Supplier<Map<String, UpstreamGroup>> source) {
         this.streamUpstreams = source;
+    }
+
+    /** The node's counters, those stub_status and the metrics page read (set once the node has them). */
+    void counters(NodeCounters c) {
+        this.counters = c;
+    }
+
+    @Override
+    public ConnectionStats connections() {
+        NodeCounters c = counters;
+        return c == null ? null : c.connections();
+    }
+
+    @Override
+    public StatusZones statusZones() {
+        NodeCounters c = counters;
+        return c == null ? null : c.statusZones();
+    }
+
+    @Override
+    public Map<String, Map<String, Object>> streamServerZones() {
+        NodeCounters c = counters;
+        if (c == null) {
+            return null;
+        }
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        c.streamZoneFigures().forEach((name, f) -> {
+            Map<String, Object> sessions = new LinkedHashMap<>();
+            sessions.put("2xx", f.success());
+            sessions.put("4xx", f.clientError());
+            sessions.put("5xx", f.serverError());
+            sessions.put("total", f.success() + f.clientError() + f.serverError());
+            Map<String, Object> z = new LinkedHashMap<>();
+            z.put("processing", f.processing());
+            z.put("connections", f.connections());
+            z.put("sessions", sessions);
+            z.put("discarded", f.discarded());
+            z.put("received", f.received());
+            z.put("sent", f.sent());
+            out.put(name, z);
+        });
+        return out;
+    }
+
+    @Override
+    public boolean resetStreamServerZone(String name) {
+        NodeCounters c = counters;
+        return c != null && c.streamZones().reset(name);
     }
 
     @Override

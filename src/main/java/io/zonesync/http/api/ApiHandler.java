@@ -2,8 +2,10 @@ package io.zonesync.http.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.keyval.KeyvalZone;
+import io.zonesync.net.ConnectionStats;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -22,6 +24,9 @@ import java.util.Objects;
  * The NGINX Plus API ({@code location /api { api [write=on]; }}) as a pure function of the request
  * and the node's {@link ApiState}: versions 1 to 9, {@code /N/}, {@code /N/nginx},
  * {@code /N/http/keyvals[/zone]}, {@code /N/http/limit_reqs[/zone]} (6+),
+ * {@code /N/connections}, {@code /N/http/requests}, {@code /N/processes} ({@link CountersApi}),
+ * {@code /N/http/server_zones[/name]}, {@code /N/http/location_zones[/name]},
+ * {@code /N/stream/server_zones[/name]} ({@link StatusZonesApi}),
  * {@code /N/http/upstreams[/name[/servers[/id]]]}, {@code /N/stream/upstreams[/name[/servers[/id]]]},
  * {@code /N/stream/keyvals[/zone]} and {@code /N/stream/zone_sync/[nodes]}; {@code /} lists the versions
  * and {@code /openapi.yaml} is the API's own description ({@link OpenApiDocument}).
@@ -100,11 +105,22 @@ public final class ApiHandler {
 
     private ApiResponse route(ApiRequest request, int version, List<String> path, Map<String, String> query)
             throws ApiError {
+        ConnectionStats connections = state.connections();
         if (path.isEmpty()) {
             requireRead(request);
-            return ok(List.of("nginx", "http", "stream"));
+            return ok(connections == null ? List.of("nginx", "http", "stream")
+                    : List.of("nginx", "processes", "connections", "http", "stream"));
         }
         String first = path.get(0);
+        if (connections != null && path.size() == 1 && first.equals("connections")) {
+            return CountersApi.connections(request, connections, query);
+        }
+        if (connections != null && path.size() == 1 && first.equals("processes")) {
+            return CountersApi.processes(request);
+        }
+        if (connections != null && path.size() == 2 && first.equals("http") && path.get(1).equals("requests")) {
+            return CountersApi.requests(request, connections, query);
+        }
         if (first.equals("nginx") && path.size() == 1) {
             requireRead(request);
             return ok(nginx(query));
@@ -113,11 +129,23 @@ public final class ApiHandler {
             if (version >= 6 && path.size() >= 2 && path.get(1).equals("limit_reqs")) {
                 return LimitReqApi.handle(request, path, query, state.httpLimitReqZones());
             }
+            StatusZones statusZones = state.statusZones();
+            if (statusZones != null && path.size() >= 2
+                    && (path.get(1).equals("server_zones") || path.get(1).equals("location_zones"))) {
+                return StatusZonesApi.handle(request, path, query, statusZones);
+            }
             Map<String, UpstreamGroup> upstreams = state.httpUpstreams();
             if (path.size() >= 2 && path.get(1).equals("upstreams")) {
                 return upstreams(request, path, query, upstreams, UpstreamApi.Block.HTTP);
             }
             List<String> endpoints = new ArrayList<>();
+            if (connections != null) {
+                endpoints.add("requests");
+            }
+            if (statusZones != null) {
+                endpoints.add("server_zones");
+                endpoints.add("location_zones");
+            }
             if (version >= 6) {
                 endpoints.add("limit_reqs");
             }
@@ -129,8 +157,15 @@ public final class ApiHandler {
         }
         if (first.equals("stream")) {
             List<String> endpoints = new ArrayList<>();
+            Map<String, Map<String, Object>> streamZones = state.streamServerZones();
+            if (streamZones != null) {
+                endpoints.add("server_zones");
+            }
             if (version >= 2) {
                 endpoints.add("keyvals");
+            }
+            if (streamZones != null && path.size() >= 2 && path.get(1).equals("server_zones")) {
+                return StatusZonesApi.stream(request, path, query, state, streamZones);
             }
             Map<String, UpstreamGroup> upstreams = state.streamUpstreams();
             if (path.size() >= 2 && path.get(1).equals("upstreams")) {

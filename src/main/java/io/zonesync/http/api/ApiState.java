@@ -1,8 +1,10 @@
 package io.zonesync.http.api;
 
 import io.zonesync.http.limitreq.LimitReqZone;
+import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.keyval.KeyvalZone;
+import io.zonesync.net.ConnectionStats;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +17,37 @@ public interface ApiState {
     Map<String, KeyvalZone> streamKeyvalZones();
 
     NginxInfo nginx();
+
+    /**
+     * The node's connection and request counters (those stub_status and the metrics page read),
+     * for {@code /N/connections}, {@code /N/http/requests} and {@code /N/processes}; null when the
+     * API has no node behind it, and those paths are then 404 PathNotFound.
+     */
+    default ConnectionStats connections() {
+        return null;
+    }
+
+    /**
+     * The http status zones (those the metrics page reads), for {@code /N/http/server_zones} and
+     * {@code /N/http/location_zones}; null when the API has no node behind it (those paths are then 404).
+     */
+    default StatusZones statusZones() {
+        return null;
+    }
+
+    /**
+     * The stream status zones by name, each shaped as NginxStreamServerZone in doc/api/openapi.yaml
+     * (a map Jackson can serialise), from the figures the metrics page reads; null when the API has
+     * no node behind it ({@code /N/stream/server_zones} is then 404).
+     */
+    default Map<String, Map<String, Object>> streamServerZones() {
+        return null;
+    }
+
+    /** Resets a stream status zone's totals; false when no configuration named it. */
+    default boolean resetStreamServerZone(String name) {
+        return false;
+    }
 
     /** The http limit_req zones by name, for {@code /N/http/limit_reqs} (version 6 and later). */
     default Map<String, LimitReqZone> httpLimitReqZones() {

@@ -84,7 +84,7 @@ public final class NodeMetrics {
         f.gauge("nginxplus_up", "Status of the last metric scrape", Labels.EMPTY, 1);
         f.total("nginxplus_connections_accepted", "Accepted client connections", Labels.EMPTY, s.accepted());
         f.total("nginxplus_connections_dropped", "Dropped client connections", Labels.EMPTY,
-                s.accepted() - s.handled());
+                s.dropped());
         f.gauge("nginxplus_connections_active", "Active client connections", Labels.EMPTY, s.reading() + s.writing());
         f.gauge("nginxplus_connections_idle", "Idle client connections", Labels.EMPTY, s.waiting());
         f.counter("nginxplus_http_requests", "Total http requests", Labels.EMPTY, s.requests());

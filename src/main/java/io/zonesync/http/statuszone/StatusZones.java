@@ -34,6 +34,24 @@ public final class StatusZones {
         return Optional.ofNullable(locations.get(name)).map(ZoneCounters::report);
     }
 
+    /** Resets a server zone's figures ({@link ZoneCounters#reset}); false when no configuration named it. */
+    public boolean resetServerZone(String name) {
+        return reset(servers.get(name));
+    }
+
+    /** Resets a location zone's figures ({@link ZoneCounters#reset}); false when no configuration named it. */
+    public boolean resetLocationZone(String name) {
+        return reset(locations.get(name));
+    }
+
+    private static boolean reset(ZoneCounters zone) {
+        if (zone == null) {
+            return false;
+        }
+        zone.reset();
+        return true;
+    }
+
     /** The names of the server zones any configuration named so far, sorted. */
     public SortedSet<String> serverZoneNames() {
         return new TreeSet<>(servers.keySet());

@@ -47,6 +47,21 @@ public final class ZoneCounters {
         codes.computeIfAbsent(status, c -> new LongAdder()).increment();
     }
 
+    /**
+     * The API's DELETE: requests, responses, discarded and bytes count again from zero (requests in
+     * progress stay counted in {@code processing}), for every reader.
+     */
+    public void reset() {
+        requests.reset();
+        discarded.reset();
+        received.reset();
+        sent.reset();
+        for (LongAdder c : classes) {
+            c.reset();
+        }
+        codes.clear();
+    }
+
     /** The figures now. */
     public Report report() {
         Map<Integer, Long> byCode = new TreeMap<>();

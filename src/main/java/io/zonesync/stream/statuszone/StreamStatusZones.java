@@ -23,6 +23,16 @@ public final class StreamStatusZones {
         return Optional.ofNullable(zones.get(name)).map(StreamZoneCounters::report);
     }
 
+    /** Resets a zone's totals ({@link StreamZoneCounters#reset}); false when no configuration named it. */
+    public boolean reset(String name) {
+        StreamZoneCounters zone = zones.get(name);
+        if (zone == null) {
+            return false;
+        }
+        zone.reset();
+        return true;
+    }
+
     /** The names of the zones any configuration named so far, sorted. */
     public SortedSet<String> names() {
         return new TreeSet<>(zones.keySet());

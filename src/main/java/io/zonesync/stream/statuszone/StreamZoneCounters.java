@@ -40,6 +40,17 @@ public final class StreamZoneCounters {
         }
     }
 
+    /** The API's DELETE: every total counts again from zero ({@code processing} stays), for every reader. */
+    public void reset() {
+        connections.reset();
+        discarded.reset();
+        received.reset();
+        sent.reset();
+        success.reset();
+        clientError.reset();
+        serverError.reset();
+    }
+
     /** The figures now. */
     public Report report() {
         long ok = success.sum();

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.keyval.KeyvalType;
 import io.zonesync.keyval.KeyvalZone;
+import io.zonesync.net.ConnectionStats;
 import io.zonesync.testing.MutableClock;
 import io.zonesync.keyval.TestStamps;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +28,8 @@ class ApiHandlerTest {
     private final Map<String, KeyvalZone> http = new LinkedHashMap<>();
     private final Map<String, KeyvalZone> stream = new LinkedHashMap<>();
     private Object zoneSync;
+    private final ConnectionStats connections = new ConnectionStats();
+    private final StatusZones statusZones = new StatusZones();
     private ApiHandler handler;
 
     private final ApiState state = new ApiState() {
@@ -47,6 +51,21 @@ class ApiHandlerTest {
         @Override
         public Object streamZoneSync() {
             return zoneSync;
+        }
+
+        @Override
+        public ConnectionStats connections() {
+            return connections;
+        }
+
+        @Override
+        public StatusZones statusZones() {
+            return statusZones;
+        }
+
+        @Override
+        public Map<String, Map<String, Object>> streamServerZones() {
+            return Map.of();
         }
     };
 
@@ -104,15 +123,16 @@ class ApiHandlerTest {
     void versionsAndEndpoints() throws Exception {
         assertThat(text(get("/"))).isEqualTo("[1,2,3,4,5,6,7,8,9]");
         assertThat(text(get(""))).isEqualTo("[1,2,3,4,5,6,7,8,9]");
-        assertThat(text(get("/9/"))).isEqualTo("[\"nginx\",\"http\",\"stream\"]");
-        assertThat(text(get("/9"))).isEqualTo("[\"nginx\",\"http\",\"stream\"]");
-        assertThat(text(get("/9/http/"))).isEqualTo("[\"limit_reqs\",\"keyvals\"]");
-        assertThat(text(get("/9/stream/"))).isEqualTo("[\"keyvals\"]");
-        assertThat(text(get("/1/stream/"))).isEqualTo("[]");
+        assertThat(text(get("/9/"))).isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\"]");
+        assertThat(text(get("/9"))).isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\"]");
+        assertThat(text(get("/9/http/")))
+                .isEqualTo("[\"requests\",\"server_zones\",\"location_zones\",\"limit_reqs\",\"keyvals\"]");
+        assertThat(text(get("/9/stream/"))).isEqualTo("[\"server_zones\",\"keyvals\"]");
+        assertThat(text(get("/1/stream/"))).isEqualTo("[\"server_zones\"]");
         zoneSync = Map.of("zones", Map.of(), "status", Map.of("bytes_in", 0, "msgs_in", 0, "msgs_out", 0,
                 "bytes_out", 0, "nodes_online", 0));
-        assertThat(text(get("/9/stream/"))).isEqualTo("[\"keyvals\",\"zone_sync\"]");
-        assertThat(text(get("/2/stream/"))).isEqualTo("[\"keyvals\"]");
+        assertThat(text(get("/9/stream/"))).isEqualTo("[\"server_zones\",\"keyvals\",\"zone_sync\"]");
+        assertThat(text(get("/2/stream/"))).isEqualTo("[\"server_zones\",\"keyvals\"]");
         assertThat(json(get("/9/stream/zone_sync/")).path("status").path("nodes_online").asInt()).isZero();
     }
 

@@ -1,0 +1,80 @@
+package io.zonesync.http.api;
+
+import io.zonesync.net.ConnectionStats;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code /N/connections}, {@code /N/http/requests} and {@code /N/processes}: the node's connection
+ * and request totals, read from the very {@link ConnectionStats} stub_status and the metrics page
+ * read, shaped as NGINX Plus's NginxConnections, NginxHTTPRequests and NginxProcesses. DELETE resets
+ * accepted and dropped connections, or the request total, for every reader.
+ */
+final class CountersApi {
+    private CountersApi() {
+    }
+
+    static ApiResponse connections(ApiRequest request, ConnectionStats stats, Map<String, String> query)
+            throws ApiError {
+        switch (request.method()) {
+            case "GET", "HEAD" -> {
+                ConnectionStats.Snapshot s = stats.snapshot();
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("accepted", s.accepted());
+                body.put("dropped", s.dropped());
+                body.put("active", s.reading() + s.writing());
+                body.put("idle", s.waiting());
+                return ApiHandler.okJson(fields(body, query));
+            }
+            case "DELETE" -> {
+                stats.resetConnections();
+                return ApiResponse.empty(204);
+            }
+            default -> throw ApiError.methodNotSupported();
+        }
+    }
+
+    static ApiResponse requests(ApiRequest request, ConnectionStats stats, Map<String, String> query)
+            throws ApiError {
+        switch (request.method()) {
+            case "GET", "HEAD" -> {
+                ConnectionStats.Snapshot s = stats.snapshot();
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("total", s.requests());
+                body.put("current", s.writing());
+                return ApiHandler.okJson(fields(body, query));
+            }
+            case "DELETE" -> {
+                stats.resetRequests();
+                return ApiResponse.empty(204);
+            }
+            default -> throw ApiError.methodNotSupported();
+        }
+    }
+
+    /**
+     * The node is one process that no master respawns: {@code respawned} is always 0, and DELETE
+     * has nothing to reset.
+     */
+    static ApiResponse processes(ApiRequest request) throws ApiError {
+        switch (request.method()) {
+            case "GET", "HEAD" -> {
+                return ApiHandler.okJson(Map.of("respawned", 0));
+            }
+            case "DELETE" -> {
+                return ApiResponse.empty(204);
+            }
+            default -> throw ApiError.methodNotSupported();
+        }
+    }
+
+    /** {@code fields=a,b} keeps those fields. */
+    private static Map<String, Object> fields(Map<String, Object> body, Map<String, String> query) {
+        String fields = query.get("fields");
+        if (fields != null) {
+            body.keySet().retainAll(Arrays.asList(fields.split(",")));
+        }
+        return body;
+    }
+}
