@@ -70,6 +70,26 @@ class DistributionIT {
         assertThat(t.output).contains(home.resolve("conf/zonesync.conf") + " test is successful");
     }
 
+    /**
+     * zone_sync without TLS in a fresh JVM: checking the {@code zone_sync_ssl_*} settings while
+     * off once called into the TLS library before it was loaded, and -t (and a start) died with an
+     * UnsatisfiedLinkError when none was set.
+     */
+    @Test
+    void checksZoneSyncWithoutTlsAndWithABadTlsSettingWhileOff() throws Exception {
+        Path plain = dir.resolve("plain.conf");
+        Files.writeString(plain, "events { }\nstream { server { listen 127.0.0.1:0; zone_sync;"
+                + " zone_sync_server 127.0.0.1:1; } }\n");
+        Result ok = run(dir, home.resolve("bin/zonesync").toString(), "-t", "-c", plain.toString());
+        assertThat(ok.exit).as(ok.output).isZero();
+        Path bad = dir.resolve("bad.conf");
+        Files.writeString(bad, "events { }\nstream { server { listen 127.0.0.1:0; zone_sync;"
+                + " zone_sync_server 127.0.0.1:1;\n zone_sync_ssl_protocols SSLv2; } }\n");
+        Result refused = run(dir, home.resolve("bin/zonesync").toString(), "-t", "-c", bad.toString());
+        assertThat(refused.exit).isNotZero();
+        assertThat(refused.output).contains("zone_sync_ssl_protocols").contains(bad + ":3");
+    }
+
     @Test
     void runsANodeThatAnswersAndStopsOnQuit() throws Exception {
         Path launcher = home.resolve("bin/zonesync");

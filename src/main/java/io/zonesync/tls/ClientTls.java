@@ -31,6 +31,10 @@ import javax.net.ssl.SSLException;
 public final class ClientTls {
     private static final Logger LOG = LoggerFactory.getLogger(ClientTls.class);
     static final String PREFIX = "zone_sync_ssl_";
+    /** What follows {@link #PREFIX} in the directives this class reads. */
+    private static final List<String> SETTINGS = List.of("certificate", "certificate_key", "password_file",
+            "trusted_certificate", "crl", "verify", "verify_depth", "name", "server_name", "protocols", "ciphers",
+            "conf_command");
 
     private final SslContextBuilder template;
     private final boolean verify;
@@ -62,9 +66,12 @@ public final class ClientTls {
     public static ClientTls compile(Scope scope, Path confDir) throws ConfigException {
         Directive on = scope.effectiveFirst("zone_sync_ssl");
         boolean enabled = on != null && Values.flag(on);
-        if (enabled) {
-            TlsOptions.requireOpenSsl(on.where());
+        Directive first = enabled ? on : firstSetting(scope);
+        if (first == null) {
+            return null; // off, and nothing of it to check
         }
+        // the checks below use the TLS library, off or on: without it there is nothing to check them with
+        TlsOptions.requireOpenSsl(first.where());
         TlsFiles files = new TlsFiles(confDir);
         SslContextBuilder b = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL)
                 .endpointIdentificationAlgorithm(null);
@@ -111,6 +118,17 @@ public final class ClientTls {
             throw on.error("cannot set up TLS for zone_sync links: %s", e.getMessage());
         }
         return tls;
+    }
+
+    /** The first {@code zone_sync_ssl_*} directive in force here, or null when there is none. */
+    private static Directive firstSetting(Scope scope) {
+        for (String name : SETTINGS) {
+            Directive d = scope.effectiveFirst(PREFIX + name);
+            if (d != null) {
+                return d;
+            }
+        }
+        return null;
     }
 
     private SslContext context(String name) {
