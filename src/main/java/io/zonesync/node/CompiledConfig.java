@@ -84,6 +84,7 @@ import io.zonesync.stream.proxy.StreamProxyModule;
 import io.zonesync.stream.returns.StreamReturnModule;
 import io.zonesync.stream.set.StreamSetModule;
 import io.zonesync.stream.splitclients.StreamSplitClientsModule;
+import io.zonesync.stream.ssl.StreamSslVariables;
 import io.zonesync.stream.sslpreread.StreamSslPrereadModule;
 import io.zonesync.stream.upstream.StreamUpstreamModule;
 import io.zonesync.sync.cluster.ZoneSyncModule;
@@ -180,6 +181,7 @@ record CompiledConfig(
             new StreamModule(null, s -> new StreamKeyvalFeature(s.keyval()::stream,
                     () -> s.zones().of(KeyvalFamily.STREAM))),
             new StreamModule(new StreamSslPrereadModule(), s -> new StreamSslPrereadModule()),
+            new StreamModule(null, s -> new StreamSslVariables()),
             StreamModule.directives(new StreamUpstreamModule()),
             new StreamModule(new StreamProxyModule(),
                     s -> new StreamProxyModule(() -> s.zones().of(UpstreamZoneFamily.STREAM))),

@@ -6,9 +6,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.DefaultFileRegion;
-import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.internal.tcnative.SSL;
+import io.zonesync.tls.TlsConnectionText;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -246,21 +245,12 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
 
     @Override
     public boolean tlsSessionReused() {
-        long ssl = sslPointer();
-        return ssl != 0 && SSL.isSessionReused(ssl);
+        return TlsConnectionText.sessionReused(connection.socket().pipeline().get(SslHandler.class));
     }
 
     @Override
     public byte[] tlsSessionId() {
-        long ssl = sslPointer();
-        byte[] id = ssl == 0 ? null : SSL.getSessionId(ssl);
-        return id == null ? new byte[0] : id;
-    }
-
-    /** The OpenSSL SSL* of the connection, 0 when it is plain or the engine is freed. */
-    private long sslPointer() {
-        SslHandler tls = connection.socket().pipeline().get(SslHandler.class);
-        return tls != null && tls.engine() instanceof ReferenceCountedOpenSslEngine e ? e.sslPointer() : 0;
+        return TlsConnectionText.sessionId(connection.socket().pipeline().get(SslHandler.class));
     }
 
     @Override
