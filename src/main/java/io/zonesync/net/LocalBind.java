@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
+import java.util.function.Consumer;
 
 /**
  * The local end {@code proxy_bind} gives an outgoing connection: an address (port 0 for any) and
@@ -48,6 +49,23 @@ public record LocalBind(InetSocketAddress address, boolean transparent) {
                     + " transport)");
         }
         return true;
+    }
+
+    /**
+     * The bind for one connection from {@code proxy_bind}'s evaluated {@code text}: null for none
+     * when it is empty, and when it is not an address, which is then told to {@code invalid} (the
+     * caller logs it with its context, as nginx does, and connects unbound).
+     */
+    public static LocalBind of(String text, boolean transparent, Consumer<String> invalid) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        InetSocketAddress local = parse(text);
+        if (local == null) {
+            invalid.accept(text);
+            return null;
+        }
+        return new LocalBind(local, transparent);
     }
 
     /**

@@ -6,7 +6,6 @@ import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.core.CompileScope;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.net.LocalBind;
-import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,15 +28,7 @@ record ProxyBind(ComplexValue address, boolean transparent) {
 
     /** Where this request's connections are bound, or null for anywhere. */
     LocalBind of(HttpExchange ex) {
-        String text = address.evaluate(ex);
-        if (text == null || text.isEmpty()) {
-            return null;
-        }
-        InetSocketAddress local = LocalBind.parse(text);
-        if (local == null) {
-            LOG.error(ex.errorLog(), "invalid local address \"{}\"{}", text, ex.errorContext());
-            return null;
-        }
-        return new LocalBind(local, transparent);
+        return LocalBind.of(address.evaluate(ex), transparent,
+                text -> LOG.error(ex.errorLog(), "invalid local address \"{}\"{}", text, ex.errorContext()));
     }
 }

@@ -9,7 +9,6 @@ import io.zonesync.stream.core.StreamSession;
 import io.zonesync.stream.core.StreamValue;
 import io.zonesync.stream.core.StreamVariables;
 import io.zonesync.tls.UpstreamTls;
-import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
@@ -66,20 +65,9 @@ record ProxySettings(long connectTimeoutMs, long timeoutMs, boolean nextUpstream
 
     /** Where this session's upstream connection is bound, or null for anywhere (as in nginx, a bad value is logged). */
     LocalBind bindFor(StreamSession session) {
-        if (bind == null) {
-            return null;
-        }
-        String text = bind.evaluate(session);
-        if (text == null || text.isEmpty()) {
-            return null;
-        }
-        InetSocketAddress local = LocalBind.parse(text);
-        if (local == null) {
-            LOG.error("invalid local address \"{}\", client: {}, server: {}", text, session.clientText(),
-                    session.serverText());
-            return null;
-        }
-        return new LocalBind(local, transparentBind);
+        return bind == null ? null : LocalBind.of(bind.evaluate(session), transparentBind,
+                text -> LOG.error("invalid local address \"{}\", client: {}, server: {}", text, session.clientText(),
+                        session.serverText()));
     }
 
     private static long time(Scope s, String name, long fallback) throws ConfigException {
