@@ -149,11 +149,7 @@ final class ProxySession {
             if (closed) {
                 return;
             }
-            // as nginx: a connection not begun names no server in $upstream_addr
-            session.upstreams().set(session.upstreams().size() - 1, new UpstreamAttempt(""));
-            LOG.error("{} while connecting to upstream, client: {}, server: {}, upstream: \"{}\"", cause.getMessage(),
-                    session.clientText(), session.serverText(), tried.addressText());
-            session.finish(500);
+            BindFailure.end(session, cause, tried.addressText());
             return;
         }
         next(tried, "connect() failed (" + (cause == null ? "?" : cause.getMessage()) + ")", "connecting to upstream");

@@ -98,11 +98,7 @@ final class UdpProxySession {
         f.addListener(done -> {
             if (done.cause() instanceof LocalBind.BindFailed && session.isOpen()) {
                 session.connections().release();
-                // as nginx: a connection not begun names no server in $upstream_addr
-                session.upstreams().set(session.upstreams().size() - 1, new UpstreamAttempt(""));
-                LOG.error("{} while connecting to upstream, client: {}, server: {}, upstream: \"{}\"",
-                        done.cause().getMessage(), session.clientText(), session.serverText(), attempt.address());
-                session.finish(500);
+                BindFailure.end(session, done.cause(), attempt.address());
                 return;
             }
             if (!done.isSuccess()) {
