@@ -166,6 +166,8 @@ class DistributionIT {
                 assertThat(start.exit()).as(start.output()).isZero();
                 await().atMost(Duration.ofSeconds(60)).until(http::answers); // Type=simple: started once forked
                 assertThat(http.get("/v").body()).isEqualTo("one");
+                // the address that accepted the request, as NGINX Plus reports it
+                assertThat(http.get("/api/9/nginx").body()).contains("\"address\":\"127.0.0.2\"");
                 String pid = lab.exec("systemctl", "show", "-P", "MainPID", "zonesync").output().strip();
                 assertThat(lab.exec("stat", "-c", "%U", "/proc/" + pid).output().strip()).isEqualTo("zonesync");
                 // LimitNOFILE=65536, as far as the manager's own hard limit lets it (a sandbox may hold it lower)

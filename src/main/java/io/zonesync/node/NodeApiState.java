@@ -142,7 +142,7 @@ final class NodeApiState implements ApiState {
     public NginxInfo nginx() {
         ProcessHandle self = ProcessHandle.current();
         long ppid = self.parent().map(ProcessHandle::pid).orElse(0L);
-        return new NginxInfo(CoreVariables.VERSION, "zonesync", "", generation.get(), loadTime.get(), self.pid(), ppid);
+        return new NginxInfo(CoreVariables.VERSION, "zonesync", generation.get(), loadTime.get(), self.pid(), ppid);
     }
 
     @Override

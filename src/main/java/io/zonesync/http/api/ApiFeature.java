@@ -12,6 +12,7 @@ import io.zonesync.http.core.CompileScope;
 import io.zonesync.http.core.ContentHandler;
 import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.core.HttpFeature;
+import io.zonesync.http.vars.CoreVariables;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -92,7 +93,8 @@ public final class ApiFeature implements HttpFeature {
             String path = !prefix.isEmpty() && uri.startsWith(prefix) ? uri.substring(prefix.length()) : uri;
             ByteBuf body = ex.body();
             byte[] bytes = body == null ? new byte[0] : ByteBufUtil.getBytes(body);
-            ApiRequest request = new ApiRequest(ex.method(), path, ex.args(), bytes, ex.requestId(), write, bodyLimit);
+            ApiRequest request = new ApiRequest(ex.method(), path, ex.args(), bytes, ex.requestId(), write, bodyLimit,
+                    CoreVariables.addressText(ex.localAddress()));
             try {
                 executor.execute(() -> {
                     ApiResponse response = handler.handle(request);

@@ -123,7 +123,7 @@ public final class ApiHandler {
         }
         if (first.equals("nginx") && path.size() == 1) {
             requireRead(request);
-            return ok(nginx(query));
+            return ok(nginx(query, request.serverAddress()));
         }
         if (first.equals("http")) {
             if (version >= 6 && path.size() >= 2 && path.get(1).equals("limit_reqs")) {
@@ -299,12 +299,12 @@ public final class ApiHandler {
         return body;
     }
 
-    private Map<String, Object> nginx(Map<String, String> query) {
+    private Map<String, Object> nginx(Map<String, String> query, String address) {
         NginxInfo info = state.nginx();
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("version", info.version());
         all.put("build", info.build());
-        all.put("address", info.address());
+        all.put("address", address);
         all.put("generation", info.generation());
         all.put("load_timestamp", ISO_MILLIS.format(info.loadTimestamp()));
         all.put("timestamp", ISO_MILLIS.format(Instant.ofEpochMilli(clock.millis())));

@@ -45,7 +45,7 @@ class ApiHandlerTest {
 
         @Override
         public NginxInfo nginx() {
-            return new NginxInfo("1.27.2", "zonesync-0.1.0", "127.0.0.1", 3, Instant.ofEpochMilli(T0 - 5000), 42, 41);
+            return new NginxInfo("1.27.2", "zonesync-0.1.0", 3, Instant.ofEpochMilli(T0 - 5000), 42, 41);
         }
 
         @Override
@@ -80,7 +80,8 @@ class ApiHandlerTest {
 
     private ApiResponse call(String method, String path, String query, String body, boolean write) {
         byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        return call(new ApiRequest(method, path, query, bytes, "0123456789abcdef0123456789abcdef", write));
+        return call(new ApiRequest(method, path, query, bytes, "0123456789abcdef0123456789abcdef", write, 0,
+                "127.0.0.1"));
     }
 
     private ApiResponse call(ApiRequest request) {
