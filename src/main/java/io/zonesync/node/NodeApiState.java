@@ -10,6 +10,7 @@ import io.zonesync.http.vars.CoreVariables;
 import io.zonesync.keyval.KeyvalFamily;
 import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.net.ConnectionStats;
+import io.zonesync.sync.cluster.SnapshotDurations;
 import io.zonesync.sync.cluster.SyncCluster;
 import io.zonesync.sync.cluster.ZoneSyncStatus;
 import io.zonesync.tls.TlsParameters;
@@ -195,12 +196,19 @@ final class NodeApiState implements ApiState {
             m.put("bytes_received", n.bytesReceived());
             m.put("ssl", n.tls() == null ? null : ssl(n.tls()));
             m.put("rtt", n.rttNanos() < 0 ? null : n.rttNanos() / 1e6);
+            m.put("replication_lag", n.lagMillis() < 0 ? null : n.lagMillis());
             m.put("reconnects", n.reconnects());
             m.put("last_seen", n.lastSeen() == 0 ? null : Instant.ofEpochMilli(n.lastSeen()).toString());
             m.put("last_seen_age", n.lastSeen() == 0 ? null : Math.max(0, now - n.lastSeen()));
             out.add(m);
         }
         return out;
+    }
+
+    @Override
+    public List<SnapshotDurations.Histogram> snapshotDurations() {
+        SyncCluster c = sync.get();
+        return c == null ? List.of() : c.snapshotDurations().all();
     }
 
     /** A link's TLS as the nodes extension shows it. */

@@ -5,6 +5,7 @@ import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.net.ConnectionStats;
+import io.zonesync.sync.cluster.SnapshotDurations;
 import java.util.List;
 import java.util.Map;
 
@@ -79,6 +80,11 @@ public interface ApiState {
      * {@link #streamZoneSync} is not null.
      */
     default Object streamZoneSyncNodes() {
+        return List.of();
+    }
+
+    /** How long zone_sync snapshots took to go out and to come in, per zone (empty without zone_sync). */
+    default List<SnapshotDurations.Histogram> snapshotDurations() {
         return List.of();
     }
 }

@@ -2,10 +2,13 @@ package io.zonesync.http.metrics;
 
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -18,6 +21,7 @@ import io.zonesync.http.statuszone.ZoneCounters;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.upstream.UpstreamStatus;
 import io.zonesync.net.ConnectionStats;
+import io.zonesync.sync.cluster.SnapshotDurations;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,6 +76,7 @@ public final class NodeMetrics {
         upstreams(f);
         limitReqs(f);
         zoneSync(f);
+        snapshotDurations(f);
         MetricSnapshots.Builder out = MetricSnapshots.builder();
         f.build().forEach(out::metricSnapshot);
         JVM.scrape().forEach(out::metricSnapshot);
@@ -262,10 +267,32 @@ public final class NodeMetrics {
                 f.gauge("zonesync_peer_rtt_seconds", "The last heartbeat round trip to this peer (PING to PONG)", l,
                         number(n, "rtt") / 1000.0);
             }
+            if (n.get("replication_lag") != null) {
+                f.gauge("zonesync_peer_replication_lag_seconds", "Age of the oldest change this peer is owed and has"
+                        + " not confirmed receiving (0: none owed)", l, number(n, "replication_lag") / 1000.0);
+            }
             if (n.get("last_seen_age") != null) {
                 f.gauge("zonesync_peer_last_seen_age_seconds", "Seconds since anything was received from this peer",
                         l, number(n, "last_seen_age") / 1000.0);
             }
+        }
+    }
+
+    /** The engine's snapshot timings, per zone, as Prometheus histograms with the engine's buckets. */
+    private void snapshotDurations(Families f) {
+        double[] bounds = new double[SnapshotDurations.BOUNDS.length + 1];
+        System.arraycopy(SnapshotDurations.BOUNDS, 0, bounds, 0, SnapshotDurations.BOUNDS.length);
+        bounds[bounds.length - 1] = Double.POSITIVE_INFINITY;
+        for (SnapshotDurations.Histogram h : api.snapshotDurations()) {
+            boolean send = h.direction() == SnapshotDurations.Direction.SEND;
+            String name = send ? "zonesync_snapshot_send_duration_seconds"
+                    : "zonesync_snapshot_receive_duration_seconds";
+            String help = send ? "Time to send this node's whole snapshot of a zone to a peer (SNAPSHOT_BEGIN to"
+                    + " SNAPSHOT_END written)" : "Time to receive a peer's whole snapshot of a zone (SNAPSHOT_BEGIN to"
+                    + " SNAPSHOT_END read)";
+            f.histogram(name, help, HistogramDataPointSnapshot.builder().labels(Labels.of("zone", h.zone()))
+                    .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, h.counts())).sum(h.sumSeconds())
+                    .build());
         }
     }
 
@@ -276,6 +303,12 @@ public final class NodeMetrics {
     /** Data points gathered by metric name, in the order names first appear, then built into snapshots. */
     private static final class Families {
         private final Map<String, Family> byName = new LinkedHashMap<>();
+        private final Map<String, HistogramSnapshot.Builder> histograms = new LinkedHashMap<>();
+
+        /** A histogram's data point. */
+        void histogram(String name, String help, HistogramDataPointSnapshot point) {
+            histograms.computeIfAbsent(name, n -> HistogramSnapshot.builder().name(n).help(help)).dataPoint(point);
+        }
 
         /** A total under the exporter's exact name (without {@code _total}): untyped. */
         void total(String name, String help, Labels labels, double value) {
@@ -298,6 +331,7 @@ public final class NodeMetrics {
         List<MetricSnapshot> build() {
             List<MetricSnapshot> out = new ArrayList<>();
             byName.values().forEach(family -> out.add(family.build()));
+            histograms.values().forEach(h -> out.add(h.build()));
             return out;
         }
     }
