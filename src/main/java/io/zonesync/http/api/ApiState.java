@@ -83,6 +83,15 @@ public interface ApiState {
         return List.of();
     }
 
+    /**
+     * zonesync's extension {@code GET /N/stream/zone_sync/zones}: each synced zone's type, records,
+     * size and what of it is used, and a sticky zone's sessions (shaped as ZoneSyncZone in
+     * doc/api/openapi.yaml), by name. Only asked when {@link #streamZoneSync} is not null.
+     */
+    default Map<String, Map<String, Object>> streamZoneSyncZones() {
+        return Map.of();
+    }
+
     /** How long zone_sync snapshots took to go out and to come in, per zone (empty without zone_sync). */
     default List<SnapshotDurations.Histogram> snapshotDurations() {
         return List.of();

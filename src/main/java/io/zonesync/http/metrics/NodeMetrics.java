@@ -237,6 +237,21 @@ public final class NodeMetrics {
             f.gauge("nginxplus_stream_zone_sync_zone_records_total", "The total number of records stored in the"
                     + " shared memory zone", l, number(counts, "records_total"));
         });
+        api.streamZoneSyncZones().forEach((name, z) -> {
+            Labels l = Labels.of("zone", name);
+            if (z.get("size") != null) {
+                f.gauge("zonesync_zone_size_bytes", "The size of a synced zone as configured", l, number(z, "size"));
+                f.gauge("zonesync_zone_used_bytes", "Bytes of a synced zone in use, as the zone counts its size", l,
+                        number(z, "used"));
+            }
+            Map<String, Object> sessions = (Map<String, Object>) z.get("sessions");
+            if (sessions != null) {
+                f.gauge("zonesync_zone_sticky_sessions", "Sessions a sticky learn zone holds", l,
+                        number(sessions, "current"));
+                f.gauge("zonesync_zone_sticky_sessions_max", "Sessions a sticky learn zone can hold", l,
+                        number(sessions, "max"));
+            }
+        });
         long now = clock.millis();
         for (Object o : (List<Object>) api.streamZoneSyncNodes()) {
             Map<String, Object> n = (Map<String, Object>) o;

@@ -470,7 +470,8 @@ public final class SyncCluster implements LinkHost {
                     Math.max(l.lastReadAt(), past.lastSeen()), l.rttNanos(), l.replicationLagMillis()));
         }
         for (ReplicatedZone<?> z : zones.values()) {
-            zoneCounts.put(z.name(), new ZoneSyncStatus.ZoneCounts(pending.getOrDefault(z.name(), 0L), z.recordCount()));
+            zoneCounts.put(z.name(), new ZoneSyncStatus.ZoneCounts(pending.getOrDefault(z.name(), 0L), z.recordCount(),
+                    z.type().name()));
         }
         roster.addDialling(nodes);
         return new ZoneSyncStatus(bytesIn.get(), msgsIn.get(), msgsOut.get(), bytesOut.get(), nodesOnline,

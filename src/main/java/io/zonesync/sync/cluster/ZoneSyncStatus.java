@@ -11,8 +11,11 @@ import java.util.Map;
 public record ZoneSyncStatus(long bytesIn, long msgsIn, long msgsOut, long bytesOut, int nodesOnline,
         Map<String, ZoneCounts> zones, List<NodeStatus> nodes) {
 
-    /** {@code records_pending}: the most any online peer is still owed; {@code records_total}: live records. */
-    public record ZoneCounts(long recordsPending, long recordsTotal) {
+    /**
+     * {@code records_pending}: the most any online peer is still owed; {@code records_total}: live
+     * records; and the zone's type ({@code keyval}, {@code sticky}, ...).
+     */
+    public record ZoneCounts(long recordsPending, long recordsTotal, String type) {
     }
 
     /**

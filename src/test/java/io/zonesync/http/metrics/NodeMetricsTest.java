@@ -107,6 +107,20 @@ class NodeMetricsTest {
     }
 
     @Test
+    void syncedZonesHaveTheirSizeUseAndStickySessions() {
+        String t = text();
+        assertThat(t).contains("# TYPE zonesync_zone_size_bytes gauge\n")
+                .contains("\nzonesync_zone_size_bytes{zone=\"sessions\"} 32768.0\n")
+                .contains("\nzonesync_zone_used_bytes{zone=\"sessions\"} 1200.0\n")
+                .contains("\nzonesync_zone_size_bytes{zone=\"learned\"} 1048576.0\n")
+                .contains("\nzonesync_zone_used_bytes{zone=\"learned\"} 4864.0\n")
+                .contains("\nzonesync_zone_sticky_sessions{zone=\"learned\"} 3.0\n")
+                .contains("\nzonesync_zone_sticky_sessions_max{zone=\"learned\"} 4080.0\n")
+                .doesNotContain("zonesync_zone_sticky_sessions{zone=\"sessions\"}")
+                .doesNotContain("{zone=\"purges\"}");
+    }
+
+    @Test
     void connectionsAndRequestsComeFromTheStubStatusCounters() {
         connections.readingHeader();
         connections.headerRead();
@@ -217,6 +231,28 @@ class NodeMetricsTest {
             dialling.put("last_seen_age", null);
             dialling.put("replication_lag", null);
             return List.of(online, dialling);
+        }
+
+        @Override
+        public Map<String, Map<String, Object>> streamZoneSyncZones() {
+            Map<String, Object> keyval = new HashMap<>();
+            keyval.put("type", "keyval");
+            keyval.put("size", 32768L);
+            keyval.put("used", 1200L);
+            keyval.put("sessions", null);
+            Map<String, Object> sticky = new HashMap<>(keyval);
+            sticky.put("type", "sticky");
+            sticky.put("size", 1048576L);
+            sticky.put("used", 4096L + 3 * 256);
+            sticky.put("sessions", Map.of("current", 3, "max", 4080));
+            Map<String, Object> purges = new HashMap<>(keyval);
+            purges.put("size", null);
+            purges.put("used", null);
+            Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+            out.put("sessions", keyval);
+            out.put("learned", sticky);
+            out.put("purges", purges);
+            return out;
         }
 
         @Override
