@@ -74,6 +74,7 @@ public final class NodeMetrics {
         locationZones(f);
         streamServerZones(f);
         upstreams(f);
+        streamUpstreams(f);
         limitReqs(f);
         zoneSync(f);
         snapshotDurations(f);
@@ -190,12 +191,50 @@ public final class NodeMetrics {
                     f.gauge(u + "response_time", "Average time to get the full response from the server", l,
                             p.responseTimeMs());
                 }
-                f.total(u + "health_checks_checks", "Total health check requests", l, p.health().checks());
-                f.total(u + "health_checks_fails", "Failed health checks", l, p.health().fails());
-                f.total(u + "health_checks_unhealthy", "How many times the server became unhealthy (state"
-                        + " 'unhealthy')", l, p.health().unhealthyTimes());
+                healthChecks(f, u, l, p);
             }
         }
+    }
+
+    /** The stream upstream servers, as the API's {@code /stream/upstreams} shows them (connections, not requests). */
+    private void streamUpstreams(Families f) {
+        for (Map.Entry<String, UpstreamGroup> g : api.streamUpstreams().entrySet()) {
+            for (UpstreamStatus.PeerStatus p : g.getValue().status().peers()) {
+                Labels l = Labels.of("upstream", g.getKey(), "server", p.server());
+                String u = "nginxplus_stream_upstream_server_";
+                f.gauge(u + "state", "Current state", l, stateNumber(p.state()));
+                f.gauge(u + "active", "Active connections", l, p.active());
+                f.gauge(u + "limit", "Limit for connections which corresponds to the max_conns parameter of the"
+                        + " upstream server. Zero value means there is no limit", l, p.maxConns());
+                f.total(u + "connections", "Total number of client connections forwarded to this server", l,
+                        p.requests());
+                f.total(u + "sent", "Bytes sent to this server", l, p.sent());
+                f.total(u + "received", "Bytes received from this server", l, p.received());
+                f.total(u + "fails", "Number of unsuccessful attempts to communicate with the server", l, p.fails());
+                f.total(u + "unavail", "How many times the server became unavailable for client connections (state"
+                        + " 'unavail') due to the number of unsuccessful attempts reaching the max_fails threshold", l,
+                        p.unavail());
+                if (p.connectTimeMs() >= 0) {
+                    f.gauge(u + "connect_time", "Average time to connect to the upstream server", l, p.connectTimeMs());
+                }
+                if (p.firstByteTimeMs() >= 0) {
+                    f.gauge(u + "first_byte_time", "Average time to receive the first byte of data", l,
+                            p.firstByteTimeMs());
+                }
+                if (p.responseTimeMs() >= 0) {
+                    f.gauge(u + "response_time", "Average time to receive the last byte of data", l,
+                            p.responseTimeMs());
+                }
+                healthChecks(f, u, l, p);
+            }
+        }
+    }
+
+    private static void healthChecks(Families f, String prefix, Labels l, UpstreamStatus.PeerStatus p) {
+        f.total(prefix + "health_checks_checks", "Total health check requests", l, p.health().checks());
+        f.total(prefix + "health_checks_fails", "Failed health checks", l, p.health().fails());
+        f.total(prefix + "health_checks_unhealthy", "How many times the server became unhealthy (state"
+                + " 'unhealthy')", l, p.health().unhealthyTimes());
     }
 
     private void limitReqs(Families f) {
