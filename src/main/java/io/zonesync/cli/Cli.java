@@ -156,9 +156,11 @@ public final class Cli {
         if (!options.quiet()) {
             err.print("zonesync: the configuration file " + conf + " syntax is ok\n");
         }
+        // as nginx -t, files are opened after the syntax is known to be ok
         try {
             logs.open(loaded.settings().errorLogs()).close();
-        } catch (IOException e) {
+            loaded.files().run();
+        } catch (IOException | ConfigException e) {
             Severity.EMERG.log(LOG, e.getMessage());
             return testFailed(options, conf);
         }

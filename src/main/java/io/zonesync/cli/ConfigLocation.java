@@ -5,6 +5,7 @@ import io.zonesync.config.ConfigException;
 import io.zonesync.config.ConfigParser;
 import io.zonesync.config.ParsedConfig;
 import io.zonesync.log.ErrorLogTarget;
+import io.zonesync.node.Node;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +17,11 @@ import org.slf4j.LoggerFactory;
 record ConfigLocation(Path file, Path prefix, String globals, ErrorLogTarget defaultErrorLog) {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigLocation.class);
 
-    /** A configuration read, checked by the node assembly, and its core settings. */
-    record Loaded(ParsedConfig config, CoreSettings settings) {
+    /**
+     * A configuration read, checked by the node assembly, and its core settings; {@code files}
+     * opens what a start would open, for {@code -t}.
+     */
+    record Loaded(ParsedConfig config, CoreSettings settings, Node.FileCheck files) {
     }
 
     /**
@@ -27,9 +31,9 @@ record ConfigLocation(Path file, Path prefix, String globals, ErrorLogTarget def
      */
     Loaded load(NodeRunner runner) throws ConfigException {
         ParsedConfig config = ConfigParser.parseFile(file, prefix, globals);
-        runner.check(config);
+        Node.FileCheck files = runner.check(config);
         CoreSettings settings = CoreSettings.from(config, defaultErrorLog);
         settings.notes().forEach(n -> n.severity().log(LOG, n.message()));
-        return new Loaded(config, settings);
+        return new Loaded(config, settings, files);
     }
 }

@@ -12,8 +12,8 @@ import java.util.TreeSet;
 public final class NodeBackedRunner implements NodeRunner {
 
     @Override
-    public void check(ParsedConfig config) throws ConfigException {
-        Node.check(config);
+    public Node.FileCheck check(ParsedConfig config) throws ConfigException {
+        return Node.checkSyntax(config);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.zonesync.cli;
 
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.ParsedConfig;
+import io.zonesync.node.Node;
 import java.io.IOException;
 import java.util.List;
 
@@ -11,8 +12,11 @@ import java.util.List;
  */
 public interface NodeRunner {
 
-    /** Validates and compiles a configuration without starting anything ({@code -t}). */
-    void check(ParsedConfig config) throws ConfigException;
+    /**
+     * Validates and compiles a configuration without starting anything ({@code -t}); returns the
+     * check of the files a start would open, which {@code -t} runs after "syntax is ok".
+     */
+    Node.FileCheck check(ParsedConfig config) throws ConfigException;
 
     /** Starts a node; on failure nothing is left running. */
     RunningNode start(ParsedConfig config) throws ConfigException, IOException;

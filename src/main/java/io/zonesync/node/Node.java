@@ -97,23 +97,40 @@ public final class Node {
         return CompiledConfig.modules();
     }
 
-    /** Validates and compiles a configuration without starting anything ({@code -t}). */
+    /**
+     * The second half of {@code -t}: opening the files a start would open (access logs, the zones'
+     * files such as keyval {@code state=}). nginx -t does it after saying "syntax is ok", so a
+     * failure here comes after that line.
+     */
+    @FunctionalInterface
+    public interface FileCheck {
+        void run() throws ConfigException;
+    }
+
+    /** Validates and compiles a configuration, then opens its files, without starting anything ({@code -t}). */
     public static void check(ParsedConfig config) throws ConfigException {
+        checkSyntax(config).run();
+    }
+
+    /** Validates and compiles a configuration without starting anything; returns the check of its files. */
+    public static FileCheck checkSyntax(ParsedConfig config) throws ConfigException {
         HybridLogicalClock throwaway = HybridLogicalClock.of(1, Clock.systemUTC());
         ApiFeature api = new ApiFeature(new ApiHandler(new NodeApiState(() -> null, () -> null, () -> 0L,
                 Instant::now)), Runnable::run);
         CompiledConfig c = CompiledConfig.compile(config,
                 new ZoneTable(CompiledConfig.zoneFamilies(Clock.systemUTC(), throwaway)), Clock.systemUTC(), api,
                 NodeCounters.throwaway(), ZoneSyncSettings.HostResolver.SYSTEM);
-        c.zones().check(); // what a start's commit would refuse of the zones' files (keyval state=)
-        // As nginx -t does, open (and create) every access log, so a path a start could not open fails here.
-        for (AccessLog log : c.http().accessLogs()) {
-            try {
-                AccessLogWriter.probe(log.path());
-            } catch (IOException e) {
-                throw new ConfigException(e.getMessage(), null, e);
+        return () -> {
+            c.zones().check(); // what a start's commit would refuse of the zones' files (keyval state=)
+            // As nginx -t does, open (and create) every access log, so a path a start could not open fails here.
+            for (AccessLog log : c.http().accessLogs()) {
+                try {
+                    AccessLogWriter.probe(log.path());
+                } catch (IOException e) {
+                    throw new ConfigException(e.getMessage(), null, e);
+                }
             }
-        }
+        };
     }
 
     /** Builds and starts a node: opens zones (loading state files), binds listeners, joins the cluster. */

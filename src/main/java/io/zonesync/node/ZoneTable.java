@@ -60,8 +60,13 @@ final class ZoneTable {
             family.check(declaration);
         }
 
+        /** Commits the zone; a failure (a state file damaged since {@code -t}) names the line declaring it. */
         void commit(ZoneFamily.Commit context) throws IOException {
-            family.commit(declaration, zone, context);
+            try {
+                family.commit(declaration, zone, context);
+            } catch (IOException e) {
+                throw new IOException(e.getMessage() + " in " + family.where(declaration), e);
+            }
         }
     }
 

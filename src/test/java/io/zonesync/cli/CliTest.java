@@ -192,6 +192,16 @@ class CliTest {
     }
 
     @Test
+    void aFileTheNodeCannotOpenFailsTheTestAfterTheSyntaxCheck() throws IOException {
+        // as nginx -t with an access_log in a missing directory: syntax ok, then the open error
+        Files.writeString(conf, "fake_unopenable /nowhere/a.log;\n");
+        assertThat(run("-t")).isEqualTo(1);
+        assertThat(err()).isEqualTo("zonesync: the configuration file " + conf + " syntax is ok\n"
+                + "zonesync: [emerg] open() \"/nowhere/a.log\" failed (2: No such file or directory)\n"
+                + "zonesync: configuration file " + conf + " test failed\n");
+    }
+
+    @Test
     void relativeDashCAndDashEResolveAgainstThePrefix() throws IOException {
         Path other = Files.writeString(prefix.resolve("other.conf"), "bad_directive;\n");
         Path elsewhere = Files.createTempDirectory(prefix, "p");

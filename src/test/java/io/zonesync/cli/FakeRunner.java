@@ -8,6 +8,7 @@ import io.zonesync.config.DirectiveRegistry;
 import io.zonesync.config.DirectiveSpec;
 import io.zonesync.config.ParsedConfig;
 import io.zonesync.log.Severity;
+import io.zonesync.node.Node;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A node that only records what it was asked and logs it at notice. It knows the core directives,
  * an opaque {@code http {}} block, {@code fail_reload;}, which makes a reload fail inside the node,
- * and {@code fake_warning TEXT;}, a warning each time the configuration is checked (as a real
- * node's check and start both compile the configuration).
+ * {@code fake_warning TEXT;}, a warning each time the configuration is checked (as a real
+ * node's check and start both compile the configuration), and {@code fake_unopenable PATH;}, a
+ * file that {@code -t} fails to open after the syntax check.
  */
 final class FakeRunner implements NodeRunner {
     private static final Logger LOG = LoggerFactory.getLogger("fake.node");
@@ -31,15 +33,22 @@ final class FakeRunner implements NodeRunner {
     volatile Runnable whileStarting = () -> { };
 
     @Override
-    public void check(ParsedConfig config) throws ConfigException {
+    public Node.FileCheck check(ParsedConfig config) throws ConfigException {
         DirectiveRegistry registry = new DirectiveRegistry();
         registry.registerAll(new CoreModule(), r -> {
             r.register(DirectiveSpec.block("http", Arity.NONE, Context.OPAQUE, false, Context.MAIN));
             r.register(DirectiveSpec.single("fail_reload", Arity.NONE, Context.MAIN));
             r.register(DirectiveSpec.repeatable("fake_warning", Arity.exactly(1), Context.MAIN));
+            r.register(DirectiveSpec.single("fake_unopenable", Arity.exactly(1), Context.MAIN));
         });
         registry.validate(config.root());
         config.root().all("fake_warning").forEach(d -> LOG.warn("{} in {}", d.arg(0), d.where()));
+        List<String> unopenable = config.root().all("fake_unopenable").stream().map(d -> d.arg(0)).toList();
+        return () -> {
+            for (String path : unopenable) {
+                throw new ConfigException("open() \"" + path + "\" failed (2: No such file or directory)", null);
+            }
+        };
     }
 
     @Override

@@ -24,8 +24,17 @@ class NodeCheckTest {
     void anAccessLogThatCannotBeOpenedFailsTheTestAndOneThatCanIsCreated() throws Exception {
         assertThatThrownBy(() -> check("server { listen 127.0.0.1:0; access_log nowhere/a.log; }"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("open() \"" + dir.resolve("nowhere/a.log") + "\" failed (No such file or directory)");
+                .hasMessage("open() \"" + dir.resolve("nowhere/a.log") + "\" failed (2: No such file or directory)");
         check("server { listen 127.0.0.1:0; access_log a.log; }");
         assertThat(dir.resolve("a.log")).exists();
+    }
+
+    @Test
+    void theSyntaxCheckPassesAndTheFileCheckAfterItFails() throws Exception {
+        Path conf = Files.writeString(dir.resolve("zonesync.conf"),
+                "events { }\nhttp {\nserver { listen 127.0.0.1:0; access_log nowhere/a.log; }\n}\n");
+        Node.FileCheck files = Node.checkSyntax(ConfigParser.parseFile(conf, dir, null));
+        assertThatThrownBy(files::run).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("open() \"" + dir.resolve("nowhere/a.log") + "\" failed");
     }
 }

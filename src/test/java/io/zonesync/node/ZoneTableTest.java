@@ -13,6 +13,8 @@ import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.sync.clock.HybridLogicalClock;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.ZoneFamily;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -20,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The zone table runs every family the same way: zones of every kind declared together, one name
@@ -88,5 +91,21 @@ class ZoneTableTest {
         assertThatThrownBy(() -> table.prepare(parse(ALL_KINDS.replace("zone=rl:1m", "zone=sessions:1m"))))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("the shared memory zone \"sessions\" is already declared for a different use in t.conf:3");
+    }
+
+    @Test
+    void aZoneWhoseCommitFailsNamesTheLineThatDeclaresIt(@TempDir Path dir) throws Exception {
+        // -t checked the file; by the start it is damaged: the start's error still says where the zone is declared
+        Path state = Files.writeString(dir.resolve("kv.state"), "{ not json");
+        ZoneTable.Zones zones = table.prepare(parse("""
+                http {
+                    keyval_zone zone=fine:1m;
+                    keyval_zone zone=kv:1m state=%s;
+                }
+                """.formatted(state)));
+        assertThatThrownBy(() -> table.commit(zones, commit))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("state file \"" + state + "\" of keyval zone \"kv\" is not valid JSON")
+                .hasMessageEndingWith(" in t.conf:3");
     }
 }

@@ -2,11 +2,12 @@ package io.zonesync.http.accesslog;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import io.zonesync.log.ErrnoText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +69,7 @@ public final class AccessLogWriter implements AutoCloseable {
     /**
      * Opens (appending) the files of these logs that are not open yet, on the caller's thread, so a
      * file that cannot be opened fails the start or reload that asked for it, in nginx's words:
-     * {@code open() "/x/access.log" failed (No such file or directory)}.
+     * {@code open() "/x/access.log" failed (2: No such file or directory)}.
      */
     public void open(Iterable<AccessLog> logs) throws IOException {
         for (AccessLog log : logs) {
@@ -84,17 +86,12 @@ public final class AccessLogWriter implements AutoCloseable {
 
     private static OpenFile openFile(Path path, int buffer, long flushMs) throws IOException {
         try {
-            OutputStream out = new FileOutputStream(path.toFile(), true);
+            OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                    StandardOpenOption.WRITE);
             return new OpenFile(new BufferedOutputStream(out, Math.max(buffer, 8192)), buffer > 0, flushMs);
         } catch (IOException e) {
-            throw new IOException("open() \"" + path + "\" failed (" + reason(e) + ")", e);
+            throw new IOException(ErrnoText.openFailed(path, e), e);
         }
-    }
-
-    private static String reason(IOException e) {
-        String m = e.getMessage();
-        int paren = m == null ? -1 : m.lastIndexOf(" (");
-        return paren >= 0 ? m.substring(paren + 2, m.length() - 1) : String.valueOf(m);
     }
 
     /** Closes files no configured log uses any more (after a reload). */

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zonesync.testing.HeldPort;
 import io.zonesync.testing.InJvmNode;
-import io.zonesync.testing.TestCluster;
+import io.zonesync.testing.NodeProcess;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,33 +29,38 @@ import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * The dashboard in a real browser (Debian's chromium, headless, through chromedriver) on node 0 of
- * a three-node cluster: it loads without a console error, shows the three nodes online with their
- * links' lag, the synced zones with their sizes and sticky sessions, and the upstream, and shows a
- * node down within seconds of that node's end.
+ * a cluster of three {@code bin/zonesync} processes: it loads without a console error, shows the
+ * three nodes online with their links' lag, the synced zones with their sizes and sticky sessions,
+ * and the upstream, and shows a node down within seconds of that node's {@code kill -9}.
  */
 class DashboardBrowserIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
-    private TestCluster<InJvmNode> cluster;
+    private final List<NodeProcess> nodes = new ArrayList<>();
+    private HeldPort held;
     private ChromeDriver browser;
     private final List<LogEntry> console = new ArrayList<>();
 
     @AfterEach
-    void close() {
+    void close() throws Exception {
         if (browser != null) {
             browser.quit();
         }
-        if (cluster != null) {
-            cluster.close();
+        for (NodeProcess n : nodes) {
+            n.close();
+        }
+        if (held != null) {
+            held.close();
         }
     }
 
-    private String config(int index, List<Integer> peers) {
+    /** Node {@code index}: zone_sync on 127.0.0.{index + 2} at the held port, HTTP on 127.0.0.1:0. */
+    private String config(int index) {
         StringBuilder servers = new StringBuilder();
-        for (int p : peers) {
-            servers.append("        zone_sync_server 127.0.0.1:").append(p).append(";\n");
+        for (int i = 0; i < 3; i++) {
+            servers.append("        zone_sync_server 127.0.0.").append(i + 2).append(':').append(held.port()).append(";\n");
         }
         return """
                 events { }
@@ -77,12 +83,12 @@ class DashboardBrowserIT {
                 }
                 stream {
                     server {
-                        listen 127.0.0.1:0;
+                        listen 127.0.0.%d:%d;
                         zone_sync;
                         zone_sync_connect_retry_interval 100ms;
                 %s    }
                 }
-                """.formatted(dir.resolve("www"), servers);
+                """.formatted(dir.resolve("www"), index + 2, held.port(), servers);
     }
 
     private ChromeDriver openBrowser() throws Exception {
@@ -109,19 +115,22 @@ class DashboardBrowserIT {
     }
 
     private int onlinePeers(int node) throws Exception {
-        return JSON.readTree(cluster.node(node).http().get("/api/9/stream/zone_sync/").body())
+        return JSON.readTree(nodes.get(node).http().get("/api/9/stream/zone_sync/").body())
                 .path("status").path("nodes_online").asInt();
     }
 
     @Test
-    void showsTheClusterLiveAndANodeDownSecondsAfterItStops() throws Exception {
+    void showsTheClusterLiveAndANodeDownSecondsAfterItIsKilled() throws Exception {
         Files.writeString(Files.createDirectory(dir.resolve("www")).resolve("index.html"), "ok");
-        cluster = TestCluster.start(3, this::config, (i, c) -> InJvmNode.start(dir.resolve("n" + i), c));
+        held = new HeldPort();
+        for (int i = 0; i < 3; i++) {
+            nodes.add(NodeProcess.start(dir.resolve("n" + i), config(i), 0));
+        }
         await().atMost(Duration.ofSeconds(30)).until(() -> onlinePeers(0) == 2 && onlinePeers(1) == 2 && onlinePeers(2) == 2);
-        assertThat(cluster.node(0).http().get("/").statusCode()).isEqualTo(200);
+        assertThat(nodes.get(0).http().get("/").statusCode()).isEqualTo(200);
 
         browser = openBrowser();
-        browser.get("http://127.0.0.1:" + cluster.node(0).httpPort() + "/dashboard.html");
+        browser.get("http://127.0.0.1:" + nodes.get(0).httpPort() + "/dashboard.html");
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             assertThat(text("#nodes-online")).isEqualTo("3");
             assertThat(browser.findElements(By.cssSelector("#peers tr[data-status=online]"))).hasSizeGreaterThanOrEqualTo(3);
@@ -134,16 +143,19 @@ class DashboardBrowserIT {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                 browser.findElements(By.cssSelector("#peers tr[data-status=online] td.lag")))
                 .hasSizeGreaterThanOrEqualTo(2).allSatisfy(td -> assertThat(td.getText()).isEqualTo("0.0")));
-        assertThat(text("#limit-req-table tr[data-zone=perip]")).startsWith("perip 1 0 0");
+        // the launcher's readiness probe went through "/" too: the row shows what the API counts
+        int passed = JSON.readTree(nodes.get(0).http().get("/api/9/http/limit_reqs/perip").body()).path("passed").asInt();
+        assertThat(passed).isPositive();
+        assertThat(text("#limit-req-table tr[data-zone=perip]")).startsWith("perip " + passed + " 0 0");
         assertThat(text("#upstream-table tr[data-server='127.0.0.1:9']")).startsWith("http backend 127.0.0.1:9 up");
         // the charts are drawn: one uPlot canvas per chart
         assertThat(browser.findElements(By.cssSelector(".charts .uplot canvas"))).hasSize(4);
         assertThat(text("#error")).isEmpty();
 
-        String stopped = "127.0.0.1:" + cluster.node(2).syncPort();
+        String stopped = "127.0.0.4:" + held.port();
         List<WebElement> before = browser.findElements(By.cssSelector("#peers tr[data-address='" + stopped + "']"));
         assertThat(before).isNotEmpty().allSatisfy(row -> assertThat(row.getAttribute("data-status")).isEqualTo("online"));
-        cluster.node(2).close();
+        nodes.get(2).kill9();
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             assertThat(text("#nodes-online")).isEqualTo("2");
             WebElement row = browser.findElement(By.cssSelector("#peers tr[data-address='" + stopped + "']"));
