@@ -186,6 +186,10 @@ public final class ApiHandler {
                 requireRead(request);
                 return ok(state.streamZoneSyncNodes());
             }
+            if (path.size() == 3 && path.get(1).equals("zone_sync") && path.get(2).equals("zones") && zoneSync != null) {
+                requireRead(request);
+                return ok(state.streamZoneSyncZones());
+            }
             return section(request, version, path, query, version >= 2 ? state.streamKeyvalZones() : null, endpoints);
         }
         throw ApiError.pathNotFound();
