@@ -92,6 +92,7 @@ exec 3>&1 4>&2 > >(tee -a "$log") 2>&1
 
 rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD -- src 2>/dev/null || rev="$rev, working tree has uncommitted changes in src/"
+[[ -z "${JAR:-}" ]] || rev="not known: JAR given; the worktree is at $rev"
 echo "# keyval API write benchmark (wrk), $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 echo "# machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)," \
      "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), kernel $(uname -r)"
