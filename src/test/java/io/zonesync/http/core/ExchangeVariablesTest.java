@@ -47,6 +47,7 @@ class ExchangeVariablesTest {
                 http {
                     server {
                         listen 127.0.0.1:0;
+                        access_log off;
                         location / { return 200 "$request_id $request_id"; }
                     }
                 }
