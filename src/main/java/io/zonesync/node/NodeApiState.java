@@ -18,6 +18,7 @@ import io.zonesync.sync.cluster.ZoneSyncStatus;
 import io.zonesync.tls.TlsParameters;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ final class NodeApiState implements ApiState {
     private volatile Supplier<Map<String, UpstreamGroup>> upstreams;
     private volatile Supplier<Map<String, UpstreamGroup>> streamUpstreams;
     private volatile NodeCounters counters;
+    private volatile KeyvalMaps keyvals;
 
     NodeApiState(Supplier<ZoneTable.Zones> zones, Supplier<SyncCluster> sync, Supplier<Long> generation,
             Supplier<Instant> loadTime) {
@@ -101,14 +103,28 @@ final class NodeApiState implements ApiState {
 
     @Override
     public Map<String, KeyvalZone> httpKeyvalZones() {
-        ZoneTable.Zones z = zones.get();
-        return z == null ? Map.of() : z.of(KeyvalFamily.HTTP);
+        return keyvals().http();
     }
 
     @Override
     public Map<String, KeyvalZone> streamKeyvalZones() {
+        return keyvals().stream();
+    }
+
+    /** The keyval zone maps of the current zones, built once per configuration rather than per API request. */
+    private KeyvalMaps keyvals() {
         ZoneTable.Zones z = zones.get();
-        return z == null ? Map.of() : z.of(KeyvalFamily.STREAM);
+        KeyvalMaps k = keyvals;
+        if (k == null || k.zones() != z) {
+            k = z == null ? new KeyvalMaps(null, Map.of(), Map.of())
+                    : new KeyvalMaps(z, Collections.unmodifiableMap(z.of(KeyvalFamily.HTTP)),
+                            Collections.unmodifiableMap(z.of(KeyvalFamily.STREAM)));
+            keyvals = k;
+        }
+        return k;
+    }
+
+    private record KeyvalMaps(ZoneTable.Zones zones, Map<String, KeyvalZone> http, Map<String, KeyvalZone> stream) {
     }
 
     @Override

@@ -21,7 +21,9 @@ import java.util.concurrent.RejectedExecutionException;
  * What {@code api [write=on|off]} does: a location that answers the NGINX Plus API. The path
  * the API sees is the request's URI after the location's prefix ({@code location /api} and
  * {@code /api/9/nginx} give {@code /9/nginx}). Requests are handled off the event loop, because a
- * write to a zone with a state file waits for the disk.
+ * write to a zone with a state file waits for the disk, and a report may be long to build; a write
+ * to a keyval zone without a state file ({@link ApiHandler#mayBlock}) is answered on the event loop
+ * that read it, sparing it two thread hand-overs that cost more than the write.
  */
 public final class ApiFeature implements HttpFeature {
     private final ApiHandler handler;
@@ -95,6 +97,10 @@ public final class ApiFeature implements HttpFeature {
             byte[] bytes = body == null ? new byte[0] : ByteBufUtil.getBytes(body);
             ApiRequest request = new ApiRequest(ex.method(), path, ex.args(), bytes, ex.requestId(), write, bodyLimit,
                     CoreVariables.addressText(ex.localAddress()));
+            if (!handler.mayBlock(request)) {
+                send(ex, handler.handle(request));
+                return;
+            }
             try {
                 executor.execute(() -> {
                     ApiResponse response = handler.handle(request);
