@@ -67,7 +67,7 @@ class ResolverZonesIT {
                 + "http {\n"
                 + "    access_log off;\n"
                 + "    " + resolver("dns") + "\n"
-                + "    resolver_timeout 500ms;\n"
+                + "    resolver_timeout 2s;\n"
                 + (withUpstream ? "    upstream u { zone u 64k; " + resolver("upstreams") + " server up.test:1 resolve; }\n"
                         : "")
                 + "    server {\n"

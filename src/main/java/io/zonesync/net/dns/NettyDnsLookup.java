@@ -215,9 +215,8 @@ public final class NettyDnsLookup implements DnsLookup {
             return;
         }
         Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> query;
-        if (stats != null) {
-            stats.asked(type.equals(DnsRecordType.SRV) ? ResolverStats.Query.SRV : ResolverStats.Query.NAME);
-        }
+        ResolverStats.Query kind = type.equals(DnsRecordType.SRV) ? ResolverStats.Query.SRV : ResolverStats.Query.NAME;
+        counted(s -> s.asked(kind));
         try {
             query = resolver.query(server, new DefaultDnsQuestion(name, type));
         } catch (RuntimeException e) {
@@ -265,9 +264,10 @@ public final class NettyDnsLookup implements DnsLookup {
         });
     }
 
-    private void counted(Consumer<ResolverStats> outcome) {
+    /** Counts in the status zone, when there is one. */
+    private void counted(Consumer<ResolverStats> count) {
         if (stats != null) {
-            outcome.accept(stats);
+            count.accept(stats);
         }
     }
 

@@ -195,7 +195,7 @@ class NettyDnsLookupTest {
         dns.records("cluster.test", 30, "127.0.0.2").records("empty.test", 30).drop("lost.test");
         dns.srv("_sync._tcp.cluster.test", 30, new TestDnsServer.Srv(1, 1, 12345, "cluster.test"));
         ResolverStats stats = new ResolverStats();
-        try (NettyDnsLookup lookup = new NettyDnsLookup(List.of(dns.address()), BOTH, 300, transport, stats)) {
+        try (NettyDnsLookup lookup = new NettyDnsLookup(List.of(dns.address()), BOTH, 2000, transport, stats)) {
             ask(lookup, "cluster.test"); // A and AAAA: two queries, both NOERROR (AAAA without records)
             ask(lookup, "empty.test"); // NODATA is NOERROR too
             ask(lookup, "missing.test"); // NXDOMAIN for both
