@@ -9,9 +9,12 @@ import java.util.List;
 /**
  * {@code resolver address[:port] ... [valid=time] [ipv4=on|off] [ipv6=on|off] [status_zone=name]}
  * with {@code resolver_timeout} (default 30s): where to ask, and how long answers are kept
- * ({@code valid} overrides the records' TTL when set; null means the TTL applies).
+ * ({@code valid} overrides the records' TTL when set; null means the TTL applies), and the status
+ * zone its queries are counted in ({@code status_zone}, null without one: see
+ * {@code dns.ResolverZones}).
  */
-public record ResolverConf(List<Endpoint> servers, Long validMs, boolean ipv4, boolean ipv6, long timeoutMs) {
+public record ResolverConf(List<Endpoint> servers, Long validMs, boolean ipv4, boolean ipv6, long timeoutMs,
+        String statusZone) {
     public static final long DEFAULT_TIMEOUT_MS = 30_000;
 
     public static ResolverConf parse(Directive resolver, Directive timeout) throws ConfigException {
@@ -19,6 +22,7 @@ public record ResolverConf(List<Endpoint> servers, Long validMs, boolean ipv4, b
         Long valid = null;
         boolean ipv4 = true;
         boolean ipv6 = true;
+        String statusZone = null;
         for (String a : resolver.args()) {
             String v;
             if ((v = Values.param(a, "valid")) != null) {
@@ -27,8 +31,11 @@ public record ResolverConf(List<Endpoint> servers, Long validMs, boolean ipv4, b
                 ipv4 = onOff(resolver, "ipv4", v);
             } else if ((v = Values.param(a, "ipv6")) != null) {
                 ipv6 = onOff(resolver, "ipv6", v);
-            } else if (Values.param(a, "status_zone") != null) {
-                continue; // accepted for pasted configurations; resolver statistics are not kept
+            } else if ((v = Values.param(a, "status_zone")) != null) {
+                if (v.isEmpty()) {
+                    throw resolver.error("invalid parameter \"%s\": a status zone needs a name", a);
+                }
+                statusZone = v;
             } else {
                 try {
                     servers.add(Endpoint.parse(a, 53, false));
@@ -44,7 +51,7 @@ public record ResolverConf(List<Endpoint> servers, Long validMs, boolean ipv4, b
             throw resolver.error("\"ipv4\" and \"ipv6\" cannot both be \"off\"");
         }
         long timeoutMs = timeout == null ? DEFAULT_TIMEOUT_MS : Values.timeMs(timeout, timeout.arg(0));
-        return new ResolverConf(List.copyOf(servers), valid, ipv4, ipv6, timeoutMs);
+        return new ResolverConf(List.copyOf(servers), valid, ipv4, ipv6, timeoutMs, statusZone);
     }
 
     private static boolean onOff(Directive d, String name, String v) throws ConfigException {

@@ -67,6 +67,7 @@ import io.zonesync.http.upstream.UpstreamModule;
 import io.zonesync.keyval.KeyvalConfig;
 import io.zonesync.keyval.KeyvalFamily;
 import io.zonesync.keyval.KeyvalModule;
+import io.zonesync.net.dns.ResolverZones;
 import io.zonesync.stream.StreamCoreModule;
 import io.zonesync.stream.StreamServerConf;
 import io.zonesync.stream.core.StreamConfig;
@@ -98,6 +99,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A configuration checked and compiled end to end, nothing started: what {@code -t} runs, and what
@@ -113,7 +115,8 @@ record CompiledConfig(
         StreamConfig stream,
         Optional<ZoneSyncSettings> sync,
         Map<String, UpstreamGroup> upstreams,
-        Map<String, UpstreamGroup> streamUpstreams) {
+        Map<String, UpstreamGroup> streamUpstreams,
+        Set<String> resolverZones) {
 
     /**
      * Every http module, in the order its handlers run within a phase (the first content handler
@@ -146,7 +149,7 @@ record CompiledConfig(
                     s.clock()))),
             new HttpModule(new ProxyModule(), s -> new ProxyFeature(s.proxy(), () -> s.zones().of(StickyFamily.KEY),
                     () -> s.zones().of(UpstreamZoneFamily.KEY), () -> s.zones().of(CachePurgeFamily.KEY),
-                    s.clock())),
+                    s.clock(), s.counters().resolvers())),
             new HttpModule(new HealthCheckModule(), s -> new HealthCheckFeature(() -> s.proxy().upstreams(),
                     () -> s.zones().of(UpstreamZoneFamily.KEY), NettyHealthProbe::runtime)),
             new HttpModule(new ApiModule(), HttpServices::api),
@@ -184,7 +187,7 @@ record CompiledConfig(
             new StreamModule(null, s -> new StreamSslVariables()),
             StreamModule.directives(new StreamUpstreamModule()),
             new StreamModule(new StreamProxyModule(),
-                    s -> new StreamProxyModule(() -> s.zones().of(UpstreamZoneFamily.STREAM))),
+                    s -> new StreamProxyModule(() -> s.zones().of(UpstreamZoneFamily.STREAM), s.resolvers())),
             new StreamModule(new StreamHealthCheckModule(),
                     s -> new StreamHealthCheckModule(() -> s.zones().of(UpstreamZoneFamily.STREAM))),
             new StreamModule(new StreamReturnModule(), s -> new StreamReturnModule()));
@@ -199,10 +202,10 @@ record CompiledConfig(
     }
 
     /** Every kind of shared-memory zone, in the order their zones are declared: one line each. */
-    static List<ZoneFamily<?, ?>> zoneFamilies(Clock clock, StampSource stamps) {
+    static List<ZoneFamily<?, ?>> zoneFamilies(Clock clock, StampSource stamps, ResolverZones resolvers) {
         return List.of(KeyvalFamily.http(clock, stamps), KeyvalFamily.stream(clock, stamps),
                 new StickyFamily(clock, stamps), new LimitReqFamily(MonotonicClock.system(), stamps, clock),
-                new UpstreamZoneFamily(stamps), UpstreamZoneFamily.stream(stamps),
+                new UpstreamZoneFamily(stamps, resolvers), UpstreamZoneFamily.stream(stamps, resolvers),
                 new CachePurgeFamily(clock, stamps));
     }
 
@@ -221,6 +224,7 @@ record CompiledConfig(
         CoreSettings core = CoreSettings.from(parsed);
         KeyvalConfig.Both keyval = KeyvalConfig.compile(parsed);
         ProxyConfig proxyConfig = ProxyConfig.parse(parsed);
+        Set<String> resolverZones = ResolverZones.declaredBy(parsed.root());
         ZoneTable.Zones zones = table.prepare(parsed);
         HttpServices services = new HttpServices(zones, clock, api, counters, keyval, proxyConfig);
         List<HttpFeature> features = new ArrayList<>();
@@ -243,7 +247,7 @@ record CompiledConfig(
             List<StreamFeature> streamFeatures = new ArrayList<>();
             for (StreamModule m : STREAM_MODULES) {
                 StreamFeature f = m.feature().apply(new StreamServices(zones, clock, keyval, streamLogs,
-                        counters.streamZones()));
+                        counters.streamZones(), counters.resolvers()));
                 if (f != null) {
                     streamFeatures.add(f);
                 }
@@ -255,7 +259,7 @@ record CompiledConfig(
         Map<String, UpstreamGroup> upstreams = features.stream().filter(ProxyFeature.class::isInstance)
                 .map(f -> ((ProxyFeature) f).groups()).findFirst().orElse(Map.of());
         return new CompiledConfig(parsed, core, keyval, zones, http, streamServers, streamConfig, sync, upstreams,
-                streamUpstreams);
+                streamUpstreams, resolverZones);
     }
 
     /** nginx's conf prefix: certificates and keys are relative to the main configuration file's directory. */

@@ -14,7 +14,9 @@ import io.zonesync.log.LogMarkers;
 import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.net.ConnectionLimit;
 import io.zonesync.net.Transport;
+import io.zonesync.net.dns.ResolverZones;
 import io.zonesync.stream.core.StreamRuntime;
+import io.zonesync.stream.statuszone.StreamStatusZones;
 import io.zonesync.sync.clock.HybridLogicalClock;
 import io.zonesync.sync.cluster.SyncCluster;
 import io.zonesync.sync.cluster.ZoneSyncSettings;
@@ -77,7 +79,8 @@ public final class Node {
         this.clock = clock;
         this.nodeId = newNodeId();
         this.hlc = HybridLogicalClock.of(nodeId, clock);
-        this.zones = new ZoneTable(CompiledConfig.zoneFamilies(clock, hlc));
+        ResolverZones resolvers = new ResolverZones();
+        this.zones = new ZoneTable(CompiledConfig.zoneFamilies(clock, hlc, resolvers));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("zonesync-timer"));
         this.apiExecutor = Executors.newSingleThreadExecutor(daemon("zonesync-api"));
         NodeApiState state = new NodeApiState(() -> current == null ? null : current.zones(), () -> sync,
@@ -88,7 +91,7 @@ public final class Node {
         this.httpTransport = Transport.create(workerThreads, "zonesync-http");
         this.syncTransport = Transport.create(1, "zonesync-sync");
         this.connections = ConnectionLimit.of(workerConnections);
-        this.counters = new NodeCounters(connections.stats(), new StatusZones());
+        this.counters = new NodeCounters(connections.stats(), new StatusZones(), new StreamStatusZones(), resolvers);
         state.counters(counters);
     }
 
@@ -118,8 +121,8 @@ public final class Node {
         ApiFeature api = new ApiFeature(new ApiHandler(new NodeApiState(() -> null, () -> null, () -> 0L,
                 Instant::now)), Runnable::run);
         CompiledConfig c = CompiledConfig.compile(config,
-                new ZoneTable(CompiledConfig.zoneFamilies(Clock.systemUTC(), throwaway)), Clock.systemUTC(), api,
-                NodeCounters.throwaway(), ZoneSyncSettings.HostResolver.SYSTEM);
+                new ZoneTable(CompiledConfig.zoneFamilies(Clock.systemUTC(), throwaway, new ResolverZones())),
+                Clock.systemUTC(), api, NodeCounters.throwaway(), ZoneSyncSettings.HostResolver.SYSTEM);
         return () -> {
             c.zones().check(); // what a start's commit would refuse of the zones' files (keyval state=)
             // As nginx -t does, open (and create) every access log, so a path a start could not open fails here.
@@ -153,6 +156,7 @@ public final class Node {
     private void begin(ParsedConfig config) throws ConfigException, IOException {
         CompiledConfig c = compile(config);
         zones.commit(c.zones(), commitContext(c));
+        counters.resolvers().declare(c.resolverZones());
         current = c;
         loadTime = clock.instant();
         connections.configure(c.core().workerConnections(), c.sync().isPresent());
@@ -186,7 +190,8 @@ public final class Node {
         if (c.sync().isEmpty()) {
             return;
         }
-        SyncCluster cluster = new SyncCluster(c.sync().get(), nodeId, hlc, clock, syncTransport, connections);
+        SyncCluster cluster = new SyncCluster(c.sync().get(), nodeId, hlc, clock, syncTransport, connections,
+                counters.resolvers());
         cluster.setZones(replicated(c));
         cluster.start();
         sync = cluster;
@@ -204,6 +209,7 @@ public final class Node {
     public synchronized void reload(ParsedConfig config) throws ConfigException, IOException {
         CompiledConfig next = compile(config);
         zones.commit(next.zones(), commitContext(next));
+        counters.resolvers().declare(next.resolverZones());
         http.apply(next.http());
         stream.apply(next.stream());
         SyncCluster cluster = sync;

@@ -12,6 +12,7 @@ import io.zonesync.http.vars.CoreVariables;
 import io.zonesync.keyval.KeyvalFamily;
 import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.net.ConnectionStats;
+import io.zonesync.net.dns.ResolverZones;
 import io.zonesync.sync.cluster.SnapshotDurations;
 import io.zonesync.sync.cluster.SyncCluster;
 import io.zonesync.sync.cluster.ZoneSyncStatus;
@@ -68,6 +69,12 @@ final class NodeApiState implements ApiState {
     public StatusZones statusZones() {
         NodeCounters c = counters;
         return c == null ? null : c.statusZones();
+    }
+
+    @Override
+    public ResolverZones resolvers() {
+        NodeCounters c = counters;
+        return c == null ? null : c.resolvers();
     }
 
     @Override

@@ -3,18 +3,20 @@ package io.zonesync.node;
 import io.zonesync.http.metrics.StreamZoneFigures;
 import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.net.ConnectionStats;
+import io.zonesync.net.dns.ResolverZones;
 import io.zonesync.stream.statuszone.StreamStatusZones;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * What the node counts for its reports and keeps across reloads: its connections and requests
- * ({@code stub_status}) and its status zones, http's and stream's.
+ * ({@code stub_status}), its status zones, http's and stream's, and its resolver status zones.
  */
-record NodeCounters(ConnectionStats connections, StatusZones statusZones, StreamStatusZones streamZones) {
+record NodeCounters(ConnectionStats connections, StatusZones statusZones, StreamStatusZones streamZones,
+        ResolverZones resolvers) {
 
     NodeCounters(ConnectionStats connections, StatusZones statusZones) {
-        this(connections, statusZones, new StreamStatusZones());
+        this(connections, statusZones, new StreamStatusZones(), new ResolverZones());
     }
 
     /** Counters of their own, for a configuration compiled only to be checked. */

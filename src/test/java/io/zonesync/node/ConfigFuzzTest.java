@@ -11,6 +11,7 @@ import io.zonesync.config.ParsedConfig;
 import io.zonesync.config.SourceLocation;
 import io.zonesync.http.api.ApiFeature;
 import io.zonesync.http.api.ApiHandler;
+import io.zonesync.net.dns.ResolverZones;
 import io.zonesync.sync.clock.HybridLogicalClock;
 import io.zonesync.sync.cluster.ZoneSyncSettings;
 import java.io.IOException;
@@ -78,7 +79,8 @@ class ConfigFuzzTest {
         try {
             ParsedConfig parsed = ConfigParser.parseFile(file, dir, null);
             CompiledConfig.compile(parsed, new ZoneTable(CompiledConfig.zoneFamilies(Clock.systemUTC(),
-                    HybridLogicalClock.of(1, Clock.systemUTC()))), Clock.systemUTC(), api(), NodeCounters.throwaway(),
+                    HybridLogicalClock.of(1, Clock.systemUTC()), new ResolverZones())), Clock.systemUTC(), api(),
+                    NodeCounters.throwaway(),
                     name -> {
                         throw new UnknownHostException(name);
                     });

@@ -10,6 +10,7 @@ import io.zonesync.http.limitreq.LimitReqFamily;
 import io.zonesync.http.sticky.StickyFamily;
 import io.zonesync.keyval.KeyvalFamily;
 import io.zonesync.keyval.KeyvalZone;
+import io.zonesync.net.dns.ResolverZones;
 import io.zonesync.sync.clock.HybridLogicalClock;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.ZoneFamily;
@@ -43,7 +44,7 @@ class ZoneTableTest {
             """;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final ZoneTable table = new ZoneTable(CompiledConfig.zoneFamilies(Clock.systemUTC(),
-            HybridLogicalClock.of(1, Clock.systemUTC())));
+            HybridLogicalClock.of(1, Clock.systemUTC()), new ResolverZones()));
     private final ZoneFamily.Commit commit = new ZoneFamily.Commit((zone, type) -> 4000, timer);
 
     @AfterEach

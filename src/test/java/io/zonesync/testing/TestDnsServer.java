@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -45,13 +46,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * A name server for tests, on a loopback address and a port the kernel picks, over UDP and TCP (the
  * same port). A test sets a name's A/AAAA (or SRV) records and their TTL, makes names aliases, removes names
- * (NXDOMAIN), and can make the server stop answering ({@link Mode#SILENT}) or answer SERVFAIL or
- * REFUSED. Every question is recorded, so a test can check what was asked, and of whom.
+ * (NXDOMAIN), and can make the server stop answering ({@link Mode#SILENT}), or stop answering
+ * questions about some names ({@link #drop}), or answer SERVFAIL, REFUSED, FORMERR or NOTIMP. Every question is recorded, so a test can check what was asked, and of whom.
  */
 public final class TestDnsServer implements AutoCloseable {
 
     /** How the server treats questions. */
-    public enum Mode { ANSWER, SILENT, SERVFAIL, REFUSED }
+    public enum Mode { ANSWER, SILENT, SERVFAIL, REFUSED, FORMERR, NOTIMP }
 
     /** A question as received: {@code "A cluster.test"}, and whether it came over TCP. */
     public record Question(String type, String name, boolean tcp) {
@@ -66,6 +67,7 @@ public final class TestDnsServer implements AutoCloseable {
     private final Map<String, List<Rec>> names = new ConcurrentHashMap<>();
     private final Map<String, Alias> aliases = new ConcurrentHashMap<>();
     private final Map<String, List<Srv>> services = new ConcurrentHashMap<>();
+    private final Set<String> dropped = ConcurrentHashMap.newKeySet();
     private volatile long srvTtl;
 
     /** One SRV record: {@code target:port} with a priority and a weight. */
@@ -162,6 +164,12 @@ public final class TestDnsServer implements AutoCloseable {
         return this;
     }
 
+    /** Questions about {@code name} get no answer at all (the client times out); other names are answered. */
+    public TestDnsServer drop(String name) {
+        dropped.add(key(name));
+        return this;
+    }
+
     public TestDnsServer mode(Mode mode) {
         this.mode = mode;
         return this;
@@ -205,14 +213,15 @@ public final class TestDnsServer implements AutoCloseable {
         DnsQuestion q = query.recordAt(DnsSection.QUESTION);
         questions.add(new Question(q.type().name(), key(q.name()), overTcp));
         Mode m = mode;
-        if (m == Mode.SILENT) {
+        if (m == Mode.SILENT || dropped.contains(key(q.name()))) {
             return false;
         }
         response.addRecord(DnsSection.QUESTION, new DefaultDnsQuestion(q.name(), q.type()));
         response.setRecursionDesired(query.isRecursionDesired()).setRecursionAvailable(true)
                 .setAuthoritativeAnswer(true);
-        if (m == Mode.SERVFAIL || m == Mode.REFUSED) {
-            response.setCode(m == Mode.SERVFAIL ? DnsResponseCode.SERVFAIL : DnsResponseCode.REFUSED);
+        if (m != Mode.ANSWER) {
+            response.setCode(m == Mode.SERVFAIL ? DnsResponseCode.SERVFAIL : m == Mode.REFUSED ? DnsResponseCode.REFUSED
+                    : m == Mode.FORMERR ? DnsResponseCode.FORMERR : DnsResponseCode.NOTIMP);
             return true;
         }
         String name = key(q.name());

@@ -6,6 +6,7 @@ import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.net.ConnectionStats;
+import io.zonesync.net.dns.ResolverZones;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -28,7 +29,8 @@ import java.util.Objects;
  * {@code /N/http/server_zones[/name]}, {@code /N/http/location_zones[/name]},
  * {@code /N/stream/server_zones[/name]} ({@link StatusZonesApi}),
  * {@code /N/http/upstreams[/name[/servers[/id]]]}, {@code /N/stream/upstreams[/name[/servers[/id]]]},
- * {@code /N/stream/keyvals[/zone]} and {@code /N/stream/zone_sync/[nodes]}; {@code /} lists the versions
+ * {@code /N/stream/keyvals[/zone]}, {@code /N/stream/zone_sync/[nodes]} and {@code /N/resolvers[/zone]}
+ * (5+, {@link ResolversApi}); {@code /} lists the versions
  * and {@code /openapi.yaml} is the API's own description ({@link OpenApiDocument}).
  *
  * <p>Checks in order: version ({@code UnknownVersion}), write methods without {@code write=on}
@@ -132,12 +134,20 @@ public final class ApiHandler {
     private ApiResponse route(ApiRequest request, int version, List<String> path, Map<String, String> query)
             throws ApiError {
         ConnectionStats connections = state.connections();
+        ResolverZones resolvers = version >= 5 ? state.resolvers() : null;
         if (path.isEmpty()) {
             requireRead(request);
-            return ok(connections == null ? List.of("nginx", "http", "stream")
+            List<String> endpoints = new ArrayList<>(connections == null ? List.of("nginx", "http", "stream")
                     : List.of("nginx", "processes", "connections", "http", "stream"));
+            if (resolvers != null) {
+                endpoints.add("resolvers");
+            }
+            return ok(endpoints);
         }
         String first = path.get(0);
+        if (resolvers != null && first.equals("resolvers")) {
+            return ResolversApi.handle(request, path, query, resolvers);
+        }
         if (connections != null && path.size() == 1 && first.equals("connections")) {
             return CountersApi.connections(request, connections, query);
         }

@@ -5,6 +5,7 @@ import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.net.ConnectionStats;
+import io.zonesync.net.dns.ResolverZones;
 import io.zonesync.sync.cluster.SnapshotDurations;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,14 @@ public interface ApiState {
     /** Resets a stream status zone's totals; false when no configuration named it. */
     default boolean resetStreamServerZone(String name) {
         return false;
+    }
+
+    /**
+     * The node's resolver status zones, for {@code /N/resolvers/} (version 5 and later); null when
+     * the API has no node behind it (the path is then 404 PathNotFound).
+     */
+    default ResolverZones resolvers() {
+        return null;
     }
 
     /** The http limit_req zones by name, for {@code /N/http/limit_reqs} (version 6 and later). */

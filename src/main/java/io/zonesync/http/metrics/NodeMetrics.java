@@ -21,6 +21,8 @@ import io.zonesync.http.statuszone.ZoneCounters;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.upstream.UpstreamStatus;
 import io.zonesync.net.ConnectionStats;
+import io.zonesync.net.dns.ResolverStats;
+import io.zonesync.net.dns.ResolverZones;
 import io.zonesync.sync.cluster.SnapshotDurations;
 import java.time.Clock;
 import java.time.Instant;
@@ -76,6 +78,7 @@ public final class NodeMetrics {
         upstreams(f);
         streamUpstreams(f);
         limitReqs(f);
+        resolvers(f);
         zoneSync(f);
         snapshotDurations(f);
         MetricSnapshots.Builder out = MetricSnapshots.builder();
@@ -250,6 +253,32 @@ public final class NodeMetrics {
             f.total("nginxplus_limit_request_delayed_dry_run", "Total number of requests accounted as delayed in"
                     + " the dry run mode", l, s.delayedDryRun());
         });
+    }
+
+    /** The resolver status zones, from the counts {@code /api/N/resolvers/} reads, as the exporter names them. */
+    private void resolvers(Families f) {
+        ResolverZones zones = api.resolvers();
+        if (zones == null) {
+            return;
+        }
+        for (String name : zones.names()) {
+            zones.zone(name).ifPresent(z -> {
+                ResolverStats.Figures s = z.figures();
+                Labels l = Labels.of("resolver", name);
+                String p = "nginxplus_resolver_";
+                f.total(p + "name", "Total requests to resolve names to addresses", l, s.name());
+                f.total(p + "srv", "Total requests to resolve SRV records", l, s.srv());
+                f.total(p + "addr", "Total requests to resolve addresses to names", l, s.addr());
+                f.total(p + "noerror", "Total number of successful responses", l, s.noerror());
+                f.total(p + "formerr", "Total number of FORMERR responses", l, s.formerr());
+                f.total(p + "servfail", "Total number of SERVFAIL responses", l, s.servfail());
+                f.total(p + "nxdomain", "Total number of NXDOMAIN responses", l, s.nxdomain());
+                f.total(p + "notimp", "Total number of NOTIMP responses", l, s.notimp());
+                f.total(p + "refused", "Total number of REFUSED responses", l, s.refused());
+                f.total(p + "timedout", "Total number of timed out requests", l, s.timedout());
+                f.total(p + "unknown", "Total requests completed with an unknown error", l, s.unknown());
+            });
+        }
     }
 
     /** zone_sync, read from the very values {@code /api/N/stream/zone_sync} and its nodes extension serve. */

@@ -19,6 +19,7 @@ import io.zonesync.http.upstream.UpstreamSpec;
 import io.zonesync.http.upstream.UpstreamZones;
 import io.zonesync.http.vars.VariableRegistry;
 import io.zonesync.net.ResolverConf;
+import io.zonesync.net.dns.ResolverZones;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -39,18 +40,21 @@ public final class ProxyFeature implements HttpFeature {
     private final Supplier<Map<String, UpstreamZones>> upstreamZones;
     private final Supplier<Map<String, CachePurges>> cachePurges;
     private final Clock clock;
+    private final ResolverZones resolvers;
     private final Map<String, UpstreamGroup> groups = new LinkedHashMap<>();
     private final Map<String, UpstreamGroup> implicit = new HashMap<>();
     private CacheZones caches;
 
+    /** @param resolvers the node's resolver status zones, where {@code proxy_pass} lookups with variables are counted */
     public ProxyFeature(ProxyConfig config, Supplier<Map<String, SessionZone>> stickyZones,
             Supplier<Map<String, UpstreamZones>> upstreamZones, Supplier<Map<String, CachePurges>> cachePurges,
-            Clock clock) {
+            Clock clock, ResolverZones resolvers) {
         this.config = config;
         this.stickyZones = stickyZones;
         this.upstreamZones = upstreamZones;
         this.cachePurges = cachePurges;
         this.clock = clock;
+        this.resolvers = resolvers;
     }
 
     /** The configured upstream blocks, by name, after {@link #configureHttp}. */
@@ -165,7 +169,7 @@ public final class ProxyFeature implements HttpFeature {
             tls = ProxyTls.compile(location, pass, hostText);
         }
         return new VariableProxyHandler(new VariableProxyHandler.Target(location.compile(pass, url), https,
-                Map.copyOf(groups), resolver, settings, redirects, tls, clock, pass.where()));
+                Map.copyOf(groups), resolver, resolvers, settings, redirects, tls, clock, pass.where()));
     }
 
     /** On every location: the location a response ends in need not be the one that proxied. */

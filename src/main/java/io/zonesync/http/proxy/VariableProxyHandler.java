@@ -10,6 +10,7 @@ import io.zonesync.http.upstream.UpstreamSpec;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.CoreVariables;
 import io.zonesync.net.ResolverConf;
+import io.zonesync.net.dns.ResolverZones;
 import io.zonesync.net.dns.RuntimeNames;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -35,7 +36,7 @@ final class VariableProxyHandler implements ContentHandler {
 
     /** What a location compiles to, the same for every request. */
     record Target(ComplexValue url, boolean https, Map<String, UpstreamGroup> groups, ResolverConf resolver,
-            ProxySettings settings, RedirectRewrite redirects, ProxyTls tls, Clock clock, SourceLocation where) {
+            ResolverZones resolvers, ProxySettings settings, RedirectRewrite redirects, ProxyTls tls, Clock clock, SourceLocation where) {
     }
 
     private final Target target;
@@ -92,7 +93,7 @@ final class VariableProxyHandler implements ContentHandler {
             ex.sendError(502);
             return;
         }
-        RuntimeNames.resolve(target.resolver(), hp.host(), target.clock()).whenComplete((r, failure) -> ex.eventLoop().execute(() -> {
+        RuntimeNames.resolve(target.resolver(), target.resolvers(), hp.host(), target.clock()).whenComplete((r, failure) -> ex.eventLoop().execute(() -> {
             if (failure != null || r.addresses().isEmpty()) {
                 LOG.error(ex.errorLog(), "{} could not be resolved ({}), client: {}, request: \"{} {}\"", hp.host(),
                         failure != null ? failure.getMessage() : r.failure(), CoreVariables.addressText(ex.remoteAddress()), ex.method(),

@@ -3,6 +3,7 @@ package io.zonesync.http.upstream;
 import io.zonesync.net.Transport;
 import io.zonesync.net.dns.NettyDnsLookup;
 import io.zonesync.net.dns.RefreshPolicy;
+import io.zonesync.net.dns.ResolverZones;
 import io.zonesync.net.dns.Scheduler;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -30,9 +31,11 @@ public final class UpstreamZone {
     private UpstreamResolver resolver;
     private HealthMonitor monitor;
     private final HealthVerdicts verdicts;
+    private final ResolverZones resolvers;
 
-    UpstreamZone(String name, String upstream, HealthVerdicts verdicts) {
+    UpstreamZone(String name, String upstream, HealthVerdicts verdicts, ResolverZones resolvers) {
         this.name = name;
+        this.resolvers = resolvers;
         this.upstream = upstream;
         this.verdicts = verdicts;
     }
@@ -137,7 +140,7 @@ public final class UpstreamZone {
         }
         NettyDnsLookup lookup;
         try {
-            lookup = NettyDnsLookup.fromConf(spec.resolver(), dnsTransport);
+            lookup = NettyDnsLookup.fromConf(spec.resolver(), dnsTransport, resolvers);
         } catch (UnknownHostException e) {
             LOG.error("upstream \"{}\": {}; its \"resolve\" servers are not looked up", upstream, e.getMessage());
             return;

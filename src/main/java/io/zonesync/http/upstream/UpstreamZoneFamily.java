@@ -4,6 +4,7 @@ import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import io.zonesync.config.ParsedConfig;
 import io.zonesync.config.SourceLocation;
+import io.zonesync.net.dns.ResolverZones;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.StampSource;
 import io.zonesync.zone.ZoneFamily;
@@ -30,6 +31,7 @@ public final class UpstreamZoneFamily implements ZoneFamily<UpstreamZoneFamily.D
     private final Key<UpstreamZones> key;
     private final String block;
     private final StampSource stamps;
+    private final ResolverZones resolvers;
 
     /** One zone name and the upstreams that use it, where it is first named, whether it is {@code sync}. */
     public record Declared(String zone, List<String> upstreams, SourceLocation where, boolean sync) {
@@ -38,21 +40,23 @@ public final class UpstreamZoneFamily implements ZoneFamily<UpstreamZoneFamily.D
     /**
      * The zones of the http block's upstreams.
      *
-     * @param stamps the node's clock, which stamps the verdicts of {@code sync} zones
+     * @param stamps    the node's clock, which stamps the verdicts of {@code sync} zones
+     * @param resolvers the node's resolver status zones, where {@code resolve} lookups are counted
      */
-    public UpstreamZoneFamily(StampSource stamps) {
-        this(KEY, "http", stamps);
+    public UpstreamZoneFamily(StampSource stamps, ResolverZones resolvers) {
+        this(KEY, "http", stamps, resolvers);
     }
 
-    private UpstreamZoneFamily(Key<UpstreamZones> key, String block, StampSource stamps) {
+    private UpstreamZoneFamily(Key<UpstreamZones> key, String block, StampSource stamps, ResolverZones resolvers) {
         this.key = key;
         this.block = block;
         this.stamps = stamps;
+        this.resolvers = resolvers;
     }
 
     /** The zones of the stream block's upstreams. */
-    public static UpstreamZoneFamily stream(StampSource stamps) {
-        return new UpstreamZoneFamily(STREAM, "stream", stamps);
+    public static UpstreamZoneFamily stream(StampSource stamps, ResolverZones resolvers) {
+        return new UpstreamZoneFamily(STREAM, "stream", stamps, resolvers);
     }
 
     @Override
@@ -110,7 +114,7 @@ public final class UpstreamZoneFamily implements ZoneFamily<UpstreamZoneFamily.D
 
     @Override
     public UpstreamZones zoneFor(Declared declared, UpstreamZones kept) {
-        return kept != null ? kept : new UpstreamZones(declared.zone(), stamps);
+        return kept != null ? kept : new UpstreamZones(declared.zone(), stamps, resolvers);
     }
 
     @Override

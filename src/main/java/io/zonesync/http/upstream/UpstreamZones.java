@@ -1,5 +1,6 @@
 package io.zonesync.http.upstream;
 
+import io.zonesync.net.dns.ResolverZones;
 import io.zonesync.zone.StampSource;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,9 +17,12 @@ public final class UpstreamZones {
     private final String name;
     private final Map<String, UpstreamZone> byUpstream = new LinkedHashMap<>();
     private final HealthVerdicts verdicts;
+    private final ResolverZones resolvers;
 
-    UpstreamZones(String name, StampSource stamps) {
+    /** @param resolvers where the {@code resolve} lookups of its upstreams are counted */
+    UpstreamZones(String name, StampSource stamps, ResolverZones resolvers) {
         this.name = name;
+        this.resolvers = resolvers;
         this.verdicts = new HealthVerdicts(name, stamps, this::decided);
     }
 
@@ -45,7 +49,7 @@ public final class UpstreamZones {
 
     /** The part of the zone that holds {@code upstream}'s servers (made on first use). */
     public synchronized UpstreamZone of(String upstream) {
-        return byUpstream.computeIfAbsent(upstream, u -> new UpstreamZone(name, u, verdicts));
+        return byUpstream.computeIfAbsent(upstream, u -> new UpstreamZone(name, u, verdicts, resolvers));
     }
 
     /**

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -41,12 +42,15 @@ import java.util.stream.Collectors;
  * definite answer. Nothing is cached here (the caller schedules the next lookup from the TTLs),
  * and neither /etc/hosts nor search domains apply: names are looked up as written. A truncated
  * UDP answer is asked again over TCP. SRV records are looked up the same way ({@link #lookupSrv}).
+ * With a status zone ({@code resolver ... status_zone=}), every query sent and how it ended are
+ * counted in its {@link ResolverStats}.
  */
 public final class NettyDnsLookup implements DnsLookup {
     private final List<InetSocketAddress> servers;
     private final List<AddressFamily> families;
     private final long timeoutMs;
     private final DnsNameResolver resolver;
+    private final ResolverStats stats;
     private final AtomicInteger nextServer = new AtomicInteger();
     private volatile boolean closed;
 
@@ -58,6 +62,12 @@ public final class NettyDnsLookup implements DnsLookup {
      */
     public NettyDnsLookup(List<InetSocketAddress> servers, List<AddressFamily> families, long timeoutMs,
             Transport transport) {
+        this(servers, families, timeoutMs, transport, null);
+    }
+
+    /** As above, counting every query in {@code stats} (null: not counted). */
+    public NettyDnsLookup(List<InetSocketAddress> servers, List<AddressFamily> families, long timeoutMs,
+            Transport transport, ResolverStats stats) {
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("no name servers to look names up with");
         }
@@ -70,6 +80,7 @@ public final class NettyDnsLookup implements DnsLookup {
         this.servers = List.copyOf(servers);
         this.families = List.copyOf(families);
         this.timeoutMs = timeoutMs;
+        this.stats = stats;
         boolean epoll = transport.isEpoll();
         this.resolver = new DnsNameResolverBuilder(transport.group().next())
                 .datagramChannelType(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
@@ -90,8 +101,18 @@ public final class NettyDnsLookup implements DnsLookup {
                 .build();
     }
 
-    /** A lookup as {@code resolver} and {@code resolver_timeout} configure it. */
-    public static NettyDnsLookup fromConf(ResolverConf conf, Transport transport) throws UnknownHostException {
+    /**
+     * A lookup as {@code resolver} and {@code resolver_timeout} configure it, counting its queries in
+     * the resolver's status zone among {@code zones}.
+     */
+    public static NettyDnsLookup fromConf(ResolverConf conf, Transport transport, ResolverZones zones)
+            throws UnknownHostException {
+        return fromConf(conf, transport, zones.of(conf));
+    }
+
+    /** A lookup as {@code resolver} and {@code resolver_timeout} configure it, counting in {@code stats} (or not: null). */
+    static NettyDnsLookup fromConf(ResolverConf conf, Transport transport, ResolverStats stats)
+            throws UnknownHostException {
         List<AddressFamily> families = new ArrayList<>();
         if (conf.ipv4()) {
             families.add(AddressFamily.IPV4);
@@ -99,7 +120,7 @@ public final class NettyDnsLookup implements DnsLookup {
         if (conf.ipv6()) {
             families.add(AddressFamily.IPV6);
         }
-        return new NettyDnsLookup(nameServers(conf.servers()), families, conf.timeoutMs(), transport);
+        return new NettyDnsLookup(nameServers(conf.servers()), families, conf.timeoutMs(), transport, stats);
     }
 
     /**
@@ -194,9 +215,12 @@ public final class NettyDnsLookup implements DnsLookup {
             return;
         }
         Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> query;
+        ResolverStats.Query kind = type.equals(DnsRecordType.SRV) ? ResolverStats.Query.SRV : ResolverStats.Query.NAME;
+        counted(s -> s.asked(kind));
         try {
             query = resolver.query(server, new DefaultDnsQuestion(name, type));
         } catch (RuntimeException e) {
+            counted(ResolverStats::failed);
             result.complete(reply.failed(text(server) + ": " + e));
             return;
         }
@@ -207,6 +231,7 @@ public final class NettyDnsLookup implements DnsLookup {
                 try {
                     DnsResponse response = envelope.content();
                     DnsResponseCode code = response.code();
+                    counted(s -> s.answered(code.intValue()));
                     if (code.equals(DnsResponseCode.NOERROR)) {
                         result.complete(reply.answer(response));
                         return;
@@ -217,13 +242,16 @@ public final class NettyDnsLookup implements DnsLookup {
                     }
                     failure = text(server) + " answered " + rcodeName(code.intValue());
                 } catch (RuntimeException e) {
+                    // a NOERROR answer whose records could not be read: counted by its RCODE
                     failure = text(server) + " sent an unusable answer: " + e.getMessage();
                 } finally {
                     envelope.release();
                 }
             } else if (done.cause() instanceof DnsNameResolverTimeoutException) {
+                counted(ResolverStats::timedOut);
                 failure = text(server) + " did not answer within " + timeoutMs + " ms (resolver_timeout)";
             } else {
+                counted(ResolverStats::failed);
                 Throwable cause = done.cause();
                 failure = text(server) + ": " + (cause.getMessage() == null ? cause.toString() : cause.getMessage());
             }
@@ -234,6 +262,13 @@ public final class NettyDnsLookup implements DnsLookup {
                 result.complete(reply.failed(String.join("; ", failures)));
             }
         });
+    }
+
+    /** Counts in the status zone, when there is one. */
+    private void counted(Consumer<ResolverStats> count) {
+        if (stats != null) {
+            count.accept(stats);
+        }
     }
 
     /** The RFC 1035 / 2136 mnemonic, as dig prints it. */

@@ -16,11 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Run-time name lookups for {@code proxy_pass} with variables (http's and stream's), through the
  * {@code resolver} in force there (this package's DNS client), each answer kept for its TTL or the
- * resolver's {@code valid=}. One lookup client per distinct resolver setting serves every
- * configuration for the life of the process, on one thread of its own.
+ * resolver's {@code valid=}. One lookup client per distinct resolver setting (and status zone
+ * counts) serves every configuration for the life of the process, on one thread of its own; an
+ * answer kept is not asked again, so only the queries sent are counted in the status zone.
  */
 public final class RuntimeNames {
-    private static final Map<ResolverConf, NettyDnsLookup> LOOKUPS = new ConcurrentHashMap<>();
+    private static final Map<Client, NettyDnsLookup> LOOKUPS = new ConcurrentHashMap<>();
     private static volatile Transport transport;
 
     /** The addresses of one name, or why there are none in nginx's words ({@code 3: Host not found}). */
@@ -38,17 +39,22 @@ public final class RuntimeNames {
     private record Key(ResolverConf conf, String host) {
     }
 
+    /** A lookup client's settings and the status zone counts it adds to (null without a zone). */
+    private record Client(ResolverConf conf, ResolverStats stats) {
+    }
+
     private record Cached(List<InetAddress> addresses, long expiresAtMs) {
     }
 
-    public static CompletionStage<Result> resolve(ResolverConf conf, String host, Clock clock) {
+    /** Looks {@code host} up with {@code conf}, counting the queries in its status zone among {@code zones}. */
+    public static CompletionStage<Result> resolve(ResolverConf conf, ResolverZones zones, String host, Clock clock) {
         Key key = new Key(conf, host.toLowerCase(Locale.ROOT));
         Cached hit = CACHE.get(key);
         long now = clock.millis();
         if (hit != null && hit.expiresAtMs() > now) {
             return CompletableFuture.completedFuture(new Result(hit.addresses(), null));
         }
-        return lookup(conf, host).thenApply(answer -> {
+        return lookup(new Client(conf, zones.of(conf)), host).thenApply(answer -> {
             Result r = result(answer);
             if (!r.addresses().isEmpty()) {
                 long ttl = answer.families().stream().flatMap(f -> f.records().stream())
@@ -65,10 +71,10 @@ public final class RuntimeNames {
         });
     }
 
-    private static CompletionStage<DnsAnswer> lookup(ResolverConf conf, String host) {
-        NettyDnsLookup lookup = LOOKUPS.computeIfAbsent(conf, c -> {
+    private static CompletionStage<DnsAnswer> lookup(Client client, String host) {
+        NettyDnsLookup lookup = LOOKUPS.computeIfAbsent(client, c -> {
             try {
-                return NettyDnsLookup.fromConf(c, transport());
+                return NettyDnsLookup.fromConf(c.conf(), transport(), c.stats());
             } catch (UnknownHostException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }

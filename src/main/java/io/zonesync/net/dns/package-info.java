@@ -10,6 +10,9 @@
  *   <li>{@link io.zonesync.net.dns.RefreshPolicy}: when to ask again ({@code valid=}, else the
  *       smallest TTL within 1 s and 60 s; sooner after a failure).</li>
  *   <li>{@link io.zonesync.net.dns.Scheduler}: the one thread the callers' timers and answers run on.</li>
+ *   <li>{@link io.zonesync.net.dns.ResolverZones}: the node's resolver status zones
+ *       ({@code status_zone=}), a {@link io.zonesync.net.dns.ResolverStats} per name counting every
+ *       query sent and its outcome; the API and the metrics page read them.</li>
  * </ul>
  */
 package io.zonesync.net.dns;

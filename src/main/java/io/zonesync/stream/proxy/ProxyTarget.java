@@ -3,6 +3,7 @@ package io.zonesync.stream.proxy;
 import io.zonesync.config.Directive;
 import io.zonesync.http.upstream.HostPort;
 import io.zonesync.net.ResolverConf;
+import io.zonesync.net.dns.ResolverZones;
 import io.zonesync.net.dns.RuntimeNames;
 import io.zonesync.stream.core.StreamSession;
 import io.zonesync.stream.core.StreamValue;
@@ -40,10 +41,11 @@ sealed interface ProxyTarget {
 
     /**
      * {@code proxy_pass $target}: an upstream of that name, else an {@code ip:port}, else a
-     * {@code host:port} looked up through {@code resolver} (null without one) at run time.
+     * {@code host:port} looked up through {@code resolver} (null without one) at run time, its
+     * queries counted in the resolver's status zone among {@code resolvers}.
      */
     record Dynamic(StreamValue value, StreamUpstreams upstreams, Clock clock, Directive directive,
-            ResolverConf resolver) implements ProxyTarget {
+            ResolverConf resolver, ResolverZones resolvers) implements ProxyTarget {
         @Override
         public StreamUpstreams.Group groupFor(StreamSession session) throws StreamUpstreams.BadTarget {
             String name = value.evaluate(session);
@@ -65,7 +67,7 @@ sealed interface ProxyTarget {
                 ProxyTarget.super.choose(session, chosen, failed);
                 return;
             }
-            RuntimeNames.resolve(resolver, hp.host(), clock).whenComplete((r, error) ->
+            RuntimeNames.resolve(resolver, resolvers, hp.host(), clock).whenComplete((r, error) ->
                     session.client().eventLoop().execute(() -> {
                         if (error != null || r.addresses().isEmpty()) {
                             failed.accept(hp.host() + " could not be resolved ("

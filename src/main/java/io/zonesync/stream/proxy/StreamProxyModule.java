@@ -12,6 +12,7 @@ import io.zonesync.config.DirectiveSpec;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.upstream.UpstreamZones;
 import io.zonesync.net.ResolverConf;
+import io.zonesync.net.dns.ResolverZones;
 import io.zonesync.stream.StreamListen;
 import io.zonesync.stream.core.StreamCompile;
 import io.zonesync.stream.core.StreamFeature;
@@ -30,16 +31,21 @@ import java.util.function.Supplier;
  */
 public final class StreamProxyModule implements ConfModule, StreamFeature {
     private final Supplier<Map<String, UpstreamZones>> zones;
+    private final ResolverZones resolvers;
     private StreamUpstreams upstreams;
 
     /** The module's directives alone. */
     public StreamProxyModule() {
-        this(Map::of);
+        this(Map::of, new ResolverZones());
     }
 
-    /** @param zones the stream upstreams' zones by name, where an upstream with {@code zone} keeps its servers */
-    public StreamProxyModule(Supplier<Map<String, UpstreamZones>> zones) {
+    /**
+     * @param zones     the stream upstreams' zones by name, where an upstream with {@code zone} keeps its servers
+     * @param resolvers the node's resolver status zones, where {@code proxy_pass $var} lookups are counted
+     */
+    public StreamProxyModule(Supplier<Map<String, UpstreamZones>> zones, ResolverZones resolvers) {
         this.zones = zones;
+        this.resolvers = resolvers;
     }
 
     @Override
@@ -100,7 +106,7 @@ public final class StreamProxyModule implements ConfModule, StreamFeature {
             ResolverConf resolver = r == null ? null
                     : ResolverConf.parse(r, server.conf().scope().effectiveFirst("resolver_timeout"));
             t = new ProxyTarget.Dynamic(StreamValue.compile(target, stream.variables(), pass.where()), upstreams,
-                    stream.clock(), pass, resolver);
+                    stream.clock(), pass, resolver, resolvers);
         } else {
             StreamUpstreams.Group g = upstreams.named(target);
             if (g == null) {

@@ -78,7 +78,7 @@ final class PeerRoster {
         if (membership != null) {
             throw new IllegalStateException("DNS discovery is running already; stop it first");
         }
-        lookup = NettyDnsLookup.fromConf(s.resolver(), cluster.transport());
+        lookup = NettyDnsLookup.fromConf(s.resolver(), cluster.transport(), cluster.resolvers());
         membership = new DnsMembership(s.dnsNames(), lookup, RefreshPolicy.of(s.resolver()),
                 Scheduler.on(cluster.transport().group().next()), change -> {
                     List<InetSocketAddress> now = new ArrayList<>();

@@ -13,6 +13,7 @@ import io.zonesync.log.Severity;
 import io.zonesync.net.ConnectionLimit;
 import io.zonesync.net.Endpoint;
 import io.zonesync.net.Transport;
+import io.zonesync.net.dns.ResolverZones;
 import io.zonesync.sync.link.LinkHost;
 import io.zonesync.sync.link.LinkSettings;
 import io.zonesync.sync.link.PeerLink;
@@ -66,6 +67,7 @@ public final class SyncCluster implements LinkHost {
     private final Clock wall;
     private final Transport transport;
     private final ConnectionLimit connectionLimit;
+    private final ResolverZones resolvers;
     private volatile ZoneSyncSettings settings;
     private volatile Map<String, ReplicatedZone<?>> zones = Map.of();
     private volatile Hello hello;
@@ -92,12 +94,16 @@ public final class SyncCluster implements LinkHost {
     private ScheduledFuture<?> summaries;
 
     public SyncCluster(ZoneSyncSettings settings, long nodeId, StampSource clock, Clock wall, Transport transport) {
-        this(settings, nodeId, clock, wall, transport, ConnectionLimit.unlimited());
+        this(settings, nodeId, clock, wall, transport, ConnectionLimit.unlimited(), new ResolverZones());
     }
 
-    /** As above, with the node's {@code worker_connections}: listeners and links count against it. */
+    /**
+     * As above, with the node's {@code worker_connections} (listeners and links count against it)
+     * and its resolver status zones (where the lookups of {@code zone_sync_server ... resolve} are
+     * counted).
+     */
     public SyncCluster(ZoneSyncSettings settings, long nodeId, StampSource clock, Clock wall, Transport transport,
-            ConnectionLimit connectionLimit) {
+            ConnectionLimit connectionLimit, ResolverZones resolvers) {
         if (nodeId == 0) {
             throw new IllegalArgumentException("node id 0 is reserved");
         }
@@ -107,6 +113,7 @@ public final class SyncCluster implements LinkHost {
         this.wall = wall;
         this.transport = transport;
         this.connectionLimit = connectionLimit;
+        this.resolvers = resolvers;
         this.peerFailures = new RepeatedLog(LoggerFactory.getLogger(PeerDialer.class), Severity.ERROR,
                 SUMMARY_INTERVAL, wall);
         this.listeners = new SyncListeners(this, wall);
@@ -123,6 +130,11 @@ public final class SyncCluster implements LinkHost {
 
     Transport transport() {
         return transport;
+    }
+
+    /** Where the lookups of DNS membership are counted. */
+    ResolverZones resolvers() {
+        return resolvers;
     }
 
     RepeatedLog peerFailures() {

@@ -9,6 +9,7 @@ import io.zonesync.keyval.KeyvalStateFile;
 import io.zonesync.keyval.KeyvalType;
 import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.net.ConnectionStats;
+import io.zonesync.net.dns.ResolverZones;
 import io.zonesync.testing.MutableClock;
 import io.zonesync.keyval.TestStamps;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,7 @@ class ApiHandlerTest {
     private Object zoneSync;
     private final ConnectionStats connections = new ConnectionStats();
     private final StatusZones statusZones = new StatusZones();
+    private final ResolverZones resolvers = new ResolverZones();
     private ApiHandler handler;
 
     private final ApiState state = new ApiState() {
@@ -71,6 +73,11 @@ class ApiHandlerTest {
         @Override
         public Map<String, Map<String, Object>> streamServerZones() {
             return Map.of();
+        }
+
+        @Override
+        public ResolverZones resolvers() {
+            return resolvers;
         }
     };
 
@@ -129,8 +136,11 @@ class ApiHandlerTest {
     void versionsAndEndpoints() throws Exception {
         assertThat(text(get("/"))).isEqualTo("[1,2,3,4,5,6,7,8,9]");
         assertThat(text(get(""))).isEqualTo("[1,2,3,4,5,6,7,8,9]");
-        assertThat(text(get("/9/"))).isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\"]");
-        assertThat(text(get("/9"))).isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\"]");
+        assertThat(text(get("/9/")))
+                .isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\",\"resolvers\"]");
+        assertThat(text(get("/9")))
+                .isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\",\"resolvers\"]");
+        assertThat(text(get("/4/"))).isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\"]");
         assertThat(text(get("/9/http/")))
                 .isEqualTo("[\"requests\",\"server_zones\",\"location_zones\",\"limit_reqs\",\"keyvals\"]");
         assertThat(text(get("/9/stream/"))).isEqualTo("[\"server_zones\",\"keyvals\"]");

@@ -115,7 +115,7 @@ class CountersApiTest {
 
     @Test
     void pathsWithoutMeaningHereAreNotFound() {
-        for (String path : new String[] {"/9/slabs/", "/9/workers/", "/9/resolvers/", "/9/ssl", "/9/connections/x"}) {
+        for (String path : new String[] {"/9/slabs/", "/9/workers/", "/9/ssl", "/9/connections/x"}) {
             ApiResponse r = call("GET", path, null, false);
             assertThat(r.status()).as(path).isEqualTo(404);
             assertThat(new String(r.body())).as(path).contains("\"code\":\"PathNotFound\"");

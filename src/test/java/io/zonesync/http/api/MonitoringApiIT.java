@@ -126,7 +126,9 @@ class MonitoringApiIT {
         assertThat(metric(admin, "nginxplus_server_zone_requests{server_zone=\"front\"}")).isZero();
 
         assertThat(api(admin, "/9/processes").toString()).isEqualTo("{\"respawned\":0}");
-        assertThat(api(admin, "/9/").toString()).isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\"]");
+        assertThat(api(admin, "/9/").toString())
+                .isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\",\"resolvers\"]");
+        assertThat(api(admin, "/9/resolvers/").toString()).as("no resolver names a status zone").isEqualTo("{}");
         assertThat(checked(admin, "GET", "/api/9/slabs/").statusCode()).isEqualTo(404);
     }
 

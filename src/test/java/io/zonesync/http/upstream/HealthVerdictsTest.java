@@ -3,6 +3,7 @@ package io.zonesync.http.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonesync.config.ConfigParser;
+import io.zonesync.net.dns.ResolverZones;
 import io.zonesync.testing.MutableClock;
 import io.zonesync.zone.Stamp;
 import io.zonesync.zone.StampSource;
@@ -131,7 +132,7 @@ class HealthVerdictsTest {
 
     @Test
     void aWinningVerdictMovesTheServerAsALocalCheckWouldAndSurvivesAReload() throws Exception {
-        UpstreamZones zones = new UpstreamZones("b", new Stamps(9));
+        UpstreamZones zones = new UpstreamZones("b", new Stamps(9), new ResolverZones());
         MutableClock clock = new MutableClock(1_700_000_000_000L);
         UpstreamGroup g = group(zones, clock);
         HealthVerdicts v = zones.verdicts();
@@ -175,7 +176,7 @@ class HealthVerdictsTest {
 
     @Test
     void aServerAPeersVerdictLetsBackInBeginsItsSlowStart() throws Exception {
-        UpstreamZones zones = new UpstreamZones("b", new Stamps(9));
+        UpstreamZones zones = new UpstreamZones("b", new Stamps(9), new ResolverZones());
         MutableClock clock = new MutableClock(1_700_000_000_000L);
         UpstreamGroup g = group(zones, clock, "server 10.0.0.1:80 weight=10 slow_start=10s; server 10.0.0.2:80;");
         Peer first = g.peers().get(0);

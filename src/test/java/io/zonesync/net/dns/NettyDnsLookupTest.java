@@ -189,4 +189,37 @@ class NettyDnsLookupTest {
         }
         assertThat(dns.questions()).extracting(TestDnsServer.Question::tcp).containsExactly(false, true);
     }
+
+    @Test
+    void eachQuerySentIsCountedWithHowItEnded() throws Exception {
+        dns.records("cluster.test", 30, "127.0.0.2").records("empty.test", 30).drop("lost.test");
+        dns.srv("_sync._tcp.cluster.test", 30, new TestDnsServer.Srv(1, 1, 12345, "cluster.test"));
+        ResolverStats stats = new ResolverStats();
+        try (NettyDnsLookup lookup = new NettyDnsLookup(List.of(dns.address()), BOTH, 2000, transport, stats)) {
+            ask(lookup, "cluster.test"); // A and AAAA: two queries, both NOERROR (AAAA without records)
+            ask(lookup, "empty.test"); // NODATA is NOERROR too
+            ask(lookup, "missing.test"); // NXDOMAIN for both
+            ask(lookup, "lost.test"); // two queries without an answer
+            lookup.lookupSrv("_sync._tcp.cluster.test").toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        assertThat(stats.figures()).isEqualTo(new ResolverStats.Figures(8, 1, 0, 5, 0, 0, 2, 0, 0, 2, 0));
+    }
+
+    @Test
+    void failingAnswersAreCountedByRcodeAndEachServerAskedIsAQuery() throws Exception {
+        second = TestDnsServer.start();
+        ResolverStats stats = new ResolverStats();
+        try (NettyDnsLookup lookup = new NettyDnsLookup(List.of(dns.address(), second.address()), V4, 2000,
+                transport, stats)) {
+            for (TestDnsServer.Mode m : new TestDnsServer.Mode[] {TestDnsServer.Mode.SERVFAIL,
+                TestDnsServer.Mode.REFUSED, TestDnsServer.Mode.FORMERR, TestDnsServer.Mode.NOTIMP}) {
+                dns.mode(m);
+                second.mode(m);
+                // whichever server is first, both are asked: two queries, two answers with m's RCODE
+                assertThat(family(ask(lookup, "cluster.test"), AddressFamily.IPV4).outcome())
+                        .isEqualTo(FamilyAnswer.Outcome.FAILED);
+            }
+        }
+        assertThat(stats.figures()).isEqualTo(new ResolverStats.Figures(8, 0, 0, 0, 2, 2, 0, 2, 2, 0, 0));
+    }
 }

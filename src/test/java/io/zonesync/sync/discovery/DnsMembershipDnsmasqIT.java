@@ -8,6 +8,7 @@ import io.zonesync.net.ResolverConf;
 import io.zonesync.net.Transport;
 import io.zonesync.net.dns.NettyDnsLookup;
 import io.zonesync.net.dns.RefreshPolicy;
+import io.zonesync.net.dns.ResolverZones;
 import io.zonesync.net.dns.Scheduler;
 import io.zonesync.testing.Dnsmasq;
 import java.nio.file.Path;
@@ -42,8 +43,8 @@ class DnsMembershipDnsmasqIT {
         transport = Transport.create(1, "dnsmasq-it");
         // resolver 127.0.0.1:PORT ipv6=on; resolver_timeout 2s; dnsmasq's records have a TTL of 1 s
         ResolverConf conf = new ResolverConf(List.of(Endpoint.inet("127.0.0.1", dnsmasq.address().getPort())),
-                null, true, true, 2_000);
-        lookup = NettyDnsLookup.fromConf(conf, transport);
+                null, true, true, 2_000, null);
+        lookup = NettyDnsLookup.fromConf(conf, transport, new ResolverZones());
         membership = new DnsMembership(List.of(Endpoint.inet(NAME, 12345)), lookup, RefreshPolicy.of(conf),
                 Scheduler.on(transport.group().next()), changes::add);
     }
