@@ -1,11 +1,14 @@
 package io.zonesync.tls;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.DomainWildcardMappingBuilder;
 import io.netty.util.Mapping;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,14 +20,20 @@ import java.util.Map;
 public final class ListenerTls {
     private final ServerTls defaultTls;
     private final Mapping<String, SslContext> sni;
+    /** Each context the SNI mapping can pick, to the server TLS it belongs to. */
+    private final Map<SslContext, ServerTls> owners = new IdentityHashMap<>();
 
     private ListenerTls(ServerTls defaultTls, Map<String, ServerTls> byName) {
         this.defaultTls = defaultTls;
+        owners.put(defaultTls.context(), defaultTls);
         if (byName.isEmpty()) {
             this.sni = null;
         } else {
             DomainWildcardMappingBuilder<SslContext> m = new DomainWildcardMappingBuilder<>(defaultTls.context());
-            byName.forEach((name, tls) -> m.add(name, tls.context()));
+            byName.forEach((name, tls) -> {
+                m.add(name, tls.context());
+                owners.put(tls.context(), tls);
+            });
             this.sni = m.build();
         }
     }
@@ -45,6 +54,18 @@ public final class ListenerTls {
 
     /** The handler that goes first in a new connection's pipeline. */
     public ChannelHandler newHandler(Channel ch) {
-        return sni == null ? defaultTls.newHandler(ch) : new SniHandler(sni, defaultTls.handshakeTimeoutMs());
+        return sni == null ? defaultTls.newHandler(ch) : new ServerNameChoice();
+    }
+
+    /** Picks the server's TLS by the name the client sends, then makes its handler as that server's TLS makes them. */
+    private final class ServerNameChoice extends SniHandler {
+        ServerNameChoice() {
+            super(sni, defaultTls.handshakeTimeoutMs());
+        }
+
+        @Override
+        protected SslHandler newSslHandler(SslContext context, ByteBufAllocator allocator) {
+            return owners.getOrDefault(context, defaultTls).newEngineHandler(allocator);
+        }
     }
 }
