@@ -2,12 +2,12 @@ package io.zonesync.tls;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.DomainWildcardMappingBuilder;
 import io.netty.util.Mapping;
+import io.zonesync.net.HandshakeCounters;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,20 +52,30 @@ public final class ListenerTls {
         return new ListenerTls(defaultTls, own);
     }
 
-    /** The handler that goes first in a new connection's pipeline. */
-    public ChannelHandler newHandler(Channel ch) {
-        return sni == null ? defaultTls.newHandler(ch) : new ServerNameChoice();
+    /**
+     * Adds a new connection's TLS handlers to the end of its pipeline: {@code tls}, then the
+     * {@link HandshakeCount} that counts its handshake in {@code node} and in its server's zones.
+     */
+    public void install(Channel ch, HandshakeCounters node) {
+        HandshakeCount count = defaultTls.counter(node);
+        ch.pipeline().addLast("tls", sni == null ? defaultTls.newHandler(ch) : new ServerNameChoice(count));
+        ch.pipeline().addLast("tls-count", count);
     }
 
     /** Picks the server's TLS by the name the client sends, then makes its handler as that server's TLS makes them. */
     private final class ServerNameChoice extends SniHandler {
-        ServerNameChoice() {
+        private final HandshakeCount count;
+
+        ServerNameChoice(HandshakeCount count) {
             super(sni, defaultTls.handshakeTimeoutMs());
+            this.count = count;
         }
 
         @Override
         protected SslHandler newSslHandler(SslContext context, ByteBufAllocator allocator) {
-            return owners.getOrDefault(context, defaultTls).newEngineHandler(allocator);
+            ServerTls chosen = owners.getOrDefault(context, defaultTls);
+            count.server(chosen);
+            return chosen.newEngineHandler(allocator);
         }
     }
 }

@@ -20,6 +20,7 @@ import io.zonesync.config.Directive;
 import io.zonesync.config.Scope;
 import io.zonesync.config.SourceLocation;
 import io.zonesync.config.Values;
+import io.zonesync.net.HandshakeCounters;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
@@ -48,12 +49,42 @@ public final class ServerTls {
     private final long handshakeTimeoutMs;
     private final boolean preferServerCiphers;
     private final String fingerprint;
+    /** http's {@code ssl_verify_client}, judged after the handshake (null: the handshake judges, or nothing). */
+    private final ClientVerify verify;
+    /** The status zones whose servers' handshakes these are. */
+    private final List<HandshakeCounters> zones;
 
-    private ServerTls(SslContext context, long handshakeTimeoutMs, boolean preferServerCiphers, String fingerprint) {
+    private ServerTls(SslContext context, long handshakeTimeoutMs, boolean preferServerCiphers, String fingerprint,
+            ClientVerify verify, List<HandshakeCounters> zones) {
         this.context = context;
         this.handshakeTimeoutMs = handshakeTimeoutMs;
         this.preferServerCiphers = preferServerCiphers;
         this.fingerprint = fingerprint;
+        this.verify = verify;
+        this.zones = zones;
+    }
+
+    /** The same TLS, whose handshakes also count in {@code zone} (a status zone of its server). */
+    public ServerTls countingInto(HandshakeCounters zone) {
+        List<HandshakeCounters> more = new ArrayList<>(zones);
+        more.add(zone);
+        return new ServerTls(context, handshakeTimeoutMs, preferServerCiphers, fingerprint, verify, List.copyOf(more));
+    }
+
+    /**
+     * The handler that goes right behind this TLS's handler and counts how the handshake ended, in
+     * {@code node} (the node's figures) and in the zones of {@link #countingInto}.
+     */
+    public HandshakeCount counter(HandshakeCounters node) {
+        return new HandshakeCount(node, this);
+    }
+
+    List<HandshakeCounters> zones() {
+        return zones;
+    }
+
+    ClientVerify verify() {
+        return verify;
     }
 
     /**
@@ -152,7 +183,8 @@ public final class ServerTls {
                 // the first key seals new tickets, every one opens them (Netty leaves tickets off until it has a key)
                 s.setTicketKeys(ticketKeys.toArray(new OpenSslSessionTicketKey[0]));
             }
-            return new ServerTls(ctx, handshake, preferServerCiphers, files.fingerprint());
+            return new ServerTls(ctx, handshake, preferServerCiphers, files.fingerprint(),
+                    http ? ClientVerify.of(scope) : null, List.of());
         } catch (SSLException | IllegalArgumentException e) {
             throw ConfigException.at(listen, "cannot set up TLS for this listener: %s", e.getMessage());
         }

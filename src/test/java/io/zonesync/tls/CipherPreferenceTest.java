@@ -55,7 +55,7 @@ class CipherPreferenceTest {
         ServerTls on = serverTls("ssl_prefer_server_ciphers on;");
         ListenerTls listener = ListenerTls.of(off, Map.of("on.example", on));
         io.netty.channel.embedded.EmbeddedChannel server = new io.netty.channel.embedded.EmbeddedChannel();
-        server.pipeline().addLast(listener.newHandler(server));
+        listener.install(server, new io.zonesync.net.HandshakeCounters());
         SSLEngine client = client();
         javax.net.ssl.SSLParameters p = client.getSSLParameters();
         p.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName("on.example")));

@@ -109,11 +109,14 @@ public final class ApiHandler {
         if (path.isEmpty()) {
             requireRead(request);
             return ok(connections == null ? List.of("nginx", "http", "stream")
-                    : List.of("nginx", "processes", "connections", "http", "stream"));
+                    : List.of("nginx", "processes", "connections", "http", "stream", "ssl"));
         }
         String first = path.get(0);
         if (connections != null && path.size() == 1 && first.equals("connections")) {
             return CountersApi.connections(request, connections, query);
+        }
+        if (connections != null && path.size() == 1 && first.equals("ssl")) {
+            return CountersApi.ssl(request, connections, query, version);
         }
         if (connections != null && path.size() == 1 && first.equals("processes")) {
             return CountersApi.processes(request);
@@ -132,7 +135,7 @@ public final class ApiHandler {
             StatusZones statusZones = state.statusZones();
             if (statusZones != null && path.size() >= 2
                     && (path.get(1).equals("server_zones") || path.get(1).equals("location_zones"))) {
-                return StatusZonesApi.handle(request, path, query, statusZones);
+                return StatusZonesApi.handle(request, path, query, statusZones, version);
             }
             Map<String, UpstreamGroup> upstreams = state.httpUpstreams();
             if (path.size() >= 2 && path.get(1).equals("upstreams")) {
@@ -165,7 +168,7 @@ public final class ApiHandler {
                 endpoints.add("keyvals");
             }
             if (streamZones != null && path.size() >= 2 && path.get(1).equals("server_zones")) {
-                return StatusZonesApi.stream(request, path, query, state, streamZones);
+                return StatusZonesApi.stream(request, path, query, state, streamZones, version);
             }
             Map<String, UpstreamGroup> upstreams = state.streamUpstreams();
             if (path.size() >= 2 && path.get(1).equals("upstreams")) {
