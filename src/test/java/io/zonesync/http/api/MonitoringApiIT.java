@@ -126,7 +126,8 @@ class MonitoringApiIT {
         assertThat(metric(admin, "nginxplus_server_zone_requests{server_zone=\"front\"}")).isZero();
 
         assertThat(api(admin, "/9/processes").toString()).isEqualTo("{\"respawned\":0}");
-        assertThat(api(admin, "/9/").toString()).isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\"]");
+        assertThat(api(admin, "/9/").toString())
+                .isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\",\"ssl\"]");
         assertThat(checked(admin, "GET", "/api/9/slabs/").statusCode()).isEqualTo(404);
     }
 
