@@ -3,13 +3,6 @@ package io.zonesync.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBufAllocator;
-import io.zonesync.config.Block;
-import io.zonesync.config.ConfigParser;
-import io.zonesync.config.Context;
-import io.zonesync.config.DirectiveRegistry;
-import io.zonesync.config.Scope;
-import io.zonesync.config.SourceLocation;
-import io.zonesync.stream.StreamCoreModule;
 import io.zonesync.testing.TestPki;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -39,7 +32,6 @@ class CipherPreferenceTest {
     @BeforeEach
     void setUp() {
         pki = TestPki.ca("prefer-ca");
-        TestPki.writePair(pki.issue("node", "127.0.0.1"), dir.resolve("node.pem"), dir.resolve("node.key"));
     }
 
     @Test
@@ -81,16 +73,8 @@ class CipherPreferenceTest {
         return client.getSession().getCipherSuite();
     }
 
-    private ServerTls serverTls(String directive) throws Exception {
-        String body = "ssl_certificate node.pem; ssl_certificate_key node.key; ssl_protocols TLSv1.2;"
-                + " ssl_ciphers " + SERVER_ORDER + "; " + directive;
-        Block root = ConfigParser.parseString("stream { server {\n" + body + "\n} }\n", "test.conf");
-        DirectiveRegistry r = new DirectiveRegistry();
-        r.registerAll(new StreamCoreModule(), new TlsModule());
-        r.validate(root);
-        Scope stream = Scope.root(root).child(Context.STREAM, root.first("stream").block());
-        Scope server = stream.child(Context.STREAM_SERVER, stream.block().first("server").block());
-        return ServerTls.compile(server, new SourceLocation("test.conf", 1), dir);
+    private ServerTls serverTls(String directive) {
+        return TlsTestServers.stream(dir, pki, "ssl_protocols TLSv1.2; ssl_ciphers " + SERVER_ORDER + "; " + directive);
     }
 
     private SSLEngine client() throws Exception {
