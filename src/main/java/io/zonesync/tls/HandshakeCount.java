@@ -15,16 +15,35 @@ import javax.net.ssl.SSLSession;
  * failed and why, a client certificate the server refuses) in the node's figures and in those of
  * the status zones of the server whose TLS answered; then leaves the pipeline. An http server
  * judges the client's certificate after the handshake ({@link ClientVerify}): a certificate it
- * refuses counts as a verification failure of a handshake that succeeded.
+ * refuses counts as a verification failure of a handshake that succeeded; an http connection
+ * closed before its first byte is no handshake ({@link #firstByte}).
  */
 public final class HandshakeCount extends ChannelInboundHandlerAdapter {
     private final HandshakeCounters node;
     private ServerTls server;
     private boolean counted;
+    /** Null: every end counts; else false until the client's first byte arrives. */
+    private Boolean spoke;
 
     HandshakeCount(HandshakeCounters node, ServerTls server) {
         this.node = node;
         this.server = server;
+    }
+
+    /**
+     * The handler that goes before the TLS handler, for http: a connection closed before its
+     * client sent a byte is then not counted, as nginx's http starts no handshake for it.
+     */
+    ChannelInboundHandlerAdapter firstByte() {
+        spoke = false;
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                spoke = true;
+                ctx.pipeline().remove(this);
+                ctx.fireChannelRead(msg);
+            }
+        };
     }
 
     /** The server chosen by the name the client asked for (SNI), whose zones count the handshake. */
@@ -78,6 +97,9 @@ public final class HandshakeCount extends ChannelInboundHandlerAdapter {
     }
 
     private void failed(Throwable cause) {
+        if (Boolean.FALSE.equals(spoke)) {
+            return;
+        }
         HandshakeCounters.Failure why = HandshakeFailure.counted(cause);
         HandshakeCounters.Verify refused = HandshakeFailure.verifyFailure(cause);
         for (HandshakeCounters c : all()) {

@@ -54,10 +54,12 @@ public final class ListenerTls {
 
     /**
      * Adds a new connection's TLS handlers to the end of its pipeline: {@code tls}, then the
-     * {@link HandshakeCount} that counts its handshake in {@code node} and in its server's zones.
+     * {@link HandshakeCount} that counts its handshake in {@code node} and in its server's zones
+     * (a connection closed before its first byte is not counted, as in nginx's http).
      */
     public void install(Channel ch, HandshakeCounters node) {
         HandshakeCount count = defaultTls.counter(node);
+        ch.pipeline().addLast("tls-first-byte", count.firstByte());
         ch.pipeline().addLast("tls", sni == null ? defaultTls.newHandler(ch) : new ServerNameChoice(count));
         ch.pipeline().addLast("tls-count", count);
     }

@@ -16,6 +16,18 @@ import org.junit.jupiter.api.Test;
 
 /** How a handshake's end is classed and counted: BoringSSL's reasons, our certificate check's verdicts. */
 class HandshakeCountTest {
+    @org.junit.jupiter.api.io.TempDir
+    static java.nio.file.Path dir;
+    /** One server's TLS for every test (its keys take a while to make). */
+    private static ServerTls tls;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void loadTheTlsLibrary() {
+        // CertificateVerifier's codes are read from the library, which must be loaded first
+        io.netty.handler.ssl.OpenSsl.ensureAvailability();
+        tls = TlsTestServers.stream(dir, "");
+    }
+
     private static SSLHandshakeException boring(String reason) {
         return new SSLHandshakeException("error:10000000:SSL routines:OPENSSL_internal:" + reason);
     }
@@ -92,6 +104,23 @@ class HandshakeCountTest {
     }
 
     @Test
+    void anHttpConnectionClosedBeforeItsFirstByteIsNoHandshake() {
+        HandshakeCounters node = new HandshakeCounters();
+        HandshakeCount silent = tlsCountingInto(new HandshakeCounters()).counter(node);
+        EmbeddedChannel ch = new EmbeddedChannel(silent.firstByte(), silent);
+        ch.pipeline().fireUserEventTriggered(new SslHandshakeCompletionEvent(new ClosedChannelException()));
+        assertThat(node.report().handshakesFailed()).isZero();
+        ch.finishAndReleaseAll();
+
+        HandshakeCount spoke = tlsCountingInto(new HandshakeCounters()).counter(node);
+        ch = new EmbeddedChannel(spoke.firstByte(), spoke);
+        ch.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {0x16}));
+        ch.pipeline().fireUserEventTriggered(new SslHandshakeCompletionEvent(new ClosedChannelException()));
+        assertThat(node.report().handshakesFailed()).isEqualTo(1);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void resetZeroesEveryFigure() {
         HandshakeCounters c = new HandshakeCounters();
         c.succeeded(true);
@@ -102,10 +131,7 @@ class HandshakeCountTest {
         assertThat(c.report()).isEqualTo(new HandshakeCounters.Report(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
     }
 
-    private ServerTls tlsCountingInto(HandshakeCounters zone) {
-        return TlsTestServers.stream(dir, "").countingInto(zone);
+    private static ServerTls tlsCountingInto(HandshakeCounters zone) {
+        return tls.countingInto(zone);
     }
-
-    @org.junit.jupiter.api.io.TempDir
-    java.nio.file.Path dir;
 }
