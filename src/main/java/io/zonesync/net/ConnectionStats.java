@@ -18,6 +18,12 @@ public final class ConnectionStats {
     private final LongAdder requests = new LongAdder();
     private final AtomicLong reading = new AtomicLong();
     private final AtomicLong writing = new AtomicLong();
+    private final HandshakeCounters handshakes = new HandshakeCounters();
+
+    /** The TLS handshakes of every listener of the node (http, stream and zone_sync's): NGINX Plus's {@code /ssl}. */
+    public HandshakeCounters handshakes() {
+        return handshakes;
+    }
 
     /** An accepted connection the node keeps: open until its channel closes. */
     public void accepted(Channel ch) {

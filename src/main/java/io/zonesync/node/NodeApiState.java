@@ -2,6 +2,7 @@ package io.zonesync.node;
 
 import io.zonesync.http.api.ApiState;
 import io.zonesync.http.api.NginxInfo;
+import io.zonesync.http.api.SslObject;
 import io.zonesync.http.limitreq.LimitReqFamily;
 import io.zonesync.http.limitreq.LimitReqZone;
 import io.zonesync.http.statuszone.StatusZones;
@@ -97,6 +98,7 @@ final class NodeApiState implements ApiState {
             z.put("discarded", f.discarded());
             z.put("received", f.received());
             z.put("sent", f.sent());
+            z.put("ssl", SslObject.of(f.ssl(), SslObject.DETAILED_SINCE, false));
             out.put(name, z);
         });
         return out;

@@ -30,7 +30,7 @@ record NodeCounters(ConnectionStats connections, StatusZones statusZones, Stream
         for (String name : streamZones.names()) {
             streamZones.report(name).ifPresent(r -> out.put(name, new StreamZoneFigures(r.processing(),
                     r.connections(), r.sessions().success(), r.sessions().clientError(), r.sessions().serverError(),
-                    r.discarded(), r.received(), r.sent())));
+                    r.discarded(), r.received(), r.sent(), r.ssl())));
         }
         return out;
     }

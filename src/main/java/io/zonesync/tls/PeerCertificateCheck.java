@@ -78,6 +78,9 @@ final class PeerCertificateCheck extends X509ExtendedTrustManager {
         this.recordClientFailures = recordClientFailures;
     }
 
+    /** The reason given when the peer sent no certificate. */
+    static final String NO_CERTIFICATE = "the peer sent no certificate";
+
     /** A certificate refused, with the reason in words. */
     static final class PeerCertificateException extends CertificateException {
         private static final long serialVersionUID = 1L;
@@ -101,7 +104,7 @@ final class PeerCertificateCheck extends X509ExtendedTrustManager {
 
     void check(X509Certificate[] chain, String name) throws PeerCertificateException {
         if (chain == null || chain.length == 0) {
-            throw new PeerCertificateException("the peer sent no certificate", null, CertificateVerifier.X509_V_ERR_UNSPECIFIED);
+            throw new PeerCertificateException(NO_CERTIFICATE, null, CertificateVerifier.X509_V_ERR_UNSPECIFIED);
         }
         if (anchors == null) {
             return;

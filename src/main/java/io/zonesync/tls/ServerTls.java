@@ -1,5 +1,6 @@
 package io.zonesync.tls;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
@@ -8,15 +9,18 @@ import io.netty.handler.ssl.OpenSslCredential;
 import io.netty.handler.ssl.OpenSslCredentialBuilder;
 import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.OpenSslSessionTicketKey;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.internal.tcnative.SSL;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import io.zonesync.config.Scope;
 import io.zonesync.config.SourceLocation;
 import io.zonesync.config.Values;
+import io.zonesync.net.HandshakeCounters;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
@@ -33,6 +37,8 @@ import javax.net.ssl.SSLException;
  * ciphers {@code HIGH:!aNULL:!MD5}, verify_client off, verify depth 1, session cache none, session
  * timeout 5m, handshake timeout 60s. Several {@code ssl_certificate}/{@code ssl_certificate_key}
  * pairs (RSA and ECDSA) are offered together; BoringSSL picks by what the client supports.
+ * {@code ssl_prefer_server_ciphers} (default off: the client's order of ciphers wins) is applied to
+ * each connection's engine, see {@link #newEngineHandler}.
  * Immutable; files are read once, when the configuration is compiled.
  */
 public final class ServerTls {
@@ -41,12 +47,44 @@ public final class ServerTls {
 
     private final SslContext context;
     private final long handshakeTimeoutMs;
+    private final boolean preferServerCiphers;
     private final String fingerprint;
+    /** http's {@code ssl_verify_client}, judged after the handshake (null: the handshake judges, or nothing). */
+    private final ClientVerify verify;
+    /** The status zones whose servers' handshakes these are. */
+    private final List<HandshakeCounters> zones;
 
-    private ServerTls(SslContext context, long handshakeTimeoutMs, String fingerprint) {
+    private ServerTls(SslContext context, long handshakeTimeoutMs, boolean preferServerCiphers, String fingerprint,
+            ClientVerify verify, List<HandshakeCounters> zones) {
         this.context = context;
         this.handshakeTimeoutMs = handshakeTimeoutMs;
+        this.preferServerCiphers = preferServerCiphers;
         this.fingerprint = fingerprint;
+        this.verify = verify;
+        this.zones = zones;
+    }
+
+    /** The same TLS, whose handshakes also count in {@code zone} (a status zone of its server). */
+    public ServerTls countingInto(HandshakeCounters zone) {
+        List<HandshakeCounters> more = new ArrayList<>(zones);
+        more.add(zone);
+        return new ServerTls(context, handshakeTimeoutMs, preferServerCiphers, fingerprint, verify, List.copyOf(more));
+    }
+
+    /**
+     * The handler that goes right behind this TLS's handler and counts how the handshake ended, in
+     * {@code node} (the node's figures) and in the zones of {@link #countingInto}.
+     */
+    public HandshakeCount counter(HandshakeCounters node) {
+        return new HandshakeCount(node, this);
+    }
+
+    List<HandshakeCounters> zones() {
+        return zones;
+    }
+
+    ClientVerify verify() {
+        return verify;
     }
 
     /**
@@ -133,7 +171,9 @@ public final class ServerTls {
             ticketKeys.add(randomTicketKey());
         }
         long handshake = TlsOptions.time(scope, "ssl_handshake_timeout", DEFAULT_HANDSHAKE_TIMEOUT_MS, files);
-        files.note(scope.effectiveFirst("ssl_prefer_server_ciphers"));
+        Directive prefer = scope.effectiveFirst("ssl_prefer_server_ciphers");
+        files.note(prefer);
+        boolean preferServerCiphers = prefer != null && Values.flag(prefer);
         try {
             SslContext ctx = b.build();
             if (cacheSessions == 0 && ctx.sessionContext() instanceof OpenSslSessionContext s) {
@@ -143,7 +183,8 @@ public final class ServerTls {
                 // the first key seals new tickets, every one opens them (Netty leaves tickets off until it has a key)
                 s.setTicketKeys(ticketKeys.toArray(new OpenSslSessionTicketKey[0]));
             }
-            return new ServerTls(ctx, handshake, files.fingerprint());
+            return new ServerTls(ctx, handshake, preferServerCiphers, files.fingerprint(),
+                    http ? ClientVerify.of(scope) : null, List.of());
         } catch (SSLException | IllegalArgumentException e) {
             throw ConfigException.at(listen, "cannot set up TLS for this listener: %s", e.getMessage());
         }
@@ -244,8 +285,23 @@ public final class ServerTls {
 
     /** A handler for a new connection, with the configured handshake timeout. */
     public SslHandler newHandler(Channel ch) {
-        SslHandler h = context.newHandler(ch.alloc());
+        return newEngineHandler(ch.alloc());
+    }
+
+    /**
+     * A handler whose engine follows {@code ssl_prefer_server_ciphers}. Netty's OpenSSL context
+     * sets SSL_OP_CIPHER_SERVER_PREFERENCE on the whole context, always; nginx sets it only for
+     * {@code on}. The option is cleared here on the connection's own SSL object, which copied the
+     * context's options when it was made and has not started its handshake. (The context-wide
+     * {@code SSLContext.clearOptions} needs tcnative's context handle, which Netty does not hand
+     * out: its public {@code sslCtxPointer()} is the bare SSL_CTX, and passing that one crashes.)
+     */
+    SslHandler newEngineHandler(ByteBufAllocator alloc) {
+        SslHandler h = context.newHandler(alloc);
         h.setHandshakeTimeoutMillis(handshakeTimeoutMs);
+        if (!preferServerCiphers && h.engine() instanceof ReferenceCountedOpenSslEngine engine) {
+            SSL.clearOptions(engine.sslPointer(), SSL.SSL_OP_CIPHER_SERVER_PREFERENCE);
+        }
         return h;
     }
 

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.zonesync.access.AccessRule;
 import io.zonesync.access.AccessRules;
 import io.zonesync.config.ConfigException;
+import io.zonesync.net.HandshakeCounters;
 import io.zonesync.stream.StreamListen;
 import io.zonesync.stream.StreamServerConf;
 import io.netty.handler.ssl.SslHandler;
@@ -57,15 +58,16 @@ public final class SyncLinkSecurity {
      * closes the connection) when the access rules deny the client, as nginx words it:
      * {@code access forbidden by rule "deny 10.0.0.0/8" in FILE:LINE}; otherwise null, and the TLS
      * handlers go in first when the listener has {@code ssl}, a failed handshake going to
-     * {@code failed} with its reason.
+     * {@code failed} with its reason and counted in {@code node} (the node's handshake figures).
      */
-    public String admitInbound(Channel ch, boolean sslListen, Consumer<String> failed) {
+    public String admitInbound(Channel ch, boolean sslListen, Consumer<String> failed, HandshakeCounters node) {
         AccessRule rule = access.match(ch.remoteAddress());
         if (rule != null && !rule.allow()) {
             return "access forbidden by rule \"deny " + rule.directive().arg(0) + "\" in " + rule.directive().where();
         }
         if (sslListen && listener != null) {
             ch.pipeline().addLast("tls", listener.newHandler(ch));
+            ch.pipeline().addLast("tls-count", listener.counter(node));
             ch.pipeline().addLast("tls-log", new HandshakeLog(failed));
         }
         return null;

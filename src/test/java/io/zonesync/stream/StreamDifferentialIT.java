@@ -404,6 +404,10 @@ class StreamDifferentialIT {
     }
 
     /** Sends {@code text} over TLS trusting {@code pki}'s CA, then reads {@code expected} bytes at most. */
+    /** The two ciphers a TLS client of {@link #tlsListener} offers, in the order opposite to the server's. */
+    private static final String[] CLIENT_CIPHERS = {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"};
+
     private static String overTls(io.zonesync.testing.TestPki pki, String host, int port, String text, int expected)
             throws IOException {
         try {
@@ -417,6 +421,7 @@ class StreamDifferentialIT {
             ctx.init(null, tmf.getTrustManagers(), null);
             try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket(host, port)) {
                 s.setSoTimeout(10_000);
+                s.setEnabledCipherSuites(CLIENT_CIPHERS);
                 s.getOutputStream().write(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
                 s.getOutputStream().flush();
                 return StreamClient.read(s.getInputStream(), expected);
@@ -428,6 +433,17 @@ class StreamDifferentialIT {
 
     @Test
     void tlsListener() throws Exception {
+        // ssl_prefer_server_ciphers is off by default: the client's first choice wins in both
+        tlsListener("", "TLSv1.2|ECDHE-RSA-AES128-GCM-SHA256|-|.|NONE|-|-");
+    }
+
+    @Test
+    void tlsListenerPreferringItsOwnCiphers() throws Exception {
+        tlsListener("ssl_prefer_server_ciphers on;", "TLSv1.2|ECDHE-RSA-AES256-GCM-SHA384|-|.|NONE|-|-");
+    }
+
+    /** A TLS listener whose two ciphers a client offers in the other order; {@code line} is the handshake's log line. */
+    private void tlsListener(String prefer, String line) throws Exception {
         io.zonesync.testing.TestPki pki = io.zonesync.testing.TestPki.ca("stream listener ca");
         io.zonesync.testing.TestPki.Issued leaf = pki.issue("localhost", "localhost", "127.0.0.1", "127.0.0.2");
         Path cert = dir.resolve("cert.pem");
@@ -438,9 +454,9 @@ class StreamDifferentialIT {
                                "|$ssl_client_s_dn|$ssl_alpn_protocol";
                 access_log LOGS/tls.log tls;
                 server { listen LISTEN ssl; ssl_certificate %s; ssl_certificate_key %s; ssl_protocols TLSv1.2;
-                         ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256;
+                         ssl_ciphers ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256; %s
                          proxy_pass %s; }
-                """.formatted(cert, key, echo.address()))) {
+                """.formatted(cert, key, prefer, echo.address()))) {
             StreamDifferential.Pair p = d.both((host, port) -> overTls(pki, host, port, "secret", 8));
             agree(p);
             assertThat(p.zonesync()).isEqualTo("E:secret");
@@ -452,7 +468,7 @@ class StreamDifferentialIT {
             StreamDifferential.Pair tls = d.logs("tls.log", 2);
             String z = tls.zonesync().lines().findFirst().orElseThrow();
             assertThat(z).isEqualTo(tls.nginx().lines().findFirst().orElseThrow());
-            assertThat(z).startsWith("TLSv1.2|ECDHE-").endsWith("|-|.|NONE|-|-");
+            assertThat(z).isEqualTo(line);
         }
     }
 }

@@ -142,6 +142,9 @@ public final class ApiHandler {
             if (resolvers != null) {
                 endpoints.add("resolvers");
             }
+            if (connections != null) {
+                endpoints.add("ssl");
+            }
             return ok(endpoints);
         }
         String first = path.get(0);
@@ -150,6 +153,9 @@ public final class ApiHandler {
         }
         if (connections != null && path.size() == 1 && first.equals("connections")) {
             return CountersApi.connections(request, connections, query);
+        }
+        if (connections != null && path.size() == 1 && first.equals("ssl")) {
+            return CountersApi.ssl(request, connections, query, version);
         }
         if (connections != null && path.size() == 1 && first.equals("processes")) {
             return CountersApi.processes(request);
@@ -168,7 +174,7 @@ public final class ApiHandler {
             StatusZones statusZones = state.statusZones();
             if (statusZones != null && path.size() >= 2
                     && (path.get(1).equals("server_zones") || path.get(1).equals("location_zones"))) {
-                return StatusZonesApi.handle(request, path, query, statusZones);
+                return StatusZonesApi.handle(request, path, query, statusZones, version);
             }
             if (path.size() >= 2 && path.get(1).equals("upstreams")) {
                 return upstreams(request, path, query, state.httpUpstreams(), UpstreamApi.Block.HTTP);
@@ -201,7 +207,7 @@ public final class ApiHandler {
                 endpoints.add("keyvals");
             }
             if (streamZones != null && path.size() >= 2 && path.get(1).equals("server_zones")) {
-                return StatusZonesApi.stream(request, path, query, state, streamZones);
+                return StatusZonesApi.stream(request, path, query, state, streamZones, version);
             }
             Map<String, UpstreamGroup> upstreams = state.streamUpstreams();
             if (path.size() >= 2 && path.get(1).equals("upstreams")) {

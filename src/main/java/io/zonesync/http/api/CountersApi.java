@@ -6,10 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code /N/connections}, {@code /N/http/requests} and {@code /N/processes}: the node's connection
- * and request totals, read from the very {@link ConnectionStats} stub_status and the metrics page
- * read, shaped as NGINX Plus's NginxConnections, NginxHTTPRequests and NginxProcesses. DELETE resets
- * accepted and dropped connections, or the request total, for every reader.
+ * {@code /N/connections}, {@code /N/http/requests}, {@code /N/processes} and {@code /N/ssl}: the
+ * node's connection, request and TLS handshake totals, read from the very {@link ConnectionStats} stub_status and the metrics page
+ * read, shaped as NGINX Plus's NginxConnections, NginxHTTPRequests, NginxProcesses and NginxSSLObject.
+ * DELETE resets accepted and dropped connections, the request total, or the handshake figures, for
+ * every reader.
  */
 final class CountersApi {
     private CountersApi() {
@@ -47,6 +48,21 @@ final class CountersApi {
             }
             case "DELETE" -> {
                 stats.resetRequests();
+                return ApiResponse.empty(204);
+            }
+            default -> throw ApiError.methodNotSupported();
+        }
+    }
+
+    /** {@code /N/ssl}: the handshakes of every TLS listener of the node; DELETE resets them all. */
+    static ApiResponse ssl(ApiRequest request, ConnectionStats stats, Map<String, String> query, int version)
+            throws ApiError {
+        switch (request.method()) {
+            case "GET", "HEAD" -> {
+                return ApiHandler.okJson(fields(SslObject.of(stats.handshakes().report(), version, true), query));
+            }
+            case "DELETE" -> {
+                stats.handshakes().reset();
                 return ApiResponse.empty(204);
             }
             default -> throw ApiError.methodNotSupported();

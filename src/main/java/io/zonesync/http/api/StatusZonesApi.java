@@ -12,8 +12,8 @@ import java.util.TreeMap;
 /**
  * {@code /N/http/server_zones[/name]} and {@code /N/http/location_zones[/name]}: the status zones'
  * figures, read from the {@link StatusZones} the metrics page reads, shaped as NGINX Plus's
- * NginxHTTPServerZone and NginxHTTPLocationZone (without {@code ssl}: zonesync does not count
- * handshakes). GET of every zone or one; DELETE of one resets its figures. The same for
+ * NginxHTTPServerZone (with {@code ssl}, its servers' TLS handshakes, from version 8) and
+ * NginxHTTPLocationZone. GET of every zone or one; DELETE of one resets its figures. The same for
  * {@code /N/stream/server_zones[/name]}, whose zones the node hands over already shaped (the stream
  * modules are the node's to read).
  */
@@ -22,8 +22,8 @@ final class StatusZonesApi {
     }
 
     /** {@code path} is {@code [http, server_zones|location_zones, (name)]}. */
-    static ApiResponse handle(ApiRequest request, List<String> path, Map<String, String> query, StatusZones zones)
-            throws ApiError {
+    static ApiResponse handle(ApiRequest request, List<String> path, Map<String, String> query, StatusZones zones,
+            int version) throws ApiError {
         boolean servers = path.get(1).equals("server_zones");
         if (path.size() == 2) {
             if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
@@ -31,7 +31,7 @@ final class StatusZonesApi {
             }
             Map<String, Object> all = new LinkedHashMap<>();
             for (String name : servers ? zones.serverZoneNames() : zones.locationZoneNames()) {
-                report(zones, servers, name).ifPresent(r -> all.put(name, fields(body(r, servers), query)));
+                report(zones, servers, name).ifPresent(r -> all.put(name, fields(body(r, servers, version), query)));
             }
             return ApiHandler.okJson(all);
         }
@@ -45,7 +45,7 @@ final class StatusZonesApi {
         }
         switch (request.method()) {
             case "GET", "HEAD" -> {
-                return ApiHandler.okJson(fields(body(report.get(), servers), query));
+                return ApiHandler.okJson(fields(body(report.get(), servers, version), query));
             }
             case "DELETE" -> {
                 if (!(servers ? zones.resetServerZone(name) : zones.resetLocationZone(name))) {
@@ -59,13 +59,13 @@ final class StatusZonesApi {
 
     /** {@code /N/stream/server_zones[/name]}: {@code path} is {@code [stream, server_zones, (name)]}. */
     static ApiResponse stream(ApiRequest request, List<String> path, Map<String, String> query, ApiState state,
-            Map<String, Map<String, Object>> zones) throws ApiError {
+            Map<String, Map<String, Object>> zones, int version) throws ApiError {
         if (path.size() == 2) {
             if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
                 throw ApiError.methodNotSupported();
             }
             Map<String, Object> all = new LinkedHashMap<>();
-            zones.forEach((name, z) -> all.put(name, fields(new LinkedHashMap<>(z), query)));
+            zones.forEach((name, z) -> all.put(name, fields(streamZone(z, version), query)));
             return ApiHandler.okJson(all);
         }
         if (path.size() > 3) {
@@ -78,7 +78,7 @@ final class StatusZonesApi {
         }
         switch (request.method()) {
             case "GET", "HEAD" -> {
-                return ApiHandler.okJson(fields(new LinkedHashMap<>(zone), query));
+                return ApiHandler.okJson(fields(streamZone(zone, version), query));
             }
             case "DELETE" -> {
                 if (!state.resetStreamServerZone(name)) {
@@ -90,6 +90,15 @@ final class StatusZonesApi {
         }
     }
 
+    /** A stream zone as the node shaped it, without {@code ssl} before version 8. */
+    private static Map<String, Object> streamZone(Map<String, Object> zone, int version) {
+        Map<String, Object> out = new LinkedHashMap<>(zone);
+        if (version < SslObject.DETAILED_SINCE) {
+            out.remove("ssl");
+        }
+        return out;
+    }
+
     private static Optional<ZoneCounters.Report> report(StatusZones zones, boolean servers, String name) {
         return servers ? zones.serverZone(name) : zones.locationZone(name);
     }
@@ -99,7 +108,7 @@ final class StatusZonesApi {
                 : new ApiError(404, "LocationZoneNotFound", "location zone not found");
     }
 
-    private static Map<String, Object> body(ZoneCounters.Report r, boolean server) {
+    private static Map<String, Object> body(ZoneCounters.Report r, boolean server, int version) {
         Map<String, Object> out = new LinkedHashMap<>();
         if (server) {
             out.put("processing", r.processing());
@@ -120,6 +129,9 @@ final class StatusZonesApi {
         out.put("discarded", r.discarded());
         out.put("received", r.received());
         out.put("sent", r.sent());
+        if (server && version >= SslObject.DETAILED_SINCE) {
+            out.put("ssl", SslObject.of(r.ssl(), version, false));
+        }
         return out;
     }
 

@@ -193,8 +193,14 @@ public final class HttpConfigCompiler {
         Map<VirtualServer, ServerTls> byServer = new LinkedHashMap<>();
         for (Bound b : bounds) {
             if (!byServer.containsKey(b.server())) {
-                byServer.put(b.server(), ServerTls.compileHttp(b.scope(), b.listen().ssl() ? b.listen().where()
-                        : ssl.where(), confDir, http2 ? List.of("h2", "http/1.1") : List.of("http/1.1")));
+                ServerTls tls = ServerTls.compileHttp(b.scope(), b.listen().ssl() ? b.listen().where()
+                        : ssl.where(), confDir, http2 ? List.of("h2", "http/1.1") : List.of("http/1.1"));
+                for (LogHandler h : b.server().serverConfig().logHandlers()) {
+                    if (h.handshakes() != null) {
+                        tls = tls.countingInto(h.handshakes());
+                    }
+                }
+                byServer.put(b.server(), tls);
             }
         }
         Map<String, ServerTls> byName = new LinkedHashMap<>();

@@ -224,7 +224,7 @@ public final class HttpRuntime implements AutoCloseable {
                 }
                 if (tls != null) {
                     ch.pipeline().addLast("plain-http", new PlainHttpOnTlsPort());
-                    ch.pipeline().addLast("tls", tls.newHandler(ch));
+                    tls.install(ch, context.connectionLimit.stats().handshakes());
                 }
                 if (http2 == null) {
                     pipelines.http1(ch.pipeline());

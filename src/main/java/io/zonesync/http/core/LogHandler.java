@@ -1,5 +1,7 @@
 package io.zonesync.http.core;
 
+import io.zonesync.net.HandshakeCounters;
+
 /**
  * A module's step in nginx's log phase: what it does once a request has ended (answered, refused,
  * or its connection lost), such as counting it ({@code status_zone}). Supplied per level by
@@ -15,6 +17,14 @@ public interface LogHandler {
      * starts also ends.
      */
     default void requestStarted(HttpExchange ex) {
+    }
+
+    /**
+     * A server's handlers only: where the TLS handshakes of the server's {@code ssl} listeners are
+     * counted too (a status zone's figures), or null.
+     */
+    default HandshakeCounters handshakes() {
+        return null;
     }
 
     /** The request ended; called once per request, after its access log lines. */

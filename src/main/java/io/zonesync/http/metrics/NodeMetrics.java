@@ -21,6 +21,7 @@ import io.zonesync.http.statuszone.ZoneCounters;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.upstream.UpstreamStatus;
 import io.zonesync.net.ConnectionStats;
+import io.zonesync.net.HandshakeCounters;
 import io.zonesync.net.dns.ResolverStats;
 import io.zonesync.net.dns.ResolverZones;
 import io.zonesync.sync.cluster.SnapshotDurations;
@@ -98,6 +99,7 @@ public final class NodeMetrics {
         f.gauge("nginxplus_connections_idle", "Idle client connections", Labels.EMPTY, s.waiting());
         f.counter("nginxplus_http_requests", "Total http requests", Labels.EMPTY, s.requests());
         f.gauge("nginxplus_http_requests_current", "Current http requests", Labels.EMPTY, s.writing());
+        ssl(f, "nginxplus_", Labels.EMPTY, connections.handshakes().report());
     }
 
     private void serverZones(Families f) {
@@ -107,6 +109,7 @@ public final class NodeMetrics {
                 f.gauge("nginxplus_server_zone_processing", "Client requests that are currently being processed", l,
                         r.processing());
                 zone(f, "nginxplus_server_zone_", l, r);
+                ssl(f, "nginxplus_server_zone_", l, r.ssl());
             });
         }
     }
@@ -133,7 +136,15 @@ public final class NodeMetrics {
                     z.discarded());
             f.total(p + "received", "Bytes received from clients", l, z.received());
             f.total(p + "sent", "Bytes sent to clients", l, z.sent());
+            ssl(f, p, l, z.ssl());
         });
+    }
+
+    /** The TLS handshake figures the exporter publishes: handshakes, those failed, session reuses. */
+    private static void ssl(Families f, String prefix, Labels l, HandshakeCounters.Report r) {
+        f.total(prefix + "ssl_handshakes", "Successful SSL handshakes", l, r.handshakes());
+        f.total(prefix + "ssl_handshakes_failed", "Failed SSL handshakes", l, r.handshakesFailed());
+        f.total(prefix + "ssl_session_reuses", "Session reuses during SSL handshake", l, r.sessionReuses());
     }
 
     private static void zone(Families f, String prefix, Labels l, ZoneCounters.Report r) {

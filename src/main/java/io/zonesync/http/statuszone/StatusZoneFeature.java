@@ -7,13 +7,15 @@ import io.zonesync.http.core.CompileScope;
 import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.core.LogHandler;
 import io.zonesync.http.core.HttpFeature;
+import io.zonesync.net.HandshakeCounters;
 import java.util.List;
 
 /**
  * Counts requests into the {@link StatusZones} their server and location name: every request of a
  * server with {@code status_zone} in the server zone (in progress from the moment it is given to
  * the server), and in a location zone those that end in a location under {@code status_zone}
- * (the nearest enclosing location's; {@code off} counts none), after any internal redirect.
+ * (the nearest enclosing location's; {@code off} counts none), after any internal redirect. A
+ * server zone also counts the TLS handshakes of its server's {@code ssl} listeners.
  */
 public final class StatusZoneFeature implements HttpFeature {
     private final StatusZones zones;
@@ -47,6 +49,11 @@ public final class StatusZoneFeature implements HttpFeature {
         @Override
         public void requestEnded(HttpExchange ex) {
             counters.ended(ex.responseStarted(), ex.status(), ex.requestLength(), ex.bytesSent(), true);
+        }
+
+        @Override
+        public HandshakeCounters handshakes() {
+            return counters.handshakes();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.zonesync.http.statuszone;
 
+import io.zonesync.net.HandshakeCounters;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
  * and bytes received and sent. Safe from any thread.
  */
 public final class ZoneCounters {
+    private final HandshakeCounters handshakes = new HandshakeCounters();
     private final AtomicLong processing = new AtomicLong();
     private final LongAdder requests = new LongAdder();
     private final LongAdder discarded = new LongAdder();
@@ -47,11 +49,17 @@ public final class ZoneCounters {
         codes.computeIfAbsent(status, c -> new LongAdder()).increment();
     }
 
+    /** The TLS handshakes of the zone's servers' {@code ssl} listeners. */
+    public HandshakeCounters handshakes() {
+        return handshakes;
+    }
+
     /**
      * The API's DELETE: requests, responses, discarded and bytes count again from zero (requests in
      * progress stay counted in {@code processing}), for every reader.
      */
     public void reset() {
+        handshakes.reset();
         requests.reset();
         discarded.reset();
         received.reset();
@@ -73,12 +81,15 @@ public final class ZoneCounters {
             total += byClass[i];
         }
         return new Report(processing.get(), requests.sum(), new Responses(byClass[0], byClass[1], byClass[2],
-                byClass[3], byClass[4], Map.copyOf(byCode), total), discarded.sum(), received.sum(), sent.sum());
+                byClass[3], byClass[4], Map.copyOf(byCode), total), discarded.sum(), received.sum(), sent.sum(), handshakes.report());
     }
 
-    /** One zone's figures; {@code processing} is always 0 for a location zone. */
+    /**
+     * One zone's figures; {@code processing} is always 0 for a location zone, as {@code ssl} is
+     * (only a server's listeners have handshakes).
+     */
     public record Report(long processing, long requests, Responses responses, long discarded, long received,
-            long sent) {
+            long sent, HandshakeCounters.Report ssl) {
     }
 
     /** Responses sent, by class, by code, and in all. */

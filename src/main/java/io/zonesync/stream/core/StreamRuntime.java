@@ -269,6 +269,7 @@ public final class StreamRuntime implements AutoCloseable {
     private static void handshake(StreamSession s) {
         SslHandler tls = s.server().tls().newHandler(s.client());
         s.client().pipeline().addLast("tls", tls);
+        s.client().pipeline().addLast("tls-count", s.server().tls().counter(s.connections().stats().handshakes()));
         // with half-closure allowed, a client that goes away mid-handshake only ends its input
         ChannelInboundHandlerAdapter eof = new ChannelInboundHandlerAdapter() {
             @Override

@@ -2,6 +2,7 @@ package io.zonesync.stream.core;
 
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
+import io.zonesync.net.HandshakeCounters;
 import io.zonesync.stream.StreamServerConf;
 import io.zonesync.tls.ServerTls;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ public record StreamServer(StreamServerConf conf, List<StreamHandler> preaccess,
         private Directive contentDirective;
         private long proxyProtocolTimeoutMs = 30_000;
         private ServerTls tls;
+        private final List<HandshakeCounters> handshakeZones = new ArrayList<>();
 
         Builder(StreamServerConf conf) {
             this.conf = conf;
@@ -60,6 +62,11 @@ public record StreamServer(StreamServerConf conf, List<StreamHandler> preaccess,
             tls = serverTls;
         }
 
+        /** The TLS handshakes of this server's {@code ssl} listeners count in {@code zone} too (status_zone). */
+        public void countHandshakes(HandshakeCounters zone) {
+            handshakeZones.add(zone);
+        }
+
         /** Sets the content handler; a second one ({@code proxy_pass} and {@code return}) is an error. */
         public void content(StreamContent c, Directive d) throws ConfigException {
             if (content != null) {
@@ -73,8 +80,12 @@ public record StreamServer(StreamServerConf conf, List<StreamHandler> preaccess,
             if (content == null) {
                 throw conf.directive().error("no handler for server");
             }
+            ServerTls counting = tls;
+            for (HandshakeCounters zone : handshakeZones) {
+                counting = counting == null ? null : counting.countingInto(zone);
+            }
             return new StreamServer(conf, List.copyOf(preaccess), List.copyOf(access), List.copyOf(preread), content,
-                    List.copyOf(loggers), proxyProtocolTimeoutMs, tls);
+                    List.copyOf(loggers), proxyProtocolTimeoutMs, counting);
         }
     }
 }

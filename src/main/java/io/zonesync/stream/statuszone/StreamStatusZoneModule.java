@@ -16,7 +16,7 @@ import io.zonesync.stream.core.StreamServer;
 /**
  * NGINX Plus's {@code status_zone} in a stream server: each connection the server accepts is
  * counted in the named zone from its first phase (so connections a later phase refuses count, with
- * their status) until it closes. A zone_sync server has no sessions and counts none.
+ * their status) until it closes; so are the TLS handshakes of its {@code ssl} listeners. A zone_sync server has no sessions and counts none.
  */
 public final class StreamStatusZoneModule implements ConfModule, StreamFeature {
     private static final String STARTED = "status_zone started";
@@ -43,6 +43,7 @@ public final class StreamStatusZoneModule implements ConfModule, StreamFeature {
             throw d.invalidValue(d.arg(0));
         }
         StreamZoneCounters zone = zones.zone(d.arg(0));
+        server.countHandshakes(zone.handshakes());
         server.preaccess(session -> {
             zone.started();
             session.value(STARTED, "1");

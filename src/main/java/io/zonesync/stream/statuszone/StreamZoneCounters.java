@@ -1,5 +1,6 @@
 package io.zonesync.stream.statuszone;
 
+import io.zonesync.net.HandshakeCounters;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -9,6 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
  * status, and bytes received from and sent to clients. Safe from any thread.
  */
 public final class StreamZoneCounters {
+    private final HandshakeCounters handshakes = new HandshakeCounters();
     private final AtomicLong processing = new AtomicLong();
     private final LongAdder connections = new LongAdder();
     private final LongAdder discarded = new LongAdder();
@@ -40,8 +42,14 @@ public final class StreamZoneCounters {
         }
     }
 
+    /** The TLS handshakes of the zone's servers' {@code ssl} listeners. */
+    public HandshakeCounters handshakes() {
+        return handshakes;
+    }
+
     /** The API's DELETE: every total counts again from zero ({@code processing} stays), for every reader. */
     public void reset() {
+        handshakes.reset();
         connections.reset();
         discarded.reset();
         received.reset();
@@ -57,12 +65,12 @@ public final class StreamZoneCounters {
         long client = clientError.sum();
         long server = serverError.sum();
         return new Report(processing.get(), connections.sum(), new Sessions(ok, client, server, ok + client + server),
-                discarded.sum(), received.sum(), sent.sum());
+                discarded.sum(), received.sum(), sent.sum(), handshakes.report());
     }
 
     /** One zone's figures. */
     public record Report(long processing, long connections, Sessions sessions, long discarded, long received,
-            long sent) {
+            long sent, HandshakeCounters.Report ssl) {
     }
 
     /** Sessions completed, by status class and in all. */

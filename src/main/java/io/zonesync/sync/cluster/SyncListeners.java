@@ -83,7 +83,8 @@ final class SyncListeners {
         cluster.connectionLimit().stats().accepted(ch);
         PeerLink link = cluster.newLink(false);
         String forbidden = cluster.settings().security().admitInbound(ch, l.ssl(),
-                why -> link.failedBeforeHello(HandshakeFailure.nginxWords(why, null)));
+                why -> link.failedBeforeHello(HandshakeFailure.nginxWords(why, null)),
+                cluster.connectionLimit().stats().handshakes());
         if (forbidden != null) {
             cluster.linkNeverConnected(link);
             summarise(clientsRefused, ch, forbidden);

@@ -137,10 +137,10 @@ class ApiHandlerTest {
         assertThat(text(get("/"))).isEqualTo("[1,2,3,4,5,6,7,8,9]");
         assertThat(text(get(""))).isEqualTo("[1,2,3,4,5,6,7,8,9]");
         assertThat(text(get("/9/")))
-                .isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\",\"resolvers\"]");
+                .isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\",\"resolvers\",\"ssl\"]");
         assertThat(text(get("/9")))
-                .isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\",\"resolvers\"]");
-        assertThat(text(get("/4/"))).isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\"]");
+                .isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\",\"resolvers\",\"ssl\"]");
+        assertThat(text(get("/4/"))).isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\",\"ssl\"]");
         assertThat(text(get("/9/http/")))
                 .isEqualTo("[\"requests\",\"server_zones\",\"location_zones\",\"limit_reqs\",\"keyvals\"]");
         assertThat(text(get("/9/stream/"))).isEqualTo("[\"server_zones\",\"keyvals\"]");

@@ -7,12 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.net.ConnectionStats;
+import io.zonesync.net.HandshakeCounters;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code /N/connections}, {@code /N/http/requests}, {@code /N/processes} and the endpoint lists that
+ * {@code /N/connections}, {@code /N/http/requests}, {@code /N/processes}, {@code /N/ssl} and the endpoint lists that
  * name them; every answer is validated against doc/api/openapi.yaml.
  */
 class CountersApiTest {
@@ -108,14 +109,37 @@ class CountersApiTest {
     @Test
     void listsNameTheNewEndpointsInPlusOrder() throws Exception {
         assertThat(get("/9/", null).toString())
-                .isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\"]");
+                .isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\",\"ssl\"]");
         assertThat(get("/9/http/", null).toString()).isEqualTo("[\"requests\",\"limit_reqs\",\"keyvals\"]");
         assertThat(get("/5/http/", null).toString()).isEqualTo("[\"requests\",\"keyvals\"]");
     }
 
     @Test
+    void sslCountsEveryListenersHandshakesAndDeleteResetsThem() throws Exception {
+        HandshakeCounters h = stats.handshakes();
+        h.succeeded(false);
+        h.succeeded(true);
+        h.failed(HandshakeCounters.Failure.NO_COMMON_CIPHER);
+        h.failed(HandshakeCounters.Failure.OTHER);
+        h.verifyFailed(HandshakeCounters.Verify.HOSTNAME_MISMATCH);
+        assertThat(get("/9/ssl", null).toString()).isEqualTo("{\"handshakes\":2,\"handshakes_failed\":2,"
+                + "\"session_reuses\":1,\"no_common_protocol\":0,\"no_common_cipher\":1,\"handshake_timeout\":0,"
+                + "\"peer_rejected_cert\":0,\"verify_failures\":{\"no_cert\":0,\"expired_cert\":0,"
+                + "\"revoked_cert\":0,\"hostname_mismatch\":1,\"other\":0}}");
+        // before version 8, only the three totals
+        assertThat(get("/7/ssl", null).toString())
+                .isEqualTo("{\"handshakes\":2,\"handshakes_failed\":2,\"session_reuses\":1}");
+        assertThat(get("/9/ssl", "fields=handshakes").toString()).isEqualTo("{\"handshakes\":2}");
+        assertThat(call("DELETE", "/9/ssl", null, false).status()).isEqualTo(405);
+        assertThat(call("DELETE", "/9/ssl", null, true).status()).isEqualTo(204);
+        assertThat(get("/9/ssl", null).get("handshakes").asLong()).isZero();
+        assertThat(get("/9/ssl", null).get("verify_failures").get("hostname_mismatch").asLong()).isZero();
+        assertThat(call("POST", "/9/ssl", null, true).status()).isEqualTo(405);
+    }
+
+    @Test
     void pathsWithoutMeaningHereAreNotFound() {
-        for (String path : new String[] {"/9/slabs/", "/9/workers/", "/9/ssl", "/9/connections/x"}) {
+        for (String path : new String[] {"/9/slabs/", "/9/workers/", "/9/ssl/x", "/9/connections/x"}) {
             ApiResponse r = call("GET", path, null, false);
             assertThat(r.status()).as(path).isEqualTo(404);
             assertThat(new String(r.body())).as(path).contains("\"code\":\"PathNotFound\"");

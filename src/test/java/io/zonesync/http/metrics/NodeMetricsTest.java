@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zonesync.http.api.ApiState;
 import io.zonesync.http.api.NginxInfo;
 import io.zonesync.http.statuszone.StatusZones;
+import io.zonesync.http.statuszone.TestStatusZones;
 import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.net.ConnectionStats;
+import io.zonesync.net.HandshakeCounters;
 import io.zonesync.testing.MutableClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +29,9 @@ class NodeMetricsTest {
     private static final Instant NOW = Instant.parse("2026-01-01T00:01:00Z");
 
     private final ConnectionStats connections = new ConnectionStats();
+    private final StatusZones statusZones = new StatusZones();
     private final MetricsFeature feature = new MetricsFeature(new NodeMetrics(new SyncedState(), connections,
-            new StatusZones(), NodeMetricsTest::streamZones, clock()));
+            statusZones, NodeMetricsTest::streamZones, clock()));
 
     private static MutableClock clock() {
         return new MutableClock(NOW.toEpochMilli());
@@ -134,7 +137,31 @@ class NodeMetricsTest {
     }
 
     private static Map<String, StreamZoneFigures> streamZones() {
-        return Map.of("tcp", new StreamZoneFigures(2, 10, 6, 1, 1, 0, 500, 700));
+        HandshakeCounters tls = new HandshakeCounters();
+        tls.succeeded(true);
+        tls.failed(HandshakeCounters.Failure.TIMEOUT);
+        tls.failed(HandshakeCounters.Failure.OTHER);
+        return Map.of("tcp", new StreamZoneFigures(2, 10, 6, 1, 1, 0, 500, 700, tls.report()));
+    }
+
+    @Test
+    void tlsHandshakesKeepTheExportersNames() {
+        connections.handshakes().succeeded(false);
+        connections.handshakes().succeeded(true);
+        connections.handshakes().failed(HandshakeCounters.Failure.NO_COMMON_CIPHER);
+        TestStatusZones.served(statusZones, "front", null, 200, 1, 1);
+        TestStatusZones.handshakes(statusZones, "front").succeeded(false);
+        String t = text();
+        assertThat(t).contains("# TYPE nginxplus_ssl_handshakes untyped\n")
+                .contains("\nnginxplus_ssl_handshakes 2.0\n")
+                .contains("\nnginxplus_ssl_handshakes_failed 1.0\n")
+                .contains("\nnginxplus_ssl_session_reuses 1.0\n")
+                .contains("\nnginxplus_server_zone_ssl_handshakes{server_zone=\"front\"} 1.0\n")
+                .contains("\nnginxplus_server_zone_ssl_handshakes_failed{server_zone=\"front\"} 0.0\n")
+                .contains("\nnginxplus_stream_server_zone_ssl_handshakes{server_zone=\"tcp\"} 1.0\n")
+                .contains("\nnginxplus_stream_server_zone_ssl_handshakes_failed{server_zone=\"tcp\"} 2.0\n")
+                .contains("\nnginxplus_stream_server_zone_ssl_session_reuses{server_zone=\"tcp\"} 1.0\n")
+                .doesNotContain("nginxplus_location_zone_ssl");
     }
 
     @Test

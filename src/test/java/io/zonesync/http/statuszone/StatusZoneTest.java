@@ -158,7 +158,8 @@ class StatusZoneTest {
         assertThat(c.report().requests()).isEqualTo(2);
         c.ended(false, 499, 5, 0, true);
         assertThat(c.report()).isEqualTo(new ZoneCounters.Report(0, 2,
-                new ZoneCounters.Responses(0, 1, 0, 0, 0, Map.of(200, 1L), 1), 1, 15, 20));
+                new ZoneCounters.Responses(0, 1, 0, 0, 0, Map.of(200, 1L), 1), 1, 15, 20,
+                new io.zonesync.net.HandshakeCounters().report()));
     }
 
     @Test

@@ -16,6 +16,11 @@ public final class TestStatusZones {
         }
     }
 
+    /** The TLS handshake figures of server zone {@code server}. */
+    public static io.zonesync.net.HandshakeCounters handshakes(StatusZones zones, String server) {
+        return zones.server(server).handshakes();
+    }
+
     /** A request that began in server zone {@code server} and is still in progress. */
     public static void inProgress(StatusZones zones, String server) {
         zones.server(server).started();

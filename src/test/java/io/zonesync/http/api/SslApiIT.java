@@ -1,0 +1,306 @@
+package io.zonesync.http.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zonesync.testing.Http;
+import io.zonesync.testing.InJvmNode;
+import io.zonesync.testing.TestPki;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509KeyManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code /ssl} and the server zones' {@code ssl} through a real node and real TLS clients: a good
+ * handshake, a resumed session, no protocol or cipher in common, a client that rejects our
+ * certificate, a handshake that times out, client certificates missing, expired, revoked and of an
+ * unknown issuer, on http and stream listeners; the metrics page agrees, DELETE resets.
+ */
+class SslApiIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    private InJvmNode node;
+    private TestPki pki;
+    private TestPki stranger;
+    private Http admin;
+    private TestPki.Issued revoked;
+
+    @BeforeEach
+    void start() throws Exception {
+        pki = TestPki.ca("ssl-api-ca");
+        stranger = TestPki.ca("stranger-ca");
+        TestPki.writePair(pki.issue("node", "127.0.0.2", "127.0.0.3", "127.0.0.4"), dir.resolve("node.pem"),
+                dir.resolve("node.key"));
+        pki.writeCa(dir.resolve("ca.pem"));
+        String tls = "ssl_certificate node.pem; ssl_certificate_key node.key; ssl_protocols TLSv1.2;"
+                + " ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256;";
+        String mtls = tls + " ssl_verify_client on; ssl_client_certificate ca.pem; ssl_crl crl.pem;";
+        revoked = pki.issue("revoked");
+        pki.revoke(revoked);
+        pki.writeCrl(dir.resolve("crl.pem"));
+        node = InJvmNode.start(dir, """
+                events { }
+                stream {
+                    server { listen 127.0.0.3:0 ssl; status_zone tcp; %s ssl_handshake_timeout 1s; return "hi"; }
+                }
+                http {
+                    access_log off;
+                    server {
+                        listen 127.0.0.1:0;
+                        location /api { api write=on; }
+                        location /metrics { metrics; }
+                    }
+                    server {
+                        listen 127.0.0.2:0 ssl; status_zone front; %s
+                        ssl_session_cache shared:tls:1m;
+                        location / { return 200 "ok"; }
+                    }
+                    server { listen 127.0.0.4:0 ssl; status_zone mtls; %s location / { return 200 "ok"; } }
+                }
+                """.formatted(mtls, tls, mtls));
+        admin = node.http();
+    }
+
+    @AfterEach
+    void stop() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    void handshakesOfEveryKindAreCountedWhereTheyHappened() throws Exception {
+        // nothing yet (and the API's document is loaded here, not inside a wait below)
+        assertThat(api("/9/ssl").get("handshakes").asLong()).isZero();
+        int front = node.httpPort("127.0.0.2:0");
+        SSLContext trusting = context(pki.ca.cert(), null);
+        // a good handshake, then the same client resumes its session
+        assertThat(request(trusting, "127.0.0.2", front, "TLSv1.2", null)).startsWith("HTTP/1.1 200");
+        assertThat(request(trusting, "127.0.0.2", front, "TLSv1.2", null)).startsWith("HTTP/1.1 200");
+        // no protocol in common (the server has TLSv1.2 only), no cipher in common
+        assertFails(() -> request(trusting, "127.0.0.2", front, "TLSv1.3", null));
+        assertFails(() -> request(trusting, "127.0.0.2", front, "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"));
+        // a client that does not trust our certificate tells us so with an alert
+        assertFails(() -> request(context(stranger.ca.cert(), null), "127.0.0.2", front, "TLSv1.2", null));
+        await().untilAsserted(() -> assertThat(zone("/9/http/server_zones/front")).isEqualTo(
+                "{\"handshakes\":2,\"handshakes_failed\":3,\"session_reuses\":1,\"no_common_protocol\":1,"
+                + "\"no_common_cipher\":1,\"handshake_timeout\":0,\"peer_rejected_cert\":1,"
+                + "\"verify_failures\":{\"no_cert\":0,\"expired_cert\":0,\"revoked_cert\":0,\"other\":0}}"));
+
+        // ssl_verify_client on, http: the handshake completes, the request is refused (400), and the
+        // certificate's fault is counted
+        int mtls = node.httpPort("127.0.0.4:0");
+        Instant now = Instant.now();
+        TestPki.Issued good = pki.issue("client");
+        TestPki.Issued expired = pki.issue(TestPki.rsa(), "expired", now.minus(Duration.ofDays(10)),
+                now.minus(Duration.ofDays(1)));
+        TestPki.Issued foreign = stranger.issue("foreign");
+        assertThat(request(context(pki.ca.cert(), good), "127.0.0.4", mtls, "TLSv1.2", null)).startsWith("HTTP/1.1 200");
+        assertThat(request(trusting, "127.0.0.4", mtls, "TLSv1.2", null)).startsWith("HTTP/1.1 400");
+        assertThat(request(context(pki.ca.cert(), expired), "127.0.0.4", mtls, "TLSv1.2", null)).startsWith("HTTP/1.1 400");
+        assertThat(request(context(pki.ca.cert(), revoked), "127.0.0.4", mtls, "TLSv1.2", null)).startsWith("HTTP/1.1 400");
+        assertThat(request(context(pki.ca.cert(), foreign), "127.0.0.4", mtls, "TLSv1.2", null)).startsWith("HTTP/1.1 400");
+        await().untilAsserted(() -> assertThat(zone("/9/http/server_zones/mtls")).isEqualTo(
+                "{\"handshakes\":5,\"handshakes_failed\":0,\"session_reuses\":0,\"no_common_protocol\":0,"
+                + "\"no_common_cipher\":0,\"handshake_timeout\":0,\"peer_rejected_cert\":0,"
+                + "\"verify_failures\":{\"no_cert\":1,\"expired_cert\":1,\"revoked_cert\":1,\"other\":1}}"));
+
+        // stream, ssl_verify_client on: a certificate refused ends the handshake
+        int tcp = ((InetSocketAddress) node.node.streamAddresses().get("127.0.0.3:0")).getPort();
+        assertThat(exchange(context(pki.ca.cert(), good), "127.0.0.3", tcp)).isEqualTo("hi");
+        assertFails(() -> exchange(trusting, "127.0.0.3", tcp));
+        assertFails(() -> exchange(context(pki.ca.cert(), expired), "127.0.0.3", tcp));
+        // a client that never says hello: ssl_handshake_timeout (1s) ends it
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.3", tcp));
+            s.setSoTimeout(10_000);
+            assertThat(s.getInputStream().read()).as("closed by the server").isEqualTo(-1);
+        }
+        await().untilAsserted(() -> {
+            JsonNode ssl = api("/9/stream/server_zones/tcp").get("ssl");
+            assertThat(ssl.get("handshakes").asLong()).isEqualTo(1);
+            assertThat(ssl.get("handshakes_failed").asLong()).isEqualTo(3);
+            assertThat(ssl.get("handshake_timeout").asLong()).isEqualTo(1);
+            assertThat(ssl.get("verify_failures").get("no_cert").asLong()).isEqualTo(1);
+            assertThat(ssl.get("verify_failures").get("expired_cert").asLong()).isEqualTo(1);
+        });
+
+        // the node's figures are the sum of its listeners', on the metrics page too
+        await().untilAsserted(() -> assertThat(api("/9/ssl").toString()).isEqualTo(
+                "{\"handshakes\":8,\"handshakes_failed\":6,\"session_reuses\":1,\"no_common_protocol\":1,"
+                + "\"no_common_cipher\":1,\"handshake_timeout\":1,\"peer_rejected_cert\":1,"
+                + "\"verify_failures\":{\"no_cert\":2,\"expired_cert\":2,\"revoked_cert\":1,"
+                + "\"hostname_mismatch\":0,\"other\":1}}"));
+        String metrics = admin.get("/metrics").body();
+        assertThat(metrics).contains("\nnginxplus_ssl_handshakes 8.0\n").contains("\nnginxplus_ssl_handshakes_failed 6.0\n")
+                .contains("\nnginxplus_ssl_session_reuses 1.0\n")
+                .contains("\nnginxplus_server_zone_ssl_handshakes{server_zone=\"mtls\"} 5.0\n")
+                .contains("\nnginxplus_stream_server_zone_ssl_handshakes_failed{server_zone=\"tcp\"} 3.0\n");
+
+        assertThat(checked("DELETE", "/api/9/ssl").statusCode()).isEqualTo(204);
+        assertThat(api("/9/ssl").get("handshakes").asLong()).isZero();
+        assertThat(api("/9/http/server_zones/front").get("ssl").get("handshakes").asLong()).as("zones keep theirs")
+                .isEqualTo(2);
+        assertThat(checked("DELETE", "/api/9/http/server_zones/front").statusCode()).isEqualTo(204);
+        assertThat(api("/9/http/server_zones/front").get("ssl").get("handshakes_failed").asLong()).isZero();
+    }
+
+    private interface Attempt {
+        Object run() throws Exception;
+    }
+
+    private static void assertFails(Attempt a) {
+        try {
+            Object got = a.run();
+            throw new AssertionError("the handshake succeeded: " + got);
+        } catch (SSLException | java.net.SocketException e) {
+            // refused, as expected
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Sends the client's certificate whatever issuers the server names (a JDK client would keep a stranger's back). */
+    private static final class AlwaysSend extends X509ExtendedKeyManager {
+        private final X509KeyManager keys;
+
+        AlwaysSend(X509KeyManager keys) {
+            this.keys = keys;
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, Socket socket) {
+            return "me";
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers,
+                javax.net.ssl.SSLEngine engine) {
+            return "me";
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+            return new String[] {"me"};
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, java.security.Principal[] issuers, Socket socket) {
+            return null;
+        }
+
+        @Override
+        public java.security.cert.X509Certificate[] getCertificateChain(String alias) {
+            return keys.getCertificateChain(alias);
+        }
+
+        @Override
+        public java.security.PrivateKey getPrivateKey(String alias) {
+            return keys.getPrivateKey(alias);
+        }
+    }
+
+    private SSLContext context(Certificate trusted, TestPki.Issued client) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", trusted);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        KeyManagerFactory kmf = null;
+        if (client != null) {
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("me", client.keys().getPrivate(), "pw".toCharArray(), new Certificate[] {client.cert()});
+            kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, "pw".toCharArray());
+        }
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf == null ? null : new KeyManager[] {new AlwaysSend((X509KeyManager) kmf.getKeyManagers()[0])},
+                tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    /** One HTTP request over TLS with this protocol (and only this cipher when given); the status line. */
+    private static String request(SSLContext ctx, String host, int port, String protocol, String cipher)
+            throws IOException {
+        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(host, port)) {
+            s.setSoTimeout(10_000);
+            s.setEnabledProtocols(new String[] {protocol});
+            if (cipher != null) {
+                s.setEnabledCipherSuites(new String[] {cipher});
+            }
+            s.startHandshake();
+            s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            return firstLine(s.getInputStream());
+        }
+    }
+
+    /** A stream session over TLS: what the server sends before closing. */
+    private static String exchange(SSLContext ctx, String host, int port) throws IOException {
+        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(host, port)) {
+            s.setSoTimeout(10_000);
+            s.setEnabledProtocols(new String[] {"TLSv1.2"});
+            s.startHandshake();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private static String firstLine(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c = in.read(); c != -1 && c != '\r'; c = in.read()) {
+            b.append((char) c);
+        }
+        return b.toString();
+    }
+
+    private HttpResponse<String> checked(String method, String uri) {
+        HttpResponse<String> r = admin.send(method, uri, null);
+        Map<String, String> headers = r.headers().firstValue("content-type").map(t -> Map.of("Content-Type", t))
+                .orElse(Map.of());
+        ApiSpec.check(method, uri.replaceFirst("^/api", ""), new ApiResponse(r.statusCode(), headers,
+                r.body().getBytes(StandardCharsets.UTF_8)));
+        return r;
+    }
+
+    private JsonNode api(String path) throws Exception {
+        HttpResponse<String> r = checked("GET", "/api" + path);
+        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    private String zone(String path) throws Exception {
+        return api(path).get("ssl").toString();
+    }
+}
