@@ -72,7 +72,7 @@ class ContainerImageIT {
         assertThat(config.at("/Config/ExposedPorts").has("8080/tcp")).isTrue();
         assertThat(config.at("/Config/Volumes").has("/var/lib/zonesync")).isTrue();
         // Jib carries the base image's health check into its result
-        assertThat(config.at("/HealthCheck/Test").toString()).contains("curl", "ZONESYNC_HEALTH_URL");
+        assertThat(config.at("/Healthcheck/Test").toString()).contains("curl", "ZONESYNC_HEALTH_URL");
     }
 
     /**
@@ -97,12 +97,12 @@ class ContainerImageIT {
         assertThat(podman.ok(30, "exec", c, "cat", "/proc/1/cmdline")).contains("/opt/zonesync/bin/zonesync");
         assertThat(podman.podman(60, "healthcheck", "run", c).exit()).isZero();
         // the access log goes to the container's stdout
-        await().atMost(Duration.ofSeconds(10)).until(() -> podman.ok(30, "logs", c).contains("\"GET /api/9/nginx HTTP/1.1\" 200"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> podman.logs(c).contains("\"GET /api/9/nginx HTTP/1.1\" 200"));
 
         podman.podman(90, "exec", c, "/bin/sh", "-c", preStopCommand());
         await().atMost(Duration.ofSeconds(60)).until(() -> state(c).path("Status").asText().equals("exited"));
         assertThat(state(c).path("ExitCode").asInt()).isZero();
-        assertThat(podman.ok(30, "logs", c)).contains("shutting down gracefully").contains("zonesync stopped");
+        assertThat(podman.logs(c)).contains("shutting down gracefully").contains("zonesync stopped");
     }
 
     /**
@@ -119,9 +119,10 @@ class ContainerImageIT {
             Files.createDirectories(conf);
             Files.writeString(conf.resolve("zonesync.conf"), config(first.port()));
             String mount = conf + ":/etc/zonesync:ro";
-            String check = podman.ok(120, "run", "--rm", "--network", "none", "--ulimit", "nofile=4096:4096",
+            Podman.Result check = podman.podman(120, "run", "--rm", "--network", "none", "--ulimit", "nofile=4096:4096",
                     "--ulimit", "nproc=4096:4096", "-v", mount, image, "-t");
-            assertThat(check).contains("/etc/zonesync/zonesync.conf test is successful");
+            assertThat(check.exit()).as(check.errors()).isZero();
+            assertThat(check.errors()).contains("/etc/zonesync/zonesync.conf test is successful");
 
             String url = "http://127.0.0.2:" + first.port() + "/api/9/nginx";
             String c = podman.runDetached(List.of("--network", "host", "--stop-signal", "QUIT", "-v", mount,
@@ -145,7 +146,7 @@ class ContainerImageIT {
 
             podman.ok(90, "stop", "-t", "60", c);
             assertThat(state(c).path("ExitCode").asInt()).isZero();
-            assertThat(podman.ok(30, "logs", c)).contains("SIGQUIT").contains("shutting down gracefully");
+            assertThat(podman.logs(c)).contains("SIGQUIT").contains("shutting down gracefully");
         }
     }
 

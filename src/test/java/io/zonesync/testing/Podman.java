@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * may not raise them.
  */
 public final class Podman implements AutoCloseable {
-    /** The outcome of one podman command. */
-    public record Result(int exit, String output) {
+    /** The outcome of one podman command: its status, its standard output and its standard error. */
+    public record Result(int exit, String output, String errors) {
     }
 
     private final Path storage;
@@ -65,13 +66,24 @@ public final class Podman implements AutoCloseable {
                 "--runtime", "runc", "--cgroup-manager", "cgroupfs", "--events-backend", "none"));
         command.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            // podman logs warnings on stderr (cgroups it may not create here): kept apart from the output
+            Path errors = Files.createTempFile(storage, "stderr", ".txt");
+            Process p = new ProcessBuilder(command).redirectError(errors.toFile()).start();
             p.getOutputStream().close();
+            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return p.getInputStream().readAllBytes();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
             if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError(String.join(" ", command) + " did not end within " + seconds + " s");
             }
-            return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            Result r = new Result(p.exitValue(), new String(out.join(), StandardCharsets.UTF_8), Files.readString(errors));
+            Files.delete(errors);
+            return r;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -84,7 +96,8 @@ public final class Podman implements AutoCloseable {
     public String ok(int seconds, String... args) {
         Result r = podman(seconds, args);
         if (r.exit() != 0) {
-            throw new AssertionError("podman " + String.join(" ", args) + " exited " + r.exit() + ":\n" + r.output());
+            throw new AssertionError("podman " + String.join(" ", args) + " exited " + r.exit() + ":\n" + r.output()
+                    + r.errors());
         }
         return r.output();
     }
@@ -103,6 +116,15 @@ public final class Podman implements AutoCloseable {
         // the id is the line of 64 hex digits (podman may log around it)
         return out.lines().map(String::strip).filter(l -> l.matches("[0-9a-f]{64}")).findFirst()
                 .orElseThrow(() -> new AssertionError("podman run printed no container id:\n" + out));
+    }
+
+    /** What the container wrote to its standard output and error (podman logs keeps them apart too). */
+    public String logs(String container) {
+        Result r = podman(30, "logs", container);
+        if (r.exit() != 0) {
+            throw new AssertionError("podman logs " + container + " exited " + r.exit() + ":\n" + r.errors());
+        }
+        return r.output() + r.errors();
     }
 
     /** Removes every container, then the storage. */
