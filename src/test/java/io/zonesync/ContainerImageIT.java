@@ -76,13 +76,15 @@ class ContainerImageIT {
     }
 
     /**
-     * The shipped configuration, in a network namespace of its own (its port is fixed: 8080):
+     * The shipped configuration, in a network namespace of its own (its port is fixed: 8080) and on
+     * a read-only root file system:
      * every process of the container runs as uid 10001, the API answers inside the container, the
      * health check passes, and the preStop command of doc/kubernetes.md stops the node gracefully.
      */
     @Test
     void theShippedConfigurationServesAsNonRootIsHealthyAndTheKubernetesPreStopStopsItGracefully() throws Exception {
-        String c = podman.runDetached(List.of("--network", "none"), image);
+        // read-only, as doc/kubernetes.md runs it (podman puts a tmpfs on /tmp, as the StatefulSet an emptyDir)
+        String c = podman.runDetached(List.of("--network", "none", "--read-only"), image);
         await().atMost(Duration.ofSeconds(60)).until(() -> podman.podman(30, "exec", c, "curl", "-fsS",
                 "http://127.0.0.1:8080/api/9/nginx").exit() == 0);
         JsonNode nginx = JSON.readTree(podman.ok(30, "exec", c, "curl", "-fsS", "http://127.0.0.1:8080/api/9/nginx"));
