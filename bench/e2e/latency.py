@@ -5,7 +5,10 @@ each ARRIVALS file a node's ArrivalAgent dump ("index nanos"), named in the RESU
 the directory it is in (node2/arrivals: node2). Prints RESULT lines: per node and
 for "all" (a write counts when it has reached every node: the latest of its arrivals) the
 nearest-rank p50/p99/p999/max in ms from each write's scheduled time, the writes missing on a
-node, and the API's answer time (due to answered) for comparison.
+node, the API's answer time (due to answered), the rate the API actually took the writes at, and
+"after_answer": arrival on every node minus the moment the writer read the API's answer (the
+replication part alone, free of the API's queueing; below 0 when a peer applied the write before
+the writer had read its answer).
 """
 import math
 import os
@@ -29,11 +32,14 @@ def report(name, values):
 
 def main():
     name, schedule, arrival_files = sys.argv[1], sys.argv[2], sys.argv[3:]
-    due, answered = {}, []
+    due, answered, answer_at = {}, [], {}
     for line in open(schedule):
         i, d, a, s = line.split()
         due[int(i)] = int(d)
+        answer_at[int(i)] = int(a)
         answered.append(int(a) - int(d))
+    span = (max(answer_at.values()) - min(due.values())) / 1e9
+    print(f"RESULT {name}.api_taken_rps {len(due) / span:.0f} writes/s")
     arrivals = []
     for f in arrival_files:
         a = {}
@@ -53,6 +59,7 @@ def main():
     every = [latest[i] - due[i] for i in due if all(i in a for a in arrivals)]
     print(f"RESULT {name}.all.missing {len(due) - len(every)} writes")
     report(f"{name}.all", every)
+    report(f"{name}.after_answer", [latest[i] - answer_at[i] for i in due if all(i in a for a in arrivals)])
 
 
 main()

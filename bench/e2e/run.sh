@@ -16,8 +16,9 @@
 # (2) limit_req accuracy: `limit_req_zone $server_name zone=rl:1m rate=LR_RATE r/s sync;` and
 #     `limit_req zone=rl;` (no burst) in front of a static file on the same three nodes;
 #     PacedHttpLoad GETs at LR_OFFERED r/s in total, spread evenly over the three nodes, for
-#     LR_DURATION s; allowed = 200 answers, over the whole run and over its steady part (requests
-#     due 2 s after the start to 1 s before the end). The same load, same configuration without
+#     LR_DURATION s; allowed = 200 answers per second, over the whole run (until the last answer)
+#     and over its steady part (requests sent 2 s after the start to 1 s before the scheduled end),
+#     with the rate actually sent then (below the schedule when the nodes answer slower). The same load, same configuration without
 #     `sync`, against three independent nginx processes (Debian's open-source build; nginx cannot
 #     share limit_req state, so it admits about 3 x rate) and one nginx taking all of it (rate).
 #
@@ -166,20 +167,20 @@ for line in open(sys.argv[1]):
     m = re.match(r"RESULT (\S+) (\S+)", line)
     if m:
         r[m.group(1)] = float(m.group(2))
-print("| writes/s to node 1 | reached node 2, ms p50 / p99 / p999 | node 3 | both (the later), p50 / p99 / p999 / max | missing | API answer on node 1, p50 / p99 |")
-print("| ---: | --- | --- | --- | ---: | --- |")
+print("| writes/s to node 1 (scheduled) | taken by the API, writes/s | reached node 2, ms p50 / p99 / p999 | node 3 | both (the later), p50 / p99 / p999 / max | missing | API answer on node 1, p50 / p99 | both, from the API's answer: p50 / p99 / p999 |")
+print("| ---: | ---: | --- | --- | --- | ---: | --- | --- |")
 for rate in sys.argv[2].split():
     g = lambda k: r.get(f"w{rate}.{k}", float("nan"))
     t = lambda n: " / ".join(f"{g(f'{n}.{p}'):.2f}" for p in ("p50", "p99", "p999"))
-    print(f"| {rate} | {t('node2')} | {t('node3')} | {t('all')} / {g('all.max'):.1f} | {g('all.missing'):.0f} |"
-          f" {g('api_answer.p50'):.2f} / {g('api_answer.p99'):.2f} |")
+    print(f"| {rate} | {g('api_taken_rps'):.0f} | {t('node2')} | {t('node3')} | {t('all')} / {g('all.max'):.1f} | {g('all.missing'):.0f} |"
+          f" {g('api_answer.p50'):.2f} / {g('api_answer.p99'):.2f} | {t('after_answer')} |")
 rate = float(sys.argv[3])
 print()
-print(f"| limit_req rate={rate:.0f}r/s, no burst | offered r/s | allowed r/s, whole run | allowed r/s, steady part | x rate (steady) |")
-print("| --- | ---: | ---: | ---: | ---: |")
+print(f"| limit_req rate={rate:.0f}r/s, no burst | scheduled r/s | sent r/s, steady part | allowed r/s, whole run | allowed r/s, steady part | x rate (steady) | run finished late by, s |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
 for key, label in (("zonesync3", "zonesync, 3 nodes, `sync`"), ("nginx3", "nginx, 3 independent nodes"), ("nginx1", "nginx, 1 node")):
     g = lambda k: r.get(f"lr.{key}.{k}", float("nan"))
-    print(f"| {label} | {g('offered_rps'):.0f} | {g('ok_rps'):.1f} | {g('steady_ok_rps'):.1f} | {g('steady_ok_rps') / rate:.2f} |")
+    print(f"| {label} | {g('offered_rps'):.0f} | {g('steady_sent_rps'):.0f} | {g('ok_rps'):.1f} | {g('steady_ok_rps'):.1f} | {g('steady_ok_rps') / rate:.2f} | {g('finished_late'):.1f} |")
 PY
 cat "$table"
 echo "log: $log"

@@ -22,13 +22,13 @@
 # Then plot.py draws how each figure grows with N (scale-<stamp>.svg beside the log).
 #
 # Environment (all optional): SIZES="8 16 32" HEAP=128m (each node's -Xmx) NODE_OPTS (more JVM
-#   options of every node) WARMUP=1000 WRITES=20 JOIN_NODES=32 JOIN_KEYS=250000 KEEP_TMP=1
+#   options of every node) WARMUP=1000 WRITES=20 JOIN_NODES=32 JOIN_KEYS=100000 KEEP_TMP=1
 # Output: target/bench-results/scale-<UTC stamp>.log ("RESULT name value unit" lines), .table, .svg.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
 SIZES=${SIZES:-"8 16 32"} HEAP=${HEAP:-128m} WARMUP=${WARMUP:-1000} WRITES=${WRITES:-20}
-JOIN_NODES=${JOIN_NODES:-32} JOIN_KEYS=${JOIN_KEYS:-250000}
+JOIN_NODES=${JOIN_NODES:-32} JOIN_KEYS=${JOIN_KEYS:-100000}
 NODE_OPTS="-Xmx$HEAP ${NODE_OPTS:-} -Dzonesync.arrivals.join=$JOIN_KEYS"
 stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
 mkdir -p target/bench-results

@@ -28,8 +28,10 @@ import java.util.concurrent.locks.LockSupport;
  * fill HOST:PORT ZONE KEYS BATCH
  *     POST keys j0 .. j(KEYS-1) in bodies of BATCH pairs, one connection, as fast as the node answers
  * get RATE SECONDS CONNECTIONS HOST:PORT/PATH...
- *     GET the targets in turn; prints per target the 200s and the rest, over the whole run and over
- *     its steady part (requests due from 2 s after the start to 1 s before the end)
+ *     GET the targets in turn; prints per target the 200s and the rest, over the whole run (from the
+ *     first request due to the last answer) and over its steady part (requests sent from 2 s after
+ *     the start to 1 s before the scheduled end), and the rate actually sent in that part: a server
+ *     slower than the schedule makes the run finish late (finished_late) and the sent rate fall
  * </pre>
  * Times are CLOCK_MONOTONIC nanoseconds, comparable with {@link ArrivalLog}'s in the nodes.
  */
@@ -115,17 +117,18 @@ public final class PacedHttpLoad {
         // connection j serves target j mod t; request i goes to target i mod t
         run(connections * t, n, start, period, (conn, i) -> {
             int k = i % t;
+            long sent = System.nanoTime();
             int s = conn.exchange("GET", paths.get(k), null);
             (s == 200 ? ok : other).incrementAndGet(k);
-            long due = start + (long) (i * period);
-            if (due >= steadyFrom && due < steadyTo) {
+            if (sent >= steadyFrom && sent < steadyTo) {
                 steadyAll.incrementAndGet(k);
                 if (s == 200) {
                     steadyOk.incrementAndGet(k);
                 }
             }
         }, hosts);
-        double late = (System.nanoTime() - start) / 1e9 - seconds;
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        double late = elapsed - seconds;
         double steadySecs = (steadyTo - steadyFrom) / 1e9;
         long okSum = 0;
         long steadySum = 0;
@@ -136,9 +139,14 @@ public final class PacedHttpLoad {
             okSum += ok.get(k);
             steadySum += steadyOk.get(k);
         }
+        long steadyAllSum = 0;
+        for (int k = 0; k < t; k++) {
+            steadyAllSum += steadyAll.get(k);
+        }
         System.out.printf(Locale.ROOT, "RESULT get.offered_rps %.2f r/s%nRESULT get.ok %d count%nRESULT get.seconds %.3f s%n"
-                + "RESULT get.ok_rps %.2f r/s%nRESULT get.steady_ok_rps %.2f r/s%nRESULT get.finished_late %.3f s%n",
-                rate, okSum, seconds, okSum / seconds, steadySum / steadySecs, late);
+                + "RESULT get.ok_rps %.2f r/s%nRESULT get.steady_sent_rps %.2f r/s%nRESULT get.steady_ok_rps %.2f r/s%n"
+                + "RESULT get.finished_late %.3f s%n",
+                rate, okSum, elapsed, okSum / elapsed, steadyAllSum / steadySecs, steadySum / steadySecs, late);
     }
 
     private interface Request {
