@@ -8,11 +8,15 @@ import statistics
 import sys
 
 log, table_path, svg_path = sys.argv[1:4]
-per, r = {}, {}
+per, extra, r = {}, {}, {}
 for line in open(log):
-    m = re.match(r"PER n(\d+) node(\d+) (\d+) (\d+) (\d+) (\d+)$", line.strip())
+    m = re.match(r"PER n(\d+)(\w*) node(\d+) (\d+) (\d+) (\d+) (\d+)$", line.strip())
     if m:
-        per.setdefault(int(m.group(1)), []).append([int(x) for x in m.group(3, 4, 5, 6)])
+        row = [int(x) for x in m.group(4, 5, 6, 7)]
+        if m.group(2):  # n32full: every node holding the join records; n32joined: the node that joined
+            extra.setdefault(m.group(1) + " " + m.group(2), []).append(row)
+        else:
+            per.setdefault(int(m.group(1)), []).append(row)
     m = re.match(r"RESULT (\S+) (\S+)", line)
     if m:
         r[m.group(1)] = float(m.group(2))
@@ -50,6 +54,18 @@ with open(table_path, "w") as t:
                          ("join.whole_s", "**joining node: spawn to holding every record**"),
                          ("join.transfer_s", "joining node: first record to every record (snapshot fan-in)")):
             t.write(f"| {label} | {r.get(k, float('nan')):.2f} |\n")
+
+    if extra:
+        t.write("\n| nodes, state | heap used after GC, MiB median / max | RSS, MiB median / max | threads | fds |\n"
+                "| --- | --- | --- | --- | --- |\n")
+        for label, rows in extra.items():
+            c = lambda k: [row[k] for row in rows]
+            n, state = label.split()
+            text = {"full": "every node holding the join records", "joined": "the node that joined, once whole"}[state]
+            t.write(f"| {n}, {text} |"
+                    f" {statistics.median(c(0)) / 1024:.1f} / {max(c(0)) / 1024:.1f} |"
+                    f" {statistics.median(c(1)) / 1024:.0f} / {max(c(1)) / 1024:.0f} |"
+                    f" {statistics.median(c(2)):.0f} | {statistics.median(c(3)):.0f} |\n")
 
 # --- the plot: one panel per figure, N on a log2 axis
 panels = [
