@@ -12,6 +12,7 @@
 #   SYNC_EXTRA=""       extra zone_sync directives for both nodes, e.g. "zone_sync_buffers 16 64k;"
 #   LOOP_THREADS=1      event loop threads per node
 #   JAVA_OPTS=""        extra JVM options for (a), (b), (c) (default JVM: G1, default heap)
+#   JAVA=java           the java command for (a), (b), (c) and (d), e.g. /usr/lib/jvm/<a JDK>/bin/java
 #   ONLY="a b c d h"    which parts to run (h = HAProxy)
 #   SKIP_INSTALL=1      do not apt-get install haproxy
 # Output: the log of every run and a summary table, also saved under target/bench-results/.
@@ -22,6 +23,7 @@ export KEYS=${KEYS:-1000000} ROUNDS=${ROUNDS:-3} WARMUP_ROUNDS=${WARMUP_ROUNDS:-
 export RATES=${RATES:-10000,100000} DURATION=${DURATION:-10} WARMUP_DURATION=${WARMUP_DURATION:-3}
 ONLY=${ONLY:-"a b c d h"}
 JAVA_OPTS=${JAVA_OPTS:-}
+JAVA=${JAVA:-java}
 stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
 out=target/bench-results
 mkdir -p "$out"
@@ -43,7 +45,7 @@ LOGCONF=-Dlogback.configurationFile=bench/sync/logback-bench.xml
     echo "# zone_sync benchmark, $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
     echo "# machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo),"\
          "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), kernel $(uname -r)"
-    echo "# java: $(java -version 2>&1 | sed -n 2p)"
+    echo "# java: $($JAVA -version 2>&1 | sed -n 2p)"
     command -v haproxy >/dev/null && echo "# haproxy: $(haproxy -v | head -1)"
     echo "# loadavg at start: $(cat /proc/loadavg)"
     echo "# KEYS=$KEYS ROUNDS=$ROUNDS WARMUP_ROUNDS=$WARMUP_ROUNDS RATES=$RATES DURATION=$DURATION"\
@@ -56,13 +58,13 @@ run() {
 }
 
 [[ " $ONLY " == *" d "* ]] && run "(d) heap bytes per record (own JVM, SerialGC)" \
-    java -XX:+UseSerialGC $LOGCONF -cp "$CP" io.zonesync.bench.HeapPerRecordBench
+    "$JAVA" -XX:+UseSerialGC $LOGCONF -cp "$CP" io.zonesync.bench.HeapPerRecordBench
 [[ " $ONLY " == *" a "* ]] && run "(a) replication throughput A -> B" \
-    java $JAVA_OPTS $LOGCONF -cp "$CP" io.zonesync.bench.SyncThroughputBench
+    "$JAVA" $JAVA_OPTS $LOGCONF -cp "$CP" io.zonesync.bench.SyncThroughputBench
 [[ " $ONLY " == *" b "* ]] && run "(b) propagation latency A -> B" \
-    java $JAVA_OPTS $LOGCONF -cp "$CP" io.zonesync.bench.SyncLatencyBench
+    "$JAVA" $JAVA_OPTS $LOGCONF -cp "$CP" io.zonesync.bench.SyncLatencyBench
 [[ " $ONLY " == *" c "* ]] && run "(c) snapshot to a joining node" \
-    java $JAVA_OPTS $LOGCONF -cp "$CP" io.zonesync.bench.SnapshotBench
+    "$JAVA" $JAVA_OPTS $LOGCONF -cp "$CP" io.zonesync.bench.SnapshotBench
 [[ " $ONLY " == *" h "* ]] && run "HAProxy peers (a) and (c)" python3 bench/sync/haproxy_peers.py
 echo "# loadavg at end: $(cat /proc/loadavg)" | tee -a "$log"
 
