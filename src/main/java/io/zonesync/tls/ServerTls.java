@@ -170,7 +170,9 @@ public final class ServerTls {
         if (ticketKeys.isEmpty()) {
             ticketKeys.add(randomTicketKey());
         }
-        long handshake = TlsOptions.time(scope, "ssl_handshake_timeout", DEFAULT_HANDSHAKE_TIMEOUT_MS, files);
+        // http has no ssl_handshake_timeout: as in nginx, the handshake is bounded by client_header_timeout
+        long handshake = TlsOptions.time(scope, http ? "client_header_timeout" : "ssl_handshake_timeout",
+                DEFAULT_HANDSHAKE_TIMEOUT_MS, files);
         Directive prefer = scope.effectiveFirst("ssl_prefer_server_ciphers");
         files.note(prefer);
         boolean preferServerCiphers = prefer != null && Values.flag(prefer);

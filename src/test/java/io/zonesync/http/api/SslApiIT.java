@@ -78,6 +78,7 @@ class SslApiIT {
                     server {
                         listen 127.0.0.2:0 ssl; status_zone front; %s
                         ssl_session_cache shared:tls:1m;
+                        client_header_timeout 2s;
                         location / { return 200 "ok"; }
                     }
                     server { listen 127.0.0.4:0 ssl; status_zone mtls; %s location / { return 200 "ok"; } }
@@ -168,6 +169,23 @@ class SslApiIT {
                 .isEqualTo(2);
         assertThat(checked("DELETE", "/api/9/http/server_zones/front").statusCode()).isEqualTo(204);
         assertThat(api("/9/http/server_zones/front").get("ssl").get("handshakes_failed").asLong()).isZero();
+    }
+
+    /** As nginx's http, a TLS handshake has {@code client_header_timeout} to finish (http has no ssl_handshake_timeout). */
+    @Test
+    void anHttpsClientThatStallsInItsHandshakeIsClosedAfterClientHeaderTimeout() throws Exception {
+        int front = node.httpPort("127.0.0.2:0");
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.2", front));
+            // a TLS record header announcing a ClientHello that never comes
+            s.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x00, 0x40});
+            s.setSoTimeout(20_000); // well under the 60 s the handshake was given before
+            while (s.getInputStream().read() != -1) {
+                // an alert, if the server sends one, then the end
+            }
+        }
+        await().untilAsserted(() -> assertThat(api("/9/http/server_zones/front").get("ssl")
+                .get("handshake_timeout").asLong()).isEqualTo(1));
     }
 
     private interface Attempt {
