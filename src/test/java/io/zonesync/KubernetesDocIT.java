@@ -100,8 +100,12 @@ class KubernetesDocIT {
     void theConfigurationPassesTheLaunchersCheck() throws Exception {
         Path file = dir.resolve("zonesync.conf");
         Files.writeString(file, config);
-        Process p = new ProcessBuilder(NodeProcess.LAUNCHER.toString(), "-t", "-p", dir.toString(), "-c", file.toString())
-                .redirectErrorStream(true).start();
+        // as in a pod, the cluster DNS service's name resolves (the check resolves the resolver's name, as nginx's does)
+        Path hosts = Files.writeString(dir.resolve("hosts"), "10.96.0.10 kube-dns.kube-system.svc.cluster.local\n");
+        ProcessBuilder check = new ProcessBuilder(NodeProcess.LAUNCHER.toString(), "-t", "-p", dir.toString(), "-c",
+                file.toString()).redirectErrorStream(true);
+        check.environment().put("JAVA_OPTS", "-Djdk.net.hosts.file=" + hosts);
+        Process p = check.start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(out).isZero();

@@ -3,6 +3,8 @@ package io.zonesync.net;
 import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import io.zonesync.config.Values;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,11 +39,19 @@ public record ResolverConf(List<Endpoint> servers, Long validMs, boolean ipv4, b
                 }
                 statusZone = v;
             } else {
+                Endpoint server;
                 try {
-                    servers.add(Endpoint.parse(a, 53, false));
+                    server = Endpoint.parse(a, 53, false);
                 } catch (Endpoint.ParseException e) {
                     throw resolver.error("%s of the \"resolver\" directive", e.getMessage());
                 }
+                // as nginx, a name server given by name must resolve when the configuration is read
+                try {
+                    InetAddress.getAllByName(server.host());
+                } catch (UnknownHostException e) {
+                    throw resolver.error("host not found in resolver \"%s\"", a);
+                }
+                servers.add(server);
             }
         }
         if (servers.isEmpty()) {

@@ -37,4 +37,12 @@ class NodeCheckTest {
         assertThatThrownBy(files::run).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("open() \"" + dir.resolve("nowhere/a.log") + "\" failed");
     }
+
+    @Test
+    void aResolverNamedByAHostThatDoesNotResolveFailsTheCheckAsInNginx() throws Exception {
+        assertThatThrownBy(() -> check("resolver nonexistent.invalid;"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("host not found in resolver \"nonexistent.invalid\" in " + dir.resolve("zonesync.conf") + ":3");
+        check("resolver localhost:5353 valid=5s;");
+    }
 }
