@@ -16,6 +16,7 @@ import io.zonesync.net.Transport;
 import io.zonesync.sync.link.LinkHost;
 import io.zonesync.sync.link.LinkSettings;
 import io.zonesync.sync.link.PeerLink;
+import io.zonesync.sync.link.ResumeMarks;
 import io.zonesync.sync.link.ZoneDigests;
 import io.zonesync.sync.proto.FrameDecoder;
 import io.zonesync.sync.proto.FrameEncoder;
@@ -72,6 +73,7 @@ public final class SyncCluster implements LinkHost {
     private final Set<PeerLink> links = ConcurrentHashMap.newKeySet();
     private final PeerLinks online = new PeerLinks();
     private final ZoneDigests digests = new ZoneDigests();
+    private final ResumeMarks resumeMarks = new ResumeMarks();
     private final PeerRoster roster = new PeerRoster(this);
     private final PeerHistory history = new PeerHistory();
     /** Zone type clashes already logged, as "peer node id/zone". */
@@ -292,6 +294,11 @@ public final class SyncCluster implements LinkHost {
     @Override
     public ZoneDigests digests() {
         return digests;
+    }
+
+    @Override
+    public ResumeMarks resumeMarks() {
+        return resumeMarks;
     }
 
     @Override

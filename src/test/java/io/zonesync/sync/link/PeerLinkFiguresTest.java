@@ -96,6 +96,11 @@ class PeerLinkFiguresTest {
         }
 
         @Override
+        public ResumeMarks resumeMarks() {
+            return new ResumeMarks();
+        }
+
+        @Override
         public void countFrame(boolean inbound, int bytes) {
         }
     }
