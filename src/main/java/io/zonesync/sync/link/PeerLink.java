@@ -474,6 +474,11 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
             return;
         }
         host.resumeMarks().marked(peerNodeId(), s.zone, m.epoch(), m.hlc());
+        if (!s.markReceived) {
+            s.markReceived = true;
+            LOG.info("zone_sync: {} marked zone \"{}\": if the link breaks, it resumes from there", address(),
+                    s.zone.name());
+        }
     }
 
     /** Every {@code zone_sync_interval}, to a peer that takes deltas: the marks this link may now assert. */

@@ -31,6 +31,8 @@ final class ZoneSession<K> {
     final ArrayDeque<long[]> markCandidates = new ArrayDeque<>();
     /** The last MARK sent on this link (0: none). */
     long markSent;
+    /** A MARK of the peer's was merged on this link. */
+    boolean markReceived;
     boolean snapshotBegun;
     boolean snapshotDone;
     long snapshotSent;
