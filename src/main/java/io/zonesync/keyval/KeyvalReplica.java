@@ -46,11 +46,10 @@ public final class KeyvalReplica implements ReplicatedZone<String> {
         return zone.transfer().snapshot(KeyvalReplica::toZoneRecord);
     }
 
-    /** Only the entries stamped above {@code hlc} are encoded; the others cost a comparison. */
+    /** Only the entries stamped above {@code hlc} are copied and encoded; the others cost a comparison. */
     @Override
     public Iterator<ZoneRecord> changedSince(long hlc) {
-        return zone.transfer().snapshot((key, e, now) ->
-                Long.compareUnsigned(e.stamp().hlc(), hlc) > 0 ? toZoneRecord(key, e, now) : null);
+        return zone.transfer().changedSince(hlc, KeyvalReplica::toZoneRecord);
     }
 
     @Override
