@@ -350,4 +350,20 @@ class DeltaResyncTest {
         marks.marked(PEER, new FixedZone(1), 5, 999);
         assertThat(marks.resumeFrom(PEER, zone)).containsExactly(0, 0);
     }
+
+    @Test
+    void aMarkIsKeptPerPeerIncarnationSoARestartedPeerIsAskedForEverything() {
+        marks.marked(PEER, zone, 5, 999);
+        long restarted = PEER + 1; // a restart draws a new node id
+        assertThat(marks.resumeFrom(restarted, zone)).containsExactly(0, 0);
+        assertThat(marks.resumeFrom(PEER, zone)).containsExactly(5, 999);
+    }
+
+    @Test
+    void aZoneMadeAnewHasANewEpoch() {
+        long epoch = marks.epochOf(zone);
+        assertThat(epoch).isNotZero().isEqualTo(marks.epochOf(zone));
+        FixedZone remade = new FixedZone(3);
+        assertThat(marks.epochOf(remade)).isNotEqualTo(epoch);
+    }
 }
