@@ -1,13 +1,18 @@
 package io.zonesync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.zonesync.testing.HeldPort;
+import io.zonesync.testing.Http;
 import io.zonesync.testing.NodeProcess;
+import io.zonesync.testing.SystemdLab;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The distribution tarball {@code mvn package} makes ({@code target/zonesync-VERSION-dist.tar.gz}):
  * unpacked anywhere, it checks and runs the shipped configuration and a node from any working
  * directory, with nothing of the checkout; and its systemd unit passes {@code systemd-analyze
- * verify} with the paths of where it was unpacked.
+ * verify} with the paths of where it was unpacked, and runs a node under a real systemd installed
+ * as the unit's comments say.
  */
 class DistributionIT {
     private static final Path TARGET = Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("target");
@@ -128,5 +134,71 @@ class DistributionIT {
         Files.writeString(broken.toPath(), Files.readString(local).replace("KillSignal=SIGQUIT", "KillSignal=SIGQUITE"));
         assertThat(run(dir, "systemd-analyze", "verify", "--man=no", broken.toString()).output)
                 .as("the check sees a bad value").contains("SIGQUITE");
+    }
+
+    /**
+     * Installed as the unit says (the tarball as /opt/zonesync, the configuration in /etc/zonesync,
+     * a system user) under a real systemd: {@code start} checks the configuration first and runs
+     * the node as that user with the unit's limits, {@code reload} is a HUP that applies a new
+     * configuration, {@code stop} is the graceful QUIT and ends in success; a broken configuration
+     * fails the start with its FILE:LINE in the journal.
+     */
+    @Test
+    void underSystemdStartsAsItsUserReloadsAndStopsGracefully() throws Exception {
+        try (HeldPort held = new HeldPort()) {
+            // the port is held on 127.0.0.1; the node listens on 127.0.0.2 at the same number
+            String config = """
+                    events { }
+                    error_log stderr notice;
+                    http {
+                        access_log off;
+                        server { listen 127.0.0.2:%d; location /api { api; } location = /v { return 200 "one"; } }
+                    }
+                    """.formatted(held.port());
+            Path conf = Files.writeString(dir.resolve("zonesync.conf"), config);
+            try (SystemdLab lab = SystemdLab.start(dir, List.of(
+                    new String[] {home.toString(), "/opt/zonesync"},
+                    new String[] {conf.toString(), "/etc/zonesync/zonesync.conf"},
+                    new String[] {home.resolve("systemd/zonesync.service").toString(), "/etc/systemd/system/zonesync.service"}),
+                    "useradd --system --no-create-home --shell /usr/sbin/nologin zonesync")) {
+                Http http = new Http("127.0.0.2", held.port());
+                SystemdLab.Result start = lab.exec("systemctl", "start", "zonesync");
+                assertThat(start.exit()).as(start.output()).isZero();
+                await().atMost(Duration.ofSeconds(60)).until(http::answers); // Type=simple: started once forked
+                assertThat(http.get("/v").body()).isEqualTo("one");
+                // the address that accepted the request, as NGINX Plus reports it
+                assertThat(http.get("/api/9/nginx").body()).contains("\"address\":\"127.0.0.2\"");
+                String pid = lab.exec("systemctl", "show", "-P", "MainPID", "zonesync").output().strip();
+                assertThat(lab.exec("stat", "-c", "%U", "/proc/" + pid).output().strip()).isEqualTo("zonesync");
+                // LimitNOFILE=65536, as far as the manager's own hard limit lets it (a sandbox may hold it lower)
+                long ceiling = openFiles(lab.exec("cat", "/proc/1/limits").output(), 2);
+                assertThat(openFiles(lab.exec("cat", "/proc/" + pid + "/limits").output(), 1))
+                        .isEqualTo(Math.min(65536, ceiling)).isGreaterThan(1024);
+                assertThat(lab.exec("cat", "/proc/" + pid + "/status").output()).containsPattern("NoNewPrivs:\\s+1");
+
+                lab.write("/etc/zonesync/zonesync.conf", config.replace("\"one\"", "\"two\""));
+                assertThat(lab.exec("systemctl", "reload", "zonesync").exit()).isZero();
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> "two".equals(http.get("/v").body()));
+
+                SystemdLab.Result stop = lab.exec("systemctl", "stop", "zonesync");
+                assertThat(stop.exit()).as(stop.output()).isZero();
+                assertThat(lab.exec("systemctl", "show", "-P", "Result", "zonesync").output().strip()).isEqualTo("success");
+                assertThat(lab.exec("journalctl", "-u", "zonesync", "--no-pager").output())
+                        .contains("SIGHUP", "shutting down gracefully");
+
+                lab.write("/etc/zonesync/zonesync.conf", config.replace("access_log off;", "access_log off;\n    bad_directive;"));
+                assertThat(lab.exec("systemctl", "start", "zonesync").exit()).isNotZero();
+                assertThat(lab.exec("journalctl", "-u", "zonesync", "--no-pager").output())
+                        .contains("unknown directive \"bad_directive\" in /etc/zonesync/zonesync.conf:5");
+            }
+        }
+    }
+
+    /** The soft (column 1) or hard (2) "Max open files" of a /proc/PID/limits text. */
+    private static long openFiles(String limits, int column) {
+        String line = limits.lines().filter(l -> l.startsWith("Max open files")).findFirst().orElseThrow();
+        String value = line.substring("Max open files".length()).trim().split("\\s+")[column - 1];
+        return value.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(value);
     }
 }

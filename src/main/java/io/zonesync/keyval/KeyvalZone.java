@@ -348,6 +348,11 @@ public final class KeyvalZone {
         return clock.millis();
     }
 
+    /** Whether the zone keeps a state file, so that a write to it may wait for the disk. */
+    public boolean hasStateFile() {
+        return stateFile != null;
+    }
+
     void attachStateFile(KeyvalStateFile file) {
         this.stateFile = file;
     }

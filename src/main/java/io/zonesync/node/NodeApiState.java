@@ -5,16 +5,20 @@ import io.zonesync.http.api.NginxInfo;
 import io.zonesync.http.limitreq.LimitReqFamily;
 import io.zonesync.http.limitreq.LimitReqZone;
 import io.zonesync.http.statuszone.StatusZones;
+import io.zonesync.http.sticky.SessionZone;
+import io.zonesync.http.sticky.StickyFamily;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.vars.CoreVariables;
 import io.zonesync.keyval.KeyvalFamily;
 import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.net.ConnectionStats;
+import io.zonesync.sync.cluster.SnapshotDurations;
 import io.zonesync.sync.cluster.SyncCluster;
 import io.zonesync.sync.cluster.ZoneSyncStatus;
 import io.zonesync.tls.TlsParameters;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +33,7 @@ final class NodeApiState implements ApiState {
     private volatile Supplier<Map<String, UpstreamGroup>> upstreams;
     private volatile Supplier<Map<String, UpstreamGroup>> streamUpstreams;
     private volatile NodeCounters counters;
+    private volatile KeyvalMaps keyvals;
 
     NodeApiState(Supplier<ZoneTable.Zones> zones, Supplier<SyncCluster> sync, Supplier<Long> generation,
             Supplier<Instant> loadTime) {
@@ -98,14 +103,28 @@ final class NodeApiState implements ApiState {
 
     @Override
     public Map<String, KeyvalZone> httpKeyvalZones() {
-        ZoneTable.Zones z = zones.get();
-        return z == null ? Map.of() : z.of(KeyvalFamily.HTTP);
+        return keyvals().http();
     }
 
     @Override
     public Map<String, KeyvalZone> streamKeyvalZones() {
+        return keyvals().stream();
+    }
+
+    /** The keyval zone maps of the current zones, built once per configuration rather than per API request. */
+    private KeyvalMaps keyvals() {
         ZoneTable.Zones z = zones.get();
-        return z == null ? Map.of() : z.of(KeyvalFamily.STREAM);
+        KeyvalMaps k = keyvals;
+        if (k == null || k.zones() != z) {
+            k = z == null ? new KeyvalMaps(null, Map.of(), Map.of())
+                    : new KeyvalMaps(z, Collections.unmodifiableMap(z.of(KeyvalFamily.HTTP)),
+                            Collections.unmodifiableMap(z.of(KeyvalFamily.STREAM)));
+            keyvals = k;
+        }
+        return k;
+    }
+
+    private record KeyvalMaps(ZoneTable.Zones zones, Map<String, KeyvalZone> http, Map<String, KeyvalZone> stream) {
     }
 
     @Override
@@ -142,7 +161,7 @@ final class NodeApiState implements ApiState {
     public NginxInfo nginx() {
         ProcessHandle self = ProcessHandle.current();
         long ppid = self.parent().map(ProcessHandle::pid).orElse(0L);
-        return new NginxInfo(CoreVariables.VERSION, "zonesync", "", generation.get(), loadTime.get(), self.pid(), ppid);
+        return new NginxInfo(CoreVariables.VERSION, "zonesync", generation.get(), loadTime.get(), self.pid(), ppid);
     }
 
     @Override
@@ -195,12 +214,61 @@ final class NodeApiState implements ApiState {
             m.put("bytes_received", n.bytesReceived());
             m.put("ssl", n.tls() == null ? null : ssl(n.tls()));
             m.put("rtt", n.rttNanos() < 0 ? null : n.rttNanos() / 1e6);
+            m.put("replication_lag", n.lagMillis() < 0 ? null : n.lagMillis());
             m.put("reconnects", n.reconnects());
             m.put("last_seen", n.lastSeen() == 0 ? null : Instant.ofEpochMilli(n.lastSeen()).toString());
             m.put("last_seen_age", n.lastSeen() == 0 ? null : Math.max(0, now - n.lastSeen()));
             out.add(m);
         }
         return out;
+    }
+
+    @Override
+    public Map<String, Map<String, Object>> streamZoneSyncZones() {
+        SyncCluster c = sync.get();
+        ZoneTable.Zones all = zones.get();
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        if (c == null || all == null) {
+            return out;
+        }
+        Map<String, KeyvalZone> keyvals = new LinkedHashMap<>(all.of(KeyvalFamily.HTTP));
+        keyvals.putAll(all.of(KeyvalFamily.STREAM));
+        Map<String, SessionZone> sticky = all.of(StickyFamily.KEY);
+        Map<String, LimitReqZone> limitReqs = all.of(LimitReqFamily.KEY);
+        c.status().zones().forEach((name, counts) -> {
+            Map<String, Object> z = new LinkedHashMap<>();
+            z.put("type", counts.type());
+            z.put("records_total", counts.recordsTotal());
+            z.put("records_pending", counts.recordsPending());
+            Long size = null;
+            Long used = null;
+            Map<String, Object> sessions = null;
+            if (keyvals.containsKey(name)) {
+                size = keyvals.get(name).sizeBytes();
+                used = keyvals.get(name).usedBytes();
+            } else if (sticky.containsKey(name)) {
+                SessionZone s = sticky.get(name);
+                size = s.sizeBytes();
+                used = s.usedBytes();
+                sessions = new LinkedHashMap<>();
+                sessions.put("current", s.size());
+                sessions.put("max", s.capacity());
+            } else if (limitReqs.containsKey(name)) {
+                size = limitReqs.get(name).sizeBytes();
+                used = limitReqs.get(name).usedBytes();
+            }
+            z.put("size", size);
+            z.put("used", used);
+            z.put("sessions", sessions);
+            out.put(name, z);
+        });
+        return out;
+    }
+
+    @Override
+    public List<SnapshotDurations.Histogram> snapshotDurations() {
+        SyncCluster c = sync.get();
+        return c == null ? List.of() : c.snapshotDurations().all();
     }
 
     /** A link's TLS as the nodes extension shows it. */

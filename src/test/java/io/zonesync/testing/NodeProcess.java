@@ -63,7 +63,12 @@ public final class NodeProcess implements AutoCloseable {
         Files.createDirectories(prefix.resolve("logs"));
         Files.writeString(prefix.resolve("conf/zonesync.conf"), config);
         NodeProcess p = new NodeProcess(prefix, host, httpPort, wrapper);
-        p.launch();
+        try {
+            p.launch();
+        } catch (RuntimeException | Error e) {
+            p.close(); // a node that never answered is not left running after the test
+            throw e;
+        }
         return p;
     }
 

@@ -16,14 +16,17 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A TCP proxy on a loopback port for partition tests: it forwards both ways, and can be told to
- * blackhole (accept and keep connections but drop every byte, as a cut cable does), to refuse new
- * connections, or to cut every connection it carries.
+ * blackhole (accept and keep connections but drop every byte, as a cut cable does), to pause (hold
+ * every byte, in order, and stop reading from the side that dials, as a stalled peer does, then
+ * deliver it all), to refuse new connections, or to cut every connection it carries.
  */
 public final class TcpProxy implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -32,6 +35,9 @@ public final class TcpProxy implements AutoCloseable {
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private volatile boolean blackhole;
     private volatile boolean refuse;
+    private volatile boolean paused;
+    /** What arrived while paused, in order: message, to, from. Touched on the proxy's one event loop only. */
+    private final List<Object[]> held = new ArrayList<>();
 
     public TcpProxy(InetSocketAddress target) throws InterruptedException {
         this();
@@ -71,6 +77,25 @@ public final class TcpProxy implements AutoCloseable {
     /** Drops all bytes in both directions while on; connections stay open. */
     public void blackhole(boolean on) {
         blackhole = on;
+    }
+
+    /**
+     * While on, holds what arrives and reads no more from the dialling side (its socket fills, as
+     * one to a peer that stopped reading does); off, delivers what it held, in order, and reads on.
+     */
+    public void pause(boolean on) {
+        if (on) {
+            paused = true;
+            return;
+        }
+        group.next().execute(() -> {
+            paused = false;
+            List<Object[]> out = new ArrayList<>(held);
+            held.clear();
+            for (Object[] h : out) {
+                forward(h[0], (Channel) h[1], (Channel) h[2]);
+            }
+        });
     }
 
     /** Closes new connections at once while on. */
@@ -168,6 +193,10 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     private void forward(Object msg, Channel to, Channel from) {
+        if (paused) {
+            held.add(new Object[] {msg, to, from});
+            return;
+        }
         if (blackhole || to == null || !to.isActive()) {
             ReferenceCountUtil.release(msg);
             from.read();

@@ -12,6 +12,7 @@ import io.zonesync.http.core.CompileScope;
 import io.zonesync.http.core.ContentHandler;
 import io.zonesync.http.core.HttpExchange;
 import io.zonesync.http.core.HttpFeature;
+import io.zonesync.http.vars.CoreVariables;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -20,7 +21,9 @@ import java.util.concurrent.RejectedExecutionException;
  * What {@code api [write=on|off]} does: a location that answers the NGINX Plus API. The path
  * the API sees is the request's URI after the location's prefix ({@code location /api} and
  * {@code /api/9/nginx} give {@code /9/nginx}). Requests are handled off the event loop, because a
- * write to a zone with a state file waits for the disk.
+ * write to a zone with a state file waits for the disk, and a report may be long to build; a write
+ * to a keyval zone without a state file ({@link ApiHandler#mayBlock}) is answered on the event loop
+ * that read it, sparing it two thread hand-overs that cost more than the write.
  */
 public final class ApiFeature implements HttpFeature {
     private final ApiHandler handler;
@@ -92,7 +95,12 @@ public final class ApiFeature implements HttpFeature {
             String path = !prefix.isEmpty() && uri.startsWith(prefix) ? uri.substring(prefix.length()) : uri;
             ByteBuf body = ex.body();
             byte[] bytes = body == null ? new byte[0] : ByteBufUtil.getBytes(body);
-            ApiRequest request = new ApiRequest(ex.method(), path, ex.args(), bytes, ex.requestId(), write, bodyLimit);
+            ApiRequest request = new ApiRequest(ex.method(), path, ex.args(), bytes, ex.requestId(), write, bodyLimit,
+                    CoreVariables.addressText(ex.localAddress()));
+            if (!handler.mayBlock(request)) {
+                send(ex, handler.handle(request));
+                return;
+            }
             try {
                 executor.execute(() -> {
                     ApiResponse response = handler.handle(request);

@@ -103,6 +103,32 @@ public final class ApiHandler {
         }
     }
 
+    /**
+     * Whether handling {@code request} may wait for a disk or for other slow work: false only for a
+     * write (POST, PATCH, DELETE) to an existing keyval zone without a state file, which changes
+     * memory alone (its replication only queues the key for the links), so the HTTP layer may
+     * answer it on the thread that read it.
+     */
+    public boolean mayBlock(ApiRequest request) {
+        String method = request.method();
+        if (!request.writeEnabled() || !(method.equals("POST") || method.equals("PATCH") || method.equals("DELETE"))) {
+            return true;
+        }
+        List<String> segments = segments(request.path());
+        if (segments.size() != 4 || !segments.get(2).equals("keyvals")) {
+            return true;
+        }
+        int version = version(segments.get(0));
+        Map<String, KeyvalZone> zones = null;
+        if (version > 0 && segments.get(1).equals("http")) {
+            zones = state.httpKeyvalZones();
+        } else if (version >= 2 && segments.get(1).equals("stream")) {
+            zones = state.streamKeyvalZones();
+        }
+        KeyvalZone zone = zones == null ? null : zones.get(segments.get(3));
+        return zone == null || zone.hasStateFile();
+    }
+
     private ApiResponse route(ApiRequest request, int version, List<String> path, Map<String, String> query)
             throws ApiError {
         ConnectionStats connections = state.connections();
@@ -123,7 +149,7 @@ public final class ApiHandler {
         }
         if (first.equals("nginx") && path.size() == 1) {
             requireRead(request);
-            return ok(nginx(query));
+            return ok(nginx(query, request.serverAddress()));
         }
         if (first.equals("http")) {
             if (version >= 6 && path.size() >= 2 && path.get(1).equals("limit_reqs")) {
@@ -134,9 +160,8 @@ public final class ApiHandler {
                     && (path.get(1).equals("server_zones") || path.get(1).equals("location_zones"))) {
                 return StatusZonesApi.handle(request, path, query, statusZones);
             }
-            Map<String, UpstreamGroup> upstreams = state.httpUpstreams();
             if (path.size() >= 2 && path.get(1).equals("upstreams")) {
-                return upstreams(request, path, query, upstreams, UpstreamApi.Block.HTTP);
+                return upstreams(request, path, query, state.httpUpstreams(), UpstreamApi.Block.HTTP);
             }
             List<String> endpoints = new ArrayList<>();
             if (connections != null) {
@@ -150,7 +175,8 @@ public final class ApiHandler {
                 endpoints.add("limit_reqs");
             }
             endpoints.add("keyvals");
-            if (!upstreams.isEmpty()) {
+            // only /N/http lists its endpoints; the groups are not looked up for a keyval request
+            if (path.size() == 1 && !state.httpUpstreams().isEmpty()) {
                 endpoints.add("upstreams");
             }
             return section(request, version, path, query, state.httpKeyvalZones(), endpoints);
@@ -185,6 +211,10 @@ public final class ApiHandler {
             if (path.size() == 3 && path.get(1).equals("zone_sync") && path.get(2).equals("nodes") && zoneSync != null) {
                 requireRead(request);
                 return ok(state.streamZoneSyncNodes());
+            }
+            if (path.size() == 3 && path.get(1).equals("zone_sync") && path.get(2).equals("zones") && zoneSync != null) {
+                requireRead(request);
+                return ok(state.streamZoneSyncZones());
             }
             return section(request, version, path, query, version >= 2 ? state.streamKeyvalZones() : null, endpoints);
         }
@@ -299,12 +329,12 @@ public final class ApiHandler {
         return body;
     }
 
-    private Map<String, Object> nginx(Map<String, String> query) {
+    private Map<String, Object> nginx(Map<String, String> query, String address) {
         NginxInfo info = state.nginx();
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("version", info.version());
         all.put("build", info.build());
-        all.put("address", info.address());
+        all.put("address", address);
         all.put("generation", info.generation());
         all.put("load_timestamp", ISO_MILLIS.format(info.loadTimestamp()));
         all.put("timestamp", ISO_MILLIS.format(Instant.ofEpochMilli(clock.millis())));

@@ -6,14 +6,15 @@ package io.zonesync.http.api;
  * {@code rawQuery} is the text after {@code ?} (null or empty for none); {@code body} is the
  * request body (empty when there is none, null when reading it failed, at most the handler's limit
  * plus one byte is enough to detect an oversized one); {@code requestId} is {@code $request_id};
- * {@code writeEnabled} is {@code api write=on}.
+ * {@code writeEnabled} is {@code api write=on}; {@code serverAddress} is the address that accepted
+ * the request ({@code $server_addr}), which {@code /N/nginx} reports.
  */
 public record ApiRequest(String method, String path, String rawQuery, byte[] body, String requestId,
-        boolean writeEnabled, int bodyLimit) {
+        boolean writeEnabled, int bodyLimit, String serverAddress) {
 
-    /** A request under the handler's default body limit. */
+    /** A request under the handler's default body limit, accepted on no particular address. */
     public ApiRequest(String method, String path, String rawQuery, byte[] body, String requestId,
             boolean writeEnabled) {
-        this(method, path, rawQuery, body, requestId, writeEnabled, 0);
+        this(method, path, rawQuery, body, requestId, writeEnabled, 0, "");
     }
 }

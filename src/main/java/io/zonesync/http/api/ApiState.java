@@ -5,6 +5,7 @@ import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.net.ConnectionStats;
+import io.zonesync.sync.cluster.SnapshotDurations;
 import java.util.List;
 import java.util.Map;
 
@@ -79,6 +80,20 @@ public interface ApiState {
      * {@link #streamZoneSync} is not null.
      */
     default Object streamZoneSyncNodes() {
+        return List.of();
+    }
+
+    /**
+     * zonesync's extension {@code GET /N/stream/zone_sync/zones}: each synced zone's type, records,
+     * size and what of it is used, and a sticky zone's sessions (shaped as ZoneSyncZone in
+     * doc/api/openapi.yaml), by name. Only asked when {@link #streamZoneSync} is not null.
+     */
+    default Map<String, Map<String, Object>> streamZoneSyncZones() {
+        return Map.of();
+    }
+
+    /** How long zone_sync snapshots took to go out and to come in, per zone (empty without zone_sync). */
+    default List<SnapshotDurations.Histogram> snapshotDurations() {
         return List.of();
     }
 }

@@ -2,10 +2,13 @@ package io.zonesync.http.metrics;
 
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -18,6 +21,7 @@ import io.zonesync.http.statuszone.ZoneCounters;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.upstream.UpstreamStatus;
 import io.zonesync.net.ConnectionStats;
+import io.zonesync.sync.cluster.SnapshotDurations;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,8 +74,10 @@ public final class NodeMetrics {
         locationZones(f);
         streamServerZones(f);
         upstreams(f);
+        streamUpstreams(f);
         limitReqs(f);
         zoneSync(f);
+        snapshotDurations(f);
         MetricSnapshots.Builder out = MetricSnapshots.builder();
         f.build().forEach(out::metricSnapshot);
         JVM.scrape().forEach(out::metricSnapshot);
@@ -185,12 +191,50 @@ public final class NodeMetrics {
                     f.gauge(u + "response_time", "Average time to get the full response from the server", l,
                             p.responseTimeMs());
                 }
-                f.total(u + "health_checks_checks", "Total health check requests", l, p.health().checks());
-                f.total(u + "health_checks_fails", "Failed health checks", l, p.health().fails());
-                f.total(u + "health_checks_unhealthy", "How many times the server became unhealthy (state"
-                        + " 'unhealthy')", l, p.health().unhealthyTimes());
+                healthChecks(f, u, l, p);
             }
         }
+    }
+
+    /** The stream upstream servers, as the API's {@code /stream/upstreams} shows them (connections, not requests). */
+    private void streamUpstreams(Families f) {
+        for (Map.Entry<String, UpstreamGroup> g : api.streamUpstreams().entrySet()) {
+            for (UpstreamStatus.PeerStatus p : g.getValue().status().peers()) {
+                Labels l = Labels.of("upstream", g.getKey(), "server", p.server());
+                String u = "nginxplus_stream_upstream_server_";
+                f.gauge(u + "state", "Current state", l, stateNumber(p.state()));
+                f.gauge(u + "active", "Active connections", l, p.active());
+                f.gauge(u + "limit", "Limit for connections which corresponds to the max_conns parameter of the"
+                        + " upstream server. Zero value means there is no limit", l, p.maxConns());
+                f.total(u + "connections", "Total number of client connections forwarded to this server", l,
+                        p.requests());
+                f.total(u + "sent", "Bytes sent to this server", l, p.sent());
+                f.total(u + "received", "Bytes received from this server", l, p.received());
+                f.total(u + "fails", "Number of unsuccessful attempts to communicate with the server", l, p.fails());
+                f.total(u + "unavail", "How many times the server became unavailable for client connections (state"
+                        + " 'unavail') due to the number of unsuccessful attempts reaching the max_fails threshold", l,
+                        p.unavail());
+                if (p.connectTimeMs() >= 0) {
+                    f.gauge(u + "connect_time", "Average time to connect to the upstream server", l, p.connectTimeMs());
+                }
+                if (p.firstByteTimeMs() >= 0) {
+                    f.gauge(u + "first_byte_time", "Average time to receive the first byte of data", l,
+                            p.firstByteTimeMs());
+                }
+                if (p.responseTimeMs() >= 0) {
+                    f.gauge(u + "response_time", "Average time to receive the last byte of data", l,
+                            p.responseTimeMs());
+                }
+                healthChecks(f, u, l, p);
+            }
+        }
+    }
+
+    private static void healthChecks(Families f, String prefix, Labels l, UpstreamStatus.PeerStatus p) {
+        f.total(prefix + "health_checks_checks", "Total health check requests", l, p.health().checks());
+        f.total(prefix + "health_checks_fails", "Failed health checks", l, p.health().fails());
+        f.total(prefix + "health_checks_unhealthy", "How many times the server became unhealthy (state"
+                + " 'unhealthy')", l, p.health().unhealthyTimes());
     }
 
     private void limitReqs(Families f) {
@@ -232,6 +276,21 @@ public final class NodeMetrics {
             f.gauge("nginxplus_stream_zone_sync_zone_records_total", "The total number of records stored in the"
                     + " shared memory zone", l, number(counts, "records_total"));
         });
+        api.streamZoneSyncZones().forEach((name, z) -> {
+            Labels l = Labels.of("zone", name);
+            if (z.get("size") != null) {
+                f.gauge("zonesync_zone_size_bytes", "The size of a synced zone as configured", l, number(z, "size"));
+                f.gauge("zonesync_zone_used_bytes", "Bytes of a synced zone in use, as the zone counts its size", l,
+                        number(z, "used"));
+            }
+            Map<String, Object> sessions = (Map<String, Object>) z.get("sessions");
+            if (sessions != null) {
+                f.gauge("zonesync_zone_sticky_sessions", "Sessions a sticky learn zone holds", l,
+                        number(sessions, "current"));
+                f.gauge("zonesync_zone_sticky_sessions_max", "Sessions a sticky learn zone can hold", l,
+                        number(sessions, "max"));
+            }
+        });
         long now = clock.millis();
         for (Object o : (List<Object>) api.streamZoneSyncNodes()) {
             Map<String, Object> n = (Map<String, Object>) o;
@@ -262,10 +321,32 @@ public final class NodeMetrics {
                 f.gauge("zonesync_peer_rtt_seconds", "The last heartbeat round trip to this peer (PING to PONG)", l,
                         number(n, "rtt") / 1000.0);
             }
+            if (n.get("replication_lag") != null) {
+                f.gauge("zonesync_peer_replication_lag_seconds", "Age of the oldest change this peer is owed and has"
+                        + " not confirmed receiving (0: none owed)", l, number(n, "replication_lag") / 1000.0);
+            }
             if (n.get("last_seen_age") != null) {
                 f.gauge("zonesync_peer_last_seen_age_seconds", "Seconds since anything was received from this peer",
                         l, number(n, "last_seen_age") / 1000.0);
             }
+        }
+    }
+
+    /** The engine's snapshot timings, per zone, as Prometheus histograms with the engine's buckets. */
+    private void snapshotDurations(Families f) {
+        double[] bounds = new double[SnapshotDurations.BOUNDS.length + 1];
+        System.arraycopy(SnapshotDurations.BOUNDS, 0, bounds, 0, SnapshotDurations.BOUNDS.length);
+        bounds[bounds.length - 1] = Double.POSITIVE_INFINITY;
+        for (SnapshotDurations.Histogram h : api.snapshotDurations()) {
+            boolean send = h.direction() == SnapshotDurations.Direction.SEND;
+            String name = send ? "zonesync_snapshot_send_duration_seconds"
+                    : "zonesync_snapshot_receive_duration_seconds";
+            String help = send ? "Time to send this node's whole snapshot of a zone to a peer (SNAPSHOT_BEGIN to"
+                    + " SNAPSHOT_END written)" : "Time to receive a peer's whole snapshot of a zone (SNAPSHOT_BEGIN to"
+                    + " SNAPSHOT_END read)";
+            f.histogram(name, help, HistogramDataPointSnapshot.builder().labels(Labels.of("zone", h.zone()))
+                    .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, h.counts())).sum(h.sumSeconds())
+                    .build());
         }
     }
 
@@ -276,6 +357,12 @@ public final class NodeMetrics {
     /** Data points gathered by metric name, in the order names first appear, then built into snapshots. */
     private static final class Families {
         private final Map<String, Family> byName = new LinkedHashMap<>();
+        private final Map<String, HistogramSnapshot.Builder> histograms = new LinkedHashMap<>();
+
+        /** A histogram's data point. */
+        void histogram(String name, String help, HistogramDataPointSnapshot point) {
+            histograms.computeIfAbsent(name, n -> HistogramSnapshot.builder().name(n).help(help)).dataPoint(point);
+        }
 
         /** A total under the exporter's exact name (without {@code _total}): untyped. */
         void total(String name, String help, Labels labels, double value) {
@@ -298,6 +385,7 @@ public final class NodeMetrics {
         List<MetricSnapshot> build() {
             List<MetricSnapshot> out = new ArrayList<>();
             byName.values().forEach(family -> out.add(family.build()));
+            histograms.values().forEach(h -> out.add(h.build()));
             return out;
         }
     }

@@ -159,6 +159,11 @@ public final class SessionZone {
         return sessions.size();
     }
 
+    /** Bytes of the zone as its capacity models them: the allocator's first page and a slab per session. */
+    public synchronized long usedBytes() {
+        return RESERVED_BYTES + (long) sessions.size() * BYTES_PER_SESSION;
+    }
+
     /** The keys now held; a copy, so a snapshot can walk it while the zone changes. */
     public synchronized Iterator<SessionKey> keys() {
         return new ArrayList<>(sessions.keySet()).iterator();

@@ -76,6 +76,7 @@ public final class SyncCluster implements LinkHost {
     private final ResumeMarks resumeMarks = new ResumeMarks();
     private final PeerRoster roster = new PeerRoster(this);
     private final PeerHistory history = new PeerHistory();
+    private final SnapshotDurations snapshotDurations = new SnapshotDurations();
     /** Zone type clashes already logged, as "peer node id/zone". */
     private final Set<String> reportedClashes = ConcurrentHashMap.newKeySet();
     private final SyncListeners listeners;
@@ -426,6 +427,21 @@ public final class SyncCluster implements LinkHost {
         }
     }
 
+    @Override
+    public void snapshotSent(String zone, long nanos) {
+        snapshotDurations.record(zone, SnapshotDurations.Direction.SEND, nanos);
+    }
+
+    @Override
+    public void snapshotReceived(String zone, long nanos) {
+        snapshotDurations.record(zone, SnapshotDurations.Direction.RECEIVE, nanos);
+    }
+
+    /** How long snapshots took to go out and to come in, per zone, since the node started. */
+    public SnapshotDurations snapshotDurations() {
+        return snapshotDurations;
+    }
+
     /** A local change: every online link owes the key to its peer. */
     void changed(String zone, Object key) {
         for (PeerLink l : online.fanOut()) {
@@ -458,10 +474,11 @@ public final class SyncCluster implements LinkHost {
                     l.state().name().toLowerCase(), l.peerNodeId(), l.onlineSince(), l.stateSince(),
                     l.lastError() != null ? l.lastError() : past.lastError(), counts[0], counts[1], owed, bytes[1],
                     bytes[0], settings.security().describe(l.channel()), past.reconnects(),
-                    Math.max(l.lastReadAt(), past.lastSeen()), l.rttNanos()));
+                    Math.max(l.lastReadAt(), past.lastSeen()), l.rttNanos(), l.replicationLagMillis()));
         }
         for (ReplicatedZone<?> z : zones.values()) {
-            zoneCounts.put(z.name(), new ZoneSyncStatus.ZoneCounts(pending.getOrDefault(z.name(), 0L), z.recordCount()));
+            zoneCounts.put(z.name(), new ZoneSyncStatus.ZoneCounts(pending.getOrDefault(z.name(), 0L), z.recordCount(),
+                    z.type().name()));
         }
         roster.addDialling(nodes);
         return new ZoneSyncStatus(bytesIn.get(), msgsIn.get(), msgsOut.get(), bytesOut.get(), nodesOnline,

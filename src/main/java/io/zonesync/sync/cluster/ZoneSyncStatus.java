@@ -11,8 +11,11 @@ import java.util.Map;
 public record ZoneSyncStatus(long bytesIn, long msgsIn, long msgsOut, long bytesOut, int nodesOnline,
         Map<String, ZoneCounts> zones, List<NodeStatus> nodes) {
 
-    /** {@code records_pending}: the most any online peer is still owed; {@code records_total}: live records. */
-    public record ZoneCounts(long recordsPending, long recordsTotal) {
+    /**
+     * {@code records_pending}: the most any online peer is still owed; {@code records_total}: live
+     * records; and the zone's type ({@code keyval}, {@code sticky}, ...).
+     */
+    public record ZoneCounts(long recordsPending, long recordsTotal, String type) {
     }
 
     /**
@@ -22,11 +25,13 @@ public record ZoneSyncStatus(long bytesIn, long msgsIn, long msgsOut, long bytes
      * received from it, how many it is still owed, the RECORDS bytes each way over the current
      * link, the link's TLS (null when plain or not up), how many times a link to this node came
      * back after the first, when any frame last came from it (ms since the epoch, 0 if never), and
-     * the last heartbeat round trip on the current link (ns, -1 if none).
+     * the last heartbeat round trip on the current link (ns, -1 if none), and the replication lag:
+     * the age of the oldest change the peer is owed and has not confirmed receiving (ms, 0 when none,
+     * -1 when no link is online; {@code PeerLink#replicationLagMillis}).
      */
     public record NodeStatus(String address, String direction, String state, long nodeId, long onlineSince,
             long stateSince, String lastError, long recordsSent, long recordsReceived, long recordsPending,
             long bytesSent, long bytesReceived, TlsParameters tls, long reconnects, long lastSeen,
-            long rttNanos) {
+            long rttNanos, long lagMillis) {
     }
 }

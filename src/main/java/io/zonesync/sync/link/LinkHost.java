@@ -52,6 +52,12 @@ public interface LinkHost {
     /** Counts one RECORDS frame in or out. */
     void countFrame(boolean inbound, int bytes);
 
+    /** This node's snapshot of a zone went out whole to a peer, SNAPSHOT_BEGIN to SNAPSHOT_END, in this time. */
+    void snapshotSent(String zone, long nanos);
+
+    /** A peer's snapshot of a zone synced on the link arrived whole, SNAPSHOT_BEGIN to SNAPSHOT_END, in this time. */
+    void snapshotReceived(String zone, long nanos);
+
     /** What becomes of a link once the peer's HELLO is known. */
     enum HelloVerdict {
         ACCEPT,

@@ -24,20 +24,23 @@ import org.slf4j.LoggerFactory;
  * What one link owes its peer, zone by zone, and how it is packed: pending keys and the snapshot,
  * encoded into RECORDS frames of at most one buffer each, as fast as the socket takes them. The
  * sessions are set up once, on the event loop, when the HELLOs are exchanged; writers only touch
- * the pending key sets.
+ * the pending key sets. Each frame written tells {@link DeliveryLag} since when its oldest record
+ * was owed.
  */
 final class LinkOutbox {
     private static final Logger LOG = LoggerFactory.getLogger(LinkOutbox.class);
     private static final byte[] EMPTY = new byte[0];
 
     private final LinkHost host;
+    private final DeliveryLag delivery;
     private final Map<String, ZoneSession<?>> sessions = new LinkedHashMap<>();
     private int frameBudget;
     /** Written on the event loop only; read by status from any thread. */
     private volatile long bytesSent;
 
-    LinkOutbox(LinkHost host) {
+    LinkOutbox(LinkHost host, DeliveryLag delivery) {
         this.host = host;
+        this.delivery = delivery;
     }
 
     /** The largest frame to send: our buffer size or the peer's maximum, whichever is smaller. */
@@ -84,8 +87,20 @@ final class LinkOutbox {
         if (s == null) {
             return false;
         }
-        s.enqueue(key);
+        s.enqueue(key, host.nowMillis());
         return true;
+    }
+
+    /**
+     * Since when the oldest record this link owes and has not yet written to the socket is owed
+     * (ms on the host's clock), or {@link Long#MAX_VALUE} when it owes nothing. Any thread.
+     */
+    long oldestOwedAt() {
+        long oldest = Long.MAX_VALUE;
+        for (ZoneSession<?> s : new ArrayList<>(sessions.values())) {
+            oldest = Math.min(oldest, s.oldestOwedAt());
+        }
+        return oldest;
     }
 
     /** Per zone: records still owed to the peer. */
@@ -97,12 +112,12 @@ final class LinkOutbox {
         return out;
     }
 
-    /** Records sent and received, all zones together. */
     /** RECORDS bytes written to this link, frame headers included. */
     long bytesSent() {
         return bytesSent;
     }
 
+    /** Records sent and received, all zones together. */
     long[] recordCounts() {
         long sent = 0;
         long received = 0;
@@ -175,6 +190,7 @@ final class LinkOutbox {
     void repair(ZoneSession<?> s, BitSet buckets) {
         Iterator<ZoneRecord> all = s.zone.snapshot();
         s.repairSent = 0;
+        s.repairStartedAt = host.nowMillis();
         s.repair = new Iterator<>() {
             private ZoneRecord next = advance();
 
@@ -229,6 +245,7 @@ final class LinkOutbox {
             }
             if (!s.snapshotBegun) {
                 s.snapshotBegun = true;
+                s.snapshotBegunNanos = host.nanoTime();
                 channel.write(new SnapshotBegin(s.signature));
             }
             if (s.hasSnapshotLeft()) {
@@ -237,6 +254,7 @@ final class LinkOutbox {
                 s.snapshotDone = true;
                 channel.write(new SnapshotEnd(s.signature, s.snapshotSent));
                 if (s.deltaSince == 0) {
+                    host.snapshotSent(s.zone.name(), host.nanoTime() - s.snapshotBegunNanos);
                     LOG.info("zone_sync: sent the snapshot of zone \"{}\" to {}: {} records", s.zone.name(), peer,
                             s.snapshotSent);
                 } else {
@@ -256,6 +274,7 @@ final class LinkOutbox {
     private <K> boolean writeBatch(Channel channel, ZoneSession<K> s, Source source) {
         ByteBuf buf = channel.alloc().buffer(frameBudget);
         RecordBatchWriter w = RecordBatchWriter.begin(buf, s.signature, frameBudget);
+        long oldest = Long.MAX_VALUE;
         while (true) {
             K key = null;
             ZoneRecord r;
@@ -292,9 +311,15 @@ final class LinkOutbox {
                 break;
             }
             switch (source) {
-                case SNAPSHOT -> s.snapshotSent++;
-                case REPAIR -> s.repairSent++;
-                case PENDING -> { }
+                case SNAPSHOT -> {
+                    s.snapshotSent++;
+                    oldest = Math.min(oldest, s.snapshotTakenAt);
+                }
+                case REPAIR -> {
+                    s.repairSent++;
+                    oldest = Math.min(oldest, s.repairStartedAt);
+                }
+                case PENDING -> oldest = Math.min(oldest, s.lastKeyQueuedAt);
             }
             s.recordsSent++;
         }
@@ -305,6 +330,7 @@ final class LinkOutbox {
         }
         host.countFrame(false, size);
         bytesSent += size;
+        delivery.written(oldest);
         channel.write(buf);
         return true;
     }

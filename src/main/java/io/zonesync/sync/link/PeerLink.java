@@ -74,6 +74,8 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
      * that every local write stamped at or below it has been queued on the link by then.
      */
     static final long MARK_GRACE_MS = 2000;
+    /** The least time between two PINGs that follow records (doc/protocol.md 3.4). */
+    static final long PING_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** The name of the idle-state handler in the pipeline, replaced once the peer's timeout is known. */
     public static final String IDLE_HANDLER = "idle";
 
@@ -87,6 +89,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     private final DigestExchange digests;
     private final AtomicBoolean fillScheduled = new AtomicBoolean();
     private final LinkOutbox outbox;
+    private final DeliveryLag delivery = new DeliveryLag();
     private final long createdAt;
 
     private volatile LinkState state = LinkState.HANDSHAKING;
@@ -102,6 +105,12 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     private long pingToken;
     private long pingSentAt;
     private long pingsSent;
+    /** The heartbeat period (a third of the smaller zone_sync_timeout), in nanoseconds, once the HELLOs are known. */
+    private long heartbeatNanos;
+    /** A PING put off by {@link #PING_SPACING_NANOS}, or null. */
+    private ScheduledFuture<?> pingTimer;
+    /** When each zone's snapshot from the peer began (SNAPSHOT_BEGIN received), on {@link LinkHost#nanoTime}. */
+    private final Map<String, Long> snapshotsArriving = new HashMap<>();
     private volatile Hello peer;
     private volatile long onlineSince;
     private volatile String lastError;
@@ -139,7 +148,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         this.digestIntervalMs = settings.digestIntervalMs();
         this.createdAt = host.nowMillis();
         this.stateSince = createdAt;
-        this.outbox = new LinkOutbox(host);
+        this.outbox = new LinkOutbox(host, delivery);
         this.digests = new DigestExchange(this, host, outbox, settings.digestIntervalMs());
     }
 
@@ -208,6 +217,20 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     /** The last heartbeat round trip in nanoseconds, or -1 before one (or with a peer that does not answer PINGs). */
     public long rttNanos() {
         return rttNanos;
+    }
+
+    /**
+     * How far behind the peer is in receiving this node's changes, in ms (doc/operations.md): the
+     * age of the oldest record this link owes the peer that the peer has not confirmed receiving,
+     * whether it is still queued, still in the snapshot, or written and awaiting the PONG of a
+     * later PING; 0 when nothing is owed, -1 while the link is not online.
+     */
+    public long replicationLagMillis() {
+        if (!state.online()) {
+            return -1;
+        }
+        long oldest = Math.min(outbox.oldestOwedAt(), delivery.oldestUnconfirmed());
+        return oldest == Long.MAX_VALUE ? 0 : Math.max(0, host.nowMillis() - oldest);
     }
 
     private void setState(LinkState next) {
@@ -326,9 +349,14 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
             onRecords(batch);
         } else if (msg instanceof SnapshotBegin begin) {
             LOG.debug("zone_sync: peer {} starts its snapshot of zone \"{}\"", address(), begin.zone().name());
+            snapshotsArriving.put(begin.zone().name(), host.nanoTime());
         } else if (msg instanceof SnapshotEnd end) {
             LOG.info("zone_sync: received the snapshot of zone \"{}\" from {}: {} records", end.zone().name(),
                     address(), end.records());
+            Long begun = snapshotsArriving.remove(end.zone().name());
+            if (begun != null && outbox.session(end.zone().name()) != null) {
+                host.snapshotReceived(end.zone().name(), host.nanoTime() - begun);
+            }
         } else if (msg instanceof Digest digest) {
             if (!digests.received(channel, digest)) {
                 ignoredFrames++;
@@ -387,6 +415,8 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         outbox.frameBudget((int) Math.min(bufferSize, hello.maxFrameSize()));
         // Heartbeats at a third of the smaller timeout keep both ends' idle checks quiet (protocol 3.3).
         long heartbeat = Math.max(1, Math.min(timeoutMs, hello.timeoutMillis()) / 3);
+        heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(heartbeat);
+        delivery.confirmable(hello.takesPings());
         ctx.pipeline().replace(IDLE_HANDLER, IDLE_HANDLER,
                 new IdleStateHandler(timeoutMs, heartbeat, 0, TimeUnit.MILLISECONDS));
         Map<String, ZoneSignature> theirs = new HashMap<>();
@@ -420,7 +450,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         host.linkOnline(this);
         lastWriteProgress = host.nowMillis();
         if (hello.takesPings()) {
-            heartbeat(ctx); // a first PING right away, so the round trip is known from the start
+            heartbeat(); // a first PING right away, so the round trip is known from the start
         }
         intervalTimer = ctx.executor().scheduleAtFixedRate(this::tick, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
         fill();
@@ -613,7 +643,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
                 }
                 abort(AbortCode.TIMEOUT, "nothing received for zone_sync_timeout");
             } else if (idle.state() == IdleState.WRITER_IDLE && state != LinkState.CLOSED) {
-                heartbeat(ctx);
+                heartbeat();
             }
             return;
         }
@@ -672,7 +702,11 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         if (helloTimer != null) {
             helloTimer.cancel(false);
         }
+        if (pingTimer != null) {
+            pingTimer.cancel(false);
+        }
         outbox.clear();
+        delivery.clear();
         if (peer == null) {
             failedBeforeHello(who() + " closed connection while waiting for HELLO");
         } else if (closeReason == null) {
@@ -687,15 +721,43 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
      * heartbeats time the round trip, a plain HEARTBEAT otherwise. A PING still unanswered is
      * replaced by the new one, which times from its own sending.
      */
-    private void heartbeat(ChannelHandlerContext ctx) {
+    private void heartbeat() {
         Hello p = peer;
         if (p == null || !p.takesPings()) {
-            ctx.writeAndFlush(Heartbeat.INSTANCE);
+            channel.writeAndFlush(Heartbeat.INSTANCE);
             return;
         }
+        ping();
+    }
+
+    /** Sends a PING after everything written so far: its PONG times the round trip and confirms those records. */
+    private void ping() {
         pingToken = ++pingsSent;
         pingSentAt = host.nanoTime();
-        ctx.writeAndFlush(new Ping(pingToken));
+        delivery.pingSent();
+        channel.writeAndFlush(new Ping(pingToken));
+    }
+
+    /**
+     * After records went out (protocol.md 3.4): a PING follows them unless one is awaiting its
+     * PONG already (then the PONG calls this again), at most one per {@link #PING_SPACING_NANOS};
+     * so a busy link confirms its records and times its round trip about once a round trip.
+     */
+    private void pingAfterRecords() {
+        Hello p = peer;
+        if (p == null || !p.takesPings() || !state.online() || pingToken != 0 || !delivery.unpinged()
+                || pingTimer != null) {
+            return;
+        }
+        long wait = PING_SPACING_NANOS - (host.nanoTime() - pingSentAt);
+        if (wait <= 0) {
+            ping();
+            return;
+        }
+        pingTimer = channel.eventLoop().schedule(() -> {
+            pingTimer = null;
+            pingAfterRecords();
+        }, wait, TimeUnit.NANOSECONDS);
     }
 
     /** A PONG: the round trip of the PING it echoes; one for no PING awaiting is ignored. */
@@ -706,6 +768,8 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         }
         pingToken = 0;
         rttNanos = Math.max(0, host.nanoTime() - pingSentAt);
+        delivery.ponged();
+        pingAfterRecords();
     }
 
     /** The other end as nginx names it: a client of our listener, or the peer we dialled. */
@@ -763,6 +827,10 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
             abort(AbortCode.TIMEOUT, "nothing could be sent for zone_sync_timeout");
             return;
         }
+        Hello p = peer;
+        if (p != null && p.takesPings() && state.online() && host.nanoTime() - pingSentAt >= heartbeatNanos) {
+            ping(); // busy or not, the round trip is timed at least once a heartbeat period
+        }
         fill();
         if (state.online() && !quitting && peer.takesDelta()) {
             sendMarks();
@@ -775,6 +843,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         }
         try {
             outbox.fill(channel, address());
+            pingAfterRecords();
         } catch (RuntimeException e) {
             // A bug in packing must not leave the link silently stuck (nor kill its interval timer):
             // close it, say why, and let the retry and the next snapshot recover.

@@ -10,7 +10,8 @@ import java.util.Iterator;
 
 /**
  * What one link owes one zone: the keys changed locally and not yet sent, and how far this node's
- * snapshot of the zone has got. Touched by writers only through {@link #pending}.
+ * snapshot of the zone has got, with when each of these became owed (for the link's replication
+ * lag). Touched by writers only through {@link #pending}.
  */
 final class ZoneSession<K> {
     final ReplicatedZone<K> zone;
@@ -33,17 +34,26 @@ final class ZoneSession<K> {
     long markSent;
     /** A MARK of the peer's was merged on this link. */
     boolean markReceived;
+    /** When the snapshot was taken (ms on the host's clock): what it carries is owed since then. */
+    volatile long snapshotTakenAt = Long.MAX_VALUE;
+    /** When SNAPSHOT_BEGIN went out, on the host's monotonic clock, for the snapshot's duration. */
+    long snapshotBegunNanos;
     boolean snapshotBegun;
-    boolean snapshotDone;
+    volatile boolean snapshotDone;
     long snapshotSent;
     long recordsSent;
     long recordsReceived;
     /** This node's records in the buckets a peer's digest showed different, being sent (11.5). */
-    Iterator<ZoneRecord> repair;
+    volatile Iterator<ZoneRecord> repair;
+    /** When the repair under way began (ms on the host's clock): its records are owed since then. */
+    volatile long repairStartedAt = Long.MAX_VALUE;
     long repairSent;
     /** The buckets found different so far in the digest frames of one comparison. */
     BitSet differing;
     private K carryPending;
+    private volatile long carryPendingAt = Long.MAX_VALUE;
+    /** When the key {@link #nextPendingKey} returned last was first queued. */
+    long lastKeyQueuedAt;
     private ZoneRecord carrySnapshot;
     private ZoneRecord carryRepair;
 
@@ -57,9 +67,16 @@ final class ZoneSession<K> {
         K k = carryPending;
         if (k != null) {
             carryPending = null;
+            lastKeyQueuedAt = carryPendingAt;
+            carryPendingAt = Long.MAX_VALUE;
             return k;
         }
-        return pending.poll();
+        PendingKeys.Entry<K> e = pending.poll();
+        if (e == null) {
+            return null;
+        }
+        lastKeyQueuedAt = e.queuedAt();
+        return e.key();
     }
 
     ZoneRecord nextSnapshotRecord() {
@@ -96,6 +113,7 @@ final class ZoneSession<K> {
     /** A pending key whose record did not fit the frame being packed: it is the first of the next one. */
     void putBack(K key) {
         carryPending = key;
+        carryPendingAt = lastKeyQueuedAt;
     }
 
     /** The same for a snapshot record. */
@@ -119,6 +137,7 @@ final class ZoneSession<K> {
         awaitingResume = false;
         deltaSince = since;
         snapshot = since == 0 ? zone.snapshot() : zone.changedSince(since);
+        snapshotTakenAt = now;
         markCandidates.addLast(new long[] {now, ceiling});
     }
 
@@ -148,8 +167,24 @@ final class ZoneSession<K> {
     }
 
     @SuppressWarnings("unchecked")
-    void enqueue(Object key) {
-        pending.add((K) key);
+    void enqueue(Object key, long nowMillis) {
+        pending.add((K) key, nowMillis);
+    }
+
+    /**
+     * Since when the oldest of what this zone still owes the peer and has not written to the
+     * socket is owed (ms on the host's clock): a pending key's first change, the snapshot's taking,
+     * a repair's start; {@link Long#MAX_VALUE} when nothing is owed. Read from any thread.
+     */
+    long oldestOwedAt() {
+        long oldest = Math.min(carryPendingAt, pending.oldestQueuedAt());
+        if (!snapshotDone) {
+            oldest = Math.min(oldest, snapshotTakenAt);
+        }
+        if (repair != null) {
+            oldest = Math.min(oldest, repairStartedAt);
+        }
+        return oldest;
     }
 
     /** Records still to send to this peer: pending keys plus what the snapshot has not reached yet. */

@@ -22,14 +22,15 @@ async function getJson(path) {
 async function sample() {
   const [nginx, http, stream] = await Promise.all([getJson("/nginx"), getJson("/http/"), getJson("/stream/")]);
   const has = (list, name) => Array.isArray(list) && list.includes(name);
-  const [zoneSync, nodes, limitReqs, httpUpstreams, streamUpstreams] = await Promise.all([
+  const [zoneSync, nodes, zoneSizes, limitReqs, httpUpstreams, streamUpstreams] = await Promise.all([
     has(stream, "zone_sync") ? getJson("/stream/zone_sync/") : null,
     has(stream, "zone_sync") ? getJson("/stream/zone_sync/nodes") : null,
+    has(stream, "zone_sync") ? getJson("/stream/zone_sync/zones") : null,
     has(http, "limit_reqs") ? getJson("/http/limit_reqs/") : null,
     has(http, "upstreams") ? getJson("/http/upstreams/") : null,
     has(stream, "upstreams") ? getJson("/stream/upstreams/") : null,
   ]);
-  return {time: Date.now() / 1000, nginx, zoneSync, nodes, limitReqs, httpUpstreams, streamUpstreams};
+  return {time: Date.now() / 1000, nginx, zoneSync, nodes, zoneSizes, limitReqs, httpUpstreams, streamUpstreams};
 }
 
 // Per second, from the previous sample's figure found by the same key path; null on the first.
@@ -57,6 +58,21 @@ function cell(text, className) {
 
 function number(value) {
   return cell(value === null || value === undefined ? "" : format(value), "number");
+}
+
+// Bytes in binary units, as zone sizes are written in a configuration (32k, 1m).
+function bytes(value) {
+  if (value === null || value === undefined) {
+    return cell("", "number");
+  }
+  const units = ["B", "KiB", "MiB", "GiB"];
+  let v = value;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return cell((u === 0 ? String(v) : v.toFixed(1)) + " " + units[u], "number");
 }
 
 function format(value) {
@@ -107,7 +123,8 @@ function showCluster(s) {
   document.getElementById("cluster-note").textContent = "of " + (1 + known.size) + " known";
   // the API leaves the node's own address empty when it has none to tell: the page's host then
   const rows = [row([cell("this node"), cell(s.nginx.address || window.location.host), cell(""), cell("online", "status-online"),
-      cell(""), cell(s.nginx.load_timestamp), number(null), number(null), number(null), cell("")],
+      cell(""), cell(s.nginx.load_timestamp), number(null), number(null), number(null), number(null), number(null),
+      cell("")],
       {"data-status": "online", "data-self": "true"})];
   for (const p of peers) {
     const status = ONLINE_STATES.includes(p.state) ? "online" : "down";
@@ -115,15 +132,31 @@ function showCluster(s) {
     const sent = rate(s, q => (same(q) || {}).records_sent);
     const received = rate(s, q => (same(q) || {}).records_received);
     rows.push(row([cell(p.node_id || "?"), cell(p.address), cell(p.direction), cell(status, "status-" + status),
-        cell(p.state), cell(p.online_since), number(p.records_pending), number(sent), number(received),
+        cell(p.state), cell(p.online_since), number(p.records_pending),
+        cell(p.replication_lag === null || p.replication_lag === undefined ? "" : (p.replication_lag / 1000).toFixed(1),
+            "number lag"),
+        cell(p.rtt === null || p.rtt === undefined ? "" : p.rtt.toFixed(2), "number"), number(sent), number(received),
         cell(p.last_error, "error")], {"data-address": p.address, "data-status": status}));
   }
   fillTable("peers", rows, "");
+  const lags = {};
+  for (const p of peers) {
+    if (p.replication_lag !== null && p.replication_lag !== undefined) {
+      lags[p.address + " " + p.direction] = p.replication_lag / 1000;
+    }
+  }
+  addPoint("chart-lag", "Replication lag by peer, s", s.time, lags);
 
   const zones = Object.entries(section.zones || {});
-  fillTable("zone-table", zones.map(([name, z]) => row([cell(name), number(z.records_total),
-      number(z.records_pending), number(rate(s, q => q.zoneSync && q.zoneSync.zones[name]
-          && q.zoneSync.zones[name].records_total))], {"data-zone": name})), "no zone is marked sync");
+  const sizes = s.zoneSizes || {};
+  fillTable("zone-table", zones.map(([name, z]) => {
+    const size = sizes[name] || {};
+    const sessions = size.sessions ? size.sessions.current.toLocaleString("en") + " / "
+        + size.sessions.max.toLocaleString("en") : "";
+    return row([cell(name), cell(size.type), number(z.records_total), number(z.records_pending),
+      number(rate(s, q => q.zoneSync && q.zoneSync.zones[name] && q.zoneSync.zones[name].records_total)),
+      bytes(size.size), bytes(size.used), cell(sessions, "number")], {"data-zone": name});
+  }), "no zone is marked sync");
 
   addPoint("chart-traffic", "Sync traffic, bytes/s", s.time, {
     "received": rate(s, q => q.zoneSync && q.zoneSync.status.bytes_in),

@@ -141,7 +141,7 @@ class ApiBodyFuzzTest {
 
             @Override
             public NginxInfo nginx() {
-                return new NginxInfo("1.27.2", "zonesync", "127.0.0.1", 1, Instant.EPOCH, 1, 0);
+                return new NginxInfo("1.27.2", "zonesync", 1, Instant.EPOCH, 1, 0);
             }
 
             @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonesync.http.statuszone.StatusZones;
+import io.zonesync.keyval.KeyvalStateFile;
 import io.zonesync.keyval.KeyvalType;
 import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.net.ConnectionStats;
@@ -12,11 +13,15 @@ import io.zonesync.testing.MutableClock;
 import io.zonesync.keyval.TestStamps;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Every endpoint and every error path; every response is validated against doc/api/openapi.yaml. */
 class ApiHandlerTest {
@@ -45,7 +50,7 @@ class ApiHandlerTest {
 
         @Override
         public NginxInfo nginx() {
-            return new NginxInfo("1.27.2", "zonesync-0.1.0", "127.0.0.1", 3, Instant.ofEpochMilli(T0 - 5000), 42, 41);
+            return new NginxInfo("1.27.2", "zonesync-0.1.0", 3, Instant.ofEpochMilli(T0 - 5000), 42, 41);
         }
 
         @Override
@@ -80,7 +85,8 @@ class ApiHandlerTest {
 
     private ApiResponse call(String method, String path, String query, String body, boolean write) {
         byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        return call(new ApiRequest(method, path, query, bytes, "0123456789abcdef0123456789abcdef", write));
+        return call(new ApiRequest(method, path, query, bytes, "0123456789abcdef0123456789abcdef", write, 0,
+                "127.0.0.1"));
     }
 
     private ApiResponse call(ApiRequest request) {
@@ -411,5 +417,35 @@ class ApiHandlerTest {
     void requestIdIsEchoedAndMayBeMissing() throws Exception {
         ApiResponse r = call(new ApiRequest("GET", "/9/http/keyvals/nope", null, null, null, false));
         assertThat(json(r).path("request_id").asText()).isEmpty();
+    }
+
+    @Test
+    void onlyWritesToKeyvalZonesWithoutAStateFileMayBeHandledOnTheEventLoop(@TempDir Path dir) throws Exception {
+        KeyvalZone kept = new KeyvalZone("kept", KeyvalZone.MIN_SIZE, KeyvalType.STRING, 0, false, clock, stamps);
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+        try (KeyvalStateFile file = KeyvalStateFile.open(kept, dir.resolve("kept.keyval"), executor)) {
+            http.put("kept", kept);
+            String body = "{\"k\":\"v\"}";
+            for (String method : new String[] {"POST", "PATCH", "DELETE"}) {
+                assertThat(handler.mayBlock(request(method, "/9/http/keyvals/one", body, true))).as(method).isFalse();
+                assertThat(handler.mayBlock(request(method, "/2/stream/keyvals/s", body, true))).as(method).isFalse();
+                assertThat(handler.mayBlock(request(method, "/9/http/keyvals/kept", body, true))).as(method).isTrue();
+            }
+            // reads, disabled writes, unknown zones and versions, other endpoints: as before, off the loop
+            assertThat(handler.mayBlock(request("GET", "/9/http/keyvals/one", null, true))).isTrue();
+            assertThat(handler.mayBlock(request("PATCH", "/9/http/keyvals/one", body, false))).isTrue();
+            assertThat(handler.mayBlock(request("PATCH", "/9/http/keyvals/nope", body, true))).isTrue();
+            assertThat(handler.mayBlock(request("PATCH", "/1/stream/keyvals/s", body, true))).isTrue();
+            assertThat(handler.mayBlock(request("PATCH", "/99/http/keyvals/one", body, true))).isTrue();
+            assertThat(handler.mayBlock(request("PATCH", "/9/http/upstreams/u/servers/0", body, true))).isTrue();
+            assertThat(handler.mayBlock(request("PATCH", "/9/http/keyvals/one/x", body, true))).isTrue();
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    private static ApiRequest request(String method, String path, String body, boolean write) {
+        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        return new ApiRequest(method, path, null, bytes, "0123456789abcdef0123456789abcdef", write);
     }
 }

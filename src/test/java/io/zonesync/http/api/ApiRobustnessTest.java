@@ -37,7 +37,7 @@ class ApiRobustnessTest {
 
             @Override
             public NginxInfo nginx() {
-                return new NginxInfo("1.27.2", "zonesync", "::1", 0, Instant.EPOCH, 1, 1);
+                return new NginxInfo("1.27.2", "zonesync", 0, Instant.EPOCH, 1, 1);
             }
         };
     }

@@ -34,12 +34,16 @@ class ApiSpecTest {
                 + "\"state_since\":\"2026-01-01T00:00:00.002Z\",\"last_error\":null,\"records_sent\":1,"
                 + "\"records_received\":2,\"records_pending\":0,\"bytes_sent\":64,\"bytes_received\":128,"
                 + "\"ssl\":{\"protocol\":\"TLSv1.3\",\"cipher\":\"TLS_AES_128_GCM_SHA256\",\"peer_subject\":\"CN=b\"},"
-                + "\"rtt\":0.25,\"reconnects\":2,\"last_seen\":\"2026-01-01T00:00:01Z\",\"last_seen_age\":40},"
+                + "\"rtt\":0.25,\"replication_lag\":120,\"reconnects\":2,\"last_seen\":\"2026-01-01T00:00:01Z\",\"last_seen_age\":40},"
                 + "{\"address\":\"10.0.0.3:12345\",\"direction\":\"outbound\",\"state\":\"connecting\","
                 + "\"node_id\":null,\"online_since\":null,\"state_since\":\"2026-01-01T00:00:00Z\","
                 + "\"last_error\":\"connect() failed (111: Connection refused)\",\"records_sent\":0,"
                 + "\"records_received\":0,\"records_pending\":0,\"bytes_sent\":0,\"bytes_received\":0,"
-                + "\"ssl\":null,\"rtt\":null,\"reconnects\":0,\"last_seen\":null,\"last_seen_age\":null}]"));
+                + "\"ssl\":null,\"rtt\":null,\"replication_lag\":null,\"reconnects\":0,\"last_seen\":null,\"last_seen_age\":null}]"));
+        ApiSpec.check("GET", "/9/stream/zone_sync/zones", json(200, "{\"learned\":{\"type\":\"sticky\","
+                + "\"records_total\":3,\"records_pending\":0,\"size\":1048576,\"used\":4864,"
+                + "\"sessions\":{\"current\":3,\"max\":4080}},\"verdicts\":{\"type\":\"upstream_health\","
+                + "\"records_total\":1,\"records_pending\":0,\"size\":null,\"used\":null,\"sessions\":null}}"));
         ApiSpec.check("PUT", "/9/nginx", json(405, ERROR.replace("404", "405")));
     }
 

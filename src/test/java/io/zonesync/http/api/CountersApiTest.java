@@ -33,7 +33,7 @@ class CountersApiTest {
 
         @Override
         public NginxInfo nginx() {
-            return new NginxInfo("1.27.2", "zonesync", "", 1, Instant.EPOCH, 2, 1);
+            return new NginxInfo("1.27.2", "zonesync", 1, Instant.EPOCH, 2, 1);
         }
 
         @Override

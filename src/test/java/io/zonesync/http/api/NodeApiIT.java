@@ -3,6 +3,7 @@ package io.zonesync.http.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonesync.testing.Http;
 import io.zonesync.testing.InJvmNode;
 import io.zonesync.testing.TestCluster;
@@ -86,6 +87,11 @@ class NodeApiIT {
         assertThat(status).doesNotContain("nets").as("zones without sync are not listed");
         assertThat(checked(a, "GET", "/api/9/stream/", null).body()).contains("zone_sync");
         assertThat(checked(a, "GET", "/api/9/stream/zone_sync/nodes", null).body()).contains("\"state\":\"live\"");
+        String zones = checked(b, "GET", "/api/9/stream/zone_sync/zones", null).body();
+        assertThat(zones).startsWith("{\"one\":{\"type\":\"keyval\",\"records_total\":1,\"records_pending\":0,"
+                + "\"size\":32768,\"used\":").endsWith(",\"sessions\":null}}");
+        long used = new ObjectMapper().readTree(zones).path("one").path("used").asLong();
+        assertThat(used).as("the pair k=v as the zone counts it").isGreaterThan(2).isLessThan(32768);
     }
 
     @Test

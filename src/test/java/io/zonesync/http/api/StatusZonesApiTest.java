@@ -38,7 +38,7 @@ class StatusZonesApiTest {
 
         @Override
         public NginxInfo nginx() {
-            return new NginxInfo("1.27.2", "zonesync", "", 1, Instant.EPOCH, 2, 1);
+            return new NginxInfo("1.27.2", "zonesync", 1, Instant.EPOCH, 2, 1);
         }
 
         @Override

@@ -50,7 +50,7 @@ class StreamUpstreamApiTest {
 
         @Override
         public NginxInfo nginx() {
-            return new NginxInfo("1.27.2", "zonesync", "", 1, Instant.EPOCH, 1, 0);
+            return new NginxInfo("1.27.2", "zonesync", 1, Instant.EPOCH, 1, 0);
         }
 
         @Override

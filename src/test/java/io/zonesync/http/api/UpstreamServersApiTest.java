@@ -46,7 +46,7 @@ class UpstreamServersApiTest {
 
         @Override
         public NginxInfo nginx() {
-            return new NginxInfo("1.27.2", "zonesync", "", 1, Instant.EPOCH, 1, 0);
+            return new NginxInfo("1.27.2", "zonesync", 1, Instant.EPOCH, 1, 0);
         }
 
         @Override

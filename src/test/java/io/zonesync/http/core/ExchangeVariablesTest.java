@@ -40,4 +40,25 @@ class ExchangeVariablesTest {
         await().until(() -> Files.exists(log) && Files.readAllLines(log).size() == 3);
         assertThat(Files.readAllLines(log)).containsExactly("/a . [OK]", "/b p [OK]", "/drop . []");
     }
+
+    @Test
+    void requestIdIs32LowercaseHexDigitsOncePerRequest() throws Exception {
+        server = TestServer.start(dir, """
+                http {
+                    server {
+                        listen 127.0.0.1:0;
+                        access_log off;
+                        location / { return 200 "$request_id $request_id"; }
+                    }
+                }
+                """);
+        try (RawClient c = new RawClient(server.port())) {
+            c.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+            String[] first = c.read().body().split(" ");
+            String[] second = c.read().body().split(" ");
+            assertThat(first[0]).matches("[0-9a-f]{32}").isEqualTo(first[1]);
+            assertThat(second[0]).matches("[0-9a-f]{32}").isEqualTo(second[1]).isNotEqualTo(first[0]);
+        }
+    }
 }
+

@@ -30,8 +30,8 @@ import org.openqa.selenium.logging.LoggingPreferences;
 /**
  * The dashboard in a real browser (Debian's chromium, headless, through chromedriver) on node 0 of
  * a cluster of three {@code bin/zonesync} processes: it loads without a console error, shows the
- * three nodes online with the synced zones and the upstream, and shows a node down within seconds
- * of that node's {@code kill -9}.
+ * three nodes online with their links' lag, the synced zones with their sizes and sticky sessions,
+ * and the upstream, and shows a node down within seconds of that node's {@code kill -9}.
  */
 class DashboardBrowserIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -69,7 +69,11 @@ class DashboardBrowserIT {
                     access_log off;
                     keyval_zone zone=sessions:1m sync;
                     limit_req_zone $remote_addr zone=perip:1m rate=10r/s sync;
-                    upstream backend { zone backend 64k; server 127.0.0.1:9 max_fails=0; }
+                    upstream backend {
+                        zone backend 64k;
+                        server 127.0.0.1:9 max_fails=0;
+                        sticky learn create=$upstream_cookie_sid lookup=$cookie_sid zone=learned:1m sync;
+                    }
                     server {
                         listen 127.0.0.1:0;
                         location = /dashboard.html { dashboard; }
@@ -131,15 +135,21 @@ class DashboardBrowserIT {
             assertThat(text("#nodes-online")).isEqualTo("3");
             assertThat(browser.findElements(By.cssSelector("#peers tr[data-status=online]"))).hasSizeGreaterThanOrEqualTo(3);
         });
-        assertThat(text("#zone-table tr[data-zone=sessions]")).startsWith("sessions");
-        assertThat(text("#zone-table tr[data-zone=perip]")).startsWith("perip");
+        assertThat(text("#zone-table tr[data-zone=sessions]")).startsWith("sessions keyval 0 0").contains(" 1.0 MiB ");
+        assertThat(text("#zone-table tr[data-zone=perip]")).startsWith("perip limit_req");
+        // a sticky learn zone: its sessions held and the most it can hold (1 MB: 4080)
+        assertThat(text("#zone-table tr[data-zone=learned]")).startsWith("learned sticky").endsWith(" 0 / 4,080");
+        // each online link: its lag (nothing owed: 0.0) and its round trip
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                browser.findElements(By.cssSelector("#peers tr[data-status=online] td.lag")))
+                .hasSizeGreaterThanOrEqualTo(2).allSatisfy(td -> assertThat(td.getText()).isEqualTo("0.0")));
         // the launcher's readiness probe went through "/" too: the row shows what the API counts
         int passed = JSON.readTree(nodes.get(0).http().get("/api/9/http/limit_reqs/perip").body()).path("passed").asInt();
         assertThat(passed).isPositive();
         assertThat(text("#limit-req-table tr[data-zone=perip]")).startsWith("perip " + passed + " 0 0");
         assertThat(text("#upstream-table tr[data-server='127.0.0.1:9']")).startsWith("http backend 127.0.0.1:9 up");
         // the charts are drawn: one uPlot canvas per chart
-        assertThat(browser.findElements(By.cssSelector(".charts .uplot canvas"))).hasSize(3);
+        assertThat(browser.findElements(By.cssSelector(".charts .uplot canvas"))).hasSize(4);
         assertThat(text("#error")).isEmpty();
 
         String stopped = "127.0.0.4:" + held.port();

@@ -10,6 +10,7 @@ import io.zonesync.testing.Prometheus;
 import io.zonesync.testing.TestCluster;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real Prometheus scrapes the {@code metrics} location of a three-node cluster; PromQL through its
  * HTTP API sees each node with two peers online, a synced keyval record counted on every node, and
- * requests to a location's status zone, an upstream server and a limit_req zone counted where they
- * were served.
+ * requests to a location's status zone, an upstream server, a stream upstream server and a limit_req
+ * zone counted where they were served; and zonesync's own series: each link's replication lag, the
+ * snapshot durations as histograms, and the synced zone's size.
  */
 class MetricsClusterIT {
     @TempDir
@@ -57,6 +59,8 @@ class MetricsClusterIT {
                 stream {
                     server { listen 127.0.0.1:0; zone_sync; zone_sync_connect_retry_interval 100ms; %s }
                     server { listen 127.0.0.1:0; status_zone tcp; return "x"; }
+                    upstream sback { zone sback 64k; server 127.0.0.1:%d; }
+                    server { listen 127.0.0.4:0; proxy_pass sback; }
                 }
                 http {
                     access_log off;
@@ -72,7 +76,7 @@ class MetricsClusterIT {
                         location /limited { limit_req zone=lr; proxy_pass http://back; }
                     }
                 }
-                """.formatted(servers, backend.getAddress().getPort());
+                """.formatted(servers, backend.getAddress().getPort(), backend.getAddress().getPort());
     }
 
     @Test
@@ -129,6 +133,38 @@ class MetricsClusterIT {
         });
         assertThat(prometheus.query("nginxplus_stream_server_zone_connections{server_zone=\"tcp\"}"))
                 .containsOnlyKeys(targets);
+        int streamPort = cluster.node(0).node.streamAddresses().values().stream().map(a -> (InetSocketAddress) a)
+                .filter(a -> a.getAddress().getHostAddress().equals("127.0.0.4")).findFirst().orElseThrow().getPort();
+        try (Socket s = new Socket("127.0.0.4", streamPort)) {
+            s.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).endsWith("ok");
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(prometheus.query("nginxplus_stream_upstream_server_connections{upstream=\"sback\",server=\""
+                    + server + "\"}")).containsEntry(targets.get(0), 1.0).containsEntry(targets.get(1), 0.0);
+            assertThat(prometheus.query("nginxplus_stream_upstream_server_received{upstream=\"sback\"}"))
+                    .hasEntrySatisfying(targets.get(0), v -> assertThat(v).isPositive());
+            assertThat(prometheus.query("nginxplus_stream_upstream_server_state{upstream=\"sback\"}"))
+                    .containsEntry(targets.get(0), 1.0);
+        });
+        // zonesync's own: every node has sent its snapshot of "one" to both peers and received theirs
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(prometheus.query("zonesync_snapshot_send_duration_seconds_count{zone=\"one\"}"))
+                    .containsOnlyKeys(targets).allSatisfy((t, v) -> assertThat(v).isGreaterThanOrEqualTo(2.0));
+            assertThat(prometheus.query("zonesync_snapshot_receive_duration_seconds_count{zone=\"one\"}"))
+                    .containsOnlyKeys(targets).allSatisfy((t, v) -> assertThat(v).isGreaterThanOrEqualTo(2.0));
+            assertThat(prometheus.query("histogram_quantile(0.99, sum by (instance, le) "
+                    + "(zonesync_snapshot_send_duration_seconds_bucket))"))
+                    .containsOnlyKeys(targets).allSatisfy((t, v) -> assertThat(v).isLessThan(10.0));
+            assertThat(prometheus.query("count by (instance) (zonesync_peer_replication_lag_seconds)"))
+                    .containsOnlyKeys(targets).allSatisfy((t, v) -> assertThat(v).isEqualTo(2.0));
+            assertThat(prometheus.query("max by (instance) (zonesync_peer_replication_lag_seconds)"))
+                    .containsOnlyKeys(targets).allSatisfy((t, v) -> assertThat(v).isLessThan(5.0));
+            assertThat(prometheus.query("zonesync_zone_size_bytes{zone=\"one\"}"))
+                    .containsOnlyKeys(targets).allSatisfy((t, v) -> assertThat(v).isEqualTo(32768.0));
+            assertThat(prometheus.query("zonesync_zone_used_bytes{zone=\"one\"}"))
+                    .containsOnlyKeys(targets).allSatisfy((t, v) -> assertThat(v).isPositive());
+        });
         promtoolAccepts(first.get("/metrics").body());
         Map<String, Double> peers = prometheus.query("sum by (instance) (zonesync_peer_online)");
         assertThat(peers).containsOnlyKeys(targets).allSatisfy((t, v) -> assertThat(v).isEqualTo(2.0));

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import io.zonesync.sync.cluster.SnapshotDurations;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +81,43 @@ class NodeMetricsTest {
                 .contains("\nzonesync_peer_last_seen_age_seconds{" + peer + "} 1.5\n")
                 .doesNotContain("zonesync_peer_rtt_seconds{" + down + "}")
                 .doesNotContain("zonesync_peer_last_seen_age_seconds{" + down + "}");
+    }
+
+    @Test
+    void eachOnlinePeerHasItsReplicationLag() {
+        String t = text();
+        String peer = "direction=\"outbound\",peer=\"10.0.0.2:12345\"";
+        assertThat(t).contains("# TYPE zonesync_peer_replication_lag_seconds gauge\n")
+                .contains("\nzonesync_peer_replication_lag_seconds{" + peer + "} 2.75\n")
+                .doesNotContain("zonesync_peer_replication_lag_seconds{direction=\"outbound\",peer=\"10.0.0.3:12345\"}");
+    }
+
+    @Test
+    void snapshotDurationsAreHistogramsPerZoneWithCumulativeBuckets() {
+        String t = text();
+        assertThat(t).contains("# TYPE zonesync_snapshot_send_duration_seconds histogram\n")
+                .contains("\nzonesync_snapshot_send_duration_seconds_bucket{zone=\"sessions\",le=\"0.005\"} 2\n")
+                .contains("\nzonesync_snapshot_send_duration_seconds_bucket{zone=\"sessions\",le=\"0.5\"} 2\n")
+                .contains("\nzonesync_snapshot_send_duration_seconds_bucket{zone=\"sessions\",le=\"1.0\"} 3\n")
+                .contains("\nzonesync_snapshot_send_duration_seconds_bucket{zone=\"sessions\",le=\"+Inf\"} 3\n")
+                .contains("\nzonesync_snapshot_send_duration_seconds_count{zone=\"sessions\"} 3\n")
+                .contains("\nzonesync_snapshot_send_duration_seconds_sum{zone=\"sessions\"} 0.75\n")
+                .contains("\nzonesync_snapshot_receive_duration_seconds_bucket{zone=\"sessions\",le=\"300.0\"} 0\n")
+                .contains("\nzonesync_snapshot_receive_duration_seconds_bucket{zone=\"sessions\",le=\"+Inf\"} 1\n");
+    }
+
+    @Test
+    void syncedZonesHaveTheirSizeUseAndStickySessions() {
+        String t = text();
+        assertThat(t).contains("# TYPE zonesync_zone_size_bytes gauge\n")
+                .contains("\nzonesync_zone_size_bytes{zone=\"sessions\"} 32768.0\n")
+                .contains("\nzonesync_zone_used_bytes{zone=\"sessions\"} 1200.0\n")
+                .contains("\nzonesync_zone_size_bytes{zone=\"learned\"} 1048576.0\n")
+                .contains("\nzonesync_zone_used_bytes{zone=\"learned\"} 4864.0\n")
+                .contains("\nzonesync_zone_sticky_sessions{zone=\"learned\"} 3.0\n")
+                .contains("\nzonesync_zone_sticky_sessions_max{zone=\"learned\"} 4080.0\n")
+                .doesNotContain("zonesync_zone_sticky_sessions{zone=\"sessions\"}")
+                .doesNotContain("{zone=\"purges\"}");
     }
 
     @Test
@@ -184,13 +222,48 @@ class NodeMetricsTest {
             online.put("reconnects", 2L);
             online.put("rtt", 0.25);
             online.put("last_seen_age", 1500L);
+            online.put("replication_lag", 2750L);
             Map<String, Object> dialling = new HashMap<>(online);
             dialling.put("address", "10.0.0.3:12345");
             dialling.put("state", "connecting");
             dialling.put("online_since", null);
             dialling.put("rtt", null);
             dialling.put("last_seen_age", null);
+            dialling.put("replication_lag", null);
             return List.of(online, dialling);
+        }
+
+        @Override
+        public Map<String, Map<String, Object>> streamZoneSyncZones() {
+            Map<String, Object> keyval = new HashMap<>();
+            keyval.put("type", "keyval");
+            keyval.put("size", 32768L);
+            keyval.put("used", 1200L);
+            keyval.put("sessions", null);
+            Map<String, Object> sticky = new HashMap<>(keyval);
+            sticky.put("type", "sticky");
+            sticky.put("size", 1048576L);
+            sticky.put("used", 4096L + 3 * 256);
+            sticky.put("sessions", Map.of("current", 3, "max", 4080));
+            Map<String, Object> purges = new HashMap<>(keyval);
+            purges.put("size", null);
+            purges.put("used", null);
+            Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+            out.put("sessions", keyval);
+            out.put("learned", sticky);
+            out.put("purges", purges);
+            return out;
+        }
+
+        @Override
+        public List<SnapshotDurations.Histogram> snapshotDurations() {
+            long[] sent = new long[SnapshotDurations.BOUNDS.length + 1];
+            sent[0] = 2; // two in at most 5 ms
+            sent[7] = 1; // one in (0.5 s, 1 s]
+            long[] received = new long[SnapshotDurations.BOUNDS.length + 1];
+            received[SnapshotDurations.BOUNDS.length] = 1; // one over the last bound
+            return List.of(new SnapshotDurations.Histogram("sessions", SnapshotDurations.Direction.SEND, sent, 0.75),
+                    new SnapshotDurations.Histogram("sessions", SnapshotDurations.Direction.RECEIVE, received, 400));
         }
     }
 }

@@ -130,6 +130,20 @@ class StickyClusterIT {
             spread.merge(served(ports.get(1), "/nosession", null), 1, Integer::sum);
         }
         assertThat(spread).hasSize(3); // without a session: round robin
+        // the learned session is counted on every node, in the zone's size as its capacity models it
+        await().until(() -> {
+            for (int p : ports) {
+                JsonNode z = api(p, "/api/9/stream/zone_sync/zones").path("sessions");
+                if (z.path("sessions").path("current").asInt() != 1 || z.path("used").asLong() != 4096 + 256) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        JsonNode zone = api(ports.get(2), "/api/9/stream/zone_sync/zones").path("sessions");
+        assertThat(zone.path("type").asText()).isEqualTo("sticky");
+        assertThat(zone.path("size").asLong()).isEqualTo(1024 * 1024);
+        assertThat(zone.path("sessions").path("max").asInt()).isEqualTo((1024 * 1024 - 4096) / 256);
 
         awaitSettled();
         long beforeA = received(ports.get(0));

@@ -166,6 +166,14 @@ class DeltaResyncTest {
         @Override
         public void countFrame(boolean inbound, int bytes) {
         }
+
+        @Override
+        public void snapshotSent(String zone, long nanos) {
+        }
+
+        @Override
+        public void snapshotReceived(String zone, long nanos) {
+        }
     }
 
     private static final ZoneSignature ONE = new ZoneSignature("one", 1, 1);

@@ -14,7 +14,17 @@ import io.zonesync.sync.proto.Protocol;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.Stamp;
 import io.zonesync.zone.StampSource;
+import io.zonesync.sync.proto.SnapshotBegin;
+import io.zonesync.sync.proto.SnapshotEnd;
+import io.zonesync.sync.proto.ZoneSignature;
+import io.zonesync.zone.ZoneRecord;
+import io.zonesync.zone.ZoneType;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.Collection;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,6 +41,7 @@ class PeerLinkFiguresTest {
         long wall = 1_767_225_600_000L;
         long nanos = 5_000_000_000L;
         final List<String> events = new ArrayList<>();
+        final List<ReplicatedZone<?>> zones = new ArrayList<>();
 
         @Override
         public Hello localHello() {
@@ -39,7 +50,7 @@ class PeerLinkFiguresTest {
 
         @Override
         public Collection<ReplicatedZone<?>> zones() {
-            return List.of();
+            return zones;
         }
 
         @Override
@@ -103,7 +114,63 @@ class PeerLinkFiguresTest {
         @Override
         public void countFrame(boolean inbound, int bytes) {
         }
+
+        @Override
+        public void snapshotSent(String zone, long nanos) {
+            events.add("sent " + zone + " in " + nanos);
+        }
+
+        @Override
+        public void snapshotReceived(String zone, long nanos) {
+            events.add("received " + zone + " in " + nanos);
+        }
     }
+
+    /** A zone of string keys whose records are stamped on the host's clock. */
+    private final class TestZone implements ReplicatedZone<String> {
+        final Map<String, ZoneRecord> records = new LinkedHashMap<>();
+
+        void put(String key) {
+            records.put(key, new ZoneRecord(key.getBytes(StandardCharsets.UTF_8), new byte[] {1},
+                    host.clock().next(), false, ZoneRecord.NO_EXPIRY));
+        }
+
+        @Override
+        public String name() {
+            return "z";
+        }
+
+        @Override
+        public ZoneType type() {
+            return TYPE;
+        }
+
+        @Override
+        public long recordCount() {
+            return records.size();
+        }
+
+        @Override
+        public Iterator<ZoneRecord> snapshot() {
+            return new ArrayList<>(records.values()).iterator();
+        }
+
+        @Override
+        public ZoneRecord export(String key) {
+            return records.get(key);
+        }
+
+        @Override
+        public boolean applyRemote(ZoneRecord record) {
+            return false;
+        }
+
+        @Override
+        public void setChangeListener(ChangeListener<String> listener) {
+        }
+    }
+
+    private static final ZoneType TYPE = new ZoneType("test", 99, 1);
 
     private final FakeHost host = new FakeHost();
     private final PeerLink link = new PeerLink(host, true, new LinkSettings(65_536, 1000, 30_000, 5000, 0));
@@ -117,9 +184,26 @@ class PeerLinkFiguresTest {
         assertThat((Object) ch.readOutbound()).isInstanceOf(Hello.class);
     }
 
+    /** A peer without delta resync: the link sends its snapshot at once, without waiting for a RESUME (protocol.md 11.6). */
+    private static final int NO_DELTA = Protocol.HELLO_FLAGS & ~Protocol.HELLO_FLAG_DELTA;
+
     private static Hello peerHello(int flags) {
-        return new Hello(Protocol.VERSION, PEER, 1_767_225_600_000L, 65_536, 30_000, "127.0.0.2:9000", List.of(),
+        return peerHello(flags, List.of());
+    }
+
+    private static Hello peerHello(int flags, List<ZoneSignature> catalog) {
+        return new Hello(Protocol.VERSION, PEER, 1_767_225_600_000L, 65_536, 30_000, "127.0.0.2:9000", catalog,
                 flags);
+    }
+
+    private List<Ping> pings() {
+        List<Ping> out = new ArrayList<>();
+        for (Object o : sent()) {
+            if (o instanceof Ping p) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     private List<Object> sent() {
@@ -212,5 +296,132 @@ class PeerLinkFiguresTest {
         assertThat(link.stateSince()).isEqualTo(created + 9000);
         assertThat(link.lastReadAt()).isEqualTo(created + 5000);
         assertThat(host.events).containsExactly("online", "closed");
+    }
+
+    // ---- replication lag (PeerLink#replicationLagMillis) ---------------------------------------
+
+    private TestZone linkedZone() {
+        TestZone zone = new TestZone();
+        zone.put("a");
+        host.zones.add(zone);
+        connect();
+        return zone;
+    }
+
+    @Test
+    void theSnapshotIsOwedSinceItWasTakenUntilThePongOfAPingSentAfterIt() {
+        linkedZone();
+        assertThat(link.replicationLagMillis()).as("no link online yet").isEqualTo(-1);
+        long taken = host.wall;
+        ch.writeInbound(peerHello(NO_DELTA, List.of(PeerLink.signature(host.zones.get(0)))));
+        // the first PING went out before the snapshot: its PONG confirms nothing of it
+        assertThat(pings()).containsExactly(new Ping(1));
+        host.wall += 500;
+        assertThat(link.replicationLagMillis()).isEqualTo(500);
+
+        host.nanos += PeerLink.PING_SPACING_NANOS;
+        host.wall += 20;
+        ch.writeInbound(new Pong(1));
+        assertThat(link.replicationLagMillis()).isEqualTo(host.wall - taken);
+        assertThat(pings()).as("a PING follows the records at once, the last one answered").containsExactly(
+                new Ping(2));
+        host.wall += 30;
+        assertThat(link.replicationLagMillis()).isEqualTo(550);
+        ch.writeInbound(new Pong(2));
+        assertThat(link.replicationLagMillis()).isZero();
+    }
+
+    @Test
+    void aChangeIsOwedSinceItWasFirstQueuedThroughItsSendingUntilConfirmed() {
+        TestZone zone = linkedZone();
+        ch.writeInbound(peerHello(NO_DELTA, List.of(PeerLink.signature(zone))));
+        host.nanos += PeerLink.PING_SPACING_NANOS;
+        ch.writeInbound(new Pong(1));
+        ch.writeInbound(new Pong(2));
+        sent();
+        assertThat(link.replicationLagMillis()).isZero();
+
+        host.wall += 10_000;
+        zone.put("b");
+        link.enqueue("z", "b");
+        host.wall += 300;
+        zone.put("b");
+        link.enqueue("z", "b"); // changed again before it went out: still owed since the first change
+        host.wall += 200;
+        assertThat(link.replicationLagMillis()).as("queued, not yet written").isEqualTo(500);
+        host.nanos += PeerLink.PING_SPACING_NANOS;
+        ch.runPendingTasks();
+        assertThat(pings()).containsExactly(new Ping(3));
+        host.wall += 100;
+        assertThat(link.replicationLagMillis()).as("written, PING 3 unanswered").isEqualTo(600);
+        ch.writeInbound(new Pong(3));
+        assertThat(link.replicationLagMillis()).isZero();
+    }
+
+    @Test
+    void recordsWrittenWhileAPingIsUnansweredWaitForTheNextPingsPong() {
+        TestZone zone = linkedZone();
+        ch.writeInbound(peerHello(NO_DELTA, List.of(PeerLink.signature(zone))));
+        host.nanos += PeerLink.PING_SPACING_NANOS;
+        ch.writeInbound(new Pong(1));
+        sent(); // PING 2 after the snapshot, unanswered
+        host.wall += 1000;
+        long queued = host.wall;
+        zone.put("c");
+        link.enqueue("z", "c");
+        ch.runPendingTasks();
+        assertThat(pings()).as("PING 2 awaits its PONG: no other").isEmpty();
+        host.wall += 40;
+        host.nanos += PeerLink.PING_SPACING_NANOS;
+        ch.writeInbound(new Pong(2)); // confirms the snapshot, not "c"
+        assertThat(link.replicationLagMillis()).isEqualTo(host.wall - queued);
+        assertThat(pings()).containsExactly(new Ping(3));
+        ch.writeInbound(new Pong(3));
+        assertThat(link.replicationLagMillis()).isZero();
+    }
+
+    @Test
+    void withAPeerThatAnswersNoPingsRecordsCountAsReceivedOnceWritten() {
+        TestZone zone = linkedZone();
+        ch.writeInbound(peerHello(Protocol.HELLO_FLAG_DIGESTS, List.of(PeerLink.signature(zone))));
+        assertThat(pings()).isEmpty();
+        host.wall += 700;
+        assertThat(link.replicationLagMillis()).isZero();
+        zone.put("d");
+        link.enqueue("z", "d");
+        host.wall += 50;
+        assertThat(link.replicationLagMillis()).isEqualTo(50);
+        ch.runPendingTasks();
+        assertThat(link.replicationLagMillis()).isZero();
+    }
+
+    @Test
+    void aBusyLinkStillPingsOnceAHeartbeatPeriodFromItsIntervalTimer() {
+        connect();
+        ch.writeInbound(peerHello(Protocol.HELLO_FLAGS));
+        assertThat(pings()).containsExactly(new Ping(1));
+        // PING 1 unanswered (a busy link's writer is never idle); 30 s timeout: heartbeat period 10 s
+        host.nanos += 9_000_000_000L;
+        ch.advanceTimeBy(1000, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(pings()).isEmpty();
+        host.nanos += 1_000_000_000L;
+        ch.advanceTimeBy(1000, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(pings()).containsExactly(new Ping(2));
+        host.nanos += 2_000_000;
+        ch.writeInbound(new Pong(2));
+        assertThat(link.rttNanos()).isEqualTo(2_000_000);
+    }
+
+    @Test
+    void aPeersSnapshotIsTimedFromItsBeginToItsEndOnTheMonotonicClock() {
+        TestZone zone = linkedZone();
+        ch.writeInbound(peerHello(NO_DELTA, List.of(PeerLink.signature(zone))));
+        ZoneSignature sig = PeerLink.signature(zone);
+        ch.writeInbound(new SnapshotBegin(sig));
+        host.nanos += 2_500_000_000L;
+        ch.writeInbound(new SnapshotEnd(sig, 0));
+        assertThat(host.events).contains("sent z in 0", "received z in 2500000000");
     }
 }

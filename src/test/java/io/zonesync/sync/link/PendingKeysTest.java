@@ -15,13 +15,13 @@ class PendingKeysTest {
     void aKeyChangedManyTimesIsQueuedOnceInFirstChangeOrder() {
         PendingKeys<String> keys = new PendingKeys<>();
         for (int i = 0; i < 10; i++) {
-            keys.add("a");
+            keys.add("a", 0);
         }
-        keys.add("b");
-        keys.add("a");
+        keys.add("b", 0);
+        keys.add("a", 0);
         assertThat(keys.size()).isEqualTo(2);
-        assertThat(keys.poll()).isEqualTo("a");
-        assertThat(keys.poll()).isEqualTo("b");
+        assertThat(keys.poll().key()).isEqualTo("a");
+        assertThat(keys.poll().key()).isEqualTo("b");
         assertThat(keys.poll()).isNull();
         assertThat(keys.isEmpty()).isTrue();
     }
@@ -29,10 +29,26 @@ class PendingKeysTest {
     @Test
     void aKeyChangedAgainAfterItWasTakenIsQueuedAgain() {
         PendingKeys<String> keys = new PendingKeys<>();
-        keys.add("a");
-        assertThat(keys.poll()).isEqualTo("a");
-        assertThat(keys.add("a")).isTrue();
-        assertThat(keys.poll()).isEqualTo("a");
+        keys.add("a", 0);
+        assertThat(keys.poll().key()).isEqualTo("a");
+        assertThat(keys.add("a", 0)).isTrue();
+        assertThat(keys.poll().key()).isEqualTo("a");
+    }
+
+    @Test
+    void aKeyKeepsTheTimeItWasFirstQueuedAndTheOldestIsTheHeads() {
+        PendingKeys<String> keys = new PendingKeys<>();
+        assertThat(keys.oldestQueuedAt()).isEqualTo(Long.MAX_VALUE);
+        keys.add("a", 100);
+        keys.add("b", 150);
+        keys.add("a", 200);
+        assertThat(keys.oldestQueuedAt()).isEqualTo(100);
+        assertThat(keys.poll()).isEqualTo(new PendingKeys.Entry<>("a", 100));
+        assertThat(keys.oldestQueuedAt()).isEqualTo(150);
+        keys.add("a", 300);
+        assertThat(keys.poll()).isEqualTo(new PendingKeys.Entry<>("b", 150));
+        assertThat(keys.poll()).isEqualTo(new PendingKeys.Entry<>("a", 300));
+        assertThat(keys.oldestQueuedAt()).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test
@@ -51,8 +67,8 @@ class PendingKeysTest {
                     return;
                 }
                 for (int i = 0; i < perWriter; i++) {
-                    keys.add(base + i);
-                    keys.add(base + i);
+                    keys.add(base + i, 0);
+                    keys.add(base + i, 0);
                 }
             });
             t.start();
@@ -63,9 +79,9 @@ class PendingKeysTest {
         boolean writing = true;
         while (writing || !keys.isEmpty()) {
             writing = threads.stream().anyMatch(Thread::isAlive);
-            Integer k;
+            PendingKeys.Entry<Integer> k;
             while ((k = keys.poll()) != null) {
-                seen.add(k);
+                seen.add(k.key());
             }
         }
         assertThat(seen).hasSize(writers * perWriter);
