@@ -12,8 +12,9 @@
 #   SYNC_EXTRA=""       extra zone_sync directives for both nodes, e.g. "zone_sync_buffers 16 64k;"
 #   LOOP_THREADS=1      event loop threads per node
 #   JAVA_OPTS=""        extra JVM options for (a), (b), (c) (default JVM: G1, default heap)
-#   JAVA=java           the java command for (a), (b), (c) and (d), e.g. /usr/lib/jvm/<a JDK>/bin/java
-#   ONLY="a b c d h"    which parts to run (h = HAProxy)
+#   JAVA=java           the java command for (a) to (e), e.g. /usr/lib/jvm/<a JDK>/bin/java
+#   CHANGED=1000 CUT_S=10  (e): keys changed on A while the link is cut, and for how long
+#   ONLY="a b c d e h"  which parts to run (h = HAProxy)
 #   SKIP_INSTALL=1      do not apt-get install haproxy
 # Output: the log of every run and a summary table, also saved under target/bench-results/.
 set -euo pipefail
@@ -21,7 +22,7 @@ cd "$(dirname "$0")/../.."
 
 export KEYS=${KEYS:-1000000} ROUNDS=${ROUNDS:-3} WARMUP_ROUNDS=${WARMUP_ROUNDS:-1}
 export RATES=${RATES:-10000,100000} DURATION=${DURATION:-10} WARMUP_DURATION=${WARMUP_DURATION:-3}
-ONLY=${ONLY:-"a b c d h"}
+ONLY=${ONLY:-"a b c d e h"}
 JAVA_OPTS=${JAVA_OPTS:-}
 JAVA=${JAVA:-java}
 stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
@@ -65,6 +66,8 @@ run() {
     "$JAVA" $JAVA_OPTS $LOGCONF -cp "$CP" io.zonesync.bench.SyncLatencyBench
 [[ " $ONLY " == *" c "* ]] && run "(c) snapshot to a joining node" \
     "$JAVA" $JAVA_OPTS $LOGCONF -cp "$CP" io.zonesync.bench.SnapshotBench
+[[ " $ONLY " == *" e "* ]] && run "(e) delta resync after a cut, against the full snapshot" \
+    "$JAVA" $JAVA_OPTS $LOGCONF -cp "$CP" io.zonesync.bench.DeltaResyncBench
 [[ " $ONLY " == *" h "* ]] && run "HAProxy peers (a) and (c)" python3 bench/sync/haproxy_peers.py
 echo "# loadavg at end: $(cat /proc/loadavg)" | tee -a "$log"
 
@@ -89,6 +92,12 @@ for rate in rates:
 rows.append(("(c) snapshot to a joining node, s (median / best)",
              g("snapshot.default.median", "{:.3f}") + " / " + g("snapshot.default.best", "{:.3f}"),
              g("haproxy.snapshot", "{:.3f}"), "<= 1.0", r.get("snapshot.default.median", (1e9,))[0] <= 1.0))
+rows.append(("(e) delta resync: bytes, % of full snapshot (median)",
+             g("delta.bytes.median") + " (" + g("delta.bytes_ratio.median", "{:.4f}") + " of " + g("delta.full.bytes") + ")",
+             "full snapshot only", "<= 0.02", r.get("delta.bytes_ratio.median", (1e9,))[0] <= 0.02))
+rows.append(("(e) delta resync: s from link online (median)",
+             g("delta.seconds.median", "{:.3f}") + " (full: " + g("delta.full.seconds", "{:.3f}") + ")",
+             "not measured", "<= 0.1", r.get("delta.seconds.median", (1e9,))[0] <= 0.1))
 rows.append(("(d) heap bytes per record", g("heap.bytes_per_record", "{:.1f}"), "not measured", "<= 200",
              r.get("heap.bytes_per_record", (1e9,))[0] <= 200))
 print(f"\n{'figure':<48} {'zonesync':<26} {'HAProxy 2.6 peers':<44} {'target':<10} verdict")

@@ -1,5 +1,6 @@
 package io.zonesync.bench;
 
+import io.zonesync.access.StreamAccessModule;
 import io.zonesync.config.Block;
 import io.zonesync.config.ConfigParser;
 import io.zonesync.config.Context;
@@ -68,7 +69,7 @@ final class BenchNode implements AutoCloseable {
     static ZoneSyncSettings settings(String streamBody) throws Exception {
         Block root = ConfigParser.parseString("stream {\n" + streamBody + "\n}\n", "bench.conf");
         DirectiveRegistry registry = new DirectiveRegistry();
-        registry.registerAll(new StreamCoreModule(), new ZoneSyncModule());
+        registry.registerAll(new StreamCoreModule(), new StreamAccessModule(), new ZoneSyncModule());
         registry.validate(root);
         Scope stream = Scope.root(root).child(Context.STREAM, root.first("stream").block());
         return ZoneSyncSettings.compile(StreamServerConf.compileAll(stream), ZoneSyncSettings.HostResolver.SYSTEM)

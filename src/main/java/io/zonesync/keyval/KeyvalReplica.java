@@ -46,6 +46,12 @@ public final class KeyvalReplica implements ReplicatedZone<String> {
         return zone.transfer().snapshot(KeyvalReplica::toZoneRecord);
     }
 
+    /** Only the entries stamped above {@code hlc} are copied and encoded; the others cost a comparison. */
+    @Override
+    public Iterator<ZoneRecord> changedSince(long hlc) {
+        return zone.transfer().changedSince(hlc, KeyvalReplica::toZoneRecord);
+    }
+
     @Override
     public ZoneRecord export(String key) {
         return zone.transfer().record(key, KeyvalReplica::toZoneRecord);

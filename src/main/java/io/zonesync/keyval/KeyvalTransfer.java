@@ -6,6 +6,7 @@ import io.zonesync.zone.StampSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -94,18 +95,22 @@ public final class KeyvalTransfer {
         return ApplyResult.APPLIED;
     }
 
-    /** The keys and entries of the zone at one moment, side by side. */
+    /** The keys and entries of the zone at one moment, side by side (grown as needed). */
     private static final class EntryCopy {
-        final String[] keys;
-        final KeyvalStore.Entry[] entries;
+        String[] keys;
+        KeyvalStore.Entry[] entries;
         int size;
 
-        EntryCopy(String[] keys, KeyvalStore.Entry[] entries) {
-            this.keys = keys;
-            this.entries = entries;
+        EntryCopy(int capacity) {
+            this.keys = new String[Math.max(1, capacity)];
+            this.entries = new KeyvalStore.Entry[keys.length];
         }
 
         void add(String key, KeyvalStore.Entry entry) {
+            if (size == keys.length) {
+                keys = Arrays.copyOf(keys, size * 2);
+                entries = Arrays.copyOf(entries, size * 2);
+            }
             keys[size] = key;
             entries[size++] = entry;
         }
@@ -131,11 +136,32 @@ public final class KeyvalTransfer {
      * converted by {@code export} only as they are sent; expired entries are skipped.
      */
     <T> Iterator<T> snapshot(EntryExport<T> export) {
-        EntryCopy copy = zone.read(() -> {
-            EntryCopy c = new EntryCopy(new String[store.size()], new KeyvalStore.Entry[store.size()]);
+        return sending(zone.read(() -> {
+            EntryCopy c = new EntryCopy(store.size());
             store.forEach(c::add);
             return c;
-        });
+        }), export);
+    }
+
+    /**
+     * As {@link #snapshot}, of only the entries stamped above {@code hlc} (unsigned), for a peer that
+     * holds the rest (delta resync): their stamps are compared under the lock, so a resync that
+     * owes a few records copies a few references, not the zone's.
+     */
+    <T> Iterator<T> changedSince(long hlc, EntryExport<T> export) {
+        return sending(zone.read(() -> {
+            EntryCopy c = new EntryCopy(16);
+            store.forEach((k, e) -> {
+                if (Long.compareUnsigned(e.stamp().hlc(), hlc) > 0) {
+                    c.add(k, e);
+                }
+            });
+            return c;
+        }), export);
+    }
+
+    /** The copy's entries, converted by {@code export} as they are sent; expired ones are skipped. */
+    private <T> Iterator<T> sending(EntryCopy copy, EntryExport<T> export) {
         String[] keys = copy.keys;
         KeyvalStore.Entry[] entries = copy.entries;
         int size = copy.size;

@@ -43,6 +43,26 @@ public interface ReplicatedZone<K> {
         return true;
     }
 
+    /**
+     * Whether every change a peer must learn of gives the record a new stamp, so that the records
+     * stamped above a mark are all that changed since it (delta resync, doc/protocol.md 11.6). A zone
+     * that changes records without a new stamp (a sticky session's last use) says false and is sent
+     * whole to a reconnecting peer.
+     */
+    default boolean stampsEveryChange() {
+        return reconciled();
+    }
+
+    /**
+     * The records of a {@link #snapshot} whose stamp's hlc is above {@code hlc} (unsigned), for a
+     * peer that holds everything up to it (doc/protocol.md 11.6). A zone that can test a stamp
+     * before it encodes the record does so.
+     */
+    default Iterator<ZoneRecord> changedSince(long hlc) {
+        return new ExportingIterator<>(snapshot(),
+                r -> r != null && Long.compareUnsigned(r.stamp().hlc(), hlc) > 0 ? r : null);
+    }
+
     /** Called with every key changed by a LOCAL write (an API call, a request), never by applyRemote. */
     void setChangeListener(ChangeListener<K> listener);
 

@@ -54,6 +54,30 @@ class KeyvalReplicaTest {
     }
 
     @Test
+    void theChangesSinceAStampAreTheWritesAndDeletesStampedAboveIt() throws Exception {
+        KeyvalReplica a = replica(60_000, 1);
+        for (int i = 0; i < 40; i++) {
+            a.zone().set("old" + i, "v");
+        }
+        long mark = a.export("old39").stamp().hlc();
+        clock.advance(1000);
+        a.zone().set("new", "v");
+        a.zone().set("old3", "rewritten");
+        a.zone().remove("old4");
+        Iterator<ZoneRecord> delta = a.changedSince(mark);
+        a.zone().set("after", "the copy");
+        clock.advance(5000);
+        List<ZoneRecord> sent = new ArrayList<>();
+        delta.forEachRemaining(sent::add);
+        assertThat(sent).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                .containsExactlyInAnyOrder("new", "old3", "old4");
+        assertThat(sent).filteredOn(ZoneRecord::tombstone).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                .containsExactly("old4");
+        assertThat(sent).filteredOn(r -> !r.tombstone()).allSatisfy(r -> assertThat(r.ttlMs()).isEqualTo(55_000));
+        assertThat(a.changedSince(0)).toIterable().as("all 42 keys, the tombstone included").hasSize(42);
+    }
+
+    @Test
     void aWriteDuringAListenerSwapIsHeardByTheOldListenerOrTheNew() throws Exception {
         KeyvalReplica a = new KeyvalReplica(new KeyvalZone("one", 64L << 20, KeyvalType.STRING, 0, true, clock,
                 new TestStamps(clock, 1)));

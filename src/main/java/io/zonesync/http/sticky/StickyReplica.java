@@ -63,6 +63,12 @@ public final class StickyReplica implements ReplicatedZone<SessionKey> {
         return new ZoneRecord(key.bytes(), payload.array(), s.stamp(), false, zone.remainingMs(idle));
     }
 
+    /** A session's use moves its last access, not its stamp: a reconnecting peer gets the whole zone. */
+    @Override
+    public boolean stampsEveryChange() {
+        return false;
+    }
+
     /** Merges a peer's record; malformed ones (bad key or payload length, tombstones) are ignored. */
     @Override
     public boolean applyRemote(ZoneRecord record) {

@@ -17,6 +17,7 @@ import io.zonesync.net.dns.ResolverZones;
 import io.zonesync.sync.link.LinkHost;
 import io.zonesync.sync.link.LinkSettings;
 import io.zonesync.sync.link.PeerLink;
+import io.zonesync.sync.link.ResumeMarks;
 import io.zonesync.sync.link.ZoneDigests;
 import io.zonesync.sync.proto.FrameDecoder;
 import io.zonesync.sync.proto.FrameEncoder;
@@ -74,6 +75,7 @@ public final class SyncCluster implements LinkHost {
     private final Set<PeerLink> links = ConcurrentHashMap.newKeySet();
     private final PeerLinks online = new PeerLinks();
     private final ZoneDigests digests = new ZoneDigests();
+    private final ResumeMarks resumeMarks = new ResumeMarks();
     private final PeerRoster roster = new PeerRoster(this);
     private final PeerHistory history = new PeerHistory();
     private final SnapshotDurations snapshotDurations = new SnapshotDurations();
@@ -305,6 +307,11 @@ public final class SyncCluster implements LinkHost {
     @Override
     public ZoneDigests digests() {
         return digests;
+    }
+
+    @Override
+    public ResumeMarks resumeMarks() {
+        return resumeMarks;
     }
 
     @Override

@@ -46,6 +46,9 @@ public interface LinkHost {
     /** The digests of this node's zones, shared by its links (doc/protocol.md 11.5). */
     ZoneDigests digests();
 
+    /** This node's zone epochs and the marks its peers sent it, shared by its links (doc/protocol.md 11.6). */
+    ResumeMarks resumeMarks();
+
     /** Counts one RECORDS frame in or out. */
     void countFrame(boolean inbound, int bytes);
 

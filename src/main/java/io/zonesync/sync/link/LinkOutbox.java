@@ -54,14 +54,18 @@ final class LinkOutbox {
     }
 
     /**
-     * Copies every zone as of now, to stream to the peer. Called once the link takes live changes:
-     * a write before this call is in the copy, one after it is queued, so none falls between.
+     * Copies every zone as of now, to stream to the peer, or, for a peer that takes deltas, lets
+     * each zone wait for the peer's RESUME (11.6). Called once the link takes live changes: a write
+     * before the copy is in it, one after it is queued, so none falls between. {@code ceiling} is
+     * above every stamp this node had issued or seen before the call.
      */
-    void takeSnapshots() {
-        long now = host.nowMillis();
+    void takeSnapshots(boolean awaitResume, long now, long ceiling) {
         for (ZoneSession<?> s : sessions.values()) {
-            s.snapshot = s.zone.snapshot();
-            s.snapshotTakenAt = now;
+            if (awaitResume) {
+                s.awaitingResume = true;
+            } else {
+                s.takeSnapshot(0, now, ceiling);
+            }
         }
     }
 
@@ -236,7 +240,7 @@ final class LinkOutbox {
     /** One step of the snapshot; false when there is nothing left to snapshot. */
     private boolean snapshotStep(Channel channel, String peer) {
         for (ZoneSession<?> s : sessions.values()) {
-            if (s.snapshotDone) {
+            if (s.snapshotDone || s.awaitingResume) {
                 continue;
             }
             if (!s.snapshotBegun) {
@@ -249,9 +253,14 @@ final class LinkOutbox {
             } else {
                 s.snapshotDone = true;
                 channel.write(new SnapshotEnd(s.signature, s.snapshotSent));
-                host.snapshotSent(s.zone.name(), host.nanoTime() - s.snapshotBegunNanos);
-                LOG.info("zone_sync: sent the snapshot of zone \"{}\" to {}: {} records", s.zone.name(), peer,
-                        s.snapshotSent);
+                if (s.deltaSince == 0) {
+                    host.snapshotSent(s.zone.name(), host.nanoTime() - s.snapshotBegunNanos);
+                    LOG.info("zone_sync: sent the snapshot of zone \"{}\" to {}: {} records", s.zone.name(), peer,
+                            s.snapshotSent);
+                } else {
+                    LOG.info("zone_sync: sent the changes of zone \"{}\" to {} since its last mark: {} records",
+                            s.zone.name(), peer, s.snapshotSent);
+                }
             }
             return true;
         }

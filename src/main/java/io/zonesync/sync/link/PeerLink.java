@@ -21,10 +21,12 @@ import io.zonesync.sync.proto.Goodbye;
 import io.zonesync.sync.proto.GoodbyeReason;
 import io.zonesync.sync.proto.Heartbeat;
 import io.zonesync.sync.proto.Hello;
+import io.zonesync.sync.proto.Mark;
 import io.zonesync.sync.proto.Ping;
 import io.zonesync.sync.proto.Pong;
 import io.zonesync.sync.proto.ProtocolException;
 import io.zonesync.sync.proto.RecordBatch;
+import io.zonesync.sync.proto.Resume;
 import io.zonesync.sync.proto.SnapshotBegin;
 import io.zonesync.sync.proto.SnapshotEnd;
 import io.zonesync.sync.proto.SyncRecord;
@@ -67,6 +69,11 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     private static final long DRIFT_LOG_INTERVAL_MS = TimeUnit.MINUTES.toMillis(1);
     /** How long a last frame (ABORT, GOODBYE) may take to go out before the socket is closed anyway. */
     static final long CLOSE_LINGER_MS = 1000;
+    /**
+     * Delta resync (doc/protocol.md 11.6): a mark is asserted only this long after it was read, so
+     * that every local write stamped at or below it has been queued on the link by then.
+     */
+    static final long MARK_GRACE_MS = 2000;
     /** The least time between two PINGs that follow records (doc/protocol.md 3.4). */
     static final long PING_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** The name of the idle-state handler in the pipeline, replaced once the peer's timeout is known. */
@@ -78,6 +85,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     private final long intervalMs;
     private final long timeoutMs;
     private final long helloTimeoutMs;
+    private final long digestIntervalMs;
     private final DigestExchange digests;
     private final AtomicBoolean fillScheduled = new AtomicBoolean();
     private final LinkOutbox outbox;
@@ -137,6 +145,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         this.intervalMs = settings.intervalMs();
         this.timeoutMs = settings.timeoutMs();
         this.helloTimeoutMs = settings.helloTimeoutMs();
+        this.digestIntervalMs = settings.digestIntervalMs();
         this.createdAt = host.nowMillis();
         this.stateSince = createdAt;
         this.outbox = new LinkOutbox(host, delivery);
@@ -362,6 +371,10 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
             }
         } else if (msg instanceof Pong pong) {
             onPong(pong);
+        } else if (msg instanceof Mark mark) {
+            onMark(mark);
+        } else if (msg instanceof Resume resume) {
+            onResume(resume);
         } else if (!(msg instanceof Heartbeat)) {
             LOG.debug("zone_sync: ignoring {} from {}", msg, address());
         }
@@ -429,7 +442,10 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         // Online before the copy: a write that misses the snapshot is queued instead (writers
         // already see this link in the cluster's fan-out and drop changes while it is handshaking).
         setState(LinkState.SNAPSHOTTING);
-        outbox.takeSnapshots();
+        if (hello.takesDelta()) {
+            sendResumes(ctx, hello.nodeId());
+        }
+        outbox.takeSnapshots(hello.takesDelta(), host.nowMillis(), host.clock().next().hlc());
         onlineSince = host.nowMillis();
         host.linkOnline(this);
         lastWriteProgress = host.nowMillis();
@@ -438,6 +454,81 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         }
         intervalTimer = ctx.executor().scheduleAtFixedRate(this::tick, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
         fill();
+    }
+
+    // ---- delta resync (doc/protocol.md 11.6) ---------------------------------------------------
+
+    /** Tells the peer, zone by zone, what this node holds of it: its last mark merged, or nothing. */
+    private void sendResumes(ChannelHandlerContext ctx, long peerId) {
+        for (ZoneSession<?> s : outbox.sessions()) {
+            long[] from = host.resumeMarks().resumeFrom(peerId, s.zone);
+            ctx.write(new Resume(s.signature, from[0], from[1]));
+        }
+        ctx.flush();
+    }
+
+    /**
+     * The peer says what it holds of a zone: only the records stamped above its mark are sent when
+     * the mark is of this copy of the zone, the zone stamps every change, and digests run on this
+     * link (they repair what a delta leaves to other links, 11.6); else the whole zone.
+     */
+    private void onResume(Resume m) {
+        ZoneSession<?> s = outbox.session(m.zone().name());
+        if (!state.online() || s == null || !s.signature.matches(m.zone()) || !s.awaitingResume) {
+            ignoredFrames++;
+            return;
+        }
+        boolean delta = !m.full() && s.zone.stampsEveryChange() && digestIntervalMs > 0 && peer.takesDigests()
+                && m.epoch() == host.resumeMarks().epochOf(s.zone);
+        if (!m.full() && !delta) {
+            LOG.info("zone_sync: {} asks for the changes of zone \"{}\" since its last mark, which cannot be"
+                    + " trusted here: sending the whole zone", address(), s.zone.name());
+        }
+        s.takeSnapshot(delta ? m.since() : 0, host.nowMillis(), host.clock().next().hlc());
+        fill();
+    }
+
+    /**
+     * The peer asserts that this node holds its zone up to a stamp: remembered for the next link
+     * with this incarnation of the peer, unless this link refused records (a refused record is not
+     * held, and the mark would skip it).
+     */
+    private void onMark(Mark m) {
+        ZoneSession<?> s = outbox.session(m.zone().name());
+        if (!state.online() || s == null || !s.signature.matches(m.zone()) || !s.zone.stampsEveryChange()) {
+            ignoredFrames++;
+            return;
+        }
+        if (refusedRecords > 0) {
+            host.resumeMarks().forget(peerNodeId(), s.zone.name());
+            return;
+        }
+        host.resumeMarks().marked(peerNodeId(), s.zone, m.epoch(), m.hlc());
+        if (!s.markReceived) {
+            s.markReceived = true;
+            LOG.info("zone_sync: {} marked zone \"{}\": if the link breaks, it resumes from there", address(),
+                    s.zone.name());
+        }
+    }
+
+    /** Every {@code zone_sync_interval}, to a peer that takes deltas: the marks this link may now assert. */
+    private void sendMarks() {
+        long now = host.nowMillis();
+        long ceiling = host.clock().next().hlc();
+        boolean wrote = false;
+        for (ZoneSession<?> s : outbox.sessions()) {
+            if (!s.zone.stampsEveryChange()) {
+                continue;
+            }
+            long mark = s.markToSend(now, ceiling, MARK_GRACE_MS);
+            if (mark != 0) {
+                channel.write(new Mark(s.signature, host.resumeMarks().epochOf(s.zone), mark));
+                wrote = true;
+            }
+        }
+        if (wrote) {
+            channel.flush();
+        }
     }
 
     /** A zone type for a log line: its name where this node has a zone of that type, else its tag. */
@@ -741,6 +832,9 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
             ping(); // busy or not, the round trip is timed at least once a heartbeat period
         }
         fill();
+        if (state.online() && !quitting && peer.takesDelta()) {
+            sendMarks();
+        }
     }
 
     void fill() {

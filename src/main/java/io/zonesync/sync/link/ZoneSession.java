@@ -4,6 +4,7 @@ import io.zonesync.sync.proto.RecordBatchWriter;
 import io.zonesync.sync.proto.ZoneSignature;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.ZoneRecord;
+import java.util.ArrayDeque;
 import java.util.BitSet;
 import java.util.Iterator;
 
@@ -18,7 +19,21 @@ final class ZoneSession<K> {
     final PendingKeys<K> pending = new PendingKeys<>();
     /** Bytes of a RECORDS frame of this zone before its first record, computed once (it encodes the name). */
     final int frameHeaderSize;
+    /** Null until taken: at once, or (delta resync, 11.6) when the peer's RESUME says what it holds. */
     Iterator<ZoneRecord> snapshot;
+    /** The peer takes deltas and its RESUME for this zone has not come yet: the snapshot waits. */
+    boolean awaitingResume;
+    /** The snapshot being sent holds only the records stamped above this hlc (0: the whole zone). */
+    long deltaSince;
+    /**
+     * Candidate marks (11.6), oldest first: {when, hlc} pairs, an hlc above every stamp this node
+     * had issued or seen at that moment.
+     */
+    final ArrayDeque<long[]> markCandidates = new ArrayDeque<>();
+    /** The last MARK sent on this link (0: none). */
+    long markSent;
+    /** A MARK of the peer's was merged on this link. */
+    boolean markReceived;
     /** When the snapshot was taken (ms on the host's clock): what it carries is owed since then. */
     volatile long snapshotTakenAt = Long.MAX_VALUE;
     /** When SNAPSHOT_BEGIN went out, on the host's monotonic clock, for the snapshot's duration. */
@@ -111,7 +126,44 @@ final class ZoneSession<K> {
     }
 
     boolean hasSnapshotLeft() {
-        return carrySnapshot != null || snapshot.hasNext();
+        return carrySnapshot != null || (snapshot != null && snapshot.hasNext());
+    }
+
+    /**
+     * Takes the records to send as this zone's snapshot: all of them, or those stamped above
+     * {@code since}. {@code ceiling}, read before the copy, becomes the first candidate mark.
+     */
+    void takeSnapshot(long since, long now, long ceiling) {
+        awaitingResume = false;
+        deltaSince = since;
+        snapshot = since == 0 ? zone.snapshot() : zone.changedSince(since);
+        snapshotTakenAt = now;
+        markCandidates.addLast(new long[] {now, ceiling});
+    }
+
+    /**
+     * The mark this link may now assert (11.6): the newest candidate read at least {@code graceMs}
+     * ago, when nothing is owed (every local write stamped at or below it was queued within the
+     * grace, and the queue has since been sent); 0 when there is none, or it is not above the last
+     * sent. Older candidates are dropped; {@code now} and {@code ceiling} join as the newest.
+     */
+    long markToSend(long now, long ceiling, long graceMs) {
+        if (snapshot == null) {
+            return 0;
+        }
+        long[] usable = null;
+        while (!markCandidates.isEmpty() && markCandidates.peekFirst()[0] <= now - graceMs) {
+            usable = markCandidates.pollFirst();
+        }
+        if (usable != null) {
+            markCandidates.addFirst(usable);
+        }
+        markCandidates.addLast(new long[] {now, ceiling});
+        if (usable == null || !idle() || Long.compareUnsigned(usable[1], markSent) <= 0) {
+            return 0;
+        }
+        markSent = usable[1];
+        return usable[1];
     }
 
     @SuppressWarnings("unchecked")
@@ -137,7 +189,7 @@ final class ZoneSession<K> {
 
     /** Records still to send to this peer: pending keys plus what the snapshot has not reached yet. */
     long backlog() {
-        long left = snapshotDone ? 0 : Math.max(0, zone.recordCount() - snapshotSent);
+        long left = snapshotDone || deltaSince != 0 ? 0 : Math.max(0, zone.recordCount() - snapshotSent);
         return pending.size() + left;
     }
 }

@@ -66,6 +66,14 @@ public final class FrameWriter {
             out.writeLong(p.token());
         } else if (m instanceof Pong p) {
             out.writeLong(p.token());
+        } else if (m instanceof Mark k) {
+            writeZone(out, k.zone());
+            out.writeLong(k.epoch());
+            out.writeLong(k.hlc());
+        } else if (m instanceof Resume k) {
+            writeZone(out, k.zone());
+            out.writeLong(k.epoch());
+            out.writeLong(k.since());
         } else if (!(m instanceof Heartbeat)) {
             throw new IllegalArgumentException("no encoding for " + m.getClass().getName());
         }
@@ -106,6 +114,10 @@ public final class FrameWriter {
             body = zoneSize(d.zone()) + Digest.FIXED_BYTES + 8L * d.hashes().length;
         } else if (m instanceof Ping || m instanceof Pong) {
             body = 8;
+        } else if (m instanceof Mark k) {
+            body = zoneSize(k.zone()) + 16L;
+        } else if (m instanceof Resume k) {
+            body = zoneSize(k.zone()) + 16L;
         } else {
             body = 0;
         }

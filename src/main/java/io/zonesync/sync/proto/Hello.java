@@ -63,6 +63,11 @@ public record Hello(int version, long nodeId, long wallClockMillis, long maxFram
         return (flags & Protocol.HELLO_FLAG_PING) != 0;
     }
 
+    /** Whether the sender takes MARK and RESUME frames and sends RESUMEs (doc/protocol.md 11.6). */
+    public boolean takesDelta() {
+        return (flags & Protocol.HELLO_FLAG_DELTA) != 0;
+    }
+
     /** Whether the sender takes DIGEST frames (doc/protocol.md 11.5). */
     public boolean takesDigests() {
         return (flags & Protocol.HELLO_FLAG_DIGESTS) != 0;

@@ -30,6 +30,8 @@ final class MessageReader {
                 case DIGEST -> digest(r);
                 case PING -> new Ping(r.u64("token"));
                 case PONG -> new Pong(r.u64("token"));
+                case MARK -> new Mark(r.zone(), r.u64("mark epoch"), r.u64("mark hlc"));
+                case RESUME -> new Resume(r.zone(), r.u64("resume epoch"), r.u64("resume since"));
             };
         } catch (IllegalArgumentException e) {
             throw new ProtocolException(AbortCode.MALFORMED, type + " frame: " + e.getMessage());

@@ -11,9 +11,11 @@ public enum MessageType {
     ABORT(7),
     DIGEST(8),
     PING(9),
-    PONG(10);
+    PONG(10),
+    MARK(11),
+    RESUME(12);
 
-    private static final MessageType[] BY_CODE = new MessageType[11];
+    private static final MessageType[] BY_CODE = new MessageType[13];
 
     static {
         for (MessageType t : values()) {

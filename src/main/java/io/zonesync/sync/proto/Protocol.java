@@ -33,8 +33,13 @@ public final class Protocol {
     public static final int HELLO_FLAG_DIGESTS = 0x0001;
     /** HELLO flag: the sender takes PING frames and answers each with PONG (doc/protocol.md 3.4). */
     public static final int HELLO_FLAG_PING = 0x0002;
+    /**
+     * HELLO flag: the sender takes MARK and RESUME frames, and sends a RESUME for every zone synced on
+     * the link before it expects that zone's snapshot (delta resync, doc/protocol.md 11.6).
+     */
+    public static final int HELLO_FLAG_DELTA = 0x0004;
     /** The flags this implementation sends. */
-    public static final int HELLO_FLAGS = HELLO_FLAG_DIGESTS | HELLO_FLAG_PING;
+    public static final int HELLO_FLAGS = HELLO_FLAG_DIGESTS | HELLO_FLAG_PING | HELLO_FLAG_DELTA;
     /** A DIGEST splits a zone's keys into at most 2^16 buckets. */
     public static final int MAX_DIGEST_BUCKET_BITS = 16;
 

@@ -107,6 +107,11 @@ class PeerLinkFiguresTest {
         }
 
         @Override
+        public ResumeMarks resumeMarks() {
+            return new ResumeMarks();
+        }
+
+        @Override
         public void countFrame(boolean inbound, int bytes) {
         }
 
@@ -178,6 +183,9 @@ class PeerLinkFiguresTest {
         ch.pipeline().fireChannelActive();
         assertThat((Object) ch.readOutbound()).isInstanceOf(Hello.class);
     }
+
+    /** A peer without delta resync: the link sends its snapshot at once, without waiting for a RESUME (protocol.md 11.6). */
+    private static final int NO_DELTA = Protocol.HELLO_FLAGS & ~Protocol.HELLO_FLAG_DELTA;
 
     private static Hello peerHello(int flags) {
         return peerHello(flags, List.of());
@@ -305,7 +313,7 @@ class PeerLinkFiguresTest {
         linkedZone();
         assertThat(link.replicationLagMillis()).as("no link online yet").isEqualTo(-1);
         long taken = host.wall;
-        ch.writeInbound(peerHello(Protocol.HELLO_FLAGS, List.of(PeerLink.signature(host.zones.get(0)))));
+        ch.writeInbound(peerHello(NO_DELTA, List.of(PeerLink.signature(host.zones.get(0)))));
         // the first PING went out before the snapshot: its PONG confirms nothing of it
         assertThat(pings()).containsExactly(new Ping(1));
         host.wall += 500;
@@ -326,7 +334,7 @@ class PeerLinkFiguresTest {
     @Test
     void aChangeIsOwedSinceItWasFirstQueuedThroughItsSendingUntilConfirmed() {
         TestZone zone = linkedZone();
-        ch.writeInbound(peerHello(Protocol.HELLO_FLAGS, List.of(PeerLink.signature(zone))));
+        ch.writeInbound(peerHello(NO_DELTA, List.of(PeerLink.signature(zone))));
         host.nanos += PeerLink.PING_SPACING_NANOS;
         ch.writeInbound(new Pong(1));
         ch.writeInbound(new Pong(2));
@@ -353,7 +361,7 @@ class PeerLinkFiguresTest {
     @Test
     void recordsWrittenWhileAPingIsUnansweredWaitForTheNextPingsPong() {
         TestZone zone = linkedZone();
-        ch.writeInbound(peerHello(Protocol.HELLO_FLAGS, List.of(PeerLink.signature(zone))));
+        ch.writeInbound(peerHello(NO_DELTA, List.of(PeerLink.signature(zone))));
         host.nanos += PeerLink.PING_SPACING_NANOS;
         ch.writeInbound(new Pong(1));
         sent(); // PING 2 after the snapshot, unanswered
@@ -409,7 +417,7 @@ class PeerLinkFiguresTest {
     @Test
     void aPeersSnapshotIsTimedFromItsBeginToItsEndOnTheMonotonicClock() {
         TestZone zone = linkedZone();
-        ch.writeInbound(peerHello(Protocol.HELLO_FLAGS, List.of(PeerLink.signature(zone))));
+        ch.writeInbound(peerHello(NO_DELTA, List.of(PeerLink.signature(zone))));
         ZoneSignature sig = PeerLink.signature(zone);
         ch.writeInbound(new SnapshotBegin(sig));
         host.nanos += 2_500_000_000L;

@@ -86,9 +86,9 @@ class FrameDecoderErrorTest {
 
     @Test
     void anUnknownTypeIsRefusedAsSoonAsItsByteArrives() {
-        rejects(MAX_FRAME, after(hex("00000100 0b")), AbortCode.UNKNOWN_TYPE, "frame type 11 is unknown (known types are 1..10)");
+        rejects(MAX_FRAME, after(hex("00000100 0d")), AbortCode.UNKNOWN_TYPE, "frame type 13 is unknown (known types are 1..12)");
         rejects(MAX_FRAME, after(frame(0, new byte[0])), AbortCode.UNKNOWN_TYPE,
-                "frame type 0 is unknown (known types are 1..10)");
+                "frame type 0 is unknown (known types are 1..12)");
     }
 
     @Test

@@ -47,6 +47,8 @@ final class Samples {
         all.add(Heartbeat.INSTANCE);
         all.add(new Ping(1));
         all.add(new Pong(0xFEDC_BA98_7654_3210L));
+        all.add(new Mark(new ZoneSignature("one", 1, 1), 0x8000_0000_0000_0001L, Stamp.hlc(1_767_225_600_000L, 7)));
+        all.add(new Resume(new ZoneSignature("one", 1, 1), 0x8000_0000_0000_0001L, 0));
         all.add(new Digest(ONE, 1_767_225_590_000L, 0, 0, new long[] {0x0123456789ABCDEFL}));
         all.add(new Digest(ONE, 1_767_225_590_000L, 12, 4088, new long[] {1, 2, 3, 4, 5, 6, 7, -1}));
         all.add(new RecordBatch(STICKY, List.of(SyncRecord.of(new byte[16], utf8("\u0001a"), stamp(9), 1))));
