@@ -14,10 +14,10 @@ import io.zonesync.keyval.KeyvalType;
 import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.testing.MutableClock;
 import io.zonesync.keyval.TestStamps;
+import io.zonesync.testing.TestApiState;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -128,7 +128,7 @@ class ApiBodyFuzzTest {
 
     private static ApiState stateOf(Map<String, KeyvalZone> http, Map<String, KeyvalZone> stream,
             Map<String, LimitReqZone> limitReqs, Map<String, UpstreamGroup> upstreams) {
-        return new ApiState() {
+        return new TestApiState() {
             @Override
             public Map<String, KeyvalZone> httpKeyvalZones() {
                 return http;
@@ -137,11 +137,6 @@ class ApiBodyFuzzTest {
             @Override
             public Map<String, KeyvalZone> streamKeyvalZones() {
                 return stream;
-            }
-
-            @Override
-            public NginxInfo nginx() {
-                return new NginxInfo("1.27.2", "zonesync", 1, Instant.EPOCH, 1, 0);
             }
 
             @Override

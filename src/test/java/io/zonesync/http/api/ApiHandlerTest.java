@@ -12,6 +12,7 @@ import io.zonesync.net.ConnectionStats;
 import io.zonesync.net.dns.ResolverZones;
 import io.zonesync.testing.MutableClock;
 import io.zonesync.keyval.TestStamps;
+import io.zonesync.testing.TestApiState;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ class ApiHandlerTest {
     private final ResolverZones resolvers = new ResolverZones();
     private ApiHandler handler;
 
-    private final ApiState state = new ApiState() {
+    private final ApiState state = new TestApiState() {
         @Override
         public Map<String, KeyvalZone> httpKeyvalZones() {
             return http;

@@ -8,6 +8,7 @@ import io.zonesync.keyval.KeyvalType;
 import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.testing.MutableClock;
 import io.zonesync.keyval.TestStamps;
+import io.zonesync.testing.TestApiState;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,15 +25,10 @@ class ApiRobustnessTest {
     private final TestStamps stamps = new TestStamps(clock, 1);
 
     private ApiState state(Map<String, KeyvalZone> http) {
-        return new ApiState() {
+        return new TestApiState() {
             @Override
             public Map<String, KeyvalZone> httpKeyvalZones() {
                 return http;
-            }
-
-            @Override
-            public Map<String, KeyvalZone> streamKeyvalZones() {
-                return Map.of();
             }
 
             @Override

@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.net.ConnectionStats;
 import io.zonesync.net.HandshakeCounters;
+import io.zonesync.testing.TestApiState;
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,17 +20,7 @@ class CountersApiTest {
 
     private final ConnectionStats stats = new ConnectionStats();
     private ConnectionStats served = stats;
-    private final ApiHandler handler = new ApiHandler(new ApiState() {
-        @Override
-        public Map<String, KeyvalZone> httpKeyvalZones() {
-            return Map.of();
-        }
-
-        @Override
-        public Map<String, KeyvalZone> streamKeyvalZones() {
-            return Map.of();
-        }
-
+    private final ApiHandler handler = new ApiHandler(new TestApiState() {
         @Override
         public NginxInfo nginx() {
             return new NginxInfo("1.27.2", "zonesync", 1, Instant.EPOCH, 2, 1);

@@ -8,11 +8,10 @@ import io.zonesync.http.limitreq.LimitReqZone;
 import io.zonesync.http.limitreq.LimitRule;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.FakeRequest;
-import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.log.Severity;
 import io.zonesync.testing.MutableClock;
+import io.zonesync.testing.TestApiState;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,22 +28,7 @@ class LimitReqApiTest {
     void setUp() {
         zones.put("one", new LimitReqZone("one", LimitReqZone.MIN_SIZE, "$k", 1000, clock));
         zones.put("two", new LimitReqZone("two", LimitReqZone.MIN_SIZE, "$k", 1000, clock));
-        ApiState state = new ApiState() {
-            @Override
-            public Map<String, KeyvalZone> httpKeyvalZones() {
-                return Map.of();
-            }
-
-            @Override
-            public Map<String, KeyvalZone> streamKeyvalZones() {
-                return Map.of();
-            }
-
-            @Override
-            public NginxInfo nginx() {
-                return new NginxInfo("1.27.2", "zonesync", 1, Instant.EPOCH, 1, 0);
-            }
-
+        ApiState state = new TestApiState() {
             @Override
             public Map<String, LimitReqZone> httpLimitReqZones() {
                 return zones;

@@ -2,15 +2,13 @@ package io.zonesync.http.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.net.Endpoint;
 import io.zonesync.net.ResolverConf;
 import io.zonesync.net.dns.ResolverStats;
 import io.zonesync.net.dns.ResolverZones;
+import io.zonesync.testing.TestApiState;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,22 +19,7 @@ class ResolversApiTest {
 
     @BeforeEach
     void setUp() {
-        handler = new ApiHandler(new ApiState() {
-            @Override
-            public Map<String, KeyvalZone> httpKeyvalZones() {
-                return Map.of();
-            }
-
-            @Override
-            public Map<String, KeyvalZone> streamKeyvalZones() {
-                return Map.of();
-            }
-
-            @Override
-            public NginxInfo nginx() {
-                return new NginxInfo("1.27.2", "zonesync", 1, Instant.EPOCH, 1, 0);
-            }
-
+        handler = new ApiHandler(new TestApiState() {
             @Override
             public ResolverZones resolvers() {
                 return zones;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.http.statuszone.TestStatusZones;
-import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.net.HandshakeCounters;
+import io.zonesync.testing.TestApiState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,17 +28,7 @@ class StatusZonesApiTest {
             + "\"5xx\":0,\"codes\":{\"200\":1,\"404\":1},\"total\":2},\"discarded\":0,\"received\":20,\"sent\":200}";
 
     private final StatusZones zones = new StatusZones();
-    private final ApiHandler handler = new ApiHandler(new ApiState() {
-        @Override
-        public Map<String, KeyvalZone> httpKeyvalZones() {
-            return Map.of();
-        }
-
-        @Override
-        public Map<String, KeyvalZone> streamKeyvalZones() {
-            return Map.of();
-        }
-
+    private final ApiHandler handler = new ApiHandler(new TestApiState() {
         @Override
         public NginxInfo nginx() {
             return new NginxInfo("1.27.2", "zonesync", 1, Instant.EPOCH, 2, 1);

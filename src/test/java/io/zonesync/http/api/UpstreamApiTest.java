@@ -11,10 +11,9 @@ import io.zonesync.http.upstream.Peer;
 import io.zonesync.http.upstream.ServerSpec;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.upstream.UpstreamSpec;
-import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.testing.MutableClock;
+import io.zonesync.testing.TestApiState;
 import java.net.InetSocketAddress;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,22 +25,7 @@ class UpstreamApiTest {
     private final UpstreamGroup group = new UpstreamGroup(new UpstreamSpec("backend", List.of(
             server("10.0.0.1", 2, false), server("10.0.0.2", 1, false), server("10.0.0.3", 1, true)),
             new Balancing.RoundRobin(), 8, 60_000, 1000, "backend", null, null), clock);
-    private final ApiHandler handler = new ApiHandler(new ApiState() {
-        @Override
-        public Map<String, KeyvalZone> httpKeyvalZones() {
-            return Map.of();
-        }
-
-        @Override
-        public Map<String, KeyvalZone> streamKeyvalZones() {
-            return Map.of();
-        }
-
-        @Override
-        public NginxInfo nginx() {
-            return new NginxInfo("1.27.2", "zonesync", 1, Instant.EPOCH, 1, 0);
-        }
-
+    private final ApiHandler handler = new ApiHandler(new TestApiState() {
         @Override
         public Map<String, UpstreamGroup> httpUpstreams() {
             return Map.of("backend", group);

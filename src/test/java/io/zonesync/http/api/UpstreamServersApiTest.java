@@ -10,11 +10,10 @@ import io.zonesync.http.upstream.Peer;
 import io.zonesync.http.upstream.ServerSpec;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.upstream.UpstreamSpec;
-import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.testing.MutableClock;
+import io.zonesync.testing.TestApiState;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,22 +32,7 @@ class UpstreamServersApiTest {
     private final UpstreamGroup group = new UpstreamGroup(new UpstreamSpec("backend", List.of(
             server("10.0.0.1"), server("10.0.0.2")), new Balancing.RoundRobin(), 0, 60_000, 1000, "backend", null, null),
             clock);
-    private final ApiHandler handler = new ApiHandler(new ApiState() {
-        @Override
-        public Map<String, KeyvalZone> httpKeyvalZones() {
-            return Map.of();
-        }
-
-        @Override
-        public Map<String, KeyvalZone> streamKeyvalZones() {
-            return Map.of();
-        }
-
-        @Override
-        public NginxInfo nginx() {
-            return new NginxInfo("1.27.2", "zonesync", 1, Instant.EPOCH, 1, 0);
-        }
-
+    private final ApiHandler handler = new ApiHandler(new TestApiState() {
         @Override
         public Map<String, UpstreamGroup> httpUpstreams() {
             return groups;

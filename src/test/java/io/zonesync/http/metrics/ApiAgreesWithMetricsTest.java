@@ -11,9 +11,9 @@ import io.zonesync.http.api.ApiState;
 import io.zonesync.http.api.NginxInfo;
 import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.http.statuszone.TestStatusZones;
-import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.net.ConnectionStats;
 import io.zonesync.testing.MutableClock;
+import io.zonesync.testing.TestApiState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -25,17 +25,7 @@ class ApiAgreesWithMetricsTest {
 
     private final ConnectionStats connections = new ConnectionStats();
     private final StatusZones zones = new StatusZones();
-    private final ApiState state = new ApiState() {
-        @Override
-        public Map<String, KeyvalZone> httpKeyvalZones() {
-            return Map.of();
-        }
-
-        @Override
-        public Map<String, KeyvalZone> streamKeyvalZones() {
-            return Map.of();
-        }
-
+    private final ApiState state = new TestApiState() {
         @Override
         public NginxInfo nginx() {
             throw new AssertionError("not read");

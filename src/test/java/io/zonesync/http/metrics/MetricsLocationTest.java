@@ -5,18 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zonesync.config.ConfigException;
 import io.zonesync.http.api.ApiModule;
-import io.zonesync.http.api.ApiState;
 import io.zonesync.http.api.NginxInfo;
 import io.zonesync.http.core.HttpConfig;
 import io.zonesync.http.core.HttpRuntime;
 import io.zonesync.http.core.RawClient;
 import io.zonesync.http.core.TestConfigs;
 import io.zonesync.http.statuszone.StatusZones;
-import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.net.ConnectionLimit;
 import io.zonesync.net.Transport;
 import io.zonesync.node.Node;
 import io.zonesync.testing.InJvmNode;
+import io.zonesync.testing.TestApiState;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -136,17 +135,7 @@ class MetricsLocationTest {
     }
 
     /** A node without zones, upstreams or zone_sync. */
-    private static final class NoZones implements ApiState {
-        @Override
-        public Map<String, KeyvalZone> httpKeyvalZones() {
-            return Map.of();
-        }
-
-        @Override
-        public Map<String, KeyvalZone> streamKeyvalZones() {
-            return Map.of();
-        }
-
+    private static final class NoZones extends TestApiState {
         @Override
         public NginxInfo nginx() {
             throw new AssertionError("metrics do not read nginx info");

@@ -2,14 +2,14 @@ package io.zonesync.http.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zonesync.http.api.ApiState;
 import io.zonesync.http.api.NginxInfo;
 import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.http.statuszone.TestStatusZones;
-import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.net.ConnectionStats;
 import io.zonesync.net.HandshakeCounters;
+import io.zonesync.sync.cluster.SnapshotDurations;
 import io.zonesync.testing.MutableClock;
+import io.zonesync.testing.TestApiState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import io.zonesync.sync.cluster.SnapshotDurations;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -206,17 +205,7 @@ class NodeMetricsTest {
     }
 
     /** A node with zone_sync: one zone, one peer online and one being dialled, as the API shows them. */
-    private static final class SyncedState implements ApiState {
-        @Override
-        public Map<String, KeyvalZone> httpKeyvalZones() {
-            return Map.of();
-        }
-
-        @Override
-        public Map<String, KeyvalZone> streamKeyvalZones() {
-            return Map.of();
-        }
-
+    private static final class SyncedState extends TestApiState {
         @Override
         public NginxInfo nginx() {
             throw new AssertionError("metrics do not read nginx info");
