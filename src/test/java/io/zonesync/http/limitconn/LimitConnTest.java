@@ -44,7 +44,7 @@ class LimitConnTest {
     }
 
     private void assertError(String http, String message) {
-        LimitConnModule m = new LimitConnModule();
+        LimitConnModule m = new LimitConnModule(new LimitConnZones());
         assertThatThrownBy(() -> TestConfigs.compile("http { " + http + " }", dir, List.of(m), m))
                 .isInstanceOf(ConfigException.class).hasMessage(message + " in t.conf:1");
     }
