@@ -37,6 +37,7 @@ import io.zonesync.http.stubstatus.StubStatusModule;
 import io.zonesync.http.tryfiles.TryFilesModule;
 import io.zonesync.http.keyval.KeyvalHttpFeature;
 import io.zonesync.http.limitconn.LimitConnModule;
+import io.zonesync.http.limitconn.LimitConnZones;
 import io.zonesync.http.limitrate.LimitRateModule;
 import io.zonesync.http.map.MapModule;
 import io.zonesync.http.metrics.MetricsFeature;
@@ -78,6 +79,7 @@ import io.zonesync.stream.accesslog.StreamLogModule;
 import io.zonesync.stream.geo.StreamGeoModule;
 import io.zonesync.stream.healthcheck.StreamHealthCheckModule;
 import io.zonesync.stream.keyval.StreamKeyvalFeature;
+import io.zonesync.stream.limitconn.StreamConnZones;
 import io.zonesync.stream.limitconn.StreamLimitConnModule;
 import io.zonesync.stream.statuszone.StreamStatusZoneModule;
 import io.zonesync.stream.map.StreamMapModule;
@@ -134,7 +136,7 @@ record CompiledConfig(
             new HttpModule(new KeyvalModule(), s -> new KeyvalHttpFeature(s.keyval()::http,
                     () -> s.zones().of(KeyvalFamily.HTTP))),
             new HttpModule(new LimitReqModule(), s -> new LimitReqFeature(s.zones().of(LimitReqFamily.KEY))),
-            HttpModule.of(new LimitConnModule()),
+            new HttpModule(new LimitConnModule(new LimitConnZones()), s -> new LimitConnModule(s.counters().limitConns())),
             HttpModule.of(new HttpAccessFeature()),
             HttpModule.of(new AuthRequestModule()),
             HttpModule.of(new AuthJwtModule()),
@@ -149,7 +151,7 @@ record CompiledConfig(
                     s.clock()))),
             new HttpModule(new ProxyModule(), s -> new ProxyFeature(s.proxy(), () -> s.zones().of(StickyFamily.KEY),
                     () -> s.zones().of(UpstreamZoneFamily.KEY), () -> s.zones().of(CachePurgeFamily.KEY),
-                    s.clock(), s.counters().resolvers())),
+                    s.clock(), s.counters().resolvers(), s.counters().caches())),
             new HttpModule(new HealthCheckModule(), s -> new HealthCheckFeature(() -> s.proxy().upstreams(),
                     () -> s.zones().of(UpstreamZoneFamily.KEY), NettyHealthProbe::runtime)),
             new HttpModule(new ApiModule(), HttpServices::api),
@@ -176,7 +178,7 @@ record CompiledConfig(
             new StreamModule(new StreamAccessModule(), s -> new StreamAccessFeature()),
             new StreamModule(new StreamLogModule(), s -> new StreamAccessLogFeature(s.logs())),
             new StreamModule(new StreamStatusZoneModule(null), s -> new StreamStatusZoneModule(s.statusZones())),
-            StreamModule.of(new StreamLimitConnModule()),
+            new StreamModule(new StreamLimitConnModule(new StreamConnZones()), s -> new StreamLimitConnModule(s.limitConns())),
             new StreamModule(new StreamSetModule(), s -> new StreamSetModule()),
             new StreamModule(new StreamMapModule(), s -> new StreamMapModule()),
             new StreamModule(new StreamGeoModule(), s -> new StreamGeoModule()),
@@ -247,7 +249,7 @@ record CompiledConfig(
             List<StreamFeature> streamFeatures = new ArrayList<>();
             for (StreamModule m : STREAM_MODULES) {
                 StreamFeature f = m.feature().apply(new StreamServices(zones, clock, keyval, streamLogs,
-                        counters.streamZones(), counters.resolvers()));
+                        counters.streamZones(), counters.resolvers(), counters.streamLimitConns()));
                 if (f != null) {
                     streamFeatures.add(f);
                 }

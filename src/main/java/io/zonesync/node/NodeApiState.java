@@ -5,6 +5,7 @@ import io.zonesync.http.api.NginxInfo;
 import io.zonesync.http.api.SslObject;
 import io.zonesync.http.limitreq.LimitReqFamily;
 import io.zonesync.http.limitreq.LimitReqZone;
+import io.zonesync.http.proxycache.CacheReports;
 import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.http.sticky.SessionZone;
 import io.zonesync.http.sticky.StickyFamily;
@@ -13,6 +14,7 @@ import io.zonesync.http.vars.CoreVariables;
 import io.zonesync.keyval.KeyvalFamily;
 import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.net.ConnectionStats;
+import io.zonesync.net.LimitConnCounts;
 import io.zonesync.net.dns.ResolverZones;
 import io.zonesync.sync.cluster.SnapshotDurations;
 import io.zonesync.sync.cluster.SyncCluster;
@@ -140,6 +142,24 @@ final class NodeApiState implements ApiState {
     public Map<String, LimitReqZone> httpLimitReqZones() {
         ZoneTable.Zones z = zones.get();
         return z == null ? Map.of() : z.of(LimitReqFamily.KEY);
+    }
+
+    @Override
+    public Map<String, LimitConnCounts> httpLimitConns() {
+        NodeCounters c = counters;
+        return c == null ? Map.of() : c.limitConns().counts();
+    }
+
+    @Override
+    public Map<String, LimitConnCounts> streamLimitConns() {
+        NodeCounters c = counters;
+        return c == null ? Map.of() : c.streamLimitConns().counts();
+    }
+
+    @Override
+    public Map<String, CacheReports.Report> httpCaches() {
+        NodeCounters c = counters;
+        return c == null ? Map.of() : c.caches().all();
     }
 
     @Override

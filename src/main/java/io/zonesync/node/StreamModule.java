@@ -14,9 +14,4 @@ record StreamModule(ConfModule directives, Function<StreamServices, StreamFeatur
     static StreamModule directives(ConfModule module) {
         return new StreamModule(module, services -> null);
     }
-
-    /** A module whose directives and session handling are one object with nothing to be given. */
-    static <M extends ConfModule & StreamFeature> StreamModule of(M module) {
-        return new StreamModule(module, services -> module);
-    }
 }

@@ -24,7 +24,9 @@ import java.util.Objects;
 /**
  * The NGINX Plus API ({@code location /api { api [write=on]; }}) as a pure function of the request
  * and the node's {@link ApiState}: versions 1 to 9, {@code /N/}, {@code /N/nginx},
- * {@code /N/http/keyvals[/zone]}, {@code /N/http/limit_reqs[/zone]} (6+),
+ * {@code /N/http/keyvals[/zone]}, {@code /N/http/limit_reqs[/zone]} (6+), {@code /N/http/limit_conns[/zone]}
+ * and {@code /N/stream/limit_conns[/zone]} (6+, {@link LimitConnApi}), {@code /N/http/caches[/zone]}
+ * ({@link CachesApi}),
  * {@code /N/connections}, {@code /N/http/requests}, {@code /N/processes} ({@link CountersApi}),
  * {@code /N/http/server_zones[/name]}, {@code /N/http/location_zones[/name]},
  * {@code /N/stream/server_zones[/name]} ({@link StatusZonesApi}),
@@ -171,6 +173,12 @@ public final class ApiHandler {
             if (version >= 6 && path.size() >= 2 && path.get(1).equals("limit_reqs")) {
                 return LimitReqApi.handle(request, path, query, state.httpLimitReqZones());
             }
+            if (version >= 6 && path.size() >= 2 && path.get(1).equals("limit_conns")) {
+                return LimitConnApi.handle(request, path, query, state.httpLimitConns());
+            }
+            if (path.size() >= 2 && path.get(1).equals("caches")) {
+                return CachesApi.handle(request, path, query, state.httpCaches());
+            }
             StatusZones statusZones = state.statusZones();
             if (statusZones != null && path.size() >= 2
                     && (path.get(1).equals("server_zones") || path.get(1).equals("location_zones"))) {
@@ -186,6 +194,13 @@ public final class ApiHandler {
             if (statusZones != null) {
                 endpoints.add("server_zones");
                 endpoints.add("location_zones");
+            }
+            // caches and limit_conns are listed when the configuration has some, as upstreams are
+            if (path.size() == 1 && !state.httpCaches().isEmpty()) {
+                endpoints.add("caches");
+            }
+            if (version >= 6 && path.size() == 1 && !state.httpLimitConns().isEmpty()) {
+                endpoints.add("limit_conns");
             }
             if (version >= 6) {
                 endpoints.add("limit_reqs");
@@ -203,11 +218,17 @@ public final class ApiHandler {
             if (streamZones != null) {
                 endpoints.add("server_zones");
             }
+            if (version >= 6 && path.size() == 1 && !state.streamLimitConns().isEmpty()) {
+                endpoints.add("limit_conns");
+            }
             if (version >= 2) {
                 endpoints.add("keyvals");
             }
             if (streamZones != null && path.size() >= 2 && path.get(1).equals("server_zones")) {
                 return StatusZonesApi.stream(request, path, query, state, streamZones, version);
+            }
+            if (version >= 6 && path.size() >= 2 && path.get(1).equals("limit_conns")) {
+                return LimitConnApi.handle(request, path, query, state.streamLimitConns());
             }
             Map<String, UpstreamGroup> upstreams = state.streamUpstreams();
             if (path.size() >= 2 && path.get(1).equals("upstreams")) {

@@ -1,10 +1,12 @@
 package io.zonesync.http.api;
 
 import io.zonesync.http.limitreq.LimitReqZone;
+import io.zonesync.http.proxycache.CacheReports;
 import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.keyval.KeyvalZone;
 import io.zonesync.net.ConnectionStats;
+import io.zonesync.net.LimitConnCounts;
 import io.zonesync.net.dns.ResolverZones;
 import io.zonesync.sync.cluster.SnapshotDurations;
 import java.util.List;
@@ -61,6 +63,21 @@ public interface ApiState {
 
     /** The http limit_req zones by name, for {@code /N/http/limit_reqs} (version 6 and later). */
     default Map<String, LimitReqZone> httpLimitReqZones() {
+        return Map.of();
+    }
+
+    /** The http limit_conn zones' counts by name, for {@code /N/http/limit_conns} (version 6 and later). */
+    default Map<String, LimitConnCounts> httpLimitConns() {
+        return Map.of();
+    }
+
+    /** The stream limit_conn zones' counts by name, for {@code /N/stream/limit_conns} (version 6 and later). */
+    default Map<String, LimitConnCounts> streamLimitConns() {
+        return Map.of();
+    }
+
+    /** The http caches (keys zones of {@code proxy_cache_path}) by name, for {@code /N/http/caches}. */
+    default Map<String, CacheReports.Report> httpCaches() {
         return Map.of();
     }
 

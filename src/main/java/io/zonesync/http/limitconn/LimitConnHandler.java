@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * with {@code limit_conn_status}, logged at {@code limit_conn_log_level} (in a dry run, counted as
  * refused and let through). A request is checked once, in the first location that counts one of
  * its keys, as in nginx ({@code $limit_conn_status} stays empty while no key was counted); its
- * places go back when it ends ({@link #RELEASE}).
+ * places go back when it ends ({@link #RELEASE}). Each zone counts what it decided: a place taken
+ * is passed, a refusal rejected (or rejected in a dry run).
  */
 final class LimitConnHandler implements AccessHandler {
     private static final Logger LOG = LoggerFactory.getLogger(LimitConnHandler.class);
@@ -84,9 +85,11 @@ final class LimitConnHandler implements AccessHandler {
             ex.setAttribute(STATUS, Status.PASSED); // as nginx: set once a key is counted
             LimitConnZone.Result result = r.zone().acquire(key, r.limit());
             if (result == LimitConnZone.Result.ACQUIRED) {
+                r.zone().counts().passed();
                 held(ex).add(new Held(r.zone(), key));
                 continue;
             }
+            r.zone().counts().rejected(dryRun);
             String client = CoreVariables.addressText(ex.remoteAddress());
             if (result == LimitConnZone.Result.NO_MEMORY) {
                 level.log(LOG, ex.errorLog(), "could not allocate node in limit_conn_zone \"{}\", client: {}",

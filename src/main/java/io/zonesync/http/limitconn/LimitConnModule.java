@@ -25,7 +25,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * nginx's limit_conn module: {@code limit_conn_zone key zone=name:size}, {@code limit_conn zone
@@ -38,11 +37,16 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LimitConnModule implements ConfModule, HttpFeature {
     static final String ZONE = "limit_conn_zone";
     static final String LIMIT = "limit_conn";
-    /** The zones of the configurations compiled so far, by name: a reload finds its counts here. */
-    private final Map<String, LimitConnZone> zones = new ConcurrentHashMap<>();
+    /** The node's zones, where a reload finds its places and counts. */
+    private final LimitConnZones zones;
     /** The zones and keys of the configuration being compiled. */
     private final Map<String, LimitConnZone> compiling = new HashMap<>();
     private final Map<String, ComplexValue> keys = new HashMap<>();
+
+    /** @param zones the node's zones (a configuration compiled only to be checked: zones of its own) */
+    public LimitConnModule(LimitConnZones zones) {
+        this.zones = zones;
+    }
 
     @Override
     public List<String> nginxModules() {
@@ -79,17 +83,14 @@ public final class LimitConnModule implements ConfModule, HttpFeature {
             if (before != null) {
                 throw d.error("%s \"%s\" is already bound to key \"%s\"", ZONE, name, before.arg(0));
             }
-            LimitConnZone old = zones.get(name);
-            LimitConnZone zone = old != null && old.sameAs(d.arg(0), size) ? old : new LimitConnZone(name, d.arg(0), size);
-            compiling.put(name, zone);
+            compiling.put(name, zones.keep(name, d.arg(0), size));
             keys.put(name, http.compile(d, d.arg(0)));
         }
     }
 
     @Override
     public synchronized void finishHttp(CompileScope http) {
-        zones.keySet().retainAll(compiling.keySet()); // a zone the configuration dropped starts again if it comes back
-        zones.putAll(compiling);
+        zones.replace(compiling);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.zonesync.http.limitconn;
 
+import io.zonesync.net.LimitConnCounts;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -7,8 +8,8 @@ import java.util.Map;
  * One {@code limit_conn_zone}: how many requests hold each key now. Its memory is counted as
  * nginx's slab allocator would spend it (a node of 48 bytes plus the key, rounded up to a power of
  * two, at least 64; the first page for the allocator), so a key that would not fit is refused
- * ({@code could not allocate node}) where nginx refuses it. Kept per node: limit_conn is not
- * synchronised, as in NGINX Plus. Thread-safe.
+ * ({@code could not allocate node}) where nginx refuses it; what it decided is counted for the API
+ * ({@link #counts}). Kept per node: limit_conn is not synchronised, as in NGINX Plus. Thread-safe.
  */
 final class LimitConnZone {
     static final long MIN_SIZE = 8 * 4096;
@@ -21,6 +22,7 @@ final class LimitConnZone {
     private final String key;
     private final long size;
     private final Map<String, Integer> counts = new HashMap<>();
+    private final LimitConnCounts decided = new LimitConnCounts();
     private long used;
 
     LimitConnZone(String name, String key, long size) {
@@ -31,6 +33,11 @@ final class LimitConnZone {
 
     String name() {
         return name;
+    }
+
+    /** What the zone decided so far, as the API shows it. */
+    LimitConnCounts counts() {
+        return decided;
     }
 
     /** Whether a zone of the next configuration with this key and size may take this one's place. */

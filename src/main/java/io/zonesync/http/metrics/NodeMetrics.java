@@ -16,12 +16,15 @@ import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
 import io.prometheus.metrics.model.snapshots.UnknownSnapshot.UnknownDataPointSnapshot;
 import io.zonesync.http.api.ApiState;
 import io.zonesync.http.limitreq.LimitReqStats;
+import io.zonesync.http.proxycache.CacheStats;
+import io.zonesync.http.proxycache.CacheStatus;
 import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.http.statuszone.ZoneCounters;
 import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.upstream.UpstreamStatus;
 import io.zonesync.net.ConnectionStats;
 import io.zonesync.net.HandshakeCounters;
+import io.zonesync.net.LimitConnCounts;
 import io.zonesync.net.dns.ResolverStats;
 import io.zonesync.net.dns.ResolverZones;
 import io.zonesync.sync.cluster.SnapshotDurations;
@@ -30,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -79,6 +83,9 @@ public final class NodeMetrics {
         upstreams(f);
         streamUpstreams(f);
         limitReqs(f);
+        limitConns(f, "nginxplus_limit_connection_", api.httpLimitConns());
+        limitConns(f, "nginxplus_stream_limit_connection_", api.streamLimitConns());
+        caches(f);
         resolvers(f);
         zoneSync(f);
         snapshotDurations(f);
@@ -263,6 +270,44 @@ public final class NodeMetrics {
                     + " the dry run mode", l, s.rejectedDryRun());
             f.total("nginxplus_limit_request_delayed_dry_run", "Total number of requests accounted as delayed in"
                     + " the dry run mode", l, s.delayedDryRun());
+        });
+    }
+
+    /** The limit_conn zones of http or stream, from the counts {@code /api/N/.../limit_conns/} reads. */
+    private static void limitConns(Families f, String prefix, Map<String, LimitConnCounts> zones) {
+        zones.forEach((name, c) -> {
+            Labels l = Labels.of("zone", name);
+            f.total(prefix + "passed", "Total number of connections that were neither limited nor accounted as"
+                    + " limited", l, c.passedCount());
+            f.total(prefix + "rejected", "Total number of connections that were rejected", l, c.rejectedCount());
+            f.total(prefix + "rejected_dry_run", "Total number of connections accounted as rejected in the dry run"
+                    + " mode", l, c.rejectedDryRunCount());
+        });
+    }
+
+    /** The proxy caches, from the figures {@code /api/N/http/caches/} reads, as the exporter names them. */
+    private void caches(Families f) {
+        api.httpCaches().forEach((name, cache) -> {
+            Labels l = Labels.of("zone", name);
+            String p = "nginxplus_cache_";
+            f.gauge(p + "size", "Total size of the cache", l, cache.size());
+            f.gauge(p + "max_size", "Maximum size of the cache", l, cache.maxSize());
+            f.gauge(p + "cold", "Is the cache considered cold", l, cache.cold() ? 1 : 0);
+            CacheStats s = cache.stats();
+            for (CacheStatus status : List.of(CacheStatus.HIT, CacheStatus.STALE, CacheStatus.UPDATING,
+                    CacheStatus.REVALIDATED, CacheStatus.MISS, CacheStatus.EXPIRED, CacheStatus.BYPASS)) {
+                String n = p + status.name().toLowerCase(Locale.ROOT);
+                f.total(n + "_responses", "Total number of " + status.name() + " responses of the cache", l,
+                        s.responses(status));
+                f.total(n + "_bytes", "Total number of bytes of " + status.name() + " responses of the cache", l,
+                        s.bytes(status));
+                if (status == CacheStatus.EXPIRED || status == CacheStatus.BYPASS) {
+                    f.total(n + "_responses_written", "Total number of " + status.name() + " responses written to"
+                            + " the cache", l, s.responsesWritten(status));
+                    f.total(n + "_bytes_written", "Total number of bytes of " + status.name() + " responses written"
+                            + " to the cache", l, s.bytesWritten(status));
+                }
+            }
         });
     }
 

@@ -6,8 +6,10 @@ import io.zonesync.http.core.CompileScope;
 import io.zonesync.http.core.ContentHandler;
 import io.zonesync.http.core.HeaderFilter;
 import io.zonesync.http.core.HttpFeature;
+import io.zonesync.http.core.LogHandler;
 import io.zonesync.http.proxycache.CachePurges;
 import io.zonesync.http.proxycache.CacheStatus;
+import io.zonesync.http.proxycache.CacheReports;
 import io.zonesync.http.proxycache.CacheZones;
 import io.zonesync.http.sticky.SessionZone;
 import io.zonesync.http.sticky.StickyPolicies;
@@ -41,14 +43,19 @@ public final class ProxyFeature implements HttpFeature {
     private final Supplier<Map<String, CachePurges>> cachePurges;
     private final Clock clock;
     private final ResolverZones resolvers;
+    private final CacheReports cacheReports;
     private final Map<String, UpstreamGroup> groups = new LinkedHashMap<>();
     private final Map<String, UpstreamGroup> implicit = new HashMap<>();
     private CacheZones caches;
 
-    /** @param resolvers the node's resolver status zones, where {@code proxy_pass} lookups with variables are counted */
+    /**
+     * @param resolvers the node's resolver status zones, where {@code proxy_pass} lookups with variables are counted
+     * @param cacheReports the node's caches as the API shows them, which keep each cache's figures across reloads
+     */
     public ProxyFeature(ProxyConfig config, Supplier<Map<String, SessionZone>> stickyZones,
             Supplier<Map<String, UpstreamZones>> upstreamZones, Supplier<Map<String, CachePurges>> cachePurges,
-            Clock clock, ResolverZones resolvers) {
+            Clock clock, ResolverZones resolvers, CacheReports cacheReports) {
+        this.cacheReports = cacheReports;
         this.config = config;
         this.stickyZones = stickyZones;
         this.upstreamZones = upstreamZones;
@@ -70,7 +77,7 @@ public final class ProxyFeature implements HttpFeature {
 
     @Override
     public void configureHttp(CompileScope http) throws ConfigException {
-        caches = CacheZones.compile(http, clock, cachePurges.get());
+        caches = CacheZones.compile(http, clock, cachePurges.get(), cacheReports);
         Map<String, UpstreamZones> zones = upstreamZones.get();
         for (UpstreamSpec spec : config.upstreams().values()) {
             UpstreamGroup g = UpstreamGroup.compile(spec, clock, http.variables(),
@@ -81,6 +88,12 @@ public final class ProxyFeature implements HttpFeature {
             }
             groups.put(spec.name(), g);
         }
+    }
+
+    /** A server's, when the configuration has a cache: counts each request that used one into its figures. */
+    @Override
+    public List<LogHandler> logHandlers(CompileScope level) {
+        return level.locationDirective() == null && caches.any() ? List.of(CacheZones.counting()) : List.of();
     }
 
     @Override

@@ -111,6 +111,7 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
         }
         String k = key.evaluate(ex);
         String hash = md5(k);
+        ex.setAttribute(CacheStats.KEY, zone.stats());
         boolean noStore = any(noCache, ex);
         HttpHeaders request = ex.requestHeaders();
         Background bg = ex.attribute(BACKGROUND);
@@ -560,7 +561,7 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
             } else {
                 out = ex.startResponse(status, client);
             }
-            return CacheWriter.open(released(out), ex.eventLoop(), zone, target, meta);
+            return CacheWriter.open(released(out), ex.eventLoop(), zone, target, meta, ex.attribute(CacheStatus.KEY));
         }
 
         /** The stream with this request's lock or updating mark released once it ends. */

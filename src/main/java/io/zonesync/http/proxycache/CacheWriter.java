@@ -39,6 +39,8 @@ final class CacheWriter implements ResponseStream {
     private final CacheZone zone;
     private final String hash;
     private final CacheMeta meta;
+    /** The status of the request whose response is stored, under which the written file is counted. */
+    private final CacheStatus status;
     private final Path temp;
     /** The disk work so far, in order; each step runs on the pool after the one before. */
     private CompletableFuture<Void> chain;
@@ -53,7 +55,9 @@ final class CacheWriter implements ResponseStream {
     private ByteBuf held;
     private Promise<Void> heldWritten;
 
-    private CacheWriter(ResponseStream out, EventLoop loop, CacheZone zone, String hash, CacheMeta meta) {
+    private CacheWriter(ResponseStream out, EventLoop loop, CacheZone zone, String hash, CacheMeta meta,
+            CacheStatus status) {
+        this.status = status;
         this.out = out;
         this.loop = loop;
         this.zone = zone;
@@ -64,9 +68,10 @@ final class CacheWriter implements ResponseStream {
     }
 
     /** A writer teeing the response in {@code out} (on {@code loop}) into the cache as {@code hash}. */
-    static ResponseStream open(ResponseStream out, EventLoop loop, CacheZone zone, String hash, CacheMeta meta) {
+    static ResponseStream open(ResponseStream out, EventLoop loop, CacheZone zone, String hash, CacheMeta meta,
+            CacheStatus status) {
         try {
-            return new CacheWriter(out, loop, zone, hash, meta);
+            return new CacheWriter(out, loop, zone, hash, meta, status);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             LOG.error("cannot create cache file in {}: too much disk work queued", zone.path().tempDir());
             return out;
@@ -190,6 +195,9 @@ final class CacheWriter implements ResponseStream {
                     StandardCopyOption.ATOMIC_MOVE);
             List<String> evicted = new ArrayList<>();
             zone.stored(hash, meta.validUntil(), length, evicted);
+            if (status != null) {
+                zone.stats().written(status, length);
+            }
             CacheFiles.delete(zone.path(), evicted);
         } catch (IOException e) {
             LOG.error("cannot store cache file {}: {}", temp, e.toString());

@@ -23,6 +23,7 @@ final class CacheZone {
     private final long capacity;
     private final CacheLocks locks;
     private final CacheLocks updating;
+    private final CacheStats stats;
     private final LinkedHashMap<String, Node> nodes = new LinkedHashMap<>(16, 0.75f, true);
     private long totalBytes;
     private volatile boolean loading;
@@ -41,6 +42,12 @@ final class CacheZone {
     }
 
     CacheZone(CachePath path, Clock clock) {
+        this(path, clock, new CacheStats());
+    }
+
+    /** @param stats where the zone's answers are counted (kept across reloads by {@link CacheReports}) */
+    CacheZone(CachePath path, Clock clock, CacheStats stats) {
+        this.stats = stats;
         this.path = path;
         this.clock = clock;
         this.capacity = Math.max(1, path.zoneBytes() / NODE_BYTES);
@@ -56,6 +63,11 @@ final class CacheZone {
     /** The {@code proxy_cache_lock} locks on this zone's keys. */
     CacheLocks locks() {
         return locks;
+    }
+
+    /** What the zone answered, for the API. */
+    CacheStats stats() {
+        return stats;
     }
 
     /** Whether the loader is still reading the directory (a key not known yet may be on disk). */

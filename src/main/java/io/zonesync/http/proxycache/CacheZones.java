@@ -4,6 +4,7 @@ import io.zonesync.config.ConfigException;
 import io.zonesync.config.Directive;
 import io.zonesync.config.Values;
 import io.zonesync.http.core.CompileScope;
+import io.zonesync.http.core.LogHandler;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.log.ErrnoText;
 import java.io.IOException;
@@ -37,10 +38,11 @@ public final class CacheZones {
 
     /**
      * The zones of the http block's {@code proxy_cache_path} lines; starts loading each from disk.
-     * Each is attached to its purges (of the node's zones, by name), which carry out peers' purges on it.
+     * Each is attached to its purges (of the node's zones, by name), which carry out peers' purges on it,
+     * and counts into the figures {@code reports} kept for its name; {@code reports} then shows these zones.
      */
-    public static CacheZones compile(CompileScope http, Clock clock, Map<String, CachePurges> purges)
-            throws ConfigException {
+    public static CacheZones compile(CompileScope http, Clock clock, Map<String, CachePurges> purges,
+            CacheReports reports) throws ConfigException {
         Map<String, CacheZone> zones = new LinkedHashMap<>();
         for (Directive d : http.scope().block().all("proxy_cache_path")) {
             CachePath p = CachePath.parse(d, http.config().prefix());
@@ -48,7 +50,7 @@ public final class CacheZones {
             if (zones.containsKey(p.zone())) {
                 throw d.error("duplicate zone \"%s\"", p.zone());
             }
-            zones.put(p.zone(), new CacheZone(p, clock));
+            zones.put(p.zone(), new CacheZone(p, clock, reports.statsFor(p.zone())));
         }
         zones.forEach((name, zone) -> {
             CachePurges shared = purges.get(name);
@@ -57,6 +59,7 @@ public final class CacheZones {
             }
         });
         zones.values().forEach(CacheLoader::start);
+        reports.replace(zones);
         return new CacheZones(zones);
     }
 
@@ -73,6 +76,16 @@ public final class CacheZones {
         } catch (IOException e) {
             throw d.error("mkdir() \"%s\" failed (%s)", dir, ErrnoText.of(e));
         }
+    }
+
+    /** Whether the configuration has a cache (whose requests are then counted). */
+    public boolean any() {
+        return !zones.isEmpty();
+    }
+
+    /** A server's log handler: counts each request that used a cache into its zone's figures. */
+    public static LogHandler counting() {
+        return CacheStats.COUNT;
     }
 
     /** The location's cache settings, or null when {@code proxy_cache} is off there. */

@@ -1,14 +1,19 @@
 package io.zonesync.stream.limitconn;
 
+import io.zonesync.net.LimitConnCounts;
 import java.util.HashMap;
 import java.util.Map;
 
-/** One stream {@code limit_conn_zone}: how many sessions hold each key now. Thread-safe. */
+/**
+ * One stream {@code limit_conn_zone}: how many sessions hold each key now, and what it decided so
+ * far for the API ({@link #counts}). Thread-safe.
+ */
 final class StreamConnZone {
     private final String name;
     private final String key;
     private final long size;
     private final Map<String, Integer> counts = new HashMap<>();
+    private final LimitConnCounts decided = new LimitConnCounts();
 
     StreamConnZone(String name, String key, long size) {
         this.name = name;
@@ -18,6 +23,10 @@ final class StreamConnZone {
 
     String name() {
         return name;
+    }
+
+    LimitConnCounts counts() {
+        return decided;
     }
 
     /** Whether a zone of the next configuration with this key and size may take this one's place. */

@@ -22,7 +22,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * zone number}, {@code limit_conn_log_level}, {@code limit_conn_dry_run} and
  * {@code $limit_conn_status}. In the preaccess phase a session takes a place for its key in each
  * zone its server limits by, given back when the client connection closes; over the limit it is
- * closed with status 503. Zones keep their counts across reloads that keep their key and size.
+ * closed with status 503; each zone counts the sessions it passed and rejected (or rejected in a
+ * dry run) for the API. Zones keep their counts across reloads that keep their key and size.
  * Counted per node, as NGINX Plus does; the zone size is checked but not spent per key.
  */
 public final class StreamLimitConnModule implements ConfModule, StreamFeature {
@@ -39,10 +39,15 @@ public final class StreamLimitConnModule implements ConfModule, StreamFeature {
     private static final String STATUS = "limit_conn_status";
     private static final long MIN_SIZE = 8 * 4096;
 
-    /** The zones of the configurations compiled so far, by name: a reload finds its counts here. */
-    private final Map<String, StreamConnZone> zones = new ConcurrentHashMap<>();
+    /** The node's zones, where a reload finds its places and counts. */
+    private final StreamConnZones zones;
     private final Map<String, StreamConnZone> compiling = new HashMap<>();
     private final Map<String, StreamValue> keys = new HashMap<>();
+
+    /** @param zones the node's zones (a configuration compiled only to be checked: zones of its own) */
+    public StreamLimitConnModule(StreamConnZones zones) {
+        this.zones = zones;
+    }
 
     @Override
     public List<String> nginxModules() {
@@ -75,13 +80,10 @@ public final class StreamLimitConnModule implements ConfModule, StreamFeature {
             if (before != null) {
                 throw d.error("limit_conn_zone \"%s\" is already bound to key \"%s\"", name, before.arg(0));
             }
-            StreamConnZone old = zones.get(name);
-            compiling.put(name, old != null && old.sameAs(d.arg(0), size) ? old : new StreamConnZone(name, d.arg(0),
-                    size));
+            compiling.put(name, zones.keep(name, d.arg(0), size));
             keys.put(name, StreamValue.compile(d.arg(0), stream.variables(), d.where()));
         }
-        zones.keySet().retainAll(compiling.keySet());
-        zones.putAll(compiling);
+        zones.replace(compiling);
     }
 
     /** One {@code limit_conn} of a server. */
@@ -123,6 +125,11 @@ public final class StreamLimitConnModule implements ConfModule, StreamFeature {
                     continue;
                 }
                 boolean within = r.zone().acquire(key, dryRun ? Integer.MAX_VALUE : r.limit(), r.limit());
+                if (within) {
+                    r.zone().counts().passed();
+                } else {
+                    r.zone().counts().rejected(dryRun);
+                }
                 if (within || dryRun) {
                     session.onClose(() -> r.zone().release(key));
                 }

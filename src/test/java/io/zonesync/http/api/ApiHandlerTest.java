@@ -235,7 +235,7 @@ class ApiHandlerTest {
         assertError(get("/0/nginx"), 404, "UnknownVersion", "unknown version");
         assertError(get("/v9/"), 404, "UnknownVersion", "unknown version");
         assertError(get("/9/foo"), 404, "PathNotFound", "path not found");
-        assertError(get("/9/http/caches/"), 404, "PathNotFound", "path not found");
+        assertError(get("/9/http/slabs/"), 404, "PathNotFound", "path not found");
         assertError(get("/9/http/keyvals/one/extra"), 404, "PathNotFound", "path not found");
         assertError(get("/9/nginx/version"), 404, "PathNotFound", "path not found");
         assertError(get("/1/stream/keyvals/"), 404, "PathNotFound", "path not found");

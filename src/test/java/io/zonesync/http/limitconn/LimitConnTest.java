@@ -7,6 +7,7 @@ import io.zonesync.config.ConfigException;
 import io.zonesync.http.core.TestConfigs;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,8 +44,30 @@ class LimitConnTest {
         assertThat(z.acquire("another", 1)).isEqualTo(LimitConnZone.Result.ACQUIRED);
     }
 
+    @Test
+    void aReloadKeepsAZoneOfTheSameKeyAndSizeWithItsCountsAndOnlyTheZonesCompiled() {
+        LimitConnZones zones = new LimitConnZones();
+        LimitConnZone a = zones.keep("a", "$k", LimitConnZone.MIN_SIZE);
+        LimitConnZone b = zones.keep("b", "$k", LimitConnZone.MIN_SIZE);
+        zones.replace(Map.of("a", a, "b", b));
+        a.counts().passed();
+        a.counts().rejected(false);
+        b.counts().rejected(true);
+        assertThat(zones.counts()).containsOnlyKeys("a", "b");
+        assertThat(zones.keep("a", "$k", LimitConnZone.MIN_SIZE)).isSameAs(a);
+        LimitConnZone resized = zones.keep("b", "$k", 2 * LimitConnZone.MIN_SIZE);
+        assertThat(resized).isNotSameAs(b);
+        zones.replace(Map.of("b", resized));
+        assertThat(zones.counts()).containsOnlyKeys("b");
+        assertThat(zones.counts().get("b").rejectedDryRunCount()).isZero();
+        // a zone dropped by a reload starts again if it comes back
+        assertThat(zones.keep("a", "$k", LimitConnZone.MIN_SIZE)).isNotSameAs(a);
+        assertThat(a.counts().passedCount()).isEqualTo(1);
+        assertThat(a.counts().rejectedCount()).isEqualTo(1);
+    }
+
     private void assertError(String http, String message) {
-        LimitConnModule m = new LimitConnModule();
+        LimitConnModule m = new LimitConnModule(new LimitConnZones());
         assertThatThrownBy(() -> TestConfigs.compile("http { " + http + " }", dir, List.of(m), m))
                 .isInstanceOf(ConfigException.class).hasMessage(message + " in t.conf:1");
     }

@@ -1,0 +1,86 @@
+package io.zonesync.http.api;
+
+import io.zonesync.http.proxycache.CacheReports;
+import io.zonesync.http.proxycache.CacheStats;
+import io.zonesync.http.proxycache.CacheStatus;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code /N/http/caches/} and {@code /N/http/caches/{zone}}: each proxy cache's size, max_size
+ * (absent when not configured), cold (its loader still reading the directory) and, per cache
+ * status, the responses and body bytes answered (and for miss, expired and bypass those written
+ * into the cache); {@code ?fields=} keeps the fields named (empty: cache names only); DELETE of a
+ * cache resets its figures, not the cache. An unknown cache is 404 {@code CacheNotFound}.
+ */
+final class CachesApi {
+    /** The statuses reported, in NGINX Plus's order. */
+    private static final List<CacheStatus> ORDER = List.of(CacheStatus.HIT, CacheStatus.STALE, CacheStatus.UPDATING,
+            CacheStatus.REVALIDATED, CacheStatus.MISS, CacheStatus.EXPIRED, CacheStatus.BYPASS);
+
+    private CachesApi() {
+    }
+
+    static ApiResponse handle(ApiRequest request, List<String> path, Map<String, String> query,
+            Map<String, CacheReports.Report> caches) throws ApiError {
+        if (path.size() == 2) {
+            if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+                throw request.writeEnabled() ? ApiError.methodNotSupported() : ApiError.methodDisabled();
+            }
+            Map<String, Object> all = new TreeMap<>();
+            caches.forEach((name, cache) -> all.put(name, fields(cache, query.get("fields"))));
+            return ApiHandler.okJson(all);
+        }
+        if (path.size() != 3) {
+            throw ApiError.pathNotFound();
+        }
+        String name = path.get(2);
+        CacheReports.Report cache = caches.get(name);
+        if (cache == null) {
+            throw new ApiError(404, "CacheNotFound", "cache \"" + name + "\" not found");
+        }
+        switch (request.method()) {
+            case "GET", "HEAD" -> {
+                return ApiHandler.okJson(fields(cache, query.get("fields")));
+            }
+            case "DELETE" -> {
+                cache.stats().reset();
+                return ApiResponse.empty(204);
+            }
+            default -> throw ApiError.methodNotSupported();
+        }
+    }
+
+    private static Map<String, Object> fields(CacheReports.Report cache, String wanted) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("size", cache.size());
+        if (cache.maxSize() > 0) {
+            m.put("max_size", cache.maxSize());
+        }
+        m.put("cold", cache.cold());
+        CacheStats s = cache.stats();
+        for (CacheStatus status : ORDER) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("responses", s.responses(status));
+            o.put("bytes", s.bytes(status));
+            if (wrote(status)) {
+                o.put("responses_written", s.responsesWritten(status));
+                o.put("bytes_written", s.bytesWritten(status));
+            }
+            m.put(status.name().toLowerCase(Locale.ROOT), o);
+        }
+        if (wanted != null) {
+            m.keySet().retainAll(Arrays.asList(wanted.split(",")));
+        }
+        return m;
+    }
+
+    /** Whether a status's responses came from upstream, and so may have been written into the cache. */
+    static boolean wrote(CacheStatus status) {
+        return status == CacheStatus.MISS || status == CacheStatus.EXPIRED || status == CacheStatus.BYPASS;
+    }
+}
