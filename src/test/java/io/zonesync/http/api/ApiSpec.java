@@ -70,6 +70,19 @@ final class ApiSpec {
         return api;
     }
 
+    /** Sends {@code method path?query} without a body to {@code handler} and checks the answer against the document. */
+    static ApiResponse call(ApiHandler handler, String method, String path, String query, boolean write) {
+        ApiResponse r = handler.handle(new ApiRequest(method, path, query, new byte[0],
+                "0123456789abcdef0123456789abcdef", write));
+        check(method, path, r);
+        return r;
+    }
+
+    /** A response's body as text. */
+    static String body(ApiResponse r) {
+        return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
     /**
      * Throws AssertionError when the response to {@code method path} does not match the document;
      * {@code path} is relative to the API location ({@code /9/nginx}), as the handler sees it.

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonesync.net.LimitConnCounts;
 import io.zonesync.testing.TestApiState;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,66 +41,55 @@ class LimitConnApiTest {
         });
     }
 
-    private ApiResponse call(String method, String path, String query, boolean write) {
-        ApiRequest request = new ApiRequest(method, path, query, new byte[0], "0123456789abcdef0123456789abcdef", write);
-        ApiResponse r = handler.handle(request);
-        ApiSpec.check(method, path, r);
-        return r;
-    }
-
-    private static String body(ApiResponse r) {
-        return new String(r.body(), StandardCharsets.UTF_8);
-    }
-
     @Test
     void listsEveryZoneWithItsCounters() {
-        ApiResponse r = call("GET", "/9/http/limit_conns/", null, false);
+        ApiResponse r = ApiSpec.call(handler, "GET", "/9/http/limit_conns/", null, false);
         assertThat(r.status()).isEqualTo(200);
-        assertThat(body(r)).isEqualTo("{\"dry\":{\"passed\":0,\"rejected\":0,\"rejected_dry_run\":1},"
+        assertThat(ApiSpec.body(r)).isEqualTo("{\"dry\":{\"passed\":0,\"rejected\":0,\"rejected_dry_run\":1},"
                 + "\"perip\":{\"passed\":2,\"rejected\":1,\"rejected_dry_run\":0}}");
-        assertThat(body(call("GET", "/9/http/limit_conns", "fields=", false))).isEqualTo("{\"dry\":{},\"perip\":{}}");
-        assertThat(body(call("GET", "/9/stream/limit_conns/", null, false)))
+        assertThat(ApiSpec.body(ApiSpec.call(handler, "GET", "/9/http/limit_conns", "fields=", false))).isEqualTo("{\"dry\":{},\"perip\":{}}");
+        assertThat(ApiSpec.body(ApiSpec.call(handler, "GET", "/9/stream/limit_conns/", null, false)))
                 .isEqualTo("{\"tcp\":{\"passed\":1,\"rejected\":2,\"rejected_dry_run\":0}}");
-        assertThat(body(call("GET", "/6/http/", null, false))).isEqualTo("[\"limit_conns\",\"limit_reqs\",\"keyvals\"]");
-        assertThat(body(call("GET", "/6/stream/", null, false))).isEqualTo("[\"limit_conns\",\"keyvals\"]");
+        assertThat(ApiSpec.body(ApiSpec.call(handler, "GET", "/6/http/", null, false))).isEqualTo("[\"limit_conns\",\"limit_reqs\",\"keyvals\"]");
+        assertThat(ApiSpec.body(ApiSpec.call(handler, "GET", "/6/stream/", null, false))).isEqualTo("[\"limit_conns\",\"keyvals\"]");
     }
 
     @Test
     void oneZoneWithFieldsAndAnUnknownZone() {
-        assertThat(body(call("GET", "/9/http/limit_conns/perip", "fields=passed,rejected", false)))
+        assertThat(ApiSpec.body(ApiSpec.call(handler, "GET", "/9/http/limit_conns/perip", "fields=passed,rejected", false)))
                 .isEqualTo("{\"passed\":2,\"rejected\":1}");
-        assertThat(body(call("GET", "/9/stream/limit_conns/tcp", "fields=rejected", false))).isEqualTo("{\"rejected\":2}");
-        ApiResponse missing = call("GET", "/9/http/limit_conns/nope", null, false);
+        assertThat(ApiSpec.body(ApiSpec.call(handler, "GET", "/9/stream/limit_conns/tcp", "fields=rejected", false))).isEqualTo("{\"rejected\":2}");
+        ApiResponse missing = ApiSpec.call(handler, "GET", "/9/http/limit_conns/nope", null, false);
         assertThat(missing.status()).isEqualTo(404);
-        assertThat(body(missing)).contains("\"code\":\"LimitConnNotFound\"").contains("limit_conn \\\"nope\\\" not found");
+        assertThat(ApiSpec.body(missing)).contains("\"code\":\"LimitConnNotFound\"").contains("limit_conn \\\"nope\\\" not found");
         // the blocks' zones are apart: an http zone is not a stream one
-        assertThat(call("GET", "/9/stream/limit_conns/perip", null, false).status()).isEqualTo(404);
+        assertThat(ApiSpec.call(handler, "GET", "/9/stream/limit_conns/perip", null, false).status()).isEqualTo(404);
     }
 
     @Test
     void deleteResetsTheCountersAndNeedsWrite() {
-        assertThat(call("DELETE", "/9/http/limit_conns/perip", null, false).status()).isEqualTo(405);
+        assertThat(ApiSpec.call(handler, "DELETE", "/9/http/limit_conns/perip", null, false).status()).isEqualTo(405);
         assertThat(http.get("perip").passedCount()).isEqualTo(2);
-        assertThat(call("DELETE", "/9/http/limit_conns/perip", null, true).status()).isEqualTo(204);
-        assertThat(body(call("GET", "/9/http/limit_conns/perip", null, false)))
+        assertThat(ApiSpec.call(handler, "DELETE", "/9/http/limit_conns/perip", null, true).status()).isEqualTo(204);
+        assertThat(ApiSpec.body(ApiSpec.call(handler, "GET", "/9/http/limit_conns/perip", null, false)))
                 .isEqualTo("{\"passed\":0,\"rejected\":0,\"rejected_dry_run\":0}");
         assertThat(http.get("dry").rejectedDryRunCount()).isEqualTo(1);
-        assertThat(call("DELETE", "/9/stream/limit_conns/tcp", null, true).status()).isEqualTo(204);
+        assertThat(ApiSpec.call(handler, "DELETE", "/9/stream/limit_conns/tcp", null, true).status()).isEqualTo(204);
         assertThat(stream.get("tcp").rejectedCount()).isZero();
-        assertThat(call("DELETE", "/9/http/limit_conns/nope", null, true).status()).isEqualTo(404);
-        assertThat(call("DELETE", "/9/http/limit_conns/", null, true).status()).isEqualTo(405);
+        assertThat(ApiSpec.call(handler, "DELETE", "/9/http/limit_conns/nope", null, true).status()).isEqualTo(404);
+        assertThat(ApiSpec.call(handler, "DELETE", "/9/http/limit_conns/", null, true).status()).isEqualTo(405);
     }
 
     @Test
     void versionsBeforeSixHaveNoLimitConnsAndNoZoneNoListing() {
-        ApiResponse r = call("GET", "/5/http/limit_conns/", null, false);
+        ApiResponse r = ApiSpec.call(handler, "GET", "/5/http/limit_conns/", null, false);
         assertThat(r.status()).isEqualTo(404);
-        assertThat(body(r)).contains("PathNotFound");
-        assertThat(call("GET", "/5/stream/limit_conns/tcp", null, false).status()).isEqualTo(404);
-        assertThat(body(call("GET", "/5/http/", null, false))).isEqualTo("[\"keyvals\"]");
-        assertThat(call("GET", "/9/http/limit_conns/perip/extra", null, false).status()).isEqualTo(404);
+        assertThat(ApiSpec.body(r)).contains("PathNotFound");
+        assertThat(ApiSpec.call(handler, "GET", "/5/stream/limit_conns/tcp", null, false).status()).isEqualTo(404);
+        assertThat(ApiSpec.body(ApiSpec.call(handler, "GET", "/5/http/", null, false))).isEqualTo("[\"keyvals\"]");
+        assertThat(ApiSpec.call(handler, "GET", "/9/http/limit_conns/perip/extra", null, false).status()).isEqualTo(404);
         http.clear();
-        assertThat(body(call("GET", "/9/http/", null, false))).isEqualTo("[\"limit_reqs\",\"keyvals\"]");
-        assertThat(body(call("GET", "/9/http/limit_conns/", null, false))).isEqualTo("{}");
+        assertThat(ApiSpec.body(ApiSpec.call(handler, "GET", "/9/http/", null, false))).isEqualTo("[\"limit_reqs\",\"keyvals\"]");
+        assertThat(ApiSpec.body(ApiSpec.call(handler, "GET", "/9/http/limit_conns/", null, false))).isEqualTo("{}");
     }
 }

@@ -11,7 +11,6 @@ import io.zonesync.http.vars.FakeRequest;
 import io.zonesync.log.Severity;
 import io.zonesync.testing.MutableClock;
 import io.zonesync.testing.TestApiState;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,57 +46,46 @@ class LimitReqApiTest {
         dry.decide(new FakeRequest());
     }
 
-    private ApiResponse call(String method, String path, String query, boolean write) {
-        ApiRequest request = new ApiRequest(method, path, query, new byte[0], "0123456789abcdef0123456789abcdef", write);
-        ApiResponse r = handler.handle(request);
-        ApiSpec.check(method, path, r);
-        return r;
-    }
-
-    private static String body(ApiResponse r) {
-        return new String(r.body(), StandardCharsets.UTF_8);
-    }
-
     @Test
     void listsEveryZoneWithItsCounters() {
-        ApiResponse r = call("GET", "/9/http/limit_reqs/", null, false);
+        ApiResponse r = ApiSpec.call(handler, "GET", "/9/http/limit_reqs/", null, false);
         assertThat(r.status()).isEqualTo(200);
-        assertThat(body(r)).isEqualTo("{\"one\":{\"passed\":1,\"delayed\":1,\"rejected\":1,\"delayed_dry_run\":0,"
+        assertThat(ApiSpec.body(r)).isEqualTo("{\"one\":{\"passed\":1,\"delayed\":1,\"rejected\":1,\"delayed_dry_run\":0,"
                 + "\"rejected_dry_run\":0},\"two\":{\"passed\":1,\"delayed\":0,\"rejected\":0,\"delayed_dry_run\":0,"
                 + "\"rejected_dry_run\":1}}");
-        assertThat(body(call("GET", "/9/http/limit_reqs", "fields=", false))).isEqualTo("{\"one\":{},\"two\":{}}");
-        assertThat(body(call("GET", "/6/http/", null, false))).isEqualTo("[\"limit_reqs\",\"keyvals\"]");
+        assertThat(ApiSpec.body(ApiSpec.call(handler, "GET", "/9/http/limit_reqs", "fields=", false))).isEqualTo("{\"one\":{},\"two\":{}}");
+        assertThat(ApiSpec.body(ApiSpec.call(handler, "GET", "/6/http/", null, false))).isEqualTo("[\"limit_reqs\",\"keyvals\"]");
     }
 
     @Test
     void oneZoneWithFieldsAndAnUnknownZone() {
-        assertThat(body(call("GET", "/9/http/limit_reqs/one", "fields=passed,rejected", false)))
+        assertThat(ApiSpec.body(ApiSpec.call(handler, "GET", "/9/http/limit_reqs/one", "fields=passed,rejected", false)))
                 .isEqualTo("{\"passed\":1,\"rejected\":1}");
-        ApiResponse missing = call("GET", "/9/http/limit_reqs/nope", null, false);
+        ApiResponse missing = ApiSpec.call(handler, "GET", "/9/http/limit_reqs/nope", null, false);
         assertThat(missing.status()).isEqualTo(404);
-        assertThat(body(missing)).contains("\"code\":\"LimitReqNotFound\"").contains("limit_req \\\"nope\\\" not found");
+        assertThat(ApiSpec.body(missing)).contains("\"code\":\"LimitReqNotFound\"").contains("limit_req \\\"nope\\\" not found");
     }
 
     @Test
     void deleteResetsTheCountersButNotTheBucketsAndNeedsWrite() {
-        assertThat(call("DELETE", "/9/http/limit_reqs/one", null, false).status()).isEqualTo(405);
-        assertThat(body(call("DELETE", "/9/http/limit_reqs/one", null, false))).contains("MethodDisabled");
+        assertThat(ApiSpec.call(handler, "DELETE", "/9/http/limit_reqs/one", null, false).status()).isEqualTo(405);
+        assertThat(ApiSpec.body(ApiSpec.call(handler, "DELETE", "/9/http/limit_reqs/one", null, false))).contains("MethodDisabled");
         assertThat(zones.get("one").stats().passed()).isEqualTo(1);
-        assertThat(call("DELETE", "/9/http/limit_reqs/one", null, true).status()).isEqualTo(204);
-        assertThat(body(call("GET", "/9/http/limit_reqs/one", null, false))).isEqualTo("{\"passed\":0,\"delayed\":0,"
+        assertThat(ApiSpec.call(handler, "DELETE", "/9/http/limit_reqs/one", null, true).status()).isEqualTo(204);
+        assertThat(ApiSpec.body(ApiSpec.call(handler, "GET", "/9/http/limit_reqs/one", null, false))).isEqualTo("{\"passed\":0,\"delayed\":0,"
                 + "\"rejected\":0,\"delayed_dry_run\":0,\"rejected_dry_run\":0}");
         assertThat(zones.get("one").storedExcess(LimitKey.of("c"))).isEqualTo(1000);
-        assertThat(call("DELETE", "/9/http/limit_reqs/nope", null, true).status()).isEqualTo(404);
-        assertThat(call("DELETE", "/9/http/limit_reqs/", null, true).status()).isEqualTo(405);
+        assertThat(ApiSpec.call(handler, "DELETE", "/9/http/limit_reqs/nope", null, true).status()).isEqualTo(404);
+        assertThat(ApiSpec.call(handler, "DELETE", "/9/http/limit_reqs/", null, true).status()).isEqualTo(405);
     }
 
     @Test
     void versionsBeforeSixHaveNoLimitReqs() {
-        ApiResponse r = call("GET", "/5/http/limit_reqs/", null, false);
+        ApiResponse r = ApiSpec.call(handler, "GET", "/5/http/limit_reqs/", null, false);
         assertThat(r.status()).isEqualTo(404);
-        assertThat(body(r)).contains("PathNotFound");
-        assertThat(body(call("GET", "/5/http/", null, false))).isEqualTo("[\"keyvals\"]");
-        assertThat(call("GET", "/6/http/limit_reqs/one", null, false).status()).isEqualTo(200);
-        assertThat(call("GET", "/9/http/limit_reqs/one/extra", null, false).status()).isEqualTo(404);
+        assertThat(ApiSpec.body(r)).contains("PathNotFound");
+        assertThat(ApiSpec.body(ApiSpec.call(handler, "GET", "/5/http/", null, false))).isEqualTo("[\"keyvals\"]");
+        assertThat(ApiSpec.call(handler, "GET", "/6/http/limit_reqs/one", null, false).status()).isEqualTo(200);
+        assertThat(ApiSpec.call(handler, "GET", "/9/http/limit_reqs/one/extra", null, false).status()).isEqualTo(404);
     }
 }
