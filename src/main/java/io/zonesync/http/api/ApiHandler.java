@@ -377,13 +377,18 @@ public final class ApiHandler {
         all.put("timestamp", ISO_MILLIS.format(Instant.ofEpochMilli(clock.millis())));
         all.put("pid", info.pid());
         all.put("ppid", info.ppid());
-        String fields = query.get("fields");
-        if (fields == null) {
-            return all;
+        return keepFields(all, query.get("fields"));
+    }
+
+    /**
+     * {@code ?fields=a,b}: keeps only the named top-level fields of {@code body} (all of them when
+     * {@code fields} is null; none when it is empty), as NGINX Plus does; returns {@code body}.
+     */
+    static <M extends Map<String, ?>> M keepFields(M body, String fields) {
+        if (fields != null) {
+            body.keySet().retainAll(Arrays.asList(fields.split(",")));
         }
-        List<String> wanted = Arrays.asList(fields.split(","));
-        all.keySet().retainAll(wanted);
-        return all;
+        return body;
     }
 
     private static List<Integer> versions() {

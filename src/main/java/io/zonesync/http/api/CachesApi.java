@@ -3,7 +3,6 @@ package io.zonesync.http.api;
 import io.zonesync.http.proxycache.CacheReports;
 import io.zonesync.http.proxycache.CacheStats;
 import io.zonesync.http.proxycache.CacheStatus;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -73,10 +72,7 @@ final class CachesApi {
             }
             m.put(status.name().toLowerCase(Locale.ROOT), o);
         }
-        if (wanted != null) {
-            m.keySet().retainAll(Arrays.asList(wanted.split(",")));
-        }
-        return m;
+        return ApiHandler.keepFields(m, wanted);
     }
 
     /** Whether a status's responses came from upstream, and so may have been written into the cache. */

@@ -1,7 +1,6 @@
 package io.zonesync.http.api;
 
 import io.zonesync.net.ConnectionStats;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -88,9 +87,6 @@ final class CountersApi {
     /** {@code fields=a,b} keeps those fields. */
     private static Map<String, Object> fields(Map<String, Object> body, Map<String, String> query) {
         String fields = query.get("fields");
-        if (fields != null) {
-            body.keySet().retainAll(Arrays.asList(fields.split(",")));
-        }
-        return body;
+        return ApiHandler.keepFields(body, fields);
     }
 }

@@ -1,7 +1,6 @@
 package io.zonesync.http.api;
 
 import io.zonesync.net.LimitConnCounts;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,9 +51,6 @@ final class LimitConnApi {
         m.put("passed", c.passedCount());
         m.put("rejected", c.rejectedCount());
         m.put("rejected_dry_run", c.rejectedDryRunCount());
-        if (wanted != null) {
-            m.keySet().retainAll(Arrays.asList(wanted.split(",")));
-        }
-        return m;
+        return ApiHandler.keepFields(m, wanted);
     }
 }

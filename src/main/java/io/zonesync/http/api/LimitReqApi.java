@@ -2,7 +2,6 @@ package io.zonesync.http.api;
 
 import io.zonesync.http.limitreq.LimitReqStats;
 import io.zonesync.http.limitreq.LimitReqZone;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,9 +54,6 @@ final class LimitReqApi {
         m.put("rejected", s.rejected());
         m.put("delayed_dry_run", s.delayedDryRun());
         m.put("rejected_dry_run", s.rejectedDryRun());
-        if (wanted != null) {
-            m.keySet().retainAll(Arrays.asList(wanted.split(",")));
-        }
-        return m;
+        return ApiHandler.keepFields(m, wanted);
     }
 }

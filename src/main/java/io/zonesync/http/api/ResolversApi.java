@@ -2,7 +2,6 @@ package io.zonesync.http.api;
 
 import io.zonesync.net.dns.ResolverStats;
 import io.zonesync.net.dns.ResolverZones;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,9 +69,6 @@ final class ResolversApi {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("requests", requests);
         body.put("responses", responses);
-        if (wanted != null) {
-            body.keySet().retainAll(Arrays.asList(wanted.split(",")));
-        }
-        return body;
+        return ApiHandler.keepFields(body, wanted);
     }
 }

@@ -2,7 +2,6 @@ package io.zonesync.http.api;
 
 import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.http.statuszone.ZoneCounters;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,9 +137,6 @@ final class StatusZonesApi {
     /** {@code fields=a,b} keeps those fields; present and empty, none (names only). */
     private static Map<String, Object> fields(Map<String, Object> body, Map<String, String> query) {
         String fields = query.get("fields");
-        if (fields != null) {
-            body.keySet().retainAll(Arrays.asList(fields.split(",")));
-        }
-        return body;
+        return ApiHandler.keepFields(body, fields);
     }
 }

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,10 +59,7 @@ final class UpstreamApi {
         out.put("zombies", 0);
         out.put("zone", s.zone());
         String fields = query.get("fields");
-        if (fields != null) {
-            out.keySet().retainAll(Arrays.asList(fields.split(",")));
-        }
-        return out;
+        return ApiHandler.keepFields(out, fields);
     }
 
     private static Map<String, Object> peer(UpstreamStatus.PeerStatus p) {
