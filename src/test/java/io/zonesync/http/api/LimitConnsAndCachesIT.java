@@ -109,7 +109,7 @@ class LimitConnsAndCachesIT {
     @Test
     void aSecondConcurrentConnectionIsRejectedAndCounted() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
-            node = InJvmNode.start(dir, """
+            String config = """
                     events { }
                     stream {
                         limit_conn_zone $remote_addr zone=tcp:1m;
@@ -128,7 +128,8 @@ class LimitConnsAndCachesIT {
                             location / { limit_conn perip 1; proxy_pass http://%s; }
                         }
                     }
-                    """.formatted(silent.getLocalPort(), upstream()));
+                    """.formatted(silent.getLocalPort(), upstream());
+            node = InJvmNode.start(dir.resolve("node"), config);
             Http admin = node.http();
             Http front = new Http("127.0.0.2", node.httpPort("127.0.0.2:0"));
             assertThat(api(admin, "/9/http/").toString()).contains("\"limit_conns\"");
@@ -142,6 +143,15 @@ class LimitConnsAndCachesIT {
             assertThat(perip.toString()).isEqualTo("{\"passed\":1,\"rejected\":1,\"rejected_dry_run\":0}");
             assertThat(metric(admin, "nginxplus_limit_connection_rejected{zone=\"perip\"}")).isEqualTo(1);
             assertThat(metric(admin, "nginxplus_limit_connection_passed{zone=\"perip\"}")).isEqualTo(1);
+            // another node in the same JVM with the same zone has places and counts of its own
+            try (InJvmNode other = InJvmNode.start(dir.resolve("other"), config)) {
+                Http otherFront = new Http("127.0.0.2", other.httpPort("127.0.0.2:0"));
+                assertThat(otherFront.get("/other").statusCode()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(10)).until(() -> api(other.http(), "/9/http/limit_conns/perip")
+                        .get("passed").asLong() == 1);
+                assertThat(api(other.http(), "/9/http/limit_conns/perip").get("rejected").asLong()).isZero();
+            }
+            assertThat(api(admin, "/9/http/limit_conns/perip").get("passed").asLong()).isEqualTo(1);
             release.countDown();
             assertThat(held.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             assertThat(front.get("/after").statusCode()).as("the place was given back").isEqualTo(200);
