@@ -17,7 +17,6 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,12 +24,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509KeyManager;
 import org.junit.jupiter.api.AfterEach;
@@ -204,18 +201,8 @@ class SslApiIT {
 
     /** A TLS server on 127.0.0.1 answering one HTTP response per connection; {@code strict}: it requires a client certificate of our CA. */
     private int upstream(TestPki.Issued cert, String protocol, boolean strict) throws Exception {
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("me", cert.keys().getPrivate(), "pw".toCharArray(), new Certificate[] {cert.cert()});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, "pw".toCharArray());
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", pki.ca.cert());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        ctx.init(TestPki.presenting(cert), TestPki.trusting(pki.ca.cert()), null);
         SSLServerSocket server = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(0, 50,
                 InetAddress.getByName("127.0.0.1"));
         server.setEnabledProtocols(new String[] {protocol});
@@ -439,22 +426,9 @@ class SslApiIT {
     }
 
     private SSLContext context(Certificate trusted, TestPki.Issued client) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", trusted);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        KeyManagerFactory kmf = null;
-        if (client != null) {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("me", client.keys().getPrivate(), "pw".toCharArray(), new Certificate[] {client.cert()});
-            kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, "pw".toCharArray());
-        }
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf == null ? null : new KeyManager[] {new AlwaysSend((X509KeyManager) kmf.getKeyManagers()[0])},
-                tmf.getTrustManagers(), null);
+        ctx.init(client == null ? null : new KeyManager[] {new AlwaysSend((X509KeyManager) TestPki.presenting(client)[0])},
+                TestPki.trusting(trusted), null);
         return ctx;
     }
 
