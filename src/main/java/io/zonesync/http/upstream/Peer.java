@@ -1,5 +1,6 @@
 package io.zonesync.http.upstream;
 
+import io.zonesync.net.HandshakeCounters;
 import java.util.Arrays;
 import java.util.TreeMap;
 
@@ -52,6 +53,8 @@ public final class Peer {
     long slowStartSince;
     /** What active health checks found. */
     PeerHealth health = PeerHealth.UNCHECKED;
+    /** The TLS handshakes made with the server (proxy_ssl); null until the first. */
+    HandshakeCounters handshakes;
 
     Peer(int id, ServerSpec spec) {
         this.id = id;
@@ -137,6 +140,9 @@ public final class Peer {
         connectTimeTotal = 0;
         firstByteTimed = 0;
         firstByteTimeTotal = 0;
+        if (handshakes != null) {
+            handshakes.reset();
+        }
     }
 
     @Override
