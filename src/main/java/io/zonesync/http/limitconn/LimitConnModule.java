@@ -22,6 +22,7 @@ import io.zonesync.log.Severity;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,15 +38,20 @@ import java.util.Set;
 public final class LimitConnModule implements ConfModule, HttpFeature {
     static final String ZONE = "limit_conn_zone";
     static final String LIMIT = "limit_conn";
-    /** The node's zones, where a reload finds its places and counts. */
-    private final LimitConnZones zones;
+    /** The zones of the configuration in force, where a reload finds its places and counts. */
+    private final LimitConnZones inForce;
     /** The zones and keys of the configuration being compiled. */
-    private final Map<String, LimitConnZone> compiling = new HashMap<>();
+    private final Map<String, LimitConnZone> compiling = new LinkedHashMap<>();
     private final Map<String, ComplexValue> keys = new HashMap<>();
 
-    /** @param zones the node's zones (a configuration compiled only to be checked: zones of its own) */
-    public LimitConnModule(LimitConnZones zones) {
-        this.zones = zones;
+    /** @param inForce the zones of the configuration in force ({@link LimitConnZones#NONE} at start or to check) */
+    public LimitConnModule(LimitConnZones inForce) {
+        this.inForce = inForce;
+    }
+
+    /** The zones of the configuration compiled, for the node to show once that configuration is in force. */
+    public synchronized LimitConnZones zones() {
+        return new LimitConnZones(compiling);
     }
 
     @Override
@@ -83,14 +89,9 @@ public final class LimitConnModule implements ConfModule, HttpFeature {
             if (before != null) {
                 throw d.error("%s \"%s\" is already bound to key \"%s\"", ZONE, name, before.arg(0));
             }
-            compiling.put(name, zones.keep(name, d.arg(0), size));
+            compiling.put(name, inForce.keep(name, d.arg(0), size));
             keys.put(name, http.compile(d, d.arg(0)));
         }
-    }
-
-    @Override
-    public synchronized void finishHttp(CompileScope http) {
-        zones.replace(compiling);
     }
 
     @Override

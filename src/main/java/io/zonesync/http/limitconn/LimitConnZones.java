@@ -6,23 +6,26 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A node's http {@code limit_conn_zone}s, kept across reloads: a zone of the next configuration
+ * One configuration's http {@code limit_conn_zone}s, by name in the order declared. The next
+ * configuration compiles its zones from those of the configuration in force ({@link #keep}): a zone
  * with the same name, key and size is the same zone, with its places and its counts, as nginx's
- * shared memory is. The API and the metrics page read the counts of the zones last compiled.
- * Thread-safe.
+ * shared memory is. The API and the metrics page read the table of the configuration in force, so
+ * a reload that fails leaves them showing the zones that serve. Immutable; its zones are thread-safe.
  */
 public final class LimitConnZones {
-    private volatile Map<String, LimitConnZone> zones = Map.of();
+    /** No zones: what a node has before its first configuration. */
+    public static final LimitConnZones NONE = new LimitConnZones(Map.of());
 
-    /** The zone a configuration declares: the one kept if it has the same key and size, else a new one. */
+    private final Map<String, LimitConnZone> zones;
+
+    LimitConnZones(Map<String, LimitConnZone> zones) {
+        this.zones = Collections.unmodifiableMap(new LinkedHashMap<>(zones));
+    }
+
+    /** The zone a next configuration declares: this one's if it has the same key and size, else a new one. */
     LimitConnZone keep(String name, String key, long size) {
         LimitConnZone old = zones.get(name);
         return old != null && old.sameAs(key, size) ? old : new LimitConnZone(name, key, size);
-    }
-
-    /** The zones of the configuration just compiled; those it dropped start again if they come back. */
-    void replace(Map<String, LimitConnZone> compiled) {
-        zones = Collections.unmodifiableMap(new LinkedHashMap<>(compiled));
     }
 
     /** Each zone's counts, by name, in the configuration's order. */

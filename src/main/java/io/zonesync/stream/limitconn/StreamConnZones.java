@@ -6,22 +6,25 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A node's stream {@code limit_conn_zone}s, kept across reloads: a zone of the next configuration
+ * One configuration's stream {@code limit_conn_zone}s, by name in the order declared. The next
+ * configuration compiles its zones from those of the configuration in force ({@link #keep}): a zone
  * with the same name, key and size is the same zone, with its places and its counts. The API and
- * the metrics page read the counts of the zones last compiled. Thread-safe.
+ * the metrics page read the table of the configuration in force. Immutable; its zones are thread-safe.
  */
 public final class StreamConnZones {
-    private volatile Map<String, StreamConnZone> zones = Map.of();
+    /** No zones: what a node has before its first configuration. */
+    public static final StreamConnZones NONE = new StreamConnZones(Map.of());
 
-    /** The zone a configuration declares: the one kept if it has the same key and size, else a new one. */
+    private final Map<String, StreamConnZone> zones;
+
+    StreamConnZones(Map<String, StreamConnZone> zones) {
+        this.zones = Collections.unmodifiableMap(new LinkedHashMap<>(zones));
+    }
+
+    /** The zone a next configuration declares: this one's if it has the same key and size, else a new one. */
     StreamConnZone keep(String name, String key, long size) {
         StreamConnZone old = zones.get(name);
         return old != null && old.sameAs(key, size) ? old : new StreamConnZone(name, key, size);
-    }
-
-    /** The zones of the configuration just compiled; those it dropped start again if they come back. */
-    void replace(Map<String, StreamConnZone> compiled) {
-        zones = Collections.unmodifiableMap(new LinkedHashMap<>(compiled));
     }
 
     /** Each zone's counts, by name, in the configuration's order. */

@@ -19,6 +19,7 @@ import io.zonesync.stream.core.StreamValue;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,14 +40,19 @@ public final class StreamLimitConnModule implements ConfModule, StreamFeature {
     private static final String STATUS = "limit_conn_status";
     private static final long MIN_SIZE = 8 * 4096;
 
-    /** The node's zones, where a reload finds its places and counts. */
-    private final StreamConnZones zones;
-    private final Map<String, StreamConnZone> compiling = new HashMap<>();
+    /** The zones of the configuration in force, where a reload finds its places and counts. */
+    private final StreamConnZones inForce;
+    private final Map<String, StreamConnZone> compiling = new LinkedHashMap<>();
     private final Map<String, StreamValue> keys = new HashMap<>();
 
-    /** @param zones the node's zones (a configuration compiled only to be checked: zones of its own) */
-    public StreamLimitConnModule(StreamConnZones zones) {
-        this.zones = zones;
+    /** @param inForce the zones of the configuration in force ({@link StreamConnZones#NONE} at start or to check) */
+    public StreamLimitConnModule(StreamConnZones inForce) {
+        this.inForce = inForce;
+    }
+
+    /** The zones of the configuration compiled, for the node to show once that configuration is in force. */
+    public synchronized StreamConnZones zones() {
+        return new StreamConnZones(compiling);
     }
 
     @Override
@@ -80,10 +86,9 @@ public final class StreamLimitConnModule implements ConfModule, StreamFeature {
             if (before != null) {
                 throw d.error("limit_conn_zone \"%s\" is already bound to key \"%s\"", name, before.arg(0));
             }
-            compiling.put(name, zones.keep(name, d.arg(0), size));
+            compiling.put(name, inForce.keep(name, d.arg(0), size));
             keys.put(name, StreamValue.compile(d.arg(0), stream.variables(), d.where()));
         }
-        zones.replace(compiling);
     }
 
     /** One {@code limit_conn} of a server. */

@@ -46,10 +46,9 @@ class LimitConnTest {
 
     @Test
     void aReloadKeepsAZoneOfTheSameKeyAndSizeWithItsCountsAndOnlyTheZonesCompiled() {
-        LimitConnZones zones = new LimitConnZones();
-        LimitConnZone a = zones.keep("a", "$k", LimitConnZone.MIN_SIZE);
-        LimitConnZone b = zones.keep("b", "$k", LimitConnZone.MIN_SIZE);
-        zones.replace(Map.of("a", a, "b", b));
+        LimitConnZone a = LimitConnZones.NONE.keep("a", "$k", LimitConnZone.MIN_SIZE);
+        LimitConnZone b = LimitConnZones.NONE.keep("b", "$k", LimitConnZone.MIN_SIZE);
+        LimitConnZones zones = new LimitConnZones(Map.of("a", a, "b", b));
         a.counts().passed();
         a.counts().rejected(false);
         b.counts().rejected(true);
@@ -57,7 +56,7 @@ class LimitConnTest {
         assertThat(zones.keep("a", "$k", LimitConnZone.MIN_SIZE)).isSameAs(a);
         LimitConnZone resized = zones.keep("b", "$k", 2 * LimitConnZone.MIN_SIZE);
         assertThat(resized).isNotSameAs(b);
-        zones.replace(Map.of("b", resized));
+        zones = new LimitConnZones(Map.of("b", resized));
         assertThat(zones.counts()).containsOnlyKeys("b");
         assertThat(zones.counts().get("b").rejectedDryRunCount()).isZero();
         // a zone dropped by a reload starts again if it comes back
@@ -67,7 +66,7 @@ class LimitConnTest {
     }
 
     private void assertError(String http, String message) {
-        LimitConnModule m = new LimitConnModule(new LimitConnZones());
+        LimitConnModule m = new LimitConnModule(LimitConnZones.NONE);
         assertThatThrownBy(() -> TestConfigs.compile("http { " + http + " }", dir, List.of(m), m))
                 .isInstanceOf(ConfigException.class).hasMessage(message + " in t.conf:1");
     }
