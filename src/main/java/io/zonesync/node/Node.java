@@ -221,9 +221,25 @@ public final class Node {
      */
     public synchronized void reload(ParsedConfig config) throws ConfigException, IOException {
         CompiledConfig next = compile(config);
+        CompiledConfig before = current;
         zones.commit(next.zones(), commitContext(next));
-        http.apply(next.http());
-        stream.apply(next.stream());
+        try {
+            http.apply(next.http());
+        } catch (IOException | RuntimeException e) {
+            restoreZones(before);
+            throw e;
+        }
+        try {
+            stream.apply(next.stream());
+        } catch (IOException | RuntimeException e) {
+            try {
+                http.apply(before.http());
+            } catch (IOException | RuntimeException again) {
+                LOG.error("restoring the http configuration in force failed", again);
+            }
+            restoreZones(before);
+            throw e;
+        }
         SyncCluster cluster = sync;
         if (cluster != null && next.sync().isEmpty()) {
             cluster.quit();
@@ -238,6 +254,19 @@ public final class Node {
         loadTime = clock.instant();
         generation.incrementAndGet();
         LOG.info(LogMarkers.NOTICE, "configuration reloaded (generation {})", generation.get());
+    }
+
+    /**
+     * After a reload failed past committing its zones: commits the zones of the configuration in
+     * force again (the zones the failed one dropped are opened again, its new ones released), so
+     * the old configuration stays whole, as nginx's does.
+     */
+    private void restoreZones(CompiledConfig before) {
+        try {
+            zones.commit(before.zones(), commitContext(before));
+        } catch (IOException | RuntimeException e) {
+            LOG.error("restoring the zones of the configuration in force failed", e);
+        }
     }
 
     /** QUIT: stop accepting, finish requests in flight, flush pending sync records, save state files. Blocks. */

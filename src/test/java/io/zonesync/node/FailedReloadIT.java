@@ -115,9 +115,46 @@ class FailedReloadIT {
     }
 
     @Test
+    void aStreamListenerThatCannotBindLeavesHttpOnTheConfigurationInForce() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            failedReload("", "server { listen 127.0.0.1:" + taken.getLocalPort() + "; return no; }",
+                    "127.0.0.1:" + taken.getLocalPort());
+        }
+        node.http().get("/l");
+        assertThat(api("/9/http/location_zones/oldlocation").path("requests").asLong())
+                .as("the request ran on the old configuration's location").isEqualTo(1);
+    }
+
+    @Test
     void aStateFileThatCannotBeOpenedLeavesTheZonesInForceListed() throws Exception {
         Path state = dir.resolve("damaged.keyval");
         Files.writeString(state, "[1,2]");
         failedReload("keyval_zone zone=damaged:32k state=" + state + ";", "", "damaged.keyval");
+    }
+
+    @Test
+    void aZoneTheFailedConfigurationDroppedKeepsWritingItsStateFile() throws Exception {
+        String serving = """
+                events { }
+                http {
+                    access_log off;
+                    keyval_zone zone=one:32k state=%s;
+                    %s
+                    server { listen 127.0.0.1:0; location /api { api write=on; } }
+                }
+                """;
+        Path state = dir.resolve("one.keyval");
+        node = InJvmNode.start(dir.resolve("node"), serving.formatted(state, ""));
+        try (ServerSocket taken = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            String failed = serving.replace("keyval_zone zone=one:32k state=%s;", "")
+                    .formatted("server { listen 127.0.0.1:" + taken.getLocalPort() + "; }");
+            assertThatThrownBy(() -> node.reload(failed)).hasMessageContaining("127.0.0.1:" + taken.getLocalPort());
+        }
+        assertThat(node.http().post("/api/9/http/keyvals/one", "{\"after\":\"failed\"}").statusCode())
+                .isEqualTo(201);
+        node.close();
+        node = InJvmNode.start(dir.resolve("again"), serving.formatted(state, ""));
+        assertThat(api("/9/http/keyvals/one").toString()).as("the write after the failed reload is in the state file")
+                .isEqualTo("{\"after\":\"failed\"}");
     }
 }
