@@ -38,7 +38,6 @@ import io.zonesync.http.stubstatus.StubStatusModule;
 import io.zonesync.http.tryfiles.TryFilesModule;
 import io.zonesync.http.keyval.KeyvalHttpFeature;
 import io.zonesync.http.limitconn.LimitConnModule;
-import io.zonesync.http.limitconn.LimitConnZones;
 import io.zonesync.http.limitrate.LimitRateModule;
 import io.zonesync.http.map.MapModule;
 import io.zonesync.http.metrics.MetricsFeature;
@@ -57,6 +56,7 @@ import io.zonesync.http.proxy.ProxyFeature;
 import io.zonesync.http.proxy.ProxyModule;
 import io.zonesync.http.proxycache.CachePurgeFamily;
 import io.zonesync.http.proxycache.CacheReports;
+import io.zonesync.net.LimitConnZones;
 import io.zonesync.http.proxycache.ProxyCacheModule;
 import io.zonesync.http.core.HttpConfig;
 import io.zonesync.http.core.HttpConfigCompiler;
@@ -81,7 +81,6 @@ import io.zonesync.stream.accesslog.StreamLogModule;
 import io.zonesync.stream.geo.StreamGeoModule;
 import io.zonesync.stream.healthcheck.StreamHealthCheckModule;
 import io.zonesync.stream.keyval.StreamKeyvalFeature;
-import io.zonesync.stream.limitconn.StreamConnZones;
 import io.zonesync.stream.limitconn.StreamLimitConnModule;
 import io.zonesync.stream.statuszone.StreamStatusZoneModule;
 import io.zonesync.stream.map.StreamMapModule;
@@ -180,7 +179,7 @@ record CompiledConfig(
             new StreamModule(new StreamAccessModule(), s -> new StreamAccessFeature()),
             new StreamModule(new StreamLogModule(), s -> new StreamAccessLogFeature(s.logs())),
             new StreamModule(new StreamStatusZoneModule(null), s -> new StreamStatusZoneModule(s.statusZones())),
-            new StreamModule(new StreamLimitConnModule(StreamConnZones.NONE),
+            new StreamModule(new StreamLimitConnModule(LimitConnZones.NONE),
                     s -> new StreamLimitConnModule(s.inForce().streamLimitConns())),
             new StreamModule(new StreamSetModule(), s -> new StreamSetModule()),
             new StreamModule(new StreamMapModule(), s -> new StreamMapModule()),
@@ -267,7 +266,7 @@ record CompiledConfig(
         ShownZones shown = new ShownZones(
                 only(features, LimitConnModule.class).map(LimitConnModule::zones).orElse(LimitConnZones.NONE),
                 only(streamFeatures, StreamLimitConnModule.class).map(StreamLimitConnModule::zones)
-                        .orElse(StreamConnZones.NONE),
+                        .orElse(LimitConnZones.NONE),
                 proxy.map(ProxyFeature::caches).orElse(CacheReports.NONE), resolverZones,
                 only(features, StatusZoneFeature.class).map(StatusZoneFeature::named).orElse(StatusZones.Named.NONE),
                 only(streamFeatures, StreamStatusZoneModule.class).map(StreamStatusZoneModule::named)

@@ -1,9 +1,8 @@
 package io.zonesync.node;
 
-import io.zonesync.http.limitconn.LimitConnZones;
 import io.zonesync.http.proxycache.CacheReports;
+import io.zonesync.net.LimitConnZones;
 import io.zonesync.http.statuszone.StatusZones;
-import io.zonesync.stream.limitconn.StreamConnZones;
 import java.util.Set;
 
 /**
@@ -13,10 +12,10 @@ import java.util.Set;
  * the next configuration compiles from them, so a reload that fails after compiling leaves what is
  * shown as it was, as nginx keeps the old configuration whole.
  */
-record ShownZones(LimitConnZones httpLimitConns, StreamConnZones streamLimitConns, CacheReports caches,
+record ShownZones(LimitConnZones httpLimitConns, LimitConnZones streamLimitConns, CacheReports caches,
         Set<String> resolvers, StatusZones.Named statusZones, Set<String> streamStatusZones) {
 
     /** Before the first configuration: nothing. */
-    static final ShownZones NONE = new ShownZones(LimitConnZones.NONE, StreamConnZones.NONE, CacheReports.NONE,
+    static final ShownZones NONE = new ShownZones(LimitConnZones.NONE, LimitConnZones.NONE, CacheReports.NONE,
             Set.of(), StatusZones.Named.NONE, Set.of());
 }
