@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
+import io.zonesync.testing.HeldBackend;
 import io.zonesync.testing.Http;
 import io.zonesync.testing.InJvmNode;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,22 +27,8 @@ class LimitConnDryRunIT {
 
     @Test
     void aDryRunRefusalGivesBackThePlacesTheRequestTook() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-        backend.setExecutor(Executors.newCachedThreadPool());
-        backend.createContext("/", ex -> {
-            if (ex.getRequestURI().getPath().startsWith("/slow")) {
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            ex.sendResponseHeaders(200, -1);
-            ex.close();
-        });
-        backend.start();
-        try (InJvmNode node = InJvmNode.start(dir, """
+        try (HeldBackend backend = new HeldBackend("");
+                InJvmNode node = InJvmNode.start(dir, """
                 events { }
                 http {
                     access_log off;
@@ -60,7 +43,7 @@ class LimitConnDryRunIT {
                         location /keyed { limit_conn bykey 1; proxy_pass http://%1$s/fast; }
                     }
                 }
-                """.formatted("127.0.0.1:" + backend.getAddress().getPort()))) {
+                """.formatted(backend.address()))) {
             Http http = node.http();
             CompletableFuture<HttpResponse<String>> held = CompletableFuture.supplyAsync(() -> http.get("/held"));
             await().atMost(Duration.ofSeconds(10)).until(() -> passed(http, "perip") == 1);
@@ -71,12 +54,9 @@ class LimitConnDryRunIT {
             assertThat(dry).as("the dry-run request is still in progress").isNotDone();
             assertThat(http.send("GET", "/keyed", null, "X-Key", "k").statusCode())
                     .as("the key the dry-run request took was given back").isEqualTo(200);
-            release.countDown();
+            backend.release();
             assertThat(held.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             assertThat(dry.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-        } finally {
-            release.countDown();
-            backend.stop(0);
         }
     }
 
