@@ -32,12 +32,12 @@ import io.zonesync.http.splitclients.SplitClientsModule;
 import io.zonesync.http.staticfiles.StaticModule;
 import io.zonesync.http.statuszone.StatusZoneFeature;
 import io.zonesync.http.statuszone.StatusZoneModule;
+import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.http.stubstatus.StubStatusFeature;
 import io.zonesync.http.stubstatus.StubStatusModule;
 import io.zonesync.http.tryfiles.TryFilesModule;
 import io.zonesync.http.keyval.KeyvalHttpFeature;
 import io.zonesync.http.limitconn.LimitConnModule;
-import io.zonesync.http.limitconn.LimitConnZones;
 import io.zonesync.http.limitrate.LimitRateModule;
 import io.zonesync.http.map.MapModule;
 import io.zonesync.http.metrics.MetricsFeature;
@@ -55,6 +55,8 @@ import io.zonesync.http.healthcheck.NettyHealthProbe;
 import io.zonesync.http.proxy.ProxyFeature;
 import io.zonesync.http.proxy.ProxyModule;
 import io.zonesync.http.proxycache.CachePurgeFamily;
+import io.zonesync.http.proxycache.CacheReports;
+import io.zonesync.net.LimitConnZones;
 import io.zonesync.http.proxycache.ProxyCacheModule;
 import io.zonesync.http.core.HttpConfig;
 import io.zonesync.http.core.HttpConfigCompiler;
@@ -79,7 +81,6 @@ import io.zonesync.stream.accesslog.StreamLogModule;
 import io.zonesync.stream.geo.StreamGeoModule;
 import io.zonesync.stream.healthcheck.StreamHealthCheckModule;
 import io.zonesync.stream.keyval.StreamKeyvalFeature;
-import io.zonesync.stream.limitconn.StreamConnZones;
 import io.zonesync.stream.limitconn.StreamLimitConnModule;
 import io.zonesync.stream.statuszone.StreamStatusZoneModule;
 import io.zonesync.stream.map.StreamMapModule;
@@ -118,7 +119,7 @@ record CompiledConfig(
         Optional<ZoneSyncSettings> sync,
         Map<String, UpstreamGroup> upstreams,
         Map<String, UpstreamGroup> streamUpstreams,
-        Set<String> resolverZones) {
+        ShownZones shown) {
 
     /**
      * Every http module, in the order its handlers run within a phase (the first content handler
@@ -136,7 +137,7 @@ record CompiledConfig(
             new HttpModule(new KeyvalModule(), s -> new KeyvalHttpFeature(s.keyval()::http,
                     () -> s.zones().of(KeyvalFamily.HTTP))),
             new HttpModule(new LimitReqModule(), s -> new LimitReqFeature(s.zones().of(LimitReqFamily.KEY))),
-            new HttpModule(new LimitConnModule(new LimitConnZones()), s -> new LimitConnModule(s.counters().limitConns())),
+            new HttpModule(new LimitConnModule(LimitConnZones.NONE), s -> new LimitConnModule(s.inForce().httpLimitConns())),
             HttpModule.of(new HttpAccessFeature()),
             HttpModule.of(new AuthRequestModule()),
             HttpModule.of(new AuthJwtModule()),
@@ -151,7 +152,7 @@ record CompiledConfig(
                     s.clock()))),
             new HttpModule(new ProxyModule(), s -> new ProxyFeature(s.proxy(), () -> s.zones().of(StickyFamily.KEY),
                     () -> s.zones().of(UpstreamZoneFamily.KEY), () -> s.zones().of(CachePurgeFamily.KEY),
-                    s.clock(), s.counters().resolvers(), s.counters().caches())),
+                    s.clock(), s.counters().resolvers(), s.inForce().caches())),
             new HttpModule(new HealthCheckModule(), s -> new HealthCheckFeature(() -> s.proxy().upstreams(),
                     () -> s.zones().of(UpstreamZoneFamily.KEY), NettyHealthProbe::runtime)),
             new HttpModule(new ApiModule(), HttpServices::api),
@@ -178,7 +179,8 @@ record CompiledConfig(
             new StreamModule(new StreamAccessModule(), s -> new StreamAccessFeature()),
             new StreamModule(new StreamLogModule(), s -> new StreamAccessLogFeature(s.logs())),
             new StreamModule(new StreamStatusZoneModule(null), s -> new StreamStatusZoneModule(s.statusZones())),
-            new StreamModule(new StreamLimitConnModule(new StreamConnZones()), s -> new StreamLimitConnModule(s.limitConns())),
+            new StreamModule(new StreamLimitConnModule(LimitConnZones.NONE),
+                    s -> new StreamLimitConnModule(s.inForce().streamLimitConns())),
             new StreamModule(new StreamSetModule(), s -> new StreamSetModule()),
             new StreamModule(new StreamMapModule(), s -> new StreamMapModule()),
             new StreamModule(new StreamGeoModule(), s -> new StreamGeoModule()),
@@ -211,15 +213,16 @@ record CompiledConfig(
                 new CachePurgeFamily(clock, stamps));
     }
 
-    /** A check: stream access logs are opened and closed again, not kept. */
+    /** A check: stream access logs are opened and closed again, not kept; nothing is in force before it. */
     static CompiledConfig compile(ParsedConfig parsed, ZoneTable table, Clock clock, ApiFeature api,
             NodeCounters counters, ZoneSyncSettings.HostResolver hosts) throws ConfigException {
-        return compile(parsed, table, clock, api, counters, hosts, null);
+        return compile(parsed, table, clock, api, counters, hosts, null, ShownZones.NONE);
     }
 
+    /** @param inForce what the configuration in force shows, whose zones this one's take over by name */
     static CompiledConfig compile(ParsedConfig parsed, ZoneTable table, Clock clock, ApiFeature api,
-            NodeCounters counters, ZoneSyncSettings.HostResolver hosts, AccessLogWriter streamLogs)
-            throws ConfigException {
+            NodeCounters counters, ZoneSyncSettings.HostResolver hosts, AccessLogWriter streamLogs,
+            ShownZones inForce) throws ConfigException {
         DirectiveRegistry registry = new DirectiveRegistry();
         registry.registerAll(modules().toArray(new ConfModule[0]));
         registry.validate(parsed.root());
@@ -228,7 +231,7 @@ record CompiledConfig(
         ProxyConfig proxyConfig = ProxyConfig.parse(parsed);
         Set<String> resolverZones = ResolverZones.declaredBy(parsed.root());
         ZoneTable.Zones zones = table.prepare(parsed);
-        HttpServices services = new HttpServices(zones, clock, api, counters, keyval, proxyConfig);
+        HttpServices services = new HttpServices(zones, clock, api, counters, keyval, proxyConfig, inForce);
         List<HttpFeature> features = new ArrayList<>();
         for (HttpModule m : HTTP_MODULES) {
             HttpFeature f = m.feature().apply(services);
@@ -242,26 +245,39 @@ record CompiledConfig(
         Optional<ZoneSyncSettings> sync = Optional.empty();
         StreamConfig streamConfig = StreamConfig.EMPTY;
         Map<String, UpstreamGroup> streamUpstreams = Map.of();
+        List<StreamFeature> streamFeatures = new ArrayList<>();
         Directive stream = parsed.root().first("stream");
         if (stream != null) {
             streamServers = StreamServerConf.compileAll(Scope.root(parsed.root()).child(Context.STREAM, stream.block()));
             sync = ZoneSyncSettings.compile(streamServers, hosts, confDir(parsed));
-            List<StreamFeature> streamFeatures = new ArrayList<>();
             for (StreamModule m : STREAM_MODULES) {
                 StreamFeature f = m.feature().apply(new StreamServices(zones, clock, keyval, streamLogs,
-                        counters.streamZones(), counters.resolvers(), counters.streamLimitConns()));
+                        counters.streamZones(), counters.resolvers(), inForce));
                 if (f != null) {
                     streamFeatures.add(f);
                 }
             }
             streamConfig = StreamConfig.compile(parsed, streamServers, streamFeatures, clock, List.of());
-            streamUpstreams = streamFeatures.stream().filter(StreamProxyModule.class::isInstance)
-                    .map(f -> ((StreamProxyModule) f).groups()).findFirst().orElse(Map.of());
+            streamUpstreams = only(streamFeatures, StreamProxyModule.class).map(StreamProxyModule::groups)
+                    .orElse(Map.of());
         }
-        Map<String, UpstreamGroup> upstreams = features.stream().filter(ProxyFeature.class::isInstance)
-                .map(f -> ((ProxyFeature) f).groups()).findFirst().orElse(Map.of());
+        Optional<ProxyFeature> proxy = only(features, ProxyFeature.class);
+        Map<String, UpstreamGroup> upstreams = proxy.map(ProxyFeature::groups).orElse(Map.of());
+        ShownZones shown = new ShownZones(
+                only(features, LimitConnModule.class).map(LimitConnModule::zones).orElse(LimitConnZones.NONE),
+                only(streamFeatures, StreamLimitConnModule.class).map(StreamLimitConnModule::zones)
+                        .orElse(LimitConnZones.NONE),
+                proxy.map(ProxyFeature::caches).orElse(CacheReports.NONE), resolverZones,
+                only(features, StatusZoneFeature.class).map(StatusZoneFeature::named).orElse(StatusZones.Named.NONE),
+                only(streamFeatures, StreamStatusZoneModule.class).map(StreamStatusZoneModule::named)
+                        .orElse(Set.of()));
         return new CompiledConfig(parsed, core, keyval, zones, http, streamServers, streamConfig, sync, upstreams,
-                streamUpstreams, resolverZones);
+                streamUpstreams, shown);
+    }
+
+    /** The one feature of this class among a configuration's features, which the node reads after compiling. */
+    private static <F> Optional<F> only(List<?> features, Class<F> type) {
+        return features.stream().filter(type::isInstance).map(type::cast).findFirst();
     }
 
     /** nginx's conf prefix: certificates and keys are relative to the main configuration file's directory. */

@@ -6,9 +6,9 @@ import io.zonesync.keyval.KeyvalConfig;
 import java.time.Clock;
 
 /**
- * What the node gives the http modules of one configuration: its zones, clock, API, counters and
- * parsed settings.
+ * What the node gives the http modules of one configuration: its zones, clock, API, counters,
+ * parsed settings, and what the configuration in force shows (whose zones kept by name it takes over).
  */
 record HttpServices(ZoneTable.Zones zones, Clock clock, ApiFeature api, NodeCounters counters,
-        KeyvalConfig.Both keyval, ProxyConfig proxy) {
+        KeyvalConfig.Both keyval, ProxyConfig proxy, ShownZones inForce) {
 }

@@ -87,6 +87,7 @@ public final class Node {
                 generation::get, () -> loadTime);
         state.upstreams(() -> current == null ? null : current.upstreams());
         state.streamUpstreams(() -> current == null ? null : current.streamUpstreams());
+        state.shown(() -> current == null ? ShownZones.NONE : current.shown());
         this.api = new ApiFeature(new ApiHandler(state), apiExecutor);
         this.httpTransport = Transport.create(workerThreads, "zonesync-http");
         this.syncTransport = Transport.create(1, "zonesync-sync");
@@ -156,8 +157,7 @@ public final class Node {
     private void begin(ParsedConfig config) throws ConfigException, IOException {
         CompiledConfig c = compile(config);
         zones.commit(c.zones(), commitContext(c));
-        counters.resolvers().declare(c.resolverZones());
-        current = c;
+        inForce(c);
         loadTime = clock.instant();
         connections.configure(c.core().workerConnections(), c.sync().isPresent());
         http = HttpRuntime.start(c.http(), httpTransport, false, clock, connections);
@@ -169,9 +169,22 @@ public final class Node {
                 Long.toHexString(nodeId));
     }
 
+    /** Compiles a configuration from the one in force (whose zones it takes over by name). */
     private CompiledConfig compile(ParsedConfig config) throws ConfigException {
+        CompiledConfig c = current;
         return CompiledConfig.compile(config, zones, clock, api, counters, ZoneSyncSettings.HostResolver.SYSTEM,
-                streamLogs);
+                streamLogs, c == null ? ShownZones.NONE : c.shown());
+    }
+
+    /**
+     * Puts a configuration in force once everything it needed was done: the reports read its zones
+     * from then on (nothing a configuration that failed on its way declared is shown).
+     */
+    private void inForce(CompiledConfig c) {
+        counters.resolvers().declare(c.shown().resolvers());
+        counters.statusZones().inForce(c.shown().statusZones());
+        counters.streamZones().inForce(c.shown().streamStatusZones());
+        current = c;
     }
 
     /**
@@ -208,10 +221,25 @@ public final class Node {
      */
     public synchronized void reload(ParsedConfig config) throws ConfigException, IOException {
         CompiledConfig next = compile(config);
+        CompiledConfig before = current;
         zones.commit(next.zones(), commitContext(next));
-        counters.resolvers().declare(next.resolverZones());
-        http.apply(next.http());
-        stream.apply(next.stream());
+        try {
+            http.apply(next.http());
+        } catch (IOException | RuntimeException e) {
+            restoreZones(before);
+            throw e;
+        }
+        try {
+            stream.apply(next.stream());
+        } catch (IOException | RuntimeException e) {
+            try {
+                http.apply(before.http());
+            } catch (IOException | RuntimeException again) {
+                LOG.error("restoring the http configuration in force failed", again);
+            }
+            restoreZones(before);
+            throw e;
+        }
         SyncCluster cluster = sync;
         if (cluster != null && next.sync().isEmpty()) {
             cluster.quit();
@@ -222,10 +250,23 @@ public final class Node {
             cluster.reconfigure(next.sync().get(), replicated(next));
         }
         connections.configure(next.core().workerConnections(), next.sync().isPresent());
-        current = next;
+        inForce(next);
         loadTime = clock.instant();
         generation.incrementAndGet();
         LOG.info(LogMarkers.NOTICE, "configuration reloaded (generation {})", generation.get());
+    }
+
+    /**
+     * After a reload failed past committing its zones: commits the zones of the configuration in
+     * force again (the zones the failed one dropped are opened again, its new ones released), so
+     * the old configuration stays whole, as nginx's does.
+     */
+    private void restoreZones(CompiledConfig before) {
+        try {
+            zones.commit(before.zones(), commitContext(before));
+        } catch (IOException | RuntimeException e) {
+            LOG.error("restoring the zones of the configuration in force failed", e);
+        }
     }
 
     /** QUIT: stop accepting, finish requests in flight, flush pending sync records, save state files. Blocks. */

@@ -36,6 +36,7 @@ final class NodeApiState implements ApiState {
     private final Supplier<Instant> loadTime;
     private volatile Supplier<Map<String, UpstreamGroup>> upstreams;
     private volatile Supplier<Map<String, UpstreamGroup>> streamUpstreams;
+    private volatile Supplier<ShownZones> shown = () -> ShownZones.NONE;
     private volatile NodeCounters counters;
     private volatile KeyvalMaps keyvals;
 
@@ -55,6 +56,11 @@ final class NodeApiState implements ApiState {
     /** Where the current configuration's stream upstream groups come from (set once the node exists). */
     void streamUpstreams(Supplier<Map<String, UpstreamGroup>> source) {
         this.streamUpstreams = source;
+    }
+
+    /** Where the configuration in force's limit_conn zones and caches come from (set once the node exists). */
+    void shown(Supplier<ShownZones> source) {
+        this.shown = source;
     }
 
     /** The node's counters, those stub_status and the metrics page read (set once the node has them). */
@@ -146,20 +152,17 @@ final class NodeApiState implements ApiState {
 
     @Override
     public Map<String, LimitConnCounts> httpLimitConns() {
-        NodeCounters c = counters;
-        return c == null ? Map.of() : c.limitConns().counts();
+        return shown.get().httpLimitConns().counts();
     }
 
     @Override
     public Map<String, LimitConnCounts> streamLimitConns() {
-        NodeCounters c = counters;
-        return c == null ? Map.of() : c.streamLimitConns().counts();
+        return shown.get().streamLimitConns().counts();
     }
 
     @Override
     public Map<String, CacheReports.Report> httpCaches() {
-        NodeCounters c = counters;
-        return c == null ? Map.of() : c.caches().all();
+        return shown.get().caches().all();
     }
 
     @Override

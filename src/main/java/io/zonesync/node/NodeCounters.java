@@ -1,29 +1,20 @@
 package io.zonesync.node;
 
-import io.zonesync.http.limitconn.LimitConnZones;
 import io.zonesync.http.metrics.StreamZoneFigures;
-import io.zonesync.http.proxycache.CacheReports;
 import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.net.ConnectionStats;
 import io.zonesync.net.dns.ResolverZones;
-import io.zonesync.stream.limitconn.StreamConnZones;
 import io.zonesync.stream.statuszone.StreamStatusZones;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * What the node counts for its reports and keeps across reloads: its connections and requests
- * ({@code stub_status}), its status zones, http's and stream's, its resolver status zones, its
- * limit_conn zones, http's and stream's, and its caches' figures.
+ * ({@code stub_status}), its status zones, http's and stream's, and its resolver status zones (the
+ * limit_conn zones and caches are each configuration's, {@link ShownZones}).
  */
 record NodeCounters(ConnectionStats connections, StatusZones statusZones, StreamStatusZones streamZones,
-        ResolverZones resolvers, LimitConnZones limitConns, StreamConnZones streamLimitConns, CacheReports caches) {
-
-    NodeCounters(ConnectionStats connections, StatusZones statusZones, StreamStatusZones streamZones,
-            ResolverZones resolvers) {
-        this(connections, statusZones, streamZones, resolvers, new LimitConnZones(), new StreamConnZones(),
-                new CacheReports());
-    }
+        ResolverZones resolvers) {
 
     NodeCounters(ConnectionStats connections, StatusZones statusZones) {
         this(connections, statusZones, new StreamStatusZones(), new ResolverZones());

@@ -36,10 +36,19 @@ public final class Http {
     }
 
     public HttpResponse<String> send(String method, String path, String body) {
+        return send(method, path, body, new String[0]);
+    }
+
+    /** A request with these header names and values, in pairs. */
+    public HttpResponse<String> send(String method, String path, String body, String... headers) {
         HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
-                .method(method, publisher).build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
+                .method(method, publisher);
+        if (headers.length > 0) {
+            builder.headers(headers);
+        }
+        HttpRequest request = builder.build();
         try {
             return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * {@code /N/http/caches/} and {@code /N/http/caches/{zone}}: each proxy cache's size, max_size
@@ -24,37 +23,15 @@ final class CachesApi {
     private CachesApi() {
     }
 
+    private static final ZoneCollection<CacheReports.Report> CACHES = new ZoneCollection<>(CachesApi::fields,
+            cache -> cache.stats().reset(), "CacheNotFound", name -> "cache \"" + name + "\" not found");
+
     static ApiResponse handle(ApiRequest request, List<String> path, Map<String, String> query,
             Map<String, CacheReports.Report> caches) throws ApiError {
-        if (path.size() == 2) {
-            if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
-                throw request.writeEnabled() ? ApiError.methodNotSupported() : ApiError.methodDisabled();
-            }
-            Map<String, Object> all = new TreeMap<>();
-            caches.forEach((name, cache) -> all.put(name, fields(cache, query.get("fields"))));
-            return ApiHandler.okJson(all);
-        }
-        if (path.size() != 3) {
-            throw ApiError.pathNotFound();
-        }
-        String name = path.get(2);
-        CacheReports.Report cache = caches.get(name);
-        if (cache == null) {
-            throw new ApiError(404, "CacheNotFound", "cache \"" + name + "\" not found");
-        }
-        switch (request.method()) {
-            case "GET", "HEAD" -> {
-                return ApiHandler.okJson(fields(cache, query.get("fields")));
-            }
-            case "DELETE" -> {
-                cache.stats().reset();
-                return ApiResponse.empty(204);
-            }
-            default -> throw ApiError.methodNotSupported();
-        }
+        return CACHES.handle(request, path, 2, query, caches);
     }
 
-    private static Map<String, Object> fields(CacheReports.Report cache, String wanted) {
+    private static Map<String, Object> fields(CacheReports.Report cache) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("size", cache.size());
         if (cache.maxSize() > 0) {
@@ -72,7 +49,7 @@ final class CachesApi {
             }
             m.put(status.name().toLowerCase(Locale.ROOT), o);
         }
-        return ApiHandler.keepFields(m, wanted);
+        return m;
     }
 
     /** Whether a status's responses came from upstream, and so may have been written into the cache. */

@@ -5,7 +5,6 @@ import io.zonesync.net.dns.ResolverZones;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code /N/resolvers/} and {@code /N/resolvers/{zone}} (API version 5 and later): each resolver
@@ -20,39 +19,20 @@ final class ResolversApi {
     }
 
     /** {@code path} is {@code [resolvers, (zone)]}. */
+    private static final ZoneCollection<ResolverStats> ZONES = new ZoneCollection<>(z -> fields(z.figures()),
+            ResolverStats::reset, "ResolverZoneNotFound", name -> "resolver zone not found");
+
+    /** {@code path} is {@code [resolvers, (zone)]}. */
     static ApiResponse handle(ApiRequest request, List<String> path, Map<String, String> query, ResolverZones zones)
             throws ApiError {
-        if (path.size() == 1) {
-            if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
-                throw request.writeEnabled() ? ApiError.methodNotSupported() : ApiError.methodDisabled();
-            }
-            Map<String, Object> all = new LinkedHashMap<>();
-            for (String name : zones.names()) {
-                zones.zone(name).ifPresent(z -> all.put(name, fields(z.figures(), query.get("fields"))));
-            }
-            return ApiHandler.okJson(all);
+        Map<String, ResolverStats> declared = new LinkedHashMap<>();
+        for (String name : zones.names()) {
+            zones.zone(name).ifPresent(z -> declared.put(name, z));
         }
-        if (path.size() > 2) {
-            throw ApiError.pathNotFound();
-        }
-        String name = path.get(1);
-        Optional<ResolverStats> zone = zones.zone(name);
-        if (zone.isEmpty()) {
-            throw new ApiError(404, "ResolverZoneNotFound", "resolver zone not found");
-        }
-        switch (request.method()) {
-            case "GET", "HEAD" -> {
-                return ApiHandler.okJson(fields(zone.get().figures(), query.get("fields")));
-            }
-            case "DELETE" -> {
-                zone.get().reset();
-                return ApiResponse.empty(204);
-            }
-            default -> throw ApiError.methodNotSupported();
-        }
+        return ZONES.handle(request, path, 1, query, declared);
     }
 
-    private static Map<String, Object> fields(ResolverStats.Figures f, String wanted) {
+    private static Map<String, Object> fields(ResolverStats.Figures f) {
         Map<String, Object> requests = new LinkedHashMap<>();
         requests.put("name", f.name());
         requests.put("srv", f.srv());
@@ -69,6 +49,6 @@ final class ResolversApi {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("requests", requests);
         body.put("responses", responses);
-        return ApiHandler.keepFields(body, wanted);
+        return body;
     }
 }

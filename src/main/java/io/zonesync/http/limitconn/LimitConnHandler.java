@@ -8,6 +8,7 @@ import io.zonesync.http.vars.AttributeKey;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.CoreVariables;
 import io.zonesync.log.Severity;
+import io.zonesync.net.LimitConnZone;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -100,11 +101,11 @@ final class LimitConnHandler implements AccessHandler {
                         dryRun ? ", dry run," : "", r.zone().name(), client, ex.serverName(), ex.method(),
                         ex.requestUri());
             }
+            RELEASE.requestEnded(ex); // nginx frees what this request took before it answers (or, dry, goes on)
             if (dryRun) {
                 ex.setAttribute(STATUS, Status.REJECTED_DRY_RUN);
                 return AccessDecision.proceed();
             }
-            RELEASE.requestEnded(ex); // nginx frees what this request took before it answers
             ex.setAttribute(STATUS, Status.REJECTED);
             return AccessDecision.respond(status);
         }

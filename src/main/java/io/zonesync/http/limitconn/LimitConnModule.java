@@ -19,6 +19,8 @@ import io.zonesync.http.core.LogHandler;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.VariableRegistry;
 import io.zonesync.log.Severity;
+import io.zonesync.net.LimitConnZone;
+import io.zonesync.net.LimitConnZones;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,15 +39,21 @@ import java.util.Set;
 public final class LimitConnModule implements ConfModule, HttpFeature {
     static final String ZONE = "limit_conn_zone";
     static final String LIMIT = "limit_conn";
-    /** The node's zones, where a reload finds its places and counts. */
-    private final LimitConnZones zones;
+    /** The zones of the configuration in force, where a reload finds its places and counts. */
+    private final LimitConnZones inForce;
     /** The zones and keys of the configuration being compiled. */
-    private final Map<String, LimitConnZone> compiling = new HashMap<>();
+    private LimitConnZones.Compiling compiling;
     private final Map<String, ComplexValue> keys = new HashMap<>();
 
-    /** @param zones the node's zones (a configuration compiled only to be checked: zones of its own) */
-    public LimitConnModule(LimitConnZones zones) {
-        this.zones = zones;
+    /** @param inForce the zones of the configuration in force ({@link LimitConnZones#NONE} at start or to check) */
+    public LimitConnModule(LimitConnZones inForce) {
+        this.inForce = inForce;
+        this.compiling = inForce.next();
+    }
+
+    /** The zones of the configuration compiled, for the node to show once that configuration is in force. */
+    public synchronized LimitConnZones zones() {
+        return compiling.zones();
     }
 
     @Override
@@ -72,25 +80,12 @@ public final class LimitConnModule implements ConfModule, HttpFeature {
 
     @Override
     public synchronized void configureHttp(CompileScope http) throws ConfigException {
-        compiling.clear();
+        compiling = inForce.next();
         keys.clear();
-        Map<String, Directive> declared = new HashMap<>();
         for (Directive d : http.scope().block().all(ZONE)) {
-            Values.ZoneSpec spec = Values.limitConnZone(d, d.arg(1), LimitConnZone.MIN_SIZE);
-            String name = spec.name();
-            long size = spec.sizeBytes();
-            Directive before = declared.putIfAbsent(name, d);
-            if (before != null) {
-                throw d.error("%s \"%s\" is already bound to key \"%s\"", ZONE, name, before.arg(0));
-            }
-            compiling.put(name, zones.keep(name, d.arg(0), size));
-            keys.put(name, http.compile(d, d.arg(0)));
+            LimitConnZone zone = compiling.declare(d);
+            keys.put(zone.name(), http.compile(d, d.arg(0)));
         }
-    }
-
-    @Override
-    public synchronized void finishHttp(CompileScope http) {
-        zones.replace(compiling);
     }
 
     @Override
@@ -106,18 +101,8 @@ public final class LimitConnModule implements ConfModule, HttpFeature {
         List<LimitConnHandler.Rule> rules = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (Directive d : limits) {
-            LimitConnZone zone = compiling.get(d.arg(0));
-            if (zone == null) {
-                throw d.error("zero size shared memory zone \"%s\"", d.arg(0));
-            }
-            long n = Values.parseDigits(d.arg(1));
-            if (n <= 0 || n > 65535) {
-                throw d.error("invalid number of connections \"%s\"", d.arg(1));
-            }
-            if (!seen.add(zone.name())) {
-                throw d.error("\"%s\" directive is duplicate", LIMIT);
-            }
-            rules.add(new LimitConnHandler.Rule(zone, keys.get(zone.name()), (int) n));
+            LimitConnZones.Limit limit = compiling.limit(d, seen);
+            rules.add(new LimitConnHandler.Rule(limit.zone(), keys.get(limit.zone().name()), limit.number()));
         }
         return List.of(new LimitConnHandler(rules, status, level, dryRun));
     }

@@ -50,7 +50,7 @@ public final class ProxyFeature implements HttpFeature {
 
     /**
      * @param resolvers the node's resolver status zones, where {@code proxy_pass} lookups with variables are counted
-     * @param cacheReports the node's caches as the API shows them, which keep each cache's figures across reloads
+     * @param cacheReports the caches of the configuration in force, whose figures a cache of the same name keeps
      */
     public ProxyFeature(ProxyConfig config, Supplier<Map<String, SessionZone>> stickyZones,
             Supplier<Map<String, UpstreamZones>> upstreamZones, Supplier<Map<String, CachePurges>> cachePurges,
@@ -62,6 +62,11 @@ public final class ProxyFeature implements HttpFeature {
         this.cachePurges = cachePurges;
         this.clock = clock;
         this.resolvers = resolvers;
+    }
+
+    /** The caches compiled, after {@link #configureHttp}, for the node to show once they are in force. */
+    public CacheReports caches() {
+        return caches == null ? CacheReports.NONE : caches.reports();
     }
 
     /** The configured upstream blocks, by name, after {@link #configureHttp}. */

@@ -122,7 +122,7 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
                 onDisk(ex, () -> entry(hash, k, request, new CacheZone.Lookup(true, false, 1)), e -> {
                     ex.setAttribute(CacheStatus.KEY, e.meta() != null ? CacheStatus.EXPIRED : CacheStatus.MISS);
                     upstream.accept(new Fill(ex, k, e, noStore, e.meta(),
-                            () -> zone.updating().release(bg.marked(), bg.updating())));
+                            () -> zone.updating().release(bg.marked(), bg.updating()), true));
                 });
                 return;
             }
@@ -469,11 +469,19 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
         private final CacheMeta stale;
         /** Releases the lock or updating mark this request holds on the key; null if none. */
         private final Runnable unlock;
+        private final boolean refresh;
         private boolean revalidating;
         /** The request went upstream as HEAD: its answer has no body, and its Content-Length is kept. */
         private boolean headUpstream;
 
         Fill(HttpExchange ex, String key, Entry entry, boolean noStore, CacheMeta stale, Runnable unlock) {
+            this(ex, key, entry, noStore, stale, unlock, false);
+        }
+
+        /** @param refresh whether this is a background update's subrequest, which no log phase counts */
+        Fill(HttpExchange ex, String key, Entry entry, boolean noStore, CacheMeta stale, Runnable unlock,
+                boolean refresh) {
+            this.refresh = refresh;
             this.ex = ex;
             this.unlock = unlock;
             this.key = key;
@@ -566,7 +574,20 @@ public record CachePolicy(CacheZone zone, ComplexValue key, Freshness freshness,
 
         /** The stream with this request's lock or updating mark released once it ends. */
         private ResponseStream released(ResponseStream out) {
-            return unlock == null ? out : new Releasing(out, this::done);
+            return unlock == null ? out : new Releasing(out, this::ended);
+        }
+
+        /**
+         * The response ended with {@code bodyBytes} of body. A background update's fetch is nobody's
+         * request, so no log phase counts it: it is counted here, as NGINX Plus counts it (an
+         * expired response read from upstream; {@link CacheWriter} counts what it wrote).
+         */
+        private void ended(long bodyBytes) {
+            CacheStatus status = ex.attribute(CacheStatus.KEY);
+            if (refresh && status != null) {
+                zone.stats().served(status, bodyBytes);
+            }
+            done();
         }
 
         @Override

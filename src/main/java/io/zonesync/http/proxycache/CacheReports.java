@@ -5,31 +5,31 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A node's caches as the API and the metrics page show them: each keys zone's size on disk (as the
- * zone accounts its files), {@code max_size}, whether its loader is still reading the directory
- * ({@code cold}) and its {@link CacheStats}, which a reload keeps for a zone of the same name as
- * nginx keeps its shared memory zone. Shows the zones last compiled. Thread-safe.
+ * One configuration's caches as the API and the metrics page show them: each keys zone's size on
+ * disk (as the zone accounts its files), {@code max_size}, whether its loader is still reading the
+ * directory ({@code cold}) and its {@link CacheStats}, which the next configuration takes over for
+ * a zone of the same name ({@link #statsFor}), as nginx keeps its shared memory zone. The node shows
+ * the reports of the configuration in force, so a reload that fails leaves them showing the caches
+ * that serve. Immutable; its zones are thread-safe.
  */
 public final class CacheReports {
-    private volatile Map<String, CacheZone> zones = Map.of();
-    private volatile Map<String, CacheStats> stats = Map.of();
+    /** No caches: what a node has before its first configuration. */
+    public static final CacheReports NONE = new CacheReports(Map.of());
+
+    private final Map<String, CacheZone> zones;
+
+    CacheReports(Map<String, CacheZone> zones) {
+        this.zones = Collections.unmodifiableMap(new LinkedHashMap<>(zones));
+    }
 
     /** One cache's figures now; {@code maxSize} is 0 when {@code max_size} is not set. */
     public record Report(long size, long maxSize, boolean cold, CacheStats stats) {
     }
 
-    /** The figures a zone of the configuration being compiled counts into: the same zone's before a reload, or new. */
+    /** The figures a zone of the next configuration counts into: this one's zone of that name, or new. */
     CacheStats statsFor(String name) {
-        CacheStats kept = stats.get(name);
-        return kept != null ? kept : new CacheStats();
-    }
-
-    /** The zones of the configuration just compiled; the figures of those it dropped are dropped. */
-    void replace(Map<String, CacheZone> compiled) {
-        Map<String, CacheStats> s = new LinkedHashMap<>();
-        compiled.forEach((name, zone) -> s.put(name, zone.stats()));
-        zones = Collections.unmodifiableMap(new LinkedHashMap<>(compiled));
-        stats = Collections.unmodifiableMap(s);
+        CacheZone kept = zones.get(name);
+        return kept != null ? kept.stats() : new CacheStats();
     }
 
     /** Every cache's report, by zone name, in the configuration's order. */

@@ -39,10 +39,10 @@ public final class CacheZones {
     /**
      * The zones of the http block's {@code proxy_cache_path} lines; starts loading each from disk.
      * Each is attached to its purges (of the node's zones, by name), which carry out peers' purges on it,
-     * and counts into the figures {@code reports} kept for its name; {@code reports} then shows these zones.
+     * and counts into the figures the configuration in force ({@code inForce}) kept for its name.
      */
     public static CacheZones compile(CompileScope http, Clock clock, Map<String, CachePurges> purges,
-            CacheReports reports) throws ConfigException {
+            CacheReports inForce) throws ConfigException {
         Map<String, CacheZone> zones = new LinkedHashMap<>();
         for (Directive d : http.scope().block().all("proxy_cache_path")) {
             CachePath p = CachePath.parse(d, http.config().prefix());
@@ -50,7 +50,7 @@ public final class CacheZones {
             if (zones.containsKey(p.zone())) {
                 throw d.error("duplicate zone \"%s\"", p.zone());
             }
-            zones.put(p.zone(), new CacheZone(p, clock, reports.statsFor(p.zone())));
+            zones.put(p.zone(), new CacheZone(p, clock, inForce.statsFor(p.zone())));
         }
         zones.forEach((name, zone) -> {
             CachePurges shared = purges.get(name);
@@ -59,8 +59,12 @@ public final class CacheZones {
             }
         });
         zones.values().forEach(CacheLoader::start);
-        reports.replace(zones);
         return new CacheZones(zones);
+    }
+
+    /** These caches' reports, for the node to show once this configuration is in force. */
+    public CacheReports reports() {
+        return new CacheReports(zones);
     }
 
     /**

@@ -9,6 +9,8 @@ import io.zonesync.http.core.LogHandler;
 import io.zonesync.http.core.HttpFeature;
 import io.zonesync.net.HandshakeCounters;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Counts requests into the {@link StatusZones} their server and location name: every request of a
@@ -19,21 +21,37 @@ import java.util.List;
  */
 public final class StatusZoneFeature implements HttpFeature {
     private final StatusZones zones;
+    /** The zones this configuration names, as its levels are compiled. */
+    private final Set<String> servers = new TreeSet<>();
+    private final Set<String> locations = new TreeSet<>();
 
     public StatusZoneFeature(StatusZones zones) {
         this.zones = zones;
     }
 
+    /** The zones the configuration compiled names, for its reports once it is in force. */
+    public synchronized StatusZones.Named named() {
+        return new StatusZones.Named(servers, locations);
+    }
+
     @Override
-    public List<LogHandler> logHandlers(CompileScope level) {
+    public synchronized List<LogHandler> logHandlers(CompileScope level) {
         if (level.locationDirective() == null) {
             Directive d = level.scope().block().first("status_zone");
-            return d == null || d.arg(0).equals("off") ? List.of() : List.of(new ServerZone(zones.server(d.arg(0))));
+            if (d == null || d.arg(0).equals("off")) {
+                return List.of();
+            }
+            servers.add(d.arg(0));
+            return List.of(new ServerZone(zones.server(d.arg(0))));
         }
         for (Scope s = level.scope(); s != null && s.context() == Context.HTTP_LOCATION; s = s.parent()) {
             Directive d = s.block().first("status_zone");
             if (d != null) {
-                return d.arg(0).equals("off") ? List.of() : List.of(new LocationZone(zones.location(d.arg(0))));
+                if (d.arg(0).equals("off")) {
+                    return List.of();
+                }
+                locations.add(d.arg(0));
+                return List.of(new LocationZone(zones.location(d.arg(0))));
             }
         }
         return List.of();

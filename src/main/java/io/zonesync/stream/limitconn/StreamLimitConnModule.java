@@ -12,8 +12,11 @@ import io.zonesync.config.DirectiveSpec;
 import io.zonesync.config.Scope;
 import io.zonesync.config.Values;
 import io.zonesync.log.Severity;
+import io.zonesync.net.LimitConnZone;
+import io.zonesync.net.LimitConnZones;
 import io.zonesync.stream.core.StreamCompile;
 import io.zonesync.stream.core.StreamFeature;
+import io.zonesync.stream.core.StreamHandler;
 import io.zonesync.stream.core.StreamServer;
 import io.zonesync.stream.core.StreamValue;
 import java.util.ArrayList;
@@ -29,24 +32,31 @@ import org.slf4j.LoggerFactory;
  * nginx's stream limit_conn module: {@code limit_conn_zone key zone=name:size}, {@code limit_conn
  * zone number}, {@code limit_conn_log_level}, {@code limit_conn_dry_run} and
  * {@code $limit_conn_status}. In the preaccess phase a session takes a place for its key in each
- * zone its server limits by, given back when the client connection closes; over the limit it is
- * closed with status 503; each zone counts the sessions it passed and rejected (or rejected in a
- * dry run) for the API. Zones keep their counts across reloads that keep their key and size.
- * Counted per node, as NGINX Plus does; the zone size is checked but not spent per key.
+ * zone its server limits by, given back when the client connection closes. A zone is the same
+ * {@link LimitConnZone} http's limit_conn uses, its memory counted as nginx's: a key over the
+ * limit, or a new key the full zone cannot hold, gives back the places the session took and closes
+ * it with status 503 (in a dry run the session goes on, holding none); each zone counts the
+ * sessions it passed and rejected (or rejected in a dry run) for the API. Zones keep their counts
+ * across reloads that keep their key and size. Counted per node, as NGINX Plus does.
  */
 public final class StreamLimitConnModule implements ConfModule, StreamFeature {
     private static final Logger LOG = LoggerFactory.getLogger(StreamLimitConnModule.class);
     private static final String STATUS = "limit_conn_status";
-    private static final long MIN_SIZE = 8 * 4096;
 
-    /** The node's zones, where a reload finds its places and counts. */
-    private final StreamConnZones zones;
-    private final Map<String, StreamConnZone> compiling = new HashMap<>();
+    /** The zones of the configuration in force, where a reload finds its places and counts. */
+    private final LimitConnZones inForce;
+    private LimitConnZones.Compiling compiling;
     private final Map<String, StreamValue> keys = new HashMap<>();
 
-    /** @param zones the node's zones (a configuration compiled only to be checked: zones of its own) */
-    public StreamLimitConnModule(StreamConnZones zones) {
-        this.zones = zones;
+    /** @param inForce the zones of the configuration in force ({@link LimitConnZones#NONE} at start or to check) */
+    public StreamLimitConnModule(LimitConnZones inForce) {
+        this.inForce = inForce;
+        this.compiling = inForce.next();
+    }
+
+    /** The zones of the configuration compiled, for the node to show once that configuration is in force. */
+    public synchronized LimitConnZones zones() {
+        return compiling.zones();
     }
 
     @Override
@@ -69,25 +79,20 @@ public final class StreamLimitConnModule implements ConfModule, StreamFeature {
 
     @Override
     public synchronized void finishVariables(StreamCompile stream) throws ConfigException {
-        compiling.clear();
+        compiling = inForce.next();
         keys.clear();
-        Map<String, Directive> declared = new HashMap<>();
         for (Directive d : stream.scope().block().all("limit_conn_zone")) {
-            Values.ZoneSpec spec = Values.limitConnZone(d, d.arg(1), MIN_SIZE);
-            String name = spec.name();
-            long size = spec.sizeBytes();
-            Directive before = declared.putIfAbsent(name, d);
-            if (before != null) {
-                throw d.error("limit_conn_zone \"%s\" is already bound to key \"%s\"", name, before.arg(0));
-            }
-            compiling.put(name, zones.keep(name, d.arg(0), size));
-            keys.put(name, StreamValue.compile(d.arg(0), stream.variables(), d.where()));
+            LimitConnZone zone = compiling.declare(d);
+            keys.put(zone.name(), StreamValue.compile(d.arg(0), stream.variables(), d.where()));
         }
-        zones.replace(compiling);
     }
 
     /** One {@code limit_conn} of a server. */
-    private record Rule(StreamConnZone zone, StreamValue key, int limit) {
+    private record Rule(LimitConnZone zone, StreamValue key, int limit) {
+    }
+
+    /** A place a session holds. */
+    private record Held(LimitConnZone zone, String key) {
     }
 
     @Override
@@ -101,52 +106,54 @@ public final class StreamLimitConnModule implements ConfModule, StreamFeature {
         List<Rule> rules = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (Directive d : limits) {
-            StreamConnZone zone = compiling.get(d.arg(0));
-            if (zone == null) {
-                throw d.error("zero size shared memory zone \"%s\"", d.arg(0));
-            }
-            long n = Values.parseDigits(d.arg(1));
-            if (n <= 0 || n > 65535) {
-                throw d.error("invalid number of connections \"%s\"", d.arg(1));
-            }
-            if (!seen.add(zone.name())) {
-                throw d.error("\"limit_conn\" directive is duplicate");
-            }
-            rules.add(new Rule(zone, keys.get(zone.name()), (int) n));
+            LimitConnZones.Limit limit = compiling.limit(d, seen);
+            rules.add(new Rule(limit.zone(), keys.get(limit.zone().name()), limit.number()));
         }
         Directive level = scope.effectiveFirst("limit_conn_log_level");
         Severity severity = level == null ? Severity.ERROR : Severity.limitLogLevel(level);
         Directive dry = scope.effectiveFirst("limit_conn_dry_run");
         boolean dryRun = dry != null && Values.flag(dry);
         server.preaccess(session -> {
+            List<Held> held = new ArrayList<>(rules.size());
+            session.onClose(() -> release(held));
             for (Rule r : rules) {
                 String key = r.key().evaluate(session);
                 if (key.isEmpty() || key.length() > 255) {
                     continue;
                 }
-                boolean within = r.zone().acquire(key, dryRun ? Integer.MAX_VALUE : r.limit(), r.limit());
-                if (within) {
+                session.value(STATUS, "PASSED"); // as nginx: set once a key is counted
+                LimitConnZone.Result result = r.zone().acquire(key, r.limit());
+                if (result == LimitConnZone.Result.ACQUIRED) {
                     r.zone().counts().passed();
+                    synchronized (held) {
+                        held.add(new Held(r.zone(), key));
+                    }
+                    continue;
+                }
+                r.zone().counts().rejected(dryRun);
+                if (result == LimitConnZone.Result.NO_MEMORY) {
+                    severity.log(LOG, "could not allocate node in limit_conn_zone \"{}\", client: {}, server: {}",
+                            r.zone().name(), session.clientText(), session.serverText());
                 } else {
-                    r.zone().counts().rejected(dryRun);
-                }
-                if (within || dryRun) {
-                    session.onClose(() -> r.zone().release(key));
-                }
-                if (!within) {
                     severity.log(LOG, "limiting connections{} by zone \"{}\", client: {}, server: {}",
                             dryRun ? ", dry run," : "", r.zone().name(), session.clientText(),
                             session.serverText());
-                    session.value(STATUS, dryRun ? "REJECTED_DRY_RUN" : "REJECTED");
-                    if (!dryRun) {
-                        return 503;
-                    }
                 }
+                release(held); // as nginx: the places this session took go back before it is refused
+                session.value(STATUS, dryRun ? "REJECTED_DRY_RUN" : "REJECTED");
+                return dryRun ? StreamHandler.CONTINUE : 503;
             }
-            if (session.value(STATUS) == null) {
-                session.value(STATUS, "PASSED");
-            }
-            return 0;
+            return StreamHandler.CONTINUE;
         });
+    }
+
+    /** Gives back every place in {@code held}, once. */
+    private static void release(List<Held> held) {
+        synchronized (held) {
+            for (Held h : held) {
+                h.zone().release(h.key());
+            }
+            held.clear();
+        }
     }
 }

@@ -12,6 +12,8 @@ import io.zonesync.stream.core.StreamCompile;
 import io.zonesync.stream.core.StreamFeature;
 import io.zonesync.stream.core.StreamHandler;
 import io.zonesync.stream.core.StreamServer;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * NGINX Plus's {@code status_zone} in a stream server: each connection the server accepts is
@@ -22,10 +24,17 @@ public final class StreamStatusZoneModule implements ConfModule, StreamFeature {
     private static final String STARTED = "status_zone started";
 
     private final StreamStatusZones zones;
+    /** The zones this configuration names, as its servers are compiled. */
+    private final Set<String> named = new TreeSet<>();
 
     /** @param zones the node's zones; null when only registering the directive */
     public StreamStatusZoneModule(StreamStatusZones zones) {
         this.zones = zones;
+    }
+
+    /** The zones the configuration compiled names, for its reports once it is in force. */
+    public synchronized Set<String> named() {
+        return Set.copyOf(named);
     }
 
     @Override
@@ -34,7 +43,7 @@ public final class StreamStatusZoneModule implements ConfModule, StreamFeature {
     }
 
     @Override
-    public void configureServer(StreamCompile stream, StreamServer.Builder server) throws ConfigException {
+    public synchronized void configureServer(StreamCompile stream, StreamServer.Builder server) throws ConfigException {
         Directive d = server.conf().scope().block().first("status_zone");
         if (d == null) {
             return;
@@ -42,6 +51,7 @@ public final class StreamStatusZoneModule implements ConfModule, StreamFeature {
         if (d.arg(0).isEmpty()) {
             throw d.invalidValue(d.arg(0));
         }
+        named.add(d.arg(0));
         StreamZoneCounters zone = zones.zone(d.arg(0));
         server.countHandshakes(zone.handshakes());
         server.preaccess(session -> {

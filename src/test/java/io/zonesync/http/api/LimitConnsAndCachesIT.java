@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
+import io.zonesync.testing.HeldBackend;
 import io.zonesync.testing.Http;
 import io.zonesync.testing.InJvmNode;
 import java.net.InetAddress;
@@ -20,11 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,43 +36,22 @@ class LimitConnsAndCachesIT {
 
     @TempDir
     Path dir;
-    private HttpServer backend;
-    private final CountDownLatch release = new CountDownLatch(1);
+    private final HeldBackend backend = new HeldBackend(BODY);
     private InJvmNode node;
     /** Every X-Cache-Status the cache test saw. */
     private final List<String> seen = new CopyOnWriteArrayList<>();
 
-    @BeforeEach
-    void backend() throws Exception {
-        backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-        backend.setExecutor(Executors.newCachedThreadPool());
-        backend.createContext("/", ex -> {
-            if (ex.getRequestURI().getPath().startsWith("/slow")) {
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            byte[] b = BODY.getBytes(StandardCharsets.US_ASCII);
-            ex.sendResponseHeaders(200, b.length);
-            ex.getResponseBody().write(b);
-            ex.close();
-        });
-        backend.start();
-    }
-
     @AfterEach
     void stop() {
-        release.countDown();
+        backend.release();
         if (node != null) {
             node.close();
         }
-        backend.stop(0);
+        backend.close();
     }
 
     private String upstream() {
-        return "127.0.0.1:" + backend.getAddress().getPort();
+        return backend.address();
     }
 
     private HttpResponse<String> checked(Http http, String method, String uri) {
@@ -152,7 +128,7 @@ class LimitConnsAndCachesIT {
                 assertThat(api(other.http(), "/9/http/limit_conns/perip").get("rejected").asLong()).isZero();
             }
             assertThat(api(admin, "/9/http/limit_conns/perip").get("passed").asLong()).isEqualTo(1);
-            release.countDown();
+            backend.release();
             assertThat(held.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             assertThat(front.get("/after").statusCode()).as("the place was given back").isEqualTo(200);
             assertThat(api(admin, "/9/http/limit_conns/").get("perip").get("passed").asLong()).isEqualTo(2);

@@ -1,73 +1,22 @@
 package io.zonesync.http.limitconn;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zonesync.config.ConfigException;
 import io.zonesync.http.core.TestConfigs;
+import io.zonesync.net.LimitConnZones;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** limit_conn's zone accounting and its configuration errors in nginx's words. */
+/** limit_conn's configuration errors in nginx's words. */
 class LimitConnTest {
     @TempDir
     Path dir;
 
-    @Test
-    void placesAreTakenUpToTheLimitAndGivenBack() {
-        LimitConnZone z = new LimitConnZone("a", "$k", LimitConnZone.MIN_SIZE);
-        assertThat(z.acquire("x", 2)).isEqualTo(LimitConnZone.Result.ACQUIRED);
-        assertThat(z.acquire("x", 2)).isEqualTo(LimitConnZone.Result.ACQUIRED);
-        assertThat(z.acquire("x", 2)).isEqualTo(LimitConnZone.Result.OVER_LIMIT);
-        assertThat(z.acquire("y", 2)).isEqualTo(LimitConnZone.Result.ACQUIRED);
-        z.release("x");
-        assertThat(z.count("x")).isEqualTo(1);
-        assertThat(z.acquire("x", 2)).isEqualTo(LimitConnZone.Result.ACQUIRED);
-        z.release("unknown");
-        assertThat(z.count("unknown")).isZero();
-    }
-
-    @Test
-    void aFullZoneRefusesNewKeysAndFreesTheirRoomWhenTheLastPlaceGoes() {
-        LimitConnZone z = new LimitConnZone("a", "$k", LimitConnZone.MIN_SIZE);
-        int n = 0;
-        while (z.acquire("key" + n, 1) == LimitConnZone.Result.ACQUIRED) {
-            n++;
-        }
-        // 32 KiB less the allocator's page, 64 bytes a short key: 448 keys, as nginx's slab would hold
-        assertThat(n).isEqualTo(448);
-        assertThat(z.acquire("key0", 1)).isEqualTo(LimitConnZone.Result.OVER_LIMIT);
-        z.release("key0");
-        assertThat(z.acquire("another", 1)).isEqualTo(LimitConnZone.Result.ACQUIRED);
-    }
-
-    @Test
-    void aReloadKeepsAZoneOfTheSameKeyAndSizeWithItsCountsAndOnlyTheZonesCompiled() {
-        LimitConnZones zones = new LimitConnZones();
-        LimitConnZone a = zones.keep("a", "$k", LimitConnZone.MIN_SIZE);
-        LimitConnZone b = zones.keep("b", "$k", LimitConnZone.MIN_SIZE);
-        zones.replace(Map.of("a", a, "b", b));
-        a.counts().passed();
-        a.counts().rejected(false);
-        b.counts().rejected(true);
-        assertThat(zones.counts()).containsOnlyKeys("a", "b");
-        assertThat(zones.keep("a", "$k", LimitConnZone.MIN_SIZE)).isSameAs(a);
-        LimitConnZone resized = zones.keep("b", "$k", 2 * LimitConnZone.MIN_SIZE);
-        assertThat(resized).isNotSameAs(b);
-        zones.replace(Map.of("b", resized));
-        assertThat(zones.counts()).containsOnlyKeys("b");
-        assertThat(zones.counts().get("b").rejectedDryRunCount()).isZero();
-        // a zone dropped by a reload starts again if it comes back
-        assertThat(zones.keep("a", "$k", LimitConnZone.MIN_SIZE)).isNotSameAs(a);
-        assertThat(a.counts().passedCount()).isEqualTo(1);
-        assertThat(a.counts().rejectedCount()).isEqualTo(1);
-    }
-
     private void assertError(String http, String message) {
-        LimitConnModule m = new LimitConnModule(new LimitConnZones());
+        LimitConnModule m = new LimitConnModule(LimitConnZones.NONE);
         assertThatThrownBy(() -> TestConfigs.compile("http { " + http + " }", dir, List.of(m), m))
                 .isInstanceOf(ConfigException.class).hasMessage(message + " in t.conf:1");
     }

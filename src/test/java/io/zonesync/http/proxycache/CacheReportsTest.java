@@ -57,10 +57,9 @@ class CacheReportsTest {
 
     @Test
     void aReloadKeepsTheFiguresOfACacheOfTheSameNameAndDropsTheOthers() {
-        CacheReports reports = new CacheReports();
-        CacheZone one = zone("one", 0, reports);
-        CacheZone two = zone("two", 4096, reports);
-        reports.replace(Map.of("one", one, "two", two));
+        CacheZone one = zone("one", 0, CacheReports.NONE);
+        CacheZone two = zone("two", 4096, CacheReports.NONE);
+        CacheReports reports = new CacheReports(Map.of("one", one, "two", two));
         one.stats().served(CacheStatus.HIT, 10);
         List<String> evicted = new ArrayList<>();
         one.stored("abc", Long.MAX_VALUE, 123, evicted);
@@ -72,7 +71,7 @@ class CacheReportsTest {
         assertThat(reports.all().get("one").cold()).isTrue();
         CacheZone reloaded = zone("one", 0, reports);
         assertThat(reloaded.stats()).isSameAs(one.stats());
-        reports.replace(Map.of("one", reloaded));
+        reports = new CacheReports(Map.of("one", reloaded));
         assertThat(reports.all()).containsOnlyKeys("one");
         assertThat(reports.all().get("one").stats().bytes(CacheStatus.HIT)).isEqualTo(10);
         assertThat(zone("two", 4096, reports).stats()).isNotSameAs(two.stats());

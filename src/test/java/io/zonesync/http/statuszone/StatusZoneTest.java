@@ -60,7 +60,9 @@ class StatusZoneTest {
     }
 
     private int start(String config) throws Exception {
-        HttpConfig c = TestConfigs.compile(config, dir, List.of(new StatusZoneFeature(zones)), new StatusZoneModule());
+        StatusZoneFeature feature = new StatusZoneFeature(zones);
+        HttpConfig c = TestConfigs.compile(config, dir, List.of(feature), new StatusZoneModule());
+        zones.inForce(feature.named());
         runtime = HttpRuntime.start(c);
         return runtime.boundPort("127.0.0.1:0");
     }

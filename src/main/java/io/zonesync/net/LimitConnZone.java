@@ -1,22 +1,23 @@
-package io.zonesync.http.limitconn;
+package io.zonesync.net;
 
-import io.zonesync.net.LimitConnCounts;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One {@code limit_conn_zone}: how many requests hold each key now. Its memory is counted as
- * nginx's slab allocator would spend it (a node of 48 bytes plus the key, rounded up to a power of
- * two, at least 64; the first page for the allocator), so a key that would not fit is refused
- * ({@code could not allocate node}) where nginx refuses it; what it decided is counted for the API
- * ({@link #counts}). Kept per node: limit_conn is not synchronised, as in NGINX Plus. Thread-safe.
+ * One {@code limit_conn_zone}, http's or stream's: how many requests (or sessions) hold each key
+ * now. Its memory is counted as nginx's slab allocator would spend it (a node of 48 bytes plus the
+ * key, rounded up to a power of two, at least 64; the first page for the allocator), so a key that
+ * would not fit is refused ({@code could not allocate node}) where nginx refuses it, in http and in
+ * stream alike; what it decided is counted for the API ({@link #counts}). Kept per node:
+ * limit_conn is not synchronised, as in NGINX Plus. Thread-safe.
  */
-final class LimitConnZone {
-    static final long MIN_SIZE = 8 * 4096;
+public final class LimitConnZone {
+    /** nginx's least zone: eight pages. */
+    public static final long MIN_SIZE = 8 * 4096;
     private static final long PAGE = 4096;
 
     /** What happened to one acquisition. */
-    enum Result { ACQUIRED, OVER_LIMIT, NO_MEMORY }
+    public enum Result { ACQUIRED, OVER_LIMIT, NO_MEMORY }
 
     private final String name;
     private final String key;
@@ -25,18 +26,18 @@ final class LimitConnZone {
     private final LimitConnCounts decided = new LimitConnCounts();
     private long used;
 
-    LimitConnZone(String name, String key, long size) {
+    public LimitConnZone(String name, String key, long size) {
         this.name = name;
         this.key = key;
         this.size = size;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
     /** What the zone decided so far, as the API shows it. */
-    LimitConnCounts counts() {
+    public LimitConnCounts counts() {
         return decided;
     }
 
@@ -46,7 +47,7 @@ final class LimitConnZone {
     }
 
     /** Takes one place for {@code k} unless {@code limit} are taken or the zone is full. */
-    synchronized Result acquire(String k, int limit) {
+    public synchronized Result acquire(String k, int limit) {
         Integer n = counts.get(k);
         if (n == null) {
             long slot = slot(k);
@@ -65,7 +66,7 @@ final class LimitConnZone {
     }
 
     /** Gives back one place of {@code k}; the key's node goes when its last place does. */
-    synchronized void release(String k) {
+    public synchronized void release(String k) {
         Integer n = counts.get(k);
         if (n == null) {
             return;
@@ -79,7 +80,7 @@ final class LimitConnZone {
     }
 
     /** Places held for {@code k} now. */
-    synchronized int count(String k) {
+    public synchronized int count(String k) {
         return counts.getOrDefault(k, 0);
     }
 
