@@ -217,8 +217,8 @@ class ProxyCacheVariantsDifferentialIT extends DifferentialSuite {
     @Test
     void withoutConvertHeadAHeadGoesAsHead() throws Exception {
         send("HEAD", "/headoff/b");
-        Differential.Pair head = send("HEAD", "/headoff/b");
-        assertThat(status(head.zonesync())).isEqualTo("HIT");
+        // the entry is renamed into place on the cache's I/O pool just after the answer (doc/proxy.md)
+        await().atMost(Duration.ofSeconds(10)).until(() -> "HIT".equals(status(send("HEAD", "/headoff/b").zonesync())));
         send("GET", "/headoff/b");
         Differential.Pair get = send("GET", "/headoff/b");
         assertThat(get.zonesync().body()).isEqualTo("backend /b GET");
