@@ -432,7 +432,7 @@ public final class NodeMetrics {
             }
             if (n.get("replication_lag") != null) {
                 f.gauge("zonesync_peer_replication_lag_seconds", "Age of the oldest change this peer is owed and has"
-                        + " not confirmed receiving (0: none owed)", l, number(n, "replication_lag") / 1000.0);
+                        + " not confirmed receiving (0: none owed; link down: since it went down)", l, number(n, "replication_lag") / 1000.0);
             }
             if (n.get("last_seen_age") != null) {
                 f.gauge("zonesync_peer_last_seen_age_seconds", "Seconds since anything was received from this peer",
