@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * The node's connection and request counters, counted where nginx counts the figures its
@@ -48,38 +49,22 @@ public final class ConnectionStats {
 
     /** An accepted connection the node keeps: open until its channel closes. */
     public void accepted(Channel ch) {
-        node.accepted(ch);
-        Counters w = worker(ch);
-        if (w != null) {
-            w.accepted(ch);
-        }
+        count(ch, c -> c.accepted(ch));
     }
 
     /** A connection accepted on {@code ch}'s loop and closed at once, over worker_connections. */
     public void dropped(Channel ch) {
-        node.accepted.increment();
-        Counters w = worker(ch);
-        if (w != null) {
-            w.accepted.increment();
-        }
+        count(ch, c -> c.accepted.increment());
     }
 
     /** The first bytes of a request header arrived on {@code ch}: it is reading until {@link #headerRead}. */
     public void readingHeader(Channel ch) {
-        node.reading.incrementAndGet();
-        Counters w = worker(ch);
-        if (w != null) {
-            w.reading.incrementAndGet();
-        }
+        count(ch, c -> c.reading.incrementAndGet());
     }
 
     /** The header counted by {@link #readingHeader} was read in full. */
     public void headerRead(Channel ch) {
-        node.reading.decrementAndGet();
-        Counters w = worker(ch);
-        if (w != null) {
-            w.reading.decrementAndGet();
-        }
+        count(ch, c -> c.reading.decrementAndGet());
     }
 
     /** {@code ch} closed while reading a header (after {@link #readingHeader}, no {@link #headerRead}). */
@@ -89,20 +74,12 @@ public final class ConnectionStats {
 
     /** A request on {@code ch}, its header read, is in progress until {@link #requestEnded}. */
     public void requestStarted(Channel ch) {
-        node.requestStarted();
-        Counters w = worker(ch);
-        if (w != null) {
-            w.requestStarted();
-        }
+        count(ch, Counters::requestStarted);
     }
 
     /** A request in progress on {@code ch} ended (answered, or its connection lost). */
     public void requestEnded(Channel ch) {
-        node.writing.decrementAndGet();
-        Counters w = worker(ch);
-        if (w != null) {
-            w.writing.decrementAndGet();
-        }
+        count(ch, c -> c.writing.decrementAndGet());
     }
 
     /**
@@ -147,8 +124,13 @@ public final class ConnectionStats {
         return true;
     }
 
-    private Counters worker(Channel ch) {
-        return byLoop.get(ch.eventLoop());
+    /** Applies {@code change} to the node's figures and to those of the worker serving {@code ch}, if any. */
+    private void count(Channel ch, Consumer<Counters> change) {
+        change.accept(node);
+        Counters w = byLoop.get(ch.eventLoop());
+        if (w != null) {
+            change.accept(w);
+        }
     }
 
     /** One set of figures: the node's, or one worker's. */

@@ -19,14 +19,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -247,7 +244,7 @@ class DashboardBrowserIT {
                     }
                     """.formatted(dns.address().getPort()));
             try {
-                HttpClient https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trusting(pki))
+                HttpClient https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(pki.trustingContext())
                         .build();
                 String front = "https://127.0.0.2:" + node.httpPort("127.0.0.2:0");
                 assertThat(https.send(HttpRequest.newBuilder(URI.create(front + "/")).build(),
@@ -293,17 +290,5 @@ class DashboardBrowserIT {
                 node.close();
             }
         }
-    }
-
-    /** A TLS context that trusts {@code pki}'s CA only. */
-    private static SSLContext trusting(TestPki pki) throws Exception {
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        store.setCertificateEntry("ca", pki.ca.cert());
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(store);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, trust.getTrustManagers(), null);
-        return ctx;
     }
 }
