@@ -3,12 +3,13 @@
 # (b) latency and (c) snapshot, run once per configuration, configurations interleaved so that load
 # from elsewhere on a shared machine falls on all of them alike.
 #
-#   bench/jvm/run.sh                               two passes of 4 configurations, about 20 minutes
+#   bench/jvm/run.sh                               two passes of 6 configurations, about 30 minutes
 #   PASSES=1 KEYS=200000 DURATION=3 bench/jvm/run.sh      smoke run, figures mean nothing
 #
 # Configurations (CONFIGS, space-separated NAME=JDK_HOME:GC): the default java (JDK 17) and the
 # newest JDK found under /usr/lib/jvm (JDK25), each with G1 (-XX:+UseG1GC) and ZGC (-XX:+UseZGC:
-# non-generational on JDK 17, generational on JDK 21+ where it is the only ZGC from JDK 23 on).
+# non-generational on JDK 17, generational on JDK 21+ where it is the only ZGC from JDK 23 on) and
+# Shenandoah (-XX:+UseShenandoahGC: concurrent compaction, pauses independent of the heap's size).
 # Pass 1 runs them in order, pass 2 in reverse order, and so on.
 # Environment (all optional): PASSES=2, CONFIGS (see above), EXTRA_OPTS="" (added to every
 # configuration's JAVA_OPTS), and anything bench/sync/run.sh reads (KEYS, ROUNDS, RATES, DURATION...).
@@ -23,7 +24,7 @@ PASSES=${PASSES:-2} EXTRA_OPTS=${EXTRA_OPTS:-}
 jdk17=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
 jdk25=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1 || true)
 [[ -n "$jdk25" ]] || { echo "no JDK 25 under /usr/lib/jvm" >&2; exit 1; }
-CONFIGS=${CONFIGS:-"jdk17-g1=$jdk17:-XX:+UseG1GC jdk25-g1=$jdk25:-XX:+UseG1GC jdk17-zgc=$jdk17:-XX:+UseZGC jdk25-zgc=$jdk25:-XX:+UseZGC"}
+CONFIGS=${CONFIGS:-"jdk17-g1=$jdk17:-XX:+UseG1GC jdk25-g1=$jdk25:-XX:+UseG1GC jdk17-zgc=$jdk17:-XX:+UseZGC jdk25-zgc=$jdk25:-XX:+UseZGC jdk17-shen=$jdk17:-XX:+UseShenandoahGC jdk25-shen=$jdk25:-XX:+UseShenandoahGC"}
 stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
 mkdir -p target/bench-results
 index=target/bench-results/jvm-$stamp.log

@@ -57,6 +57,11 @@
 #                      zonesync also runs NGINX Plus's active health checks every second)
 #   ONLY="proxy acc stream"   which parts to run
 #   JAVA_OPTS=""       extra JVM options for the zonesync nodes
+#   JAR=path           the zonesync jar to run (default: target/zonesync-*.jar) with target/lib, e.g. an
+#                      older build kept aside, for an A/B on the same machine
+#   ALLOC=1            after (1)'s rounds, one more zonesync run of DURATION under a JFR recording of
+#                      the per-thread allocation counters (bench/keyval/alloc.jfc): bytes allocated
+#                      per request, a figure the machine's load does not move
 #   SKIP_INSTALL=1     do not apt-get install nginx/wrk when missing
 #   KEEP_TMP=1         keep the temporary directory (configurations, error logs, wrk outputs)
 # The zonesync jar and target/lib are copied to the temporary directory at the start, so a build
@@ -104,8 +109,8 @@ if ((${#need[@]})); then
 fi
 PATH=$PATH:/usr/sbin
 
-jar=""
-for candidate in target/zonesync-*.jar; do
+jar=${JAR:-}
+for candidate in ${jar:-target/zonesync-*.jar}; do
     case "$candidate" in *-sources.jar | *-tests.jar | *-javadoc.jar) continue ;; esac
     [[ -f "$candidate" ]] && jar=$candidate && break
 done
@@ -537,6 +542,25 @@ EOF
         wrk_run "proxy.zonesync.r$r" "http://127.0.0.1:$ZP/" "$DURATION" 1 "$zs_pid"
         wrk_run "proxy.nginx.r$r" "http://127.0.0.1:$NP/" "$DURATION" 1 "$ngx_pid"
     done
+    if [[ -n "${ALLOC:-}" ]]; then
+        java_pid=$(pgrep -P "$zs_pid" java || echo "$zs_pid")
+        jcmd "$java_pid" JFR.start name=alloc settings="$repo/bench/keyval/alloc.jfc" filename="$tmp/alloc.jfr" >/dev/null
+        sleep 1.5
+        wrk_run proxy.zonesync.alloc "http://127.0.0.1:$ZP/" "$DURATION" 0 "$zs_pid" >"$tmp/alloc-run.txt"
+        sleep 1.5
+        jcmd "$java_pid" JFR.stop name=alloc >/dev/null
+        n=$(grep -o 'alloc.requests [0-9]*' "$tmp/alloc-run.txt" | grep -o '[0-9]*$')
+        jfr print --json --events jdk.ThreadAllocationStatistics "$tmp/alloc.jfr" | python3 -c '
+import json, sys
+first, last = {}, {}
+for e in json.load(sys.stdin)["recording"]["events"]:
+    t = e["values"]["thread"]
+    tid = (t or {}).get("javaThreadId") or (t or {}).get("osThreadId")
+    first.setdefault(tid, e["values"]["allocated"])
+    last[tid] = e["values"]["allocated"]
+print(f"RESULT proxy.zonesync.alloc.bytes_per_req {round(sum(last[t] - first[t] for t in last) / int(sys.argv[1]))} bytes")
+' "$n"
+    fi
     check_200 "http://127.0.0.1:$ZP/" zonesync
     check_200 "http://127.0.0.1:$NP/" nginx
     echo "zonesync upstream be, requests per server: $(curl -s "http://127.0.0.1:$ZP/api/9/http/upstreams/be" |

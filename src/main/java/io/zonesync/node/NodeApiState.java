@@ -242,6 +242,9 @@ final class NodeApiState implements ApiState {
             m.put("bytes_sent", n.bytesSent());
             m.put("bytes_received", n.bytesReceived());
             m.put("ssl", n.tls() == null ? null : ssl(n.tls()));
+            if (n.handshakes() != null) {
+                m.put("handshakes", SslObject.upstreamPeer(n.handshakes(), SslObject.DETAILED_SINCE));
+            }
             m.put("rtt", n.rttNanos() < 0 ? null : n.rttNanos() / 1e6);
             m.put("replication_lag", n.lagMillis() < 0 ? null : n.lagMillis());
             m.put("reconnects", n.reconnects());

@@ -7,13 +7,16 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.zonesync.net.HandshakeCounters;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.SSLSession;
 
 /**
- * Sits right behind a listener's TLS handler and counts how its handshake ended (done, resumed,
- * failed and why, a client certificate the server refuses) in the node's figures and in those of
- * the status zones of the server whose TLS answered; then leaves the pipeline. An http server
+ * Counts how TLS handshakes end in NGINX Plus's figures. An instance sits right behind a
+ * listener's TLS handler and counts how its handshake ended (done, resumed, failed and why, a
+ * client certificate the server refuses) in the node's figures and in those of the status zones
+ * of the server whose TLS answered; then leaves the pipeline. {@link #dialled} counts a handshake
+ * the node made as a client (to an upstream server, to a zone_sync peer). An http server
  * judges the client's certificate after the handshake ({@link ClientVerify}): a certificate it
  * refuses counts as a verification failure of a handshake that succeeded; an http connection
  * closed before its first byte is no handshake ({@link #firstByte}).
@@ -100,9 +103,29 @@ public final class HandshakeCount extends ChannelInboundHandlerAdapter {
         if (Boolean.FALSE.equals(spoke)) {
             return;
         }
+        countFailure(cause, all());
+    }
+
+    /**
+     * A handshake the node made as a client ended: done ({@code failure} null; resumed or not), or
+     * failed and why, a server certificate our checks refused counted by its fault (the peer's
+     * {@code verify_failures}); counted in each of {@code into}.
+     */
+    public static void dialled(SslHandler tls, Throwable failure, HandshakeCounters... into) {
+        if (failure != null) {
+            countFailure(failure, Arrays.asList(into));
+            return;
+        }
+        boolean reused = TlsConnectionText.sessionReused(tls);
+        for (HandshakeCounters c : into) {
+            c.succeeded(reused);
+        }
+    }
+
+    private static void countFailure(Throwable cause, List<HandshakeCounters> into) {
         HandshakeCounters.Failure why = HandshakeFailure.counted(cause);
         HandshakeCounters.Verify refused = HandshakeFailure.verifyFailure(cause);
-        for (HandshakeCounters c : all()) {
+        for (HandshakeCounters c : into) {
             c.failed(why);
             if (refused != null) {
                 c.verifyFailed(refused);

@@ -75,17 +75,24 @@ public final class SyncLinkSecurity {
 
     /**
      * Puts TLS in front of an outbound link when {@code zone_sync_ssl} is on; a failed handshake
-     * goes to {@code failed} with its reason. {@code listedHost} is the host the node was listed
-     * under (the default {@code zone_sync_ssl_name}).
+     * goes to {@code failed} with its reason, and every handshake's end is counted in each of
+     * {@code counted}. {@code listedHost} is the host the node was listed under (the default
+     * {@code zone_sync_ssl_name}).
      */
     public void secureOutbound(Channel ch, String listedHost, SocketAddress remote, long timeoutMs,
-            Consumer<String> failed) {
+            Consumer<String> failed, HandshakeCounters... counted) {
         if (dial == null) {
             return;
         }
         int port = remote instanceof InetSocketAddress inet ? inet.getPort() : -1;
-        ch.pipeline().addLast("tls", dial.newHandler(ch, listedHost, port, timeoutMs));
+        SslHandler tls = dial.newHandler(ch, listedHost, port, timeoutMs);
+        ch.pipeline().addLast("tls", tls);
         ch.pipeline().addLast("tls-log", new HandshakeLog(failed));
+        tls.handshakeFuture().addListener(f -> {
+            if (ch.remoteAddress() != null) { // else the connection never opened: no handshake began
+                HandshakeCount.dialled(tls, f.cause(), counted);
+            }
+        });
     }
 
     /**

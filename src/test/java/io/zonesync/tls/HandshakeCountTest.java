@@ -121,6 +121,23 @@ class HandshakeCountTest {
     }
 
     @Test
+    void aHandshakeMadeAsAClientCountsInTheServersAndTheNodesFigures() {
+        HandshakeCounters upstream = new HandshakeCounters();
+        HandshakeCounters node = new HandshakeCounters();
+        HandshakeCount.dialled(null, null, upstream, node);
+        HandshakeCount.dialled(null, refused(CertificateVerifier.X509_V_ERR_HOSTNAME_MISMATCH), upstream, node);
+        HandshakeCount.dialled(null, boring("TLSV1_ALERT_PROTOCOL_VERSION"), upstream, node);
+        HandshakeCount.dialled(null, boring("SSLV3_ALERT_BAD_CERTIFICATE"), upstream, node);
+        HandshakeCount.dialled(null, new javax.net.ssl.SSLException("x",
+                new SslHandshakeTimeoutException("handshake timed out after 1000ms")), upstream, node);
+        for (HandshakeCounters c : new HandshakeCounters[] {upstream, node}) {
+            // handshakes, failed, reuses, no protocol, no cipher, timeout, rejected, no cert, expired, revoked,
+            // hostname, other
+            assertThat(c.report()).isEqualTo(new HandshakeCounters.Report(1, 4, 0, 1, 0, 1, 1, 0, 0, 0, 1, 0));
+        }
+    }
+
+    @Test
     void resetZeroesEveryFigure() {
         HandshakeCounters c = new HandshakeCounters();
         c.succeeded(true);

@@ -189,6 +189,26 @@ class SyncTlsIT {
         assertThat(onA.path("cipher").asText()).startsWith("TLS_");
         assertThat(onA.path("peer_subject").asText()).isEqualTo("CN=b");
         assertThat(liveRow(ab[1]).path("ssl").path("peer_subject").asText()).isEqualTo("CN=a");
+        // the handshakes of the links a node dialled, on the peer's row; an inbound link's are the listener's
+        for (InJvmNode n : ab) {
+            JsonNode row = liveRow(n);
+            if (row.path("direction").asText().equals("outbound")) {
+                assertThat(row.path("handshakes").path("handshakes").asLong()).isPositive();
+                assertThat(row.path("handshakes").path("handshakes_failed").asLong()).isZero();
+            } else {
+                assertThat(row.has("handshakes")).as(row.toString()).isFalse();
+            }
+        }
+    }
+
+    /** The row of a node's {@code zone_sync/nodes} extension for the peer at {@code address}. */
+    private static JsonNode row(InJvmNode n, String address) throws Exception {
+        for (JsonNode row : JSON.readTree(n.http().get("/api/9/stream/zone_sync/nodes").body())) {
+            if (row.path("address").asText().equals(address)) {
+                return row;
+            }
+        }
+        return null;
     }
 
     /** c is refused: never online on a or b, the reason is logged, its writes never arrive, a and b still sync. */
@@ -310,6 +330,13 @@ class SyncTlsIT {
         issue("c", "wrong.example");
         InJvmNode c = start("c", member("c", 2, List.of(2), "")); // c only answers, never dials
         assertRefused(ab[0], ab[1], c, "does not match the name \"" + ip(2) + "\" (its names: wrong.example)");
+        // counted as a failed handshake with c, for its name, where a dials it and in a's /ssl
+        JsonNode tried = row(ab[0], sync(2)).path("handshakes");
+        assertThat(tried.path("handshakes_failed").asLong()).isPositive();
+        assertThat(tried.path("verify_failures").path("hostname_mismatch").asLong())
+                .isEqualTo(tried.path("handshakes_failed").asLong());
+        assertThat(JSON.readTree(ab[0].http().get("/api/9/ssl").body()).path("verify_failures")
+                .path("hostname_mismatch").asLong()).isPositive();
     }
 
     @Test

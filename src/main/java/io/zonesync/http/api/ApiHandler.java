@@ -192,7 +192,7 @@ public final class ApiHandler {
                 return StatusZonesApi.handle(request, path, query, statusZones, version);
             }
             if (path.size() >= 2 && path.get(1).equals("upstreams")) {
-                return upstreams(request, path, query, state.httpUpstreams(), UpstreamApi.Block.HTTP);
+                return upstreams(request, version, path, query, state.httpUpstreams(), UpstreamApi.Block.HTTP);
             }
             List<String> endpoints = new ArrayList<>();
             if (connections != null) {
@@ -239,7 +239,7 @@ public final class ApiHandler {
             }
             Map<String, UpstreamGroup> upstreams = state.streamUpstreams();
             if (path.size() >= 2 && path.get(1).equals("upstreams")) {
-                return upstreams(request, path, query, upstreams, UpstreamApi.Block.STREAM);
+                return upstreams(request, version, path, query, upstreams, UpstreamApi.Block.STREAM);
             }
             if (!upstreams.isEmpty()) {
                 endpoints.add("upstreams");
@@ -270,11 +270,11 @@ public final class ApiHandler {
      * on a group resets its statistics; POST, PATCH and DELETE change its servers
      * ({@link UpstreamServersApi}).
      */
-    private ApiResponse upstreams(ApiRequest request, List<String> path, Map<String, String> query,
+    private ApiResponse upstreams(ApiRequest request, int version, List<String> path, Map<String, String> query,
             Map<String, UpstreamGroup> upstreams, UpstreamApi.Block block) throws ApiError {
         if (path.size() == 2) {
             requireRead(request);
-            return ok(UpstreamApi.all(upstreams, query, block));
+            return ok(UpstreamApi.all(upstreams, query, block, version));
         }
         UpstreamGroup group = upstreams.get(path.get(2));
         if (group == null) {
@@ -311,7 +311,7 @@ public final class ApiHandler {
         }
         switch (request.method()) {
             case "GET", "HEAD" -> {
-                return ok(UpstreamApi.one(group, query, block));
+                return ok(UpstreamApi.one(group, query, block, version));
             }
             case "DELETE" -> {
                 group.resetStatistics();

@@ -32,21 +32,22 @@ final class UpstreamApi {
         return new ApiError(404, "UpstreamNotFound", "upstream not found");
     }
 
-    static Map<String, Object> all(Map<String, UpstreamGroup> groups, Map<String, String> query, Block block) {
+    static Map<String, Object> all(Map<String, UpstreamGroup> groups, Map<String, String> query, Block block,
+            int version) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<String, UpstreamGroup> e : groups.entrySet()) {
-            out.put(e.getKey(), one(e.getValue(), query, block));
+            out.put(e.getKey(), one(e.getValue(), query, block, version));
         }
         return out;
     }
 
     /** One group; {@code fields=a,b} keeps only those fields (empty: none), as nginx does. */
-    static Map<String, Object> one(UpstreamGroup group, Map<String, String> query, Block block) {
+    static Map<String, Object> one(UpstreamGroup group, Map<String, String> query, Block block, int version) {
         UpstreamStatus s = group.status();
         Map<String, Object> out = new LinkedHashMap<>();
         List<Object> peers = new ArrayList<>();
         for (UpstreamStatus.PeerStatus p : s.peers()) {
-            peers.add(block == Block.HTTP ? peer(p) : streamPeer(p));
+            peers.add(block == Block.HTTP ? peer(p, version) : streamPeer(p, version));
         }
         out.put("peers", peers);
         if (block == Block.HTTP) {
@@ -62,7 +63,7 @@ final class UpstreamApi {
         return ApiHandler.keepFields(out, fields);
     }
 
-    private static Map<String, Object> peer(UpstreamStatus.PeerStatus p) {
+    private static Map<String, Object> peer(UpstreamStatus.PeerStatus p, int version) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", p.id());
         m.put("server", p.server());
@@ -71,6 +72,7 @@ final class UpstreamApi {
         m.put("weight", p.weight());
         m.put("state", p.state());
         m.put("active", p.active());
+        ssl(p, version, m);
         if (p.maxConns() > 0) {
             m.put("max_conns", p.maxConns());
         }
@@ -98,7 +100,7 @@ final class UpstreamApi {
     }
 
     /** A stream server as NGINX Plus shows it (NginxStreamUpstreamPeer): connections instead of requests and responses. */
-    private static Map<String, Object> streamPeer(UpstreamStatus.PeerStatus p) {
+    private static Map<String, Object> streamPeer(UpstreamStatus.PeerStatus p, int version) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", p.id());
         m.put("server", p.server());
@@ -107,6 +109,7 @@ final class UpstreamApi {
         m.put("weight", p.weight());
         m.put("state", p.state());
         m.put("active", p.active());
+        ssl(p, version, m);
         if (p.maxConns() > 0) {
             m.put("max_conns", p.maxConns());
         }
@@ -125,6 +128,13 @@ final class UpstreamApi {
             m.put("host", p.host());
         }
         return m;
+    }
+
+    /** The server's TLS handshakes (API version 8 on), once the node has made one with it. */
+    private static void ssl(UpstreamStatus.PeerStatus p, int version, Map<String, Object> m) {
+        if (p.ssl() != null && version >= SslObject.DETAILED_SINCE) {
+            m.put("ssl", SslObject.upstreamPeer(p.ssl(), version));
+        }
     }
 
     /** The fields http and stream servers share: bytes, failures, health checks, downtime, last selection. */

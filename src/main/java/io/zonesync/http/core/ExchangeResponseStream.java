@@ -134,8 +134,16 @@ final class ExchangeResponseStream implements ResponseStream {
             end = ex.encodedEnd();
         }
         ex.countBody(end.readableBytes());
-        LastHttpContent last = trailers == null || trailers.isEmpty() ? new DefaultLastHttpContent(end)
-                : new DefaultLastHttpContent(end, trailers);
+        LastHttpContent last;
+        if (trailers != null && !trailers.isEmpty()) {
+            last = new DefaultLastHttpContent(end, trailers);
+        } else if (end.isReadable()) {
+            last = new DefaultLastHttpContent(end);
+        } else {
+            // the shared empty end: a new one carries its own trailer map, two allocations per response
+            end.release();
+            last = LastHttpContent.EMPTY_LAST_CONTENT;
+        }
         flushPending = false;
         ex.finish(channel.writeAndFlush(last));
     }

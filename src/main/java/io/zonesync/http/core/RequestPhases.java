@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.zonesync.http.vars.HostHeader;
 import io.zonesync.tls.ClientVerify;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLSession;
@@ -381,11 +382,13 @@ final class RequestPhases {
         }
         long total = 0;
         String tooLong = null;
-        for (Map.Entry<String, String> h : r.headers()) {
+        // the CharSequence view: the String one wraps every header in a new entry
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = r.headers().iteratorCharSequence(); it.hasNext();) {
+            Map.Entry<CharSequence, CharSequence> h = it.next();
             long length = h.getKey().length() + 2L + h.getValue().length();
             total += length + 2;
             if (length > buffers.size() && tooLong == null) {
-                tooLong = h.getKey();
+                tooLong = h.getKey().toString();
             }
         }
         if (tooLong == null && total <= (long) buffers.number() * buffers.size()) {

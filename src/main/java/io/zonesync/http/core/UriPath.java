@@ -15,6 +15,9 @@ public final class UriPath {
         if (rawPath.isEmpty() || rawPath.charAt(0) != '/') {
             return null;
         }
+        if (isNormal(rawPath)) {
+            return rawPath;
+        }
         StringBuilder decoded = new StringBuilder(rawPath.length());
         for (int i = 0; i < rawPath.length(); i++) {
             char c = rawPath.charAt(i);
@@ -36,6 +39,24 @@ public final class UriPath {
             decoded.append(c);
         }
         return resolveDots(decoded);
+    }
+
+    /**
+     * Whether the path is its own normal form, as most are: no escape, no NUL, no empty segment but
+     * a last one, no segment starting with a dot. Decoding it would copy it twice to give it back.
+     */
+    private static boolean isNormal(String rawPath) {
+        int n = rawPath.length();
+        for (int i = 0; i < n; i++) {
+            char c = rawPath.charAt(i);
+            if (c == '%' || c == 0) {
+                return false;
+            }
+            if (c == '/' && i + 1 < n && (rawPath.charAt(i + 1) == '/' || rawPath.charAt(i + 1) == '.')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String resolveDots(CharSequence path) {

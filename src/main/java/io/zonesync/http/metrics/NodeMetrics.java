@@ -51,6 +51,9 @@ public final class NodeMetrics {
     /** The JVM and process collectors, registered once: the JVM is the same for every node in it. */
     private static final PrometheusRegistry JVM = jvmRegistry();
 
+    /** An upstream server's figures before its first handshake: the exporter reads absent ones as 0. */
+    private static final HandshakeCounters.Report NO_HANDSHAKES = new HandshakeCounters().report();
+
     private final ApiState api;
     private final ConnectionStats connections;
     private final StatusZones statusZones;
@@ -237,6 +240,7 @@ public final class NodeMetrics {
                             p.responseTimeMs());
                 }
                 healthChecks(f, u, l, p);
+                ssl(f, u, l, p.ssl() != null ? p.ssl() : NO_HANDSHAKES);
             }
         }
     }
@@ -271,6 +275,7 @@ public final class NodeMetrics {
                             p.responseTimeMs());
                 }
                 healthChecks(f, u, l, p);
+                ssl(f, u, l, p.ssl() != null ? p.ssl() : NO_HANDSHAKES);
             }
         }
     }

@@ -31,6 +31,7 @@ import io.zonesync.http.upstream.UpstreamGroup;
 import io.zonesync.http.vars.AttributeKey;
 import io.zonesync.http.vars.CoreVariables;
 import io.zonesync.net.ConnectionLimit;
+import io.zonesync.tls.HandshakeCount;
 import io.zonesync.tls.UpstreamTls;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -253,10 +254,14 @@ final class ProxiedRequest implements BodyReceiver, UpstreamHandler.Listener {
         String name = tls.nameFor(ex);
         SslHandler h = tls.handler(c.alloc(), name, peer.spec().address(), route.settings().connectTimeoutMs());
         c.pipeline().addFirst("tls", h);
+        Peer tried = peer;
         h.handshakeFuture().addListener(done -> {
             if (finished || attempt != attemptNo) {
-                c.close();
-            } else if (done.isSuccess()) {
+                c.close(); // abandoned by the request, not ended by the server: not counted
+                return;
+            }
+            HandshakeCount.dialled(h, done.cause(), group.handshakes(tried), ex.connectionLimit().stats().handshakes());
+            if (done.isSuccess()) {
                 attach(c);
             } else {
                 c.close();

@@ -1,6 +1,7 @@
 package io.zonesync.http.proxy;
 
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.Iterator;
@@ -20,10 +21,15 @@ import java.util.Map;
 record ResponseHeaders(HeaderNameSet hidden, HeaderNameSet passed) {
     private static final HeaderNameSet HOP_BY_HOP = new HeaderNameSet(List.of("connection", "keep-alive",
             "transfer-encoding", "proxy-connection", "upgrade", "te", "trailer"));
+    private static final List<CharSequence> NODE_HEADERS = List.of(HttpHeaderNames.SERVER, HttpHeaderNames.DATE);
+    private static final DefaultHttpHeadersFactory UNCHECKED = DefaultHttpHeadersFactory.headersFactory()
+            .withValidation(false);
     private static final HeaderNameSet HIDDEN_BY_DEFAULT = new HeaderNameSet(List.of("date", "server", "x-pad"));
 
     HttpHeaders forClient(HttpHeaders upstream) {
-        HttpHeaders out = new DefaultHttpHeaders();
+        // not validated again: the decoder validated the upstream's headers, and the response head
+        // they are copied into validates what it is given
+        HttpHeaders out = UNCHECKED.newHeaders();
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = upstream.iteratorCharSequence(); it.hasNext();) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
             CharSequence name = e.getKey();
@@ -43,7 +49,10 @@ record ResponseHeaders(HeaderNameSet hidden, HeaderNameSet passed) {
      */
     static HttpHeaders takeNodeHeaders(HttpHeaders forClient) {
         HttpHeaders taken = null;
-        for (CharSequence name : List.of(HttpHeaderNames.SERVER, HttpHeaderNames.DATE)) {
+        for (CharSequence name : NODE_HEADERS) {
+            if (!forClient.contains(name)) {
+                continue; // the usual case (both are hidden by default): no list built to find nothing
+            }
             List<String> values = forClient.getAll(name);
             if (!values.isEmpty()) {
                 if (taken == null) {

@@ -24,10 +24,11 @@ public final class UpstreamTrail {
     private static final int END = 3;
 
     private final LongSupplier nanos;
-    private final List<String> addresses = new ArrayList<>();
-    private final List<String> statuses = new ArrayList<>();
+    // sized for the one attempt most requests make
+    private final List<String> addresses = new ArrayList<>(2);
+    private final List<String> statuses = new ArrayList<>(2);
     /** Per attempt: when it started, connected, had the response header, ended (nanos; -1 not yet). */
-    private final List<long[]> times = new ArrayList<>();
+    private final List<long[]> times = new ArrayList<>(2);
     private volatile HttpHeaders headers;
 
     public UpstreamTrail() {
@@ -151,7 +152,16 @@ public final class UpstreamTrail {
             if (eq <= 0) {
                 continue;
             }
-            if (setCookie.substring(0, eq).trim().equalsIgnoreCase(name)) {
+            // the name, trimmed as String.trim does, compared in place
+            int from = 0;
+            int to = eq;
+            while (from < to && setCookie.charAt(from) <= ' ') {
+                from++;
+            }
+            while (to > from && setCookie.charAt(to - 1) <= ' ') {
+                to--;
+            }
+            if (to - from == name.length() && setCookie.regionMatches(true, from, name, 0, name.length())) {
                 int end = setCookie.indexOf(';', eq);
                 return setCookie.substring(eq + 1, end < 0 ? setCookie.length() : end).trim();
             }

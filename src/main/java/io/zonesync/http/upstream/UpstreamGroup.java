@@ -4,6 +4,7 @@ import io.zonesync.config.ConfigException;
 import io.zonesync.http.vars.ComplexValue;
 import io.zonesync.http.vars.RequestView;
 import io.zonesync.http.vars.VariableRegistry;
+import io.zonesync.net.HandshakeCounters;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Clock;
@@ -810,6 +811,19 @@ public final class UpstreamGroup {
         }
     }
 
+    /**
+     * The counters of the TLS handshakes this node makes with {@code peer} (proxy_ssl), made at the
+     * first: until then the API shows the server without an {@code ssl} object, as NGINX Plus does.
+     */
+    public HandshakeCounters handshakes(Peer peer) {
+        synchronized (lock) {
+            if (peer.handshakes == null) {
+                peer.handshakes = new HandshakeCounters();
+            }
+            return peer.handshakes;
+        }
+    }
+
     /** The API's view of the group, taken under the lock. */
     public UpstreamStatus status() {
         synchronized (lock) {
@@ -836,7 +850,8 @@ public final class UpstreamGroup {
                     p.timed == 0 ? -1 : p.headerTimeTotal / p.timed, p.timed == 0 ? -1 : p.responseTimeTotal / p.timed,
                     p.spec().resolve() ? p.spec().name() : null, p.health,
                     p.connectTimed == 0 ? -1 : p.connectTimeTotal / p.connectTimed,
-                    p.firstByteTimed == 0 ? -1 : p.firstByteTimeTotal / p.firstByteTimed));
+                    p.firstByteTimed == 0 ? -1 : p.firstByteTimeTotal / p.firstByteTimed,
+                    p.handshakes == null ? null : p.handshakes.report()));
         }
         return new UpstreamStatus(name(), spec.zone(), pool.idleCount(), peers,
                 spec.queueMax() == 0 ? null : new UpstreamStatus.Queue(queue.size(), spec.queueMax(), queueOverflows));

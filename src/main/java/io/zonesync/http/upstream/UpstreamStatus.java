@@ -1,5 +1,6 @@
 package io.zonesync.http.upstream;
 
+import io.zonesync.net.HandshakeCounters;
 import java.util.List;
 import java.util.SortedMap;
 
@@ -24,11 +25,12 @@ public record UpstreamStatus(String name, String zone, int keepalive, List<PeerS
      * @param health what active health checks found
      * @param connectTimeMs stream: the mean time to connect over connections made, -1 before the first
      * @param firstByteTimeMs stream: the mean time to the server's first byte, -1 before the first
+     * @param ssl the TLS handshakes made with the server, null before the first
      */
     public record PeerStatus(int id, String server, String name, boolean backup, int weight, String state,
             int active, long requests, long[] responsesByClass, SortedMap<Integer, Long> codes, long sent,
             long received, long fails, long unavail, long downtimeMs, long downstart, long selected, int maxConns,
             long headerTimeMs, long responseTimeMs, String host, PeerHealth health, long connectTimeMs,
-            long firstByteTimeMs) {
+            long firstByteTimeMs, HandshakeCounters.Report ssl) {
     }
 }

@@ -19,6 +19,7 @@ import io.zonesync.net.LocalBind;
 import io.zonesync.stream.core.StreamSession;
 import io.zonesync.stream.core.UpstreamAttempt;
 import io.zonesync.stream.upstream.StreamUpstreams;
+import io.zonesync.tls.HandshakeCount;
 import io.zonesync.tls.UpstreamTls;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -204,6 +205,10 @@ final class ProxySession {
                 settings.connectTimeoutMs());
         ch.pipeline().addFirst("tls", tls);
         tls.handshakeFuture().addListener(f -> {
+            if (!closed) { // else the client's end closed it, not the server
+                HandshakeCount.dialled(tls, f.cause(), group.group().handshakes(tried),
+                        session.connections().stats().handshakes());
+            }
             if (f.isSuccess()) {
                 relay(ch, started);
             } else {

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslHandler;
 import io.zonesync.log.ErrnoText;
+import io.zonesync.net.HandshakeCounters;
 import io.zonesync.sync.link.PeerLink;
 import java.net.SocketAddress;
 import java.util.HashSet;
@@ -31,6 +32,8 @@ final class PeerDialer {
     private volatile long peerNodeId;
     private volatile PeerLink link;
     private volatile String lastFailure;
+    /** The TLS handshakes of the links dialled to this peer (zone_sync_ssl), across reconnects. */
+    private final HandshakeCounters handshakes = new HandshakeCounters();
     /** Wall-clock ms since the node is down (its link lost, else the first failed attempt); 0 while up. */
     private long downSince;
     /** When its last online link closed; 0 while one is up. */
@@ -73,6 +76,10 @@ final class PeerDialer {
     void learned(long id) {
         peerNodeId = id;
         lastFailure = null;
+    }
+
+    HandshakeCounters handshakes() {
+        return handshakes;
     }
 
     PeerLink link() {
@@ -133,7 +140,7 @@ final class PeerDialer {
                 .channel(cluster.transport().clientChannel(address))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, s.connectTimeoutMs()))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, cluster.waterMark())
-                .handler(cluster.pipeline(newLink, name, address, this::failed));
+                .handler(cluster.pipeline(newLink, name, address, this::failed, handshakes));
         link = newLink; // before connecting: the peer's HELLO may be read on another thread at once
         ChannelFuture f = b.connect(address);
         f.addListener(done -> {

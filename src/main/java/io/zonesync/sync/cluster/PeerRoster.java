@@ -2,6 +2,7 @@ package io.zonesync.sync.cluster;
 
 import io.netty.channel.unix.DomainSocketAddress;
 import io.zonesync.net.AddressText;
+import io.zonesync.net.HandshakeCounters;
 import io.zonesync.net.dns.DnsLookup;
 import io.zonesync.sync.discovery.DnsMembership;
 import io.zonesync.sync.discovery.Member;
@@ -281,6 +282,22 @@ final class PeerRoster {
         dialers.clear();
     }
 
+    /**
+     * The TLS handshakes made dialling the peer that {@code link} was dialled to, or null when
+     * zone_sync_ssl is off or the link's dialer is gone.
+     */
+    synchronized HandshakeCounters.Report handshakesDialling(PeerLink link) {
+        if (!cluster.settings().security().dialsWithTls()) {
+            return null;
+        }
+        for (PeerDialer d : dialers.values()) {
+            if (d.link() == link) {
+                return d.handshakes().report();
+            }
+        }
+        return null;
+    }
+
     /** Status rows for the nodes being dialled that have no online link. */
     synchronized void addDialling(List<ZoneSyncStatus.NodeStatus> nodes) {
         for (PeerDialer d : dialers.values()) {
@@ -294,7 +311,8 @@ final class PeerRoster {
             nodes.add(new ZoneSyncStatus.NodeStatus(d.name(), "outbound",
                     link == null ? "connecting" : link.state().name().toLowerCase(), d.peerNodeId(), 0,
                     link == null ? d.stateSince() : link.stateSince(), error, 0, 0, 0, 0, 0, null,
-                    past.reconnects(), past.lastSeen(), -1, cluster.awayLagMillis(d.peerNodeId())));
+                    past.reconnects(), past.lastSeen(), -1, cluster.awayLagMillis(d.peerNodeId()),
+                    cluster.settings().security().dialsWithTls() ? d.handshakes().report() : null));
         }
     }
 }

@@ -11,6 +11,7 @@ import io.zonesync.log.LogMarkers;
 import io.zonesync.log.RepeatedLog;
 import io.zonesync.log.Severity;
 import io.zonesync.net.ConnectionLimit;
+import io.zonesync.net.HandshakeCounters;
 import io.zonesync.net.Endpoint;
 import io.zonesync.net.Transport;
 import io.zonesync.net.dns.ResolverZones;
@@ -201,10 +202,11 @@ public final class SyncCluster implements LinkHost {
     /**
      * The handlers of an outbound link to the node dialled as {@code key} ("ip:port") at
      * {@code address}, for its bootstrap: TLS first when zone_sync_ssl is on. A failure before the
-     * peer's HELLO (a failed handshake, say) goes to {@code earlyFailure} in nginx's words.
+     * peer's HELLO (a failed handshake, say) goes to {@code earlyFailure} in nginx's words. A TLS
+     * handshake is counted in {@code handshakes} (the dialled peer's) and in the node's.
      */
     ChannelInitializer<Channel> pipeline(PeerLink link, String key, SocketAddress address,
-            Consumer<String> earlyFailure) {
+            Consumer<String> earlyFailure, HandshakeCounters handshakes) {
         ZoneSyncSettings s = settings;
         return new ChannelInitializer<>() {
             @Override
@@ -214,7 +216,8 @@ public final class SyncCluster implements LinkHost {
                     return;
                 }
                 s.security().secureOutbound(ch, listedHost(s, key, address), address, s.connectTimeoutMs(),
-                        why -> link.failedBeforeHello(HandshakeFailure.nginxWords(why, key)));
+                        why -> link.failedBeforeHello(HandshakeFailure.nginxWords(why, key)), handshakes,
+                        connectionLimit.stats().handshakes());
                 link.reportEarlyFailuresTo(earlyFailure);
                 initLink(ch, link);
             }
@@ -497,7 +500,8 @@ public final class SyncCluster implements LinkHost {
                     l.state().name().toLowerCase(), l.peerNodeId(), l.onlineSince(), l.stateSince(),
                     l.lastError() != null ? l.lastError() : past.lastError(), counts[0], counts[1], owed, bytes[1],
                     bytes[0], settings.security().describe(l.channel()), past.reconnects(),
-                    Math.max(l.lastReadAt(), past.lastSeen()), l.rttNanos(), lag));
+                    Math.max(l.lastReadAt(), past.lastSeen()), l.rttNanos(), lag,
+                    l.outbound() ? roster.handshakesDialling(l) : null));
         }
         for (ReplicatedZone<?> z : zones.values()) {
             zoneCounts.put(z.name(), new ZoneSyncStatus.ZoneCounts(pending.getOrDefault(z.name(), 0L), z.recordCount(),

@@ -1,5 +1,6 @@
 package io.zonesync.sync.cluster;
 
+import io.zonesync.net.HandshakeCounters;
 import io.zonesync.tls.TlsParameters;
 import java.util.List;
 import java.util.Map;
@@ -27,12 +28,13 @@ public record ZoneSyncStatus(long bytesIn, long msgsIn, long msgsOut, long bytes
      * back after the first, when any frame last came from it (ms since the epoch, 0 if never), and
      * the last heartbeat round trip on the current link (ns, -1 if none), and the replication lag:
      * the age of the oldest change the peer is owed and has not confirmed receiving (ms, 0 when none;
-     * {@code PeerLink#replicationLagMillis}, or, for a peer away or catching up, {@link AwayPeers});
-     * -1 for a peer never linked).
+     * {@code PeerLink#replicationLagMillis}, or, for a peer away or catching up, {@link AwayPeers};
+     * -1 for a peer never linked), and for a peer this node dials with zone_sync_ssl, the TLS
+     * handshakes of its links (null otherwise).
      */
     public record NodeStatus(String address, String direction, String state, long nodeId, long onlineSince,
             long stateSince, String lastError, long recordsSent, long recordsReceived, long recordsPending,
             long bytesSent, long bytesReceived, TlsParameters tls, long reconnects, long lastSeen,
-            long rttNanos, long lagMillis) {
+            long rttNanos, long lagMillis, HandshakeCounters.Report handshakes) {
     }
 }

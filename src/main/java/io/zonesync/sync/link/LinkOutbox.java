@@ -77,6 +77,16 @@ final class LinkOutbox {
         return sessions.values();
     }
 
+    /** A zone whose snapshot still waits for the peer's RESUME (11.6), or null. */
+    String zoneAwaitingResume() {
+        for (ZoneSession<?> s : sessions.values()) {
+            if (s.awaitingResume) {
+                return s.zone.name();
+            }
+        }
+        return null;
+    }
+
     ZoneSession<?> session(String zone) {
         return sessions.get(zone);
     }

@@ -854,6 +854,15 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
             abort(AbortCode.TIMEOUT, "nothing could be sent for zone_sync_timeout");
             return;
         }
+        String noResume = state.online() && now - onlineSince >= helloTimeoutMs ? outbox.zoneAwaitingResume() : null;
+        if (noResume != null) {
+            lastError = "no RESUME for zone \"" + noResume + "\" within zone_sync_connect_timeout";
+            closeReason = lastError;
+            LOG.error("zone_sync: {} sent no RESUME for zone \"{}\" within zone_sync_connect_timeout ({} ms) of its"
+                    + " HELLO, closing the link", address(), noResume, helloTimeoutMs);
+            abort(AbortCode.TIMEOUT, lastError);
+            return;
+        }
         Hello p = peer;
         if (p != null && p.takesPings() && state.online() && host.nanoTime() - pingSentAt >= heartbeatNanos) {
             ping(); // busy or not, the round trip is timed at least once a heartbeat period

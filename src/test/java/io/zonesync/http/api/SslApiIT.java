@@ -10,22 +10,24 @@ import io.zonesync.testing.InJvmNode;
 import io.zonesync.testing.TestPki;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509KeyManager;
 import org.junit.jupiter.api.AfterEach;
@@ -37,7 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code /ssl} and the server zones' {@code ssl} through a real node and real TLS clients: a good
  * handshake, a resumed session, no protocol or cipher in common, a client that rejects our
  * certificate, a handshake that times out, client certificates missing, expired, revoked and of an
- * unknown issuer, on http and stream listeners; the metrics page agrees, DELETE resets.
+ * unknown issuer, on http and stream listeners; the metrics page agrees, DELETE resets. Then the
+ * handshakes the node makes as a client, with real TLS upstream servers: counted in each upstream
+ * server's {@code ssl} and in {@code /ssl}.
  */
 class SslApiIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,6 +53,7 @@ class SslApiIT {
     private TestPki stranger;
     private Http admin;
     private TestPki.Issued revoked;
+    private final List<AutoCloseable> upstreams = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -62,18 +67,56 @@ class SslApiIT {
         String mtls = tls + " ssl_verify_client on; ssl_client_certificate ca.pem; ssl_crl crl.pem;";
         revoked = pki.issue("revoked");
         pki.revoke(revoked);
+        // TLS upstream servers, each failing the node's handshake its own way (or not at all)
+        Instant now = Instant.now();
+        TestPki.Issued revokedServer = pki.issue("revoked-upstream", "good.test");
+        pki.revoke(revokedServer);
         pki.writeCrl(dir.resolve("crl.pem"));
+        TestPki.writePair(stranger.issue("stranger-client"), dir.resolve("client.pem"), dir.resolve("client.key"));
+        int good = upstream(pki.issue("good", "good.test"), "TLSv1.2", false);
+        int expiredUp = upstream(pki.issue(TestPki.rsa(), "expired-upstream", now.minus(Duration.ofDays(10)),
+                now.minus(Duration.ofDays(1)), "good.test"), "TLSv1.2", false);
+        int other = upstream(pki.issue("other", "other.test"), "TLSv1.2", false);
+        int revokedUp = upstream(revokedServer, "TLSv1.2", false);
+        int rejecting = upstream(pki.issue("strict", "good.test"), "TLSv1.2", true);
+        int tls13 = upstream(pki.issue("modern", "good.test"), "TLSv1.3", false);
+        String verified = "proxy_ssl on; proxy_ssl_verify on; proxy_ssl_trusted_certificate ca.pem;"
+                + " proxy_ssl_name good.test;";
+        ServerSocket stalling = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1")); // never accepts
+        upstreams.add(stalling);
         node = InJvmNode.start(dir, """
                 events { }
                 stream {
                     server { listen 127.0.0.3:0 ssl; status_zone tcp; %s ssl_handshake_timeout 1s; return "hi"; }
+                    upstream good_tcp { zone good_tcp 64k; server 127.0.0.1:%d; }
+                    upstream other_tcp { zone other_tcp 64k; server 127.0.0.1:%d; }
+                    server { listen 127.0.0.5:0; proxy_pass good_tcp; %s }
+                    server { listen 127.0.0.6:0; proxy_pass other_tcp; %s }
                 }
                 http {
                     access_log off;
+                    upstream good { zone good 64k; server 127.0.0.1:%d; }
+                    upstream expired { zone expired 64k; server 127.0.0.1:%d; }
+                    upstream other { zone other 64k; server 127.0.0.1:%d; }
+                    upstream revoked { zone revoked 64k; server 127.0.0.1:%d; }
+                    upstream rejecting { zone rejecting 64k; server 127.0.0.1:%d; }
+                    upstream tls13 { zone tls13 64k; server 127.0.0.1:%d; }
+                    upstream stalling { zone stalling 64k; server 127.0.0.1:%d; }
                     server {
                         listen 127.0.0.1:0;
                         location /api { api write=on; }
                         location /metrics { metrics; }
+                        proxy_ssl_verify on; proxy_ssl_trusted_certificate ca.pem; proxy_ssl_name good.test;
+                        location /good { proxy_pass https://good; }
+                        location /expired { proxy_pass https://expired; }
+                        location /other { proxy_pass https://other; }
+                        location /revoked { proxy_pass https://revoked; proxy_ssl_crl crl.pem; }
+                        location /rejecting {
+                            proxy_pass https://rejecting;
+                            proxy_ssl_certificate client.pem; proxy_ssl_certificate_key client.key;
+                        }
+                        location /tls13 { proxy_pass https://tls13; proxy_ssl_protocols TLSv1.2; }
+                        location /stalling { proxy_pass https://stalling; proxy_connect_timeout 1s; }
                     }
                     server {
                         listen 127.0.0.2:0 ssl; status_zone front; %s
@@ -83,16 +126,105 @@ class SslApiIT {
                     }
                     server { listen 127.0.0.4:0 ssl; status_zone mtls; %s location / { return 200 "ok"; } }
                 }
-                """.formatted(mtls, tls, mtls));
+                """.formatted(mtls, good, other, verified, verified, good, expiredUp, other, revokedUp, rejecting, tls13,
+                stalling.getLocalPort(), tls, mtls));
         admin = node.http();
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         if (node != null) {
             node.close();
         }
+        for (AutoCloseable u : upstreams) {
+            u.close();
+        }
     }
+
+    @Test
+    void handshakesMadeWithUpstreamServersAreCountedForEachServerAndInTheNodesFigures() throws Exception {
+        assertThat(api("/9/http/upstreams/good").get("peers").get(0).has("ssl")).as("no handshake yet").isFalse();
+        // a full handshake, then one that resumes its session (proxy_ssl_session_reuse is on by default)
+        assertThat(admin.get("/good").statusCode()).isEqualTo(200);
+        assertThat(admin.get("/good").statusCode()).isEqualTo(200);
+        assertThat(admin.get("/expired").statusCode()).isEqualTo(502);
+        assertThat(admin.get("/other").statusCode()).isEqualTo(502);
+        assertThat(admin.get("/revoked").statusCode()).isEqualTo(502);
+        assertThat(admin.get("/rejecting").statusCode()).isEqualTo(502);
+        assertThat(admin.get("/tls13").statusCode()).isEqualTo(502);
+        assertThat(admin.get("/stalling").statusCode()).isEqualTo(504);
+        assertThat(peerSsl("good")).isEqualTo(upstreamSsl(2, 0, 1, 0, 0, 0, 0, 0, 0));
+        assertThat(peerSsl("expired")).isEqualTo(upstreamSsl(0, 1, 0, 0, 0, 0, 1, 0, 0));
+        assertThat(peerSsl("revoked")).isEqualTo(upstreamSsl(0, 1, 0, 0, 0, 0, 0, 1, 0));
+        assertThat(peerSsl("other")).isEqualTo(upstreamSsl(0, 1, 0, 0, 0, 0, 0, 0, 1));
+        assertThat(peerSsl("rejecting")).isEqualTo(upstreamSsl(0, 1, 0, 0, 0, 1, 0, 0, 0));
+        assertThat(peerSsl("tls13")).isEqualTo(upstreamSsl(0, 1, 0, 1, 0, 0, 0, 0, 0));
+        assertThat(peerSsl("stalling")).isEqualTo(upstreamSsl(0, 1, 0, 0, 1, 0, 0, 0, 0));
+        // versions before 8 show no ssl in a server
+        assertThat(api("/7/http/upstreams/good").get("peers").get(0).has("ssl")).isFalse();
+
+        // stream proxy_ssl: the same, in the stream upstream's servers
+        assertThat(relay("127.0.0.5:0", "GET / HTTP/1.0\r\n\r\n")).endsWith("ok");
+        assertThat(relay("127.0.0.5:0", "GET / HTTP/1.0\r\n\r\n")).endsWith("ok");
+        assertThat(relay("127.0.0.6:0", "")).as("closed when the handshake failed").isEmpty();
+        await().untilAsserted(() -> {
+            assertThat(api("/9/stream/upstreams/good_tcp").get("peers").get(0).get("ssl").toString())
+                    .isEqualTo(upstreamSsl(2, 0, 1, 0, 0, 0, 0, 0, 0));
+            assertThat(api("/9/stream/upstreams/other_tcp").get("peers").get(0).get("ssl").toString())
+                    .isEqualTo(upstreamSsl(0, 1, 0, 0, 0, 0, 0, 0, 1));
+        });
+
+        // the node's figures count them too (no listener of this node speaks TLS in this test)
+        assertThat(api("/9/ssl").toString()).isEqualTo(
+                "{\"handshakes\":4,\"handshakes_failed\":7,\"session_reuses\":2,\"no_common_protocol\":1,"
+                + "\"no_common_cipher\":0,\"handshake_timeout\":1,\"peer_rejected_cert\":1,"
+                + "\"verify_failures\":{\"no_cert\":0,\"expired_cert\":1,\"revoked_cert\":1,"
+                + "\"hostname_mismatch\":2,\"other\":0}}");
+        String server = "127.0.0.1:" + api("/9/http/upstreams/good").get("peers").get(0).get("server").asText()
+                .replaceFirst(".*:", "");
+        String metrics = admin.get("/metrics").body();
+        assertThat(metrics)
+                .contains("\nnginxplus_upstream_server_ssl_handshakes{server=\"" + server + "\",upstream=\"good\"} 2.0\n")
+                .contains("\nnginxplus_upstream_server_ssl_session_reuses{server=\"" + server
+                        + "\",upstream=\"good\"} 1.0\n")
+                .contains("\nnginxplus_upstream_server_ssl_handshakes_failed{server=\"" + server
+                        + "\",upstream=\"good\"} 0.0\n")
+                .contains("\nnginxplus_stream_upstream_server_ssl_handshakes{server=\"" + server
+                        + "\",upstream=\"good_tcp\"} 2.0\n")
+                .contains("\nnginxplus_ssl_handshakes_failed 7.0\n");
+
+        // the upstream's DELETE resets its servers' figures; the object stays, the server has had TLS
+        assertThat(checked("DELETE", "/api/9/http/upstreams/expired").statusCode()).isEqualTo(204);
+        assertThat(peerSsl("expired")).isEqualTo(upstreamSsl(0, 0, 0, 0, 0, 0, 0, 0, 0));
+        assertThat(peerSsl("good")).as("other upstreams keep theirs").isEqualTo(upstreamSsl(2, 0, 1, 0, 0, 0, 0, 0, 0));
+    }
+
+    /** A TLS server on 127.0.0.1 answering one HTTP response per connection; {@code strict}: it requires a client certificate of our CA. */
+    private int upstream(TestPki.Issued cert, String protocol, boolean strict) throws Exception {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(TestPki.presenting(cert), TestPki.trusting(pki.ca.cert()), null);
+        SSLServerSocket server = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(0, 50,
+                InetAddress.getByName("127.0.0.1"));
+        server.setEnabledProtocols(new String[] {protocol});
+        server.setNeedClientAuth(strict);
+        upstreams.add(server);
+        Thread t = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    Thread answer = new Thread(() -> answer(s));
+                    answer.setDaemon(true);
+                    answer.start();
+                } catch (IOException e) {
+                    return; // closed
+                }
+            }
+        }, "tls-upstream-" + server.getLocalPort());
+        t.setDaemon(true);
+        t.start();
+        return server.getLocalPort();
+    }
+
 
     @Test
     void handshakesOfEveryKindAreCountedWhereTheyHappened() throws Exception {
@@ -188,6 +320,51 @@ class SslApiIT {
                 .get("handshake_timeout").asLong()).isEqualTo(1));
     }
 
+    /** Completes the handshake, reads a request head and answers "ok"; a failed handshake just ends. */
+    private static void answer(Socket s) {
+        try (s) {
+            s.setSoTimeout(10_000);
+            ((SSLSocket) s).startHandshake();
+            InputStream in = s.getInputStream();
+            int matched = 0;
+            while (matched < 4) {
+                int c = in.read();
+                if (c == -1) {
+                    return;
+                }
+                matched = c == "\r\n\r\n".charAt(matched) ? matched + 1 : c == '\r' ? 1 : 0;
+            }
+            s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+        } catch (IOException e) {
+            // the node refused the handshake, or it was refused
+        }
+    }
+
+    /** A plain TCP session through the stream server listening as {@code listen}: what comes back to {@code request}. */
+    private String relay(String listen, String request) throws IOException {
+        int port = ((InetSocketAddress) node.node.streamAddresses().get(listen)).getPort();
+        try (Socket s = new Socket(listen.substring(0, listen.indexOf(':')), port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** The {@code ssl} of the one server of the http upstream {@code name}. */
+    private String peerSsl(String name) throws Exception {
+        return api("/9/http/upstreams/" + name).get("peers").get(0).get("ssl").toString();
+    }
+
+    /** An upstream server's {@code ssl} with these figures, in NGINX Plus's order. */
+    private static String upstreamSsl(long handshakes, long failed, long reuses, long noProtocol, long timeout,
+            long rejected, long expired, long revoked, long hostname) {
+        return ("{\"handshakes\":%d,\"handshakes_failed\":%d,\"session_reuses\":%d,\"no_common_protocol\":%d,"
+                + "\"handshake_timeout\":%d,\"peer_rejected_cert\":%d,\"verify_failures\":{\"expired_cert\":%d,"
+                + "\"revoked_cert\":%d,\"hostname_mismatch\":%d,\"other\":0}}").formatted(handshakes, failed, reuses,
+                noProtocol, timeout, rejected, expired, revoked, hostname);
+    }
+
     private interface Attempt {
         Object run() throws Exception;
     }
@@ -249,22 +426,9 @@ class SslApiIT {
     }
 
     private SSLContext context(Certificate trusted, TestPki.Issued client) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", trusted);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        KeyManagerFactory kmf = null;
-        if (client != null) {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("me", client.keys().getPrivate(), "pw".toCharArray(), new Certificate[] {client.cert()});
-            kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, "pw".toCharArray());
-        }
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf == null ? null : new KeyManager[] {new AlwaysSend((X509KeyManager) kmf.getKeyManagers()[0])},
-                tmf.getTrustManagers(), null);
+        ctx.init(client == null ? null : new KeyManager[] {new AlwaysSend((X509KeyManager) TestPki.presenting(client)[0])},
+                TestPki.trusting(trusted), null);
         return ctx;
     }
 

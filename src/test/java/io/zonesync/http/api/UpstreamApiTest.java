@@ -94,6 +94,24 @@ class UpstreamApiTest {
     }
 
     @Test
+    void aServersSslAppearsWithItsFirstHandshakeFromVersion8AndDeleteZeroesIt() throws Exception {
+        Peer tls = group.peers().get(0);
+        assertThat(json(call("GET", "/9/http/upstreams/backend", null)).path("peers").get(0).has("ssl")).isFalse();
+        group.handshakes(tls).succeeded(true);
+        group.handshakes(tls).failed(io.zonesync.net.HandshakeCounters.Failure.TIMEOUT);
+        JsonNode ssl = json(call("GET", "/9/http/upstreams/backend", null)).path("peers").get(0).path("ssl");
+        assertThat(ssl.toString()).isEqualTo("{\"handshakes\":1,\"handshakes_failed\":1,\"session_reuses\":1,"
+                + "\"no_common_protocol\":0,\"handshake_timeout\":1,\"peer_rejected_cert\":0,\"verify_failures\":"
+                + "{\"expired_cert\":0,\"revoked_cert\":0,\"hostname_mismatch\":0,\"other\":0}}");
+        assertThat(json(call("GET", "/9/http/upstreams/backend", null)).path("peers").get(1).has("ssl"))
+                .as("a server without TLS").isFalse();
+        assertThat(json(call("GET", "/7/http/upstreams/backend", null)).path("peers").get(0).has("ssl")).isFalse();
+        assertThat(call("DELETE", "/9/http/upstreams/backend", null).status()).isEqualTo(204);
+        assertThat(json(call("GET", "/9/http/upstreams/backend", null)).path("peers").get(0).path("ssl")
+                .path("handshakes_failed").asLong()).isZero();
+    }
+
+    @Test
     void unknownUpstreamAndUnsupportedPaths() throws Exception {
         ApiResponse missing = call("GET", "/9/http/upstreams/nope", null);
         assertThat(missing.status()).isEqualTo(404);

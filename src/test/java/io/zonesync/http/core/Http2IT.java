@@ -66,7 +66,8 @@ class Http2IT {
         Files.writeString(conf.resolve("html/index.html"), "static file\n");
         Files.write(conf.resolve("html/big.bin"), new byte[300_000]);
         TestPki.writePair(pki.issue("server", "localhost"), conf.resolve("s.pem"), conf.resolve("s.key"));
-        trust = pki.trustingContext();
+        trust = SSLContext.getInstance("TLS");
+        trust.init(null, TestPki.trusting(pki.ca.cert()), null);
         node = InJvmNode.start(conf, """
                 events { }
                 http {

@@ -28,4 +28,17 @@ class UriPathTest {
         assertThat(UriPath.normalize("relative")).isNull();
         assertThat(UriPath.normalize("")).isNull();
     }
+
+    @Test
+    void givesBackAPathAlreadyNormalAsItIsAndResolvesOnesThatOnlyLookSo() {
+        String plain = "/static/app.min.js";
+        assertThat(UriPath.normalize(plain)).isSameAs(plain);
+        assertThat(UriPath.normalize("/a/b/")).isEqualTo("/a/b/");
+        assertThat(UriPath.normalize("/a/b..c/d.")).isEqualTo("/a/b..c/d.");
+        assertThat(UriPath.normalize("/.well-known/x")).isEqualTo("/.well-known/x");
+        assertThat(UriPath.normalize("/a/..b")).isEqualTo("/a/..b");
+        assertThat(UriPath.normalize("/a/./b")).isEqualTo("/a/b");
+        assertThat(UriPath.normalize("/a/b//")).isEqualTo("/a/b/");
+        assertThat(UriPath.normalize("/a\u0000b")).isNull();
+    }
 }

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -244,8 +245,9 @@ class DashboardBrowserIT {
                     }
                     """.formatted(dns.address().getPort()));
             try {
-                HttpClient https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(pki.trustingContext())
-                        .build();
+                SSLContext trusting = SSLContext.getInstance("TLS");
+                trusting.init(null, TestPki.trusting(pki.ca.cert()), null);
+                HttpClient https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trusting).build();
                 String front = "https://127.0.0.2:" + node.httpPort("127.0.0.2:0");
                 assertThat(https.send(HttpRequest.newBuilder(URI.create(front + "/")).build(),
                         HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);

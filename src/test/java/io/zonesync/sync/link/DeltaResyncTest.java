@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.zonesync.sync.proto.Abort;
+import io.zonesync.sync.proto.AbortCode;
 import io.zonesync.sync.proto.FrameDecoder;
 import io.zonesync.sync.proto.FrameEncoder;
 import io.zonesync.sync.proto.Hello;
@@ -257,6 +259,19 @@ class DeltaResyncTest {
         ch.writeInbound(new Resume(ONE, 0, 0));
         assertThat(keys(sent())).hasSize(100);
         assertThat(link.state()).isEqualTo(LinkState.LIVE);
+    }
+
+    @Test
+    void aPeerThatTakesDeltasButSendsNoResumeIsDisconnectedAfterTheConnectTimeout() {
+        connect(10_000);
+        ch.writeInbound(peerHello(flags(true)));
+        sent();
+        tick(4); // 4 intervals: within the 5 s connect timeout
+        assertThat(link.state()).isEqualTo(LinkState.SNAPSHOTTING);
+        tick(1);
+        assertThat(link.state()).isIn(LinkState.CLOSING, LinkState.CLOSED);
+        assertThat(link.lastError()).contains("no RESUME for zone \"one\"");
+        assertThat(sent()).anyMatch(o -> o instanceof Abort a && a.code() == AbortCode.TIMEOUT.code());
     }
 
     @Test
