@@ -92,6 +92,7 @@ public final class Node {
         this.httpTransport = Transport.create(workerThreads, "zonesync-http");
         this.syncTransport = Transport.create(1, "zonesync-sync");
         this.connections = ConnectionLimit.of(workerConnections);
+        connections.stats().countPerWorker(httpTransport.group()); // the workers of the API's /workers
         this.counters = new NodeCounters(connections.stats(), new StatusZones(), new StreamStatusZones(), resolvers);
         state.counters(counters);
     }

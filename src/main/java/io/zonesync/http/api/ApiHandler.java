@@ -28,6 +28,7 @@ import java.util.Objects;
  * and {@code /N/stream/limit_conns[/zone]} (6+, {@link LimitConnApi}), {@code /N/http/caches[/zone]}
  * ({@link CachesApi}),
  * {@code /N/connections}, {@code /N/http/requests}, {@code /N/processes} ({@link CountersApi}),
+ * {@code /N/workers[/id]} (9, {@link WorkersApi}),
  * {@code /N/http/server_zones[/name]}, {@code /N/http/location_zones[/name]},
  * {@code /N/stream/server_zones[/name]} ({@link StatusZonesApi}),
  * {@code /N/http/upstreams[/name[/servers[/id]]]}, {@code /N/stream/upstreams[/name[/servers[/id]]]},
@@ -147,6 +148,9 @@ public final class ApiHandler {
             if (connections != null) {
                 endpoints.add("ssl");
             }
+            if (connections != null && version >= 9) {
+                endpoints.add("workers");
+            }
             return ok(endpoints);
         }
         String first = path.get(0);
@@ -158,6 +162,9 @@ public final class ApiHandler {
         }
         if (connections != null && path.size() == 1 && first.equals("ssl")) {
             return CountersApi.ssl(request, connections, query, version);
+        }
+        if (connections != null && version >= 9 && first.equals("workers")) {
+            return WorkersApi.handle(request, path, query, connections, state.nginx().pid());
         }
         if (connections != null && path.size() == 1 && first.equals("processes")) {
             return CountersApi.processes(request);

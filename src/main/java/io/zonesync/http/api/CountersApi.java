@@ -19,13 +19,7 @@ final class CountersApi {
             throws ApiError {
         switch (request.method()) {
             case "GET", "HEAD" -> {
-                ConnectionStats.Snapshot s = stats.snapshot();
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("accepted", s.accepted());
-                body.put("dropped", s.dropped());
-                body.put("active", s.reading() + s.writing());
-                body.put("idle", s.waiting());
-                return ApiHandler.okJson(fields(body, query));
+                return ApiHandler.okJson(fields(connections(stats.snapshot()), query));
             }
             case "DELETE" -> {
                 stats.resetConnections();
@@ -39,11 +33,7 @@ final class CountersApi {
             throws ApiError {
         switch (request.method()) {
             case "GET", "HEAD" -> {
-                ConnectionStats.Snapshot s = stats.snapshot();
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("total", s.requests());
-                body.put("current", s.writing());
-                return ApiHandler.okJson(fields(body, query));
+                return ApiHandler.okJson(fields(requests(stats.snapshot()), query));
             }
             case "DELETE" -> {
                 stats.resetRequests();
@@ -51,6 +41,24 @@ final class CountersApi {
             }
             default -> throw ApiError.methodNotSupported();
         }
+    }
+
+    /** NginxConnections of these figures, the node's or a worker's: active ones exclude idle ones. */
+    static Map<String, Object> connections(ConnectionStats.Snapshot s) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("accepted", s.accepted());
+        body.put("dropped", s.dropped());
+        body.put("active", s.reading() + s.writing());
+        body.put("idle", s.waiting());
+        return body;
+    }
+
+    /** NginxHTTPRequests of these figures, the node's or a worker's. */
+    static Map<String, Object> requests(ConnectionStats.Snapshot s) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("total", s.requests());
+        body.put("current", s.writing());
+        return body;
     }
 
     /** {@code /N/ssl}: the handshakes of every TLS listener of the node; DELETE resets them all. */

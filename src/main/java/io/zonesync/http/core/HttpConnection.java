@@ -143,7 +143,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Clien
             if (current == null && queued.isEmpty() && !readingHeader) {
                 readingHeader = true;
                 headerStartMillis = context.clock.millis();
-                stats().readingHeader();
+                stats().readingHeader(c.channel());
             }
             c.fireChannelRead(msg);
         }
@@ -216,9 +216,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Clien
             if (readingHeader) {
                 readingHeader = false;
                 start = headerStartMillis;
-                stats().headerRead();
+                stats().headerRead(ctx.channel());
             }
-            stats().requestStarted();
+            stats().requestStarted(ctx.channel());
             requests = parent == null ? requests + 1 : parent.nextRequest();
             currentRequestRead = false;
             current = new NettyExchange(this, listener.routes(), req, start, requests);
@@ -472,7 +472,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Clien
     public void channelInactive(ChannelHandlerContext ctx) {
         if (readingHeader) {
             readingHeader = false;
-            stats().headerAbandoned();
+            stats().headerAbandoned(ctx.channel());
         }
         timer.cancel();
         sendTimer.cancel();

@@ -209,7 +209,7 @@ public final class HttpRuntime implements AutoCloseable {
             @Override
             protected void initChannel(Channel ch) {
                 if (!context.connectionLimit.admitClient(ch)) {
-                    context.connectionLimit.stats().dropped();
+                    context.connectionLimit.stats().dropped(ch);
                     ch.close();
                     return;
                 }

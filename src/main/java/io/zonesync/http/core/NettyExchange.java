@@ -993,7 +993,7 @@ sealed class NettyExchange implements HttpExchange permits SubrequestExchange {
 
     /** nginx's log phase, once per request: its access log lines, then the log handlers. */
     private void ended() {
-        connection.context().connectionLimit.stats().requestEnded();
+        connection.context().connectionLimit.stats().requestEnded(channel);
         log();
         startInServer(); // a request refused before its Host was read counts in the default server
         runLogHandlers(server.serverConfig().logHandlers());

@@ -80,6 +80,7 @@ public final class NodeMetrics {
     public MetricSnapshots collect() {
         Families f = new Families();
         connections(f);
+        workers(f);
         serverZones(f);
         locationZones(f);
         streamServerZones(f);
@@ -110,6 +111,29 @@ public final class NodeMetrics {
         f.counter("nginxplus_http_requests", "Total http requests", Labels.EMPTY, s.requests());
         f.gauge("nginxplus_http_requests_current", "Current http requests", Labels.EMPTY, s.writing());
         ssl(f, "nginxplus_", Labels.EMPTY, connections.handshakes().report());
+    }
+
+    /** Each worker's figures, labelled with its id and the node's pid, as the exporter labels NGINX Plus's workers. */
+    private void workers(Families f) {
+        List<ConnectionStats.Snapshot> workers = connections.workers();
+        if (workers.isEmpty()) {
+            return;
+        }
+        String pid = Long.toString(api.nginx().pid());
+        for (int i = 0; i < workers.size(); i++) {
+            ConnectionStats.Snapshot s = workers.get(i);
+            Labels l = Labels.of("id", Integer.toString(i), "pid", pid);
+            String p = "nginxplus_worker_";
+            f.total(p + "connection_accepted", "The total number of accepted client connections", l, s.accepted());
+            f.total(p + "connection_dropped", "The total number of dropped client connections", l, s.dropped());
+            f.gauge(p + "connection_active", "The current number of active client connections", l,
+                    s.reading() + s.writing());
+            f.gauge(p + "connection_idle", "The current number of idle client connections", l, s.waiting());
+            f.counter(p + "http_requests", "The total number of client requests received by the worker", l,
+                    s.requests());
+            f.gauge(p + "http_requests_current", "The current number of client requests being processed by the"
+                    + " worker", l, s.writing());
+        }
     }
 
     private void serverZones(Families f) {
@@ -413,7 +437,7 @@ public final class NodeMetrics {
             }
             if (n.get("replication_lag") != null) {
                 f.gauge("zonesync_peer_replication_lag_seconds", "Age of the oldest change this peer is owed and has"
-                        + " not confirmed receiving (0: none owed)", l, number(n, "replication_lag") / 1000.0);
+                        + " not confirmed receiving (0: none owed; link down: since it went down)", l, number(n, "replication_lag") / 1000.0);
             }
             if (n.get("last_seen_age") != null) {
                 f.gauge("zonesync_peer_last_seen_age_seconds", "Seconds since anything was received from this peer",

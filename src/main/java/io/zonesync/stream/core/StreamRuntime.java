@@ -181,7 +181,7 @@ public final class StreamRuntime implements AutoCloseable {
             StreamSession s = sessions.get(from);
             if (s == null) {
                 if (!connections.takeClientSlot()) {
-                    connections.stats().dropped();
+                    connections.stats().dropped(ctx.channel());
                     packet.release();
                     return;
                 }
@@ -226,7 +226,7 @@ public final class StreamRuntime implements AutoCloseable {
 
     private void accepted(Channel ch, Listener l) {
         if (!connections.admitClient(ch)) {
-            connections.stats().dropped();
+            connections.stats().dropped(ch);
             ch.close();
             return;
         }

@@ -311,7 +311,7 @@ final class PeerRoster {
             nodes.add(new ZoneSyncStatus.NodeStatus(d.name(), "outbound",
                     link == null ? "connecting" : link.state().name().toLowerCase(), d.peerNodeId(), 0,
                     link == null ? d.stateSince() : link.stateSince(), error, 0, 0, 0, 0, 0, null,
-                    past.reconnects(), past.lastSeen(), -1, -1,
+                    past.reconnects(), past.lastSeen(), -1, cluster.awayLagMillis(d.peerNodeId()),
                     cluster.settings().security().dialsWithTls() ? d.handshakes().report() : null));
         }
     }

@@ -79,6 +79,7 @@ public final class SyncCluster implements LinkHost {
     private final ResumeMarks resumeMarks = new ResumeMarks();
     private final PeerRoster roster = new PeerRoster(this);
     private final PeerHistory history = new PeerHistory();
+    private final AwayPeers away = new AwayPeers();
     private final SnapshotDurations snapshotDurations = new SnapshotDurations();
     /** Zone type clashes already logged, as "peer node id/zone". */
     private final Set<String> reportedClashes = ConcurrentHashMap.newKeySet();
@@ -409,6 +410,7 @@ public final class SyncCluster implements LinkHost {
         LOG.info(NOTICE, "zone_sync: connected to {} ({} link, node {})", address(link),
                 link.outbound() ? "outbound" : "inbound", Long.toHexString(link.peerNodeId()));
         history.online(link.peerNodeId());
+        away.back(link.peerNodeId());
         roster.linkUp(link);
     }
 
@@ -423,6 +425,7 @@ public final class SyncCluster implements LinkHost {
         history.closed(link);
         if (online.release(link) && !stopping) {
             LOG.info(NOTICE, "zone_sync: disconnected from {} ({})", address(link), link.closeReason());
+            away.away(link.peerNodeId(), link.owedAtClose());
             roster.linkLost(link);
         }
     }
@@ -462,6 +465,7 @@ public final class SyncCluster implements LinkHost {
         for (PeerLink l : online.fanOut()) {
             l.enqueue(zone, key);
         }
+        away.changed(nowMillis());
     }
 
     // ---- status -----------------------------------------------------------------------------
@@ -485,11 +489,18 @@ public final class SyncCluster implements LinkHost {
             long[] counts = l.recordCounts();
             long[] bytes = l.byteCounts();
             PeerHistory.Peer past = history.get(l.peerNodeId());
+            long lag = l.replicationLagMillis();
+            long awaySince = away.owedSince(l.peerNodeId());
+            if (awaySince >= 0 && l.caughtUp()) {
+                away.forget(l.peerNodeId());
+            } else if (awaySince >= 0) {
+                lag = Math.max(lag, AwayPeers.lag(awaySince, nowMillis()));
+            }
             nodes.add(new ZoneSyncStatus.NodeStatus(address(l), l.outbound() ? "outbound" : "inbound",
                     l.state().name().toLowerCase(), l.peerNodeId(), l.onlineSince(), l.stateSince(),
                     l.lastError() != null ? l.lastError() : past.lastError(), counts[0], counts[1], owed, bytes[1],
                     bytes[0], settings.security().describe(l.channel()), past.reconnects(),
-                    Math.max(l.lastReadAt(), past.lastSeen()), l.rttNanos(), l.replicationLagMillis(),
+                    Math.max(l.lastReadAt(), past.lastSeen()), l.rttNanos(), lag,
                     l.outbound() ? roster.handshakesDialling(l) : null));
         }
         for (ReplicatedZone<?> z : zones.values()) {
@@ -499,6 +510,14 @@ public final class SyncCluster implements LinkHost {
         roster.addDialling(nodes);
         return new ZoneSyncStatus(bytesIn.get(), msgsIn.get(), msgsOut.get(), bytesOut.get(), nodesOnline,
                 zoneCounts, nodes);
+    }
+
+    /**
+     * The replication lag (ms) of a node no link to which is online: the age of the oldest record
+     * owed to it since its last link closed (0: none), or -1 when it was never linked.
+     */
+    long awayLagMillis(long nodeId) {
+        return AwayPeers.lag(away.owedSince(nodeId), nowMillis());
     }
 
     /** What the cluster remembers of a node across its links (0: none known). */

@@ -76,7 +76,7 @@ final class SyncListeners {
 
     private void accepted(Channel ch, StreamListen l) {
         if (cluster.isStopping() || !cluster.connectionLimit().admitSync(ch)) {
-            cluster.connectionLimit().stats().dropped();
+            cluster.connectionLimit().stats().dropped(ch);
             ch.close();
             return;
         }

@@ -27,9 +27,10 @@ public record ZoneSyncStatus(long bytesIn, long msgsIn, long msgsOut, long bytes
      * link, the link's TLS (null when plain or not up), how many times a link to this node came
      * back after the first, when any frame last came from it (ms since the epoch, 0 if never), and
      * the last heartbeat round trip on the current link (ns, -1 if none), and the replication lag:
-     * the age of the oldest change the peer is owed and has not confirmed receiving (ms, 0 when none,
-     * -1 when no link is online; {@code PeerLink#replicationLagMillis}), and for a peer this node
-     * dials with zone_sync_ssl, the TLS handshakes of its links (null otherwise).
+     * the age of the oldest change the peer is owed and has not confirmed receiving (ms, 0 when none;
+     * {@code PeerLink#replicationLagMillis}, or, for a peer away or catching up, {@link AwayPeers};
+     * -1 for a peer never linked), and for a peer this node dials with zone_sync_ssl, the TLS
+     * handshakes of its links (null otherwise).
      */
     public record NodeStatus(String address, String direction, String state, long nodeId, long onlineSince,
             long stateSince, String lastError, long recordsSent, long recordsReceived, long recordsPending,

@@ -113,6 +113,8 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     private final Map<String, Long> snapshotsArriving = new HashMap<>();
     private volatile Hello peer;
     private volatile long onlineSince;
+    /** Since when the oldest record the link still owed when it closed was owed (ms); MAX_VALUE: none. */
+    private volatile long owedAtClose = Long.MAX_VALUE;
     private volatile String lastError;
     private Channel channel;
     private boolean quitting;
@@ -229,8 +231,30 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         if (!state.online()) {
             return -1;
         }
-        long oldest = Math.min(outbox.oldestOwedAt(), delivery.oldestUnconfirmed());
+        long oldest = oldestOwed();
         return oldest == Long.MAX_VALUE ? 0 : Math.max(0, host.nowMillis() - oldest);
+    }
+
+    private long oldestOwed() {
+        return Math.min(outbox.oldestOwedAt(), delivery.oldestUnconfirmed());
+    }
+
+    /**
+     * Whether the peer has confirmed what this link owed it from its start: its snapshot (or delta
+     * resync) of every zone is written ({@link LinkState#LIVE}) and nothing owed since before the
+     * link came online is still unconfirmed. Once true, it stays true for the link's life.
+     */
+    public boolean caughtUp() {
+        if (state != LinkState.LIVE) {
+            return false;
+        }
+        long oldest = oldestOwed();
+        return oldest == Long.MAX_VALUE || oldest > onlineSince;
+    }
+
+    /** Since when the oldest record this closed link still owed the peer was owed (ms), or MAX_VALUE. */
+    public long owedAtClose() {
+        return owedAtClose;
     }
 
     private void setState(LinkState next) {
@@ -694,6 +718,9 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (state.online()) {
+            owedAtClose = oldestOwed();
+        }
         setState(LinkState.CLOSED);
         if (intervalTimer != null) {
             intervalTimer.cancel(false);

@@ -1,6 +1,6 @@
 // The zonesync dashboard: every second, reads the node's API (its URI is the body's data-api,
 // from the dashboard directive), fills the tables and adds a point to the charts, which keep the
-// last five minutes. Only the endpoints the API lists under /http/ and /stream/ are read.
+// last five minutes. Only the endpoints the API lists (at its top, under /http/ and /stream/) are read.
 "use strict";
 
 const API = document.body.dataset.api;
@@ -20,17 +20,25 @@ async function getJson(path) {
 
 // Reads everything the API has that the page shows; absent parts are null.
 async function sample() {
-  const [nginx, http, stream] = await Promise.all([getJson("/nginx"), getJson("/http/"), getJson("/stream/")]);
+  const [nginx, top, http, stream] = await Promise.all([getJson("/nginx"), getJson("/"), getJson("/http/"),
+    getJson("/stream/")]);
   const has = (list, name) => Array.isArray(list) && list.includes(name);
-  const [zoneSync, nodes, zoneSizes, limitReqs, httpUpstreams, streamUpstreams] = await Promise.all([
+  const [zoneSync, nodes, zoneSizes, limitReqs, httpUpstreams, streamUpstreams, serverZones, streamZones, ssl,
+    resolvers, workers] = await Promise.all([
     has(stream, "zone_sync") ? getJson("/stream/zone_sync/") : null,
     has(stream, "zone_sync") ? getJson("/stream/zone_sync/nodes") : null,
     has(stream, "zone_sync") ? getJson("/stream/zone_sync/zones") : null,
     has(http, "limit_reqs") ? getJson("/http/limit_reqs/") : null,
     has(http, "upstreams") ? getJson("/http/upstreams/") : null,
     has(stream, "upstreams") ? getJson("/stream/upstreams/") : null,
+    has(http, "server_zones") ? getJson("/http/server_zones/") : null,
+    has(stream, "server_zones") ? getJson("/stream/server_zones/") : null,
+    has(top, "ssl") ? getJson("/ssl") : null,
+    has(top, "resolvers") ? getJson("/resolvers/") : null,
+    has(top, "workers") ? getJson("/workers/") : null,
   ]);
-  return {time: Date.now() / 1000, nginx, zoneSync, nodes, zoneSizes, limitReqs, httpUpstreams, streamUpstreams};
+  return {time: Date.now() / 1000, nginx, zoneSync, nodes, zoneSizes, limitReqs, httpUpstreams, streamUpstreams,
+    serverZones, streamZones, ssl, resolvers, workers};
 }
 
 // Per second, from the previous sample's figure found by the same key path; null on the first.
@@ -60,8 +68,8 @@ function number(value) {
   return cell(value === null || value === undefined ? "" : format(value), "number");
 }
 
-// Bytes in binary units, as zone sizes are written in a configuration (32k, 1m).
-function bytes(value) {
+// Bytes in binary units, as zone sizes are written in a configuration (32k, 1m); "/s" after a rate.
+function bytes(value, suffix) {
   if (value === null || value === undefined) {
     return cell("", "number");
   }
@@ -72,7 +80,7 @@ function bytes(value) {
     v /= 1024;
     u++;
   }
-  return cell((u === 0 ? String(v) : v.toFixed(1)) + " " + units[u], "number");
+  return cell((u === 0 && Number.isInteger(v) ? String(v) : v.toFixed(1)) + " " + units[u] + (suffix || ""), "number");
 }
 
 function format(value) {
@@ -212,6 +220,65 @@ function showUpstreams(s) {
   fillTable("upstream-table", rows, "no upstream group has a zone");
 }
 
+// Picks a figure from one part of a sample (a map by name, or the workers' array by index), for rates.
+function figureOf(part, key, pick) {
+  return q => {
+    const found = q[part] && q[part][key];
+    return found ? pick(found) : null;
+  };
+}
+
+function showServerZones(s) {
+  const zones = Object.entries(s.serverZones || {});
+  fillTable("server-zone-table", zones.map(([name, z]) => {
+    const r = z.responses || {};
+    return row([cell(name), number(z.processing), number(z.requests),
+      number(rate(s, figureOf("serverZones", name, q => q.requests))), number(r["1xx"]), number(r["2xx"]),
+      number(r["3xx"]), number(r["4xx"]), number(r["5xx"]),
+      bytes(rate(s, figureOf("serverZones", name, q => q.received)), "/s"),
+      bytes(rate(s, figureOf("serverZones", name, q => q.sent)), "/s")], {"data-zone": name});
+  }), s.serverZones === null ? "the API has no http server zones" : "no http server has a status_zone");
+}
+
+function showStreamZones(s) {
+  const zones = Object.entries(s.streamZones || {});
+  fillTable("stream-zone-table", zones.map(([name, z]) => {
+    const sessions = z.sessions || {};
+    return row([cell(name), number(z.processing), number(z.connections),
+      number(rate(s, figureOf("streamZones", name, q => q.connections))), number(sessions["2xx"]),
+      number(sessions["4xx"]), number(sessions["5xx"]),
+      bytes(rate(s, figureOf("streamZones", name, q => q.received)), "/s"),
+      bytes(rate(s, figureOf("streamZones", name, q => q.sent)), "/s")], {"data-zone": name});
+  }), s.streamZones === null ? "the API has no stream server zones" : "no stream server has a status_zone");
+}
+
+function showSsl(s) {
+  const t = s.ssl;
+  fillTable("ssl-table", t === null ? [] : [row([number(t.handshakes), number(t.handshakes_failed),
+      number(t.session_reuses), number(rate(s, q => q.ssl && q.ssl.handshakes)),
+      number(rate(s, q => q.ssl && q.ssl.handshakes_failed))], {"data-ssl": "node"})], "the API has no ssl");
+}
+
+function showResolvers(s) {
+  const zones = Object.entries(s.resolvers || {});
+  const asked = z => z.requests.name + z.requests.srv + z.requests.addr;
+  fillTable("resolver-table", zones.map(([name, z]) => {
+    const r = z.responses;
+    return row([cell(name), cell(z.requests.name + " / " + z.requests.srv + " / " + z.requests.addr, "number"),
+      number(rate(s, figureOf("resolvers", name, asked))), number(r.noerror), number(r.nxdomain), number(r.servfail),
+      number(r.timedout), number(r.formerr + r.notimp + r.refused + r.unknown)], {"data-zone": name});
+  }), s.resolvers === null ? "the API has no resolvers" : "no resolver has a status_zone");
+}
+
+function showWorkers(s) {
+  const workers = s.workers || [];
+  fillTable("worker-table", workers.map((w, i) => row([cell(w.id), cell(w.pid), number(w.connections.accepted),
+      number(w.connections.dropped), number(w.connections.active), number(w.connections.idle),
+      number(w.http.requests.total), number(w.http.requests.current),
+      number(rate(s, figureOf("workers", i, q => q.http.requests.total)))], {"data-worker": w.id})),
+      "the API has no workers (version 9 has them)");
+}
+
 // Adds one point per series to a chart, making the chart anew when its series change.
 function addPoint(id, title, time, values) {
   const labels = Object.keys(values);
@@ -241,6 +308,11 @@ async function tick() {
     showCluster(s);
     showLimitReqs(s);
     showUpstreams(s);
+    showServerZones(s);
+    showStreamZones(s);
+    showSsl(s);
+    showResolvers(s);
+    showWorkers(s);
     previous = s;
     document.getElementById("updated").textContent = "updated " + new Date(s.time * 1000).toLocaleTimeString();
     document.getElementById("error").textContent = "";

@@ -137,9 +137,11 @@ class ApiHandlerTest {
     void versionsAndEndpoints() throws Exception {
         assertThat(text(get("/"))).isEqualTo("[1,2,3,4,5,6,7,8,9]");
         assertThat(text(get(""))).isEqualTo("[1,2,3,4,5,6,7,8,9]");
-        assertThat(text(get("/9/")))
-                .isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\",\"resolvers\",\"ssl\"]");
-        assertThat(text(get("/9")))
+        assertThat(text(get("/9/"))).isEqualTo(
+                "[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\",\"resolvers\",\"ssl\",\"workers\"]");
+        assertThat(text(get("/9"))).isEqualTo(
+                "[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\",\"resolvers\",\"ssl\",\"workers\"]");
+        assertThat(text(get("/8/")))
                 .isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\",\"resolvers\",\"ssl\"]");
         assertThat(text(get("/4/"))).isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\",\"ssl\"]");
         assertThat(text(get("/9/http/")))

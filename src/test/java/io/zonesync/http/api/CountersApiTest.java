@@ -46,16 +46,18 @@ class CountersApiTest {
 
     /** Two clients: one with a request in progress, one idle; a third refused over worker_connections. */
     private void traffic() {
-        stats.accepted(new EmbeddedChannel());
-        stats.accepted(new EmbeddedChannel());
-        stats.dropped();
-        stats.readingHeader();
-        stats.headerRead();
-        stats.requestStarted();
-        stats.readingHeader();
-        stats.headerRead();
-        stats.requestStarted();
-        stats.requestEnded();
+        EmbeddedChannel busy = new EmbeddedChannel();
+        EmbeddedChannel idle = new EmbeddedChannel();
+        stats.accepted(busy);
+        stats.accepted(idle);
+        stats.dropped(new EmbeddedChannel());
+        stats.readingHeader(busy);
+        stats.headerRead(busy);
+        stats.requestStarted(busy);
+        stats.readingHeader(idle);
+        stats.headerRead(idle);
+        stats.requestStarted(idle);
+        stats.requestEnded(idle);
     }
 
     @Test
@@ -98,6 +100,8 @@ class CountersApiTest {
     @Test
     void listsNameTheNewEndpointsInPlusOrder() throws Exception {
         assertThat(get("/9/", null).toString())
+                .isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\",\"ssl\",\"workers\"]");
+        assertThat(get("/8/", null).toString())
                 .isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\",\"ssl\"]");
         assertThat(get("/9/http/", null).toString()).isEqualTo("[\"requests\",\"limit_reqs\",\"keyvals\"]");
         assertThat(get("/5/http/", null).toString()).isEqualTo("[\"requests\",\"keyvals\"]");
@@ -128,7 +132,7 @@ class CountersApiTest {
 
     @Test
     void pathsWithoutMeaningHereAreNotFound() {
-        for (String path : new String[] {"/9/slabs/", "/9/workers/", "/9/ssl/x", "/9/connections/x"}) {
+        for (String path : new String[] {"/9/slabs/", "/8/workers/", "/9/ssl/x", "/9/connections/x"}) {
             ApiResponse r = call("GET", path, null, false);
             assertThat(r.status()).as(path).isEqualTo(404);
             assertThat(new String(r.body())).as(path).contains("\"code\":\"PathNotFound\"");

@@ -127,7 +127,7 @@ class MonitoringApiIT {
 
         assertThat(api(admin, "/9/processes").toString()).isEqualTo("{\"respawned\":0}");
         assertThat(api(admin, "/9/").toString())
-                .isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\",\"resolvers\",\"ssl\"]");
+                .isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\",\"resolvers\",\"ssl\",\"workers\"]");
         assertThat(api(admin, "/9/resolvers/").toString()).as("no resolver names a status zone").isEqualTo("{}");
         assertThat(checked(admin, "GET", "/api/9/slabs/").statusCode()).isEqualTo(404);
     }

@@ -27,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * to node 1 through a proxy that the test pauses (it holds the bytes and stops reading, the link
  * stays up) and to node 2 directly. A write on node 0 during the stall reaches node 2 at once and
  * its lag stays near zero, while node 1's lag grows, in the API's nodes extension and on the
- * Prometheus page, and falls back to zero once the proxy delivers what it held.
+ * Prometheus page, and falls back to zero once the proxy delivers what it held. With the proxy
+ * refusing and its link cut, node 1's lag keeps growing from the first write it missed until the
+ * link is back and has caught up.
  */
 class ReplicationLagIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,6 +40,9 @@ class ReplicationLagIT {
     Path dir;
     private TestCluster<InJvmNode> cluster;
     private TcpProxy toB;
+    /** Node 0's rows for node 1 (through the proxy) and node 2. */
+    private String b;
+    private String c;
 
     @AfterEach
     void stop() {
@@ -116,16 +121,21 @@ class ReplicationLagIT {
         throw new AssertionError("no lag metric for " + address);
     }
 
-    @Test
-    void aStalledPeersLagGrowsWhileTheOthersStaysLowAndFallsBackOnceItReads() throws Exception {
+    /** Starts the three nodes and waits until node 0's links to node 1 ({@link #b}) and node 2 ({@link #c}) are idle. */
+    private void startLinked() throws Exception {
         toB = new TcpProxy();
         cluster = TestCluster.open(3, this::config, (i, conf) -> InJvmNode.start(dir.resolve("n" + i), conf));
         toB.to(new InetSocketAddress("127.0.0.1", cluster.node(1).syncPort()));
         cluster.link();
-        String b = "127.0.0.1:" + toB.port();
-        String c = "127.0.0.1:" + cluster.node(2).syncPort();
+        b = "127.0.0.1:" + toB.port();
+        c = "127.0.0.1:" + cluster.node(2).syncPort();
         await().atMost(Duration.ofSeconds(30)).until(() -> row(b).path("state").asText().equals("live")
                 && row(c).path("state").asText().equals("live") && lag(b) == 0 && lag(c) == 0);
+    }
+
+    @Test
+    void aStalledPeersLagGrowsWhileTheOthersStaysLowAndFallsBackOnceItReads() throws Exception {
+        startLinked();
         long reconnects = row(b).path("reconnects").asLong();
 
         toB.pause(true);
@@ -148,5 +158,30 @@ class ReplicationLagIT {
                 .body().equals("{\"k\":\"v\"}"));
         await().atMost(Duration.ofSeconds(20)).until(() -> lag(b) == 0 && lagMetric(b) == 0);
         assertThat(row(b).path("reconnects").asLong()).as("the same link recovered").isEqualTo(reconnects);
+    }
+
+    @Test
+    void aDownPeersLagGrowsFromTheFirstChangeItMissedUntilItsNewLinkCaughtUp() throws Exception {
+        startLinked();
+        toB.refuse(true);
+        toB.cutAll();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !List.of("live", "snapshotting")
+                .contains(row(b).path("state").asText()));
+        assertThat(lag(b)).as("nothing changed since it went down: nothing owed").isZero();
+
+        assertThat(checked(cluster.node(0).http(), "POST", "/api/9/http/keyvals/one", "{\"k\":\"v\"}").statusCode())
+                .isEqualTo(201);
+        await().atMost(Duration.ofSeconds(20)).until(() -> lag(b) >= 1000);
+        long first = lag(b);
+        await().atMost(Duration.ofSeconds(20)).until(() -> lag(b) >= first + 500);
+        assertThat(lagMetric(b)).as("the metrics page agrees").isGreaterThanOrEqualTo(first / 1000.0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> lag(c) == 0);
+        assertThat(row(b).path("state").asText()).as("still away").isNotIn("live", "snapshotting");
+
+        toB.refuse(false);
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.node(1).http().get("/api/9/http/keyvals/one")
+                .body().equals("{\"k\":\"v\"}"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> row(b).path("state").asText().equals("live")
+                && lag(b) == 0 && lagMetric(b) == 0);
     }
 }

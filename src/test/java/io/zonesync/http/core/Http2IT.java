@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,7 +24,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,7 +66,8 @@ class Http2IT {
         Files.writeString(conf.resolve("html/index.html"), "static file\n");
         Files.write(conf.resolve("html/big.bin"), new byte[300_000]);
         TestPki.writePair(pki.issue("server", "localhost"), conf.resolve("s.pem"), conf.resolve("s.key"));
-        trust = trusting(pki);
+        trust = SSLContext.getInstance("TLS");
+        trust.init(null, TestPki.trusting(pki.ca.cert()), null);
         node = InJvmNode.start(conf, """
                 events { }
                 http {
@@ -106,17 +105,6 @@ class Http2IT {
             node.close();
         }
         backend.stop(0);
-    }
-
-    private static SSLContext trusting(TestPki pki) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setCertificateEntry("ca", pki.ca.cert());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
     }
 
     private HttpClient client(HttpClient.Version version) {

@@ -7,7 +7,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonesync.testing.HeldPort;
 import io.zonesync.testing.InJvmNode;
 import io.zonesync.testing.NodeProcess;
+import io.zonesync.testing.TestDnsServer;
+import io.zonesync.testing.TestPki;
 import java.io.File;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +41,8 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * The dashboard in a real browser (Debian's chromium, headless, through chromedriver) on node 0 of
  * a cluster of three {@code bin/zonesync} processes: it loads without a console error, shows the
  * three nodes online with their links' lag, the synced zones with their sizes and sticky sessions,
- * and the upstream, and shows a node down within seconds of that node's {@code kill -9}.
+ * and the upstream, and shows a node down within seconds of that node's {@code kill -9}; and on a
+ * node with status zones, a TLS listener, a resolver status zone and two event loops, those figures.
  */
 class DashboardBrowserIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -190,10 +201,96 @@ class DashboardBrowserIT {
             assertThat(text("#zone-table tbody")).isEqualTo("no zone_sync server on this node");
             assertThat(text("#limit-req-table tbody")).isEqualTo("no limit_req zone");
             assertThat(text("#upstream-table tbody")).isEqualTo("no upstream group has a zone");
+            assertThat(text("#server-zone-table tbody")).isEqualTo("no http server has a status_zone");
+            assertThat(text("#stream-zone-table tbody")).isEqualTo("no stream server has a status_zone");
+            assertThat(text("#resolver-table tbody")).isEqualTo("no resolver has a status_zone");
+            assertThat(text("#ssl-table tr[data-ssl=node]")).isEqualTo("0 0 0");
+            assertThat(browser.findElements(By.cssSelector("#worker-table tr[data-worker]"))).hasSize(1);
             assertThat(text("#error")).isEmpty();
             assertThat(consoleErrors()).isEmpty();
         } finally {
             node.close();
+        }
+    }
+
+    @Test
+    void showsStatusZonesHandshakesResolversAndWorkersWithTheirFigures() throws Exception {
+        TestPki pki = TestPki.ca("dashboard-ca");
+        TestPki.writePair(pki.issue("node", "127.0.0.2"), dir.resolve("node.pem"), dir.resolve("node.key"));
+        try (TestDnsServer dns = TestDnsServer.start()) {
+            dns.records("ok.test", 300, "127.0.0.1");
+            InJvmNode node = InJvmNode.start(dir, """
+                    worker_processes 2;
+                    events { }
+                    error_log stderr error;
+                    http {
+                        access_log off;
+                        resolver 127.0.0.1:%d ipv6=off status_zone=dns;
+                        server {
+                            listen 127.0.0.1:0;
+                            location = /dashboard.html { dashboard; }
+                            location /api { api; }
+                        }
+                        server {
+                            listen 127.0.0.2:0 ssl;
+                            status_zone front;
+                            ssl_certificate node.pem;
+                            ssl_certificate_key node.key;
+                            location / { return 200 "ok"; }
+                            location /p/ { proxy_pass http://$arg_h:1; }
+                        }
+                    }
+                    stream {
+                        server { listen 127.0.0.3:0; status_zone tcp; return "hi"; }
+                    }
+                    """.formatted(dns.address().getPort()));
+            try {
+                SSLContext trusting = SSLContext.getInstance("TLS");
+                trusting.init(null, TestPki.trusting(pki.ca.cert()), null);
+                HttpClient https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trusting).build();
+                String front = "https://127.0.0.2:" + node.httpPort("127.0.0.2:0");
+                assertThat(https.send(HttpRequest.newBuilder(URI.create(front + "/")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+                // the name is looked up (one query, answered), then the connection to port 1 fails: 502
+                assertThat(https.send(HttpRequest.newBuilder(URI.create(front + "/p/?h=ok.test")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(502);
+                int tcp = ((InetSocketAddress) node.node.streamAddresses().get("127.0.0.3:0")).getPort();
+                try (Socket s = new Socket("127.0.0.3", tcp)) {
+                    assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("hi");
+                }
+
+                browser = openBrowser();
+                browser.get("http://127.0.0.1:" + node.httpPort("127.0.0.1:0") + "/dashboard.html");
+                await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                    // zone, processing, requests, requests/s, then 1xx to 5xx
+                    assertThat(text("#error")).isEmpty();
+                    assertThat(text("#server-zone-table tbody")).startsWith("front 0 2 ");
+                    assertThat(text("#server-zone-table tr[data-zone=front]")).startsWith("front 0 2 ")
+                            .contains(" 0 1 0 0 1 ");
+                    // zone, processing, connections, connections/s, then 2xx 4xx 5xx
+                    assertThat(text("#stream-zone-table tr[data-zone=tcp]")).matches("tcp 0 1 \\S+ 1 0 0 .*");
+                });
+                // one handshake per connection the client opened (it may have reused the first)
+                String ssl = text("#ssl-table tr[data-ssl=node]");
+                assertThat(ssl).matches("[12] 0 [01] .*");
+                assertThat(text("#resolver-table tr[data-zone=dns]")).startsWith("dns 1 / 0 / 0 ")
+                        .endsWith(" 1 0 0 0 0");
+                List<WebElement> workers = browser.findElements(By.cssSelector("#worker-table tr[data-worker]"));
+                assertThat(workers).hasSize(2);
+                long pid = ProcessHandle.current().pid();
+                long accepted = 0;
+                for (WebElement w : workers) {
+                    List<WebElement> cells = w.findElements(By.tagName("td"));
+                    assertThat(cells.get(1).getText()).isEqualTo(Long.toString(pid));
+                    accepted += Long.parseLong(cells.get(2).getText().replace(",", ""));
+                }
+                // the https client's, the stream client's, the browser's and the page's API reads
+                assertThat(accepted).isGreaterThanOrEqualTo(3);
+                assertThat(text("#error")).isEmpty();
+                assertThat(consoleErrors()).isEmpty();
+            } finally {
+                node.close();
+            }
         }
     }
 }

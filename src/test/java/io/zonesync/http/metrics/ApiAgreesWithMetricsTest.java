@@ -57,12 +57,13 @@ class ApiAgreesWithMetricsTest {
     }
 
     private void request(int status) {
-        connections.accepted(new EmbeddedChannel());
-        connections.readingHeader();
-        connections.headerRead();
-        connections.requestStarted();
+        EmbeddedChannel ch = new EmbeddedChannel();
+        connections.accepted(ch);
+        connections.readingHeader(ch);
+        connections.headerRead(ch);
+        connections.requestStarted(ch);
         TestStatusZones.served(zones, "front", "api", status, 50, 500);
-        connections.requestEnded();
+        connections.requestEnded(ch);
     }
 
     private void assertAgree() throws IOException {

@@ -2,6 +2,7 @@ package io.zonesync.http.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.zonesync.http.api.NginxInfo;
 import io.zonesync.http.statuszone.StatusZones;
 import io.zonesync.http.statuszone.TestStatusZones;
@@ -124,15 +125,43 @@ class NodeMetricsTest {
 
     @Test
     void connectionsAndRequestsComeFromTheStubStatusCounters() {
-        connections.readingHeader();
-        connections.headerRead();
-        connections.requestStarted();
+        EmbeddedChannel ch = new EmbeddedChannel();
+        connections.readingHeader(ch);
+        connections.headerRead(ch);
+        connections.requestStarted(ch);
         String t = text();
         assertThat(t).contains("# TYPE nginxplus_http_requests_total counter\n")
                 .contains("\nnginxplus_http_requests_total 1.0\n")
                 .contains("\nnginxplus_http_requests_current 1.0\n")
                 .contains("# TYPE nginxplus_connections_accepted untyped\n")
                 .contains("\nnginxplus_up 1.0\n");
+    }
+
+    @Test
+    void eachWorkerHasTheExportersSeriesLabelledWithItsIdAndPid() {
+        EmbeddedChannel first = new EmbeddedChannel();
+        EmbeddedChannel second = new EmbeddedChannel();
+        connections.countPerWorker(List.of(first.eventLoop(), second.eventLoop()));
+        assertThat(text()).contains("\nnginxplus_worker_connection_accepted{id=\"1\",pid=\"4321\"} 0.0\n");
+        connections.accepted(second);
+        connections.dropped(second);
+        connections.readingHeader(second);
+        connections.headerRead(second);
+        connections.requestStarted(second);
+        connections.accepted(first);
+        String w1 = "{id=\"1\",pid=\"4321\"} ";
+        String w0 = "{id=\"0\",pid=\"4321\"} ";
+        assertThat(text()).contains("# TYPE nginxplus_worker_connection_accepted untyped\n")
+                .contains("\nnginxplus_worker_connection_accepted" + w1 + "2.0\n")
+                .contains("\nnginxplus_worker_connection_dropped" + w1 + "1.0\n")
+                .contains("# TYPE nginxplus_worker_connection_active gauge\n")
+                .contains("\nnginxplus_worker_connection_active" + w1 + "1.0\n")
+                .contains("\nnginxplus_worker_connection_idle" + w1 + "0.0\n")
+                .contains("\nnginxplus_worker_connection_idle" + w0 + "1.0\n")
+                .contains("# TYPE nginxplus_worker_http_requests_total counter\n")
+                .contains("\nnginxplus_worker_http_requests_total" + w1 + "1.0\n")
+                .contains("\nnginxplus_worker_http_requests_current" + w1 + "1.0\n")
+                .contains("\nnginxplus_worker_http_requests_total" + w0 + "0.0\n");
     }
 
     private static Map<String, StreamZoneFigures> streamZones() {
@@ -208,7 +237,7 @@ class NodeMetricsTest {
     private static final class SyncedState extends TestApiState {
         @Override
         public NginxInfo nginx() {
-            throw new AssertionError("metrics do not read nginx info");
+            return new NginxInfo("1.27.2", "zonesync", 1, Instant.EPOCH, 4321, 1); // the workers' pid
         }
 
         @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.zonesync.config.ConfigException;
 import io.zonesync.http.core.HttpConfig;
 import io.zonesync.http.core.HttpRuntime;
@@ -98,7 +99,7 @@ class StubStatusTest {
     @Test
     void refusedConnectionsAreAcceptedButNotHandled() {
         ConnectionStats stats = new ConnectionStats();
-        stats.dropped();
+        stats.dropped(new EmbeddedChannel());
         assertThat(stats.snapshot()).isEqualTo(new ConnectionStats.Snapshot(1, 0, 0, 0, 0, 0, 0));
     }
 
