@@ -42,7 +42,14 @@ final class KeyvalRecord {
 
     /** A pair's record ({@code value} not null) or a tombstone's ({@code value} null). */
     static byte[] of(String key, String value, long expireAt, Stamp stamp) {
-        return of(key, value == null ? null : utf8(value), expireAt, stamp);
+        int k = utf8Length(key);
+        int v = value == null ? 0 : utf8Length(value);
+        byte[] r = header(k, v, value == null, expireAt, stamp);
+        put(key, k, r, KEY);
+        if (value != null) {
+            put(value, v, r, KEY + k);
+        }
+        return r;
     }
 
     /** The same with the value as UTF-8 bytes (null for a tombstone), copied in. */
@@ -50,17 +57,22 @@ final class KeyvalRecord {
         int k = utf8Length(key);
         int v = utf8Value == null ? 0 : utf8Value.length;
         byte[] r = header(k, v, utf8Value == null, expireAt, stamp);
-        if (k == key.length()) {
-            for (int i = 0; i < k; i++) {
-                r[KEY + i] = (byte) key.charAt(i);
-            }
-        } else {
-            System.arraycopy(utf8(key), 0, r, KEY, k);
-        }
+        put(key, k, r, KEY);
         if (utf8Value != null) {
             System.arraycopy(utf8Value, 0, r, KEY + k, v);
         }
         return r;
+    }
+
+    /** Writes {@code s}, of {@link #utf8Length} {@code length}, at {@code at}: ASCII char by char, else encoded. */
+    private static void put(String s, int length, byte[] to, int at) {
+        if (length == s.length()) {
+            for (int i = 0; i < length; i++) {
+                to[at + i] = (byte) s.charAt(i);
+            }
+        } else {
+            System.arraycopy(utf8(s), 0, to, at, length);
+        }
     }
 
     private static byte[] header(int keyLength, int valueLength, boolean tombstone, long expireAt, Stamp stamp) {
