@@ -14,7 +14,8 @@
 #   JAVA_OPTS=""        extra JVM options for (a), (b), (c) (default JVM: G1, default heap)
 #   JAVA=java           the java command for (a) to (e), e.g. /usr/lib/jvm/<a JDK>/bin/java
 #   CHANGED=1000 CUT_S=10  (e): keys changed on A while the link is cut, and for how long
-#   ONLY="a b c d e h"  which parts to run (h = HAProxy)
+#   ONLY="a b c d e h"  which parts to run (h = HAProxy; also d2: the heap of two linked quiet nodes
+#                       per record, with the top of their class histogram, not in the default set)
 #   SKIP_INSTALL=1      do not apt-get install haproxy
 # Output: the log of every run and a summary table, also saved under target/bench-results/.
 set -euo pipefail
@@ -60,6 +61,8 @@ run() {
 
 [[ " $ONLY " == *" d "* ]] && run "(d) heap bytes per record (own JVM, SerialGC)" \
     "$JAVA" -XX:+UseSerialGC $LOGCONF -cp "$CP" io.zonesync.bench.HeapPerRecordBench
+[[ " $ONLY " == *" d2 "* ]] && run "(d2) heap bytes per record, two linked nodes, quiet (own JVM, SerialGC)" \
+    "$JAVA" -XX:+UseSerialGC $LOGCONF -cp "$CP" io.zonesync.bench.QuietNodesHeapBench
 [[ " $ONLY " == *" a "* ]] && run "(a) replication throughput A -> B" \
     "$JAVA" $JAVA_OPTS $LOGCONF -cp "$CP" io.zonesync.bench.SyncThroughputBench
 [[ " $ONLY " == *" b "* ]] && run "(b) propagation latency A -> B" \

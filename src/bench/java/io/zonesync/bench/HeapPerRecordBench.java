@@ -46,17 +46,17 @@ public final class HeapPerRecordBench {
         whatIf(mem, n);
     }
 
-    /** KeyvalStore's entry layout today, rebuilt here to check the accounting of where the bytes go. */
+    /** An early KeyvalStore entry layout (a String value, a Stamp), rebuilt here as an anchor. */
     record SameEntry(String value, long expireAt, Stamp stamp, long cost) {
     }
 
-    /** A layout that would fit the target: value as bytes, the stamp inlined, no stored cost. */
+    /** The HashMap layout KeyvalStore used before its records became one array each. */
     record CompactEntry(byte[] value, long expireAt, long hlc, long node) {
     }
 
     /**
-     * Not zonesync code: the same N pairs in a HashMap with (1) the entry layout KeyvalStore uses
-     * today and (2) a compact entry, so the report can say what a layout change would save.
+     * Not zonesync code: the same N pairs in a HashMap with (1) an early entry layout and (2) the
+     * entry object KeyvalStore had before its one-array records, anchors for the figure above.
      */
     private static void whatIf(MemoryMXBean mem, int n) {
         long before = used(mem);
@@ -66,8 +66,8 @@ public final class HeapPerRecordBench {
             same.put(k, new SameEntry(BenchNode.value(i), 0, new Stamp(i, 42), 112));
         }
         long after = used(mem);
-        System.out.printf("what-if, HashMap<String, (String value, long expireAt, Stamp, long cost)> (today's"
-                + " layout): %.1f bytes/record (%d entries)%n", (double) (after - before) / n, same.size());
+        System.out.printf("what-if, HashMap<String, (String value, long expireAt, Stamp, long cost)> (keyval's"
+                + " first layout): %.1f bytes/record (%d entries)%n", (double) (after - before) / n, same.size());
         BenchNode.result("heap.whatif.same_layout", (double) (after - before) / n, "bytes");
         same = null;
         before = used(mem);
@@ -78,7 +78,8 @@ public final class HeapPerRecordBench {
                     i, 42));
         }
         after = used(mem);
-        System.out.printf("what-if, HashMap<String, (byte[] value, long expireAt, long hlc, long node)>:"
+        System.out.printf("what-if, HashMap<String, (byte[] value, long expireAt, long hlc, long node)> (keyval's"
+                + " layout before one array per key):"
                 + " %.1f bytes/record (%d entries)%n", (double) (after - before) / n, compact.size());
         BenchNode.result("heap.whatif.compact_layout", (double) (after - before) / n, "bytes");
     }

@@ -47,10 +47,14 @@ final class KeyvalJournal {
         return bytes.length >= HEADER.length && Arrays.equals(bytes, 0, HEADER.length, HEADER, 0, HEADER.length);
     }
 
-    /** The framed record of a held entry: a pair or a tombstone. */
-    static byte[] entry(String key, KeyvalStore.Entry e) {
-        Stamp s = e.stamp();
-        return record(e.isTombstone() ? TOMBSTONE : PAIR, key, s.hlc(), s.node(), e.expireAt(), e.valueBytes());
+    /** The framed record of a held record: a pair or a tombstone, its key and value bytes copied as they are. */
+    static byte[] entry(byte[] r) {
+        int keyLength = KeyvalRecord.keyLength(r);
+        int valueLength = KeyvalRecord.valueLength(r);
+        ByteBuffer b = frame(KeyvalRecord.isTombstone(r) ? TOMBSTONE : PAIR, KeyvalRecord.hlc(r), KeyvalRecord.node(r),
+                KeyvalRecord.expireAt(r), keyLength, valueLength);
+        b.put(r, KeyvalRecord.KEY, keyLength + valueLength);
+        return sealed(b);
     }
 
     /** The framed record of a key that is no longer held. */
@@ -60,15 +64,27 @@ final class KeyvalJournal {
 
     private static byte[] record(byte op, String key, long hlc, long node, long expireAt, byte[] value) {
         byte[] k = key.getBytes(StandardCharsets.UTF_8);
-        int bodyLength = MIN_BODY_BYTES + k.length + (value == null ? 0 : value.length);
-        ByteBuffer b = ByteBuffer.allocate(FRAME_BYTES + bodyLength);
-        b.putInt(bodyLength).putInt(0);
-        b.put(op).putLong(hlc).putLong(node).putLong(expireAt).putInt(k.length).put(k);
+        ByteBuffer b = frame(op, hlc, node, expireAt, k.length, value == null ? 0 : value.length);
+        b.put(k);
         if (value != null) {
             b.put(value);
         }
+        return sealed(b);
+    }
+
+    /** A record's frame with its fixed fields written, positioned at its key. */
+    private static ByteBuffer frame(byte op, long hlc, long node, long expireAt, int keyLength, int valueLength) {
+        int bodyLength = MIN_BODY_BYTES + keyLength + valueLength;
+        ByteBuffer b = ByteBuffer.allocate(FRAME_BYTES + bodyLength);
+        b.putInt(bodyLength).putInt(0);
+        b.put(op).putLong(hlc).putLong(node).putLong(expireAt).putInt(keyLength);
+        return b;
+    }
+
+    /** The frame's bytes with its checksum filled in. */
+    private static byte[] sealed(ByteBuffer b) {
         CRC32C crc = new CRC32C();
-        crc.update(b.array(), FRAME_BYTES, bodyLength);
+        crc.update(b.array(), FRAME_BYTES, b.capacity() - FRAME_BYTES);
         b.putInt(4, (int) crc.getValue());
         return b.array();
     }
@@ -81,7 +97,7 @@ final class KeyvalJournal {
      * What a journal holds: the last state of each key, how many bytes from the start are good,
      * and the damage that ended the replay early (null when the whole file was read).
      */
-    record Replay(Map<String, KeyvalStore.Entry> entries, long goodBytes, Damage damage) {
+    record Replay(Map<String, byte[]> entries, long goodBytes, Damage damage) {
     }
 
     /**
@@ -91,7 +107,7 @@ final class KeyvalJournal {
      * than memory allows for one array still loads.
      */
     static Replay replay(InputStream in, long fileBytes) throws IOException {
-        Map<String, KeyvalStore.Entry> out = new HashMap<>();
+        Map<String, byte[]> out = new HashMap<>();
         DataInputStream data = new DataInputStream(in);
         long at = HEADER.length;
         CRC32C crc = new CRC32C();
@@ -131,7 +147,7 @@ final class KeyvalJournal {
             } else {
                 byte[] value = op == PAIR ? Arrays.copyOfRange(body, MIN_BODY_BYTES + (int) keyLength, body.length)
                         : null;
-                out.put(key, new KeyvalStore.Entry(value, expireAt, new Stamp(hlc, node), 0));
+                out.put(key, KeyvalRecord.of(key, value, expireAt, new Stamp(hlc, node)));
             }
             at += FRAME_BYTES + length;
         }

@@ -35,8 +35,8 @@ final class KeyvalJsonState {
         this.zone = zone;
     }
 
-    /** The entries of the file, or an exception naming the file, the zone and what is wrong. */
-    List<Map.Entry<String, KeyvalStore.Entry>> decode(byte[] bytes) throws KeyvalStateFileException {
+    /** The records of the file, or an exception naming the file, the zone and what is wrong. */
+    List<byte[]> decode(byte[] bytes) throws KeyvalStateFileException {
         JsonNode root;
         try {
             root = JSON.readTree(bytes);
@@ -54,19 +54,19 @@ final class KeyvalJsonState {
         if (!root.isObject()) {
             throw corrupt("must hold a JSON object of keys, not " + root.getNodeType().toString().toLowerCase());
         }
-        List<Map.Entry<String, KeyvalStore.Entry>> out = new ArrayList<>();
+        List<byte[]> out = new ArrayList<>();
         long now = zone.now();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> f = it.next();
-            out.add(Map.entry(f.getKey(), entry(f.getKey(), f.getValue(), now)));
+            out.add(entry(f.getKey(), f.getValue(), now));
         }
         return out;
     }
 
-    private KeyvalStore.Entry entry(String key, JsonNode node, long now) throws KeyvalStateFileException {
+    private byte[] entry(String key, JsonNode node, long now) throws KeyvalStateFileException {
         long zoneExpiry = zone.timeoutMs() > 0 ? now + zone.timeoutMs() : 0;
         if (node.isTextual()) {
-            return new KeyvalStore.Entry(node.asText(), zoneExpiry, Stamp.ZERO, 0);
+            return KeyvalRecord.of(key, node.asText(), zoneExpiry, Stamp.ZERO);
         }
         if (!node.isObject()) {
             throw corrupt("has key \"" + key + "\" whose entry is neither a string nor an object");
@@ -93,7 +93,7 @@ final class KeyvalJsonState {
             }
             s = new Stamp(stamp.get(0).asLong(), stamp.get(1).asLong());
         }
-        return new KeyvalStore.Entry(value.isNull() ? null : value.asText(), expireAt, s, 0);
+        return KeyvalRecord.of(key, value.isNull() ? null : value.asText(), expireAt, s);
     }
 
     private KeyvalStateFileException corrupt(String problem) {

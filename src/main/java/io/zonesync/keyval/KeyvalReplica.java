@@ -58,16 +58,17 @@ public final class KeyvalReplica implements ReplicatedZone<String> {
     }
 
     /**
-     * The wire form of a held entry: the value's UTF-8 bytes are the entry's own (immutable, only
-     * read by the encoder), so nothing is decoded to a String and encoded back.
+     * The wire form of a held record: the key's and the value's UTF-8 bytes copied out of it as
+     * they are, so nothing is decoded to a String and encoded back.
      */
-    private static ZoneRecord toZoneRecord(String key, KeyvalStore.Entry e, long now) {
-        long ttl = e.expireAt() == 0 ? ZoneRecord.NO_EXPIRY : e.expireAt() - now;
-        byte[] k = key.getBytes(StandardCharsets.UTF_8);
-        if (e.isTombstone()) {
-            return new ZoneRecord(k, EMPTY, e.stamp(), true, ttl);
+    private static ZoneRecord toZoneRecord(byte[] r, long now) {
+        long expireAt = KeyvalRecord.expireAt(r);
+        long ttl = expireAt == 0 ? ZoneRecord.NO_EXPIRY : expireAt - now;
+        byte[] k = KeyvalRecord.keyBytes(r);
+        if (KeyvalRecord.isTombstone(r)) {
+            return new ZoneRecord(k, EMPTY, KeyvalRecord.stamp(r), true, ttl);
         }
-        return new ZoneRecord(k, e.valueBytes(), e.stamp(), false, ttl);
+        return new ZoneRecord(k, KeyvalRecord.valueBytes(r), KeyvalRecord.stamp(r), false, ttl);
     }
 
     @Override
@@ -79,8 +80,7 @@ public final class KeyvalReplica implements ReplicatedZone<String> {
     }
 
     /**
-     * A received value as the zone keeps it: ASCII bytes as they came (the frame's own copy, which
-     * nothing else holds), anything else decoded and encoded again so that malformed UTF-8 is
+     * A received value as the zone keeps it: ASCII bytes as they came, anything else decoded and encoded again so that malformed UTF-8 is
      * stored with replacement characters, as a String would hold it.
      */
     private static byte[] wellFormed(byte[] payload) {

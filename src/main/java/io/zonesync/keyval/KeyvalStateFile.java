@@ -17,7 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -146,7 +145,7 @@ public final class KeyvalStateFile implements KeyvalListener, Closeable {
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file), WRITE_CHUNK)) {
                 long size = Files.size(file);
                 if (KeyvalJournal.isJournal(in.readNBytes(KeyvalJournal.HEADER.length))) {
-                    restore(new ArrayList<>(KeyvalJournal.replay(in, size).entries().entrySet()));
+                    restore(new ArrayList<>(KeyvalJournal.replay(in, size).entries().values()));
                     return;
                 }
             } catch (NoSuchFileException e) {
@@ -252,7 +251,7 @@ public final class KeyvalStateFile implements KeyvalListener, Closeable {
             if (closed) {
                 return;
             }
-            byte[] record = zone.transfer().record(key, (k, e, now) -> KeyvalJournal.entry(k, e));
+            byte[] record = zone.transfer().record(key, (r, now) -> KeyvalJournal.entry(r));
             if (record == null) {
                 record = KeyvalJournal.removed(key);
             }
@@ -345,7 +344,7 @@ public final class KeyvalStateFile implements KeyvalListener, Closeable {
      */
     void compact() throws IOException {
         synchronized (diskLock) {
-            List<Map.Entry<String, KeyvalStore.Entry>> entries;
+            List<byte[]> entries;
             synchronized (lock) {
                 compactQueued = false;
                 if (closed) {
@@ -396,12 +395,12 @@ public final class KeyvalStateFile implements KeyvalListener, Closeable {
         }
     }
 
-    private static void writeSnapshot(FileChannel out, List<Map.Entry<String, KeyvalStore.Entry>> entries)
+    private static void writeSnapshot(FileChannel out, List<byte[]> entries)
             throws IOException {
         ByteArrayOutputStream chunk = new ByteArrayOutputStream(WRITE_CHUNK * 2);
         chunk.writeBytes(KeyvalJournal.HEADER);
-        for (Map.Entry<String, KeyvalStore.Entry> e : entries) {
-            chunk.writeBytes(KeyvalJournal.entry(e.getKey(), e.getValue()));
+        for (byte[] e : entries) {
+            chunk.writeBytes(KeyvalJournal.entry(e));
             if (chunk.size() >= WRITE_CHUNK) {
                 writeFully(out, chunk.toByteArray());
                 chunk.reset();
@@ -476,7 +475,7 @@ public final class KeyvalStateFile implements KeyvalListener, Closeable {
         } catch (NoSuchFileException e) {
             return false;
         }
-        restore(new ArrayList<>(replay.entries().entrySet()));
+        restore(new ArrayList<>(replay.entries().values()));
         FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         if (replay.damage() != null) {
             long ignored = size - replay.goodBytes();
@@ -497,7 +496,7 @@ public final class KeyvalStateFile implements KeyvalListener, Closeable {
         return true;
     }
 
-    private void restore(List<Map.Entry<String, KeyvalStore.Entry>> entries) throws KeyvalStateFileException {
+    private void restore(List<byte[]> entries) throws KeyvalStateFileException {
         try {
             zone.transfer().restore(entries);
         } catch (KeyvalException e) {

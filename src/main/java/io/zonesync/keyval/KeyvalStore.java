@@ -1,90 +1,25 @@
 package io.zonesync.keyval;
 
-import java.nio.charset.StandardCharsets;
 import io.zonesync.zone.Stamp;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.BiConsumer;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
- * The storage behind a {@link KeyvalZone}: entries, the match index and the byte budget. Not
- * thread-safe; the zone's lock guards every call. Times are wall-clock ms passed in by the zone.
+ * The storage behind a {@link KeyvalZone}: its records ({@link KeyvalRecord}, one array per key, in
+ * a {@link KeyvalTable}), the match index and the byte budget. Not thread-safe; the zone's lock
+ * guards every call. Times are wall-clock ms passed in by the zone.
  */
 final class KeyvalStore {
-
-    /**
-     * A stored key: a value (null for a tombstone), an absolute expiry (0 = never), its stamp and its
-     * cost. Immutable. Laid out for the heap (it is held once per key): the value as UTF-8 bytes and
-     * the stamp as two longs, so an entry is one 48-byte object plus the value's bytes; the value
-     * string and the stamp are made again when asked for.
-     */
-    static final class Entry {
-        private final byte[] value;
-        private final long expireAt;
-        private final long hlc;
-        private final long node;
-        private final int cost;
-
-        Entry(String value, long expireAt, Stamp stamp, long cost) {
-            this(value == null ? null : value.getBytes(StandardCharsets.UTF_8), expireAt, stamp, cost);
-        }
-
-        Entry(byte[] utf8Value, long expireAt, Stamp stamp, long cost) {
-            this.value = utf8Value;
-            this.expireAt = expireAt;
-            this.hlc = stamp.hlc();
-            this.node = stamp.node();
-            this.cost = (int) Math.min(Integer.MAX_VALUE, cost);
-        }
-
-        String value() {
-            return value == null ? null : new String(value, StandardCharsets.UTF_8);
-        }
-
-        /** The value's UTF-8 bytes themselves, not a copy (null for a tombstone): never to be modified. */
-        byte[] valueBytes() {
-            return value;
-        }
-
-        boolean isTombstone() {
-            return value == null;
-        }
-
-        long expireAt() {
-            return expireAt;
-        }
-
-        Stamp stamp() {
-            return new Stamp(hlc, node);
-        }
-
-        /** Whether this entry's stamp is older than {@code other} (without making a Stamp). */
-        boolean isOlderThan(Stamp other) {
-            int c = Long.compareUnsigned(hlc, other.hlc());
-            return c < 0 || c == 0 && Long.compareUnsigned(node, other.node()) < 0;
-        }
-
-        long cost() {
-            return cost;
-        }
-
-        boolean liveAt(long now) {
-            return value != null && (expireAt == 0 || now < expireAt);
-        }
-
-        boolean expiredAt(long now) {
-            return expireAt != 0 && now >= expireAt;
-        }
-    }
-
     private final long size;
     private final KeyvalType type;
     private final long tombstoneTtlMs;
     private final boolean keepTombstones;
-    private final Map<String, Entry> entries = new HashMap<>();
+    private final KeyvalTable records = new KeyvalTable();
     private final MatchIndex index;
     private long used;
     private long pairs;
@@ -105,18 +40,35 @@ final class KeyvalStore {
         return size - used;
     }
 
+    /** What a pair (or, {@code value} null, a tombstone) counts against the zone's size. */
     long cost(String key, String value) {
-        long c = KeyvalZone.ENTRY_OVERHEAD + utf8Length(key) + (value == null ? 0 : utf8Length(value));
+        return cost(KeyvalRecord.utf8Length(key), value == null ? 0 : KeyvalRecord.utf8Length(value));
+    }
+
+    /** {@link #cost} of a value given as UTF-8 bytes. */
+    long cost(String key, byte[] utf8Value) {
+        return cost(KeyvalRecord.utf8Length(key), utf8Value.length);
+    }
+
+    /** {@link #cost} of a held record: a function of its lengths, so it is not stored. */
+    long cost(byte[] record) {
+        return cost(KeyvalRecord.keyLength(record), KeyvalRecord.valueLength(record));
+    }
+
+    private long cost(long keyBytes, long valueBytes) {
+        long c = KeyvalZone.ENTRY_OVERHEAD + keyBytes + valueBytes;
         return type == KeyvalType.STRING ? c : c + KeyvalZone.INDEX_OVERHEAD;
     }
 
-    Entry entry(String key) {
-        return entries.get(key);
+    /** The record of {@code key}, tombstone or expired included, or null. */
+    byte[] entry(String key) {
+        return records.get(key);
     }
 
-    Entry live(String key, long now) {
-        Entry e = entries.get(key);
-        return e != null && e.liveAt(now) ? e : null;
+    /** The record of {@code key} if it holds a live value, else null. */
+    byte[] live(String key, long now) {
+        byte[] r = records.get(key);
+        return r != null && KeyvalRecord.liveAt(r, now) ? r : null;
     }
 
     /** The key the variable lookup matches, by the zone's type, or null. */
@@ -129,7 +81,7 @@ final class KeyvalStore {
 
     /** Keys stored, tombstones included. */
     int size() {
-        return entries.size();
+        return records.size();
     }
 
     /** Stored pairs (not tombstones), swept or not. */
@@ -137,17 +89,17 @@ final class KeyvalStore {
         return pairs;
     }
 
-    void forEach(BiConsumer<String, Entry> action) {
-        entries.forEach(action);
+    void forEach(Consumer<byte[]> action) {
+        records.forEach(action);
+    }
+
+    /** The records {@code test} accepts (every record if it is null), as a new array: see {@link KeyvalTable#select}. */
+    byte[][] select(Predicate<byte[]> test) {
+        return records.select(test);
     }
 
     boolean anyLive(long now) {
-        for (Entry e : entries.values()) {
-            if (e.liveAt(now)) {
-                return true;
-            }
-        }
-        return false;
+        return records.any(r -> KeyvalRecord.liveAt(r, now));
     }
 
     /**
@@ -162,60 +114,43 @@ final class KeyvalStore {
         if (used + delta <= size) {
             return true;
         }
-        List<Map.Entry<String, Entry>> tombstones = new ArrayList<>();
+        List<byte[]> tombstones = new ArrayList<>();
         long tombstoneBytes = 0;
-        for (Map.Entry<String, Entry> e : entries.entrySet()) {
-            if (e.getValue().isTombstone()) {
-                tombstones.add(e);
-                tombstoneBytes += e.getValue().cost();
-            }
+        for (byte[] r : records.select(KeyvalRecord::isTombstone)) {
+            tombstones.add(r);
+            tombstoneBytes += cost(r);
         }
         if (used - tombstoneBytes + delta > size) {
             return false;
         }
-        tombstones.sort(Comparator.comparing(e -> e.getValue().stamp()));
-        List<String> drop = new ArrayList<>();
+        tombstones.sort(KeyvalRecord.BY_STAMP);
+        Set<byte[]> drop = Collections.newSetFromMap(new IdentityHashMap<>());
         long after = used;
-        for (Map.Entry<String, Entry> t : tombstones) {
+        for (byte[] t : tombstones) {
             if (after + delta <= size) {
                 break;
             }
-            drop.add(t.getKey());
-            after -= t.getValue().cost();
+            drop.add(t);
+            after -= cost(t);
         }
-        drop.forEach(this::remove);
+        records.removeIf(drop::contains, this::forget);
         return true;
     }
 
     int purgeExpired(long now) {
-        List<String> dead = new ArrayList<>();
-        entries.forEach((k, e) -> {
-            if (e.expiredAt(now)) {
-                dead.add(k);
-            }
-        });
-        dead.forEach(this::remove);
-        return dead.size();
+        int before = records.size();
+        records.removeIf(r -> KeyvalRecord.expiredAt(r, now), this::forget);
+        return before - records.size();
     }
 
+    /** Stores a pair ({@code value} not null) or a tombstone: see {@link KeyvalRecord#of}. */
     void put(String key, String value, long expireAt, Stamp stamp) {
-        put(key, value, expireAt, stamp, cost(key, value));
+        store(key, KeyvalRecord.of(key, value, expireAt, stamp));
     }
 
-    /** Stores a pair whose {@link #cost} the caller has just computed (it walks both strings). */
-    void put(String key, String value, long expireAt, Stamp stamp, long cost) {
-        store(key, new Entry(value, expireAt, stamp, cost));
-    }
-
-    /** The same with the value's UTF-8 bytes, kept as they are (the caller gives up the array). */
-    void put(String key, byte[] utf8Value, long expireAt, Stamp stamp, long cost) {
-        store(key, new Entry(utf8Value, expireAt, stamp, cost));
-    }
-
-    /** {@link #cost} of a value given as UTF-8 bytes. */
-    long cost(String key, byte[] utf8Value) {
-        long c = KeyvalZone.ENTRY_OVERHEAD + utf8Length(key) + utf8Value.length;
-        return type == KeyvalType.STRING ? c : c + KeyvalZone.INDEX_OVERHEAD;
+    /** The same with the value's UTF-8 bytes, copied into the record. */
+    void put(String key, byte[] utf8Value, long expireAt, Stamp stamp) {
+        store(key, KeyvalRecord.of(key, utf8Value, expireAt, stamp));
     }
 
     /**
@@ -223,60 +158,52 @@ final class KeyvalStore {
      * {@code atLeastMs}, the lifetime the peer that sent the delete asks for, if longer) and at
      * least as long as the deleted pair would have (a peer may hold a copy until then).
      */
-    void delete(String key, Entry old, Stamp stamp, long now, long atLeastMs) {
+    void delete(String key, byte[] old, Stamp stamp, long now, long atLeastMs) {
         if (!keepTombstones) {
             remove(key);
             return;
         }
         long until = now + Math.max(tombstoneTtlMs, atLeastMs);
-        if (old != null && !old.isTombstone() && old.expireAt() > until) {
-            until = old.expireAt();
+        if (old != null && !KeyvalRecord.isTombstone(old) && KeyvalRecord.expireAt(old) > until) {
+            until = KeyvalRecord.expireAt(old);
         }
-        store(key, new Entry((byte[]) null, until, stamp, cost(key, (String) null)));
+        store(key, KeyvalRecord.of(key, (byte[]) null, until, stamp));
     }
 
-    void store(String key, Entry entry) {
-        Entry old = entries.put(key, entry);
-        pairs += (entry.isTombstone() ? 0 : 1) - (old != null && !old.isTombstone() ? 1 : 0);
+    /** Stores {@code record}, whose key is {@code key}, in place of the key's old record. */
+    void store(String key, byte[] record) {
+        byte[] old = records.put(key, record);
+        boolean tombstone = KeyvalRecord.isTombstone(record);
         if (old != null) {
-            used -= old.cost();
-            if (index != null && !old.isTombstone()) {
-                index.remove(key);
+            boolean oldTombstone = KeyvalRecord.isTombstone(old);
+            pairs -= oldTombstone ? 0 : 1;
+            used -= cost(old);
+            if (index != null && !oldTombstone) {
+                index.remove(KeyvalRecord.key(old));
             }
         }
-        used += entry.cost();
-        if (index != null && !entry.isTombstone()) {
-            index.add(key);
+        pairs += tombstone ? 0 : 1;
+        used += cost(record);
+        if (index != null && !tombstone) {
+            index.add(KeyvalRecord.key(record)); // the key as held: what removing the record takes out
         }
     }
 
     void remove(String key) {
-        Entry old = entries.remove(key);
+        byte[] old = records.remove(key);
         if (old != null) {
-            pairs -= old.isTombstone() ? 0 : 1;
-            used -= old.cost();
-            if (index != null && !old.isTombstone()) {
-                index.remove(key);
-            }
-            }
+            forget(old);
+        }
     }
 
-    /** Bytes of {@code s} in UTF-8, without encoding it. */
-    static long utf8Length(String s) {
-        long n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                n += 1;
-            } else if (c < 0x800) {
-                n += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                n += 4;
-                i++;
-            } else {
-                n += 3;
+    /** The accounting of a record just taken out of the table. */
+    private void forget(byte[] old) {
+        used -= cost(old);
+        if (!KeyvalRecord.isTombstone(old)) {
+            pairs--;
+            if (index != null) {
+                index.remove(KeyvalRecord.key(old));
             }
         }
-        return n;
     }
 }

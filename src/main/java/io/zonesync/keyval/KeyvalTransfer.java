@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -57,8 +56,8 @@ public final class KeyvalTransfer {
     }
 
     /**
-     * The same with the value as UTF-8 bytes (null for a delete), which the zone keeps as they are:
-     * the caller gives up the array and must pass well-formed UTF-8.
+     * The same with the value as UTF-8 bytes (null for a delete), which the zone copies as they are:
+     * the caller must pass well-formed UTF-8.
      */
     ApplyResult applyRemoteUtf8(String key, byte[] value, long ttlMs, Stamp stamp) {
         Objects.requireNonNull(key, "key");
@@ -70,8 +69,8 @@ public final class KeyvalTransfer {
         lock.writeLock().lock();
         try {
             long now = clock.millis();
-            KeyvalStore.Entry old = store.entry(key);
-            if (old != null && !old.isOlderThan(stamp)) {
+            byte[] old = store.entry(key);
+            if (old != null && !KeyvalRecord.isOlderThan(old, stamp)) {
                 return ApplyResult.STALE;
             }
             if (value == null) {
@@ -83,10 +82,10 @@ public final class KeyvalTransfer {
                 long timeoutMs = zone.timeoutMs();
                 long ttl = timeoutMs > 0 && (ttlMs <= 0 || ttlMs > timeoutMs) ? timeoutMs : Math.max(0, ttlMs);
                 long cost = store.cost(key, value);
-                if (!store.makeRoom(cost - (old == null ? 0 : old.cost()), now)) {
+                if (!store.makeRoom(cost - (old == null ? 0 : store.cost(old)), now)) {
                     return ApplyResult.NO_ROOM;
                 }
-                store.put(key, value, ttl == 0 ? 0 : now + ttl, stamp, cost);
+                store.put(key, value, ttl == 0 ? 0 : now + ttl, stamp);
             }
         } finally {
             lock.writeLock().unlock();
@@ -95,76 +94,40 @@ public final class KeyvalTransfer {
         return ApplyResult.APPLIED;
     }
 
-    /** The keys and entries of the zone at one moment, side by side (grown as needed). */
-    private static final class EntryCopy {
-        String[] keys;
-        KeyvalStore.Entry[] entries;
-        int size;
-
-        EntryCopy(int capacity) {
-            this.keys = new String[Math.max(1, capacity)];
-            this.entries = new KeyvalStore.Entry[keys.length];
-        }
-
-        void add(String key, KeyvalStore.Entry entry) {
-            if (size == keys.length) {
-                keys = Arrays.copyOf(keys, size * 2);
-                entries = Arrays.copyOf(entries, size * 2);
-            }
-            keys[size] = key;
-            entries[size++] = entry;
-        }
-    }
-
-    /** What the sync layer makes of one held, unexpired entry: lets it read the entry's bytes as they are. */
+    /** What the sync layer makes of one held, unexpired record: lets it read the record's bytes as they are. */
     interface EntryExport<T> {
-        T export(String key, KeyvalStore.Entry entry, long now);
+        T export(byte[] record, long now);
     }
 
-    /** One key's entry as {@code export} makes it, or null if there is none or it expired. */
+    /** One key's record as {@code export} makes it, or null if there is none or it expired. */
     <T> T record(String key, EntryExport<T> export) {
         return zone.read(() -> {
-            KeyvalStore.Entry e = store.entry(key);
+            byte[] r = store.entry(key);
             long now = clock.millis();
-            return e == null || e.expiredAt(now) ? null : export.export(key, e, now);
+            return r == null || KeyvalRecord.expiredAt(r, now) ? null : export.export(r, now);
         });
     }
 
     /**
-     * What a snapshot sends: every key held with its entry as of now (entries are immutable, so
-     * the copy stays consistent without the lock; two arrays of references, no object per key),
-     * converted by {@code export} only as they are sent; expired entries are skipped.
+     * What a snapshot sends: every record held as of now (records are never changed, so the copy
+     * of their references stays consistent without the lock: one array, no object per key),
+     * converted by {@code export} only as they are sent; expired ones are skipped.
      */
     <T> Iterator<T> snapshot(EntryExport<T> export) {
-        return sending(zone.read(() -> {
-            EntryCopy c = new EntryCopy(store.size());
-            store.forEach(c::add);
-            return c;
-        }), export);
+        return sending(zone.read(() -> store.select(null)), export);
     }
 
     /**
-     * As {@link #snapshot}, of only the entries stamped above {@code hlc} (unsigned), for a peer that
+     * As {@link #snapshot}, of only the records stamped above {@code hlc} (unsigned), for a peer that
      * holds the rest (delta resync): their stamps are compared under the lock, so a resync that
      * owes a few records copies a few references, not the zone's.
      */
     <T> Iterator<T> changedSince(long hlc, EntryExport<T> export) {
-        return sending(zone.read(() -> {
-            EntryCopy c = new EntryCopy(16);
-            store.forEach((k, e) -> {
-                if (Long.compareUnsigned(e.stamp().hlc(), hlc) > 0) {
-                    c.add(k, e);
-                }
-            });
-            return c;
-        }), export);
+        return sending(zone.read(() -> store.select(r -> Long.compareUnsigned(KeyvalRecord.hlc(r), hlc) > 0)), export);
     }
 
-    /** The copy's entries, converted by {@code export} as they are sent; expired ones are skipped. */
-    private <T> Iterator<T> sending(EntryCopy copy, EntryExport<T> export) {
-        String[] keys = copy.keys;
-        KeyvalStore.Entry[] entries = copy.entries;
-        int size = copy.size;
+    /** The copy's records, converted by {@code export} as they are sent; expired ones are skipped. */
+    private <T> Iterator<T> sending(byte[][] records, EntryExport<T> export) {
         return new Iterator<>() {
             private int next;
             private T ahead;
@@ -173,13 +136,11 @@ public final class KeyvalTransfer {
             public boolean hasNext() {
                 if (ahead == null) {
                     long now = clock.millis(); // lifetimes count from when the record is taken
-                    while (ahead == null && next < size) {
-                        KeyvalStore.Entry e = entries[next];
-                        String k = keys[next];
-                        keys[next] = null; // sent: let the copy go as the snapshot advances
-                        entries[next++] = null;
-                        if (!e.expiredAt(now)) {
-                            ahead = export.export(k, e, now);
+                    while (ahead == null && next < records.length) {
+                        byte[] r = records[next];
+                        records[next++] = null; // sent: let the copy go as the snapshot advances
+                        if (!KeyvalRecord.expiredAt(r, now)) {
+                            ahead = export.export(r, now);
                         }
                     }
                 }
@@ -198,51 +159,44 @@ public final class KeyvalTransfer {
         };
     }
 
-    /** Every unexpired entry with absolute times, tombstones included, sorted by key: what the state file saves. */
-    List<Map.Entry<String, KeyvalStore.Entry>> snapshot() {
-        List<Map.Entry<String, KeyvalStore.Entry>> out = zone.read(() -> {
+    /** Every unexpired record, tombstones included, sorted by key (UTF-8 byte order): what the state file saves. */
+    List<byte[]> snapshot() {
+        byte[][] out = zone.read(() -> {
             long now = clock.millis();
-            List<Map.Entry<String, KeyvalStore.Entry>> list = new ArrayList<>();
-            store.forEach((k, e) -> {
-                if (!e.expiredAt(now)) {
-                    list.add(Map.entry(k, e));
-                }
-            });
-            return list;
+            return store.select(r -> !KeyvalRecord.expiredAt(r, now));
         });
-        out.sort(Map.Entry.comparingByKey());
-        return out;
+        Arrays.sort(out, KeyvalRecord.BY_KEY);
+        return Arrays.asList(out);
     }
 
     /**
-     * Puts back entries read from the state file, all or none; expired ones (and tombstones in a
+     * Puts back records read from the state file, all or none; expired ones (and tombstones in a
      * zone without sync) are skipped. Fails when they do not fit or a key is invalid for the type.
      */
-    void restore(List<Map.Entry<String, KeyvalStore.Entry>> loaded) throws KeyvalException {
+    void restore(List<byte[]> loaded) throws KeyvalException {
         lock.writeLock().lock();
         try {
             long now = clock.millis();
-            List<Map.Entry<String, KeyvalStore.Entry>> keep = new ArrayList<>();
+            List<byte[]> keep = new ArrayList<>();
             long need = 0;
-            for (Map.Entry<String, KeyvalStore.Entry> e : loaded) {
-                KeyvalStore.Entry in = e.getValue();
-                if (in.expiredAt(now) || (in.isTombstone() && !zone.isSync())) {
+            for (byte[] in : loaded) {
+                boolean tombstone = KeyvalRecord.isTombstone(in);
+                if (KeyvalRecord.expiredAt(in, now) || (tombstone && !zone.isSync())) {
                     continue;
                 }
-                if (!in.isTombstone() && !zone.validKey(e.getKey())) {
-                    throw zone.invalidKey(e.getKey());
+                if (!tombstone && !zone.validKey(KeyvalRecord.key(in))) {
+                    throw zone.invalidKey(KeyvalRecord.key(in));
                 }
-                need += store.cost(e.getKey(), in.value());
-                keep.add(e);
+                need += store.cost(in);
+                keep.add(in);
             }
             if (store.used() + need > zone.sizeBytes()) {
                 throw new KeyvalException(Reason.ZONE_FULL, null, "zone \"" + zone.name() + "\" of " + zone.sizeBytes()
                         + " bytes is too small for the " + need + " bytes of pairs to restore");
             }
-            for (Map.Entry<String, KeyvalStore.Entry> e : keep) {
-                KeyvalStore.Entry in = e.getValue();
-                stamps.observe(in.stamp());
-                store.put(e.getKey(), in.value(), in.expireAt(), in.stamp());
+            for (byte[] in : keep) {
+                stamps.observe(KeyvalRecord.stamp(in));
+                store.store(KeyvalRecord.key(in), in);
             }
         } finally {
             lock.writeLock().unlock();

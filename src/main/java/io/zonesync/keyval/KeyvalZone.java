@@ -149,8 +149,8 @@ public final class KeyvalZone {
     /** The live value of exactly this key, or null. */
     public String get(String key) {
         return read(() -> {
-            KeyvalStore.Entry e = store.live(key, clock.millis());
-            return e == null ? null : e.value();
+            byte[] r = store.live(key, clock.millis());
+            return r == null ? null : KeyvalRecord.value(r);
         });
     }
 
@@ -163,7 +163,7 @@ public final class KeyvalZone {
         return read(() -> {
             long now = clock.millis();
             String key = store.match(value, now);
-            return key == null ? null : store.entry(key).value();
+            return key == null ? null : KeyvalRecord.value(store.entry(key));
         });
     }
 
@@ -172,9 +172,9 @@ public final class KeyvalZone {
         List<KeyvalPair> out = read(() -> {
             long now = clock.millis();
             List<KeyvalPair> list = new ArrayList<>();
-            store.forEach((k, e) -> {
-                if (e.liveAt(now)) {
-                    list.add(new KeyvalPair(k, e.value(), e.expireAt()));
+            store.forEach(r -> {
+                if (KeyvalRecord.liveAt(r, now)) {
+                    list.add(new KeyvalPair(KeyvalRecord.key(r), KeyvalRecord.value(r), KeyvalRecord.expireAt(r)));
                 }
             });
             return list;
@@ -219,9 +219,9 @@ public final class KeyvalZone {
                 if (store.live(w.key(), now) != null) {
                     throw new KeyvalException(Reason.KEY_EXISTS, w.key(), "key \"" + w.key() + "\" already exists");
                 }
-                KeyvalStore.Entry old = store.entry(w.key());
+                byte[] old = store.entry(w.key());
                 need += store.cost(w.key(), w.value());
-                freed += old == null ? 0 : old.cost();
+                freed += old == null ? 0 : store.cost(old);
             }
             ensureRoom(need - freed, need, byKey.size() == 1 ? byKey.keySet().iterator().next() : null, now);
             for (KeyvalWrite w : byKey.values()) {
@@ -240,10 +240,10 @@ public final class KeyvalZone {
         lock.writeLock().lock();
         try {
             long now = clock.millis();
-            KeyvalStore.Entry old = store.entry(write.key());
+            byte[] old = store.entry(write.key());
             long need = store.cost(write.key(), write.value());
-            ensureRoom(need - (old == null ? 0 : old.cost()), need, write.key(), now);
-            store.put(write.key(), write.value(), expireAt(now, write.expireMs()), stamps.next(), need);
+            ensureRoom(need - (old == null ? 0 : store.cost(old)), need, write.key(), now);
+            store.put(write.key(), write.value(), expireAt(now, write.expireMs()), stamps.next());
         } finally {
             lock.writeLock().unlock();
         }
@@ -266,15 +266,15 @@ public final class KeyvalZone {
         lock.writeLock().lock();
         try {
             long now = clock.millis();
-            KeyvalStore.Entry old = store.live(key, now);
+            byte[] old = store.live(key, now);
             if (old == null) {
                 throw new KeyvalException(Reason.KEY_NOT_FOUND, key,
                         "key \"" + key + "\" not found in zone \"" + name + "\"");
             }
-            String newValue = value == null ? old.value() : value;
+            String newValue = value == null ? KeyvalRecord.value(old) : value;
             long need = store.cost(key, newValue);
-            ensureRoom(need - old.cost(), need, key, now);
-            store.put(key, newValue, expireAt(now, expireMs), stamps.next(), need);
+            ensureRoom(need - store.cost(old), need, key, now);
+            store.put(key, newValue, expireAt(now, expireMs), stamps.next());
         } finally {
             lock.writeLock().unlock();
         }
@@ -286,7 +286,7 @@ public final class KeyvalZone {
         lock.writeLock().lock();
         try {
             long now = clock.millis();
-            KeyvalStore.Entry old = store.live(key, now);
+            byte[] old = store.live(key, now);
             if (old == null) {
                 return false;
             }
@@ -304,15 +304,10 @@ public final class KeyvalZone {
         lock.writeLock().lock();
         try {
             long now = clock.millis();
-            List<Map.Entry<String, KeyvalStore.Entry>> live = new ArrayList<>();
-            store.forEach((k, e) -> {
-                if (e.liveAt(now)) {
-                    live.add(Map.entry(k, e));
-                }
-            });
-            for (Map.Entry<String, KeyvalStore.Entry> e : live) {
-                store.delete(e.getKey(), e.getValue(), stamps.next(), now, 0);
-                removed.add(e.getKey());
+            for (byte[] r : store.select(r -> KeyvalRecord.liveAt(r, now))) {
+                String key = KeyvalRecord.key(r);
+                store.delete(key, r, stamps.next(), now, 0);
+                removed.add(key);
             }
         } finally {
             lock.writeLock().unlock();
@@ -392,7 +387,7 @@ public final class KeyvalZone {
         if (!sync || limit <= 0) {
             return;
         }
-        long bytes = KeyvalStore.utf8Length(key) + KeyvalStore.utf8Length(value);
+        long bytes = KeyvalRecord.utf8Length(key) + KeyvalRecord.utf8Length(value);
         if (bytes > limit) {
             throw new KeyvalException(Reason.TOO_LARGE_TO_SYNC, key, "key \"" + key + "\" and its value take "
                     + bytes + " bytes, more than the " + limit + " bytes one sync record of zone \"" + name

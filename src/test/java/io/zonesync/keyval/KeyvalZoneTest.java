@@ -203,7 +203,9 @@ class KeyvalZoneTest {
         z.remove("b");
         z.transfer().applyRemote("r", "x", 0, new Stamp(Stamp.hlc(T0 + 5, 0), 2));
         z.clear();
-        assertThat(local).containsExactly("a", "b", "a", "b", "a", "r");
+        assertThat(local).hasSize(6);
+        assertThat(local.subList(0, 4)).containsExactly("a", "b", "a", "b");
+        assertThat(local.subList(4, 6)).as("clear, in the store's order").containsExactlyInAnyOrder("a", "r");
         assertThat(remote).containsExactly("r");
     }
 
@@ -352,6 +354,30 @@ class KeyvalZoneTest {
         z.set("a", "2");
         assertThat(TestRecord.of(z, "a").stamp()).isGreaterThan(first);
         assertThat(first.node()).isEqualTo(1);
+    }
+
+    @Test
+    void aSnapshotSendsTheRecordsAsTheyWereWhenItStartedWhileTheZoneChanges() throws Exception {
+        KeyvalZone z = zone(KeyvalZone.MIN_SIZE, 0, true);
+        for (int i = 0; i < 50; i++) {
+            z.set("k" + i, "old");
+        }
+        java.util.Iterator<String> it = z.transfer().snapshot((r, now) -> KeyvalRecord.key(r) + "="
+                + KeyvalRecord.value(r));
+        List<String> sent = new ArrayList<>();
+        sent.add(it.next());
+        for (int i = 0; i < 50; i++) {
+            if (i % 2 == 0) {
+                z.remove("k" + i);
+            } else {
+                z.set("k" + i, "new");
+            }
+            z.set("more" + i, "new");
+        }
+        it.forEachRemaining(sent::add);
+        assertThat(sent).hasSize(50).allSatisfy(s -> assertThat(s).endsWith("=old"));
+        assertThat(z.pairCount()).isEqualTo(75);
+        assertThat(TestRecord.all(z)).hasSize(100); // 25 tombstones, 25 changed, 50 new
     }
 
     @Test

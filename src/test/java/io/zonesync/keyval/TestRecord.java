@@ -28,7 +28,9 @@ record TestRecord(String key, String value, long ttlMs, Stamp stamp) {
         return out;
     }
 
-    private static TestRecord of(String key, KeyvalStore.Entry e, long now) {
-        return new TestRecord(key, e.value(), e.expireAt() == 0 ? 0 : e.expireAt() - now, e.stamp());
+    private static TestRecord of(byte[] r, long now) {
+        long expireAt = KeyvalRecord.expireAt(r);
+        return new TestRecord(KeyvalRecord.key(r), KeyvalRecord.value(r), expireAt == 0 ? 0 : expireAt - now,
+                KeyvalRecord.stamp(r));
     }
 }

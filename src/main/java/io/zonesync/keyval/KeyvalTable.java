@@ -1,0 +1,182 @@
+package io.zonesync.keyval;
+
+import java.util.Arrays;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * The keys of a keyval zone: an open-addressing hash table from a key to its {@link KeyvalRecord},
+ * which holds the key itself, so a key costs one array reference and one int (its hash) in the
+ * table and nothing else. Linear probing; a removal shifts the following keys of its run back
+ * (no tombstone slots), so lookups never slow down with churn. Lookups allocate nothing for ASCII
+ * keys. Not thread-safe, and not to be changed from inside {@link #forEach}.
+ */
+final class KeyvalTable {
+    private static final int MIN_CAPACITY = 16;
+
+    private byte[][] records;
+    /** The mixed hash of the key in the same slot, so a probe compares bytes only when hashes match. */
+    private int[] hashes;
+    private int mask;
+    private int size;
+
+    KeyvalTable() {
+        records = new byte[MIN_CAPACITY][];
+        hashes = new int[MIN_CAPACITY];
+        mask = MIN_CAPACITY - 1;
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** Slots in the table (a power of two), for tests of growth. */
+    int capacity() {
+        return records.length;
+    }
+
+    /** The record of {@code key}, or null. */
+    byte[] get(String key) {
+        int h = mix(KeyvalRecord.hash(key));
+        for (int i = h & mask;; i = (i + 1) & mask) {
+            byte[] r = records[i];
+            if (r == null) {
+                return null;
+            }
+            if (hashes[i] == h && KeyvalRecord.keyEquals(r, key)) {
+                return r;
+            }
+        }
+    }
+
+    /** Stores {@code record} (whose key is {@code key}) in place of the key's old one, which it returns. */
+    byte[] put(String key, byte[] record) {
+        int h = mix(KeyvalRecord.hash(key));
+        int i = h & mask;
+        for (byte[] r; (r = records[i]) != null; i = (i + 1) & mask) {
+            if (hashes[i] == h && KeyvalRecord.keyEquals(r, key)) {
+                records[i] = record;
+                return r;
+            }
+        }
+        records[i] = record;
+        hashes[i] = h;
+        if (++size > records.length - (records.length >>> 2)) {
+            grow();
+        }
+        return null;
+    }
+
+    /** Removes {@code key}; returns its record, or null if it was not there. */
+    byte[] remove(String key) {
+        int h = mix(KeyvalRecord.hash(key));
+        for (int i = h & mask;; i = (i + 1) & mask) {
+            byte[] r = records[i];
+            if (r == null) {
+                return null;
+            }
+            if (hashes[i] == h && KeyvalRecord.keyEquals(r, key)) {
+                removeAt(i);
+                return r;
+            }
+        }
+    }
+
+    /**
+     * Removes every record {@code test} accepts, in one pass, handing each to {@code removed}
+     * after it is out of the table.
+     */
+    void removeIf(Predicate<byte[]> test, Consumer<byte[]> removed) {
+        // Start just after an empty slot: a shift moves keys back only within their run, never
+        // across an empty slot, so every key is met exactly once.
+        int start = 0;
+        while (records[start] != null) {
+            start++;
+        }
+        int i = (start + 1) & mask;
+        for (int seen = 1; seen < records.length;) {
+            byte[] r = records[i];
+            if (r != null && test.test(r)) {
+                removeAt(i); // a following key may have moved into i: look at i again
+                removed.accept(r);
+            } else {
+                i = (i + 1) & mask;
+                seen++;
+            }
+        }
+    }
+
+    void forEach(Consumer<byte[]> action) {
+        for (byte[] r : records) {
+            if (r != null) {
+                action.accept(r);
+            }
+        }
+    }
+
+    /** Whether some record satisfies {@code test}. */
+    boolean any(Predicate<byte[]> test) {
+        for (byte[] r : records) {
+            if (r != null && test.test(r)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The records satisfying {@code test}, in no order, as a new array filled up to its length. */
+    byte[][] select(Predicate<byte[]> test) {
+        byte[][] out = new byte[test == null ? size : Math.min(size, 16)][];
+        int n = 0;
+        for (byte[] r : records) {
+            if (r != null && (test == null || test.test(r))) {
+                if (n == out.length) {
+                    out = Arrays.copyOf(out, Math.max(16, n * 2));
+                }
+                out[n++] = r;
+            }
+        }
+        return n == out.length ? out : Arrays.copyOf(out, n);
+    }
+
+    /** Empties slot {@code i}, shifting back the keys after it in its run that may sit closer to their home slot. */
+    private void removeAt(int i) {
+        int gap = i;
+        for (int j = (i + 1) & mask; records[j] != null; j = (j + 1) & mask) {
+            int home = hashes[j] & mask;
+            if (((j - home) & mask) >= ((j - gap) & mask)) { // home is at or before the gap: j may fill it
+                records[gap] = records[j];
+                hashes[gap] = hashes[j];
+                gap = j;
+            }
+        }
+        records[gap] = null;
+        hashes[gap] = 0;
+        size--;
+    }
+
+    /** Doubles the table when it is three quarters full. */
+    private void grow() {
+        byte[][] oldRecords = records;
+        int[] oldHashes = hashes;
+        records = new byte[oldRecords.length * 2][];
+        hashes = new int[records.length];
+        mask = records.length - 1;
+        for (int j = 0; j < oldRecords.length; j++) {
+            if (oldRecords[j] != null) {
+                int i = oldHashes[j] & mask;
+                while (records[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                records[i] = oldRecords[j];
+                hashes[i] = oldHashes[j];
+            }
+        }
+    }
+
+    /** Spreads a String-style hash over all bits, so that the low bits that pick a slot vary. */
+    private static int mix(int h) {
+        h *= 0x9E3779B9;
+        return h ^ (h >>> 16);
+    }
+}
