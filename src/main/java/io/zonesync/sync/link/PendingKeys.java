@@ -94,8 +94,9 @@ public final class PendingKeys<K> {
         count = 0;
     }
 
+    /** The high bits folded into the low ones, as HashMap does: keys written in a run stay near each other. */
     private static int slot(Object key, int mask) {
-        int h = key.hashCode() * 0x9E3779B9; // spread: String hashes of similar keys differ in low bits only
+        int h = key.hashCode();
         return (h ^ (h >>> 16)) & mask;
     }
 
