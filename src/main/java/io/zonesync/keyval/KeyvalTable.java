@@ -106,10 +106,31 @@ final class KeyvalTable {
         }
     }
 
+    /** Every record, in the order of {@link #walk}. */
     void forEach(Consumer<byte[]> action) {
-        for (byte[] r : records) {
-            if (r != null) {
-                action.accept(r);
+        walk(action);
+    }
+
+    /** Slots a whole-table walk takes at a time: a few cache lines of each array. */
+    private static final int BLOCK = 64;
+
+    /**
+     * Hands out every record in blocks of {@link #BLOCK} slots, the blocks in an order scattered by
+     * an odd stride. In slot order the keys would come sorted by the low bits of their hash, and a
+     * table filled in that order (a peer's from a snapshot, this node's from a state file) would put
+     * them in long runs while it is still smaller than this one and probe along those runs on every
+     * insert: a 1M-record snapshot took 3.5 s to apply instead of 1.
+     */
+    private void walk(Consumer<byte[]> action) {
+        int blocks = Math.max(1, records.length / BLOCK);
+        int width = records.length / blocks;
+        int stride = (int) (blocks * 0.6180339887) | 1; // odd: every block once, blocks being a power of two
+        for (int b = 0, block = 0; b < blocks; b++, block = (block + stride) & (blocks - 1)) {
+            for (int i = block * width, end = i + width; i < end; i++) {
+                byte[] r = records[i];
+                if (r != null) {
+                    action.accept(r);
+                }
             }
         }
     }
@@ -124,19 +145,32 @@ final class KeyvalTable {
         return false;
     }
 
-    /** The records satisfying {@code test}, in no order, as a new array filled up to its length. */
+    /** The records satisfying {@code test}, in the order of {@link #walk}, as a new array filled up to its length. */
     byte[][] select(Predicate<byte[]> test) {
-        byte[][] out = new byte[test == null ? size : Math.min(size, 16)][];
-        int n = 0;
-        for (byte[] r : records) {
-            if (r != null && (test == null || test.test(r))) {
-                if (n == out.length) {
-                    out = Arrays.copyOf(out, Math.max(16, n * 2));
-                }
-                out[n++] = r;
+        Selection s = new Selection(test == null ? size : Math.min(size, 16));
+        walk(r -> {
+            if (test == null || test.test(r)) {
+                s.add(r);
             }
+        });
+        return s.n == s.out.length ? s.out : Arrays.copyOf(s.out, s.n);
+    }
+
+    /** What {@link #select} has taken so far. */
+    private static final class Selection {
+        byte[][] out;
+        int n;
+
+        Selection(int capacity) {
+            out = new byte[capacity][];
         }
-        return n == out.length ? out : Arrays.copyOf(out, n);
+
+        void add(byte[] r) {
+            if (n == out.length) {
+                out = Arrays.copyOf(out, Math.max(16, n * 2));
+            }
+            out[n++] = r;
+        }
     }
 
     /** Empties slot {@code i}, shifting back the keys after it in its run that may sit closer to their home slot. */
