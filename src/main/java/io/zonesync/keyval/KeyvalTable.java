@@ -37,14 +37,20 @@ final class KeyvalTable {
 
     /** The record of {@code key}, or null. */
     byte[] get(String key) {
+        int i = slotOf(key);
+        return i < 0 ? null : records[i];
+    }
+
+    /** The slot holding {@code key}, or -1. */
+    private int slotOf(String key) {
         int h = mix(KeyvalRecord.hash(key));
         for (int i = h & mask;; i = (i + 1) & mask) {
             byte[] r = records[i];
             if (r == null) {
-                return null;
+                return -1;
             }
             if (hashes[i] == h && KeyvalRecord.keyEquals(r, key)) {
-                return r;
+                return i;
             }
         }
     }
@@ -69,17 +75,13 @@ final class KeyvalTable {
 
     /** Removes {@code key}; returns its record, or null if it was not there. */
     byte[] remove(String key) {
-        int h = mix(KeyvalRecord.hash(key));
-        for (int i = h & mask;; i = (i + 1) & mask) {
-            byte[] r = records[i];
-            if (r == null) {
-                return null;
-            }
-            if (hashes[i] == h && KeyvalRecord.keyEquals(r, key)) {
-                removeAt(i);
-                return r;
-            }
+        int i = slotOf(key);
+        if (i < 0) {
+            return null;
         }
+        byte[] r = records[i];
+        removeAt(i);
+        return r;
     }
 
     /**
