@@ -1,10 +1,9 @@
 package io.zonesync.keyval;
 
 import io.zonesync.zone.Stamp;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -114,16 +113,15 @@ final class KeyvalStore {
         if (used + delta <= size) {
             return true;
         }
-        List<byte[]> tombstones = new ArrayList<>();
+        byte[][] tombstones = records.select(KeyvalRecord::isTombstone);
         long tombstoneBytes = 0;
-        for (byte[] r : records.select(KeyvalRecord::isTombstone)) {
-            tombstones.add(r);
+        for (byte[] r : tombstones) {
             tombstoneBytes += cost(r);
         }
         if (used - tombstoneBytes + delta > size) {
             return false;
         }
-        tombstones.sort(KeyvalRecord.BY_STAMP);
+        Arrays.sort(tombstones, KeyvalRecord.BY_STAMP);
         Set<byte[]> drop = Collections.newSetFromMap(new IdentityHashMap<>());
         long after = used;
         for (byte[] t : tombstones) {
@@ -173,15 +171,10 @@ final class KeyvalStore {
     /** Stores {@code record}, whose key is {@code key}, in place of the key's old record. */
     void store(String key, byte[] record) {
         byte[] old = records.put(key, record);
-        boolean tombstone = KeyvalRecord.isTombstone(record);
         if (old != null) {
-            boolean oldTombstone = KeyvalRecord.isTombstone(old);
-            pairs -= oldTombstone ? 0 : 1;
-            used -= cost(old);
-            if (index != null && !oldTombstone) {
-                index.remove(KeyvalRecord.key(old));
-            }
+            forget(old);
         }
+        boolean tombstone = KeyvalRecord.isTombstone(record);
         pairs += tombstone ? 0 : 1;
         used += cost(record);
         if (index != null && !tombstone) {
