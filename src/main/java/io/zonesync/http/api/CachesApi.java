@@ -16,10 +16,6 @@ import java.util.Map;
  * cache resets its figures, not the cache. An unknown cache is 404 {@code CacheNotFound}.
  */
 final class CachesApi {
-    /** The statuses reported, in NGINX Plus's order. */
-    private static final List<CacheStatus> ORDER = List.of(CacheStatus.HIT, CacheStatus.STALE, CacheStatus.UPDATING,
-            CacheStatus.REVALIDATED, CacheStatus.MISS, CacheStatus.EXPIRED, CacheStatus.BYPASS);
-
     private CachesApi() {
     }
 
@@ -39,7 +35,7 @@ final class CachesApi {
         }
         m.put("cold", cache.cold());
         CacheStats s = cache.stats();
-        for (CacheStatus status : ORDER) {
+        for (CacheStatus status : CacheStats.REPORTED) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("responses", s.responses(status));
             o.put("bytes", s.bytes(status));

@@ -323,8 +323,7 @@ public final class NodeMetrics {
             f.gauge(p + "max_size", "Maximum size of the cache", l, cache.maxSize());
             f.gauge(p + "cold", "Is the cache considered cold", l, cache.cold() ? 1 : 0);
             CacheStats s = cache.stats();
-            for (CacheStatus status : List.of(CacheStatus.HIT, CacheStatus.STALE, CacheStatus.UPDATING,
-                    CacheStatus.REVALIDATED, CacheStatus.MISS, CacheStatus.EXPIRED, CacheStatus.BYPASS)) {
+            for (CacheStatus status : CacheStats.REPORTED) {
                 String n = p + status.name().toLowerCase(Locale.ROOT);
                 f.total(n + "_responses", "Total number of " + status.name() + " responses of the cache", l,
                         s.responses(status));

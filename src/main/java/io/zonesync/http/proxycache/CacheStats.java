@@ -2,6 +2,7 @@ package io.zonesync.http.proxycache;
 
 import io.zonesync.http.core.LogHandler;
 import io.zonesync.http.vars.AttributeKey;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -12,6 +13,10 @@ import java.util.concurrent.atomic.LongAdder;
  * it is renamed into place. Reset by the API; thread-safe.
  */
 public final class CacheStats {
+    /** The statuses a cache's figures are reported by, in NGINX Plus's order (the API's and the metrics page's). */
+    public static final List<CacheStatus> REPORTED = List.of(CacheStatus.HIT, CacheStatus.STALE,
+            CacheStatus.UPDATING, CacheStatus.REVALIDATED, CacheStatus.MISS, CacheStatus.EXPIRED, CacheStatus.BYPASS);
+
     /** The zone whose figures a request that used a cache counts into. */
     static final AttributeKey<CacheStats> KEY = AttributeKey.named("proxy cache stats");
 
