@@ -12,12 +12,15 @@ import io.swagger.parser.OpenAPIParser;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.parser.core.models.ParseOptions;
+import io.zonesync.testing.Http;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.LoggerFactory;
 
@@ -113,6 +116,29 @@ final class ApiSpec {
             throw new AssertionError("response to " + method + " " + path + " (" + response.status() + " " + body
                     + ") does not match " + FILE + ":\n" + report.getMessages());
         }
+    }
+
+    /**
+     * Sends {@code method uri} ({@code body} or none) to a node through {@code http} and {@link #check}s
+     * the answer: the API path is what follows the location's {@code /api} in {@code uri} (after
+     * {@code /ro}, {@code /bulk} or none), without its query.
+     */
+    static HttpResponse<String> send(Http http, String method, String uri, String body) {
+        HttpResponse<String> r = http.send(method, uri, body);
+        String apiPath = uri.replaceFirst("^(/ro|/bulk)?/api", "").replaceFirst("\\?.*$", "");
+        Map<String, String> headers = r.headers().firstValue("content-type").map(t -> Map.of("Content-Type", t))
+                .orElse(Map.of());
+        check(method, apiPath, new ApiResponse(r.statusCode(), headers, r.body().getBytes(StandardCharsets.UTF_8)));
+        return r;
+    }
+
+    /** GET of {@code /api} + {@code path} through {@link #send}, which must answer 200: its JSON body. */
+    static JsonNode getJson(Http http, String path) throws IOException {
+        HttpResponse<String> r = send(http, "GET", "/api" + path, null);
+        if (r.statusCode() != 200) {
+            throw new AssertionError(path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readTree(r.body());
     }
 
     /** Validates an error body against NginxError, for responses to any request. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonesync.testing.HeldBackend;
 import io.zonesync.testing.Http;
 import io.zonesync.testing.InJvmNode;
@@ -13,11 +12,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * figures, and every answer matches the API's OpenAPI document.
  */
 class LimitConnsAndCachesIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String BODY = "0123456789";
 
     @TempDir
@@ -52,21 +48,6 @@ class LimitConnsAndCachesIT {
 
     private String upstream() {
         return backend.address();
-    }
-
-    private HttpResponse<String> checked(Http http, String method, String uri) {
-        HttpResponse<String> r = http.send(method, uri, null);
-        Map<String, String> headers = r.headers().firstValue("content-type").map(t -> Map.of("Content-Type", t))
-                .orElse(Map.of());
-        ApiSpec.check(method, uri.replaceFirst("^/api", ""), new ApiResponse(r.statusCode(), headers,
-                r.body().getBytes(StandardCharsets.UTF_8)));
-        return r;
-    }
-
-    private JsonNode api(Http http, String path) throws Exception {
-        HttpResponse<String> r = checked(http, "GET", "/api" + path);
-        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
-        return JSON.readTree(r.body());
     }
 
     /** Requests {@code path} and returns its X-Cache-Status, which it also keeps in {@link #seen}. */
@@ -108,14 +89,14 @@ class LimitConnsAndCachesIT {
             node = InJvmNode.start(dir.resolve("node"), config);
             Http admin = node.http();
             Http front = new Http("127.0.0.2", node.httpPort("127.0.0.2:0"));
-            assertThat(api(admin, "/9/http/").toString()).contains("\"limit_conns\"");
-            assertThat(api(admin, "/9/stream/").toString()).contains("\"limit_conns\"");
+            assertThat(ApiSpec.getJson(admin, "/9/http/").toString()).contains("\"limit_conns\"");
+            assertThat(ApiSpec.getJson(admin, "/9/stream/").toString()).contains("\"limit_conns\"");
 
             CompletableFuture<HttpResponse<String>> held = CompletableFuture.supplyAsync(() -> front.get("/slow"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> api(admin, "/9/http/limit_conns/perip")
+            await().atMost(Duration.ofSeconds(10)).until(() -> ApiSpec.getJson(admin, "/9/http/limit_conns/perip")
                     .get("passed").asLong() == 1);
             assertThat(front.get("/other").statusCode()).isEqualTo(503);
-            JsonNode perip = api(admin, "/9/http/limit_conns/perip");
+            JsonNode perip = ApiSpec.getJson(admin, "/9/http/limit_conns/perip");
             assertThat(perip.toString()).isEqualTo("{\"passed\":1,\"rejected\":1,\"rejected_dry_run\":0}");
             assertThat(metric(admin, "nginxplus_limit_connection_rejected{zone=\"perip\"}")).isEqualTo(1);
             assertThat(metric(admin, "nginxplus_limit_connection_passed{zone=\"perip\"}")).isEqualTo(1);
@@ -123,16 +104,16 @@ class LimitConnsAndCachesIT {
             try (InJvmNode other = InJvmNode.start(dir.resolve("other"), config)) {
                 Http otherFront = new Http("127.0.0.2", other.httpPort("127.0.0.2:0"));
                 assertThat(otherFront.get("/other").statusCode()).isEqualTo(200);
-                await().atMost(Duration.ofSeconds(10)).until(() -> api(other.http(), "/9/http/limit_conns/perip")
+                await().atMost(Duration.ofSeconds(10)).until(() -> ApiSpec.getJson(other.http(), "/9/http/limit_conns/perip")
                         .get("passed").asLong() == 1);
-                assertThat(api(other.http(), "/9/http/limit_conns/perip").get("rejected").asLong()).isZero();
+                assertThat(ApiSpec.getJson(other.http(), "/9/http/limit_conns/perip").get("rejected").asLong()).isZero();
             }
-            assertThat(api(admin, "/9/http/limit_conns/perip").get("passed").asLong()).isEqualTo(1);
+            assertThat(ApiSpec.getJson(admin, "/9/http/limit_conns/perip").get("passed").asLong()).isEqualTo(1);
             backend.release();
             assertThat(held.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             assertThat(front.get("/after").statusCode()).as("the place was given back").isEqualTo(200);
-            assertThat(api(admin, "/9/http/limit_conns/").get("perip").get("passed").asLong()).isEqualTo(2);
-            assertThat(checked(admin, "DELETE", "/api/9/http/limit_conns/perip").statusCode()).isEqualTo(204);
+            assertThat(ApiSpec.getJson(admin, "/9/http/limit_conns/").get("perip").get("passed").asLong()).isEqualTo(2);
+            assertThat(ApiSpec.send(admin, "DELETE", "/api/9/http/limit_conns/perip", null).statusCode()).isEqualTo(204);
             assertThat(metric(admin, "nginxplus_limit_connection_passed{zone=\"perip\"}")).isZero();
 
             int port = ((InetSocketAddress) node.node.streamAddresses().get("127.0.0.3:0")).getPort();
@@ -140,11 +121,11 @@ class LimitConnsAndCachesIT {
                 try (Socket second = new Socket("127.0.0.3", port)) {
                     assertThat(second.getInputStream().read()).as("over the limit: closed").isEqualTo(-1);
                 }
-                JsonNode tcp = api(admin, "/9/stream/limit_conns/tcp");
+                JsonNode tcp = ApiSpec.getJson(admin, "/9/stream/limit_conns/tcp");
                 assertThat(tcp.toString()).isEqualTo("{\"passed\":1,\"rejected\":1,\"rejected_dry_run\":0}");
                 assertThat(metric(admin, "nginxplus_stream_limit_connection_rejected{zone=\"tcp\"}")).isEqualTo(1);
             }
-            assertThat(checked(admin, "GET", "/api/9/stream/limit_conns/perip").statusCode()).isEqualTo(404);
+            assertThat(ApiSpec.send(admin, "GET", "/api/9/stream/limit_conns/perip", null).statusCode()).isEqualTo(404);
         }
     }
 
@@ -176,11 +157,11 @@ class LimitConnsAndCachesIT {
                 }
                 """.formatted(dir.resolve("cache"), upstream(), upstream()));
         Http http = node.http();
-        assertThat(api(http, "/9/http/").toString()).contains("\"caches\"");
-        await().atMost(Duration.ofSeconds(10)).until(() -> !api(http, "/9/http/caches/c").get("cold").asBoolean());
+        assertThat(ApiSpec.getJson(http, "/9/http/").toString()).contains("\"caches\"");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !ApiSpec.getJson(http, "/9/http/caches/c").get("cold").asBoolean());
 
         assertThat(status(http, "/a")).isEqualTo("MISS");
-        await().atMost(Duration.ofSeconds(10)).until(() -> api(http, "/9/http/caches/c").get("miss")
+        await().atMost(Duration.ofSeconds(10)).until(() -> ApiSpec.getJson(http, "/9/http/caches/c").get("miss")
                 .get("responses_written").asLong() == 1);
         assertThat(status(http, "/a")).isEqualTo("HIT");
         assertThat(status(http, "/a?nocache=1")).isEqualTo("BYPASS");
@@ -190,7 +171,7 @@ class LimitConnsAndCachesIT {
                 .until(() -> "EXPIRED".equals(status(http, "/short/b")));
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            JsonNode c = api(http, "/9/http/caches/c");
+            JsonNode c = ApiSpec.getJson(http, "/9/http/caches/c");
             long hits = seen.stream().filter("HIT"::equals).count();
             assertThat(hits).isGreaterThanOrEqualTo(1);
             assertThat(c.get("hit").toString()).isEqualTo("{\"responses\":" + hits + ",\"bytes\":" + 10 * hits + "}");
@@ -211,11 +192,11 @@ class LimitConnsAndCachesIT {
         assertThat(metric(http, "nginxplus_cache_size{zone=\"c\"}")).isEqualTo(30);
         assertThat(metric(http, "nginxplus_cache_cold{zone=\"c\"}")).isZero();
 
-        assertThat(checked(http, "DELETE", "/api/9/http/caches/c").statusCode()).isEqualTo(204);
-        JsonNode reset = api(http, "/9/http/caches/c");
+        assertThat(ApiSpec.send(http, "DELETE", "/api/9/http/caches/c", null).statusCode()).isEqualTo(204);
+        JsonNode reset = ApiSpec.getJson(http, "/9/http/caches/c");
         assertThat(reset.get("hit").get("responses").asLong()).isZero();
         assertThat(reset.get("size").asLong()).as("the cache itself is kept").isEqualTo(30);
         assertThat(status(http, "/a")).isEqualTo("HIT");
-        assertThat(checked(http, "GET", "/api/9/http/caches/nope").statusCode()).isEqualTo(404);
+        assertThat(ApiSpec.send(http, "GET", "/api/9/http/caches/nope", null).statusCode()).isEqualTo(404);
     }
 }

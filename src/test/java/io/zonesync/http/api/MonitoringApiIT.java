@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonesync.testing.Http;
 import io.zonesync.testing.InJvmNode;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -25,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  * answer matches the API's OpenAPI document.
  */
 class MonitoringApiIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CONFIG = """
             events { }
             stream {
@@ -59,22 +54,6 @@ class MonitoringApiIT {
         }
     }
 
-    private HttpResponse<String> checked(Http http, String method, String uri) {
-        HttpResponse<String> r = http.send(method, uri, null);
-        String apiPath = uri.replaceFirst("^/api", "");
-        Map<String, String> headers = r.headers().firstValue("content-type").map(t -> Map.of("Content-Type", t))
-                .orElse(Map.of());
-        ApiSpec.check(method, apiPath, new ApiResponse(r.statusCode(), headers,
-                r.body().getBytes(StandardCharsets.UTF_8)));
-        return r;
-    }
-
-    private JsonNode api(Http http, String path) throws Exception {
-        HttpResponse<String> r = checked(http, "GET", "/api" + path);
-        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
-        return JSON.readTree(r.body());
-    }
-
     /** stub_status's accepts, handled and requests. */
     private static long[] stub(Http http) {
         Matcher m = Pattern.compile("\\n (\\d+) (\\d+) (\\d+) \\n").matcher(http.get("/stub").body());
@@ -98,38 +77,38 @@ class MonitoringApiIT {
         assertThat(front.get("/missing/x").statusCode()).isEqualTo(404);
 
         // the servers' zones: exactly the three requests made to them
-        JsonNode zone = api(admin, "/9/http/server_zones/front");
+        JsonNode zone = ApiSpec.getJson(admin, "/9/http/server_zones/front");
         assertThat(zone.get("requests").asLong()).isEqualTo(3);
         assertThat(zone.get("responses").get("2xx").asLong()).isEqualTo(2);
         assertThat(zone.get("responses").get("codes").get("404").asLong()).isEqualTo(1);
         assertThat(zone.get("received").asLong()).isPositive();
-        assertThat(api(admin, "/9/http/location_zones/lost").get("requests").asLong()).isEqualTo(1);
+        assertThat(ApiSpec.getJson(admin, "/9/http/location_zones/lost").get("requests").asLong()).isEqualTo(1);
         assertThat(metric(admin, "nginxplus_server_zone_requests{server_zone=\"front\"}")).isEqualTo(3);
-        assertThat(api(admin, "/9/http/server_zones/").fieldNames()).toIterable().containsExactly("front");
+        assertThat(ApiSpec.getJson(admin, "/9/http/server_zones/").fieldNames()).toIterable().containsExactly("front");
 
         // one client, one request at a time: each report counts itself and the ones before
         long[] s = stub(admin);
-        JsonNode requests = api(admin, "/9/http/requests");
+        JsonNode requests = ApiSpec.getJson(admin, "/9/http/requests");
         assertThat(requests.get("total").asLong()).isEqualTo(s[2] + 1);
         assertThat(requests.get("current").asLong()).as("this request").isEqualTo(1);
         assertThat(metric(admin, "nginxplus_http_requests_total")).isEqualTo(s[2] + 2);
-        JsonNode connections = api(admin, "/9/connections");
+        JsonNode connections = ApiSpec.getJson(admin, "/9/connections");
         assertThat(connections.get("accepted").asLong()).isGreaterThanOrEqualTo(s[0]).isGreaterThanOrEqualTo(2);
         assertThat(connections.get("dropped").asLong()).isEqualTo(s[0] - s[1]).isZero();
         assertThat(connections.get("active").asLong()).as("this request").isEqualTo(1);
 
-        assertThat(checked(admin, "DELETE", "/api/9/http/requests").statusCode()).isEqualTo(204);
-        assertThat(api(admin, "/9/http/requests").get("total").asLong()).as("itself").isEqualTo(1);
+        assertThat(ApiSpec.send(admin, "DELETE", "/api/9/http/requests", null).statusCode()).isEqualTo(204);
+        assertThat(ApiSpec.getJson(admin, "/9/http/requests").get("total").asLong()).as("itself").isEqualTo(1);
         assertThat(stub(admin)[2]).isEqualTo(2);
-        assertThat(checked(admin, "DELETE", "/api/9/http/server_zones/front").statusCode()).isEqualTo(204);
-        assertThat(api(admin, "/9/http/server_zones/front").get("requests").asLong()).isZero();
+        assertThat(ApiSpec.send(admin, "DELETE", "/api/9/http/server_zones/front", null).statusCode()).isEqualTo(204);
+        assertThat(ApiSpec.getJson(admin, "/9/http/server_zones/front").get("requests").asLong()).isZero();
         assertThat(metric(admin, "nginxplus_server_zone_requests{server_zone=\"front\"}")).isZero();
 
-        assertThat(api(admin, "/9/processes").toString()).isEqualTo("{\"respawned\":0}");
-        assertThat(api(admin, "/9/").toString())
+        assertThat(ApiSpec.getJson(admin, "/9/processes").toString()).isEqualTo("{\"respawned\":0}");
+        assertThat(ApiSpec.getJson(admin, "/9/").toString())
                 .isEqualTo("[\"nginx\",\"processes\",\"connections\",\"http\",\"stream\",\"resolvers\",\"ssl\",\"workers\"]");
-        assertThat(api(admin, "/9/resolvers/").toString()).as("no resolver names a status zone").isEqualTo("{}");
-        assertThat(checked(admin, "GET", "/api/9/slabs/").statusCode()).isEqualTo(404);
+        assertThat(ApiSpec.getJson(admin, "/9/resolvers/").toString()).as("no resolver names a status zone").isEqualTo("{}");
+        assertThat(ApiSpec.send(admin, "GET", "/api/9/slabs/", null).statusCode()).isEqualTo(404);
     }
 
     @Test
@@ -141,14 +120,14 @@ class MonitoringApiIT {
             s.connect(new InetSocketAddress("127.0.0.3", port));
             assertThat(s.getInputStream().read()).as("denied: closed").isEqualTo(-1);
         }
-        await().until(() -> api(admin, "/9/stream/server_zones/tcp").get("sessions").get("total").asLong() == 1);
-        JsonNode tcp = api(admin, "/9/stream/server_zones/tcp");
+        await().until(() -> ApiSpec.getJson(admin, "/9/stream/server_zones/tcp").get("sessions").get("total").asLong() == 1);
+        JsonNode tcp = ApiSpec.getJson(admin, "/9/stream/server_zones/tcp");
         assertThat(tcp.get("connections").asLong()).isEqualTo(1);
         assertThat(tcp.get("sessions").get("4xx").asLong()).isEqualTo(1);
         assertThat(metric(admin, "nginxplus_stream_server_zone_connections{server_zone=\"tcp\"}")).isEqualTo(1);
-        assertThat(checked(admin, "DELETE", "/api/9/stream/server_zones/tcp").statusCode()).isEqualTo(204);
-        assertThat(api(admin, "/9/stream/server_zones/tcp").get("connections").asLong()).isZero();
+        assertThat(ApiSpec.send(admin, "DELETE", "/api/9/stream/server_zones/tcp", null).statusCode()).isEqualTo(204);
+        assertThat(ApiSpec.getJson(admin, "/9/stream/server_zones/tcp").get("connections").asLong()).isZero();
         assertThat(metric(admin, "nginxplus_stream_server_zone_connections{server_zone=\"tcp\"}")).isZero();
-        assertThat(api(admin, "/9/stream/").get(0).asText()).isEqualTo("server_zones");
+        assertThat(ApiSpec.getJson(admin, "/9/stream/").get(0).asText()).isEqualTo("server_zones");
     }
 }

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,33 +60,24 @@ class NodeApiIT {
                 """.formatted(syncPort, servers);
     }
 
-    private static HttpResponse<String> checked(Http http, String method, String uri, String body) {
-        HttpResponse<String> r = http.send(method, uri, body);
-        String apiPath = uri.replaceFirst("^(/ro|/bulk)?/api", "").replaceFirst("\\?.*$", "");
-        Map<String, String> headers = r.headers().firstValue("content-type").map(t -> Map.of("Content-Type", t))
-                .orElse(Map.of());
-        ApiSpec.check(method, apiPath, new ApiResponse(r.statusCode(), headers, r.body().getBytes(StandardCharsets.UTF_8)));
-        return r;
-    }
-
     @Test
     void zoneSyncStatusOfATwoNodeClusterMatchesTheSpecAndCountsWhatWasSynced() throws Exception {
         nodes.addAll(TestCluster.start(2, (i, peers) -> config(0, peers),
                 (i, conf) -> InJvmNode.start(dir.resolve("n" + i), conf)).nodes());
         Http a = nodes.get(0).http();
         Http b = nodes.get(1).http();
-        await().atMost(Duration.ofSeconds(20)).until(() -> checked(a, "GET", "/api/9/stream/zone_sync", null).body()
+        await().atMost(Duration.ofSeconds(20)).until(() -> ApiSpec.send(a, "GET", "/api/9/stream/zone_sync", null).body()
                 .contains("\"nodes_online\":1"));
-        assertThat(checked(a, "POST", "/api/9/http/keyvals/one", "{\"k\":\"v\"}").statusCode()).isEqualTo(201);
+        assertThat(ApiSpec.send(a, "POST", "/api/9/http/keyvals/one", "{\"k\":\"v\"}").statusCode()).isEqualTo(201);
         await().atMost(Duration.ofSeconds(20)).until(() -> b.get("/api/9/http/keyvals/one").body().equals("{\"k\":\"v\"}"));
-        await().until(() -> checked(a, "GET", "/api/9/stream/zone_sync", null).body()
+        await().until(() -> ApiSpec.send(a, "GET", "/api/9/stream/zone_sync", null).body()
                 .contains("\"one\":{\"records_pending\":0,\"records_total\":1}"));
-        String status = checked(b, "GET", "/api/9/stream/zone_sync/", null).body();
+        String status = ApiSpec.send(b, "GET", "/api/9/stream/zone_sync/", null).body();
         assertThat(status).contains("\"nodes_online\":1").contains("\"records_total\":1");
         assertThat(status).doesNotContain("nets").as("zones without sync are not listed");
-        assertThat(checked(a, "GET", "/api/9/stream/", null).body()).contains("zone_sync");
-        assertThat(checked(a, "GET", "/api/9/stream/zone_sync/nodes", null).body()).contains("\"state\":\"live\"");
-        String zones = checked(b, "GET", "/api/9/stream/zone_sync/zones", null).body();
+        assertThat(ApiSpec.send(a, "GET", "/api/9/stream/", null).body()).contains("zone_sync");
+        assertThat(ApiSpec.send(a, "GET", "/api/9/stream/zone_sync/nodes", null).body()).contains("\"state\":\"live\"");
+        String zones = ApiSpec.send(b, "GET", "/api/9/stream/zone_sync/zones", null).body();
         assertThat(zones).startsWith("{\"one\":{\"type\":\"keyval\",\"records_total\":1,\"records_pending\":0,"
                 + "\"size\":32768,\"used\":").endsWith(",\"sessions\":null}}");
         long used = new ObjectMapper().readTree(zones).path("one").path("used").asLong();
@@ -100,7 +90,7 @@ class NodeApiIT {
         Http http = nodes.get(0).http();
         byte[] file = Files.readAllBytes(ApiSpec.FILE);
         for (String location : List.of("/api", "/ro/api")) {
-            HttpResponse<String> r = checked(http, "GET", location + "/openapi.yaml", null);
+            HttpResponse<String> r = ApiSpec.send(http, "GET", location + "/openapi.yaml", null);
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.headers().firstValue("content-type")).hasValue("application/yaml");
             assertThat(r.body().getBytes(StandardCharsets.UTF_8)).isEqualTo(file);
@@ -113,7 +103,7 @@ class NodeApiIT {
                 events { }
                 http { server { listen 127.0.0.1:0; location /api { api; } } }
                 """));
-        HttpResponse<String> r = checked(nodes.get(0).http(), "GET", "/api/9/stream/zone_sync", null);
+        HttpResponse<String> r = ApiSpec.send(nodes.get(0).http(), "GET", "/api/9/stream/zone_sync", null);
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(r.body()).contains("\"code\":\"PathNotFound\"");
     }
@@ -122,11 +112,11 @@ class NodeApiIT {
     void throughHttpWritesNeedWriteOnErrorsUseTheEnvelopeAndIpZonesMatchTheClient() throws Exception {
         nodes.add(InJvmNode.start(dir, config(0, List.of())));
         Http http = nodes.get(0).http();
-        HttpResponse<String> ro = checked(http, "POST", "/ro/api/9/http/keyvals/one", "{\"a\":\"b\"}");
+        HttpResponse<String> ro = ApiSpec.send(http, "POST", "/ro/api/9/http/keyvals/one", "{\"a\":\"b\"}");
         assertThat(ro.statusCode()).isEqualTo(405);
         assertThat(ro.body()).contains("\"code\":\"MethodDisabled\"");
-        assertThat(checked(http, "GET", "/api/9/http/keyvals/nope", null).body()).contains("KeyvalNotFound");
-        assertThat(checked(http, "POST", "/api/9/http/keyvals/one", "{not json").statusCode()).isGreaterThanOrEqualTo(400);
+        assertThat(ApiSpec.send(http, "GET", "/api/9/http/keyvals/nope", null).body()).contains("KeyvalNotFound");
+        assertThat(ApiSpec.send(http, "POST", "/api/9/http/keyvals/one", "{not json").statusCode()).isGreaterThanOrEqualTo(400);
         String big = "{\"k\":\"" + "x".repeat(40_000) + "\"}";
         HttpResponse<String> tooBig = http.post("/api/9/http/keyvals/one", big);
         assertThat(tooBig.statusCode()).isEqualTo(413);
@@ -137,15 +127,15 @@ class NodeApiIT {
         }
         String bulk = load.append('}').toString(); // about 50 KB, past the default 16k buffer
         assertThat(http.post("/api/9/http/keyvals/bulk", bulk).statusCode()).isEqualTo(413);
-        assertThat(checked(http, "POST", "/bulk/api/9/http/keyvals/bulk", bulk).statusCode())
+        assertThat(ApiSpec.send(http, "POST", "/bulk/api/9/http/keyvals/bulk", bulk).statusCode())
                 .as("client_body_buffer_size raises the limit").isEqualTo(201);
 
-        assertThat(checked(http, "POST", "/api/9/http/keyvals/nets", "{\"127.0.0.0/8\":\"loopback\"}").statusCode())
+        assertThat(ApiSpec.send(http, "POST", "/api/9/http/keyvals/nets", "{\"127.0.0.0/8\":\"loopback\"}").statusCode())
                 .isEqualTo(201);
         assertThat(http.get("/net").body()).isEqualTo("net=loopback");
-        assertThat(checked(http, "POST", "/api/9/stream/keyvals/streamzone", "{\"s\":\"1\"}").statusCode())
+        assertThat(ApiSpec.send(http, "POST", "/api/9/stream/keyvals/streamzone", "{\"s\":\"1\"}").statusCode())
                 .isEqualTo(201);
-        assertThat(checked(http, "GET", "/api/9/stream/keyvals/", null).body()).isEqualTo("{\"streamzone\":{\"s\":\"1\"}}");
+        assertThat(ApiSpec.send(http, "GET", "/api/9/stream/keyvals/", null).body()).isEqualTo("{\"streamzone\":{\"s\":\"1\"}}");
     }
 
     @Test
@@ -154,22 +144,22 @@ class NodeApiIT {
         nodes.add(InJvmNode.start(dir, config(syncPort, List.of())));
         Http http = nodes.get(0).http();
         String value = "x".repeat(5 * 1024);
-        HttpResponse<String> post = checked(http, "POST", "/api/9/http/keyvals/one", "{\"k\":\"" + value + "\"}");
+        HttpResponse<String> post = ApiSpec.send(http, "POST", "/api/9/http/keyvals/one", "{\"k\":\"" + value + "\"}");
         assertThat(post.statusCode()).isEqualTo(413);
         assertThat(post.body()).contains("\"code\":\"KeyvalTooLarge\"")
                 .contains("key \\\"k\\\" and its value take 5121 bytes, more than the 4055 bytes")
                 .contains("raise the size of zone_sync_buffers");
         assertThat(http.get("/api/9/http/keyvals/one").body()).isEqualTo("{}");
-        assertThat(checked(http, "POST", "/api/9/http/keyvals/one", "{\"k\":\"small\"}").statusCode()).isEqualTo(201);
-        HttpResponse<String> patch = checked(http, "PATCH", "/api/9/http/keyvals/one", "{\"k\":\"" + value + "\"}");
+        assertThat(ApiSpec.send(http, "POST", "/api/9/http/keyvals/one", "{\"k\":\"small\"}").statusCode()).isEqualTo(201);
+        HttpResponse<String> patch = ApiSpec.send(http, "PATCH", "/api/9/http/keyvals/one", "{\"k\":\"" + value + "\"}");
         assertThat(patch.statusCode()).isEqualTo(413);
         assertThat(patch.body()).contains("\"code\":\"KeyvalTooLarge\"");
         assertThat(http.get("/api/9/http/keyvals/one").body()).isEqualTo("{\"k\":\"small\"}");
-        assertThat(checked(http, "POST", "/api/9/http/keyvals/bulk", "{\"k\":\"" + value + "\"}").statusCode())
+        assertThat(ApiSpec.send(http, "POST", "/api/9/http/keyvals/bulk", "{\"k\":\"" + value + "\"}").statusCode())
                 .as("a zone without sync is limited by its size only").isEqualTo(201);
 
         nodes.get(0).reload(config(syncPort, List.of()).replace("zone_sync;", "zone_sync; zone_sync_buffers 8 8k;"));
-        assertThat(checked(http, "PATCH", "/api/9/http/keyvals/one", "{\"k\":\"" + value + "\"}").statusCode())
+        assertThat(ApiSpec.send(http, "PATCH", "/api/9/http/keyvals/one", "{\"k\":\"" + value + "\"}").statusCode())
                 .isEqualTo(204);
     }
 }

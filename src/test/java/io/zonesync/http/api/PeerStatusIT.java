@@ -10,13 +10,10 @@ import io.zonesync.testing.InJvmNode;
 import io.zonesync.testing.TcpProxy;
 import io.zonesync.testing.TestCluster;
 import java.net.InetSocketAddress;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,18 +66,9 @@ class PeerStatusIT {
                 """.formatted(index == 0 ? "deny all;" : "", servers);
     }
 
-    private static HttpResponse<String> checked(Http http, String method, String uri, String body) {
-        HttpResponse<String> r = http.send(method, uri, body);
-        Map<String, String> headers = r.headers().firstValue("content-type").map(t -> Map.of("Content-Type", t))
-                .orElse(Map.of());
-        ApiSpec.check(method, uri.replaceFirst("^/api", ""),
-                new ApiResponse(r.statusCode(), headers, r.body().getBytes(StandardCharsets.UTF_8)));
-        return r;
-    }
-
     /** The one peer row of a node (each node here has exactly one peer). */
     private static JsonNode peer(Http http) throws Exception {
-        JsonNode rows = JSON.readTree(checked(http, "GET", "/api/9/stream/zone_sync/nodes", null).body());
+        JsonNode rows = JSON.readTree(ApiSpec.send(http, "GET", "/api/9/stream/zone_sync/nodes", null).body());
         assertThat(rows.size()).as("rows %s", rows).isEqualTo(1);
         return rows.get(0);
     }
@@ -105,7 +93,7 @@ class PeerStatusIT {
         assertThat(up.path("rtt").asDouble()).as("loopback round trip, ms").isPositive().isLessThan(1000);
         assertThat(up.path("last_seen_age").asLong()).isGreaterThanOrEqualTo(0).isLessThan(30_000);
 
-        assertThat(checked(a, "POST", "/api/9/http/keyvals/one", "{\"k\":\"v\"}").statusCode()).isEqualTo(201);
+        assertThat(ApiSpec.send(a, "POST", "/api/9/http/keyvals/one", "{\"k\":\"v\"}").statusCode()).isEqualTo(201);
         await().atMost(Duration.ofSeconds(20)).until(() -> peer(b).path("bytes_received").asLong() > 0);
         assertThat(peer(b).path("direction").asText()).isEqualTo("inbound");
         assertThat(peer(b).path("records_received").asLong()).isEqualTo(1);

@@ -10,12 +10,9 @@ import io.zonesync.testing.InJvmNode;
 import io.zonesync.testing.TcpProxy;
 import io.zonesync.testing.TestCluster;
 import java.net.InetSocketAddress;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -84,18 +81,9 @@ class ReplicationLagIT {
                 """.formatted(index == 0 ? "deny all;" : "", servers);
     }
 
-    private static HttpResponse<String> checked(Http http, String method, String uri, String body) {
-        HttpResponse<String> r = http.send(method, uri, body);
-        Map<String, String> headers = r.headers().firstValue("content-type").map(t -> Map.of("Content-Type", t))
-                .orElse(Map.of());
-        ApiSpec.check(method, uri.replaceFirst("^/api", ""),
-                new ApiResponse(r.statusCode(), headers, r.body().getBytes(StandardCharsets.UTF_8)));
-        return r;
-    }
-
     /** Node 0's row for the peer at this address. */
     private JsonNode row(String address) throws Exception {
-        for (JsonNode n : JSON.readTree(checked(cluster.node(0).http(), "GET", "/api/9/stream/zone_sync/nodes", null)
+        for (JsonNode n : JSON.readTree(ApiSpec.send(cluster.node(0).http(), "GET", "/api/9/stream/zone_sync/nodes", null)
                 .body())) {
             if (n.path("address").asText().equals(address)) {
                 return n;
@@ -139,7 +127,7 @@ class ReplicationLagIT {
         long reconnects = row(b).path("reconnects").asLong();
 
         toB.pause(true);
-        assertThat(checked(cluster.node(0).http(), "POST", "/api/9/http/keyvals/one", "{\"k\":\"v\"}").statusCode())
+        assertThat(ApiSpec.send(cluster.node(0).http(), "POST", "/api/9/http/keyvals/one", "{\"k\":\"v\"}").statusCode())
                 .isEqualTo(201);
         await().atMost(Duration.ofSeconds(20)).until(() -> cluster.node(2).http().get("/api/9/http/keyvals/one")
                 .body().equals("{\"k\":\"v\"}"));
@@ -169,7 +157,7 @@ class ReplicationLagIT {
                 .contains(row(b).path("state").asText()));
         assertThat(lag(b)).as("nothing changed since it went down: nothing owed").isZero();
 
-        assertThat(checked(cluster.node(0).http(), "POST", "/api/9/http/keyvals/one", "{\"k\":\"v\"}").statusCode())
+        assertThat(ApiSpec.send(cluster.node(0).http(), "POST", "/api/9/http/keyvals/one", "{\"k\":\"v\"}").statusCode())
                 .isEqualTo(201);
         await().atMost(Duration.ofSeconds(20)).until(() -> lag(b) >= 1000);
         long first = lag(b);
