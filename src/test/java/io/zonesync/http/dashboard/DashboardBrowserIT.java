@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.logging.Level;
 import javax.net.ssl.SSLContext;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -122,7 +124,30 @@ class DashboardBrowserIT {
     }
 
     private String text(String css) {
-        return browser.findElement(By.cssSelector(css)).getText();
+        return readRendered(() -> browser.findElement(By.cssSelector(css)).getText());
+    }
+
+    /** The text of each cell of each row {@code css} selects, read together. */
+    private List<List<String>> cells(String css) {
+        return readRendered(() -> browser.findElements(By.cssSelector(css)).stream()
+                .map(row -> row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList())
+                .toList());
+    }
+
+    /**
+     * Reads from the page, again if it redrew what was being read in between (it redraws its tables
+     * every second, and an element found just before is then gone).
+     */
+    private static <T> T readRendered(Supplier<T> read) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return read.get();
+            } catch (StaleElementReferenceException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private int onlinePeers(int node) throws Exception {
@@ -151,9 +176,10 @@ class DashboardBrowserIT {
         // a sticky learn zone: its sessions held and the most it can hold (1 MB: 4080)
         assertThat(text("#zone-table tr[data-zone=learned]")).startsWith("learned sticky").endsWith(" 0 / 4,080");
         // each online link: its lag (nothing owed: 0.0) and its round trip
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                browser.findElements(By.cssSelector("#peers tr[data-status=online] td.lag")))
-                .hasSizeGreaterThanOrEqualTo(2).allSatisfy(td -> assertThat(td.getText()).isEqualTo("0.0")));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(readRendered(() ->
+                browser.findElements(By.cssSelector("#peers tr[data-status=online] td.lag")).stream()
+                        .map(WebElement::getText).toList()))
+                .hasSizeGreaterThanOrEqualTo(2).allSatisfy(lag -> assertThat(lag).isEqualTo("0.0")));
         // the launcher's readiness probe went through "/" too: the row shows what the API counts
         int passed = JSON.readTree(nodes.get(0).http().get("/api/9/http/limit_reqs/perip").body()).path("passed").asInt();
         assertThat(passed).isPositive();
@@ -164,14 +190,16 @@ class DashboardBrowserIT {
         assertThat(text("#error")).isEmpty();
 
         String stopped = "127.0.0.4:" + held.port();
-        List<WebElement> before = browser.findElements(By.cssSelector("#peers tr[data-address='" + stopped + "']"));
-        assertThat(before).isNotEmpty().allSatisfy(row -> assertThat(row.getAttribute("data-status")).isEqualTo("online"));
+        String row = "#peers tr[data-address='" + stopped + "']";
+        assertThat(readRendered(() -> browser.findElements(By.cssSelector(row)).stream()
+                .map(r -> r.getAttribute("data-status")).toList()))
+                .isNotEmpty().allSatisfy(status -> assertThat(status).isEqualTo("online"));
         nodes.get(2).kill9();
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             assertThat(text("#nodes-online")).isEqualTo("2");
-            WebElement row = browser.findElement(By.cssSelector("#peers tr[data-address='" + stopped + "']"));
-            assertThat(row.getAttribute("data-status")).isEqualTo("down");
-            assertThat(row.findElement(By.cssSelector("td.error")).getText()).as("last error").isNotEmpty();
+            assertThat(readRendered(() -> browser.findElement(By.cssSelector(row)).getAttribute("data-status")))
+                    .isEqualTo("down");
+            assertThat(text(row + " td.error")).as("last error").isNotEmpty();
         });
         assertThat(consoleErrors()).isEmpty();
     }
@@ -275,14 +303,13 @@ class DashboardBrowserIT {
                 assertThat(ssl).matches("[12] 0 [01] .*");
                 assertThat(text("#resolver-table tr[data-zone=dns]")).startsWith("dns 1 / 0 / 0 ")
                         .endsWith(" 1 0 0 0 0");
-                List<WebElement> workers = browser.findElements(By.cssSelector("#worker-table tr[data-worker]"));
+                List<List<String>> workers = cells("#worker-table tr[data-worker]");
                 assertThat(workers).hasSize(2);
                 long pid = ProcessHandle.current().pid();
                 long accepted = 0;
-                for (WebElement w : workers) {
-                    List<WebElement> cells = w.findElements(By.tagName("td"));
-                    assertThat(cells.get(1).getText()).isEqualTo(Long.toString(pid));
-                    accepted += Long.parseLong(cells.get(2).getText().replace(",", ""));
+                for (List<String> w : workers) {
+                    assertThat(w.get(1)).isEqualTo(Long.toString(pid));
+                    accepted += Long.parseLong(w.get(2).replace(",", ""));
                 }
                 // the https client's, the stream client's, the browser's and the page's API reads
                 assertThat(accepted).isGreaterThanOrEqualTo(3);
