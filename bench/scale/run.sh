@@ -54,6 +54,7 @@ rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 echo "# scale benchmark, $(date -u '+%Y-%m-%d %H:%M:%S UTC'), zonesync git $rev"
 echo "# machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r)"
 echo "# java: $(java -version 2>&1 | sed -n 2p)"
+echo "# SYNC_EXTRA='${SYNC_EXTRA:-}'"
 echo "# SIZES='$SIZES' HEAP=$HEAP WARMUP=$WARMUP WRITES=$WRITES JOIN_NODES=$JOIN_NODES JOIN_KEYS=$JOIN_KEYS NODE_OPTS='$NODE_OPTS'"
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 ms() { date +%s%3N; }
@@ -72,7 +73,7 @@ node_config() {
         echo "pid zonesync.pid;"
         echo "error_log $d/error.log notice;"
         echo "events { }"
-        echo "stream { server { listen $(addr "$i"):$SP; zone_sync; zone_sync_connect_retry_interval 500ms;"
+        echo "stream { server { listen $(addr "$i"):$SP; zone_sync; zone_sync_connect_retry_interval 500ms; ${SYNC_EXTRA:-}"
         for j in $(seq 1 "$n"); do echo "    zone_sync_server $(addr "$j"):$SP;"; done
         echo "} }"
         echo "http { access_log off; keyval_zone zone=kv:16m sync; keyval_zone zone=join:128m sync;"

@@ -177,6 +177,24 @@ class LauncherIT {
     }
 
     @Test
+    void zonesyncHeapTakesAndTouchesTheWholeHeapAtStartAndJavaOptsStillHaveTheLastWord() throws Exception {
+        try (ChildProcess help = launch("help.out", Map.of("ZONESYNC_HEAP", "64m", "JAVA_OPTS", "-Xmx96m"), "-h")) {
+            assertThat(help.exitStatus()).isZero();
+        }
+        List<String> args = javaArgs();
+        assertThat(args).containsSubsequence("-Xms64m", "-Xmx64m", "-XX:+AlwaysPreTouch", "-Xmx96m", "io.zonesync.Main");
+    }
+
+    @Test
+    void aZonesyncHeapThatIsNoSizeIsRefusedBeforeTheJvmStarts() throws Exception {
+        try (ChildProcess bad = launch("bad.out", Map.of("ZONESYNC_HEAP", "lots"), "-h")) {
+            assertThat(bad.exitStatus()).isEqualTo(1);
+            assertThat(bad.output()).isEqualTo("zonesync: ZONESYNC_HEAP=\"lots\" is not a size (a number, then k, m or g: \"2g\")\n");
+        }
+        assertThat(dir.resolve("java.args")).doesNotExist();
+    }
+
+    @Test
     void theExitStatusIsTheJvms() throws Exception {
         try (ChildProcess bad = launch("bad.out", Map.of(), "-x")) {
             assertThat(bad.exitStatus()).isEqualTo(1);

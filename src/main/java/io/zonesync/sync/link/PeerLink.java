@@ -33,7 +33,6 @@ import io.zonesync.sync.proto.SyncRecord;
 import io.zonesync.sync.proto.ZoneSignature;
 import io.zonesync.tls.HandshakeFailure;
 import io.zonesync.zone.ReplicatedZone;
-import io.zonesync.zone.ZoneRecord;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -597,8 +596,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
                 continue; // already expired on the sender
             }
             host.clock().observe(r.stamp());
-            s.zone.applyRemote(new ZoneRecord(r.key(), r.payload(), r.stamp(), r.isTombstone(),
-                    r.expires() ? r.ttlMillis() : ZoneRecord.NO_EXPIRY));
+            s.zone.applyRemote(r.toZoneRecord());
             s.recordsReceived++;
         }
     }

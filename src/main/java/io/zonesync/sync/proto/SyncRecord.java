@@ -1,6 +1,7 @@
 package io.zonesync.sync.proto;
 
 import io.zonesync.zone.Stamp;
+import io.zonesync.zone.ZoneRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -94,6 +95,15 @@ public final class SyncRecord {
 
     public boolean expires() {
         return ttlMillis != Protocol.NO_EXPIRY;
+    }
+
+    /**
+     * The record as a zone applies it. Its key and payload are this record's own arrays, not
+     * copies (a zone reads a received record and never writes to it): a record is applied once, so
+     * two more arrays per received record would only be garbage.
+     */
+    public ZoneRecord toZoneRecord() {
+        return new ZoneRecord(key, payload, stamp, isTombstone(), expires() ? ttlMillis : ZoneRecord.NO_EXPIRY);
     }
 
     /** Bytes this record takes inside a RECORDS frame. */

@@ -4,11 +4,14 @@ import static io.zonesync.sync.proto.Samples.bytes;
 import static io.zonesync.sync.proto.Samples.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.zonesync.zone.Stamp;
+import io.zonesync.zone.ZoneRecord;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -38,6 +41,26 @@ class FrameCodecTest {
         assertThat(in.isOpen()).isTrue();
         assertThat(out.finish()).isFalse();
         assertThat(in.finish()).isFalse();
+    }
+
+    @Test
+    void aDecodedRecordBecomesTheZoneRecordItSaysWithNoExpiryAndTombstonesKept() {
+        Stamp stamp = new Stamp(Stamp.hlc(1_767_225_600_000L, 3), 7);
+        RecordBatch sent = new RecordBatch(new ZoneSignature("one", 1, 1), List.of(
+                SyncRecord.of(utf8("live"), utf8("value"), stamp, 60_000),
+                SyncRecord.of(utf8("forever"), utf8("v"), stamp, Protocol.NO_EXPIRY),
+                SyncRecord.tombstone(utf8("gone"), stamp, 5_000)));
+        byte[] frame = bytes(sent); // length (4 bytes) and type (1), then the body
+        RecordBatch got = (RecordBatch) MessageReader.read(MessageType.RECORDS,
+                Unpooled.wrappedBuffer(frame, 5, frame.length - 5));
+
+        List<ZoneRecord> zone = got.records().stream().map(SyncRecord::toZoneRecord).toList();
+        assertThat(zone).extracting(r -> new String(r.key(), StandardCharsets.UTF_8), r -> new String(r.payload(),
+                StandardCharsets.UTF_8), ZoneRecord::stamp, ZoneRecord::tombstone, ZoneRecord::ttlMs).containsExactly(
+                tuple("live", "value", stamp, false, 60_000L),
+                tuple("forever", "v", stamp, false, ZoneRecord.NO_EXPIRY),
+                tuple("gone", "", stamp, true, 5_000L));
+        assertThat(zone.get(1).expires()).isFalse();
     }
 
     @Test
