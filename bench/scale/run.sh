@@ -23,6 +23,11 @@
 #
 # Environment (all optional): SIZES="8 16 32" HEAP=128m (each node's -Xmx) NODE_OPTS (more JVM
 #   options of every node) WARMUP=1000 WRITES=20 JOIN_NODES=32 JOIN_KEYS=100000 KEEP_TMP=1
+#   NODE1_OPTS (more JVM options for node 1, which the join's records are written to: it holds
+#   every key queued once for each of its N-1 links until they are sent, so at 1M keys and 31
+#   links it needs far more heap than the others, e.g. "-Xmx1536m")
+#   SYNC_EXTRA (more zone_sync directives for every node, e.g. "zone_sync_timeout 60s;": 32 JVMs
+#   on 2 cores starve each other's event loops for longer than the default 5 s)
 # Output: target/bench-results/scale-<UTC stamp>.log ("RESULT name value unit" lines), .table, .svg.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -54,7 +59,7 @@ rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 echo "# scale benchmark, $(date -u '+%Y-%m-%d %H:%M:%S UTC'), zonesync git $rev"
 echo "# machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r)"
 echo "# java: $(java -version 2>&1 | sed -n 2p)"
-echo "# SYNC_EXTRA='${SYNC_EXTRA:-}'"
+echo "# SYNC_EXTRA='${SYNC_EXTRA:-}' NODE1_OPTS='${NODE1_OPTS:-}'"
 echo "# SIZES='$SIZES' HEAP=$HEAP WARMUP=$WARMUP WRITES=$WRITES JOIN_NODES=$JOIN_NODES JOIN_KEYS=$JOIN_KEYS NODE_OPTS='$NODE_OPTS'"
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 ms() { date +%s%3N; }
@@ -105,7 +110,7 @@ for n in $SIZES; do
     t0=$(ms)
     for i in $(seq 1 "$n"); do
         node_config "$i" "$n"
-        zs_start "$tmp/n$n/node$i"
+        if [[ $i == 1 ]]; then zs_start "$tmp/n$n/node$i" "${NODE1_OPTS:-}"; else zs_start "$tmp/n$n/node$i"; fi
         pids+=("$started")
     done
     for i in $(seq 1 "$n"); do zs_wait_api "http://$(addr "$i"):$HP/api/9/" "${pids[i - 1]}"; done
