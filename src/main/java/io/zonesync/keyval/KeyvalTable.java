@@ -108,11 +108,6 @@ final class KeyvalTable {
         }
     }
 
-    /** Every record, in the order of {@link #walk}. */
-    void forEach(Consumer<byte[]> action) {
-        walk(action);
-    }
-
     /** Slots a whole-table walk takes at a time: a few cache lines of each array. */
     private static final int BLOCK = 64;
 
@@ -123,7 +118,7 @@ final class KeyvalTable {
      * them in long runs while it is still smaller than this one and probe along those runs on every
      * insert: a 1M-record snapshot took 3.5 s to apply instead of 1.
      */
-    private void walk(Consumer<byte[]> action) {
+    void forEach(Consumer<byte[]> action) {
         int blocks = Math.max(1, records.length / BLOCK);
         int width = records.length / blocks;
         int stride = (int) (blocks * 0.6180339887) | 1; // odd: every block once, blocks being a power of two
@@ -147,10 +142,10 @@ final class KeyvalTable {
         return false;
     }
 
-    /** The records satisfying {@code test}, in the order of {@link #walk}, as a new array filled up to its length. */
+    /** The records satisfying {@code test}, in the order of {@link #forEach}, as a new array filled up to its length. */
     byte[][] select(Predicate<byte[]> test) {
         Selection s = new Selection(test == null ? size : Math.min(size, 16));
-        walk(r -> {
+        forEach(r -> {
             if (test == null || test.test(r)) {
                 s.add(r);
             }

@@ -1,11 +1,11 @@
 package io.zonesync.sync.link;
 
+import io.netty.util.concurrent.EventExecutor;
 import io.zonesync.zone.ReplicatedZone;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import io.netty.util.concurrent.EventExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 

@@ -9,7 +9,8 @@ import java.util.HexFormat;
 /**
  * One record of the generic envelope (doc/protocol.md section 4): opaque key and payload bytes, the
  * version stamp, flags and the remaining lifetime. Immutable: the public factories copy the arrays
- * they are given, {@link #key()} and {@link #payload()} return copies.
+ * they are given, {@link #key()} and {@link #payload()} return copies; only {@link #toZoneRecord}
+ * hands its own arrays on, to the zone that applies the record.
  */
 public final class SyncRecord {
     private final byte[] key;
