@@ -102,7 +102,7 @@ public final class KeyvalReplica implements ReplicatedZone<String> {
             }
         };
         // The new one first (a reload re-registers while writes go on): a write in between is told
-        // twice at worst, which the links' pending key sets absorb, never to nobody.
+        // twice at worst, which the zone's change log absorbs, never to nobody.
         zone.addListener(listener);
         if (old != null) {
             zone.removeListener(old);

@@ -5,7 +5,7 @@ import java.util.Iterator;
 /**
  * A zone as the sync engine sees it. Feature packages (keyval, sticky, limit_req) adapt their zones
  * to this; the engine never looks inside a record. {@code K} is the zone's own key object, which the
- * engine keeps in its per-link sets of pending keys (so it must have value equality).
+ * engine keeps in the zone's log of changes (so it must have value equality).
  *
  * <p>Threading: every method may be called from any thread.
  */

@@ -69,7 +69,8 @@ class NodeReloadIT {
         }
         return """
                 events { }
-                stream { server { listen 127.0.0.1:%d; zone_sync; zone_sync_connect_retry_interval 100ms;%s } }
+                stream { server { listen 127.0.0.1:%d; zone_sync; zone_sync_connect_retry_interval 100ms;
+                        zone_sync_digest_interval off;%s } }
                 http {
                     access_log off;
                     keyval_zone zone=one:32k sync;
@@ -108,6 +109,10 @@ class NodeReloadIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> online(na) == 1 && online(nb) == 0);
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> online(nb) == 0);
         assertThat(online(nc)).isEqualTo(1);
+        // the link to c stayed up through a's reload, reading a's log of changes as before
+        na.http().post("/api/9/http/keyvals/one", "{\"from-a-after-reload\":\"1\"}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> nc.http().get("/api/9/http/keyvals/one").body()
+                .contains("from-a-after-reload"));
 
         // b restarts at the address it had (the port the kernel gave it), still listing a, with a
         // new node id: a refuses it by its address all the same

@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * The evaluated key of a {@code limit_req_zone} as bytes, with value equality (the engine keeps it in
- * its per-link pending sets). Variable values are Java strings whose characters are either bytes
+ * its log of changes to send). Variable values are Java strings whose characters are either bytes
  * (request data, {@code $binary_remote_addr}) or decoded text; {@link #of} gives the bytes nginx
  * would have: one byte per character when every character fits one, UTF-8 otherwise.
  */

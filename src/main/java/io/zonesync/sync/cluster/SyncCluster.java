@@ -15,6 +15,7 @@ import io.zonesync.net.HandshakeCounters;
 import io.zonesync.net.Endpoint;
 import io.zonesync.net.Transport;
 import io.zonesync.net.dns.ResolverZones;
+import io.zonesync.sync.link.ChangeLog;
 import io.zonesync.sync.link.LinkHost;
 import io.zonesync.sync.link.LinkSettings;
 import io.zonesync.sync.link.PeerLink;
@@ -72,6 +73,8 @@ public final class SyncCluster implements LinkHost {
     private final ResolverZones resolvers;
     private volatile ZoneSyncSettings settings;
     private volatile Map<String, ReplicatedZone<?>> zones = Map.of();
+    /** Per zone name: its local changes, read by every link that syncs it. */
+    private volatile Map<String, ChangeLog<?>> changeLogs = Map.of();
     private volatile Hello hello;
     private final Set<PeerLink> links = ConcurrentHashMap.newKeySet();
     private final PeerLinks online = new PeerLinks();
@@ -148,8 +151,14 @@ public final class SyncCluster implements LinkHost {
     /** Sets the zones to sync (before {@link #start}); each zone's local changes are pushed from then on. */
     public void setZones(Collection<? extends ReplicatedZone<?>> synced) {
         Map<String, ReplicatedZone<?>> m = new LinkedHashMap<>();
+        Map<String, ChangeLog<?>> logs = new HashMap<>();
         for (ReplicatedZone<?> z : synced) {
             m.put(z.name(), z);
+            // a zone kept by a reload keeps its log: links that stay online hold cursors in it
+            logs.put(z.name(), changeLogs.getOrDefault(z.name(), new ChangeLog<>()));
+        }
+        changeLogs = Map.copyOf(logs);
+        for (ReplicatedZone<?> z : synced) {
             listen(z);
         }
         zones = Map.copyOf(m);
@@ -157,7 +166,15 @@ public final class SyncCluster implements LinkHost {
     }
 
     private <K> void listen(ReplicatedZone<K> zone) {
-        zone.setChangeListener((z, key) -> changed(z.name(), key));
+        @SuppressWarnings("unchecked")
+        ChangeLog<K> log = (ChangeLog<K>) changeLogs.get(zone.name());
+        zone.setChangeListener((z, key) -> changed(log, key));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <K> ChangeLog<K> changes(ReplicatedZone<K> zone) {
+        return (ChangeLog<K>) changeLogs.get(zone.name());
     }
 
     /** Binds the zone_sync listeners and starts dialling the configured nodes. */
@@ -460,12 +477,15 @@ public final class SyncCluster implements LinkHost {
         return snapshotDurations;
     }
 
-    /** A local change: every online link owes the key to its peer. */
-    void changed(String zone, Object key) {
-        for (PeerLink l : online.fanOut()) {
-            l.enqueue(zone, key);
+    /** A local change: logged once for every online link, each of which owes the key to its peer. */
+    <K> void changed(ChangeLog<K> log, K key) {
+        long now = nowMillis();
+        if (log.append(key, now)) {
+            for (PeerLink l : online.fanOut()) {
+                l.changeLogged();
+            }
         }
-        away.changed(nowMillis());
+        away.changed(now);
     }
 
     // ---- status -----------------------------------------------------------------------------

@@ -43,6 +43,9 @@ public interface LinkHost {
     /** True the first time a clash of this zone with this peer is reported: it is logged once, not per reconnect. */
     boolean firstClash(long peerNodeId, String zone);
 
+    /** The log of a zone's local changes, shared by the links that sync it. */
+    <K> ChangeLog<K> changes(ReplicatedZone<K> zone);
+
     /** The digests of this node's zones, shared by its links (doc/protocol.md 11.5). */
     ZoneDigests digests();
 

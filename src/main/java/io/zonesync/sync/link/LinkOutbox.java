@@ -21,11 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What one link owes its peer, zone by zone, and how it is packed: pending keys and the snapshot,
+ * What one link owes its peer, zone by zone, and how it is packed: logged changes and the snapshot,
  * encoded into RECORDS frames of at most one buffer each, as fast as the socket takes them. The
- * sessions are set up once, on the event loop, when the HELLOs are exchanged; writers only touch
- * the pending key sets. Each frame written tells {@link DeliveryLag} since when its oldest record
- * was owed.
+ * sessions are set up once, on the event loop, when the HELLOs are exchanged; writers never touch
+ * them (they append to the zones' shared change logs). Each frame written tells
+ * {@link DeliveryLag} since when its oldest record was owed.
  */
 final class LinkOutbox {
     private static final Logger LOG = LoggerFactory.getLogger(LinkOutbox.class);
@@ -48,9 +48,12 @@ final class LinkOutbox {
         frameBudget = bytes;
     }
 
-    /** Syncs this zone on the link; its snapshot is taken by {@link #takeSnapshots}. */
+    /**
+     * Syncs this zone on the link, owing every change logged from now on; its snapshot, taken
+     * after this by {@link #takeSnapshots}, carries the ones before.
+     */
     <K> void addZone(ReplicatedZone<K> zone, ZoneSignature signature) {
-        sessions.put(zone.name(), new ZoneSession<>(zone, signature));
+        sessions.put(zone.name(), new ZoneSession<>(zone, signature, host.changes(zone).follow()));
     }
 
     /**
@@ -91,14 +94,11 @@ final class LinkOutbox {
         return sessions.get(zone);
     }
 
-    /** Queues a locally changed key; false if the zone is not synced on this link. */
-    boolean enqueue(String zone, Object key) {
-        ZoneSession<?> s = sessions.get(zone);
-        if (s == null) {
-            return false;
+    /** Owes no change logged from now on: what is logged so far is sent, then the link may quit. */
+    void stopLogging() {
+        for (ZoneSession<?> s : sessions.values()) {
+            s.changes.stopHere();
         }
-        s.enqueue(key, host.nowMillis());
-        return true;
     }
 
     /**
@@ -138,10 +138,10 @@ final class LinkOutbox {
         return new long[] {sent, received};
     }
 
-    /** Drops what is pending (the link is gone; the next link's snapshot covers it). */
+    /** Lets go of the change logs (the link is gone; the next link's snapshot covers what it owed). */
     void clear() {
         for (ZoneSession<?> s : sessions.values()) {
-            s.pending.clear();
+            s.changes.close();
         }
     }
 

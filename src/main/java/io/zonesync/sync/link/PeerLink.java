@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * (doc/protocol.md section 10). It merges what the peer sends, and sends this node's snapshot and
  * its live changes, coalesced per key and packed into buffers, as fast as the socket takes them.
  *
- * <p>All state but the pending keys belongs to the channel's event loop.
+ * <p>All state belongs to the channel's event loop; writers reach the link only through the
+ * zones' change logs and {@link #changeLogged}.
  *
  * <p>One state machine per link, as HAProxy's peers have: the states of protocol.md 10.1 and every
  * event that moves them (frames, timers, writability, close) are in this one class, which is why it
@@ -263,12 +264,9 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Queues a locally changed key for this link, if the zone is synced on it. */
-    public void enqueue(String zoneName, Object key) {
-        if (!state.online() || quitting) {
-            return;
-        }
-        if (outbox.enqueue(zoneName, key)) {
+    /** A local change was logged: an online link sends it (it reads the zones' change logs). */
+    public void changeLogged() {
+        if (state.online() && !quitting) {
             requestFill();
         }
     }
@@ -292,6 +290,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         c.eventLoop().execute(() -> {
             quitting = true;
             goodbyeReason = reason;
+            outbox.stopLogging();
             if (!state.online()) {
                 c.close();
                 return;

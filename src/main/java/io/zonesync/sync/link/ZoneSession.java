@@ -9,14 +9,16 @@ import java.util.BitSet;
 import java.util.Iterator;
 
 /**
- * What one link owes one zone: the keys changed locally and not yet sent, and how far this node's
- * snapshot of the zone has got, with when each of these became owed (for the link's replication
- * lag). Touched by writers only through {@link #pending}.
+ * What one link owes one zone: the keys changed locally and not yet sent (its cursor in the zone's
+ * shared {@link ChangeLog}), and how far this node's snapshot of the zone has got, with when each
+ * of these became owed (for the link's replication lag). Writers never touch it: they append to
+ * the log.
  */
 final class ZoneSession<K> {
     final ReplicatedZone<K> zone;
     final ZoneSignature signature;
-    final PendingKeys<K> pending = new PendingKeys<>();
+    /** This link's place in the zone's log of local changes. */
+    final ChangeLog<K>.Cursor changes;
     /** Bytes of a RECORDS frame of this zone before its first record, computed once (it encodes the name). */
     final int frameHeaderSize;
     /** Null until taken: at once, or (delta resync, 11.6) when the peer's RESUME says what it holds. */
@@ -57,8 +59,9 @@ final class ZoneSession<K> {
     private ZoneRecord carrySnapshot;
     private ZoneRecord carryRepair;
 
-    ZoneSession(ReplicatedZone<K> zone, ZoneSignature signature) {
+    ZoneSession(ReplicatedZone<K> zone, ZoneSignature signature, ChangeLog<K>.Cursor changes) {
         this.zone = zone;
+        this.changes = changes;
         this.signature = signature;
         this.frameHeaderSize = RecordBatchWriter.headerSize(signature);
     }
@@ -71,12 +74,11 @@ final class ZoneSession<K> {
             carryPendingAt = Long.MAX_VALUE;
             return k;
         }
-        PendingKeys.Entry<K> e = pending.poll();
-        if (e == null) {
-            return null;
+        K key = changes.poll();
+        if (key != null) {
+            lastKeyQueuedAt = changes.polledAt();
         }
-        lastKeyQueuedAt = e.queuedAt();
-        return e.key();
+        return key;
     }
 
     ZoneRecord nextSnapshotRecord() {
@@ -122,7 +124,7 @@ final class ZoneSession<K> {
     }
 
     boolean hasPending() {
-        return carryPending != null || !pending.isEmpty();
+        return carryPending != null || changes.backlog() > 0;
     }
 
     boolean hasSnapshotLeft() {
@@ -166,18 +168,13 @@ final class ZoneSession<K> {
         return usable[1];
     }
 
-    @SuppressWarnings("unchecked")
-    void enqueue(Object key, long nowMillis) {
-        pending.add((K) key, nowMillis);
-    }
-
     /**
      * Since when the oldest of what this zone still owes the peer and has not written to the
      * socket is owed (ms on the host's clock): a pending key's first change, the snapshot's taking,
      * a repair's start; {@link Long#MAX_VALUE} when nothing is owed. Read from any thread.
      */
     long oldestOwedAt() {
-        long oldest = Math.min(carryPendingAt, pending.oldestQueuedAt());
+        long oldest = Math.min(carryPendingAt, changes.oldestAt());
         if (!snapshotDone) {
             oldest = Math.min(oldest, snapshotTakenAt);
         }
@@ -187,9 +184,9 @@ final class ZoneSession<K> {
         return oldest;
     }
 
-    /** Records still to send to this peer: pending keys plus what the snapshot has not reached yet. */
+    /** Records still to send to this peer: logged changes plus what the snapshot has not reached yet. */
     long backlog() {
         long left = snapshotDone || deltaSince != 0 ? 0 : Math.max(0, zone.recordCount() - snapshotSent);
-        return pending.size() + left;
+        return changes.backlog() + left;
     }
 }

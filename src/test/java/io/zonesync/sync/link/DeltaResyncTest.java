@@ -25,8 +25,10 @@ import io.zonesync.zone.ZoneType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -112,6 +114,14 @@ class DeltaResyncTest {
         @Override
         public Collection<ReplicatedZone<?>> zones() {
             return List.of(zone);
+        }
+
+        final Map<String, ChangeLog<?>> logs = new HashMap<>();
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <K> ChangeLog<K> changes(ReplicatedZone<K> zone) {
+            return (ChangeLog<K>) logs.computeIfAbsent(zone.name(), n -> new ChangeLog<>());
         }
 
         @Override

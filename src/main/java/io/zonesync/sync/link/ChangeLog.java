@@ -1,0 +1,319 @@
+package io.zonesync.sync.link;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The keys of one zone changed by local writes, in the order they changed, kept once for every
+ * link that syncs the zone; each link reads it through its own {@link Cursor}. An entry stays until
+ * every cursor has passed it, so a burst of a million keys costs one entry per key however many
+ * peers there are (a queue per link held one per key per peer: 31 copies in a 32-node cluster).
+ *
+ * <p>A key is sent once however often it changes before a link reaches it: a write to a key whose
+ * entry no cursor has passed yet adds nothing, since the link reads the zone when it sends and so
+ * sends the newest value. Once a cursor has passed that entry the next write appends the key again,
+ * for that cursor; a cursor further back then meets the key twice and its link sends it twice.
+ * Those extra entries stay few: when the log makes room, of two entries of a key with no cursor
+ * between them only the earlier is kept. Entries never move, so a key that changes without pause
+ * is still sent within one pass of the log, and times only grow along it: a cursor's next entry
+ * is the change its link has owed longest.
+ *
+ * <p>Writers call {@link #append} after the zone holds the new value; a link reads the zone after
+ * {@link Cursor#poll}, so a write racing with the send is either read by it or appended again:
+ * nothing is lost. One lock, the log's, guards the entries and every cursor; each call holds it
+ * for a few array accesses.
+ *
+ * <p>Layout: the keys and the times they were appended in two parallel arrays (entries
+ * {@code [start, end)}), and an open-addressing index from each key to its latest entry (linear
+ * probing, deletion by backward shift), twice the arrays' length so at most half full: appending
+ * allocates nothing, and an entry costs about 20 bytes beside the key, which the zone holds anyway.
+ */
+public final class ChangeLog<K> {
+    /** Capacity below which a drained log keeps its arrays. */
+    private static final int KEEP = 1024;
+
+    private Object[] keys = new Object[16];
+    private long[] times = new long[16];
+    private int start;
+    private int end;
+    /** Key to the position of its latest entry, for the keys of {@code [start, end)}. */
+    private Object[] indexKeys = new Object[32];
+    private int[] indexPositions = new int[32];
+    private final List<Cursor> cursors = new ArrayList<>();
+    /** The furthest any cursor has read: an entry at or past it is unread by all. */
+    private int frontier;
+
+    /**
+     * Logs a local change of {@code key} at {@code nowMillis}; false when nothing was added (no
+     * link reads the log, or the key's entry is still ahead of every cursor).
+     */
+    public synchronized boolean append(K key, long nowMillis) {
+        if (cursors.isEmpty()) {
+            return false;
+        }
+        int slot = slot(key);
+        if (indexKeys[slot] != null && indexPositions[slot] >= frontier) {
+            return false;
+        }
+        if (end == keys.length) {
+            makeRoom();
+            slot = slot(key);
+            if (indexKeys[slot] != null && indexPositions[slot] >= frontier) {
+                return false;
+            }
+        }
+        keys[end] = key;
+        times[end] = nowMillis;
+        indexKeys[slot] = key;
+        indexPositions[slot] = end;
+        end++;
+        return true;
+    }
+
+    /** A new reader, at the end of the log: it sees every change appended from now on. */
+    public synchronized Cursor follow() {
+        Cursor c = new Cursor(end);
+        cursors.add(c);
+        frontier = end;
+        return c;
+    }
+
+    /** Entries held, for all cursors together (a key appears more than once at most once per cursor). */
+    public synchronized int size() {
+        return end - start;
+    }
+
+    /** The slot of {@code key} in the index, or the empty slot where it would go. */
+    private int slot(Object key) {
+        int mask = indexKeys.length - 1;
+        int h = key.hashCode();
+        int i = (h ^ (h >>> 16)) & mask;
+        for (Object o; (o = indexKeys[i]) != null; i = (i + 1) & mask) {
+            if (o.equals(key)) {
+                return i;
+            }
+        }
+        return i;
+    }
+
+    /** Drops the entries every cursor has passed; a log all cursors have read is emptied. */
+    private void trim() {
+        int min = end;
+        for (Cursor c : cursors) {
+            min = Math.min(min, c.position);
+        }
+        for (int p = start; p < min; p++) {
+            int slot = slot(keys[p]);
+            if (indexPositions[slot] == p) {
+                unindex(slot);
+            }
+            keys[p] = null;
+        }
+        start = min;
+        if (start == end) {
+            reset();
+        }
+    }
+
+    /** Back to an empty log at position 0, every cursor with it; large arrays are let go. */
+    private void reset() {
+        if (keys.length > KEEP) {
+            keys = new Object[16];
+            times = new long[16];
+            indexKeys = new Object[32];
+            indexPositions = new int[32];
+        }
+        for (Cursor c : cursors) {
+            c.position = 0;
+            if (c.limit >= 0) {
+                c.limit = 0;
+            }
+        }
+        start = 0;
+        end = 0;
+        frontier = 0;
+    }
+
+    /** Removes the index entry at {@code slot}, shifting back the run after it so probes stay whole. */
+    private void unindex(int slot) {
+        int mask = indexKeys.length - 1;
+        int hole = slot;
+        for (int j = (slot + 1) & mask; indexKeys[j] != null; j = (j + 1) & mask) {
+            int h = indexKeys[j].hashCode();
+            int home = (h ^ (h >>> 16)) & mask;
+            // the entry at j may move into the hole if its home is not in (hole, j], cyclically
+            if (((j - home) & mask) >= ((j - hole) & mask)) {
+                indexKeys[hole] = indexKeys[j];
+                indexPositions[hole] = indexPositions[j];
+                hole = j;
+            }
+        }
+        indexKeys[hole] = null;
+    }
+
+    /**
+     * The arrays are full: copies the live entries to the front, keeping of two entries of a key
+     * with no cursor between them only the earlier, and doubles the arrays when what is left
+     * fills more than half of them (every cursor that will read the later reads the earlier
+     * first, and sends the key's value as of then). Cursors and limits move with their entries.
+     */
+    private void makeRoom() {
+        Object[] k = new Object[keys.length];
+        long[] t = new long[keys.length];
+        indexKeys = new Object[keys.length * 2];
+        indexPositions = new int[keys.length * 2];
+        List<Cursor> byPosition = new ArrayList<>(cursors);
+        byPosition.sort(Comparator.comparingInt(c -> c.position));
+        List<Cursor> byLimit = new ArrayList<>();
+        for (Cursor c : cursors) {
+            if (c.limit >= 0) {
+                byLimit.add(c);
+            }
+        }
+        byLimit.sort(Comparator.comparingInt(c -> c.limit));
+        int n = 0;
+        int segment = 0; // where, in the new arrays, the entries after the last cursor passed begin
+        int ci = 0;
+        int li = 0;
+        for (int p = start; p < end; p++) {
+            for (; ci < byPosition.size() && byPosition.get(ci).position == p; ci++) {
+                byPosition.get(ci).position = n;
+                segment = n;
+            }
+            for (; li < byLimit.size() && byLimit.get(li).limit == p; li++) {
+                byLimit.get(li).limit = n;
+            }
+            Object key = keys[p];
+            int slot = slot(key);
+            if (indexKeys[slot] != null && indexPositions[slot] >= segment) {
+                continue;
+            }
+            k[n] = key;
+            t[n] = times[p];
+            indexKeys[slot] = key;
+            indexPositions[slot] = n;
+            n++;
+        }
+        for (; ci < byPosition.size(); ci++) {
+            byPosition.get(ci).position = n;
+        }
+        for (; li < byLimit.size(); li++) {
+            byLimit.get(li).limit = n;
+        }
+        keys = k;
+        times = t;
+        start = 0;
+        end = n;
+        if (n * 2 > keys.length) {
+            keys = Arrays.copyOf(keys, keys.length * 2);
+            times = Arrays.copyOf(times, times.length * 2);
+            Object[] oldKeys = indexKeys;
+            int[] oldPositions = indexPositions;
+            indexKeys = new Object[keys.length * 2];
+            indexPositions = new int[keys.length * 2];
+            for (int i = 0; i < oldKeys.length; i++) {
+                if (oldKeys[i] != null) {
+                    int slot = slot(oldKeys[i]);
+                    indexKeys[slot] = oldKeys[i];
+                    indexPositions[slot] = oldPositions[i];
+                }
+            }
+        }
+        frontier = 0;
+        for (Cursor c : cursors) {
+            frontier = Math.max(frontier, c.position);
+        }
+    }
+
+    /**
+     * One link's place in the log: the changes it has still to send are the entries from here on
+     * (up to its limit, once it has one). Polled by the link's event loop only.
+     */
+    public final class Cursor {
+        private int position;
+        /** Where reading stops (-1: no limit), set when the link is told to flush and quit. */
+        private int limit = -1;
+        private long polledAt;
+        private boolean closed;
+
+        private Cursor(int position) {
+            this.position = position;
+        }
+
+        /** The next key this link owes, or null when it owes none; the cursor moves past it. */
+        @SuppressWarnings("unchecked")
+        public K poll() {
+            synchronized (ChangeLog.this) {
+                if (position >= stop()) {
+                    return null;
+                }
+                int at = position++;
+                K key = (K) keys[at];
+                polledAt = times[at];
+                frontier = Math.max(frontier, position);
+                if (at == start) {
+                    trim();
+                }
+                return key;
+            }
+        }
+
+        /** When the key {@link #poll} returned last was appended (ms, the writer's clock). */
+        public long polledAt() {
+            return polledAt;
+        }
+
+        /** When the oldest change this link still owes was appended, or {@link Long#MAX_VALUE}. */
+        public long oldestAt() {
+            synchronized (ChangeLog.this) {
+                return position < stop() ? times[position] : Long.MAX_VALUE;
+            }
+        }
+
+        /** Entries still to read. */
+        public int backlog() {
+            synchronized (ChangeLog.this) {
+                return Math.max(0, stop() - position);
+            }
+        }
+
+        /** Reads no further than the changes appended so far (the link flushes them and quits). */
+        public void stopHere() {
+            synchronized (ChangeLog.this) {
+                if (!closed && limit < 0) {
+                    limit = end;
+                }
+            }
+        }
+
+        /** The link is gone: its cursor no longer holds entries in the log. */
+        public void close() {
+            synchronized (ChangeLog.this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                cursors.remove(this);
+                if (cursors.isEmpty()) {
+                    for (int p = start; p < end; p++) {
+                        keys[p] = null;
+                    }
+                    Arrays.fill(indexKeys, null);
+                    reset();
+                    return;
+                }
+                frontier = 0;
+                for (Cursor c : cursors) {
+                    frontier = Math.max(frontier, c.position);
+                }
+                trim();
+            }
+        }
+
+        private int stop() {
+            return closed ? position : limit < 0 ? end : Math.min(limit, end);
+        }
+    }
+}
