@@ -154,16 +154,23 @@ public final class ChangeLog<K> {
     }
 
     /**
-     * The arrays are full: copies the live entries to the front, keeping of two entries of a key
-     * with no cursor between them only the earlier, and doubles the arrays when what is left
-     * fills more than half of them (every cursor that will read the later reads the earlier
+     * The arrays are full. When the live entries fill at most half of them they slide to the
+     * front; otherwise they are copied into arrays twice as long keeping, of two entries of a key
+     * with no cursor between them, only the earlier; if what is left fills at most half of the old
+     * length, the arrays keep that length after all (every cursor that will read the later reads the earlier
      * first, and sends the key's value as of then). Cursors and limits move with their entries.
      */
     private void makeRoom() {
-        Object[] k = new Object[keys.length];
-        long[] t = new long[keys.length];
-        indexKeys = new Object[keys.length * 2];
-        indexPositions = new int[keys.length * 2];
+        int live = end - start;
+        if (live * 2 <= keys.length) {
+            slide(live);
+            return;
+        }
+        int length = keys.length;
+        Object[] k = new Object[length * 2];
+        long[] t = new long[length * 2];
+        indexKeys = new Object[length * 4];
+        indexPositions = new int[length * 4];
         List<Cursor> byPosition = new ArrayList<>(cursors);
         byPosition.sort(Comparator.comparingInt(c -> c.position));
         List<Cursor> byLimit = new ArrayList<>();
@@ -206,13 +213,13 @@ public final class ChangeLog<K> {
         times = t;
         start = 0;
         end = n;
-        if (n * 2 > keys.length) {
-            keys = Arrays.copyOf(keys, keys.length * 2);
-            times = Arrays.copyOf(times, times.length * 2);
+        if (n * 2 <= length) { // mostly repeats: the arrays stay as long as they were
+            keys = Arrays.copyOf(keys, length);
+            times = Arrays.copyOf(times, length);
             Object[] oldKeys = indexKeys;
             int[] oldPositions = indexPositions;
-            indexKeys = new Object[keys.length * 2];
-            indexPositions = new int[keys.length * 2];
+            indexKeys = new Object[length * 2];
+            indexPositions = new int[length * 2];
             for (int i = 0; i < oldKeys.length; i++) {
                 if (oldKeys[i] != null) {
                     int slot = slot(oldKeys[i]);
@@ -225,6 +232,30 @@ public final class ChangeLog<K> {
         for (Cursor c : cursors) {
             frontier = Math.max(frontier, c.position);
         }
+    }
+
+    /**
+     * Moves the live entries, which fill at most half the arrays, to their front: positions in
+     * the index and of cursors and limits all drop by {@code start}, and nothing is rehashed.
+     */
+    private void slide(int live) {
+        System.arraycopy(keys, start, keys, 0, live);
+        System.arraycopy(times, start, times, 0, live);
+        Arrays.fill(keys, live, end, null);
+        for (int i = 0; i < indexKeys.length; i++) {
+            if (indexKeys[i] != null) {
+                indexPositions[i] -= start;
+            }
+        }
+        for (Cursor c : cursors) {
+            c.position -= start;
+            if (c.limit >= 0) {
+                c.limit -= start;
+            }
+        }
+        frontier -= start;
+        end = live;
+        start = 0;
     }
 
     /**
