@@ -21,7 +21,10 @@ final class ZoneSession<K> {
     final ChangeLog<K>.Cursor changes;
     /** Bytes of a RECORDS frame of this zone before its first record, computed once (it encodes the name). */
     final int frameHeaderSize;
-    /** Null until taken: at once, or (delta resync, 11.6) when the peer's RESUME says what it holds. */
+    /**
+     * Null until taken (at once, or, delta resync 11.6, when the peer's RESUME says what it holds),
+     * and again once sent or the link closed: it holds the zone's copy of references.
+     */
     Iterator<ZoneRecord> snapshot;
     /** The peer takes deltas and its RESUME for this zone has not come yet: the snapshot waits. */
     boolean awaitingResume;
@@ -87,7 +90,7 @@ final class ZoneSession<K> {
             carrySnapshot = null;
             return r;
         }
-        return snapshot.hasNext() ? snapshot.next() : null;
+        return snapshot != null && snapshot.hasNext() ? snapshot.next() : null;
     }
 
     ZoneRecord nextRepairRecord() {
@@ -105,6 +108,20 @@ final class ZoneSession<K> {
 
     boolean hasRepairLeft() {
         return carryRepair != null || (repair != null && repair.hasNext());
+    }
+
+    /** Lets go of the snapshot's copy of references (a million of them for a million records): it is sent. */
+    void releaseSnapshot() {
+        snapshot = null;
+        carrySnapshot = null;
+    }
+
+    /** The link closed: gives up its cursor in the change log and the copies its snapshot and repair walk. */
+    void close() {
+        changes.close();
+        releaseSnapshot();
+        repair = null;
+        carryRepair = null;
     }
 
     /** Nothing owed to the peer: no pending key, the snapshot sent, no repair under way. */
@@ -150,7 +167,7 @@ final class ZoneSession<K> {
      * sent. Older candidates are dropped; {@code now} and {@code ceiling} join as the newest.
      */
     long markToSend(long now, long ceiling, long graceMs) {
-        if (snapshot == null) {
+        if (snapshotTakenAt == Long.MAX_VALUE) {
             return 0;
         }
         long[] usable = null;

@@ -1,6 +1,7 @@
 package io.zonesync.sync.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -19,7 +20,9 @@ import io.zonesync.sync.proto.SnapshotEnd;
 import io.zonesync.sync.proto.ZoneSignature;
 import io.zonesync.zone.ZoneRecord;
 import io.zonesync.zone.ZoneType;
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -136,7 +139,7 @@ class PeerLinkFiguresTest {
     }
 
     /** A zone of string keys whose records are stamped on the host's clock. */
-    private final class TestZone implements ReplicatedZone<String> {
+    private class TestZone implements ReplicatedZone<String> {
         final Map<String, ZoneRecord> records = new LinkedHashMap<>();
 
         void put(String key) {
@@ -159,9 +162,14 @@ class PeerLinkFiguresTest {
             return records.size();
         }
 
+        /** The last snapshot handed out, for whether the link still holds it. */
+        WeakReference<Iterator<ZoneRecord>> lastSnapshot = new WeakReference<>(null);
+
         @Override
         public Iterator<ZoneRecord> snapshot() {
-            return new ArrayList<>(records.values()).iterator();
+            Iterator<ZoneRecord> it = new ArrayList<>(records.values()).iterator();
+            lastSnapshot = new WeakReference<>(it);
+            return it;
         }
 
         @Override
@@ -346,6 +354,57 @@ class PeerLinkFiguresTest {
         assertThat(link.replicationLagMillis()).isEqualTo(550);
         ch.writeInbound(new Pong(2));
         assertThat(link.replicationLagMillis()).isZero();
+    }
+
+    /** Whether the snapshot's copy is still reachable, after asking for a collection until it is not. */
+    private static boolean released(TestZone zone) {
+        System.gc();
+        return zone.lastSnapshot.get() == null;
+    }
+
+    @Test
+    void aSentSnapshotsCopyIsLetGoWhileTheLinkLives() {
+        TestZone zone = linkedZone();
+        ch.writeInbound(peerHello(NO_DELTA, List.of(PeerLink.signature(zone))));
+        assertThat(sent()).anyMatch(SnapshotEnd.class::isInstance);
+        assertThat(link.state().online()).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> released(zone));
+    }
+
+    @Test
+    void aClosedLinksUnfinishedSnapshotCopyIsLetGoThoughTheLinkIsStillReferenced() {
+        TestZone zone = new TestZone() {
+            @Override
+            public Iterator<ZoneRecord> snapshot() {
+                Iterator<ZoneRecord> copy = super.snapshot();
+                return new Iterator<>() { // the peer goes away a few frames into the snapshot
+                    private int taken;
+
+                    @Override
+                    public boolean hasNext() {
+                        return copy.hasNext();
+                    }
+
+                    @Override
+                    public ZoneRecord next() {
+                        if (++taken == 10_000) {
+                            ch.close();
+                        }
+                        return copy.next();
+                    }
+                };
+            }
+        };
+        for (int i = 0; i < 20_000; i++) { // several frames' worth
+            zone.put("key-" + i);
+        }
+        host.zones.add(zone);
+        connect();
+        ch.writeInbound(peerHello(NO_DELTA, List.of(PeerLink.signature(zone))));
+        ch.runPendingTasks();
+        assertThat(host.events).contains("closed");
+        assertThat(sent()).noneMatch(SnapshotEnd.class::isInstance);
+        await().atMost(Duration.ofSeconds(10)).until(() -> released(zone));
     }
 
     @Test
