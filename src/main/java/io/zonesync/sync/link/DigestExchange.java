@@ -79,7 +79,7 @@ final class DigestExchange {
 
     /**
      * A peer's digest: a summary that differs from ours at its cutoff is answered with our bucket
-     * hashes; bucket hashes are compared with ours, and our records in the buckets that differ are
+     * hashes, unless this link still owes the peer the zone (changes, the snapshot, a repair); bucket hashes are compared with ours, and our records in the buckets that differ are
      * sent once the last frame of them has arrived. False when the frame does not apply here.
      */
     boolean received(Channel channel, Digest m) {
@@ -87,6 +87,11 @@ final class DigestExchange {
         if (!link.state().online() || s == null || !s.signature.matches(m.zone()) || !s.zone.reconciled()
                 || (!m.summary() && m.bucketBits() != ZoneDigest.BUCKET_BITS)) {
             return false;
+        }
+        if (m.summary() && !s.idle()) {
+            // What this link still owes the peer makes the zones differ anyway, and the answer
+            // would have the peer send back what it holds of every bucket: the peer asks again.
+            return true;
         }
         host.digests().request(s.zone, m.cutoff(), channel.eventLoop(), mine -> {
             if (!link.state().online()) {

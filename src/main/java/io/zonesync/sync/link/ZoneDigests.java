@@ -12,7 +12,8 @@ import java.util.function.Consumer;
 /**
  * The cluster's digests of its zones, one per zone and cutoff, shared by every link: the links
  * of one round ask for the same cutoff (it falls on a grid of the digest interval), so a zone is
- * read once a round however many peers compare it. Computed on the asking link's event loop a
+ * read once a round however many peers compare it, and the last few cutoffs' digests are kept for
+ * links that ask late. Computed on the asking link's event loop a
  * chunk at a time, each chunk a scheduled task: the loop reads and writes its sockets between two
  * chunks (a task that queued the next one at once would see it run in the same batch, up to 64
  * chunks in a row, and records waited behind a whole zone's digest: 140-200 ms of the 10k/s p999).
@@ -22,7 +23,15 @@ public final class ZoneDigests {
     /** Records read per event loop task. */
     static final int CHUNK = 4096;
 
-    private final Map<String, Entry> byZone = new HashMap<>();
+    /**
+     * Cutoffs kept per zone. Under load the links of one round ask late, after others already
+     * asked for the next cutoff; with one entry per zone each such request replaced the other and
+     * took a copy of the zone again (a 32-node cluster filling a 1M-record zone held 197 copies,
+     * 233 MB, at once). With a few kept, a late link shares its round's digest.
+     */
+    static final int CUTOFFS_KEPT = 4;
+
+    private final Map<String, List<Entry>> byZone = new HashMap<>();
 
     private static final class Entry {
         final ReplicatedZone<?> zone;
@@ -40,19 +49,25 @@ public final class ZoneDigests {
     void request(ReplicatedZone<?> zone, long cutoff, EventExecutor loop, Consumer<ZoneDigest> then) {
         Entry e;
         synchronized (this) {
-            Entry found = byZone.get(zone.name());
-            if (found != null && found.zone == zone && found.cutoff == cutoff) {
-                if (found.done != null) {
-                    ZoneDigest d = found.done;
-                    loop.execute(() -> then.accept(d));
-                } else {
-                    found.waiters.add(() -> loop.execute(() -> then.accept(found.done)));
+            List<Entry> kept = byZone.computeIfAbsent(zone.name(), n -> new ArrayList<>());
+            kept.removeIf(k -> k.zone != zone); // a reload replaced the zone
+            for (Entry found : kept) {
+                if (found.cutoff == cutoff) {
+                    if (found.done != null) {
+                        ZoneDigest d = found.done;
+                        loop.execute(() -> then.accept(d));
+                    } else {
+                        found.waiters.add(() -> loop.execute(() -> then.accept(found.done)));
+                    }
+                    return;
                 }
-                return;
             }
             Entry fresh = new Entry(zone, cutoff);
             fresh.waiters.add(() -> loop.execute(() -> then.accept(fresh.done)));
-            byZone.put(zone.name(), fresh);
+            kept.add(fresh);
+            if (kept.size() > CUTOFFS_KEPT) {
+                kept.remove(0); // the oldest asked for; if still computing, it ends for its waiters
+            }
             e = fresh;
         }
         step(loop, e, new ZoneDigest.Builder(cutoff, zone.snapshot()));

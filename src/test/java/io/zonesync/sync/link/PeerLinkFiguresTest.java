@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.zonesync.sync.proto.Digest;
 import io.zonesync.sync.proto.Heartbeat;
 import io.zonesync.sync.proto.Hello;
 import io.zonesync.sync.proto.Ping;
@@ -405,6 +406,38 @@ class PeerLinkFiguresTest {
         assertThat(host.events).contains("closed");
         assertThat(sent()).noneMatch(SnapshotEnd.class::isInstance);
         await().atMost(Duration.ofSeconds(10)).until(() -> released(zone));
+    }
+
+    /** A peer's summary DIGEST of zone "z" that differs from anything this node holds; what the link answers. */
+    private List<Digest> answerToADifferingSummary(TestZone zone) {
+        sent();
+        ch.writeInbound(new Digest(PeerLink.signature(zone), 1_767_225_500_000L, 0, 0, new long[] {42}));
+        for (int i = 0; i < 100; i++) { // the digest is computed in scheduled steps
+            ch.runScheduledPendingTasks();
+            ch.runPendingTasks();
+        }
+        List<Digest> out = new ArrayList<>();
+        for (Object o : sent()) {
+            if (o instanceof Digest d) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aSummaryThatDiffersIsAnsweredWithBucketHashesWhenTheLinkOwesThePeerNothing() {
+        TestZone zone = linkedZone();
+        ch.writeInbound(peerHello(NO_DELTA, List.of(PeerLink.signature(zone))));
+        assertThat(answerToADifferingSummary(zone)).isNotEmpty().allMatch(d -> !d.summary());
+    }
+
+    @Test
+    void aSummaryIsLeftUnansweredWhileTheLinkStillOwesThePeerTheZone() {
+        TestZone zone = linkedZone();
+        // a peer that takes deltas: the snapshot waits for its RESUME, so the zone is owed
+        ch.writeInbound(peerHello(Protocol.HELLO_FLAGS, List.of(PeerLink.signature(zone))));
+        assertThat(answerToADifferingSummary(zone)).isEmpty();
     }
 
     @Test

@@ -1,0 +1,100 @@
+package io.zonesync.sync.link;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.util.concurrent.DefaultEventExecutor;
+import io.zonesync.zone.ReplicatedZone;
+import io.zonesync.zone.Stamp;
+import io.zonesync.zone.ZoneRecord;
+import io.zonesync.zone.ZoneType;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ZoneDigestsTest {
+    private final DefaultEventExecutor loop = new DefaultEventExecutor();
+
+    /** A zone of a few records that counts the copies taken of it. */
+    private static final class CountingZone implements ReplicatedZone<String> {
+        final AtomicInteger copies = new AtomicInteger();
+
+        @Override
+        public String name() {
+            return "z";
+        }
+
+        @Override
+        public ZoneType type() {
+            return new ZoneType("test", 99, 1);
+        }
+
+        @Override
+        public long recordCount() {
+            return 3;
+        }
+
+        @Override
+        public Iterator<ZoneRecord> snapshot() {
+            copies.incrementAndGet();
+            List<ZoneRecord> records = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                records.add(new ZoneRecord(("k" + i).getBytes(StandardCharsets.UTF_8), new byte[] {1},
+                        new Stamp(Stamp.hlc(1_000, i), 7), false, ZoneRecord.NO_EXPIRY));
+            }
+            return records.iterator();
+        }
+
+        @Override
+        public ZoneRecord export(String key) {
+            return null;
+        }
+
+        @Override
+        public boolean applyRemote(ZoneRecord record) {
+            return false;
+        }
+
+        @Override
+        public void setChangeListener(ChangeListener<String> listener) {
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        loop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+    }
+
+    private static ZoneDigest digest(ZoneDigests digests, ReplicatedZone<?> zone, long cutoff,
+            DefaultEventExecutor loop) throws Exception {
+        CompletableFuture<ZoneDigest> out = new CompletableFuture<>();
+        digests.request(zone, cutoff, loop, out::complete);
+        return out.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aLinkAskingLateForTheLastRoundsCutoffSharesItsDigestInsteadOfCopyingTheZoneAgain() throws Exception {
+        ZoneDigests digests = new ZoneDigests();
+        CountingZone zone = new CountingZone();
+        ZoneDigest first = digest(digests, zone, 10_000, loop);
+        digest(digests, zone, 20_000, loop); // another link is a round ahead
+        assertThat(digest(digests, zone, 10_000, loop)).isSameAs(first);
+        assertThat(zone.copies).hasValue(2);
+    }
+
+    @Test
+    void onlyTheLastFewCutoffsAreKept() throws Exception {
+        ZoneDigests digests = new ZoneDigests();
+        CountingZone zone = new CountingZone();
+        for (int round = 1; round <= ZoneDigests.CUTOFFS_KEPT + 1; round++) {
+            digest(digests, zone, round * 10_000L, loop);
+        }
+        digest(digests, zone, 10_000, loop); // the oldest, let go: read again
+        assertThat(zone.copies).hasValue(ZoneDigests.CUTOFFS_KEPT + 2);
+    }
+}
