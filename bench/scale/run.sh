@@ -23,9 +23,8 @@
 #
 # Environment (all optional): SIZES="8 16 32" HEAP=128m (each node's -Xmx) NODE_OPTS (more JVM
 #   options of every node) WARMUP=1000 WRITES=20 JOIN_NODES=32 JOIN_KEYS=100000 KEEP_TMP=1
-#   NODE1_OPTS (more JVM options for node 1, which the join's records are written to: it holds
-#   every key queued once for each of its N-1 links until they are sent, so at 1M keys and 31
-#   links it needs far more heap than the others, e.g. "-Xmx1536m")
+#   NODE1_OPTS (more JVM options for node 1, which the join's records are written to, e.g. a
+#   larger heap or a profiler)
 #   SYNC_EXTRA (more zone_sync directives for every node, e.g. "zone_sync_timeout 60s;": 32 JVMs
 #   on 2 cores starve each other's event loops for longer than the default 5 s)
 # Output: target/bench-results/scale-<UTC stamp>.log ("RESULT name value unit" lines), .table, .svg.
