@@ -45,8 +45,14 @@ public final class ZoneDigests {
         }
     }
 
-    /** Hands {@code zone}'s digest at {@code cutoff} to {@code then}, on {@code loop}. */
-    void request(ReplicatedZone<?> zone, long cutoff, EventExecutor loop, Consumer<ZoneDigest> then) {
+    /**
+     * Hands {@code zone}'s digest at {@code cutoff} to {@code then}, on {@code loop}; or declines,
+     * false, when the zone's digest at another cutoff is still being computed: one pass over a zone
+     * at a time, each holding a copy of the zone's references. On a node too busy to finish a pass
+     * within the interval, a new pass every round piled up copies without end (a 32-node cluster
+     * filling a 1M-record zone ran its nodes out of heap); the rounds that find one under way skip.
+     */
+    boolean request(ReplicatedZone<?> zone, long cutoff, EventExecutor loop, Consumer<ZoneDigest> then) {
         Entry e;
         synchronized (this) {
             List<Entry> kept = byZone.computeIfAbsent(zone.name(), n -> new ArrayList<>());
@@ -59,18 +65,24 @@ public final class ZoneDigests {
                     } else {
                         found.waiters.add(() -> loop.execute(() -> then.accept(found.done)));
                     }
-                    return;
+                    return true;
+                }
+            }
+            for (Entry other : kept) {
+                if (other.done == null) {
+                    return false;
                 }
             }
             Entry fresh = new Entry(zone, cutoff);
             fresh.waiters.add(() -> loop.execute(() -> then.accept(fresh.done)));
             kept.add(fresh);
             if (kept.size() > CUTOFFS_KEPT) {
-                kept.remove(0); // the oldest asked for; if still computing, it ends for its waiters
+                kept.remove(0); // the oldest asked for, computed (only the newest may still be computing)
             }
             e = fresh;
         }
         step(loop, e, new ZoneDigest.Builder(cutoff, zone.snapshot()));
+        return true;
     }
 
     private void step(EventExecutor loop, Entry e, ZoneDigest.Builder b) {

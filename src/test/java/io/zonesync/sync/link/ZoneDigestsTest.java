@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -84,6 +85,30 @@ class ZoneDigestsTest {
         ZoneDigest first = digest(digests, zone, 10_000, loop);
         digest(digests, zone, 20_000, loop); // another link is a round ahead
         assertThat(digest(digests, zone, 10_000, loop)).isSameAs(first);
+        assertThat(zone.copies).hasValue(2);
+    }
+
+    @Test
+    void aRoundThatFindsThePreviousPassOverTheZoneUnfinishedIsDeclinedInsteadOfCopyingTheZoneAgain() throws Exception {
+        ZoneDigests digests = new ZoneDigests();
+        CountingZone zone = new CountingZone();
+        CountDownLatch busy = new CountDownLatch(1);
+        loop.execute(() -> { // the loop is too busy to compute anything yet
+            try {
+                busy.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        CompletableFuture<ZoneDigest> first = new CompletableFuture<>();
+        assertThat(digests.request(zone, 10_000, loop, first::complete)).isTrue();
+        assertThat(digests.request(zone, 20_000, loop, d -> { })).as("the next round, the first pass unfinished").isFalse();
+        CompletableFuture<ZoneDigest> same = new CompletableFuture<>();
+        assertThat(digests.request(zone, 10_000, loop, same::complete)).as("the same round waits for it").isTrue();
+        assertThat(zone.copies).hasValue(1);
+        busy.countDown();
+        assertThat(same.get(10, TimeUnit.SECONDS)).isSameAs(first.get(10, TimeUnit.SECONDS));
+        assertThat(digest(digests, zone, 20_000, loop)).isNotNull();
         assertThat(zone.copies).hasValue(2);
     }
 
