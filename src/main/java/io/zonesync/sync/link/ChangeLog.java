@@ -88,14 +88,28 @@ public final class ChangeLog<K> {
     /** The slot of {@code key} in the index, or the empty slot where it would go. */
     private int slot(Object key) {
         int mask = indexKeys.length - 1;
-        int h = key.hashCode();
-        int i = (h ^ (h >>> 16)) & mask;
+        int i = home(key, mask);
         for (Object o; (o = indexKeys[i]) != null; i = (i + 1) & mask) {
             if (o.equals(key)) {
                 return i;
             }
         }
         return i;
+    }
+
+    /** Where a key's probe starts: the hash's high bits folded into the low ones, as HashMap does. */
+    private static int home(Object key, int mask) {
+        int h = key.hashCode();
+        return (h ^ (h >>> 16)) & mask;
+    }
+
+    /** The furthest position any cursor has read to. */
+    private int furthestCursor() {
+        int furthest = 0;
+        for (Cursor c : cursors) {
+            furthest = Math.max(furthest, c.position);
+        }
+        return furthest;
     }
 
     /** Drops the entries every cursor has passed; a log all cursors have read is emptied. */
@@ -141,8 +155,7 @@ public final class ChangeLog<K> {
         int mask = indexKeys.length - 1;
         int hole = slot;
         for (int j = (slot + 1) & mask; indexKeys[j] != null; j = (j + 1) & mask) {
-            int h = indexKeys[j].hashCode();
-            int home = (h ^ (h >>> 16)) & mask;
+            int home = home(indexKeys[j], mask);
             // the entry at j may move into the hole if its home is not in (hole, j], cyclically
             if (((j - home) & mask) >= ((j - hole) & mask)) {
                 indexKeys[hole] = indexKeys[j];
@@ -155,10 +168,11 @@ public final class ChangeLog<K> {
 
     /**
      * The arrays are full. When the live entries fill at most half of them they slide to the
-     * front; otherwise they are copied into arrays twice as long keeping, of two entries of a key
-     * with no cursor between them, only the earlier; if what is left fills at most half of the old
-     * length, the arrays keep that length after all (every cursor that will read the later reads the earlier
-     * first, and sends the key's value as of then). Cursors and limits move with their entries.
+     * front. Otherwise they are copied into arrays twice as long keeping, of two entries of a key
+     * with no cursor between them, only the earlier (every cursor that will read the later reads
+     * the earlier first, and sends the key's value as of then); if what is left fills at most half
+     * of the old length, the arrays keep that length after all. Cursors and limits move with their
+     * entries.
      */
     private void makeRoom() {
         int live = end - start;
@@ -228,10 +242,7 @@ public final class ChangeLog<K> {
                 }
             }
         }
-        frontier = 0;
-        for (Cursor c : cursors) {
-            frontier = Math.max(frontier, c.position);
-        }
+        frontier = furthestCursor();
     }
 
     /**
@@ -335,10 +346,7 @@ public final class ChangeLog<K> {
                     reset();
                     return;
                 }
-                frontier = 0;
-                for (Cursor c : cursors) {
-                    frontier = Math.max(frontier, c.position);
-                }
+                frontier = furthestCursor();
                 trim();
             }
         }

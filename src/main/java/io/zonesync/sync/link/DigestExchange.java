@@ -79,7 +79,8 @@ final class DigestExchange {
 
     /**
      * A peer's digest: a summary that differs from ours at its cutoff is answered with our bucket
-     * hashes, unless this link still owes the peer the zone (changes, the snapshot, a repair); bucket hashes are compared with ours, and our records in the buckets that differ are
+     * hashes, unless this link still owes the peer the zone (changes, the snapshot, a repair);
+     * bucket hashes are compared with ours, and our records in the buckets that differ are
      * sent once the last frame of them has arrived. False when the frame does not apply here.
      */
     boolean received(Channel channel, Digest m) {

@@ -12,12 +12,12 @@ import java.util.function.Consumer;
 /**
  * The cluster's digests of its zones, one per zone and cutoff, shared by every link: the links
  * of one round ask for the same cutoff (it falls on a grid of the digest interval), so a zone is
- * read once a round however many peers compare it, and the last few cutoffs' digests are kept for
- * links that ask late. Computed on the asking link's event loop a
- * chunk at a time, each chunk a scheduled task: the loop reads and writes its sockets between two
- * chunks (a task that queued the next one at once would see it run in the same batch, up to 64
- * chunks in a row, and records waited behind a whole zone's digest: 140-200 ms of the 10k/s p999).
- * Whoever asks while it is computed waits for the same result.
+ * read once a round however many peers compare it; the last few cutoffs' digests are kept for
+ * links that ask late. Computed on the asking link's event loop a chunk at a time, each chunk a
+ * scheduled task: the loop reads and writes its sockets between two chunks (a task that queued the
+ * next one at once would see it run in the same batch, up to 64 chunks in a row, and records
+ * waited behind a whole zone's digest: 140-200 ms of the 10k/s p999). Whoever asks while it is
+ * computed waits for the same result.
  */
 public final class ZoneDigests {
     /** Records read per event loop task. */
