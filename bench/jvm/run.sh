@@ -10,6 +10,7 @@
 # newest JDK found under /usr/lib/jvm (JDK25), each with G1 (-XX:+UseG1GC) and ZGC (-XX:+UseZGC:
 # non-generational on JDK 17, generational on JDK 21+ where it is the only ZGC from JDK 23 on) and
 # Shenandoah (-XX:+UseShenandoahGC: concurrent compaction, pauses independent of the heap's size).
+# A configuration's options are separated by commas (jdk17-touch=$JDK:-XX:+UseG1GC,-Xms2g,-Xmx2g).
 # Pass 1 runs them in order, pass 2 in reverse order, and so on.
 # Environment (all optional): PASSES=2, CONFIGS (see above), EXTRA_OPTS="" (added to every
 # configuration's JAVA_OPTS), and anything bench/sync/run.sh reads (KEYS, ROUNDS, RATES, DURATION...).
@@ -44,6 +45,7 @@ for pass in $(seq 1 "$PASSES"); do
     for config in "${order[@]}"; do
         name=${config%%=*} spec=${config#*=}
         home=${spec%%:*} gc=${spec#*:}
+        gc=${gc//,/ }
         echo "## pass $pass $name ($home/bin/java $gc $EXTRA_OPTS), loadavg $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$index"
         err=$(mktemp)
         ONLY="a b c" JAVA="$home/bin/java" JAVA_OPTS="$gc $EXTRA_OPTS" bench/sync/run.sh >/dev/null 2>"$err" || true

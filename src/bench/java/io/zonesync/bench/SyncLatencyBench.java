@@ -2,6 +2,7 @@ package io.zonesync.bench;
 
 import io.zonesync.keyval.KeyvalListener;
 import io.zonesync.keyval.KeyvalZone;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 
@@ -13,7 +14,10 @@ import java.util.concurrent.locks.LockSupport;
  * separately, from the moment the write call started. A warm-up phase at the same rate is discarded.
  *
  * <p>Environment: RATES (comma list, default "10000,100000"), DURATION (seconds measured, default 10),
- * WARMUP_DURATION (seconds, default 3), SYNC_EXTRA, LOOP_THREADS.
+ * WARMUP_DURATION (seconds, default 3), SYNC_EXTRA, LOOP_THREADS, STALL_MS (unset: off; a number:
+ * also list every stall, a run of writes each later than that many ms from its schedule, with the
+ * JVM's uptime at its first write, to be laid beside {@code -Xlog:gc,safepoint} lines, which carry
+ * the same uptime with the {@code uptime} decorator).
  */
 public final class SyncLatencyBench {
     public static void main(String[] args) throws Exception {
@@ -43,6 +47,7 @@ public final class SyncLatencyBench {
         }
         long[] scheduled = new long[n];
         long[] started = new long[n];
+        long[] returned = new long[n];
         long[] seen = new long[n];
         int[] ports = BenchNode.freePorts();
         try (BenchNode a = new BenchNode("a", ports[0], ports[1], n, extra, threads);
@@ -64,6 +69,7 @@ public final class SyncLatencyBench {
             System.gc();
             long interval = 1_000_000_000L / rate;
             long t0 = System.nanoTime() + 1_000_000;
+            long uptimeAtT0 = ManagementFactory.getRuntimeMXBean().getUptime() + 1;
             long maxLag = 0;
             for (int i = 0; i < n; i++) {
                 long due = t0 + i * interval;
@@ -79,6 +85,7 @@ public final class SyncLatencyBench {
                 scheduled[i] = due;
                 started[i] = now;
                 a.zone.set(keys[i], values[i]);
+                returned[i] = System.nanoTime();
             }
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (b.zone.pairCount() < n && System.nanoTime() < deadline) {
@@ -98,6 +105,10 @@ public final class SyncLatencyBench {
                 fromCall[m] = seen[i] - started[i];
                 m++;
             }
+            String stall = BenchNode.env("STALL_MS", "");
+            if (!stall.isEmpty()) {
+                printStalls(scheduled, started, returned, seen, warm, (long) (Double.parseDouble(stall) * 1e6), t0, uptimeAtT0);
+            }
             fromSchedule = Arrays.copyOf(fromSchedule, m);
             fromCall = Arrays.copyOf(fromCall, m);
             Arrays.sort(fromSchedule);
@@ -116,6 +127,40 @@ public final class SyncLatencyBench {
             BenchNode.result(base + ".max", fromSchedule[m - 1] / 1e6, "ms");
             BenchNode.result(base + ".missing", missing, "records");
         }
+    }
+
+    /**
+     * Prints each run of consecutive measured writes that were all later than {@code thresholdNs} (a
+     * write never seen counts as late): its start as JVM uptime in seconds, how many writes, the
+     * latest of them, how late the writer itself started any of them and the longest write call.
+     */
+    private static void printStalls(long[] scheduled, long[] started, long[] returned, long[] seen, int from,
+            long thresholdNs, long t0, long uptimeAtT0) {
+        int n = scheduled.length;
+        int stalls = 0;
+        long stalledWrites = 0;
+        for (int i = from; i < n; ) {
+            if (seen[i] != 0 && seen[i] - scheduled[i] <= thresholdNs) {
+                i++;
+                continue;
+            }
+            int first = i;
+            long worst = 0;
+            long writerLate = 0;
+            long longestSet = 0;
+            while (i < n && (seen[i] == 0 || seen[i] - scheduled[i] > thresholdNs)) {
+                worst = Math.max(worst, seen[i] == 0 ? Long.MAX_VALUE : seen[i] - scheduled[i]);
+                writerLate = Math.max(writerLate, started[i] - scheduled[i]);
+                longestSet = Math.max(longestSet, returned[i] - started[i]);
+                i++;
+            }
+            stalls++;
+            stalledWrites += i - first;
+            System.out.printf("  STALL at uptime %.3f s: %d writes, worst %.3f ms; writer late by up to %.3f ms,"
+                    + " longest write call %.3f ms%n", (uptimeAtT0 + (scheduled[first] - t0) / 1e6) / 1e3, i - first,
+                    worst / 1e6, writerLate / 1e6, longestSet / 1e6);
+        }
+        System.out.printf("  %d stalls over %.3f ms, %d writes in them%n", stalls, thresholdNs / 1e6, stalledWrites);
     }
 
     /** The q-th percentile (nearest rank) of sorted ns samples, in ms. */
