@@ -185,6 +185,27 @@ class LauncherIT {
         assertThat(args).containsSubsequence("-Xms64m", "-Xmx64m", "-XX:+AlwaysPreTouch", "-Xmx96m", "io.zonesync.Main");
     }
 
+    /**
+     * The heap asks for transparent huge pages exactly where the kernel grants them on request
+     * (mode "always" or "madvise"; "never" or no such file: not), and JAVA_OPTS can turn that off.
+     */
+    @Test
+    void theHeapAsksForTransparentHugePagesWhereTheKernelOffersThemAndJavaOptsCanSayNo() throws Exception {
+        Path mode = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        boolean offered = Files.isReadable(mode)
+                && (Files.readString(mode).contains("[always]") || Files.readString(mode).contains("[madvise]"));
+        try (ChildProcess help = launch("help.out", Map.of("JAVA_OPTS", "-XX:-UseTransparentHugePages"), "-h")) {
+            assertThat(help.exitStatus()).isZero();
+        }
+        List<String> args = javaArgs();
+        if (offered) {
+            assertThat(args).containsSubsequence("-XX:+UseTransparentHugePages", "-XX:-UseTransparentHugePages",
+                    "io.zonesync.Main");
+        } else {
+            assertThat(args).doesNotContain("-XX:+UseTransparentHugePages");
+        }
+    }
+
     @Test
     void aZonesyncHeapThatIsNoSizeIsRefusedBeforeTheJvmStarts() throws Exception {
         try (ChildProcess bad = launch("bad.out", Map.of("ZONESYNC_HEAP", "lots"), "-h")) {
