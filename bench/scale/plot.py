@@ -1,15 +1,19 @@
 """bench/scale/run.sh's table and plot: plot.py LOG TABLE SVG (python3, standard library only).
 
-Reads the log's "PER nN nodeI heapKiB rssKiB threads fds" and "RESULT" lines; writes a markdown
-table and an SVG with one panel per figure against the cluster size N.
+Reads the log's "PER nN nodeI heapKiB rssKiB threads fds", "HAPER nN nodeI rssKiB threads fds" (the
+HAProxy anchor, bench/scale/haproxy.py) and "RESULT" lines; writes markdown tables and an SVG with
+one panel per figure against the cluster size N, HAProxy's beside zonesync's where it was run.
 """
 import re
 import statistics
 import sys
 
 log, table_path, svg_path = sys.argv[1:4]
-per, extra, r = {}, {}, {}
+per, extra, r, hap = {}, {}, {}, {}
 for line in open(log):
+    m = re.match(r"HAPER n(\d+)(\w*) node(\d+) (\d+) (\d+) (\d+)$", line.strip())
+    if m:
+        hap.setdefault((int(m.group(1)), m.group(2)), []).append([int(x) for x in m.group(4, 5, 6)])
     m = re.match(r"PER n(\d+)(\w*) node(\d+) (\d+) (\d+) (\d+) (\d+)$", line.strip())
     if m:
         row = [int(x) for x in m.group(4, 5, 6, 7)]
@@ -36,6 +40,16 @@ for n in sizes:
         "prop_max": r.get(f"n{n}.prop.all.max", float("nan")),
         "mesh": r.get(f"n{n}.mesh_s", float("nan")),
     }
+    h = hap.get((n, ""))
+    hcol = (lambda k: [row[k] for row in h]) if h else (lambda k: [float("nan")])
+    fig[n].update({
+        "hap_rss_med": statistics.median(hcol(0)) / 1024, "hap_threads_med": statistics.median(hcol(1)),
+        "hap_fds_med": statistics.median(hcol(2)),
+        "hap_prop_p50": r.get(f"hap.n{n}.prop.all.p50", float("nan")),
+        "hap_prop_max": r.get(f"hap.n{n}.prop.all.max", float("nan")),
+        "hap_turn": r.get(f"hap.n{n}.prop.turn_ms", float("nan")),
+        "hap_mesh": r.get(f"hap.n{n}.mesh_s", float("nan")),
+    })
 with open(table_path, "w") as t:
     t.write("| nodes | heap used per node after GC, MiB median / max | RSS per node, MiB median / max | RSS of all nodes, GiB |"
             " threads per node, median / max | fds per node, median / max | one write to every node, ms: median / p99 / max"
@@ -46,14 +60,23 @@ with open(table_path, "w") as t:
         t.write(f"| {n} | {f['heap_med']:.1f} / {f['heap_max']:.1f} | {f['rss_med']:.0f} / {f['rss_max']:.0f} | {f['rss_total']:.2f} |"
                 f" {f['threads_med']:.0f} / {f['threads_max']:.0f} | {f['fds_med']:.0f} / {f['fds_max']:.0f} |"
                 f" {f['prop_p50']:.2f} / {f['prop_p99']:.2f} / {f['prop_max']:.2f} | {f['mesh']:.1f} |\n")
+    if hap:
+        t.write("\n| nodes | HAProxy in the same run: RSS per process, MiB median | threads per process |"
+                " fds per process | one write to every process, ms: median / max (resolution: one turn of asking) |"
+                " start to full mesh, s |\n| ---: | ---: | ---: | ---: | --- | ---: |\n")
+        for n in sizes:
+            f = fig[n]
+            t.write(f"| {n} | {f['hap_rss_med']:.0f} | {f['hap_threads_med']:.0f} | {f['hap_fds_med']:.0f} |"
+                    f" {f['hap_prop_p50']:.2f} / {f['hap_prop_max']:.2f} ({f['hap_turn']:.2f}) | {f['hap_mesh']:.1f} |\n")
     if "join.whole_s" in r:
-        t.write("\n| join of an empty node | seconds |\n| --- | ---: |\n")
-        for k, label in (("join.fill_s", "filling the cluster: POSTs to node 1 until every node holds every record"),
-                         ("join.api_up_s", "joining node: spawn to API answering (JVM start)"),
-                         ("join.first_record_s", "joining node: spawn to first record"),
-                         ("join.whole_s", "**joining node: spawn to holding every record**"),
-                         ("join.transfer_s", "joining node: first record to every record (snapshot fan-in)")):
-            t.write(f"| {label} | {r.get(k, float('nan')):.2f} |\n")
+        t.write("\n| join of an empty node | zonesync, s | HAProxy in the same run, s |\n| --- | ---: | ---: |\n")
+        for k, hk, label in (("join.fill_s", "hap.join.fill_s", "filling the cluster: writes to node 1 until every node holds every record"),
+                             ("join.api_up_s", None, "joining node: spawn to API answering (JVM start)"),
+                             ("join.first_record_s", None, "joining node: spawn to first record"),
+                             ("join.whole_s", "hap.join.whole_s", "**joining node: spawn to holding every record**"),
+                             ("join.transfer_s", None, "joining node: first record to every record (snapshot fan-in)")):
+            other = f"{r[hk]:.2f}" if hk in r else "-"
+            t.write(f"| {label} | {r.get(k, float('nan')):.2f} | {other} |\n")
 
     if extra:
         t.write("\n| nodes, state | heap used after GC, MiB median / max | RSS, MiB median / max | threads | fds |\n"
@@ -70,11 +93,11 @@ with open(table_path, "w") as t:
 # --- the plot: one panel per figure, N on a log2 axis
 panels = [
     ("heap used per node after GC, MiB", [("median", "heap_med"), ("max", "heap_max")]),
-    ("RSS per node, MiB", [("median", "rss_med"), ("max", "rss_max")]),
-    ("threads per node", [("median", "threads_med"), ("max", "threads_max")]),
-    ("file descriptors per node", [("median", "fds_med"), ("max", "fds_max")]),
-    ("one write to every node, ms", [("median", "prop_p50"), ("p99", "prop_p99")]),
-    ("start to full mesh, s", [("", "mesh")]),
+    ("RSS per node, MiB", [("median", "rss_med"), ("max", "rss_max"), ("HAProxy", "hap_rss_med")]),
+    ("threads per node", [("median", "threads_med"), ("max", "threads_max"), ("HAProxy", "hap_threads_med")]),
+    ("file descriptors per node", [("median", "fds_med"), ("max", "fds_max"), ("HAProxy", "hap_fds_med")]),
+    ("one write to every node, ms", [("median", "prop_p50"), ("p99", "prop_p99"), ("HAProxy", "hap_prop_p50")]),
+    ("start to full mesh, s", [("", "mesh"), ("HAProxy", "hap_mesh")]),
 ]
 W, H, cols = 330, 230, 3
 rows = (len(panels) + cols - 1) // cols
@@ -82,8 +105,8 @@ out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W * cols}" height="{H *
        f'font-family="sans-serif" font-size="11">',
        f'<rect width="100%" height="100%" fill="white"/>',
        f'<text x="10" y="18" font-size="13">zonesync cluster size N (nodes, one process each) against per-node figures; '
-       f'bench/scale/run.sh</text>']
-colors = ["#1f77b4", "#d62728"]
+       f'bench/scale/run.sh (HAProxy: its peers, same N, same run)</text>']
+colors = ["#1f77b4", "#d62728", "#2ca02c"]
 import math
 for p, (title, series) in enumerate(panels):
     ox, oy = (p % cols) * W, 30 + (p // cols) * H
@@ -104,10 +127,12 @@ for p, (title, series) in enumerate(panels):
         out.append(f'<text x="{x0 - 4}" y="{py(v) + 4:.1f}" text-anchor="end">{v:.3g}</text>')
         out.append(f'<line x1="{x0}" y1="{py(v):.1f}" x2="{x0 + pw}" y2="{py(v):.1f}" stroke="#ddd"/>')
     for s, (label, key) in enumerate(series):
-        pts = [(px(n), py(fig[n][key])) for n in sizes if not math.isnan(fig[n][key])]
+        pts = [(px(n), py(fig[n][key]), n) for n in sizes if not math.isnan(fig[n][key])]
+        if not pts:
+            continue
         out.append('<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>'.format(
-            colors[s], " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)))
-        for (x, y), n in zip(pts, sizes):
+            colors[s], " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in pts)))
+        for x, y, n in pts:
             out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colors[s]}"/>')
             out.append(f'<text x="{x + 4:.1f}" y="{y - 5:.1f}" fill="{colors[s]}">{fig[n][key]:.3g}</text>')
         if label:

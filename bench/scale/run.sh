@@ -19,6 +19,10 @@
 #   the clock runs from its spawn until it holds all JOIN_KEYS (its agent writes the moment),
 #   with the time its API first answered and its first record arrived on the way: a snapshot from
 #   each of the N-1 peers (fan-in).
+# Then, per size, the same cluster of HAProxy processes with its peers, started after the zonesync
+# nodes stopped (bench/scale/haproxy.py: RSS, threads, fds, one write to every process, and at
+# JOIN_NODES the fill and a restarted empty process's resync), unless ANCHOR="" (haproxy is installed
+# from Debian if missing, unless SKIP_INSTALL=1).
 # Then plot.py draws how each figure grows with N (scale-<stamp>.svg beside the log).
 #
 # Environment (all optional): SIZES="8 16 32" HEAP=128m (each node's -Xmx) NODE_OPTS (more JVM
@@ -32,7 +36,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
 SIZES=${SIZES:-"8 16 32"} HEAP=${HEAP:-128m} WARMUP=${WARMUP:-1000} WRITES=${WRITES:-20}
-JOIN_NODES=${JOIN_NODES:-32} JOIN_KEYS=${JOIN_KEYS:-100000}
+JOIN_NODES=${JOIN_NODES:-32} JOIN_KEYS=${JOIN_KEYS:-100000} ANCHOR=${ANCHOR-1}
 NODE_OPTS="-Xmx$HEAP ${NODE_OPTS:-} -Dzonesync.arrivals.join=$JOIN_KEYS"
 stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
 mkdir -p target/bench-results
@@ -53,11 +57,16 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 exec > >(tee -a "$log") 2>&1
+if [[ -n "$ANCHOR" && -z "${SKIP_INSTALL:-}" ]] && ! command -v haproxy >/dev/null; then
+    echo "installing haproxy (Debian package)"
+    apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q haproxy >/dev/null
+fi
 zs_prepare
 rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 echo "# scale benchmark, $(date -u '+%Y-%m-%d %H:%M:%S UTC'), zonesync git $rev"
 echo "# machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r)"
 echo "# java: $(java -version 2>&1 | sed -n 2p)"
+[[ -n "$ANCHOR" ]] && echo "# haproxy: $(haproxy -v | head -1)"
 echo "# SYNC_EXTRA='${SYNC_EXTRA:-}' NODE1_OPTS='${NODE1_OPTS:-}'"
 echo "# SIZES='$SIZES' HEAP=$HEAP WARMUP=$WARMUP WRITES=$WRITES JOIN_NODES=$JOIN_NODES JOIN_KEYS=$JOIN_KEYS NODE_OPTS='$NODE_OPTS'"
 load() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -176,6 +185,12 @@ for n in $SIZES; do
     python3 bench/e2e/latency.py "n$n.prop" "$tmp/n$n/writes.sched" "${others[@]}" | grep -E '\.all\.|api_answer\.p50'
     cat "$tmp"/n"$n"/node*/error.log | grep -E '\[(error|crit|alert|emerg)\]' | head -5 || true
     echo "# loadavg after $n nodes: $(load)"
+    if [[ -n "$ANCHOR" ]]; then
+        echo "## HAProxy, $n processes (loadavg $(load))"
+        python3 bench/scale/haproxy.py "$n" "$([[ $n == "$JOIN_NODES" ]] && echo "$JOIN_KEYS" || echo 0)" \
+            "$tmp/hap$n" 127.0.1 "$WRITES" "$WARMUP" || echo "ERROR: the HAProxy anchor of $n processes failed (logs in $tmp/hap$n)"
+        echo "# loadavg after HAProxy's $n processes: $(load)"
+    fi
 done
 
 python3 bench/scale/plot.py "$log" "$table" "$svg"
