@@ -19,10 +19,10 @@ each with a string stick-table (key len 32, store gpc0) and a runtime API socket
   from one peer, not from every peer.
 Prints "HAPER nN nodeI rssKiB threads fds" and "RESULT hap.*" lines for plot.py.
 """
-import os, socket, statistics, subprocess, sys, time
+import os, socket, statistics, sys, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sync"))
-import haproxy_peers as hp  # noqa: E402 (cli, used, wait_used, load, start)
+import haproxy_peers as hp  # noqa: E402 (cli, used, wait_used, load, start, stop_all)
 
 
 def write_conf(d, i, n, prefix, port, size):
@@ -167,13 +167,7 @@ def main():
             rss, threads, fds = rss_threads_fds(procs[-1].pid)
             print(f"HAPER n{n}joined node{n} {rss} {threads} {fds}")
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        hp.stop_all(procs)
 
 
 if __name__ == "__main__":

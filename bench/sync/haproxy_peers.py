@@ -98,6 +98,17 @@ def wait_socket(sock, limit=10.0):
         time.sleep(0.01)
 
 
+def stop_all(procs):
+    """Asks every haproxy process to stop, then kills those that have not within 10 s."""
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
 def peers_connected(sock):
     out = cli(sock, "show peers") or ""
     return "last_status=ESTA" in out
@@ -185,13 +196,7 @@ def main():
               f" spawned; loadavg {open('/proc/loadavg').read().strip()}")
         print(f"RESULT haproxy.snapshot {secs:.3f} s")
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_all(procs)
         shutil.rmtree(d, ignore_errors=True)
 
 
