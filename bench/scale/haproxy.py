@@ -22,28 +22,7 @@ Prints "HAPER nN nodeI rssKiB threads fds" and "RESULT hap.*" lines for plot.py.
 import os, socket, statistics, sys, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sync"))
-import haproxy_peers as hp  # noqa: E402 (cli, used, wait_used, load, start, stop_all)
-
-
-def write_conf(d, i, n, prefix, port, size):
-    peers = "\n".join(f"    peer hap{j} {prefix}.{j}:{port}" for j in range(1, n + 1))
-    sock = os.path.join(d, f"hap{i}.sock")
-    path = os.path.join(d, f"hap{i}.cfg")
-    with open(path, "w") as f:
-        f.write(f"""global
-    stats socket {sock} mode 600 level admin
-    stats timeout 10m
-defaults
-    mode tcp
-    timeout connect 1s
-    timeout client 1m
-    timeout server 1m
-peers cluster
-{peers}
-backend {hp.TABLE}
-    stick-table type string len 32 size {size} expire 1h store gpc0 peers cluster
-""")
-    return path, sock
+import haproxy_peers as hp  # noqa: E402 (write_conf, cli, used, wait_used, load, start, stop_all)
 
 
 class Asker:
@@ -90,7 +69,8 @@ def main():
         s.bind((f"{prefix}.1", 0))
         port = s.getsockname()[1]
     size = max(2 * 1024 * 1024, 2 * join_keys)
-    cfgs = [write_conf(d, i, n, prefix, port, size) for i in range(1, n + 1)]
+    peers = [(f"hap{j}", f"{prefix}.{j}:{port}") for j in range(1, n + 1)]
+    cfgs = [hp.write_conf(d, f"hap{i}", peers, size) for i in range(1, n + 1)]
     procs = []
     try:
         t0 = time.monotonic()

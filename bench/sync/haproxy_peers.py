@@ -25,9 +25,11 @@ def free_port():
         return s.getsockname()[1]
 
 
-def write_conf(d, name, p1, p2):
+def write_conf(d, name, peers, size):
+    """Process NAME's configuration in D: a runtime API socket, and the stick-table shared with PEERS,
+    a list of (name, "address:port") that includes NAME itself."""
     sock = os.path.join(d, name + ".sock")
-    size = max(2 * 1024 * 1024, 2 * N)
+    lines = "\n".join(f"    peer {peer} {address}" for peer, address in peers)
     conf = f"""global
     stats socket {sock} mode 600 level admin
     stats timeout 10m
@@ -36,11 +38,10 @@ defaults
     timeout connect 1s
     timeout client 1m
     timeout server 1m
-peers mypeers
-    peer hap1 127.0.0.1:{p1}
-    peer hap2 127.0.0.1:{p2}
+peers cluster
+{lines}
 backend {TABLE}
-    stick-table type string len 32 size {size} expire 1h store gpc0 peers mypeers
+    stick-table type string len 32 size {size} expire 1h store gpc0 peers cluster
 """
     path = os.path.join(d, name + ".cfg")
     with open(path, "w") as f:
@@ -152,8 +153,10 @@ def load(sock, n):
 def main():
     d = tempfile.mkdtemp(prefix="hap-bench-")
     p1, p2 = free_port(), free_port()
-    cfg1, sock1 = write_conf(d, "hap1", p1, p2)
-    cfg2, sock2 = write_conf(d, "hap2", p1, p2)
+    peers = [("hap1", f"127.0.0.1:{p1}"), ("hap2", f"127.0.0.1:{p2}")]
+    size = max(2 * 1024 * 1024, 2 * N)
+    cfg1, sock1 = write_conf(d, "hap1", peers, size)
+    cfg2, sock2 = write_conf(d, "hap2", peers, size)
     procs = []
     try:
         h1 = start(cfg1, "hap1", d)
