@@ -823,14 +823,11 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Writes RECORDS frames while the socket takes them (see {@link LinkOutbox#fill}); when this
-     * node's snapshots are complete the link is LIVE, and when a QUIT or reload has nothing left to
-     * send, GOODBYE goes out. Runs on the event loop.
-     */
-    /**
      * Every {@code zone_sync_interval}: a link whose socket has taken nothing for
-     * {@code zone_sync_timeout} while bytes wait (a peer that heartbeats but never reads) is
-     * closed like one that sends nothing; otherwise whatever is pending goes out.
+     * {@code zone_sync_timeout} while bytes wait (a peer that heartbeats but never reads), or whose
+     * peer owes a RESUME past {@code zone_sync_connect_timeout}, is closed like one that sends
+     * nothing; otherwise a PING goes out if a heartbeat period passed without one, then whatever is
+     * pending, then the marks the link may now assert.
      */
     private void tick() {
         ChannelOutboundBuffer buf = channel.unsafe().outboundBuffer();
@@ -870,6 +867,11 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Writes RECORDS frames while the socket takes them (see {@link LinkOutbox#fill}); when this
+     * node's snapshots are complete the link is LIVE, and when a QUIT or reload has nothing left to
+     * send, GOODBYE goes out. Runs on the event loop.
+     */
     void fill() {
         if (!state.online() || channel == null) {
             return;
