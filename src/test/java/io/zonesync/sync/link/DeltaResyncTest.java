@@ -20,13 +20,11 @@ import io.zonesync.sync.proto.ZoneSignature;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.Stamp;
 import io.zonesync.zone.StampSource;
-import io.zonesync.zone.ZoneRecord;
 import io.zonesync.zone.ZoneType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,65 +41,22 @@ class DeltaResyncTest {
     private static final long T0 = 1_767_225_600_000L;
     private static final int INTERVAL = 1000;
 
-    /** A fixed zone of records stamped at T0 + i ms, key "k" + i. */
-    private static final class FixedZone implements ReplicatedZone<String> {
-        final List<ZoneRecord> records = new ArrayList<>();
-        boolean stampsEveryChange = true;
-
-        FixedZone(int n) {
-            for (int i = 0; i < n; i++) {
-                records.add(new ZoneRecord(("k" + i).getBytes(StandardCharsets.UTF_8), new byte[] {1},
-                        new Stamp(Stamp.hlc(T0 + i, 0), 0x1111L), false, ZoneRecord.NO_EXPIRY));
-            }
+    /** Zone "one" of n records, key "k" + i stamped at T0 + i ms. */
+    private static RecordsZone fixedZone(int n) {
+        RecordsZone zone = new RecordsZone("one", new ZoneType("test", 1, 1));
+        for (int i = 0; i < n; i++) {
+            zone.put("k" + i, new Stamp(Stamp.hlc(T0 + i, 0), 0x1111L));
         }
-
-        @Override
-        public String name() {
-            return "one";
-        }
-
-        @Override
-        public ZoneType type() {
-            return new ZoneType("test", 1, 1);
-        }
-
-        @Override
-        public long recordCount() {
-            return records.size();
-        }
-
-        @Override
-        public Iterator<ZoneRecord> snapshot() {
-            return new ArrayList<>(records).iterator();
-        }
-
-        @Override
-        public ZoneRecord export(String key) {
-            return null;
-        }
-
-        @Override
-        public boolean applyRemote(ZoneRecord record) {
-            return true;
-        }
-
-        @Override
-        public boolean stampsEveryChange() {
-            return stampsEveryChange;
-        }
-
-        @Override
-        public void setChangeListener(ChangeListener<String> listener) {
-        }
+        return zone;
     }
 
     private static final class Host implements LinkHost {
         long wall = T0 + 10_000;
         long hlc = Stamp.hlc(T0 + 10_000, 0);
-        final FixedZone zone;
+        final RecordsZone zone;
         final ResumeMarks marks;
 
-        Host(FixedZone zone, ResumeMarks marks) {
+        Host(RecordsZone zone, ResumeMarks marks) {
             this.zone = zone;
             this.marks = marks;
         }
@@ -190,7 +145,7 @@ class DeltaResyncTest {
 
     private static final ZoneSignature ONE = new ZoneSignature("one", 1, 1);
 
-    private final FixedZone zone = new FixedZone(100);
+    private final RecordsZone zone = fixedZone(100);
     private final ResumeMarks marks = new ResumeMarks();
     private final Host host = new Host(zone, marks);
     private EmbeddedChannel ch;
@@ -326,7 +281,7 @@ class DeltaResyncTest {
 
     @Test
     void aZoneThatChangesRecordsWithoutANewStampIsSentWhole() {
-        zone.stampsEveryChange = false;
+        zone.stampsEveryChange(false);
         connect(10_000);
         ch.writeInbound(peerHello(flags(true)));
         sent();
@@ -380,7 +335,7 @@ class DeltaResyncTest {
 
     @Test
     void aMarkMergedIntoAnotherCopyOfOurZoneIsNotUsed() {
-        marks.marked(PEER, new FixedZone(1), 5, 999);
+        marks.marked(PEER, fixedZone(1), 5, 999);
         assertThat(marks.resumeFrom(PEER, zone)).containsExactly(0, 0);
     }
 
@@ -396,7 +351,7 @@ class DeltaResyncTest {
     void aZoneMadeAnewHasANewEpoch() {
         long epoch = marks.epochOf(zone);
         assertThat(epoch).isNotZero().isEqualTo(marks.epochOf(zone));
-        FixedZone remade = new FixedZone(3);
+        RecordsZone remade = fixedZone(3);
         assertThat(marks.epochOf(remade)).isNotEqualTo(epoch);
     }
 }

@@ -3,7 +3,6 @@ package io.zonesync.sync.link;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -21,13 +20,10 @@ import io.zonesync.sync.proto.SnapshotEnd;
 import io.zonesync.sync.proto.ZoneSignature;
 import io.zonesync.zone.ZoneRecord;
 import io.zonesync.zone.ZoneType;
-import java.lang.ref.WeakReference;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.Collection;
@@ -140,54 +136,6 @@ class PeerLinkFiguresTest {
     }
 
     /** A zone of string keys whose records are stamped on the host's clock. */
-    private class TestZone implements ReplicatedZone<String> {
-        final Map<String, ZoneRecord> records = new LinkedHashMap<>();
-
-        void put(String key) {
-            records.put(key, new ZoneRecord(key.getBytes(StandardCharsets.UTF_8), new byte[] {1},
-                    host.clock().next(), false, ZoneRecord.NO_EXPIRY));
-        }
-
-        @Override
-        public String name() {
-            return "z";
-        }
-
-        @Override
-        public ZoneType type() {
-            return TYPE;
-        }
-
-        @Override
-        public long recordCount() {
-            return records.size();
-        }
-
-        /** The last snapshot handed out, for whether the link still holds it. */
-        WeakReference<Iterator<ZoneRecord>> lastSnapshot = new WeakReference<>(null);
-
-        @Override
-        public Iterator<ZoneRecord> snapshot() {
-            Iterator<ZoneRecord> it = new ArrayList<>(records.values()).iterator();
-            lastSnapshot = new WeakReference<>(it);
-            return it;
-        }
-
-        @Override
-        public ZoneRecord export(String key) {
-            return records.get(key);
-        }
-
-        @Override
-        public boolean applyRemote(ZoneRecord record) {
-            return false;
-        }
-
-        @Override
-        public void setChangeListener(ChangeListener<String> listener) {
-        }
-    }
-
     private static final ZoneType TYPE = new ZoneType("test", 99, 1);
 
     private final FakeHost host = new FakeHost();
@@ -326,9 +274,9 @@ class PeerLinkFiguresTest {
         link.changeLogged();
     }
 
-    private TestZone linkedZone() {
-        TestZone zone = new TestZone();
-        zone.put("a");
+    private RecordsZone linkedZone() {
+        RecordsZone zone = new RecordsZone("z", TYPE);
+        zone.put("a", host.clock().next());
         host.zones.add(zone);
         connect();
         return zone;
@@ -358,14 +306,14 @@ class PeerLinkFiguresTest {
     }
 
     /** Whether the snapshot's copy is still reachable, after asking for a collection until it is not. */
-    private static boolean released(TestZone zone) {
+    private static boolean released(RecordsZone zone) {
         System.gc();
         return zone.lastSnapshot.get() == null;
     }
 
     @Test
     void aSentSnapshotsCopyIsLetGoWhileTheLinkLives() {
-        TestZone zone = linkedZone();
+        RecordsZone zone = linkedZone();
         ch.writeInbound(peerHello(NO_DELTA, List.of(PeerLink.signature(zone))));
         assertThat(sent()).anyMatch(SnapshotEnd.class::isInstance);
         assertThat(link.state().online()).isTrue();
@@ -374,7 +322,7 @@ class PeerLinkFiguresTest {
 
     @Test
     void aClosedLinksUnfinishedSnapshotCopyIsLetGoThoughTheLinkIsStillReferenced() {
-        TestZone zone = new TestZone() {
+        RecordsZone zone = new RecordsZone("z", TYPE) {
             @Override
             public Iterator<ZoneRecord> snapshot() {
                 Iterator<ZoneRecord> copy = super.snapshot();
@@ -397,7 +345,7 @@ class PeerLinkFiguresTest {
             }
         };
         for (int i = 0; i < 20_000; i++) { // several frames' worth
-            zone.put("key-" + i);
+            zone.put("key-" + i, host.clock().next());
         }
         host.zones.add(zone);
         connect();
@@ -409,7 +357,7 @@ class PeerLinkFiguresTest {
     }
 
     /** A peer's summary DIGEST of zone "z" that differs from anything this node holds; what the link answers. */
-    private List<Digest> answerToADifferingSummary(TestZone zone) {
+    private List<Digest> answerToADifferingSummary(RecordsZone zone) {
         sent();
         ch.writeInbound(new Digest(PeerLink.signature(zone), 1_767_225_500_000L, 0, 0, new long[] {42}));
         for (int i = 0; i < 100; i++) { // the digest is computed in scheduled steps
@@ -427,14 +375,14 @@ class PeerLinkFiguresTest {
 
     @Test
     void aSummaryThatDiffersIsAnsweredWithBucketHashesWhenTheLinkOwesThePeerNothing() {
-        TestZone zone = linkedZone();
+        RecordsZone zone = linkedZone();
         ch.writeInbound(peerHello(NO_DELTA, List.of(PeerLink.signature(zone))));
         assertThat(answerToADifferingSummary(zone)).isNotEmpty().allMatch(d -> !d.summary());
     }
 
     @Test
     void aSummaryIsLeftUnansweredWhileTheLinkStillOwesThePeerTheZone() {
-        TestZone zone = linkedZone();
+        RecordsZone zone = linkedZone();
         // a peer that takes deltas: the snapshot waits for its RESUME, so the zone is owed
         ch.writeInbound(peerHello(Protocol.HELLO_FLAGS, List.of(PeerLink.signature(zone))));
         assertThat(answerToADifferingSummary(zone)).isEmpty();
@@ -442,7 +390,7 @@ class PeerLinkFiguresTest {
 
     @Test
     void aChangeIsOwedSinceItWasFirstQueuedThroughItsSendingUntilConfirmed() {
-        TestZone zone = linkedZone();
+        RecordsZone zone = linkedZone();
         ch.writeInbound(peerHello(NO_DELTA, List.of(PeerLink.signature(zone))));
         host.nanos += PeerLink.PING_SPACING_NANOS;
         ch.writeInbound(new Pong(1));
@@ -451,10 +399,10 @@ class PeerLinkFiguresTest {
         assertThat(link.replicationLagMillis()).isZero();
 
         host.wall += 10_000;
-        zone.put("b");
+        zone.put("b", host.clock().next());
         logChange("b");
         host.wall += 300;
-        zone.put("b");
+        zone.put("b", host.clock().next());
         logChange("b"); // changed again before it went out: still owed since the first change
         host.wall += 200;
         assertThat(link.replicationLagMillis()).as("queued, not yet written").isEqualTo(500);
@@ -469,14 +417,14 @@ class PeerLinkFiguresTest {
 
     @Test
     void recordsWrittenWhileAPingIsUnansweredWaitForTheNextPingsPong() {
-        TestZone zone = linkedZone();
+        RecordsZone zone = linkedZone();
         ch.writeInbound(peerHello(NO_DELTA, List.of(PeerLink.signature(zone))));
         host.nanos += PeerLink.PING_SPACING_NANOS;
         ch.writeInbound(new Pong(1));
         sent(); // PING 2 after the snapshot, unanswered
         host.wall += 1000;
         long queued = host.wall;
-        zone.put("c");
+        zone.put("c", host.clock().next());
         logChange("c");
         ch.runPendingTasks();
         assertThat(pings()).as("PING 2 awaits its PONG: no other").isEmpty();
@@ -491,12 +439,12 @@ class PeerLinkFiguresTest {
 
     @Test
     void withAPeerThatAnswersNoPingsRecordsCountAsReceivedOnceWritten() {
-        TestZone zone = linkedZone();
+        RecordsZone zone = linkedZone();
         ch.writeInbound(peerHello(Protocol.HELLO_FLAG_DIGESTS, List.of(PeerLink.signature(zone))));
         assertThat(pings()).isEmpty();
         host.wall += 700;
         assertThat(link.replicationLagMillis()).isZero();
-        zone.put("d");
+        zone.put("d", host.clock().next());
         logChange("d");
         host.wall += 50;
         assertThat(link.replicationLagMillis()).isEqualTo(50);
@@ -525,7 +473,7 @@ class PeerLinkFiguresTest {
 
     @Test
     void aPeersSnapshotIsTimedFromItsBeginToItsEndOnTheMonotonicClock() {
-        TestZone zone = linkedZone();
+        RecordsZone zone = linkedZone();
         ch.writeInbound(peerHello(NO_DELTA, List.of(PeerLink.signature(zone))));
         ZoneSignature sig = PeerLink.signature(zone);
         ch.writeInbound(new SnapshotBegin(sig));

@@ -5,65 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.Stamp;
-import io.zonesync.zone.ZoneRecord;
 import io.zonesync.zone.ZoneType;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ZoneDigestsTest {
     private final DefaultEventExecutor loop = new DefaultEventExecutor();
 
-    /** A zone of a few records that counts the copies taken of it. */
-    private static final class CountingZone implements ReplicatedZone<String> {
-        final AtomicInteger copies = new AtomicInteger();
-
-        @Override
-        public String name() {
-            return "z";
+    /** A zone of three records; it counts the copies taken of it. */
+    private static RecordsZone threeRecords() {
+        RecordsZone zone = new RecordsZone("z", new ZoneType("test", 99, 1));
+        for (int i = 0; i < 3; i++) {
+            zone.put("k" + i, new Stamp(Stamp.hlc(1_000, i), 7));
         }
-
-        @Override
-        public ZoneType type() {
-            return new ZoneType("test", 99, 1);
-        }
-
-        @Override
-        public long recordCount() {
-            return 3;
-        }
-
-        @Override
-        public Iterator<ZoneRecord> snapshot() {
-            copies.incrementAndGet();
-            List<ZoneRecord> records = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                records.add(new ZoneRecord(("k" + i).getBytes(StandardCharsets.UTF_8), new byte[] {1},
-                        new Stamp(Stamp.hlc(1_000, i), 7), false, ZoneRecord.NO_EXPIRY));
-            }
-            return records.iterator();
-        }
-
-        @Override
-        public ZoneRecord export(String key) {
-            return null;
-        }
-
-        @Override
-        public boolean applyRemote(ZoneRecord record) {
-            return false;
-        }
-
-        @Override
-        public void setChangeListener(ChangeListener<String> listener) {
-        }
+        return zone;
     }
 
     @AfterEach
@@ -81,7 +39,7 @@ class ZoneDigestsTest {
     @Test
     void aLinkAskingLateForTheLastRoundsCutoffSharesItsDigestInsteadOfCopyingTheZoneAgain() throws Exception {
         ZoneDigests digests = new ZoneDigests();
-        CountingZone zone = new CountingZone();
+        RecordsZone zone = threeRecords();
         ZoneDigest first = digest(digests, zone, 10_000, loop);
         digest(digests, zone, 20_000, loop); // another link is a round ahead
         assertThat(digest(digests, zone, 10_000, loop)).isSameAs(first);
@@ -91,7 +49,7 @@ class ZoneDigestsTest {
     @Test
     void aRoundThatFindsThePreviousPassOverTheZoneUnfinishedIsDeclinedInsteadOfCopyingTheZoneAgain() throws Exception {
         ZoneDigests digests = new ZoneDigests();
-        CountingZone zone = new CountingZone();
+        RecordsZone zone = threeRecords();
         CountDownLatch busy = new CountDownLatch(1);
         loop.execute(() -> { // the loop is too busy to compute anything yet
             try {
@@ -115,7 +73,7 @@ class ZoneDigestsTest {
     @Test
     void onlyTheLastFewCutoffsAreKept() throws Exception {
         ZoneDigests digests = new ZoneDigests();
-        CountingZone zone = new CountingZone();
+        RecordsZone zone = threeRecords();
         for (int round = 1; round <= ZoneDigests.CUTOFFS_KEPT + 1; round++) {
             digest(digests, zone, round * 10_000L, loop);
         }
