@@ -5,6 +5,7 @@ import io.zonesync.keyval.KeyvalZone;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntPredicate;
 
 /**
  * (b) Propagation latency: two linked nodes; one thread writes distinct keys into A at a paced rate
@@ -139,8 +140,9 @@ public final class SyncLatencyBench {
         int n = scheduled.length;
         int stalls = 0;
         long stalledWrites = 0;
+        IntPredicate late = i -> seen[i] == 0 || seen[i] - scheduled[i] > thresholdNs;
         for (int i = from; i < n; ) {
-            if (seen[i] != 0 && seen[i] - scheduled[i] <= thresholdNs) {
+            if (!late.test(i)) {
                 i++;
                 continue;
             }
@@ -148,7 +150,7 @@ public final class SyncLatencyBench {
             long worst = 0;
             long writerLate = 0;
             long longestSet = 0;
-            while (i < n && (seen[i] == 0 || seen[i] - scheduled[i] > thresholdNs)) {
+            while (i < n && late.test(i)) {
                 worst = Math.max(worst, seen[i] == 0 ? Long.MAX_VALUE : seen[i] - scheduled[i]);
                 writerLate = Math.max(writerLate, started[i] - scheduled[i]);
                 longestSet = Math.max(longestSet, returned[i] - started[i]);
