@@ -79,16 +79,22 @@ with open(table_path, "w") as t:
             t.write(f"| {label} | {r.get(k, float('nan')):.2f} | {other} |\n")
 
     if extra:
+        states = {"full": "every node holding the join records", "joined": "the node that joined, once whole"}
         t.write("\n| nodes, state | heap used after GC, MiB median / max | RSS, MiB median / max | threads | fds |\n"
                 "| --- | --- | --- | --- | --- |\n")
         for label, rows in extra.items():
             c = lambda k: [row[k] for row in rows]
             n, state = label.split()
-            text = {"full": "every node holding the join records", "joined": "the node that joined, once whole"}[state]
-            t.write(f"| {n}, {text} |"
+            t.write(f"| {n}, {states[state]} |"
                     f" {statistics.median(c(0)) / 1024:.1f} / {max(c(0)) / 1024:.1f} |"
                     f" {statistics.median(c(1)) / 1024:.0f} / {max(c(1)) / 1024:.0f} |"
                     f" {statistics.median(c(2)):.0f} | {statistics.median(c(3)):.0f} |\n")
+        for (n, state), rows in hap.items():
+            if state:  # HAProxy's processes in the same states: no heap to report
+                c = lambda k: [row[k] for row in rows]
+                t.write(f"| {n}, HAProxy, {states[state]} | - |"
+                        f" {statistics.median(c(0)) / 1024:.0f} / {max(c(0)) / 1024:.0f} |"
+                        f" {statistics.median(c(1)):.0f} | {statistics.median(c(2)):.0f} |\n")
 
 # --- the plot: one panel per figure, N on a log2 axis
 panels = [
