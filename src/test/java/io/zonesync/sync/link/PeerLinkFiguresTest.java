@@ -135,7 +135,7 @@ class PeerLinkFiguresTest {
         }
     }
 
-    /** A zone of string keys whose records are stamped on the host's clock. */
+    /** The type of the zone on the link: its records are stamped on the host's clock (RecordsZone.put). */
     private static final ZoneType TYPE = new ZoneType("test", 99, 1);
 
     private final FakeHost host = new FakeHost();
