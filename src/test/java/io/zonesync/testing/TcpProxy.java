@@ -2,6 +2,7 @@ package io.zonesync.testing;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -26,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * A TCP proxy on a loopback port for partition tests: it forwards both ways, and can be told to
  * blackhole (accept and keep connections but drop every byte, as a cut cable does), to pause (hold
  * every byte, in order, and stop reading from the side that dials, as a stalled peer does, then
- * deliver it all), to refuse new connections, or to cut every connection it carries.
+ * deliver it all), to refuse new connections, to cut every connection it carries, or to pass only
+ * the first bytes of each answer.
  */
 public final class TcpProxy implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -36,6 +38,7 @@ public final class TcpProxy implements AutoCloseable {
     private volatile boolean blackhole;
     private volatile boolean refuse;
     private volatile boolean paused;
+    private volatile long answerBytes = Long.MAX_VALUE;
     /** What arrived while paused, in order: message, to, from. Touched on the proxy's one event loop only. */
     private final List<Object[]> held = new ArrayList<>();
 
@@ -98,6 +101,15 @@ public final class TcpProxy implements AutoCloseable {
         });
     }
 
+    /**
+     * Of what the target sends on each connection made from now on, only the first {@code bytes}
+     * reach the dialling side; the rest is dropped and the connection kept, as one whose answering
+     * direction died mid-stream.
+     */
+    public void truncateAnswers(long bytes) {
+        answerBytes = bytes;
+    }
+
     /** Closes new connections at once while on. */
     public void refuse(boolean on) {
         refuse = on;
@@ -135,7 +147,7 @@ public final class TcpProxy implements AutoCloseable {
             channels.add(front);
             front.closeFuture().addListener(f -> channels.remove(front));
             new Bootstrap().group(front.eventLoop()).channel(NioSocketChannel.class)
-                    .handler(new Relay(front))
+                    .handler(new Relay(front, answerBytes))
                     .connect(to).addListener((ChannelFutureListener) f -> {
                         if (f.isSuccess()) {
                             back = f.channel();
@@ -171,13 +183,25 @@ public final class TcpProxy implements AutoCloseable {
 
     private final class Relay extends ChannelInboundHandlerAdapter {
         private final Channel front;
+        /** Bytes of the answer still to pass. */
+        private long left;
 
-        Relay(Channel front) {
+        Relay(Channel front, long answerBytes) {
             this.front = front;
+            this.left = answerBytes;
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (left != Long.MAX_VALUE && msg instanceof ByteBuf b) {
+                int pass = (int) Math.min(left, b.readableBytes());
+                left -= pass;
+                if (pass < b.readableBytes()) {
+                    ByteBuf head = b.readRetainedSlice(pass);
+                    b.release();
+                    msg = head;
+                }
+            }
             forward(msg, front, ctx.channel());
         }
 

@@ -20,6 +20,7 @@ import io.zonesync.sync.link.LinkHost;
 import io.zonesync.sync.link.LinkSettings;
 import io.zonesync.sync.link.PeerLink;
 import io.zonesync.sync.link.ResumeMarks;
+import io.zonesync.sync.link.Teachers;
 import io.zonesync.sync.link.ZoneDigests;
 import io.zonesync.sync.proto.FrameDecoder;
 import io.zonesync.sync.proto.FrameEncoder;
@@ -80,6 +81,7 @@ public final class SyncCluster implements LinkHost {
     private final PeerLinks online = new PeerLinks();
     private final ZoneDigests digests = new ZoneDigests();
     private final ResumeMarks resumeMarks = new ResumeMarks();
+    private final Teachers teachers = new Teachers();
     private final PeerRoster roster = new PeerRoster(this);
     private final PeerHistory history = new PeerHistory();
     private final AwayPeers away = new AwayPeers();
@@ -333,6 +335,11 @@ public final class SyncCluster implements LinkHost {
     @Override
     public ResumeMarks resumeMarks() {
         return resumeMarks;
+    }
+
+    @Override
+    public Teachers teachers() {
+        return teachers;
     }
 
     @Override

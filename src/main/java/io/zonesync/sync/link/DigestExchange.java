@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One link's part in anti-entropy (doc/protocol.md 11.5): every {@code zone_sync_digest_interval}
  * a one-hash summary of each compared zone; a summary that differs is answered with bucket hashes,
- * and this node's records in the buckets that differ are queued on the link. Runs on the link's
- * event loop.
+ * and this node's records in the buckets that differ are queued on the link. A zone a peer is still
+ * teaching this node (11.7) is left out both ways. Runs on the link's event loop.
  */
 final class DigestExchange {
     private static final Logger LOG = LoggerFactory.getLogger(PeerLink.class);
@@ -61,7 +61,7 @@ final class DigestExchange {
         }
         long cutoff = cutoff(host.nowMillis(), intervalMs);
         for (ZoneSession<?> s : outbox.sessions()) {
-            if (s.zone.reconciled() && s.idle()) {
+            if (s.zone.reconciled() && s.idle() && !host.teachers().beingTaught(s.zone)) {
                 host.digests().request(s.zone, cutoff, channel.eventLoop(), mine -> {
                     if (link.state().online()) {
                         channel.writeAndFlush(new Digest(s.signature, cutoff, 0, 0, new long[] {mine.summary()}));
@@ -89,9 +89,10 @@ final class DigestExchange {
                 || (!m.summary() && m.bucketBits() != ZoneDigest.BUCKET_BITS)) {
             return false;
         }
-        if (m.summary() && !s.idle()) {
-            // What this link still owes the peer makes the zones differ anyway, and the answer
-            // would have the peer send back what it holds of every bucket: the peer asks again.
+        if (m.summary() && (!s.idle() || host.teachers().beingTaught(s.zone))) {
+            // What this link still owes the peer, or what a peer still has to teach this node,
+            // makes the zones differ anyway, and the answer would have the peer send back what it
+            // holds of every bucket: the peer asks again.
             return true;
         }
         host.digests().request(s.zone, m.cutoff(), channel.eventLoop(), mine -> {
@@ -101,6 +102,8 @@ final class DigestExchange {
             if (m.summary()) {
                 if (mine.summary() != m.hashes()[0]) {
                     sendBuckets(channel, s, mine);
+                } else {
+                    s.digestsAgreed(m.cutoff());
                 }
             } else {
                 compareBuckets(s, m, mine);

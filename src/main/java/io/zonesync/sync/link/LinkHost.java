@@ -52,6 +52,9 @@ public interface LinkHost {
     /** This node's zone epochs and the marks its peers sent it, shared by its links (doc/protocol.md 11.6). */
     ResumeMarks resumeMarks();
 
+    /** Which peer teaches this node each zone not yet sent to it whole, shared by its links (doc/protocol.md 11.7). */
+    Teachers teachers();
+
     /** Counts one RECORDS frame in or out. */
     void countFrame(boolean inbound, int bytes);
 

@@ -376,8 +376,13 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
             LOG.info("zone_sync: received the snapshot of zone \"{}\" from {}: {} records", end.zone().name(),
                     address(), end.records());
             Long begun = snapshotsArriving.remove(end.zone().name());
-            if (begun != null && outbox.session(end.zone().name()) != null) {
+            ZoneSession<?> s = outbox.session(end.zone().name());
+            if (begun != null && s != null) {
                 host.snapshotReceived(end.zone().name(), host.nanoTime() - begun);
+            }
+            if (s != null && s.signature.matches(end.zone())
+                    && host.teachers().snapshotEnded(this, s.zone, end.records())) {
+                askWhole(s.zone);
             }
         } else if (msg instanceof Digest digest) {
             if (!digests.received(channel, digest)) {
@@ -480,13 +485,49 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
 
     // ---- delta resync (doc/protocol.md 11.6) ---------------------------------------------------
 
-    /** Tells the peer, zone by zone, what this node holds of it: its last mark merged, or nothing. */
+    /**
+     * Tells the peer, zone by zone, what to send: the changes since the last mark merged from it;
+     * without one, the whole zone, or none of it while another link teaches the zone (11.7).
+     */
     private void sendResumes(ChannelHandlerContext ctx, long peerId) {
         for (ZoneSession<?> s : outbox.sessions()) {
             long[] from = host.resumeMarks().resumeFrom(peerId, s.zone);
-            ctx.write(new Resume(s.signature, from[0], from[1]));
+            if (from[1] != 0) {
+                ctx.write(new Resume(s.signature, from[0], from[1]));
+            } else if (host.teachers().asksNothing(this, s.zone, digestsRun(s))) {
+                LOG.debug("zone_sync: asking {} for none of zone \"{}\": another peer teaches it", address(),
+                        s.zone.name());
+                ctx.write(Resume.nothing(s.signature));
+            } else {
+                ctx.write(Resume.whole(s.signature));
+            }
         }
         ctx.flush();
+    }
+
+    /**
+     * Whether the digests run on this link for the zone (11.5), so that they repair what a delta
+     * (11.6) or an ask for nothing (11.7) leaves out: the zone stamps every change, digests are on
+     * here, and the peer takes them.
+     */
+    private boolean digestsRun(ZoneSession<?> s) {
+        return s.zone.stampsEveryChange() && digestIntervalMs > 0 && peer.takesDigests();
+    }
+
+    /**
+     * The link that was teaching this node the zone closed first: this link, which asked for none
+     * of it, now asks for all of it. Any thread.
+     */
+    void askWhole(ReplicatedZone<?> zone) {
+        Channel c = channel;
+        c.eventLoop().execute(() -> {
+            ZoneSession<?> s = outbox.session(zone.name());
+            if (state.online() && s != null && s.zone == zone) {
+                LOG.info("zone_sync: the peer teaching zone \"{}\" to this node left before it was done: asking {}"
+                        + " for the whole zone", zone.name(), address());
+                c.writeAndFlush(Resume.whole(s.signature));
+            }
+        });
     }
 
     /**
@@ -496,17 +537,34 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
      */
     private void onResume(Resume m) {
         ZoneSession<?> s = outbox.session(m.zone().name());
-        if (!state.online() || s == null || !s.signature.matches(m.zone()) || !s.awaitingResume) {
+        if (!state.online() || s == null || !s.signature.matches(m.zone())) {
             ignoredFrames++;
             return;
         }
-        boolean delta = !m.full() && s.zone.stampsEveryChange() && digestIntervalMs > 0 && peer.takesDigests()
-                && m.epoch() == host.resumeMarks().epochOf(s.zone);
-        if (!m.full() && !delta) {
+        if (!s.awaitingResume) {
+            // only a peer sent none of the zone may ask again, for all of it, once that answer is out
+            if (m.full() && s.mayAskAgain && s.snapshotDone) {
+                s.retakeWhole(host.nowMillis(), host.clock().next().hlc());
+                fill();
+            } else {
+                ignoredFrames++;
+            }
+            return;
+        }
+        long since = 0;
+        s.mayAskAgain = m.nothing();
+        if (m.nothing() && digestsRun(s)) {
+            since = Resume.NOTHING;
+        } else if (!m.full() && !m.nothing() && digestsRun(s) && m.epoch() == host.resumeMarks().epochOf(s.zone)) {
+            since = m.since();
+        } else if (m.nothing()) {
+            LOG.info("zone_sync: {} asks for none of zone \"{}\", but the digests that would repair it do not run"
+                    + " on this link: sending the whole zone", address(), s.zone.name());
+        } else if (!m.full()) {
             LOG.info("zone_sync: {} asks for the changes of zone \"{}\" since its last mark, which cannot be"
                     + " trusted here: sending the whole zone", address(), s.zone.name());
         }
-        s.takeSnapshot(delta ? m.since() : 0, host.nowMillis(), host.clock().next().hlc());
+        s.takeSnapshot(since, host.nowMillis(), host.clock().next().hlc());
         fill();
     }
 
@@ -731,6 +789,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         }
         outbox.clear();
         delivery.clear();
+        host.teachers().linkClosed(this);
         if (peer == null) {
             failedBeforeHello(who() + " closed connection while waiting for HELLO");
         } else if (closeReason == null) {

@@ -1,11 +1,13 @@
 package io.zonesync.sync.link;
 
 import io.zonesync.sync.proto.RecordBatchWriter;
+import io.zonesync.sync.proto.Resume;
 import io.zonesync.sync.proto.ZoneSignature;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.ZoneRecord;
 import java.util.ArrayDeque;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.Iterator;
 
 /**
@@ -28,13 +30,29 @@ final class ZoneSession<K> {
     Iterator<ZoneRecord> snapshot;
     /** The peer takes deltas and its RESUME for this zone has not come yet: the snapshot waits. */
     boolean awaitingResume;
-    /** The snapshot being sent holds only the records stamped above this hlc (0: the whole zone). */
+    /**
+     * The peer's RESUME asked for none of the zone (11.7): once the answer is out, it may ask once
+     * more, for all of it.
+     */
+    boolean mayAskAgain;
+    /**
+     * The snapshot being sent holds only the records stamped above this hlc (0: the whole zone;
+     * {@link Resume#NOTHING}: none, the peer asked for none, 11.7).
+     */
     long deltaSince;
     /**
      * Candidate marks (11.6), oldest first: {when, hlc} pairs, an hlc above every stamp this node
      * had issued or seen at that moment.
      */
     final ArrayDeque<long[]> markCandidates = new ArrayDeque<>();
+    /** The ceiling read before the snapshot was taken (11.6). */
+    long snapshotCeiling;
+    /**
+     * The peer was sent none of the zone (11.7), and since then its digest summary matched ours at
+     * a cutoff past every stamp we held then: it holds what our snapshot would have given it, so
+     * this link may assert marks.
+     */
+    boolean agreedSinceNothing;
     /** The last MARK sent on this link (0: none). */
     long markSent;
     /** A MARK of the peer's was merged on this link. */
@@ -155,9 +173,39 @@ final class ZoneSession<K> {
     void takeSnapshot(long since, long now, long ceiling) {
         awaitingResume = false;
         deltaSince = since;
-        snapshot = since == 0 ? zone.snapshot() : zone.changedSince(since);
+        if (since == Resume.NOTHING) {
+            snapshot = Collections.emptyIterator();
+        } else {
+            snapshot = since == 0 ? zone.snapshot() : zone.changedSince(since);
+        }
         snapshotTakenAt = now;
+        snapshotCeiling = ceiling;
         markCandidates.addLast(new long[] {now, ceiling});
+    }
+
+    /** The peer's digest summary at this cutoff (ms) equals ours. */
+    void digestsAgreed(long cutoffMillis) {
+        if (answeredNothing() && cutoffMillis >= snapshotCeiling >>> 16) {
+            agreedSinceNothing = true;
+        }
+    }
+
+    /** The peer asked for none of the zone and was sent none (11.7). */
+    boolean answeredNothing() {
+        return deltaSince == Resume.NOTHING;
+    }
+
+    /**
+     * The peer, sent none of the zone, now asks for all of it (its teacher was lost): a second
+     * snapshot, whole, sent as the first was.
+     */
+    void retakeWhole(long now, long ceiling) {
+        mayAskAgain = false;
+        snapshotBegun = false;
+        snapshotSent = 0;
+        markCandidates.clear();
+        takeSnapshot(0, now, ceiling);
+        snapshotDone = false;
     }
 
     /**
@@ -167,8 +215,8 @@ final class ZoneSession<K> {
      * sent. Older candidates are dropped; {@code now} and {@code ceiling} join as the newest.
      */
     long markToSend(long now, long ceiling, long graceMs) {
-        if (snapshotTakenAt == Long.MAX_VALUE) {
-            return 0;
+        if (snapshotTakenAt == Long.MAX_VALUE || (answeredNothing() && !agreedSinceNothing)) {
+            return 0; // sent none of the zone: nothing is known of what the peer holds, until a digest says
         }
         long[] usable = null;
         while (!markCandidates.isEmpty() && markCandidates.peekFirst()[0] <= now - graceMs) {

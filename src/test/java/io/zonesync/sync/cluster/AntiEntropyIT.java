@@ -53,7 +53,7 @@ class AntiEntropyIT {
     }
 
     /** A record from a node that is gone, stamped a minute ago: older than any digest's cutoff. */
-    private static ZoneRecord fromTheDeadNode(String key, String value, long ageMs) {
+    static ZoneRecord fromTheDeadNode(String key, String value, long ageMs) {
         Stamp stamp = new Stamp(Stamp.hlc(System.currentTimeMillis() - ageMs, 0), DEAD_NODE);
         byte[] k = key.getBytes(StandardCharsets.UTF_8);
         return value == null ? new ZoneRecord(k, new byte[0], stamp, true, 600_000)

@@ -17,16 +17,11 @@ import io.zonesync.sync.proto.Resume;
 import io.zonesync.sync.proto.SnapshotEnd;
 import io.zonesync.sync.proto.SyncRecord;
 import io.zonesync.sync.proto.ZoneSignature;
-import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.Stamp;
-import io.zonesync.zone.StampSource;
 import io.zonesync.zone.ZoneType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class DeltaResyncTest {
     private static final long PEER = 0x2222L;
-    private static final long T0 = 1_767_225_600_000L;
+    private static final long T0 = TestLinkHost.T0;
     private static final int INTERVAL = 1000;
 
     /** Zone "one" of n records, key "k" + i stamped at T0 + i ms. */
@@ -50,104 +45,11 @@ class DeltaResyncTest {
         return zone;
     }
 
-    private static final class Host implements LinkHost {
-        long wall = T0 + 10_000;
-        long hlc = Stamp.hlc(T0 + 10_000, 0);
-        final RecordsZone zone;
-        final ResumeMarks marks;
-
-        Host(RecordsZone zone, ResumeMarks marks) {
-            this.zone = zone;
-            this.marks = marks;
-        }
-
-        @Override
-        public Hello localHello() {
-            return Hello.of(0x1111L, wall, 65_536, 30_000, "127.0.0.1:9000", PeerLink.catalog(zones()));
-        }
-
-        @Override
-        public Collection<ReplicatedZone<?>> zones() {
-            return List.of(zone);
-        }
-
-        final Map<String, ChangeLog<?>> logs = new HashMap<>();
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public <K> ChangeLog<K> changes(ReplicatedZone<K> zone) {
-            return (ChangeLog<K>) logs.computeIfAbsent(zone.name(), n -> new ChangeLog<>());
-        }
-
-        @Override
-        public StampSource clock() {
-            return new StampSource() {
-                @Override
-                public Stamp next() {
-                    return new Stamp(++hlc, 0x1111L);
-                }
-
-                @Override
-                public void observe(Stamp remote) {
-                }
-            };
-        }
-
-        @Override
-        public long nowMillis() {
-            return wall;
-        }
-
-        @Override
-        public HelloVerdict helloReceived(PeerLink link, Hello peer) {
-            return HelloVerdict.ACCEPT;
-        }
-
-        @Override
-        public void linkOnline(PeerLink link) {
-        }
-
-        @Override
-        public void linkClosed(PeerLink link) {
-        }
-
-        @Override
-        public void refusedByPeer(PeerLink link, String why) {
-        }
-
-        @Override
-        public boolean firstClash(long peerNodeId, String zone) {
-            return true;
-        }
-
-        @Override
-        public ZoneDigests digests() {
-            return new ZoneDigests();
-        }
-
-        @Override
-        public ResumeMarks resumeMarks() {
-            return marks;
-        }
-
-        @Override
-        public void countFrame(boolean inbound, int bytes) {
-        }
-
-        @Override
-        public void snapshotSent(String zone, long nanos) {
-        }
-
-        @Override
-        public void snapshotReceived(String zone, long nanos) {
-        }
-    }
-
     private static final ZoneSignature ONE = new ZoneSignature("one", 1, 1);
 
     private final RecordsZone zone = fixedZone(100);
     private final ResumeMarks marks = new ResumeMarks();
-    private final Host host = new Host(zone, marks);
+    private final TestLinkHost host = new TestLinkHost(zone, marks);
     private EmbeddedChannel ch;
     private PeerLink link;
 

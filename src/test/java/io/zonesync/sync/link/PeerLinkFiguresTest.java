@@ -43,6 +43,7 @@ class PeerLinkFiguresTest {
         long nanos = 5_000_000_000L;
         final List<String> events = new ArrayList<>();
         final List<ReplicatedZone<?>> zones = new ArrayList<>();
+        final Teachers teachers = new Teachers();
 
         @Override
         public Hello localHello() {
@@ -118,6 +119,11 @@ class PeerLinkFiguresTest {
         @Override
         public ResumeMarks resumeMarks() {
             return new ResumeMarks();
+        }
+
+        @Override
+        public Teachers teachers() {
+            return teachers;
         }
 
         @Override
