@@ -533,7 +533,9 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     /**
      * The peer says what it holds of a zone: only the records stamped above its mark are sent when
      * the mark is of this copy of the zone, the zone stamps every change, and digests run on this
-     * link (they repair what a delta leaves to other links, 11.6); else the whole zone.
+     * link (they repair what a delta leaves to other links, 11.6); none of them when it asks for
+     * none (another peer teaches it, 11.7) on the same conditions; else the whole zone. A peer sent
+     * none may ask once more, for the whole zone.
      */
     private void onResume(Resume m) {
         ZoneSession<?> s = outbox.session(m.zone().name());
