@@ -74,7 +74,7 @@ with open(table_path, "w") as t:
                              ("join.api_up_s", None, "joining node: spawn to API answering (JVM start)"),
                              ("join.first_record_s", None, "joining node: spawn to first record"),
                              ("join.whole_s", "hap.join.whole_s", "**joining node: spawn to holding every record**"),
-                             ("join.transfer_s", None, "joining node: first record to every record (snapshot fan-in)")):
+                             ("join.transfer_s", None, "joining node: first record to every record")):
             other = f"{r[hk]:.2f}" if hk in r else "-"
             t.write(f"| {label} | {r.get(k, float('nan')):.2f} | {other} |\n")
 

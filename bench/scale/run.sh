@@ -17,8 +17,8 @@
 # - at N = JOIN_NODES only: JOIN_KEYS records POSTed to node 1 in one request ({"jK": 32 bytes, ...}),
 #   timed until every node holds them all; then node N is stopped and started again empty, and
 #   the clock runs from its spawn until it holds all JOIN_KEYS (its agent writes the moment),
-#   with the time its API first answered and its first record arrived on the way: a snapshot from
-#   each of the N-1 peers (fan-in).
+#   with the time its API first answered and its first record arrived on the way: one peer's
+#   snapshot (doc/protocol.md 11.7; the others send none of the zone).
 # Then, per size, the same cluster of HAProxy processes with its peers, started after the zonesync
 # nodes stopped (bench/scale/haproxy.py: RSS, threads, fds, one write to every process, and at
 # JOIN_NODES the fill and a restarted empty process's resync), unless ANCHOR="" (haproxy is installed
