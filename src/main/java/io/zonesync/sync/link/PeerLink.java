@@ -557,7 +557,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         s.mayAskAgain = m.nothing();
         if (m.nothing() && digestsRun(s)) {
             since = Resume.NOTHING;
-        } else if (!m.full() && !m.nothing() && digestsRun(s) && m.epoch() == host.resumeMarks().epochOf(s.zone)) {
+        } else if (!m.full() && digestsRun(s) && m.epoch() == host.resumeMarks().epochOf(s.zone)) {
             since = m.since();
         } else if (m.nothing()) {
             LOG.info("zone_sync: {} asks for none of zone \"{}\", but the digests that would repair it do not run"

@@ -23,8 +23,6 @@ public final class Teachers {
         PeerLink teacher;
         /** The links asked for none of the zone, and whether their (empty) answer has ended. */
         final Map<PeerLink, Boolean> others = new LinkedHashMap<>();
-        /** The teacher closed first and no other's answer had ended: the next to end teaches. */
-        boolean wanted;
 
         Lesson(ReplicatedZone<?> zone) {
             this.zone = zone;
@@ -55,7 +53,6 @@ public final class Teachers {
         }
         if (l.teacher == null) {
             l.teacher = link;
-            l.wanted = false;
             return false;
         }
         if (!mayAskNothing) {
@@ -86,8 +83,8 @@ public final class Teachers {
         if (answered) {
             return false;
         }
-        if (l.wanted) {
-            l.wanted = false;
+        if (l.teacher == null) {
+            // the teacher closed first and no other answer had ended yet: this one teaches now
             l.others.remove(link);
             l.teacher = link;
             return true;
@@ -115,8 +112,6 @@ public final class Teachers {
                 l.others.remove(next);
                 l.teacher = next;
                 next.askWhole(l.zone);
-            } else {
-                l.wanted = !l.others.isEmpty();
             }
         }
     }
