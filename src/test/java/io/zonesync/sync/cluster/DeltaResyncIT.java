@@ -3,19 +3,13 @@ package io.zonesync.sync.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.zonesync.net.Transport;
-import io.zonesync.testing.LogCapture;
 import io.zonesync.testing.TcpProxy;
 import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Delta resync between real engines (doc/protocol.md 11.6): one link, through a proxy that cuts it,
@@ -29,30 +23,8 @@ class DeltaResyncIT {
     private static final int KEYS = 20_000;
     private static final String VALUE = "a value of forty bytes, as a real one..";
 
-    private Transport transport;
-    private final List<AutoCloseable> closeMe = new ArrayList<>();
-    private final LogCapture logs = new LogCapture();
-
-    @BeforeEach
-    void setUp() {
-        transport = Transport.create(2, "test-sync");
-        Awaitility.setDefaultTimeout(Duration.ofSeconds(30));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = closeMe.size() - 1; i >= 0; i--) {
-            closeMe.get(i).close();
-        }
-        transport.shutdown();
-        logs.close();
-        Awaitility.reset();
-    }
-
-    private <T extends AutoCloseable> T track(T c) {
-        closeMe.add(c);
-        return c;
-    }
+    @RegisterExtension
+    final EngineFixture fx = new EngineFixture();
 
     /** The one online peer's {bytes sent, bytes received} on its current link. */
     private static long[] linkBytes(EngineNode n) {
@@ -63,12 +35,12 @@ class DeltaResyncIT {
     }
 
     private EngineNode nodeB(EngineNode a) throws Exception {
-        return track(new EngineNode(transport, EngineNode.conf(0, List.of(a.syncPort()), TUNING), "one")).start();
+        return fx.track(new EngineNode(fx.transport, EngineNode.conf(0, List.of(a.syncPort()), TUNING), "one")).start();
     }
 
     /** A and B with KEYS records written on A and a tenth of that on B, linked and agreeing, each holding a mark. */
     private EngineNode[] linkedPair(TcpProxy toB) throws Exception {
-        EngineNode a = track(new EngineNode(transport, EngineNode.conf(0, List.of(toB.port()), TUNING + ONLY_DIALS),
+        EngineNode a = fx.track(new EngineNode(fx.transport, EngineNode.conf(0, List.of(toB.port()), TUNING + ONLY_DIALS),
                 "one")).start();
         EngineNode b = nodeB(a);
         for (int i = 0; i < KEYS; i++) {
@@ -80,13 +52,13 @@ class DeltaResyncIT {
         toB.to(new InetSocketAddress("127.0.0.1", b.syncPort()));
         await().until(() -> a.online() == 1 && b.online() == 1);
         await().until(() -> a.zone().live().equals(b.zone().live()) && a.zone().live().size() == KEYS + KEYS / 10);
-        await().until(() -> logs.count("marked zone \"one\"") >= 2); // each side holds the other's mark
+        await().until(() -> fx.logs.count("marked zone \"one\"") >= 2); // each side holds the other's mark
         return new EngineNode[] {a, b};
     }
 
     @Test
     void aPeerCutOffGetsOnlyWhatChangedWhileItWasAwayWritesAndDeletesOfBothSides() throws Exception {
-        TcpProxy toB = track(new TcpProxy());
+        TcpProxy toB = fx.track(new TcpProxy());
         EngineNode[] n = linkedPair(toB);
         EngineNode a = n[0];
         EngineNode b = n[1];
@@ -120,7 +92,7 @@ class DeltaResyncIT {
         toB.blackhole(false);
         await().until(() -> a.online() == 1 && b.online() == 1);
         await().until(() -> a.zone().live().equals(expected) && b.zone().live().equals(expected));
-        assertThat(logs.contains("sent the changes of zone \"one\"")).isTrue();
+        assertThat(fx.logs.contains("sent the changes of zone \"one\"")).isTrue();
         long[] deltaA = linkBytes(a);
         long[] deltaB = linkBytes(b);
         // A owed 250 records of 22,000, B 200 (about 1%): far below the snapshots of the first link
@@ -131,12 +103,12 @@ class DeltaResyncIT {
 
     @Test
     void aNodeRestartedEmptyGetsTheWholeZone() throws Exception {
-        TcpProxy toB = track(new TcpProxy());
+        TcpProxy toB = fx.track(new TcpProxy());
         EngineNode[] n = linkedPair(toB);
         EngineNode a = n[0];
         long fullA = linkBytes(a)[0];
 
-        closeMe.remove(n[1]);
+        fx.untrack(n[1]);
         n[1].close();
         await().until(() -> a.online() == 0);
         a.zone().put("while-b-was-down", "x");

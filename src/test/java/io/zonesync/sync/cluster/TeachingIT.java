@@ -3,19 +3,14 @@ package io.zonesync.sync.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.zonesync.net.Transport;
-import io.zonesync.testing.LogCapture;
 import io.zonesync.testing.TcpProxy;
 import io.zonesync.testing.TestCluster;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A node joining a cluster that holds a zone (doc/protocol.md 11.7), between real engines: one peer
@@ -28,35 +23,13 @@ class TeachingIT {
     private static final int KEYS = 20_000;
     private static final String VALUE = "a value of forty bytes, as a real one..";
 
-    private Transport transport;
-    private final List<AutoCloseable> closeMe = new ArrayList<>();
-    private final LogCapture logs = new LogCapture();
-
-    @BeforeEach
-    void setUp() {
-        transport = Transport.create(2, "test-sync");
-        Awaitility.setDefaultTimeout(Duration.ofSeconds(30));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = closeMe.size() - 1; i >= 0; i--) {
-            closeMe.get(i).close();
-        }
-        transport.shutdown();
-        logs.close();
-        Awaitility.reset();
-    }
-
-    private <T extends AutoCloseable> T track(T c) {
-        closeMe.add(c);
-        return c;
-    }
+    @RegisterExtension
+    final EngineFixture fx = new EngineFixture();
 
     /** {@code n} linked nodes, KEYS records written on the first and 100 on each of the others. */
     private TestCluster<EngineNode> cluster(int n) throws Exception {
-        TestCluster<EngineNode> c = track(TestCluster.start(n, (i, peers) -> EngineNode.conf(0, peers, TUNING),
-                (i, conf) -> new EngineNode(transport, conf, "one").start()));
+        TestCluster<EngineNode> c = fx.track(TestCluster.start(n, (i, peers) -> EngineNode.conf(0, peers, TUNING),
+                (i, conf) -> new EngineNode(fx.transport, conf, "one").start()));
         await().until(() -> c.nodes().stream().allMatch(x -> x.online() == n - 1));
         for (int i = 0; i < KEYS; i++) {
             c.node(0).zone().put("k-" + i, VALUE);
@@ -80,7 +53,7 @@ class TeachingIT {
     @Test
     void aRestartedNodeIsTaughtByOnePeerTheOthersSendNoneAndTheDigestsBringTheRest() throws Exception {
         TestCluster<EngineNode> c = cluster(4);
-        long noneBefore = logs.count("sent none of zone \"one\"");
+        long noneBefore = fx.logs.count("sent none of zone \"one\"");
         EngineNode d = c.restart(3);
         // a record no push will carry, on one old node only: the digests must bring it, whoever teaches
         c.node(2).zone().applyRemote(AntiEntropyIT.fromTheDeadNode("only-on-node-2", "v", 60_000));
@@ -92,27 +65,27 @@ class TeachingIT {
         assertThat(received.get(0)).as("the teacher's snapshot").isGreaterThan(KEYS * 40L);
         assertThat(received.get(1) + received.get(2)).as("the other two: live changes and repairs, not the zone")
                 .isLessThan(received.get(0) / 10);
-        assertThat(logs.count("sent none of zone \"one\"") - noneBefore).isGreaterThanOrEqualTo(2);
+        assertThat(fx.logs.count("sent none of zone \"one\"") - noneBefore).isGreaterThanOrEqualTo(2);
     }
 
     @Test
     void linksThatSentNoneOfTheZoneMarkItOnceTheDigestsAgree() throws Exception {
-        long before = logs.count("marked zone \"one\"");
+        long before = fx.logs.count("marked zone \"one\"");
         TestCluster<EngineNode> c = cluster(3);
-        assertThat(logs.count("sent none of zone \"one\"")).as("nodes started together teach each other").isPositive();
+        assertThat(fx.logs.count("sent none of zone \"one\"")).as("nodes started together teach each other").isPositive();
         // every side of every link holds a mark: 3 links, 2 sides (digests at a cutoff 5 s back)
-        await().until(() -> logs.count("marked zone \"one\"") - before == 6);
+        await().until(() -> fx.logs.count("marked zone \"one\"") - before == 6);
     }
 
     @Test
     void whenTheTeacherStopsMidLessonAnotherPeerTeaches() throws Exception {
         TestCluster<EngineNode> c = cluster(3);
-        long noneBefore = logs.count("sent none of zone \"one\"");
-        TcpProxy toFirst = track(new TcpProxy(new InetSocketAddress("127.0.0.1", c.node(0).syncPort())));
+        long noneBefore = fx.logs.count("sent none of zone \"one\"");
+        TcpProxy toFirst = fx.track(new TcpProxy(new InetSocketAddress("127.0.0.1", c.node(0).syncPort())));
         toFirst.truncateAnswers(16 * 1024); // its HELLO and RESUME pass, its snapshot stops part way
         // the joiner takes no dial; it dials the first node only, through the proxy, once that node lists it
         String joiner = " zone_sync_timeout 20s;\n" + TUNING + ONLY_DIALS;
-        EngineNode d = track(new EngineNode(transport, EngineNode.conf(0, List.of(), joiner), "one")).start();
+        EngineNode d = fx.track(new EngineNode(fx.transport, EngineNode.conf(0, List.of(), joiner), "one")).start();
         List<Integer> withD = new ArrayList<>(c.syncPorts());
         withD.add(d.syncPort());
         c.node(0).reload(EngineNode.conf(0, withD, TUNING));
@@ -123,12 +96,12 @@ class TeachingIT {
             c.node(i).reload(EngineNode.conf(0, withD, TUNING));
         }
         d.reload(EngineNode.conf(0, List.of(toFirst.port(), c.node(1).syncPort(), c.node(2).syncPort()), joiner));
-        await().until(() -> d.online() == 3 && logs.count("sent none of zone \"one\"") - noneBefore == 2);
+        await().until(() -> d.online() == 3 && fx.logs.count("sent none of zone \"one\"") - noneBefore == 2);
         assertThat(d.zone().live()).as("taught part of the zone so far").hasSizeLessThan(KEYS);
 
         toFirst.refuse(true);
         toFirst.cutAll();
-        await().until(() -> logs.contains("left before it was done: asking"));
+        await().until(() -> fx.logs.contains("left before it was done: asking"));
         await().untilAsserted(() -> assertThat(d.zone().live()).isEqualTo(c.node(0).zone().live()));
     }
 }
