@@ -39,9 +39,11 @@ import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -111,6 +113,11 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> pingTimer;
     /** When each zone's snapshot from the peer began (SNAPSHOT_BEGIN received), on {@link LinkHost#nanoTime}. */
     private final Map<String, Long> snapshotsArriving = new HashMap<>();
+    /**
+     * The zones this link asked the peer for part of (a delta, 11.6, or none, 11.7) and whose
+     * answer has not ended: that answer is not the whole snapshot the receive timings count.
+     */
+    private final Set<String> askedPart = new HashSet<>();
     private volatile Hello peer;
     private volatile long onlineSince;
     /** Since when the oldest record the link still owed when it closed was owed (ms); MAX_VALUE: none. */
@@ -377,7 +384,8 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
                     address(), end.records());
             Long begun = snapshotsArriving.remove(end.zone().name());
             ZoneSession<?> s = outbox.session(end.zone().name());
-            if (begun != null && s != null) {
+            boolean whole = !askedPart.remove(end.zone().name());
+            if (begun != null && s != null && whole) {
                 host.snapshotReceived(end.zone().name(), host.nanoTime() - begun);
             }
             if (s != null && s.signature.matches(end.zone())
@@ -493,10 +501,12 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
         for (ZoneSession<?> s : outbox.sessions()) {
             long[] from = host.resumeMarks().resumeFrom(peerId, s.zone);
             if (from[1] != 0) {
+                askedPart.add(s.zone.name());
                 ctx.write(new Resume(s.signature, from[0], from[1]));
             } else if (host.teachers().asksNothing(this, s.zone, digestsRun(s))) {
                 LOG.debug("zone_sync: asking {} for none of zone \"{}\": another peer teaches it", address(),
                         s.zone.name());
+                askedPart.add(s.zone.name());
                 ctx.write(Resume.nothing(s.signature));
             } else {
                 ctx.write(Resume.whole(s.signature));

@@ -109,6 +109,20 @@ class TeachingTest {
     }
 
     @Test
+    void onlyWholeSnapshotsAreTimedAsReceivedNotTheEmptyAnswers() {
+        Link teacher = new Link(host, 10_000);
+        teacher.hello(2);
+        Link other = new Link(host, 10_000);
+        other.hello(3);
+        other.snapshotOf(0);
+        assertThat(host.wholeSnapshotsReceived).isZero();
+        teacher.ch.close();
+        other.written();
+        other.snapshotOf(100); // the answer to its second ask, for the whole zone
+        assertThat(host.wholeSnapshotsReceived).isEqualTo(1);
+    }
+
+    @Test
     void withoutDigestsEveryPeerIsAskedForTheWholeZone() {
         new Link(host, 0).hello(2);
         assertThat(new Link(host, 0).hello(3)).contains(Resume.whole(ONE)).doesNotContain(Resume.nothing(ONE));

@@ -22,6 +22,8 @@ final class TestLinkHost implements LinkHost {
     final RecordsZone zone;
     final ResumeMarks marks;
     final Teachers teachers = new Teachers();
+    /** Snapshots the links counted as whole ones received. */
+    int wholeSnapshotsReceived;
 
     TestLinkHost(RecordsZone zone, ResumeMarks marks) {
         this.zone = zone;
@@ -112,5 +114,6 @@ final class TestLinkHost implements LinkHost {
 
     @Override
     public void snapshotReceived(String zone, long nanos) {
+        wholeSnapshotsReceived++;
     }
 }
