@@ -272,9 +272,9 @@ final class LinkOutbox {
                     host.snapshotSent(s.zone.name(), host.nanoTime() - s.snapshotBegunNanos);
                     LOG.info("zone_sync: sent the snapshot of zone \"{}\" to {}: {} records", s.zone.name(), peer,
                             s.snapshotSent);
-                } else if (s.answeredNothing()) {
-                    LOG.info("zone_sync: sent none of zone \"{}\" to {}: it asked for none, another peer"
-                            + " teaches it", s.zone.name(), peer);
+                } else if (s.answeredNone()) {
+                    LOG.info("zone_sync: sent only the recent records of zone \"{}\" to {}: it asked for none,"
+                            + " another peer teaches it: {} records", s.zone.name(), peer, s.snapshotSent);
                 } else {
                     LOG.info("zone_sync: sent the changes of zone \"{}\" to {} since its last mark: {} records",
                             s.zone.name(), peer, s.snapshotSent);

@@ -33,6 +33,7 @@ import io.zonesync.sync.proto.SyncRecord;
 import io.zonesync.sync.proto.ZoneSignature;
 import io.zonesync.tls.HandshakeFailure;
 import io.zonesync.zone.ReplicatedZone;
+import io.zonesync.zone.Stamp;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -389,7 +390,7 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
                 host.snapshotReceived(end.zone().name(), host.nanoTime() - begun);
             }
             if (s != null && s.signature.matches(end.zone())
-                    && host.teachers().snapshotEnded(this, s.zone, end.records())) {
+                    && host.teachers().snapshotEnded(this, s.zone)) {
                 askWhole(s.zone);
             }
         } else if (msg instanceof Digest digest) {
@@ -543,9 +544,9 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
     /**
      * The peer says what it holds of a zone: only the records stamped above its mark are sent when
      * the mark is of this copy of the zone, the zone stamps every change, and digests run on this
-     * link (they repair what a delta leaves to other links, 11.6); none of them when it asks for
-     * none (another peer teaches it, 11.7) on the same conditions; else the whole zone. A peer sent
-     * none may ask once more, for the whole zone.
+     * link (they repair what a delta leaves to other links, 11.6); when it asks for none (another
+     * peer teaches it, 11.7), on the same conditions, only the records stamped within the digests'
+     * reach; else the whole zone. A peer asked for none may ask once more, for the whole zone.
      */
     private void onResume(Resume m) {
         ZoneSession<?> s = outbox.session(m.zone().name());
@@ -563,11 +564,18 @@ public final class PeerLink extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        long since = 0;
         s.mayAskAgain = m.nothing();
         if (m.nothing() && digestsRun(s)) {
-            since = Resume.NOTHING;
-        } else if (!m.full() && digestsRun(s) && m.epoch() == host.resumeMarks().epochOf(s.zone)) {
+            // what the digests may not have compared yet goes now: a write still on its way to the
+            // peer's teacher reaches it at once, older records by the digests
+            long now = host.nowMillis();
+            long recent = Stamp.hlc(now - digestIntervalMs - DigestExchange.GRACE_MS, 0);
+            s.takeRecent(recent, now, host.clock().next().hlc());
+            fill();
+            return;
+        }
+        long since = 0;
+        if (!m.full() && digestsRun(s) && m.epoch() == host.resumeMarks().epochOf(s.zone)) {
             since = m.since();
         } else if (m.nothing()) {
             LOG.info("zone_sync: {} asks for none of zone \"{}\", but the digests that would repair it do not run"

@@ -8,10 +8,10 @@ import java.util.Map;
 /**
  * Which peer teaches this node each zone no peer has yet sent it whole (doc/protocol.md 11.7). A
  * node that starts, or makes a zone anew, asks the first peer it links with for the whole zone and
- * the others for none of it, instead of taking the same records once from every peer; the digests
- * repair what the teacher lacked. When the teaching link closes before its snapshot ends, one of
- * the others is asked for the whole zone instead. Shared by the node's links; each zone copy is
- * taught once.
+ * every other peer it holds no mark of for none of it (they send only their recent records),
+ * instead of taking the same records once from every peer; the digests repair what the teacher
+ * lacked. When the teaching link closes before its snapshot ends, one of the others is asked for
+ * the whole zone instead. Shared by the node's links; each zone copy is taught once.
  */
 public final class Teachers {
     /** One copy of a zone and how far its teaching has got. */
@@ -42,14 +42,14 @@ public final class Teachers {
 
     /**
      * Whether {@code link}, which holds no mark of its peer's zone, asks for none of it rather than
-     * the whole: only while another link teaches this copy and {@code mayAskNothing} (the zone
-     * stamps every change and the digests run on the link). The first link to ask of an untaught
-     * copy teaches it.
+     * the whole: when {@code mayAskNothing} (the zone stamps every change and the digests run on
+     * the link), unless no link has taught this copy or is teaching it, in which case this one
+     * teaches it.
      */
     synchronized boolean asksNothing(PeerLink link, ReplicatedZone<?> zone, boolean mayAskNothing) {
         Lesson l = lesson(zone);
         if (l.taught) {
-            return false;
+            return mayAskNothing;
         }
         if (l.teacher == null) {
             l.teacher = link;
@@ -63,18 +63,19 @@ public final class Teachers {
     }
 
     /**
-     * A snapshot of {@code zone} from {@code link}'s peer ended, {@code records} long. Any but the
-     * empty answer to an ask for nothing teaches the copy. True when {@code link} must now ask for
-     * the whole zone: the teacher closed while this answer was on its way.
+     * A snapshot of {@code zone} from {@code link}'s peer ended. Any but the answer to an ask for
+     * none teaches the copy (a peer that could not send none sent the whole zone, but the link
+     * waits for its teacher all the same). True when {@code link} must now ask for the whole
+     * zone: the teacher closed while this answer was on its way.
      */
-    synchronized boolean snapshotEnded(PeerLink link, ReplicatedZone<?> zone, long records) {
+    synchronized boolean snapshotEnded(PeerLink link, ReplicatedZone<?> zone) {
         Lesson l = lessons.get(zone.name());
         if (l == null || l.zone != zone || l.taught) {
             return false;
         }
         Boolean answered = l.others.get(link);
-        if (answered == null || records > 0) {
-            // the teacher's, a delta's, or a peer's that sent the whole zone although asked for none
+        if (answered == null) {
+            // the teacher's, or a delta's
             l.taught = true;
             l.teacher = null;
             l.others.clear();

@@ -1,13 +1,11 @@
 package io.zonesync.sync.link;
 
 import io.zonesync.sync.proto.RecordBatchWriter;
-import io.zonesync.sync.proto.Resume;
 import io.zonesync.sync.proto.ZoneSignature;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.ZoneRecord;
 import java.util.ArrayDeque;
 import java.util.BitSet;
-import java.util.Collections;
 import java.util.Iterator;
 
 /**
@@ -35,11 +33,13 @@ final class ZoneSession<K> {
      * more, for all of it.
      */
     boolean mayAskAgain;
-    /**
-     * The snapshot being sent holds only the records stamped above this hlc (0: the whole zone;
-     * {@link Resume#NOTHING}: none, the peer asked for none, 11.7).
-     */
+    /** The snapshot being sent holds only the records stamped above this hlc (0: the whole zone). */
     long deltaSince;
+    /**
+     * The peer asked for none of the zone (11.7), and was sent only its recent records: until a
+     * digest shows it holds the rest, this link asserts no mark.
+     */
+    private boolean answeredNone;
     /**
      * Candidate marks (11.6), oldest first: {when, hlc} pairs, an hlc above every stamp this node
      * had issued or seen at that moment.
@@ -48,7 +48,7 @@ final class ZoneSession<K> {
     /** The ceiling read before the snapshot was taken (11.6). */
     long snapshotCeiling;
     /**
-     * The peer was sent none of the zone (11.7), and since then its digest summary matched ours at
+     * The peer asked for none of the zone (11.7), and since then its digest summary matched ours at
      * a cutoff past every stamp we held then: it holds what our snapshot would have given it, so
      * this link may assert marks.
      */
@@ -173,34 +173,40 @@ final class ZoneSession<K> {
     void takeSnapshot(long since, long now, long ceiling) {
         awaitingResume = false;
         deltaSince = since;
-        if (since == Resume.NOTHING) {
-            snapshot = Collections.emptyIterator();
-        } else {
-            snapshot = since == 0 ? zone.snapshot() : zone.changedSince(since);
-        }
+        snapshot = since == 0 ? zone.snapshot() : zone.changedSince(since);
         snapshotTakenAt = now;
         snapshotCeiling = ceiling;
         markCandidates.addLast(new long[] {now, ceiling});
     }
 
+    /**
+     * The peer asked for none of the zone (11.7): only the records stamped above {@code since}, the
+     * ones the digests may not have compared yet, go out now; the digests bring it the rest.
+     */
+    void takeRecent(long since, long now, long ceiling) {
+        takeSnapshot(since, now, ceiling);
+        answeredNone = true;
+    }
+
     /** The peer's digest summary at this cutoff (ms) equals ours. */
     void digestsAgreed(long cutoffMillis) {
-        if (answeredNothing() && cutoffMillis >= snapshotCeiling >>> 16) {
+        if (answeredNone && cutoffMillis >= snapshotCeiling >>> 16) {
             agreedSinceNothing = true;
         }
     }
 
-    /** The peer asked for none of the zone and was sent none (11.7). */
-    boolean answeredNothing() {
-        return deltaSince == Resume.NOTHING;
+    /** The peer asked for none of the zone and was sent only its recent records (11.7). */
+    boolean answeredNone() {
+        return answeredNone;
     }
 
     /**
-     * The peer, sent none of the zone, now asks for all of it (its teacher was lost): a second
+     * The peer, sent only recent records, now asks for all of the zone (its teacher was lost): a second
      * snapshot, whole, sent as the first was.
      */
     void retakeWhole(long now, long ceiling) {
         mayAskAgain = false;
+        answeredNone = false;
         snapshotBegun = false;
         snapshotSent = 0;
         markCandidates.clear();
@@ -215,7 +221,7 @@ final class ZoneSession<K> {
      * sent. Older candidates are dropped; {@code now} and {@code ceiling} join as the newest.
      */
     long markToSend(long now, long ceiling, long graceMs) {
-        if (snapshotTakenAt == Long.MAX_VALUE || (answeredNothing() && !agreedSinceNothing)) {
+        if (snapshotTakenAt == Long.MAX_VALUE || (answeredNone && !agreedSinceNothing)) {
             return 0; // sent none of the zone: nothing is known of what the peer holds, until a digest says
         }
         long[] usable = null;
