@@ -74,7 +74,7 @@ final class RunLoop {
             return 1;
         }
         pidFile = settings.pidFile();
-        List<String> refused = signalSource.install(this::onSignal);
+        SignalListener.Uncaught uncaught = signalSource.install(this::onSignal);
         try {
             node = runner.start(loaded.config());
         } catch (ConfigException | IOException | RuntimeException e) {
@@ -98,9 +98,15 @@ final class RunLoop {
         logs.endStartup();
         Severity.NOTICE.log(LOG, "zonesync/{} started, {} event loop thread(s), pid file {}", Usage.versionNumber(),
                 settings.workerProcesses(), pidFile);
+        List<String> refused = uncaught.keptByJvm();
         if (!refused.isEmpty()) {
             Severity.INFO.log(LOG, "the JVM keeps signal(s) {} for itself{}", refused,
                     refused.contains("QUIT") ? "; bin/zonesync turns QUIT into USR2" : "");
+        }
+        if (!uncaught.ignoredAtStart().isEmpty()) {
+            Severity.WARN.log(LOG, "signal(s) {} were ignored when this JVM was started (nohup, or a background"
+                    + " job of a script) and stay ignored: this node will not act on them; start it with"
+                    + " bin/zonesync, which restores them", uncaught.ignoredAtStart());
         }
         watchForExits();
         int status = loop();

@@ -31,10 +31,27 @@ final class ChildProcess implements AutoCloseable {
         return new ChildProcess(pb.start(), output);
     }
 
-    /** {@code java [jvmOptions] -cp <test class path> mainClass args}. */
+    /**
+     * {@code java [jvmOptions] -cp <test class path> mainClass args}, with HUP, INT and TERM at their
+     * default dispositions as bin/zonesync starts the JVM: a test run under {@code nohup} would
+     * otherwise pass on an ignored HUP, which the JVM then leaves ignored.
+     */
     static ChildProcess java(Path output, List<String> jvmOptions, String mainClass, String... args)
             throws IOException {
+        return java("--default-signal=HUP,INT,TERM", output, jvmOptions, mainClass, args);
+    }
+
+    /** As {@link #java(Path, List, String, String...)}, with {@code signals} (e.g. "HUP,TERM") ignored from the start. */
+    static ChildProcess javaIgnoring(String signals, Path output, List<String> jvmOptions, String mainClass,
+            String... args) throws IOException {
+        return java("--ignore-signal=" + signals, output, jvmOptions, mainClass, args);
+    }
+
+    private static ChildProcess java(String dispositions, Path output, List<String> jvmOptions, String mainClass,
+            String... args) throws IOException {
         List<String> command = new ArrayList<>();
+        command.add("env"); // coreutils' env execs java: the pid stays the JVM's
+        command.add(dispositions);
         command.add(JAVA);
         command.addAll(jvmOptions);
         command.add("-cp");

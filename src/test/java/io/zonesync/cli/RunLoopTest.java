@@ -63,7 +63,7 @@ class RunLoopTest {
                     throw new AssertionError("no -s here");
                 }, prefix, OptionalLong.empty(), sink -> {
                     signals.set(sink);
-                    return List.of("QUIT");
+                    return new SignalListener.Uncaught(List.of("QUIT"), List.of());
                 });
         running = CompletableFuture.supplyAsync(cli::run);
     }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,9 +42,22 @@ class SignalHandlingIT {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
+    /** Waits for the error log to hold {@code text}; on a timeout the failure shows the log and the JVM's output. */
+    private void awaitLog(ChildProcess node, String text) throws Exception {
+        try {
+            await().atMost(PATIENCE).until(() -> logText().contains(text));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no \"" + text + "\" in " + log + " within " + PATIENCE + "; it holds:\n" + logText()
+                    + "\nthe JVM " + (node.process.isAlive() ? "runs" : "exited") + ", its output:\n" + node.output(), e);
+        }
+    }
+
     private ChildProcess startNode(List<String> jvmOptions) throws Exception {
-        ChildProcess node = ChildProcess.java(prefix.resolve("out.txt"), jvmOptions, FakeNodeMain.class.getName(),
-                "-p", prefix.toString());
+        return started(ChildProcess.java(prefix.resolve("out.txt"), jvmOptions, FakeNodeMain.class.getName(),
+                "-p", prefix.toString()));
+    }
+
+    private ChildProcess started(ChildProcess node) throws Exception {
         try {
             // the pid file is written once the node listens, after its "started" line: wait for it, as scripts do
             await().atMost(PATIENCE).until(() -> logText().contains("started") && Files.exists(pidFile));
@@ -74,19 +88,19 @@ class SignalHandlingIT {
         try (ChildProcess node = startNode(List.of())) {
             Files.writeString(conf, "error_log logs/error.log info;\nworker_processes 2;\n");
             node.signal("HUP");
-            await().atMost(PATIENCE).until(() -> logText().contains("reconfigured from " + conf));
+            awaitLog(node, "reconfigured from " + conf);
             assertThat(logText()).contains("signal 1 (SIGHUP) received, reconfiguring", "fake node reloaded");
 
             Files.writeString(conf, "error_log logs/error.log info;\n\nno_such_directive on;\n");
             node.signal("HUP");
-            await().atMost(PATIENCE).until(() -> logText().contains("[emerg] "));
+            awaitLog(node, "[emerg] ");
             assertThat(logText()).contains("unknown directive \"no_such_directive\" in " + conf + ":3");
             assertThat(node.process.isAlive()).isTrue();
 
             Path rotated = prefix.resolve("logs/error.log.1");
             Files.move(log, rotated);
             node.signal("USR1");
-            await().atMost(PATIENCE).until(() -> logText().contains("logs reopened"));
+            awaitLog(node, "logs reopened");
             assertThat(Files.readString(rotated)).contains("signal 10 (SIGUSR1) received, reopening logs");
 
             node.signal("USR2");
@@ -94,6 +108,18 @@ class SignalHandlingIT {
             assertThat(logText()).contains("signal 3 (SIGQUIT) received (passed on by the launcher as SIGUSR2), shutting down gracefully",
                     "fake node quit");
             assertThat(pidFile).doesNotExist();
+        }
+    }
+
+    @Test
+    void signalsIgnoredWhenTheJvmStartedAreNamedInAWarning() throws Exception {
+        try (ChildProcess node = started(ChildProcess.javaIgnoring("HUP,TERM", prefix.resolve("out.txt"), List.of(),
+                FakeNodeMain.class.getName(), "-p", prefix.toString()))) {
+            awaitLog(node, "[warn] ");
+            assertThat(logText()).contains("signal(s) [TERM, HUP] were ignored when this JVM was started (nohup, or a"
+                    + " background job of a script) and stay ignored");
+            node.signal("USR2");
+            assertThat(node.exitStatus()).isZero();
         }
     }
 
