@@ -103,7 +103,9 @@ final class RunLoop {
             Severity.INFO.log(LOG, "the JVM keeps signal(s) {} for itself{}", refused,
                     refused.contains("QUIT") ? "; bin/zonesync turns QUIT into USR2" : "");
         }
-        if (!uncaught.ignoredAtStart().isEmpty()) {
+        // the launcher's JVM is a background job of a script, so INT and QUIT come to it ignored; signals
+        // go to the launcher (its pid is the pid file's), which passes each on as one the JVM catches
+        if (launcherPid.isEmpty() && !uncaught.ignoredAtStart().isEmpty()) {
             Severity.WARN.log(LOG, "signal(s) {} were ignored when this JVM was started (nohup, or a background"
                     + " job of a script) and stay ignored: this node will not act on them; start it with"
                     + " bin/zonesync, which restores them", uncaught.ignoredAtStart());

@@ -100,6 +100,24 @@ class LauncherIT {
         }
     }
 
+    /**
+     * Under nohup, or as a script's background job, the launcher and its JVM would begin with signals
+     * ignored: the launcher restores them, and the node has no cause to warn of any.
+     */
+    @Test
+    void startedWithSignalsIgnoredTheLauncherStillReloadsAndStops() throws Exception {
+        Map<String, String> env = Map.of("JAVA_HOME", javaHome.toString(), "ZONESYNC_CLASSPATH", ChildProcess.CLASS_PATH);
+        try (ChildProcess node = ChildProcess.start(dir.resolve("node.out"), env, List.of("env",
+                "--ignore-signal=HUP,INT,QUIT,TERM", LAUNCHER.toString(), "-p", prefix.toString()))) {
+            await().atMost(PATIENCE).until(() -> Files.exists(log) && logText().contains("started") && Files.exists(pidFile));
+            node.signal("HUP");
+            await().atMost(PATIENCE).until(() -> logText().contains("reconfigured"));
+            node.signal("INT");
+            assertThat(node.exitStatus()).isZero();
+            assertThat(logText()).contains("signal 15 (SIGTERM) received, exiting").doesNotContain("[warn]");
+        }
+    }
+
     @Test
     void aFlightRecordingDoesNotStopTheNode() throws Exception {
         Map<String, String> jfr = Map.of("JAVA_OPTS", "-XX:StartFlightRecording=filename="
