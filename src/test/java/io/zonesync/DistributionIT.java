@@ -114,6 +114,18 @@ class DistributionIT {
             node.signal("QUIT");
             assertThat(node.waitForExit()).isZero();
             assertThat(node.output()).contains("shutting down gracefully");
+
+            // the first run left the class-data archive of this JDK and these jars beside them; the next maps it
+            List<Path> archives;
+            try (Stream<Path> lib = Files.list(home.resolve("lib"))) {
+                archives = lib.filter(p -> p.getFileName().toString().startsWith("zonesync-cds-")).toList();
+            }
+            assertThat(archives).hasSize(1).allMatch(p -> p.toString().endsWith(".jsa"));
+            node.launch();
+            assertThat(Files.readString(Path.of("/proc/" + node.jvmPid() + "/maps"))).contains(archives.get(0).toString());
+            node.signal("QUIT");
+            assertThat(node.waitForExit()).isZero();
+            assertThat(node.output()).doesNotContain("[warning]");
         }
     }
 
@@ -186,6 +198,10 @@ class DistributionIT {
                 assertThat(lab.exec("systemctl", "show", "-P", "Result", "zonesync").output().strip()).isEqualTo("success");
                 assertThat(lab.exec("journalctl", "-u", "zonesync", "--no-pager").output())
                         .contains("SIGHUP", "shutting down gracefully");
+                // the installation is read-only to the node: its class-data archive went to the prefix
+                assertThat(lab.exec("ls", "/var/lib/zonesync").output()).containsPattern("zonesync-cds-[0-9]+-[0-9]+\\.jsa\n")
+                        .doesNotContain(".tmp");
+                assertThat(lab.exec("ls", "/opt/zonesync/lib").output()).doesNotContain("zonesync-cds-");
 
                 lab.write("/etc/zonesync/zonesync.conf", config.replace("access_log off;", "access_log off;\n    bad_directive;"));
                 assertThat(lab.exec("systemctl", "start", "zonesync").exit()).isNotZero();

@@ -189,7 +189,8 @@ class LauncherIT {
             assertThat(help.output()).contains("(default: " + REPO + "/)");
         }
         assertThat(javaArgs()).contains("-Xmx64m", "-Dzonesync.test=1", "-Dzonesync.prefix=" + REPO)
-                .doesNotContain("-Xrs");
+                .doesNotContain("-Xrs")
+                .as("Netty's native libraries load without JDK 24's warning").contains("--enable-native-access=ALL-UNNAMED");
         assertThat(javaArgs().subList(javaArgs().indexOf("io.zonesync.Main"), javaArgs().size()))
                 .containsExactly("io.zonesync.Main", "-h");
     }
