@@ -74,6 +74,10 @@ class DistributionIT {
         Result t = run(Path.of("/"), home.resolve("bin/zonesync").toString(), "-t");
         assertThat(t.exit).as(t.output).isZero();
         assertThat(t.output).contains(home.resolve("conf/zonesync.conf") + " test is successful");
+        // a configuration test loads few classes: it writes no class-data archive for the node to map
+        try (Stream<Path> lib = Files.list(home.resolve("lib"))) {
+            assertThat(lib.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("zonesync-cds-"));
+        }
     }
 
     /**
