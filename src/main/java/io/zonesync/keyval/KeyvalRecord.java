@@ -64,6 +64,18 @@ final class KeyvalRecord {
         return r;
     }
 
+    /** The same with the key as its UTF-8 form ({@link #utf8} of the key, as a peer sends it), copied in. */
+    static byte[] of(byte[] keyUtf8, byte[] utf8Value, long expireAt, Stamp stamp) {
+        int k = keyUtf8.length;
+        int v = utf8Value == null ? 0 : utf8Value.length;
+        byte[] r = header(k, v, utf8Value == null, expireAt, stamp);
+        System.arraycopy(keyUtf8, 0, r, KEY, k);
+        if (utf8Value != null) {
+            System.arraycopy(utf8Value, 0, r, KEY + k, v);
+        }
+        return r;
+    }
+
     /** Writes {@code s}, of {@link #utf8Length} {@code length}, at {@code at}: ASCII char by char, else encoded. */
     private static void put(String s, int length, byte[] to, int at) {
         if (length == s.length()) {
@@ -169,6 +181,16 @@ final class KeyvalRecord {
             }
         }
         return chars == n;
+    }
+
+    /** Whether the record's key is {@code keyUtf8}, a key's UTF-8 form. */
+    static boolean keyEquals(byte[] r, byte[] keyUtf8) {
+        return Arrays.equals(r, KEY, KEY + keyLength(r), keyUtf8, 0, keyUtf8.length);
+    }
+
+    /** {@link #hash(String)} of a key given as its UTF-8 form. */
+    static int hash(byte[] keyUtf8) {
+        return hash(keyUtf8, 0, keyUtf8.length);
     }
 
     /**

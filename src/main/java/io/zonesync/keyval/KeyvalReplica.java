@@ -73,10 +73,15 @@ public final class KeyvalReplica implements ReplicatedZone<String> {
 
     @Override
     public boolean applyRemote(ZoneRecord record) {
-        String key = new String(record.key(), StandardCharsets.UTF_8);
+        byte[] keyUtf8 = record.key();
+        String key = new String(keyUtf8, StandardCharsets.UTF_8);
+        if (!ascii(keyUtf8)) {
+            keyUtf8 = KeyvalRecord.utf8(key); // malformed UTF-8 held with replacement characters, as the String has it
+        }
         byte[] value = record.tombstone() ? null : wellFormed(record.payload());
         long ttl = record.expires() ? record.ttlMs() : 0;
-        return zone.transfer().applyRemoteUtf8(key, value, ttl, record.stamp()) == KeyvalTransfer.ApplyResult.APPLIED;
+        return zone.transfer().applyRemoteUtf8(key, keyUtf8, value, ttl, record.stamp())
+                == KeyvalTransfer.ApplyResult.APPLIED;
     }
 
     /**
@@ -84,12 +89,16 @@ public final class KeyvalReplica implements ReplicatedZone<String> {
      * stored with replacement characters, as a String would hold it.
      */
     private static byte[] wellFormed(byte[] payload) {
-        for (byte b : payload) {
+        return ascii(payload) ? payload : new String(payload, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static boolean ascii(byte[] utf8) {
+        for (byte b : utf8) {
             if (b < 0) {
-                return new String(payload, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
+                return false;
             }
         }
-        return payload;
+        return true;
     }
 
     @Override

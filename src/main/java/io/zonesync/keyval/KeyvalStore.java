@@ -49,6 +49,11 @@ final class KeyvalStore {
         return cost(KeyvalRecord.utf8Length(key), utf8Value.length);
     }
 
+    /** {@link #cost} of a key and a value both given as UTF-8 bytes. */
+    long cost(byte[] keyUtf8, byte[] utf8Value) {
+        return cost(keyUtf8.length, utf8Value.length);
+    }
+
     /** {@link #cost} of a held record: a function of its lengths, so it is not stored. */
     long cost(byte[] record) {
         return cost(KeyvalRecord.keyLength(record), KeyvalRecord.valueLength(record));
@@ -62,6 +67,11 @@ final class KeyvalStore {
     /** The record of {@code key}, tombstone or expired included, or null. */
     byte[] entry(String key) {
         return records.get(key);
+    }
+
+    /** {@link #entry(String)} of a key given as its UTF-8 form and {@link KeyvalRecord#hash(byte[]) hash}. */
+    byte[] entry(byte[] keyUtf8, int hash) {
+        return records.get(keyUtf8, hash);
     }
 
     /** The record of {@code key} if it holds a live value, else null. */
@@ -151,6 +161,12 @@ final class KeyvalStore {
         store(key, KeyvalRecord.of(key, utf8Value, expireAt, stamp));
     }
 
+    /** The same with the key as its UTF-8 form and hash too: a peer's record, stored without encoding its key again. */
+    void put(byte[] keyUtf8, int hash, byte[] utf8Value, long expireAt, Stamp stamp) {
+        byte[] record = KeyvalRecord.of(keyUtf8, utf8Value, expireAt, stamp);
+        added(records.put(keyUtf8, hash, record), record);
+    }
+
     /**
      * Deletes a key: a tombstone when the zone keeps them, living {@code tombstoneTtlMs} (or
      * {@code atLeastMs}, the lifetime the peer that sent the delete asks for, if longer) and at
@@ -170,7 +186,11 @@ final class KeyvalStore {
 
     /** Stores {@code record}, whose key is {@code key}, in place of the key's old record. */
     void store(String key, byte[] record) {
-        byte[] old = records.put(key, record);
+        added(records.put(key, record), record);
+    }
+
+    /** Counts {@code record}, just stored in place of {@code old} (null if its key is new). */
+    private void added(byte[] old, byte[] record) {
         if (old != null) {
             forget(old);
         }

@@ -55,6 +55,36 @@ final class KeyvalTable {
         }
     }
 
+    /**
+     * The record of a key given as its UTF-8 form and {@link KeyvalRecord#hash(byte[]) hash}, or null:
+     * what a peer sends, looked up without a String.
+     */
+    byte[] get(byte[] keyUtf8, int hash) {
+        int h = mix(hash);
+        for (int i = h & mask;; i = (i + 1) & mask) {
+            byte[] r = records[i];
+            if (r == null) {
+                return null;
+            }
+            if (hashes[i] == h && KeyvalRecord.keyEquals(r, keyUtf8)) {
+                return r;
+            }
+        }
+    }
+
+    /** As {@link #put(String, byte[])} for a key given as its UTF-8 form and its hash. */
+    byte[] put(byte[] keyUtf8, int hash, byte[] record) {
+        int h = mix(hash);
+        int i = h & mask;
+        for (byte[] r; (r = records[i]) != null; i = (i + 1) & mask) {
+            if (hashes[i] == h && KeyvalRecord.keyEquals(r, keyUtf8)) {
+                records[i] = record;
+                return r;
+            }
+        }
+        return insert(i, h, record);
+    }
+
     /** Stores {@code record} (whose key is {@code key}) in place of the key's old one, which it returns. */
     byte[] put(String key, byte[] record) {
         int h = mix(KeyvalRecord.hash(key));
@@ -65,6 +95,11 @@ final class KeyvalTable {
                 return r;
             }
         }
+        return insert(i, h, record);
+    }
+
+    /** Puts a new key's record in the free slot {@code i} its probe ended at; grows at 3/4 full. */
+    private byte[] insert(int i, int h, byte[] record) {
         records[i] = record;
         hashes[i] = h;
         if (++size > records.length - (records.length >>> 2)) {

@@ -52,24 +52,28 @@ public final class KeyvalTransfer {
      * is observed so later local writes are newer. Local-change listeners are not told.
      */
     public ApplyResult applyRemote(String key, String value, long ttlMs, Stamp stamp) {
-        return applyRemoteUtf8(key, value == null ? null : value.getBytes(StandardCharsets.UTF_8), ttlMs, stamp);
+        Objects.requireNonNull(key, "key");
+        return applyRemoteUtf8(key, KeyvalRecord.utf8(key), value == null ? null : value.getBytes(StandardCharsets.UTF_8),
+                ttlMs, stamp);
     }
 
     /**
-     * The same with the value as UTF-8 bytes (null for a delete), which the zone copies as they are:
-     * the caller must pass well-formed UTF-8.
+     * The same with the key also as its UTF-8 form ({@link KeyvalRecord#utf8} of {@code key}) and the
+     * value as UTF-8 bytes (null for a delete), which the zone copies as they are: the caller must
+     * pass well-formed UTF-8. The key is hashed, measured and stored from its bytes, as they came.
      */
-    ApplyResult applyRemoteUtf8(String key, byte[] value, long ttlMs, Stamp stamp) {
+    ApplyResult applyRemoteUtf8(String key, byte[] keyUtf8, byte[] value, long ttlMs, Stamp stamp) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(stamp, "stamp");
         stamps.observe(stamp);
         if (value != null && !zone.validKey(key)) {
             return ApplyResult.INVALID_KEY;
         }
+        int hash = KeyvalRecord.hash(keyUtf8);
         lock.writeLock().lock();
         try {
             long now = clock.millis();
-            byte[] old = store.entry(key);
+            byte[] old = store.entry(keyUtf8, hash);
             if (old != null && !KeyvalRecord.isOlderThan(old, stamp)) {
                 return ApplyResult.STALE;
             }
@@ -81,11 +85,11 @@ public final class KeyvalTransfer {
             } else {
                 long timeoutMs = zone.timeoutMs();
                 long ttl = timeoutMs > 0 && (ttlMs <= 0 || ttlMs > timeoutMs) ? timeoutMs : Math.max(0, ttlMs);
-                long cost = store.cost(key, value);
+                long cost = store.cost(keyUtf8, value);
                 if (!store.makeRoom(cost - (old == null ? 0 : store.cost(old)), now)) {
                     return ApplyResult.NO_ROOM;
                 }
-                store.put(key, value, ttl == 0 ? 0 : now + ttl, stamp);
+                store.put(keyUtf8, hash, value, ttl == 0 ? 0 : now + ttl, stamp);
             }
         } finally {
             lock.writeLock().unlock();

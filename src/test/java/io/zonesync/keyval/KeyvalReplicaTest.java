@@ -159,4 +159,34 @@ class KeyvalReplicaTest {
         assertThat(b.export("m").payload()).as("malformed bytes are sent on as they were stored")
                 .isEqualTo("a\ufffdb\ufffd".getBytes(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void aReceivedKeyIsTheKeyAStringWouldNameWhateverItsBytes() throws Exception {
+        KeyvalReplica b = replica(0, 2);
+        Stamp first = new Stamp(T0 << 16, 1);
+        Stamp later = new Stamp((T0 + 1) << 16, 1);
+        byte[] v = "v".getBytes(StandardCharsets.UTF_8);
+        byte[] ascii = "plain".getBytes(StandardCharsets.UTF_8);
+        byte[] utf8 = "caf\u00e9 \ud83d\ude00".getBytes(StandardCharsets.UTF_8);
+        byte[] malformed = {'k', (byte) 0xC3, 'e', (byte) 0xFF};
+        for (byte[] key : List.of(ascii, utf8, malformed)) {
+            assertThat(b.applyRemote(new ZoneRecord(key, v, first, false, ZoneRecord.NO_EXPIRY))).isTrue();
+        }
+        assertThat(b.zone().get("plain")).isEqualTo("v");
+        assertThat(b.zone().get("caf\u00e9 \ud83d\ude00")).isEqualTo("v");
+        assertThat(b.zone().get("k\ufffde\ufffd")).isEqualTo("v");
+
+        // the same keys written locally, then received again: one record each, the newest value
+        b.zone().set("plain", "local");
+        b.zone().set("k\ufffde\ufffd", "local");
+        assertThat(b.recordCount()).isEqualTo(3);
+        assertThat(b.applyRemote(new ZoneRecord(utf8, "w".getBytes(StandardCharsets.UTF_8), later, false,
+                ZoneRecord.NO_EXPIRY))).isTrue();
+        assertThat(b.applyRemote(new ZoneRecord(malformed, v, first, false, ZoneRecord.NO_EXPIRY)))
+                .as("older than the local write to the key it decodes to").isFalse();
+        assertThat(b.recordCount()).isEqualTo(3);
+        assertThat(b.zone().get("caf\u00e9 \ud83d\ude00")).isEqualTo("w");
+        assertThat(b.zone().get("k\ufffde\ufffd")).isEqualTo("local");
+        assertThat(b.export("k\ufffde\ufffd").key()).isEqualTo("k\ufffde\ufffd".getBytes(StandardCharsets.UTF_8));
+    }
 }

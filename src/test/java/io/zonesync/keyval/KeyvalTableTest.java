@@ -205,4 +205,28 @@ class KeyvalTableTest {
         }
         assertThat(t.size()).isEqualTo(51);
     }
+
+    @Test
+    void aKeyGivenAsItsUtf8BytesIsTheSameKeyAsItsString() {
+        KeyvalTable t = new KeyvalTable();
+        Map<String, String> model = new HashMap<>();
+        List<String> keys = new ArrayList<>(colliding(4)); // one hash: the probe must compare the bytes
+        keys.addAll(List.of("caf\u00e9", "\ud83d\ude00", "k"));
+        for (int i = 0; i < keys.size(); i++) {
+            String k = keys.get(i);
+            byte[] utf8 = KeyvalRecord.utf8(k);
+            if (i % 2 == 0) {
+                assertThat(t.put(utf8, KeyvalRecord.hash(utf8), rec(k, "bytes"))).isNull();
+                assertThat(t.put(k, rec(k, "string"))).as("the String finds what the bytes stored").isNotNull();
+                model.put(k, "string");
+            } else {
+                assertThat(t.put(k, rec(k, "string"))).isNull();
+                assertThat(KeyvalRecord.value(t.get(utf8, KeyvalRecord.hash(utf8)))).isEqualTo("string");
+                assertThat(t.put(utf8, KeyvalRecord.hash(utf8), rec(k, "bytes"))).isNotNull();
+                model.put(k, "bytes");
+            }
+        }
+        assertThat(t.get("Aa".getBytes(), KeyvalRecord.hash("Aa".getBytes()))).isNull();
+        assertHolds(t, model);
+    }
 }
