@@ -103,6 +103,10 @@ class DistributionIT {
     @Test
     void runsANodeThatAnswersAndStopsOnQuit() throws Exception {
         Path launcher = home.resolve("bin/zonesync");
+        // what launchers killed outright left half-written (their pid is gone) goes; a running one's stays
+        Path abandoned = Files.writeString(home.resolve("lib/zonesync-cds-1-2.jsa.999999999.tmp"), "partial");
+        Path inProgress = Files.writeString(home.resolve("lib/zonesync-cds-1-2.jsa." + ProcessHandle.current().pid()
+                + ".tmp"), "partial");
         try (NodeProcess node = NodeProcess.start(dir.resolve("prefix"), """
                 error_log stderr notice;
                 http { access_log off; server { listen 127.0.0.1:0; location /api { api; } } }
@@ -115,6 +119,9 @@ class DistributionIT {
                 })) {
             assertThat(node.http().get("/api/9/nginx").statusCode()).isEqualTo(200);
             assertThat(node.jvmPid()).isPositive();
+            assertThat(abandoned).doesNotExist();
+            assertThat(inProgress).exists();
+            Files.delete(inProgress);
             node.signal("QUIT");
             assertThat(node.waitForExit()).isZero();
             assertThat(node.output()).contains("shutting down gracefully");
