@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * (a) Sustained replication throughput: two nodes A and B on loopback, linked and idle; one thread
  * writes N distinct keys (16-byte keys, 32-byte values) into A's keyval zone as fast as it can; the
  * clock runs from the first write until B's zone has applied all N (counted by B's remoteChange).
+ * Each round also says where the CPU went, per record: the writer, each node's event loop, the
+ * collector and the JIT ({@link CpuBudget}), and how long each waited for a CPU.
  *
  * <p>Environment: KEYS (default 1000000), ROUNDS (default 3, best and median reported), SYNC_EXTRA
  * (zone_sync directives, e.g. "zone_sync_buffers 8 64k;"), LOOP_THREADS (per node, default 1).
@@ -56,6 +58,7 @@ public final class SyncThroughputBench {
                 Thread.sleep(200); // let both (empty) snapshots finish
                 System.gc();
                 long gc0 = BenchNode.gcMillis();
+                CpuBudget cpu0 = CpuBudget.now();
                 long t0 = System.nanoTime();
                 for (int i = 0; i < n; i++) {
                     a.zone.set(keys[i], values[i]);
@@ -64,6 +67,7 @@ public final class SyncThroughputBench {
                 if (!all.await(300, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("B got only " + arrived.get() + " of " + n);
                 }
+                String cpu = CpuBudget.now().perRecordSince(cpu0, n);
                 double secs = (doneAt[0] - t0) / 1e9;
                 long gcMs = BenchNode.gcMillis() - gc0;
                 double rate = n / secs;
@@ -71,9 +75,10 @@ public final class SyncThroughputBench {
                     rates[round] = rate;
                 }
                 System.out.printf("%s: %d records A->B in %.3f s = %.0f records/s (A's writer done after"
-                        + " %.3f s = %.0f writes/s); GC %d ms; B holds %d; %s%n", 
+                        + " %.3f s = %.0f writes/s); GC %d ms; B holds %d; %s%n    %s%n",
                         round < 0 ? "warm-up (not counted)" : "round " + (round + 1), n, secs, rate,
-                        (written - t0) / 1e9, n / ((written - t0) / 1e9), gcMs, b.zone.pairCount(), BenchNode.loadNote());
+                        (written - t0) / 1e9, n / ((written - t0) / 1e9), gcMs, b.zone.pairCount(), BenchNode.loadNote(),
+                        cpu);
             }
         }
         Arrays.sort(rates);

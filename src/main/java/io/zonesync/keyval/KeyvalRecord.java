@@ -42,12 +42,15 @@ final class KeyvalRecord {
 
     /** A pair's record ({@code value} not null) or a tombstone's ({@code value} null). */
     static byte[] of(String key, String value, long expireAt, Stamp stamp) {
-        int k = utf8Length(key);
-        int v = value == null ? 0 : utf8Length(value);
-        byte[] r = header(k, v, value == null, expireAt, stamp);
-        put(key, k, r, KEY);
+        return of(key, utf8Length(key), value, value == null ? 0 : utf8Length(value), expireAt, stamp);
+    }
+
+    /** The same with the {@link #utf8Length}s of key and value (0 for a tombstone) already counted. */
+    static byte[] of(String key, int keyLength, String value, int valueLength, long expireAt, Stamp stamp) {
+        byte[] r = header(keyLength, valueLength, value == null, expireAt, stamp);
+        put(key, keyLength, r, KEY);
         if (value != null) {
-            put(value, v, r, KEY + k);
+            put(value, valueLength, r, KEY + keyLength);
         }
         return r;
     }
@@ -208,6 +211,15 @@ final class KeyvalRecord {
             h = 31 * h + c;
         }
         return h;
+    }
+
+    /**
+     * {@link #hash(String)} of a key whose {@link #utf8Length} is {@code utf8Length}: for an ASCII
+     * key (as long in bytes as in chars) the sum over its bytes is {@link String#hashCode}, which the
+     * String computes once and keeps.
+     */
+    static int hash(String key, int utf8Length) {
+        return utf8Length == key.length() ? key.hashCode() : hash(utf8(key));
     }
 
     private static int hash(byte[] b, int from, int length) {

@@ -5,6 +5,7 @@ import io.zonesync.zone.ZoneRecord;
 import io.zonesync.zone.ZoneType;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.List;
 
 /**
  * A keyval zone as the sync engine sees it (doc/protocol.md 5.1): the key's UTF-8 bytes, the
@@ -55,6 +56,11 @@ public final class KeyvalReplica implements ReplicatedZone<String> {
     @Override
     public ZoneRecord export(String key) {
         return zone.transfer().record(key, KeyvalReplica::toZoneRecord);
+    }
+
+    @Override
+    public void exportAll(List<String> keys, int from, int to, ZoneRecord[] out) {
+        zone.transfer().records(keys, from, to, out, KeyvalReplica::toZoneRecord);
     }
 
     /**

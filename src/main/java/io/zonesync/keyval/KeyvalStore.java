@@ -59,7 +59,8 @@ final class KeyvalStore {
         return cost(KeyvalRecord.keyLength(record), KeyvalRecord.valueLength(record));
     }
 
-    private long cost(long keyBytes, long valueBytes) {
+    /** {@link #cost} of a pair whose key and value take {@code keyBytes} and {@code valueBytes} in UTF-8. */
+    long cost(long keyBytes, long valueBytes) {
         long c = KeyvalZone.ENTRY_OVERHEAD + keyBytes + valueBytes;
         return type == KeyvalType.STRING ? c : c + KeyvalZone.INDEX_OVERHEAD;
     }
@@ -67,6 +68,11 @@ final class KeyvalStore {
     /** The record of {@code key}, tombstone or expired included, or null. */
     byte[] entry(String key) {
         return records.get(key);
+    }
+
+    /** {@link #entry(String)} with the key's {@link KeyvalRecord#hash(String) hash} already computed. */
+    byte[] entry(String key, int hash) {
+        return records.get(key, hash);
     }
 
     /** {@link #entry(String)} of a key given as its UTF-8 form and {@link KeyvalRecord#hash(byte[]) hash}. */
@@ -154,6 +160,15 @@ final class KeyvalStore {
     /** Stores a pair ({@code value} not null) or a tombstone: see {@link KeyvalRecord#of}. */
     void put(String key, String value, long expireAt, Stamp stamp) {
         store(key, KeyvalRecord.of(key, value, expireAt, stamp));
+    }
+
+    /**
+     * The same with what a local write has already worked out: the key's hash and the UTF-8
+     * lengths of key and value, so a write walks its text once.
+     */
+    void put(String key, int hash, int keyBytes, String value, int valueBytes, long expireAt, Stamp stamp) {
+        byte[] record = KeyvalRecord.of(key, keyBytes, value, valueBytes, expireAt, stamp);
+        added(records.put(key, hash, record), record);
     }
 
     /** The same with the value's UTF-8 bytes, copied into the record. */

@@ -37,13 +37,18 @@ final class KeyvalTable {
 
     /** The record of {@code key}, or null. */
     byte[] get(String key) {
-        int i = slotOf(key);
+        return get(key, KeyvalRecord.hash(key));
+    }
+
+    /** The same with the key's {@link KeyvalRecord#hash(String) hash} already computed. */
+    byte[] get(String key, int hash) {
+        int i = slotOf(key, hash);
         return i < 0 ? null : records[i];
     }
 
-    /** The slot holding {@code key}, or -1. */
-    private int slotOf(String key) {
-        int h = mix(KeyvalRecord.hash(key));
+    /** The slot holding {@code key}, of {@code hash}, or -1. */
+    private int slotOf(String key, int hash) {
+        int h = mix(hash);
         for (int i = h & mask;; i = (i + 1) & mask) {
             byte[] r = records[i];
             if (r == null) {
@@ -87,7 +92,12 @@ final class KeyvalTable {
 
     /** Stores {@code record} (whose key is {@code key}) in place of the key's old one, which it returns. */
     byte[] put(String key, byte[] record) {
-        int h = mix(KeyvalRecord.hash(key));
+        return put(key, KeyvalRecord.hash(key), record);
+    }
+
+    /** The same with the key's {@link KeyvalRecord#hash(String) hash} already computed. */
+    byte[] put(String key, int hash, byte[] record) {
+        int h = mix(hash);
         int i = h & mask;
         for (byte[] r; (r = records[i]) != null; i = (i + 1) & mask) {
             if (hashes[i] == h && KeyvalRecord.keyEquals(r, key)) {
@@ -110,7 +120,7 @@ final class KeyvalTable {
 
     /** Removes {@code key}; returns its record, or null if it was not there. */
     byte[] remove(String key) {
-        int i = slotOf(key);
+        int i = slotOf(key, KeyvalRecord.hash(key));
         if (i < 0) {
             return null;
         }

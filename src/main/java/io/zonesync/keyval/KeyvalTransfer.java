@@ -112,6 +112,18 @@ public final class KeyvalTransfer {
         });
     }
 
+    /** {@link #record} of {@code keys} from {@code from} to {@code to} into {@code out}, under one hold of the lock. */
+    <T> void records(List<String> keys, int from, int to, T[] out, EntryExport<T> export) {
+        zone.read(() -> {
+            long now = clock.millis();
+            for (int i = from; i < to; i++) {
+                byte[] r = store.entry(keys.get(i));
+                out[i] = r == null || KeyvalRecord.expiredAt(r, now) ? null : export.export(r, now);
+            }
+            return null;
+        });
+    }
+
     /**
      * What a snapshot sends: every record held as of now (records are never changed, so the copy
      * of their references stays consistent without the lock: one array, no object per key),

@@ -235,19 +235,25 @@ public final class KeyvalZone {
 
     /** Sets a pair whether or not it exists (variable assignment, tests). */
     public void set(KeyvalWrite write) throws KeyvalException {
-        checkWrite(write.key(), write.expireMs());
-        checkSyncable(write.key(), write.value());
+        String key = write.key();
+        String value = write.value();
+        checkWrite(key, write.expireMs());
+        // the text's lengths and the key's hash, worked out once, outside the lock
+        int keyBytes = KeyvalRecord.utf8Length(key);
+        int valueBytes = KeyvalRecord.utf8Length(value);
+        checkSyncable(key, keyBytes + valueBytes);
+        int hash = KeyvalRecord.hash(key, keyBytes);
         lock.writeLock().lock();
         try {
             long now = clock.millis();
-            byte[] old = store.entry(write.key());
-            long need = store.cost(write.key(), write.value());
-            ensureRoom(need - (old == null ? 0 : store.cost(old)), need, write.key(), now);
-            store.put(write.key(), write.value(), expireAt(now, write.expireMs()), stamps.next());
+            byte[] old = store.entry(key, hash);
+            long need = store.cost(keyBytes, valueBytes);
+            ensureRoom(need - (old == null ? 0 : store.cost(old)), need, key, now);
+            store.put(key, hash, keyBytes, value, valueBytes, expireAt(now, write.expireMs()), stamps.next());
         } finally {
             lock.writeLock().unlock();
         }
-        notifyLocal(write.key());
+        notifyLocal(key);
     }
 
     public void set(String key, String value) throws KeyvalException {
@@ -383,11 +389,17 @@ public final class KeyvalZone {
     }
 
     private void checkSyncable(String key, String value) throws KeyvalException {
+        if (sync && syncRecordLimit > 0) {
+            checkSyncable(key, (long) KeyvalRecord.utf8Length(key) + KeyvalRecord.utf8Length(value));
+        }
+    }
+
+    /** {@link #checkSyncable(String, String)} with the pair's UTF-8 length, key and value, already counted. */
+    private void checkSyncable(String key, long bytes) throws KeyvalException {
         long limit = syncRecordLimit;
         if (!sync || limit <= 0) {
             return;
         }
-        long bytes = KeyvalRecord.utf8Length(key) + KeyvalRecord.utf8Length(value);
         if (bytes > limit) {
             throw new KeyvalException(Reason.TOO_LARGE_TO_SYNC, key, "key \"" + key + "\" and its value take "
                     + bytes + " bytes, more than the " + limit + " bytes one sync record of zone \"" + name

@@ -1,6 +1,7 @@
 package io.zonesync.zone;
 
 import java.util.Iterator;
+import java.util.List;
 
 /**
  * A zone as the sync engine sees it. Feature packages (keyval, sticky, limit_req) adapt their zones
@@ -30,6 +31,17 @@ public interface ReplicatedZone<K> {
      * (the key is gone and left no tombstone, or it expired).
      */
     ZoneRecord export(K key);
+
+    /**
+     * {@link #export} of each of {@code keys} from {@code from} to {@code to} (exclusive), into the
+     * same places of {@code out}. A zone whose reads take a lock takes it once for them all: a link
+     * sends its owed keys a batch at a time, while writers on other threads hold the same lock.
+     */
+    default void exportAll(List<K> keys, int from, int to, ZoneRecord[] out) {
+        for (int i = from; i < to; i++) {
+            out[i] = export(keys.get(i));
+        }
+    }
 
     /** Merges a record received from a peer; true if local state changed. Never notifies the listener. */
     boolean applyRemote(ZoneRecord record);

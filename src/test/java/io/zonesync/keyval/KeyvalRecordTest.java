@@ -66,6 +66,12 @@ class KeyvalRecordTest {
                 .as("the two chars whose Latin-1 bytes are ÿ's UTF-8").isFalse();
         assertThat(KeyvalRecord.hash("abc")).isEqualTo("abc".hashCode());
         assertThat(KeyvalRecord.hash("\uD800")).isEqualTo(KeyvalRecord.hash("\uFFFD"));
+        for (String k : List.of("", "abc", "ключ", "k\uD83D\uDD11", "\u00ff", "\uD800x")) {
+            int fromBytes = KeyvalRecord.hash(KeyvalRecord.utf8(k));
+            assertThat(KeyvalRecord.hash(k)).as(k).isEqualTo(fromBytes);
+            assertThat(KeyvalRecord.hash(k, KeyvalRecord.utf8Length(k))).as("a local write's hash of " + k)
+                    .isEqualTo(fromBytes);
+        }
         List<byte[]> rs = new ArrayList<>(List.of(KeyvalRecord.of("\uFFFF", "", 0, Stamp.ZERO),
                 KeyvalRecord.of("\uD83D\uDD11", "", 0, Stamp.ZERO), KeyvalRecord.of("b", "", 0, Stamp.ZERO)));
         rs.sort(KeyvalRecord.BY_KEY);

@@ -277,34 +277,34 @@ public final class ChangeLog<K> {
         private int position;
         /** Where reading stops (-1: no limit), set when the link is told to flush and quit. */
         private int limit = -1;
-        private long polledAt;
         private boolean closed;
 
         private Cursor(int position) {
             this.position = position;
         }
 
-        /** The next key this link owes, or null when it owes none; the cursor moves past it. */
+        /**
+         * Up to {@code into.length} of the next keys this link owes, into {@code keys} with the times
+         * they were appended into {@code times}, under one hold of the log's lock: the cursor moves
+         * past them. Returns how many; 0 when the link owes none.
+         */
         @SuppressWarnings("unchecked")
-        public K poll() {
+        public int poll(K[] into, long[] times) {
             synchronized (ChangeLog.this) {
-                if (position >= stop()) {
-                    return null;
+                int from = position;
+                int n = Math.min(into.length, stop() - from);
+                if (n <= 0) {
+                    return 0;
                 }
-                int at = position++;
-                K key = (K) keys[at];
-                polledAt = times[at];
+                System.arraycopy(keys, from, into, 0, n);
+                System.arraycopy(ChangeLog.this.times, from, times, 0, n);
+                position = from + n;
                 frontier = Math.max(frontier, position);
-                if (at == start) {
+                if (from == start) {
                     trim();
                 }
-                return key;
+                return n;
             }
-        }
-
-        /** When the key {@link #poll} returned last was appended (ms, the writer's clock). */
-        public long polledAt() {
-            return polledAt;
         }
 
         /** When the oldest change this link still owes was appended, or {@link Long#MAX_VALUE}. */

@@ -294,14 +294,12 @@ final class LinkOutbox {
         RecordBatchWriter w = RecordBatchWriter.begin(buf, s.signature, frameBudget);
         long oldest = Long.MAX_VALUE;
         while (true) {
-            K key = null;
             ZoneRecord r;
             if (source == Source.PENDING) {
-                key = s.nextPendingKey();
-                if (key == null) {
+                if (!s.nextPending()) {
                     break;
                 }
-                r = s.zone.export(key);
+                r = s.pendingRecord();
             } else {
                 r = source == Source.SNAPSHOT ? s.nextSnapshotRecord() : s.nextRepairRecord();
                 if (r == null) {
@@ -322,7 +320,7 @@ final class LinkOutbox {
             int flags = r.tombstone() ? Protocol.FLAG_TOMBSTONE : 0;
             if (!w.tryAdd(r.key(), r.tombstone() ? EMPTY : r.payload(), r.stamp(), flags, ttl)) {
                 switch (source) { // it goes first into the next frame
-                    case PENDING -> s.putBack(key);
+                    case PENDING -> s.putBackPending();
                     case SNAPSHOT -> s.putBack(r);
                     case REPAIR -> s.putBackRepair(r);
                 }

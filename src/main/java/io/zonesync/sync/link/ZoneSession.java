@@ -5,8 +5,10 @@ import io.zonesync.sync.proto.ZoneSignature;
 import io.zonesync.zone.ReplicatedZone;
 import io.zonesync.zone.ZoneRecord;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Iterator;
+import java.util.List;
 
 /**
  * What one link owes one zone: the keys changed locally and not yet sent (its cursor in the zone's
@@ -15,6 +17,9 @@ import java.util.Iterator;
  * the log.
  */
 final class ZoneSession<K> {
+    /** Owed keys taken from the log at a time: about one frame's worth of small records. */
+    static final int PENDING_BATCH = 64;
+
     final ReplicatedZone<K> zone;
     final ZoneSignature signature;
     /** This link's place in the zone's log of local changes. */
@@ -73,9 +78,24 @@ final class ZoneSession<K> {
     long repairSent;
     /** The buckets found different so far in the digest frames of one comparison. */
     BitSet differing;
-    private K carryPending;
-    private volatile long carryPendingAt = Long.MAX_VALUE;
-    /** When the key {@link #nextPendingKey} returned last was first queued. */
+    /**
+     * Owed keys taken from the log a batch at a time ({@link #PENDING_BATCH}), so that the log's lock
+     * and the zone's are taken once per batch, not once per key, against writers on other threads:
+     * {@code [pendingAt, pendingEnd)} are still to send, with the times they were appended; the
+     * records of {@code [pendingAt, exportedEnd)} are read already.
+     */
+    private final K[] pendingKeys;
+    private final long[] pendingTimes = new long[PENDING_BATCH];
+    private final ZoneRecord[] pendingRecords = new ZoneRecord[PENDING_BATCH];
+    private final List<K> pendingKeyList;
+    private int pendingAt;
+    private int pendingEnd;
+    private int exportedEnd;
+    /** The index of the key {@link #nextPending} moved to last. */
+    private int current;
+    /** When the oldest key of the batch was appended while any of the batch is unsent, else MAX_VALUE. */
+    private volatile long batchOwedAt = Long.MAX_VALUE;
+    /** When the key {@link #nextPending} moved to was first queued. */
     long lastKeyQueuedAt;
     private ZoneRecord carrySnapshot;
     private ZoneRecord carryRepair;
@@ -85,21 +105,49 @@ final class ZoneSession<K> {
         this.changes = changes;
         this.signature = signature;
         this.frameHeaderSize = RecordBatchWriter.headerSize(signature);
+        @SuppressWarnings("unchecked")
+        K[] keys = (K[]) new Object[PENDING_BATCH];
+        this.pendingKeys = keys;
+        this.pendingKeyList = Arrays.asList(keys);
     }
 
-    K nextPendingKey() {
-        K k = carryPending;
-        if (k != null) {
-            carryPending = null;
-            lastKeyQueuedAt = carryPendingAt;
-            carryPendingAt = Long.MAX_VALUE;
-            return k;
+    /**
+     * Moves to the next owed key, taking a batch from the log when the last one is sent and reading
+     * the batch's records from the zone together; false when nothing is owed.
+     */
+    boolean nextPending() {
+        if (pendingAt == pendingEnd) {
+            batchOwedAt = Long.MAX_VALUE;
+            Arrays.fill(pendingKeys, 0, pendingEnd, null);
+            pendingAt = 0;
+            exportedEnd = 0;
+            pendingEnd = changes.poll(pendingKeys, pendingTimes);
+            if (pendingEnd == 0) {
+                return false;
+            }
+            batchOwedAt = pendingTimes[0];
         }
-        K key = changes.poll();
-        if (key != null) {
-            lastKeyQueuedAt = changes.polledAt();
+        if (pendingAt == exportedEnd) {
+            zone.exportAll(pendingKeyList, pendingAt, pendingEnd, pendingRecords);
+            exportedEnd = pendingEnd;
         }
-        return key;
+        current = pendingAt++;
+        lastKeyQueuedAt = pendingTimes[current];
+        return true;
+    }
+
+    /** The record of the key {@link #nextPending} moved to: what to send, or null if there is nothing to send. */
+    ZoneRecord pendingRecord() {
+        ZoneRecord r = pendingRecords[current];
+        pendingRecords[current] = null;
+        return r;
+    }
+
+    /** The key {@link #nextPending} moved to did not fit the frame being packed: it is the first of the next one. */
+    void putBackPending() {
+        pendingAt = current;
+        exportedEnd = current; // read again when it is sent: its lifetime counts from then
+        Arrays.fill(pendingRecords, current, pendingEnd, null);
     }
 
     ZoneRecord nextSnapshotRecord() {
@@ -147,19 +195,13 @@ final class ZoneSession<K> {
         return !hasPending() && snapshotDone && !hasRepairLeft();
     }
 
-    /** A pending key whose record did not fit the frame being packed: it is the first of the next one. */
-    void putBack(K key) {
-        carryPending = key;
-        carryPendingAt = lastKeyQueuedAt;
-    }
-
     /** The same for a snapshot record. */
     void putBack(ZoneRecord record) {
         carrySnapshot = record;
     }
 
     boolean hasPending() {
-        return carryPending != null || changes.backlog() > 0;
+        return pendingAt < pendingEnd || changes.backlog() > 0;
     }
 
     boolean hasSnapshotLeft() {
@@ -245,7 +287,7 @@ final class ZoneSession<K> {
      * a repair's start; {@link Long#MAX_VALUE} when nothing is owed. Read from any thread.
      */
     long oldestOwedAt() {
-        long oldest = Math.min(carryPendingAt, changes.oldestAt());
+        long oldest = Math.min(batchOwedAt, changes.oldestAt());
         if (!snapshotDone) {
             oldest = Math.min(oldest, snapshotTakenAt);
         }
@@ -258,6 +300,6 @@ final class ZoneSession<K> {
     /** Records still to send to this peer: logged changes plus what the snapshot has not reached yet. */
     long backlog() {
         long left = snapshotDone || deltaSince != 0 ? 0 : Math.max(0, zone.recordCount() - snapshotSent);
-        return changes.backlog() + left;
+        return changes.backlog() + (pendingEnd - pendingAt) + left;
     }
 }

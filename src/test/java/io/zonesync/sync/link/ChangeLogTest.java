@@ -14,9 +14,16 @@ import org.junit.jupiter.api.Test;
 
 class ChangeLogTest {
 
+    /** The next key {@code c} owes, or null: a batch of one. */
+    private static <K> K poll(ChangeLog<K>.Cursor c) {
+        @SuppressWarnings("unchecked")
+        K[] one = (K[]) new Object[1];
+        return c.poll(one, new long[1]) == 0 ? null : one[0];
+    }
+
     private static <K> List<K> drain(ChangeLog<K>.Cursor c) {
         List<K> out = new ArrayList<>();
-        for (K k; (k = c.poll()) != null; ) {
+        for (K k; (k = poll(c)) != null; ) {
             out.add(k);
         }
         return out;
@@ -28,7 +35,7 @@ class ChangeLogTest {
         assertThat(log.append("a", 1)).isFalse();
         assertThat(log.size()).isZero();
         ChangeLog<String>.Cursor c = log.follow();
-        assertThat(c.poll()).as("a change before the link followed is in its snapshot").isNull();
+        assertThat(poll(c)).as("a change before the link followed is in its snapshot").isNull();
     }
 
     @Test
@@ -71,14 +78,40 @@ class ChangeLogTest {
         ChangeLog<String>.Cursor fast = log.follow();
         ChangeLog<String>.Cursor slow = log.follow();
         log.append("a", 100);
-        assertThat(fast.poll()).isEqualTo("a");
+        assertThat(poll(fast)).isEqualTo("a");
         assertThat(log.append("a", 200)).as("fast sent the old value: it owes the new one").isTrue();
         assertThat(log.append("a", 300)).as("not yet read by anyone").isFalse();
-        assertThat(drain(fast)).containsExactly("a");
-        assertThat(fast.polledAt()).isEqualTo(200);
+        String[] keys = new String[4];
+        long[] times = new long[4];
+        assertThat(fast.poll(keys, times)).isEqualTo(1);
+        assertThat(keys[0]).isEqualTo("a");
+        assertThat(times[0]).as("owed since its second change").isEqualTo(200);
         assertThat(slow.oldestAt()).as("slow owes a since its first change").isEqualTo(100);
         assertThat(drain(slow)).as("slow meets the key twice; sent twice, never missed").containsExactly("a", "a");
         assertThat(log.size()).isZero();
+    }
+
+    @Test
+    void aBatchTakesTheOldestKeysWithTheirTimesUpToItsLengthAndTheLimit() {
+        ChangeLog<String> log = new ChangeLog<>();
+        ChangeLog<String>.Cursor c = log.follow();
+        for (int i = 0; i < 5; i++) {
+            log.append("k" + i, 10 + i);
+        }
+        String[] keys = new String[3];
+        long[] times = new long[3];
+        assertThat(c.poll(keys, times)).isEqualTo(3);
+        assertThat(keys).containsExactly("k0", "k1", "k2");
+        assertThat(times).containsExactly(10, 11, 12);
+        assertThat(log.size()).as("the entries the only link passed are let go").isEqualTo(2);
+        assertThat(c.oldestAt()).isEqualTo(13);
+        c.stopHere();
+        log.append("k5", 15);
+        assertThat(c.poll(keys, times)).as("no further than the limit").isEqualTo(2);
+        assertThat(keys[0]).isEqualTo("k3");
+        assertThat(keys[1]).isEqualTo("k4");
+        assertThat(c.poll(keys, times)).isZero();
+        assertThat(c.backlog()).isZero();
     }
 
     @Test
@@ -92,7 +125,7 @@ class ChangeLogTest {
         List<Integer> read = new ArrayList<>();
         for (int i = 0; i < 101; i++) {
             log.append(0, 1_000 + i); // key 0 changes before every read
-            read.add(c.poll());
+            read.add(poll(c));
         }
         assertThat(read.get(0)).as("the hot key keeps its place: it is not pushed behind later keys").isZero();
     }
@@ -142,7 +175,7 @@ class ChangeLogTest {
         assertThat(log.size()).isEqualTo(5_000);
         gone.close();
         assertThat(log.size()).isZero();
-        assertThat(gone.poll()).isNull();
+        assertThat(poll(gone)).isNull();
         log.append(7, 1);
         assertThat(drain(live)).containsExactly(7);
         live.close();
@@ -162,8 +195,8 @@ class ChangeLogTest {
         for (String k : colliding) {
             assertThat(log.append(k, 1)).isFalse();
         }
-        assertThat(c.poll()).isEqualTo("AaAa");
-        assertThat(other.poll()).isEqualTo("AaAa"); // both passed it: its entry leaves the index
+        assertThat(poll(c)).isEqualTo("AaAa");
+        assertThat(poll(other)).isEqualTo("AaAa"); // both passed it: its entry leaves the index
         assertThat(log.append("AaAa", 2)).isTrue(); // logged again behind the others
         assertThat(log.append("BBBB", 2)).isFalse(); // still found after the removal in front of it
         assertThat(drain(c)).containsExactly("AaBB", "BBAa", "BBBB", "AaAa");
@@ -199,7 +232,7 @@ class ChangeLogTest {
                 }
             } else {
                 ChangeLog<Integer>.Cursor c = open.get(random.nextInt(open.size()));
-                Integer k = c.poll();
+                Integer k = poll(c);
                 if (k == null) {
                     assertThat(owed.get(c)).isEmpty();
                 } else {
