@@ -7,6 +7,7 @@ import io.zonesync.zone.Stamp;
 import io.zonesync.zone.ZoneRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -99,6 +100,26 @@ class KeyvalReplicaTest {
         }
         writer.join();
         assertThat(heard).hasSize(writes);
+    }
+
+    @Test
+    void aBatchOfKeysExportsAsEachKeyAloneWouldNothingForAKeyGoneOrExpired() throws Exception {
+        KeyvalReplica a = replica(60_000, 1);
+        a.zone().set(new KeyvalWrite("short", "1", 5_000));
+        a.zone().set("live", "2");
+        a.zone().set("deleted", "3");
+        a.zone().remove("deleted");
+        clock.advance(10_000);
+        List<String> keys = Arrays.asList("pad", "short", "live", "deleted", "never");
+        ZoneRecord[] out = new ZoneRecord[keys.size()];
+        out[0] = a.export("live");
+        a.exportAll(keys, 1, keys.size(), out);
+        assertThat(out[0]).as("outside the range: untouched").isNotNull();
+        assertThat(out[1]).as("expired").isNull();
+        assertThat(out[2]).usingRecursiveComparison().isEqualTo(a.export("live"));
+        assertThat(out[2].ttlMs()).isEqualTo(50_000);
+        assertThat(out[3].tombstone()).isTrue();
+        assertThat(out[4]).as("never written").isNull();
     }
 
     @Test
