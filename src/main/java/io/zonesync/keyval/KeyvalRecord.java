@@ -79,12 +79,16 @@ final class KeyvalRecord {
         return r;
     }
 
-    /** Writes {@code s}, of {@link #utf8Length} {@code length}, at {@code at}: ASCII char by char, else encoded. */
+    /**
+     * Writes {@code s}, of {@link #utf8Length} {@code length}, at {@code at}. An ASCII string is
+     * copied with {@link String#getBytes(int, int, byte[], int)}, which takes each char's low byte
+     * (exact for ASCII) and, for a string held as Latin-1 bytes, is one array copy; anything else
+     * is encoded.
+     */
+    @SuppressWarnings("deprecation")
     private static void put(String s, int length, byte[] to, int at) {
         if (length == s.length()) {
-            for (int i = 0; i < length; i++) {
-                to[at + i] = (byte) s.charAt(i);
-            }
+            s.getBytes(0, length, to, at);
         } else {
             System.arraycopy(utf8(s), 0, to, at, length);
         }

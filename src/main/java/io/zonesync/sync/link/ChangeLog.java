@@ -25,10 +25,10 @@ import java.util.List;
  * nothing is lost. One lock, the log's, guards the entries and every cursor; each call holds it
  * for a few array accesses.
  *
- * <p>Layout: the keys and the times they were appended in two parallel arrays (entries
+ * <p>Layout: the keys, the times they were appended and the keys' hashes in parallel arrays (entries
  * {@code [start, end)}), and an open-addressing index from each key to its latest entry (linear
  * probing, deletion by backward shift), twice the arrays' length so at most half full: appending
- * allocates nothing, and an entry costs about 20 bytes beside the key, which the zone holds anyway.
+ * allocates nothing, and an entry costs about 40 bytes beside the key, which the zone holds anyway.
  */
 public final class ChangeLog<K> {
     /** Capacity below which a drained log keeps its arrays. */
@@ -36,11 +36,15 @@ public final class ChangeLog<K> {
 
     private Object[] keys = new Object[16];
     private long[] times = new long[16];
+    /** Each entry's key's {@link #hash}, so that trimming and rebuilding the index never reads a key. */
+    private int[] hashes = new int[16];
     private int start;
     private int end;
     /** Key to the position of its latest entry, for the keys of {@code [start, end)}. */
     private Object[] indexKeys = new Object[32];
     private int[] indexPositions = new int[32];
+    /** The {@link #hash} of the key in the same slot: a probe reads a key only when the hashes match. */
+    private int[] indexHashes = new int[32];
     private final List<Cursor> cursors = new ArrayList<>();
     /** The furthest any cursor has read: an entry at or past it is unread by all. */
     private int frontier;
@@ -53,21 +57,22 @@ public final class ChangeLog<K> {
         if (cursors.isEmpty()) {
             return false;
         }
-        int slot = slot(key);
+        int h = hash(key);
+        int slot = slot(key, h);
         if (indexKeys[slot] != null && indexPositions[slot] >= frontier) {
             return false;
         }
         if (end == keys.length) {
             makeRoom();
-            slot = slot(key);
+            slot = slot(key, h);
             if (indexKeys[slot] != null && indexPositions[slot] >= frontier) {
                 return false;
             }
         }
         keys[end] = key;
         times[end] = nowMillis;
-        indexKeys[slot] = key;
-        indexPositions[slot] = end;
+        hashes[end] = h;
+        index(slot, key, h, end);
         end++;
         return true;
     }
@@ -85,22 +90,28 @@ public final class ChangeLog<K> {
         return end - start;
     }
 
-    /** The slot of {@code key} in the index, or the empty slot where it would go. */
-    private int slot(Object key) {
+    /** The slot of {@code key}, of hash {@code h}, in the index, or the empty slot where it would go. */
+    private int slot(Object key, int h) {
         int mask = indexKeys.length - 1;
-        int i = home(key, mask);
+        int i = h & mask;
         for (Object o; (o = indexKeys[i]) != null; i = (i + 1) & mask) {
-            if (o.equals(key)) {
+            if (indexHashes[i] == h && (o == key || o.equals(key))) {
                 return i;
             }
         }
         return i;
     }
 
-    /** Where a key's probe starts: the hash's high bits folded into the low ones, as HashMap does. */
-    private static int home(Object key, int mask) {
+    private void index(int slot, Object key, int h, int position) {
+        indexKeys[slot] = key;
+        indexHashes[slot] = h;
+        indexPositions[slot] = position;
+    }
+
+    /** A key's hash with its high bits folded into the low ones that pick a slot, as HashMap does. */
+    private static int hash(Object key) {
         int h = key.hashCode();
-        return (h ^ (h >>> 16)) & mask;
+        return h ^ (h >>> 16);
     }
 
     /** The furthest position any cursor has read to. */
@@ -118,10 +129,14 @@ public final class ChangeLog<K> {
         for (Cursor c : cursors) {
             min = Math.min(min, c.position);
         }
+        int mask = indexKeys.length - 1;
         for (int p = start; p < min; p++) {
-            int slot = slot(keys[p]);
-            if (indexPositions[slot] == p) {
-                unindex(slot);
+            // the key's slot, if its latest entry is this one: found by position, without reading the key
+            for (int i = hashes[p] & mask; indexKeys[i] != null; i = (i + 1) & mask) {
+                if (indexPositions[i] == p) {
+                    unindex(i);
+                    break;
+                }
             }
             keys[p] = null;
         }
@@ -136,8 +151,10 @@ public final class ChangeLog<K> {
         if (keys.length > KEEP) {
             keys = new Object[16];
             times = new long[16];
+            hashes = new int[16];
             indexKeys = new Object[32];
             indexPositions = new int[32];
+            indexHashes = new int[32];
         }
         for (Cursor c : cursors) {
             c.position = 0;
@@ -155,11 +172,10 @@ public final class ChangeLog<K> {
         int mask = indexKeys.length - 1;
         int hole = slot;
         for (int j = (slot + 1) & mask; indexKeys[j] != null; j = (j + 1) & mask) {
-            int home = home(indexKeys[j], mask);
+            int home = indexHashes[j] & mask;
             // the entry at j may move into the hole if its home is not in (hole, j], cyclically
             if (((j - home) & mask) >= ((j - hole) & mask)) {
-                indexKeys[hole] = indexKeys[j];
-                indexPositions[hole] = indexPositions[j];
+                index(hole, indexKeys[j], indexHashes[j], indexPositions[j]);
                 hole = j;
             }
         }
@@ -183,8 +199,10 @@ public final class ChangeLog<K> {
         int length = keys.length;
         Object[] k = new Object[length * 2];
         long[] t = new long[length * 2];
+        int[] hs = new int[length * 2];
         indexKeys = new Object[length * 4];
         indexPositions = new int[length * 4];
+        indexHashes = new int[length * 4];
         List<Cursor> byPosition = new ArrayList<>(cursors);
         byPosition.sort(Comparator.comparingInt(c -> c.position));
         List<Cursor> byLimit = new ArrayList<>();
@@ -207,14 +225,15 @@ public final class ChangeLog<K> {
                 byLimit.get(li).limit = n;
             }
             Object key = keys[p];
-            int slot = slot(key);
+            int h = hashes[p];
+            int slot = slot(key, h);
             if (indexKeys[slot] != null && indexPositions[slot] >= segment) {
                 continue;
             }
             k[n] = key;
             t[n] = times[p];
-            indexKeys[slot] = key;
-            indexPositions[slot] = n;
+            hs[n] = h;
+            index(slot, key, h, n);
             n++;
         }
         for (; ci < byPosition.size(); ci++) {
@@ -225,20 +244,27 @@ public final class ChangeLog<K> {
         }
         keys = k;
         times = t;
+        hashes = hs;
         start = 0;
         end = n;
         if (n * 2 <= length) { // mostly repeats: the arrays stay as long as they were
             keys = Arrays.copyOf(keys, length);
             times = Arrays.copyOf(times, length);
+            hashes = Arrays.copyOf(hashes, length);
             Object[] oldKeys = indexKeys;
             int[] oldPositions = indexPositions;
+            int[] oldHashes = indexHashes;
             indexKeys = new Object[length * 2];
             indexPositions = new int[length * 2];
+            indexHashes = new int[length * 2];
+            int mask = indexKeys.length - 1;
             for (int i = 0; i < oldKeys.length; i++) {
                 if (oldKeys[i] != null) {
-                    int slot = slot(oldKeys[i]);
-                    indexKeys[slot] = oldKeys[i];
-                    indexPositions[slot] = oldPositions[i];
+                    int slot = oldHashes[i] & mask; // keys are distinct here: the first empty slot
+                    while (indexKeys[slot] != null) {
+                        slot = (slot + 1) & mask;
+                    }
+                    index(slot, oldKeys[i], oldHashes[i], oldPositions[i]);
                 }
             }
         }
@@ -252,6 +278,7 @@ public final class ChangeLog<K> {
     private void slide(int live) {
         System.arraycopy(keys, start, keys, 0, live);
         System.arraycopy(times, start, times, 0, live);
+        System.arraycopy(hashes, start, hashes, 0, live);
         Arrays.fill(keys, live, end, null);
         for (int i = 0; i < indexKeys.length; i++) {
             if (indexKeys[i] != null) {
