@@ -6,8 +6,9 @@
 #
 # Environment (all optional):
 #   KEYS=1000000        distinct 16-byte keys / 32-byte values for (a), (c), (d) and HAProxy
-#   ROUNDS=3            measured rounds of (a) and (c) (median and best reported), after
-#   WARMUP_ROUNDS=1     rounds that warm the JIT and are not counted
+#   ROUNDS=5            measured rounds of (a) and (c) (median and best reported), after
+#   WARMUP_ROUNDS=5     rounds that warm the JIT and are not counted (with fewer, C2 is still compiling
+#                       in the measured rounds of (a): see the JIT column of its CPU budget lines)
 #   RATES=10000,100000  paced write rates for (b); DURATION=10 s measured, WARMUP_DURATION=3 s discarded
 #   SYNC_EXTRA=""       extra zone_sync directives for both nodes, e.g. "zone_sync_buffers 16 64k;"
 #   LOOP_THREADS=1      event loop threads per node
@@ -21,7 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-export KEYS=${KEYS:-1000000} ROUNDS=${ROUNDS:-3} WARMUP_ROUNDS=${WARMUP_ROUNDS:-1}
+export KEYS=${KEYS:-1000000} ROUNDS=${ROUNDS:-5} WARMUP_ROUNDS=${WARMUP_ROUNDS:-5}
 export RATES=${RATES:-10000,100000} DURATION=${DURATION:-10} WARMUP_DURATION=${WARMUP_DURATION:-3}
 ONLY=${ONLY:-"a b c d e h"}
 JAVA_OPTS=${JAVA_OPTS:-}
@@ -84,28 +85,40 @@ for line in open(sys.argv[1]):
 def g(k, fmt="{:.0f}"):
     return fmt.format(r[k][0]) if k in r else "n/a"
 rates = sorted({int(k.split(".")[2]) for k in r if k.startswith("latency.")})
+def v(k):
+    return r[k][0] if k in r else None
+def check(value, test):
+    return None if value is None else test(value)
+# the targets of issue 16; a figure not measured in this run gets no verdict
 rows = [("(a) throughput, records/s (median / best)", g("throughput.default.median") + " / " + g("throughput.default.best"),
-         g("haproxy.throughput") + " (CLI-bound: " + g("haproxy.cli_load_rate") + " cmds/s)", ">= 500000",
-         r.get("throughput.default.median", (0,))[0] >= 500000)]
+         g("haproxy.throughput") + " (CLI-bound: " + g("haproxy.cli_load_rate") + " cmds/s)", ">= 1000000",
+         check(v("throughput.default.median"), lambda x: x >= 1_000_000))]
 for rate in rates:
     b = f"latency.default.{rate}."
+    target = {10000: "p99 <= 2, p999 <= 5", 100000: "p99 <= 20"}.get(rate, "-")
+    ok = None
+    if rate == 10000:
+        ok = check(v(b + "p99"), lambda x: x <= 2 and (v(b + "p999") or 1e9) <= 5)
+    elif rate == 100000:
+        ok = check(v(b + "p99"), lambda x: x <= 20)
     rows.append((f"(b) latency at {rate}/s, ms p50 / p99 / p999",
-                 " / ".join(g(b + p, "{:.3f}") for p in ("p50", "p99", "p999")), "not measured",
-                 "p99 <= 5" if rate == 10000 else "-", r.get(b + "p99", (1e9,))[0] <= 5 if rate == 10000 else None))
+                 " / ".join(g(b + p, "{:.3f}") for p in ("p50", "p99", "p999")), "not measured", target, ok))
+haproxy_snapshot = v("haproxy.snapshot")
 rows.append(("(c) snapshot to a joining node, s (median / best)",
              g("snapshot.default.median", "{:.3f}") + " / " + g("snapshot.default.best", "{:.3f}"),
-             g("haproxy.snapshot", "{:.3f}"), "<= 1.0", r.get("snapshot.default.median", (1e9,))[0] <= 1.0))
+             g("haproxy.snapshot", "{:.3f}"), "<= 0.5, < HAProxy",
+             check(v("snapshot.default.median"), lambda x: x <= 0.5 and (haproxy_snapshot is None or x < haproxy_snapshot))))
 rows.append(("(e) delta resync: bytes, % of full snapshot (median)",
              g("delta.bytes.median") + " (" + g("delta.bytes_ratio.median", "{:.4f}") + " of " + g("delta.full.bytes") + ")",
-             "full snapshot only", "<= 0.02", r.get("delta.bytes_ratio.median", (1e9,))[0] <= 0.02))
+             "full snapshot only", "<= 0.02", check(v("delta.bytes_ratio.median"), lambda x: x <= 0.02)))
 rows.append(("(e) delta resync: s from link online (median)",
              g("delta.seconds.median", "{:.3f}") + " (full: " + g("delta.full.seconds", "{:.3f}") + ")",
-             "not measured", "<= 0.1", r.get("delta.seconds.median", (1e9,))[0] <= 0.1))
-rows.append(("(d) heap bytes per record", g("heap.bytes_per_record", "{:.1f}"), "not measured", "<= 200",
-             r.get("heap.bytes_per_record", (1e9,))[0] <= 200))
-print(f"\n{'figure':<48} {'zonesync':<26} {'HAProxy 2.6 peers':<44} {'target':<10} verdict")
+             "not measured", "<= 0.1", check(v("delta.seconds.median"), lambda x: x <= 0.1)))
+rows.append(("(d) heap bytes per record", g("heap.bytes_per_record", "{:.1f}"), "not measured", "<= 128",
+             check(v("heap.bytes_per_record"), lambda x: x <= 128)))
+print(f"\n{'figure':<48} {'zonesync':<26} {'HAProxy 2.6 peers':<44} {'target':<20} verdict")
 for name, z, h, t, ok in rows:
-    v = "-" if ok is None else ("met" if ok else "missed")
-    print(f"{name:<48} {z:<26} {h:<44} {t:<10} {v}")
+    verdict = "-" if ok is None else ("met" if ok else "missed")
+    print(f"{name:<48} {z:<26} {h:<44} {t:<20} {verdict}")
 PY
 echo "log: $log" >&2
