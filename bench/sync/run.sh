@@ -15,8 +15,9 @@
 #   JAVA_OPTS=""        extra JVM options for (a), (b), (c) (default JVM: G1, default heap)
 #   JAVA=java           the java command for (a) to (e), e.g. /usr/lib/jvm/<a JDK>/bin/java
 #   CHANGED=1000 CUT_S=10  (e): keys changed on A while the link is cut, and for how long
-#   ONLY="a b c d e h"  which parts to run (h = HAProxy; also d2: the heap of two linked quiet nodes
-#                       per record, with the top of their class histogram, not in the default set)
+#   ONLY="a b c d e h"  which parts to run (h = HAProxy: its (a) and (c), and its (b) when b runs too;
+#                       also d2: the heap of two linked quiet nodes per record, with the top of their
+#                       class histogram, not in the default set)
 #   SKIP_INSTALL=1      do not apt-get install haproxy
 # Output: the log of every run and a summary table, also saved under target/bench-results/.
 set -euo pipefail
@@ -73,6 +74,8 @@ run() {
 [[ " $ONLY " == *" e "* ]] && run "(e) delta resync after a cut, against the full snapshot" \
     "$JAVA" $JAVA_OPTS $LOGCONF -cp "$CP" io.zonesync.bench.DeltaResyncBench
 [[ " $ONLY " == *" h "* ]] && run "HAProxy peers (a) and (c)" python3 bench/sync/haproxy_peers.py
+[[ " $ONLY " == *" h "* && " $ONLY " == *" b "* ]] && run "HAProxy peers (b): propagation at paced rates" \
+    python3 bench/sync/haproxy_latency.py
 echo "# loadavg at end: $(cat /proc/loadavg)" | tee -a "$log"
 
 python3 - "$log" <<'PY' | tee "$out/sync-$stamp.table"
@@ -101,8 +104,11 @@ for rate in rates:
         ok = check(v(b + "p99"), lambda x: x <= 2 and (v(b + "p999") or 1e9) <= 5)
     elif rate == 100000:
         ok = check(v(b + "p99"), lambda x: x <= 20)
+    h = f"haproxy.latency.{rate}."
+    hap = (" / ".join(g(h + p, "{:.3f}") for p in ("p50", "p99", "p999")) + " (sent " + g(h + "sent_rate") + "/s)"
+           if h + "p99" in r else "not measured")
     rows.append((f"(b) latency at {rate}/s, ms p50 / p99 / p999",
-                 " / ".join(g(b + p, "{:.3f}") for p in ("p50", "p99", "p999")), "not measured", target, ok))
+                 " / ".join(g(b + p, "{:.3f}") for p in ("p50", "p99", "p999")), hap, target, ok))
 haproxy_snapshot = v("haproxy.snapshot")
 rows.append(("(c) snapshot to a joining node, s (median / best)",
              g("snapshot.default.median", "{:.3f}") + " / " + g("snapshot.default.best", "{:.3f}"),
