@@ -2,13 +2,10 @@ package io.zonesync.sync.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.zonesync.sync.proto.Abort;
 import io.zonesync.sync.proto.AbortCode;
-import io.zonesync.sync.proto.FrameDecoder;
-import io.zonesync.sync.proto.FrameEncoder;
 import io.zonesync.sync.proto.Hello;
 import io.zonesync.sync.proto.Mark;
 import io.zonesync.sync.proto.Protocol;
@@ -70,21 +67,8 @@ class DeltaResyncTest {
 
     /** What the link wrote, RECORDS frames decoded. */
     private List<Object> sent() {
-        List<Object> out = new ArrayList<>();
-        EmbeddedChannel decoder = new EmbeddedChannel(new FrameDecoder(65_536));
-        EmbeddedChannel encoder = new EmbeddedChannel(new FrameEncoder());
-        encoder.writeOutbound(peerHello(0)); // a decoder takes a HELLO first
-        decoder.writeInbound((ByteBuf) encoder.readOutbound());
-        decoder.readInbound();
-        for (Object o = ch.readOutbound(); o != null; o = ch.readOutbound()) {
-            if (o instanceof ByteBuf b) {
-                decoder.writeInbound(b);
-                out.add(decoder.readInbound());
-            } else {
-                out.add(o);
-            }
-        }
-        return out;
+        return SentFrames.read(ch, peerHello(0), b -> {
+        });
     }
 
     private static List<String> keys(List<Object> frames) {

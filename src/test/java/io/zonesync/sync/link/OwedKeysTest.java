@@ -2,14 +2,11 @@ package io.zonesync.sync.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.zonesync.sync.proto.FrameDecoder;
-import io.zonesync.sync.proto.FrameEncoder;
 import io.zonesync.sync.proto.Hello;
 import io.zonesync.sync.proto.Protocol;
 import io.zonesync.sync.proto.RecordBatch;
@@ -80,22 +77,8 @@ class OwedKeysTest {
     /** What the link has flushed: RECORDS frames decoded, everything else as it is. */
     private List<Object> sent() {
         ch.runPendingTasks();
-        List<Object> out = new ArrayList<>();
-        EmbeddedChannel decoder = new EmbeddedChannel(new FrameDecoder(65_536));
-        EmbeddedChannel encoder = new EmbeddedChannel(new FrameEncoder());
-        encoder.writeOutbound(peerHello()); // a decoder takes a HELLO first
-        decoder.writeInbound((ByteBuf) encoder.readOutbound());
-        decoder.readInbound();
-        for (Object o = ch.readOutbound(); o != null; o = ch.readOutbound()) {
-            if (o instanceof ByteBuf b) {
-                assertThat(b.readableBytes()).as("a frame within the buffer size").isLessThanOrEqualTo(FRAME);
-                decoder.writeInbound(b);
-                out.add(decoder.readInbound());
-            } else {
-                out.add(o);
-            }
-        }
-        return out;
+        return SentFrames.read(ch, peerHello(), b -> assertThat(b.readableBytes()).as("a frame within the buffer size")
+                .isLessThanOrEqualTo(FRAME));
     }
 
     private static List<SyncRecord> records(List<Object> frames) {
