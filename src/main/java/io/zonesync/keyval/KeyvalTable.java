@@ -42,22 +42,8 @@ final class KeyvalTable {
 
     /** The same with the key's {@link KeyvalRecord#hash(String) hash} already computed. */
     byte[] get(String key, int hash) {
-        int i = slotOf(key, hash);
+        int i = find(key, mix(hash));
         return i < 0 ? null : records[i];
-    }
-
-    /** The slot holding {@code key}, of {@code hash}, or -1. */
-    private int slotOf(String key, int hash) {
-        int h = mix(hash);
-        for (int i = h & mask;; i = (i + 1) & mask) {
-            byte[] r = records[i];
-            if (r == null) {
-                return -1;
-            }
-            if (hashes[i] == h && KeyvalRecord.keyEquals(r, key)) {
-                return i;
-            }
-        }
     }
 
     /**
@@ -65,29 +51,8 @@ final class KeyvalTable {
      * what a peer sends, looked up without a String.
      */
     byte[] get(byte[] keyUtf8, int hash) {
-        int h = mix(hash);
-        for (int i = h & mask;; i = (i + 1) & mask) {
-            byte[] r = records[i];
-            if (r == null) {
-                return null;
-            }
-            if (hashes[i] == h && KeyvalRecord.keyEquals(r, keyUtf8)) {
-                return r;
-            }
-        }
-    }
-
-    /** As {@link #put(String, byte[])} for a key given as its UTF-8 form and its hash. */
-    byte[] put(byte[] keyUtf8, int hash, byte[] record) {
-        int h = mix(hash);
-        int i = h & mask;
-        for (byte[] r; (r = records[i]) != null; i = (i + 1) & mask) {
-            if (hashes[i] == h && KeyvalRecord.keyEquals(r, keyUtf8)) {
-                records[i] = record;
-                return r;
-            }
-        }
-        return insert(i, h, record);
+        int i = find(keyUtf8, mix(hash));
+        return i < 0 ? null : records[i];
     }
 
     /** Stores {@code record} (whose key is {@code key}) in place of the key's old one, which it returns. */
@@ -98,18 +63,51 @@ final class KeyvalTable {
     /** The same with the key's {@link KeyvalRecord#hash(String) hash} already computed. */
     byte[] put(String key, int hash, byte[] record) {
         int h = mix(hash);
+        return store(find(key, h), h, record);
+    }
+
+    /** As {@link #put(String, byte[])} for a key given as its UTF-8 form and its hash. */
+    byte[] put(byte[] keyUtf8, int hash, byte[] record) {
+        int h = mix(hash);
+        return store(find(keyUtf8, h), h, record);
+    }
+
+    /**
+     * The slot holding {@code key}, of mixed hash {@code h}; if it is not there, {@code ~slot} of the
+     * free slot its probe ended at.
+     */
+    private int find(String key, int h) {
         int i = h & mask;
         for (byte[] r; (r = records[i]) != null; i = (i + 1) & mask) {
             if (hashes[i] == h && KeyvalRecord.keyEquals(r, key)) {
-                records[i] = record;
-                return r;
+                return i;
             }
         }
-        return insert(i, h, record);
+        return ~i;
     }
 
-    /** Puts a new key's record in the free slot {@code i} its probe ended at; grows at 3/4 full. */
-    private byte[] insert(int i, int h, byte[] record) {
+    /** {@link #find(String, int)} of a key given as its UTF-8 form. */
+    private int find(byte[] keyUtf8, int h) {
+        int i = h & mask;
+        for (byte[] r; (r = records[i]) != null; i = (i + 1) & mask) {
+            if (hashes[i] == h && KeyvalRecord.keyEquals(r, keyUtf8)) {
+                return i;
+            }
+        }
+        return ~i;
+    }
+
+    /**
+     * Stores {@code record} where {@link #find} said its key is ({@code found >= 0}: replacing the
+     * record there, which it returns) or would go ({@code ~found}: a new key); grows at 3/4 full.
+     */
+    private byte[] store(int found, int h, byte[] record) {
+        if (found >= 0) {
+            byte[] old = records[found];
+            records[found] = record;
+            return old;
+        }
+        int i = ~found;
         records[i] = record;
         hashes[i] = h;
         if (++size > records.length - (records.length >>> 2)) {
@@ -120,7 +118,7 @@ final class KeyvalTable {
 
     /** Removes {@code key}; returns its record, or null if it was not there. */
     byte[] remove(String key) {
-        int i = slotOf(key, KeyvalRecord.hash(key));
+        int i = find(key, mix(KeyvalRecord.hash(key)));
         if (i < 0) {
             return null;
         }
