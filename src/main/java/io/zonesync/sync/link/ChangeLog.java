@@ -311,11 +311,10 @@ public final class ChangeLog<K> {
         }
 
         /**
-         * Up to {@code into.length} of the next keys this link owes, into {@code keys} with the times
+         * Up to {@code into.length} of the next keys this link owes, into {@code into}, with the times
          * they were appended into {@code times}, under one hold of the log's lock: the cursor moves
          * past them. Returns how many; 0 when the link owes none.
          */
-        @SuppressWarnings("unchecked")
         public int poll(K[] into, long[] times) {
             synchronized (ChangeLog.this) {
                 int from = position;

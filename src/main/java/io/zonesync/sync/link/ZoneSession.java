@@ -91,8 +91,6 @@ final class ZoneSession<K> {
     private int pendingAt;
     private int pendingEnd;
     private int exportedEnd;
-    /** The index of the key {@link #nextPending} moved to last. */
-    private int current;
     /** When the oldest key of the batch was appended while any of the batch is unsent, else MAX_VALUE. */
     private volatile long batchOwedAt = Long.MAX_VALUE;
     /** When the key {@link #nextPending} moved to was first queued. */
@@ -131,23 +129,22 @@ final class ZoneSession<K> {
             zone.exportAll(pendingKeyList, pendingAt, pendingEnd, pendingRecords);
             exportedEnd = pendingEnd;
         }
-        current = pendingAt++;
-        lastKeyQueuedAt = pendingTimes[current];
+        lastKeyQueuedAt = pendingTimes[pendingAt++];
         return true;
     }
 
     /** The record of the key {@link #nextPending} moved to: what to send, or null if there is nothing to send. */
     ZoneRecord pendingRecord() {
-        ZoneRecord r = pendingRecords[current];
-        pendingRecords[current] = null;
+        ZoneRecord r = pendingRecords[pendingAt - 1];
+        pendingRecords[pendingAt - 1] = null;
         return r;
     }
 
     /** The key {@link #nextPending} moved to did not fit the frame being packed: it is the first of the next one. */
     void putBackPending() {
-        pendingAt = current;
-        exportedEnd = current; // read again when it is sent: its lifetime counts from then
-        Arrays.fill(pendingRecords, current, pendingEnd, null);
+        pendingAt--;
+        exportedEnd = pendingAt; // read again when it is sent: its lifetime counts from then
+        Arrays.fill(pendingRecords, pendingAt, pendingEnd, null);
     }
 
     ZoneRecord nextSnapshotRecord() {
